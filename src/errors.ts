@@ -1,0 +1,66 @@
+// Errors as values: every bad-input problem netproof reports has a stable code from this one
+// catalogue, the file, line and column, and the field path. Loaders return them; only the CLI edge
+// prints them and exits (code 2).
+
+export interface SourcePosition { readonly line: number; readonly column: number }
+
+export interface InputError {
+  /** A stable code from `ERROR_CODES`, e.g. `NP104`. */
+  readonly code: ErrorCode;
+  readonly file: string;
+  /** 1-based; null when the problem has no single place (e.g. an empty file). */
+  readonly position: SourcePosition | null;
+  /** Field path, e.g. `vms.vm1.ports[0].ip`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * The catalogue. Codes are never reused or renumbered; add new ones at the end of their block.
+ * NP0xx: file and syntax; NP1xx: schema; NP2xx: references; NP3xx: addressing and segmentation;
+ * NP4xx: placement and ports; NP5xx: unsupported by netproof; NP6xx: command-line usage.
+ */
+export const ERROR_CODES = {
+  NP001: 'file not readable',
+  NP002: 'syntax error',
+  NP003: 'duplicate key',
+  NP101: 'unknown field',
+  NP102: 'wrong type or value',
+  NP103: 'missing field',
+  NP201: 'dangling reference',
+  NP301: 'IP outside its subnet',
+  NP302: 'duplicate fixed IP in a network',
+  NP303: 'duplicate segmentation ID',
+  NP304: 'segmentation ID out of range',
+  NP305: 'floating IP outside every external subnet',
+  NP306: 'floating IP bound twice',
+  NP307: 'router interface on a subnet twice',
+  NP308: 'no free address left in the subnet',
+  NP309: 'invalid CIDR or address',
+  NP310: 'floating IP has no router to serve it',
+  NP401: 'VM on a host without the compute role',
+  NP402: 'network not mapped in bridge_mappings',
+  NP403: 'port_security false with security groups',
+  NP404: 'ambiguous IP endpoint',
+  NP405: 'no such endpoint',
+  NP406: 'missing tunnel_ip for a tunnel network',
+  NP407: 'no network node',
+  NP501: 'unsupported: DVR',
+  NP502: 'unsupported: native OVS firewall',
+  NP503: 'unsupported: router on several hosts (L3 HA)',
+  NP504: 'unsupported: IPv6',
+  NP505: 'unsupported: artifact format',
+  NP601: 'command-line usage',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** One-line rendering: `seed.yaml:12:7: NP201 dangling reference at vms.vm1.host: no host "cmp9"`. */
+export function formatInputError(e: InputError): string {
+  const where = e.position ? `${e.file}:${e.position.line}:${e.position.column}` : e.file;
+  const at = e.path ? ` at ${e.path}` : '';
+  return `${where}: ${e.code} ${ERROR_CODES[e.code]}${at}: ${e.message}`;
+}
+
+/** A result that is either a value or the input errors that prevented it. */
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly InputError[] };

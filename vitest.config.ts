@@ -1,0 +1,12 @@
+// Test runner configuration: each test file runs in its own fork so that a z3 instance
+// never shares a process with another file's.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
