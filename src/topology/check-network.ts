@@ -1,0 +1,97 @@
+// Semantic checks of defaults, hosts and networks: unsupported drivers, tunnel endpoints,
+// physical networks and segmentation IDs (ranges and uniqueness), subnet CIDRs and gateways,
+// and that every DHCP-enabled network has a network node to serve it.
+import type { Diagnostics } from './diagnostics.ts';
+import { checkAddress, checkCidr, checkInSubnet } from './check-util.ts';
+import type { FileContext } from './context.ts';
+import { dhcpHostFor, hasDhcp, isTunnel } from './context.ts';
+import type { NetworkFile } from './schema.ts';
+
+/** Valid segmentation IDs per type: 802.1Q VIDs, 24-bit VNIs, 32-bit GRE keys. */
+export const SEGMENTATION_RANGE: Readonly<Record<'vlan' | 'vxlan' | 'gre', readonly [number, number]>> = {
+  vlan: [1, 4094],
+  vxlan: [1, 16777215],
+  gre: [1, 4294967295],
+};
+
+/** The key two networks must not share: VLAN IDs are per physical network, tunnel keys per type, flat one per physnet. */
+export function segmentKey(net: NetworkFile, segmentationId: number | undefined): string | null {
+  switch (net.type) {
+    case 'flat':
+      return net.physical_network === undefined ? null : `flat network on physical network ${net.physical_network}`;
+    case 'vlan':
+      return net.physical_network === undefined || segmentationId === undefined ? null : `VLAN ${segmentationId} on ${net.physical_network}`;
+    case 'vxlan':
+    case 'gre':
+      return segmentationId === undefined ? null : `${net.type} ${segmentationId}`;
+    default: {
+      const never: never = net.type;
+      return never;
+    }
+  }
+}
+
+export function checkDefaults(ctx: FileContext, diag: Diagnostics): void {
+  if (ctx.file.defaults?.firewall_driver === 'openvswitch') {
+    diag.add('NP502', ['defaults', 'firewall_driver'], 'firewall_driver "openvswitch" (native OVS firewall) is not supported; use iptables_hybrid or noop');
+  }
+}
+
+export function checkHosts(ctx: FileContext, diag: Diagnostics): void {
+  const tunnelNet = [...ctx.networks].find(([, n]) => isTunnel(n.type));
+  const seen = new Map<number, string>();
+  for (const [name, h] of ctx.hosts) {
+    if (h.tunnel_ip === undefined) {
+      if (tunnelNet) diag.add('NP406', ['hosts', name], `host ${name} has no tunnel_ip, but network ${tunnelNet[0]} is ${tunnelNet[1].type}`, 'key');
+      continue;
+    }
+    const ip = checkAddress(diag, ['hosts', name, 'tunnel_ip'], h.tunnel_ip);
+    if (ip === null) continue;
+    const other = seen.get(ip);
+    if (other !== undefined) diag.add('NP102', ['hosts', name, 'tunnel_ip'], `tunnel_ip ${h.tunnel_ip} is already host ${other}'s`);
+    else seen.set(ip, name);
+  }
+}
+
+export function checkNetworks(ctx: FileContext, diag: Diagnostics): void {
+  const segments = new Map<string, string>();
+  const subnetOwner = new Map<string, string>();
+  for (const [name, net] of ctx.networks) {
+    const at = ['networks', name];
+    if (isTunnel(net.type)) {
+      if (net.physical_network !== undefined) diag.add('NP102', [...at, 'physical_network'], `a ${net.type} network has no physical_network`);
+    } else if (net.physical_network === undefined) {
+      diag.add('NP103', at, `missing field "physical_network" (required for a ${net.type} network)`);
+    }
+    const sid = net.segmentation_id;
+    if (net.type === 'flat') {
+      if (sid !== undefined) diag.add('NP102', [...at, 'segmentation_id'], 'a flat network has no segmentation_id');
+    } else if (sid !== undefined) {
+      const [lo, hi] = SEGMENTATION_RANGE[net.type];
+      if (sid < lo || sid > hi) diag.add('NP304', [...at, 'segmentation_id'], `${net.type} segmentation_id ${sid} is outside ${lo}–${hi}`);
+    }
+    const key = segmentKey(net, sid);
+    if (key !== null) {
+      const other = segments.get(key);
+      const field = net.type === 'flat' ? 'physical_network' : 'segmentation_id';
+      if (other !== undefined) diag.add('NP303', [...at, field], `${key} is already network ${other}'s`);
+      else segments.set(key, name);
+    }
+    for (const [sname, s] of Object.entries(net.subnets ?? {})) {
+      const sat = [...at, 'subnets', sname];
+      const owner = subnetOwner.get(sname);
+      if (owner !== undefined) diag.add('NP102', sat, `subnet name ${sname} is already used in network ${owner}`, 'key');
+      else subnetOwner.set(sname, name);
+      const cidr = checkCidr(diag, [...sat, 'cidr'], s.cidr);
+      if (typeof s.gateway === 'string') {
+        const gw = checkAddress(diag, [...sat, 'gateway'], s.gateway);
+        const info = ctx.subnetsOf.get(name)?.find((x) => x.name === sname);
+        if (gw !== null && cidr !== null && info) checkInSubnet(diag, [...sat, 'gateway'], gw, info);
+      }
+    }
+    if (hasDhcp(ctx, name) && dhcpHostFor(ctx, name) === undefined) {
+      const how = isTunnel(net.type) ? '' : ` and maps physical network ${net.physical_network ?? '?'}`;
+      diag.add('NP407', at, `no host with the network role${how} to run network ${name}'s DHCP server`, 'key');
+    }
+  }
+}

@@ -1,0 +1,86 @@
+// Semantic checks of routers: unsupported DVR and multi-host (L3 HA) routers, hosts that exist and
+// run an L3 agent, a gateway on an external network, interfaces on existing subnets (each once),
+// addresses inside their subnets, extra routes whose nexthop the router can reach, and bridge
+// mappings for flat/VLAN networks the router's ports sit on.
+import type { Diagnostics } from './diagnostics.ts';
+import { checkAddress, checkCidr, checkInSubnet } from './check-util.ts';
+import type { FileContext, SubnetInfo } from './context.ts';
+import { hostReaches, rolesOf, routerHosts, subnetFor } from './context.ts';
+import { cidrContains } from './ipv4.ts';
+import type { Path } from './path.ts';
+import type { RouterFile } from './schema.ts';
+
+/** Reports NP402 for each of `hosts` that does not map the flat/VLAN `network` a port of the router is on. */
+export function checkMapped(ctx: FileContext, diag: Diagnostics, path: Path, network: string, hosts: readonly string[], what: string): void {
+  const net = ctx.networks.get(network);
+  if (!net) return;
+  for (const h of hosts) {
+    const host = ctx.hosts.get(h);
+    if (host && !hostReaches(host, net)) {
+      diag.add('NP402', path, `host ${h} holds ${what} on ${net.type} network ${network} but has no bridge_mappings entry for physical network ${net.physical_network ?? '?'}`);
+    }
+  }
+}
+
+function checkRouter(ctx: FileContext, diag: Diagnostics, name: string, r: RouterFile): void {
+  const at = ['routers', name];
+  if (r.distributed === true) diag.add('NP501', [...at, 'distributed'], 'distributed (DVR) routers are not supported');
+  const hosts = routerHosts(ctx, r.hosts);
+  if (r.hosts !== undefined && r.hosts.length > 1) {
+    diag.add('NP503', [...at, 'hosts'], `router ${name} is on ${r.hosts.length} hosts; routers on several hosts (L3 HA) are not supported yet`);
+  }
+  if (hosts.length === 0) diag.add('NP407', r.hosts ? [...at, 'hosts'] : at, `router ${name} has no host with the network role`, r.hosts ? 'value' : 'key');
+  hosts.forEach((h, i) => {
+    const host = ctx.hosts.get(h);
+    if (!host) diag.add('NP201', [...at, 'hosts', i], `no host "${h}"`);
+    else if (!rolesOf(host).network) diag.add('NP407', [...at, 'hosts', i], `host ${h} has no network role (no L3 agent) to host router ${name}`);
+  });
+  const reach: SubnetInfo[] = []; // subnets the router has an address on, for extra routes
+  if (r.gateway) {
+    const gat = [...at, 'gateway'];
+    const net = ctx.networks.get(r.gateway.network);
+    if (!net) diag.add('NP201', [...gat, 'network'], `no network "${r.gateway.network}"`);
+    else {
+      if (net.external !== true) diag.add('NP102', [...gat, 'network'], `network ${r.gateway.network} is not external`);
+      checkMapped(ctx, diag, gat, r.gateway.network, hosts, `router ${name}'s gateway`);
+      const ip = r.gateway.ip === undefined ? null : checkAddress(diag, [...gat, 'ip'], r.gateway.ip);
+      const subnet = subnetFor(ctx, r.gateway.network, ip);
+      if (ip !== null && !subnet) diag.add('NP301', [...gat, 'ip'], `${r.gateway.ip} is in no subnet of network ${r.gateway.network}`);
+      else if (ip !== null && subnet) checkInSubnet(diag, [...gat, 'ip'], ip, subnet);
+      if (subnet) reach.push(subnet);
+    }
+  }
+  const seen = new Set<string>();
+  (r.interfaces ?? []).forEach((itf, i) => {
+    const iat = [...at, 'interfaces', i];
+    const sname = typeof itf === 'string' ? itf : itf.subnet;
+    const sat = typeof itf === 'string' ? iat : [...iat, 'subnet'];
+    const subnet = ctx.subnets.get(sname);
+    if (!subnet) {
+      diag.add('NP201', sat, `no subnet "${sname}"`);
+      return;
+    }
+    if (seen.has(sname)) diag.add('NP307', sat, `router ${name} already has an interface on subnet ${sname}`);
+    seen.add(sname);
+    reach.push(subnet);
+    checkMapped(ctx, diag, iat, subnet.network, hosts, `router ${name}'s interface`);
+    if (typeof itf !== 'string' && itf.ip !== undefined) {
+      const ip = checkAddress(diag, [...iat, 'ip'], itf.ip);
+      if (ip !== null) checkInSubnet(diag, [...iat, 'ip'], ip, subnet);
+    } else if (subnet.gateway === null && subnet.cidr !== null) {
+      diag.add('NP103', iat, `subnet ${sname} has no gateway; write { subnet: ${sname}, ip: … }`);
+    }
+  });
+  (r.routes ?? []).forEach((route, i) => {
+    const rat = [...at, 'routes', i];
+    checkCidr(diag, [...rat, 'destination'], route.destination);
+    const hop = checkAddress(diag, [...rat, 'nexthop'], route.nexthop);
+    if (hop !== null && !reach.some((s) => s.cidr !== null && cidrContains(s.cidr, hop))) {
+      diag.add('NP301', [...rat, 'nexthop'], `nexthop ${route.nexthop} is on no subnet of router ${name}`);
+    }
+  });
+}
+
+export function checkRouters(ctx: FileContext, diag: Diagnostics): void {
+  for (const [name, r] of Object.entries(ctx.file.routers ?? {})) checkRouter(ctx, diag, name, r);
+}

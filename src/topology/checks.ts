@@ -1,0 +1,21 @@
+// The semantic checks of a schema-valid topology file, in one pass that reports every problem it
+// finds (references, addresses, segmentation, placement, unsupported features). When these pass,
+// the derivation may assume every name resolves and every written address parses and fits.
+import type { Diagnostics } from './diagnostics.ts';
+import type { FileContext } from './context.ts';
+import { checkDefaults, checkHosts, checkNetworks } from './check-network.ts';
+import { checkRouters } from './check-router.ts';
+import { checkSecurityGroups } from './check-security.ts';
+import { checkDuplicateAddresses, checkFloatingIps, checkVms, routerAndUpstreamClaims } from './check-ports.ts';
+
+export function checkTopology(ctx: FileContext, diag: Diagnostics): void {
+  checkDefaults(ctx, diag);
+  checkHosts(ctx, diag);
+  checkNetworks(ctx, diag);
+  checkRouters(ctx, diag);
+  checkSecurityGroups(ctx, diag);
+  const claims = routerAndUpstreamClaims(ctx);
+  checkVms(ctx, diag, claims);
+  checkFloatingIps(ctx, diag, claims);
+  checkDuplicateAddresses(diag, claims);
+}

@@ -1,0 +1,70 @@
+// Resolved hosts and networks: roles, ids, canonical subnets with their gateways, and segmentation
+// IDs. A VLAN/VXLAN/GRE network written without `segmentation_id` gets the lowest ID of its type
+// (VLAN: per physical network) not written or allocated before it in file order, as Neutron's type
+// drivers allocate from their ranges.
+import type { HostT, NetworkT, SubnetT } from './model.ts';
+import type { FileContext } from './context.ts';
+import { rolesOf } from './context.ts';
+import { SEGMENTATION_RANGE, segmentKey } from './check-network.ts';
+import { deriveId } from './ids.ts';
+import { formatCidr, formatIpv4 } from './ipv4.ts';
+
+export function deriveHosts(ctx: FileContext): HostT[] {
+  return [...ctx.hosts].map(([name, h]) => ({
+    name,
+    ...rolesOf(h),
+    tunnelIp: h.tunnel_ip ?? null,
+    bridgeMappings: { ...(h.bridge_mappings ?? {}) },
+  }));
+}
+
+function allocateSegments(ctx: FileContext): Map<string, number | null> {
+  const used = new Set<string>();
+  for (const net of ctx.networks.values()) {
+    const key = segmentKey(net, net.segmentation_id);
+    if (key !== null) used.add(key);
+  }
+  const out = new Map<string, number | null>();
+  for (const [name, net] of ctx.networks) {
+    if (net.type === 'flat') out.set(name, null);
+    else if (net.segmentation_id !== undefined) out.set(name, net.segmentation_id);
+    else {
+      let id = SEGMENTATION_RANGE[net.type][0];
+      while (used.has(segmentKey(net, id) ?? '')) id++;
+      used.add(segmentKey(net, id) ?? '');
+      out.set(name, id);
+    }
+  }
+  return out;
+}
+
+export function deriveNetworks(ctx: FileContext): NetworkT[] {
+  const segments = allocateSegments(ctx);
+  return [...ctx.networks].map(([name, net]): NetworkT => {
+    const subnets = (ctx.subnetsOf.get(name) ?? []).map((s): SubnetT => {
+      // The checks guarantee a valid CIDR before derivation runs.
+      const cidr = s.cidr ?? { network: 0, prefix: 32 };
+      return {
+        name: s.name,
+        id: net.subnets?.[s.name]?.id?.toLowerCase() ?? deriveId('subnet', s.name),
+        network: name,
+        cidr: formatCidr(cidr),
+        networkAddress: formatIpv4(cidr.network),
+        prefixLen: cidr.prefix,
+        gateway: s.gateway === null ? null : formatIpv4(s.gateway),
+        dhcp: s.dhcp,
+      };
+    });
+    return {
+      name,
+      id: net.id?.toLowerCase() ?? deriveId('network', name),
+      project: net.project ?? null,
+      external: net.external ?? false,
+      shared: net.shared ?? false,
+      type: net.type,
+      physicalNetwork: net.physical_network ?? null,
+      segmentationId: segments.get(name) ?? null,
+      subnets,
+    };
+  });
+}

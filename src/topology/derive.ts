@@ -1,0 +1,224 @@
+// Builds the resolved Topology from a checked file: every Neutron default made explicit.
+// Guarantees (given checkTopology passed): ports come DHCP first, then each router's interfaces and
+// gateway, then VM ports, each in file order; addresses are the written ones or the lowest free of
+// the subnet in that order (written ones reserved first); ids and MACs are derived deterministically
+// (ids.ts); local VLANs are numbered per host in the order of that host's ports. The only error left
+// to find here is an exhausted subnet (NP308).
+import type { Diagnostics } from './diagnostics.ts';
+import type { DeviceOwner, FloatingIpT, PortT, RouterT, SecurityGroupT, Topology, VmT } from './model.ts';
+import type { FileContext, SubnetInfo } from './context.ts';
+import { dhcpHostFor, routerHosts, subnetFor } from './context.ts';
+import { createPools } from './allocate.ts';
+import { deriveHosts, deriveNetworks } from './derive-networks.ts';
+import { deriveSecurityGroups } from './derive-security.ts';
+import { assignMacs, canonicalMac, deriveId } from './ids.ts';
+import { cidrContains, formatIpv4, parseIpv4 } from './ipv4.ts';
+import type { Path } from './path.ts';
+
+/** A port before its MAC is assigned (MACs need every port's id first). */
+type PortDraft = Omit<PortT, 'mac'> & { readonly writtenMac: string | null };
+
+const ipOf = (text: string): number => parseIpv4(text) ?? 0; // the checks guarantee a valid address
+
+export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnostics): Topology | null {
+  const f = ctx.file;
+  const networks = deriveNetworks(ctx);
+  const securityGroups = deriveSecurityGroups(ctx);
+  const pools = createPools();
+
+  // Reserve first: subnet gateways and every written address (fixed IPs and floating IPs).
+  for (const s of ctx.subnets.values()) if (s.gateway !== null) pools.reserve(s.name, s.gateway);
+  for (const r of Object.values(f.routers ?? {})) {
+    if (r.gateway?.ip !== undefined) {
+      const ip = ipOf(r.gateway.ip);
+      const s = subnetFor(ctx, r.gateway.network, ip);
+      if (s) pools.reserve(s.name, ip);
+    }
+    for (const itf of r.interfaces ?? []) if (typeof itf !== 'string' && itf.ip !== undefined) pools.reserve(itf.subnet, ipOf(itf.ip));
+  }
+  for (const vm of Object.values(f.vms ?? {})) {
+    for (const p of vm.ports) {
+      if (p.ip === undefined) continue;
+      const s = subnetFor(ctx, p.network, ipOf(p.ip));
+      if (s) pools.reserve(s.name, ipOf(p.ip));
+    }
+  }
+  for (const fip of f.floating_ips ?? []) {
+    const ip = ipOf(fip.ip);
+    for (const s of ctx.subnets.values()) if (s.cidr && ctx.networks.get(s.network)?.external && cidrContains(s.cidr, ip)) pools.reserve(s.name, ip);
+  }
+
+  const allocate = (s: SubnetInfo, path: Path, what: string): number | null => {
+    const ip = s.cidr ? pools.allocate(s.name, s.cidr) : null;
+    if (ip === null) diag.add('NP308', path, `no free address left in subnet ${s.name} for ${what}`);
+    return ip;
+  };
+
+  const drafts: PortDraft[] = [];
+  const draft = (
+    name: string,
+    writtenId: string | undefined,
+    subnet: SubnetInfo,
+    ip: number,
+    deviceOwner: DeviceOwner,
+    deviceName: string,
+    host: string,
+    project: string | null,
+    extra?: Partial<Pick<PortT, 'portSecurity' | 'securityGroups' | 'allowedAddressPairs'>> & { writtenMac?: string | null },
+  ): PortDraft => {
+    const d: PortDraft = {
+      id: writtenId?.toLowerCase() ?? deriveId('port', name),
+      name,
+      network: subnet.network,
+      subnet: subnet.name,
+      ip: formatIpv4(ip),
+      deviceOwner,
+      deviceName,
+      host,
+      project,
+      portSecurity: extra?.portSecurity ?? false,
+      securityGroups: extra?.securityGroups ?? [],
+      allowedAddressPairs: extra?.allowedAddressPairs ?? [],
+      writtenMac: extra?.writtenMac ?? null,
+    };
+    drafts.push(d);
+    return d;
+  };
+
+  // DHCP ports: one per DHCP-enabled subnet, on the network's DHCP host.
+  const dhcpHosts: Record<string, string> = {};
+  for (const [netName, net] of ctx.networks) {
+    const host = dhcpHostFor(ctx, netName);
+    const subnets = (ctx.subnetsOf.get(netName) ?? []).filter((s) => s.dhcp);
+    if (host === undefined || subnets.length === 0) continue;
+    dhcpHosts[netName] = host;
+    for (const s of subnets) {
+      const ip = allocate(s, ['networks', netName, 'subnets', s.name], `network ${netName}'s DHCP port`);
+      if (ip !== null) draft(`dhcp:${netName}:${s.name}`, undefined, s, ip, 'network:dhcp', netName, host, net.project ?? null);
+    }
+  }
+
+  // Router ports: interfaces at their written address or the subnet's gateway, then the gateway port.
+  const routerPorts = new Map<string, { interfaces: PortDraft[]; gateway: PortDraft | null }>();
+  for (const [name, r] of Object.entries(f.routers ?? {})) {
+    const host = routerHosts(ctx, r.hosts)[0] ?? '';
+    const interfaces: PortDraft[] = [];
+    for (const itf of r.interfaces ?? []) {
+      const s = ctx.subnets.get(typeof itf === 'string' ? itf : itf.subnet);
+      if (!s) continue;
+      const ip = typeof itf !== 'string' && itf.ip !== undefined ? ipOf(itf.ip) : (s.gateway ?? 0);
+      interfaces.push(draft(`${name}:${s.name}`, undefined, s, ip, 'network:router_interface', name, host, r.project ?? null));
+    }
+    let gateway: PortDraft | null = null;
+    if (r.gateway) {
+      const written = r.gateway.ip === undefined ? null : ipOf(r.gateway.ip);
+      const s = subnetFor(ctx, r.gateway.network, written);
+      const ip = s ? (written ?? allocate(s, ['routers', name, 'gateway'], `router ${name}'s gateway`)) : null;
+      if (s && ip !== null) gateway = draft(`${name}:gateway`, undefined, s, ip, 'network:router_gateway', name, host, r.project ?? null);
+    }
+    routerPorts.set(name, { interfaces, gateway });
+  }
+
+  // VM ports.
+  const sgId = (project: string, group: string): string =>
+    securityGroups.find((g: SecurityGroupT) => g.project === project && g.name === group)?.id ?? '';
+  const vmPorts = new Map<string, PortDraft[]>();
+  for (const [name, vm] of Object.entries(f.vms ?? {})) {
+    const list: PortDraft[] = [];
+    vm.ports.forEach((p, i) => {
+      const written = p.ip === undefined ? null : ipOf(p.ip);
+      const s = subnetFor(ctx, p.network, written);
+      const ip = s ? (written ?? allocate(s, ['vms', name, 'ports', i], `port ${name}:${i}`)) : null;
+      if (!s || ip === null) return;
+      const portSecurity = p.port_security ?? true;
+      list.push(
+        draft(`${name}:${i}`, p.id, s, ip, 'compute:nova', name, vm.host, vm.project, {
+          portSecurity,
+          securityGroups: portSecurity ? (p.security_groups ?? ['default']).map((g) => sgId(vm.project, g)) : [],
+          allowedAddressPairs: (p.allowed_address_pairs ?? []).map((a) => ({
+            ipAddress: a.ip_address,
+            macAddress: a.mac_address === undefined ? null : canonicalMac(a.mac_address),
+          })),
+          writtenMac: p.mac === undefined ? null : canonicalMac(p.mac),
+        }),
+      );
+    });
+    vmPorts.set(name, list);
+  }
+  if (diag.count > 0) return null;
+
+  // MACs: written ones kept, the others derived from the port id, unique across the topology.
+  const macs = assignMacs(drafts.map((d) => ({ id: d.id, mac: d.writtenMac })));
+  const finished = new Map<PortDraft, PortT>();
+  const ports: PortT[] = drafts.map((d, i) => {
+    const { writtenMac: _unused, ...rest } = d;
+    const p: PortT = { ...rest, mac: macs[i] ?? '' };
+    finished.set(d, p);
+    return p;
+  });
+  const done = (d: PortDraft): PortT => finished.get(d) as PortT;
+
+  const routers: RouterT[] = Object.entries(f.routers ?? {}).map(([name, r]) => {
+    const rp = routerPorts.get(name) ?? { interfaces: [], gateway: null };
+    return {
+      name,
+      id: r.id?.toLowerCase() ?? deriveId('router', name),
+      project: r.project ?? null,
+      hosts: [...routerHosts(ctx, r.hosts)],
+      gateway: rp.gateway && r.gateway
+        ? { network: rp.gateway.network, subnet: rp.gateway.subnet, port: done(rp.gateway), snat: r.gateway.snat ?? true }
+        : null,
+      interfaces: rp.interfaces.map((d) => ({ subnet: d.subnet, network: d.network, port: done(d) })),
+      routes: (r.routes ?? []).map((rt) => ({ destination: rt.destination, nexthop: rt.nexthop })),
+    };
+  });
+
+  const vms: VmT[] = Object.entries(f.vms ?? {}).map(([name, vm]) => ({
+    name,
+    id: vm.id?.toLowerCase() ?? deriveId('vm', name),
+    project: vm.project,
+    host: vm.host,
+    ports: (vmPorts.get(name) ?? []).map(done),
+  }));
+
+  const floatingIps: FloatingIpT[] = (f.floating_ips ?? []).map((fip) => {
+    const ip = ipOf(fip.ip);
+    const network = networks.find((n) => n.external && ctx.subnetsOf.get(n.name)?.some((s) => s.cidr && cidrContains(s.cidr, ip)))?.name ?? '';
+    const portIndex = fip.port ?? 0;
+    const port = vms.find((v) => v.name === fip.vm)?.ports[portIndex];
+    const router = routers.find((r) => r.gateway?.network === network && r.interfaces.some((itf) => itf.subnet === port?.subnet));
+    return {
+      id: fip.id?.toLowerCase() ?? deriveId('floatingip', formatIpv4(ip)),
+      ip: formatIpv4(ip),
+      network,
+      portId: port?.id ?? '',
+      vm: fip.vm,
+      portIndex,
+      fixedIp: port?.ip ?? '',
+      router: router?.name ?? '',
+    };
+  });
+
+  const localVlans: Record<string, Record<string, number>> = {};
+  for (const p of ports) {
+    const perHost = (localVlans[p.host] ??= {});
+    perHost[p.network] ??= Object.keys(perHost).length + 1;
+  }
+
+  return {
+    file: fileName,
+    release: f.defaults?.release ?? '2024.1',
+    firewallDriver: f.defaults?.firewall_driver === 'noop' ? 'noop' : 'iptables_hybrid',
+    l2Population: f.defaults?.l2_population ?? true,
+    arpResponder: f.defaults?.arp_responder ?? false,
+    hosts: deriveHosts(ctx),
+    networks,
+    routers,
+    securityGroups,
+    vms,
+    ports,
+    floatingIps,
+    dhcpHosts,
+    localVlans,
+  };
+}

@@ -1,0 +1,42 @@
+// The topology loader's public surface: a topology file (YAML or JSON, DESIGN §2) in, the resolved
+// Topology or every input error found out. Never throws on bad input and never prints. Phases:
+// syntax (NP0xx) → shape (NP1xx) → meaning (NP2xx–NP5xx) → derivation (NP308); a phase runs only when
+// the previous one found nothing, so errors never cascade from an earlier problem.
+import { readFileSync } from 'node:fs';
+import type { Result } from '../errors.ts';
+import type { Topology } from './model.ts';
+import { buildContext } from './context.ts';
+import { checkTopology } from './checks.ts';
+import { deriveTopology } from './derive.ts';
+import { createDiagnostics } from './diagnostics.ts';
+import { readSource } from './source.ts';
+import { validateShape } from './validate.ts';
+
+export type * from './model.ts';
+
+/** Loads a topology from text; `file` names it in errors and in `Topology.file`. */
+export function loadTopologyText(text: string, file: string): Result<Topology> {
+  const src = readSource(text, file);
+  if (!src.ok) return { ok: false, errors: src.errors };
+  const diag = createDiagnostics(file, src.locator);
+  const shaped = validateShape(src.data, diag);
+  if (shaped === null) return { ok: false, errors: diag.sorted() };
+  const ctx = buildContext(shaped);
+  checkTopology(ctx, diag);
+  if (diag.count > 0) return { ok: false, errors: diag.sorted() };
+  const topology = deriveTopology(ctx, file, diag);
+  if (topology === null || diag.count > 0) return { ok: false, errors: diag.sorted() };
+  return { ok: true, value: topology };
+}
+
+/** Loads a topology file from disk; an unreadable file is NP001. */
+export function loadTopologyFile(path: string): Result<Topology> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    return { ok: false, errors: [{ code: 'NP001', file: path, position: null, path: '', message: reason }] };
+  }
+  return loadTopologyText(text, path);
+}

@@ -1,0 +1,344 @@
+import { describe, it, expect } from 'vitest';
+import { loadTopologyFile, loadTopologyText } from '../../src/topology/index.ts';
+
+/** Errors as [code, path, line] triples, or [] when the text loads. */
+function errs(text: string): [string, string, number | null][] {
+  const r = loadTopologyText(text, 't.yaml');
+  if (r.ok) return [];
+  for (const e of r.errors) expect(e.file).toBe('t.yaml');
+  return r.errors.map((e) => [e.code, e.path, e.position?.line ?? null]);
+}
+
+// A small valid topology; each test replaces one line. Line numbers are 1-based.
+const BASE = [
+  'hosts:', //                                                                              1
+  '  c1: { role: compute, tunnel_ip: 10.0.0.1 }', //                                        2
+  '  n1: { role: network, tunnel_ip: 10.0.0.2, bridge_mappings: { ext: br-ex } }', //       3
+  'networks:', //                                                                           4
+  '  pub: { external: true, type: flat, physical_network: ext, subnets: { pub4: { cidr: 203.0.113.0/24 } } }', // 5
+  '  t1: { project: p, type: vxlan, segmentation_id: 5, subnets: { s1: { cidr: 10.1.0.0/24 } } }', // 6
+  '  t2: { project: p, type: vxlan, segmentation_id: 6, subnets: { s2: { cidr: 10.2.0.0/24 } } }', // 7
+  'routers:', //                                                                            8
+  '  r1: { hosts: [n1], gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1] }', // 9
+  'security_groups:', //                                                                    10
+  '  p:', //                                                                                11
+  '    ssh: [{ direction: ingress, protocol: tcp, port: 22 }]', //                          12
+  'vms:', //                                                                                13
+  '  vm1: { project: p, host: c1, ports: [{ network: t1, ip: 10.1.0.11 }] }', //            14
+  '  vm2: { project: p, host: c1, ports: [{ network: t2 }] }', //                           15
+  'floating_ips:', //                                                                       16
+  '  - { ip: 203.0.113.101, vm: vm1 }', //                                                  17
+];
+const withLine = (n: number, line: string): string => BASE.map((l, i) => (i + 1 === n ? line : l)).join('\n');
+const plus = (...lines: string[]): string => [...BASE, ...lines].join('\n');
+
+describe('the base topology', () => {
+  it('loads', () => expect(errs(BASE.join('\n'))).toEqual([]));
+});
+
+describe('file and syntax errors (NP0xx)', () => {
+  it('reports a syntax error with its line and nothing else', () => {
+    const e = errs(withLine(14, '  vm1: { project: p, host: c1, ports: [{ network: t1 }]'));
+    expect(e.length).toBeGreaterThan(0);
+    expect(e.every(([code]) => code === 'NP002')).toBe(true);
+  });
+
+  it('reports a syntax error in JSON', () => {
+    const r = loadTopologyText('{\n  "hosts": {\n    "c1": { "role": "compute" },\n  ]\n}', 'x.json');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatchObject({ code: 'NP002', file: 'x.json', position: { line: 4 } });
+  });
+
+  it('reports a duplicate key with its path', () => {
+    const r = loadTopologyText(withLine(15, '  vm1: { project: p, host: c1, ports: [] }'), 't.yaml');
+    expect(r.ok ? [] : r.errors).toEqual([
+      { code: 'NP003', file: 't.yaml', position: { line: 15, column: 3 }, path: 'vms.vm1', message: 'duplicate key "vm1" (map keys must be unique)' },
+    ]);
+  });
+
+  it('reports an unreadable file as NP001', () => {
+    const r = loadTopologyFile('topologies/does-not-exist.yaml');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatchObject({ code: 'NP001', position: null });
+  });
+
+  it('loads JSON', () => {
+    const r = loadTopologyText('{"hosts": {"c1": {"role": "compute"}}}', 'x.json');
+    expect(r.ok).toBe(true);
+  });
+});
+
+describe('schema errors (NP1xx)', () => {
+  it('reports an unknown field at its key', () => {
+    expect(errs(withLine(14, '  vm1: { project: p, host: c1, prots: [{ network: t1, ip: 10.1.0.11 }] }'))).toEqual([
+      ['NP103', 'vms.vm1.ports', 14], // at the object, which starts before the misspelt key
+      ['NP101', 'vms.vm1.prots', 14],
+    ]);
+  });
+
+  it('reports an unknown top-level section', () => {
+    expect(errs(plus('extra: 1'))).toEqual([['NP101', 'extra', 18]]);
+  });
+
+  it('reports a wrong type', () => {
+    expect(errs(withLine(6, '  t1: { project: p, type: vxlan, segmentation_id: five, subnets: { s1: { cidr: 10.1.0.0/24 } } }'))).toEqual([
+      ['NP102', 'networks.t1.segmentation_id', 6],
+    ]);
+  });
+
+  it('says what a union expected', () => {
+    const r = loadTopologyText(withLine(2, '  c1: { role: computer, tunnel_ip: 10.0.0.1 }'), 't.yaml');
+    expect(r.ok ? [] : r.errors.map((e) => [e.code, e.path, e.message])).toEqual([
+      ['NP102', 'hosts.c1.role', 'expected one of "compute", "network" or array, got string'],
+    ]);
+  });
+
+  it('reports a bad enum value', () => {
+    expect(errs(withLine(6, '  t1: { project: p, type: geneve, segmentation_id: 5, subnets: { s1: { cidr: 10.1.0.0/24 } } }'))).toEqual([
+      ['NP102', 'networks.t1.type', 6],
+    ]);
+  });
+
+  it('reports a wrong type inside a union (unknown field of the object form)', () => {
+    expect(errs(withLine(9, '  r1: { hosts: [n1], interfaces: [{ subnet: s1, adress: 10.1.0.1 }] }'))[0]).toEqual([
+      'NP101',
+      'routers.r1.interfaces[0].adress',
+      9,
+    ]);
+  });
+
+  it('reports a missing field at the enclosing object', () => {
+    expect(errs(withLine(15, '  vm2: { project: p, ports: [{ network: t2 }] }'))).toEqual([['NP103', 'vms.vm2.host', 15]]);
+  });
+
+  it('reports an empty file', () => {
+    expect(errs('')).toEqual([['NP103', '', null]]);
+  });
+
+  it('reports all schema errors, in file order', () => {
+    const text = withLine(2, '  c1: { role: compute, tunnel_ip: 10.0.0.1, colour: red }').split('\n');
+    text[14] = '  vm2: { project: p, host: 7, ports: [{ network: t2 }] }';
+    expect(errs(text.join('\n'))).toEqual([
+      ['NP101', 'hosts.c1.colour', 2],
+      ['NP102', 'vms.vm2.host', 15],
+    ]);
+  });
+});
+
+describe('rule and naming values (NP102)', () => {
+  it('a port range needs tcp or udp, and must be a range', () => {
+    expect(errs(withLine(12, '    ssh: [{ direction: ingress, port: 22 }]'))).toEqual([['NP102', 'security_groups.p.ssh[0].port', 12]]);
+    expect(errs(withLine(12, '    ssh: [{ direction: ingress, protocol: tcp, port: "90-80" }]'))).toEqual([['NP102', 'security_groups.p.ssh[0].port', 12]]);
+  });
+  it('icmp_type needs icmp; remote_group excludes remote_ip_prefix', () => {
+    expect(errs(withLine(12, '    ssh: [{ direction: ingress, protocol: udp, icmp_type: 8 }]'))).toEqual([['NP102', 'security_groups.p.ssh[0].icmp_type', 12]]);
+    expect(errs(withLine(12, '    ssh: [{ direction: ingress, remote_ip_prefix: 10.0.0.0/8, remote_group: default }]'))).toEqual([
+      ['NP102', 'security_groups.p.ssh[0].remote_group', 12],
+    ]);
+  });
+  it('a subnet name is unique across networks', () => {
+    expect(errs(withLine(7, '  t2: { project: p, type: vxlan, segmentation_id: 6, subnets: { s1: { cidr: 10.2.0.0/24 } } }'))).toContainEqual([
+      'NP102',
+      'networks.t2.subnets.s1',
+      7,
+    ]);
+  });
+  it('a router gateway needs an external network', () => {
+    expect(errs(withLine(9, '  r1: { hosts: [n1], gateway: { network: t2 }, interfaces: [s1] }'))).toContainEqual(['NP102', 'routers.r1.gateway.network', 9]);
+  });
+});
+
+describe('reference errors (NP201)', () => {
+  it('dangling host', () => {
+    expect(errs(withLine(15, '  vm2: { project: p, host: c9, ports: [{ network: t2 }] }'))).toEqual([['NP201', 'vms.vm2.host', 15]]);
+  });
+  it('dangling network', () => {
+    expect(errs(withLine(15, '  vm2: { project: p, host: c1, ports: [{ network: t9 }] }'))).toEqual([['NP201', 'vms.vm2.ports[0].network', 15]]);
+  });
+  it('dangling subnet of a router interface', () => {
+    expect(errs(withLine(9, '  r1: { hosts: [n1], gateway: { network: pub }, interfaces: [s1, s9] }'))).toContainEqual(['NP201', 'routers.r1.interfaces[1]', 9]);
+  });
+  it('dangling router host', () => {
+    expect(errs(withLine(9, '  r1: { hosts: [n9], gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1] }'))).toEqual([['NP201', 'routers.r1.hosts[0]', 9]]);
+  });
+  it('dangling gateway network', () => {
+    expect(errs(withLine(9, '  r1: { hosts: [n1], gateway: { network: nope }, interfaces: [s1] }'))).toContainEqual(['NP201', 'routers.r1.gateway.network', 9]);
+  });
+  it('dangling security group', () => {
+    expect(errs(withLine(15, '  vm2: { project: p, host: c1, ports: [{ network: t2, security_groups: [default, web] }] }'))).toEqual([
+      ['NP201', 'vms.vm2.ports[0].security_groups[1]', 15],
+    ]);
+  });
+  it('security groups are per project', () => {
+    expect(errs(withLine(15, '  vm2: { project: q, host: c1, ports: [{ network: t2, security_groups: [ssh] }] }'))).toEqual([
+      ['NP201', 'vms.vm2.ports[0].security_groups[0]', 15],
+    ]);
+  });
+  it('dangling remote_group', () => {
+    expect(errs(withLine(12, '    ssh: [{ direction: ingress, remote_group: web }]'))).toEqual([['NP201', 'security_groups.p.ssh[0].remote_group', 12]]);
+  });
+  it("dangling floating IP's VM", () => {
+    expect(errs(withLine(17, '  - { ip: 203.0.113.101, vm: vm9 }'))).toEqual([['NP201', 'floating_ips[0].vm', 17]]);
+  });
+  it("dangling floating IP's port index", () => {
+    expect(errs(withLine(17, '  - { ip: 203.0.113.101, vm: vm1, port: 1 }'))).toEqual([['NP201', 'floating_ips[0].port', 17]]);
+  });
+});
+
+describe('addressing and segmentation errors (NP3xx)', () => {
+  it('IP outside its subnet (NP301)', () => {
+    expect(errs(withLine(14, '  vm1: { project: p, host: c1, ports: [{ network: t1, ip: 10.9.0.11 }] }'))).toEqual([['NP301', 'vms.vm1.ports[0].ip', 14]]);
+  });
+  it('router interface address outside its subnet (NP301)', () => {
+    expect(errs(withLine(9, '  r1: { hosts: [n1], gateway: { network: pub }, interfaces: [{ subnet: s1, ip: 10.2.0.1 }] }'))).toEqual([
+      ['NP301', 'routers.r1.interfaces[0].ip', 9],
+    ]);
+  });
+  it('gateway outside its subnet (NP301)', () => {
+    expect(errs(withLine(7, '  t2: { project: p, type: vxlan, segmentation_id: 6, subnets: { s2: { cidr: 10.2.0.0/24, gateway: 10.3.0.1 } } }'))).toEqual([
+      ['NP301', 'networks.t2.subnets.s2.gateway', 7],
+    ]);
+  });
+  it('duplicate fixed IP between VMs (NP302)', () => {
+    expect(errs(withLine(15, '  vm2: { project: p, host: c1, ports: [{ network: t1, ip: 10.1.0.11 }] }'))).toEqual([['NP302', 'vms.vm2.ports[0].ip', 15]]);
+  });
+  it('VM on the router interface address (NP302)', () => {
+    expect(errs(withLine(15, '  vm2: { project: p, host: c1, ports: [{ network: t1, ip: 10.1.0.1 }] }'))).toEqual([['NP302', 'vms.vm2.ports[0].ip', 15]]);
+  });
+  it('VM on the router gateway address (NP302)', () => {
+    expect(errs(plus('  - { ip: 203.0.113.10, vm: vm2 }'))).toContainEqual(['NP302', 'floating_ips[1].ip', 18]);
+  });
+  it('the same address in two networks is fine', () => {
+    expect(errs(withLine(15, '  vm2: { project: p, host: c1, ports: [{ network: t2, ip: 10.2.0.11 }] }'))).toEqual([]);
+  });
+  it('duplicate VXLAN segmentation id (NP303)', () => {
+    expect(errs(withLine(7, '  t2: { project: p, type: vxlan, segmentation_id: 5, subnets: { s2: { cidr: 10.2.0.0/24 } } }'))).toEqual([
+      ['NP303', 'networks.t2.segmentation_id', 7],
+    ]);
+  });
+  it('a VXLAN and a GRE network may share an id', () => {
+    expect(errs(withLine(7, '  t2: { project: p, type: gre, segmentation_id: 5, subnets: { s2: { cidr: 10.2.0.0/24 } } }'))).toEqual([]);
+  });
+  it('duplicate VLAN id per physical network only (NP303)', () => {
+    const vlan = (phys: string) =>
+      [
+        'hosts:',
+        `  n1: { role: [compute, network], bridge_mappings: { a: br-a, b: br-b } }`,
+        'networks:',
+        '  v1: { type: vlan, physical_network: a, segmentation_id: 100 }',
+        `  v2: { type: vlan, physical_network: ${phys}, segmentation_id: 100 }`,
+      ].join('\n');
+    expect(errs(vlan('a'))).toEqual([['NP303', 'networks.v2.segmentation_id', 5]]);
+    expect(errs(vlan('b'))).toEqual([]);
+  });
+  it('two flat networks on one physical network (NP303)', () => {
+    expect(errs(plus().replace('networks:\n', 'networks:\n  pub2: { type: flat, physical_network: ext }\n'))).toContainEqual(['NP303', 'networks.pub.physical_network', 6]);
+  });
+  it('VLAN id out of range (NP304)', () => {
+    const text = 'hosts:\n  n1: { role: network, bridge_mappings: { a: br-a } }\nnetworks:\n  v1: { type: vlan, physical_network: a, segmentation_id: 4095 }';
+    expect(errs(text)).toEqual([['NP304', 'networks.v1.segmentation_id', 4]]);
+  });
+  it('VNI out of range (NP304)', () => {
+    expect(errs(withLine(7, '  t2: { project: p, type: vxlan, segmentation_id: 16777216, subnets: { s2: { cidr: 10.2.0.0/24 } } }'))).toEqual([
+      ['NP304', 'networks.t2.segmentation_id', 7],
+    ]);
+  });
+  it('GRE keys go up to 2^32-1 (NP304 above, fine below)', () => {
+    const gre = (id: number) => withLine(7, `  t2: { project: p, type: gre, segmentation_id: ${id}, subnets: { s2: { cidr: 10.2.0.0/24 } } }`);
+    expect(errs(gre(4294967295))).toEqual([]);
+    expect(errs(gre(4294967296))).toEqual([['NP304', 'networks.t2.segmentation_id', 7]]);
+  });
+  it('floating IP outside every external subnet (NP305)', () => {
+    expect(errs(withLine(17, '  - { ip: 10.1.0.200, vm: vm1 }'))).toEqual([['NP305', 'floating_ips[0].ip', 17]]);
+  });
+  it('floating IP bound twice (NP306): same ip and same port', () => {
+    expect(errs(plus('  - { ip: 203.0.113.101, vm: vm2 }'))).toEqual([
+      ['NP306', 'floating_ips[1].ip', 18],
+      ['NP310', 'floating_ips[1].ip', 18], // vm2's subnet s2 is on no router either
+    ]);
+    expect(errs(plus('  - { ip: 203.0.113.102, vm: vm1 }'))).toEqual([['NP306', 'floating_ips[1].vm', 18]]);
+  });
+  it('router interface on a subnet twice (NP307)', () => {
+    expect(errs(withLine(9, '  r1: { hosts: [n1], gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1, s2, { subnet: s1, ip: 10.1.0.254 }] }'))).toEqual([
+      ['NP307', 'routers.r1.interfaces[2].subnet', 9],
+    ]);
+  });
+  it('no free address (NP308)', () => {
+    expect(errs(withLine(7, '  t2: { project: p, type: vxlan, segmentation_id: 6, subnets: { s2: { cidr: 10.2.0.0/30 } } }'))).toEqual([
+      ['NP308', 'vms.vm2.ports[0]', 15],
+    ]);
+  });
+  it('invalid CIDR and address (NP309)', () => {
+    expect(errs(withLine(7, '  t2: { project: p, type: vxlan, segmentation_id: 6, subnets: { s2: { cidr: 10.2.0.0/33 } } }'))).toEqual([
+      ['NP309', 'networks.t2.subnets.s2.cidr', 7],
+    ]);
+    expect(errs(withLine(7, '  t2: { project: p, type: vxlan, segmentation_id: 6, subnets: { s2: { cidr: 10.2.0.5/24 } } }'))).toEqual([
+      ['NP309', 'networks.t2.subnets.s2.cidr', 7],
+    ]);
+    expect(errs(withLine(14, '  vm1: { project: p, host: c1, ports: [{ network: t1, ip: 10.1.0.300 }] }'))).toEqual([['NP309', 'vms.vm1.ports[0].ip', 14]]);
+  });
+  it('floating IP without a router to serve it (NP310)', () => {
+    expect(errs(withLine(17, '  - { ip: 203.0.113.101, vm: vm2 }'))).toEqual([['NP310', 'floating_ips[0].ip', 17]]);
+  });
+});
+
+describe('placement errors (NP4xx)', () => {
+  it('VM on a host without the compute role (NP401)', () => {
+    expect(errs(withLine(15, '  vm2: { project: p, host: n1, ports: [{ network: t2 }] }'))).toEqual([['NP401', 'vms.vm2.host', 15]]);
+  });
+  it('VM port on a flat network its host does not map (NP402)', () => {
+    expect(errs(withLine(15, '  vm2: { project: p, host: c1, ports: [{ network: pub }] }'))).toEqual([['NP402', 'vms.vm2.ports[0].network', 15]]);
+  });
+  it("router gateway on a network its host does not map (NP402)", () => {
+    expect(errs(withLine(3, '  n1: { role: network, tunnel_ip: 10.0.0.2, bridge_mappings: { other: br-ex } }'))).toContainEqual(['NP402', 'routers.r1.gateway', 9]);
+  });
+  it('port_security false with security groups (NP403)', () => {
+    expect(errs(withLine(15, '  vm2: { project: p, host: c1, ports: [{ network: t2, port_security: false, security_groups: [ssh] }] }'))).toEqual([
+      ['NP403', 'vms.vm2.ports[0].security_groups', 15],
+    ]);
+  });
+  it('missing tunnel_ip with a tunnel network (NP406)', () => {
+    expect(errs(withLine(2, '  c1: { role: compute }'))).toEqual([['NP406', 'hosts.c1', 2]]);
+  });
+  it('DHCP network with no network node to serve it (NP407)', () => {
+    expect(errs(withLine(3, '  n1: { role: compute, tunnel_ip: 10.0.0.2, bridge_mappings: { ext: br-ex } }'))).toContainEqual(['NP407', 'networks.pub', 5]);
+  });
+});
+
+describe('unsupported (NP5xx)', () => {
+  it('DVR (NP501)', () => {
+    expect(errs(withLine(9, '  r1: { distributed: true, hosts: [n1], gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1] }'))).toEqual([
+      ['NP501', 'routers.r1.distributed', 9],
+    ]);
+  });
+  it('native OVS firewall (NP502)', () => {
+    expect(errs(plus('defaults: { firewall_driver: openvswitch }'))).toEqual([['NP502', 'defaults.firewall_driver', 18]]);
+  });
+  it('a router on several hosts (NP503)', () => {
+    const text = withLine(3, '  n1: { role: network, tunnel_ip: 10.0.0.2, bridge_mappings: { ext: br-ex } }\n  n2: { role: network, tunnel_ip: 10.0.0.3, bridge_mappings: { ext: br-ex } }');
+    expect(errs(text.replace('hosts: [n1]', 'hosts: [n1, n2]'))).toEqual([['NP503', 'routers.r1.hosts', 10]]);
+  });
+  it('IPv6 subnets, addresses and user rules (NP504); automatic IPv6 egress rules are fine', () => {
+    expect(errs(withLine(7, '  t2: { project: p, type: vxlan, segmentation_id: 6, subnets: { s2: { cidr: "fd00::/64" } } }'))).toContainEqual([
+      'NP504',
+      'networks.t2.subnets.s2.cidr',
+      7,
+    ]);
+    expect(errs(withLine(12, '    ssh: [{ direction: ingress, ethertype: IPv6 }]'))).toEqual([['NP504', 'security_groups.p.ssh[0].ethertype', 12]]);
+    expect(errs(withLine(14, '  vm1: { project: p, host: c1, ports: [{ network: t1, ip: "fd00::5" }] }'))).toContainEqual(['NP504', 'vms.vm1.ports[0].ip', 14]);
+  });
+});
+
+describe('several errors', () => {
+  it('are all reported, in file order, with columns', () => {
+    const text = withLine(2, '  c1: { role: compute }').split('\n');
+    text[14] = '  vm2: { project: p, host: c9, ports: [{ network: t2 }] }';
+    const r = loadTopologyText(text.join('\n'), 't.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => [e.code, e.path, e.position])).toEqual([
+      ['NP406', 'hosts.c1', { line: 2, column: 3 }],
+      ['NP201', 'vms.vm2.host', { line: 15, column: 28 }],
+    ]);
+  });
+});
