@@ -34,6 +34,6 @@ export const chainName = {
   ingress: (portId: string) => `neutron-openvswi-i${portId.slice(0, 10)}`,
   egress: (portId: string) => `neutron-openvswi-o${portId.slice(0, 10)}`,
   spoof: (portId: string) => `neutron-openvswi-s${portId.slice(0, 10)}`,
-  /** ipset of a security group's member addresses: `NIPv4` + the group id with dashes, cut to 31 chars. */
-  ipset: (sgId: string) => `NIPv4${sgId}`.slice(0, 31),
+  /** ipset of a security group's member addresses: `NIPv4` + the group id, cut to 29 characters (31 less the `-n` swap suffix, as Neutron does). */
+  ipset: (sgId: string) => `NIPv4${sgId}`.slice(0, 29),
 } as const;

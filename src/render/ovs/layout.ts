@@ -1,0 +1,179 @@
+// The OVS bridges and ports the agents create on a host, with deterministic OpenFlow port numbers.
+//
+// Bridges: br-int; br-tun when the host has a tunnel_ip and the topology has vxlan/gre networks;
+// every bridge_mappings bridge, always (the agent sets them up at start, whether or not a network
+// uses them yet). Every bridge also has its own internal port, ofport LOCAL (65534).
+//
+// ofports, in the order ports are added to each bridge:
+// - br-int: `int-<bridge>` per bridge_mappings entry (mapping order), then `patch-tun`, then the
+//   host's ports in `topo.ports` order (DHCP `tap…`, router `qr-…`/`qg-…`, then VM `qvo…`);
+// - br-tun: `patch-int` = 1, then the tunnel ports, by remote host in `topo.hosts` order (vxlan before gre);
+// - physical bridge: `phy-<bridge>` = 1, then its NIC (`eth<i+1>`, i = position in bridge_mappings) = 2.
+//
+// Tunnel ports: one per remote host with a tunnel_ip and tunnel type in use; with l2_population only
+// towards hosts that share a network of that type with this host (l2pop creates them on demand).
+import type { HostT, PortT } from '../../topology/model.ts';
+import type { OvsPort } from '../../ir/openflow.ts';
+import { deviceName } from '../names.ts';
+import { describe } from './describe.ts';
+import { hasBrTun, lvidOf, type TopoIndex, type TunnelType } from './host-view.ts';
+
+/** OpenFlow's number for a bridge's own internal port (OFPP_LOCAL). */
+export const OFPP_LOCAL = 65534;
+
+export interface LayoutPort extends OvsPort {
+  readonly ofport: number;
+  /** True for the bridge's own internal port (shown as `LOCAL(<bridge>)` by `ovs-ofctl show`). */
+  readonly local: boolean;
+  /** `ovs-vsctl show` prints no `type:` for a plain system interface added without a type (veth ends). */
+  readonly showType: boolean;
+  readonly neutron: string;
+  readonly why: string;
+}
+
+export type BridgeRole = 'int' | 'tun' | 'phys';
+
+export interface BridgeLayout {
+  readonly name: string;
+  readonly role: BridgeRole;
+  /** For physical bridges: the physical network it carries. */
+  readonly physnet: string | null;
+  /** Ports in ofport order, the LOCAL port first. */
+  readonly ports: readonly LayoutPort[];
+}
+
+export interface TunnelPeer {
+  readonly host: HostT;
+  readonly type: TunnelType;
+  readonly port: string;
+}
+
+const TUN_NONE = { remoteIp: null, localIp: null } as const;
+
+function localPort(bridge: string, host: string): LayoutPort {
+  return {
+    name: bridge, ofport: OFPP_LOCAL, local: true, type: 'internal', showType: true, tag: null, peer: null, ...TUN_NONE,
+    neutron: describe.agent(host, bridge), why: `${bridge}'s own internal port`,
+  };
+}
+
+function numbered(ports: Omit<LayoutPort, 'ofport' | 'local'>[]): LayoutPort[] {
+  return ports.map((p, i) => ({ ...p, ofport: i + 1, local: false }));
+}
+
+/** The tunnel ports `h`'s br-tun has, in ofport order (empty without br-tun). */
+export function tunnelPeers(ix: TopoIndex, h: HostT): TunnelPeer[] {
+  if (!hasBrTun(ix, h) || h.tunnelIp === null) return [];
+  const mine = ix.topo.localVlans[h.name] ?? {};
+  const peers: TunnelPeer[] = [];
+  for (const other of ix.topo.hosts) {
+    if (other.name === h.name || other.tunnelIp === null) continue;
+    const theirs = ix.topo.localVlans[other.name] ?? {};
+    for (const type of ix.tunnelTypes) {
+      const shared = Object.keys(mine).some((n) => n in theirs && ix.network.get(n)?.type === type);
+      if (ix.topo.l2Population && !shared) continue;
+      peers.push({ host: other, type, port: deviceName.tunnelPort(type, other.tunnelIp) });
+    }
+  }
+  return peers;
+}
+
+/** The br-int device of a port. */
+export function brIntDevice(p: PortT): string {
+  switch (p.deviceOwner) {
+    case 'compute:nova': return deviceName.qvo(p.id);
+    case 'network:dhcp': return deviceName.dhcpTap(p.id);
+    case 'network:router_interface': return deviceName.qr(p.id);
+    case 'network:router_gateway': return deviceName.qg(p.id);
+    case 'network:floatingip': throw new Error(`floating IP port ${p.name} has no device on br-int`);
+    default: {
+      const never: never = p.deviceOwner;
+      throw new Error(`unknown device owner ${String(never)}`);
+    }
+  }
+}
+
+function portWhy(p: PortT): string {
+  switch (p.deviceOwner) {
+    case 'compute:nova': return `VM ${p.deviceName}'s port, the br-int end of the qvb/qvo veth pair from its Linux bridge`;
+    case 'network:dhcp': return `DHCP server of network ${p.network} (in its qdhcp- namespace)`;
+    case 'network:router_interface': return `router ${p.deviceName}'s interface on ${p.subnet} (in its qrouter- namespace)`;
+    case 'network:router_gateway': return `router ${p.deviceName}'s gateway on ${p.network} (in its qrouter- namespace)`;
+    case 'network:floatingip': return `floating IP ${p.ip}`;
+    default: {
+      const never: never = p.deviceOwner;
+      return String(never);
+    }
+  }
+}
+
+function brInt(ix: TopoIndex, h: HostT): BridgeLayout {
+  const ports: Omit<LayoutPort, 'ofport' | 'local'>[] = [];
+  for (const [physnet, bridge] of Object.entries(h.bridgeMappings)) {
+    ports.push({
+      name: deviceName.intToPhys(bridge), type: 'patch', showType: true, tag: null, peer: deviceName.physToInt(bridge), ...TUN_NONE,
+      neutron: describe.bridgeMapping(physnet, bridge), why: `patch to ${bridge}, the bridge of physical network ${physnet}`,
+    });
+  }
+  if (hasBrTun(ix, h)) {
+    ports.push({
+      name: deviceName.patchTun, type: 'patch', showType: true, tag: null, peer: deviceName.patchInt, ...TUN_NONE,
+      neutron: describe.host(h), why: 'patch to br-tun, towards the tunnels to other hosts',
+    });
+  }
+  for (const p of ix.portsOfHost.get(h.name) ?? []) {
+    const vif = p.deviceOwner === 'compute:nova';
+    ports.push({
+      name: brIntDevice(p), type: vif ? 'system' : 'internal', showType: !vif, tag: lvidOf(ix, h.name, p.network), peer: null, ...TUN_NONE,
+      neutron: describe.port(p), why: portWhy(p),
+    });
+  }
+  return { name: 'br-int', role: 'int', physnet: null, ports: [localPort('br-int', h.name), ...numbered(ports)] };
+}
+
+function brTun(ix: TopoIndex, h: HostT): BridgeLayout {
+  const ports: Omit<LayoutPort, 'ofport' | 'local'>[] = [{
+    name: deviceName.patchInt, type: 'patch', showType: true, tag: null, peer: deviceName.patchTun, ...TUN_NONE,
+    neutron: describe.host(h), why: 'patch to br-int',
+  }];
+  for (const peer of tunnelPeers(ix, h)) {
+    ports.push({
+      name: peer.port, type: peer.type, showType: true, tag: null, peer: null, remoteIp: peer.host.tunnelIp, localIp: h.tunnelIp,
+      neutron: describe.host(peer.host), why: `${peer.type.toUpperCase()} tunnel to ${peer.host.name}`,
+    });
+  }
+  return { name: 'br-tun', role: 'tun', physnet: null, ports: [localPort('br-tun', h.name), ...numbered(ports)] };
+}
+
+function brPhys(h: HostT, physnet: string, bridge: string, index: number): BridgeLayout {
+  const nic = deviceName.physicalNic(index);
+  return {
+    name: bridge, role: 'phys', physnet,
+    ports: [localPort(bridge, h.name), ...numbered([
+      {
+        name: deviceName.physToInt(bridge), type: 'patch', showType: true, tag: null, peer: deviceName.intToPhys(bridge), ...TUN_NONE,
+        neutron: describe.bridgeMapping(physnet, bridge), why: 'patch to br-int',
+      },
+      {
+        name: nic, type: 'system', showType: true, tag: null, peer: null, ...TUN_NONE,
+        neutron: describe.bridgeMapping(physnet, bridge), why: `the NIC on physical network ${physnet}`,
+      },
+    ])],
+  };
+}
+
+/** Every OVS bridge of the host: br-int, br-tun (if any), then the physical bridges in mapping order. */
+export function bridgesFor(ix: TopoIndex, h: HostT): BridgeLayout[] {
+  const bridges = [brInt(ix, h)];
+  if (hasBrTun(ix, h)) bridges.push(brTun(ix, h));
+  Object.entries(h.bridgeMappings).forEach(([physnet, bridge], i) => bridges.push(brPhys(h, physnet, bridge, i)));
+  return bridges;
+}
+
+/** Bridge name → port name → ofport, for one host (LOCAL ports as 65534). */
+export type HostOfports = ReadonlyMap<string, ReadonlyMap<string, number>>;
+
+export function ofportsOf(bridges: readonly BridgeLayout[]): HostOfports {
+  return new Map(bridges.map((b) => [b.name, new Map(b.ports.map((p) => [p.name, p.ofport]))]));
+}
+
