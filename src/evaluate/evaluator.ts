@@ -1,0 +1,165 @@
+// The reference evaluator: precomputes the indexes and the converged learning state of a Dataplane
+// once, then follows concrete packets (`trace`) and resolves ARP (`resolveArp`) against it.
+// Guarantees: the converged state is never changed by a trace; each `trace` call starts with empty
+// conntrack tables, a `session()` keeps them across its traces (a reply after a first packet);
+// ARP answers are cached per (sender, address) for the evaluator's life (ARP never crosses netfilter,
+// so the answer does not depend on conntrack).
+import type { Dataplane, Station } from '../ir/dataplane.ts';
+import type { Ipv4, Mac, Packet } from '../ir/packet.ts';
+import type { Trace } from './trace.ts';
+import type { NetfilterEngine } from './nf-engine.ts';
+import type { NfEnv } from './hooks.ts';
+import type { FlowTables } from './openflow.ts';
+import { buildTables } from './openflow.ts';
+import { TopologyIndex } from './topology-index.ts';
+import type { ConvergedState } from './state.ts';
+import { LearningState } from './state.ts';
+import type { Next, Outcome, WalkEnv, WalkLimits } from './walk.ts';
+import { DEFAULT_LIMITS, follow, senderHop, traceOf, vmDevice, walk } from './walk.ts';
+import { converge } from './converge.ts';
+import { arpRequest } from './arp.ts';
+import { inPrefix } from './addr.ts';
+
+export interface EvaluatorOptions {
+  /** The netfilter engine (tests may pass a stand-in). */
+  readonly netfilter: NetfilterEngine;
+  readonly limits?: Partial<WalkLimits>;
+}
+
+export interface ArpAnswer {
+  readonly mac: Mac | null;
+  /** The ARP request's walk: where it went and who answered (the reply is assumed to come back). */
+  readonly trace: Trace;
+}
+
+export interface Session {
+  /** Follows a packet as `from` puts it on its wire; conntrack state persists across calls. */
+  trace(from: Station, packet: Packet): Trace;
+}
+
+export interface Evaluator extends Session {
+  resolveArp(from: Station, ip: Ipv4): ArpAnswer;
+  /** A new conntrack session: traces in it see each other's connections. */
+  session(): Session;
+  /** The converged fdb and learned flows, as plain data. */
+  readonly converged: ConvergedState;
+}
+
+const stationKey = (s: Station) => (s.kind === 'vm-port' ? `vm:${s.vm}:${s.index}` : `outside:${s.network}`);
+
+export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Evaluator {
+  const limits: WalkLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const index = new TopologyIndex(dp);
+  const state = new LearningState();
+  const tableCache = new Map<string, FlowTables>();
+  let frozen = false;
+  const tablesOf = (host: string, bridge: string): FlowTables => {
+    const k = `${host}\u0000${bridge}`;
+    // During convergence learned flows keep arriving: rebuild each time until frozen.
+    const cached = frozen ? tableCache.get(k) : undefined;
+    if (cached) return cached;
+    const br = index.device(host, bridge);
+    const flows = br?.kind === 'ovs' ? [...br.bridge.flows, ...state.learnedFlowsOf(host, bridge)] : [];
+    const t = buildTables(flows);
+    if (frozen) tableCache.set(k, t);
+    return t;
+  };
+  const newNf = (): NfEnv => {
+    const tables = new Map<string, unknown>();
+    return {
+      engine: opts.netfilter,
+      conntrackOf: (host, ns) => {
+        const k = `${host}\u0000${ns}`;
+        if (!tables.has(k)) tables.set(k, opts.netfilter.createConntrack());
+        return tables.get(k);
+      },
+    };
+  };
+  const arpCache = new Map<string, ArpAnswer>();
+
+  const envFor = (nf: NfEnv, learn: boolean): WalkEnv => ({
+    index, state, learn, tablesOf, nf, limits,
+    resolveNsArp: (host, nsName, iface, ip) => {
+      if (learn) return { mac: null, note: 'no ARP during convergence' };
+      const a = nsArp(host, nsName, iface, ip);
+      const died = a.mac === null && a.trace.droppedAt ? `ARP request for ${ip} stopped at ${a.trace.droppedAt.device}@${a.trace.droppedAt.host}: ${a.trace.droppedAt.rule}` : null;
+      return { mac: a.mac, note: died };
+    },
+  });
+
+  const answered = (o: Outcome) => o.arpOwner !== null;
+  const arpWalk = (first: ReturnType<typeof senderHop>, start: Next, packet: Packet, ip: Ipv4): ArpAnswer => {
+    const env = envFor(newNf(), false);
+    const w = walk(env, first, start);
+    const owner = w.outcomes.find((o) => o.arpOwner !== null && o.hops.at(-1)?.in.ip_dst === ip);
+    if (owner) return { mac: owner.arpOwner, trace: traceOf(packet, w, limits, answered) };
+    // Unanswered: the copy that travelled farthest shows how much of the segment the request reached.
+    const farthest = w.outcomes.reduce<Outcome | null>((best, o) => (best === null || o.hops.length > best.hops.length ? o : best), null);
+    return { mac: null, trace: traceOf(packet, w, limits, (o) => o === farthest) };
+  };
+
+  const nsArp = (host: string, nsName: string, iface: string, ip: Ipv4): ArpAnswer => {
+    const k = `${host}/${nsName}/${iface}|${ip}`;
+    const hit = arpCache.get(k);
+    if (hit) return hit;
+    const ns = index.host(host)?.namespaces.find((n) => n.name === nsName);
+    const i = ns?.interfaces.find((x) => x.name === iface);
+    const spa = i?.addresses.find((a) => inPrefix(ip, a.ip, a.prefixLen))?.ip ?? i?.addresses[0]?.ip ?? '0.0.0.0';
+    const p = arpRequest(i?.mac ?? '00:00:00:00:00:00', spa, ip, null);
+    const ans = arpWalk(senderHop(host, nsName, 'namespace', iface, p), follow(envFor(newNf(), false), host, nsName, iface, p), p, ip);
+    arpCache.set(k, ans);
+    return ans;
+  };
+
+  const start = (env: WalkEnv, from: Station, packet: Packet): { first: ReturnType<typeof senderHop>; start: Next } => {
+    if (from.kind === 'vm-port') {
+      const a = from.attachment;
+      return {
+        first: senderHop(from.host, vmDevice(from.vm), 'vm', String(from.index), packet),
+        start: { kind: 'device', host: a.host, device: a.device, inPort: a.port, packet, pre: [] },
+      };
+    }
+    const wire = env.index.wireOfPhysnet(from.physnet);
+    return {
+      first: senderHop('outside', from.network, 'outside', `physnet:${from.physnet}`, packet),
+      start: wire ? { kind: 'wire', host: 'outside', wire, from: null, fromOutside: from.network, packet } : { kind: 'dead', rule: `no wire for physnet ${from.physnet}` },
+    };
+  };
+
+  /** An outside station tags its frames with its network's VLAN. */
+  const onWire = (from: Station, packet: Packet): Packet =>
+    from.kind === 'outside' && from.vlan !== null && packet.vlan === null ? { ...packet, vlan: from.vlan } : packet;
+
+  const learnEnv = envFor(newNf(), true);
+  const { passes, capped } = converge(learnEnv, dp);
+  frozen = true;
+  const converged = state.snapshot(passes, capped);
+
+  const session = (): Session => {
+    const env = envFor(newNf(), false);
+    return {
+      trace: (from, packet0) => {
+        const packet = onWire(from, packet0);
+        const s = start(env, from, packet);
+        return traceOf(packet, walk(env, s.first, s.start), limits);
+      },
+    };
+  };
+
+  return {
+    converged,
+    session,
+    trace: (from, packet) => session().trace(from, packet),
+    resolveArp: (from, ip) => {
+      const k = `${stationKey(from)}|${ip}`;
+      const hit = arpCache.get(k);
+      if (hit) return hit;
+      const spa = from.kind === 'vm-port' ? from.ip : from.gateway;
+      const p = arpRequest(from.mac, spa, ip, from.kind === 'outside' ? from.vlan : null);
+      const s = start(envFor(newNf(), false), from, p);
+      const ans = arpWalk(s.first, s.start, p, ip);
+      arpCache.set(k, ans);
+      return ans;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+// A network namespace (qrouter-, qdhcp-, root) receiving a frame on one of its interfaces.
+// Guarantees (Linux): the frame is taken if eth_dst is the interface's MAC or broadcast. An ARP
+// request is answered only for an address held by the receiving interface (netproof models
+// arp_ignore=1 behaviour, as Neutron's namespaces are set up; proxy ARP is not modelled). IPv4 goes
+// PREROUTING → routing decision: a local destination (any interface's address) → INPUT → delivered;
+// else, with forwarding on, longest-prefix route (none → no-route) → FORWARD → POSTROUTING → ARP for
+// the next hop on the out interface (no answer → no-arp) → out with the interface's MAC as source.
+import type { Ipv4, Mac, Packet } from '../ir/packet.ts';
+import { BROADCAST_MAC, ETH_TYPE } from '../ir/packet.ts';
+import type { Namespace, Route } from '../ir/dataplane.ts';
+import type { HopEvent, TraceStep } from './trace.ts';
+import type { Copy } from './device.ts';
+import { dropCopy, emitCopy, endCopy } from './device.ts';
+import { inPrefix } from './addr.ts';
+import type { NfEnv } from './hooks.ts';
+import { runHookRecorded } from './hooks.ts';
+
+export interface NamespaceEnv {
+  readonly host: string;
+  readonly nf: NfEnv;
+  /** ARP resolution of `ip` from the namespace's interface `iface` (a walk of its own). */
+  resolveArp(iface: string, ip: Ipv4): { readonly mac: Mac | null; readonly note: string | null };
+}
+
+export interface NamespaceResult {
+  readonly steps: readonly TraceStep[];
+  readonly events: readonly HopEvent[];
+  readonly uncertain: readonly string[];
+  readonly copies: readonly Copy[];
+}
+
+const LIMITED_BROADCAST = '255.255.255.255';
+
+/** Longest-prefix match; among equal prefixes the first route listed wins. */
+export function lookupRoute(routes: readonly Route[], dst: Ipv4): Route | null {
+  let best: Route | null = null;
+  for (const r of routes) {
+    if (!inPrefix(dst, r.dst.ip, r.dst.prefixLen)) continue;
+    if (best === null || r.dst.prefixLen > best.dst.prefixLen) best = r;
+  }
+  return best;
+}
+
+const routeText = (r: Route) =>
+  `${r.dst.prefixLen === 0 ? 'default' : `${r.dst.ip}/${r.dst.prefixLen}`}${r.via ? ` via ${r.via}` : ''} dev ${r.dev}${r.src ? ` src ${r.src}` : ''}`;
+
+export function runNamespace(env: NamespaceEnv, ns: Namespace, inIface: string, packet: Packet): NamespaceResult {
+  const { host } = env;
+  const steps: TraceStep[] = [];
+  const events: HopEvent[] = [];
+  const uncertain: string[] = [];
+  const where = { host, device: ns.name, namespace: ns.name };
+  const result = (copy: Copy): NamespaceResult => ({ steps, events, uncertain, copies: [copy] });
+  const drop = (rule: string, kind: 'rule' | 'default' | 'quiet', p: Packet = packet) => result(dropCopy(p, { host, device: ns.name, rule, origin: null }, kind));
+  const iface = ns.interfaces.find((i) => i.name === inIface);
+  if (!iface) return drop(`no interface ${inIface} in ${ns.name}`, 'default');
+  if (packet.eth_dst !== iface.mac && packet.eth_dst !== BROADCAST_MAC) return drop(`${inIface}: frame not addressed to ${iface.mac}`, 'quiet');
+
+  if (packet.eth_type === ETH_TYPE.arp) {
+    if (packet.proto !== 1) return result(endCopy('delivered', packet, { kind: 'namespace', namespace: ns.name, host }));
+    if (!iface.addresses.some((a) => a.ip === packet.ip_dst)) return drop(`ARP request for ${packet.ip_dst}: not an address of ${inIface}`, 'quiet');
+    events.push({ kind: 'arp', ip: packet.ip_dst, mac: iface.mac });
+    steps.push({ where: 'arp', rule: `${packet.ip_dst} is on ${inIface}`, action: `reply ${iface.mac}`, origin: null });
+    return result(endCopy('delivered', packet, { kind: 'namespace', namespace: ns.name, host }, { arpOwner: iface.mac }));
+  }
+  if (packet.eth_type !== ETH_TYPE.ipv4) return drop(`ethertype 0x${packet.eth_type.toString(16)} not modelled`, 'default');
+
+  const localAddress = iface.addresses[0]?.ip ?? null;
+  const pre = runHookRecorded(env.nf, where, ns.netfilter, 'PREROUTING', env.nf.engine.newState(packet), {
+    inIface, outIface: null, physdevIn: null, physdevOut: null, bridged: false, localAddress,
+  });
+  steps.push(...pre.steps);
+  events.push(...pre.events, { kind: 'conntrack', zone: pre.state.zone, state: pre.state.ctState });
+  uncertain.push(...pre.uncertain);
+  if (pre.drop) return result(dropCopy(pre.state.packet, pre.drop, 'rule'));
+  let p = pre.state.packet;
+
+  const owner = ns.interfaces.find((i) => i.addresses.some((a) => a.ip === p.ip_dst));
+  if (owner || p.ip_dst === LIMITED_BROADCAST) {
+    const inp = runHookRecorded(env.nf, where, ns.netfilter, 'INPUT', pre.state, { inIface, outIface: null, physdevIn: null, physdevOut: null, bridged: false });
+    steps.push(...inp.steps);
+    events.push(...inp.events);
+    uncertain.push(...inp.uncertain);
+    if (inp.drop) return result(dropCopy(inp.state.packet, inp.drop, 'rule'));
+    events.push({ kind: 'local-delivery', iface: owner?.name ?? inIface });
+    return result(endCopy('delivered', inp.state.packet, { kind: 'namespace', namespace: ns.name, host }));
+  }
+  if (!ns.forwarding) return drop(`${ns.name} does not forward (not a local address: ${p.ip_dst})`, 'default', p);
+
+  const route = lookupRoute(ns.routes, p.ip_dst);
+  if (!route) {
+    steps.push({ where: 'route', rule: `no route to ${p.ip_dst}`, action: 'drop', origin: null });
+    return result(endCopy('no-route', p, null, { drop: { host, device: ns.name, rule: `no route to ${p.ip_dst}`, origin: null } }));
+  }
+  steps.push({ where: 'route', rule: routeText(route), action: `out ${route.dev}`, origin: route.origin });
+  events.push({ kind: 'route', route });
+  const ctx = { inIface, outIface: route.dev, physdevIn: null, physdevOut: null, bridged: false };
+  const fwd = runHookRecorded(env.nf, where, ns.netfilter, 'FORWARD', pre.state, ctx);
+  steps.push(...fwd.steps);
+  events.push(...fwd.events);
+  uncertain.push(...fwd.uncertain);
+  if (fwd.drop) return result(dropCopy(fwd.state.packet, fwd.drop, 'rule'));
+  const post = runHookRecorded(env.nf, where, ns.netfilter, 'POSTROUTING', fwd.state, ctx);
+  steps.push(...post.steps);
+  events.push(...post.events);
+  uncertain.push(...post.uncertain);
+  if (post.drop) return result(dropCopy(post.state.packet, post.drop, 'rule'));
+  p = post.state.packet;
+
+  const out = ns.interfaces.find((i) => i.name === route.dev);
+  if (!out) return drop(`route via ${route.dev}: no such interface`, 'default', p);
+  const nextHop = route.via ?? p.ip_dst;
+  const arp = env.resolveArp(out.name, nextHop);
+  events.push({ kind: 'arp', ip: nextHop, mac: arp.mac });
+  if (arp.note) events.push({ kind: 'note', text: arp.note });
+  if (arp.mac === null) {
+    return result(endCopy('no-arp', p, null, { drop: { host, device: ns.name, rule: `no ARP reply for ${nextHop} on ${out.name}`, origin: null } }));
+  }
+  return result(emitCopy(out.name, { ...p, eth_src: out.mac, eth_dst: arp.mac, vlan: null, tun_id: null }));
+}

@@ -1,0 +1,102 @@
+// NAT bindings on conntrack entries and their application to packets, as nf_nat: a SNAT/DNAT/
+// REDIRECT target sets a binding on a NEW connection (`nf_nat_setup_info`), which rewrites the
+// connection's reply tuple; at each NAT hook the packet is then rewritten to match the connection
+// (`nf_nat_packet`): destinations at PREROUTING/OUTPUT, sources at POSTROUTING/INPUT, and for a
+// reply the inverse (a reply to a DNATed connection gets its source back at POSTROUTING, one to an
+// SNATed connection its destination back at PREROUTING). Guarantees: a binding that changes
+// nothing sets no SNAT/DNAT status, as in the kernel.
+import type { Packet } from '../../ir/packet.ts';
+import { ipToInt } from './ipv4.ts';
+import { type Tuple, invert } from './tuple.ts';
+import { type Conntrack, type Connection, type Direction, tupleInUse } from './conntrack.ts';
+import type { NatEvent } from './types.ts';
+
+export type Manip = 'src' | 'dst';
+
+/** `--to-source`/`--to-destination` text: `ip[-ip][:port[-port]]`. Only the first ip is used. */
+export interface NatSpec {
+  readonly ip: string;
+  readonly ports: readonly [number, number] | null;
+}
+
+export function parseNatSpec(text: string): NatSpec | null {
+  const m = /^([0-9.]+)(?:-[0-9.]+)?(?::(\d+)(?:-(\d+))?)?$/.exec(text.trim());
+  if (!m || ipToInt(m[1]!) === null) return null;
+  if (m[2] === undefined) return { ip: m[1]!, ports: null };
+  const from = Number(m[2]);
+  const to = m[3] === undefined ? from : Number(m[3]);
+  return { ip: m[1]!, ports: [from, to] };
+}
+
+/** The tuple the original direction has after the bindings made so far. */
+function current(c: Connection): Tuple {
+  return invert(c.reply);
+}
+
+/** DNAT or REDIRECT: bind the destination (and port, when given and the protocol has ports). */
+export function bindDst(c: Connection, ip: string, port: number | null, kind: 'DNAT' | 'REDIRECT'): void {
+  const cur = current(c);
+  const next: Tuple = { ...cur, dst: ip, dport: port !== null && cur.dport !== null ? port : cur.dport };
+  if (next.dst === cur.dst && next.dport === cur.dport) return;
+  c.reply = invert(next);
+  c.dstNat = true;
+  c.dstNatKind = kind;
+}
+
+/**
+ * SNAT: bind the source to `ip`. The source port is kept when it is in the given range (or no range
+ * is given) and the resulting reply tuple is free; otherwise the next free port of the range (default
+ * 1024–65535) is taken, as the kernel's uniqueness search does (`--random-fully` would pick it at
+ * random; the first free one stands for it).
+ */
+export function bindSrc(ct: Conntrack, c: Connection, spec: NatSpec): void {
+  const cur = current(c);
+  let next: Tuple = { ...cur, src: spec.ip };
+  if (cur.sport !== null) {
+    const [lo, hi] = spec.ports ?? [1024, 65535];
+    let port = spec.ports && (cur.sport < lo || cur.sport > hi) ? lo : cur.sport;
+    next = { ...next, sport: port };
+    const span = Math.max(hi - lo + 1, 1);
+    for (let i = 0; i < span && tupleInUse(ct, c.zone, invert(next)); i++) {
+      port = port >= hi ? lo : port + 1;
+      next = { ...next, sport: port };
+    }
+  }
+  if (next.src === cur.src && next.sport === cur.sport) return;
+  c.reply = invert(next);
+  c.srcNat = true;
+}
+
+function endpoint(ip: string, port: number | null, showPort: boolean): string {
+  return showPort && port !== null ? `${ip}:${port}` : ip;
+}
+
+/**
+ * `nf_nat_packet`: rewrite the `manip` field of a packet travelling in `direction` so that it
+ * matches the connection's bindings. Returns the packet (unchanged when nothing applies) and the
+ * rewrite made, if any.
+ */
+export function applyManip(c: Connection, direction: Direction, manip: Manip, p: Packet): { packet: Packet; event: NatEvent | null } {
+  // In the reply direction the roles swap: the destination of a reply undoes SNAT, its source DNAT.
+  const undoesSnat = direction === 'original' ? manip === 'src' : manip === 'dst';
+  const active = undoesSnat ? c.srcNat : c.dstNat;
+  if (!active) return { packet: p, event: null };
+  const target = invert(direction === 'original' ? c.reply : c.original);
+  const type: NatEvent['type'] = undoesSnat ? 'SNAT' : (c.dstNatKind ?? 'DNAT');
+  if (manip === 'src') {
+    const sport = p.sport === null ? null : target.sport;
+    if (target.src === p.ip_src && sport === p.sport) return { packet: p, event: null };
+    const showPort = sport !== p.sport;
+    return {
+      packet: { ...p, ip_src: target.src, sport },
+      event: { type, field: 'src', from: endpoint(p.ip_src, p.sport, showPort), to: endpoint(target.src, sport, showPort) },
+    };
+  }
+  const dport = p.dport === null ? null : target.dport;
+  if (target.dst === p.ip_dst && dport === p.dport) return { packet: p, event: null };
+  const showPort = dport !== p.dport;
+  return {
+    packet: { ...p, ip_dst: target.dst, dport },
+    event: { type, field: 'dst', from: endpoint(p.ip_dst, p.dport, showPort), to: endpoint(target.dst, dport, showPort) },
+  };
+}

@@ -1,0 +1,232 @@
+// Traversal of one table's built-in chain for one hook, as ipt_do_table: rules in order, a rule
+// acts when all its matches hold; ACCEPT ends the table (the next table of the hook runs), DROP and
+// REJECT drop, RETURN goes back to the caller (or to the built-in chain's policy), `-j` calls,
+// `-g` replaces the current frame (a RETURN then goes to the caller of the chain that did the goto),
+// non-terminating targets (MARK, CONNMARK, CT, no target) continue, SNAT/DNAT/REDIRECT bind the
+// connection and end the table with ACCEPT. Guarantees: terminates on every ruleset (a jump or goto
+// into a chain already on the current path is a cycle: reported as uncertain and skipped), and every
+// matched rule is recorded in order.
+import type { Packet } from '../../ir/packet.ts';
+import type { CtState, NfChain, NfRule, NfTable, NfTarget, NetfilterRuleset } from '../../ir/netfilter.ts';
+import { type Conntrack, type ConnectionRef, getConnection } from './conntrack.ts';
+import { matchRule } from './match.ts';
+import { bindDst, bindSrc, parseNatSpec } from './nat.ts';
+import { describeTarget } from './describe.ts';
+import type { Hook, NatEvent, NfContext, RuleHit } from './types.ts';
+
+/** The mutable working state of one hook evaluation (runHook copies it into an NfState at the end). */
+export interface Work {
+  packet: Packet;
+  mark: number;
+  zone: number;
+  notrack: boolean;
+  ctState: CtState;
+  ct: ConnectionRef | null;
+  readonly hits: RuleHit[];
+  readonly uncertain: string[];
+  readonly nat: NatEvent[];
+}
+
+export type TableOutcome =
+  | { readonly kind: 'accept' }
+  | { readonly kind: 'drop'; readonly chain: string; readonly rule: NfRule | null };
+
+export function noteUncertain(w: Work, text: string): void {
+  if (!w.uncertain.includes(text)) w.uncertain.push(text);
+}
+
+interface Frame {
+  chain: NfChain;
+  index: number;
+  /** The chains this frame has been through (its own and those it went to by goto). */
+  via: string[];
+}
+
+/** What a matched rule's target tells the traversal to do next. */
+type Step =
+  | { readonly kind: 'continue' }
+  | { readonly kind: 'accept' }
+  | { readonly kind: 'drop' }
+  | { readonly kind: 'return' }
+  | { readonly kind: 'call' | 'goto'; readonly chain: string };
+
+/** Run `table`'s chain for `hook`; a missing table or chain accepts. */
+export function runTable(
+  ruleset: NetfilterRuleset,
+  table: NfTable | undefined,
+  hook: Hook,
+  w: Work,
+  ctx: NfContext,
+  conntrack: Conntrack,
+): TableOutcome {
+  const base = table?.chains.find((c) => c.name === hook);
+  if (!table || !base) return { kind: 'accept' };
+  const chains = new Map(table.chains.map((c) => [c.name, c] as const));
+  const policy = (): TableOutcome =>
+    base.policy === 'DROP' ? { kind: 'drop', chain: base.name, rule: null } : { kind: 'accept' };
+
+  const stack: Frame[] = [{ chain: base, index: 0, via: [base.name] }];
+  for (;;) {
+    const top = stack[stack.length - 1]!;
+    const rule = top.chain.rules[top.index];
+    if (rule === undefined) {
+      // End of a user chain is an implicit RETURN; end of the built-in chain is its policy.
+      stack.pop();
+      if (stack.length === 0) return policy();
+      continue;
+    }
+    top.index++;
+    const conn = w.ct ? getConnection(conntrack, w.ct) : null;
+    const m = matchRule(rule, { packet: w.packet, mark: w.mark, ctState: w.ctState, conn, ctx, ipsets: ruleset.ipsets });
+    if (m.kind === 'unknown') noteUncertain(w, rule.origin.text);
+    if (m.kind !== 'match') continue;
+
+    w.hits.push({ table: table.name, chain: top.chain.name, rule, action: describeTarget(rule.target) });
+    const step = applyTarget(rule, rule.target, table.name, hook, w, ctx, conntrack);
+    switch (step.kind) {
+      case 'continue':
+        break;
+      case 'accept':
+        return { kind: 'accept' };
+      case 'drop':
+        return { kind: 'drop', chain: top.chain.name, rule };
+      case 'return':
+        stack.pop();
+        if (stack.length === 0) return policy();
+        break;
+      case 'call':
+      case 'goto': {
+        const next = chains.get(step.chain);
+        if (!next) {
+          noteUncertain(w, rule.origin.text); // the kernel refuses a jump to a missing chain
+          break;
+        }
+        if (stack.some((f) => f.via.includes(next.name))) {
+          noteUncertain(w, rule.origin.text); // a cycle: the kernel refuses such a ruleset (ELOOP)
+          break;
+        }
+        if (step.kind === 'call') stack.push({ chain: next, index: 0, via: [next.name] });
+        else stack[stack.length - 1] = { chain: next, index: 0, via: [...top.via, next.name] };
+        break;
+      }
+      default: {
+        const never: never = step;
+        throw new Error(`internal: unknown step ${String(never)}`);
+      }
+    }
+  }
+}
+
+const DST_HOOKS: readonly Hook[] = ['PREROUTING', 'OUTPUT'];
+const SRC_HOOKS: readonly Hook[] = ['POSTROUTING', 'INPUT'];
+
+function applyTarget(rule: NfRule, t: NfTarget, table: string, hook: Hook, w: Work, ctx: NfContext, conntrack: Conntrack): Step {
+  switch (t.kind) {
+    case 'ACCEPT':
+      return { kind: 'accept' };
+    case 'DROP':
+    case 'REJECT':
+      return { kind: 'drop' };
+    case 'RETURN':
+      return { kind: 'return' };
+    case 'jump':
+      return { kind: 'call', chain: t.chain };
+    case 'goto':
+      return { kind: 'goto', chain: t.chain };
+    case 'none':
+      return { kind: 'continue' };
+    case 'MARK':
+      w.mark = applyMark(w.mark, t.op, t.value, t.mask);
+      return { kind: 'continue' };
+    case 'CONNMARK': {
+      if (!w.ct) return { kind: 'continue' }; // no connection: CONNMARK does nothing
+      const c = getConnection(conntrack, w.ct);
+      const mask = t.mask >>> 0;
+      // xt_CONNMARK v1 with nfmask = ctmask = mask.
+      if (t.op === 'set') c.mark = ((c.mark & ~mask) ^ t.value) >>> 0;
+      else if (t.op === 'save') c.mark = ((c.mark & ~mask) ^ (w.mark & mask)) >>> 0;
+      else w.mark = ((w.mark & ~mask) ^ (c.mark & mask)) >>> 0;
+      return { kind: 'continue' };
+    }
+    case 'CT':
+      // Only meaningful in raw before the lookup; the kernel refuses CT elsewhere.
+      if (table !== 'raw' || w.ct) {
+        noteUncertain(w, rule.origin.text);
+        return { kind: 'continue' };
+      }
+      if (t.notrack) w.notrack = true;
+      if (t.zone !== null) w.zone = t.zone;
+      return { kind: 'continue' };
+    case 'SNAT':
+    case 'DNAT':
+    case 'REDIRECT':
+      return natTarget(rule, t, table, hook, w, ctx, conntrack);
+    case 'unsupported':
+      noteUncertain(w, rule.origin.text);
+      return { kind: 'continue' };
+    default: {
+      const never: never = t;
+      throw new Error(`internal: unknown target ${String(never)}`);
+    }
+  }
+}
+
+/** MARK: `--set-xmark V/M` is mark = (mark & ~M) ^ V; and/or/xor apply V alone. */
+export function applyMark(mark: number, op: 'set' | 'and' | 'or' | 'xor', value: number, mask: number): number {
+  switch (op) {
+    case 'set':
+      return ((mark & ~mask) ^ value) >>> 0;
+    case 'and':
+      return (mark & value) >>> 0;
+    case 'or':
+      return (mark | value) >>> 0;
+    case 'xor':
+      return (mark ^ value) >>> 0;
+    default: {
+      const never: never = op;
+      throw new Error(`internal: unknown MARK op ${String(never)}`);
+    }
+  }
+}
+
+type NatTarget = Extract<NfTarget, { kind: 'SNAT' | 'DNAT' | 'REDIRECT' }>;
+
+function natTarget(rule: NfRule, t: NatTarget, table: string, hook: Hook, w: Work, ctx: NfContext, conntrack: Conntrack): Step {
+  const validHooks = t.kind === 'SNAT' ? SRC_HOOKS : DST_HOOKS;
+  // Outside its table or hook the kernel refuses the rule; only NEW connections reach here.
+  if (table !== 'nat' || !validHooks.includes(hook) || !w.ct) {
+    noteUncertain(w, rule.origin.text);
+    return { kind: 'continue' };
+  }
+  const c = getConnection(conntrack, w.ct);
+  switch (t.kind) {
+    case 'DNAT': {
+      const spec = parseNatSpec(t.to);
+      if (!spec) break;
+      bindDst(c, spec.ip, t.port ?? spec.ports?.[0] ?? null, 'DNAT');
+      return { kind: 'accept' };
+    }
+    case 'SNAT': {
+      const spec = parseNatSpec(t.to);
+      if (!spec) break;
+      bindSrc(conntrack, c, spec);
+      return { kind: 'accept' };
+    }
+    case 'REDIRECT': {
+      // Locally generated packets go to 127.0.0.1; others to the incoming interface's address.
+      const ip = hook === 'OUTPUT' ? '127.0.0.1' : (ctx.localAddress ?? null);
+      if (ip === null) {
+        noteUncertain(w, rule.origin.text); // the kernel drops when the interface has no address
+        return { kind: 'drop' };
+      }
+      bindDst(c, ip, t.toPort, 'REDIRECT');
+      return { kind: 'accept' };
+    }
+    default: {
+      const never: never = t;
+      throw new Error(`internal: unknown NAT target ${String(never)}`);
+    }
+  }
+  noteUncertain(w, rule.origin.text); // a NAT address netproof cannot read
+  return { kind: 'continue' };
+}

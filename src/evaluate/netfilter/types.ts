@@ -1,0 +1,73 @@
+// The public types of the netfilter engine: the hook names, what the kernel knows about a packet at
+// a hook (NfContext), the state that travels with a packet through one namespace's hooks (NfState),
+// and what one hook did to it (HookResult). Plain readonly data.
+import type { Packet } from '../../ir/packet.ts';
+import type { CtState, NfRule } from '../../ir/netfilter.ts';
+import type { ConnectionRef } from './conntrack.ts';
+
+export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
+
+/** What the kernel knows about the packet at this hook. */
+export interface NfContext {
+  /** `-i` (for bridged traffic: the bridge, e.g. `qbr…`); null when there is none (OUTPUT). */
+  readonly inIface: string | null;
+  /** `-o`; null before routing. */
+  readonly outIface: string | null;
+  /** Bridged traffic only: the bridge port it came in on (`tap…`/`qvb…`). */
+  readonly physdevIn: string | null;
+  /** Bridged traffic only: the bridge port it goes out of (known at FORWARD/POSTROUTING). */
+  readonly physdevOut: string | null;
+  /** The packet crosses a Linux bridge with br_netfilter (physdev matches apply). */
+  readonly bridged: boolean;
+  /**
+   * Addition to the agreed contract (optional): the primary address of the incoming interface,
+   * the address `REDIRECT` in PREROUTING rewrites the destination to. Absent or null there, the
+   * kernel drops the packet; netproof does too and marks the verdict uncertain.
+   */
+  readonly localAddress?: string | null;
+}
+
+/** Travels with the packet through one namespace's hooks; start it with `newState`. */
+export interface NfState {
+  readonly packet: Packet;
+  /** skb mark. */
+  readonly mark: number;
+  /** Conntrack zone (raw `CT --zone` sets it before the lookup). */
+  readonly zone: number;
+  /** Set by the conntrack lookup (PREROUTING/OUTPUT); NEW until then. */
+  readonly ctState: CtState;
+  /** The conntrack entry, once looked up; null before the lookup and for UNTRACKED/INVALID. */
+  readonly ct: ConnectionRef | null;
+  /** Raw `CT --notrack` was hit: the lookup will mark the packet UNTRACKED. */
+  readonly notrack?: boolean;
+  /** The conntrack lookup has run for this state (so a second PREROUTING does not redo it). */
+  readonly looked?: boolean;
+}
+
+/** One rule that matched, with what it did (`ACCEPT`, `jump X`, `DNAT to 10.0.0.5`, …). */
+export interface RuleHit {
+  table: string;
+  chain: string;
+  rule: NfRule;
+  action: string;
+}
+
+export interface NatEvent {
+  readonly type: 'SNAT' | 'DNAT' | 'REDIRECT';
+  readonly field: 'src' | 'dst';
+  readonly from: string;
+  readonly to: string;
+}
+
+export interface HookResult {
+  readonly verdict: 'accept' | 'drop';
+  /** The packet possibly NATed, the mark possibly set, the conntrack state after the lookup. */
+  readonly state: NfState;
+  /** Every rule that matched, in order (including RETURNs and jumps). */
+  readonly hits: readonly RuleHit[];
+  /** Where it was dropped; `rule` null = the built-in chain's policy. */
+  readonly droppedBy: { table: string; chain: string; rule: NfRule | null } | null;
+  readonly nat: readonly NatEvent[];
+  /** Unsupported matches/targets met, by the rule's origin text; non-empty → the verdict is unknown. */
+  readonly uncertain: readonly string[];
+}

@@ -1,0 +1,73 @@
+// The OVS `NORMAL` action: a converged MAC-learning switch per VLAN.
+// Guarantees: an access port (port `tag`) admits only untagged frames and assigns its tag; a trunk
+// keeps the frame's VID (0 = untagged); a known unicast destination goes to its learned port, any
+// other destination floods to every port of the VLAN except the input port; output to an access
+// port strips the tag. With `learn` set (convergence), the source MAC is recorded per VLAN.
+import type { Packet } from '../ir/packet.ts';
+import type { OvsBridge, OvsPort } from '../ir/openflow.ts';
+import type { HopEvent, TraceStep } from './trace.ts';
+import type { Copy } from './device.ts';
+import { dropCopy, emitCopy } from './device.ts';
+import { isGroupMac } from './addr.ts';
+import type { LearningState } from './state.ts';
+
+export interface NormalResult {
+  readonly steps: readonly TraceStep[];
+  readonly events: readonly HopEvent[];
+  readonly copies: readonly Copy[];
+}
+
+/** The ports a NORMAL output in `vid` may use: access ports of that VLAN and trunks. */
+const inVlan = (p: OvsPort, vid: number) => (p.tag === null ? true : p.tag === vid);
+
+function outFrame(packet: Packet, port: OvsPort, vid: number): { packet: Packet; events: HopEvent[] } {
+  if (port.tag !== null) {
+    return { packet: { ...packet, vlan: null }, events: packet.vlan !== null ? [{ kind: 'vlan-strip', vid }] : [] };
+  }
+  return { packet: { ...packet, vlan: vid === 0 ? null : vid }, events: [] };
+}
+
+export function runNormal(host: string, bridge: OvsBridge, inPortName: string, packet: Packet, state: LearningState, learn: boolean): NormalResult {
+  const inPort = bridge.ports.find((p) => p.name === inPortName);
+  const steps: TraceStep[] = [];
+  const events: HopEvent[] = [];
+  const drop = (rule: string) => ({ steps, events, copies: [dropCopy(packet, { host, device: bridge.name, rule, origin: null }, 'default')] });
+  if (!inPort) return drop(`NORMAL: unknown input port ${inPortName}`);
+  let vid: number;
+  if (inPort.tag !== null) {
+    // An access port accepts only untagged frames (VID 0 counts as untagged, as in OVS).
+    if (packet.vlan !== null && packet.vlan !== 0) return drop(`NORMAL: tagged frame (VLAN ${packet.vlan}) on access port ${inPort.name} (tag ${inPort.tag})`);
+    vid = inPort.tag;
+    events.push({ kind: 'vlan-push', vid });
+  } else {
+    vid = packet.vlan ?? 0;
+  }
+  const tagged: Packet = { ...packet, vlan: vid === 0 ? null : vid };
+  if (learn && !isGroupMac(packet.eth_src)) {
+    state.learnMac({ host, bridge: bridge.name, vlan: vid, mac: packet.eth_src, port: inPort.name });
+  }
+  const known = isGroupMac(packet.eth_dst) ? null : state.lookup(host, bridge.name, vid, packet.eth_dst);
+  if (known !== null) {
+    const port = bridge.ports.find((p) => p.name === known);
+    steps.push({ where: 'NORMAL', rule: `fdb VLAN ${vid}: ${packet.eth_dst} on ${known}`, action: `output to ${known}`, origin: null });
+    // OVS drops a frame whose destination was learned on the port it came in on.
+    if (!port || known === inPort.name) return drop(`NORMAL: ${packet.eth_dst} learned on the input port ${known}`);
+    const f = outFrame(tagged, port, vid);
+    return { steps, events, copies: [emitCopy(port.name, f.packet, [], f.events)] };
+  }
+  const targets = bridge.ports.filter((p) => p.name !== inPort.name && inVlan(p, vid));
+  steps.push({
+    where: 'NORMAL',
+    rule: isGroupMac(packet.eth_dst) ? `flood VLAN ${vid} (${packet.eth_dst})` : `flood VLAN ${vid} (${packet.eth_dst} not learned)`,
+    action: targets.length > 0 ? `flood to ${targets.map((p) => p.name).join(', ')}` : 'no other port in the VLAN',
+    origin: null,
+  });
+  if (targets.length === 0) {
+    return { steps, events, copies: [dropCopy(tagged, { host, device: bridge.name, rule: `NORMAL: no other port in VLAN ${vid}`, origin: null }, 'quiet')] };
+  }
+  const copies = targets.map((p) => {
+    const f = outFrame(tagged, p, vid);
+    return emitCopy(p.name, f.packet, [], f.events);
+  });
+  return { steps, events, copies };
+}

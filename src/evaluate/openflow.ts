@@ -1,0 +1,246 @@
+// The OpenFlow pipeline of one OVS bridge for one arriving packet.
+// Guarantees (Open vSwitch semantics): in each table the highest-priority matching flow wins (ties:
+// the first in the list); no match drops ("table N: no flow matched"); actions run in order;
+// `resubmit` runs a table with in_port possibly changed and then continues (packet changes made in
+// it persist, in_port is restored); `goto_table` continues in that table and ends the action list;
+// `output` emits a copy of the packet as it is at that point, except to the input port (skipped) —
+// `in_port` is the way to send it back. tun_id is cleared on copies to non-tunnel ports. With `learn`
+// set (convergence) `learn` actions install flows into the LearningState.
+import type { Packet } from '../ir/packet.ts';
+import type { Flow, FlowAction, FlowMatch, OvsBridge, OvsPort } from '../ir/openflow.ts';
+import type { Origin } from '../ir/origin.ts';
+import type { HopEvent, TraceStep } from './trace.ts';
+import type { Copy, DropKind } from './device.ts';
+import { dropCopy, emitCopy } from './device.ts';
+import { matchFlow, portName } from './flow-match.ts';
+import { runNormal } from './normal.ts';
+import type { LearningState } from './state.ts';
+
+/** OVS's own limit on nested resubmits. */
+const MAX_RESUBMIT_DEPTH = 64;
+
+/** Flows of one bridge by table, each table sorted by priority (stable: list order breaks ties). */
+export type FlowTables = ReadonlyMap<number, readonly Flow[]>;
+
+export function buildTables(flows: readonly Flow[]): FlowTables {
+  const byTable = new Map<number, Flow[]>();
+  for (const f of flows) {
+    const t = byTable.get(f.table) ?? [];
+    t.push(f);
+    byTable.set(f.table, t);
+  }
+  for (const t of byTable.values()) t.sort((a, b) => b.priority - a.priority); // Array.sort is stable
+  return byTable;
+}
+
+export interface BridgeEnv {
+  readonly host: string;
+  readonly bridge: OvsBridge;
+  readonly tables: FlowTables;
+  readonly state: LearningState;
+  readonly learn: boolean;
+}
+
+export interface BridgeResult {
+  readonly steps: readonly TraceStep[];
+  readonly events: readonly HopEvent[];
+  readonly uncertain: readonly string[];
+  readonly copies: readonly Copy[];
+}
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+export function actionText(a: FlowAction, bridge: OvsBridge): string {
+  switch (a.kind) {
+    case 'output': return `output:${portName(bridge, a.port) ?? `#${a.port.kind === 'number' ? a.port.ofport : '?'}`}`;
+    case 'in_port': return 'in_port';
+    case 'normal': return 'NORMAL';
+    case 'drop': return 'drop';
+    case 'resubmit': return `resubmit(${a.port ? portName(bridge, a.port) ?? '' : ''},${a.table ?? ''})`;
+    case 'goto_table': return `goto_table:${a.table}`;
+    case 'mod_vlan_vid': return `mod_vlan_vid:${a.vid}`;
+    case 'push_vlan': return `push_vlan:${hex(a.ethertype)}`;
+    case 'set_vlan_vid': return `set_field:${4096 + a.vid}->vlan_vid`;
+    case 'strip_vlan': return 'strip_vlan';
+    case 'set_tun_id': return `set_tun_id:${hex(a.value)}`;
+    case 'set_reg': return `set_field:${a.value}->reg${a.reg}`;
+    case 'mod_dl_src': return `mod_dl_src:${a.mac}`;
+    case 'mod_dl_dst': return `mod_dl_dst:${a.mac}`;
+    case 'learn': return `learn(${a.text})`;
+    case 'unsupported': return a.text;
+    default: {
+      const never: never = a;
+      return String(never);
+    }
+  }
+}
+
+const isTunnel = (p: OvsPort | undefined) => p !== undefined && (p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve');
+
+/** The flow a `learn` action installs, from the packet that runs it. */
+function learnedFlow(a: Extract<FlowAction, { kind: 'learn' }>, from: Flow, packet: Packet, inPort: string): Flow | null {
+  const spec = a.spec;
+  if (spec === null) return null;
+  const match: FlowMatch = {
+    ...(spec.matchVlanFromPacket ? { vlan_tci: { value: packet.vlan ?? 0, mask: 0x0fff } } : {}),
+    ...(spec.matchDstFromSrc ? { dl_dst: { mac: packet.eth_src, mask: null } } : {}),
+  };
+  const actions: FlowAction[] = [
+    ...(spec.stripVlan ? [{ kind: 'strip_vlan' } as const] : []),
+    ...(spec.copyTunId ? [{ kind: 'set_tun_id', value: packet.tun_id ?? 0 } as const] : []),
+    ...(spec.outputToInPort ? [{ kind: 'output', port: { kind: 'name', name: inPort } } as const] : []),
+  ];
+  const matchText = [
+    spec.matchVlanFromPacket ? `vlan_tci=0x${(packet.vlan ?? 0).toString(16).padStart(4, '0')}/0x0fff` : null,
+    spec.matchDstFromSrc ? `dl_dst=${packet.eth_src}` : null,
+  ].filter((x) => x !== null).join(',');
+  const actText = [
+    spec.stripVlan ? 'load:0->NXM_OF_VLAN_TCI[]' : null,
+    spec.copyTunId ? `load:${hex(packet.tun_id ?? 0)}->NXM_NX_TUN_ID[]` : null,
+    spec.outputToInPort ? `output:"${inPort}"` : null,
+  ].filter((x) => x !== null).join(',');
+  const text = `table=${spec.table}, priority=${spec.priority}${matchText ? ',' + matchText : ''} actions=${actText}`;
+  const origin: Origin = { file: from.origin.file, line: from.origin.line, text, why: `learned from ${packet.eth_src} on ${inPort}` };
+  return { table: spec.table, priority: spec.priority, match, actions, cookie: from.cookie, origin };
+}
+
+/** Runs the bridge's pipeline from table 0 for a packet arriving on `inPort`. */
+export function runBridge(env: BridgeEnv, inPort: string, packet0: Packet): BridgeResult {
+  const { host, bridge } = env;
+  const steps: TraceStep[] = [];
+  const events: HopEvent[] = [];
+  const uncertain: string[] = [];
+  const copies: Copy[] = [];
+  const regs: Record<number, number> = {};
+  let packet = packet0;
+  let lastDrop: { rule: string; origin: Origin | null; kind: DropKind } | null = null;
+  let curInPort = inPort;
+  const portOf = (name: string) => bridge.ports.find((p) => p.name === name);
+
+  const emit = (portNameOut: string) => {
+    const port = portOf(portNameOut);
+    if (!port) {
+      lastDrop = { rule: `output to ${portNameOut}: no such port on ${bridge.name}`, origin: null, kind: 'default' };
+      return;
+    }
+    if (isTunnel(port)) {
+      const tunId = packet.tun_id ?? 0;
+      copies.push(emitCopy(port.name, { ...packet, tun_id: tunId }, [], [{ kind: 'tunnel-encap', tunId, remoteIp: port.remoteIp ?? '?', port: port.name }]));
+    } else {
+      copies.push(emitCopy(port.name, { ...packet, tun_id: null }));
+    }
+  };
+
+  /** Runs one table; returns false when the pipeline must stop (depth exceeded). */
+  const runTable = (table: number, depth: number): void => {
+    if (depth > MAX_RESUBMIT_DEPTH) {
+      uncertain.push(`resubmit depth over ${MAX_RESUBMIT_DEPTH} on ${bridge.name}`);
+      lastDrop = { rule: `resubmit depth over ${MAX_RESUBMIT_DEPTH}`, origin: null, kind: 'default' };
+      return;
+    }
+    const flows = env.tables.get(table) ?? [];
+    let flow: Flow | undefined;
+    for (const f of flows) {
+      const r = matchFlow(bridge, f.match, { packet, inPort: curInPort, regs });
+      if (r.uncertain !== null) uncertain.push(`${r.uncertain}: ${f.origin.text}`);
+      if (r.matched) { flow = f; break; }
+    }
+    if (!flow) {
+      steps.push({ where: `table ${table}`, rule: 'no flow matched', action: 'drop', origin: null });
+      lastDrop = { rule: `table ${table}: no flow matched`, origin: null, kind: 'default' };
+      return;
+    }
+    steps.push({ where: `table ${table}`, rule: flow.origin.text, action: flow.actions.map((a) => actionText(a, bridge)).join(',') || 'drop', origin: flow.origin });
+    if (flow.actions.length === 0) lastDrop = dropOf(flow);
+    runActions(flow, depth);
+  };
+
+  const dropOf = (flow: Flow): { rule: string; origin: Origin; kind: DropKind } => ({
+    rule: flow.origin.text,
+    origin: flow.origin,
+    // A wildcard drop (a table's default) tells less than a rule written for this traffic.
+    kind: Object.keys(flow.match).length === 0 ? 'default' : 'rule',
+  });
+
+  const runActions = (flow: Flow, depth: number): void => {
+    for (const a of flow.actions) {
+      switch (a.kind) {
+        case 'output': {
+          const name = portName(bridge, a.port);
+          if (name === null) { lastDrop = { rule: `${actionText(a, bridge)}: no such port`, origin: flow.origin, kind: 'default' }; break; }
+          if (name === curInPort) { steps.push({ where: `table ${flow.table}`, rule: flow.origin.text, action: `skipped: output to input port ${name}`, origin: flow.origin }); break; }
+          emit(name);
+          break;
+        }
+        case 'in_port': emit(curInPort); break;
+        case 'normal': {
+          const r = runNormal(host, bridge, curInPort, packet, env.state, env.learn);
+          steps.push(...r.steps);
+          events.push(...r.events);
+          for (const c of r.copies) {
+            if (c.kind === 'emit' && !isTunnel(portOf(c.port))) copies.push({ ...c, packet: { ...c.packet, tun_id: null } });
+            else if (c.kind === 'emit') copies.push(c);
+            else if (c.drop) lastDrop = { rule: c.drop.rule, origin: null, kind: c.dropKind ?? 'default' };
+          }
+          break;
+        }
+        case 'drop': lastDrop = dropOf(flow); return;
+        case 'resubmit': {
+          const saved = curInPort;
+          if (a.port !== null) {
+            const n = portName(bridge, a.port);
+            if (n !== null) curInPort = n;
+          }
+          runTable(a.table ?? flow.table, depth + 1);
+          curInPort = saved;
+          break;
+        }
+        case 'goto_table': runTable(a.table, depth + 1); return;
+        case 'mod_vlan_vid':
+          events.push(packet.vlan === null ? { kind: 'vlan-push', vid: a.vid } : { kind: 'vlan-mod', from: packet.vlan, to: a.vid });
+          packet = { ...packet, vlan: a.vid };
+          break;
+        case 'push_vlan':
+          // The tag pushed carries VID 0 until a set_field sets it.
+          events.push({ kind: 'vlan-push', vid: 0 });
+          packet = { ...packet, vlan: 0 };
+          break;
+        case 'set_vlan_vid':
+          if (packet.vlan !== null) {
+            events.push({ kind: 'vlan-mod', from: packet.vlan, to: a.vid });
+            packet = { ...packet, vlan: a.vid };
+          }
+          break;
+        case 'strip_vlan':
+          if (packet.vlan !== null) events.push({ kind: 'vlan-strip', vid: packet.vlan });
+          packet = { ...packet, vlan: null };
+          break;
+        case 'set_tun_id': packet = { ...packet, tun_id: a.value }; break;
+        case 'set_reg': regs[a.reg] = a.value; break;
+        case 'mod_dl_src': packet = { ...packet, eth_src: a.mac }; break;
+        case 'mod_dl_dst': packet = { ...packet, eth_dst: a.mac }; break;
+        case 'learn': {
+          if (a.spec === null) { uncertain.push(`learn action not understood on ${bridge.name}: ${a.text}`); break; }
+          if (env.learn) {
+            const f = learnedFlow(a, flow, packet, curInPort);
+            if (f) env.state.learnFlow(host, bridge.name, f);
+          }
+          break;
+        }
+        case 'unsupported': uncertain.push(`unsupported action on ${bridge.name}: ${a.text} (${flow.origin.text})`); break;
+        default: {
+          const never: never = a;
+          throw new Error(`unknown action ${JSON.stringify(never)}`);
+        }
+      }
+    }
+    if (flow.actions.length > 0 && !flow.actions.some((a) => a.kind !== 'drop') && lastDrop === null) lastDrop = dropOf(flow);
+  };
+
+  runTable(0, 0);
+  if (copies.length === 0) {
+    const d: { rule: string; origin: Origin | null; kind: DropKind } = lastDrop ?? { rule: `${bridge.name}: no output action`, origin: null, kind: 'default' };
+    copies.push(dropCopy(packet, { host, device: bridge.name, rule: d.rule, origin: d.origin }, d.kind));
+  }
+  return { steps, events, uncertain, copies };
+}

@@ -1,0 +1,106 @@
+// How the devices of a Dataplane are wired: device lookup by (host, name), the far end of a port
+// (links of every kind, patch peers), the physnet wire a NIC is plugged into, the tunnel port at the
+// other end of the underlay, and the stations. Built once per evaluator.
+// Guarantees: lookups are by exact name; an endpoint on no link, wire or tunnel has no far end (the
+// walker then drops the copy there, quietly: nothing is attached).
+import type { Dataplane, Endpoint, HostDataplane, LinuxBridge, Namespace, Station, Wire } from '../ir/dataplane.ts';
+import type { OvsBridge, OvsPort } from '../ir/openflow.ts';
+
+export type VmStation = Extract<Station, { kind: 'vm-port' }>;
+export type OutsideStation = Extract<Station, { kind: 'outside' }>;
+
+export type DeviceRef =
+  | { readonly kind: 'ovs'; readonly host: string; readonly bridge: OvsBridge }
+  | { readonly kind: 'lb'; readonly host: string; readonly bridge: LinuxBridge }
+  | { readonly kind: 'ns'; readonly host: string; readonly ns: Namespace }
+  | { readonly kind: 'vm'; readonly host: string; readonly vm: string };
+
+/** The device name a VM's NIC end of a `vif` link uses. */
+export const vmDevice = (vm: string) => `vm:${vm}`;
+
+const key = (...parts: string[]) => parts.join('\u0000');
+
+export class TopologyIndex {
+  private readonly devices = new Map<string, DeviceRef>();
+  private readonly peers = new Map<string, Endpoint>();
+  private readonly wires = new Map<string, Wire>();
+  private readonly hosts = new Map<string, HostDataplane>();
+  private readonly hostByTunnelIp = new Map<string, HostDataplane>();
+
+  constructor(readonly dp: Dataplane) {
+    for (const h of dp.hosts) {
+      this.hosts.set(h.name, h);
+      if (h.tunnelIp !== null) this.hostByTunnelIp.set(h.tunnelIp, h);
+      for (const b of h.ovsBridges) this.devices.set(key(h.name, b.name), { kind: 'ovs', host: h.name, bridge: b });
+      for (const b of h.linuxBridges) this.devices.set(key(h.name, b.name), { kind: 'lb', host: h.name, bridge: b });
+      for (const n of h.namespaces) this.devices.set(key(h.name, n.name), { kind: 'ns', host: h.name, ns: n });
+      // Patch ports name their peer; a `patch` link, when given, says the same thing.
+      for (const b of h.ovsBridges) {
+        for (const p of b.ports) {
+          if (p.type !== 'patch' || p.peer === null) continue;
+          const other = h.ovsBridges.find((ob) => ob.ports.some((op) => op.name === p.peer));
+          if (other) this.peers.set(key(h.name, b.name, p.name), { host: h.name, device: other.name, port: p.peer });
+        }
+      }
+    }
+    for (const s of dp.stations) {
+      if (s.kind === 'vm-port') this.devices.set(key(s.host, vmDevice(s.vm)), { kind: 'vm', host: s.host, vm: s.vm });
+    }
+    for (const l of dp.links) {
+      this.peers.set(key(l.a.host, l.a.device, l.a.port), l.b);
+      this.peers.set(key(l.b.host, l.b.device, l.b.port), l.a);
+    }
+    for (const w of dp.wires) for (const m of w.members) this.wires.set(key(m.host, m.device, m.port), w);
+  }
+
+  device(host: string, name: string): DeviceRef | null {
+    return this.devices.get(key(host, name)) ?? null;
+  }
+
+  host(name: string): HostDataplane | null {
+    return this.hosts.get(name) ?? null;
+  }
+
+  /** The far end of a link or patch pair. */
+  peer(host: string, device: string, port: string): Endpoint | null {
+    return this.peers.get(key(host, device, port)) ?? null;
+  }
+
+  wireOf(host: string, device: string, port: string): Wire | null {
+    return this.wires.get(key(host, device, port)) ?? null;
+  }
+
+  /**
+   * The tunnel port a packet sent out of `port` arrives on: on the host whose tunnelIp is the port's
+   * remoteIp, the port of the same type whose remoteIp is the sender's tunnel address.
+   */
+  tunnelPeer(host: string, port: OvsPort): Endpoint | null {
+    const local = this.hosts.get(host)?.tunnelIp ?? port.localIp;
+    if (port.remoteIp === null || local === null) return null;
+    const remote = this.hostByTunnelIp.get(port.remoteIp);
+    if (!remote) return null;
+    for (const b of remote.ovsBridges) {
+      const p = b.ports.find((q) => q.type === port.type && q.remoteIp === local);
+      if (p) return { host: remote.name, device: b.name, port: p.name };
+    }
+    return null;
+  }
+
+  wireOfPhysnet(physnet: string): Wire | null {
+    return this.dp.wires.find((w) => w.physnet === physnet) ?? null;
+  }
+
+  outsideStations(physnet: string): readonly OutsideStation[] {
+    return this.dp.stations.filter((s): s is OutsideStation => s.kind === 'outside' && s.physnet === physnet);
+  }
+
+  vmStation(vm: string, index: number): VmStation | null {
+    return this.dp.stations.find((s): s is VmStation => s.kind === 'vm-port' && s.vm === vm && s.index === index) ?? null;
+  }
+
+  /** The VM port whose id starts with `prefix` (tap/qvb device names carry the first 11 characters). */
+  stationByPortPrefix(prefix: string): VmStation | null {
+    if (prefix.length === 0) return null;
+    return this.dp.stations.find((s): s is VmStation => s.kind === 'vm-port' && s.portId.startsWith(prefix)) ?? null;
+  }
+}

@@ -1,0 +1,282 @@
+// The walk: follows every copy of a packet from device to device until each copy is delivered,
+// exits, is dropped or loops, and turns the copies into one Trace (the copy that gets somewhere is
+// the main path, the others are branches).
+// Guarantees: visiting the same (host, device, in-port, packet) twice on one path is a `loop`;
+// the number of copies followed (leaves) and the hops per path are capped, and hitting a cap is
+// recorded in `uncertain`; a copy that NORMAL/flooding did not send back out of its input port
+// simply does not exist (it is no drop of the trace).
+import type { Endpoint, Wire } from '../ir/dataplane.ts';
+import type { Ipv4, Mac, Packet } from '../ir/packet.ts';
+import type { OvsPort } from '../ir/openflow.ts';
+import type { Delivery, DeviceKind, Disposition, DropPoint, Hop, HopEvent, Trace } from './trace.ts';
+import type { Copy, DropKind, Visit } from './device.ts';
+import { dropCopy, emitCopy } from './device.ts';
+import type { DeviceRef, OutsideStation, TopologyIndex } from './topology-index.ts';
+import { vmDevice } from './topology-index.ts';
+import type { FlowTables } from './openflow.ts';
+import { runBridge } from './openflow.ts';
+import { runLinuxBridge } from './linux-bridge.ts';
+import { runNamespace } from './namespace.ts';
+import { receiveAtVm, receiveOutside } from './stations.ts';
+import type { LearningState } from './state.ts';
+import type { NfEnv } from './hooks.ts';
+
+export interface WalkLimits {
+  /** Hops on one path before the walk gives up on it. */
+  readonly maxHops: number;
+  /** Copies (paths) followed per walk. */
+  readonly maxLeaves: number;
+  /** Branches listed in a trace (the rest are counted in a note). */
+  readonly maxBranches: number;
+}
+
+export const DEFAULT_LIMITS: WalkLimits = { maxHops: 128, maxLeaves: 512, maxBranches: 32 };
+
+export interface WalkEnv {
+  readonly index: TopologyIndex;
+  readonly state: LearningState;
+  /** Convergence: record MACs and run `learn` actions. */
+  readonly learn: boolean;
+  tablesOf(host: string, bridge: string): FlowTables;
+  readonly nf: NfEnv;
+  /** ARP resolution for a namespace's next hop (a walk of its own, cached by the evaluator). */
+  resolveNsArp(host: string, ns: string, iface: string, ip: Ipv4): { readonly mac: Mac | null; readonly note: string | null };
+  readonly limits: WalkLimits;
+}
+
+/** Where a copy arrives next. */
+export type Arrival =
+  | { readonly kind: 'device'; readonly host: string; readonly device: string; readonly inPort: string; readonly packet: Packet; readonly pre: readonly HopEvent[] }
+  | { readonly kind: 'underlay'; readonly host: string; readonly bridge: string; readonly port: OvsPort; readonly packet: Packet }
+  | { readonly kind: 'wire'; readonly host: string; readonly wire: Wire; readonly from: Endpoint | null; readonly fromOutside: string | null; readonly packet: Packet }
+  | { readonly kind: 'outside'; readonly station: OutsideStation; readonly packet: Packet };
+
+/** One followed copy, start to end. */
+export interface Outcome {
+  readonly disposition: Disposition;
+  readonly deliveredTo: Delivery | null;
+  readonly droppedAt: DropPoint | null;
+  readonly final: Packet;
+  readonly hops: readonly Hop[];
+  readonly dropKind: DropKind | null;
+  readonly arpOwner: Mac | null;
+}
+
+export interface WalkResult {
+  readonly outcomes: readonly Outcome[];
+  readonly uncertain: readonly string[];
+}
+
+const pkey = (p: Packet) =>
+  [p.eth_src, p.eth_dst, p.vlan, p.tun_id, p.eth_type, p.ip_src, p.ip_dst, p.proto, p.sport, p.dport, p.icmp_type, p.icmp_code].join('|');
+const epKey = (e: Endpoint) => `${e.host}/${e.device}/${e.port}`;
+
+export type Next = Arrival | { readonly kind: 'dead'; readonly rule: string };
+interface Processed { readonly visit: Visit; readonly next: (c: Extract<Copy, { kind: 'emit' }>) => Next }
+
+const isTunnelPort = (p: OvsPort) => p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve';
+
+/** The far end of a device port: a link or patch peer, the underlay, or a physnet wire. */
+function follow(env: WalkEnv, host: string, device: string, port: string, packet: Packet): Next {
+  const ref = env.index.device(host, device);
+  if (ref?.kind === 'ovs') {
+    const p = ref.bridge.ports.find((x) => x.name === port);
+    if (p && isTunnelPort(p)) return { kind: 'underlay', host, bridge: device, port: p, packet };
+  }
+  const peer = env.index.peer(host, device, port);
+  if (peer) return { kind: 'device', host: peer.host, device: peer.device, inPort: peer.port, packet, pre: [] };
+  const wire = env.index.wireOf(host, device, port);
+  if (wire) return { kind: 'wire', host, wire, from: { host, device, port }, fromOutside: null, packet };
+  return { kind: 'dead', rule: `${port} on ${device}: nothing attached` };
+}
+
+function process(env: WalkEnv, a: Arrival): Processed {
+  switch (a.kind) {
+    case 'device': return processDevice(env, a, env.index.device(a.host, a.device));
+    case 'underlay': {
+      const to = env.index.tunnelPeer(a.host, a.port);
+      const events: HopEvent[] = [];
+      const base = { host: a.host, device: 'underlay', deviceKind: 'underlay' as DeviceKind, inPort: a.port.name, in: a.packet, steps: [], uncertain: [] };
+      if (!to) {
+        const rule = `no host with tunnel IP ${a.port.remoteIp ?? '?'} and a ${a.port.type} port back to ${a.host}`;
+        return { visit: { ...base, events, copies: [dropCopy(a.packet, { host: a.host, device: 'underlay', rule, origin: null }, 'default')] }, next: () => ({ kind: 'dead', rule }) };
+      }
+      // The tunnel carries the frame untagged, with its key in the tunnel metadata.
+      if (a.packet.vlan !== null) events.push({ kind: 'note', text: `VLAN ${a.packet.vlan} not carried over the tunnel` });
+      const out: Packet = { ...a.packet, vlan: null };
+      const tunId = out.tun_id ?? 0;
+      return {
+        visit: { ...base, events, copies: [emitCopy(epKey(to), out)] },
+        next: (c) => ({ kind: 'device', host: to.host, device: to.device, inPort: to.port, packet: c.packet, pre: [{ kind: 'tunnel-decap', tunId, port: to.port }] }),
+      };
+    }
+    case 'wire': {
+      const members = a.wire.members.filter((m) => !(a.from && epKey(m) === epKey(a.from)));
+      const outside = env.index.outsideStations(a.wire.physnet).filter((s) => s.network !== a.fromOutside);
+      const targets = new Map<string, Next>();
+      for (const m of members) targets.set(epKey(m), { kind: 'device', host: m.host, device: m.device, inPort: m.port, packet: a.packet, pre: [] });
+      for (const s of outside) targets.set(`outside:${s.network}`, { kind: 'outside', station: s, packet: a.packet });
+      const copies = [...targets.keys()].map((k) => emitCopy(k, a.packet));
+      const device = `physnet:${a.wire.physnet}`;
+      const visit: Visit = {
+        host: a.host, device, deviceKind: 'wire', inPort: a.from ? epKey(a.from) : a.fromOutside !== null ? `outside:${a.fromOutside}` : null, in: a.packet,
+        steps: [], events: [], uncertain: [],
+        copies: copies.length > 0 ? copies : [dropCopy(a.packet, { host: a.host, device, rule: `nothing else on physnet ${a.wire.physnet}`, origin: null }, 'quiet')],
+      };
+      return { visit, next: (c) => targets.get(c.port) ?? { kind: 'dead', rule: `${c.port}: not on the wire` } };
+    }
+    case 'outside': {
+      const s = a.station;
+      const visit: Visit = { host: 'outside', device: s.network, deviceKind: 'outside', inPort: `physnet:${s.physnet}`, in: a.packet, steps: [], events: [], uncertain: [], copies: [receiveOutside(s, a.packet)] };
+      return { visit, next: () => ({ kind: 'dead', rule: 'outside' }) };
+    }
+    default: {
+      const never: never = a;
+      throw new Error(`unknown arrival ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function processDevice(env: WalkEnv, a: Extract<Arrival, { kind: 'device' }>, ref: DeviceRef | null): Processed {
+  const nextOf = (c: Extract<Copy, { kind: 'emit' }>) => follow(env, a.host, a.device, c.port, c.packet);
+  const base = { host: a.host, device: a.device, inPort: a.inPort, in: a.packet };
+  if (ref === null) {
+    const visit: Visit = { ...base, deviceKind: 'ovs-bridge', steps: [], events: [], uncertain: [`no device ${a.device} on ${a.host}`],
+      copies: [dropCopy(a.packet, { host: a.host, device: a.device, rule: `no device ${a.device} on ${a.host}`, origin: null }, 'default')] };
+    return { visit, next: nextOf };
+  }
+  switch (ref.kind) {
+    case 'ovs': {
+      const r = runBridge({ host: a.host, bridge: ref.bridge, tables: env.tablesOf(a.host, ref.bridge.name), state: env.state, learn: env.learn }, a.inPort, a.packet);
+      return { visit: { ...base, deviceKind: 'ovs-bridge', steps: r.steps, events: [...a.pre, ...r.events], uncertain: r.uncertain, copies: r.copies }, next: nextOf };
+    }
+    case 'lb': {
+      const root = env.index.host(a.host)?.namespaces.find((n) => n.name === 'root') ?? null;
+      const r = runLinuxBridge(
+        {
+          host: a.host, state: env.state, learn: env.learn, nf: env.nf, rootNetfilter: root?.netfilter ?? null,
+          portIdOf: (suffix) => env.index.stationByPortPrefix(suffix)?.portId ?? suffix,
+        },
+        ref.bridge, a.inPort, a.packet,
+      );
+      return { visit: { ...base, deviceKind: 'linux-bridge', steps: r.steps, events: [...a.pre, ...r.events], uncertain: r.uncertain, copies: r.copies }, next: nextOf };
+    }
+    case 'ns': {
+      const r = runNamespace(
+        { host: a.host, nf: env.nf, resolveArp: (iface, ip) => env.resolveNsArp(a.host, ref.ns.name, iface, ip) },
+        ref.ns, a.inPort, a.packet,
+      );
+      return { visit: { ...base, deviceKind: 'namespace', steps: r.steps, events: [...a.pre, ...r.events], uncertain: r.uncertain, copies: r.copies }, next: nextOf };
+    }
+    case 'vm': {
+      const s = env.index.vmStation(ref.vm, Number(a.inPort));
+      const copy = s
+        ? receiveAtVm(s, a.device, a.packet)
+        : dropCopy(a.packet, { host: a.host, device: a.device, rule: `no station ${ref.vm}:${a.inPort}`, origin: null }, 'default');
+      return { visit: { ...base, deviceKind: 'vm', steps: [], events: [...a.pre], uncertain: [], copies: [copy] }, next: nextOf };
+    }
+    default: {
+      const never: never = ref;
+      throw new Error(`unknown device ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function hopOf(v: Visit, c: Copy): Hop {
+  return {
+    host: v.host, device: v.device, deviceKind: v.deviceKind, inPort: v.inPort, outPort: c.kind === 'emit' ? c.port : null,
+    in: v.in, out: c.kind === 'emit' ? c.packet : null, steps: [...v.steps, ...c.steps], events: [...v.events, ...c.events],
+  };
+}
+
+/**
+ * Follows `start` (the packet leaving its sender through `first`, the sender's own hop) to the end
+ * of every copy.
+ */
+export function walk(env: WalkEnv, first: Hop, start: Next): WalkResult {
+  const outcomes: Outcome[] = [];
+  const uncertain = new Set<string>();
+  const seen = new Set<string>();
+  let truncated = false;
+
+  const deadEnd = (path: readonly Hop[], at: { host: string; device: string }, rule: string, packet: Packet, kind: DropKind): void => {
+    outcomes.push({ disposition: 'dropped', deliveredTo: null, droppedAt: { host: at.host, device: at.device, rule, origin: null }, final: packet, hops: path, dropKind: kind, arpOwner: null });
+  };
+
+  const go = (next: Next, path: readonly Hop[], last: Hop): void => {
+    if (outcomes.length >= env.limits.maxLeaves) { truncated = true; return; }
+    if (next.kind === 'dead') { deadEnd(path, last, next.rule, last.out ?? last.in, 'quiet'); return; }
+    if (path.length >= env.limits.maxHops) {
+      uncertain.add(`path longer than ${env.limits.maxHops} hops: not followed further`);
+      deadEnd(path, last, `hop limit ${env.limits.maxHops}`, next.packet, 'default');
+      return;
+    }
+    const { visit, next: nextOf } = process(env, next);
+    const key = `${visit.host}|${visit.device}|${visit.inPort}|${pkey(visit.in)}`;
+    if (seen.has(key)) {
+      const hop: Hop = { host: visit.host, device: visit.device, deviceKind: visit.deviceKind, inPort: visit.inPort, outPort: null, in: visit.in, out: null, steps: [], events: [] };
+      outcomes.push({
+        disposition: 'loop', deliveredTo: null,
+        droppedAt: { host: visit.host, device: visit.device, rule: `loop: ${visit.device} entered again on ${visit.inPort ?? '-'} with the same packet`, origin: null },
+        final: visit.in, hops: [...path, hop], dropKind: null, arpOwner: null,
+      });
+      return;
+    }
+    for (const u of visit.uncertain) uncertain.add(u);
+    seen.add(key);
+    for (const c of visit.copies) {
+      if (outcomes.length >= env.limits.maxLeaves) { truncated = true; break; }
+      const hop = hopOf(visit, c);
+      const hops = [...path, hop];
+      if (c.kind === 'end') {
+        outcomes.push({ disposition: c.disposition, deliveredTo: c.delivery, droppedAt: c.drop, final: c.packet, hops, dropKind: c.dropKind, arpOwner: c.arpOwner });
+      } else {
+        go(nextOf(c), hops, hop);
+      }
+    }
+    seen.delete(key);
+  };
+
+  go(start, [first], first);
+  if (truncated) uncertain.add(`more than ${env.limits.maxLeaves} copies: the rest were not followed`);
+  return { outcomes, uncertain: [...uncertain] };
+}
+
+const RANK: Record<Disposition, number> = { delivered: 0, exited: 0, 'no-route': 1, 'no-arp': 1, loop: 2, dropped: 3 };
+const DROP_RANK: Record<DropKind, number> = { rule: 0, default: 1, quiet: 2 };
+const rank = (o: Outcome) => RANK[o.disposition] * 10 + (o.disposition === 'dropped' ? DROP_RANK[o.dropKind ?? 'default'] : 0);
+
+function toTrace(packet: Packet, o: Outcome): Omit<Trace, 'branches' | 'uncertain'> {
+  return { disposition: o.disposition, deliveredTo: o.deliveredTo, droppedAt: o.droppedAt, packet, final: o.final, hops: o.hops };
+}
+
+/**
+ * One Trace from the copies of a walk: the main path is the first copy `prefer` accepts, else the
+ * best-ranked (delivered or exited, then no-route/no-arp, loop, drop by a rule, drop by default,
+ * copies that were not for the device they reached); the others become branches.
+ */
+export function traceOf(packet: Packet, w: WalkResult, limits: WalkLimits, prefer?: (o: Outcome) => boolean): Trace {
+  const outs = w.outcomes;
+  if (outs.length === 0) {
+    return { disposition: 'dropped', deliveredTo: null, droppedAt: null, packet, final: packet, hops: [], branches: [], uncertain: [...w.uncertain] };
+  }
+  let main = prefer ? outs.findIndex(prefer) : -1;
+  if (main < 0) {
+    main = 0;
+    outs.forEach((o, i) => { if (rank(o) < rank(outs[main]!)) main = i; });
+  }
+  const others = outs.filter((_, i) => i !== main);
+  const listed = others.slice(0, limits.maxBranches).map((o): Trace => ({ ...toTrace(packet, o), branches: [], uncertain: [] }));
+  const m = outs[main]!;
+  const hops = others.length > limits.maxBranches
+    ? m.hops.map((h, i) => (i === 0 ? { ...h, events: [...h.events, { kind: 'note', text: `${others.length - limits.maxBranches} more copies not listed` } as const] } : h))
+    : m.hops;
+  return { ...toTrace(packet, { ...m, hops }), branches: listed, uncertain: [...w.uncertain] };
+}
+
+/** The hop of a sender putting a packet on its wire. */
+export function senderHop(host: string, device: string, deviceKind: DeviceKind, outPort: string, packet: Packet): Hop {
+  return { host, device, deviceKind, inPort: null, outPort, in: packet, out: packet, steps: [], events: [] };
+}
+
+export { follow, vmDevice };
