@@ -1,0 +1,50 @@
+// The command line (DESIGN §4): argument parsing and dispatch; every subcommand returns its exit
+// code. Usage errors exit 2, internal errors 3, and neither ever prints a stack trace.
+import { Command, CommanderError } from 'commander';
+import { EXIT, processIo, usageError, type Io } from './exit.ts';
+import { UsageError } from './options.ts';
+import { runTrace, type TraceOptions } from './trace-command.ts';
+import { runRender } from './render-command.ts';
+
+function program(io: Io, setCode: (c: number) => void): Command {
+  const p = new Command('netproof')
+    .description('Verify OpenStack Neutron dataplanes: render, trace, query and verify')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError(false);
+
+  p.command('render')
+    .description('render what the Neutron agents program on every host')
+    .argument('<topology>', 'topology file (YAML or JSON)')
+    .requiredOption('--out <dir>', 'output directory: DIR/<host>/<artifact>')
+    .action((file: string, o: { out: string }) => setCode(runRender(io, file, o.out)));
+
+  p.command('trace')
+    .description('follow one concrete packet hop by hop')
+    .argument('<topology>', 'topology file (YAML or JSON)')
+    .requiredOption('--from <ep>', 'VM, VM:N, IP or NETWORK/IP (an outside IP: a packet from outside)')
+    .requiredOption('--to <ep>', 'VM, VM:N, IP or NETWORK/IP')
+    .option('--proto <p>', 'tcp | udp | icmp | N (default icmp echo request)')
+    .option('--dport <n>', 'destination port (tcp/udp; default 80)')
+    .option('--sport <n>', 'source port (tcp/udp; default 40000)')
+    .option('--icmp-type <n>', 'ICMP type (default 8, echo request)')
+    .option('--via <network>', 'the external network an outside packet arrives through')
+    .option('--format <f>', 'text | json', 'text')
+    .option('--no-rules', 'text: omit the rules under each step')
+    .action((file: string, o: TraceOptions) => setCode(runTrace(io, file, o)));
+  return p;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  let code: number = EXIT.ok;
+  try {
+    await program(io, (c) => (code = c)).parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    if (e instanceof UsageError) return usageError(io, e.message);
+    io.err(`netproof: internal error: ${e instanceof Error ? e.message : String(e)}`);
+    return EXIT.unknown;
+  }
+}

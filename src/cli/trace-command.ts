@@ -1,0 +1,43 @@
+// `netproof trace TOPOLOGY --from EP --to EP …`: follows one concrete packet and prints its path.
+import { createEvaluator } from '../evaluate/index.ts';
+import { loadModel } from '../pipeline.ts';
+import { traceQuestion } from '../questions/trace.ts';
+import { labelsFor } from '../report/labels.ts';
+import { traceJson } from '../report/trace-json.ts';
+import { traceText } from '../report/trace-text.ts';
+import { EXIT, reportInputErrors, type Io } from './exit.ts';
+import { parseFormat, parsePort, parseProto, parseSmallInt, UsageError } from './options.ts';
+
+export interface TraceOptions {
+  from: string;
+  to: string;
+  proto?: string;
+  dport?: string;
+  sport?: string;
+  icmpType?: string;
+  via?: string;
+  format: string;
+  rules: boolean;
+}
+
+export function runTrace(io: Io, file: string, o: TraceOptions): number {
+  const format = parseFormat(o.format, ['text', 'json'] as const);
+  const proto = parseProto(o.proto ?? 'icmp', false);
+  if (proto === 'any') throw new UsageError('trace follows one concrete packet: --proto any is for query');
+  const fields = {
+    proto,
+    dport: parsePort('--dport', o.dport),
+    sport: parsePort('--sport', o.sport),
+    icmpType: parseSmallInt('--icmp-type', o.icmpType, 255),
+  };
+  const model = loadModel(file);
+  if (!model.ok) return reportInputErrors(io, model.errors);
+  const { topology, dataplane } = model.value;
+  const answer = traceQuestion(topology, dataplane, createEvaluator(dataplane), { ...fields, from: o.from, to: o.to, via: o.via ?? null });
+  if (!answer.ok) return reportInputErrors(io, answer.errors);
+  const labels = labelsFor(topology);
+  const { trace } = answer.value;
+  io.out(format === 'json' ? JSON.stringify(traceJson(trace, labels), null, 2) : traceText(trace, labels, { rules: o.rules }));
+  // A trace that crossed something netproof does not model is not a trustworthy answer.
+  return trace.uncertain.length > 0 ? EXIT.unknown : EXIT.ok;
+}

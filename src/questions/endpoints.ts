@@ -1,0 +1,72 @@
+// Endpoints of `trace` and `query` (DESIGN §4): a VM name (its first port), `VM:N`, an IP address, or
+// `NETWORK/IP`. An IP held by a VM port is that port; an IP outside every tenant subnet is a host of
+// the outside world (DESIGN §2); any other IP (a router's or DHCP server's address, a floating IP) is
+// an address to send to.
+import type { Dataplane, Station } from '../ir/dataplane.ts';
+import type { Ipv4 } from '../ir/packet.ts';
+import type { Topology } from '../topology/model.ts';
+import type { InputError } from '../errors.ts';
+import { inPrefix, isIpv4 } from './ipv4.ts';
+
+export type VmPortStation = Extract<Station, { kind: 'vm-port' }>;
+export type OutsideStation = Extract<Station, { kind: 'outside' }>;
+
+export type Endpoint =
+  | { readonly kind: 'port'; readonly station: VmPortStation; readonly ip: Ipv4 }
+  | { readonly kind: 'outside'; readonly station: OutsideStation; readonly ip: Ipv4 }
+  /** An address inside the cloud that no VM port holds (a router or DHCP address, a floating IP). */
+  | { readonly kind: 'address'; readonly ip: Ipv4; readonly network: string | null };
+
+export type Resolved = { readonly ok: true; readonly endpoint: Endpoint } | { readonly ok: false; readonly error: InputError };
+
+function usage(file: string, path: string, message: string, code: 'NP404' | 'NP405' = 'NP405'): Resolved {
+  return { ok: false, error: { code, file, position: null, path, message } };
+}
+
+/**
+ * Resolves `text` (the value of `--from`/`--to`, named by `flag` in errors). `via` picks the external
+ * network for an outside address when there are several.
+ */
+export function resolveEndpoint(topo: Topology, dp: Dataplane, text: string, flag: string, via: string | null): Resolved {
+  const ports = dp.stations.filter((s): s is VmPortStation => s.kind === 'vm-port');
+  const vmMatch = /^([^:/]+)(?::(\d+))?$/.exec(text);
+  if (vmMatch && !isIpv4(text)) {
+    const [, vm, n] = vmMatch;
+    const index = n === undefined ? 0 : Number(n);
+    const station = ports.find((p) => p.vm === vm && p.index === index);
+    if (station) return { ok: true, endpoint: { kind: 'port', station, ip: station.ip } };
+    const known = ports.some((p) => p.vm === vm);
+    return usage(topo.file, flag, known ? `VM "${vm}" has no port ${index}` : `no VM named "${vm}" (and not an IP address)`);
+  }
+  const slash = text.indexOf('/');
+  const [network, ip] = slash >= 0 ? [text.slice(0, slash), text.slice(slash + 1)] : [null, text];
+  if (!isIpv4(ip)) return usage(topo.file, flag, `"${text}" is not a VM, VM:N, IP or NETWORK/IP`);
+  if (network !== null && !topo.networks.some((n) => n.name === network)) return usage(topo.file, flag, `no network named "${network}"`);
+
+  const holders = ports.filter((p) => p.ip === ip && (network === null || p.network === network));
+  if (holders.length > 1) {
+    const names = holders.map((h) => `${h.network}/${ip} (${h.vm}:${h.index})`).join(', ');
+    return usage(topo.file, flag, `${ip} is held by several ports; write one of ${names}`, 'NP404');
+  }
+  if (holders[0]) return { ok: true, endpoint: { kind: 'port', station: holders[0], ip } };
+
+  const tenantNet = topo.networks.find(
+    (n) => !n.external && (network === null || n.name === network) && n.subnets.some((s) => inPrefix(ip, s.networkAddress, s.prefixLen)),
+  );
+  if (tenantNet) return { ok: true, endpoint: { kind: 'address', ip, network: tenantNet.name } };
+
+  // Outside every tenant subnet: a host of the outside world, or an address the cloud holds on an external network.
+  const inCloud = topo.ports.some((p) => p.ip === ip) || topo.floatingIps.some((f) => f.ip === ip);
+  const outsides = dp.stations.filter((s): s is OutsideStation => s.kind === 'outside');
+  const wanted = via ?? network;
+  const candidates = wanted ? outsides.filter((o) => o.network === wanted) : outsides;
+  if (wanted && candidates.length === 0) return usage(topo.file, '--via', `"${wanted}" is not a network with an outside world`);
+  if (inCloud) {
+    const holder = topo.networks.find((n) => n.subnets.some((s) => inPrefix(ip, s.networkAddress, s.prefixLen)));
+    return { ok: true, endpoint: { kind: 'address', ip, network: holder?.name ?? null } };
+  }
+  // Prefer the external network whose subnet holds the address; else the first (or --via's).
+  const station = candidates.find((o) => inPrefix(ip, o.cidr.ip, o.cidr.prefixLen)) ?? candidates[0];
+  if (!station) return usage(topo.file, flag, `${ip} is outside every subnet and the topology has no external network`);
+  return { ok: true, endpoint: { kind: 'outside', station, ip } };
+}

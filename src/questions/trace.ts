@@ -1,0 +1,79 @@
+// The `trace` question: follow one concrete packet from one endpoint to another. The source's first
+// hop is resolved as the sender would: ARP for the destination on its own subnet, else for its
+// gateway (a VM) or for the router that owns the destination (the outside world's upstream router).
+import type { Dataplane } from '../ir/dataplane.ts';
+import type { Ipv4, Packet } from '../ir/packet.ts';
+import type { Topology } from '../topology/model.ts';
+import type { Result } from '../errors.ts';
+import type { Trace } from '../evaluate/trace.ts';
+import type { Evaluator } from '../evaluate/index.ts';
+import { resolveEndpoint, type Endpoint } from './endpoints.ts';
+import { firstPacket, type PacketFields } from './packet.ts';
+import { inPrefix } from './ipv4.ts';
+
+export interface TraceParams extends PacketFields {
+  readonly from: string;
+  readonly to: string;
+  readonly via: string | null;
+}
+
+export interface TraceAnswer {
+  readonly from: Endpoint;
+  readonly to: Endpoint;
+  readonly trace: Trace;
+}
+
+export function traceQuestion(topo: Topology, dp: Dataplane, ev: Evaluator, p: TraceParams): Result<TraceAnswer> {
+  const from = resolveEndpoint(topo, dp, p.from, '--from', p.via);
+  const to = resolveEndpoint(topo, dp, p.to, '--to', p.via);
+  const errors = [from, to].flatMap((r) => (r.ok ? [] : [r.error]));
+  if (!from.ok || !to.ok) return { ok: false, errors };
+  if (from.endpoint.kind === 'address') {
+    return {
+      ok: false,
+      errors: [{ code: 'NP405', file: topo.file, position: null, path: '--from', message: `${p.from} is not a sender: give a VM port or an address outside the cloud` }],
+    };
+  }
+  return { ok: true, value: { from: from.endpoint, to: to.endpoint, trace: traceBetween(topo, ev, from.endpoint, to.endpoint.ip, p) } };
+}
+
+/** The next hop a sender ARPs for, or null when it has no route. */
+export function nextHopOf(topo: Topology, from: Exclude<Endpoint, { kind: 'address' }>, dst: Ipv4): Ipv4 | null {
+  if (from.kind === 'port') {
+    const s = from.station;
+    return inPrefix(dst, s.ip, s.prefixLen) ? dst : s.gateway;
+  }
+  const o = from.station;
+  if (inPrefix(dst, o.cidr.ip, o.cidr.prefixLen)) return dst;
+  // The upstream router can route any prefix to a router's external address (DESIGN §2): to the router
+  // with a gateway on this network and an interface on the destination's subnet.
+  const router = topo.routers.find(
+    (r) =>
+      r.gateway?.network === o.network &&
+      r.interfaces.some((i) => {
+        const s = topo.networks.find((n) => n.name === i.network)?.subnets.find((x) => x.name === i.subnet);
+        return s !== undefined && inPrefix(dst, s.networkAddress, s.prefixLen);
+      }),
+  );
+  return router?.gateway?.port.ip ?? null;
+}
+
+/** Builds the first packet (ARP-resolving its first hop) and follows it. */
+export function traceBetween(topo: Topology, ev: Evaluator, from: Exclude<Endpoint, { kind: 'address' }>, dst: Ipv4, fields: PacketFields): Trace {
+  const station = from.station;
+  const src = from.ip;
+  const vlan = station.kind === 'outside' ? station.vlan : null;
+  const hop = nextHopOf(topo, from, dst);
+  const intended = (ethDst: string): Packet => firstPacket(fields, { src: station.mac, dst: ethDst, vlan }, { src, dst });
+  if (hop === null) return stoppedAtSource(intended('00:00:00:00:00:00'), 'no-route');
+  const arp = ev.resolveArp(station, hop);
+  if (arp.mac === null) {
+    // The ARP request's own trace shows where the dataplane stopped it.
+    return { ...arp.trace, disposition: 'no-arp', packet: intended('00:00:00:00:00:00'), deliveredTo: null };
+  }
+  return ev.trace(station, intended(arp.mac));
+}
+
+function stoppedAtSource(packet: Packet, disposition: 'no-route'): Trace {
+  return { disposition, deliveredTo: null, droppedAt: null, packet, final: packet, hops: [], branches: [], uncertain: [] };
+}

@@ -1,0 +1,72 @@
+// A hop in an operator's words, as WALKTHROUGHS.md tells the path: the security-group check on the
+// Linux bridge, the internal VLAN on br-int, the VNI or external VLAN on br-tun/br-vlan, the router
+// namespace's routing and NAT, br-ex and the outside world.
+import { match } from 'ts-pattern';
+import type { Hop, HopEvent } from '../evaluate/trace.ts';
+import type { Labels } from './labels.ts';
+
+function vlanWords(hop: Hop, labels: Labels, vid: number): string {
+  const net = labels.networkOfLocalVlan(hop.host, vid);
+  return net ? `internal VLAN ${vid} (${net} on ${hop.host})` : `VLAN ${vid}`;
+}
+
+function eventWords(hop: Hop, e: HopEvent, labels: Labels): string {
+  const onBrInt = hop.device === 'br-int';
+  return match(e)
+    .with({ kind: 'vlan-push' }, (x) => (onBrInt ? `tags it with the ${vlanWords(hop, labels, x.vid)}` : `tags it with VLAN ${x.vid}`))
+    .with({ kind: 'vlan-mod' }, (x) => {
+      const seg = labels.networkOfSegment('vlan', x.to);
+      return onBrInt
+        ? `translates network VLAN ${x.from} to the ${vlanWords(hop, labels, x.to)}`
+        : `translates the ${vlanWords(hop, labels, x.from)} to the network's VLAN ${x.to}${seg ? ` (${seg})` : ''}`;
+    })
+    .with({ kind: 'vlan-strip' }, (x) => `removes the ${vlanWords(hop, labels, x.vid)}`)
+    .with({ kind: 'tunnel-encap' }, (x) => {
+      const net = labels.networkOfSegment('tunnel', x.tunId);
+      const type = x.port.startsWith('gre-') ? 'GRE with key' : 'VXLAN with VNI';
+      return `encapsulates it in ${type} ${x.tunId}${net ? ` (${net})` : ''} towards ${x.remoteIp} through ${x.port}`;
+    })
+    .with({ kind: 'tunnel-decap' }, (x) => {
+      const net = labels.networkOfSegment('tunnel', x.tunId);
+      return `decapsulates it (tunnel id ${x.tunId}${net ? `, ${net}` : ''}) from ${x.port}`;
+    })
+    .with({ kind: 'security-group' }, (x) => {
+      const port = labels.port(x.portId) ?? x.portId;
+      return `iptables applies the security groups of ${port} (${x.direction}): ${x.verdict === 'accept' ? 'allowed' : 'DROPPED'}`;
+    })
+    .with({ kind: 'conntrack' }, (x) => `conntrack zone ${x.zone}: ${x.state}`)
+    .with({ kind: 'route' }, (x) => {
+      const r = x.route;
+      const dst = r.dst.prefixLen === 0 ? 'default' : `${r.dst.ip}/${r.dst.prefixLen}`;
+      return `routing table: ${dst}${r.via ? ` via ${r.via}` : ''} dev ${labels.withName(r.dev)}`;
+    })
+    .with({ kind: 'nat' }, (x) => `${x.nat} rewrites the ${x.field === 'src' ? 'source' : 'destination'} ${x.from} → ${x.to}`)
+    .with({ kind: 'arp' }, (x) => (x.mac ? `ARP: ${x.ip} is at ${x.mac}` : `ARP: no answer for ${x.ip}`))
+    .with({ kind: 'local-delivery' }, (x) => `addressed to the namespace itself (${x.iface})`)
+    .with({ kind: 'note' }, (x) => x.text)
+    .exhaustive();
+}
+
+function deviceWords(hop: Hop, labels: Labels): string {
+  return match(hop.deviceKind)
+    .with('vm', () => `VM ${labels.of(hop.device) ?? hop.device.replace(/^vm:/, '')}`)
+    .with('linux-bridge', () => `Linux bridge ${labels.withName(hop.device)}`)
+    .with('ovs-bridge', () => hop.device)
+    .with('namespace', () =>
+      hop.device.startsWith('qrouter-') ? `router namespace ${labels.withName(hop.device)}` : `namespace ${labels.withName(hop.device)}`,
+    )
+    .with('wire', () => `physical network ${hop.device}`)
+    .with('underlay', () => `underlay`)
+    .with('outside', () => `outside world (${hop.device})`)
+    .exhaustive();
+}
+
+/** One sentence per hop: where it is, what happened to the packet, where it went. */
+export function explainHop(hop: Hop, labels: Labels): string {
+  const where = `${hop.host === '' ? '' : `${hop.host}: `}${deviceWords(hop, labels)}`;
+  const inPart = hop.inPort ? ` (in ${labels.withName(hop.inPort)})` : '';
+  const events = hop.events.map((e) => eventWords(hop, e, labels));
+  const outPart = hop.outPort ? `out ${labels.withName(hop.outPort)}` : '';
+  const what = [...events, outPart].filter((s) => s !== '').join('; ');
+  return `${where}${inPart}${what ? ': ' + what : ''}`;
+}

@@ -1,0 +1,43 @@
+// Names beside ids (DESIGN §2): turns Neutron device names built from ids (`qbr3f2a…`, `qrouter-<id>`)
+// back into the topology's own names for text output.
+import type { Topology } from '../topology/model.ts';
+import { deviceName } from '../render/names.ts';
+
+export interface Labels {
+  /** `vm1:0` for `qbr3f2a…`, `router1` for `qrouter-…`; null when the device has no Neutron name. */
+  of(device: string): string | null;
+  /** `qbr3f2a… (vm1:0)` or just the device name. */
+  withName(device: string): string;
+  /** The readable name of a port id. */
+  port(portId: string): string | null;
+  /** The network of a local VLAN on a host. */
+  networkOfLocalVlan(host: string, vlan: number): string | null;
+  /** The network of a segmentation id (VNI / VLAN). */
+  networkOfSegment(kind: 'tunnel' | 'vlan', id: number): string | null;
+}
+
+export function labelsFor(topo: Topology): Labels {
+  const names = new Map<string, string>();
+  const ports = new Map<string, string>();
+  for (const p of topo.ports) {
+    ports.set(p.id, p.name);
+    for (const make of [deviceName.tap, deviceName.qbr, deviceName.qvb, deviceName.qvo, deviceName.qr, deviceName.qg]) names.set(make(p.id), p.name);
+  }
+  for (const r of topo.routers) names.set(deviceName.qrouter(r.id), r.name);
+  for (const n of topo.networks) names.set(deviceName.qdhcp(n.id), `DHCP of ${n.name}`);
+  const of = (device: string) => names.get(device) ?? null;
+  return {
+    of,
+    withName: (device) => {
+      const n = of(device);
+      return n ? `${device} (${n})` : device;
+    },
+    port: (id) => ports.get(id) ?? null,
+    networkOfLocalVlan: (host, vlan) => {
+      const per = topo.localVlans[host] ?? {};
+      return Object.entries(per).find(([, v]) => v === vlan)?.[0] ?? null;
+    },
+    networkOfSegment: (kind, id) =>
+      topo.networks.find((n) => n.segmentationId === id && (kind === 'tunnel' ? n.type === 'vxlan' || n.type === 'gre' : n.type === 'vlan'))?.name ?? null,
+  };
+}

@@ -1,0 +1,46 @@
+// Packets in the JSON contract (DESIGN §4): `proto` is a name where one exists, else a number.
+import { ETH_TYPE, type Packet } from '../ir/packet.ts';
+import type { Origin } from '../ir/origin.ts';
+
+const PROTO_NAMES: Readonly<Record<number, string>> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 112: 'vrrp' };
+
+export function protoName(p: Packet): string | number {
+  if (p.eth_type === ETH_TYPE.arp) return p.proto === 2 ? 'arp-reply' : 'arp-request';
+  return PROTO_NAMES[p.proto] ?? p.proto;
+}
+
+export interface PacketJson {
+  eth_src: string;
+  eth_dst: string;
+  vlan: number | null;
+  tun_id: number | null;
+  ip_src: string;
+  ip_dst: string;
+  proto: string | number;
+  sport: number | null;
+  dport: number | null;
+  icmp_type?: number;
+  icmp_code?: number;
+}
+
+export function packetJson(p: Packet): PacketJson {
+  const base: PacketJson = {
+    eth_src: p.eth_src,
+    eth_dst: p.eth_dst,
+    vlan: p.vlan,
+    tun_id: p.tun_id,
+    ip_src: p.ip_src,
+    ip_dst: p.ip_dst,
+    proto: protoName(p),
+    sport: p.sport,
+    dport: p.dport,
+  };
+  return p.icmp_type === null ? base : { ...base, icmp_type: p.icmp_type, icmp_code: p.icmp_code ?? 0 };
+}
+
+/** `compute1/br-int.dump-flows:12 — port vm1:0 (3f2a…): anti-spoofing …` */
+export function originText(o: Origin | null): string | null {
+  if (o === null) return null;
+  const why = o.neutron || o.why ? ` — ${[o.neutron, o.why].filter(Boolean).join(': ')}` : '';
+  return `${o.file}:${o.line}${why}`;
+}
