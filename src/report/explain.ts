@@ -10,10 +10,17 @@ function vlanWords(hop: Hop, labels: Labels, vid: number): string {
   return net ? `internal VLAN ${vid} (${net} on ${hop.host})` : `VLAN ${vid}`;
 }
 
+/** br-int and br-tun only ever carry internal (local) VLANs; physical bridges also see network VLANs. */
+function carriesInternalVlans(device: string): boolean {
+  return device === 'br-int' || device === 'br-tun';
+}
+
 function eventWords(hop: Hop, e: HopEvent, labels: Labels): string {
   const onBrInt = hop.device === 'br-int';
   return match(e)
-    .with({ kind: 'vlan-push' }, (x) => (onBrInt ? `tags it with the ${vlanWords(hop, labels, x.vid)}` : `tags it with VLAN ${x.vid}`))
+    .with({ kind: 'vlan-push' }, (x) =>
+      carriesInternalVlans(hop.device) ? `tags it with the ${vlanWords(hop, labels, x.vid)}` : `tags it with VLAN ${x.vid}`,
+    )
     .with({ kind: 'vlan-mod' }, (x) => {
       const seg = labels.networkOfSegment('vlan', x.to);
       return onBrInt
@@ -61,11 +68,44 @@ function deviceWords(hop: Hop, labels: Labels): string {
     .exhaustive();
 }
 
+/**
+ * A VLAN pushed on the way in and stripped on the way out of the same bridge (an access port to an
+ * access port) is one fact for an operator: the packet crossed the bridge on that VLAN.
+ */
+function eventPhrases(hop: Hop, labels: Labels): string[] {
+  const push = hop.events.find((e) => e.kind === 'vlan-push');
+  const strip = hop.events.find((e) => e.kind === 'vlan-strip');
+  if (push && strip && push.vid === strip.vid) {
+    const rest = hop.events.filter((e) => e !== push && e !== strip).map((e) => eventWords(hop, e, labels));
+    return [`carries it on the ${vlanWords(hop, labels, push.vid)}`, ...rest];
+  }
+  return hop.events.map((e) => eventWords(hop, e, labels));
+}
+
+/** The edges of the path: what the VM sends or receives, and the underlay between tunnel endpoints. */
+function edgeWords(hop: Hop, labels: Labels): string | null {
+  if (hop.deviceKind === 'vm') {
+    const vm = hop.device.replace(/^vm:/, '');
+    const port = hop.outPort ?? hop.inPort ?? '0';
+    return hop.outPort !== null
+      ? `${hop.host}: ${vm} sends it from its port ${port} (${hop.in.ip_src}, MAC ${hop.in.eth_src}) to ${hop.in.eth_dst}`
+      : `${hop.host}: ${vm} receives it on its port ${port}`;
+  }
+  if (hop.deviceKind === 'underlay' && hop.outPort) {
+    const [host, , port] = hop.outPort.split('/');
+    const t = hop.in.tun_id !== null ? ` (tunnel id ${hop.in.tun_id}${labels.networkOfSegment('tunnel', hop.in.tun_id) ? `, ${labels.networkOfSegment('tunnel', hop.in.tun_id)}` : ''})` : '';
+    return `${hop.host}: the underlay carries the tunnel packet${t} from ${hop.host} to ${host}, arriving on ${port}`;
+  }
+  return null;
+}
+
 /** One sentence per hop: where it is, what happened to the packet, where it went. */
 export function explainHop(hop: Hop, labels: Labels): string {
+  const edge = edgeWords(hop, labels);
+  if (edge !== null) return edge;
   const where = `${hop.host === '' ? '' : `${hop.host}: `}${deviceWords(hop, labels)}`;
   const inPart = hop.inPort ? ` (in ${labels.withName(hop.inPort)})` : '';
-  const events = hop.events.map((e) => eventWords(hop, e, labels));
+  const events = eventPhrases(hop, labels);
   const outPart = hop.outPort ? `out ${labels.withName(hop.outPort)}` : '';
   const what = [...events, outPart].filter((s) => s !== '').join('; ');
   return `${where}${inPart}${what ? ': ' + what : ''}`;
