@@ -1,6 +1,7 @@
 // Semantic checks of defaults, hosts and networks: unsupported drivers, tunnel endpoints,
 // physical networks and segmentation IDs (ranges and uniqueness), subnet CIDRs and gateways,
 // and that every DHCP-enabled network has a network node to serve it.
+import { releaseOrdinal } from './release.ts';
 import type { Diagnostics } from './diagnostics.ts';
 import { checkAddress, checkCidr, checkInSubnet } from './check-util.ts';
 import type { FileContext } from './context.ts';
@@ -32,6 +33,10 @@ export function segmentKey(net: NetworkFile, segmentationId: number | undefined)
 }
 
 export function checkDefaults(ctx: FileContext, diag: Diagnostics): void {
+  const release = ctx.file.defaults?.release;
+  if (release !== undefined && releaseOrdinal(release) === null) {
+    diag.add('NP102', ['defaults', 'release'], `"${release}" names no Neutron release: write a series (mitaka, yoga), a year-based version (2024.1) or a version tag (24.0.0)`);
+  }
   if (ctx.file.defaults?.firewall_driver === 'openvswitch') {
     diag.add('NP502', ['defaults', 'firewall_driver'], 'firewall_driver "openvswitch" (native OVS firewall) is not supported; use iptables_hybrid or noop');
   }

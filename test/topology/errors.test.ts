@@ -305,6 +305,15 @@ describe('placement errors (NP4xx)', () => {
   });
 });
 
+describe('release', () => {
+  it('a release name that names no Neutron release (NP102)', () => {
+    expect(errs(plus('defaults: { release: "2024.7" }'))).toEqual([['NP102', 'defaults.release', 18]]);
+  });
+  it('series names, year-based versions, code names and version tags are accepted', () => {
+    for (const r of ['mitaka', 'Yoga', '2024.2', 'caracal', '12.0.0']) expect(errs(plus(`defaults: { release: "${r}" }`))).toEqual([]);
+  });
+});
+
 describe('unsupported (NP5xx)', () => {
   it('DVR (NP501)', () => {
     expect(errs(withLine(9, '  r1: { distributed: true, hosts: [n1], gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1] }'))).toEqual([

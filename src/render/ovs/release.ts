@@ -3,37 +3,9 @@
 // (`2023.2`, `2024.1`; the code names antelope…flamingo are accepted too) and compared by order.
 // Releases before Mitaka render as Mitaka (the anti-spoofing tables 24/25 took their shape there).
 
-const SERIES = [
-  'austin', 'bexar', 'cactus', 'diablo', 'essex', 'folsom', 'grizzly', 'havana', 'icehouse', 'juno',
-  'kilo', 'liberty', 'mitaka', 'newton', 'ocata', 'pike', 'queens', 'rocky', 'stein', 'train',
-  'ussuri', 'victoria', 'wallaby', 'xena', 'yoga', 'zed',
-] as const;
+import { ordinalOf, releaseOrdinal } from '../../topology/release.ts';
 
-/** Code names of the year-based releases. */
-const CODE_NAMES: Readonly<Record<string, string>> = {
-  antelope: '2023.1', bobcat: '2023.2', caracal: '2024.1', dalmatian: '2024.2', epoxy: '2025.1', flamingo: '2025.2',
-};
-
-const ZED = SERIES.indexOf('zed');
-
-/** The release's position in time (larger is newer), or null when the string names no release. */
-export function releaseOrdinal(release: string): number | null {
-  const r = release.trim().toLowerCase();
-  const named = SERIES.indexOf(r as (typeof SERIES)[number]);
-  if (named >= 0) return named;
-  const m = /^(\d{4})\.([12])$/.exec(CODE_NAMES[r] ?? r);
-  if (!m) return null;
-  const year = Number(m[1]);
-  if (year < 2023) return null;
-  return ZED + (year - 2023) * 2 + Number(m[2]);
-}
-
-/** Like `releaseOrdinal` but for releases the code itself names (templates, pipeline): throws on a typo. */
-export function ordinalOf(release: string): number {
-  const o = releaseOrdinal(release);
-  if (o === null) throw new Error(`unknown Neutron release "${release}"`);
-  return o;
-}
+export { ordinalOf, releaseOrdinal };
 
 /** Whether `release` lies within `[since, until]` (each bound optional, inclusive). */
 export function releaseWithin(release: string, since?: string, until?: string): boolean {
