@@ -1,0 +1,44 @@
+// What every verification question returns and takes: a verdict per subject, with the witness and
+// its replayed trace on a violation. Built-in properties and user properties share these types, so
+// the reports (text, JSON, JUnit) never need to know which kind a result came from.
+import type { Packet } from '../ir/packet.ts';
+import type { Dataplane } from '../ir/dataplane.ts';
+import type { Topology } from '../topology/model.ts';
+import type { Trace } from '../evaluate/trace.ts';
+import type { Evaluator } from '../evaluate/index.ts';
+
+/** `unknown` is a real verdict: a solver timeout or an unmodelled construct, never a proof. */
+export type PropertyVerdict = 'holds' | 'violated' | 'unknown';
+
+export interface PropertyResult {
+  /** Property id (`nat-egress`, …) or a user property's name. */
+  readonly property: string;
+  /** `KIND:NAME` — `router:R`, `fip:IP`, `project:P`, `network:N`, `port:VM:N`, `host:H` — or a user property's own subject. */
+  readonly subject: string;
+  readonly verdict: PropertyVerdict;
+  /** On a violation: the packet as sent that shows it. */
+  readonly witness: Packet | null;
+  /** On a violation: the witness replayed through the evaluator (or the standard packet's trace). */
+  readonly trace: Trace | null;
+  /** One line for people: what was checked, or what went wrong. */
+  readonly message: string;
+  /** An internal error (e.g. solver and evaluator disagree): the verdict is then `unknown`. */
+  readonly error?: string;
+}
+
+/** Everything a property needs, built once per `verify` run. */
+export interface VerifyContext {
+  readonly topology: Topology;
+  readonly dataplane: Dataplane;
+  readonly evaluator: Evaluator;
+  /** Z3's own timeout per solver check. */
+  readonly timeoutMs: number;
+}
+
+/** A built-in invariant: an id and a check producing one result per subject. */
+export interface PropertyCheck {
+  readonly id: string;
+  /** One line on what it means, for `--help` and the README. */
+  readonly description: string;
+  check(ctx: VerifyContext): Promise<readonly PropertyResult[]>;
+}
