@@ -49,7 +49,9 @@ export function traceText(t: Trace, labels: Labels, opts: { rules: boolean } = {
   });
   lines.push(`result: ${outcome(t)}`);
   if (t.disposition !== 'dropped' && changed(t.packet, t.final)) lines.push(`final packet: ${packetSummary(t.final)}`);
-  if (t.branches.length > 0) lines.push(`(${t.branches.length} other cop${t.branches.length === 1 ? 'y' : 'ies'} of the packet: see --format json)`);
+  // Copies a hub-like wire or a flood hands to ports that just filter them are not news to an operator.
+  const notable = t.branches.filter((b) => b.disposition !== 'dropped' || b.droppedAt?.origin != null);
+  if (notable.length > 0) lines.push(`(${notable.length} other cop${notable.length === 1 ? 'y' : 'ies'} of the packet went elsewhere: see --format json)`);
   if (t.uncertain.length > 0) lines.push(`UNCERTAIN: the packet crossed constructs netproof does not model:\n${t.uncertain.map((u) => `  - ${u}`).join('\n')}`);
   return lines.join('\n');
 }
