@@ -91,6 +91,15 @@ function edgeWords(hop: Hop, labels: Labels): string | null {
       ? `${hop.host}: ${vm} sends it from its port ${port} (${hop.in.ip_src}, MAC ${hop.in.eth_src}) to ${hop.in.eth_dst}`
       : `${hop.host}: ${vm} receives it on its port ${port}`;
   }
+  if (hop.deviceKind === 'outside') {
+    return hop.outPort !== null
+      ? `outside: ${hop.in.ip_src} sends it from beyond the upstream router of ${hop.device}, onto the physical network`
+      : `outside: the upstream router of ${hop.device} takes it out of the cloud`;
+  }
+  if (hop.deviceKind === 'wire') {
+    const where = (end: string | null) => (end ?? '').replace(/^outside:(.*)$/, 'the upstream router of $1');
+    return `${hop.host}: physical network ${hop.device.replace(/^physnet:/, '')} carries it${hop.in.vlan !== null ? ` on VLAN ${hop.in.vlan}` : ' untagged'} from ${where(hop.inPort)} to ${where(hop.outPort)}`;
+  }
   if (hop.deviceKind === 'underlay' && hop.outPort) {
     const [host, , port] = hop.outPort.split('/');
     const t = hop.in.tun_id !== null ? ` (tunnel id ${hop.in.tun_id}${labels.networkOfSegment('tunnel', hop.in.tun_id) ? `, ${labels.networkOfSegment('tunnel', hop.in.tun_id)}` : ''})` : '';
