@@ -82,13 +82,18 @@ function eventPhrases(hop: Hop, labels: Labels): string[] {
   return hop.events.map((e) => eventWords(hop, e, labels));
 }
 
+function ownerOf(mac: string, labels: Labels): string {
+  const owner = labels.macOwner(mac);
+  return owner ? ` (${owner})` : '';
+}
+
 /** The edges of the path: what the VM sends or receives, and the underlay between tunnel endpoints. */
 function edgeWords(hop: Hop, labels: Labels): string | null {
   if (hop.deviceKind === 'vm') {
     const vm = hop.device.replace(/^vm:/, '');
     const port = hop.outPort ?? hop.inPort ?? '0';
     return hop.outPort !== null
-      ? `${hop.host}: ${vm} sends it from its port ${port} (${hop.in.ip_src}, MAC ${hop.in.eth_src}) to ${hop.in.eth_dst}`
+      ? `${hop.host}: ${vm} sends it from its port ${port} (${hop.in.ip_src}, MAC ${hop.in.eth_src}) to ${hop.in.eth_dst}${ownerOf(hop.in.eth_dst, labels)}`
       : `${hop.host}: ${vm} receives it on its port ${port}`;
   }
   if (hop.deviceKind === 'outside') {

@@ -10,6 +10,8 @@ export interface Labels {
   withName(device: string): string;
   /** The readable name of a port id. */
   port(portId: string): string | null;
+  /** `router1:subnet1 192.168.1.1` for the MAC of that port, or null. */
+  macOwner(mac: string): string | null;
   /** The network of a local VLAN on a host. */
   networkOfLocalVlan(host: string, vlan: number): string | null;
   /** The network of a segmentation id (VNI / VLAN). */
@@ -25,6 +27,7 @@ export function labelsFor(topo: Topology): Labels {
   }
   for (const r of topo.routers) names.set(deviceName.qrouter(r.id), r.name);
   for (const n of topo.networks) names.set(deviceName.qdhcp(n.id), `DHCP of ${n.name}`);
+  const macs = new Map(topo.ports.map((p) => [p.mac, `${p.name} ${p.ip}`]));
   const of = (device: string) => names.get(device) ?? null;
   return {
     of,
@@ -33,6 +36,7 @@ export function labelsFor(topo: Topology): Labels {
       return n ? `${device} (${n})` : device;
     },
     port: (id) => ports.get(id) ?? null,
+    macOwner: (mac) => macs.get(mac) ?? null,
     networkOfLocalVlan: (host, vlan) => {
       const per = topo.localVlans[host] ?? {};
       return Object.entries(per).find(([, v]) => v === vlan)?.[0] ?? null;
