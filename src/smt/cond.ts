@@ -1,0 +1,104 @@
+// Conditions and values that stay concrete as long as they can: a `Cond` is a JavaScript boolean or a
+// Z3 Bool, a `Val` a JavaScript number or a Z3 bit-vector. Every combinator folds concrete operands
+// in JavaScript, so a branch whose concrete parts contradict each other is cut before any solver call
+// (the structural pruning of DESIGN §6), and a fully concrete packet is evaluated without the solver.
+// Guarantees: the result of each combinator means exactly the Boolean/bit-vector operation on its
+// operands; numbers are unsigned and taken modulo 2^bits.
+import type { Bool, BV, Ctx } from './z3.ts';
+
+export type Cond = boolean | Bool;
+export type Val = number | BV;
+
+const isBool = (c: Cond): c is Bool => typeof c !== 'boolean';
+
+export class Enc {
+  constructor(readonly ctx: Ctx) {}
+
+  bv(v: Val, bits: number): BV {
+    return typeof v === 'number' ? this.ctx.BitVec.val(BigInt(v), bits) : v;
+  }
+
+  bool(c: Cond): Bool {
+    return isBool(c) ? c : this.ctx.Bool.val(c);
+  }
+
+  and(...cs: readonly Cond[]): Cond {
+    const terms: Bool[] = [];
+    for (const c of cs) {
+      if (c === false) return false;
+      if (c !== true) terms.push(c);
+    }
+    if (terms.length === 0) return true;
+    return terms.length === 1 ? terms[0]! : this.ctx.And(...terms);
+  }
+
+  or(...cs: readonly Cond[]): Cond {
+    const terms: Bool[] = [];
+    for (const c of cs) {
+      if (c === true) return true;
+      if (c !== false) terms.push(c);
+    }
+    if (terms.length === 0) return false;
+    return terms.length === 1 ? terms[0]! : this.ctx.Or(...terms);
+  }
+
+  not(c: Cond): Cond {
+    return isBool(c) ? this.ctx.Not(c) : !c;
+  }
+
+  /** `a == b` over `bits`. */
+  eq(a: Val, b: Val, bits: number): Cond {
+    if (typeof a === 'number' && typeof b === 'number') return mod(a, bits) === mod(b, bits);
+    return this.bv(a, bits).eq(this.bv(b, bits));
+  }
+
+  /** `(a & mask) == (value & mask)`; mask null means all bits. */
+  masked(a: Val, value: number, mask: number | null, bits: number): Cond {
+    if (mask === null) return this.eq(a, value, bits);
+    const m = mod(mask, bits);
+    if (m === 0) return true;
+    if (typeof a === 'number') return andMod(a, m, bits) === andMod(value, m, bits);
+    return this.bv(a, bits).and(this.bv(m, bits)).eq(this.bv(andMod(value, m, bits), bits));
+  }
+
+  /** `lo <= a <= hi`, unsigned. */
+  range(a: Val, lo: number, hi: number, bits: number): Cond {
+    if (lo > hi) return false;
+    if (typeof a === 'number') return a >= lo && a <= hi;
+    if (lo === hi) return this.eq(a, lo, bits);
+    const max = 2 ** bits - 1;
+    const parts: Cond[] = [];
+    if (lo > 0) parts.push(this.bv(a, bits).uge(this.bv(lo, bits)));
+    if (hi < max) parts.push(this.bv(a, bits).ule(this.bv(hi, bits)));
+    return this.and(...parts);
+  }
+
+  /** `a` lies in `net/prefixLen` (32-bit). */
+  prefix(a: Val, net: number, prefixLen: number): Cond {
+    if (prefixLen <= 0) return true;
+    return this.masked(a, net, prefixMask(prefixLen), 32);
+  }
+
+  /** If-then-else on values, folded when the condition or both branches are concrete. */
+  ite(c: Cond, a: Val, b: Val, bits: number): Val {
+    if (c === true) return a;
+    if (c === false) return b;
+    if (typeof a === 'number' && typeof b === 'number' && mod(a, bits) === mod(b, bits)) return a;
+    return this.ctx.If(c, this.bv(a, bits), this.bv(b, bits));
+  }
+}
+
+export function mod(v: number, bits: number): number {
+  return bits >= 53 ? v : v % 2 ** bits;
+}
+
+/** Bitwise AND of two unsigned values of up to 48 bits (JavaScript's `&` is 32-bit). */
+function andMod(a: number, b: number, bits: number): number {
+  if (bits <= 32) return (a & b) >>> 0;
+  const hi = Math.floor(a / 2 ** 32) & Math.floor(b / 2 ** 32);
+  return (hi >>> 0) * 2 ** 32 + (((a % 2 ** 32) & (b % 2 ** 32)) >>> 0);
+}
+
+export function prefixMask(prefixLen: number): number {
+  return prefixLen <= 0 ? 0 : (0xffffffff << (32 - Math.min(prefixLen, 32))) >>> 0;
+}

@@ -1,0 +1,231 @@
+// The public surface of netproof's symbolic back end: questions over ALL packets a source may send,
+// answered with Z3 over the dataplane IR (the symbolic counterpart of src/evaluate/).
+//
+// - `reach`   — can some packet from the sources get to the target? A verdict and a witness packet.
+// - `exists`  — is there a packet whose final state (per end of its path) satisfies a predicate?
+//               (properties: "some packet exits with a source outside {fip, snat ip}").
+// - `explore` — the raw material: every end of every path, with its symbolic final packet and path
+//               condition, for questions the two above do not cover.
+//
+// Guarantees: `unknown` is returned (never `unreachable`/no) when the solver times out (Z3's own
+// `timeout`), when a path crossing something netproof does not model could satisfy the question, or
+// when a path exceeds the depth bound. Witnesses are decoded with preferences (TCP, a well-known port,
+// the sender's subnet) and replayable by the evaluator. Call `shutdownZ3()` when done.
+import type { Dataplane, Station } from '../ir/dataplane.ts';
+import type { Packet } from '../ir/packet.ts';
+import type { Cidr } from '../ir/openflow.ts';
+import type { ConvergedState } from '../evaluate/state.ts';
+import { getZ3 } from './z3.ts';
+import type { Cond, Enc } from './cond.ts';
+import type { SymPacket } from './headers.ts';
+import { equalsPacket, hasPorts, ipToNum, isIcmp, symbolicPacket } from './headers.ts';
+import type { End, EndDisposition } from './path.ts';
+import { pathCond } from './path.ts';
+import { SymWalker } from './walk.ts';
+import { type SourceSpec, senderCond } from './sources.ts';
+import { checkSat } from './solve.ts';
+import { decodeWitness, defaultPreferences } from './witness.ts';
+
+export { getZ3, shutdownZ3 } from './z3.ts';
+export type { SourceSpec } from './sources.ts';
+export type { SymPacket } from './headers.ts';
+export type { Cond, Val } from './cond.ts';
+export { Enc } from './cond.ts';
+export type { End, EndDisposition } from './path.ts';
+
+/** Constraints on the packet as sent; absent fields are free. */
+export interface SentConstraint {
+  /** IP protocol number (6 tcp, 17 udp, 1 icmp). */
+  readonly proto?: number;
+  readonly sport?: number | readonly [number, number];
+  readonly dport?: number | readonly [number, number];
+  readonly icmpType?: number;
+  readonly icmpCode?: number;
+  /** The destination lies in one of these prefixes. */
+  readonly ipDst?: readonly Cidr[];
+  readonly ipSrc?: readonly Cidr[];
+  /** The whole packet fixed (a trace replayed symbolically). */
+  readonly packet?: Packet;
+}
+
+/** Where a packet must end for a `reach` question. */
+export type Target =
+  | { readonly kind: 'station'; readonly station: Station }
+  | { readonly kind: 'namespace'; readonly host: string; readonly namespace: string }
+  /** Leaves the cloud to an external network's outside world (any when `network` is absent). */
+  | { readonly kind: 'external'; readonly network?: string }
+  /** Delivered anywhere or exited. */
+  | { readonly kind: 'any' };
+
+export interface QueryOptions {
+  /** Z3's timeout per check, in milliseconds (default 10 000). Hitting it gives `unknown`. */
+  readonly timeoutMs?: number;
+  /** The evaluator's converged learning state (MAC tables, learned flows). */
+  readonly converged?: ConvergedState;
+  /** Device visits per path before it is `unknown` (default 64). */
+  readonly maxHops?: number;
+}
+
+export type Verdict = 'reachable' | 'unreachable' | 'unknown';
+
+export interface ReachResult {
+  readonly verdict: Verdict;
+  /** A packet as sent that reaches the target (reachable only). */
+  readonly witness: Packet | null;
+  /** The station that sends the witness. */
+  readonly source: Station | null;
+  /** How the verdict was reached, in words (the unknown's cause, the end's place). */
+  readonly reason: string;
+}
+
+/** One end of one path of a source's packets, symbolic. */
+export interface SymOutcome {
+  readonly source: SourceSpec;
+  /** The packet as sent (its variables). */
+  readonly sent: SymPacket;
+  readonly end: End;
+  /** The final packet (after NAT, VLAN and tunnel changes). */
+  readonly final: SymPacket;
+  /** Sender, sent-constraint and path conditions together. */
+  readonly cond: Cond;
+}
+
+export interface Exploration {
+  readonly enc: Enc;
+  readonly outcomes: readonly SymOutcome[];
+}
+
+/** Normalises `Station[]` to source specs (VM ports with port security on). */
+export function asSources(sources: readonly (Station | SourceSpec)[]): SourceSpec[] {
+  return sources.map((s) => ('station' in s ? s : { station: s }));
+}
+
+function sentCond(e: Enc, p: SymPacket, c: SentConstraint): Cond {
+  const parts: Cond[] = [];
+  const range = (v: SymPacket['sport'], r: number | readonly [number, number]) =>
+    typeof r === 'number' ? e.eq(v, r, 16) : e.range(v, r[0], r[1], 16);
+  if (c.proto !== undefined) parts.push(e.eq(p.proto, c.proto, 8));
+  if (c.sport !== undefined) parts.push(hasPorts(e, p), range(p.sport, c.sport));
+  if (c.dport !== undefined) parts.push(hasPorts(e, p), range(p.dport, c.dport));
+  if (c.icmpType !== undefined) parts.push(isIcmp(e, p), e.eq(p.icmp_type, c.icmpType, 8));
+  if (c.icmpCode !== undefined) parts.push(isIcmp(e, p), e.eq(p.icmp_code, c.icmpCode, 8));
+  if (c.ipDst !== undefined) parts.push(e.or(...c.ipDst.map((x) => e.prefix(p.ip_dst, ipToNum(x.ip), x.prefixLen))));
+  if (c.ipSrc !== undefined) parts.push(e.or(...c.ipSrc.map((x) => e.prefix(p.ip_src, ipToNum(x.ip), x.prefixLen))));
+  if (c.packet !== undefined) parts.push(equalsPacket(e, p, c.packet));
+  return e.and(...parts);
+}
+
+/**
+ * Explores every path of the packets each source may send (within `sent`), without calling the solver.
+ * Variables of source i are named `s<i>.<field>`.
+ */
+export async function explore(dp: Dataplane, sources: readonly (Station | SourceSpec)[], sent: SentConstraint = {}, opts: QueryOptions = {}): Promise<Exploration> {
+  const ctx = await getZ3();
+  const w = new SymWalker(ctx, dp, { ...(opts.converged ? { converged: opts.converged } : {}), ...(opts.maxHops !== undefined ? { maxHops: opts.maxHops } : {}) });
+  const e = w.e;
+  const outcomes: SymOutcome[] = [];
+  asSources(sources).forEach((src, i) => {
+    const vlan = src.station.kind === 'outside' ? src.station.vlan : null;
+    const p = symbolicPacket(ctx, `s${i}`, vlan);
+    const base = e.and(senderCond(w, src, p), sentCond(e, p, sent));
+    if (base === false) return;
+    for (const end of w.fromStation(src.station, { pc: base === true ? [] : [base], packet: p })) {
+      const cond = pathCond(e, end.path);
+      if (cond !== false) outcomes.push({ source: src, sent: p, end, final: end.path.packet, cond });
+    }
+  });
+  return { enc: e, outcomes };
+}
+
+function hitsTarget(end: End, t: Target): boolean {
+  if (end.kind !== 'end' || end.arpOwner !== null) return false;
+  const d = end.delivery;
+  switch (t.kind) {
+    case 'any':
+      return end.disposition === 'delivered' || end.disposition === 'exited';
+    case 'external':
+      return end.disposition === 'exited' && d?.kind === 'external' && (t.network === undefined || d.network === t.network);
+    case 'namespace':
+      return end.disposition === 'delivered' && d?.kind === 'namespace' && d.host === t.host && d.namespace === t.namespace;
+    case 'station': {
+      const s = t.station;
+      if (s.kind === 'outside') return end.disposition === 'exited' && d?.kind === 'external' && d.network === s.network;
+      return end.disposition === 'delivered' && d?.kind === 'vm' && d.vm === s.vm && d.port === s.index;
+    }
+    default: {
+      const never: never = t;
+      throw new Error(`unknown target ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/**
+ * Is there a packet, among those `sources` may send within `sent`, that ends at `target`?
+ * Reachable comes with a witness (as sent) and its source; unreachable is a proof over all such
+ * packets; unknown when the solver timed out or an unmodelled path could reach it.
+ */
+export async function reach(dp: Dataplane, q: { readonly sources: readonly (Station | SourceSpec)[]; readonly sent?: SentConstraint; readonly target: Target }, opts: QueryOptions = {}): Promise<ReachResult> {
+  return exists(dp, q.sources, q.sent ?? {}, (_e, _final, end) => hitsTarget(end, q.target), opts).then((r) => ({
+    verdict: r.verdict === 'yes' ? 'reachable' : r.verdict === 'no' ? 'unreachable' : 'unknown',
+    witness: r.witness,
+    source: r.source,
+    reason: r.reason,
+  }));
+}
+
+export interface ExistsResult {
+  readonly verdict: 'yes' | 'no' | 'unknown';
+  readonly witness: Packet | null;
+  readonly source: Station | null;
+  /** The end the witness reaches (`host/device: rule`) or the cause of unknown. */
+  readonly reason: string;
+  /** The witness's end, for callers that replay it. */
+  readonly disposition: EndDisposition | null;
+}
+
+/**
+ * Is there a packet whose path ends in a state satisfying `predicate(enc, final, end)`? The predicate
+ * is called once per end (a JavaScript boolean means "every"/"no" packet of that end); e.g. for NAT
+ * egress: `(e, f, end) => end.kind === 'end' && end.disposition === 'exited' ? e.not(e.or(...allowed.map(ip => e.eq(f.ip_src, ip, 32)))) : false`.
+ * Unknown ends (unmodelled constructs, depth bound) count against a "no": if one is feasible the
+ * verdict is unknown.
+ */
+export async function exists(
+  dp: Dataplane,
+  sources: readonly (Station | SourceSpec)[],
+  sent: SentConstraint,
+  predicate: (e: Enc, final: SymPacket, end: End) => Cond,
+  opts: QueryOptions = {},
+): Promise<ExistsResult> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const ctx = await getZ3();
+  const { enc: e, outcomes } = await explore(dp, sources, sent, opts);
+  const clean = (o: SymOutcome) => (o.end.path.taint ?? []).length === 0;
+  const candidates = outcomes.filter((o) => o.end.kind === 'end').map((o) => ({ o, c: e.and(o.cond, predicate(e, o.final, o.end)) })).filter((x) => x.c !== false);
+  const hits = candidates.filter((x) => clean(x.o));
+  // One check over every end at once; the model then says which end it took.
+  const r = await checkSat(ctx, e, e.or(...hits.map((h) => h.c)), timeoutMs);
+  if (r.status === 'unknown') return { verdict: 'unknown', witness: null, source: null, reason: r.reason, disposition: null };
+  if (r.status === 'sat') {
+    const h = hits.find((x) => x.c === true || (x.c !== false && r.model.eval(e.bool(x.c), true).eqIdentity(ctx.Bool.val(true)))) ?? hits[0]!;
+    const st = h.o.source.station;
+    const subnet = st.kind === 'vm-port' ? { ip: ipToNum(st.ip), prefixLen: st.prefixLen } : null;
+    // Preferences must not move the witness to another end: keep this end's condition.
+    r.solver.add(e.bool(h.c));
+    const witness = await decodeWitness(e, r.solver, r.model, h.o.sent, defaultPreferences(e, h.o.sent, subnet));
+    const end = h.o.end;
+    return { verdict: 'yes', witness, source: st, reason: end.kind === 'end' ? end.where : end.reason, disposition: end.kind === 'end' ? end.disposition : null };
+  }
+  // Unknown: a path not followed to its end, or a tainted path that satisfies the predicate.
+  const unknowns = [
+    ...outcomes.filter((o) => o.end.kind === 'unknown').map((o) => ({ o, c: o.cond, why: o.end.kind === 'unknown' ? o.end.reason : '' })),
+    ...candidates.filter((x) => !clean(x.o)).map((x) => ({ o: x.o, c: x.c, why: (x.o.end.path.taint ?? []).join('; ') })),
+  ];
+  const u = await checkSat(ctx, e, e.or(...unknowns.map((x) => x.c)), timeoutMs);
+  if (u.status === 'unknown') return { verdict: 'unknown', witness: null, source: null, reason: u.reason, disposition: null };
+  if (u.status === 'sat') {
+    const which = unknowns.find((x) => x.c === true || (x.c !== false && u.model.eval(e.bool(x.c), true).eqIdentity(ctx.Bool.val(true)))) ?? unknowns[0]!;
+    return { verdict: 'unknown', witness: null, source: null, reason: `not modelled: ${which.why}`, disposition: null };
+  }
+  return { verdict: 'no', witness: null, source: null, reason: `no packet: ${outcomes.length} path ends checked`, disposition: null };
+}

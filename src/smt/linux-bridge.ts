@@ -1,0 +1,67 @@
+// A Linux bridge (qbr) over a symbolic packet: converged MAC-table forwarding, flooding to every other
+// port otherwise. With br_netfilter on, IPv4 frames go through the host's root namespace iptables as
+// bridged traffic: PREROUTING (-i the bridge, physdev-in the ingress port), then per egress port
+// FORWARD and POSTROUTING (physdev-out that port) — the hybrid firewall's security-group check.
+// Guarantees: each egress copy carries its own verdict; non-IPv4 frames skip iptables.
+import type { LinuxBridge } from '../ir/dataplane.ts';
+import type { NfContext } from '../evaluate/netfilter/types.ts';
+import { isGroupDst, isIpv4, macToNum } from './headers.ts';
+import type { Cond } from './cond.ts';
+import type { Path, Step } from './path.ts';
+import { assume, ended } from './path.ts';
+import { newNfPath, type NfPath } from './nf-state.ts';
+import { symRunHook } from './nf-hook.ts';
+import type { WalkCtx } from './walk-ctx.ts';
+
+export function symLinuxBridge(w: WalkCtx, host: string, br: LinuxBridge, inPort: string, path: Path): Step[] {
+  const { e } = w;
+  const where = `${host}/${br.name}`;
+  const root = w.index.host(host)?.namespaces.find((n) => n.name === 'root') ?? null;
+  const out: Step[] = [];
+  // Forwarding decision: per learned MAC, else flood.
+  const fdb = w.fdbOf(host, br.name).filter((f) => f.vlan === null);
+  const egress: { port: string; path: Path }[] = [];
+  const pk = path.packet;
+  const group = isGroupDst(e, pk);
+  const misses: Cond[] = [];
+  for (const f of fdb) {
+    const hit = e.eq(pk.eth_dst, macToNum(f.mac), 48);
+    misses.push(e.not(hit));
+    const p = assume(path, e.and(e.not(group), hit), [{ field: 'eth_dst', value: macToNum(f.mac) }]);
+    if (!p) continue;
+    if (f.port === inPort) out.push(ended('dropped', p, `${where}: ${f.mac} learned on the input port`));
+    else egress.push({ port: f.port, path: p });
+  }
+  const flood = assume(path, e.or(group, e.and(...misses)));
+  if (flood) {
+    const others = br.ports.filter((p) => p !== inPort);
+    if (others.length === 0) out.push(ended('dropped', flood, `${where}: no other port`));
+    for (const port of others) egress.push({ port, path: flood });
+  }
+  const filtered = br.netfilter && root !== null;
+  for (const g of egress) {
+    if (!filtered) { out.push({ kind: 'emit', port: g.port, path: g.path }); continue; }
+    const plain = assume(g.path, e.not(isIpv4(e, g.path.packet)));
+    if (plain) out.push({ kind: 'emit', port: g.port, path: plain });
+    const v4 = assume(g.path, isIpv4(e, g.path.packet), [{ field: 'eth_type', value: 0x0800 }]);
+    if (!v4) continue;
+    const pctx: NfContext = { inIface: br.name, outIface: null, physdevIn: inPort, physdevOut: null, bridged: true };
+    const pre = symRunHook(e, root.netfilter, 'PREROUTING', newNfPath(v4), pctx, `${host}/root(${br.name})`);
+    out.push(...pre.ends);
+    const fctx: NfContext = { inIface: br.name, outIface: br.name, physdevIn: inPort, physdevOut: g.port, bridged: true };
+    for (const st of pre.accepted) out.push(...forward(w, root.netfilter, fctx, st, g.port, `${host}/root(${br.name})`));
+  }
+  return out;
+}
+
+function forward(w: WalkCtx, ruleset: Parameters<typeof symRunHook>[1], ctx: NfContext, st: NfPath, port: string, where: string): Step[] {
+  const out: Step[] = [];
+  const f = symRunHook(w.e, ruleset, 'FORWARD', st, ctx, where);
+  out.push(...f.ends);
+  for (const a of f.accepted) {
+    const post = symRunHook(w.e, ruleset, 'POSTROUTING', a, ctx, where);
+    out.push(...post.ends);
+    for (const z of post.accepted) out.push({ kind: 'emit', port, path: z.path });
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+// A network namespace over a symbolic packet (a qrouter, a qdhcp, or a host's root namespace reached
+// as a router): frames not for the arriving interface (unicast to another MAC) are not taken; an ARP
+// request for one of the interface's addresses is answered; IPv4 runs PREROUTING, then is delivered
+// locally when its destination is an address of the namespace (INPUT), or routed by longest prefix
+// (FORWARD, POSTROUTING) and sent out of the route's interface to the next hop's MAC, resolved by ARP.
+// Guarantees: the results partition the packets arriving; a routed copy leaves with the outgoing
+// interface's MAC as source, no VLAN and no tunnel key; a next hop no one answers for is `no-arp`.
+import type { Namespace } from '../ir/dataplane.ts';
+import type { NfContext } from '../evaluate/netfilter/types.ts';
+import { ETH_TYPE } from '../ir/packet.ts';
+import { ipToNum, isArp, isGroupDst, isIpv4, macToNum } from './headers.ts';
+import type { Cond } from './cond.ts';
+import type { Path, Step } from './path.ts';
+import { assume, ended, withPacket } from './path.ts';
+import { newNfPath, type NfPath } from './nf-state.ts';
+import { symRunHook } from './nf-hook.ts';
+import { lpmBranches } from './route.ts';
+import { ownersIn } from './owners.ts';
+import type { WalkCtx } from './walk-ctx.ts';
+
+export function symNamespace(w: WalkCtx, host: string, ns: Namespace, inIface: string, path: Path): Step[] {
+  const { e } = w;
+  const where = `${host}/${ns.name}`;
+  const iface = ns.interfaces.find((i) => i.name === inIface);
+  if (!iface) return [ended('dropped', path, `${where}: no interface ${inIface}`)];
+  const pk = path.packet;
+  const out: Step[] = [];
+  const forMe = e.or(e.eq(pk.eth_dst, macToNum(iface.mac), 48), isGroupDst(e, pk));
+  const notMe = assume(path, e.not(forMe));
+  if (notMe) out.push(ended('dropped', notMe, `${where}:${inIface}: frame for another MAC`));
+  const mine = assume(path, forMe);
+  if (!mine) return out;
+
+  const p = mine.packet;
+  const arpHit = e.and(isArp(e, p), e.eq(p.proto, 1, 8), e.or(...iface.addresses.map((a) => e.eq(p.ip_dst, ipToNum(a.ip), 32))));
+  const arp = assume(mine, arpHit);
+  if (arp) out.push(ended('delivered', arp, `${where}:${inIface}: ARP reply`, { kind: 'namespace', namespace: ns.name, host }, macToNum(iface.mac)));
+  const otherL3 = assume(mine, e.and(e.not(arpHit), e.not(isIpv4(e, p))));
+  if (otherL3) out.push(ended('dropped', otherL3, `${where}:${inIface}: not IPv4`));
+  const v4 = assume(mine, isIpv4(e, p), [{ field: 'eth_type', value: ETH_TYPE.ipv4 }]);
+  if (!v4) return out;
+
+  const ctx: NfContext = { inIface, outIface: null, physdevIn: null, physdevOut: null, bridged: false, localAddress: iface.addresses[0]?.ip ?? null };
+  const pre = symRunHook(e, ns.netfilter, 'PREROUTING', newNfPath(v4), ctx, where);
+  out.push(...pre.ends);
+  for (const st of pre.accepted) out.push(...afterPrerouting(w, host, ns, inIface, st));
+  return out;
+}
+
+function afterPrerouting(w: WalkCtx, host: string, ns: Namespace, inIface: string, st: NfPath): Step[] {
+  const { e } = w;
+  const where = `${host}/${ns.name}`;
+  const out: Step[] = [];
+  const pk = st.path.packet;
+  const locals = ns.interfaces.flatMap((i) => i.addresses.map((a) => ipToNum(a.ip)));
+  const isLocal: Cond = e.or(...locals.map((ip) => e.eq(pk.ip_dst, ip, 32)));
+  const local = assume(st.path, isLocal);
+  if (local) {
+    const r = symRunHook(e, ns.netfilter, 'INPUT', { ...st, path: local }, { inIface, outIface: null, physdevIn: null, physdevOut: null, bridged: false }, where);
+    out.push(...r.ends);
+    for (const a of r.accepted) out.push(ended('delivered', a.path, `${where}: local delivery`, { kind: 'namespace', namespace: ns.name, host }));
+  }
+  const fwd = assume(st.path, e.not(isLocal));
+  if (!fwd) return out;
+  if (!ns.forwarding) return [...out, ended('dropped', fwd, `${where}: forwarding off`)];
+  for (const b of lpmBranches(e, ns.routes, fwd.packet.ip_dst)) {
+    const rp = assume(fwd, b.guard.cond, b.guard.binds);
+    if (!rp) continue;
+    if (b.route === null) { out.push(ended('no-route', rp, `${where}: no route`)); continue; }
+    const route = b.route;
+    const oif = ns.interfaces.find((i) => i.name === route.dev);
+    if (!oif) { out.push(ended('no-route', rp, `${where}: route via missing device ${route.dev}`)); continue; }
+    const fctx: NfContext = { inIface, outIface: oif.name, physdevIn: null, physdevOut: null, bridged: false };
+    const f = symRunHook(e, ns.netfilter, 'FORWARD', { ...st, path: rp }, fctx, where);
+    out.push(...f.ends);
+    for (const a of f.accepted) {
+      const post = symRunHook(e, ns.netfilter, 'POSTROUTING', a, { ...fctx, inIface }, where);
+      out.push(...post.ends);
+      for (const z of post.accepted) out.push(...toNextHop(w, host, ns, oif, route, z.path));
+    }
+  }
+  return out;
+}
+
+function toNextHop(w: WalkCtx, host: string, ns: Namespace, oif: Namespace['interfaces'][number], route: Namespace['routes'][number], path: Path): Step[] {
+  const { e } = w;
+  const where = `${host}/${ns.name}`;
+  const from = { host, device: ns.name, port: oif.name };
+  const srcIp = oif.addresses[0] ? ipToNum(oif.addresses[0].ip) : 0;
+  const leave = (p: Path, mac: number): Step => ({
+    kind: 'emit',
+    port: oif.name,
+    path: withPacket(p, { ...p.packet, eth_src: macToNum(oif.mac), eth_dst: mac, vlan: null, tun_id: null }),
+  });
+  if (route.via !== null) {
+    const mac = w.arp(from, macToNum(oif.mac), srcIp, null, ipToNum(route.via));
+    return [mac === null ? ended('no-arp', path, `${where}: no ARP answer for ${route.via}`) : leave(path, mac)];
+  }
+  // A connected route: the destination itself is the next hop; one branch per address that answers.
+  const out: Step[] = [];
+  const answered: Cond[] = [];
+  const seen = new Set<number>();
+  for (const o of ownersIn(w.owners, ipToNum(route.dst.ip), route.dst.prefixLen)) {
+    if (seen.has(o.ip)) continue;
+    seen.add(o.ip);
+    const hit = e.eq(path.packet.ip_dst, o.ip, 32);
+    const p = assume(path, hit, [{ field: 'ip_dst', value: o.ip }]);
+    if (!p) continue;
+    const mac = w.arp(from, macToNum(oif.mac), srcIp, null, o.ip);
+    if (mac === null) continue;
+    answered.push(hit);
+    out.push(leave(p, mac));
+  }
+  const none = assume(path, e.and(...answered.map((c) => e.not(c))));
+  if (none) out.push(ended('no-arp', none, `${where}: no ARP answer on ${oif.name}`));
+  return out;
+}

@@ -1,0 +1,123 @@
+// Traversal of one table's built-in chain over a symbolic packet, as src/evaluate/netfilter/traverse.ts:
+// rules in order, each rule a branch (`match` → its target, `¬match` → the next rule); ACCEPT ends the
+// table, DROP/REJECT drop, RETURN goes back to the caller (or the built-in chain's policy), `-j` calls,
+// `-g` replaces the frame; MARK/CONNMARK/CT and count-only rules continue; SNAT/DNAT/REDIRECT bind the
+// connection (the packet is rewritten at the hook's NAT stage) and accept. Guarantees: the branches
+// partition the packets entering the table; an unmodelled match or target, a jump to a missing chain
+// or a cycle yields an `unknown` end on the packets it concerns.
+import type { NfChain, NfRule, NfTable, NetfilterRuleset } from '../ir/netfilter.ts';
+import type { NfContext } from '../evaluate/netfilter/types.ts';
+import { applyMark } from '../evaluate/netfilter/traverse.ts';
+import type { Hook } from '../evaluate/netfilter/types.ts';
+import type { Enc } from './cond.ts';
+import type { End } from './path.ts';
+import { assume, unknownEnd } from './path.ts';
+import type { NfPath } from './nf-state.ts';
+import { symMatchRule } from './nf-match.ts';
+import { type NatBinding, natBinding } from './nf-nat.ts';
+
+export type TableResult =
+  | { readonly kind: 'accept'; readonly w: NfPath; readonly nat: NatBinding | null }
+  | { readonly kind: 'drop'; readonly w: NfPath; readonly by: string };
+
+interface Frame {
+  readonly chain: NfChain;
+  readonly index: number;
+  readonly via: readonly string[];
+}
+
+export interface ChainOut {
+  readonly results: readonly TableResult[];
+  readonly unknown: readonly End[];
+}
+
+export function symRunTable(e: Enc, ruleset: NetfilterRuleset, table: NfTable | undefined, hook: Hook, w0: NfPath, ctx: NfContext, where: string): ChainOut {
+  const base = table?.chains.find((c) => c.name === hook);
+  if (!table || !base) return { results: [{ kind: 'accept', w: w0, nat: null }], unknown: [] };
+  const chains = new Map(table.chains.map((c) => [c.name, c] as const));
+  const results: TableResult[] = [];
+  const unknown: End[] = [];
+  const policy = (w: NfPath): TableResult =>
+    base.policy === 'DROP' ? { kind: 'drop', w, by: `${where} ${table.name}/${base.name} policy DROP` } : { kind: 'accept', w, nat: null };
+  const work: { stack: readonly Frame[]; w: NfPath }[] = [{ stack: [{ chain: base, index: 0, via: [base.name] }], w: w0 }];
+
+  while (work.length > 0) {
+    const { stack, w } = work.pop()!;
+    const top = stack[stack.length - 1]!;
+    const rule = top.chain.rules[top.index];
+    if (rule === undefined) {
+      const rest = stack.slice(0, -1);
+      if (rest.length === 0) results.push(policy(w));
+      else work.push({ stack: rest, w });
+      continue;
+    }
+    const advanced = [...stack.slice(0, -1), { ...top, index: top.index + 1 }];
+    const m = symMatchRule(e, rule, w, ctx, ruleset.ipsets);
+    if (m.unknown) {
+      const u = assume(w.path, m.cond, m.binds);
+      if (u) unknown.push(unknownEnd(`${where}: ${rule.origin.text}`, u));
+      const miss = assume(w.path, e.not(m.cond));
+      if (miss) work.push({ stack: advanced, w: { ...w, path: miss } });
+      continue;
+    }
+    const miss = assume(w.path, e.not(m.cond));
+    if (miss) work.push({ stack: advanced, w: { ...w, path: miss } });
+    const hitPath = assume(w.path, m.cond, m.binds);
+    if (!hitPath) continue;
+    const hit: NfPath = { ...w, path: hitPath };
+    const t = rule.target;
+    const goOn = (next: NfPath) => work.push({ stack: advanced, w: next });
+    const bad = (why: string) => unknown.push(unknownEnd(`${where}: ${why}: ${rule.origin.text}`, hit.path));
+    switch (t.kind) {
+      case 'ACCEPT': results.push({ kind: 'accept', w: hit, nat: null }); break;
+      case 'DROP':
+      case 'REJECT': results.push({ kind: 'drop', w: hit, by: `${where} ${table.name}/${top.chain.name}: ${rule.origin.text}` }); break;
+      case 'RETURN': {
+        const rest = advanced.slice(0, -1);
+        if (rest.length === 0) results.push(policy(hit));
+        else work.push({ stack: rest, w: hit });
+        break;
+      }
+      case 'jump':
+      case 'goto': {
+        const next = chains.get(t.chain);
+        if (!next) { bad('jump to a missing chain'); break; }
+        if (stack.some((f) => f.via.includes(next.name))) { bad('chain cycle'); break; }
+        const frame: Frame = { chain: next, index: 0, via: t.kind === 'jump' ? [next.name] : [...top.via, next.name] };
+        work.push({ stack: t.kind === 'jump' ? [...advanced, frame] : [...advanced.slice(0, -1), frame], w: hit });
+        break;
+      }
+      case 'none': goOn(hit); break;
+      case 'MARK': goOn({ ...hit, mark: applyMark(hit.mark, t.op, t.value, t.mask) }); break;
+      case 'CONNMARK': {
+        if (!hit.hasConn) { goOn(hit); break; }
+        const mask = t.mask >>> 0;
+        if (t.op === 'set') goOn({ ...hit, ctMark: ((hit.ctMark & ~mask) ^ t.value) >>> 0 });
+        else if (t.op === 'save') goOn({ ...hit, ctMark: ((hit.ctMark & ~mask) ^ (hit.mark & mask)) >>> 0 });
+        else goOn({ ...hit, mark: ((hit.mark & ~mask) ^ (hit.ctMark & mask)) >>> 0 });
+        break;
+      }
+      case 'CT':
+        if (table.name !== 'raw' || hit.looked) { bad('CT outside raw'); break; }
+        goOn({ ...hit, notrack: hit.notrack || t.notrack, zone: t.zone ?? hit.zone });
+        break;
+      case 'SNAT':
+      case 'DNAT':
+      case 'REDIRECT': {
+        const b = natBinding(t, table.name, hook, hit, ctx);
+        if (b.kind === 'bad') bad(b.why);
+        else if (b.kind === 'drop') results.push({ kind: 'drop', w: hit, by: `${where}: ${rule.origin.text}` });
+        else results.push({ kind: 'accept', w: hit, nat: b.binding });
+        break;
+      }
+      case 'unsupported': bad('unsupported target'); break;
+      default: {
+        const never: never = t;
+        throw new Error(`unknown target ${JSON.stringify(never)}`);
+      }
+    }
+  }
+  return { results, unknown };
+}
+
+export type { NfRule };

@@ -1,0 +1,109 @@
+// One netfilter hook of one namespace over a symbolic packet, stage by stage as
+// src/evaluate/netfilter/hook.ts: PREROUTING raw → lookup → mangle → nat(dst); INPUT mangle → filter →
+// security → nat(src); FORWARD mangle → filter → security; OUTPUT raw → lookup → mangle → nat(dst) →
+// filter → security; POSTROUTING mangle → nat(src). The lookup makes the packet the first of its flow:
+// NEW, or INVALID for an ICMP answer that may not start a connection, or UNTRACKED after notrack; an
+// ICMP error (whose quoted packet is not modelled) is an `unknown` end. The nat table is traversed only
+// by a NEW packet, once per manip per namespace. Non-IPv4 packets pass untouched.
+// Guarantees: the results partition the packets entering the hook into accepted paths (with the state
+// to carry to the next hook), drops (naming the rule or policy) and unknown ends.
+import type { NetfilterRuleset } from '../ir/netfilter.ts';
+import type { Hook, NfContext } from '../evaluate/netfilter/types.ts';
+import { isIcmp, isIpv4 } from './headers.ts';
+import type { Enc } from './cond.ts';
+import type { End } from './path.ts';
+import { assume, ended, tainted, withPacket } from './path.ts';
+import type { NfPath } from './nf-state.ts';
+import { symRunTable } from './nf-chain.ts';
+import { applyBinding } from './nf-nat.ts';
+
+type Stage = 'raw' | 'mangle' | 'filter' | 'security' | 'lookup' | 'nat-dst' | 'nat-src';
+
+const STAGES: Readonly<Record<Hook, readonly Stage[]>> = {
+  PREROUTING: ['raw', 'lookup', 'mangle', 'nat-dst'],
+  INPUT: ['mangle', 'filter', 'security', 'nat-src'],
+  FORWARD: ['mangle', 'filter', 'security'],
+  OUTPUT: ['raw', 'lookup', 'mangle', 'nat-dst', 'filter', 'security'],
+  POSTROUTING: ['mangle', 'nat-src'],
+};
+
+/** ICMP types that may start a connection, and the error types (nf_conntrack_proto_icmp). */
+const ICMP_NEW = [8, 13, 15, 17];
+const ICMP_ERROR = [3, 4, 5, 11, 12];
+
+export interface HookOut {
+  readonly accepted: readonly NfPath[];
+  /** Drops and unknown ends. */
+  readonly ends: readonly End[];
+}
+
+export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: NfPath, ctx: NfContext, where: string): HookOut {
+  const ends: End[] = [];
+  const accepted: NfPath[] = [];
+  const p0 = w0.path.packet;
+  // iptables does not see non-IPv4 frames (IPv6 is not modelled: its packets are an unknown end).
+  const other = assume(w0.path, e.not(isIpv4(e, p0)));
+  if (other) accepted.push({ ...w0, path: other });
+  const v4 = assume(w0.path, isIpv4(e, p0), [{ field: 'eth_type', value: 0x0800 }]);
+  if (!v4) return { accepted, ends };
+  let ws: NfPath[] = [{ ...w0, path: v4 }];
+  const tableOf = (name: string) => ruleset.tables.find((t) => t.name === name);
+  for (const stage of STAGES[hook]) {
+    const next: NfPath[] = [];
+    for (const w of ws) {
+      switch (stage) {
+        case 'raw':
+        case 'mangle':
+        case 'filter':
+        case 'security': {
+          const r = symRunTable(e, ruleset, tableOf(stage), hook, w, ctx, where);
+          ends.push(...r.unknown);
+          for (const x of r.results) {
+            if (x.kind === 'drop') ends.push(ended('dropped', x.w.path, x.by));
+            else next.push(x.w);
+          }
+          break;
+        }
+        case 'lookup': {
+          if (w.looked) { next.push(w); break; }
+          if (w.notrack) { next.push({ ...w, looked: true, ctState: 'UNTRACKED', hasConn: false }); break; }
+          const pk = w.path.packet;
+          const icmp = isIcmp(e, pk);
+          const error = e.and(icmp, e.or(...ICMP_ERROR.map((t) => e.eq(pk.icmp_type, t, 8))));
+          // As the evaluator in an empty table: INVALID, with a note that makes the verdict unknown.
+          const u = assume(w.path, error);
+          if (u) next.push({ ...w, path: tainted(u, `${where}: ICMP error: the packet it quotes is not modelled`), looked: true, ctState: 'INVALID', hasConn: false });
+          const starts = e.or(...ICMP_NEW.map((t) => e.eq(pk.icmp_type, t, 8)));
+          const invalid = assume(w.path, e.and(icmp, e.not(starts), e.not(error)));
+          if (invalid) next.push({ ...w, path: invalid, looked: true, ctState: 'INVALID', hasConn: false });
+          const fresh = assume(w.path, e.or(e.not(icmp), starts));
+          if (fresh) next.push({ ...w, path: fresh, looked: true, ctState: 'NEW', hasConn: true });
+          break;
+        }
+        case 'nat-dst':
+        case 'nat-src': {
+          const src = stage === 'nat-src';
+          if (!w.hasConn || w.ctState !== 'NEW' || (src ? w.srcNatDone : w.dstNatDone)) { next.push(w); break; }
+          const r = symRunTable(e, ruleset, tableOf('nat'), hook, w, ctx, where);
+          ends.push(...r.unknown);
+          for (const x of r.results) {
+            if (x.kind === 'drop') { ends.push(ended('dropped', x.w.path, x.by)); continue; }
+            const done: NfPath = src ? { ...x.w, srcNatDone: true } : { ...x.w, dstNatDone: true };
+            if (x.nat === null) { next.push(done); continue; }
+            const b = applyBinding(e, x.nat, done.path.packet);
+            const path = withPacket(done.path, b.packet);
+            next.push(src ? { ...done, path, srcNat: b.changed } : { ...done, path, dstNat: b.changed });
+          }
+          break;
+        }
+        default: {
+          const never: never = stage;
+          throw new Error(`unknown stage ${String(never)}`);
+        }
+      }
+    }
+    ws = next;
+  }
+  accepted.push(...ws);
+  return { accepted, ends };
+}

@@ -1,0 +1,75 @@
+// NAT of the first packet of a flow over a symbolic packet, as src/evaluate/netfilter/nat.ts: a SNAT,
+// DNAT or REDIRECT target binds the connection, and the hook's NAT stage rewrites the packet: DNAT sets
+// the destination (and the port when one is given and the packet has ports), SNAT the source (keeping
+// the source port when it is in the given range, else the range's first port), REDIRECT the
+// destination to the incoming interface's address (127.0.0.1 from OUTPUT) and port.
+// Guarantees: the rewritten fields are If-then-else terms where the packet's protocol is not known;
+// the connection's SNAT/DNAT status is the condition that the binding changed something.
+// Approximation: SNAT ignores port clashes with other connections (there are none for a first packet
+// in an empty conntrack table, which is what a query asks about).
+import type { NfTarget } from '../ir/netfilter.ts';
+import type { Hook, NfContext } from '../evaluate/netfilter/types.ts';
+import { parseNatSpec } from '../evaluate/netfilter/nat.ts';
+import type { SymPacket } from './headers.ts';
+import { hasPorts, ipToNum } from './headers.ts';
+import type { Cond, Enc } from './cond.ts';
+import type { NfPath } from './nf-state.ts';
+
+export interface NatBinding {
+  readonly manip: 'src' | 'dst';
+  readonly ip: number;
+  /** DNAT/REDIRECT: the new destination port; SNAT: the source port range. */
+  readonly port: number | null;
+  readonly range: readonly [number, number] | null;
+}
+
+type NatTarget = Extract<NfTarget, { kind: 'SNAT' | 'DNAT' | 'REDIRECT' }>;
+
+export type NatOutcome =
+  | { readonly kind: 'bind'; readonly binding: NatBinding }
+  | { readonly kind: 'drop' }
+  | { readonly kind: 'bad'; readonly why: string };
+
+export function natBinding(t: NatTarget, table: string, hook: Hook, w: NfPath, ctx: NfContext): NatOutcome {
+  const valid: readonly Hook[] = t.kind === 'SNAT' ? ['POSTROUTING', 'INPUT'] : ['PREROUTING', 'OUTPUT'];
+  if (table !== 'nat' || !valid.includes(hook) || !w.hasConn) return { kind: 'bad', why: `${t.kind} outside its table or hook` };
+  switch (t.kind) {
+    case 'DNAT': {
+      const spec = parseNatSpec(t.to);
+      if (!spec) return { kind: 'bad', why: 'NAT address not understood' };
+      return { kind: 'bind', binding: { manip: 'dst', ip: ipToNum(spec.ip), port: t.port ?? spec.ports?.[0] ?? null, range: null } };
+    }
+    case 'SNAT': {
+      const spec = parseNatSpec(t.to);
+      if (!spec) return { kind: 'bad', why: 'NAT address not understood' };
+      return { kind: 'bind', binding: { manip: 'src', ip: ipToNum(spec.ip), port: null, range: spec.ports } };
+    }
+    case 'REDIRECT': {
+      const ip = hook === 'OUTPUT' ? '127.0.0.1' : (ctx.localAddress ?? null);
+      // The kernel drops when the interface has no address; the evaluator marks that uncertain too.
+      if (ip === null) return { kind: 'bad', why: 'REDIRECT on an interface without address' };
+      return { kind: 'bind', binding: { manip: 'dst', ip: ipToNum(ip), port: t.toPort, range: null } };
+    }
+    default: {
+      const never: never = t;
+      throw new Error(`unknown NAT target ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The packet after the binding, and the condition that the binding changed it (the ct NAT status). */
+export function applyBinding(e: Enc, b: NatBinding, p: SymPacket): { packet: SymPacket; changed: Cond } {
+  const ports = hasPorts(e, p);
+  if (b.manip === 'dst') {
+    const dport = b.port === null ? p.dport : e.ite(ports, b.port, p.dport, 16);
+    const changed = e.or(e.not(e.eq(p.ip_dst, b.ip, 32)), b.port === null ? false : e.and(ports, e.not(e.eq(p.dport, b.port, 16))));
+    return { packet: { ...p, ip_dst: b.ip, dport }, changed };
+  }
+  let sport = p.sport;
+  if (b.range !== null) {
+    const [lo, hi] = b.range;
+    sport = e.ite(e.and(ports, e.not(e.range(p.sport, lo, hi, 16))), lo, p.sport, 16);
+  }
+  const changed = e.or(e.not(e.eq(p.ip_src, b.ip, 32)), b.range === null ? false : e.not(e.eq(sport, p.sport, 16)));
+  return { packet: { ...p, ip_src: b.ip, sport }, changed };
+}

@@ -1,0 +1,35 @@
+// What travels with a symbolic packet through one namespace's netfilter hooks: the skb mark, the
+// conntrack zone and state, and the NAT status of its connection. The packet is the FIRST of its flow:
+// the conntrack lookup gives NEW (or INVALID for an ICMP answer that may not start a connection, or
+// UNTRACKED after `CT --notrack`), never a state the solver could choose. Mark, zone and ct mark start
+// at 0 and only ever receive constants, so they stay concrete per path; the SNAT/DNAT statuses are
+// conditions (a binding that changes nothing sets no status, as in the kernel).
+import type { Cond } from './cond.ts';
+import type { Path } from './path.ts';
+
+export type SymCtState = 'NEW' | 'INVALID' | 'UNTRACKED';
+
+export interface NfPath {
+  readonly path: Path;
+  readonly mark: number;
+  readonly zone: number;
+  readonly notrack: boolean;
+  /** The conntrack lookup has run (PREROUTING/OUTPUT). */
+  readonly looked: boolean;
+  /** NEW before the lookup, as in the evaluator. */
+  readonly ctState: SymCtState;
+  /** The packet has a connection (looked up, NEW). */
+  readonly hasConn: boolean;
+  readonly srcNat: Cond;
+  readonly dstNat: Cond;
+  readonly srcNatDone: boolean;
+  readonly dstNatDone: boolean;
+  readonly ctMark: number;
+}
+
+export function newNfPath(path: Path): NfPath {
+  return { path, mark: 0, zone: 0, notrack: false, looked: false, ctState: 'NEW', hasConn: false, srcNat: false, dstNat: false, srcNatDone: false, dstNatDone: false, ctMark: 0 };
+}
+
+/** What the kernel knows at a hook (the evaluator's NfContext). */
+export type { NfContext as SymNfContext } from '../evaluate/netfilter/types.ts';

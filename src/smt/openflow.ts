@@ -1,0 +1,168 @@
+// The OpenFlow pipeline of one OVS bridge over a symbolic packet, as src/evaluate/openflow.ts runs it
+// for a concrete one: in each table the flows in priority order (list order breaks ties), a flow taken
+// on `match ∧ ¬(every earlier match)`, no match drops; actions in order; `resubmit` runs a table with
+// in_port possibly changed and continues; `goto_table` and `drop` end the flow's action list; `output`
+// emits a copy (never to the input port; `in_port` does that), tun_id kept only towards tunnel ports.
+// VLAN actions as the IR defines them: OF1.0 `mod_vlan_vid` pushes a tag on an untagged frame, OF1.3
+// `set_vlan_vid` changes a present tag only, `push_vlan` pushes VID 0.
+// Guarantees: the branches of a table partition the packets reaching it; a flow with unsupported match
+// fields or an unsupported/unreadable action yields an `unknown` end on the packets it would concern.
+import type { Flow, FlowAction, OvsBridge, OvsPort } from '../ir/openflow.ts';
+import type { FdbEntry } from '../evaluate/state.ts';
+import { portName } from '../evaluate/flow-match.ts';
+import { macToNum } from './headers.ts';
+import type { Cond, Enc } from './cond.ts';
+import type { Path, Step } from './path.ts';
+import { assume, ended, unknownEnd, withPacket } from './path.ts';
+import { symMatchFlow } from './flow-match.ts';
+import { symNormal } from './normal.ts';
+
+const MAX_RESUBMIT_DEPTH = 64;
+
+/** Flows of one bridge by table, each sorted by descending priority (stable). */
+export type SymFlowTables = ReadonlyMap<number, readonly Flow[]>;
+
+export function sortTables(flows: readonly Flow[]): SymFlowTables {
+  const byTable = new Map<number, Flow[]>();
+  for (const f of flows) byTable.set(f.table, [...(byTable.get(f.table) ?? []), f]);
+  for (const t of byTable.values()) t.sort((a, b) => b.priority - a.priority);
+  return byTable;
+}
+
+export interface SymBridgeEnv {
+  readonly host: string;
+  readonly bridge: OvsBridge;
+  /** The bridge's flows plus the flows `learn` actions installed (converged state). */
+  readonly tables: SymFlowTables;
+  /** The converged MAC table of this bridge. */
+  readonly fdb: readonly FdbEntry[];
+}
+
+interface Run {
+  readonly path: Path;
+  readonly regs: Readonly<Record<number, number>>;
+  readonly inPort: string;
+  /** The current flow's action list ended (goto_table, drop). */
+  readonly stopped: boolean;
+  readonly copies: readonly Step[];
+  readonly lastDrop: string | null;
+}
+
+const isTunnel = (p: OvsPort | undefined) => p !== undefined && (p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve');
+
+/** Runs the bridge from table 0 for the path arriving on `inPort`; yields copies and ends. */
+export function symRunBridge(e: Enc, env: SymBridgeEnv, inPort: string, path: Path): Step[] {
+  const { host, bridge } = env;
+  const where = `${host}/${bridge.name}`;
+  const side: Step[] = []; // unknown ends and NORMAL drops found on the way
+  const portOf = (name: string) => bridge.ports.find((p) => p.name === name);
+
+  const emit = (r: Run, name: string): Run => {
+    const port = portOf(name);
+    if (!port) return { ...r, lastDrop: `${where}: output to ${name}: no such port` };
+    const packet = isTunnel(port) ? { ...r.path.packet, tun_id: r.path.packet.tun_id ?? 0 } : { ...r.path.packet, tun_id: null };
+    return { ...r, copies: [...r.copies, { kind: 'emit', port: port.name, path: withPacket(r.path, packet) }] };
+  };
+
+  const runTable = (table: number, r: Run, depth: number): Run[] => {
+    if (depth > MAX_RESUBMIT_DEPTH) {
+      side.push(unknownEnd(`${where}: resubmit depth over ${MAX_RESUBMIT_DEPTH}`, r.path));
+      return [];
+    }
+    const flows = env.tables.get(table) ?? [];
+    const out: Run[] = [];
+    const earlier: Cond[] = [];
+    for (const f of flows) {
+      const m = symMatchFlow(e, bridge, f.match, { packet: r.path.packet, inPort: r.inPort, regs: r.regs });
+      if (m.supported.cond === false) continue;
+      const notEarlier = e.and(...earlier.map((c) => e.not(c)));
+      if (m.unsupported.length > 0) {
+        const u = assume(r.path, e.and(notEarlier, m.supported.cond), m.supported.binds);
+        if (u) side.push(unknownEnd(`${where}: unsupported match ${m.unsupported.join(',')}: ${f.origin.text}`, u));
+        continue; // the evaluator treats the flow as not matching
+      }
+      const taken = assume(r.path, e.and(notEarlier, m.supported.cond), m.supported.binds);
+      if (taken) out.push(...runFlow(f, { ...r, path: taken }, depth));
+      earlier.push(m.supported.cond);
+      if (m.supported.cond === true) return out; // nothing falls through a wildcard
+    }
+    const miss = assume(r.path, e.and(...earlier.map((c) => e.not(c))));
+    if (miss) out.push({ ...r, path: miss, lastDrop: `${where}: table ${table}: no flow matched` });
+    return out;
+  };
+
+  const runFlow = (flow: Flow, r0: Run, depth: number): Run[] => {
+    let runs: Run[] = [{ ...r0, lastDrop: flow.actions.length === 0 ? `${where}: ${flow.origin.text}` : r0.lastDrop }];
+    for (const a of flow.actions) runs = runs.flatMap((r) => (r.stopped ? [r] : action(flow, a, r, depth)));
+    return runs.map((r) => ({ ...r, stopped: false }));
+  };
+
+  const action = (flow: Flow, a: FlowAction, r: Run, depth: number): Run[] => {
+    const pk = r.path.packet;
+    const set = (packet: typeof pk): Run[] => [{ ...r, path: withPacket(r.path, packet) }];
+    switch (a.kind) {
+      case 'output': {
+        const name = portName(bridge, a.port);
+        if (name === null) return [{ ...r, lastDrop: `${where}: ${flow.origin.text}: no such port` }];
+        return name === r.inPort ? [r] : [emit(r, name)];
+      }
+      case 'in_port':
+        return [emit(r, r.inPort)];
+      case 'normal': {
+        const steps = symNormal(e, host, bridge, r.inPort, r.path, env.fdb);
+        const copies = steps.filter((s) => s.kind === 'emit').map((s) => {
+          const port = portOf(s.port);
+          return isTunnel(port) ? s : { ...s, path: withPacket(s.path, { ...s.path.packet, tun_id: null }) };
+        });
+        // NORMAL's own drops end only their branch of the packet; keep them as ends of their own.
+        side.push(...steps.filter((s) => s.kind !== 'emit'));
+        return [{ ...r, copies: [...r.copies, ...copies] }];
+      }
+      case 'drop':
+        return [{ ...r, stopped: true, lastDrop: `${where}: ${flow.origin.text}` }];
+      case 'resubmit': {
+        const n = a.port === null ? null : portName(bridge, a.port);
+        const sub = runTable(a.table ?? flow.table, { ...r, inPort: n ?? r.inPort }, depth + 1);
+        return sub.map((s) => ({ ...s, inPort: r.inPort, stopped: false }));
+      }
+      case 'goto_table':
+        return runTable(a.table, r, depth + 1).map((s) => ({ ...s, stopped: true }));
+      case 'mod_vlan_vid':
+        return set({ ...pk, vlan: a.vid });
+      case 'push_vlan':
+        return set({ ...pk, vlan: 0 });
+      case 'set_vlan_vid':
+        return pk.vlan === null ? [r] : set({ ...pk, vlan: a.vid });
+      case 'strip_vlan':
+        return set({ ...pk, vlan: null });
+      case 'set_tun_id':
+        return set({ ...pk, tun_id: a.value });
+      case 'set_reg':
+        return [{ ...r, regs: { ...r.regs, [a.reg]: a.value } }];
+      case 'mod_dl_src':
+        return set({ ...pk, eth_src: macToNum(a.mac) });
+      case 'mod_dl_dst':
+        return set({ ...pk, eth_dst: macToNum(a.mac) });
+      case 'learn':
+        // Converged: the flows learning installs are already in `env.tables`.
+        if (a.spec === null) side.push(unknownEnd(`${where}: learn action not understood: ${a.text}`, r.path));
+        return a.spec === null ? [] : [r];
+      case 'unsupported':
+        side.push(unknownEnd(`${where}: unsupported action ${a.text} (${flow.origin.text})`, r.path));
+        return [];
+      default: {
+        const never: never = a;
+        throw new Error(`unknown action ${JSON.stringify(never)}`);
+      }
+    }
+  };
+
+  const finals = runTable(0, { path, regs: {}, inPort, stopped: false, copies: [], lastDrop: null }, 0);
+  const seen = new Set<Step>();
+  const out: Step[] = [...side];
+  for (const r of finals) {
+    for (const c of r.copies) if (!seen.has(c)) { seen.add(c); out.push(c); }
+    if (r.copies.length === 0) out.push(ended('dropped', r.path, r.lastDrop ?? `${where}: no output action`));
+  }
+  return out;
+}

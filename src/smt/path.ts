@@ -1,0 +1,87 @@
+// The state of one symbolic path and the results a device visit yields, shared by every device model.
+// A path is a conjunction of conditions (its path condition) and the packet as it is at that point.
+// Guarantees: `assume` never keeps a branch whose condition folded to false (structural pruning), and
+// when the condition pins a field to one value it substitutes that value into the packet, so later
+// comparisons on that field fold without the solver (sound: on that branch the field has that value).
+import type { Delivery } from '../evaluate/trace.ts';
+import type { SymPacket } from './headers.ts';
+import type { Cond, Enc, Val } from './cond.ts';
+
+export interface Path {
+  /** Conjuncts of the path condition (never containing `false`). */
+  readonly pc: readonly Cond[];
+  readonly packet: SymPacket;
+  /**
+   * Approximations this path went through (e.g. an ICMP error's conntrack state): its ends are
+   * followed, but a verdict resting on them is `unknown`.
+   */
+  readonly taint?: readonly string[];
+}
+
+/** The path marked with an approximation. */
+export function tainted(p: Path, why: string): Path {
+  return { ...p, taint: [...(p.taint ?? []), why] };
+}
+
+/** A field fixed by a branch condition: `field` equals `value` on that branch. */
+export interface Binding {
+  readonly field: 'eth_src' | 'eth_dst' | 'eth_type' | 'ip_src' | 'ip_dst' | 'proto' | 'sport' | 'dport' | 'icmp_type' | 'icmp_code';
+  readonly value: number;
+}
+
+/** A condition with the field values it pins when it holds. */
+export interface Guard {
+  readonly cond: Cond;
+  readonly binds: readonly Binding[];
+}
+
+export const guard = (cond: Cond, binds: readonly Binding[] = []): Guard => ({ cond, binds });
+
+/** The path restricted to `cond` (with its bindings applied), or null when `cond` is false. */
+export function assume(p: Path, cond: Cond, binds: readonly Binding[] = []): Path | null {
+  if (cond === false) return null;
+  let packet = p.packet;
+  for (const b of binds) {
+    if (typeof packet[b.field] !== 'number') packet = { ...packet, [b.field]: b.value };
+  }
+  return { ...p, pc: cond === true ? p.pc : [...p.pc, cond], packet };
+}
+
+export function withPacket(p: Path, packet: SymPacket): Path {
+  return { ...p, packet };
+}
+
+/** The path condition as one term. */
+export function pathCond(e: Enc, p: Path): Cond {
+  return e.and(...p.pc);
+}
+
+export type EndDisposition = 'delivered' | 'exited' | 'dropped' | 'no-route' | 'no-arp';
+
+/**
+ * How a copy of the packet ends on one path. `unknown` is a path that crossed something netproof does
+ * not model (an unsupported match or action, a depth bound): a verdict built on it is `unknown`.
+ */
+export type End =
+  | {
+      readonly kind: 'end';
+      readonly disposition: EndDisposition;
+      readonly delivery: Delivery | null;
+      /** Where it ended: `host/device` and the rule, for explanations. */
+      readonly where: string;
+      /** For an ARP request answered by its target's owner: the owner's MAC. */
+      readonly arpOwner: Val | null;
+      readonly path: Path;
+    }
+  | { readonly kind: 'unknown'; readonly reason: string; readonly path: Path };
+
+/** What a device visit yields: copies leaving through ports, and ends. */
+export type Step = { readonly kind: 'emit'; readonly port: string; readonly path: Path } | End;
+
+export function ended(disposition: EndDisposition, path: Path, where: string, delivery: Delivery | null = null, arpOwner: Val | null = null): End {
+  return { kind: 'end', disposition, delivery, where, arpOwner, path };
+}
+
+export function unknownEnd(reason: string, path: Path): End {
+  return { kind: 'unknown', reason, path };
+}

@@ -1,0 +1,30 @@
+// What every device model of the symbolic walk may ask of the walk: the encoder, the wiring of the
+// dataplane, the converged forwarding state, and ARP resolution (a concrete ARP request walked
+// through the dataplane). Kept apart so device models do not import the walker itself.
+import type { Dataplane } from '../ir/dataplane.ts';
+import type { FdbEntry } from '../evaluate/state.ts';
+import type { TopologyIndex } from '../evaluate/topology-index.ts';
+import type { Enc } from './cond.ts';
+import type { SymFlowTables } from './openflow.ts';
+import type { Owner } from './owners.ts';
+
+/** A point where a packet leaves a device: host, device and port. */
+export interface Port {
+  readonly host: string;
+  readonly device: string;
+  readonly port: string;
+}
+
+export interface WalkCtx {
+  readonly e: Enc;
+  readonly dp: Dataplane;
+  readonly index: TopologyIndex;
+  readonly owners: readonly Owner[];
+  tablesOf(host: string, bridge: string): SymFlowTables;
+  fdbOf(host: string, bridge: string): readonly FdbEntry[];
+  /**
+   * The MAC that answers an ARP request for `target` sent out of `from` (sender `mac`/`ip`, VLAN
+   * `vlan`), or null when no one answers. Decided by walking the concrete request; cached.
+   */
+  arp(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number): number | null;
+}

@@ -1,0 +1,185 @@
+// The symbolic walk: from a packet arriving at a device, explore every path through the device graph
+// the evaluator walks (OVS bridges, Linux bridges, namespaces, VMs; patch/veth/internal/vif links,
+// physical wires to other hosts and to the outside world, tunnels between hosts' tunnel ports) and
+// collect how each copy ends, with its path condition and final symbolic packet.
+// Guarantees: every copy of every packet satisfying the start's path condition ends in exactly one of
+// the returned ends per path (branches partition); a path longer than `maxHops` device visits is an
+// `unknown` end; nothing here calls the solver (concrete parts are folded; a fully concrete packet is
+// evaluated exactly).
+import type { Dataplane, Station } from '../ir/dataplane.ts';
+import { ETH_TYPE } from '../ir/packet.ts';
+import type { ConvergedState, FdbEntry } from '../evaluate/state.ts';
+import { TopologyIndex } from '../evaluate/topology-index.ts';
+import type { OvsPort } from '../ir/openflow.ts';
+import { Enc } from './cond.ts';
+import type { Ctx } from './z3.ts';
+import type { SymPacket } from './headers.ts';
+import { ipToNum, isArp, isGroupDst, macToNum } from './headers.ts';
+import type { End, Path, Step } from './path.ts';
+import { assume, ended, unknownEnd } from './path.ts';
+import { type SymFlowTables, sortTables, symRunBridge } from './openflow.ts';
+import { symNamespace } from './namespace.ts';
+import { symLinuxBridge } from './linux-bridge.ts';
+import { addressOwners, type Owner } from './owners.ts';
+import type { Port, WalkCtx } from './walk-ctx.ts';
+
+export interface WalkOptions {
+  /** The converged learning state (MAC tables, learned flows); none = nothing learned, NORMAL floods. */
+  readonly converged?: ConvergedState;
+  /** Device visits per path before the path is `unknown` (default 64). */
+  readonly maxHops?: number;
+}
+
+const BROADCAST = 0xffffffffffff;
+const isTunnel = (p: OvsPort) => p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve';
+
+export class SymWalker implements WalkCtx {
+  readonly e: Enc;
+  readonly index: TopologyIndex;
+  readonly owners: readonly Owner[];
+  private readonly tables = new Map<string, SymFlowTables>();
+  private readonly fdb = new Map<string, FdbEntry[]>();
+  private readonly arpCache = new Map<string, number | null>();
+  private readonly maxHops: number;
+
+  constructor(ctx: Ctx, readonly dp: Dataplane, private readonly opts: WalkOptions = {}) {
+    this.e = new Enc(ctx);
+    this.index = new TopologyIndex(dp);
+    this.owners = addressOwners(dp);
+    this.maxHops = opts.maxHops ?? 64;
+    for (const f of opts.converged?.fdb ?? []) {
+      const k = `${f.host}\u0000${f.bridge}`;
+      this.fdb.set(k, [...(this.fdb.get(k) ?? []), f]);
+    }
+  }
+
+  tablesOf(host: string, bridge: string): SymFlowTables {
+    const k = `${host}\u0000${bridge}`;
+    let t = this.tables.get(k);
+    if (!t) {
+      const b = this.index.host(host)?.ovsBridges.find((x) => x.name === bridge);
+      const learned = (this.opts.converged?.learnedFlows ?? []).filter((l) => l.host === host && l.bridge === bridge).map((l) => l.flow);
+      t = sortTables([...(b?.flows ?? []), ...learned]);
+      this.tables.set(k, t);
+    }
+    return t;
+  }
+
+  fdbOf(host: string, bridge: string): readonly FdbEntry[] {
+    return this.fdb.get(`${host}\u0000${bridge}`) ?? [];
+  }
+
+  /** Where a station's packets enter the dataplane (the outside world: every bridge port on its physnet). */
+  entryPoints(s: Station): readonly Port[] {
+    if (s.kind === 'vm-port') return [s.attachment];
+    return this.dp.wires.filter((w) => w.physnet === s.physnet).flatMap((w) => w.members);
+  }
+
+  /** All ends of the copies of a packet sent by `station` on `path`. */
+  fromStation(s: Station, path: Path): End[] {
+    return this.entryPoints(s).flatMap((p) => this.arrive(p, path, 0));
+  }
+
+  arp(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number): number | null {
+    const key = `${'arrive' in from ? from.arrive.map((p) => `${p.host}/${p.device}:${p.port}`).join(',') : `${from.host}/${from.device}:${from.port}`}|${mac}|${ip}|${vlan}|${target}`;
+    if (this.arpCache.has(key)) return this.arpCache.get(key)!;
+    this.arpCache.set(key, null); // a request that comes back to this resolution is not answered
+    const packet: SymPacket = {
+      eth_src: mac, eth_dst: BROADCAST, vlan, tun_id: null, eth_type: ETH_TYPE.arp, ip_src: ip, ip_dst: target,
+      proto: 1, sport: 0, dport: 0, icmp_type: 0, icmp_code: 0,
+    };
+    const path: Path = { pc: [], packet };
+    const ends = 'arrive' in from ? from.arrive.flatMap((p) => this.arrive(p, path, 0)) : this.leave(from, path, 0);
+    const hit = ends.find((x) => x.kind === 'end' && x.arpOwner !== null);
+    const answer = hit && hit.kind === 'end' && typeof hit.arpOwner === 'number' ? hit.arpOwner : null;
+    this.arpCache.set(key, answer);
+    return answer;
+  }
+
+  /** The ends of a packet arriving at `at` after `hops` device visits. */
+  arrive(at: Port, path: Path, hops: number): End[] {
+    if (hops >= this.maxHops) return [unknownEnd(`path longer than ${this.maxHops} devices at ${at.host}/${at.device}`, path)];
+    const dev = this.index.device(at.host, at.device);
+    if (dev === null) return [ended('dropped', path, `${at.host}/${at.device}: nothing attached`)];
+    let steps: Step[];
+    switch (dev.kind) {
+      case 'ovs':
+        steps = symRunBridge(this.e, { host: at.host, bridge: dev.bridge, tables: this.tablesOf(at.host, dev.bridge.name), fdb: this.fdbOf(at.host, dev.bridge.name) }, at.port, path);
+        break;
+      case 'lb':
+        steps = symLinuxBridge(this, at.host, dev.bridge, at.port, path);
+        break;
+      case 'ns':
+        steps = symNamespace(this, at.host, dev.ns, at.port, path);
+        break;
+      case 'vm':
+        steps = this.vm(at, dev.vm, path);
+        break;
+      default: {
+        const never: never = dev;
+        throw new Error(`unknown device ${JSON.stringify(never)}`);
+      }
+    }
+    return steps.flatMap((s) => (s.kind === 'emit' ? this.leave({ host: at.host, device: at.device, port: s.port }, s.path, hops + 1) : [s]));
+  }
+
+  /** A copy leaving through `from`: to the link peer, the tunnel peer, or the physical wire. */
+  leave(from: Port, path: Path, hops: number): End[] {
+    const peer = this.index.peer(from.host, from.device, from.port);
+    if (peer) return this.arrive(peer, path, hops);
+    const bridge = this.index.host(from.host)?.ovsBridges.find((b) => b.name === from.device);
+    const port = bridge?.ports.find((p) => p.name === from.port);
+    if (port && isTunnel(port)) {
+      const t = this.index.tunnelPeer(from.host, port);
+      return t ? this.arrive(t, path, hops) : [ended('dropped', path, `${from.host}/${from.device}:${from.port}: no tunnel peer`)];
+    }
+    const wire = this.index.wireOf(from.host, from.device, from.port);
+    if (!wire) return [ended('dropped', path, `${from.host}/${from.device}:${from.port}: nothing attached`)];
+    const out: End[] = [];
+    for (const m of wire.members) {
+      if (m.host === from.host && m.device === from.device && m.port === from.port) continue;
+      out.push(...this.arrive(m, path, hops));
+    }
+    for (const o of this.index.outsideStations(wire.physnet)) out.push(...this.outside(o, path));
+    return out;
+  }
+
+  private outside(o: Extract<Station, { kind: 'outside' }>, path: Path): End[] {
+    const e = this.e;
+    const pk = path.packet;
+    const where = `outside:${o.network}`;
+    if ((pk.vlan === null) !== (o.vlan === null)) return [ended('dropped', path, `${where}: other VLAN`)];
+    const vlanOk = pk.vlan === null || o.vlan === null ? true : e.eq(pk.vlan, o.vlan, 12);
+    const out: End[] = [];
+    const mac = macToNum(o.mac);
+    const arpHit = e.and(isArp(e, pk), e.eq(pk.proto, 1, 8), e.eq(pk.ip_dst, ipToNum(o.gateway), 32));
+    const arp = assume(path, e.and(vlanOk, arpHit));
+    if (arp) out.push(ended('delivered', arp, `${where}: ARP reply`, { kind: 'external', network: o.network }, mac));
+    const exit = assume(path, e.and(vlanOk, e.not(isArp(e, pk)), e.or(e.eq(pk.eth_dst, mac, 48), isGroupDst(e, pk))));
+    if (exit) out.push(ended('exited', exit, `${where}`, { kind: 'external', network: o.network }));
+    const rest = assume(path, e.not(e.or(e.and(vlanOk, arpHit), e.and(vlanOk, e.not(isArp(e, pk)), e.or(e.eq(pk.eth_dst, mac, 48), isGroupDst(e, pk))))));
+    if (rest) out.push(ended('dropped', rest, `${where}: not for the upstream router`));
+    return out;
+  }
+
+  private vm(at: Port, vm: string, path: Path): Step[] {
+    const e = this.e;
+    const s = this.index.vmStation(vm, Number(at.port));
+    const where = `${at.host}/vm:${vm}:${at.port}`;
+    if (!s) return [ended('dropped', path, `${where}: no such port`)];
+    const pk = path.packet;
+    const mac = macToNum(s.mac);
+    const ip = ipToNum(s.ip);
+    const delivery = { kind: 'vm', vm, port: s.index, host: s.host } as const;
+    const out: Step[] = [];
+    const arpHit = e.and(isArp(e, pk), e.eq(pk.proto, 1, 8), e.eq(pk.ip_dst, ip, 32));
+    const arp = assume(path, arpHit);
+    if (arp) out.push(ended('delivered', arp, `${where}: ARP reply`, delivery, mac));
+    const take = e.and(e.not(isArp(e, pk)), e.or(e.eq(pk.eth_dst, mac, 48), isGroupDst(e, pk)));
+    const got = assume(path, take);
+    if (got) out.push(ended('delivered', got, where, delivery));
+    const rest = assume(path, e.and(e.not(arpHit), e.not(take)));
+    if (rest) out.push(ended('dropped', rest, `${where}: not for this VM`));
+    return out;
+  }
+}

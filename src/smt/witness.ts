@@ -1,0 +1,87 @@
+// Witness decoding: a model of the sent packet's variables as a concrete `Packet` a person would send.
+// Preferences are tried one at a time (push, check, keep or pop): TCP, a well-known destination port
+// (80, 443, 22), source port 40000, an ICMP echo request when not TCP, and the sender's own subnet as
+// source. Guarantees: the returned packet satisfies every hard constraint (a preference that would
+// violate one is dropped); without any preference holding it is the plain model.
+import type { Packet } from '../ir/packet.ts';
+import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
+import type { Model, Z3Solver } from './z3.ts';
+import type { SymPacket } from './headers.ts';
+import { WIDTH, numToIp, numToMac } from './headers.ts';
+import type { Cond, Enc, Val } from './cond.ts';
+
+export interface Preference {
+  readonly name: string;
+  readonly cond: Cond;
+}
+
+/** The default preferences for a sent packet; `subnet` is the sender's own (for the source address). */
+export function defaultPreferences(e: Enc, p: SymPacket, subnet: { ip: number; prefixLen: number } | null): Preference[] {
+  const out: Preference[] = [
+    { name: 'tcp', cond: e.eq(p.proto, IP_PROTO.tcp, 8) },
+    { name: 'dport 80', cond: e.eq(p.dport, 80, 16) },
+    { name: 'dport 443', cond: e.eq(p.dport, 443, 16) },
+    { name: 'dport 22', cond: e.eq(p.dport, 22, 16) },
+    { name: 'sport 40000', cond: e.eq(p.sport, 40000, 16) },
+    { name: 'udp', cond: e.eq(p.proto, IP_PROTO.udp, 8) },
+    { name: 'icmp echo', cond: e.and(e.eq(p.proto, IP_PROTO.icmp, 8), e.eq(p.icmp_type, 8, 8), e.eq(p.icmp_code, 0, 8)) },
+  ];
+  if (subnet !== null) out.push({ name: 'source in subnet', cond: e.prefix(p.ip_src, subnet.ip, subnet.prefixLen) });
+  // A "real" port: not 0.
+  out.push({ name: 'sport > 0', cond: e.not(e.eq(p.sport, 0, 16)) }, { name: 'dport > 0', cond: e.not(e.eq(p.dport, 0, 16)) });
+  return out;
+}
+
+/** Refines the model with the preferences that stay satisfiable, then decodes the packet. */
+export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent: SymPacket, prefs: readonly Preference[]): Promise<Packet> {
+  let best = model;
+  let pushed = 0;
+  // Mutually exclusive preferences (tcp/udp, one dport) are skipped once one of them holds.
+  for (const pref of prefs) {
+    if (pref.cond === true) continue;
+    if (pref.cond === false) continue;
+    solver.push();
+    solver.add(e.bool(pref.cond));
+    const r = await solver.check();
+    if (r === 'sat') {
+      best = solver.model();
+      pushed++;
+    } else {
+      solver.pop();
+    }
+  }
+  const packet = decode(best, sent);
+  for (let i = 0; i < pushed; i++) solver.pop();
+  return packet;
+}
+
+function num(m: Model, v: Val): number {
+  if (typeof v === 'number') return v;
+  const r = m.eval(v, true);
+  // The high-level API gives bit-vector values as bigint.
+  const x = (r as unknown as { value(): bigint }).value();
+  return Number(x);
+}
+
+/** The concrete packet a model gives the symbolic one. */
+export function decode(m: Model, s: SymPacket): Packet {
+  const ethType = num(m, s.eth_type);
+  const proto = num(m, s.proto);
+  const v4 = ethType === ETH_TYPE.ipv4;
+  const ported = v4 && (proto === IP_PROTO.tcp || proto === IP_PROTO.udp);
+  const icmp = v4 && proto === IP_PROTO.icmp;
+  return {
+    eth_src: numToMac(num(m, s.eth_src)),
+    eth_dst: numToMac(num(m, s.eth_dst)),
+    vlan: s.vlan === null ? null : num(m, s.vlan) % 2 ** WIDTH.vlan,
+    tun_id: s.tun_id === null ? null : num(m, s.tun_id),
+    eth_type: ethType,
+    ip_src: numToIp(num(m, s.ip_src)),
+    ip_dst: numToIp(num(m, s.ip_dst)),
+    proto,
+    sport: ported ? num(m, s.sport) : null,
+    dport: ported ? num(m, s.dport) : null,
+    icmp_type: icmp ? num(m, s.icmp_type) : null,
+    icmp_code: icmp ? num(m, s.icmp_code) : null,
+  };
+}
