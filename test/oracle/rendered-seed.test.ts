@@ -9,58 +9,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { describeOracle } from './prereq.ts';
 import { repoRoot } from './samples.ts';
-import { startOvs, type OvsInstance, type OvsPortSpec } from './ovs-harness.ts';
+import { startOvs, type OvsInstance } from './ovs-harness.ts';
+import { byHost, hostFlowFiles, parseHostBridges, renderedOfports, wireHost } from './rendered-host.ts';
 import { createNamespace, type IptablesBackend } from './netfilter-harness.ts';
 import { diffRulesets, normaliseIptablesSave } from './iptables-normalise.ts';
-import { dumpFlowsToAddFlows } from './flow-text.ts';
 import { loadTopologyFile } from '../../src/topology/index.ts';
 import { renderOvsArtifacts } from '../../src/render/ovs/index.ts';
 import { renderLinuxArtifacts } from '../../src/render/linux/index.ts';
-import { parseOfctlShow, parseOvsVsctlShow } from '../../src/parse/index.ts';
 import { formatInputError } from '../../src/errors.ts';
 import type { Artifact } from '../../src/render/artifacts.ts';
-import type { OvsPort } from '../../src/ir/openflow.ts';
 import type { Topology } from '../../src/topology/model.ts';
 
 const SEED = join(repoRoot, 'topologies', 'seed.yaml');
-
-/** host → file name (after `<host>/`) → artifact. */
-function byHost(artifacts: readonly Artifact[]): Map<string, Map<string, Artifact>> {
-  const hosts = new Map<string, Map<string, Artifact>>();
-  for (const a of artifacts) {
-    const slash = a.path.indexOf('/');
-    const host = a.path.slice(0, slash);
-    const files = hosts.get(host) ?? new Map<string, Artifact>();
-    files.set(a.path.slice(slash + 1), a);
-    hosts.set(host, files);
-  }
-  return hosts;
-}
-
-/** An `ovs-vsctl show` port as the harness creates it; null for the bridge's own LOCAL port. */
-function portSpec(bridge: string, p: OvsPort, ofport: number | undefined): OvsPortSpec | null {
-  if (p.name === bridge) return null;
-  const common = { name: p.name, ...(ofport !== undefined ? { ofport } : {}), ...(p.tag !== null ? { tag: p.tag } : {}) };
-  switch (p.type) {
-    case 'patch':
-      if (!p.peer) throw new Error(`${bridge}/${p.name}: patch port without a peer`);
-      return { ...common, kind: 'patch', peer: p.peer };
-    case 'internal':
-      return { ...common, kind: 'internal' };
-    case 'system':
-      return { ...common, kind: 'system' };
-    case 'vxlan':
-    case 'gre':
-    case 'geneve':
-      if (!p.remoteIp) throw new Error(`${bridge}/${p.name}: tunnel port without remote_ip`);
-      return { ...common, kind: 'tunnel', type: p.type, remoteIp: p.remoteIp, ...(p.localIp ? { localIp: p.localIp } : {}),
-        options: { in_key: 'flow', out_key: 'flow', df_default: 'true' } };
-    default: {
-      const never: never = p.type;
-      throw new Error(`unknown port type ${String(never)}`);
-    }
-  }
-}
 
 function loadSeed(): { topo: Topology; hosts: Map<string, Map<string, Artifact>> } {
   const r = loadTopologyFile(SEED);
@@ -84,21 +44,12 @@ describeOracle('oracle: the rendered seed topology in real OVS and netfilter', [
   for (const [host, files] of hosts) {
     describe(`host ${host}: Open vSwitch`, () => {
       let ovs: OvsInstance;
-      const show = files.get('ovs-vsctl-show');
-      const parsed = show ? parseOvsVsctlShow(show.text, show.path) : null;
+      const parsed = parseHostBridges(files);
 
       beforeAll(async () => {
         if (!parsed) return;
         ovs = await startOvs();
-        for (const b of parsed.value.bridges) await ovs.addBridge(b.name);
-        for (const b of parsed.value.bridges) {
-          const ofctlShow = files.get(`${b.name}.ofctl-show`);
-          const ofports = ofctlShow ? parseOfctlShow(ofctlShow.text, ofctlShow.path).value : {};
-          const specs = b.ports.map((p) => portSpec(b.name, p, ofports[p.name])).filter((s): s is OvsPortSpec => s !== null);
-          // addPorts checks every OpenFlow number came out as the ofctl-show artifact says.
-          await ovs.addPorts(b.name, specs);
-        }
-        await ovs.setDpFeature(parsed.value.bridges[0]?.name ?? 'br-int', 'tnl_push_pop', 'false');
+        await wireHost(ovs, parsed.bridges, files);
       });
       afterAll(async () => {
         await ovs?.stop();
@@ -107,24 +58,20 @@ describeOracle('oracle: the rendered seed topology in real OVS and netfilter', [
       it('has an ovs-vsctl-show the project parser reads without warnings, and an ofctl-show for every bridge', () => {
         expect(parsed).not.toBeNull();
         expect(parsed?.warnings).toEqual([]);
-        for (const b of parsed?.value.bridges ?? []) expect(files.has(`${b.name}.ofctl-show`), `${host}/${b.name}.ofctl-show`).toBe(true);
+        for (const b of parsed?.bridges ?? []) expect(files.has(`${b.name}.ofctl-show`), `${host}/${b.name}.ofctl-show`).toBe(true);
       });
 
       it('numbers every port in the real switch as its ofctl-show artifact says', async () => {
-        for (const b of parsed?.value.bridges ?? []) {
-          const art = files.get(`${b.name}.ofctl-show`);
-          if (!art) continue;
-          const want = Object.entries(parseOfctlShow(art.text, art.path).value).filter(([name]) => name !== b.name);
+        for (const b of parsed?.bridges ?? []) {
+          if (!files.has(`${b.name}.ofctl-show`)) continue;
+          const want = Object.entries(renderedOfports(files, b.name)).filter(([name]) => name !== b.name);
           const got = await ovs.ofports(b.name);
           expect(Object.fromEntries(want)).toEqual(Object.fromEntries([...got].filter(([name]) => name !== b.name)));
         }
       });
 
-      const flowFiles = [...files.keys()].filter((f) => f.endsWith('.dump-flows'));
-      for (const f of flowFiles) {
-        const bridge = f.slice(0, -'.dump-flows'.length);
+      for (const { bridge, file: f, lines } of hostFlowFiles(files)) {
         it(`ovs-ofctl add-flows accepts every line of ${f}, each becoming one flow`, async () => {
-          const lines = dumpFlowsToAddFlows(files.get(f)?.text ?? '');
           expect(lines.length).toBeGreaterThan(0);
           try {
             await ovs.addFlows(bridge, lines.join('\n'));
