@@ -18,7 +18,8 @@ export interface InputError {
 /**
  * The catalogue. Codes are never reused or renumbered; add new ones at the end of their block.
  * NP0xx: file and syntax; NP1xx: schema; NP2xx: references; NP3xx: addressing and segmentation;
- * NP4xx: placement and ports; NP5xx: unsupported by netproof; NP6xx: command-line usage.
+ * NP4xx: placement and ports; NP5xx: unsupported by netproof; NP6xx: command-line usage;
+ * NP7xx: property files (`verify --properties`).
  */
 export const ERROR_CODES = {
   NP001: 'file not readable',
@@ -51,6 +52,12 @@ export const ERROR_CODES = {
   NP504: 'unsupported: IPv6',
   NP505: 'unsupported: artifact format',
   NP601: 'command-line usage',
+  NP701: 'property: unknown field',
+  NP702: 'property: wrong type or value',
+  NP703: 'property: missing field',
+  NP704: 'property: unknown endpoint',
+  NP705: 'property: duplicate name',
+  NP706: 'property: endpoint cannot send',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

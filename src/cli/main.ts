@@ -5,6 +5,8 @@ import { EXIT, processIo, usageError, type Io } from './exit.ts';
 import { UsageError } from './options.ts';
 import { runTrace, type TraceOptions } from './trace-command.ts';
 import { runRender } from './render-command.ts';
+import { runQueryCommand, type QueryOptions } from './query-command.ts';
+import { runVerifyCommand, type VerifyOptions } from './verify-command.ts';
 
 function program(io: Io, setCode: (c: number) => void): Command {
   const p = new Command('netproof')
@@ -32,6 +34,32 @@ function program(io: Io, setCode: (c: number) => void): Command {
     .option('--format <f>', 'text | json', 'text')
     .option('--no-rules', 'text: omit the rules under each step')
     .action((file: string, o: TraceOptions) => setCode(runTrace(io, file, o)));
+
+  p.command('query')
+    .description('is there any packet from EP to EP with these fields? (a proof over all packets)')
+    .argument('<topology>', 'topology file (YAML or JSON)')
+    .requiredOption('--from <ep>', 'VM, VM:N, IP or NETWORK/IP (an outside IP: a packet from outside)')
+    .requiredOption('--to <ep>', 'VM, VM:N, IP, NETWORK/IP, a floating IP or a router/DHCP address')
+    .option('--proto <p>', 'tcp | udp | icmp | any | N (default any)')
+    .option('--dport <n>', 'destination port (default any)')
+    .option('--sport <n>', 'source port (default any)')
+    .option('--icmp-type <n>', 'ICMP type (default any)')
+    .option('--via <network>', 'the external network an outside packet arrives through')
+    .option('--expect <v>', 'reachable | unreachable: exit 1 when the answer differs')
+    .option('--bidirectional', 'also require the reply to come back through the connection state')
+    .option('--format <f>', 'text | json', 'text')
+    .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
+    .option('--no-rules', 'text: omit the rules under each step')
+    .action(async (file: string, o: QueryOptions) => setCode(await runQueryCommand(io, file, o)));
+
+  p.command('verify')
+    .description('prove the built-in invariants and the user properties over all packets')
+    .argument('<topology>', 'topology file (YAML or JSON)')
+    .option('--properties <path>', 'a property file, or a directory of *.yaml (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--format <f>', 'text | json | junit', 'text')
+    .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
+    .option('--no-rules', 'text: omit the rules under each trace step')
+    .action(async (file: string, o: VerifyOptions) => setCode(await runVerifyCommand(io, file, o)));
   return p;
 }
 

@@ -31,10 +31,19 @@ export function inPrefix(ip: Ipv4, net: Ipv4, prefixLen: number): boolean {
   return ((a & m) >>> 0) === ((b & m) >>> 0);
 }
 
-function macBytes(mac: Mac): number[] | null {
+// Every flow match compares MACs, and a cloud has few distinct ones: parse each once. Bounded, since
+// replayed witnesses may bring arbitrary addresses.
+const MAC_CACHE_LIMIT = 1 << 16;
+const macCache = new Map<string, readonly number[] | null>();
+
+function macBytes(mac: Mac): readonly number[] | null {
+  const hit = macCache.get(mac);
+  if (hit !== undefined) return hit;
   const parts = mac.toLowerCase().split(':');
-  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-f]{1,2}$/.test(p))) return null;
-  return parts.map((p) => parseInt(p, 16));
+  const bytes = parts.length !== 6 || parts.some((p) => !/^[0-9a-f]{1,2}$/.test(p)) ? null : parts.map((p) => parseInt(p, 16));
+  if (macCache.size >= MAC_CACHE_LIMIT) macCache.clear();
+  macCache.set(mac, bytes);
+  return bytes;
 }
 
 /** `mac` equals `want` on the bits of `mask` (null mask = all bits). */

@@ -51,17 +51,18 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
   const limits: WalkLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const index = new TopologyIndex(dp);
   const state = new LearningState();
-  const tableCache = new Map<string, FlowTables>();
-  let frozen = false;
+  // A bridge's tables are its own flows plus its learned flows, which only ever grow by appending:
+  // the learned count keys the cache, so convergence rebuilds a bridge's tables only after it learned.
+  const tableCache = new Map<string, { learned: number; tables: FlowTables }>();
   const tablesOf = (host: string, bridge: string): FlowTables => {
     const k = `${host}\u0000${bridge}`;
-    // During convergence learned flows keep arriving: rebuild each time until frozen.
-    const cached = frozen ? tableCache.get(k) : undefined;
-    if (cached) return cached;
+    const learnedFlows = state.learnedFlowsOf(host, bridge);
+    const cached = tableCache.get(k);
+    if (cached && cached.learned === learnedFlows.length) return cached.tables;
     const br = index.device(host, bridge);
-    const flows = br?.kind === 'ovs' ? [...br.bridge.flows, ...state.learnedFlowsOf(host, bridge)] : [];
+    const flows = br?.kind === 'ovs' ? [...br.bridge.flows, ...learnedFlows] : [];
     const t = buildTables(flows);
-    if (frozen) tableCache.set(k, t);
+    tableCache.set(k, { learned: learnedFlows.length, tables: t });
     return t;
   };
   const newNf = (): NfEnv => {
@@ -132,7 +133,6 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
 
   const learnEnv = envFor(newNf(), true);
   const { passes, capped } = converge(learnEnv, dp);
-  frozen = true;
   const converged = state.snapshot(passes, capped);
 
   const session = (): Session => {

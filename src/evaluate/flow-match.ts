@@ -22,9 +22,19 @@ export interface MatchResult {
 }
 
 /** A port reference of a flow resolved to the bridge port's name (null: no such port). */
+// ofport → name per bridge (the first port with that number, as a scan would find), built once:
+// in_port matches are in most flows, and br-int has a port per VM.
+const ofportNames = new WeakMap<OvsBridge, ReadonlyMap<number, string>>();
+
 export function portName(bridge: OvsBridge, ref: PortRef): string | null {
   if (ref.kind === 'name') return ref.name;
-  return bridge.ports.find((p) => p.ofport === ref.ofport)?.name ?? null;
+  let names = ofportNames.get(bridge);
+  if (!names) {
+    const m = new Map<number, string>();
+    for (const p of bridge.ports) if (p.ofport !== null && !m.has(p.ofport)) m.set(p.ofport, p.name);
+    ofportNames.set(bridge, (names = m));
+  }
+  return names.get(ref.ofport) ?? null;
 }
 
 function maskedInt(v: number, m: MaskedInt): boolean {

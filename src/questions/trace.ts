@@ -38,7 +38,7 @@ export function traceQuestion(topo: Topology, dp: Dataplane, ev: Evaluator, p: T
 }
 
 /** The next hop a sender ARPs for, or null when it has no route. */
-export function nextHopOf(topo: Topology, from: Exclude<Endpoint, { kind: 'address' }>, dst: Ipv4): Ipv4 | null {
+export function nextHopOf(topo: Topology, from: Sender, dst: Ipv4): Ipv4 | null {
   if (from.kind === 'port') {
     const s = from.station;
     return inPrefix(dst, s.ip, s.prefixLen) ? dst : s.gateway;
@@ -58,20 +58,28 @@ export function nextHopOf(topo: Topology, from: Exclude<Endpoint, { kind: 'addre
   return router?.gateway?.port.ip ?? null;
 }
 
-/** Builds the first packet (ARP-resolving its first hop) and follows it. */
-export function traceBetween(topo: Topology, ev: Evaluator, from: Exclude<Endpoint, { kind: 'address' }>, dst: Ipv4, fields: PacketFields): Trace {
+export type Sender = Exclude<Endpoint, { kind: 'address' }>;
+
+/**
+ * The first packet of a flow as the sender puts it on the wire: its first hop resolved by ARP
+ * through the dataplane. When there is no route or no ARP answer, the trace that says so instead.
+ */
+export function firstPacketOf(topo: Topology, ev: Evaluator, from: Sender, dst: Ipv4, fields: PacketFields): { packet: Packet } | { stopped: Trace } {
   const station = from.station;
-  const src = from.ip;
   const vlan = station.kind === 'outside' ? station.vlan : null;
   const hop = nextHopOf(topo, from, dst);
-  const intended = (ethDst: string): Packet => firstPacket(fields, { src: station.mac, dst: ethDst, vlan }, { src, dst });
-  if (hop === null) return stoppedAtSource(intended('00:00:00:00:00:00'), 'no-route');
+  const intended = (ethDst: string): Packet => firstPacket(fields, { src: station.mac, dst: ethDst, vlan }, { src: from.ip, dst });
+  if (hop === null) return { stopped: stoppedAtSource(intended('00:00:00:00:00:00'), 'no-route') };
   const arp = ev.resolveArp(station, hop);
-  if (arp.mac === null) {
-    // The ARP request's own trace shows where the dataplane stopped it.
-    return { ...arp.trace, disposition: 'no-arp', packet: intended('00:00:00:00:00:00'), deliveredTo: null };
-  }
-  return ev.trace(station, intended(arp.mac));
+  // The ARP request's own trace shows where the dataplane stopped it.
+  if (arp.mac === null) return { stopped: { ...arp.trace, disposition: 'no-arp', packet: intended('00:00:00:00:00:00'), deliveredTo: null } };
+  return { packet: intended(arp.mac) };
+}
+
+/** Builds the first packet (ARP-resolving its first hop) and follows it. */
+export function traceBetween(topo: Topology, ev: Evaluator, from: Sender, dst: Ipv4, fields: PacketFields): Trace {
+  const first = firstPacketOf(topo, ev, from, dst, fields);
+  return 'stopped' in first ? first.stopped : ev.trace(from.station, first.packet);
 }
 
 function stoppedAtSource(packet: Packet, disposition: 'no-route'): Trace {

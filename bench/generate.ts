@@ -1,0 +1,188 @@
+// Generated topologies for the benchmark: a deterministic function from a size to a valid topology
+// file (DESIGN §2), as the parsed object `loadTopologyText` would read and as YAML text.
+// Guarantees: the same size always gives the same text; every generated topology loads without
+// errors (addresses inside their subnets, unique segmentation IDs, one network node per router).
+// Shape: one flat external network `public` on every network node's br-ex; per project, its VXLAN
+// networks (one /24 subnet each) spread over its routers, each router with a gateway on `public`;
+// VMs spread round-robin over all tenant networks and over the compute hosts; a floating IP on every
+// `fipEvery`-th VM; the `ssh` group (besides `default`) on every `sshEvery`-th VM.
+import { stringify } from 'yaml';
+import type { TopologyFile } from '../src/topology/schema.ts';
+
+export interface BenchSize {
+  /** A short label for tables. */
+  readonly name: string;
+  readonly projects: number;
+  readonly networksPerProject: number;
+  readonly routersPerProject: number;
+  /** VMs in total, spread over all tenant networks. */
+  readonly vms: number;
+  readonly computeHosts: number;
+  readonly networkNodes: number;
+  /** A floating IP on every n-th VM (default 10). */
+  readonly fipEvery?: number;
+  /** The ssh group on every n-th VM (default 3). */
+  readonly sshEvery?: number;
+}
+
+/** The counts a generated topology must have: what the generator promises for a size. */
+export interface BenchCounts {
+  readonly hosts: number;
+  readonly networks: number; // tenant networks plus the external one
+  readonly routers: number;
+  readonly vms: number;
+  readonly floatingIps: number;
+}
+
+export const SIZES: readonly BenchSize[] = [
+  { name: 'tiny', projects: 1, networksPerProject: 2, routersPerProject: 1, vms: 4, computeHosts: 2, networkNodes: 1 },
+  { name: 'small', projects: 5, networksPerProject: 2, routersPerProject: 1, vms: 50, computeHosts: 4, networkNodes: 2 },
+  { name: 'medium', projects: 20, networksPerProject: 3, routersPerProject: 2, vms: 250, computeHosts: 10, networkNodes: 2 },
+  { name: 'large', projects: 50, networksPerProject: 4, routersPerProject: 2, vms: 1000, computeHosts: 20, networkNodes: 2 },
+];
+
+/** Sizes cheap enough for `--quick` and for tests. */
+export const QUICK_SIZES: readonly BenchSize[] = SIZES.slice(0, 2);
+
+const EXTERNAL = 'public';
+// 198.18.0.0/15 is reserved for benchmarks (RFC 2544); a /16 of it holds every gateway and floating IP.
+const EXT_BASE = ipNum(198, 18, 0, 0);
+const ROUTER_GW_BASE = EXT_BASE + 256; // 198.18.1.0 …
+const FIP_BASE = EXT_BASE + 128 * 256; // 198.18.128.0 …
+// Tenant subnets 10.X.Y.0/24 from 10.1.0.0 on; host tunnel addresses in 172.16.0.0/16.
+const TENANT_BASE = ipNum(10, 1, 0, 0);
+const TUNNEL_BASE = ipNum(172, 16, 0, 0);
+const VNI_BASE = 1000;
+
+export function countsOf(size: BenchSize): BenchCounts {
+  const fipEvery = size.fipEvery ?? 10;
+  return {
+    hosts: size.computeHosts + size.networkNodes,
+    networks: size.projects * size.networksPerProject + 1,
+    routers: size.projects * size.routersPerProject,
+    vms: size.vms,
+    floatingIps: Math.ceil(size.vms / fipEvery),
+  };
+}
+
+/** The topology file of `size` as the object the loader reads. Throws on a size it cannot lay out. */
+export function generateTopology(size: BenchSize): TopologyFile {
+  const fipEvery = size.fipEvery ?? 10;
+  const sshEvery = size.sshEvery ?? 3;
+  const totalNets = size.projects * size.networksPerProject;
+  const totalRouters = size.projects * size.routersPerProject;
+  if (size.projects < 1 || size.networksPerProject < 1 || size.computeHosts < 1 || size.networkNodes < 1) {
+    throw new Error(`bench size ${size.name}: projects, networks, compute hosts and network nodes must be at least 1`);
+  }
+  // 250 VMs fit in a /24 after the gateway and the DHCP ports; the external /16 limits the rest.
+  if (Math.ceil(size.vms / totalNets) > 240) throw new Error(`bench size ${size.name}: more than 240 VMs per network`);
+  if (totalRouters > 127 * 256 || Math.ceil(size.vms / fipEvery) > 127 * 256) throw new Error(`bench size ${size.name}: too many routers or floating IPs`);
+
+  const computeName = (i: number) => `compute${i + 1}`;
+  const networkNodeName = (i: number) => `network${i + 1}`;
+  const hosts: TopologyFile['hosts'] = {};
+  for (let i = 0; i < size.computeHosts; i++) hosts[computeName(i)] = { role: 'compute', tunnel_ip: ipStr(TUNNEL_BASE + 1 + i) };
+  for (let i = 0; i < size.networkNodes; i++) {
+    hosts[networkNodeName(i)] = { role: 'network', tunnel_ip: ipStr(TUNNEL_BASE + 101 + i), bridge_mappings: { external: 'br-ex' } };
+  }
+
+  const projectName = (p: number) => `p${p + 1}`;
+  // Global network index k = p * networksPerProject + n; its subnet is the k-th /24 from TENANT_BASE.
+  const netName = (k: number) => `net${k + 1}`;
+  const subnetName = (k: number) => `subnet${k + 1}`;
+  const subnetBase = (k: number) => TENANT_BASE + k * 256;
+  const networks: NonNullable<TopologyFile['networks']> = {
+    [EXTERNAL]: {
+      external: true,
+      type: 'flat',
+      physical_network: 'external',
+      subnets: { [`${EXTERNAL}-v4`]: { cidr: `${ipStr(EXT_BASE)}/16`, gateway: ipStr(EXT_BASE + 1) } },
+    },
+  };
+  for (let k = 0; k < totalNets; k++) {
+    networks[netName(k)] = {
+      project: projectName(Math.floor(k / size.networksPerProject)),
+      type: 'vxlan',
+      segmentation_id: VNI_BASE + k,
+      subnets: { [subnetName(k)]: { cidr: `${ipStr(subnetBase(k))}/24` } },
+    };
+  }
+
+  // A project's network n is on its router n mod routersPerProject; routers alternate network nodes.
+  const routers: NonNullable<TopologyFile['routers']> = {};
+  for (let p = 0; p < size.projects; p++) {
+    for (let r = 0; r < size.routersPerProject; r++) {
+      const g = p * size.routersPerProject + r;
+      const interfaces: string[] = [];
+      for (let n = r; n < size.networksPerProject; n += size.routersPerProject) interfaces.push(subnetName(p * size.networksPerProject + n));
+      routers[`router${g + 1}`] = {
+        project: projectName(p),
+        hosts: [networkNodeName(g % size.networkNodes)],
+        gateway: { network: EXTERNAL, ip: ipStr(ROUTER_GW_BASE + g) },
+        interfaces,
+        routes: [],
+      };
+    }
+  }
+
+  const securityGroups: NonNullable<TopologyFile['security_groups']> = {};
+  for (let p = 0; p < size.projects; p++) {
+    securityGroups[projectName(p)] = {
+      ssh: [
+        { direction: 'ingress', protocol: 'tcp', port: 22 },
+        { direction: 'ingress', protocol: 'icmp' },
+      ],
+    };
+  }
+
+  // VM v sits on network v mod totalNets (so every network gets VMs before any gets two) and on
+  // compute host v mod computeHosts; its address is 10 + its rank on that network.
+  const vms: NonNullable<TopologyFile['vms']> = {};
+  const floatingIps: NonNullable<TopologyFile['floating_ips']> = [];
+  for (let v = 0; v < size.vms; v++) {
+    const k = v % totalNets;
+    const rank = Math.floor(v / totalNets);
+    const name = `vm${v + 1}`;
+    vms[name] = {
+      project: projectName(Math.floor(k / size.networksPerProject)),
+      host: computeName(v % size.computeHosts),
+      ports: [
+        {
+          network: netName(k),
+          ip: ipStr(subnetBase(k) + 10 + rank),
+          ...(v % sshEvery === 0 ? { security_groups: ['default', 'ssh'] } : {}),
+        },
+      ],
+    };
+    if (v % fipEvery === 0) floatingIps.push({ ip: ipStr(FIP_BASE + floatingIps.length), vm: name });
+  }
+
+  return {
+    defaults: { release: '2024.1', firewall_driver: 'iptables_hybrid', l2_population: true },
+    hosts,
+    networks,
+    routers,
+    security_groups: securityGroups,
+    vms,
+    floating_ips: floatingIps,
+  };
+}
+
+/** The topology of `size` as YAML text, with a header naming the size. */
+export function generateTopologyText(size: BenchSize): string {
+  const header = `# generated by bench/generate.ts: ${describeSize(size)}\n`;
+  return header + stringify(generateTopology(size), { lineWidth: 0 });
+}
+
+export function describeSize(s: BenchSize): string {
+  const c = countsOf(s);
+  return `${s.projects} projects × ${c.networks - 1} networks × ${c.routers} routers × ${c.vms} VMs × ${s.computeHosts}+${s.networkNodes} hosts`;
+}
+
+function ipNum(a: number, b: number, c: number, d: number): number {
+  return ((a << 24) >>> 0) + (b << 16) + (c << 8) + d;
+}
+
+function ipStr(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}

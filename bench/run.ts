@@ -1,0 +1,173 @@
+// `npm run bench [-- --quick] [--sizes tiny,large] [--runs N] [--pairs N] [--queries N] [--no-solver]
+// [--per-property] [--solver-timeout S]`: the pipeline's timings on generated topologies (bench/generate.ts), one
+// table row per size. Each size is measured in a child process of its own, so its peak RSS is its
+// own and one z3 instance never outlives its size. The child writes one JSON line per finished
+// stage (pipeline, verify, query), synchronously, so a solver stage that fails, runs out of memory or
+// overruns --solver-timeout costs only its own cells. Figures are medians of `--runs` runs.
+import { spawnSync } from 'node:child_process';
+import { writeSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { shutdownZ3 } from '../src/smt/index.ts';
+import { QUICK_SIZES, SIZES, describeSize, type BenchSize } from './generate.ts';
+import { measureSize, type MeasureOptions, type SizeFigures } from './measure.ts';
+import { measureQueries, measureVerify, type QueryFigures, type VerifyFigures } from './solver-phase.ts';
+import { formatTable, ms } from './table.ts';
+
+interface Args extends MeasureOptions {
+  readonly sizes: readonly BenchSize[];
+  readonly queryPairs: number;
+  readonly noSolver: boolean;
+  /** Time each built-in property on its own too (a second verify pass). */
+  readonly perProperty: boolean;
+  /** Wall-clock budget of one size's child process, in seconds. */
+  readonly solverTimeoutS: number;
+  /** Internal: measure this one size and write its figures as JSON lines. */
+  readonly child: string | null;
+}
+
+type Line =
+  | { readonly kind: 'pipeline'; readonly figures: SizeFigures }
+  | { readonly kind: 'verify'; readonly figures: VerifyFigures }
+  | { readonly kind: 'query'; readonly figures: QueryFigures };
+
+interface Collected {
+  pipeline: SizeFigures | null;
+  verify: VerifyFigures | null;
+  query: QueryFigures | null;
+  /** Why the child stopped early, if it did. */
+  failure: string | null;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  let sizes: readonly BenchSize[] = SIZES;
+  let runs = 3;
+  let tracePairs = 100;
+  let queryPairs = 20;
+  let noSolver = false;
+  let perProperty = false;
+  let solverTimeoutS = 600;
+  let child: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--quick') sizes = QUICK_SIZES;
+    else if (a === '--sizes') sizes = value().split(',').map(sizeNamed);
+    else if (a === '--runs') runs = positive(a, value());
+    else if (a === '--pairs') tracePairs = positive(a, value());
+    else if (a === '--queries') queryPairs = positive(a, value());
+    else if (a === '--no-solver') noSolver = true;
+    else if (a === '--per-property') perProperty = true;
+    else if (a === '--solver-timeout') solverTimeoutS = positive(a, value());
+    else if (a === '--child') child = value();
+    else throw new Error(`unknown option ${a}`);
+  }
+  return { sizes, runs, tracePairs, queryPairs, noSolver, perProperty, solverTimeoutS, child };
+}
+
+function sizeNamed(n: string): BenchSize {
+  const s = SIZES.find((x) => x.name === n);
+  if (!s) throw new Error(`unknown size ${n}; sizes: ${SIZES.map((x) => x.name).join(', ')}`);
+  return s;
+}
+
+function positive(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} wants a positive integer, not ${v}`);
+  return n;
+}
+
+/** Written with writeSync: an abort inside Z3 must not lose the lines already measured. */
+function emit(line: Line): void {
+  writeSync(1, `${JSON.stringify(line)}\n`);
+}
+
+async function runChild(a: Args, size: BenchSize): Promise<void> {
+  const { figures, model } = measureSize(size, a);
+  emit({ kind: 'pipeline', figures });
+  if (a.noSolver) return;
+  try {
+    emit({ kind: 'verify', figures: await measureVerify(model, a.perProperty) });
+    emit({ kind: 'query', figures: await measureQueries(model, a.queryPairs) });
+  } finally {
+    await shutdownZ3();
+  }
+}
+
+function measureInChild(a: Args, size: BenchSize): Collected {
+  const script = fileURLToPath(import.meta.url);
+  const args = ['--child', size.name, '--runs', String(a.runs), '--pairs', String(a.tracePairs), '--queries', String(a.queryPairs), ...(a.noSolver ? ['--no-solver'] : []), ...(a.perProperty ? ['--per-property'] : [])];
+  const r = spawnSync(process.execPath, [...process.execArgv, script, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 1 << 26,
+    timeout: a.solverTimeoutS * 1000,
+    killSignal: 'SIGKILL',
+  });
+  const got: Collected = { pipeline: null, verify: null, query: null, failure: null };
+  for (const text of (r.stdout ?? '').split('\n')) {
+    if (!text.startsWith('{')) continue;
+    const line = JSON.parse(text) as Line;
+    switch (line.kind) {
+      case 'pipeline': got.pipeline = line.figures; break;
+      case 'verify': got.verify = line.figures; break;
+      case 'query': got.query = line.figures; break;
+      default: { const never: never = line; throw new Error(`unknown line ${JSON.stringify(never)}`); }
+    }
+  }
+  if (r.error || r.status !== 0) {
+    const why = r.signal === 'SIGKILL' ? `killed after ${a.solverTimeoutS} s` : (r.error?.message ?? `exit ${r.status ?? r.signal}`);
+    const lastErr = (r.stderr ?? '').split('\n').find((l) => /Error|Abort/.test(l)) ?? '';
+    got.failure = `${why}${lastErr ? `: ${lastErr.trim().slice(0, 200)}` : ''}`;
+  }
+  return got;
+}
+
+function row(c: Collected, solver: boolean, size: BenchSize): string[] {
+  const p = c.pipeline;
+  const stopped = c.failure === null ? '—' : 'fail';
+  const pipeline = p
+    ? [String(p.vms), String(p.routers), String(p.hosts), String(p.flows), String(p.rules), ms(p.loadMs), ms(p.renderMs), ms(p.assembleMs), ms(p.convergeMs), ms(p.traceP50), ms(p.traceP95)]
+    : Array<string>(11).fill(stopped);
+  const v = c.verify;
+  const q = c.query;
+  const solverCells = !solver
+    ? ['skip', 'skip', 'skip']
+    : [v ? `${ms(v.verifyMs)}${v.unknown > 0 ? ` (${v.unknown}?)` : ''}` : stopped, q ? ms(q.queryP50) : stopped, q ? ms(q.queryP95) : stopped];
+  const rss = Math.max(p?.maxRssMiB ?? 0, v?.maxRssMiB ?? 0, q?.maxRssMiB ?? 0);
+  return [size.name, ...pipeline, ...solverCells, rss > 0 ? rss.toFixed(0) : '—'];
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  if (a.child !== null) return runChild(a, sizeNamed(a.child));
+  const cpu = cpus();
+  console.log(`netproof bench — node ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB`);
+  console.log(`medians of ${a.runs} runs; traces over ${a.tracePairs} VM pairs, queries (tcp/22) over ${a.queryPairs}; times in ms\n`);
+  const headers = ['size', 'vms', 'routers', 'hosts', 'flows', 'nf rules', 'load', 'render', 'parse+asm', 'converge', 'trace p50', 'trace p95', 'verify', 'query p50', 'query p95', 'rss MiB'];
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  for (const size of a.sizes) {
+    console.log(`  ${size.name}: ${describeSize(size)}`);
+    const c = measureInChild(a, size);
+    rows.push(row(c, !a.noSolver, size));
+    if (c.verify && notes.length === 0) {
+      notes.push(`verify: wall time of the built-in checks (${c.verify.properties.join(', ')}) once Z3 is up (Z3 start-up ${ms(c.verify.z3StartMs)} ms); (N?) = N unknown verdicts`);
+    }
+    if (c.verify && a.perProperty) {
+      notes.push(`${size.name} per property (ms): ${Object.entries(c.verify.perProperty).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);
+    }
+    if (c.failure) notes.push(`${size.name}: stopped early — ${c.failure}`);
+  }
+  console.log(`\n${formatTable(headers, rows)}`);
+  if (notes.length > 0) console.log(`\n${notes.join('\n')}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  process.exitCode = 1;
+});

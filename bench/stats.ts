@@ -1,0 +1,53 @@
+// Timing helpers for the benchmark: run a phase several times and summarise with medians and
+// percentiles (nearest-rank), so one slow run (a GC pause, the other core busy) does not set the figure.
+
+/** Milliseconds spent in `fn`, and its result. */
+export function timed<T>(fn: () => T): { ms: number; value: T } {
+  const t0 = performance.now();
+  const value = fn();
+  return { ms: performance.now() - t0, value };
+}
+
+export async function timedAsync<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t0, value };
+}
+
+/** The p-th percentile (0 < p ≤ 100) by nearest rank; NaN for no samples. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] as number;
+}
+
+/** The median: the mean of the middle two for an even count. */
+export function median(samples: readonly number[]): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/**
+ * `count` distinct ordered pairs of indices below `n` (i ≠ j), spread deterministically by a fixed
+ * LCG, so every run of the benchmark traces the same pairs. Fewer when n is small.
+ */
+export function samplePairs(n: number, count: number): Array<readonly [number, number]> {
+  const max = n * (n - 1);
+  const want = Math.min(count, max);
+  const seen = new Set<number>();
+  const out: Array<readonly [number, number]> = [];
+  let x = 12345;
+  while (out.length < want) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const k = x % max;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    const i = Math.floor(k / (n - 1));
+    const r = k % (n - 1);
+    out.push([i, r >= i ? r + 1 : r]);
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+// `netproof query TOPOLOGY --from EP --to EP …`: is there any packet from EP to EP with these fields?
+// Prints the verdict with the witness's replayed trace (or the representative packet's trace for an
+// unreachable answer). Exit codes (DESIGN §4): 2 bad input; with --expect, 1 when it did not hold;
+// 3 for unknown or an internal error (solver and evaluator disagree); else 0.
+import { createEvaluator } from '../evaluate/index.ts';
+import { loadModel } from '../pipeline.ts';
+import { runQuery, type QueryAnswer } from '../questions/query.ts';
+import { labelsFor, type Labels } from '../report/labels.ts';
+import { traceJson } from '../report/trace-json.ts';
+import { packetSummary, traceText } from '../report/trace-text.ts';
+import { shutdownZ3 } from '../smt/index.ts';
+import { EXIT, reportInputErrors, type Io } from './exit.ts';
+import { parseFormat, parsePort, parseProto, parseSmallInt, UsageError } from './options.ts';
+
+export interface QueryOptions {
+  from: string;
+  to: string;
+  proto?: string;
+  dport?: string;
+  sport?: string;
+  icmpType?: string;
+  via?: string;
+  expect?: string;
+  bidirectional?: boolean;
+  format: string;
+  timeoutMs?: string;
+  rules: boolean;
+}
+
+export function parseTimeout(v: string | undefined): number {
+  if (v === undefined) return 10_000;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--timeout-ms must be a positive number of milliseconds, not "${v}"`);
+  return Number(v);
+}
+
+export function queryJson(a: QueryAnswer, labels: Labels): Record<string, unknown> {
+  return {
+    verdict: a.verdict,
+    ...traceJson(a.trace, labels),
+    reason: a.reason,
+    failed_direction: a.failed,
+    ...(a.reply !== null ? { reply: traceJson(a.reply, labels) } : {}),
+    ...(a.error !== undefined ? { error: a.error } : {}),
+  };
+}
+
+export function queryText(a: QueryAnswer, labels: Labels, o: { from: string; to: string; rules: boolean }): string {
+  const lines = [`query: ${o.from} → ${o.to}`, `verdict: ${a.verdict.toUpperCase()}${a.failed === 'reply' ? ' (the reply did not come back)' : ''} — ${a.reason}`];
+  if (a.error !== undefined) lines.push(`INTERNAL ERROR: ${a.error}`);
+  if (a.verdict === 'reachable' || a.error !== undefined) lines.push(`witness: ${packetSummary(a.trace.packet)}`, '', traceText(a.trace, labels, { rules: o.rules }));
+  else lines.push('', a.verdict === 'unreachable' && a.failed === 'request' ? 'a packet matching the query, and where it stops:' : 'a packet matching the query:', traceText(a.trace, labels, { rules: o.rules }));
+  if (a.reply !== null) lines.push('', 'the reply:', traceText(a.reply, labels, { rules: o.rules }));
+  return lines.join('\n');
+}
+
+export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Promise<number> {
+  const format = parseFormat(o.format, ['text', 'json'] as const);
+  const expect = o.expect === undefined ? null : parseFormat(o.expect, ['reachable', 'unreachable'] as const);
+  const params = {
+    from: o.from,
+    to: o.to,
+    via: o.via ?? null,
+    ...(o.proto !== undefined ? { proto: parseProto(o.proto, true) } : {}),
+    ...(o.dport !== undefined ? { dport: parsePort('--dport', o.dport)! } : {}),
+    ...(o.sport !== undefined ? { sport: parsePort('--sport', o.sport)! } : {}),
+    ...(o.icmpType !== undefined ? { icmpType: parseSmallInt('--icmp-type', o.icmpType, 255)! } : {}),
+    bidirectional: o.bidirectional === true,
+  };
+  const timeoutMs = parseTimeout(o.timeoutMs);
+  const model = loadModel(file);
+  if (!model.ok) return reportInputErrors(io, model.errors);
+  const { topology, dataplane } = model.value;
+  try {
+    const answer = await runQuery(topology, dataplane, createEvaluator(dataplane), params, timeoutMs);
+    if (!answer.ok) return reportInputErrors(io, answer.errors);
+    const a = answer.value;
+    const labels = labelsFor(topology);
+    io.out(format === 'json' ? JSON.stringify(queryJson(a, labels), null, 2) : queryText(a, labels, { from: o.from, to: o.to, rules: o.rules }));
+    if (a.error !== undefined) io.err(`netproof: internal error: ${a.error}`);
+    if (a.verdict === 'unknown') return EXIT.unknown;
+    if (expect !== null && a.verdict !== expect) return EXIT.violated;
+    return EXIT.ok;
+  } finally {
+    await shutdownZ3();
+  }
+}

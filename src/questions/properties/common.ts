@@ -1,0 +1,77 @@
+// Shared helpers of the built-in properties: the topology's ports as stations and sender specs, the
+// grouping of symmetric ports (DESIGN §6), and result constructors. Nothing here calls the solver.
+// Guarantees: a representative stands for ports that differ only in address, MAC and host — same
+// network and subnet, same security groups, same port security and address pairs, same floating-IP
+// status — so any verdict drawn from it is stated as "one representative per class" in the message.
+import type { Station } from '../../ir/dataplane.ts';
+import type { PortT, Topology } from '../../topology/model.ts';
+import type { SourceSpec } from '../../smt/index.ts';
+import type { PropertyResult, VerifyContext } from '../property.ts';
+
+export type VmStation = Extract<Station, { kind: 'vm-port' }>;
+export type OutsideStation = Extract<Station, { kind: 'outside' }>;
+
+export const portLabel = (s: VmStation): string => `${s.vm}:${s.index}`;
+
+export function vmStations(ctx: VerifyContext): VmStation[] {
+  return ctx.dataplane.stations.filter((s): s is VmStation => s.kind === 'vm-port');
+}
+
+export function outsideStations(ctx: VerifyContext): OutsideStation[] {
+  return ctx.dataplane.stations.filter((s): s is OutsideStation => s.kind === 'outside');
+}
+
+/** The topology port behind a VM station. */
+export function portOf(topo: Topology, s: VmStation): PortT | undefined {
+  return topo.ports.find((p) => p.id === s.portId);
+}
+
+/** What the station may send as a source: port security decides whether it may forge addresses. */
+export function sourceSpec(topo: Topology, s: Station): SourceSpec {
+  if (s.kind !== 'vm-port') return { station: s };
+  const p = portOf(topo, s);
+  if (p === undefined) return { station: s };
+  if (!p.portSecurity) return { station: s, anySource: true };
+  return {
+    station: s,
+    allowedAddressPairs: p.allowedAddressPairs.map((a) => {
+      const [ip, len] = a.ipAddress.split('/');
+      return { ip: ip!, prefixLen: len === undefined ? 32 : Number(len), mac: a.macAddress };
+    }),
+  };
+}
+
+/** The class key of a VM port: ports with equal keys behave alike for the properties that group. */
+export function classKey(topo: Topology, s: VmStation, extra = ''): string {
+  const p = portOf(topo, s);
+  const fip = topo.floatingIps.some((f) => f.portId === s.portId);
+  if (p === undefined) return `unknown:${s.portId}`;
+  const pairs = p.allowedAddressPairs.map((a) => `${a.ipAddress}/${a.macAddress ?? ''}`).join(',');
+  // A port with a floating IP is its own class: its FIP is part of its identity.
+  return [p.network, p.subnet, p.portSecurity, [...p.securityGroups].sort().join(','), pairs, fip ? s.portId : '-', extra].join('|');
+}
+
+/** One representative per class, with the members it stands for. */
+export function groupPorts(topo: Topology, ports: readonly VmStation[], extra: (s: VmStation) => string = () => ''): { rep: VmStation; members: VmStation[] }[] {
+  const groups = new Map<string, { rep: VmStation; members: VmStation[] }>();
+  for (const s of ports) {
+    const k = classKey(topo, s, extra(s));
+    const g = groups.get(k);
+    if (g) g.members.push(s);
+    else groups.set(k, { rep: s, members: [s] });
+  }
+  return [...groups.values()];
+}
+
+export function holds(property: string, subject: string, message: string): PropertyResult {
+  return { property, subject, verdict: 'holds', witness: null, trace: null, message };
+}
+
+export function unknown(property: string, subject: string, message: string, error?: string): PropertyResult {
+  return { property, subject, verdict: 'unknown', witness: null, trace: null, message, ...(error !== undefined ? { error } : {}) };
+}
+
+/** "checked 3 ports (2 representatives)" — the grouping said out loud. */
+export function coverage(ports: number, reps: number): string {
+  return reps === ports ? `${ports} port${ports === 1 ? '' : 's'}` : `${ports} ports (one representative per class: ${reps} checked)`;
+}

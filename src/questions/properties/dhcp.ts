@@ -1,0 +1,70 @@
+// `dhcp` (per network with a DHCP-enabled subnet, subject `network:N`): every VM port on a
+// DHCP-enabled subnet reaches a DHCP server of its network with a request — broadcast (0.0.0.0 →
+// 255.255.255.255) and unicast to the DHCP port's address, UDP 68 → 67 — and the reply (UDP 67 → 68,
+// unicast to the port) comes back. Concrete evaluator traces of these standard packets, per port.
+// The reply is traced as the DHCP namespace puts it on br-int: from a stand-in sender attached at the
+// qdhcp tap port (the evaluator traces from stations only), so the path checked is the real one from
+// br-int through the tunnels and the port's firewall to the VM.
+import type { Station } from '../../ir/dataplane.ts';
+import { BROADCAST_MAC, ETH_TYPE, IP_PROTO, type Packet } from '../../ir/packet.ts';
+import type { NetworkT, PortT } from '../../topology/model.ts';
+import type { Trace } from '../../evaluate/trace.ts';
+import { deviceName } from '../../render/names.ts';
+import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
+import { traceOutcome } from '../witness-replay.ts';
+import { holds, portLabel, unknown, vmStations, type VmStation } from './common.ts';
+import { copies } from './search.ts';
+
+const ID = 'dhcp';
+
+const udp = (eth: [string, string], ip: [string, string], sport: number, dport: number): Packet => ({
+  eth_src: eth[0], eth_dst: eth[1], vlan: null, tun_id: null, eth_type: ETH_TYPE.ipv4, ip_src: ip[0], ip_dst: ip[1],
+  proto: IP_PROTO.udp, sport, dport, icmp_type: null, icmp_code: null,
+});
+
+/** The DHCP server's reply as a sender plugged where its namespace meets br-int. */
+function serverStation(ctx: VerifyContext, net: NetworkT, server: PortT): Station | null {
+  const host = ctx.topology.dhcpHosts[net.name] ?? server.host;
+  const ns = deviceName.qdhcp(net.id);
+  const link = ctx.dataplane.links.find((l) => l.kind === 'internal' && [l.a, l.b].some((x) => x.host === host && x.device === ns));
+  if (!link) return null;
+  const onBridge = link.a.device === ns ? link.b : link.a;
+  return {
+    kind: 'vm-port', vm: `dhcp:${net.name}`, index: 0, host, project: net.project, network: net.name, portId: server.id,
+    mac: server.mac, ip: server.ip, prefixLen: 32, gateway: null, attachment: onBridge,
+  };
+}
+
+function checkNetwork(ctx: VerifyContext, net: NetworkT): PropertyResult {
+  const subject = `network:${net.name}`;
+  const ns = deviceName.qdhcp(net.id);
+  const dhcpSubnets = new Set(net.subnets.filter((s) => s.dhcp).map((s) => s.name));
+  const servers = ctx.topology.ports.filter((p) => p.deviceOwner === 'network:dhcp' && p.network === net.name);
+  const ports = vmStations(ctx).filter((s) => dhcpSubnets.has(ctx.topology.ports.find((p) => p.id === s.portId)?.subnet ?? ''));
+  if (servers.length === 0) return ports.length === 0 ? holds(ID, subject, 'no DHCP port and no VM port') : unknown(ID, subject, `no DHCP port on ${net.name} in the topology`);
+  const toServer = (t: Trace) => copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns);
+  const toPort = (s: VmStation) => (t: Trace) => copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'vm' && c.deliveredTo.vm === s.vm && c.deliveredTo.port === s.index);
+  const fail = (s: VmStation, what: string, t: Trace): PropertyResult => ({ property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, message: `${portLabel(s)}: ${what} fails: ${traceOutcome(t)}` });
+  for (const s of ports) {
+    const server = servers.find((p) => p.subnet === ctx.topology.ports.find((x) => x.id === s.portId)?.subnet) ?? servers[0]!;
+    const bcast = ctx.evaluator.trace(s, udp([s.mac, BROADCAST_MAC], ['0.0.0.0', '255.255.255.255'], 68, 67));
+    if (!toServer(bcast)) return fail(s, 'broadcast DHCP request (68 → 67)', bcast);
+    const uni = ctx.evaluator.trace(s, udp([s.mac, server.mac], [s.ip, server.ip], 68, 67));
+    if (!toServer(uni)) return fail(s, `unicast DHCP request to ${server.ip}`, uni);
+    const from = serverStation(ctx, net, server);
+    if (from === null) return unknown(ID, subject, `no br-int port of ${ns} to send the reply from`);
+    const reply = ctx.evaluator.trace(from, udp([server.mac, s.mac], [server.ip, s.ip], 67, 68));
+    if (!toPort(s)(reply)) return fail(s, `DHCP reply from ${server.ip} (67 → 68)`, reply);
+    const unc = [bcast, uni, reply].flatMap((t) => t.uncertain);
+    if (unc.length > 0) return unknown(ID, subject, `${portLabel(s)}: DHCP works only across unmodelled rules: ${unc.join('; ')}`);
+  }
+  return holds(ID, subject, ports.length === 0 ? `no VM port on a DHCP-enabled subnet of ${net.name}` : `all ${ports.length} VM ports reach ${ns} with broadcast and unicast requests and get the reply back`);
+}
+
+export const dhcp: PropertyCheck = {
+  id: ID,
+  description: 'every port on a DHCP-enabled subnet reaches its DHCP server (broadcast and unicast) and gets the reply back',
+  async check(ctx) {
+    return ctx.topology.networks.filter((n) => n.subnets.some((s) => s.dhcp) && !n.external).map((n) => checkNetwork(ctx, n));
+  },
+};

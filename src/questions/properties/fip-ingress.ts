@@ -1,0 +1,43 @@
+// `fip-ingress` (per floating IP, subject `fip:IP`): a packet from outside addressed to a floating IP
+// reaches, if any port, only the associated port, with the destination rewritten to its fixed IP.
+// How: one solver search over every packet the outside world of the FIP's external network may send
+// to the FIP: a violation is a delivery to another VM port, or to the associated port with a final
+// destination other than its fixed address.
+import type { FloatingIpT } from '../../topology/model.ts';
+import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
+import { holds, outsideStations, unknown } from './common.ts';
+import { ipNum, search } from './search.ts';
+import { notFound, violation } from './verdict.ts';
+
+const ID = 'fip-ingress';
+
+async function checkFip(ctx: VerifyContext, f: FloatingIpT): Promise<PropertyResult> {
+  const subject = `fip:${f.ip}`;
+  const outside = outsideStations(ctx).find((s) => s.network === f.network);
+  if (!outside) return unknown(ID, subject, `no outside world on ${f.network} to send from`);
+  const owner = `${f.vm}:${f.portIndex}`;
+  const res = await search(ctx, { station: outside }, (e, _sent, final, end) => {
+    const d = end.delivery;
+    if (end.disposition !== 'delivered' || d?.kind !== 'vm') return false;
+    if (d.vm !== f.vm || d.port !== f.portIndex) return true;
+    return e.not(e.eq(final.ip_dst, ipNum(f.fixedIp), 32));
+  }, { ipDst: [{ ip: f.ip, prefixLen: 32 }] });
+  if (res.kind === 'found') {
+    return violation(ctx, ID, subject, res, (t) => {
+      const d = t.deliveredTo;
+      const at = d?.kind === 'vm' ? `${d.vm}:${d.port}` : 'somewhere';
+      return at === owner ? `a packet to ${f.ip} reaches ${owner} addressed to ${t.final.ip_dst}, not its fixed IP ${f.fixedIp}` : `a packet to ${f.ip} reaches ${at}, not only ${owner}`;
+    });
+  }
+  return notFound(ID, subject, res, `packets to ${f.ip}`) ?? holds(ID, subject, `every packet from outside (${f.network}) to ${f.ip} reaches only ${owner}, addressed to ${f.fixedIp}`);
+}
+
+export const fipIngress: PropertyCheck = {
+  id: ID,
+  description: 'a packet from outside to a floating IP reaches only its port, with the destination rewritten to the fixed IP',
+  async check(ctx) {
+    const out: PropertyResult[] = [];
+    for (const f of ctx.topology.floatingIps) out.push(await checkFip(ctx, f));
+    return out;
+  },
+};

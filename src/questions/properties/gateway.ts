@@ -1,0 +1,42 @@
+// `gateway` (per router interface, subject `router:R/SUBNET`): every VM port of the subnet reaches
+// the subnet's gateway address on its router — an ICMP echo request to the gateway is delivered to
+// the router's qrouter namespace. Concrete evaluator traces of that standard packet, one per port
+// (cheap: no solver); a failure reports the port and the trace of the packet that fails.
+import type { RouterT } from '../../topology/model.ts';
+import { deviceName } from '../../render/names.ts';
+import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
+import { traceBetween } from '../trace.ts';
+import { traceOutcome } from '../witness-replay.ts';
+import { holds, portLabel, vmStations } from './common.ts';
+import { copies } from './search.ts';
+
+const ID = 'gateway';
+
+function checkInterface(ctx: VerifyContext, r: RouterT, subnet: string, gw: string): PropertyResult {
+  const subject = `router:${r.name}/${subnet}`;
+  const ns = deviceName.qrouter(r.id);
+  const ports = vmStations(ctx).filter((s) => ctx.topology.ports.find((p) => p.id === s.portId)?.subnet === subnet);
+  for (const s of ports) {
+    const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: s, ip: s.ip }, gw, { proto: 'icmp' });
+    const ok = copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns);
+    if (!ok) {
+      return { property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, message: `${portLabel(s)} does not reach its gateway ${gw} on ${r.name}: ${traceOutcome(t)}` };
+    }
+    if (t.uncertain.length > 0) {
+      return { property: ID, subject, verdict: 'unknown', witness: null, trace: t, message: `${portLabel(s)} reaches ${gw} only across unmodelled rules: ${t.uncertain.join('; ')}` };
+    }
+  }
+  return holds(ID, subject, ports.length === 0 ? `no VM port on ${subnet}` : `all ${ports.length} VM ports of ${subnet} reach ${gw} in ${ns} (ICMP echo request)`);
+}
+
+export const gateway: PropertyCheck = {
+  id: ID,
+  description: "every port of a router's subnet reaches the subnet's gateway address on the router",
+  async check(ctx) {
+    const out: PropertyResult[] = [];
+    for (const r of ctx.topology.routers) {
+      for (const i of r.interfaces) out.push(checkInterface(ctx, r, i.subnet, i.port.ip));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,62 @@
+// `nat-egress` (per router with a gateway, subject `router:R`): every packet from a tenant port behind
+// the router that leaves the cloud through the router's external network carries as its source a
+// floating IP bound to that port or the router's SNAT (qg-) address.
+// How: per source port (one representative per class; a port with a floating IP is its own class),
+// a solver search for an `exited` end on the router's external network whose final source address is
+// none of the allowed ones. The symbolic end does not name the router it crossed, so the allowed set
+// is the port's floating IPs plus the qg- address of every router with a gateway on that network and
+// an interface on the port's subnet (normally just this one; the message says when it is more).
+// Only packets that open a connection count: Linux never NATs a packet conntrack finds INVALID (an
+// unsolicited ICMP echo reply), so such a packet leaves un-translated on any real router.
+import type { RouterT, Topology } from '../../topology/model.ts';
+import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
+import { coverage, groupPorts, holds, portLabel, sourceSpec, vmStations, type VmStation } from './common.ts';
+import { ipNum, opensConnection, search } from './search.ts';
+import { notFound, violation } from './verdict.ts';
+
+const ID = 'nat-egress';
+
+function routersServing(topo: Topology, s: VmStation, network: string): RouterT[] {
+  const subnet = topo.ports.find((p) => p.id === s.portId)?.subnet;
+  return topo.routers.filter((r) => r.gateway?.network === network && r.interfaces.some((i) => i.subnet === subnet));
+}
+
+async function checkRouter(ctx: VerifyContext, r: RouterT): Promise<PropertyResult> {
+  const subject = `router:${r.name}`;
+  const gw = r.gateway!;
+  const subnets = new Set(r.interfaces.map((i) => i.subnet));
+  const behind = vmStations(ctx).filter((s) => subnets.has(ctx.topology.ports.find((p) => p.id === s.portId)?.subnet ?? ''));
+  if (behind.length === 0) return holds(ID, subject, `no tenant port behind ${r.name}: nothing can leave through its gateway`);
+  const groups = groupPorts(ctx.topology, behind);
+  let shared = false;
+  for (const { rep } of groups) {
+    const fips = ctx.topology.floatingIps.filter((f) => f.portId === rep.portId && f.network === gw.network).map((f) => f.ip);
+    const routers = routersServing(ctx.topology, rep, gw.network);
+    if (routers.length > 1) shared = true;
+    const allowed = [...fips, ...routers.flatMap((x) => (x.gateway ? [x.gateway.port.ip] : []))];
+    const res = await search(ctx, sourceSpec(ctx.topology, rep), (e, sent, final, end) =>
+      end.delivery?.kind === 'external' && end.delivery.network === gw.network
+        ? e.and(opensConnection(e, sent), e.not(e.or(...allowed.map((ip) => e.eq(final.ip_src, ipNum(ip), 32)))))
+        : false);
+    if (res.kind === 'found') {
+      const allowedText = allowed.join(', ');
+      return violation(ctx, ID, subject, res,
+        (t) => `${portLabel(rep)} leaves through ${gw.network} with source ${t.final.ip_src}, not one of ${allowedText}${gw.snat ? '' : ' (the router has snat: false and the port no floating IP)'}`,
+        (t) => !allowed.includes(t.final.ip_src));
+    }
+    const u = notFound(ID, subject, res, `${portLabel(rep)}`);
+    if (u) return u;
+  }
+  const note = shared ? '; some subnets are behind several routers on this network, whose SNAT addresses were all allowed' : '';
+  return holds(ID, subject, `every packet from ${coverage(behind.length, groups.length)} behind ${r.name} leaves ${gw.network} with a floating IP of its port or ${gw.port.ip} (connection-opening packets: an unsolicited ICMP reply or error is INVALID to conntrack and not NATed)${note}`);
+}
+
+export const natEgress: PropertyCheck = {
+  id: ID,
+  description: "every packet leaving the cloud through a router's gateway carries its port's floating IP or the router's SNAT address",
+  async check(ctx) {
+    const out: PropertyResult[] = [];
+    for (const r of ctx.topology.routers) if (r.gateway !== null) out.push(await checkRouter(ctx, r));
+    return out;
+  },
+};

@@ -1,0 +1,53 @@
+// `project-isolation` (per project, subject `project:P`): no packet from a port of the project
+// reaches a port of another project by its fixed address — crossing an external network through a
+// floating IP, or a shared network, is allowed.
+// How: per source port (one representative per class), a solver search for a delivery to another
+// project's VM port whose sent destination is that port's fixed address. Ports on shared networks are
+// left out on both sides (traffic over a shared network is allowed by design), and so are pairs
+// where the destination is reached through a floating IP (its sent destination is the FIP).
+import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
+import { coverage, groupPorts, holds, portLabel, sourceSpec, vmStations, type VmStation } from './common.ts';
+import { ipNum, search } from './search.ts';
+import { notFound, violation } from './verdict.ts';
+
+const ID = 'project-isolation';
+
+async function checkProject(ctx: VerifyContext, project: string, shared: ReadonlySet<string>): Promise<PropertyResult> {
+  const subject = `project:${project}`;
+  const all = vmStations(ctx).filter((s) => !shared.has(s.network));
+  const mine = all.filter((s) => s.project === project);
+  const others = new Map<string, VmStation>(all.filter((s) => s.project !== project).map((s) => [`${s.vm}:${s.index}`, s]));
+  if (others.size === 0) return holds(ID, subject, `no port of another project outside shared networks: nothing to be isolated from`);
+  if (mine.length === 0) return holds(ID, subject, `no port of ${project} outside shared networks`);
+  const groups = groupPorts(ctx.topology, mine);
+  for (const { rep } of groups) {
+    const res = await search(ctx, sourceSpec(ctx.topology, rep), (e, sent, _final, end) => {
+      const d = end.delivery;
+      if (end.disposition !== 'delivered' || d?.kind !== 'vm') return false;
+      const dst = others.get(`${d.vm}:${d.port}`);
+      return dst === undefined ? false : e.eq(sent.ip_dst, ipNum(dst.ip), 32);
+    });
+    if (res.kind === 'found') {
+      return violation(ctx, ID, subject, res, (t) => {
+        const d = t.deliveredTo;
+        const dst = d?.kind === 'vm' ? others.get(`${d.vm}:${d.port}`) : undefined;
+        return `${portLabel(rep)} (project ${project}) reaches ${dst ? `${portLabel(dst)} (project ${dst.project ?? '-'})` : 'another project\'s port'} at its fixed address ${t.packet.ip_dst}`;
+      });
+    }
+    const u = notFound(ID, subject, res, portLabel(rep));
+    if (u) return u;
+  }
+  return holds(ID, subject, `no packet from ${coverage(mine.length, groups.length)} of ${project} reaches another project's port by its fixed address (shared networks excluded)`);
+}
+
+export const projectIsolation: PropertyCheck = {
+  id: ID,
+  description: "no packet from a project's port reaches another project's port by its fixed address (floating IPs and shared networks aside)",
+  async check(ctx) {
+    const shared = new Set(ctx.topology.networks.filter((n) => n.shared).map((n) => n.name));
+    const projects = [...new Set(ctx.topology.vms.map((v) => v.project))];
+    const out: PropertyResult[] = [];
+    for (const p of projects) out.push(await checkProject(ctx, p, shared));
+    return out;
+  },
+};

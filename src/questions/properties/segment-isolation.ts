@@ -1,0 +1,61 @@
+// `segment-isolation` (per network, subject `network:N`): no packet crosses from one network to
+// another except through a router; local VLANs never appear on a wire; each tunnel packet carries its
+// network's VNI/GRE key and each physical-network packet its segment's VLAN (none for flat).
+// How, in two halves said in the message:
+// - structural (segment-structure.ts), exhaustive over the rules of br-tun, the physical bridges and
+//   br-int's physical-bridge inputs: a rule-level violation has no witness packet (the rule is named);
+// - symbolic, per source port of the network (one representative per class): a solver search for a
+//   packet delivered to a VM port or DHCP namespace of another network still carrying the sender's
+//   MAC — a routed packet always carries a router's MAC, so this is crossing without a router.
+import { deviceName } from '../../render/names.ts';
+import type { NetworkT } from '../../topology/model.ts';
+import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
+import { coverage, groupPorts, holds, portLabel, sourceSpec, vmStations } from './common.ts';
+import { macNum, search } from './search.ts';
+import { segmentIssues, type SegmentIssue } from './segment-structure.ts';
+import { notFound, violation } from './verdict.ts';
+
+const ID = 'segment-isolation';
+
+async function checkNetwork(ctx: VerifyContext, net: NetworkT, issues: readonly SegmentIssue[]): Promise<PropertyResult> {
+  const subject = `network:${net.name}`;
+  const mine = issues.filter((i) => i.network === net.name || i.network === null);
+  if (mine.length > 0) {
+    return { property: ID, subject, verdict: 'violated', witness: null, trace: null, message: `rule check: ${mine[0]!.text}${mine.length > 1 ? ` (and ${mine.length - 1} more)` : ''}` };
+  }
+  const ports = vmStations(ctx).filter((s) => s.network === net.name);
+  const groups = groupPorts(ctx.topology, ports);
+  const netOfNs = new Map(ctx.topology.networks.map((n) => [deviceName.qdhcp(n.id), n.name]));
+  const netOfVm = new Map(vmStations(ctx).map((s) => [`${s.vm}:${s.index}`, s.network]));
+  const routerMacs = ctx.topology.ports.filter((p) => p.deviceOwner === 'network:router_interface' || p.deviceOwner === 'network:router_gateway').map((p) => macNum(p.mac));
+  for (const { rep } of groups) {
+    const res = await search(ctx, sourceSpec(ctx.topology, rep), (e, sent, final, end) => {
+      const d = end.delivery;
+      if (end.disposition !== 'delivered' || d === null) return false;
+      const other = d.kind === 'vm' ? netOfVm.get(`${d.vm}:${d.port}`) : d.kind === 'namespace' ? netOfNs.get(d.namespace) : undefined;
+      if (other === undefined || other === net.name) return false;
+      return e.and(e.eq(final.eth_src, sent.eth_src, 48), ...routerMacs.map((m) => e.not(e.eq(sent.eth_src, m, 48))));
+    });
+    if (res.kind === 'found') {
+      return violation(ctx, ID, subject, res, (t) => {
+        const d = t.deliveredTo;
+        const to = d?.kind === 'vm' ? `${d.vm}:${d.port}` : d?.kind === 'namespace' ? d.namespace : 'another network';
+        return `${portLabel(rep)} on ${net.name} reaches ${to} on another network without crossing a router`;
+      });
+    }
+    const u = notFound(ID, subject, res, portLabel(rep));
+    if (u) return u;
+  }
+  return holds(ID, subject, `every tunnel, physical-bridge and br-int VLAN rule keeps ${net.name} on its segment (rule check, exhaustive), and no packet from ${coverage(ports.length, groups.length)} reaches another network without a router (solver)`);
+}
+
+export const segmentIsolation: PropertyCheck = {
+  id: ID,
+  description: "no packet crosses networks except through a router; local VLANs stay off the wires; tunnels and physical networks carry each network's own segment id",
+  async check(ctx) {
+    const issues = segmentIssues(ctx.topology, ctx.dataplane);
+    const out: PropertyResult[] = [];
+    for (const n of ctx.topology.networks) out.push(await checkNetwork(ctx, n, issues));
+    return out;
+  },
+};

@@ -1,0 +1,114 @@
+// The structural half of `segment-isolation`: every OpenFlow rule that puts a packet on a tunnel or a
+// physical network, or takes one off it, is checked against the topology's segments and each host's
+// local VLANs. Exhaustive over the rules: every flow of every br-tun and physical bridge, and every
+// br-int flow coming in from a physical bridge, is looked at.
+// Guarantees per flow: on br-tun, a flow that sets a tunnel key and outputs to a tunnel port matches
+// the local VLAN of the network with that VNI/GRE key, and a flow matching a tunnel key translates it
+// to that network's local VLAN; on a physical bridge, a flow from phy-br-X that forwards translates
+// the local VLAN to the segment's VLAN (or strips it for flat) and nothing else forwards from phy-br-X
+// untranslated; on br-int, a flow from int-br-X maps the segment's VLAN (untagged for flat) to the
+// network's local VLAN.
+import type { Flow, OvsBridge } from '../../ir/openflow.ts';
+import type { HostT, NetworkT, Topology } from '../../topology/model.ts';
+import type { Dataplane } from '../../ir/dataplane.ts';
+
+/** A problem found, attributed to a network when one is known. */
+export interface SegmentIssue { readonly network: string | null; readonly text: string }
+
+const inPortName = (f: Flow): string | null => (f.match.in_port?.kind === 'name' ? f.match.in_port.name : null);
+const at = (host: string, br: string, f: Flow) => `${host}/${br} ${f.origin.file}:${f.origin.line} \`${f.origin.text}\``;
+const forwards = (f: Flow) => f.actions.some((a) => a.kind === 'output' || a.kind === 'normal' || a.kind === 'in_port' || a.kind === 'resubmit' || a.kind === 'goto_table');
+const vlanOf = (f: Flow): number | 'untagged' | null =>
+  f.match.dl_vlan !== undefined ? f.match.dl_vlan : f.match.vlan_tci !== undefined && (f.match.vlan_tci.value & 0x1fff) === 0 && (f.match.vlan_tci.mask ?? 0xffff) & 0x1000 ? 'untagged' : null;
+const setVlan = (f: Flow): number | 'strip' | null => {
+  for (const a of f.actions) {
+    if (a.kind === 'mod_vlan_vid' || a.kind === 'set_vlan_vid') return a.vid;
+    if (a.kind === 'strip_vlan') return 'strip';
+  }
+  return null;
+};
+
+export function segmentIssues(topo: Topology, dp: Dataplane): SegmentIssue[] {
+  const issues: SegmentIssue[] = [];
+  for (const h of dp.hosts) {
+    const host = topo.hosts.find((x) => x.name === h.name);
+    const lv = topo.localVlans[h.name] ?? {};
+    const byLvid = new Map<number, NetworkT>();
+    for (const [n, v] of Object.entries(lv)) {
+      const net = topo.networks.find((x) => x.name === n);
+      if (net) byLvid.set(v, net);
+    }
+    for (const br of h.ovsBridges) {
+      if (br.name === 'br-tun') issues.push(...tunnelIssues(topo, h.name, br, byLvid, lv));
+      const physnet = host ? physnetOf(host, br.name) : null;
+      if (physnet !== null) issues.push(...physIssues(h.name, br, physnet, byLvid));
+      if (br.name === 'br-int' && host) issues.push(...intIssues(h.name, br, host, topo, lv));
+    }
+  }
+  return issues;
+}
+
+function physnetOf(host: HostT, bridge: string): string | null {
+  return Object.entries(host.bridgeMappings).find(([, b]) => b === bridge)?.[0] ?? null;
+}
+
+function tunnelIssues(topo: Topology, host: string, br: OvsBridge, byLvid: Map<number, NetworkT>, lv: Readonly<Record<string, number>>): SegmentIssue[] {
+  const out: SegmentIssue[] = [];
+  const tunnelPorts = new Set(br.ports.filter((p) => p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve').map((p) => p.name));
+  for (const f of br.flows) {
+    const outputs = f.actions.some((a) => a.kind === 'output' && a.port.kind === 'name' && tunnelPorts.has(a.port.name));
+    const key = f.actions.find((a) => a.kind === 'set_tun_id');
+    if (outputs) {
+      const v = vlanOf(f);
+      const net = typeof v === 'number' ? byLvid.get(v) : undefined;
+      if (key?.kind !== 'set_tun_id') out.push({ network: net?.name ?? null, text: `tunnel output without a tunnel key at ${at(host, br.name, f)}` });
+      else if (net === undefined) out.push({ network: null, text: `tunnel output from ${v === null ? 'any VLAN' : `VLAN ${v}`} that is no network's local VLAN at ${at(host, br.name, f)}` });
+      else if (net.segmentationId !== key.value || (net.type !== 'vxlan' && net.type !== 'gre')) out.push({ network: net.name, text: `local VLAN ${v} of ${net.name} leaves with key ${key.value}, not ${net.segmentationId} at ${at(host, br.name, f)}` });
+    }
+    if (f.match.tun_id !== undefined && forwards(f)) {
+      const net = topo.networks.find((n) => (n.type === 'vxlan' || n.type === 'gre') && n.segmentationId === f.match.tun_id!.value);
+      const sv = setVlan(f);
+      const want = net ? lv[net.name] : undefined;
+      if (net === undefined) out.push({ network: null, text: `tunnel key ${f.match.tun_id.value} belongs to no network at ${at(host, br.name, f)}` });
+      else if (sv !== want) out.push({ network: net.name, text: `key ${net.segmentationId} of ${net.name} maps to ${sv === null ? 'no VLAN' : `VLAN ${sv}`}, not local VLAN ${want ?? '(none on this host)'} at ${at(host, br.name, f)}` });
+    }
+  }
+  return out;
+}
+
+function physIssues(host: string, br: OvsBridge, physnet: string, byLvid: Map<number, NetworkT>): SegmentIssue[] {
+  const out: SegmentIssue[] = [];
+  const phy = `phy-${br.name}`;
+  const dropPrio = Math.max(-1, ...br.flows.filter((f) => f.table === 0 && inPortName(f) === phy && f.match.dl_vlan === undefined && f.actions.every((a) => a.kind === 'drop')).map((f) => f.priority));
+  for (const f of br.flows) {
+    if (f.table !== 0 || !forwards(f)) continue;
+    const from = inPortName(f);
+    if (from === phy) {
+      const v = vlanOf(f);
+      const net = typeof v === 'number' ? byLvid.get(v) : undefined;
+      const sv = setVlan(f);
+      if (net === undefined) out.push({ network: null, text: `${phy} forwards ${v === null ? 'any VLAN' : `VLAN ${v}`} that is no network's local VLAN at ${at(host, br.name, f)}` });
+      else if (net.physicalNetwork !== physnet) out.push({ network: net.name, text: `${net.name} (physnet ${net.physicalNetwork ?? 'none'}) put on ${physnet} at ${at(host, br.name, f)}` });
+      else if (net.type === 'flat' ? sv !== 'strip' : sv !== net.segmentationId) out.push({ network: net.name, text: `local VLAN ${v} of ${net.name} goes on the wire as ${sv === null ? `VLAN ${v} untranslated` : sv === 'strip' ? 'untagged' : `VLAN ${sv}`} at ${at(host, br.name, f)}` });
+    } else if (from === null && f.priority >= dropPrio) {
+      out.push({ network: null, text: `a flow not bound to an in_port forwards above the ${phy} drop, so local VLANs may reach ${physnet} at ${at(host, br.name, f)}` });
+    }
+  }
+  return out;
+}
+
+function intIssues(host: string, br: OvsBridge, h: HostT, topo: Topology, lv: Readonly<Record<string, number>>): SegmentIssue[] {
+  const out: SegmentIssue[] = [];
+  for (const [physnet, bridge] of Object.entries(h.bridgeMappings)) {
+    const port = `int-${bridge}`;
+    for (const f of br.flows) {
+      if (inPortName(f) !== port || !forwards(f)) continue;
+      const v = vlanOf(f);
+      const net = topo.networks.find((n) => n.physicalNetwork === physnet && (v === 'untagged' ? n.type === 'flat' : n.type === 'vlan' && n.segmentationId === v));
+      const sv = setVlan(f);
+      if (net === undefined) out.push({ network: null, text: `${port} admits ${v === null ? 'any VLAN' : v === 'untagged' ? 'untagged frames' : `VLAN ${v}`} of no network on ${physnet} at ${at(host, br.name, f)}` });
+      else if (sv !== lv[net.name]) out.push({ network: net.name, text: `${net.name}'s segment maps to ${sv === null ? 'no VLAN' : `VLAN ${sv}`}, not local VLAN ${lv[net.name] ?? '(none)'} at ${at(host, br.name, f)}` });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,209 @@
+// The `query` question (DESIGN §4): is there ANY packet from one endpoint to another with the given
+// fields? Unset fields are free. Reachable answers carry the solver's witness replayed through the
+// evaluator; unreachable answers carry the trace of a representative packet (built as `trace` builds
+// it) showing the rule that stops it. `bidirectional` also replays the reply in the same conntrack
+// session and requires it back at the sender with the original addresses (un-NATed).
+// Guarantees: a reachable/unreachable verdict is never given on a solver/evaluator disagreement
+// (`error` is set and the verdict is `unknown`).
+import type { Dataplane, Station } from '../ir/dataplane.ts';
+import type { Ipv4, Packet } from '../ir/packet.ts';
+import type { Topology } from '../topology/model.ts';
+import type { InputError, Result } from '../errors.ts';
+import type { Evaluator } from '../evaluate/index.ts';
+import type { Trace } from '../evaluate/trace.ts';
+import { resolveEndpoint, type Endpoint } from './endpoints.ts';
+import { protoNumber, type PacketFields, type ProtoArg } from './packet.ts';
+import { nextHopOf, traceBetween } from './trace.ts';
+import { findPacket, type Dest, type FieldConstraint, type SourceGroup } from './reach-set.ts';
+import { floatingIpPort, namespaceHolding, portSender } from './senders.ts';
+
+export interface QueryParams {
+  readonly from: string;
+  readonly to: string;
+  readonly via: string | null;
+  /** Absent or `any`: the protocol is free. */
+  readonly proto?: ProtoArg | 'any';
+  readonly sport?: number;
+  readonly dport?: number;
+  readonly icmpType?: number;
+  readonly bidirectional?: boolean;
+}
+
+export type Sender = Exclude<Endpoint, { kind: 'address' }>;
+
+export interface QueryPlan {
+  readonly from: Sender;
+  readonly group: SourceGroup;
+  readonly dest: Dest;
+  /** The address a packet is sent to (for the representative packet). */
+  readonly dstIp: Ipv4;
+  readonly fields: FieldConstraint;
+}
+
+export type Direction = 'request' | 'reply';
+
+export interface QueryAnswer {
+  readonly plan: QueryPlan;
+  readonly verdict: 'reachable' | 'unreachable' | 'unknown';
+  /** The witness's replay, or (unreachable) the representative packet's trace. */
+  readonly trace: Trace;
+  /** bidirectional: the reply's trace, when the request got there. */
+  readonly reply: Trace | null;
+  /** Which direction failed (unreachable), or null. */
+  readonly failed: Direction | null;
+  readonly reason: string;
+  readonly error?: string;
+}
+
+function notFound(topo: Topology, flag: string, message: string): InputError {
+  return { code: 'NP405', file: topo.file, position: null, path: flag, message };
+}
+
+/** Where a `--to` endpoint must be reached: a port, a floating IP's port, the outside, a namespace. */
+export function destOf(topo: Topology, dp: Dataplane, ep: Endpoint, flag = '--to'): Dest | InputError {
+  switch (ep.kind) {
+    case 'port':
+      return { kind: 'port', station: ep.station, ipDst: ep.ip };
+    case 'outside':
+      return { kind: 'external', network: ep.station.network, ipDst: [{ ip: ep.ip, prefixLen: 32 }] };
+    case 'address': {
+      const fip = floatingIpPort(topo, dp, ep.ip);
+      if (fip) return { kind: 'port', station: fip, ipDst: ep.ip };
+      const ns = namespaceHolding(dp, ep.ip);
+      if (ns) return { kind: 'namespace', host: ns.host, namespace: ns.namespace, ip: ep.ip };
+      return notFound(topo, flag, `no port, namespace or floating IP holds ${ep.ip}`);
+    }
+    default: {
+      const never: never = ep;
+      throw new Error(`unknown endpoint ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** Who sends: a VM port by its own sending rules, or the outside world from that address. */
+export function groupOf(topo: Topology, from: Sender): SourceGroup {
+  return from.kind === 'port'
+    ? { sources: [portSender(topo, from.station)] }
+    : { sources: [{ station: from.station }], ipSrc: [{ ip: from.ip, prefixLen: 32 }] };
+}
+
+export function fieldsOf(p: { proto?: ProtoArg | 'any'; sport?: number | readonly [number, number]; dport?: number | readonly [number, number]; icmpType?: number }): FieldConstraint {
+  return {
+    ...(p.proto !== undefined && p.proto !== 'any' ? { proto: protoNumber(p.proto) } : {}),
+    ...(p.sport !== undefined ? { sport: p.sport } : {}),
+    ...(p.dport !== undefined ? { dport: p.dport } : {}),
+    ...(p.icmpType !== undefined ? { icmpType: p.icmpType } : {}),
+  };
+}
+
+/** The representative packet's fields: the query's, with `trace`'s defaults (TCP when ports are given). */
+export function representativeFields(p: { proto?: ProtoArg | 'any'; sport?: number; dport?: number; icmpType?: number }): PacketFields {
+  const proto: ProtoArg = p.proto !== undefined && p.proto !== 'any' ? p.proto : p.sport !== undefined || p.dport !== undefined ? 'tcp' : p.icmpType !== undefined ? 'icmp' : 'icmp';
+  return { proto, ...(p.sport !== undefined ? { sport: p.sport } : {}), ...(p.dport !== undefined ? { dport: p.dport } : {}), ...(p.icmpType !== undefined ? { icmpType: p.icmpType } : {}) };
+}
+
+export function planQuery(topo: Topology, dp: Dataplane, p: QueryParams): Result<QueryPlan> {
+  const from = resolveEndpoint(topo, dp, p.from, '--from', p.via);
+  const to = resolveEndpoint(topo, dp, p.to, '--to', p.via);
+  const errors = [from, to].flatMap((r) => (r.ok ? [] : [r.error]));
+  if (!from.ok || !to.ok) return { ok: false, errors };
+  if (from.endpoint.kind === 'address') return { ok: false, errors: [notFound(topo, '--from', `${p.from} is not a sender: give a VM port or an address outside the cloud`)] };
+  const dest = destOf(topo, dp, to.endpoint);
+  if ('code' in dest) return { ok: false, errors: [dest] };
+  if (p.bidirectional && dest.kind === 'namespace') {
+    return { ok: false, errors: [{ code: 'NP601', file: topo.file, position: null, path: '--bidirectional', message: `--bidirectional needs a VM port or an outside address as --to (a namespace sends no replies here)` }] };
+  }
+  return { ok: true, value: { from: from.endpoint, group: groupOf(topo, from.endpoint), dest, dstIp: to.endpoint.ip, fields: fieldsOf(p) } };
+}
+
+/** The station that answers at `dest` (bidirectional replies), as a sender endpoint. */
+function replier(dp: Dataplane, dest: Dest, at: Ipv4): Sender | null {
+  switch (dest.kind) {
+    case 'port':
+      return { kind: 'port', station: dest.station, ip: dest.station.ip };
+    case 'external': {
+      const o = dp.stations.find((s): s is Extract<Station, { kind: 'outside' }> => s.kind === 'outside' && (dest.network === null || s.network === dest.network));
+      return o ? { kind: 'outside', station: o, ip: at } : null;
+    }
+    case 'namespace':
+    case 'prefix':
+      return null;
+    default: {
+      const never: never = dest;
+      throw new Error(`unknown destination ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The reply to `final` (as it arrived): addresses and ports swapped, sent to the replier's next hop. */
+function replyPacket(topo: Topology, ev: Evaluator, who: Sender, final: Packet): Packet | null {
+  const hop = nextHopOf(topo, who, final.ip_src);
+  if (hop === null) return null;
+  const mac = ev.resolveArp(who.station, hop).mac;
+  if (mac === null) return null;
+  const echo = final.icmp_type === 8 ? 0 : final.icmp_type;
+  return {
+    ...final,
+    eth_src: who.station.mac,
+    eth_dst: mac,
+    vlan: null,
+    tun_id: null,
+    ip_src: final.ip_dst,
+    ip_dst: final.ip_src,
+    sport: final.dport,
+    dport: final.sport,
+    icmp_type: echo,
+  };
+}
+
+/** Is `t` the reply delivered back to the sender `from` with the original (un-NATed) addresses? */
+function replyBack(t: Trace, from: Sender, witness: Packet): boolean {
+  const d = t.deliveredTo;
+  const at =
+    from.kind === 'port'
+      ? t.disposition === 'delivered' && d?.kind === 'vm' && d.vm === from.station.vm && d.port === from.station.index
+      : (t.disposition === 'exited' || t.disposition === 'delivered') && d?.kind === 'external' && d.network === from.station.network;
+  return at && t.final.ip_src === witness.ip_dst && t.final.ip_dst === witness.ip_src;
+}
+
+export async function runQuery(topo: Topology, dp: Dataplane, ev: Evaluator, p: QueryParams, timeoutMs: number): Promise<Result<QueryAnswer>> {
+  const planned = planQuery(topo, dp, p);
+  if (!planned.ok) return planned;
+  const plan = planned.value;
+  const f = await findPacket(dp, ev, [plan.group], [plan.dest], plan.fields, timeoutMs);
+  const representative = () => traceBetween(topo, ev, plan.from, plan.dstIp, representativeFields(p));
+  if (f.verdict !== 'reachable' || f.witness === null || f.trace === null) {
+    const base = { plan, verdict: f.verdict, trace: f.trace ?? representative(), reply: null, reason: f.reason };
+    return { ok: true, value: { ...base, failed: f.verdict === 'unreachable' ? 'request' : null, ...(f.error ? { error: f.error } : {}) } };
+  }
+  if (!p.bidirectional) return { ok: true, value: { plan, verdict: 'reachable', trace: f.trace, reply: null, failed: null, reason: f.reason } };
+  const r = checkReply(topo, dp, ev, plan.from, plan.dest, f.witness);
+  return {
+    ok: true,
+    value: { plan, verdict: r.ok ? 'reachable' : 'unreachable', trace: r.request, reply: r.reply, failed: r.ok ? null : 'reply', reason: r.ok ? `${f.reason}; ${r.reason}` : r.reason },
+  };
+}
+
+export interface ReplyCheck {
+  readonly ok: boolean;
+  /** The request, replayed in the session the reply shares. */
+  readonly request: Trace;
+  readonly reply: Trace | null;
+  readonly reason: string;
+}
+
+/**
+ * Replays `witness` from `from`, then its reply from the destination that got it, in one conntrack
+ * session; ok when the reply is back at `from` with the original addresses (NAT undone).
+ */
+export function checkReply(topo: Topology, dp: Dataplane, ev: Evaluator, from: Sender, dest: Dest, witness: Packet): ReplyCheck {
+  // The reply needs the request's conntrack entries: both in one session.
+  const session = ev.session();
+  const request = session.trace(from.station, witness);
+  const who = replier(dp, dest, request.final.ip_dst);
+  const reply = who ? replyPacket(topo, ev, who, request.final) : null;
+  if (who === null || reply === null) return { ok: false, request, reply: null, reason: `the destination has no route or ARP answer back to ${request.final.ip_src}` };
+  const back = session.trace(who.station, reply);
+  const ok = replyBack(back, from, witness);
+  return { ok, request, reply: back, reason: ok ? "the reply came back through the connection's state" : 'the reply to the witness did not come back to the sender with the original addresses' };
+}

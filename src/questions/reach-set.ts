@@ -1,0 +1,169 @@
+// "Does some packet from these senders get to one of these destinations?" over ALL packets, with the
+// SMT core, for `query` and the user properties alike. Senders come in groups that share a source
+// address constraint (the outside world sends from outside addresses, VM ports by their own rules);
+// destinations say where a packet must end and which addresses it is sent to.
+// Guarantees: `reachable` only with a witness the evaluator replayed to the same end; a replay that
+// ends elsewhere is `unknown` with `error` (both sides shown), never an answer; `unreachable` only
+// when every group's answer is a proof; any solver `unknown` makes the answer `unknown`.
+import type { Dataplane, Station } from '../ir/dataplane.ts';
+import type { Ipv4, Packet } from '../ir/packet.ts';
+import type { Cidr } from '../ir/openflow.ts';
+import type { Evaluator } from '../evaluate/index.ts';
+import type { Trace } from '../evaluate/trace.ts';
+import { exists, type Cond, type End, type Enc, type SentConstraint, type SourceSpec, type SymPacket } from '../smt/index.ts';
+import type { VmPortStation } from './endpoints.ts';
+import { ipToInt } from './ipv4.ts';
+import { disagreementText, replayWitness } from './witness-replay.ts';
+
+/** Where a packet must end. */
+export type Dest =
+  /** Delivered to this VM port with its fixed address as destination; sent to `ipDst` (the fixed IP or a floating IP). */
+  | { readonly kind: 'port'; readonly station: VmPortStation; readonly ipDst: Ipv4 }
+  /** Delivered to a namespace (a router or DHCP server) at one of its addresses. */
+  | { readonly kind: 'namespace'; readonly host: string; readonly namespace: string; readonly ip: Ipv4 }
+  /** Leaves the cloud to the outside world of `network` (any when null), sent to an address in `ipDst`. */
+  | { readonly kind: 'external'; readonly network: string | null; readonly ipDst: readonly Cidr[] }
+  /** Sent to an address of `cidr` and delivered somewhere or exited. */
+  | { readonly kind: 'prefix'; readonly cidr: Cidr };
+
+/** Senders sharing a source-address constraint (absent: the senders' own rules alone). */
+export interface SourceGroup {
+  readonly sources: readonly SourceSpec[];
+  readonly ipSrc?: readonly Cidr[];
+}
+
+/** Header constraints other than addresses (absent fields are free). */
+export type FieldConstraint = Omit<SentConstraint, 'ipDst' | 'ipSrc' | 'packet'>;
+
+export interface Finding {
+  readonly verdict: 'reachable' | 'unreachable' | 'unknown';
+  readonly witness: Packet | null;
+  readonly source: Station | null;
+  /** The witness's replay (reachable, or a disagreement). */
+  readonly trace: Trace | null;
+  /** The solver's reason: the end reached, the cause of unknown, or the proof's size. */
+  readonly reason: string;
+  /** Set when solver and evaluator disagree: the verdict is then `unknown`. */
+  readonly error?: string;
+}
+
+export function destIps(d: Dest): Cidr[] {
+  switch (d.kind) {
+    case 'port':
+      return [{ ip: d.ipDst, prefixLen: 32 }];
+    case 'namespace':
+      return [{ ip: d.ip, prefixLen: 32 }];
+    case 'external':
+      return [...d.ipDst];
+    case 'prefix':
+      return [d.cidr];
+    default: {
+      const never: never = d;
+      throw new Error(`unknown destination ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The solver-side test: does this end (with this final packet) satisfy `d`? */
+function endHits(e: Enc, final: SymPacket, end: End, d: Dest): Cond {
+  if (end.kind !== 'end' || end.arpOwner !== null) return false;
+  const del = end.delivery;
+  switch (d.kind) {
+    case 'port':
+      return end.disposition === 'delivered' && del?.kind === 'vm' && del.vm === d.station.vm && del.port === d.station.index
+        ? e.eq(final.ip_dst, ipToInt(d.station.ip), 32)
+        : false;
+    case 'namespace':
+      return end.disposition === 'delivered' && del?.kind === 'namespace' && del.host === d.host && del.namespace === d.namespace;
+    case 'external':
+      return end.disposition === 'exited' && del?.kind === 'external' && (d.network === null || del.network === d.network);
+    case 'prefix':
+      return end.disposition === 'delivered' || end.disposition === 'exited';
+    default: {
+      const never: never = d;
+      throw new Error(`unknown destination ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The evaluator-side test, on a replayed trace. */
+export function traceHits(t: Trace, d: Dest): boolean {
+  const del = t.deliveredTo;
+  switch (d.kind) {
+    case 'port':
+      return t.disposition === 'delivered' && del?.kind === 'vm' && del.vm === d.station.vm && del.port === d.station.index && t.final.ip_dst === d.station.ip;
+    case 'namespace':
+      return t.disposition === 'delivered' && del?.kind === 'namespace' && del.host === d.host && del.namespace === d.namespace;
+    case 'external':
+      return (t.disposition === 'exited' || t.disposition === 'delivered') && del?.kind === 'external' && (d.network === null || del.network === d.network);
+    case 'prefix':
+      return t.disposition === 'delivered' || t.disposition === 'exited';
+    default: {
+      const never: never = d;
+      throw new Error(`unknown destination ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/**
+ * Searches every group in turn for a packet that ends at one of `dests`. The first witness found is
+ * replayed; groups with no senders are skipped. With the protocol free, TCP is tried first so that a
+ * witness looks like traffic a person would send (the solver may otherwise pick e.g. an ICMP echo
+ * reply that conntrack calls INVALID); the free search follows only when TCP finds nothing.
+ */
+export async function findPacket(
+  dp: Dataplane,
+  ev: Evaluator,
+  groups: readonly SourceGroup[],
+  dests: readonly Dest[],
+  fields: FieldConstraint,
+  timeoutMs: number,
+): Promise<Finding> {
+  const free = fields.proto === undefined && fields.icmpType === undefined && fields.icmpCode === undefined;
+  if (free) {
+    const tcp = await search(dp, ev, groups, dests, { ...fields, proto: 6 }, timeoutMs);
+    if (tcp.verdict === 'reachable' || tcp.error !== undefined) return tcp;
+  }
+  return search(dp, ev, groups, dests, fields, timeoutMs);
+}
+
+async function search(
+  dp: Dataplane,
+  ev: Evaluator,
+  groups: readonly SourceGroup[],
+  dests: readonly Dest[],
+  fields: FieldConstraint,
+  timeoutMs: number,
+): Promise<Finding> {
+  const ipDst = dests.flatMap(destIps);
+  let unknown: string | null = null;
+  let checked = 0;
+  for (const g of groups) {
+    if (g.sources.length === 0 || dests.length === 0) continue;
+    const sent: SentConstraint = { ...fields, ipDst, ...(g.ipSrc ? { ipSrc: g.ipSrc } : {}) };
+    const r = await exists(dp, g.sources, sent, (e, final, end) => e.or(...dests.map((d) => endHits(e, final, end, d))), { timeoutMs, converged: ev.converged });
+    checked++;
+    if (r.verdict === 'unknown') {
+      unknown ??= r.reason;
+      continue;
+    }
+    if (r.verdict === 'no') continue;
+    if (r.witness === null || r.source === null) return { verdict: 'unknown', witness: null, source: null, trace: null, reason: r.reason, error: 'the solver found a packet but gave no witness' };
+    const replay = replayWitness(ev, r.source, r.witness, (t) => dests.some((d) => traceHits(t, d)));
+    if (!replay.agrees) {
+      return {
+        verdict: 'unknown',
+        witness: r.witness,
+        source: r.source,
+        trace: replay.trace,
+        reason: r.reason,
+        error: disagreementText(`reaches ${r.reason}`, r.source, r.witness, replay.trace),
+      };
+    }
+    // A replay that crossed something unmodelled is not an answer either.
+    if (replay.trace.uncertain.length > 0) return { verdict: 'unknown', witness: r.witness, source: r.source, trace: replay.trace, reason: `the witness crosses unmodelled constructs: ${replay.trace.uncertain.join('; ')}` };
+    return { verdict: 'reachable', witness: r.witness, source: r.source, trace: replay.trace, reason: r.reason };
+  }
+  if (unknown !== null) return { verdict: 'unknown', witness: null, source: null, trace: null, reason: unknown };
+  return { verdict: 'unreachable', witness: null, source: null, trace: null, reason: `no packet (${checked} sender group${checked === 1 ? '' : 's'} checked)` };
+}

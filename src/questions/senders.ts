@@ -1,0 +1,67 @@
+// Senders and destinations from the topology: a VM port's sending rules (port security, allowed
+// address pairs) as the SMT core's SourceSpec, the addresses "outside the cloud", the namespace that
+// holds an address, and the port behind a floating IP. Shared by `query` and the user properties.
+import type { Dataplane } from '../ir/dataplane.ts';
+import type { Cidr } from '../ir/openflow.ts';
+import type { Ipv4 } from '../ir/packet.ts';
+import type { Topology } from '../topology/model.ts';
+import type { SourceSpec } from '../smt/index.ts';
+import type { OutsideStation, VmPortStation } from './endpoints.ts';
+import { complement, parseCidr } from './user-properties/cidr.ts';
+
+/** A VM port as a sender: port security on → its own addresses and allowed address pairs; off → any. */
+export function portSender(topo: Topology, station: VmPortStation): SourceSpec {
+  const port = topo.ports.find((p) => p.id === station.portId);
+  if (!port || port.portSecurity) {
+    const pairs = (port?.allowedAddressPairs ?? []).map((a) => {
+      const c = parseCidr(a.ipAddress.includes('/') ? a.ipAddress : `${a.ipAddress}/32`);
+      return { ip: c?.ip ?? a.ipAddress, prefixLen: c?.prefixLen ?? 32, mac: a.macAddress };
+    });
+    return pairs.length > 0 ? { station, allowedAddressPairs: pairs } : { station };
+  }
+  return { station, anySource: true };
+}
+
+/**
+ * Addresses of the outside world (DESIGN §2): every address except tenant subnets and the addresses the
+ * cloud holds on external networks (router gateways, DHCP ports, floating IPs).
+ */
+export function outsideAddresses(topo: Topology): Cidr[] {
+  const external = new Set(topo.networks.filter((n) => n.external).map((n) => n.name));
+  const excluded: Cidr[] = [
+    ...topo.networks.filter((n) => !n.external).flatMap((n) => n.subnets.map((s) => ({ ip: s.networkAddress, prefixLen: s.prefixLen }))),
+    ...topo.ports.filter((p) => external.has(p.network)).map((p) => ({ ip: p.ip, prefixLen: 32 })),
+    ...topo.floatingIps.map((f) => ({ ip: f.ip, prefixLen: 32 })),
+    // Not host addresses a person would send from or to: "this network", loopback, multicast and above.
+    { ip: '0.0.0.0', prefixLen: 8 },
+    { ip: '127.0.0.0', prefixLen: 8 },
+    { ip: '224.0.0.0', prefixLen: 3 },
+  ];
+  return complement(excluded);
+}
+
+/** The VM port a floating IP is bound to, or null when `ip` is not a floating IP. */
+export function floatingIpPort(topo: Topology, dp: Dataplane, ip: Ipv4): VmPortStation | null {
+  const f = topo.floatingIps.find((x) => x.ip === ip);
+  if (!f) return null;
+  return dp.stations.find((s): s is VmPortStation => s.kind === 'vm-port' && s.vm === f.vm && s.index === f.portIndex) ?? null;
+}
+
+/** The namespace (not a host's root) that holds `ip` on one of its interfaces. */
+export function namespaceHolding(dp: Dataplane, ip: Ipv4): { host: string; namespace: string } | null {
+  for (const h of dp.hosts) {
+    for (const ns of h.namespaces) {
+      if (ns.name === 'root') continue;
+      if (ns.interfaces.some((i) => i.addresses.some((a) => a.ip === ip))) return { host: h.name, namespace: ns.name };
+    }
+  }
+  return null;
+}
+
+export function vmPorts(dp: Dataplane): VmPortStation[] {
+  return dp.stations.filter((s): s is VmPortStation => s.kind === 'vm-port');
+}
+
+export function outsideStations(dp: Dataplane): OutsideStation[] {
+  return dp.stations.filter((s): s is OutsideStation => s.kind === 'outside');
+}

@@ -1,0 +1,132 @@
+// Checking user properties (semantics of the issue and properties/README.md):
+// - reach, expect reachable: every sending station of `from` reaches some destination of `to`
+//   (with `bidirectional`, the reply of its witness also comes back, un-NATed);
+// - reach, expect unreachable: no packet from any sender of `from` reaches any destination of `to`;
+// - isolate: no packet from `from` reaches `to` by fixed addresses (floating IPs do not count), as
+//   the built-in `project-isolation` means it.
+// Endpoints are resolved for every property before any is checked, so a bad endpoint is an input
+// error (exit 2) and nothing is half-verified.
+import type { Dataplane } from '../../ir/dataplane.ts';
+import type { InputError, Result } from '../../errors.ts';
+import type { Topology } from '../../topology/model.ts';
+import type { Trace } from '../../evaluate/trace.ts';
+import type { PropertyResult, VerifyContext } from '../property.ts';
+import { checkReply, fieldsOf, representativeFields, type Sender } from '../query.ts';
+import { destIps, findPacket, traceHits, type Dest, type FieldConstraint } from '../reach-set.ts';
+import { traceBetween } from '../trace.ts';
+import { someAddress } from './cidr.ts';
+import { resolveSet, type EndpointSet } from './endpoints.ts';
+import { subjectOf, type PortSpec, type UserProperty } from './model.ts';
+
+export interface ResolvedProperty {
+  readonly property: UserProperty;
+  readonly from: EndpointSet;
+  readonly to: EndpointSet;
+}
+
+export function resolveUserProperties(topo: Topology, dp: Dataplane, props: readonly UserProperty[]): Result<ResolvedProperty[]> {
+  const out: ResolvedProperty[] = [];
+  const errors: InputError[] = [];
+  for (const p of props) {
+    const field = p.kind === 'reach' ? 'reach' : 'isolate';
+    const from = resolveSet(topo, dp, p.from, 'from');
+    const to = resolveSet(topo, dp, p.to, 'to');
+    for (const [r, key] of [[from, 'from'], [to, 'to']] as const) {
+      if (!r.ok) errors.push({ code: r.code, file: p.file, position: p.position, path: `[${p.index}].${field}.${key}`, message: `${key === 'from' ? p.from : p.to}: ${r.message}` });
+    }
+    // A reply is sent by a station (a VM port or the outside world); namespaces and bare prefixes send none here.
+    if (to.ok && p.kind === 'reach' && p.bidirectional && to.set.dests.some((d) => d.kind === 'namespace' || d.kind === 'prefix')) {
+      errors.push({ code: 'NP702', file: p.file, position: p.position, path: `[${p.index}].bidirectional`, message: `${p.to}: bidirectional needs VM ports or the outside world as destinations` });
+    }
+    if (from.ok && to.ok) out.push({ property: p, from: from.set, to: to.set });
+  }
+  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: out };
+}
+
+/** The address a representative packet to `d` is sent to. */
+function repAddress(d: Dest): string {
+  switch (d.kind) {
+    case 'port':
+      return d.ipDst;
+    case 'namespace':
+      return d.ip;
+    case 'external':
+    case 'prefix':
+      return someAddress(destIps(d)[0]!);
+    default: {
+      const never: never = d;
+      throw new Error(`unknown destination ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function constraintOf(p: UserProperty): FieldConstraint {
+  return p.kind === 'reach' ? fieldsOf(p) : {};
+}
+
+function repFields(p: UserProperty) {
+  if (p.kind !== 'reach') return representativeFields({});
+  const one = (x: PortSpec | undefined) => (x === undefined ? undefined : typeof x === 'number' ? x : x[0]);
+  const sport = one(p.sport);
+  const dport = one(p.dport);
+  return representativeFields({ ...(p.proto !== undefined ? { proto: p.proto } : {}), ...(sport !== undefined ? { sport } : {}), ...(dport !== undefined ? { dport } : {}) });
+}
+
+/** Fixed addresses only: a floating-IP destination counts as its port's own address. */
+function byFixedAddress(d: Dest): Dest {
+  return d.kind === 'port' ? { ...d, ipDst: d.station.ip } : d;
+}
+
+export async function checkUserProperty(ctx: VerifyContext, rp: ResolvedProperty): Promise<PropertyResult> {
+  const { property: p } = rp;
+  const base = { property: p.name, subject: subjectOf(p) };
+  const { topology: topo, dataplane: dp, evaluator: ev, timeoutMs } = ctx;
+  const fields = constraintOf(p);
+  const representative = (rep: Sender, d: Dest): Trace => traceBetween(topo, ev, rep, repAddress(d), repFields(p));
+
+  if (p.kind === 'reach' && p.expect === 'reachable') {
+    let unknown: PropertyResult | null = null;
+    for (const s of rp.from.senders) {
+      const f = await findPacket(dp, ev, [s.group], rp.to.dests, fields, timeoutMs);
+      if (f.error !== undefined) return { ...base, verdict: 'unknown', witness: f.witness, trace: f.trace, message: 'internal error: solver and evaluator disagree', error: f.error };
+      if (f.verdict === 'unknown') {
+        unknown ??= { ...base, verdict: 'unknown', witness: null, trace: null, message: `${s.label}: ${f.reason}` };
+        continue;
+      }
+      if (f.verdict === 'unreachable') {
+        const d = rp.to.dests[0]!;
+        return { ...base, verdict: 'violated', witness: null, trace: representative(s.rep, d), message: `${s.label} reaches no destination of ${p.to} (${f.reason}); the trace shows a packet to ${repAddress(d)}` };
+      }
+      if (p.bidirectional && f.witness !== null && f.trace !== null) {
+        const d = rp.to.dests.find((x) => traceHits(f.trace!, x));
+        if (d) {
+          const r = checkReply(topo, dp, ev, s.rep, d, f.witness);
+          if (!r.ok) return { ...base, verdict: 'violated', witness: f.witness, trace: r.reply ?? r.request, message: `${s.label} reaches ${p.to} but the reply fails: ${r.reason}` };
+        }
+      }
+    }
+    if (unknown) return unknown;
+    const n = rp.from.senders.length;
+    return { ...base, verdict: 'holds', witness: null, trace: null, message: `every sender of ${p.from} (${n}) reaches ${p.to}${p.bidirectional ? ' and gets the reply back' : ''}` };
+  }
+
+  const dests = p.kind === 'isolate' ? rp.to.dests.map(byFixedAddress) : rp.to.dests;
+  const f = await findPacket(dp, ev, rp.from.senders.map((s) => s.group), dests, fields, timeoutMs);
+  if (f.error !== undefined) return { ...base, verdict: 'unknown', witness: f.witness, trace: f.trace, message: 'internal error: solver and evaluator disagree', error: f.error };
+  const what = p.kind === 'isolate' ? `by fixed address ` : '';
+  switch (f.verdict) {
+    case 'unknown':
+      return { ...base, verdict: 'unknown', witness: null, trace: null, message: f.reason };
+    case 'unreachable':
+      return { ...base, verdict: 'holds', witness: null, trace: null, message: `no packet from ${p.from} reaches ${p.to} ${what}(${f.reason})` };
+    case 'reachable': {
+      const src = f.source;
+      const who = src === null ? p.from : src.kind === 'vm-port' ? `${src.vm}:${src.index}` : `the outside (${src.network})`;
+      return { ...base, verdict: 'violated', witness: f.witness, trace: f.trace, message: `${who} reaches ${p.to} ${what}— ${f.reason}` };
+    }
+    default: {
+      const never: never = f.verdict;
+      throw new Error(`unknown verdict ${String(never)}`);
+    }
+  }
+}

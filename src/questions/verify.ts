@@ -1,0 +1,56 @@
+// `verify`: runs the built-in properties, then the user properties, and sums up the verdicts. A check
+// that throws does not stop the run: it becomes an `unknown` result with `error` set (an internal
+// error), so one broken property never hides the others' answers.
+import type { PropertyCheck, PropertyResult, VerifyContext } from './property.ts';
+import { checkUserProperty, type ResolvedProperty } from './user-properties/check.ts';
+
+export interface VerifySummary {
+  readonly holds: number;
+  readonly violated: number;
+  readonly unknown: number;
+}
+
+export interface VerifyReport {
+  readonly results: readonly PropertyResult[];
+  readonly summary: VerifySummary;
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+function crashed(property: string, subject: string, e: unknown): PropertyResult {
+  return { property, subject, verdict: 'unknown', witness: null, trace: null, message: 'internal error while checking', error: message(e) };
+}
+
+export function summarize(results: readonly PropertyResult[]): VerifySummary {
+  return {
+    holds: results.filter((r) => r.verdict === 'holds').length,
+    violated: results.filter((r) => r.verdict === 'violated').length,
+    unknown: results.filter((r) => r.verdict === 'unknown').length,
+  };
+}
+
+/** Exit code of DESIGN §4 for a finished run: 1 any violated, else 3 any unknown/error, else 0. */
+export function verifyExitCode(r: VerifyReport): 0 | 1 | 3 {
+  if (r.summary.violated > 0) return 1;
+  if (r.summary.unknown > 0 || r.results.some((x) => x.error !== undefined)) return 3;
+  return 0;
+}
+
+export async function runVerify(ctx: VerifyContext, builtins: readonly PropertyCheck[], user: readonly ResolvedProperty[]): Promise<VerifyReport> {
+  const results: PropertyResult[] = [];
+  for (const b of builtins) {
+    try {
+      results.push(...(await b.check(ctx)));
+    } catch (e) {
+      results.push(crashed(b.id, '-', e));
+    }
+  }
+  for (const u of user) {
+    try {
+      results.push(await checkUserProperty(ctx, u));
+    } catch (e) {
+      results.push(crashed(u.property.name, `${u.property.kind}:${u.property.from}->${u.property.to}`, e));
+    }
+  }
+  return { results, summary: summarize(results) };
+}

@@ -1,0 +1,43 @@
+// nat-egress and fip-ingress on small clouds: both hold with SNAT and a correct floating IP; snat:
+// false leaves vm1 with its fixed address (witness replayed), and a DNAT rendered to the wrong
+// address sends the floating IP's traffic to another VM.
+import { afterAll, describe, expect, it } from 'vitest';
+import { shutdownZ3 } from '../../src/smt/index.ts';
+import { natEgress } from '../../src/questions/properties/nat-egress.ts';
+import { fipIngress } from '../../src/questions/properties/fip-ingress.ts';
+import { context, edit } from './build.ts';
+
+afterAll(async () => { await shutdownZ3(); });
+
+describe('nat-egress', () => {
+  it('holds for a router with SNAT and a floating IP', async () => {
+    const [r] = await natEgress.check(context('basic'));
+    expect(r).toMatchObject({ property: 'nat-egress', subject: 'router:router1', verdict: 'holds' });
+  });
+
+  it('snat: false is violated by the port without a floating IP, with a replayed witness', async () => {
+    const [r] = await natEgress.check(context('no-snat'));
+    expect(r!.verdict).toBe('violated');
+    expect(r!.error).toBeUndefined();
+    expect(r!.witness!.ip_src).toBe('192.168.1.11');
+    expect(r!.trace!.final.ip_src).toBe('192.168.1.11');
+    expect(r!.trace!.deliveredTo).toEqual({ kind: 'external', network: 'public' });
+    expect(r!.message).toContain('vm1:0');
+  });
+});
+
+describe('fip-ingress', () => {
+  it('holds for a correctly rendered floating IP', async () => {
+    const [r] = await fipIngress.check(context('basic'));
+    expect(r).toMatchObject({ subject: 'fip:203.0.113.101', verdict: 'holds' });
+  });
+
+  it('a DNAT to the wrong fixed address is violated, reaching vm1 instead of vm2', async () => {
+    const ctx = context('basic', edit(/qrouter-.*\.iptables-save$/, (t) => t.replaceAll('--to-destination 192.168.2.12', '--to-destination 192.168.1.11')));
+    const [r] = await fipIngress.check(ctx);
+    expect(r!.verdict).toBe('violated');
+    expect(r!.witness!.ip_dst).toBe('203.0.113.101');
+    expect(r!.trace!.deliveredTo).toMatchObject({ kind: 'vm', vm: 'vm1' });
+    expect(r!.message).toContain('vm1:0');
+  });
+});
