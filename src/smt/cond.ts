@@ -12,14 +12,27 @@ export type Val = number | BV;
 const isBool = (c: Cond): c is Bool => typeof c !== 'boolean';
 
 export class Enc {
-  constructor(readonly ctx: Ctx) {}
+  /** Numerals built once per value and width: each one is a Z3 object with a finaliser. */
+  private readonly numerals = new Map<string, BV>();
+  private readonly truth: readonly [Bool, Bool];
+
+  constructor(readonly ctx: Ctx) {
+    this.truth = [ctx.Bool.val(false), ctx.Bool.val(true)];
+  }
 
   bv(v: Val, bits: number): BV {
-    return typeof v === 'number' ? this.ctx.BitVec.val(BigInt(v), bits) : v;
+    if (typeof v !== 'number') return v;
+    const k = `${bits}:${v}`;
+    let n = this.numerals.get(k);
+    if (n === undefined) {
+      n = this.ctx.BitVec.val(BigInt(v), bits);
+      this.numerals.set(k, n);
+    }
+    return n;
   }
 
   bool(c: Cond): Bool {
-    return isBool(c) ? c : this.ctx.Bool.val(c);
+    return isBool(c) ? c : this.truth[c ? 1 : 0]!;
   }
 
   and(...cs: readonly Cond[]): Cond {

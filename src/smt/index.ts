@@ -22,6 +22,7 @@ import { equalsPacket, hasPorts, ipToNum, isIcmp, symbolicPacket } from './heade
 import type { End, EndDisposition } from './path.ts';
 import { pathCond } from './path.ts';
 import { SymWalker } from './walk.ts';
+import { mergeEnds } from './merge.ts';
 import { type SourceSpec, senderCond } from './sources.ts';
 import { checkSat } from './solve.ts';
 import { decodeWitness, defaultPreferences } from './witness.ts';
@@ -129,7 +130,7 @@ export async function explore(dp: Dataplane, sources: readonly (Station | Source
     const p = symbolicPacket(ctx, `s${i}`, vlan);
     const base = e.and(senderCond(w, src, p), sentCond(e, p, sent));
     if (base === false) return;
-    for (const end of w.fromStation(src.station, { pc: base === true ? [] : [base], packet: p })) {
+    for (const end of mergeEnds(e, w.fromStation(src.station, { pc: base === true ? [] : [base], packet: p }))) {
       const cond = pathCond(e, end.path);
       if (cond !== false) outcomes.push({ source: src, sent: p, end, final: end.path.packet, cond });
     }

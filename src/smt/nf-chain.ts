@@ -12,7 +12,8 @@ import type { Hook } from '../evaluate/netfilter/types.ts';
 import type { Enc } from './cond.ts';
 import type { End } from './path.ts';
 import { assume, unknownEnd } from './path.ts';
-import type { NfPath } from './nf-state.ts';
+import { nfStateKey, type NfPath } from './nf-state.ts';
+import { mergeBy, mergeEnds } from './merge.ts';
 import { symMatchRule } from './nf-match.ts';
 import { type NatBinding, natBinding } from './nf-nat.ts';
 
@@ -117,7 +118,9 @@ export function symRunTable(e: Enc, ruleset: NetfilterRuleset, table: NfTable | 
       }
     }
   }
-  return { results, unknown };
+  // Rules that accept (or drop) alike leave the table as one path each (merge.ts).
+  const merged = mergeBy(e, results, (r) => (r.kind === 'accept' ? `a|${nfStateKey(r.w)}|${JSON.stringify(r.nat)}` : `d|${r.by}|${nfStateKey(r.w)}`), (r) => r.w.path, (r, path) => ({ ...r, w: { ...r.w, path } }));
+  return { results: merged, unknown: mergeEnds(e, unknown) };
 }
 
 export type { NfRule };

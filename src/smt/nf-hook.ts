@@ -13,7 +13,8 @@ import { isIcmp, isIpv4 } from './headers.ts';
 import type { Enc } from './cond.ts';
 import type { End } from './path.ts';
 import { assume, ended, tainted, withPacket } from './path.ts';
-import type { NfPath } from './nf-state.ts';
+import { mergeNfPaths, type NfPath } from './nf-state.ts';
+import { mergeEnds } from './merge.ts';
 import { symRunTable } from './nf-chain.ts';
 import { applyBinding } from './nf-nat.ts';
 
@@ -102,8 +103,8 @@ export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: Nf
         }
       }
     }
-    ws = next;
+    ws = mergeNfPaths(e, next);
   }
   accepted.push(...ws);
-  return { accepted, ends };
+  return { accepted: mergeNfPaths(e, accepted), ends: mergeEnds(e, ends) };
 }

@@ -6,6 +6,8 @@
 // conditions (a binding that changes nothing sets no status, as in the kernel).
 import type { Cond } from './cond.ts';
 import type { Path } from './path.ts';
+import type { Enc } from './cond.ts';
+import { mergeBy, termKey } from './merge.ts';
 
 export type SymCtState = 'NEW' | 'INVALID' | 'UNTRACKED';
 
@@ -27,9 +29,19 @@ export interface NfPath {
   readonly ctMark: number;
 }
 
+/** The netfilter bookkeeping of a path as a key (equal keys: the same state apart from the packet). */
+export function nfStateKey(w: NfPath): string {
+  return [w.mark, w.zone, w.notrack, w.looked, w.ctState, w.hasConn, termKey(w.srcNat), termKey(w.dstNat), w.srcNatDone, w.dstNatDone, w.ctMark].join('|');
+}
+
 export function newNfPath(path: Path): NfPath {
   return { path, mark: 0, zone: 0, notrack: false, looked: false, ctState: 'NEW', hasConn: false, srcNat: false, dstNat: false, srcNatDone: false, dstNatDone: false, ctMark: 0 };
 }
 
 /** What the kernel knows at a hook (the evaluator's NfContext). */
 export type { NfContext as SymNfContext } from '../evaluate/netfilter/types.ts';
+
+/** Paths in the same netfilter state with the same packet, merged (merge.ts). */
+export function mergeNfPaths(e: Enc, ws: readonly NfPath[]): NfPath[] {
+  return mergeBy(e, ws, nfStateKey, (w) => w.path, (w, path) => ({ ...w, path }));
+}

@@ -21,6 +21,7 @@ import { type SymFlowTables, sortTables, symRunBridge } from './openflow.ts';
 import { symNamespace } from './namespace.ts';
 import { symLinuxBridge } from './linux-bridge.ts';
 import { addressOwners, type Owner } from './owners.ts';
+import { mergeSteps } from './merge.ts';
 import type { Port, WalkCtx } from './walk-ctx.ts';
 
 export interface WalkOptions {
@@ -120,7 +121,8 @@ export class SymWalker implements WalkCtx {
         throw new Error(`unknown device ${JSON.stringify(never)}`);
       }
     }
-    return steps.flatMap((s) => (s.kind === 'emit' ? this.leave({ host: at.host, device: at.device, port: s.port }, s.path, hops + 1) : [s]));
+    // Copies that leave by the same port in the same state go on as one (merge.ts).
+    return mergeSteps(this.e, steps).flatMap((s) => (s.kind === 'emit' ? this.leave({ host: at.host, device: at.device, port: s.port }, s.path, hops + 1) : [s]));
   }
 
   /** A copy leaving through `from`: to the link peer, the tunnel peer, or the physical wire. */

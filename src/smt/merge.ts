@@ -1,0 +1,99 @@
+// Path merging: the cure for path explosion. A device or a netfilter table splits a packet into many
+// branches (one per rule that can match), and most of them come out the other side in the same state —
+// same packet, same port, same conntrack bookkeeping. Walked on separately, their number multiplies at
+// every device (a few thousand ends per VM on the seed); merged, they stay one path whose condition is
+// the disjunction of theirs.
+// Guarantees: a merged path stands for exactly the packets of the paths it replaces (the condition is
+// their disjunction, factored over the conjuncts they share) with the same packet: paths are grouped
+// only when every field has the same term once the values branch conditions pinned are put back,
+// which is sound because a pinned value equals the term under the branch that pinned it.
+import type { SymPacket } from './headers.ts';
+import type { Cond, Enc, Val } from './cond.ts';
+import type { Binding, End, Path, Step } from './path.ts';
+
+const ids = new WeakMap<object, number>();
+let nextId = 0;
+
+/** A key equal for the same term object (or the same number, or both null). */
+export function termKey(v: Val | Cond | null): string {
+  if (v === null) return '-';
+  if (typeof v === 'number') return `#${v}`;
+  if (typeof v === 'boolean') return v ? 'T' : 'F';
+  let i = ids.get(v);
+  if (i === undefined) {
+    i = ++nextId;
+    ids.set(v, i);
+  }
+  return `@${i}`;
+}
+
+const FIELDS = ['eth_src', 'eth_dst', 'eth_type', 'ip_src', 'ip_dst', 'proto', 'sport', 'dport', 'icmp_type', 'icmp_code'] as const satisfies readonly Binding['field'][];
+
+/** The field's term before any branch pinned it. */
+const underlying = (p: Path, f: Binding['field']): Val => p.unbound?.[f] ?? p.packet[f];
+
+/** Paths with equal keys carry the same packet (up to pinned values) and the same approximations. */
+export function pathKey(p: Path): string {
+  const parts = FIELDS.map((f) => termKey(underlying(p, f)));
+  parts.push(termKey(p.packet.vlan), termKey(p.packet.tun_id), (p.taint ?? []).join('\u0001'));
+  return parts.join('|');
+}
+
+/** One path for several with equal `pathKey`s. */
+export function mergePaths(e: Enc, paths: readonly Path[]): Path {
+  if (paths.length === 1) return paths[0]!;
+  const first = paths[0]!;
+  // The conjuncts every path shares (branches of one ancestor share its array's prefix).
+  let n = first.pc.length;
+  for (const p of paths) {
+    let i = 0;
+    while (i < n && i < p.pc.length && p.pc[i] === first.pc[i]) i++;
+    n = i;
+  }
+  const prefix = first.pc.slice(0, n);
+  const either = e.or(...paths.map((p) => e.and(...p.pc.slice(n))));
+  const pc = either === true ? prefix : [...prefix, either];
+  let packet: SymPacket = first.packet;
+  const unbound: Partial<Record<Binding['field'], Val>> = {};
+  let pinned = 0;
+  for (const f of FIELDS) {
+    const same = paths.every((p) => termKey(p.packet[f]) === termKey(first.packet[f]));
+    if (!same) packet = { ...packet, [f]: underlying(first, f) };
+    else if (first.unbound?.[f] !== undefined) {
+      unbound[f] = first.unbound[f];
+      pinned++;
+    }
+  }
+  const { unbound: _old, ...rest } = first;
+  return pinned > 0 ? { ...rest, pc, packet, unbound } : { ...rest, pc, packet };
+}
+
+/** Groups items by key (first-seen order) and merges each group's paths. */
+export function mergeBy<T>(e: Enc, items: readonly T[], key: (x: T) => string, pathOf: (x: T) => Path, rebuild: (x: T, path: Path) => T): T[] {
+  if (items.length < 2) return [...items];
+  const groups = new Map<string, T[]>();
+  for (const x of items) {
+    const k = `${key(x)}\u0000${pathKey(pathOf(x))}`;
+    const g = groups.get(k);
+    if (g) g.push(x);
+    else groups.set(k, [x]);
+  }
+  if (groups.size === items.length) return [...items];
+  return [...groups.values()].map((g) => (g.length === 1 ? g[0]! : rebuild(g[0]!, mergePaths(e, g.map(pathOf)))));
+}
+
+/** What makes two ends the same end (apart from their packets). */
+export function endKey(x: End): string {
+  if (x.kind === 'unknown') return `?${x.reason}`;
+  return `${x.disposition}|${x.where}|${x.delivery === null ? '-' : JSON.stringify(x.delivery)}|${termKey(x.arpOwner)}`;
+}
+
+/** Ends of the same kind at the same place with the same packet, merged. */
+export function mergeEnds(e: Enc, ends: readonly End[]): End[] {
+  return mergeBy(e, ends, endKey, (x) => x.path, (x, path) => ({ ...x, path }));
+}
+
+/** A device's results: copies leaving by the same port with the same packet merged, and ends merged. */
+export function mergeSteps(e: Enc, steps: readonly Step[]): Step[] {
+  return mergeBy(e, steps, (s) => (s.kind === 'emit' ? `>${s.port}` : endKey(s)), (s) => s.path, (s, path) => ({ ...s, path }));
+}
