@@ -22,6 +22,36 @@ export function parseSmallInt(flag: string, v: string | undefined, max: number):
   return Number(v);
 }
 
+/** The packet-field options `trace` and `query` share, as text from the command line. */
+export interface PacketFieldOptions {
+  proto?: string;
+  dport?: string;
+  sport?: string;
+  icmpType?: string;
+}
+
+/** The packet fields given; an option not given stays absent. */
+export interface PacketFieldValues {
+  readonly proto?: ProtoArg | 'any';
+  readonly dport?: number;
+  readonly sport?: number;
+  readonly icmpType?: number;
+}
+
+/**
+ * Reads and checks the packet-field options; a bad value is a usage error naming its option. Checked
+ * in a fixed order (proto, dport, sport, icmp type) so that, of several bad values, the same one is
+ * always reported. `--proto any` is accepted only with `allowAny`.
+ */
+export function parsePacketFields(o: PacketFieldOptions, allowAny: boolean): PacketFieldValues {
+  return {
+    ...(o.proto !== undefined ? { proto: parseProto(o.proto, allowAny) } : {}),
+    ...(o.dport !== undefined ? { dport: parsePort('--dport', o.dport) } : {}),
+    ...(o.sport !== undefined ? { sport: parsePort('--sport', o.sport) } : {}),
+    ...(o.icmpType !== undefined ? { icmpType: parseSmallInt('--icmp-type', o.icmpType, 255) } : {}),
+  };
+}
+
 export function parseFormat<T extends string>(v: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(v)) return v as T;
   throw new UsageError(`--format must be one of ${allowed.join(', ')}, not "${v}"`);

@@ -10,15 +10,11 @@ import { traceJson } from '../report/trace-json.ts';
 import { packetSummary, traceText } from '../report/trace-text.ts';
 import { shutdownZ3 } from '../smt/index.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
-import { parseFormat, parsePort, parseProto, parseSmallInt, UsageError } from './options.ts';
+import { parseFormat, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
 
-export interface QueryOptions {
+export interface QueryOptions extends PacketFieldOptions {
   from: string;
   to: string;
-  proto?: string;
-  dport?: string;
-  sport?: string;
-  icmpType?: string;
   via?: string;
   expect?: string;
   bidirectional?: boolean;
@@ -60,10 +56,7 @@ export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Pr
     from: o.from,
     to: o.to,
     via: o.via ?? null,
-    ...(o.proto !== undefined ? { proto: parseProto(o.proto, true) } : {}),
-    ...(o.dport !== undefined ? { dport: parsePort('--dport', o.dport)! } : {}),
-    ...(o.sport !== undefined ? { sport: parsePort('--sport', o.sport)! } : {}),
-    ...(o.icmpType !== undefined ? { icmpType: parseSmallInt('--icmp-type', o.icmpType, 255)! } : {}),
+    ...parsePacketFields(o, true),
     bidirectional: o.bidirectional === true,
   };
   const timeoutMs = parseTimeout(o.timeoutMs);

@@ -6,15 +6,11 @@ import { labelsFor } from '../report/labels.ts';
 import { traceJson } from '../report/trace-json.ts';
 import { traceText } from '../report/trace-text.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
-import { parseFormat, parsePort, parseProto, parseSmallInt, UsageError } from './options.ts';
+import { parseFormat, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
 
-export interface TraceOptions {
+export interface TraceOptions extends PacketFieldOptions {
   from: string;
   to: string;
-  proto?: string;
-  dport?: string;
-  sport?: string;
-  icmpType?: string;
   via?: string;
   format: string;
   rules: boolean;
@@ -22,18 +18,12 @@ export interface TraceOptions {
 
 export function runTrace(io: Io, file: string, o: TraceOptions): number {
   const format = parseFormat(o.format, ['text', 'json'] as const);
-  const proto = parseProto(o.proto ?? 'icmp', false);
+  const { proto = 'icmp', ...fields } = parsePacketFields(o, false);
   if (proto === 'any') throw new UsageError('trace follows one concrete packet: --proto any is for query');
-  const fields = {
-    proto,
-    dport: parsePort('--dport', o.dport),
-    sport: parsePort('--sport', o.sport),
-    icmpType: parseSmallInt('--icmp-type', o.icmpType, 255),
-  };
   const model = loadModel(file);
   if (!model.ok) return reportInputErrors(io, model.errors);
   const { topology, dataplane } = model.value;
-  const answer = traceQuestion(topology, dataplane, createEvaluator(dataplane), { ...fields, from: o.from, to: o.to, via: o.via ?? null });
+  const answer = traceQuestion(topology, dataplane, createEvaluator(dataplane), { proto, ...fields, from: o.from, to: o.to, via: o.via ?? null });
   if (!answer.ok) return reportInputErrors(io, answer.errors);
   const labels = labelsFor(topology);
   const { trace } = answer.value;

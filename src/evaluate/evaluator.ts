@@ -18,7 +18,7 @@ import type { Next, Outcome, WalkEnv, WalkLimits } from './walk.ts';
 import { DEFAULT_LIMITS, follow, senderHop, traceOf, vmDevice, walk } from './walk.ts';
 import { converge } from './converge.ts';
 import { arpRequest } from './arp.ts';
-import { inPrefix } from './addr.ts';
+import { inPrefix } from '../net/ipv4.ts';
 
 export interface EvaluatorOptions {
   /** The netfilter engine (tests may pass a stand-in). */

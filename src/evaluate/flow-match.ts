@@ -6,7 +6,8 @@
 import type { Packet } from '../ir/packet.ts';
 import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
 import type { FlowMatch, MaskedInt, OvsBridge, PortRef } from '../ir/openflow.ts';
-import { inPrefix, macMatches } from './addr.ts';
+import { inPrefix } from '../net/ipv4.ts';
+import { macMatches } from './addr.ts';
 
 export interface MatchInput {
   readonly packet: Packet;

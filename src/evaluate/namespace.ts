@@ -11,7 +11,7 @@ import type { Namespace, Route } from '../ir/dataplane.ts';
 import type { HopEvent, TraceStep } from './trace.ts';
 import type { Copy } from './device.ts';
 import { dropCopy, emitCopy, endCopy } from './device.ts';
-import { inPrefix } from './addr.ts';
+import { inPrefix } from '../net/ipv4.ts';
 import type { NfEnv } from './hooks.ts';
 import { runHookRecorded } from './hooks.ts';
 

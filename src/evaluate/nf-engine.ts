@@ -2,34 +2,18 @@
 // calls, typed structurally so the walker can be tested with a stand-in engine and wired to the
 // real one in one place (evaluator.ts). Guarantees: no behaviour here, only the seam.
 import type { Packet } from '../ir/packet.ts';
-import type { CtState, NetfilterRuleset, NfRule } from '../ir/netfilter.ts';
+import type { NetfilterRuleset } from '../ir/netfilter.ts';
+import type { Hook, HookResult, NfContext, NfState } from './netfilter/types.ts';
 
-export type NfHook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
+// The engine's own types, under the names the walker uses: one definition (netfilter/types.ts).
+export type NfHook = Hook;
+export type NfCtx = NfContext;
 
-export interface NfCtx {
-  readonly inIface: string | null;
-  readonly outIface: string | null;
-  readonly physdevIn: string | null;
-  readonly physdevOut: string | null;
-  readonly bridged: boolean;
-  readonly localAddress?: string | null;
-}
+/** The part of the engine's state the walker reads (the rest travels through it untouched). */
+export type NfStateView = Pick<NfState, 'packet' | 'mark' | 'zone' | 'ctState'>;
 
-export interface NfStateView {
-  readonly packet: Packet;
-  readonly mark: number;
-  readonly zone: number;
-  readonly ctState: CtState;
-}
-
-export interface NfHookResultView<S extends NfStateView> {
-  readonly verdict: 'accept' | 'drop';
-  readonly state: S;
-  readonly hits: readonly { readonly table: string; readonly chain: string; readonly rule: NfRule; readonly action: string }[];
-  readonly droppedBy: { readonly table: string; readonly chain: string; readonly rule: NfRule | null } | null;
-  readonly nat: readonly { readonly type: 'SNAT' | 'DNAT' | 'REDIRECT'; readonly field: 'src' | 'dst'; readonly from: string; readonly to: string }[];
-  readonly uncertain: readonly string[];
-}
+/** A hook's result with the state as the walker's view of it. */
+export type NfHookResultView<S extends NfStateView> = Omit<HookResult, 'state'> & { readonly state: S };
 
 /**
  * The engine. Method syntax on purpose: the real module's concrete `NfState`/`Conntrack` types are

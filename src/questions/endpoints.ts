@@ -6,7 +6,7 @@ import type { Dataplane, Station } from '../ir/dataplane.ts';
 import type { Ipv4 } from '../ir/packet.ts';
 import type { Topology } from '../topology/model.ts';
 import type { InputError } from '../errors.ts';
-import { inPrefix, isIpv4 } from './ipv4.ts';
+import { inPrefix, isIpv4 } from '../net/ipv4.ts';
 
 export type VmPortStation = Extract<Station, { kind: 'vm-port' }>;
 export type OutsideStation = Extract<Station, { kind: 'outside' }>;

@@ -12,7 +12,7 @@ import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import { exists, type Cond, type End, type Enc, type SentConstraint, type SourceSpec, type SymPacket } from '../smt/index.ts';
 import type { VmPortStation } from './endpoints.ts';
-import { ipToInt } from './ipv4.ts';
+import { ipv4ToNumber } from '../net/ipv4.ts';
 import { disagreementText, replayWitness } from './witness-replay.ts';
 
 /** Where a packet must end. */
@@ -71,7 +71,7 @@ function endHits(e: Enc, final: SymPacket, end: End, d: Dest): Cond {
   switch (d.kind) {
     case 'port':
       return end.disposition === 'delivered' && del?.kind === 'vm' && del.vm === d.station.vm && del.port === d.station.index
-        ? e.eq(final.ip_dst, ipToInt(d.station.ip), 32)
+        ? e.eq(final.ip_dst, ipv4ToNumber(d.station.ip), 32)
         : false;
     case 'namespace':
       return end.disposition === 'delivered' && del?.kind === 'namespace' && del.host === d.host && del.namespace === d.namespace;
@@ -119,22 +119,25 @@ export async function findPacket(
   fields: FieldConstraint,
   timeoutMs: number,
 ): Promise<Finding> {
+  const problem: Problem = { dp, ev, groups, dests, timeoutMs };
   const free = fields.proto === undefined && fields.icmpType === undefined && fields.icmpCode === undefined;
   if (free) {
-    const tcp = await search(dp, ev, groups, dests, { ...fields, proto: 6 }, timeoutMs);
+    const tcp = await search(problem, { ...fields, proto: 6 });
     if (tcp.verdict === 'reachable' || tcp.error !== undefined) return tcp;
   }
-  return search(dp, ev, groups, dests, fields, timeoutMs);
+  return search(problem, fields);
 }
 
-async function search(
-  dp: Dataplane,
-  ev: Evaluator,
-  groups: readonly SourceGroup[],
-  dests: readonly Dest[],
-  fields: FieldConstraint,
-  timeoutMs: number,
-): Promise<Finding> {
+/** What stays the same across `findPacket`'s searches: everything but the header fields. */
+interface Problem {
+  readonly dp: Dataplane;
+  readonly ev: Evaluator;
+  readonly groups: readonly SourceGroup[];
+  readonly dests: readonly Dest[];
+  readonly timeoutMs: number;
+}
+
+async function search({ dp, ev, groups, dests, timeoutMs }: Problem, fields: FieldConstraint): Promise<Finding> {
   const ipDst = dests.flatMap(destIps);
   let unknown: string | null = null;
   let checked = 0;

@@ -9,7 +9,7 @@ import type { Trace } from '../evaluate/trace.ts';
 import type { Evaluator } from '../evaluate/index.ts';
 import { resolveEndpoint, type Endpoint } from './endpoints.ts';
 import { firstPacket, type PacketFields } from './packet.ts';
-import { inPrefix } from './ipv4.ts';
+import { inPrefix } from '../net/ipv4.ts';
 
 export interface TraceParams extends PacketFields {
   readonly from: string;

@@ -8,6 +8,8 @@ import type { Packet } from '../ir/packet.ts';
 import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
 import type { Ctx } from './z3.ts';
 import type { Cond, Enc, Val } from './cond.ts';
+import { formatIpv4 as numToIp, ipv4ToNumber as ipToNum } from '../net/ipv4.ts';
+import { formatMac as numToMac, macToNumber as macToNum } from '../net/mac.ts';
 
 /** Bit widths of the header fields (and of the per-path metadata the walker keeps). */
 export const WIDTH = {
@@ -46,31 +48,8 @@ export function symbolicPacket(ctx: Ctx, prefix: string, vlan: number | null): S
   };
 }
 
-export function macToNum(mac: string): number {
-  const parts = mac.toLowerCase().split(':');
-  if (parts.length !== 6 || parts.some((p) => !/^[0-9a-f]{1,2}$/.test(p))) throw new Error(`not a MAC: ${mac}`);
-  return parts.reduce((acc, p) => acc * 256 + parseInt(p, 16), 0);
-}
-
-export function numToMac(n: number): string {
-  const out: string[] = [];
-  let v = n;
-  for (let i = 0; i < 6; i++) {
-    out.unshift((v % 256).toString(16).padStart(2, '0'));
-    v = Math.floor(v / 256);
-  }
-  return out.join(':');
-}
-
-export function ipToNum(ip: string): number {
-  const parts = ip.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) throw new Error(`not an IPv4 address: ${ip}`);
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-
-export function numToIp(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-}
+// Header values as the solver's numbers (48-bit MACs, 32-bit addresses); malformed text throws.
+export { ipToNum, macToNum, numToIp, numToMac };
 
 /** A concrete packet as a (fully concrete) symbolic one; absent ports/ICMP fields read as 0. */
 export function concretePacket(p: Packet): SymPacket {

@@ -1,5 +1,10 @@
-// IPv4 address and CIDR arithmetic for the topology loader. Addresses are handled as unsigned
-// 32-bit numbers; parsing is strict (dotted quad, each octet 0–255) so a typo never becomes an address.
+// CIDRs as the topology loader reads them: a numeric network and prefix, parsed the way Neutron
+// validates a subnet (host bits set are an error, with the recommended form), plus the containment,
+// overlap and usable-range tests the checks need. Addresses are unsigned 32-bit numbers; the address
+// arithmetic itself is src/net/ipv4.ts. Parsing is strict, so a typo never becomes an address.
+import { broadcastOf as broadcastAddress, formatIpv4, networkOf, parseIpv4 as parseExact } from '../net/ipv4.ts';
+
+export { formatIpv4 };
 
 export interface Cidr {
   /** The network address as an unsigned 32-bit number. */
@@ -7,29 +12,11 @@ export interface Cidr {
   readonly prefix: number;
 }
 
-const QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
 /** True when the text looks like an IPv6 address or prefix (which netproof does not model). */
 export const looksIpv6 = (s: string): boolean => s.includes(':');
 
-/** Parses a dotted-quad IPv4 address; null when it is not one. */
-export function parseIpv4(s: string): number | null {
-  const m = QUAD.exec(s.trim());
-  if (!m) return null;
-  let n = 0;
-  for (let i = 1; i <= 4; i++) {
-    const o = Number(m[i]);
-    if (o > 255) return null;
-    n = n * 256 + o;
-  }
-  return n;
-}
-
-export function formatIpv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-export const maskOf = (prefix: number): number => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
+/** A dotted-quad IPv4 address as topology text gives it (spaces around ignored); null when it is not one. */
+export const parseIpv4 = (s: string): number | null => parseExact(s.trim());
 
 export type CidrParse =
   | { readonly ok: true; readonly cidr: Cidr }
@@ -50,7 +37,7 @@ export function parseCidr(s: string, allowBareAddress = false): CidrParse {
   }
   if (!/^\d{1,2}$/.test(len) || Number(len) > 32) return { ok: false, reason: `"${s}" has an invalid prefix length` };
   const prefix = Number(len);
-  const network = (ip & maskOf(prefix)) >>> 0;
+  const network = networkOf(ip, prefix);
   if (network !== ip) {
     return { ok: false, reason: `"${s}" has host bits set; ${formatIpv4(network)}/${prefix} is recommended` };
   }
@@ -59,9 +46,9 @@ export function parseCidr(s: string, allowBareAddress = false): CidrParse {
 
 export const formatCidr = (c: Cidr): string => `${formatIpv4(c.network)}/${c.prefix}`;
 
-export const broadcastOf = (c: Cidr): number => (c.network | (~maskOf(c.prefix) >>> 0)) >>> 0;
+export const broadcastOf = (c: Cidr): number => broadcastAddress(c.network, c.prefix);
 
-export const cidrContains = (c: Cidr, ip: number): boolean => ((ip & maskOf(c.prefix)) >>> 0) === c.network;
+export const cidrContains = (c: Cidr, ip: number): boolean => networkOf(ip, c.prefix) === c.network;
 
 /** True when two prefixes share any address. */
 export const cidrsOverlap = (a: Cidr, b: Cidr): boolean =>

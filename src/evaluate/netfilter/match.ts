@@ -11,7 +11,7 @@ import type { Cidr } from '../../ir/openflow.ts';
 import type { CtState, NfMatch, NfRule } from '../../ir/netfilter.ts';
 import type { Connection } from './conntrack.ts';
 import type { NfContext } from './types.ts';
-import { inCidr } from './ipv4.ts';
+import { inCidr } from '../../net/ipv4.ts';
 
 export interface MatchEnv {
   readonly packet: Packet;

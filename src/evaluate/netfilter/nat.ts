@@ -6,7 +6,7 @@
 // SNATed connection its destination back at PREROUTING). Guarantees: a binding that changes
 // nothing sets no SNAT/DNAT status, as in the kernel.
 import type { Packet } from '../../ir/packet.ts';
-import { ipToInt } from './ipv4.ts';
+import { parseIpv4 as ipToInt } from '../../net/ipv4.ts';
 import { type Tuple, invert } from './tuple.ts';
 import { type Conntrack, type Connection, type Direction, tupleInUse } from './conntrack.ts';
 import type { NatEvent } from './types.ts';

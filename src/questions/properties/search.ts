@@ -13,6 +13,8 @@ import { explore, getZ3, type Cond, type Enc, type End, type SentConstraint, typ
 import type { VerifyContext } from '../property.ts';
 import { disagreementText, replayWitness } from '../witness-replay.ts';
 import { ETH_TYPE, IP_PROTO } from '../../ir/packet.ts';
+import { formatIpv4 as numToIp, ipv4ToNumber } from '../../net/ipv4.ts';
+import { formatMac as numToMac, macToNumber } from '../../net/mac.ts';
 
 type Ctx = Awaited<ReturnType<typeof getZ3>>;
 type Solver = InstanceType<Ctx['Solver']>;
@@ -152,27 +154,14 @@ export function opensConnection(e: Enc, p: SymPacket): Cond {
   return e.or(e.not(icmp), ...[8, 13, 15, 17].map((t) => e.eq(p.icmp_type, t, 8)));
 }
 
-export function ipNum(ip: string): number {
-  return ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-}
+/**
+ * A topology address as the solver's number (malformed text throws). Trimmed: allowed address pairs
+ * are kept as written, and the topology's checks allow spaces around an address.
+ */
+export const ipNum = (ip: string): number => ipv4ToNumber(ip.trim());
 
-export function macNum(mac: string): number {
-  return mac.split(':').reduce((a, o) => a * 256 + parseInt(o, 16), 0);
-}
-
-function numToIp(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-}
-
-function numToMac(n: number): string {
-  const out: string[] = [];
-  let v = n;
-  for (let i = 0; i < 6; i++) {
-    out.unshift((v % 256).toString(16).padStart(2, '0'));
-    v = Math.floor(v / 256);
-  }
-  return out.join(':');
-}
+/** A topology MAC as the solver's 48-bit number (malformed text throws). */
+export const macNum = macToNumber;
 
 /** Every copy of a trace: the followed one and its branches (flooding), depth first. */
 export function copies(t: Trace): Trace[] {

@@ -3,7 +3,7 @@
 // since the SMT core's constraints are unions of prefixes).
 // Guarantees: `complement(xs)` is exact — an address is in one of its prefixes iff it is in none of xs.
 import type { Cidr } from '../../ir/openflow.ts';
-import { intToIp, ipToInt, isIpv4 } from '../ipv4.ts';
+import { formatIpv4 as intToIp, ipv4ToNumber as ipToInt, isIpv4 } from '../../net/ipv4.ts';
 
 export function parseCidr(text: string): Cidr | null {
   const m = /^([0-9.]+)\/(\d{1,2})$/.exec(text);

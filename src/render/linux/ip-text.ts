@@ -3,7 +3,9 @@
 // with its link line, IPv4 addresses (with `brd`) and the EUI-64 link-local address; routes with the
 // default route first, then by destination address, as the kernel lists them.
 import type { Provenance } from '../artifacts.ts';
-import { broadcast, ipToInt, linkLocal6, parseCidr } from './addr.ts';
+import { ipv4ToNumber as ipToInt } from '../../net/ipv4.ts';
+import { macLinkLocal as linkLocal6 } from '../../net/mac.ts';
+import { broadcast, parseCidr } from './addr.ts';
 import type { LineWriter } from './text.ts';
 
 export interface AddrSpec { readonly ip: string; readonly prefixLen: number; readonly provenance: Provenance }

@@ -4,7 +4,8 @@
 // the group's members). A group without members gets no ipset, and rules naming it are left out.
 import type { Topology } from '../../topology/model.ts';
 import { chainName } from '../names.ts';
-import { canonicalCidr, ipToInt, parseCidr } from './addr.ts';
+import { ipv4ToNumber as ipToInt } from '../../net/ipv4.ts';
+import { canonicalCidr, parseCidr } from './addr.ts';
 import type { LineWriter } from './text.ts';
 import { vmPortsOn } from './zones.ts';
 
