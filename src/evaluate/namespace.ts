@@ -2,9 +2,11 @@
 // Guarantees (Linux): the frame is taken if eth_dst is the interface's MAC or broadcast. An ARP
 // request is answered only for an address held by the receiving interface (netproof models
 // arp_ignore=1 behaviour, as Neutron's namespaces are set up; proxy ARP is not modelled). IPv4 goes
-// PREROUTING → routing decision: a local destination (any interface's address) → INPUT → delivered;
-// else, with forwarding on, longest-prefix route (none → no-route) → FORWARD → POSTROUTING → ARP for
-// the next hop on the out interface (no answer → no-arp) → out with the interface's MAC as source.
+// PREROUTING → routing decision: a local destination (any interface's address, or the limited
+// broadcast) → INPUT → delivered; else, with forwarding on and the frame addressed to the interface's
+// own MAC (a broadcast frame is never forwarded), longest-prefix route (none → no-route) → FORWARD →
+// POSTROUTING → ARP for the next hop on the out interface (no answer → no-arp) → out with the
+// interface's MAC as source.
 import type { Ipv4, Mac, Packet } from '../ir/packet.ts';
 import { BROADCAST_MAC, ETH_TYPE } from '../ir/packet.ts';
 import type { Namespace, Route } from '../ir/dataplane.ts';
@@ -86,6 +88,9 @@ export function runNamespace(env: NamespaceEnv, ns: Namespace, inIface: string, 
     return result(endCopy('delivered', inp.state.packet, { kind: 'namespace', namespace: ns.name, host }));
   }
   if (!ns.forwarding) return drop(`${ns.name} does not forward (not a local address: ${p.ip_dst})`, 'default', p);
+  // Linux's ip_forward routes only frames addressed to the interface (pkt_type PACKET_HOST), never a
+  // link-layer broadcast.
+  if (packet.eth_dst !== iface.mac) return drop(`${inIface}: link-layer broadcast to ${p.ip_dst}, not forwarded`, 'quiet', p);
 
   const route = lookupRoute(ns.routes, p.ip_dst);
   if (!route) {

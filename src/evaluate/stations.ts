@@ -1,14 +1,18 @@
 // The edges of the dataplane receiving a frame: a VM's NIC and the outside world's upstream router.
 // Guarantees: a VM takes frames addressed to its MAC or broadcast, and answers ARP only for its own
 // address; the outside station takes frames of its VLAN (null = untagged) addressed to its MAC —
-// delivered when the IP destination is its own gateway address, else the packet has `exited` the
-// cloud — and answers ARP for its gateway address and nothing else. Frames that are not for a
-// station end there quietly (they are copies of a flood, not a drop of the trace).
+// delivered when the IP destination is its own gateway address or the limited broadcast, else the
+// packet has `exited` the cloud — and broadcast frames to its gateway address or the limited
+// broadcast (delivered: a router does not route a link-layer broadcast on); it answers ARP for its
+// gateway address and nothing else. Frames that are not for a station end there quietly (they are
+// copies of a flood, not a drop of the trace).
 import type { Packet } from '../ir/packet.ts';
 import { BROADCAST_MAC, ETH_TYPE } from '../ir/packet.ts';
 import type { Copy } from './device.ts';
 import { dropCopy, endCopy } from './device.ts';
 import type { OutsideStation, VmStation } from './topology-index.ts';
+
+const LIMITED_BROADCAST = '255.255.255.255';
 
 const isArpRequest = (p: Packet) => p.eth_type === ETH_TYPE.arp && p.proto === 1;
 
@@ -32,7 +36,10 @@ export function receiveOutside(s: OutsideStation, packet: Packet): Copy {
     if (packet.ip_dst !== s.gateway) return quiet(`ARP request for ${packet.ip_dst}: the upstream router answers only for ${s.gateway}`);
     return endCopy('delivered', packet, { kind: 'external', network: s.network }, { arpOwner: s.mac, events: [{ kind: 'arp', ip: s.gateway, mac: s.mac }] });
   }
+  const toGateway = packet.eth_type === ETH_TYPE.ipv4 && (packet.ip_dst === s.gateway || packet.ip_dst === LIMITED_BROADCAST);
+  // A broadcast frame reaches the upstream router itself (a DHCP discover, say) but is never routed on.
+  if (packet.eth_dst === BROADCAST_MAC && toGateway) return endCopy('delivered', packet, { kind: 'external', network: s.network });
   if (packet.eth_dst !== s.mac) return quiet(`outside ${s.network}: frame not addressed to the upstream router ${s.mac}`);
-  if (packet.eth_type === ETH_TYPE.ipv4 && packet.ip_dst === s.gateway) return endCopy('delivered', packet, { kind: 'external', network: s.network });
+  if (toGateway) return endCopy('delivered', packet, { kind: 'external', network: s.network });
   return endCopy('exited', packet, { kind: 'external', network: s.network });
 }

@@ -1,8 +1,10 @@
 // A network namespace over a symbolic packet (a qrouter, a qdhcp, or a host's root namespace reached
 // as a router): frames not for the arriving interface (unicast to another MAC) are not taken; an ARP
 // request for one of the interface's addresses is answered; IPv4 runs PREROUTING, then is delivered
-// locally when its destination is an address of the namespace (INPUT), or routed by longest prefix
-// (FORWARD, POSTROUTING) and sent out of the route's interface to the next hop's MAC, resolved by ARP.
+// locally when its destination is an address of the namespace or the limited broadcast 255.255.255.255
+// (INPUT), or routed by longest prefix (FORWARD, POSTROUTING) and sent out of the route's interface to
+// the next hop's MAC, resolved by ARP. Only a frame addressed to the interface's own MAC is routed:
+// Linux's ip_forward drops what arrived as link-layer broadcast or multicast (pkt_type != PACKET_HOST).
 // Guarantees: the results partition the packets arriving; a routed copy leaves with the outgoing
 // interface's MAC as source, no VLAN and no tunnel key; a next hop no one answers for is `no-arp`.
 import type { Namespace } from '../ir/dataplane.ts';
@@ -43,16 +45,19 @@ export function symNamespace(w: WalkCtx, host: string, ns: Namespace, inIface: s
   const ctx: NfContext = { inIface, outIface: null, physdevIn: null, physdevOut: null, bridged: false, localAddress: iface.addresses[0]?.ip ?? null };
   const pre = symRunHook(e, ns.netfilter, 'PREROUTING', newNfPath(v4), ctx, where);
   out.push(...pre.ends);
-  for (const st of pre.accepted) out.push(...afterPrerouting(w, host, ns, inIface, st));
+  for (const st of pre.accepted) out.push(...afterPrerouting(w, host, ns, inIface, macToNum(iface.mac), st));
   return out;
 }
 
-function afterPrerouting(w: WalkCtx, host: string, ns: Namespace, inIface: string, st: NfPath): Step[] {
+const LIMITED_BROADCAST = 0xffffffff;
+
+function afterPrerouting(w: WalkCtx, host: string, ns: Namespace, inIface: string, ifaceMac: number, st: NfPath): Step[] {
   const { e } = w;
   const where = `${host}/${ns.name}`;
   const out: Step[] = [];
   const pk = st.path.packet;
-  const locals = ns.interfaces.flatMap((i) => i.addresses.map((a) => ipToNum(a.ip)));
+  // The limited broadcast is a local (RTN_BROADCAST) destination, never forwarded.
+  const locals = [...ns.interfaces.flatMap((i) => i.addresses.map((a) => ipToNum(a.ip))), LIMITED_BROADCAST];
   const isLocal: Cond = e.or(...locals.map((ip) => e.eq(pk.ip_dst, ip, 32)));
   const local = assume(st.path, isLocal);
   if (local) {
@@ -60,9 +65,14 @@ function afterPrerouting(w: WalkCtx, host: string, ns: Namespace, inIface: strin
     out.push(...r.ends);
     for (const a of r.accepted) out.push(ended('delivered', a.path, `${where}: local delivery`, { kind: 'namespace', namespace: ns.name, host }));
   }
-  const fwd = assume(st.path, e.not(isLocal));
+  const notLocal = assume(st.path, e.not(isLocal));
+  if (!notLocal) return out;
+  if (!ns.forwarding) return [...out, ended('dropped', notLocal, `${where}: forwarding off`)];
+  const toMe = e.eq(notLocal.packet.eth_dst, ifaceMac, 48);
+  const linkBroadcast = assume(notLocal, e.not(toMe));
+  if (linkBroadcast) out.push(ended('dropped', linkBroadcast, `${where}:${inIface}: link-layer broadcast or multicast, not forwarded`));
+  const fwd = assume(notLocal, toMe, [{ field: 'eth_dst', value: ifaceMac }]);
   if (!fwd) return out;
-  if (!ns.forwarding) return [...out, ended('dropped', fwd, `${where}: forwarding off`)];
   for (const b of lpmBranches(e, ns.routes, fwd.packet.ip_dst)) {
     const rp = assume(fwd, b.guard.cond, b.guard.binds);
     if (!rp) continue;
