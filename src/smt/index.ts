@@ -18,14 +18,14 @@ import type { ConvergedState } from '../evaluate/state.ts';
 import { getZ3 } from './z3.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { SymPacket } from './headers.ts';
-import { equalsPacket, hasPorts, ipToNum, isIcmp, symbolicPacket } from './headers.ts';
-import type { End, EndDisposition } from './path.ts';
-import { pathCond } from './path.ts';
+import { equalsPacket, hasPorts, ipToNum, isIcmp, macToNum, symbolicPacket } from './headers.ts';
+import type { Binding, End, EndDisposition, Guard } from './path.ts';
+import { assume, pathCond } from './path.ts';
 import { SymWalker } from './walk.ts';
 import { mergeEnds } from './merge.ts';
-import { type SourceSpec, senderCond } from './sources.ts';
+import { type SourceSpec, senderCases, senderIdentity } from './sources.ts';
 import { checkSat } from './solve.ts';
-import { decodeWitness, defaultPreferences } from './witness.ts';
+import { decodeWitness, defaultPreferences, holds } from './witness.ts';
 
 export { getZ3, shutdownZ3 } from './z3.ts';
 export type { SourceSpec } from './sources.ts';
@@ -65,6 +65,8 @@ export interface QueryOptions {
   readonly converged?: ConvergedState;
   /** Device visits per path before it is `unknown` (default 64). */
   readonly maxHops?: number;
+  /** A destination address the witness should have when it can (tried before the default preferences). */
+  readonly preferDst?: number;
 }
 
 export type Verdict = 'reachable' | 'unreachable' | 'unknown';
@@ -101,19 +103,62 @@ export function asSources(sources: readonly (Station | SourceSpec)[]): SourceSpe
   return sources.map((s) => ('station' in s ? s : { station: s }));
 }
 
-function sentCond(e: Enc, p: SymPacket, c: SentConstraint): Cond {
+/** The sent constraint as a guard: exact values (one port, one protocol, one /32) are pinned too. */
+function sentGuard(e: Enc, p: SymPacket, c: SentConstraint): Guard {
   const parts: Cond[] = [];
-  const range = (v: SymPacket['sport'], r: number | readonly [number, number]) =>
-    typeof r === 'number' ? e.eq(v, r, 16) : e.range(v, r[0], r[1], 16);
-  if (c.proto !== undefined) parts.push(e.eq(p.proto, c.proto, 8));
-  if (c.sport !== undefined) parts.push(hasPorts(e, p), range(p.sport, c.sport));
-  if (c.dport !== undefined) parts.push(hasPorts(e, p), range(p.dport, c.dport));
-  if (c.icmpType !== undefined) parts.push(isIcmp(e, p), e.eq(p.icmp_type, c.icmpType, 8));
-  if (c.icmpCode !== undefined) parts.push(isIcmp(e, p), e.eq(p.icmp_code, c.icmpCode, 8));
-  if (c.ipDst !== undefined) parts.push(e.or(...c.ipDst.map((x) => e.prefix(p.ip_dst, ipToNum(x.ip), x.prefixLen))));
-  if (c.ipSrc !== undefined) parts.push(e.or(...c.ipSrc.map((x) => e.prefix(p.ip_src, ipToNum(x.ip), x.prefixLen))));
-  if (c.packet !== undefined) parts.push(equalsPacket(e, p, c.packet));
-  return e.and(...parts);
+  const binds: Binding[] = [];
+  const range = (field: 'sport' | 'dport', r: number | readonly [number, number]) => {
+    if (typeof r !== 'number' && r[0] !== r[1]) return e.range(p[field], r[0], r[1], 16);
+    const v = typeof r === 'number' ? r : r[0];
+    binds.push({ field, value: v });
+    return e.eq(p[field], v, 16);
+  };
+  if (c.proto !== undefined) {
+    parts.push(e.eq(p.proto, c.proto, 8));
+    binds.push({ field: 'proto', value: c.proto });
+  }
+  if (c.sport !== undefined) parts.push(hasPorts(e, p), range('sport', c.sport));
+  if (c.dport !== undefined) parts.push(hasPorts(e, p), range('dport', c.dport));
+  if (c.icmpType !== undefined) {
+    parts.push(isIcmp(e, p), e.eq(p.icmp_type, c.icmpType, 8));
+    binds.push({ field: 'icmp_type', value: c.icmpType });
+  }
+  if (c.icmpCode !== undefined) {
+    parts.push(isIcmp(e, p), e.eq(p.icmp_code, c.icmpCode, 8));
+    binds.push({ field: 'icmp_code', value: c.icmpCode });
+  }
+  const pinned = (field: 'ip_src' | 'ip_dst', cidrs: readonly Cidr[]) => {
+    parts.push(e.or(...cidrs.map((x) => e.prefix(p[field], ipToNum(x.ip), x.prefixLen))));
+    if (cidrs.length === 1 && cidrs[0]!.prefixLen >= 32) binds.push({ field, value: ipToNum(cidrs[0]!.ip) });
+  };
+  if (c.ipDst !== undefined) pinned('ip_dst', c.ipDst);
+  if (c.ipSrc !== undefined) pinned('ip_src', c.ipSrc);
+  if (c.packet !== undefined) {
+    parts.push(equalsPacket(e, p, c.packet));
+    const k = c.packet;
+    binds.push({ field: 'eth_src', value: macToNum(k.eth_src) }, { field: 'eth_dst', value: macToNum(k.eth_dst) }, { field: 'eth_type', value: k.eth_type },
+      { field: 'ip_src', value: ipToNum(k.ip_src) }, { field: 'ip_dst', value: ipToNum(k.ip_dst) }, { field: 'proto', value: k.proto });
+    for (const f of ['sport', 'dport', 'icmp_type', 'icmp_code'] as const) {
+      const v = k[f];
+      if (v !== null) binds.push({ field: f, value: v });
+    }
+  }
+  const cond = e.and(...parts);
+  return { cond, binds: cond === false ? [] : binds };
+}
+
+/** One walker per dataplane and Z3 context: its ARP answers, flow tables and numerals are reused. */
+const walkers = new WeakMap<Dataplane, Map<string, SymWalker>>();
+
+function walkerFor(ctx: Awaited<ReturnType<typeof getZ3>>, dp: Dataplane, opts: QueryOptions): SymWalker {
+  let m = walkers.get(dp);
+  if (!m) walkers.set(dp, (m = new Map()));
+  const key = `${opts.maxHops ?? ''}`;
+  const w = m.get(key);
+  if (w && w.e.ctx === ctx && w.converged === opts.converged) return w;
+  const fresh = new SymWalker(ctx, dp, { ...(opts.converged ? { converged: opts.converged } : {}), ...(opts.maxHops !== undefined ? { maxHops: opts.maxHops } : {}) });
+  m.set(key, fresh);
+  return fresh;
 }
 
 /**
@@ -122,15 +167,24 @@ function sentCond(e: Enc, p: SymPacket, c: SentConstraint): Cond {
  */
 export async function explore(dp: Dataplane, sources: readonly (Station | SourceSpec)[], sent: SentConstraint = {}, opts: QueryOptions = {}): Promise<Exploration> {
   const ctx = await getZ3();
-  const w = new SymWalker(ctx, dp, { ...(opts.converged ? { converged: opts.converged } : {}), ...(opts.maxHops !== undefined ? { maxHops: opts.maxHops } : {}) });
+  const w = walkerFor(ctx, dp, opts);
   const e = w.e;
   const outcomes: SymOutcome[] = [];
   asSources(sources).forEach((src, i) => {
     const vlan = src.station.kind === 'outside' ? src.station.vlan : null;
     const p = symbolicPacket(ctx, `s${i}`, vlan);
-    const base = e.and(senderCond(w, src, p), sentCond(e, p, sent));
-    if (base === false) return;
-    for (const end of mergeEnds(e, w.fromStation(src.station, { pc: base === true ? [] : [base], packet: p }))) {
+    const asked = sentGuard(e, p, sent);
+    const sentPath = assume({ pc: [], packet: p }, asked.cond, asked.binds);
+    if (!sentPath) return;
+    const id = senderIdentity(w, src, sentPath.packet);
+    const base = assume(sentPath, id.cond, id.binds);
+    if (!base) return;
+    const ends: End[] = [];
+    for (const c of senderCases(w, src, base.packet)) {
+      const start = assume(base, c.cond, c.binds);
+      if (start) ends.push(...w.fromStation(src.station, start));
+    }
+    for (const end of mergeEnds(e, ends)) {
       const cond = pathCond(e, end.path);
       if (cond !== false) outcomes.push({ source: src, sent: p, end, final: end.path.packet, cond });
     }
@@ -166,7 +220,9 @@ function hitsTarget(end: End, t: Target): boolean {
  * packets; unknown when the solver timed out or an unmodelled path could reach it.
  */
 export async function reach(dp: Dataplane, q: { readonly sources: readonly (Station | SourceSpec)[]; readonly sent?: SentConstraint; readonly target: Target }, opts: QueryOptions = {}): Promise<ReachResult> {
-  return exists(dp, q.sources, q.sent ?? {}, (_e, _final, end) => hitsTarget(end, q.target), opts).then((r) => ({
+  // A person reaching a VM port addresses it by its own address (not a floating IP that leads back).
+  const direct = q.target.kind === 'station' && q.target.station.kind === 'vm-port' ? ipToNum(q.target.station.ip) : null;
+  return exists(dp, q.sources, q.sent ?? {}, (_e, _final, end) => hitsTarget(end, q.target), { ...opts, ...(direct !== null ? { preferDst: direct } : {}) }).then((r) => ({
     verdict: r.verdict === 'yes' ? 'reachable' : r.verdict === 'no' ? 'unreachable' : 'unknown',
     witness: r.witness,
     source: r.source,
@@ -208,13 +264,20 @@ export async function exists(
   const r = await checkSat(ctx, e, e.or(...hits.map((h) => h.c)), timeoutMs);
   if (r.status === 'unknown') return { verdict: 'unknown', witness: null, source: null, reason: r.reason, disposition: null };
   if (r.status === 'sat') {
-    const h = hits.find((x) => x.c === true || (x.c !== false && r.model.eval(e.bool(x.c), true).eqIdentity(ctx.Bool.val(true)))) ?? hits[0]!;
-    const st = h.o.source.station;
+    // The source the model took; preferences then range over every end of that source at once, so
+    // a more natural packet to another end (the target's own address rather than a floating IP
+    // leading back to it) is preferred, and the refined model says which end it takes.
+    const first = hits.find((x) => holds(e, r.model, x.c)) ?? hits[0]!;
+    const mine = hits.filter((x) => x.o.source === first.o.source);
+    const st = first.o.source.station;
     const subnet = st.kind === 'vm-port' ? { ip: ipToNum(st.ip), prefixLen: st.prefixLen } : null;
-    // Preferences must not move the witness to another end: keep this end's condition.
-    r.solver.add(e.bool(h.c));
-    const witness = await decodeWitness(e, r.solver, r.model, h.o.sent, defaultPreferences(e, h.o.sent, subnet));
-    const end = h.o.end;
+    r.solver.add(e.bool(e.or(...mine.map((x) => x.c))));
+    const sentVars = first.o.sent;
+    const { packet: witness, model } = await decodeWitness(e, r.solver, r.model, sentVars, [
+      ...(opts.preferDst !== undefined ? [{ name: 'the target\'s own address', cond: e.eq(sentVars.ip_dst, opts.preferDst, 32) }] : []),
+      ...defaultPreferences(e, sentVars, subnet),
+    ]);
+    const end = (mine.find((x) => holds(e, model, x.c)) ?? first).o.end;
     return { verdict: 'yes', witness, source: st, reason: end.kind === 'end' ? end.where : end.reason, disposition: end.kind === 'end' ? end.disposition : null };
   }
   // Unknown: a path not followed to its end, or a tainted path that satisfies the predicate.
@@ -225,7 +288,7 @@ export async function exists(
   const u = await checkSat(ctx, e, e.or(...unknowns.map((x) => x.c)), timeoutMs);
   if (u.status === 'unknown') return { verdict: 'unknown', witness: null, source: null, reason: u.reason, disposition: null };
   if (u.status === 'sat') {
-    const which = unknowns.find((x) => x.c === true || (x.c !== false && u.model.eval(e.bool(x.c), true).eqIdentity(ctx.Bool.val(true)))) ?? unknowns[0]!;
+    const which = unknowns.find((x) => holds(e, u.model, x.c)) ?? unknowns[0]!;
     return { verdict: 'unknown', witness: null, source: null, reason: `not modelled: ${which.why}`, disposition: null };
   }
   return { verdict: 'no', witness: null, source: null, reason: `no packet: ${outcomes.length} path ends checked`, disposition: null };

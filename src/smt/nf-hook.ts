@@ -2,8 +2,8 @@
 // src/evaluate/netfilter/hook.ts: PREROUTING raw → lookup → mangle → nat(dst); INPUT mangle → filter →
 // security → nat(src); FORWARD mangle → filter → security; OUTPUT raw → lookup → mangle → nat(dst) →
 // filter → security; POSTROUTING mangle → nat(src). The lookup makes the packet the first of its flow:
-// NEW, or INVALID for an ICMP answer that may not start a connection, or UNTRACKED after notrack; an
-// ICMP error (whose quoted packet is not modelled) is an `unknown` end. The nat table is traversed only
+// NEW, or INVALID for an ICMP message that may not start a connection (an answer or an error: the
+// table holds no connection it could relate to), or UNTRACKED after notrack. The nat table is traversed only
 // by a NEW packet, once per manip per namespace. Non-IPv4 packets pass untouched.
 // Guarantees: the results partition the packets entering the hook into accepted paths (with the state
 // to carry to the next hook), drops (naming the rule or policy) and unknown ends.
@@ -12,7 +12,7 @@ import type { Hook, NfContext } from '../evaluate/netfilter/types.ts';
 import { isIcmp, isIpv4 } from './headers.ts';
 import type { Enc } from './cond.ts';
 import type { End } from './path.ts';
-import { assume, ended, tainted, withPacket } from './path.ts';
+import { assume, ended, withPacket } from './path.ts';
 import { mergeNfPaths, type NfPath } from './nf-state.ts';
 import { mergeEnds } from './merge.ts';
 import { symRunTable } from './nf-chain.ts';
@@ -28,9 +28,8 @@ const STAGES: Readonly<Record<Hook, readonly Stage[]>> = {
   POSTROUTING: ['mangle', 'nat-src'],
 };
 
-/** ICMP types that may start a connection, and the error types (nf_conntrack_proto_icmp). */
+/** ICMP types that may start a connection (nf_conntrack_proto_icmp). */
 const ICMP_NEW = [8, 13, 15, 17];
-const ICMP_ERROR = [3, 4, 5, 11, 12];
 
 export interface HookOut {
   readonly accepted: readonly NfPath[];
@@ -70,12 +69,10 @@ export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: Nf
           if (w.notrack) { next.push({ ...w, looked: true, ctState: 'UNTRACKED', hasConn: false }); break; }
           const pk = w.path.packet;
           const icmp = isIcmp(e, pk);
-          const error = e.and(icmp, e.or(...ICMP_ERROR.map((t) => e.eq(pk.icmp_type, t, 8))));
-          // As the evaluator in an empty table: INVALID, with a note that makes the verdict unknown.
-          const u = assume(w.path, error);
-          if (u) next.push({ ...w, path: tainted(u, `${where}: ICMP error: the packet it quotes is not modelled`), looked: true, ctState: 'INVALID', hasConn: false });
+          // The first packet of a flow meets an empty table: an ICMP error finds no connection its
+          // quoted packet belongs to, and an ICMP answer none it answers; both are INVALID.
           const starts = e.or(...ICMP_NEW.map((t) => e.eq(pk.icmp_type, t, 8)));
-          const invalid = assume(w.path, e.and(icmp, e.not(starts), e.not(error)));
+          const invalid = assume(w.path, e.and(icmp, e.not(starts)));
           if (invalid) next.push({ ...w, path: invalid, looked: true, ctState: 'INVALID', hasConn: false });
           const fresh = assume(w.path, e.or(e.not(icmp), starts));
           if (fresh) next.push({ ...w, path: fresh, looked: true, ctState: 'NEW', hasConn: true });

@@ -4,7 +4,6 @@
 // connection's SNAT/DNAT status conditions. Guarantees: `cond` is the conjunction of the understood
 // matches; `unknown` is set when a match is not modelled (the evaluator then treats the rule as not
 // matching and uncertain, so the caller must make the packets satisfying `cond` an unknown end).
-import { match } from 'ts-pattern';
 import type { CtState, NfMatch, NfRule } from '../ir/netfilter.ts';
 import type { Cidr } from '../ir/openflow.ts';
 import { IP_PROTO } from '../ir/packet.ts';
@@ -25,11 +24,18 @@ export interface SymRuleMatch {
 type Part = { readonly cond: Cond; readonly binds?: readonly Binding[] } | 'unknown';
 
 export function symMatchRule(e: Enc, rule: NfRule, w: NfPath, ctx: NfContext, ipsets: Readonly<Record<string, readonly Cidr[]>>): SymRuleMatch {
+  // The matches the hook context and the path's state decide come first: most rules of a hybrid
+  // firewall name another port's device and are cut here before a single term is built.
+  for (const m of rule.matches) {
+    const c = concreteMatch(m, w, ctx);
+    if (c === false) return { cond: false, binds: [], unknown: false };
+  }
   const conds: Cond[] = [];
   const binds: Binding[] = [];
   let unknown = false;
   for (const m of rule.matches) {
-    const r = matchOne(e, m, w, ctx, ipsets);
+    if (concreteMatch(m, w, ctx) !== null) continue;
+    const r = headerMatch(e, m, w, ctx, ipsets);
     if (r === 'unknown') { unknown = true; continue; }
     if (r.cond === false) return { cond: false, binds: [], unknown: false };
     conds.push(r.cond);
@@ -44,53 +50,76 @@ function inCidr(e: Enc, v: SymPacket['ip_src'], c: Cidr): Cond {
   return e.prefix(v, ipToNum(c.ip), c.prefixLen);
 }
 
-function matchOne(e: Enc, m: NfMatch, w: NfPath, ctx: NfContext, ipsets: Readonly<Record<string, readonly Cidr[]>>): Part {
+/** A match decided by the context and the path's state alone, or null when it reads the headers. */
+function concreteMatch(m: NfMatch, w: NfPath, ctx: NfContext): boolean | null {
+  switch (m.kind) {
+    case 'in-iface': return ifaceMatches(m.name, ctx.inIface ?? '') !== m.negate;
+    case 'out-iface': return ifaceMatches(m.name, ctx.outIface ?? '') !== m.negate;
+    case 'physdev': return physdev(m, ctx);
+    case 'mark': return (((w.mark & m.mask) >>> 0) === m.value >>> 0) !== m.negate;
+    case 'connmark': return w.hasConn && (((w.ctMark & m.mask) >>> 0) === m.value >>> 0) !== m.negate;
+    case 'comment': return true;
+    case 'ctstate': {
+      const c = m.states.map((s) => hasState(w, s));
+      if (c.every((x) => typeof x === 'boolean')) return c.some((x) => x === true) !== m.negate;
+      return null;
+    }
+    default: return null;
+  }
+}
+
+/** A match on the packet's headers (or on the connection's NAT status) as a condition. */
+function headerMatch(e: Enc, m: NfMatch, w: NfPath, ctx: NfContext, ipsets: Readonly<Record<string, readonly Cidr[]>>): Part {
   const p = w.path.packet;
   const exact = (field: 'ip_src' | 'ip_dst', c: Cidr, negate: boolean): Part =>
     ({ cond: neg(e, inCidr(e, p[field], c), negate), binds: !negate && c.prefixLen >= 32 ? [{ field, value: ipToNum(c.ip) }] : [] });
-  const ports = hasPorts(e, p);
-  return match<NfMatch, Part>(m)
-    .with({ kind: 'src' }, (x) => exact('ip_src', x.cidr, x.negate))
-    .with({ kind: 'dst' }, (x) => exact('ip_dst', x.cidr, x.negate))
-    .with({ kind: 'in-iface' }, (x) => ({ cond: ifaceMatches(x.name, ctx.inIface ?? '') !== x.negate }))
-    .with({ kind: 'out-iface' }, (x) => ({ cond: ifaceMatches(x.name, ctx.outIface ?? '') !== x.negate }))
-    .with({ kind: 'proto' }, (x) => ({
-      cond: x.proto === 0 ? !x.negate : neg(e, e.eq(p.proto, x.proto, 8), x.negate),
-      binds: x.proto !== 0 && !x.negate ? [{ field: 'proto', value: x.proto }] : [],
-    }))
+  switch (m.kind) {
+    case 'src': return exact('ip_src', m.cidr, m.negate);
+    case 'dst': return exact('ip_dst', m.cidr, m.negate);
+    case 'proto':
+      return {
+        cond: m.proto === 0 ? !m.negate : neg(e, e.eq(p.proto, m.proto, 8), m.negate),
+        binds: m.proto !== 0 && !m.negate ? [{ field: 'proto', value: m.proto }] : [],
+      };
     // The tcp/udp match only sees packets with ports; `!` inverts the port test, not the protocol.
-    .with({ kind: 'sport' }, (x) => ({ cond: e.and(ports, neg(e, e.range(p.sport, x.from, x.to, 16), x.negate)) }))
-    .with({ kind: 'dport' }, (x) => ({
-      cond: e.and(ports, neg(e, e.range(p.dport, x.from, x.to, 16), x.negate)),
-      binds: !x.negate && x.from === x.to ? [{ field: 'dport', value: x.from }] : [],
-    }))
-    .with({ kind: 'multiport' }, (x) => {
-      const hit = e.or(...x.ranges.map(([lo, hi]) =>
-        match(x.which)
-          .with('sports', () => e.range(p.sport, lo, hi, 16))
-          .with('dports', () => e.range(p.dport, lo, hi, 16))
-          .with('ports', () => e.or(e.range(p.sport, lo, hi, 16), e.range(p.dport, lo, hi, 16)))
-          .exhaustive()));
-      return { cond: e.and(ports, neg(e, hit, x.negate)) };
-    })
-    .with({ kind: 'icmp-type' }, (x) => {
-      const hit = x.type === 255 ? true : e.and(e.eq(p.icmp_type, x.type, 8), x.code === null ? true : e.eq(p.icmp_code, x.code, 8));
-      return { cond: e.and(e.eq(p.proto, IP_PROTO.icmp, 8), neg(e, hit, x.negate)) };
-    })
-    .with({ kind: 'physdev' }, (x) => ({ cond: physdev(x, ctx) }))
-    .with({ kind: 'mac-source' }, (x) => ({ cond: neg(e, e.eq(p.eth_src, macToNum(x.mac), 48), x.negate) }))
-    .with({ kind: 'set' }, (x): Part => {
-      const members = ipsets[x.name];
-      if (!members || x.flags.length !== 1) return 'unknown';
-      const v = x.flags[0] === 'src' ? p.ip_src : p.ip_dst;
-      return { cond: neg(e, e.or(...members.map((c) => inCidr(e, v, c))), x.negate) };
-    })
-    .with({ kind: 'ctstate' }, (x) => ({ cond: neg(e, e.or(...x.states.map((s) => hasState(w, s))), x.negate) }))
-    .with({ kind: 'mark' }, (x) => ({ cond: (((w.mark & x.mask) >>> 0) === x.value >>> 0) !== x.negate }))
-    .with({ kind: 'connmark' }, (x) => ({ cond: w.hasConn && (((w.ctMark & x.mask) >>> 0) === x.value >>> 0) !== x.negate }))
-    .with({ kind: 'comment' }, () => ({ cond: true }))
-    .with({ kind: 'unsupported' }, (): Part => 'unknown')
-    .exhaustive();
+    case 'sport': return { cond: e.and(hasPorts(e, p), neg(e, e.range(p.sport, m.from, m.to, 16), m.negate)) };
+    case 'dport':
+      return {
+        cond: e.and(hasPorts(e, p), neg(e, e.range(p.dport, m.from, m.to, 16), m.negate)),
+        binds: !m.negate && m.from === m.to ? [{ field: 'dport', value: m.from }] : [],
+      };
+    case 'multiport': {
+      const hit = e.or(...m.ranges.map(([lo, hi]) =>
+        m.which === 'sports' ? e.range(p.sport, lo, hi, 16)
+          : m.which === 'dports' ? e.range(p.dport, lo, hi, 16)
+            : e.or(e.range(p.sport, lo, hi, 16), e.range(p.dport, lo, hi, 16))));
+      return { cond: e.and(hasPorts(e, p), neg(e, hit, m.negate)) };
+    }
+    case 'icmp-type': {
+      const hit = m.type === 255 ? true : e.and(e.eq(p.icmp_type, m.type, 8), m.code === null ? true : e.eq(p.icmp_code, m.code, 8));
+      return { cond: e.and(e.eq(p.proto, IP_PROTO.icmp, 8), neg(e, hit, m.negate)) };
+    }
+    case 'mac-source': return { cond: neg(e, e.eq(p.eth_src, macToNum(m.mac), 48), m.negate) };
+    case 'set': {
+      const members = ipsets[m.name];
+      if (!members || m.flags.length !== 1) return 'unknown';
+      const v = m.flags[0] === 'src' ? p.ip_src : p.ip_dst;
+      return { cond: neg(e, e.or(...members.map((c) => inCidr(e, v, c))), m.negate) };
+    }
+    case 'ctstate': return { cond: neg(e, e.or(...m.states.map((s) => hasState(w, s))), m.negate) };
+    case 'unsupported': return 'unknown';
+    case 'in-iface':
+    case 'out-iface':
+    case 'physdev':
+    case 'mark':
+    case 'connmark':
+    case 'comment':
+      return { cond: concreteMatch(m, w, ctx) ?? false };
+    default: {
+      const never: never = m;
+      throw new Error(`unknown match ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 /** Whether the packet's conntrack state includes `s` (SNAT/DNAT: the connection's NAT status). */

@@ -4,8 +4,12 @@
 // resolved by ARP for its next hop — the destination on its own subnet, else its gateway (a VM), or
 // the router owning the destination's subnet (the outside world), as src/questions/trace.ts does —
 // with the ARP answers found by walking the ARP requests through the dataplane.
-// Guarantees: the condition only admits IPv4 packets a real sender could emit on its first try; a
-// destination no one answers ARP for is excluded (that packet never leaves the sender).
+// The choice of next hop is split into cases, one per MAC the sender may address, each pinning
+// eth_dst (and, on its own subnet, ip_dst): a frame whose destination MAC is known is forwarded to
+// one port by every MAC table, where a symbolic one would be flooded to all of them.
+// Guarantees: the union of the cases (with the identity condition) admits exactly the IPv4 packets a
+// real sender could emit on its first try; a destination no one answers ARP for is excluded (that
+// packet never leaves the sender).
 import type { Station } from '../ir/dataplane.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
 import type { SymPacket } from './headers.ts';
@@ -13,6 +17,7 @@ import { ipToNum, macToNum } from './headers.ts';
 import type { Cond } from './cond.ts';
 import { prefixMask } from './cond.ts';
 import { ownersIn } from './owners.ts';
+import type { Guard } from './path.ts';
 import type { SymWalker } from './walk.ts';
 
 /** A sender and what it may forge. */
@@ -26,21 +31,27 @@ export interface SourceSpec {
   readonly allowedAddressPairs?: readonly { readonly ip: string; readonly prefixLen?: number; readonly mac?: string | null }[];
 }
 
-export function senderCond(w: SymWalker, src: SourceSpec, p: SymPacket): Cond {
+/** What the sender is: IPv4 from its own addresses (port security) or any (none, or the outside world's router MAC). */
+export function senderIdentity(w: SymWalker, src: SourceSpec, p: SymPacket): Guard {
   const { e } = w;
   const s = src.station;
-  const parts: Cond[] = [e.eq(p.eth_type, ETH_TYPE.ipv4, 16)];
+  const v4 = e.eq(p.eth_type, ETH_TYPE.ipv4, 16);
+  const ipv4 = { field: 'eth_type', value: ETH_TYPE.ipv4 } as const;
+  if (s.kind !== 'vm-port') return { cond: e.and(v4, e.eq(p.eth_src, macToNum(s.mac), 48)), binds: [ipv4, { field: 'eth_src', value: macToNum(s.mac) }] };
+  if (src.anySource) return { cond: v4, binds: [ipv4] };
+  const own = e.and(e.eq(p.eth_src, macToNum(s.mac), 48), e.eq(p.ip_src, ipToNum(s.ip), 32));
+  const pairs = (src.allowedAddressPairs ?? []).map((a) =>
+    e.and(e.eq(p.eth_src, macToNum(a.mac ?? s.mac), 48), e.prefix(p.ip_src, ipToNum(a.ip), a.prefixLen ?? 32)));
+  if (pairs.length > 0) return { cond: e.and(v4, e.or(own, ...pairs)), binds: [ipv4] };
+  return { cond: e.and(v4, own), binds: [ipv4, { field: 'eth_src', value: macToNum(s.mac) }, { field: 'ip_src', value: ipToNum(s.ip) }] };
+}
+
+/** The sender's next-hop cases for the packet `p` (already restricted by its identity and what is asked). */
+export function senderCases(w: SymWalker, src: SourceSpec, p: SymPacket): Guard[] {
+  const s = src.station;
   if (s.kind === 'vm-port') {
-    if (!src.anySource) {
-      const own = e.and(e.eq(p.eth_src, macToNum(s.mac), 48), e.eq(p.ip_src, ipToNum(s.ip), 32));
-      const pairs = (src.allowedAddressPairs ?? []).map((a) =>
-        e.and(e.eq(p.eth_src, macToNum(a.mac ?? s.mac), 48), e.prefix(p.ip_src, ipToNum(a.ip), a.prefixLen ?? 32)));
-      parts.push(e.or(own, ...pairs));
-    }
-    parts.push(firstHopMac(w, { arrive: [s.attachment] }, macToNum(s.mac), ipToNum(s.ip), null, ipToNum(s.ip), s.prefixLen, s.gateway === null ? [] : [{ prefixes: null, via: ipToNum(s.gateway) }], p));
-    return e.and(...parts);
+    return firstHopCases(w, { arrive: [s.attachment] }, macToNum(s.mac), ipToNum(s.ip), null, ipToNum(s.ip), s.prefixLen, s.gateway === null ? [] : [{ prefixes: null, via: ipToNum(s.gateway) }], p);
   }
-  parts.push(e.eq(p.eth_src, macToNum(s.mac), 48));
   // The upstream router reaches a tenant subnet through the router whose gateway port is on this
   // network: the router namespace's address in the external subnet, for its other interfaces' prefixes.
   const net = ipToNum(s.cidr.ip);
@@ -54,8 +65,7 @@ export function senderCond(w: SymWalker, src: SourceSpec, p: SymPacket): Cond {
       if (prefixes.length > 0) routers.push({ prefixes, via: ipToNum(addr.ip) });
     }
   }
-  parts.push(firstHopMac(w, { arrive: w.entryPoints(s) }, macToNum(s.mac), ipToNum(s.gateway), s.vlan, net, s.cidr.prefixLen, routers, p));
-  return e.and(...parts);
+  return firstHopCases(w, { arrive: w.entryPoints(s) }, macToNum(s.mac), ipToNum(s.gateway), s.vlan, net, s.cidr.prefixLen, routers, p);
 }
 
 const sameNet = (a: number, b: number, len: number) => ((a & prefixMask(len)) >>> 0) === ((b & prefixMask(len)) >>> 0);
@@ -63,8 +73,9 @@ const sameNet = (a: number, b: number, len: number) => ((a & prefixMask(len)) >>
 /**
  * eth_dst as ARP resolution gives it: on-subnet destinations map to their owners' MACs; others to the
  * MAC of the first `via` whose `prefixes` hold the destination (null prefixes = every destination).
+ * One case per answered owner (pinning ip_dst and eth_dst) and per answered `via` (pinning eth_dst).
  */
-function firstHopMac(
+function firstHopCases(
   w: SymWalker,
   from: { readonly arrive: readonly { host: string; device: string; port: string }[] },
   mac: number,
@@ -74,23 +85,31 @@ function firstHopMac(
   prefixLen: number,
   vias: readonly { prefixes: readonly { ip: number; len: number }[] | null; via: number }[],
   p: SymPacket,
-): Cond {
+): Guard[] {
   const { e } = w;
   const onLink = e.prefix(p.ip_dst, net, prefixLen);
-  const cases: Cond[] = [];
+  const cases: Guard[] = [];
   const seen = new Set<number>();
-  for (const o of ownersIn(w.owners, net, prefixLen)) {
-    if (seen.has(o.ip) || o.ip === ip) continue;
-    seen.add(o.ip);
-    const m = w.arp(from, mac, ip, vlan, o.ip);
-    if (m !== null) cases.push(e.and(e.eq(p.ip_dst, o.ip, 32), e.eq(p.eth_dst, m, 48)));
+  if (onLink !== false) {
+    for (const o of ownersIn(w.owners, net, prefixLen)) {
+      if (seen.has(o.ip) || o.ip === ip) continue;
+      seen.add(o.ip);
+      const toIt = e.eq(p.ip_dst, o.ip, 32);
+      if (toIt === false) continue; // asked about another destination: no ARP walk needed
+      const m = w.arp(from, mac, ip, vlan, o.ip);
+      if (m === null) continue;
+      cases.push({ cond: e.and(toIt, e.eq(p.eth_dst, m, 48)), binds: [{ field: 'ip_dst', value: o.ip }, { field: 'eth_dst', value: m }] });
+    }
   }
-  const offLink: Cond[] = [];
+  const offLink = e.not(onLink);
+  if (offLink === false) return cases;
   for (const v of vias) {
+    const inScope = v.prefixes === null ? true : e.or(...v.prefixes.map((x) => e.prefix(p.ip_dst, x.ip, x.len)));
+    const cond = e.and(offLink, inScope);
+    if (cond === false) continue;
     const m = w.arp(from, mac, ip, vlan, v.via);
     if (m === null) continue;
-    const inScope = v.prefixes === null ? true : e.or(...v.prefixes.map((x) => e.prefix(p.ip_dst, x.ip, x.len)));
-    offLink.push(e.and(inScope, e.eq(p.eth_dst, m, 48)));
+    cases.push({ cond: e.and(cond, e.eq(p.eth_dst, m, 48)), binds: [{ field: 'eth_dst', value: m }] });
   }
-  return e.or(e.and(onLink, e.or(...cases)), e.and(e.not(onLink), e.or(...offLink)));
+  return cases;
 }

@@ -43,6 +43,11 @@ export class SymWalker implements WalkCtx {
   private readonly arpCache = new Map<string, number | null>();
   private readonly maxHops: number;
 
+  /** The converged state the walker reads (for reuse checks). */
+  get converged(): ConvergedState | undefined {
+    return this.opts.converged;
+  }
+
   constructor(ctx: Ctx, readonly dp: Dataplane, private readonly opts: WalkOptions = {}) {
     this.e = new Enc(ctx);
     this.index = new TopologyIndex(dp);

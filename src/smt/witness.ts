@@ -32,27 +32,35 @@ export function defaultPreferences(e: Enc, p: SymPacket, subnet: { ip: number; p
   return out;
 }
 
-/** Refines the model with the preferences that stay satisfiable, then decodes the packet. */
-export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent: SymPacket, prefs: readonly Preference[]): Promise<Packet> {
+/**
+ * Refines the model with the preferences that stay satisfiable, then decodes the packet; returns the
+ * refined model too (it says which end the witness takes). A preference the current model already
+ * satisfies is kept without a solver call.
+ */
+export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent: SymPacket, prefs: readonly Preference[]): Promise<{ packet: Packet; model: Model }> {
   let best = model;
   let pushed = 0;
-  // Mutually exclusive preferences (tcp/udp, one dport) are skipped once one of them holds.
   for (const pref of prefs) {
-    if (pref.cond === true) continue;
-    if (pref.cond === false) continue;
+    if (typeof pref.cond === 'boolean') continue;
     solver.push();
     solver.add(e.bool(pref.cond));
-    const r = await solver.check();
-    if (r === 'sat') {
-      best = solver.model();
-      pushed++;
-    } else {
+    pushed++;
+    if (holds(e, best, pref.cond)) continue;
+    if ((await solver.check()) === 'sat') best = solver.model();
+    else {
       solver.pop();
+      pushed--;
     }
   }
   const packet = decode(best, sent);
   for (let i = 0; i < pushed; i++) solver.pop();
-  return packet;
+  return { packet, model: best };
+}
+
+/** Does the model make the condition true? */
+export function holds(e: Enc, m: Model, c: Cond): boolean {
+  if (typeof c === 'boolean') return c;
+  return m.eval(e.bool(c), true).eqIdentity(e.ctx.Bool.val(true));
 }
 
 function num(m: Model, v: Val): number {

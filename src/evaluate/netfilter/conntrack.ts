@@ -108,7 +108,9 @@ export function lookup(ct: Conntrack, zone: number, packet: Packet): LookupResul
 /**
  * ICMP errors quote the packet they answer, which the packet model does not carry. Approximation:
  * RELATED to a confirmed connection of the zone that has the error's destination as an endpoint,
- * else INVALID; always with a note, so the caller marks the verdict unknown.
+ * with a note, so the caller marks the verdict unknown. Exact otherwise: the quoted packet comes
+ * from the error's destination, so no connection without that endpoint can hold its tuple, and
+ * the kernel finds none: INVALID.
  */
 function relatedIcmpError(ct: Conntrack, zone: number, t: Tuple): LookupResult {
   const note = `ICMP error ${t.icmpType}/${t.icmpCode} to ${t.dst}: the quoted packet is not modelled`;
@@ -118,7 +120,7 @@ function relatedIcmpError(ct: Conntrack, zone: number, t: Tuple): LookupResult {
     if (c.original.src === t.dst || c.reply.dst === t.dst) return { ctState: 'RELATED', ct: { id: c.id, zone, direction: 'reply' }, note };
     if (c.original.dst === t.dst || c.reply.src === t.dst) return { ctState: 'RELATED', ct: { id: c.id, zone, direction: 'original' }, note };
   }
-  return { ctState: 'INVALID', ct: null, note };
+  return { ctState: 'INVALID', ct: null, note: null };
 }
 
 /**
