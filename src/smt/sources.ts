@@ -113,3 +113,9 @@ function firstHopCases(
   }
   return cases;
 }
+
+/** Everything the sender may send as one condition (its identity and any of its next-hop cases). */
+export function senderCond(w: SymWalker, src: SourceSpec, p: SymPacket): Cond {
+  const id = senderIdentity(w, src, p);
+  return w.e.and(id.cond, w.e.or(...senderCases(w, src, p).map((c) => c.cond)));
+}

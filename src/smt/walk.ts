@@ -11,10 +11,10 @@ import { ETH_TYPE } from '../ir/packet.ts';
 import type { ConvergedState, FdbEntry } from '../evaluate/state.ts';
 import { TopologyIndex } from '../evaluate/topology-index.ts';
 import type { OvsPort } from '../ir/openflow.ts';
-import { Enc } from './cond.ts';
+import { Enc, type Cond } from './cond.ts';
 import type { Ctx } from './z3.ts';
 import type { SymPacket } from './headers.ts';
-import { ipToNum, isArp, isGroupDst, macToNum } from './headers.ts';
+import { ipToNum, isArp, isIpv4, macToNum } from './headers.ts';
 import type { End, Path, Step } from './path.ts';
 import { assume, ended, unknownEnd } from './path.ts';
 import { type SymFlowTables, sortTables, symRunBridge } from './openflow.ts';
@@ -32,6 +32,7 @@ export interface WalkOptions {
 }
 
 const BROADCAST = 0xffffffffffff;
+const LIMITED_BROADCAST = 0xffffffff;
 const isTunnel = (p: OvsPort) => p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve';
 
 export class SymWalker implements WalkCtx {
@@ -159,12 +160,27 @@ export class SymWalker implements WalkCtx {
     const vlanOk = pk.vlan === null || o.vlan === null ? true : e.eq(pk.vlan, o.vlan, 12);
     const out: End[] = [];
     const mac = macToNum(o.mac);
-    const arpHit = e.and(isArp(e, pk), e.eq(pk.proto, 1, 8), e.eq(pk.ip_dst, ipToNum(o.gateway), 32));
-    const arp = assume(path, e.and(vlanOk, arpHit));
-    if (arp) out.push(ended('delivered', arp, `${where}: ARP reply`, { kind: 'external', network: o.network }, mac));
-    const exit = assume(path, e.and(vlanOk, e.not(isArp(e, pk)), e.or(e.eq(pk.eth_dst, mac, 48), isGroupDst(e, pk))));
-    if (exit) out.push(ended('exited', exit, `${where}`, { kind: 'external', network: o.network }));
-    const rest = assume(path, e.not(e.or(e.and(vlanOk, arpHit), e.and(vlanOk, e.not(isArp(e, pk)), e.or(e.eq(pk.eth_dst, mac, 48), isGroupDst(e, pk))))));
+    const gw = ipToNum(o.gateway);
+    const external = { kind: 'external', network: o.network } as const;
+    // As the evaluator's receiveOutside: an ARP request is answered for the gateway address only; a
+    // broadcast frame to the gateway or the limited broadcast reaches the router itself; a frame to
+    // its MAC is delivered when addressed to the router, else it has left the cloud; nothing else is taken.
+    const arpReq = e.and(isArp(e, pk), e.eq(pk.proto, 1, 8));
+    const toGw = e.and(isIpv4(e, pk), e.or(e.eq(pk.ip_dst, gw, 32), e.eq(pk.ip_dst, LIMITED_BROADCAST, 32)));
+    const bcast = e.and(e.eq(pk.eth_dst, BROADCAST, 48), toGw);
+    const taken: Cond[] = [];
+    const branch = (cond: Cond, make: (p: Path) => End) => {
+      const c = e.and(vlanOk, cond);
+      taken.push(c);
+      const p = assume(path, c);
+      if (p) out.push(make(p));
+    };
+    branch(e.and(arpReq, e.eq(pk.ip_dst, gw, 32)), (p) => ended('delivered', p, `${where}: ARP reply`, external, mac));
+    branch(e.and(e.not(arpReq), bcast), (p) => ended('delivered', p, `${where}: broadcast to the upstream router`, external));
+    const unicast = e.and(e.not(arpReq), e.not(bcast), e.eq(pk.eth_dst, mac, 48));
+    branch(e.and(unicast, toGw), (p) => ended('delivered', p, `${where}: the upstream router`, external));
+    branch(e.and(unicast, e.not(toGw)), (p) => ended('exited', p, where, external));
+    const rest = assume(path, e.not(e.or(...taken)));
     if (rest) out.push(ended('dropped', rest, `${where}: not for the upstream router`));
     return out;
   }
@@ -179,10 +195,15 @@ export class SymWalker implements WalkCtx {
     const ip = ipToNum(s.ip);
     const delivery = { kind: 'vm', vm, port: s.index, host: s.host } as const;
     const out: Step[] = [];
-    const arpHit = e.and(isArp(e, pk), e.eq(pk.proto, 1, 8), e.eq(pk.ip_dst, ip, 32));
+    // As the evaluator's receiveAtVm: an untagged frame to the VM's MAC or broadcast; an ARP request
+    // is answered for its own address only; anything else is delivered.
+    if (pk.vlan !== null) return [ended('dropped', path, `${where}: tagged frame`)];
+    const addressed = e.or(e.eq(pk.eth_dst, mac, 48), e.eq(pk.eth_dst, BROADCAST, 48));
+    const arpReq = e.and(isArp(e, pk), e.eq(pk.proto, 1, 8));
+    const arpHit = e.and(addressed, arpReq, e.eq(pk.ip_dst, ip, 32));
     const arp = assume(path, arpHit);
     if (arp) out.push(ended('delivered', arp, `${where}: ARP reply`, delivery, mac));
-    const take = e.and(e.not(isArp(e, pk)), e.or(e.eq(pk.eth_dst, mac, 48), isGroupDst(e, pk)));
+    const take = e.and(addressed, e.not(arpReq));
     const got = assume(path, take);
     if (got) out.push(ended('delivered', got, where, delivery));
     const rest = assume(path, e.and(e.not(arpHit), e.not(take)));

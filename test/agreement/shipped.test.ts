@@ -37,9 +37,9 @@ const LEG_BUDGET_MS = 30_000;
 const REGRESSION = 'vm1:0 -> 192.168.1.12 icmp';
 
 const EXPECTED = {
-  seed: { cases: 216, built: 216, broadcasts: 8, outsideBroadcastBug: false },
-  'seed-vlan': { cases: 216, built: 216, broadcasts: 8, outsideBroadcastBug: false },
-  provider: { cases: 240, built: 210, broadcasts: 10, outsideBroadcastBug: true },
+  seed: { cases: 216, built: 216, broadcasts: 8 },
+  'seed-vlan': { cases: 216, built: 216, broadcasts: 8 },
+  provider: { cases: 240, built: 210, broadcasts: 10 },
 } as const;
 
 let ctx: Ctx;
@@ -91,12 +91,10 @@ for (const [name, expected] of Object.entries(EXPECTED)) {
       expect(disagreements).toEqual([]);
     });
 
-    // Known disagreement, on provider networks only (where a VM's segment reaches the outside world):
-    // SymWalker.outside (src/smt/walk.ts, not this area) lets any group-addressed frame exit the
-    // cloud, while the upstream router routes only frames addressed to its MAC. `it.fails` turns red
-    // once the walker is fixed, to be made a plain `it`.
+    // On provider networks a VM's segment reaches the outside world: a unicast packet to the internet in
+    // a broadcast frame must not leave the cloud (the upstream router routes only frames to its MAC).
     const frames = broadcastFramesToInternet(dp);
-    (expected.outsideBroadcastBug ? it.fails : it)(`no router routes on the ${frames.length} unicast packets to ${frames[0]?.c.dst} sent in broadcast frames (walker = evaluator)`, () => {
+    it(`no router routes on the ${frames.length} unicast packets to ${frames[0]?.c.dst} sent in broadcast frames (walker = evaluator)`, () => {
       expect(frames.length).toBe(expected.broadcasts / 2);
       const w = new SymWalker(ctx, dp, { converged: ev.converged });
       const disagreements: Disagreement[] = [];
