@@ -5,9 +5,7 @@
 // the disjunction of theirs.
 // Guarantees: a merged path stands for exactly the packets of the paths it replaces (the condition is
 // their disjunction, factored over the conjuncts they share) with the same packet: paths are grouped
-// only when every field has the same term once the values branch conditions pinned are put back,
-// which is sound because a pinned value equals the term under the branch that pinned it.
-import type { SymPacket } from './headers.ts';
+// only when every field has the same term or value.
 import type { Cond, Enc, Val } from './cond.ts';
 import type { Binding, End, Path, Step } from './path.ts';
 
@@ -29,17 +27,20 @@ export function termKey(v: Val | Cond | null): string {
 
 const FIELDS = ['eth_src', 'eth_dst', 'eth_type', 'ip_src', 'ip_dst', 'proto', 'sport', 'dport', 'icmp_type', 'icmp_code'] as const satisfies readonly Binding['field'][];
 
-/** The field's term before any branch pinned it. */
-const underlying = (p: Path, f: Binding['field']): Val => p.unbound?.[f] ?? p.packet[f];
-
-/** Paths with equal keys carry the same packet (up to pinned values) and the same approximations. */
+/**
+ * Paths with equal keys carry the same packet and the same approximations. Pinned values are part of
+ * the key: merging two paths that pinned a field to different values would leave the field a bare
+ * term, and a later comparison that the values decided (a router's "is it mine?") would no longer
+ * fold — the solver would be needed to see that a branch is empty, and empty branches that are walked
+ * can cycle between routers until the depth bound.
+ */
 export function pathKey(p: Path): string {
-  const parts = FIELDS.map((f) => termKey(underlying(p, f)));
+  const parts = FIELDS.map((f) => termKey(p.packet[f]));
   parts.push(termKey(p.packet.vlan), termKey(p.packet.tun_id), (p.taint ?? []).join('\u0001'));
   return parts.join('|');
 }
 
-/** One path for several with equal `pathKey`s. */
+/** One path for several with equal `pathKey`s (the same packet: only the conditions are joined). */
 export function mergePaths(e: Enc, paths: readonly Path[]): Path {
   if (paths.length === 1) return paths[0]!;
   const first = paths[0]!;
@@ -53,19 +54,7 @@ export function mergePaths(e: Enc, paths: readonly Path[]): Path {
   const prefix = first.pc.slice(0, n);
   const either = e.or(...paths.map((p) => e.and(...p.pc.slice(n))));
   const pc = either === true ? prefix : [...prefix, either];
-  let packet: SymPacket = first.packet;
-  const unbound: Partial<Record<Binding['field'], Val>> = {};
-  let pinned = 0;
-  for (const f of FIELDS) {
-    const same = paths.every((p) => termKey(p.packet[f]) === termKey(first.packet[f]));
-    if (!same) packet = { ...packet, [f]: underlying(first, f) };
-    else if (first.unbound?.[f] !== undefined) {
-      unbound[f] = first.unbound[f];
-      pinned++;
-    }
-  }
-  const { unbound: _old, ...rest } = first;
-  return pinned > 0 ? { ...rest, pc, packet, unbound } : { ...rest, pc, packet };
+  return { ...first, pc };
 }
 
 /** Groups items by key (first-seen order) and merges each group's paths. */

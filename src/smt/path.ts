@@ -3,8 +3,6 @@
 // Guarantees: `assume` never keeps a branch whose condition folded to false (structural pruning), and
 // when the condition pins a field to one value it substitutes that value into the packet, so later
 // comparisons on that field fold without the solver (sound: on that branch the field has that value).
-// The value a binding replaced is kept (`unbound`) until the field is rewritten, so paths that differ
-// only by what their branches pinned can be merged back into one (merge.ts).
 import type { Delivery } from '../evaluate/trace.ts';
 import type { SymPacket } from './headers.ts';
 import type { Cond, Enc, Val } from './cond.ts';
@@ -18,8 +16,6 @@ export interface Path {
    * followed, but a verdict resting on them is `unknown`.
    */
   readonly taint?: readonly string[];
-  /** Per field pinned by a branch condition, the value it had before (the packet's own term). */
-  readonly unbound?: Readonly<Partial<Record<Binding['field'], Val>>>;
 }
 
 /** The path marked with an approximation. */
@@ -45,31 +41,14 @@ export const guard = (cond: Cond, binds: readonly Binding[] = []): Guard => ({ c
 export function assume(p: Path, cond: Cond, binds: readonly Binding[] = []): Path | null {
   if (cond === false) return null;
   let packet = p.packet;
-  let unbound = p.unbound;
   for (const b of binds) {
-    const before = packet[b.field];
-    if (typeof before !== 'number') {
-      packet = { ...packet, [b.field]: b.value };
-      unbound = { ...unbound, [b.field]: before };
-    }
+    if (typeof packet[b.field] !== 'number') packet = { ...packet, [b.field]: b.value };
   }
-  const pc = cond === true ? p.pc : [...p.pc, cond];
-  return unbound === undefined ? { ...p, pc, packet } : { ...p, pc, packet, unbound };
+  return { ...p, pc: cond === true ? p.pc : [...p.pc, cond], packet };
 }
 
-/** The path with its packet replaced; a rewritten field forgets the value a binding replaced. */
 export function withPacket(p: Path, packet: SymPacket): Path {
-  if (p.unbound === undefined) return { ...p, packet };
-  const unbound: Partial<Record<Binding['field'], Val>> = {};
-  let kept = 0;
-  for (const [f, v] of Object.entries(p.unbound) as [Binding['field'], Val][]) {
-    if (packet[f] === p.packet[f]) { unbound[f] = v; kept++; }
-  }
-  if (kept === 0) {
-    const { unbound: _dropped, ...rest } = p;
-    return { ...rest, packet };
-  }
-  return { ...p, packet, unbound };
+  return { ...p, packet };
 }
 
 /** The path condition as one term. */
