@@ -32,6 +32,8 @@ export type { SourceSpec } from './sources.ts';
 export type { SymPacket } from './headers.ts';
 export type { Cond, Val } from './cond.ts';
 export { Enc } from './cond.ts';
+export { checkSat, type Check } from './solve.ts';
+export { decodeWitness, defaultPreferences, holds, type Preference } from './witness.ts';
 export type { End, EndDisposition } from './path.ts';
 
 /** Constraints on the packet as sent; absent fields are free. */

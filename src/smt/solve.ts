@@ -2,7 +2,7 @@
 // lock): sat with a model, unsat, or unknown (timeout, or the solver gave up).
 // Guarantees: a concretely false condition is unsat and a concretely true one sat without a solver
 // call; the solver is returned on sat so the caller can refine the model with push/pop.
-import type { Ctx, Model, Z3Solver } from './z3.ts';
+import { runCheck, type Ctx, type Model, type Z3Solver } from './z3.ts';
 import type { Cond, Enc } from './cond.ts';
 
 export type Check =
@@ -15,7 +15,7 @@ export async function checkSat(ctx: Ctx, e: Enc, cond: Cond, timeoutMs: number):
   const solver = new ctx.Solver();
   solver.set('timeout', Math.max(1, Math.floor(timeoutMs)));
   solver.add(e.bool(cond));
-  const r = await solver.check();
+  const r = await runCheck(solver);
   if (r === 'unsat') return { status: 'unsat' };
   if (r === 'unknown') return { status: 'unknown', reason: `solver: ${solver.reasonUnknown()}` };
   return { status: 'sat', model: solver.model(), solver };

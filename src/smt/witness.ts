@@ -1,11 +1,11 @@
 // Witness decoding: a model of the sent packet's variables as a concrete `Packet` a person would send.
 // Preferences are tried one at a time (push, check, keep or pop): TCP, a well-known destination port
-// (80, 443, 22), source port 40000, an ICMP echo request when not TCP, and the sender's own subnet as
-// source. Guarantees: the returned packet satisfies every hard constraint (a preference that would
+// (80, 443, 22), source port 40000, an ICMP echo request when not TCP, the sender's own address (else
+// its subnet) as source, a destination outside 0.0.0.0/8 and the limited broadcast. Guarantees: the returned packet satisfies every hard constraint (a preference that would
 // violate one is dropped); without any preference holding it is the plain model.
 import type { Packet } from '../ir/packet.ts';
 import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
-import type { Model, Z3Solver } from './z3.ts';
+import { runCheck, type Model, type Z3Solver } from './z3.ts';
 import type { SymPacket } from './headers.ts';
 import { WIDTH, numToIp, numToMac } from './headers.ts';
 import type { Cond, Enc, Val } from './cond.ts';
@@ -15,7 +15,7 @@ export interface Preference {
   readonly cond: Cond;
 }
 
-/** The default preferences for a sent packet; `subnet` is the sender's own (for the source address). */
+/** The default preferences for a sent packet; `subnet` is the sender's own address and prefix length. */
 export function defaultPreferences(e: Enc, p: SymPacket, subnet: { ip: number; prefixLen: number } | null): Preference[] {
   const out: Preference[] = [
     { name: 'tcp', cond: e.eq(p.proto, IP_PROTO.tcp, 8) },
@@ -26,7 +26,12 @@ export function defaultPreferences(e: Enc, p: SymPacket, subnet: { ip: number; p
     { name: 'udp', cond: e.eq(p.proto, IP_PROTO.udp, 8) },
     { name: 'icmp echo', cond: e.and(e.eq(p.proto, IP_PROTO.icmp, 8), e.eq(p.icmp_type, 8, 8), e.eq(p.icmp_code, 0, 8)) },
   ];
-  if (subnet !== null) out.push({ name: 'source in subnet', cond: e.prefix(p.ip_src, subnet.ip, subnet.prefixLen) });
+  if (subnet !== null) {
+    out.push({ name: 'the sender\'s own address', cond: e.eq(p.ip_src, subnet.ip, 32) });
+    out.push({ name: 'source in subnet', cond: e.prefix(p.ip_src, subnet.ip, subnet.prefixLen) });
+  }
+  // A destination a person would use: not 0.0.0.0/8 nor the limited broadcast.
+  out.push({ name: 'a usable destination', cond: e.and(e.not(e.prefix(p.ip_dst, 0, 8)), e.not(e.eq(p.ip_dst, 0xffffffff, 32))) });
   // A "real" port: not 0.
   out.push({ name: 'sport > 0', cond: e.not(e.eq(p.sport, 0, 16)) }, { name: 'dport > 0', cond: e.not(e.eq(p.dport, 0, 16)) });
   return out;
@@ -46,7 +51,7 @@ export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent
     solver.add(e.bool(pref.cond));
     pushed++;
     if (holds(e, best, pref.cond)) continue;
-    if ((await solver.check()) === 'sat') best = solver.model();
+    if ((await runCheck(solver)) === 'sat') best = solver.model();
     else {
       solver.pop();
       pushed--;

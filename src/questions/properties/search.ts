@@ -9,16 +9,13 @@
 import type { Station } from '../../ir/dataplane.ts';
 import type { Packet } from '../../ir/packet.ts';
 import type { Trace } from '../../evaluate/trace.ts';
-import { explore, getZ3, type Cond, type Enc, type End, type SentConstraint, type SourceSpec, type SymPacket, type Val } from '../../smt/index.ts';
+import { checkSat, decodeWitness, defaultPreferences, explore, getZ3, holds, type Cond, type Enc, type End, type SentConstraint, type SourceSpec, type SymPacket } from '../../smt/index.ts';
 import type { VerifyContext } from '../property.ts';
 import { disagreementText, replayWitness } from '../witness-replay.ts';
-import { ETH_TYPE, IP_PROTO } from '../../ir/packet.ts';
-import { formatIpv4 as numToIp, ipv4ToNumber } from '../../net/ipv4.ts';
-import { formatMac as numToMac, macToNumber } from '../../net/mac.ts';
+import { IP_PROTO } from '../../ir/packet.ts';
+import { ipv4ToNumber } from '../../net/ipv4.ts';
+import { macToNumber } from '../../net/mac.ts';
 
-type Ctx = Awaited<ReturnType<typeof getZ3>>;
-type Solver = InstanceType<Ctx['Solver']>;
-type Model = ReturnType<Solver['model']>;
 type Exploration = Awaited<ReturnType<typeof explore>>;
 type Outcome = Exploration['outcomes'][number];
 
@@ -47,20 +44,6 @@ export function explored(ctx: VerifyContext, src: SourceSpec, sent: SentConstrai
   return x;
 }
 
-const isTrue = (m: Model, ctx: Ctx, e: Enc, c: Cond): boolean =>
-  c === true || (c !== false && m.eval(e.bool(c), true).eqIdentity(ctx.Bool.val(true)));
-
-async function check(ctx: Ctx, e: Enc, c: Cond, timeoutMs: number): Promise<{ s: 'sat'; solver: Solver; model: Model } | { s: 'unsat' } | { s: 'unknown'; why: string }> {
-  if (c === false) return { s: 'unsat' };
-  const solver = new ctx.Solver();
-  solver.set('timeout', Math.max(1, Math.floor(timeoutMs)));
-  solver.add(e.bool(c));
-  const r = await solver.check();
-  if (r === 'unsat') return { s: 'unsat' };
-  if (r === 'unknown') return { s: 'unknown', why: `solver: ${solver.reasonUnknown()}` };
-  return { s: 'sat', solver, model: solver.model() };
-}
-
 /**
  * Is there a packet `src` may send (within `sent`) whose end satisfies `pred`? `none` is a proof over
  * all of them; `unknown` when the solver timed out or an unmodelled/unfinished path could satisfy it.
@@ -76,73 +59,28 @@ export async function search(ctx: VerifyContext, src: SourceSpec, pred: EndPredi
     if (c !== false) cands.push({ o, end: o.end, c });
   }
   const hits = cands.filter((x) => clean(x.o));
-  const r = await check(z3, e, e.or(...hits.map((h) => h.c)), ctx.timeoutMs);
-  if (r.s === 'unknown') return { kind: 'unknown', reason: r.why };
-  if (r.s === 'sat') {
+  const r = await checkSat(z3, e, e.or(...hits.map((h) => h.c)), ctx.timeoutMs);
+  if (r.status === 'unknown') return { kind: 'unknown', reason: r.reason };
+  if (r.status === 'sat') {
     // Preferences over every violating end at once, then the end the preferred model takes.
     const sent0 = hits[0]!.o.sent;
-    const { model, packet } = await decodePreferred(e, r.solver, r.model, sent0, src.station);
-    const h = hits.find((x) => isTrue(model, z3, e, x.c)) ?? hits[0]!;
+    const st = src.station;
+    const subnet = st.kind === 'vm-port' ? { ip: ipNum(st.ip), prefixLen: st.prefixLen } : null;
+    const { model, packet } = await decodeWitness(e, r.solver, r.model, sent0, defaultPreferences(e, sent0, subnet));
+    const h = hits.find((x) => holds(e, model, x.c)) ?? hits[0]!;
     return { kind: 'found', witness: packet, source: src.station, end: h.end };
   }
   const unknowns = [
     ...outcomes.filter((o) => o.end.kind === 'unknown').map((o) => ({ c: o.cond, why: o.end.kind === 'unknown' ? o.end.reason : '' })),
     ...cands.filter((x) => !clean(x.o)).map((x) => ({ c: x.c, why: (x.o.end.path.taint ?? []).join('; ') })),
   ];
-  const u = await check(z3, e, e.or(...unknowns.map((x) => x.c)), ctx.timeoutMs);
-  if (u.s === 'unknown') return { kind: 'unknown', reason: u.why };
-  if (u.s === 'sat') {
-    const which = unknowns.find((x) => isTrue(u.model, z3, e, x.c)) ?? unknowns[0]!;
+  const u = await checkSat(z3, e, e.or(...unknowns.map((x) => x.c)), ctx.timeoutMs);
+  if (u.status === 'unknown') return { kind: 'unknown', reason: u.reason };
+  if (u.status === 'sat') {
+    const which = unknowns.find((x) => holds(e, u.model, x.c)) ?? unknowns[0]!;
     return { kind: 'unknown', reason: `a path crosses something not modelled: ${which.why}` };
   }
   return { kind: 'none', ends: outcomes.length };
-}
-
-/** Preferences tried one at a time, kept when they stay satisfiable (DESIGN §5 witness decoding). */
-async function decodePreferred(e: Enc, solver: Solver, model: Model, p: SymPacket, st: Station): Promise<{ model: Model; packet: Packet }> {
-  const prefs: Cond[] = [
-    e.eq(p.proto, IP_PROTO.tcp, 8), e.eq(p.dport, 80, 16), e.eq(p.dport, 443, 16), e.eq(p.dport, 22, 16), e.eq(p.sport, 40000, 16),
-    e.eq(p.proto, IP_PROTO.udp, 8), e.and(e.eq(p.proto, IP_PROTO.icmp, 8), e.eq(p.icmp_type, 8, 8), e.eq(p.icmp_code, 0, 8)),
-    st.kind === 'vm-port' ? e.eq(p.ip_src, ipNum(st.ip), 32) : true,
-    // A destination a person would use: not 0.0.0.0/8 nor the limited broadcast.
-    e.and(e.not(e.prefix(p.ip_dst, 0, 8)), e.not(e.eq(p.ip_dst, 0xffffffff, 32))),
-    e.not(e.eq(p.sport, 0, 16)), e.not(e.eq(p.dport, 0, 16)),
-  ];
-  let best = model;
-  let pushed = 0;
-  for (const c of prefs) {
-    if (typeof c === 'boolean') continue;
-    solver.push();
-    solver.add(e.bool(c));
-    if ((await solver.check()) === 'sat') {
-      best = solver.model();
-      pushed++;
-    } else solver.pop();
-  }
-  const packet = decode(best, p);
-  for (let i = 0; i < pushed; i++) solver.pop();
-  return { model: best, packet };
-}
-
-function num(m: Model, v: Val): number {
-  if (typeof v === 'number') return v;
-  // The high-level API gives bit-vector values as bigint.
-  return Number((m.eval(v, true) as unknown as { value(): bigint }).value());
-}
-
-function decode(m: Model, s: SymPacket): Packet {
-  const ethType = num(m, s.eth_type);
-  const proto = num(m, s.proto);
-  const v4 = ethType === ETH_TYPE.ipv4;
-  const ported = v4 && (proto === IP_PROTO.tcp || proto === IP_PROTO.udp);
-  const icmp = v4 && proto === IP_PROTO.icmp;
-  return {
-    eth_src: numToMac(num(m, s.eth_src)), eth_dst: numToMac(num(m, s.eth_dst)),
-    vlan: s.vlan === null ? null : num(m, s.vlan) % 4096, tun_id: s.tun_id === null ? null : num(m, s.tun_id),
-    eth_type: ethType, ip_src: numToIp(num(m, s.ip_src)), ip_dst: numToIp(num(m, s.ip_dst)), proto,
-    sport: ported ? num(m, s.sport) : null, dport: ported ? num(m, s.dport) : null,
-    icmp_type: icmp ? num(m, s.icmp_type) : null, icmp_code: icmp ? num(m, s.icmp_code) : null,
-  };
 }
 
 /**
