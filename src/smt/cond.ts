@@ -2,6 +2,9 @@
 // Z3 Bool, a `Val` a JavaScript number or a Z3 bit-vector. Every combinator folds concrete operands
 // in JavaScript, so a branch whose concrete parts contradict each other is cut before any solver call
 // (the structural pruning of DESIGN §6), and a fully concrete packet is evaluated without the solver.
+// Terms are hash-consed: the same operation on the same operands gives the same term object, so a
+// key made of term identities (`termKey`) recognises equal packets and conditions (path merging and
+// the walker's memo rely on it).
 // Guarantees: the result of each combinator means exactly the Boolean/bit-vector operation on its
 // operands; numbers are unsigned and taken modulo 2^bits.
 import type { Bool, BV, Ctx } from './z3.ts';
@@ -11,10 +14,28 @@ export type Val = number | BV;
 
 const isBool = (c: Cond): c is Bool => typeof c !== 'boolean';
 
+const ids = new WeakMap<object, number>();
+let nextId = 0;
+
+/** A key equal for the same term object (or the same number or boolean, or both null). */
+export function termKey(v: Val | Cond | null): string {
+  if (v === null) return '-';
+  if (typeof v === 'number') return `#${v}`;
+  if (typeof v === 'boolean') return v ? 'T' : 'F';
+  let i = ids.get(v);
+  if (i === undefined) {
+    i = ++nextId;
+    ids.set(v, i);
+  }
+  return `@${i}`;
+}
+
 export class Enc {
   /** Numerals built once per value and width: each one is a Z3 object with a finaliser. */
   private readonly numerals = new Map<string, BV>();
   private readonly truth: readonly [Bool, Bool];
+  /** Compound terms by operation and operand identities (hash-consing). */
+  private readonly terms = new Map<string, Bool | BV>();
 
   constructor(readonly ctx: Ctx) {
     this.truth = [ctx.Bool.val(false), ctx.Bool.val(true)];
@@ -35,6 +56,15 @@ export class Enc {
     return isBool(c) ? c : this.truth[c ? 1 : 0]!;
   }
 
+  /** The term `make()` builds, built once per `key`. */
+  private consed<T extends Bool | BV>(key: string, make: () => T): T {
+    const t = this.terms.get(key);
+    if (t !== undefined) return t as T;
+    const made = make();
+    this.terms.set(key, made);
+    return made;
+  }
+
   and(...cs: readonly Cond[]): Cond {
     const terms: Bool[] = [];
     for (const c of cs) {
@@ -42,7 +72,7 @@ export class Enc {
       if (c !== true) terms.push(c);
     }
     if (terms.length === 0) return true;
-    return terms.length === 1 ? terms[0]! : this.ctx.And(...terms);
+    return terms.length === 1 ? terms[0]! : this.consed(`&${terms.map(termKey).join(',')}`, () => this.ctx.And(...terms));
   }
 
   or(...cs: readonly Cond[]): Cond {
@@ -52,17 +82,19 @@ export class Enc {
       if (c !== false) terms.push(c);
     }
     if (terms.length === 0) return false;
-    return terms.length === 1 ? terms[0]! : this.ctx.Or(...terms);
+    return terms.length === 1 ? terms[0]! : this.consed(`|${terms.map(termKey).join(',')}`, () => this.ctx.Or(...terms));
   }
 
   not(c: Cond): Cond {
-    return isBool(c) ? this.ctx.Not(c) : !c;
+    return isBool(c) ? this.consed(`!${termKey(c)}`, () => this.ctx.Not(c)) : !c;
   }
 
   /** `a == b` over `bits`. */
   eq(a: Val, b: Val, bits: number): Cond {
     if (typeof a === 'number' && typeof b === 'number') return mod(a, bits) === mod(b, bits);
-    return this.bv(a, bits).eq(this.bv(b, bits));
+    const x = this.bv(a, bits);
+    const y = this.bv(b, bits);
+    return this.consed(`=${termKey(x)},${termKey(y)}`, () => x.eq(y));
   }
 
   /** `(a & mask) == (value & mask)`; mask null means all bits. */
@@ -71,7 +103,9 @@ export class Enc {
     const m = mod(mask, bits);
     if (m === 0) return true;
     if (typeof a === 'number') return andMod(a, m, bits) === andMod(value, m, bits);
-    return this.bv(a, bits).and(this.bv(m, bits)).eq(this.bv(andMod(value, m, bits), bits));
+    const x = this.bv(a, bits);
+    const masked = this.consed(`m${bits}:${termKey(x)},${m}`, () => x.and(this.bv(m, bits)));
+    return this.eq(masked, andMod(value, m, bits), bits);
   }
 
   /** `lo <= a <= hi`, unsigned. */
@@ -81,8 +115,9 @@ export class Enc {
     if (lo === hi) return this.eq(a, lo, bits);
     const max = 2 ** bits - 1;
     const parts: Cond[] = [];
-    if (lo > 0) parts.push(this.bv(a, bits).uge(this.bv(lo, bits)));
-    if (hi < max) parts.push(this.bv(a, bits).ule(this.bv(hi, bits)));
+    const x = this.bv(a, bits);
+    if (lo > 0) parts.push(this.consed(`>=${termKey(x)},${lo}`, () => x.uge(this.bv(lo, bits))));
+    if (hi < max) parts.push(this.consed(`<=${termKey(x)},${hi}`, () => x.ule(this.bv(hi, bits))));
     return this.and(...parts);
   }
 
@@ -97,7 +132,9 @@ export class Enc {
     if (c === true) return a;
     if (c === false) return b;
     if (typeof a === 'number' && typeof b === 'number' && mod(a, bits) === mod(b, bits)) return a;
-    return this.ctx.If(c, this.bv(a, bits), this.bv(b, bits));
+    const x = this.bv(a, bits);
+    const y = this.bv(b, bits);
+    return this.consed(`?${termKey(c)},${termKey(x)},${termKey(y)}`, () => this.ctx.If(c, x, y));
   }
 }
 

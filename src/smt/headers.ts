@@ -8,8 +8,8 @@ import type { Packet } from '../ir/packet.ts';
 import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
 import type { Ctx } from './z3.ts';
 import type { Cond, Enc, Val } from './cond.ts';
-import { formatIpv4 as numToIp, ipv4ToNumber as ipToNum } from '../net/ipv4.ts';
-import { formatMac as numToMac, macToNumber as macToNum } from '../net/mac.ts';
+import { formatIpv4 as numToIp, ipv4ToNumber } from '../net/ipv4.ts';
+import { formatMac as numToMac, macToNumber } from '../net/mac.ts';
 
 /** Bit widths of the header fields (and of the per-path metadata the walker keeps). */
 export const WIDTH = {
@@ -49,7 +49,31 @@ export function symbolicPacket(ctx: Ctx, prefix: string, vlan: number | null): S
 }
 
 // Header values as the solver's numbers (48-bit MACs, 32-bit addresses); malformed text throws.
-export { ipToNum, macToNum, numToIp, numToMac };
+export { numToIp, numToMac };
+
+// The device models read the same few hundred addresses of the IR over and over: parse each once.
+const macs = new Map<string, number>();
+const ips = new Map<string, number>();
+
+/** A MAC's 48-bit value (throws on a malformed MAC, as `macToNumber`). */
+export function macToNum(mac: string): number {
+  let n = macs.get(mac);
+  if (n === undefined) {
+    n = macToNumber(mac);
+    macs.set(mac, n);
+  }
+  return n;
+}
+
+/** An IPv4 address's 32-bit value (throws on a malformed address, as `ipv4ToNumber`). */
+export function ipToNum(ip: string): number {
+  let n = ips.get(ip);
+  if (n === undefined) {
+    n = ipv4ToNumber(ip);
+    ips.set(ip, n);
+  }
+  return n;
+}
 
 /** A concrete packet as a (fully concrete) symbolic one; absent ports/ICMP fields read as 0. */
 export function concretePacket(p: Packet): SymPacket {

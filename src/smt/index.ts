@@ -18,7 +18,7 @@ import type { ConvergedState } from '../evaluate/state.ts';
 import { getZ3 } from './z3.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { SymPacket } from './headers.ts';
-import { equalsPacket, hasPorts, ipToNum, isIcmp, macToNum, symbolicPacket } from './headers.ts';
+import { equalsPacket, hasPorts, ipToNum, isIcmp, macToNum } from './headers.ts';
 import type { Binding, End, EndDisposition, Guard } from './path.ts';
 import { assume, pathCond } from './path.ts';
 import { SymWalker } from './walk.ts';
@@ -174,7 +174,7 @@ export async function explore(dp: Dataplane, sources: readonly (Station | Source
   const outcomes: SymOutcome[] = [];
   asSources(sources).forEach((src, i) => {
     const vlan = src.station.kind === 'outside' ? src.station.vlan : null;
-    const p = symbolicPacket(ctx, `s${i}`, vlan);
+    const p = w.symbolic(`s${i}`, vlan);
     const asked = sentGuard(e, p, sent);
     const sentPath = assume({ pc: [], packet: p }, asked.cond, asked.binds);
     if (!sentPath) return;

@@ -12,6 +12,7 @@ import { assume, ended } from './path.ts';
 import { newNfPath, type NfPath } from './nf-state.ts';
 import { symRunHook } from './nf-hook.ts';
 import type { WalkCtx } from './walk-ctx.ts';
+import { fdbCandidates } from './normal.ts';
 
 export function symLinuxBridge(w: WalkCtx, host: string, br: LinuxBridge, inPort: string, path: Path): Step[] {
   const { e } = w;
@@ -19,7 +20,7 @@ export function symLinuxBridge(w: WalkCtx, host: string, br: LinuxBridge, inPort
   const root = w.index.host(host)?.namespaces.find((n) => n.name === 'root') ?? null;
   const out: Step[] = [];
   // Forwarding decision: per learned MAC, else flood.
-  const fdb = w.fdbOf(host, br.name).filter((f) => f.vlan === null);
+  const fdb = fdbCandidates(w.fdbOf(host, br.name), null, path.packet.eth_dst);
   const egress: { port: string; path: Path }[] = [];
   const pk = path.packet;
   const group = isGroupDst(e, pk);

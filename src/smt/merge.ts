@@ -6,24 +6,11 @@
 // Guarantees: a merged path stands for exactly the packets of the paths it replaces (the condition is
 // their disjunction, factored over the conjuncts they share) with the same packet: paths are grouped
 // only when every field has the same term or value.
-import type { Cond, Enc, Val } from './cond.ts';
+import type { Enc } from './cond.ts';
+import { termKey } from './cond.ts';
+
+export { termKey };
 import type { Binding, End, Path, Step } from './path.ts';
-
-const ids = new WeakMap<object, number>();
-let nextId = 0;
-
-/** A key equal for the same term object (or the same number, or both null). */
-export function termKey(v: Val | Cond | null): string {
-  if (v === null) return '-';
-  if (typeof v === 'number') return `#${v}`;
-  if (typeof v === 'boolean') return v ? 'T' : 'F';
-  let i = ids.get(v);
-  if (i === undefined) {
-    i = ++nextId;
-    ids.set(v, i);
-  }
-  return `@${i}`;
-}
 
 const FIELDS = ['eth_src', 'eth_dst', 'eth_type', 'ip_src', 'ip_dst', 'proto', 'sport', 'dport', 'icmp_type', 'icmp_code'] as const satisfies readonly Binding['field'][];
 

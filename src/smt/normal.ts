@@ -12,6 +12,30 @@ import type { Cond, Enc } from './cond.ts';
 import type { Path, Step } from './path.ts';
 import { assume, ended, unknownEnd, withPacket } from './path.ts';
 
+const tables = new WeakMap<readonly FdbEntry[], Map<number | null, { all: FdbEntry[]; byMac: Map<number, FdbEntry[]> }>>();
+
+/**
+ * The MAC-table entries of one VLAN (null: untagged) a frame to `dst` can hit: all of them for a
+ * symbolic destination, only its own for a known one (the others' comparisons would fold to false).
+ */
+export function fdbCandidates(fdb: readonly FdbEntry[], vlan: number | null, dst: SymPacket['eth_dst']): readonly FdbEntry[] {
+  let byVlan = tables.get(fdb);
+  if (!byVlan) {
+    byVlan = new Map();
+    for (const f of fdb) {
+      let t = byVlan.get(f.vlan);
+      if (!t) byVlan.set(f.vlan, (t = { all: [], byMac: new Map() }));
+      t.all.push(f);
+      const m = macToNum(f.mac);
+      t.byMac.set(m, [...(t.byMac.get(m) ?? []), f]);
+    }
+    tables.set(fdb, byVlan);
+  }
+  const t = byVlan.get(vlan);
+  if (!t) return [];
+  return typeof dst === 'number' ? (t.byMac.get(dst) ?? []) : t.all;
+}
+
 const inVlan = (p: OvsPort, vid: number) => (p.tag === null ? true : p.tag === vid);
 
 function outFrame(packet: SymPacket, port: OvsPort, vid: number): SymPacket {
@@ -40,7 +64,7 @@ export function symNormal(e: Enc, host: string, bridge: OvsBridge, inPortName: s
   }
   const tagged = withPacket(path, { ...pk, vlan: vid === 0 ? null : vid });
   const out: Step[] = [];
-  const entries = fdb.filter((f) => f.vlan === vid);
+  const entries = fdbCandidates(fdb, vid, pk.eth_dst);
   const group = isGroupDst(e, pk);
   const notEntries: Cond[] = [];
   for (const f of entries) {

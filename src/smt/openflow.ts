@@ -29,6 +29,20 @@ export function sortTables(flows: readonly Flow[]): SymFlowTables {
   return byTable;
 }
 
+const byInPort = new WeakMap<readonly Flow[], Map<string, readonly Flow[]>>();
+
+/** The flows of a table that can match a packet from `inPort` (in order): a flow for another port cannot. */
+function flowsFrom(bridge: OvsBridge, flows: readonly Flow[], inPort: string): readonly Flow[] {
+  let m = byInPort.get(flows);
+  if (!m) byInPort.set(flows, (m = new Map()));
+  let out = m.get(inPort);
+  if (!out) {
+    out = flows.filter((f) => f.match.in_port === undefined || portName(bridge, f.match.in_port) === inPort);
+    m.set(inPort, out);
+  }
+  return out;
+}
+
 export interface SymBridgeEnv {
   readonly host: string;
   readonly bridge: OvsBridge;
@@ -69,7 +83,7 @@ export function symRunBridge(e: Enc, env: SymBridgeEnv, inPort: string, path: Pa
       side.push(unknownEnd(`${where}: resubmit depth over ${MAX_RESUBMIT_DEPTH}`, r.path));
       return [];
     }
-    const flows = env.tables.get(table) ?? [];
+    const flows = flowsFrom(bridge, env.tables.get(table) ?? [], r.inPort);
     const out: Run[] = [];
     const earlier: Cond[] = [];
     for (const f of flows) {

@@ -14,14 +14,14 @@ import type { OvsPort } from '../ir/openflow.ts';
 import { Enc, type Cond } from './cond.ts';
 import type { Ctx } from './z3.ts';
 import type { SymPacket } from './headers.ts';
-import { ipToNum, isArp, isIpv4, macToNum } from './headers.ts';
+import { ipToNum, isArp, isIpv4, macToNum, symbolicPacket } from './headers.ts';
 import type { End, Path, Step } from './path.ts';
 import { assume, ended, unknownEnd } from './path.ts';
 import { type SymFlowTables, sortTables, symRunBridge } from './openflow.ts';
 import { symNamespace } from './namespace.ts';
 import { symLinuxBridge } from './linux-bridge.ts';
 import { addressOwners, type Owner } from './owners.ts';
-import { mergeSteps } from './merge.ts';
+import { mergeSteps, pathKey } from './merge.ts';
 import type { Port, WalkCtx } from './walk-ctx.ts';
 
 export interface WalkOptions {
@@ -42,6 +42,9 @@ export class SymWalker implements WalkCtx {
   private readonly tables = new Map<string, SymFlowTables>();
   private readonly fdb = new Map<string, FdbEntry[]>();
   private readonly arpCache = new Map<string, number | null>();
+  private readonly packets = new Map<string, SymPacket>();
+  /** Downstream ends per arrival state, with conditions relative to the arrival (see `arrive`). */
+  private readonly memo = new Map<string, End[]>();
   private readonly maxHops: number;
 
   /** The converged state the walker reads (for reuse checks). */
@@ -103,8 +106,35 @@ export class SymWalker implements WalkCtx {
     return answer;
   }
 
-  /** The ends of a packet arriving at `at` after `hops` device visits. */
+  /** Each source's packet variables, one set per name (so equal explorations build equal terms). */
+  symbolic(prefix: string, vlan: number | null): SymPacket {
+    const k = `${prefix}|${vlan}`;
+    let p = this.packets.get(k);
+    if (!p) {
+      p = symbolicPacket(this.e.ctx, prefix, vlan);
+      this.packets.set(k, p);
+    }
+    return p;
+  }
+
+  /**
+   * The ends of a packet arriving at `at` after `hops` device visits. What happens downstream
+   * depends only on the packet (its terms), its approximations and the hop count, never on the path
+   * condition so far: the downstream ends are computed once per such state, with conditions relative
+   * to the arrival, and every path arriving in that state gets them behind its own condition.
+   */
   arrive(at: Port, path: Path, hops: number): End[] {
+    const key = `${at.host}\u0000${at.device}\u0000${at.port}\u0000${hops}\u0000${pathKey(path)}`;
+    let rel = this.memo.get(key);
+    if (!rel) {
+      rel = this.arriveFresh(at, path.taint === undefined ? { pc: [], packet: path.packet } : { pc: [], packet: path.packet, taint: path.taint }, hops);
+      this.memo.set(key, rel);
+    }
+    if (path.pc.length === 0) return rel;
+    return rel.map((end) => ({ ...end, path: { ...end.path, pc: [...path.pc, ...end.path.pc] } }));
+  }
+
+  private arriveFresh(at: Port, path: Path, hops: number): End[] {
     if (hops >= this.maxHops) return [unknownEnd(`path longer than ${this.maxHops} devices at ${at.host}/${at.device}`, path)];
     const dev = this.index.device(at.host, at.device);
     if (dev === null) return [ended('dropped', path, `${at.host}/${at.device}: nothing attached`)];
