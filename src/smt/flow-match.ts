@@ -27,24 +27,24 @@ export function symMatchFlow(e: Enc, bridge: OvsBridge, m: FlowMatch, x: FlowMat
   const p = x.packet;
   const parts: Cond[] = [];
   const binds: Binding[] = [];
-  const no = (): SymFlowMatch => ({ supported: { cond: false, binds: [] }, unsupported });
+  const no = noMatch(unsupported);
   // Concrete parts first: most flows are cut here without building a single term.
-  if (m.in_port !== undefined && portName(bridge, m.in_port) !== x.inPort) return no();
-  if (m.nd_target !== undefined) return no();
+  if (m.in_port !== undefined && portName(bridge, m.in_port) !== x.inPort) return no;
+  if (m.nd_target !== undefined) return no;
   if (m.regs !== undefined) {
-    for (const [reg, value] of Object.entries(m.regs)) if ((x.regs[Number(reg)] ?? 0) !== value) return no();
+    for (const [reg, value] of Object.entries(m.regs)) if ((x.regs[Number(reg)] ?? 0) !== value) return no;
   }
   if (m.dl_vlan !== undefined) {
-    if (p.vlan === null) return no();
+    if (p.vlan === null) return no;
     parts.push(e.eq(p.vlan, m.dl_vlan, WIDTH.vlan));
   }
   if (m.vlan_tci !== undefined) {
     const mask = m.vlan_tci.mask ?? 0xffff;
     const want = m.vlan_tci.value & mask;
     if (p.vlan === null) {
-      if (want !== 0) return no();
+      if (want !== 0) return no;
     } else {
-      if ((0x1000 & mask) !== (want & 0x1000)) return no();
+      if ((0x1000 & mask) !== (want & 0x1000)) return no;
       parts.push(e.masked(p.vlan, want & 0x0fff, mask & 0x0fff, WIDTH.vlan));
     }
   }
@@ -66,24 +66,16 @@ export function symMatchFlow(e: Enc, bridge: OvsBridge, m: FlowMatch, x: FlowMat
     parts.push(e.or(isIpv4(e, p), isArp(e, p)), e.eq(p.proto, m.nw_proto, 8));
     binds.push({ field: 'proto', value: m.nw_proto });
   }
-  const cidr = (cond: Cond, field: 'ip_src' | 'ip_dst', c: { ip: string; prefixLen: number }) => {
-    parts.push(cond, e.prefix(p[field], ipToNum(c.ip), c.prefixLen));
-    if (c.prefixLen >= 32) binds.push({ field, value: ipToNum(c.ip) });
-  };
-  if (m.nw_src !== undefined) cidr(isIpv4(e, p), 'ip_src', m.nw_src);
-  if (m.nw_dst !== undefined) cidr(isIpv4(e, p), 'ip_dst', m.nw_dst);
-  if (m.arp_spa !== undefined) cidr(isArp(e, p), 'ip_src', m.arp_spa);
-  if (m.arp_tpa !== undefined) cidr(isArp(e, p), 'ip_dst', m.arp_tpa);
+  if (m.nw_src !== undefined) cidr(e, parts, binds, isIpv4(e, p), p, 'ip_src', m.nw_src);
+  if (m.nw_dst !== undefined) cidr(e, parts, binds, isIpv4(e, p), p, 'ip_dst', m.nw_dst);
+  if (m.arp_spa !== undefined) cidr(e, parts, binds, isArp(e, p), p, 'ip_src', m.arp_spa);
+  if (m.arp_tpa !== undefined) cidr(e, parts, binds, isArp(e, p), p, 'ip_dst', m.arp_tpa);
   if (m.arp_op !== undefined) {
     parts.push(isArp(e, p), e.eq(p.proto, m.arp_op, 8));
     binds.push({ field: 'proto', value: m.arp_op });
   }
-  const port = (field: 'sport' | 'dport', v: { value: number; mask: number | null }) => {
-    parts.push(hasPorts(e, p), e.masked(p[field], v.value, v.mask === null ? 0xffff : v.mask, 16));
-    if (v.mask === null || (v.mask & 0xffff) === 0xffff) binds.push({ field, value: v.value & 0xffff });
-  };
-  if (m.tp_src !== undefined) port('sport', m.tp_src);
-  if (m.tp_dst !== undefined) port('dport', m.tp_dst);
+  if (m.tp_src !== undefined) port(e, parts, binds, p, 'sport', m.tp_src);
+  if (m.tp_dst !== undefined) port(e, parts, binds, p, 'dport', m.tp_dst);
   if (m.icmp_type !== undefined) {
     parts.push(isIcmp(e, p), e.eq(p.icmp_type, m.icmp_type, 8));
     binds.push({ field: 'icmp_type', value: m.icmp_type });
@@ -94,4 +86,19 @@ export function symMatchFlow(e: Enc, bridge: OvsBridge, m: FlowMatch, x: FlowMat
   }
   const cond = e.and(...parts);
   return { supported: { cond, binds: cond === false ? [] : binds }, unsupported };
+}
+
+// Helpers kept out of `symMatchFlow`: it runs for every flow a packet meets.
+function noMatch(unsupported: readonly string[]): SymFlowMatch {
+  return { supported: { cond: false, binds: [] }, unsupported };
+}
+
+function cidr(e: Enc, parts: Cond[], binds: Binding[], cond: Cond, p: SymPacket, field: 'ip_src' | 'ip_dst', c: { ip: string; prefixLen: number }): void {
+  parts.push(cond, e.prefix(p[field], ipToNum(c.ip), c.prefixLen));
+  if (c.prefixLen >= 32) binds.push({ field, value: ipToNum(c.ip) });
+}
+
+function port(e: Enc, parts: Cond[], binds: Binding[], p: SymPacket, field: 'sport' | 'dport', v: { value: number; mask: number | null }): void {
+  parts.push(hasPorts(e, p), e.masked(p[field], v.value, v.mask === null ? 0xffff : v.mask, 16));
+  if (v.mask === null || (v.mask & 0xffff) === 0xffff) binds.push({ field, value: v.value & 0xffff });
 }

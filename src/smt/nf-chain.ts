@@ -14,7 +14,7 @@ import type { End } from './path.ts';
 import { assume, unknownEnd } from './path.ts';
 import { nfStateKey, type NfPath } from './nf-state.ts';
 import { mergeBy, mergeEnds } from './merge.ts';
-import { symMatchRule } from './nf-match.ts';
+import { failsConcretely, symMatchRule } from './nf-match.ts';
 import { type NatBinding, natBinding } from './nf-nat.ts';
 
 export type TableResult =
@@ -44,7 +44,12 @@ export function symRunTable(e: Enc, ruleset: NetfilterRuleset, table: NfTable | 
 
   while (work.length > 0) {
     const { stack, w } = work.pop()!;
-    const top = stack[stack.length - 1]!;
+    let top = stack[stack.length - 1]!;
+    // Rules whose interface, physdev, mark or state matches already fail are passed over without a
+    // branch (most of a hybrid firewall's rules name another port's device).
+    let skip = top.index;
+    while (skip < top.chain.rules.length && failsConcretely(top.chain.rules[skip]!, w, ctx)) skip++;
+    if (skip !== top.index) top = { ...top, index: skip };
     const rule = top.chain.rules[top.index];
     if (rule === undefined) {
       const rest = stack.slice(0, -1);

@@ -44,6 +44,12 @@ export function symMatchRule(e: Enc, rule: NfRule, w: NfPath, ctx: NfContext, ip
   return { cond: e.and(...conds), binds, unknown };
 }
 
+/** Whether a match the context and the path's state decide already fails (no term is built). */
+export function failsConcretely(rule: NfRule, w: NfPath, ctx: NfContext): boolean {
+  for (const m of rule.matches) if (concreteMatch(m, w, ctx) === false) return true;
+  return false;
+}
+
 const neg = (e: Enc, c: Cond, negate: boolean): Cond => (negate ? e.not(c) : c);
 
 function inCidr(e: Enc, v: SymPacket['ip_src'], c: Cidr): Cond {
@@ -68,14 +74,17 @@ function concreteMatch(m: NfMatch, w: NfPath, ctx: NfContext): boolean | null {
   }
 }
 
+/** `-s`/`-d`: a prefix, pinning the address when it is a /32. */
+function exact(e: Enc, p: SymPacket, field: 'ip_src' | 'ip_dst', c: Cidr, negate: boolean): Part {
+  return { cond: neg(e, inCidr(e, p[field], c), negate), binds: !negate && c.prefixLen >= 32 ? [{ field, value: ipToNum(c.ip) }] : [] };
+}
+
 /** A match on the packet's headers (or on the connection's NAT status) as a condition. */
 function headerMatch(e: Enc, m: NfMatch, w: NfPath, ctx: NfContext, ipsets: Readonly<Record<string, readonly Cidr[]>>): Part {
   const p = w.path.packet;
-  const exact = (field: 'ip_src' | 'ip_dst', c: Cidr, negate: boolean): Part =>
-    ({ cond: neg(e, inCidr(e, p[field], c), negate), binds: !negate && c.prefixLen >= 32 ? [{ field, value: ipToNum(c.ip) }] : [] });
   switch (m.kind) {
-    case 'src': return exact('ip_src', m.cidr, m.negate);
-    case 'dst': return exact('ip_dst', m.cidr, m.negate);
+    case 'src': return exact(e, p, 'ip_src', m.cidr, m.negate);
+    case 'dst': return exact(e, p, 'ip_dst', m.cidr, m.negate);
     case 'proto':
       return {
         cond: m.proto === 0 ? !m.negate : neg(e, e.eq(p.proto, m.proto, 8), m.negate),

@@ -44,16 +44,53 @@ export function explored(ctx: VerifyContext, src: SourceSpec, sent: SentConstrai
   return x;
 }
 
+/** A VM port, for searches that only ask about packets delivered to it. */
+export interface VmPortRef {
+  readonly vm: string;
+  readonly port: number;
+}
+
+const byVmPort = new WeakMap<Exploration, Map<string, Outcome[]>>();
+
+/** The finished ends of an exploration delivered to a VM port (indexed once per exploration). */
+function deliveredTo(x: Exploration, to: VmPortRef): readonly Outcome[] {
+  let m = byVmPort.get(x);
+  if (!m) {
+    m = new Map();
+    for (const o of x.outcomes) {
+      const d = o.end.kind === 'end' ? o.end.delivery : null;
+      if (d?.kind !== 'vm') continue;
+      const k = `${d.vm}:${d.port}`;
+      const list = m.get(k);
+      if (list) list.push(o);
+      else m.set(k, [o]);
+    }
+    byVmPort.set(x, m);
+  }
+  return m.get(`${to.vm}:${to.port}`) ?? [];
+}
+
+const unfinishedOf = new WeakMap<Exploration, readonly Outcome[]>();
+
+/** The ends of an exploration that were not followed to their end (unmodelled constructs, depth). */
+function unfinished(x: Exploration): readonly Outcome[] {
+  let u = unfinishedOf.get(x);
+  if (!u) unfinishedOf.set(x, (u = x.outcomes.filter((o) => o.end.kind === 'unknown')));
+  return u;
+}
+
 /**
- * Is there a packet `src` may send (within `sent`) whose end satisfies `pred`? `none` is a proof over
- * all of them; `unknown` when the solver timed out or an unmodelled/unfinished path could satisfy it.
+ * Is there a packet `src` may send (within `sent`) whose end satisfies `pred`? With `focus`, only
+ * ends delivered to that VM port are asked (the predicate must be false on every other end).
+ * `none` is a proof over all of them; `unknown` when the solver timed out or an unmodelled/unfinished path could satisfy it.
  */
-export async function search(ctx: VerifyContext, src: SourceSpec, pred: EndPredicate, sent: SentConstraint = {}): Promise<SearchResult> {
+export async function search(ctx: VerifyContext, src: SourceSpec, pred: EndPredicate, sent: SentConstraint = {}, focus?: VmPortRef): Promise<SearchResult> {
   const z3 = await getZ3();
-  const { enc: e, outcomes } = await explored(ctx, src, sent);
+  const x = await explored(ctx, src, sent);
+  const { enc: e, outcomes } = x;
   const clean = (o: Outcome) => (o.end.path.taint ?? []).length === 0;
   const cands: { o: Outcome; end: FinishedEnd; c: Cond }[] = [];
-  for (const o of outcomes) {
+  for (const o of focus === undefined ? outcomes : deliveredTo(x, focus)) {
     if (o.end.kind !== 'end') continue;
     const c = e.and(o.cond, pred(e, o.sent, o.final, o.end));
     if (c !== false) cands.push({ o, end: o.end, c });
@@ -71,7 +108,7 @@ export async function search(ctx: VerifyContext, src: SourceSpec, pred: EndPredi
     return { kind: 'found', witness: packet, source: src.station, end: h.end };
   }
   const unknowns = [
-    ...outcomes.filter((o) => o.end.kind === 'unknown').map((o) => ({ c: o.cond, why: o.end.kind === 'unknown' ? o.end.reason : '' })),
+    ...unfinished(x).map((o) => ({ c: o.cond, why: o.end.kind === 'unknown' ? o.end.reason : '' })),
     ...cands.filter((x) => !clean(x.o)).map((x) => ({ c: x.c, why: (x.o.end.path.taint ?? []).join('; ') })),
   ];
   const u = await checkSat(z3, e, e.or(...unknowns.map((x) => x.c)), ctx.timeoutMs);

@@ -36,7 +36,7 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
     const r = await search(ctx, sourceSpec(ctx.topology, from), (e, _sent, final, end) => {
       const d = end.delivery;
       return end.disposition === 'delivered' && d?.kind === 'vm' && d.vm === s.vm && d.port === s.index ? e.not(allows(e, ctx.topology, port, final, 'ingress')) : false;
-    });
+    }, {}, { vm: s.vm, port: s.index });
     if (r.kind === 'found') {
       return violation(ctx, ID, subject, r, (t) => `ingress: ${t.final.ip_src} reaches ${portLabel(s)} with proto ${t.final.proto}${t.final.dport !== null ? ` dport ${t.final.dport}` : ''}, which no rule of its groups allows${stands}`);
     }
