@@ -72,7 +72,9 @@ export class Enc {
       if (c !== true) terms.push(c);
     }
     if (terms.length === 0) return true;
-    return terms.length === 1 ? terms[0]! : this.consed(`&${terms.map(termKey).join(',')}`, () => this.ctx.And(...terms));
+    if (terms.length === 1) return terms[0]!;
+    // Long conjunctions are path conditions, built once each: not worth keeping in the table.
+    return terms.length > 4 ? this.ctx.And(...terms) : this.consed(`&${terms.map(termKey).join(',')}`, () => this.ctx.And(...terms));
   }
 
   or(...cs: readonly Cond[]): Cond {
@@ -82,7 +84,8 @@ export class Enc {
       if (c !== false) terms.push(c);
     }
     if (terms.length === 0) return false;
-    return terms.length === 1 ? terms[0]! : this.consed(`|${terms.map(termKey).join(',')}`, () => this.ctx.Or(...terms));
+    if (terms.length === 1) return terms[0]!;
+    return terms.length > 4 ? this.ctx.Or(...terms) : this.consed(`|${terms.map(termKey).join(',')}`, () => this.ctx.Or(...terms));
   }
 
   not(c: Cond): Cond {

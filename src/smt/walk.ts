@@ -32,6 +32,8 @@ export interface WalkOptions {
 }
 
 const BROADCAST = 0xffffffffffff;
+/** Ends the walker's memo holds at most (a few hundred MiB at the benchmark's largest size). */
+const MEMO_BUDGET = 400_000;
 const LIMITED_BROADCAST = 0xffffffff;
 const isTunnel = (p: OvsPort) => p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve';
 
@@ -45,6 +47,7 @@ export class SymWalker implements WalkCtx {
   private readonly packets = new Map<string, SymPacket>();
   /** Downstream ends per arrival state, with conditions relative to the arrival (see `arrive`). */
   private readonly memo = new Map<string, End[]>();
+  private memoEnds = 0;
   private readonly maxHops: number;
 
   /** The converged state the walker reads (for reuse checks). */
@@ -124,10 +127,20 @@ export class SymWalker implements WalkCtx {
    * to the arrival, and every path arriving in that state gets them behind its own condition.
    */
   arrive(at: Port, path: Path, hops: number): End[] {
+    // Kept where paths from different senders meet (a namespace: a router, a DHCP server) and where a
+    // sender's packet enters (explored again by every question about that sender); elsewhere a path's
+    // ends are computed in place, so the memo does not hold every ends list at every depth.
+    if (hops > 0 && this.index.device(at.host, at.device)?.kind !== 'ns') return this.arriveFresh(at, path, hops);
     const key = `${at.host}\u0000${at.device}\u0000${at.port}\u0000${hops}\u0000${pathKey(path)}`;
     let rel = this.memo.get(key);
     if (!rel) {
       rel = this.arriveFresh(at, path.taint === undefined ? { pc: [], packet: path.packet } : { pc: [], packet: path.packet, taint: path.taint }, hops);
+      // A bounded memo: past its budget it starts over (the ends it held are recomputed on demand).
+      this.memoEnds += rel.length;
+      if (this.memoEnds > MEMO_BUDGET) {
+        this.memo.clear();
+        this.memoEnds = rel.length;
+      }
       this.memo.set(key, rel);
     }
     if (path.pc.length === 0) return rel;

@@ -1,11 +1,11 @@
-// The symbolic search the solver-backed properties share: one exploration per (sender, sent
-// constraint) per verify run, reused by every property that asks about that sender's packets, and a
+// The symbolic search the solver-backed properties share: explorations per (sender, sent constraint)
+// reused by every property that asks about that sender's packets while they are recent, and a
 // "some packet whose end satisfies P?" check over it with the same meaning as the SMT core's
 // `exists` (tainted and unfinished ends count against a "no"). Witnesses are decoded with
 // preferences (TCP, a well-known port, the sender's subnet) and replayed through the evaluator: a
 // disagreement becomes `unknown` with an error, never a verdict.
 // Why not `exists` directly: it re-explores the sender's paths on every call, and several properties
-// ask about the same sender; this keeps one exploration per sender per run (DESIGN §6).
+// ask about the same sender; this keeps the recent explorations of a run (DESIGN §6).
 import type { Station } from '../../ir/dataplane.ts';
 import type { Packet } from '../../ir/packet.ts';
 import type { Trace } from '../../evaluate/trace.ts';
@@ -34,13 +34,22 @@ const cache = new WeakMap<VerifyContext, Map<string, Promise<Exploration>>>();
 
 const stationKey = (s: Station) => (s.kind === 'vm-port' ? `vm:${s.portId}` : `outside:${s.network}`);
 
-/** The exploration of `src`'s packets within `sent`, computed once per verify run. */
+/** Explorations a verify run keeps at once (the most recently used): memory stays bounded on large clouds. */
+const KEPT = 48;
+
+/**
+ * The exploration of `src`'s packets within `sent`, reused while it is among the most recently used
+ * of the run (exploring again is cheap: the walker keeps the ends downstream of each router).
+ */
 export function explored(ctx: VerifyContext, src: SourceSpec, sent: SentConstraint = {}): Promise<Exploration> {
   let m = cache.get(ctx);
   if (!m) cache.set(ctx, (m = new Map()));
   const k = `${stationKey(src.station)}|${src.anySource ?? false}|${JSON.stringify(src.allowedAddressPairs ?? [])}|${JSON.stringify(sent)}`;
   let x = m.get(k);
-  if (!x) m.set(k, (x = explore(ctx.dataplane, [src], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs })));
+  if (x) m.delete(k);
+  else x = explore(ctx.dataplane, [src], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs });
+  m.set(k, x);
+  if (m.size > KEPT) m.delete(m.keys().next().value!);
   return x;
 }
 
@@ -82,34 +91,102 @@ function unfinished(x: Exploration): readonly Outcome[] {
 /**
  * Is there a packet `src` may send (within `sent`) whose end satisfies `pred`? With `focus`, only
  * ends delivered to that VM port are asked (the predicate must be false on every other end).
- * `none` is a proof over all of them; `unknown` when the solver timed out or an unmodelled/unfinished path could satisfy it.
+ * `none` is a proof over all of them; `unknown` when the solver timed out or an unmodelled or
+ * unfinished path could satisfy it.
  */
 export async function search(ctx: VerifyContext, src: SourceSpec, pred: EndPredicate, sent: SentConstraint = {}, focus?: VmPortRef): Promise<SearchResult> {
-  const z3 = await getZ3();
   const x = await explored(ctx, src, sent);
-  const { enc: e, outcomes } = x;
+  const asked = (focus === undefined ? x.outcomes : deliveredTo(x, focus)).map((o) => ({ src, o }));
+  return decide(ctx, x.enc, asked, unfinished(x).map((o) => ({ src, o })), pred, x.outcomes.length);
+}
+
+/** An end of one sender's exploration. */
+interface SenderEnd {
+  readonly src: SourceSpec;
+  readonly o: Outcome;
+}
+
+interface DeliveryIndex {
+  readonly enc: Enc;
+  /** Per VM port (`vm:port`), every sender's ends delivered to it. */
+  readonly byPort: ReadonlyMap<string, readonly SenderEnd[]>;
+  readonly unfinished: readonly SenderEnd[];
+  readonly ends: number;
+}
+
+const deliveryIndexes = new WeakMap<VerifyContext, Map<string, Promise<DeliveryIndex>>>();
+
+/** Every sender explored once, keeping only its ends delivered to VM ports (and its unfinished ones). */
+function deliveryIndex(ctx: VerifyContext, senders: readonly SourceSpec[]): Promise<DeliveryIndex> {
+  let m = deliveryIndexes.get(ctx);
+  if (!m) deliveryIndexes.set(ctx, (m = new Map()));
+  const key = senders.map((s) => stationKey(s.station)).join(',');
+  let p = m.get(key);
+  if (!p) {
+    p = (async () => {
+      const byPort = new Map<string, SenderEnd[]>();
+      const open: SenderEnd[] = [];
+      let ends = 0;
+      let enc: Enc | null = null;
+      for (const src of senders) {
+        const x = await explore(ctx.dataplane, [src], {}, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs });
+        enc = x.enc;
+        ends += x.outcomes.length;
+        for (const o of x.outcomes) {
+          if (o.end.kind === 'unknown') { open.push({ src, o }); continue; }
+          const d = o.end.delivery;
+          if (d?.kind !== 'vm') continue;
+          const k = `${d.vm}:${d.port}`;
+          const list = byPort.get(k);
+          if (list) list.push({ src, o });
+          else byPort.set(k, [{ src, o }]);
+        }
+      }
+      return { enc: enc ?? (await explore(ctx.dataplane, [], {}, { converged: ctx.evaluator.converged })).enc, byPort, unfinished: open, ends };
+    })();
+    m.set(key, p);
+  }
+  return p;
+}
+
+/**
+ * Is there a packet, from any of `senders` (but the port itself), delivered to the VM port `to` whose
+ * end satisfies `pred`? One solver check over every sender at once: each explores with the same
+ * variable names, so the disjunction asks for one packet from any of them, and the model says which.
+ */
+export async function searchDelivered(ctx: VerifyContext, senders: readonly SourceSpec[], to: VmPortRef & { readonly portId: string }, pred: EndPredicate): Promise<SearchResult> {
+  const ix = await deliveryIndex(ctx, senders);
+  const self = (s: SourceSpec) => s.station.kind === 'vm-port' && s.station.portId === to.portId;
+  const asked = (ix.byPort.get(`${to.vm}:${to.port}`) ?? []).filter((x) => !self(x.src));
+  return decide(ctx, ix.enc, asked, ix.unfinished.filter((x) => !self(x.src)), pred, ix.ends);
+}
+
+/** The check behind `search` and `searchDelivered`: the predicate over the ends, then the unfinished ones. */
+async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], open: readonly SenderEnd[], pred: EndPredicate, total: number): Promise<SearchResult> {
+  const z3 = await getZ3();
   const clean = (o: Outcome) => (o.end.path.taint ?? []).length === 0;
-  const cands: { o: Outcome; end: FinishedEnd; c: Cond }[] = [];
-  for (const o of focus === undefined ? outcomes : deliveredTo(x, focus)) {
+  const cands: { x: SenderEnd; end: FinishedEnd; c: Cond }[] = [];
+  for (const x of asked) {
+    const o = x.o;
     if (o.end.kind !== 'end') continue;
     const c = e.and(o.cond, pred(e, o.sent, o.final, o.end));
-    if (c !== false) cands.push({ o, end: o.end, c });
+    if (c !== false) cands.push({ x, end: o.end, c });
   }
-  const hits = cands.filter((x) => clean(x.o));
+  const hits = cands.filter((h) => clean(h.x.o));
   const r = await checkSat(z3, e, e.or(...hits.map((h) => h.c)), ctx.timeoutMs);
   if (r.status === 'unknown') return { kind: 'unknown', reason: r.reason };
   if (r.status === 'sat') {
-    // Preferences over every violating end at once, then the end the preferred model takes.
-    const sent0 = hits[0]!.o.sent;
-    const st = src.station;
+    // Preferences over every violating end at once, then the end (and sender) the preferred model takes.
+    const first = hits.find((h) => holds(e, r.model, h.c)) ?? hits[0]!;
+    const st = first.x.src.station;
     const subnet = st.kind === 'vm-port' ? { ip: ipNum(st.ip), prefixLen: st.prefixLen } : null;
-    const { model, packet } = await decodeWitness(e, r.solver, r.model, sent0, defaultPreferences(e, sent0, subnet));
-    const h = hits.find((x) => holds(e, model, x.c)) ?? hits[0]!;
-    return { kind: 'found', witness: packet, source: src.station, end: h.end };
+    const { model, packet } = await decodeWitness(e, r.solver, r.model, first.x.o.sent, defaultPreferences(e, first.x.o.sent, subnet));
+    const h = hits.find((x) => holds(e, model, x.c)) ?? first;
+    return { kind: 'found', witness: packet, source: h.x.src.station, end: h.end };
   }
   const unknowns = [
-    ...unfinished(x).map((o) => ({ c: o.cond, why: o.end.kind === 'unknown' ? o.end.reason : '' })),
-    ...cands.filter((x) => !clean(x.o)).map((x) => ({ c: x.c, why: (x.o.end.path.taint ?? []).join('; ') })),
+    ...open.map((x) => ({ c: x.o.cond, why: x.o.end.kind === 'unknown' ? x.o.end.reason : '' })),
+    ...cands.filter((h) => !clean(h.x.o)).map((h) => ({ c: h.c, why: (h.x.o.end.path.taint ?? []).join('; ') })),
   ];
   const u = await checkSat(z3, e, e.or(...unknowns.map((x) => x.c)), ctx.timeoutMs);
   if (u.status === 'unknown') return { kind: 'unknown', reason: u.reason };
@@ -117,7 +194,7 @@ export async function search(ctx: VerifyContext, src: SourceSpec, pred: EndPredi
     const which = unknowns.find((x) => holds(e, u.model, x.c)) ?? unknowns[0]!;
     return { kind: 'unknown', reason: `a path crosses something not modelled: ${which.why}` };
   }
-  return { kind: 'none', ends: outcomes.length };
+  return { kind: 'none', ends: total };
 }
 
 /**
