@@ -94,7 +94,7 @@ export class Enc {
 
   /** `a == b` over `bits`. */
   eq(a: Val, b: Val, bits: number): Cond {
-    if (typeof a === 'number' && typeof b === 'number') return mod(a, bits) === mod(b, bits);
+    if (typeof a === 'number' && typeof b === 'number') return a === b || mod(a, bits) === mod(b, bits);
     const x = this.bv(a, bits);
     const y = this.bv(b, bits);
     return this.consed(`=${termKey(x)},${termKey(y)}`, () => x.eq(y));
@@ -141,8 +141,10 @@ export class Enc {
   }
 }
 
+const POW2 = Array.from({ length: 53 }, (_, i) => 2 ** i);
+
 export function mod(v: number, bits: number): number {
-  return bits >= 53 ? v : v % 2 ** bits;
+  return bits >= 53 || v < POW2[bits]! ? v : v % POW2[bits]!;
 }
 
 /** Bitwise AND of two unsigned values of up to 48 bits (JavaScript's `&` is 32-bit). */

@@ -186,9 +186,11 @@ export async function explore(dp: Dataplane, sources: readonly (Station | Source
       const start = assume(base, c.cond, c.binds);
       if (start) ends.push(...w.fromStation(src.station, start));
     }
+    // The path condition as one term is built when first asked for: most ends are ruled out by a
+    // question's predicate alone, and a term per end is a Z3 call per end.
     for (const end of mergeEnds(e, ends)) {
-      const cond = pathCond(e, end.path);
-      if (cond !== false) outcomes.push({ source: src, sent: p, end, final: end.path.packet, cond });
+      let cond: Cond | null = null;
+      outcomes.push({ source: src, sent: p, end, final: end.path.packet, get cond() { return (cond ??= pathCond(e, end.path)); } });
     }
   });
   return { enc: e, outcomes };
@@ -260,7 +262,10 @@ export async function exists(
   const ctx = await getZ3();
   const { enc: e, outcomes } = await explore(dp, sources, sent, opts);
   const clean = (o: SymOutcome) => (o.end.path.taint ?? []).length === 0;
-  const candidates = outcomes.filter((o) => o.end.kind === 'end').map((o) => ({ o, c: e.and(o.cond, predicate(e, o.final, o.end)) })).filter((x) => x.c !== false);
+  const candidates = outcomes.filter((o) => o.end.kind === 'end').flatMap((o) => {
+    const p = predicate(e, o.final, o.end);
+    return p === false ? [] : [{ o, c: e.and(o.cond, p) }];
+  }).filter((x) => x.c !== false);
   const hits = candidates.filter((x) => clean(x.o));
   // One check over every end at once; the model then says which end it took.
   const r = await checkSat(ctx, e, e.or(...hits.map((h) => h.c)), timeoutMs);

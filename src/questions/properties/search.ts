@@ -169,7 +169,9 @@ async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], o
   for (const x of asked) {
     const o = x.o;
     if (o.end.kind !== 'end') continue;
-    const c = e.and(o.cond, pred(e, o.sent, o.final, o.end));
+    const p = pred(e, o.sent, o.final, o.end);
+    if (p === false) continue;
+    const c = e.and(o.cond, p);
     if (c !== false) cands.push({ x, end: o.end, c });
   }
   const hits = cands.filter((h) => clean(h.x.o));
