@@ -20,13 +20,26 @@ import { lpmBranches } from './route.ts';
 import { ownersIn } from './owners.ts';
 import type { WalkCtx } from './walk-ctx.ts';
 
-export function symNamespace(w: WalkCtx, host: string, ns: Namespace, inIface: string, path: Path): Step[] {
+/**
+ * A routed copy whose next hop is not resolved yet: the walker resolves it with `toNextHop`, once per
+ * packet state (every sender behind a router leaves through its gateway with the same SNATed packet).
+ */
+export interface RouteStep {
+  readonly kind: 'route';
+  readonly oif: Namespace['interfaces'][number];
+  readonly route: Namespace['routes'][number];
+  readonly path: Path;
+}
+
+export type NamespaceStep = Step | RouteStep;
+
+export function symNamespace(w: WalkCtx, host: string, ns: Namespace, inIface: string, path: Path): NamespaceStep[] {
   const { e } = w;
   const where = `${host}/${ns.name}`;
   const iface = ns.interfaces.find((i) => i.name === inIface);
   if (!iface) return [ended('dropped', path, `${where}: no interface ${inIface}`)];
   const pk = path.packet;
-  const out: Step[] = [];
+  const out: NamespaceStep[] = [];
   const forMe = e.or(e.eq(pk.eth_dst, macToNum(iface.mac), 48), isGroupDst(e, pk));
   const notMe = assume(path, e.not(forMe));
   if (notMe) out.push(ended('dropped', notMe, `${where}:${inIface}: frame for another MAC`));
@@ -51,10 +64,10 @@ export function symNamespace(w: WalkCtx, host: string, ns: Namespace, inIface: s
 
 const LIMITED_BROADCAST = 0xffffffff;
 
-function afterPrerouting(w: WalkCtx, host: string, ns: Namespace, inIface: string, ifaceMac: number, st: NfPath): Step[] {
+function afterPrerouting(w: WalkCtx, host: string, ns: Namespace, inIface: string, ifaceMac: number, st: NfPath): NamespaceStep[] {
   const { e } = w;
   const where = `${host}/${ns.name}`;
-  const out: Step[] = [];
+  const out: NamespaceStep[] = [];
   const pk = st.path.packet;
   // The limited broadcast is a local (RTN_BROADCAST) destination, never forwarded.
   const locals = [...ns.interfaces.flatMap((i) => i.addresses.map((a) => ipToNum(a.ip))), LIMITED_BROADCAST];
@@ -86,13 +99,14 @@ function afterPrerouting(w: WalkCtx, host: string, ns: Namespace, inIface: strin
     for (const a of f.accepted) {
       const post = symRunHook(e, ns.netfilter, 'POSTROUTING', a, { ...fctx, inIface }, where);
       out.push(...post.ends);
-      for (const z of post.accepted) out.push(...toNextHop(w, host, ns, oif, route, z.path));
+      for (const z of post.accepted) out.push({ kind: 'route', oif, route, path: z.path });
     }
   }
   return out;
 }
 
-function toNextHop(w: WalkCtx, host: string, ns: Namespace, oif: Namespace['interfaces'][number], route: Namespace['routes'][number], path: Path): Step[] {
+/** The routed copy sent to its next hop's MAC (resolved by ARP), one branch per answering address. */
+export function toNextHop(w: WalkCtx, host: string, ns: Namespace, oif: Namespace['interfaces'][number], route: Namespace['routes'][number], path: Path): Step[] {
   const { e } = w;
   const where = `${host}/${ns.name}`;
   const from = { host, device: ns.name, port: oif.name };

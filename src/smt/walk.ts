@@ -6,7 +6,7 @@
 // the returned ends per path (branches partition); a path longer than `maxHops` device visits is an
 // `unknown` end; nothing here calls the solver (concrete parts are folded; a fully concrete packet is
 // evaluated exactly).
-import type { Dataplane, Station } from '../ir/dataplane.ts';
+import type { Dataplane, Namespace, Station } from '../ir/dataplane.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
 import type { ConvergedState, FdbEntry } from '../evaluate/state.ts';
 import { TopologyIndex } from '../evaluate/topology-index.ts';
@@ -18,7 +18,7 @@ import { ipToNum, isArp, isIpv4, macToNum, symbolicPacket } from './headers.ts';
 import type { End, Path, Step } from './path.ts';
 import { assume, ended, unknownEnd } from './path.ts';
 import { type SymFlowTables, sortTables, symRunBridge } from './openflow.ts';
-import { symNamespace } from './namespace.ts';
+import { type RouteStep, symNamespace, toNextHop } from './namespace.ts';
 import { symLinuxBridge } from './linux-bridge.ts';
 import { addressOwners, type Owner } from './owners.ts';
 import { mergeSteps, pathKey } from './merge.ts';
@@ -132,9 +132,24 @@ export class SymWalker implements WalkCtx {
     // ends are computed in place, so the memo does not hold every ends list at every depth.
     if (hops > 0 && this.index.device(at.host, at.device)?.kind !== 'ns') return this.arriveFresh(at, path, hops);
     const key = `${at.host}\u0000${at.device}\u0000${at.port}\u0000${hops}\u0000${pathKey(path)}`;
+    return this.memoized(key, path, (base) => this.arriveFresh(at, base, hops));
+  }
+
+  /**
+   * A routed copy leaving a namespace: its next hop resolved and every resulting copy walked on, once
+   * per packet state (kept like `arrive`'s, relative to the routing decision).
+   */
+  private route(at: Port, ns: Namespace, r: RouteStep, hops: number): End[] {
+    const key = `R\u0000${at.host}\u0000${at.device}\u0000${r.oif.name}\u0000${r.route.dst.ip}/${r.route.dst.prefixLen}\u0000${hops}\u0000${pathKey(r.path)}`;
+    return this.memoized(key, r.path, (base) =>
+      toNextHop(this, at.host, ns, r.oif, r.route, base).flatMap((s) => (s.kind === 'emit' ? this.leave({ host: at.host, device: at.device, port: s.port }, s.path, hops) : [s])));
+  }
+
+  /** The ends `compute` gives for `path` with an empty condition, kept per `key`, behind `path`'s condition. */
+  private memoized(key: string, path: Path, compute: (base: Path) => End[]): End[] {
     let rel = this.memo.get(key);
     if (!rel) {
-      rel = this.arriveFresh(at, path.taint === undefined ? { pc: [], packet: path.packet } : { pc: [], packet: path.packet, taint: path.taint }, hops);
+      rel = compute(path.taint === undefined ? { pc: [], packet: path.packet } : { pc: [], packet: path.packet, taint: path.taint });
       // A bounded memo: past its budget it starts over (the ends it held are recomputed on demand).
       this.memoEnds += rel.length;
       if (this.memoEnds > MEMO_BUDGET) {
@@ -159,9 +174,16 @@ export class SymWalker implements WalkCtx {
       case 'lb':
         steps = symLinuxBridge(this, at.host, dev.bridge, at.port, path);
         break;
-      case 'ns':
-        steps = symNamespace(this, at.host, dev.ns, at.port, path);
-        break;
+      case 'ns': {
+        const all = symNamespace(this, at.host, dev.ns, at.port, path);
+        const routed: End[] = [];
+        steps = [];
+        for (const s of all) {
+          if (s.kind === 'route') routed.push(...this.route(at, dev.ns, s, hops + 1));
+          else steps.push(s);
+        }
+        return [...routed, ...mergeSteps(this.e, steps).flatMap((s) => (s.kind === 'emit' ? this.leave({ host: at.host, device: at.device, port: s.port }, s.path, hops + 1) : [s]))];
+      }
       case 'vm':
         steps = this.vm(at, dev.vm, path);
         break;
