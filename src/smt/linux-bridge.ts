@@ -2,12 +2,13 @@
 // port otherwise. With br_netfilter on, IPv4 frames go through the host's root namespace iptables as
 // bridged traffic: PREROUTING (-i the bridge, physdev-in the ingress port), then per egress port
 // FORWARD and POSTROUTING (physdev-out that port) — the hybrid firewall's security-group check.
-// Guarantees: each egress copy carries its own verdict; non-IPv4 frames skip iptables.
+// Guarantees: each egress copy carries its own verdict; non-IPv4 frames skip iptables; every drop made
+// here (MAC table or netfilter) carries its site (`at`: host, bridge, entry port) besides its text.
 import type { LinuxBridge } from '../ir/dataplane.ts';
 import type { NfContext } from '../evaluate/netfilter/types.ts';
 import { isGroupDst, isIpv4, macToNum } from './headers.ts';
 import type { Cond } from './cond.ts';
-import type { Path, Step } from './path.ts';
+import type { EndSite, Path, Step } from './path.ts';
 import { assume, ended } from './path.ts';
 import { newNfPath, type NfPath } from './nf-state.ts';
 import { symRunHook } from './nf-hook.ts';
@@ -17,6 +18,7 @@ import { fdbCandidates } from './normal.ts';
 export function symLinuxBridge(w: WalkCtx, host: string, br: LinuxBridge, inPort: string, path: Path): Step[] {
   const { e } = w;
   const where = `${host}/${br.name}`;
+  const at: EndSite = { host, device: br.name, inPort };
   const root = w.index.host(host)?.namespaces.find((n) => n.name === 'root') ?? null;
   const out: Step[] = [];
   // Forwarding decision: per learned MAC, else flood.
@@ -30,13 +32,13 @@ export function symLinuxBridge(w: WalkCtx, host: string, br: LinuxBridge, inPort
     misses.push(e.not(hit));
     const p = assume(path, e.and(e.not(group), hit), [{ field: 'eth_dst', value: macToNum(f.mac) }]);
     if (!p) continue;
-    if (f.port === inPort) out.push(ended('dropped', p, `${where}: ${f.mac} learned on the input port`));
+    if (f.port === inPort) out.push(ended('dropped', p, `${where}: ${f.mac} learned on the input port`, null, null, at));
     else egress.push({ port: f.port, path: p });
   }
   const flood = assume(path, e.or(group, e.and(...misses)));
   if (flood) {
     const others = br.ports.filter((p) => p !== inPort);
-    if (others.length === 0) out.push(ended('dropped', flood, `${where}: no other port`));
+    if (others.length === 0) out.push(ended('dropped', flood, `${where}: no other port`, null, null, at));
     for (const port of others) egress.push({ port, path: flood });
   }
   const filtered = br.netfilter && root !== null;
@@ -47,20 +49,20 @@ export function symLinuxBridge(w: WalkCtx, host: string, br: LinuxBridge, inPort
     const v4 = assume(g.path, isIpv4(e, g.path.packet), [{ field: 'eth_type', value: 0x0800 }]);
     if (!v4) continue;
     const pctx: NfContext = { inIface: br.name, outIface: null, physdevIn: inPort, physdevOut: null, bridged: true };
-    const pre = symRunHook(e, root.netfilter, 'PREROUTING', newNfPath(v4), pctx, `${host}/root(${br.name})`);
+    const pre = symRunHook(e, root.netfilter, 'PREROUTING', newNfPath(v4), pctx, `${host}/root(${br.name})`, at);
     out.push(...pre.ends);
     const fctx: NfContext = { inIface: br.name, outIface: br.name, physdevIn: inPort, physdevOut: g.port, bridged: true };
-    for (const st of pre.accepted) out.push(...forward(w, root.netfilter, fctx, st, g.port, `${host}/root(${br.name})`));
+    for (const st of pre.accepted) out.push(...forward(w, root.netfilter, fctx, st, g.port, `${host}/root(${br.name})`, at));
   }
   return out;
 }
 
-function forward(w: WalkCtx, ruleset: Parameters<typeof symRunHook>[1], ctx: NfContext, st: NfPath, port: string, where: string): Step[] {
+function forward(w: WalkCtx, ruleset: Parameters<typeof symRunHook>[1], ctx: NfContext, st: NfPath, port: string, where: string, at: EndSite): Step[] {
   const out: Step[] = [];
-  const f = symRunHook(w.e, ruleset, 'FORWARD', st, ctx, where);
+  const f = symRunHook(w.e, ruleset, 'FORWARD', st, ctx, where, at);
   out.push(...f.ends);
   for (const a of f.accepted) {
-    const post = symRunHook(w.e, ruleset, 'POSTROUTING', a, ctx, where);
+    const post = symRunHook(w.e, ruleset, 'POSTROUTING', a, ctx, where, at);
     out.push(...post.ends);
     for (const z of post.accepted) out.push({ kind: 'emit', port, path: z.path });
   }

@@ -11,7 +11,7 @@ import type { NetfilterRuleset } from '../ir/netfilter.ts';
 import type { Hook, NfContext } from '../evaluate/netfilter/types.ts';
 import { isIcmp, isIpv4 } from './headers.ts';
 import type { Enc } from './cond.ts';
-import type { End } from './path.ts';
+import type { End, EndSite } from './path.ts';
 import { assume, ended, withPacket } from './path.ts';
 import { mergeNfPaths, type NfPath } from './nf-state.ts';
 import { mergeEnds } from './merge.ts';
@@ -37,7 +37,8 @@ export interface HookOut {
   readonly ends: readonly End[];
 }
 
-export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: NfPath, ctx: NfContext, where: string): HookOut {
+/** `at`, when given, is set on the drops (the device whose netfilter this is, and the entry port). */
+export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: NfPath, ctx: NfContext, where: string, at?: EndSite): HookOut {
   const ends: End[] = [];
   const accepted: NfPath[] = [];
   const p0 = w0.path.packet;
@@ -59,7 +60,7 @@ export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: Nf
           const r = symRunTable(e, ruleset, tableOf(stage), hook, w, ctx, where);
           ends.push(...r.unknown);
           for (const x of r.results) {
-            if (x.kind === 'drop') ends.push(ended('dropped', x.w.path, x.by));
+            if (x.kind === 'drop') ends.push(ended('dropped', x.w.path, x.by, null, null, at));
             else next.push(x.w);
           }
           break;
@@ -85,7 +86,7 @@ export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: Nf
           const r = symRunTable(e, ruleset, tableOf('nat'), hook, w, ctx, where);
           ends.push(...r.unknown);
           for (const x of r.results) {
-            if (x.kind === 'drop') { ends.push(ended('dropped', x.w.path, x.by)); continue; }
+            if (x.kind === 'drop') { ends.push(ended('dropped', x.w.path, x.by, null, null, at)); continue; }
             const done: NfPath = src ? { ...x.w, srcNatDone: true } : { ...x.w, dstNatDone: true };
             if (x.nat === null) { next.push(done); continue; }
             const b = applyBinding(e, x.nat, done.path.packet);

@@ -59,6 +59,17 @@ export function pathCond(e: Enc, p: Path): Cond {
 export type EndDisposition = 'delivered' | 'exited' | 'dropped' | 'no-route' | 'no-arp';
 
 /**
+ * The device a copy ended in, structured (the same place `where` names in words): the host, the
+ * device, and the port the copy entered it by — on a bridge the entry port tells the direction, e.g.
+ * a qbr drop of a packet from the VM's tap is its egress firewall, from the qvb its ingress firewall.
+ */
+export interface EndSite {
+  readonly host: string;
+  readonly device: string;
+  readonly inPort: string;
+}
+
+/**
  * How a copy of the packet ends on one path. `unknown` is a path that crossed something netproof does
  * not model (an unsupported match or action, a depth bound): a verdict built on it is `unknown`.
  */
@@ -71,6 +82,8 @@ export type End =
       readonly where: string;
       /** For an ARP request answered by its target's owner: the owner's MAC. */
       readonly arpOwner: Val | null;
+      /** Where it ended, when the device model says so (Linux bridges and their netfilter drops). */
+      readonly at?: EndSite;
       readonly path: Path;
     }
   | { readonly kind: 'unknown'; readonly reason: string; readonly path: Path };
@@ -78,8 +91,8 @@ export type End =
 /** What a device visit yields: copies leaving through ports, and ends. */
 export type Step = { readonly kind: 'emit'; readonly port: string; readonly path: Path } | End;
 
-export function ended(disposition: EndDisposition, path: Path, where: string, delivery: Delivery | null = null, arpOwner: Val | null = null): End {
-  return { kind: 'end', disposition, delivery, where, arpOwner, path };
+export function ended(disposition: EndDisposition, path: Path, where: string, delivery: Delivery | null = null, arpOwner: Val | null = null, at?: EndSite): End {
+  return at === undefined ? { kind: 'end', disposition, delivery, where, arpOwner, path } : { kind: 'end', disposition, delivery, where, arpOwner, at, path };
 }
 
 export function unknownEnd(reason: string, path: Path): End {

@@ -1,30 +1,45 @@
 // `security-groups` (per VM port with port security, subject `port:VM:N`, both directions): a packet
-// enters or leaves the port only if its intent (sg-intent.ts, from the topology) allows it.
-// How (the soundness half, with the solver, first packets only):
-// - egress: is there a packet the port may send that reaches any destination (delivered or exited)
-//   although the intent does not allow it? A packet that passes the port's firewall but dies later on
-//   its path is not seen: the symbolic ends do not say which firewall a packet crossed.
-// - ingress: is there a packet from any sender (every other VM port class and the outside world)
-//   delivered to the port that the intent does not allow, judged on the packet as delivered?
-// The completeness half ("allowed but dropped at the port's qbr") is not checked: it needs the
-// per-hop position of a drop, which the symbolic ends do not expose.
+// enters or leaves the port only if its intent (sg-intent.ts, from the topology) allows it, and every
+// first packet the intent allows gets through the port's own firewall. With the solver, first
+// packets only (conntrack NEW):
+// - soundness, egress: is there a packet the port may send that reaches any destination (delivered
+//   or exited) although the intent does not allow it? A packet that passes the port's firewall but
+//   dies later on its path is not seen (its end is elsewhere).
+// - soundness, ingress: is there a packet from any sender (every other VM port class and the outside
+//   world) delivered to the port that the intent does not allow, judged on the packet as delivered?
+// - completeness (sg-completeness.ts), egress: is there a packet the port may send, allowed by the
+//   intent, that its own qbr drops? ingress: is there a packet from any sender, addressed to the port
+//   and allowed by the intent as it reaches the port's qbr, that the qbr drops? Only drops at the
+//   port's own firewall count: a packet allowed here but stopped elsewhere (a router, another port's
+//   firewall) is another property's business.
+// Every violation carries a witness replayed through the evaluator; a disagreement is `unknown`.
 // One representative per class of ports (same network, groups, port security, address pairs, no
 // floating IP) is checked, and the result names the ports it stands for.
+import type { Trace } from '../../evaluate/trace.ts';
 import type { PortT } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { groupPorts, holds, outsideStations, portLabel, portOf, sourceSpec, vmStations, type VmStation } from './common.ts';
 import { allows } from './sg-intent.ts';
-import { search } from './search.ts';
+import { search, type EndPredicate } from './search.ts';
 import { notFound, violation } from './verdict.ts';
+import { completenessViolation, droppedAllowed, firewallSite } from './sg-completeness.ts';
 
 const ID = 'security-groups';
 
+const fields = (p: Trace['final']) => `proto ${p.proto}${p.dport !== null ? ` dport ${p.dport}` : ''}`;
+
 async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: string): Promise<PropertyResult> {
   const subject = `port:${portLabel(s)}`;
-  const out = await search(ctx, sourceSpec(ctx.topology, s), (e, sent, _final, end) =>
-    end.disposition === 'delivered' || end.disposition === 'exited' ? e.not(allows(e, ctx.topology, port, sent, 'egress')) : false);
+  const site = firewallSite(ctx, s);
+  // Each search asks both halves at once (one solver check per sender): the end the witness takes
+  // says which half it violates.
+  const leaks: EndPredicate = (e, sent, _final, end) =>
+    end.disposition === 'delivered' || end.disposition === 'exited' ? e.not(allows(e, ctx.topology, port, sent, 'egress')) : false;
+  const blocksOut = droppedAllowed(ctx, port, site, 'egress');
+  const out = await search(ctx, sourceSpec(ctx.topology, s), (e, sent, final, end) => e.or(leaks(e, sent, final, end), blocksOut(e, sent, final, end)));
   if (out.kind === 'found') {
-    return violation(ctx, ID, subject, out, (t) => `egress: ${portLabel(s)} sends ${t.packet.ip_dst} proto ${t.packet.proto}${t.packet.dport !== null ? ` dport ${t.packet.dport}` : ''}, which no rule of its groups allows${stands}`);
+    if (out.end.disposition === 'dropped' && site !== null) return completenessViolation(ctx, ID, subject, s, port, site, 'egress', out, stands);
+    return violation(ctx, ID, subject, out, (t) => `egress: ${portLabel(s)} sends ${t.packet.ip_dst} ${fields(t.packet)}, which no rule of its groups allows${stands}`);
   }
   const u = notFound(ID, subject, out, `egress from ${portLabel(s)}`);
   if (u) return u;
@@ -32,23 +47,32 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
     ...groupPorts(ctx.topology, vmStations(ctx).filter((x) => x.portId !== s.portId)).map((g) => g.rep),
     ...outsideStations(ctx),
   ];
+  const intrudes: EndPredicate = (e, _sent, final, end) => {
+    const d = end.delivery;
+    return end.disposition === 'delivered' && d?.kind === 'vm' && d.vm === s.vm && d.port === s.index ? e.not(allows(e, ctx.topology, port, final, 'ingress')) : false;
+  };
+  const blocksIn = droppedAllowed(ctx, port, site, 'ingress');
   for (const from of senders) {
-    const r = await search(ctx, sourceSpec(ctx.topology, from), (e, _sent, final, end) => {
-      const d = end.delivery;
-      return end.disposition === 'delivered' && d?.kind === 'vm' && d.vm === s.vm && d.port === s.index ? e.not(allows(e, ctx.topology, port, final, 'ingress')) : false;
-    }, {}, { vm: s.vm, port: s.index });
+    // Without a firewall site only deliveries to the port matter, and the per-port index serves them.
+    const r = site === null
+      ? await search(ctx, sourceSpec(ctx.topology, from), intrudes, {}, { vm: s.vm, port: s.index })
+      : await search(ctx, sourceSpec(ctx.topology, from), (e, sent, final, end) => e.or(intrudes(e, sent, final, end), blocksIn(e, sent, final, end)));
     if (r.kind === 'found') {
-      return violation(ctx, ID, subject, r, (t) => `ingress: ${t.final.ip_src} reaches ${portLabel(s)} with proto ${t.final.proto}${t.final.dport !== null ? ` dport ${t.final.dport}` : ''}, which no rule of its groups allows${stands}`);
+      if (r.end.disposition === 'dropped' && site !== null) return completenessViolation(ctx, ID, subject, s, port, site, 'ingress', r, stands);
+      return violation(ctx, ID, subject, r, (t) => `ingress: ${t.final.ip_src} reaches ${portLabel(s)} with ${fields(t.final)}, which no rule of its groups allows${stands}`);
     }
     const v = notFound(ID, subject, r, `ingress to ${portLabel(s)} from ${from.kind === 'vm-port' ? portLabel(from) : `outside ${from.network}`}`);
     if (v) return v;
   }
-  return holds(ID, subject, `no first packet leaves or enters ${portLabel(s)} unless its groups' rules or Neutron's per-port rules allow it (checked against ${senders.length} senders; completeness — allowed but dropped — not checked)${stands}`);
+  const complete = site !== null
+    ? `, and every first packet they allow passes its firewall (${site.device}@${site.host})`
+    : '; completeness not checked: the port has no hybrid firewall bridge';
+  return holds(ID, subject, `no first packet leaves or enters ${portLabel(s)} unless its groups' rules or Neutron's per-port rules allow it${complete} (checked against ${senders.length} senders)${stands}`);
 }
 
 export const securityGroups: PropertyCheck = {
   id: ID,
-  description: "a packet enters or leaves a port only if one of its groups' rules or Neutron's per-port rules allows it",
+  description: "a packet enters or leaves a port only if one of its groups' rules or Neutron's per-port rules allows it, and every packet they allow passes the port's firewall",
   async check(ctx) {
     const results: PropertyResult[] = [];
     const secured = vmStations(ctx).filter((s) => portOf(ctx.topology, s)?.portSecurity === true);

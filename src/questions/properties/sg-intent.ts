@@ -1,15 +1,18 @@
 // The security-group intent of one port, computed from the topology alone (never from rendered
 // rules): the packets its groups' rules allow in each direction, plus the per-port rules Neutron
-// always adds (DHCP requests out, DHCP replies in from the network's DHCP servers). Anti-spoofing is
-// the sender's own constraint (a port-secured port sends only from its addresses) and
-// RELATED/ESTABLISHED concerns replies only, so neither appears here: properties quantify over first
-// packets (conntrack NEW). IPv6 rules never match the IPv4 packets netproof models.
+// always adds — DHCP requests out (also the DHCPDISCOVER from 0.0.0.0 to 255.255.255.255), DHCP
+// replies in from the network's DHCP servers, and, out, anti-spoofing (a port-secured port sends only
+// from its own MAC/IP or an allowed address pair) and the block on DHCP replies sent by the VM.
+// RELATED/ESTABLISHED concerns replies only, so it does not appear here: properties quantify over
+// first packets (conntrack NEW). IPv6 rules never match the IPv4 packets netproof models.
 // Guarantees: `allows` is exactly "some IPv4 rule of some group of the port matches, or a per-port
-// default does", over the packet as the firewall sees it (ingress: as delivered; egress: as sent).
+// default does, and no per-port block applies", over the packet as the firewall sees it (ingress: as
+// it reaches the port's firewall; egress: as sent). The soundness half (nothing else gets through)
+// and the completeness half (all of it gets through) of `security-groups` judge by this one function.
 import type { PortT, SgRuleT, Topology } from '../../topology/model.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
 import type { Cond, Enc, SymPacket } from '../../smt/index.ts';
-import { ipNum } from './search.ts';
+import { ipNum, macNum } from './search.ts';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -48,13 +51,28 @@ function ruleMatches(e: Enc, topo: Topology, r: SgRuleT, p: SymPacket, dir: Dire
   return e.and(...parts);
 }
 
+/** The addresses a port-secured port may send from (anti-spoofing): its own MAC/IP and its allowed address pairs. */
+export function ownSource(e: Enc, port: PortT, p: SymPacket): Cond {
+  const own = e.and(e.eq(p.eth_src, macNum(port.mac), 48), e.eq(p.ip_src, ipNum(port.ip), 32));
+  const pairs = port.allowedAddressPairs.map((a) => {
+    const c = cidr(a.ipAddress);
+    return e.and(e.eq(p.eth_src, macNum(a.macAddress ?? port.mac), 48), e.prefix(p.ip_src, c.ip, c.len));
+  });
+  return e.or(own, ...pairs);
+}
+
 /** The packets the port's intent allows in `dir`. */
 export function allows(e: Enc, topo: Topology, port: PortT, p: SymPacket, dir: Direction): Cond {
   const rules = topo.securityGroups.filter((g) => port.securityGroups.includes(g.id)).flatMap((g) => g.rules.filter((r) => r.direction === dir));
   const udp = (sport: number, dport: number) => e.and(e.eq(p.proto, IP_PROTO.udp, 8), e.eq(p.sport, sport, 16), e.eq(p.dport, dport, 16));
-  const defaults: Cond[] =
-    dir === 'egress'
-      ? [udp(68, 67)]
-      : [e.and(udp(67, 68), e.or(...topo.ports.filter((x) => x.deviceOwner === 'network:dhcp' && x.network === port.network).map((x) => e.eq(p.ip_src, ipNum(x.ip), 32))))];
-  return e.or(...defaults, ...rules.map((r) => ruleMatches(e, topo, r, p, dir)));
+  const groups = rules.map((r) => ruleMatches(e, topo, r, p, dir));
+  if (dir === 'ingress') {
+    const dhcpServers = topo.ports.filter((x) => x.deviceOwner === 'network:dhcp' && x.network === port.network);
+    return e.or(e.and(udp(67, 68), e.or(...dhcpServers.map((x) => e.eq(p.ip_src, ipNum(x.ip), 32)))), ...groups);
+  }
+  // A DHCPDISCOVER is sent before the port has an address; everything else must pass anti-spoofing,
+  // and a VM never answers DHCP (Neutron's "Prevent DHCP Spoofing by VM").
+  const discover = e.and(udp(68, 67), e.eq(p.ip_src, 0, 32), e.eq(p.ip_dst, 0xffffffff, 32));
+  const spoofOk = port.portSecurity ? ownSource(e, port, p) : true;
+  return e.or(discover, e.and(spoofOk, e.not(udp(67, 68)), e.or(udp(68, 67), ...groups)));
 }
