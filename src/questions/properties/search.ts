@@ -108,15 +108,24 @@ interface SenderEnd {
 
 interface DeliveryIndex {
   readonly enc: Enc;
-  /** Per VM port (`vm:port`), every sender's ends delivered to it. */
-  readonly byPort: ReadonlyMap<string, readonly SenderEnd[]>;
+  /** Every sender's ends per place: delivered to a VM port (`vm:VM:N`), or dropped at a device (`at:HOST/DEVICE`). */
+  readonly byPlace: ReadonlyMap<string, readonly SenderEnd[]>;
   readonly unfinished: readonly SenderEnd[];
   readonly ends: number;
 }
 
 const deliveryIndexes = new WeakMap<VerifyContext, Map<string, Promise<DeliveryIndex>>>();
 
-/** Every sender explored once, keeping only its ends delivered to VM ports (and its unfinished ones). */
+/** Where an end is, for the delivery index: a VM port it was delivered to, a device it was dropped at. */
+function placeOf(end: End): string | null {
+  if (end.kind !== 'end') return null;
+  const d = end.delivery;
+  if (end.disposition === 'delivered' && d?.kind === 'vm') return `vm:${d.vm}:${d.port}`;
+  if (end.disposition === 'dropped' && end.at !== undefined) return `at:${end.at.host}/${end.at.device}`;
+  return null;
+}
+
+/** Every sender explored once, keeping only its ends delivered to VM ports or dropped at a known device (and its unfinished ones). */
 function deliveryIndex(ctx: VerifyContext, senders: readonly SourceSpec[]): Promise<DeliveryIndex> {
   let m = deliveryIndexes.get(ctx);
   if (!m) deliveryIndexes.set(ctx, (m = new Map()));
@@ -124,7 +133,7 @@ function deliveryIndex(ctx: VerifyContext, senders: readonly SourceSpec[]): Prom
   let p = m.get(key);
   if (!p) {
     p = (async () => {
-      const byPort = new Map<string, SenderEnd[]>();
+      const byPlace = new Map<string, SenderEnd[]>();
       const open: SenderEnd[] = [];
       let ends = 0;
       let enc: Enc | null = null;
@@ -134,15 +143,14 @@ function deliveryIndex(ctx: VerifyContext, senders: readonly SourceSpec[]): Prom
         ends += x.outcomes.length;
         for (const o of x.outcomes) {
           if (o.end.kind === 'unknown') { open.push({ src, o }); continue; }
-          const d = o.end.delivery;
-          if (d?.kind !== 'vm') continue;
-          const k = `${d.vm}:${d.port}`;
-          const list = byPort.get(k);
+          const k = placeOf(o.end);
+          if (k === null) continue;
+          const list = byPlace.get(k);
           if (list) list.push({ src, o });
-          else byPort.set(k, [{ src, o }]);
+          else byPlace.set(k, [{ src, o }]);
         }
       }
-      return { enc: enc ?? (await explore(ctx.dataplane, [], {}, { converged: ctx.evaluator.converged })).enc, byPort, unfinished: open, ends };
+      return { enc: enc ?? (await explore(ctx.dataplane, [], {}, { converged: ctx.evaluator.converged })).enc, byPlace, unfinished: open, ends };
     })();
     m.set(key, p);
   }
@@ -150,18 +158,19 @@ function deliveryIndex(ctx: VerifyContext, senders: readonly SourceSpec[]): Prom
 }
 
 /**
- * Is there a packet, from any of `senders` (but the port itself), delivered to the VM port `to` whose
- * end satisfies `pred`? One solver check over every sender at once: each explores with the same
- * variable names, so the disjunction asks for one packet from any of them, and the model says which.
+ * Is there a packet, from any of `senders` (but the port itself), delivered to the VM port `to` or
+ * dropped at the device `dropSite` (`host/device`), whose end satisfies `pred`? One solver check over
+ * every sender at once: each explores with the same variable names, so the disjunction asks for one
+ * packet from any of them, and the model says which.
  */
-export async function searchDelivered(ctx: VerifyContext, senders: readonly SourceSpec[], to: VmPortRef & { readonly portId: string }, pred: EndPredicate): Promise<SearchResult> {
+export async function searchArriving(ctx: VerifyContext, senders: readonly SourceSpec[], to: VmPortRef & { readonly portId: string }, dropSite: string | null, pred: EndPredicate): Promise<SearchResult> {
   const ix = await deliveryIndex(ctx, senders);
   const self = (s: SourceSpec) => s.station.kind === 'vm-port' && s.station.portId === to.portId;
-  const asked = (ix.byPort.get(`${to.vm}:${to.port}`) ?? []).filter((x) => !self(x.src));
-  return decide(ctx, ix.enc, asked, ix.unfinished.filter((x) => !self(x.src)), pred, ix.ends);
+  const here = [...(ix.byPlace.get(`vm:${to.vm}:${to.port}`) ?? []), ...(dropSite === null ? [] : (ix.byPlace.get(`at:${dropSite}`) ?? []))];
+  return decide(ctx, ix.enc, here.filter((x) => !self(x.src)), ix.unfinished.filter((x) => !self(x.src)), pred, ix.ends);
 }
 
-/** The check behind `search` and `searchDelivered`: the predicate over the ends, then the unfinished ones. */
+/** The check behind `search` and `searchArriving`: the predicate over the ends, then the unfinished ones. */
 async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], open: readonly SenderEnd[], pred: EndPredicate, total: number): Promise<SearchResult> {
   const z3 = await getZ3();
   const clean = (o: Outcome) => (o.end.path.taint ?? []).length === 0;

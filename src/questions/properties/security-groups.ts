@@ -17,10 +17,11 @@
 // floating IP) is checked, and the result names the ports it stands for.
 import type { Trace } from '../../evaluate/trace.ts';
 import type { PortT } from '../../topology/model.ts';
+import type { SourceSpec } from '../../smt/index.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { groupPorts, holds, outsideStations, portLabel, portOf, sourceSpec, vmStations, type VmStation } from './common.ts';
 import { allows } from './sg-intent.ts';
-import { search, type EndPredicate } from './search.ts';
+import { search, searchArriving, type EndPredicate } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 import { completenessViolation, droppedAllowed, firewallSite } from './sg-completeness.ts';
 
@@ -43,31 +44,43 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
   }
   const u = notFound(ID, subject, out, `egress from ${portLabel(s)}`);
   if (u) return u;
-  const senders = [
-    ...groupPorts(ctx.topology, vmStations(ctx).filter((x) => x.portId !== s.portId)).map((g) => g.rep),
-    ...outsideStations(ctx),
-  ];
+  const senders = ingressSenders(ctx);
   const intrudes: EndPredicate = (e, _sent, final, end) => {
     const d = end.delivery;
     return end.disposition === 'delivered' && d?.kind === 'vm' && d.vm === s.vm && d.port === s.index ? e.not(allows(e, ctx.topology, port, final, 'ingress')) : false;
   };
   const blocksIn = droppedAllowed(ctx, port, site, 'ingress');
-  for (const from of senders) {
-    // Without a firewall site only deliveries to the port matter, and the per-port index serves them.
-    const r = site === null
-      ? await search(ctx, sourceSpec(ctx.topology, from), intrudes, {}, { vm: s.vm, port: s.index })
-      : await search(ctx, sourceSpec(ctx.topology, from), (e, sent, final, end) => e.or(intrudes(e, sent, final, end), blocksIn(e, sent, final, end)));
-    if (r.kind === 'found') {
-      if (r.end.disposition === 'dropped' && site !== null) return completenessViolation(ctx, ID, subject, s, port, site, 'ingress', r, stands);
-      return violation(ctx, ID, subject, r, (t) => `ingress: ${t.final.ip_src} reaches ${portLabel(s)} with ${fields(t.final)}, which no rule of its groups allows${stands}`);
-    }
-    const v = notFound(ID, subject, r, `ingress to ${portLabel(s)} from ${from.kind === 'vm-port' ? portLabel(from) : `outside ${from.network}`}`);
-    if (v) return v;
+  // Every sender at once, over its ends delivered to the port or dropped at the port's qbr.
+  const r = await searchArriving(ctx, senders, { vm: s.vm, port: s.index, portId: s.portId }, site === null ? null : `${site.host}/${site.device}`,
+    (e, sent, final, end) => e.or(intrudes(e, sent, final, end), blocksIn(e, sent, final, end)));
+  if (r.kind === 'found') {
+    if (r.end.disposition === 'dropped' && site !== null) return completenessViolation(ctx, ID, subject, s, port, site, 'ingress', r, stands);
+    return violation(ctx, ID, subject, r, (t) => `ingress: ${t.final.ip_src} reaches ${portLabel(s)} with ${fields(t.final)}, which no rule of its groups allows${stands}`);
   }
+  const v = notFound(ID, subject, r, `ingress to ${portLabel(s)}`);
+  if (v) return v;
+  const others = senders.filter((x) => !(x.station.kind === 'vm-port' && x.station.portId === s.portId)).length;
   const complete = site !== null
     ? `, and every first packet they allow passes its firewall (${site.device}@${site.host})`
     : '; completeness not checked: the port has no hybrid firewall bridge';
-  return holds(ID, subject, `no first packet leaves or enters ${portLabel(s)} unless its groups' rules or Neutron's per-port rules allow it${complete} (checked against ${senders.length} senders)${stands}`);
+  return holds(ID, subject, `no first packet leaves or enters ${portLabel(s)} unless its groups' rules or Neutron's per-port rules allow it${complete} (checked against ${others} senders)${stands}`);
+}
+
+const sendersOf = new WeakMap<VerifyContext, SourceSpec[]>();
+
+/**
+ * The senders every port's ingress is checked against: one port per class (and a second one, so a
+ * port's classmates are senders too when the port itself is its class's representative), and the
+ * outside world.
+ */
+function ingressSenders(ctx: VerifyContext): SourceSpec[] {
+  let out = sendersOf.get(ctx);
+  if (!out) {
+    const vms = groupPorts(ctx.topology, vmStations(ctx)).flatMap((g) => g.members.slice(0, 2));
+    out = [...vms, ...outsideStations(ctx)].map((st) => sourceSpec(ctx.topology, st));
+    sendersOf.set(ctx, out);
+  }
+  return out;
 }
 
 export const securityGroups: PropertyCheck = {
