@@ -13,7 +13,10 @@ import type { SymPacket } from './headers.ts';
 import { hasPorts, ipToNum, macToNum } from './headers.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { Binding } from './path.ts';
-import type { NfPath } from './nf-state.ts';
+import { newNfPath, type NfPath } from './nf-state.ts';
+
+/** A state for the matches that do not read it (interfaces, physdev). */
+const INITIAL: NfPath = newNfPath({ pc: [], packet: { eth_src: 0, eth_dst: 0, vlan: null, tun_id: null, eth_type: 0, ip_src: 0, ip_dst: 0, proto: 0, sport: 0, dport: 0, icmp_type: 0, icmp_code: 0 } });
 
 export interface SymRuleMatch {
   readonly cond: Cond;
@@ -47,6 +50,14 @@ export function symMatchRule(e: Enc, rule: NfRule, w: NfPath, ctx: NfContext, ip
 /** Whether a match the context and the path's state decide already fails (no term is built). */
 export function failsConcretely(rule: NfRule, w: NfPath, ctx: NfContext): boolean {
   for (const m of rule.matches) if (concreteMatch(m, w, ctx) === false) return true;
+  return false;
+}
+
+/** Whether an interface or physdev match fails in this hook context (the path's state aside). */
+export function failsInContext(rule: NfRule, ctx: NfContext): boolean {
+  for (const m of rule.matches) {
+    if ((m.kind === 'in-iface' || m.kind === 'out-iface' || m.kind === 'physdev') && concreteMatch(m, INITIAL, ctx) === false) return true;
+  }
   return false;
 }
 
@@ -156,14 +167,14 @@ type Physdev = Extract<NfMatch, { kind: 'physdev' }>;
 
 /** xt_physdev, as the evaluator reads it (the context is concrete). */
 function physdev(x: Physdev, ctx: NfContext): boolean {
-  const xor = (b: boolean, n: boolean) => b !== n;
   if (!ctx.bridged) return [x.in, x.out, x.isBridged, x.isIn, x.isOut].every((o) => o === null || o.negate);
   const indev = ctx.physdevIn;
   const outdev = ctx.physdevOut;
-  if (x.isBridged && !xor(outdev !== null, x.isBridged.negate)) return false;
-  if (x.isIn && !xor(indev !== null, x.isIn.negate)) return false;
-  if (x.isOut && !xor(outdev !== null, x.isOut.negate)) return false;
-  if (x.in && indev !== null && !xor(ifaceMatches(x.in.name, indev), x.in.negate)) return false;
-  if (x.out) return outdev !== null && xor(ifaceMatches(x.out.name, outdev), x.out.negate);
+  // `a !== negate` is the option's test, inverted by `!`.
+  if (x.isBridged && (outdev !== null) === x.isBridged.negate) return false;
+  if (x.isIn && (indev !== null) === x.isIn.negate) return false;
+  if (x.isOut && (outdev !== null) === x.isOut.negate) return false;
+  if (x.in && indev !== null && ifaceMatches(x.in.name, indev) === x.in.negate) return false;
+  if (x.out) return outdev !== null && ifaceMatches(x.out.name, outdev) !== x.out.negate;
   return true;
 }
