@@ -32,6 +32,15 @@ export interface ChainOut {
   readonly unknown: readonly End[];
 }
 
+const chainMaps = new WeakMap<NfTable, ReadonlyMap<string, NfChain>>();
+
+/** The table's chains by name (built once per table). */
+function chainsOf(table: NfTable): ReadonlyMap<string, NfChain> {
+  let m = chainMaps.get(table);
+  if (!m) chainMaps.set(table, (m = new Map(table.chains.map((c) => [c.name, c] as const))));
+  return m;
+}
+
 const candidateTables = new WeakMap<NfChain, Map<string, Int32Array>>();
 
 /**
@@ -39,10 +48,9 @@ const candidateTables = new WeakMap<NfChain, Map<string, Int32Array>>();
  * matches hold in this hook context (the rule count when none does): computed once per chain and
  * context, since a hybrid firewall's chains hold a rule or two per port of the host.
  */
-function candidates(chain: NfChain, ctx: NfContext): Int32Array {
+function candidates(chain: NfChain, ctx: NfContext, key: string): Int32Array {
   let m = candidateTables.get(chain);
   if (!m) candidateTables.set(chain, (m = new Map()));
-  const key = `${ctx.inIface}|${ctx.outIface}|${ctx.physdevIn}|${ctx.physdevOut}|${ctx.bridged}`;
   let next = m.get(key);
   if (!next) {
     const n = chain.rules.length;
@@ -57,7 +65,8 @@ function candidates(chain: NfChain, ctx: NfContext): Int32Array {
 export function symRunTable(e: Enc, ruleset: NetfilterRuleset, table: NfTable | undefined, hook: Hook, w0: NfPath, ctx: NfContext, where: string): ChainOut {
   const base = table?.chains.find((c) => c.name === hook);
   if (!table || !base) return { results: [{ kind: 'accept', w: w0, nat: null }], unknown: [] };
-  const chains = new Map(table.chains.map((c) => [c.name, c] as const));
+  const chains = chainsOf(table);
+  const ctxKey = `${ctx.inIface}|${ctx.outIface}|${ctx.physdevIn}|${ctx.physdevOut}|${ctx.bridged}`;
   const results: TableResult[] = [];
   const unknown: End[] = [];
   const policy = (w: NfPath): TableResult =>
@@ -69,7 +78,7 @@ export function symRunTable(e: Enc, ruleset: NetfilterRuleset, table: NfTable | 
     let top = stack[stack.length - 1]!;
     // Rules whose interface, physdev, mark or state matches already fail are passed over without a
     // branch (most of a hybrid firewall's rules name another port's device).
-    const next = candidates(top.chain, ctx);
+    const next = candidates(top.chain, ctx, ctxKey);
     let skip = next[top.index]!;
     while (skip < top.chain.rules.length && failsConcretely(top.chain.rules[skip]!, w, ctx)) skip = next[skip + 1]!;
     if (skip !== top.index) top = { ...top, index: skip };
