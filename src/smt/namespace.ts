@@ -99,7 +99,10 @@ function afterPrerouting(w: WalkCtx, host: string, ns: Namespace, inIface: strin
     for (const a of f.accepted) {
       const post = symRunHook(e, ns.netfilter, 'POSTROUTING', a, { ...fctx, inIface }, where);
       out.push(...post.ends);
-      for (const z of post.accepted) out.push({ kind: 'route', oif, route, path: z.path });
+      // The copy leaves with the interface's MAC as source, untagged: set now, so that every
+      // sender's packet that the router SNATs to the same address is the same routed copy.
+      const mac = macToNum(oif.mac);
+      for (const z of post.accepted) out.push({ kind: 'route', oif, route, path: withPacket(z.path, { ...z.path.packet, eth_src: mac, eth_dst: mac, vlan: null, tun_id: null }) });
     }
   }
   return out;
