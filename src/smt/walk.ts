@@ -48,6 +48,8 @@ export class SymWalker implements WalkCtx {
   /** Downstream ends per arrival state, with conditions relative to the arrival (see `arrive`). */
   private readonly memo = new Map<string, End[]>();
   private memoEnds = 0;
+  /** Set while an ARP request is walked: it stops at the first answer. */
+  private hunt: { answered: boolean } | null = null;
   private readonly maxHops: number;
 
   /** The converged state the walker reads (for reuse checks). */
@@ -102,7 +104,21 @@ export class SymWalker implements WalkCtx {
       proto: 1, sport: 0, dport: 0, icmp_type: 0, icmp_code: 0,
     };
     const path: Path = { pc: [], packet };
-    const ends = 'arrive' in from ? from.arrive.flatMap((p) => this.arrive(p, path, 0)) : this.leave(from, path, 0);
+    // The walk stops at the first answer in the order ends are listed: the same answer as a full walk.
+    const outer = this.hunt;
+    this.hunt = { answered: false };
+    let ends: End[];
+    try {
+      if ('arrive' in from) {
+        ends = [];
+        for (const p of from.arrive) {
+          if (this.stopped()) break;
+          ends.push(...this.arrive(p, path, 0));
+        }
+      } else ends = this.leave(from, path, 0);
+    } finally {
+      this.hunt = outer;
+    }
     const hit = ends.find((x) => x.kind === 'end' && x.arpOwner !== null);
     const answer = hit && hit.kind === 'end' && typeof hit.arpOwner === 'number' ? hit.arpOwner : null;
     this.arpCache.set(key, answer);
@@ -127,6 +143,7 @@ export class SymWalker implements WalkCtx {
    * to the arrival, and every path arriving in that state gets them behind its own condition.
    */
   arrive(at: Port, path: Path, hops: number): End[] {
+    if (this.hunt !== null) return this.stopped() ? [] : this.arriveFresh(at, path, hops);
     // Kept where paths from different senders meet (a namespace: a router, a DHCP server) and where a
     // sender's packet enters (explored again by every question about that sender); elsewhere a path's
     // ends are computed in place, so the memo does not hold every ends list at every depth.
@@ -140,9 +157,29 @@ export class SymWalker implements WalkCtx {
    * per packet state (kept like `arrive`'s, relative to the routing decision).
    */
   private route(at: Port, ns: Namespace, r: RouteStep, hops: number): End[] {
+    const walk = (base: Path) => this.walkSteps(at, toNextHop(this, at.host, ns, r.oif, r.route, base), hops - 1);
+    if (this.hunt !== null) return walk(r.path);
     const key = `R\u0000${at.host}\u0000${at.device}\u0000${r.oif.name}\u0000${r.route.dst.ip}/${r.route.dst.prefixLen}\u0000${hops}\u0000${pathKey(r.path)}`;
-    return this.memoized(key, r.path, (base) =>
-      toNextHop(this, at.host, ns, r.oif, r.route, base).flatMap((s) => (s.kind === 'emit' ? this.leave({ host: at.host, device: at.device, port: s.port }, s.path, hops) : [s])));
+    return this.memoized(key, r.path, walk);
+  }
+
+  /** While resolving ARP: whether the answer has been found (the rest of the walk is skipped). */
+  private stopped(): boolean {
+    return this.hunt !== null && this.hunt.answered;
+  }
+
+  /** A device's steps walked on in order: copies left through their ports, ends kept. */
+  private walkSteps(at: Port, steps: readonly Step[], hops: number): End[] {
+    const out: End[] = [];
+    for (const s of steps) {
+      if (this.stopped()) break;
+      if (s.kind === 'emit') out.push(...this.leave({ host: at.host, device: at.device, port: s.port }, s.path, hops + 1));
+      else {
+        out.push(s);
+        if (this.hunt !== null && s.kind === 'end' && s.arpOwner !== null) this.hunt.answered = true;
+      }
+    }
+    return out;
   }
 
   /** The ends `compute` gives for `path` with an empty condition, kept per `key`, behind `path`'s condition. */
@@ -182,7 +219,7 @@ export class SymWalker implements WalkCtx {
           if (s.kind === 'route') routed.push(...this.route(at, dev.ns, s, hops + 1));
           else steps.push(s);
         }
-        return [...routed, ...mergeSteps(this.e, steps).flatMap((s) => (s.kind === 'emit' ? this.leave({ host: at.host, device: at.device, port: s.port }, s.path, hops + 1) : [s]))];
+        return [...routed, ...this.walkSteps(at, mergeSteps(this.e, steps), hops)];
       }
       case 'vm':
         steps = this.vm(at, dev.vm, path);
@@ -193,7 +230,7 @@ export class SymWalker implements WalkCtx {
       }
     }
     // Copies that leave by the same port in the same state go on as one (merge.ts).
-    return mergeSteps(this.e, steps).flatMap((s) => (s.kind === 'emit' ? this.leave({ host: at.host, device: at.device, port: s.port }, s.path, hops + 1) : [s]));
+    return this.walkSteps(at, mergeSteps(this.e, steps), hops);
   }
 
   /** A copy leaving through `from`: to the link peer, the tunnel peer, or the physical wire. */
@@ -210,10 +247,16 @@ export class SymWalker implements WalkCtx {
     if (!wire) return [ended('dropped', path, `${from.host}/${from.device}:${from.port}: nothing attached`)];
     const out: End[] = [];
     for (const m of wire.members) {
+      if (this.stopped()) return out;
       if (m.host === from.host && m.device === from.device && m.port === from.port) continue;
       out.push(...this.arrive(m, path, hops));
     }
-    for (const o of this.index.outsideStations(wire.physnet)) out.push(...this.outside(o, path));
+    for (const o of this.index.outsideStations(wire.physnet)) {
+      if (this.stopped()) return out;
+      const ends = this.outside(o, path);
+      out.push(...ends);
+      if (this.hunt !== null && ends.some((x) => x.kind === 'end' && x.arpOwner !== null)) this.hunt.answered = true;
+    }
     return out;
   }
 
