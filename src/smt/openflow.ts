@@ -10,7 +10,7 @@
 import type { Flow, FlowAction, OvsBridge, OvsPort } from '../ir/openflow.ts';
 import type { FdbEntry } from '../evaluate/state.ts';
 import { portName } from '../evaluate/flow-match.ts';
-import { macToNum } from './headers.ts';
+import { macToNum, type SymPacket } from './headers.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { Path, Step } from './path.ts';
 import { assume, ended, unknownEnd, withPacket } from './path.ts';
@@ -29,18 +29,60 @@ export function sortTables(flows: readonly Flow[]): SymFlowTables {
   return byTable;
 }
 
-const byInPort = new WeakMap<readonly Flow[], Map<string, readonly Flow[]>>();
+/**
+ * A table's flows that can match a packet from one input port, in order, with the flows that match
+ * one VLAN and one destination MAC exactly (the MAC table `learn` builds: a flow per station) indexed
+ * by that pair, so a packet whose VLAN and destination are known meets only its own.
+ */
+interface PortTable {
+  readonly flows: readonly Flow[];
+  /** Positions (in `flows`) of the flows not indexed, and those flows. */
+  readonly other: readonly number[];
+  readonly otherFlows: readonly Flow[];
+  /** `t<vid>|<mac>` (vlan_tci on the VID bits) or `d<vid>|<mac>` (dl_vlan) → positions. */
+  readonly byKey: ReadonlyMap<string, readonly number[]>;
+}
 
-/** The flows of a table that can match a packet from `inPort` (in order): a flow for another port cannot. */
-function flowsFrom(bridge: OvsBridge, flows: readonly Flow[], inPort: string): readonly Flow[] {
-  let m = byInPort.get(flows);
-  if (!m) byInPort.set(flows, (m = new Map()));
-  let out = m.get(inPort);
-  if (!out) {
-    out = flows.filter((f) => f.match.in_port === undefined || portName(bridge, f.match.in_port) === inPort);
-    m.set(inPort, out);
+const portTables = new WeakMap<readonly Flow[], Map<string, PortTable>>();
+
+function exactKey(f: Flow): string | null {
+  const m = f.match;
+  if (m.dl_dst === undefined || m.dl_dst.mask !== null) return null;
+  if (m.dl_vlan !== undefined && m.vlan_tci === undefined) return `d${m.dl_vlan}|${macToNum(m.dl_dst.mac)}`;
+  if (m.vlan_tci !== undefined && m.dl_vlan === undefined && m.vlan_tci.mask === 0x0fff) return `t${m.vlan_tci.value & 0x0fff}|${macToNum(m.dl_dst.mac)}`;
+  return null;
+}
+
+function portTable(bridge: OvsBridge, flows: readonly Flow[], inPort: string): PortTable {
+  let m = portTables.get(flows);
+  if (!m) portTables.set(flows, (m = new Map()));
+  let t = m.get(inPort);
+  if (!t) {
+    // A flow for another input port cannot match.
+    const mine = flows.filter((f) => f.match.in_port === undefined || portName(bridge, f.match.in_port) === inPort);
+    const other: number[] = [];
+    const byKey = new Map<string, number[]>();
+    mine.forEach((f, i) => {
+      const k = exactKey(f);
+      if (k === null) other.push(i);
+      else byKey.set(k, [...(byKey.get(k) ?? []), i]);
+    });
+    t = { flows: mine, other, otherFlows: other.map((i) => mine[i]!), byKey };
+    m.set(inPort, t);
   }
-  return out;
+  return t;
+}
+
+/** The flows of a table that can match this packet from `inPort`, in order. */
+function flowsFor(bridge: OvsBridge, flows: readonly Flow[], inPort: string, packet: SymPacket): readonly Flow[] {
+  const t = portTable(bridge, flows, inPort);
+  const dst = packet.eth_dst;
+  if (t.byKey.size === 0 || typeof dst !== 'number' || (packet.vlan !== null && typeof packet.vlan !== 'number')) return t.flows;
+  // vlan_tci on the VID bits reads 0 for an untagged frame; dl_vlan needs a tag.
+  const vid = packet.vlan;
+  const hits = [...(t.byKey.get(`t${vid ?? 0}|${dst}`) ?? []), ...(vid === null ? [] : (t.byKey.get(`d${vid}|${dst}`) ?? []))];
+  if (hits.length === 0) return t.otherFlows;
+  return [...t.other, ...hits].sort((a, b) => a - b).map((i) => t.flows[i]!);
 }
 
 export interface SymBridgeEnv {
@@ -83,7 +125,7 @@ export function symRunBridge(e: Enc, env: SymBridgeEnv, inPort: string, path: Pa
       side.push(unknownEnd(`${where}: resubmit depth over ${MAX_RESUBMIT_DEPTH}`, r.path));
       return [];
     }
-    const flows = flowsFrom(bridge, env.tables.get(table) ?? [], r.inPort);
+    const flows = flowsFor(bridge, env.tables.get(table) ?? [], r.inPort, r.path.packet);
     const out: Run[] = [];
     const earlier: Cond[] = [];
     for (const f of flows) {
