@@ -34,8 +34,14 @@ export class Enc {
   /** Numerals built once per value and width: each one is a Z3 object with a finaliser. */
   private readonly numerals = new Map<string, BV>();
   private readonly truth: readonly [Bool, Bool];
-  /** Compound terms by operation and operand identities (hash-consing). */
-  private readonly terms = new Map<string, Bool | BV>();
+  /**
+   * Compound terms by operation and operand identities (hash-consing), held weakly: a term nothing
+   * else uses any more is released (in JavaScript and in Z3), and built again if asked for again.
+   */
+  private readonly terms = new Map<string, WeakRef<Bool | BV>>();
+  private readonly forget = new FinalizationRegistry<string>((key) => {
+    if (this.terms.get(key)?.deref() === undefined) this.terms.delete(key);
+  });
 
   constructor(readonly ctx: Ctx) {
     this.truth = [ctx.Bool.val(false), ctx.Bool.val(true)];
@@ -58,10 +64,11 @@ export class Enc {
 
   /** The term `make()` builds, built once per `key`. */
   private consed<T extends Bool | BV>(key: string, make: () => T): T {
-    const t = this.terms.get(key);
+    const t = this.terms.get(key)?.deref();
     if (t !== undefined) return t as T;
     const made = make();
-    this.terms.set(key, made);
+    this.terms.set(key, new WeakRef(made));
+    this.forget.register(made, key);
     return made;
   }
 

@@ -32,8 +32,8 @@ export interface WalkOptions {
 }
 
 const BROADCAST = 0xffffffffffff;
-/** Ends the walker's memo holds at most (about 1 GiB at the benchmark's largest size). */
-const MEMO_BUDGET = 1_000_000;
+/** Ends the walker's memo holds at most (a few hundred MiB at the benchmark's largest size). */
+const MEMO_BUDGET = 500_000;
 const LIMITED_BROADCAST = 0xffffffff;
 const isTunnel = (p: OvsPort) => p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve';
 
