@@ -163,11 +163,16 @@ function walkerFor(ctx: Awaited<ReturnType<typeof getZ3>>, dp: Dataplane, opts: 
   return fresh;
 }
 
+export interface ExploreOptions {
+  /** Only the ends this accepts are kept in the outcomes (the walk itself is the same). */
+  readonly keep?: (end: End) => boolean;
+}
+
 /**
  * Explores every path of the packets each source may send (within `sent`), without calling the solver.
  * Variables of source i are named `s<i>.<field>`.
  */
-export async function explore(dp: Dataplane, sources: readonly (Station | SourceSpec)[], sent: SentConstraint = {}, opts: QueryOptions = {}): Promise<Exploration> {
+export async function explore(dp: Dataplane, sources: readonly (Station | SourceSpec)[], sent: SentConstraint = {}, opts: QueryOptions & ExploreOptions = {}): Promise<Exploration> {
   const ctx = await getZ3();
   const w = walkerFor(ctx, dp, opts);
   const e = w.e;
@@ -189,6 +194,7 @@ export async function explore(dp: Dataplane, sources: readonly (Station | Source
     // The path condition as one term is built when first asked for: most ends are ruled out by a
     // question's predicate alone, and a term per end is a Z3 call per end.
     for (const end of mergeEnds(e, ends)) {
+      if (opts.keep !== undefined && !opts.keep(end)) continue;
       let cond: Cond | null = null;
       outcomes.push({ source: src, sent: p, end, final: end.path.packet, get cond() { return (cond ??= pathCond(e, end.path)); } });
     }

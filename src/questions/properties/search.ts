@@ -34,8 +34,20 @@ const cache = new WeakMap<VerifyContext, Map<string, Promise<Exploration>>>();
 
 const stationKey = (s: Station) => (s.kind === 'vm-port' ? `vm:${s.portId}` : `outside:${s.network}`);
 
-/** Explorations a verify run keeps at once (the most recently used): memory stays bounded on large clouds. */
-const KEPT = 48;
+/**
+ * Explorations a verify run keeps at once (the most recently used): every sender's of the benchmark's
+ * largest size, so each is explored once for all the properties, and still a bound.
+ */
+const KEPT = 2048;
+
+/**
+ * The ends a property can ask about: delivered, exited, dropped at a known firewall, or not followed
+ * to their end. The others (a frame for another MAC, no route, no ARP answer…) are never a witness
+ * nor a reason for `unknown`, and not keeping them halves what a run holds.
+ */
+export function askable(end: End): boolean {
+  return end.kind === 'unknown' || end.disposition === 'delivered' || end.disposition === 'exited' || (end.disposition === 'dropped' && end.at !== undefined);
+}
 
 /**
  * The exploration of `src`'s packets within `sent`, reused while it is among the most recently used
@@ -47,7 +59,7 @@ export function explored(ctx: VerifyContext, src: SourceSpec, sent: SentConstrai
   const k = `${stationKey(src.station)}|${src.anySource ?? false}|${JSON.stringify(src.allowedAddressPairs ?? [])}|${JSON.stringify(sent)}`;
   let x = m.get(k);
   if (x) m.delete(k);
-  else x = explore(ctx.dataplane, [src], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs });
+  else x = explore(ctx.dataplane, [src], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs, keep: askable });
   m.set(k, x);
   if (m.size > KEPT) m.delete(m.keys().next().value!);
   return x;
@@ -138,7 +150,7 @@ function deliveryIndex(ctx: VerifyContext, senders: readonly SourceSpec[]): Prom
       let ends = 0;
       let enc: Enc | null = null;
       for (const src of senders) {
-        const x = await explore(ctx.dataplane, [src], {}, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs });
+        const x = await explored(ctx, src);
         enc = x.enc;
         ends += x.outcomes.length;
         for (const o of x.outcomes) {
