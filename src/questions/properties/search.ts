@@ -9,7 +9,7 @@
 import type { Station } from '../../ir/dataplane.ts';
 import type { Packet } from '../../ir/packet.ts';
 import type { Trace } from '../../evaluate/trace.ts';
-import { checkSat, decodeWitness, defaultPreferences, explore, getZ3, holds, type Cond, type Enc, type End, type SentConstraint, type SourceSpec, type SymPacket } from '../../smt/index.ts';
+import { anyOf, checkSat, decodeWitness, defaultPreferences, explore, getZ3, holds, type Cond, type Enc, type End, type SentConstraint, type SourceSpec, type SymPacket } from '../../smt/index.ts';
 import type { VerifyContext } from '../property.ts';
 import { disagreementText, replayWitness } from '../witness-replay.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
@@ -186,35 +186,37 @@ export async function searchArriving(ctx: VerifyContext, senders: readonly Sourc
 async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], open: readonly SenderEnd[], pred: EndPredicate, total: number): Promise<SearchResult> {
   const z3 = await getZ3();
   const clean = (o: Outcome) => (o.end.path.taint ?? []).length === 0;
-  const cands: { x: SenderEnd; end: FinishedEnd; c: Cond }[] = [];
+  // Each candidate's condition is its path condition and the predicate; the solver gets their
+  // disjunction factored over shared conjuncts (factor.ts), and one candidate's own condition is
+  // built only to find which end a model takes.
+  const cands: { x: SenderEnd; end: FinishedEnd; pc: readonly Cond[]; last: Cond; c: () => Cond }[] = [];
   for (const x of asked) {
     const o = x.o;
     if (o.end.kind !== 'end') continue;
     const p = pred(e, o.sent, o.final, o.end);
     if (p === false) continue;
-    const c = e.and(o.cond, p);
-    if (c !== false) cands.push({ x, end: o.end, c });
+    cands.push({ x, end: o.end, pc: o.end.path.pc, last: p, c: () => e.and(o.cond, p) });
   }
   const hits = cands.filter((h) => clean(h.x.o));
-  const r = await checkSat(z3, e, e.or(...hits.map((h) => h.c)), ctx.timeoutMs);
+  const r = await checkSat(z3, e, anyOf(e, hits), ctx.timeoutMs);
   if (r.status === 'unknown') return { kind: 'unknown', reason: r.reason };
   if (r.status === 'sat') {
     // Preferences over every violating end at once, then the end (and sender) the preferred model takes.
-    const first = hits.find((h) => holds(e, r.model, h.c)) ?? hits[0]!;
+    const first = hits.find((h) => holds(e, r.model, h.c())) ?? hits[0]!;
     const st = first.x.src.station;
     const subnet = st.kind === 'vm-port' ? { ip: ipNum(st.ip), prefixLen: st.prefixLen } : null;
     const { model, packet } = await decodeWitness(e, r.solver, r.model, first.x.o.sent, defaultPreferences(e, first.x.o.sent, subnet));
-    const h = hits.find((x) => holds(e, model, x.c)) ?? first;
+    const h = hits.find((x) => holds(e, model, x.c())) ?? first;
     return { kind: 'found', witness: packet, source: h.x.src.station, end: h.end };
   }
   const unknowns = [
-    ...open.map((x) => ({ c: x.o.cond, why: x.o.end.kind === 'unknown' ? x.o.end.reason : '' })),
-    ...cands.filter((h) => !clean(h.x.o)).map((h) => ({ c: h.c, why: (h.x.o.end.path.taint ?? []).join('; ') })),
+    ...open.map((x) => ({ pc: x.o.end.path.pc, last: true as Cond, c: () => x.o.cond, why: x.o.end.kind === 'unknown' ? x.o.end.reason : '' })),
+    ...cands.filter((h) => !clean(h.x.o)).map((h) => ({ pc: h.pc, last: h.last, c: h.c, why: (h.x.o.end.path.taint ?? []).join('; ') })),
   ];
-  const u = await checkSat(z3, e, e.or(...unknowns.map((x) => x.c)), ctx.timeoutMs);
+  const u = await checkSat(z3, e, anyOf(e, unknowns), ctx.timeoutMs);
   if (u.status === 'unknown') return { kind: 'unknown', reason: u.reason };
   if (u.status === 'sat') {
-    const which = unknowns.find((x) => holds(e, u.model, x.c)) ?? unknowns[0]!;
+    const which = unknowns.find((x) => holds(e, u.model, x.c())) ?? unknowns[0]!;
     return { kind: 'unknown', reason: `a path crosses something not modelled: ${which.why}` };
   }
   return { kind: 'none', ends: total };
