@@ -10,6 +10,7 @@ import type { SymPacket } from './headers.ts';
 import { WIDTH, hasPorts, ipToNum, isArp, isIcmp, isIpv4, macToNum } from './headers.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { Binding, Guard } from './path.ts';
+import { pinEq } from './path.ts';
 
 export interface FlowMatchInput {
   readonly packet: SymPacket;
@@ -57,33 +58,18 @@ export function symMatchFlow(e: Enc, bridge: OvsBridge, m: FlowMatch, x: FlowMat
     parts.push(e.masked(p.eth_dst, macToNum(m.dl_dst.mac), m.dl_dst.mask === null ? null : macToNum(m.dl_dst.mask), 48));
     if (m.dl_dst.mask === null) binds.push({ field: 'eth_dst', value: macToNum(m.dl_dst.mac) });
   }
-  if (m.dl_type !== undefined) {
-    parts.push(e.eq(p.eth_type, m.dl_type, 16));
-    binds.push({ field: 'eth_type', value: m.dl_type });
-  }
-  if (m.nw_proto !== undefined) {
-    // OVS reads nw_proto as the ARP opcode for ARP frames.
-    parts.push(e.or(isIpv4(e, p), isArp(e, p)), e.eq(p.proto, m.nw_proto, 8));
-    binds.push({ field: 'proto', value: m.nw_proto });
-  }
+  if (m.dl_type !== undefined) pinEq(e, parts, binds, true, p, 'eth_type', m.dl_type, 16);
+  // OVS reads nw_proto as the ARP opcode for ARP frames.
+  if (m.nw_proto !== undefined) pinEq(e, parts, binds, e.or(isIpv4(e, p), isArp(e, p)), p, 'proto', m.nw_proto, 8);
   if (m.nw_src !== undefined) cidr(e, parts, binds, isIpv4(e, p), p, 'ip_src', m.nw_src);
   if (m.nw_dst !== undefined) cidr(e, parts, binds, isIpv4(e, p), p, 'ip_dst', m.nw_dst);
   if (m.arp_spa !== undefined) cidr(e, parts, binds, isArp(e, p), p, 'ip_src', m.arp_spa);
   if (m.arp_tpa !== undefined) cidr(e, parts, binds, isArp(e, p), p, 'ip_dst', m.arp_tpa);
-  if (m.arp_op !== undefined) {
-    parts.push(isArp(e, p), e.eq(p.proto, m.arp_op, 8));
-    binds.push({ field: 'proto', value: m.arp_op });
-  }
+  if (m.arp_op !== undefined) pinEq(e, parts, binds, isArp(e, p), p, 'proto', m.arp_op, 8);
   if (m.tp_src !== undefined) port(e, parts, binds, p, 'sport', m.tp_src);
   if (m.tp_dst !== undefined) port(e, parts, binds, p, 'dport', m.tp_dst);
-  if (m.icmp_type !== undefined) {
-    parts.push(isIcmp(e, p), e.eq(p.icmp_type, m.icmp_type, 8));
-    binds.push({ field: 'icmp_type', value: m.icmp_type });
-  }
-  if (m.icmp_code !== undefined) {
-    parts.push(isIcmp(e, p), e.eq(p.icmp_code, m.icmp_code, 8));
-    binds.push({ field: 'icmp_code', value: m.icmp_code });
-  }
+  if (m.icmp_type !== undefined) pinEq(e, parts, binds, isIcmp(e, p), p, 'icmp_type', m.icmp_type, 8);
+  if (m.icmp_code !== undefined) pinEq(e, parts, binds, isIcmp(e, p), p, 'icmp_code', m.icmp_code, 8);
   const cond = e.and(...parts);
   return { supported: { cond, binds: cond === false ? [] : binds }, unsupported };
 }

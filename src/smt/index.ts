@@ -20,7 +20,7 @@ import type { Cond, Enc } from './cond.ts';
 import type { SymPacket } from './headers.ts';
 import { equalsPacket, hasPorts, ipToNum, isIcmp, macToNum } from './headers.ts';
 import type { Binding, End, EndDisposition, Guard } from './path.ts';
-import { assume, pathCond } from './path.ts';
+import { assume, pathCond, pinEq } from './path.ts';
 import { SymWalker } from './walk.ts';
 import { mergeEnds } from './merge.ts';
 import { type SourceSpec, senderCases, senderIdentity } from './sources.ts';
@@ -116,20 +116,11 @@ function sentGuard(e: Enc, p: SymPacket, c: SentConstraint): Guard {
     binds.push({ field, value: v });
     return e.eq(p[field], v, 16);
   };
-  if (c.proto !== undefined) {
-    parts.push(e.eq(p.proto, c.proto, 8));
-    binds.push({ field: 'proto', value: c.proto });
-  }
+  if (c.proto !== undefined) pinEq(e, parts, binds, true, p, 'proto', c.proto, 8);
   if (c.sport !== undefined) parts.push(hasPorts(e, p), range('sport', c.sport));
   if (c.dport !== undefined) parts.push(hasPorts(e, p), range('dport', c.dport));
-  if (c.icmpType !== undefined) {
-    parts.push(isIcmp(e, p), e.eq(p.icmp_type, c.icmpType, 8));
-    binds.push({ field: 'icmp_type', value: c.icmpType });
-  }
-  if (c.icmpCode !== undefined) {
-    parts.push(isIcmp(e, p), e.eq(p.icmp_code, c.icmpCode, 8));
-    binds.push({ field: 'icmp_code', value: c.icmpCode });
-  }
+  if (c.icmpType !== undefined) pinEq(e, parts, binds, isIcmp(e, p), p, 'icmp_type', c.icmpType, 8);
+  if (c.icmpCode !== undefined) pinEq(e, parts, binds, isIcmp(e, p), p, 'icmp_code', c.icmpCode, 8);
   const pinned = (field: 'ip_src' | 'ip_dst', cidrs: readonly Cidr[]) => {
     parts.push(e.or(...cidrs.map((x) => e.prefix(p[field], ipToNum(x.ip), x.prefixLen))));
     if (cidrs.length === 1 && cidrs[0]!.prefixLen >= 32) binds.push({ field, value: ipToNum(cidrs[0]!.ip) });
@@ -268,12 +259,10 @@ export async function exists(
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const ctx = await getZ3();
   const { enc: e, outcomes } = await explore(dp, sources, sent, opts);
-  const clean = (o: SymOutcome) => (o.end.path.taint ?? []).length === 0;
-  const candidates = outcomes.filter((o) => o.end.kind === 'end').flatMap((o) => {
+  const hits = outcomes.filter((o) => o.end.kind === 'end').flatMap((o) => {
     const p = predicate(e, o.final, o.end);
     return p === false ? [] : [{ o, c: e.and(o.cond, p) }];
   }).filter((x) => x.c !== false);
-  const hits = candidates.filter((x) => clean(x.o));
   // One check over every end at once; the model then says which end it took.
   const r = await checkSat(ctx, e, e.or(...hits.map((h) => h.c)), timeoutMs);
   if (r.status === 'unknown') return { verdict: 'unknown', witness: null, source: null, reason: r.reason, disposition: null };
@@ -294,11 +283,8 @@ export async function exists(
     const end = (mine.find((x) => holds(e, model, x.c)) ?? first).o.end;
     return { verdict: 'yes', witness, source: st, reason: end.kind === 'end' ? end.where : end.reason, disposition: end.kind === 'end' ? end.disposition : null };
   }
-  // Unknown: a path not followed to its end, or a tainted path that satisfies the predicate.
-  const unknowns = [
-    ...outcomes.filter((o) => o.end.kind === 'unknown').map((o) => ({ o, c: o.cond, why: o.end.kind === 'unknown' ? o.end.reason : '' })),
-    ...candidates.filter((x) => !clean(x.o)).map((x) => ({ o: x.o, c: x.c, why: (x.o.end.path.taint ?? []).join('; ') })),
-  ];
+  // Unknown: a path not followed to its end (something not modelled, the depth bound) could be one.
+  const unknowns = outcomes.filter((o) => o.end.kind === 'unknown').map((o) => ({ o, c: o.cond, why: o.end.kind === 'unknown' ? o.end.reason : '' }));
   const u = await checkSat(ctx, e, e.or(...unknowns.map((x) => x.c)), timeoutMs);
   if (u.status === 'unknown') return { verdict: 'unknown', witness: null, source: null, reason: u.reason, disposition: null };
   if (u.status === 'sat') {

@@ -23,7 +23,7 @@ const FIELDS = ['eth_src', 'eth_dst', 'eth_type', 'ip_src', 'ip_dst', 'proto', '
  */
 export function pathKey(p: Path): string {
   const parts = FIELDS.map((f) => termKey(p.packet[f]));
-  parts.push(termKey(p.packet.vlan), termKey(p.packet.tun_id), (p.taint ?? []).join('\u0001'));
+  parts.push(termKey(p.packet.vlan), termKey(p.packet.tun_id));
   return parts.join('|');
 }
 

@@ -11,22 +11,18 @@ export interface Path {
   /** Conjuncts of the path condition (never containing `false`). */
   readonly pc: readonly Cond[];
   readonly packet: SymPacket;
-  /**
-   * Approximations this path went through (e.g. an ICMP error's conntrack state): its ends are
-   * followed, but a verdict resting on them is `unknown`.
-   */
-  readonly taint?: readonly string[];
-}
-
-/** The path marked with an approximation. */
-export function tainted(p: Path, why: string): Path {
-  return { ...p, taint: [...(p.taint ?? []), why] };
 }
 
 /** A field fixed by a branch condition: `field` equals `value` on that branch. */
 export interface Binding {
   readonly field: 'eth_src' | 'eth_dst' | 'eth_type' | 'ip_src' | 'ip_dst' | 'proto' | 'sport' | 'dport' | 'icmp_type' | 'icmp_code';
   readonly value: number;
+}
+
+/** Adds `guard ∧ field = value` to `parts`, and the binding that equality pins to `binds`. */
+export function pinEq(e: Enc, parts: Cond[], binds: Binding[], guard: Cond, p: SymPacket, field: Binding['field'], value: number, bits: number): void {
+  parts.push(guard, e.eq(p[field], value, bits));
+  binds.push({ field, value });
 }
 
 /** A condition with the field values it pins when it holds. */

@@ -186,7 +186,7 @@ export class SymWalker implements WalkCtx {
   private memoized(key: string, path: Path, compute: (base: Path) => End[]): End[] {
     let rel = this.memo.get(key);
     if (!rel) {
-      rel = compute(path.taint === undefined ? { pc: [], packet: path.packet } : { pc: [], packet: path.packet, taint: path.taint });
+      rel = compute({ pc: [], packet: path.packet });
       // A bounded memo: past its budget it starts over (the ends it held are recomputed on demand).
       this.memoEnds += rel.length;
       if (this.memoEnds > MEMO_BUDGET) {

@@ -1,7 +1,7 @@
 // One agreement check: a fixed first packet traced by the evaluator and followed by the solver's
 // device models, compared end for end (see ends.ts for what an end's key holds).
 // Guarantees: a check passes only when both sides give the same key set and neither side went
-// through something it only approximates (the evaluator's `uncertain`, a solver path's taint).
+// through something it only approximates (the evaluator's `uncertain`, a solver end not followed to its finish).
 import type { Evaluator } from '../../src/evaluate/index.ts';
 import { copies, difference, evaluatorKeys } from './ends.ts';
 import type { Built } from './cases.ts';

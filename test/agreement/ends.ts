@@ -79,15 +79,10 @@ export function finalOf(p: SymPacket, num: (v: Val) => number): Final {
   };
 }
 
-/**
- * A solver end's key; an end not followed to its finish is `unknown: <reason>`, and an end reached
- * through an approximation (a tainted path) says so, so that it never matches an exact evaluator end.
- */
+/** A solver end's key; an end not followed to its finish is `unknown: <reason>` (never an exact end). */
 export function solverKey(end: End, num: (v: Val) => number): string {
   if (end.kind === 'unknown') return `unknown: ${end.reason}`;
-  const taint = end.path.taint ?? [];
-  const key = keyOf(end.disposition, end.delivery, finalOf(end.path.packet, num));
-  return taint.length === 0 ? key : `${key} [approximated: ${taint.join('; ')}]`;
+  return keyOf(end.disposition, end.delivery, finalOf(end.path.packet, num));
 }
 
 /** Reads a value that must already be concrete (the concrete walk). */

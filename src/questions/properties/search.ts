@@ -1,7 +1,7 @@
 // The symbolic search the solver-backed properties share: explorations per (sender, sent constraint)
 // reused by every property that asks about that sender's packets while they are recent, and a
 // "some packet whose end satisfies P?" check over it with the same meaning as the SMT core's
-// `exists` (tainted and unfinished ends count against a "no"). Witnesses are decoded with
+// `exists` (unfinished ends count against a "no"). Witnesses are decoded with
 // preferences (TCP, a well-known port, the sender's subnet) and replayed through the evaluator: a
 // disagreement becomes `unknown` with an error, never a verdict.
 // Why not `exists` directly: it re-explores the sender's paths on every call, and several properties
@@ -185,7 +185,6 @@ export async function searchArriving(ctx: VerifyContext, senders: readonly Sourc
 /** The check behind `search` and `searchArriving`: the predicate over the ends, then the unfinished ones. */
 async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], open: readonly SenderEnd[], pred: EndPredicate, total: number): Promise<SearchResult> {
   const z3 = await getZ3();
-  const clean = (o: Outcome) => (o.end.path.taint ?? []).length === 0;
   // Each candidate's condition is its path condition and the predicate; the solver gets their
   // disjunction factored over shared conjuncts (factor.ts), and one candidate's own condition is
   // built only to find which end a model takes.
@@ -197,7 +196,7 @@ async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], o
     if (p === false) continue;
     cands.push({ x, end: o.end, pc: o.end.path.pc, last: p, c: () => e.and(o.cond, p) });
   }
-  const hits = cands.filter((h) => clean(h.x.o));
+  const hits = cands;
   const r = await checkSat(z3, e, anyOf(e, hits), ctx.timeoutMs);
   if (r.status === 'unknown') return { kind: 'unknown', reason: r.reason };
   if (r.status === 'sat') {
@@ -209,10 +208,7 @@ async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], o
     const h = hits.find((x) => holds(e, model, x.c())) ?? first;
     return { kind: 'found', witness: packet, source: h.x.src.station, end: h.end };
   }
-  const unknowns = [
-    ...open.map((x) => ({ pc: x.o.end.path.pc, last: true as Cond, c: () => x.o.cond, why: x.o.end.kind === 'unknown' ? x.o.end.reason : '' })),
-    ...cands.filter((h) => !clean(h.x.o)).map((h) => ({ pc: h.pc, last: h.last, c: h.c, why: (h.x.o.end.path.taint ?? []).join('; ') })),
-  ];
+  const unknowns = open.map((x) => ({ pc: x.o.end.path.pc, last: true as Cond, c: () => x.o.cond, why: x.o.end.kind === 'unknown' ? x.o.end.reason : '' }));
   const u = await checkSat(z3, e, anyOf(e, unknowns), ctx.timeoutMs);
   if (u.status === 'unknown') return { kind: 'unknown', reason: u.reason };
   if (u.status === 'sat') {
