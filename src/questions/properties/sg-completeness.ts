@@ -16,13 +16,13 @@
 import type { Trace } from '../../evaluate/trace.ts';
 import { ETH_TYPE } from '../../ir/packet.ts';
 import type { PortT } from '../../topology/model.ts';
-import type { Cond, Enc, SymPacket } from '../../smt/index.ts';
+import { Enc, getZ3, type Cond, type SymPacket } from '../../smt/index.ts';
 // The concrete-to-symbolic conversion, to judge a replayed packet with the same intent function.
 import { concretePacket } from '../../smt/headers.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
-import { portLabel, sourceSpec, type VmStation } from './common.ts';
+import { portLabel, type VmStation } from './common.ts';
 import { allows, type Direction } from './sg-intent.ts';
-import { explored, ipNum, macNum, opensConnection, type EndPredicate, type FinishedEnd, type SearchResult } from './search.ts';
+import { ipNum, macNum, opensConnection, type EndPredicate, type FinishedEnd, type SearchResult } from './search.ts';
 import { violation } from './verdict.ts';
 
 /** The port's own firewall: the netfiltered Linux bridge its NIC plugs into, and the NIC's port there. */
@@ -95,8 +95,8 @@ export async function completenessViolation(
   f: Extract<SearchResult, { kind: 'found' }>,
   stands: string,
 ): Promise<PropertyResult> {
-  // Any encoder judges a concrete packet without the solver (every term folds); this one is at hand.
-  const { enc } = await explored(ctx, sourceSpec(ctx.topology, f.source));
+  // A concrete packet is judged without the solver (every term folds): a fresh encoder will do.
+  const enc = new Enc(await getZ3());
   const rule = (t: Trace) => (t.droppedAt === null ? '' : `: ${t.droppedAt.rule}`);
   const say = (t: Trace) =>
     dir === 'egress'
