@@ -18,12 +18,12 @@ import type { ConvergedState } from '../evaluate/state.ts';
 import { getZ3 } from './z3.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { SymPacket } from './headers.ts';
-import { equalsPacket, hasPorts, ipToNum, isIcmp, macToNum } from './headers.ts';
-import type { Binding, End, EndDisposition, Guard } from './path.ts';
-import { assume, pathCond, pinEq } from './path.ts';
-import { SymWalker } from './walk.ts';
+import { ipToNum } from './headers.ts';
+import type { End, EndDisposition } from './path.ts';
+import { pathCond } from './path.ts';
 import { mergeEnds } from './merge.ts';
-import { type SourceSpec, senderCases, senderIdentity } from './sources.ts';
+import type { SourceSpec } from './sources.ts';
+import { senderStarts, walkerFor } from './starts.ts';
 import { checkSat } from './solve.ts';
 import { decodeWitness, defaultPreferences, holds } from './witness.ts';
 
@@ -106,55 +106,6 @@ export function asSources(sources: readonly (Station | SourceSpec)[]): SourceSpe
   return sources.map((s) => ('station' in s ? s : { station: s }));
 }
 
-/** The sent constraint as a guard: exact values (one port, one protocol, one /32) are pinned too. */
-function sentGuard(e: Enc, p: SymPacket, c: SentConstraint): Guard {
-  const parts: Cond[] = [];
-  const binds: Binding[] = [];
-  const range = (field: 'sport' | 'dport', r: number | readonly [number, number]) => {
-    if (typeof r !== 'number' && r[0] !== r[1]) return e.range(p[field], r[0], r[1], 16);
-    const v = typeof r === 'number' ? r : r[0];
-    binds.push({ field, value: v });
-    return e.eq(p[field], v, 16);
-  };
-  if (c.proto !== undefined) pinEq(e, parts, binds, true, p, 'proto', c.proto, 8);
-  if (c.sport !== undefined) parts.push(hasPorts(e, p), range('sport', c.sport));
-  if (c.dport !== undefined) parts.push(hasPorts(e, p), range('dport', c.dport));
-  if (c.icmpType !== undefined) pinEq(e, parts, binds, isIcmp(e, p), p, 'icmp_type', c.icmpType, 8);
-  if (c.icmpCode !== undefined) pinEq(e, parts, binds, isIcmp(e, p), p, 'icmp_code', c.icmpCode, 8);
-  const pinned = (field: 'ip_src' | 'ip_dst', cidrs: readonly Cidr[]) => {
-    parts.push(e.or(...cidrs.map((x) => e.prefix(p[field], ipToNum(x.ip), x.prefixLen))));
-    if (cidrs.length === 1 && cidrs[0]!.prefixLen >= 32) binds.push({ field, value: ipToNum(cidrs[0]!.ip) });
-  };
-  if (c.ipDst !== undefined) pinned('ip_dst', c.ipDst);
-  if (c.ipSrc !== undefined) pinned('ip_src', c.ipSrc);
-  if (c.packet !== undefined) {
-    parts.push(equalsPacket(e, p, c.packet));
-    const k = c.packet;
-    binds.push({ field: 'eth_src', value: macToNum(k.eth_src) }, { field: 'eth_dst', value: macToNum(k.eth_dst) }, { field: 'eth_type', value: k.eth_type },
-      { field: 'ip_src', value: ipToNum(k.ip_src) }, { field: 'ip_dst', value: ipToNum(k.ip_dst) }, { field: 'proto', value: k.proto });
-    for (const f of ['sport', 'dport', 'icmp_type', 'icmp_code'] as const) {
-      const v = k[f];
-      if (v !== null) binds.push({ field: f, value: v });
-    }
-  }
-  const cond = e.and(...parts);
-  return { cond, binds: cond === false ? [] : binds };
-}
-
-/** One walker per dataplane and Z3 context: its ARP answers, flow tables and numerals are reused. */
-const walkers = new WeakMap<Dataplane, Map<string, SymWalker>>();
-
-function walkerFor(ctx: Awaited<ReturnType<typeof getZ3>>, dp: Dataplane, opts: QueryOptions): SymWalker {
-  let m = walkers.get(dp);
-  if (!m) walkers.set(dp, (m = new Map()));
-  const key = `${opts.maxHops ?? ''}`;
-  const w = m.get(key);
-  if (w && w.e.ctx === ctx && w.converged === opts.converged) return w;
-  const fresh = new SymWalker(ctx, dp, { ...(opts.converged ? { converged: opts.converged } : {}), ...(opts.maxHops !== undefined ? { maxHops: opts.maxHops } : {}) });
-  m.set(key, fresh);
-  return fresh;
-}
-
 export interface ExploreOptions {
   /** Only the ends this accepts are kept in the outcomes (the walk itself is the same). */
   readonly keep?: (end: End) => boolean;
@@ -170,19 +121,9 @@ export async function explore(dp: Dataplane, sources: readonly (Station | Source
   const e = w.e;
   const outcomes: SymOutcome[] = [];
   asSources(sources).forEach((src, i) => {
-    const vlan = src.station.kind === 'outside' ? src.station.vlan : null;
-    const p = w.symbolic(`s${i}`, vlan);
-    const asked = sentGuard(e, p, sent);
-    const sentPath = assume({ pc: [], packet: p }, asked.cond, asked.binds);
-    if (!sentPath) return;
-    const id = senderIdentity(w, src, sentPath.packet);
-    const base = assume(sentPath, id.cond, id.binds);
-    if (!base) return;
+    const { sent: p, starts } = senderStarts(w, src, `s${i}`, sent);
     const ends: End[] = [];
-    for (const c of senderCases(w, src, base.packet)) {
-      const start = assume(base, c.cond, c.binds);
-      if (start) ends.push(...w.fromStation(src.station, start));
-    }
+    for (const start of starts) ends.push(...w.fromStation(src.station, start));
     // The path condition as one term is built when first asked for: most ends are ruled out by a
     // question's predicate alone, and a term per end is a Z3 call per end.
     for (const end of mergeEnds(e, ends)) {
@@ -293,3 +234,4 @@ export async function exists(
   }
   return { verdict: 'no', witness: null, source: null, reason: `no packet: ${outcomes.length} path ends checked`, disposition: null };
 }
+export { exploreDevice, type DeviceExploration, type DeviceOutcome, type DeviceStart } from './local.ts';

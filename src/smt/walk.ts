@@ -203,34 +203,43 @@ export class SymWalker implements WalkCtx {
     if (hops >= this.maxHops) return [unknownEnd(`path longer than ${this.maxHops} devices at ${at.host}/${at.device}`, path)];
     const dev = this.index.device(at.host, at.device);
     if (dev === null) return [ended('dropped', path, `${at.host}/${at.device}: nothing attached`)];
-    let steps: Step[];
+    if (dev.kind === 'ns') {
+      const all = symNamespace(this, at.host, dev.ns, at.port, path);
+      const routed: End[] = [];
+      const steps: Step[] = [];
+      for (const s of all) {
+        if (s.kind === 'route') routed.push(...this.route(at, dev.ns, s, hops + 1));
+        else steps.push(s);
+      }
+      return [...routed, ...this.walkSteps(at, mergeSteps(this.e, steps), hops)];
+    }
+    // Copies that leave by the same port in the same state go on as one (merge.ts).
+    return this.walkSteps(at, mergeSteps(this.e, this.layer2Steps(at, dev, path)), hops);
+  }
+
+  /**
+   * What one bridge or VM does with a packet entering it by `at`: its ends there, and the copies it
+   * emits (not followed). For questions about one device, such as a port's own firewall; null for a
+   * namespace (its routed copies need the walk) or nothing attached.
+   */
+  deviceSteps(at: Port, path: Path): Step[] | null {
+    const dev = this.index.device(at.host, at.device);
+    return dev === null || dev.kind === 'ns' ? null : mergeSteps(this.e, this.layer2Steps(at, dev, path));
+  }
+
+  private layer2Steps(at: Port, dev: Exclude<NonNullable<ReturnType<TopologyIndex['device']>>, { kind: 'ns' }>, path: Path): Step[] {
     switch (dev.kind) {
       case 'ovs':
-        steps = symRunBridge(this.e, { host: at.host, bridge: dev.bridge, tables: this.tablesOf(at.host, dev.bridge.name), fdb: this.fdbOf(at.host, dev.bridge.name) }, at.port, path);
-        break;
+        return symRunBridge(this.e, { host: at.host, bridge: dev.bridge, tables: this.tablesOf(at.host, dev.bridge.name), fdb: this.fdbOf(at.host, dev.bridge.name) }, at.port, path);
       case 'lb':
-        steps = symLinuxBridge(this, at.host, dev.bridge, at.port, path);
-        break;
-      case 'ns': {
-        const all = symNamespace(this, at.host, dev.ns, at.port, path);
-        const routed: End[] = [];
-        steps = [];
-        for (const s of all) {
-          if (s.kind === 'route') routed.push(...this.route(at, dev.ns, s, hops + 1));
-          else steps.push(s);
-        }
-        return [...routed, ...this.walkSteps(at, mergeSteps(this.e, steps), hops)];
-      }
+        return symLinuxBridge(this, at.host, dev.bridge, at.port, path);
       case 'vm':
-        steps = this.vm(at, dev.vm, path);
-        break;
+        return this.vm(at, dev.vm, path);
       default: {
         const never: never = dev;
         throw new Error(`unknown device ${JSON.stringify(never)}`);
       }
     }
-    // Copies that leave by the same port in the same state go on as one (merge.ts).
-    return this.walkSteps(at, mergeSteps(this.e, steps), hops);
   }
 
   /** A copy leaving through `from`: to the link peer, the tunnel peer, or the physical wire. */

@@ -24,6 +24,7 @@ import { allows } from './sg-intent.ts';
 import { search, searchArriving, type EndPredicate } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 import { completenessViolation, droppedAllowed, firewallSite } from './sg-completeness.ts';
+import { settledAtFirewall } from './sg-local.ts';
 
 const ID = 'security-groups';
 
@@ -37,13 +38,22 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
   const leaks: EndPredicate = (e, sent, _final, end) =>
     end.disposition === 'delivered' || end.disposition === 'exited' ? e.not(allows(e, ctx.topology, port, sent, 'egress')) : false;
   const blocksOut = droppedAllowed(ctx, port, site, 'egress');
-  const out = await search(ctx, sourceSpec(ctx.topology, s), (e, sent, final, end) => e.or(leaks(e, sent, final, end), blocksOut(e, sent, final, end)));
-  if (out.kind === 'found') {
+  // The port's own firewall first (sg-local.ts): when it settles a direction, no whole-path search is needed.
+  const egressSettled = site !== null && (await settledAtFirewall(ctx, s, port, site, 'egress'));
+  const out = egressSettled ? null : await search(ctx, sourceSpec(ctx.topology, s), (e, sent, final, end) => e.or(leaks(e, sent, final, end), blocksOut(e, sent, final, end)));
+  if (out?.kind === 'found') {
     if (out.end.disposition === 'dropped' && site !== null) return completenessViolation(ctx, ID, subject, s, port, site, 'egress', out, stands);
     return violation(ctx, ID, subject, out, (t) => `egress: ${portLabel(s)} sends ${t.packet.ip_dst} ${fields(t.packet)}, which no rule of its groups allows${stands}`);
   }
-  const u = notFound(ID, subject, out, `egress from ${portLabel(s)}`);
+  const u = out === null ? null : notFound(ID, subject, out, `egress from ${portLabel(s)}`);
   if (u) return u;
+  const complete = site !== null
+    ? `, and every first packet they allow passes its firewall (${site.device}@${site.host})`
+    : '; completeness not checked: the port has no hybrid firewall bridge';
+  const rules = `no first packet leaves or enters ${portLabel(s)} unless its groups' rules or Neutron's per-port rules allow it${complete}`;
+  if (site !== null && (await settledAtFirewall(ctx, s, port, site, 'ingress'))) {
+    return holds(ID, subject, `${rules} (ingress checked at the firewall over every IPv4 packet from the network)${stands}`);
+  }
   const senders = ingressSenders(ctx);
   const intrudes: EndPredicate = (e, _sent, final, end) => {
     const d = end.delivery;
@@ -60,10 +70,7 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
   const v = notFound(ID, subject, r, `ingress to ${portLabel(s)}`);
   if (v) return v;
   const others = senders.filter((x) => !(x.station.kind === 'vm-port' && x.station.portId === s.portId)).length;
-  const complete = site !== null
-    ? `, and every first packet they allow passes its firewall (${site.device}@${site.host})`
-    : '; completeness not checked: the port has no hybrid firewall bridge';
-  return holds(ID, subject, `no first packet leaves or enters ${portLabel(s)} unless its groups' rules or Neutron's per-port rules allow it${complete} (checked against ${others} senders)${stands}`);
+  return holds(ID, subject, `${rules} (ingress checked against ${others} senders)${stands}`);
 }
 
 const sendersOf = new WeakMap<VerifyContext, SourceSpec[]>();

@@ -1,0 +1,67 @@
+// The port-local question behind `security-groups`, asked before any whole-path search: what the
+// port's own firewall (its qbr) does with
+// - egress: every first packet the port may send, as it enters the qbr from the VM's tap;
+// - ingress: every first IPv4 packet that could arrive from the network side (any header at all),
+//   followed through the tap into the VM.
+// Why this settles the property: a packet only leaves a port through its qbr and only reaches the VM
+// through it, and every netfilter pass starts with an empty conntrack table (the first packet is NEW
+// wherever it came from). So the ends the whole-path search asks about are among these, judged by the
+// same predicates: none here means none there. The ingress arrivals are a superset (any header, not
+// only one a sender can produce): when something is found here, the caller asks the whole-path search,
+// which gives the real answer and a witness a person can replay.
+// Guarantees: `true` only on an unsat answer from the solver; a timeout, an unmodelled rule or a
+// satisfiable formula is `false` (not settled here).
+import { anyOf, checkSat, exploreDevice, getZ3, type Cond, type Conjunction, type DeviceExploration, type DeviceStart } from '../../smt/index.ts';
+import type { PortT } from '../../topology/model.ts';
+import type { VerifyContext } from '../property.ts';
+import { sourceSpec, type VmStation } from './common.ts';
+import { allows, type Direction } from './sg-intent.ts';
+import { droppedAllowed, droppedAt, type FirewallSite } from './sg-completeness.ts';
+import type { FinishedEnd } from './search.ts';
+
+/** The violations of one direction at the port's own firewall, as conjunctions; null when an outcome was not followed to its end. */
+function violations(ctx: VerifyContext, s: VmStation, port: PortT, site: FirewallSite, dir: Direction, x: DeviceExploration): Conjunction[] | null {
+  const e = x.enc;
+  const dropped = droppedAllowed(ctx, port, site, dir);
+  const out: Conjunction[] = [];
+  for (const o of x.outcomes) {
+    const step = o.step;
+    let last: Cond = false;
+    if (step.kind === 'unknown') return null;
+    if (step.kind === 'emit') {
+      // egress: past the firewall towards the network; ingress: leaving by another port is not for the port.
+      if (dir === 'egress' && step.port !== site.tap) last = e.not(allows(e, ctx.topology, port, o.sent, 'egress'));
+    } else {
+      const end: FinishedEnd = step;
+      const d = end.delivery;
+      const delivered = end.disposition === 'delivered' && d?.kind === 'vm' && d.vm === s.vm && d.port === s.index;
+      if (dir === 'ingress' && delivered) last = e.not(allows(e, ctx.topology, port, end.path.packet, 'ingress'));
+      else if (droppedAt(end, site, dir)) last = dropped(e, o.sent, end.path.packet, end);
+    }
+    if (last !== false) out.push({ pc: step.path.pc, last });
+  }
+  return out;
+}
+
+/** Does the port's own firewall settle `dir` (no violation of either half among the packets it can see)? */
+export async function settledAtFirewall(ctx: VerifyContext, s: VmStation, port: PortT, site: FirewallSite, dir: Direction): Promise<boolean> {
+  const opts = { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs };
+  const starts: DeviceStart[] = dir === 'egress'
+    ? [{ kind: 'sender', source: sourceSpec(ctx.topology, s) }]
+    : (ctx.dataplane.hosts.find((h) => h.name === site.host)?.linuxBridges.find((b) => b.name === site.device)?.ports ?? [])
+        .filter((p) => p !== site.tap)
+        .map((p) => ({ kind: 'any-ipv4', at: { host: site.host, device: site.device, port: p }, prefix: 'fw' }));
+  if (starts.length === 0) return false;
+  const all: Conjunction[] = [];
+  let e: DeviceExploration['enc'] | null = null;
+  for (const start of starts) {
+    const x = await exploreDevice(ctx.dataplane, start, dir === 'ingress' ? [site.tap] : [], opts);
+    const v = violations(ctx, s, port, site, dir, x);
+    if (v === null) return false;
+    all.push(...v);
+    e = x.enc;
+  }
+  if (e === null) return false;
+  const r = await checkSat(await getZ3(), e, anyOf(e, all), ctx.timeoutMs);
+  return r.status === 'unsat';
+}

@@ -1,0 +1,84 @@
+// Where a question's symbolic walk begins: one walker per dataplane (its ARP answers, flow tables,
+// numerals and memo are reused by every question), the constraint a question puts on the packet as
+// sent, and a sender's start paths — what is asked, the sender's identity, and one next-hop case each.
+// Guarantees: the start paths of a sender partition exactly the packets it may send within the
+// constraint (sources.ts), with exact values (one port, one protocol, one /32) pinned in the packet.
+import type { Dataplane } from '../ir/dataplane.ts';
+import type { Cidr } from '../ir/openflow.ts';
+import type { Cond, Enc } from './cond.ts';
+import type { SymPacket } from './headers.ts';
+import { equalsPacket, hasPorts, ipToNum, isIcmp, macToNum } from './headers.ts';
+import type { Binding, Guard, Path } from './path.ts';
+import { assume, pinEq } from './path.ts';
+import { SymWalker } from './walk.ts';
+import { type SourceSpec, senderCases, senderIdentity } from './sources.ts';
+import type { Ctx } from './z3.ts';
+import type { QueryOptions, SentConstraint } from './index.ts';
+
+/** The sent constraint as a guard: exact values (one port, one protocol, one /32) are pinned too. */
+export function sentGuard(e: Enc, p: SymPacket, c: SentConstraint): Guard {
+  const parts: Cond[] = [];
+  const binds: Binding[] = [];
+  const range = (field: 'sport' | 'dport', r: number | readonly [number, number]) => {
+    if (typeof r !== 'number' && r[0] !== r[1]) return e.range(p[field], r[0], r[1], 16);
+    const v = typeof r === 'number' ? r : r[0];
+    binds.push({ field, value: v });
+    return e.eq(p[field], v, 16);
+  };
+  if (c.proto !== undefined) pinEq(e, parts, binds, true, p, 'proto', c.proto, 8);
+  if (c.sport !== undefined) parts.push(hasPorts(e, p), range('sport', c.sport));
+  if (c.dport !== undefined) parts.push(hasPorts(e, p), range('dport', c.dport));
+  if (c.icmpType !== undefined) pinEq(e, parts, binds, isIcmp(e, p), p, 'icmp_type', c.icmpType, 8);
+  if (c.icmpCode !== undefined) pinEq(e, parts, binds, isIcmp(e, p), p, 'icmp_code', c.icmpCode, 8);
+  const pinned = (field: 'ip_src' | 'ip_dst', cidrs: readonly Cidr[]) => {
+    parts.push(e.or(...cidrs.map((x) => e.prefix(p[field], ipToNum(x.ip), x.prefixLen))));
+    if (cidrs.length === 1 && cidrs[0]!.prefixLen >= 32) binds.push({ field, value: ipToNum(cidrs[0]!.ip) });
+  };
+  if (c.ipDst !== undefined) pinned('ip_dst', c.ipDst);
+  if (c.ipSrc !== undefined) pinned('ip_src', c.ipSrc);
+  if (c.packet !== undefined) {
+    parts.push(equalsPacket(e, p, c.packet));
+    const k = c.packet;
+    binds.push({ field: 'eth_src', value: macToNum(k.eth_src) }, { field: 'eth_dst', value: macToNum(k.eth_dst) }, { field: 'eth_type', value: k.eth_type },
+      { field: 'ip_src', value: ipToNum(k.ip_src) }, { field: 'ip_dst', value: ipToNum(k.ip_dst) }, { field: 'proto', value: k.proto });
+    for (const f of ['sport', 'dport', 'icmp_type', 'icmp_code'] as const) {
+      const v = k[f];
+      if (v !== null) binds.push({ field: f, value: v });
+    }
+  }
+  const cond = e.and(...parts);
+  return { cond, binds: cond === false ? [] : binds };
+}
+
+/** One walker per dataplane and Z3 context: its ARP answers, flow tables and numerals are reused. */
+const walkers = new WeakMap<Dataplane, Map<string, SymWalker>>();
+
+export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions): SymWalker {
+  let m = walkers.get(dp);
+  if (!m) walkers.set(dp, (m = new Map()));
+  const key = `${opts.maxHops ?? ''}`;
+  const w = m.get(key);
+  if (w && w.e.ctx === ctx && w.converged === opts.converged) return w;
+  const fresh = new SymWalker(ctx, dp, { ...(opts.converged ? { converged: opts.converged } : {}), ...(opts.maxHops !== undefined ? { maxHops: opts.maxHops } : {}) });
+  m.set(key, fresh);
+  return fresh;
+}
+
+/** A sender's packet variables (named `prefix.<field>`) and its start paths within `sent`. */
+export function senderStarts(w: SymWalker, src: SourceSpec, prefix: string, sent: SentConstraint): { sent: SymPacket; starts: Path[] } {
+  const e = w.e;
+  const vlan = src.station.kind === 'outside' ? src.station.vlan : null;
+  const p = w.symbolic(prefix, vlan);
+  const asked = sentGuard(e, p, sent);
+  const sentPath = assume({ pc: [], packet: p }, asked.cond, asked.binds);
+  if (!sentPath) return { sent: p, starts: [] };
+  const id = senderIdentity(w, src, sentPath.packet);
+  const base = assume(sentPath, id.cond, id.binds);
+  if (!base) return { sent: p, starts: [] };
+  const starts: Path[] = [];
+  for (const c of senderCases(w, src, base.packet)) {
+    const start = assume(base, c.cond, c.binds);
+    if (start) starts.push(start);
+  }
+  return { sent: p, starts };
+}

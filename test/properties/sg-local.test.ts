@@ -1,0 +1,67 @@
+// The port-local question of security-groups (sg-local.ts): the port's own firewall settles both
+// directions on a correctly rendered cloud; a firewall that lets through what the groups forbid is
+// never settled there (so the whole-path search runs and finds the witness); and a finding only the
+// local question can see — an allowance for a source MAC that no sender in the cloud has — leaves the
+// verdict to the whole-path search, which proves the property holds.
+import { afterAll, describe, expect, it } from 'vitest';
+import { shutdownZ3 } from '../../src/smt/index.ts';
+import { securityGroups } from '../../src/questions/properties/security-groups.ts';
+import { settledAtFirewall } from '../../src/questions/properties/sg-local.ts';
+import { firewallSite } from '../../src/questions/properties/sg-completeness.ts';
+import { portOf, vmStations } from '../../src/questions/properties/common.ts';
+import { chainName } from '../../src/render/names.ts';
+import type { VerifyContext } from '../../src/questions/property.ts';
+import { context, dropLines, edit } from './build.ts';
+
+afterAll(async () => { await shutdownZ3(); });
+
+/** Whether the firewall of `vm` settles each direction. */
+async function settled(ctx: VerifyContext, vm: string): Promise<{ egress: boolean; ingress: boolean }> {
+  const s = vmStations(ctx).find((x) => x.vm === vm)!;
+  const port = portOf(ctx.topology, s)!;
+  const site = firewallSite(ctx, s)!;
+  expect(site).not.toBeNull();
+  return { egress: await settledAtFirewall(ctx, s, port, site, 'egress'), ingress: await settledAtFirewall(ctx, s, port, site, 'ingress') };
+}
+
+const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('security-groups at the port\'s own firewall', () => {
+  it.each(['basic', 'sg-fip', 'two-projects'])('settles both directions of every port of the rendered %s cloud', async (name) => {
+    const ctx = context(name);
+    const vms = [...new Set(vmStations(ctx).map((s) => s.vm))];
+    expect(vms.length).toBeGreaterThanOrEqual(2);
+    for (const vm of vms) expect([vm, await settled(ctx, vm)]).toEqual([vm, { egress: true, ingress: true }]);
+    const rs = await securityGroups.check(ctx);
+    for (const r of rs) expect(r.message).toContain('ingress checked at the firewall over every IPv4 packet from the network');
+  });
+
+  it('an ingress chain without its fallback drop is not settled in, and still settled out', async () => {
+    const ctx = context('basic', edit(/compute1\/iptables-save$/, dropLines(/^-A neutron-openvswi-i\S+ .*-j neutron-openvswi-sg-fallback$/)));
+    expect(await settled(ctx, 'vm1')).toEqual({ egress: true, ingress: false });
+  });
+
+  it('an egress chain without the block on DHCP replies from the VM is not settled out, still settled in, and the whole-path search finds the reply', async () => {
+    const ctx = context('basic', edit(/compute1\/iptables-save$/, dropLines(/^-A neutron-openvswi-o\S+ .*Prevent DHCP Spoofing by VM.*-j DROP$/)));
+    expect(await settled(ctx, 'vm1')).toEqual({ egress: false, ingress: true });
+    const r = (await securityGroups.check(ctx)).find((x) => x.subject === 'port:vm1:0')!;
+    expect(r.verdict).toBe('violated');
+    expect(r.error).toBeUndefined();
+    expect(r.message).toMatch(/^egress:/);
+    expect(r.witness).toMatchObject({ proto: 17, sport: 67, dport: 68 });
+  });
+
+  it('an allowance for a source MAC no sender has is found locally, and the whole-path search proves it harmless', async () => {
+    const base = context('basic');
+    const s = vmStations(base).find((x) => x.vm === 'vm1')!;
+    const ichain = escape(chainName.ingress(portOf(base.topology, s)!.id));
+    const ctx = context('basic', edit(/compute1\/iptables-save$/, (t) => t.replace(
+      new RegExp(`^(-A ${ichain} -m state --state RELATED,ESTABLISHED .*)$`, 'm'),
+      (line) => `${line}\n-A ${chainName.ingress(portOf(base.topology, s)!.id)} -m mac --mac-source 02:00:5e:00:53:99 -j RETURN`,
+    )));
+    expect((await settled(ctx, 'vm1')).ingress).toBe(false);
+    const r = (await securityGroups.check(ctx)).find((x) => x.subject === 'port:vm1:0')!;
+    expect(r.verdict).toBe('holds');
+    expect(r.message).toMatch(/ingress checked against \d+ senders/);
+  });
+});
