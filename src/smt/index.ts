@@ -23,7 +23,7 @@ import type { End, EndDisposition } from './path.ts';
 import { pathCond } from './path.ts';
 import { mergeEnds } from './merge.ts';
 import type { SourceSpec } from './sources.ts';
-import { senderStarts, walkerFor } from './starts.ts';
+import { senderStarts, walkerFor, type WalkScope } from './starts.ts';
 import { checkSat } from './solve.ts';
 import { decodeWitness, defaultPreferences, holds } from './witness.ts';
 
@@ -106,7 +106,7 @@ export function asSources(sources: readonly (Station | SourceSpec)[]): SourceSpe
   return sources.map((s) => ('station' in s ? s : { station: s }));
 }
 
-export interface ExploreOptions {
+export interface ExploreOptions extends WalkScope {
   /** Only the ends this accepts are kept in the outcomes (the walk itself is the same). */
   readonly keep?: (end: End) => boolean;
 }
@@ -222,7 +222,7 @@ export async function exists(
       ...defaultPreferences(e, sentVars, subnet),
     ]);
     const end = (mine.find((x) => holds(e, model, x.c)) ?? first).o.end;
-    return { verdict: 'yes', witness, source: st, reason: end.kind === 'end' ? end.where : end.reason, disposition: end.kind === 'end' ? end.disposition : null };
+    return { verdict: 'yes', witness, source: st, reason: end.kind === 'unknown' ? end.reason : end.where, disposition: end.kind === 'end' ? end.disposition : null };
   }
   // Unknown: a path not followed to its end (something not modelled, the depth bound) could be one.
   const unknowns = outcomes.filter((o) => o.end.kind === 'unknown').map((o) => ({ o, c: o.cond, why: o.end.kind === 'unknown' ? o.end.reason : '' }));

@@ -61,6 +61,7 @@ export function mergeBy<T>(e: Enc, items: readonly T[], key: (x: T) => string, p
 /** What makes two ends the same end (apart from their packets). */
 export function endKey(x: End): string {
   if (x.kind === 'unknown') return `?${x.reason}`;
+  if (x.kind === 'cut') return `/${x.where}`;
   const at = x.at === undefined ? '-' : `${x.at.host}/${x.at.device}<${x.at.inPort}`;
   return `${x.disposition}|${x.where}|${x.delivery === null ? '-' : JSON.stringify(x.delivery)}|${termKey(x.arpOwner)}|${at}`;
 }

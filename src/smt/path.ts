@@ -82,13 +82,23 @@ export type End =
       readonly at?: EndSite;
       readonly path: Path;
     }
-  | { readonly kind: 'unknown'; readonly reason: string; readonly path: Path };
+  | { readonly kind: 'unknown'; readonly reason: string; readonly path: Path }
+  /**
+   * A copy the walk was told not to follow (a routed copy arriving at another router across an
+   * external network, for questions about one side of it): neither an answer nor a reason for
+   * `unknown`, since the question does not look there.
+   */
+  | { readonly kind: 'cut'; readonly where: string; readonly path: Path };
 
 /** What a device visit yields: copies leaving through ports, and ends. */
 export type Step = { readonly kind: 'emit'; readonly port: string; readonly path: Path } | End;
 
 export function ended(disposition: EndDisposition, path: Path, where: string, delivery: Delivery | null = null, arpOwner: Val | null = null, at?: EndSite): End {
   return at === undefined ? { kind: 'end', disposition, delivery, where, arpOwner, path } : { kind: 'end', disposition, delivery, where, arpOwner, at, path };
+}
+
+export function cutEnd(where: string, path: Path): End {
+  return { kind: 'cut', where, path };
 }
 
 export function unknownEnd(reason: string, path: Path): End {

@@ -53,15 +53,27 @@ export function sentGuard(e: Enc, p: SymPacket, c: SentConstraint): Guard {
 /** One walker per dataplane and Z3 context: its ARP answers, flow tables and numerals are reused. */
 const walkers = new WeakMap<Dataplane, Map<string, SymWalker>>();
 
-export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions): SymWalker {
+export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScope): SymWalker {
   let m = walkers.get(dp);
   if (!m) walkers.set(dp, (m = new Map()));
-  const key = `${opts.maxHops ?? ''}`;
+  const key = `${opts.maxHops ?? ''}|${opts.stopAcrossExternal === true}`;
   const w = m.get(key);
   if (w && w.e.ctx === ctx && w.converged === opts.converged) return w;
-  const fresh = new SymWalker(ctx, dp, { ...(opts.converged ? { converged: opts.converged } : {}), ...(opts.maxHops !== undefined ? { maxHops: opts.maxHops } : {}) });
+  // Walkers of one dataplane and context share their encoder: explorations made with different
+  // options can be asked about in one formula.
+  const peer = [...m.values()].find((x) => x.e.ctx === ctx);
+  const fresh = new SymWalker(ctx, dp, {
+    ...(opts.converged ? { converged: opts.converged } : {}),
+    ...(opts.maxHops !== undefined ? { maxHops: opts.maxHops } : {}),
+    ...(opts.stopAcrossExternal === true ? { stopAcrossExternal: true } : {}),
+  }, peer?.e);
   m.set(key, fresh);
   return fresh;
+}
+
+/** How far a walk goes (see `WalkOptions.stopAcrossExternal`). */
+export interface WalkScope {
+  readonly stopAcrossExternal?: boolean;
 }
 
 /** A sender's packet variables (named `prefix.<field>`) and its start paths within `sent`. */

@@ -11,12 +11,12 @@ import { ETH_TYPE } from '../ir/packet.ts';
 import type { ConvergedState, FdbEntry } from '../evaluate/state.ts';
 import { TopologyIndex } from '../evaluate/topology-index.ts';
 import type { OvsPort } from '../ir/openflow.ts';
-import { Enc, type Cond } from './cond.ts';
+import { Enc, prefixMask, type Cond } from './cond.ts';
 import type { Ctx } from './z3.ts';
 import type { SymPacket } from './headers.ts';
 import { ipToNum, isArp, isIpv4, macToNum, symbolicPacket } from './headers.ts';
 import type { End, Path, Step } from './path.ts';
-import { assume, ended, unknownEnd } from './path.ts';
+import { assume, cutEnd, ended, unknownEnd } from './path.ts';
 import { type SymFlowTables, sortTables, symRunBridge } from './openflow.ts';
 import { type RouteStep, symNamespace, toNextHop } from './namespace.ts';
 import { symLinuxBridge } from './linux-bridge.ts';
@@ -29,9 +29,16 @@ export interface WalkOptions {
   readonly converged?: ConvergedState;
   /** Device visits per path before the path is `unknown` (default 64). */
   readonly maxHops?: number;
+  /**
+   * Cut (do not follow) a copy a router has routed onto an external network when it arrives at
+   * another router there: for questions about what a sender's packets do on this side of the
+   * external network (how they leave through its gateway, what they reach without crossing it).
+   */
+  readonly stopAcrossExternal?: boolean;
 }
 
 const BROADCAST = 0xffffffffffff;
+const sameNet = (a: number, b: number, len: number) => ((a & prefixMask(len)) >>> 0) === ((b & prefixMask(len)) >>> 0);
 /** Ends the walker's memo holds at most (a few hundred MiB at the benchmark's largest size). */
 const MEMO_BUDGET = 500_000;
 const LIMITED_BROADCAST = 0xffffffff;
@@ -51,17 +58,32 @@ export class SymWalker implements WalkCtx {
   /** Set while an ARP request is walked: it stops at the first answer. */
   private hunt: { answered: boolean } | null = null;
   private readonly maxHops: number;
+  /** `host/namespace/interface` of router interfaces on an external network (an outside station's subnet). */
+  private readonly externalIfaces = new Set<string>();
+  /** The MACs of every router interface: a frame carrying one as its source was sent by a router. */
+  private readonly routerMacs = new Set<number>();
 
   /** The converged state the walker reads (for reuse checks). */
   get converged(): ConvergedState | undefined {
     return this.opts.converged;
   }
 
-  constructor(ctx: Ctx, readonly dp: Dataplane, private readonly opts: WalkOptions = {}) {
-    this.e = new Enc(ctx);
+  /** `enc`: an encoder shared with other walkers of the same Z3 context (so their terms mix). */
+  constructor(ctx: Ctx, readonly dp: Dataplane, private readonly opts: WalkOptions = {}, enc?: Enc) {
+    this.e = enc ?? new Enc(ctx);
     this.index = new TopologyIndex(dp);
     this.owners = addressOwners(dp);
     this.maxHops = opts.maxHops ?? 64;
+    const outside = dp.stations.flatMap((s) => (s.kind === 'outside' ? [{ ip: ipToNum(s.cidr.ip), len: s.cidr.prefixLen }] : []));
+    for (const h of dp.hosts) {
+      for (const ns of h.namespaces) {
+        for (const i of ns.interfaces) {
+          if (!ns.forwarding) continue; // a DHCP namespace is no router: what reaches it is delivered there
+          this.routerMacs.add(macToNum(i.mac));
+          if (i.addresses.some((a) => outside.some((o) => sameNet(ipToNum(a.ip), o.ip, o.len)))) this.externalIfaces.add(`${h.name}/${ns.name}/${i.name}`);
+        }
+      }
+    }
     for (const f of opts.converged?.fdb ?? []) {
       const k = `${f.host}\u0000${f.bridge}`;
       this.fdb.set(k, [...(this.fdb.get(k) ?? []), f]);
@@ -148,8 +170,17 @@ export class SymWalker implements WalkCtx {
     // sender's packet enters (explored again by every question about that sender); elsewhere a path's
     // ends are computed in place, so the memo does not hold every ends list at every depth.
     if (hops > 0 && this.index.device(at.host, at.device)?.kind !== 'ns') return this.arriveFresh(at, path, hops);
+    if (this.opts.stopAcrossExternal === true && hops > 0 && this.acrossExternal(at, path)) {
+      return [cutEnd(`${at.host}/${at.device}:${at.port}: routed across an external network to another router (not followed)`, path)];
+    }
     const key = `${at.host}\u0000${at.device}\u0000${at.port}\u0000${hops}\u0000${pathKey(path)}`;
     return this.memoized(key, path, (base) => this.arriveFresh(at, base, hops));
+  }
+
+  /** A copy routed by a router arriving at another router by its interface on an external network. */
+  private acrossExternal(at: Port, path: Path): boolean {
+    const src = path.packet.eth_src;
+    return typeof src === 'number' && this.routerMacs.has(src) && this.externalIfaces.has(`${at.host}/${at.device}/${at.port}`);
   }
 
   /**

@@ -82,6 +82,7 @@ export function finalOf(p: SymPacket, num: (v: Val) => number): Final {
 /** A solver end's key; an end not followed to its finish is `unknown: <reason>` (never an exact end). */
 export function solverKey(end: End, num: (v: Val) => number): string {
   if (end.kind === 'unknown') return `unknown: ${end.reason}`;
+  if (end.kind === 'cut') return `cut: ${end.where}`;
   return keyOf(end.disposition, end.delivery, finalOf(end.path.packet, num));
 }
 

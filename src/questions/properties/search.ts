@@ -46,49 +46,34 @@ const KEPT = 2048;
  * nor a reason for `unknown`, and not keeping them halves what a run holds.
  */
 export function askable(end: End): boolean {
+  if (end.kind === 'cut') return false;
   return end.kind === 'unknown' || end.disposition === 'delivered' || end.disposition === 'exited' || (end.disposition === 'dropped' && end.at !== undefined);
 }
+
+/**
+ * How far a VM port's packets are followed: `near` stops a copy that a router has routed onto an
+ * external network when it reaches another router there (what a property about leaving through a
+ * gateway, or about what is reached without crossing an external network, never asks about: the far
+ * side is the outside world's business, and the outside world is explored as a sender of its own);
+ * `whole` follows every copy to its end. The outside world's packets are always followed whole.
+ */
+export type Scope = 'near' | 'whole';
 
 /**
  * The exploration of `src`'s packets within `sent`, reused while it is among the most recently used
  * of the run (exploring again is cheap: the walker keeps the ends downstream of each router).
  */
-export function explored(ctx: VerifyContext, src: SourceSpec, sent: SentConstraint = {}): Promise<Exploration> {
+export function explored(ctx: VerifyContext, src: SourceSpec, sent: SentConstraint = {}, scope: Scope = 'whole'): Promise<Exploration> {
   let m = cache.get(ctx);
   if (!m) cache.set(ctx, (m = new Map()));
-  const k = `${stationKey(src.station)}|${src.anySource ?? false}|${JSON.stringify(src.allowedAddressPairs ?? [])}|${JSON.stringify(sent)}`;
+  const near = scope === 'near' && src.station.kind === 'vm-port';
+  const k = `${stationKey(src.station)}|${src.anySource ?? false}|${JSON.stringify(src.allowedAddressPairs ?? [])}|${JSON.stringify(sent)}|${near}`;
   let x = m.get(k);
   if (x) m.delete(k);
-  else x = explore(ctx.dataplane, [src], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs, keep: askable });
+  else x = explore(ctx.dataplane, [src], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs, keep: askable, ...(near ? { stopAcrossExternal: true } : {}) });
   m.set(k, x);
   if (m.size > KEPT) m.delete(m.keys().next().value!);
   return x;
-}
-
-/** A VM port, for searches that only ask about packets delivered to it. */
-export interface VmPortRef {
-  readonly vm: string;
-  readonly port: number;
-}
-
-const byVmPort = new WeakMap<Exploration, Map<string, Outcome[]>>();
-
-/** The finished ends of an exploration delivered to a VM port (indexed once per exploration). */
-function deliveredTo(x: Exploration, to: VmPortRef): readonly Outcome[] {
-  let m = byVmPort.get(x);
-  if (!m) {
-    m = new Map();
-    for (const o of x.outcomes) {
-      const d = o.end.kind === 'end' ? o.end.delivery : null;
-      if (d?.kind !== 'vm') continue;
-      const k = `${d.vm}:${d.port}`;
-      const list = m.get(k);
-      if (list) list.push(o);
-      else m.set(k, [o]);
-    }
-    byVmPort.set(x, m);
-  }
-  return m.get(`${to.vm}:${to.port}`) ?? [];
 }
 
 const unfinishedOf = new WeakMap<Exploration, readonly Outcome[]>();
@@ -101,14 +86,13 @@ function unfinished(x: Exploration): readonly Outcome[] {
 }
 
 /**
- * Is there a packet `src` may send (within `sent`) whose end satisfies `pred`? With `focus`, only
- * ends delivered to that VM port are asked (the predicate must be false on every other end).
- * `none` is a proof over all of them; `unknown` when the solver timed out or an unmodelled or
- * unfinished path could satisfy it.
+ * Is there a packet `src` may send (within `sent`) whose end, followed as far as `scope` says,
+ * satisfies `pred`? `none` is a proof over all of them; `unknown` when the solver timed out or an
+ * unmodelled or unfinished path could satisfy it.
  */
-export async function search(ctx: VerifyContext, src: SourceSpec, pred: EndPredicate, sent: SentConstraint = {}, focus?: VmPortRef): Promise<SearchResult> {
-  const x = await explored(ctx, src, sent);
-  const asked = (focus === undefined ? x.outcomes : deliveredTo(x, focus)).map((o) => ({ src, o }));
+export async function search(ctx: VerifyContext, src: SourceSpec, pred: EndPredicate, sent: SentConstraint = {}, scope: Scope = 'near'): Promise<SearchResult> {
+  const x = await explored(ctx, src, sent, scope);
+  const asked = x.outcomes.map((o) => ({ src, o }));
   return decide(ctx, x.enc, asked, unfinished(x).map((o) => ({ src, o })), pred, x.outcomes.length);
 }
 
@@ -175,7 +159,7 @@ function deliveryIndex(ctx: VerifyContext, senders: readonly SourceSpec[]): Prom
  * every sender at once: each explores with the same variable names, so the disjunction asks for one
  * packet from any of them, and the model says which.
  */
-export async function searchArriving(ctx: VerifyContext, senders: readonly SourceSpec[], to: VmPortRef & { readonly portId: string }, dropSite: string | null, pred: EndPredicate): Promise<SearchResult> {
+export async function searchArriving(ctx: VerifyContext, senders: readonly SourceSpec[], to: { readonly vm: string; readonly port: number; readonly portId: string }, dropSite: string | null, pred: EndPredicate): Promise<SearchResult> {
   const ix = await deliveryIndex(ctx, senders);
   const self = (s: SourceSpec) => s.station.kind === 'vm-port' && s.station.portId === to.portId;
   const here = [...(ix.byPlace.get(`vm:${to.vm}:${to.port}`) ?? []), ...(dropSite === null ? [] : (ix.byPlace.get(`at:${dropSite}`) ?? []))];

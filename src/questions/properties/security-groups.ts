@@ -40,7 +40,8 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
   const blocksOut = droppedAllowed(ctx, port, site, 'egress');
   // The port's own firewall first (sg-local.ts): when it settles a direction, no whole-path search is needed.
   const egressSettled = site !== null && (await settledAtFirewall(ctx, s, port, site, 'egress'));
-  const out = egressSettled ? null : await search(ctx, sourceSpec(ctx.topology, s), (e, sent, final, end) => e.or(leaks(e, sent, final, end), blocksOut(e, sent, final, end)));
+  // Followed whole: a leak is a leak wherever its packet ends.
+  const out = egressSettled ? null : await search(ctx, sourceSpec(ctx.topology, s), (e, sent, final, end) => e.or(leaks(e, sent, final, end), blocksOut(e, sent, final, end)), {}, 'whole');
   if (out?.kind === 'found') {
     if (out.end.disposition === 'dropped' && site !== null) return completenessViolation(ctx, ID, subject, s, port, site, 'egress', out, stands);
     return violation(ctx, ID, subject, out, (t) => `egress: ${portLabel(s)} sends ${t.packet.ip_dst} ${fields(t.packet)}, which no rule of its groups allows${stands}`);

@@ -28,6 +28,7 @@ function violations(ctx: VerifyContext, s: VmStation, port: PortT, site: Firewal
     const step = o.step;
     let last: Cond = false;
     if (step.kind === 'unknown') return null;
+    if (step.kind === 'cut') continue;
     if (step.kind === 'emit') {
       // egress: past the firewall towards the network; ingress: leaving by another port is not for the port.
       if (dir === 'egress' && step.port !== site.tap) last = e.not(allows(e, ctx.topology, port, o.sent, 'egress'));
