@@ -10,6 +10,7 @@ import type { Copy } from './device.ts';
 import { dropCopy, emitCopy } from './device.ts';
 import { isGroupMac } from './addr.ts';
 import type { LearningState } from './state.ts';
+import { portByName } from './flow-match.ts';
 
 export interface NormalResult {
   readonly steps: readonly TraceStep[];
@@ -28,7 +29,7 @@ function outFrame(packet: Packet, port: OvsPort, vid: number): { packet: Packet;
 }
 
 export function runNormal(host: string, bridge: OvsBridge, inPortName: string, packet: Packet, state: LearningState, learn: boolean): NormalResult {
-  const inPort = bridge.ports.find((p) => p.name === inPortName);
+  const inPort = portByName(bridge, inPortName);
   const steps: TraceStep[] = [];
   const events: HopEvent[] = [];
   const drop = (rule: string) => ({ steps, events, copies: [dropCopy(packet, { host, device: bridge.name, rule, origin: null }, 'default')] });
@@ -48,7 +49,7 @@ export function runNormal(host: string, bridge: OvsBridge, inPortName: string, p
   }
   const known = isGroupMac(packet.eth_dst) ? null : state.lookup(host, bridge.name, vid, packet.eth_dst);
   if (known !== null) {
-    const port = bridge.ports.find((p) => p.name === known);
+    const port = portByName(bridge, known);
     steps.push({ where: 'NORMAL', rule: `fdb VLAN ${vid}: ${packet.eth_dst} on ${known}`, action: `output to ${known}`, origin: null });
     // OVS drops a frame whose destination was learned on the port it came in on.
     if (!port || known === inPort.name) return drop(`NORMAL: ${packet.eth_dst} learned on the input port ${known}`);

@@ -12,7 +12,7 @@ import type { Origin } from '../ir/origin.ts';
 import type { HopEvent, TraceStep } from './trace.ts';
 import type { Copy, DropKind } from './device.ts';
 import { dropCopy, emitCopy } from './device.ts';
-import { matchFlow, portName } from './flow-match.ts';
+import { matchFlow, portByName, portName } from './flow-match.ts';
 import { runNormal } from './normal.ts';
 import type { LearningState } from './state.ts';
 
@@ -115,7 +115,7 @@ export function runBridge(env: BridgeEnv, inPort: string, packet0: Packet): Brid
   let packet = packet0;
   let lastDrop: { rule: string; origin: Origin | null; kind: DropKind } | null = null;
   let curInPort = inPort;
-  const portOf = (name: string) => bridge.ports.find((p) => p.name === name);
+  const portOf = (name: string) => portByName(bridge, name);
 
   const emit = (portNameOut: string) => {
     const port = portOf(portNameOut);

@@ -18,6 +18,7 @@ import { runBridge } from './openflow.ts';
 import { runLinuxBridge } from './linux-bridge.ts';
 import { runNamespace } from './namespace.ts';
 import { receiveAtVm, receiveOutside } from './stations.ts';
+import { portByName } from './flow-match.ts';
 import type { LearningState } from './state.ts';
 import type { NfEnv } from './hooks.ts';
 
@@ -80,7 +81,7 @@ const isTunnelPort = (p: OvsPort) => p.type === 'vxlan' || p.type === 'gre' || p
 function follow(env: WalkEnv, host: string, device: string, port: string, packet: Packet): Next {
   const ref = env.index.device(host, device);
   if (ref?.kind === 'ovs') {
-    const p = ref.bridge.ports.find((x) => x.name === port);
+    const p = portByName(ref.bridge, port);
     if (p && isTunnelPort(p)) return { kind: 'underlay', host, bridge: device, port: p, packet };
   }
   const peer = env.index.peer(host, device, port);

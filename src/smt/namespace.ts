@@ -47,6 +47,7 @@ export function symNamespace(w: WalkCtx, host: string, ns: Namespace, inIface: s
   if (!mine) return out;
 
   const p = mine.packet;
+  if (w.surveying && e.and(isArp(e, p), e.eq(p.proto, 1, 8)) === true) w.arpHeard(iface.addresses.map((a) => ipToNum(a.ip)), macToNum(iface.mac));
   const arpHit = e.and(isArp(e, p), e.eq(p.proto, 1, 8), e.or(...iface.addresses.map((a) => e.eq(p.ip_dst, ipToNum(a.ip), 32))));
   const arp = assume(mine, arpHit);
   if (arp) out.push(ended('delivered', arp, `${where}:${inIface}: ARP reply`, { kind: 'namespace', namespace: ns.name, host }, macToNum(iface.mac)));

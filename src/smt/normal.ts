@@ -11,6 +11,7 @@ import { isGroupDst, macToNum } from './headers.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { Path, Step } from './path.ts';
 import { assume, ended, unknownEnd, withPacket } from './path.ts';
+import { portByName } from '../evaluate/flow-match.ts';
 
 const tables = new WeakMap<readonly FdbEntry[], Map<number | null, { all: FdbEntry[]; byMac: Map<number, FdbEntry[]> }>>();
 
@@ -48,7 +49,7 @@ function outFrame(packet: SymPacket, port: OvsPort, vid: number): SymPacket {
  */
 export function symNormal(e: Enc, host: string, bridge: OvsBridge, inPortName: string, path: Path, fdb: readonly FdbEntry[]): Step[] {
   const where = `${host}/${bridge.name}`;
-  const inPort = bridge.ports.find((p) => p.name === inPortName);
+  const inPort = portByName(bridge, inPortName);
   if (!inPort) return [ended('dropped', path, `${where}: NORMAL: unknown input port ${inPortName}`)];
   const pk = path.packet;
   let vid: number;
@@ -73,7 +74,7 @@ export function symNormal(e: Enc, host: string, bridge: OvsBridge, inPortName: s
     notEntries.push(e.not(hit));
     const p = assume(tagged, e.and(e.not(group), hit), [{ field: 'eth_dst', value: mac }]);
     if (p === null) continue;
-    const port = bridge.ports.find((q) => q.name === f.port);
+    const port = portByName(bridge, f.port);
     // OVS drops a frame whose destination was learned on the port it came in on.
     if (!port || f.port === inPort.name) out.push(ended('dropped', p, `${where}: NORMAL: ${f.mac} learned on the input port`));
     else out.push({ kind: 'emit', port: port.name, path: withPacket(p, outFrame(p.packet, port, vid)) });

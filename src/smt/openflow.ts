@@ -9,7 +9,7 @@
 // fields or an unsupported/unreadable action yields an `unknown` end on the packets it would concern.
 import type { Flow, FlowAction, OvsBridge, OvsPort } from '../ir/openflow.ts';
 import type { FdbEntry } from '../evaluate/state.ts';
-import { portName } from '../evaluate/flow-match.ts';
+import { portByName, portName } from '../evaluate/flow-match.ts';
 import { macToNum, type SymPacket } from './headers.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { Path, Step } from './path.ts';
@@ -111,7 +111,7 @@ export function symRunBridge(e: Enc, env: SymBridgeEnv, inPort: string, path: Pa
   const { host, bridge } = env;
   const where = `${host}/${bridge.name}`;
   const side: Step[] = []; // unknown ends and NORMAL drops found on the way
-  const portOf = (name: string) => bridge.ports.find((p) => p.name === name);
+  const portOf = (name: string) => portByName(bridge, name);
 
   const emit = (r: Run, name: string): Run => {
     const port = portOf(name);

@@ -27,4 +27,10 @@ export interface WalkCtx {
    * `vlan`), or null when no one answers. Decided by walking the concrete request; cached.
    */
   arp(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number): number | null;
+  /**
+   * Whether the walk is an ARP survey (who would answer a requester's broadcast, whatever it asks
+   * for): device models that answer ARP tell it with `arpHeard` what they would answer for.
+   */
+  readonly surveying: boolean;
+  arpHeard(ips: readonly number[], mac: number): void;
 }

@@ -10,6 +10,7 @@ import type { Dataplane, Namespace, Station } from '../ir/dataplane.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
 import type { ConvergedState, FdbEntry } from '../evaluate/state.ts';
 import { TopologyIndex } from '../evaluate/topology-index.ts';
+import { portByName } from '../evaluate/flow-match.ts';
 import type { OvsPort } from '../ir/openflow.ts';
 import { Enc, prefixMask, type Cond } from './cond.ts';
 import type { Ctx } from './z3.ts';
@@ -35,9 +36,13 @@ export interface WalkOptions {
    * external network (how they leave through its gateway, what they reach without crossing it).
    */
   readonly stopAcrossExternal?: boolean;
+  /** false: resolve every ARP request by its own walk, never by a survey (for tests that compare the two). */
+  readonly surveyArp?: boolean;
 }
 
 const BROADCAST = 0xffffffffffff;
+/** The target of a surveying ARP request: 0.0.0.0, which no station owns, so no one answers it. */
+const SURVEY_TARGET = 0;
 const sameNet = (a: number, b: number, len: number) => ((a & prefixMask(len)) >>> 0) === ((b & prefixMask(len)) >>> 0);
 /** Ends the walker's memo holds at most (a few hundred MiB at the benchmark's largest size). */
 const MEMO_BUDGET = 500_000;
@@ -55,8 +60,12 @@ export class SymWalker implements WalkCtx {
   /** Downstream ends per arrival state, with conditions relative to the arrival (see `arrive`). */
   private readonly memo = new Map<string, End[]>();
   private memoEnds = 0;
-  /** Set while an ARP request is walked: it stops at the first answer. */
-  private hunt: { answered: boolean } | null = null;
+  /** Set while an ARP request is walked: it stops at the first answer (or, surveying, lists who would answer). */
+  private hunt: { answered: boolean; heard: { ips: readonly number[]; mac: number }[] | null } | null = null;
+  /** Per requester, the stations its ARP broadcast reaches that would answer, in walk order. */
+  private readonly surveys = new Map<string, { ips: readonly number[]; mac: number }[]>();
+  /** No flow matches an ARP request's target address, so who hears a request does not depend on it. */
+  private readonly arpSurveyable: boolean;
   private readonly maxHops: number;
   /** `host/namespace/interface` of router interfaces on an external network (an outside station's subnet). */
   private readonly externalIfaces = new Set<string>();
@@ -74,6 +83,8 @@ export class SymWalker implements WalkCtx {
     this.index = new TopologyIndex(dp);
     this.owners = addressOwners(dp);
     this.maxHops = opts.maxHops ?? 64;
+    const learned = (opts.converged?.learnedFlows ?? []).map((l) => l.flow);
+    this.arpSurveyable = opts.surveyArp !== false && ![...dp.hosts.flatMap((h) => h.ovsBridges.flatMap((b) => b.flows)), ...learned].some((f) => f.match.arp_tpa !== undefined);
     const outside = dp.stations.flatMap((s) => (s.kind === 'outside' ? [{ ip: ipToNum(s.cidr.ip), len: s.cidr.prefixLen }] : []));
     for (const h of dp.hosts) {
       for (const ns of h.namespaces) {
@@ -118,17 +129,50 @@ export class SymWalker implements WalkCtx {
   }
 
   arp(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number): number | null {
-    const key = `${'arrive' in from ? from.arrive.map((p) => `${p.host}/${p.device}:${p.port}`).join(',') : `${from.host}/${from.device}:${from.port}`}|${mac}|${ip}|${vlan}|${target}`;
+    const requester = `${'arrive' in from ? from.arrive.map((p) => `${p.host}/${p.device}:${p.port}`).join(',') : `${from.host}/${from.device}:${from.port}`}|${mac}|${ip}|${vlan}`;
+    if (this.arpSurveyable) {
+      // Who hears this requester's broadcast does not depend on the address asked for: one walk
+      // lists the stations that would answer, in walk order, and the first that owns `target` is
+      // the answer — the one a walk of that very request stops at.
+      let heard = this.surveys.get(requester);
+      if (!heard) {
+        this.surveys.set(requester, []); // a request that comes back to this survey hears no one
+        heard = [];
+        this.walkRequest(from, mac, ip, vlan, SURVEY_TARGET, heard);
+        this.surveys.set(requester, heard);
+      }
+      return heard.find((h) => h.ips.includes(target))?.mac ?? null;
+    }
+    const key = `${requester}|${target}`;
     if (this.arpCache.has(key)) return this.arpCache.get(key)!;
     this.arpCache.set(key, null); // a request that comes back to this resolution is not answered
+    const answer = this.walkRequest(from, mac, ip, vlan, target, null);
+    this.arpCache.set(key, answer);
+    return answer;
+  }
+
+  /** While surveying: a station reached by the request would answer ARP for `ips` with `mac`. */
+  arpHeard(ips: readonly number[], mac: number): void {
+    this.hunt?.heard?.push({ ips, mac });
+  }
+
+  get surveying(): boolean {
+    return this.hunt?.heard != null;
+  }
+
+  /**
+   * Walks a concrete ARP request for `target`, stopping at the first answer in the order ends are
+   * listed (the same answer as a full walk), or, with `heard`, walking all of it and listing who
+   * would answer.
+   */
+  private walkRequest(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number, heard: { ips: readonly number[]; mac: number }[] | null): number | null {
     const packet: SymPacket = {
       eth_src: mac, eth_dst: BROADCAST, vlan, tun_id: null, eth_type: ETH_TYPE.arp, ip_src: ip, ip_dst: target,
       proto: 1, sport: 0, dport: 0, icmp_type: 0, icmp_code: 0,
     };
     const path: Path = { pc: [], packet };
-    // The walk stops at the first answer in the order ends are listed: the same answer as a full walk.
     const outer = this.hunt;
-    this.hunt = { answered: false };
+    this.hunt = { answered: false, heard };
     let ends: End[];
     try {
       if ('arrive' in from) {
@@ -142,9 +186,7 @@ export class SymWalker implements WalkCtx {
       this.hunt = outer;
     }
     const hit = ends.find((x) => x.kind === 'end' && x.arpOwner !== null);
-    const answer = hit && hit.kind === 'end' && typeof hit.arpOwner === 'number' ? hit.arpOwner : null;
-    this.arpCache.set(key, answer);
-    return answer;
+    return hit && hit.kind === 'end' && typeof hit.arpOwner === 'number' ? hit.arpOwner : null;
   }
 
   /** Each source's packet variables, one set per name (so equal explorations build equal terms). */
@@ -278,7 +320,7 @@ export class SymWalker implements WalkCtx {
     const peer = this.index.peer(from.host, from.device, from.port);
     if (peer) return this.arrive(peer, path, hops);
     const bridge = this.index.host(from.host)?.ovsBridges.find((b) => b.name === from.device);
-    const port = bridge?.ports.find((p) => p.name === from.port);
+    const port = bridge === undefined ? undefined : portByName(bridge, from.port);
     if (port && isTunnel(port)) {
       const t = this.index.tunnelPeer(from.host, port);
       return t ? this.arrive(t, path, hops) : [ended('dropped', path, `${from.host}/${from.device}:${from.port}: no tunnel peer`)];
@@ -316,6 +358,7 @@ export class SymWalker implements WalkCtx {
     const arpReq = e.and(isArp(e, pk), e.eq(pk.proto, 1, 8));
     const toGw = e.and(isIpv4(e, pk), e.or(e.eq(pk.ip_dst, gw, 32), e.eq(pk.ip_dst, LIMITED_BROADCAST, 32)));
     const bcast = e.and(e.eq(pk.eth_dst, BROADCAST, 48), toGw);
+    if (this.surveying && e.and(vlanOk, arpReq) === true) this.arpHeard([gw], mac);
     const taken: Cond[] = [];
     const branch = (cond: Cond, make: (p: Path) => End) => {
       const c = e.and(vlanOk, cond);
@@ -348,6 +391,7 @@ export class SymWalker implements WalkCtx {
     if (pk.vlan !== null) return [ended('dropped', path, `${where}: tagged frame`)];
     const addressed = e.or(e.eq(pk.eth_dst, mac, 48), e.eq(pk.eth_dst, BROADCAST, 48));
     const arpReq = e.and(isArp(e, pk), e.eq(pk.proto, 1, 8));
+    if (this.surveying && e.and(addressed, arpReq) === true) this.arpHeard([ip], mac);
     const arpHit = e.and(addressed, arpReq, e.eq(pk.ip_dst, ip, 32));
     const arp = assume(path, arpHit);
     if (arp) out.push(ended('delivered', arp, `${where}: ARP reply`, delivery, mac));

@@ -12,6 +12,7 @@ import type { NetworkT } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { coverage, groupPorts, holds, portLabel, sourceSpec, vmStations } from './common.ts';
 import { macNum, search } from './search.ts';
+import type { Cond, SymPacket } from '../../smt/index.ts';
 import { segmentIssues, type SegmentIssue } from './segment-structure.ts';
 import { notFound, violation } from './verdict.ts';
 
@@ -29,12 +30,17 @@ async function checkNetwork(ctx: VerifyContext, net: NetworkT, issues: readonly 
   const netOfVm = new Map(vmStations(ctx).map((s) => [`${s.vm}:${s.index}`, s.network]));
   const routerMacs = ctx.topology.ports.filter((p) => p.deviceOwner === 'network:router_interface' || p.deviceOwner === 'network:router_gateway').map((p) => macNum(p.mac));
   for (const { rep } of groups) {
+    // "Not sent from a router's MAC", built once per sender (its ends share its sent variables).
+    let notRouter: { sent: SymPacket; cond: Cond } | null = null;
     const res = await search(ctx, sourceSpec(ctx.topology, rep), (e, sent, final, end) => {
       const d = end.delivery;
       if (end.disposition !== 'delivered' || d === null) return false;
       const other = d.kind === 'vm' ? netOfVm.get(`${d.vm}:${d.port}`) : d.kind === 'namespace' ? netOfNs.get(d.namespace) : undefined;
       if (other === undefined || other === net.name) return false;
-      return e.and(e.eq(final.eth_src, sent.eth_src, 48), ...routerMacs.map((m) => e.not(e.eq(sent.eth_src, m, 48))));
+      const same = e.eq(final.eth_src, sent.eth_src, 48);
+      if (same === false) return false;
+      if (notRouter?.sent !== sent) notRouter = { sent, cond: e.and(...routerMacs.map((m) => e.not(e.eq(sent.eth_src, m, 48)))) };
+      return e.and(same, notRouter.cond);
     });
     if (res.kind === 'found') {
       return violation(ctx, ID, subject, res, (t) => {
