@@ -32,7 +32,7 @@ export type { SourceSpec } from './sources.ts';
 export type { SymPacket } from './headers.ts';
 export type { Cond, Val } from './cond.ts';
 export { Enc } from './cond.ts';
-export { checkSat, type Check } from './solve.ts';
+export { checkSat, unsatIndices, type Check } from './solve.ts';
 export { anyOf, type Conjunction } from './factor.ts';
 export { decodeWitness, defaultPreferences, holds, type Preference } from './witness.ts';
 export type { End, EndDisposition } from './path.ts';

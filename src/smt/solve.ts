@@ -20,3 +20,27 @@ export async function checkSat(ctx: Ctx, e: Enc, cond: Cond, timeoutMs: number):
   if (r === 'unknown') return { status: 'unknown', reason: `solver: ${solver.reasonUnknown()}` };
   return { status: 'sat', model: solver.model(), solver };
 }
+
+/**
+ * Which of `conds` are unsatisfiable, with few solver calls: a whole batch is one check (their
+ * disjunction), and only a batch that is not unsat is split in halves and asked again. Each check
+ * costs a few milliseconds before any solving (Z3 runs it on a worker thread), so when most
+ * conditions are unsat this is a handful of checks instead of one each.
+ * Guarantees: an index is reported only on an unsat answer covering it (a timeout is never unsat).
+ */
+export async function unsatIndices(ctx: Ctx, e: Enc, conds: readonly Cond[], timeoutMs: number, batch = 64): Promise<Set<number>> {
+  const out = new Set<number>();
+  const ask = async (ids: readonly number[]): Promise<void> => {
+    const live = ids.filter((i) => conds[i] !== false);
+    for (const i of ids) if (conds[i] === false) out.add(i);
+    if (live.length === 0) return;
+    const r = await checkSat(ctx, e, e.or(...live.map((i) => conds[i]!)), timeoutMs);
+    if (r.status === 'unsat') { for (const i of live) out.add(i); return; }
+    if (live.length === 1) return;
+    const mid = live.length >> 1;
+    await ask(live.slice(0, mid));
+    await ask(live.slice(mid));
+  };
+  for (let i = 0; i < conds.length; i += batch) await ask(conds.slice(i, i + batch).map((_, j) => i + j));
+  return out;
+}

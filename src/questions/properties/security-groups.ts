@@ -24,13 +24,20 @@ import { allows } from './sg-intent.ts';
 import { search, searchArriving, type EndPredicate } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 import { completenessViolation, droppedAllowed, firewallSite } from './sg-completeness.ts';
-import { settledAtFirewall } from './sg-local.ts';
+import { firewallViolation } from './sg-local.ts';
+import { getZ3, unsatIndices, type Cond, type Enc } from '../../smt/index.ts';
 
 const ID = 'security-groups';
 
 const fields = (p: Trace['final']) => `proto ${p.proto}${p.dport !== null ? ` dport ${p.dport}` : ''}`;
 
-async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: string): Promise<PropertyResult> {
+/** Which directions the port's own firewall settled (sg-local.ts), decided for every port at once. */
+interface Settled {
+  readonly egress: boolean;
+  readonly ingress: boolean;
+}
+
+async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: string, settled: Settled): Promise<PropertyResult> {
   const subject = `port:${portLabel(s)}`;
   const site = firewallSite(ctx, s);
   // Each search asks both halves at once (one solver check per sender): the end the witness takes
@@ -38,10 +45,9 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
   const leaks: EndPredicate = (e, sent, _final, end) =>
     end.disposition === 'delivered' || end.disposition === 'exited' ? e.not(allows(e, ctx.topology, port, sent, 'egress')) : false;
   const blocksOut = droppedAllowed(ctx, port, site, 'egress');
-  // The port's own firewall first (sg-local.ts): when it settles a direction, no whole-path search is needed.
-  const egressSettled = site !== null && (await settledAtFirewall(ctx, s, port, site, 'egress'));
-  // Followed whole: a leak is a leak wherever its packet ends.
-  const out = egressSettled ? null : await search(ctx, sourceSpec(ctx.topology, s), (e, sent, final, end) => e.or(leaks(e, sent, final, end), blocksOut(e, sent, final, end)), {}, 'whole');
+  // The port's own firewall first (sg-local.ts): when it settles a direction, no whole-path search is
+  // needed. Otherwise followed whole: a leak is a leak wherever its packet ends.
+  const out = settled.egress ? null : await search(ctx, sourceSpec(ctx.topology, s), (e, sent, final, end) => e.or(leaks(e, sent, final, end), blocksOut(e, sent, final, end)), {}, 'whole');
   if (out?.kind === 'found') {
     if (out.end.disposition === 'dropped' && site !== null) return completenessViolation(ctx, ID, subject, s, port, site, 'egress', out, stands);
     return violation(ctx, ID, subject, out, (t) => `egress: ${portLabel(s)} sends ${t.packet.ip_dst} ${fields(t.packet)}, which no rule of its groups allows${stands}`);
@@ -52,7 +58,7 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
     ? `, and every first packet they allow passes its firewall (${site.device}@${site.host})`
     : '; completeness not checked: the port has no hybrid firewall bridge';
   const rules = `no first packet leaves or enters ${portLabel(s)} unless its groups' rules or Neutron's per-port rules allow it${complete}`;
-  if (site !== null && (await settledAtFirewall(ctx, s, port, site, 'ingress'))) {
+  if (settled.ingress) {
     return holds(ID, subject, `${rules} (ingress checked at the firewall over every IPv4 packet from the network)${stands}`);
   }
   const senders = ingressSenders(ctx);
@@ -72,6 +78,30 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
   if (v) return v;
   const others = senders.filter((x) => !(x.station.kind === 'vm-port' && x.station.portId === s.portId)).length;
   return holds(ID, subject, `${rules} (ingress checked against ${others} senders)${stands}`);
+}
+
+/**
+ * Per port, the directions its own firewall settles: every port's local violations asked together
+ * (unsatIndices: one solver call per batch of them, halves only where something is found).
+ */
+async function settledAtFirewalls(ctx: VerifyContext, ports: readonly VmStation[]): Promise<Settled[]> {
+  const dirs = ['egress', 'ingress'] as const;
+  const asked: { port: number; dir: (typeof dirs)[number]; cond: Cond }[] = [];
+  let enc: Enc | null = null;
+  for (const [i, s] of ports.entries()) {
+    const site = firewallSite(ctx, s);
+    if (site === null) continue;
+    for (const dir of dirs) {
+      const v = await firewallViolation(ctx, s, portOf(ctx.topology, s)!, site, dir);
+      if (v === null) continue;
+      enc = v.enc;
+      asked.push({ port: i, dir, cond: v.cond });
+    }
+  }
+  const unsat = enc === null ? new Set<number>() : await unsatIndices(await getZ3(), enc, asked.map((a) => a.cond), ctx.timeoutMs);
+  const out = ports.map(() => ({ egress: false, ingress: false }));
+  asked.forEach((a, k) => { if (unsat.has(k)) out[a.port]![a.dir] = true; });
+  return out;
 }
 
 const sendersOf = new WeakMap<VerifyContext, SourceSpec[]>();
@@ -97,11 +127,13 @@ export const securityGroups: PropertyCheck = {
   async check(ctx) {
     const results: PropertyResult[] = [];
     const secured = vmStations(ctx).filter((s) => portOf(ctx.topology, s)?.portSecurity === true);
-    for (const { rep, members } of groupPorts(ctx.topology, secured)) {
+    const groups = groupPorts(ctx.topology, secured);
+    const settled = await settledAtFirewalls(ctx, groups.map((g) => g.rep));
+    for (const [i, { rep, members }] of groups.entries()) {
       const port = portOf(ctx.topology, rep)!;
       const others = members.filter((m) => m !== rep).map(portLabel);
       const stands = others.length > 0 ? `; also stands for ${others.join(', ')} (same class)` : '';
-      results.push(await checkPort(ctx, rep, port, stands));
+      results.push(await checkPort(ctx, rep, port, stands, settled[i]!));
     }
     return results;
   },

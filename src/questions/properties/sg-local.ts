@@ -11,7 +11,7 @@
 // which gives the real answer and a witness a person can replay.
 // Guarantees: `true` only on an unsat answer from the solver; a timeout, an unmodelled rule or a
 // satisfiable formula is `false` (not settled here).
-import { anyOf, checkSat, exploreDevice, getZ3, type Cond, type Conjunction, type DeviceExploration, type DeviceStart } from '../../smt/index.ts';
+import { anyOf, checkSat, exploreDevice, getZ3, type Cond, type Conjunction, type DeviceExploration, type DeviceStart, type Enc } from '../../smt/index.ts';
 import type { PortT } from '../../topology/model.ts';
 import type { VerifyContext } from '../property.ts';
 import { sourceSpec, type VmStation } from './common.ts';
@@ -46,23 +46,30 @@ function violations(ctx: VerifyContext, s: VmStation, port: PortT, site: Firewal
 
 /** Does the port's own firewall settle `dir` (no violation of either half among the packets it can see)? */
 export async function settledAtFirewall(ctx: VerifyContext, s: VmStation, port: PortT, site: FirewallSite, dir: Direction): Promise<boolean> {
+  const v = await firewallViolation(ctx, s, port, site, dir);
+  if (v === null) return false;
+  return (await checkSat(await getZ3(), v.enc, v.cond, ctx.timeoutMs)).status === 'unsat';
+}
+
+/**
+ * The packets that violate `dir` at the port's own firewall, as one condition (unsat: settled there);
+ * null when the firewall cannot settle it (no bridge to start from, or a rule netproof does not model).
+ */
+export async function firewallViolation(ctx: VerifyContext, s: VmStation, port: PortT, site: FirewallSite, dir: Direction): Promise<{ enc: Enc; cond: Cond } | null> {
   const opts = { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs };
   const starts: DeviceStart[] = dir === 'egress'
     ? [{ kind: 'sender', source: sourceSpec(ctx.topology, s) }]
     : (ctx.dataplane.hosts.find((h) => h.name === site.host)?.linuxBridges.find((b) => b.name === site.device)?.ports ?? [])
         .filter((p) => p !== site.tap)
         .map((p) => ({ kind: 'any-ipv4', at: { host: site.host, device: site.device, port: p }, prefix: 'fw' }));
-  if (starts.length === 0) return false;
   const all: Conjunction[] = [];
-  let e: DeviceExploration['enc'] | null = null;
+  let e: Enc | null = null;
   for (const start of starts) {
     const x = await exploreDevice(ctx.dataplane, start, dir === 'ingress' ? [site.tap] : [], opts);
     const v = violations(ctx, s, port, site, dir, x);
-    if (v === null) return false;
+    if (v === null) return null;
     all.push(...v);
     e = x.enc;
   }
-  if (e === null) return false;
-  const r = await checkSat(await getZ3(), e, anyOf(e, all), ctx.timeoutMs);
-  return r.status === 'unsat';
+  return e === null ? null : { enc: e, cond: anyOf(e, all) };
 }
