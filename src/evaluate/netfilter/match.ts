@@ -4,7 +4,6 @@
 // when all its matches are true. An unknown match makes the rule NOT match and is reported: the
 // caller then marks the verdict unknown, so that choice never becomes a false proof. When some
 // other match of the rule is false, the unknown one does not matter and nothing is reported.
-import { match } from 'ts-pattern';
 import type { Packet } from '../../ir/packet.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
 import type { Cidr } from '../../ir/openflow.ts';
@@ -53,56 +52,56 @@ function ctStates(env: MatchEnv): ReadonlySet<CtState> {
   return s;
 }
 
+// A switch, not ts-pattern: this runs for every match of every rule a packet meets, and the
+// pattern objects cost more than the tests themselves.
 function matchOne(m: NfMatch, env: MatchEnv): Tri {
   const p = env.packet;
-  return match(m)
-    .with({ kind: 'src' }, (x) => xor(inCidr(p.ip_src, x.cidr), x.negate))
-    .with({ kind: 'dst' }, (x) => xor(inCidr(p.ip_dst, x.cidr), x.negate))
+  switch (m.kind) {
+    case 'src': return xor(inCidr(p.ip_src, m.cidr), m.negate);
+    case 'dst': return xor(inCidr(p.ip_dst, m.cidr), m.negate);
     // ip_packet_match compares against "" when the device is unknown (no -o before routing).
-    .with({ kind: 'in-iface' }, (x) => xor(ifaceMatches(x.name, env.ctx.inIface ?? ''), x.negate))
-    .with({ kind: 'out-iface' }, (x) => xor(ifaceMatches(x.name, env.ctx.outIface ?? ''), x.negate))
-    .with({ kind: 'proto' }, (x) => xor(x.proto === 0 || x.proto === p.proto, x.negate))
+    case 'in-iface': return xor(ifaceMatches(m.name, env.ctx.inIface ?? ''), m.negate);
+    case 'out-iface': return xor(ifaceMatches(m.name, env.ctx.outIface ?? ''), m.negate);
+    case 'proto': return xor(m.proto === 0 || m.proto === p.proto, m.negate);
     // The tcp/udp match only sees packets with ports; `!` inverts the port test, not the protocol.
-    .with({ kind: 'sport' }, (x) => p.sport !== null && xor(inRange(p.sport, x.from, x.to), x.negate))
-    .with({ kind: 'dport' }, (x) => p.dport !== null && xor(inRange(p.dport, x.from, x.to), x.negate))
-    .with({ kind: 'multiport' }, (x) => {
+    case 'sport': return p.sport !== null && xor(inRange(p.sport, m.from, m.to), m.negate);
+    case 'dport': return p.dport !== null && xor(inRange(p.dport, m.from, m.to), m.negate);
+    case 'multiport': {
       if (p.sport === null || p.dport === null) return false;
       const s = p.sport;
       const d = p.dport;
-      const hit = x.ranges.some(([lo, hi]) =>
-        match(x.which)
-          .with('sports', () => inRange(s, lo, hi))
-          .with('dports', () => inRange(d, lo, hi))
-          .with('ports', () => inRange(s, lo, hi) || inRange(d, lo, hi))
-          .exhaustive(),
-      );
-      return xor(hit, x.negate);
-    })
-    .with({ kind: 'icmp-type' }, (x) => {
+      const hit = m.ranges.some(([lo, hi]) => (m.which === 'sports' ? inRange(s, lo, hi) : m.which === 'dports' ? inRange(d, lo, hi) : inRange(s, lo, hi) || inRange(d, lo, hi)));
+      return xor(hit, m.negate);
+    }
+    case 'icmp-type': {
       if (p.proto !== IP_PROTO.icmp || p.icmp_type === null) return false;
       // Type 255 is iptables' `any`; a type without a code matches every code.
-      const hit = x.type === 255 || (x.type === p.icmp_type && (x.code === null || x.code === p.icmp_code));
-      return xor(hit, x.negate);
-    })
-    .with({ kind: 'physdev' }, (x) => physdev(x, env.ctx))
-    .with({ kind: 'mac-source' }, (x) => xor(x.mac.toLowerCase() === p.eth_src.toLowerCase(), x.negate))
-    .with({ kind: 'set' }, (x): Tri => {
-      const members = env.ipsets[x.name];
+      const hit = m.type === 255 || (m.type === p.icmp_type && (m.code === null || m.code === p.icmp_code));
+      return xor(hit, m.negate);
+    }
+    case 'physdev': return physdev(m, env.ctx);
+    case 'mac-source': return xor(m.mac.toLowerCase() === p.eth_src.toLowerCase(), m.negate);
+    case 'set': {
+      const members = env.ipsets[m.name];
       // Only single-dimension (hash:ip / hash:net) sets are modelled.
-      if (!members || x.flags.length !== 1) return 'unknown';
-      const ip = x.flags[0] === 'src' ? p.ip_src : p.ip_dst;
-      return xor(members.some((c) => inCidr(ip, c)), x.negate);
-    })
-    .with({ kind: 'ctstate' }, (x) => {
+      if (!members || m.flags.length !== 1) return 'unknown';
+      const ip = m.flags[0] === 'src' ? p.ip_src : p.ip_dst;
+      return xor(members.some((c) => inCidr(ip, c)), m.negate);
+    }
+    case 'ctstate': {
       const have = ctStates(env);
-      return xor(x.states.some((s) => have.has(s)), x.negate);
-    })
-    .with({ kind: 'mark' }, (x) => xor(((env.mark & x.mask) >>> 0) === x.value >>> 0, x.negate))
+      return xor(m.states.some((s) => have.has(s)), m.negate);
+    }
+    case 'mark': return xor(((env.mark & m.mask) >>> 0) === m.value >>> 0, m.negate);
     // xt_connmark: no connection → false whatever the `!`.
-    .with({ kind: 'connmark' }, (x) => env.conn !== null && xor(((env.conn.mark & x.mask) >>> 0) === x.value >>> 0, x.negate))
-    .with({ kind: 'comment' }, () => true)
-    .with({ kind: 'unsupported' }, (): Tri => 'unknown')
-    .exhaustive();
+    case 'connmark': return env.conn !== null && xor(((env.conn.mark & m.mask) >>> 0) === m.value >>> 0, m.negate);
+    case 'comment': return true;
+    case 'unsupported': return 'unknown';
+    default: {
+      const never: never = m;
+      throw new Error(`unknown match ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 type Physdev = Extract<NfMatch, { kind: 'physdev' }>;

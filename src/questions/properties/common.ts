@@ -21,9 +21,13 @@ export function outsideStations(ctx: VerifyContext): OutsideStation[] {
   return ctx.dataplane.stations.filter((s): s is OutsideStation => s.kind === 'outside');
 }
 
-/** The topology port behind a VM station. */
+const portIndex = new WeakMap<Topology, ReadonlyMap<string, PortT>>();
+
+/** The topology port behind a VM station (indexed once per topology: properties ask for every port, per network or router). */
 export function portOf(topo: Topology, s: VmStation): PortT | undefined {
-  return topo.ports.find((p) => p.id === s.portId);
+  let m = portIndex.get(topo);
+  if (!m) portIndex.set(topo, (m = new Map(topo.ports.map((p) => [p.id, p]))));
+  return m.get(s.portId);
 }
 
 /** What the station may send as a source: port security decides whether it may forge addresses. */

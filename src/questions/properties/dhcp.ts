@@ -12,7 +12,7 @@ import type { Trace } from '../../evaluate/trace.ts';
 import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { traceOutcome } from '../witness-replay.ts';
-import { holds, portLabel, unknown, vmStations, type VmStation } from './common.ts';
+import { holds, portLabel, portOf, unknown, vmStations, type VmStation } from './common.ts';
 import { copies } from './search.ts';
 
 const ID = 'dhcp';
@@ -40,13 +40,13 @@ function checkNetwork(ctx: VerifyContext, net: NetworkT): PropertyResult {
   const ns = deviceName.qdhcp(net.id);
   const dhcpSubnets = new Set(net.subnets.filter((s) => s.dhcp).map((s) => s.name));
   const servers = ctx.topology.ports.filter((p) => p.deviceOwner === 'network:dhcp' && p.network === net.name);
-  const ports = vmStations(ctx).filter((s) => dhcpSubnets.has(ctx.topology.ports.find((p) => p.id === s.portId)?.subnet ?? ''));
+  const ports = vmStations(ctx).filter((s) => dhcpSubnets.has(portOf(ctx.topology, s)?.subnet ?? ''));
   if (servers.length === 0) return ports.length === 0 ? holds(ID, subject, 'no DHCP port and no VM port') : unknown(ID, subject, `no DHCP port on ${net.name} in the topology`);
   const toServer = (t: Trace) => copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns);
   const toPort = (s: VmStation) => (t: Trace) => copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'vm' && c.deliveredTo.vm === s.vm && c.deliveredTo.port === s.index);
   const fail = (s: VmStation, what: string, t: Trace): PropertyResult => ({ property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, message: `${portLabel(s)}: ${what} fails: ${traceOutcome(t)}` });
   for (const s of ports) {
-    const server = servers.find((p) => p.subnet === ctx.topology.ports.find((x) => x.id === s.portId)?.subnet) ?? servers[0]!;
+    const server = servers.find((p) => p.subnet === portOf(ctx.topology, s)?.subnet) ?? servers[0]!;
     const bcast = ctx.evaluator.trace(s, udp([s.mac, BROADCAST_MAC], ['0.0.0.0', '255.255.255.255'], 68, 67));
     if (!toServer(bcast)) return fail(s, 'broadcast DHCP request (68 → 67)', bcast);
     const uni = ctx.evaluator.trace(s, udp([s.mac, server.mac], [s.ip, server.ip], 68, 67));

@@ -7,7 +7,7 @@ import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
-import { holds, portLabel, vmStations } from './common.ts';
+import { holds, portLabel, portOf, vmStations } from './common.ts';
 import { copies } from './search.ts';
 
 const ID = 'gateway';
@@ -15,7 +15,7 @@ const ID = 'gateway';
 function checkInterface(ctx: VerifyContext, r: RouterT, subnet: string, gw: string): PropertyResult {
   const subject = `router:${r.name}/${subnet}`;
   const ns = deviceName.qrouter(r.id);
-  const ports = vmStations(ctx).filter((s) => ctx.topology.ports.find((p) => p.id === s.portId)?.subnet === subnet);
+  const ports = vmStations(ctx).filter((s) => portOf(ctx.topology, s)?.subnet === subnet);
   for (const s of ports) {
     const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: s, ip: s.ip }, gw, { proto: 'icmp' });
     const ok = copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns);

@@ -10,14 +10,14 @@
 // unsolicited ICMP echo reply), so such a packet leaves un-translated on any real router.
 import type { RouterT, Topology } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { coverage, groupPorts, holds, portLabel, sourceSpec, vmStations, type VmStation } from './common.ts';
+import { coverage, groupPorts, holds, portLabel, portOf, sourceSpec, vmStations, type VmStation } from './common.ts';
 import { ipNum, opensConnection, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
 const ID = 'nat-egress';
 
 function routersServing(topo: Topology, s: VmStation, network: string): RouterT[] {
-  const subnet = topo.ports.find((p) => p.id === s.portId)?.subnet;
+  const subnet = portOf(topo, s)?.subnet;
   return topo.routers.filter((r) => r.gateway?.network === network && r.interfaces.some((i) => i.subnet === subnet));
 }
 
@@ -25,7 +25,7 @@ async function checkRouter(ctx: VerifyContext, r: RouterT): Promise<PropertyResu
   const subject = `router:${r.name}`;
   const gw = r.gateway!;
   const subnets = new Set(r.interfaces.map((i) => i.subnet));
-  const behind = vmStations(ctx).filter((s) => subnets.has(ctx.topology.ports.find((p) => p.id === s.portId)?.subnet ?? ''));
+  const behind = vmStations(ctx).filter((s) => subnets.has(portOf(ctx.topology, s)?.subnet ?? ''));
   if (behind.length === 0) return holds(ID, subject, `no tenant port behind ${r.name}: nothing can leave through its gateway`);
   const groups = groupPorts(ctx.topology, behind);
   let shared = false;
