@@ -11,7 +11,7 @@
 import type { RouterT, Topology } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { coverage, groupPorts, holds, portLabel, portOf, sourceSpec, vmStations, type VmStation } from './common.ts';
-import { ipNum, opensConnection, search } from './search.ts';
+import { ipNum, opensConnection, searchAll, type SearchAsk, type SearchResult } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
 const ID = 'nat-egress';
@@ -21,23 +21,43 @@ function routersServing(topo: Topology, s: VmStation, network: string): RouterT[
   return topo.routers.filter((r) => r.gateway?.network === network && r.interfaces.some((i) => i.subnet === subnet));
 }
 
-async function checkRouter(ctx: VerifyContext, r: RouterT): Promise<PropertyResult> {
-  const subject = `router:${r.name}`;
+/** What one router's check asks: per class of ports behind it, its representative and the sources it may leave with. */
+interface RouterPlan {
+  readonly r: RouterT;
+  readonly behind: number;
+  readonly reps: readonly { rep: VmStation; allowed: readonly string[] }[];
+  readonly shared: boolean;
+}
+
+function plan(ctx: VerifyContext, r: RouterT): RouterPlan {
   const gw = r.gateway!;
   const subnets = new Set(r.interfaces.map((i) => i.subnet));
   const behind = vmStations(ctx).filter((s) => subnets.has(portOf(ctx.topology, s)?.subnet ?? ''));
-  if (behind.length === 0) return holds(ID, subject, `no tenant port behind ${r.name}: nothing can leave through its gateway`);
-  const groups = groupPorts(ctx.topology, behind);
   let shared = false;
-  for (const { rep } of groups) {
+  const reps = groupPorts(ctx.topology, behind).map(({ rep }) => {
     const fips = ctx.topology.floatingIps.filter((f) => f.portId === rep.portId && f.network === gw.network).map((f) => f.ip);
     const routers = routersServing(ctx.topology, rep, gw.network);
     if (routers.length > 1) shared = true;
-    const allowed = [...fips, ...routers.flatMap((x) => (x.gateway ? [x.gateway.port.ip] : []))];
-    const res = await search(ctx, sourceSpec(ctx.topology, rep), (e, sent, final, end) =>
-      end.delivery?.kind === 'external' && end.delivery.network === gw.network
-        ? e.and(opensConnection(e, sent), e.not(e.or(...allowed.map((ip) => e.eq(final.ip_src, ipNum(ip), 32)))))
-        : false);
+    return { rep, allowed: [...fips, ...routers.flatMap((x) => (x.gateway ? [x.gateway.port.ip] : []))] };
+  });
+  return { r, behind: behind.length, reps, shared };
+}
+
+/** A packet from the port leaving through the router's external network with a source not allowed. */
+function leak(gwNetwork: string, allowed: readonly string[]): SearchAsk['pred'] {
+  return (e, sent, final, end) =>
+    end.delivery?.kind === 'external' && end.delivery.network === gwNetwork
+      ? e.and(opensConnection(e, sent), e.not(e.or(...allowed.map((ip) => e.eq(final.ip_src, ipNum(ip), 32)))))
+      : false;
+}
+
+function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchResult[]): PropertyResult {
+  const { r } = p;
+  const subject = `router:${r.name}`;
+  const gw = r.gateway!;
+  if (p.behind === 0) return holds(ID, subject, `no tenant port behind ${r.name}: nothing can leave through its gateway`);
+  for (const [i, { rep, allowed }] of p.reps.entries()) {
+    const res = results[i]!;
     if (res.kind === 'found') {
       const allowedText = allowed.join(', ');
       return violation(ctx, ID, subject, res,
@@ -47,16 +67,22 @@ async function checkRouter(ctx: VerifyContext, r: RouterT): Promise<PropertyResu
     const u = notFound(ID, subject, res, `${portLabel(rep)}`);
     if (u) return u;
   }
-  const note = shared ? '; some subnets are behind several routers on this network, whose SNAT addresses were all allowed' : '';
-  return holds(ID, subject, `every packet from ${coverage(behind.length, groups.length)} behind ${r.name} leaves ${gw.network} with a floating IP of its port or ${gw.port.ip} (connection-opening packets: an unsolicited ICMP reply or error is INVALID to conntrack and not NATed)${note}`);
+  const note = p.shared ? '; some subnets are behind several routers on this network, whose SNAT addresses were all allowed' : '';
+  return holds(ID, subject, `every packet from ${coverage(p.behind, p.reps.length)} behind ${r.name} leaves ${gw.network} with a floating IP of its port or ${gw.port.ip} (connection-opening packets: an unsolicited ICMP reply or error is INVALID to conntrack and not NATed)${note}`);
 }
 
 export const natEgress: PropertyCheck = {
   id: ID,
   description: "every packet leaving the cloud through a router's gateway carries its port's floating IP or the router's SNAT address",
   async check(ctx) {
-    const out: PropertyResult[] = [];
-    for (const r of ctx.topology.routers) if (r.gateway !== null) out.push(await checkRouter(ctx, r));
-    return out;
+    const plans = ctx.topology.routers.filter((r) => r.gateway !== null).map((r) => plan(ctx, r));
+    // Every router's questions at once: the solver proves the empty ones in batches.
+    const asks = plans.flatMap((p) => p.reps.map(({ rep, allowed }) => ({ src: sourceSpec(ctx.topology, rep), pred: leak(p.r.gateway!.network, allowed) })));
+    const results = await searchAll(ctx, asks);
+    let k = 0;
+    return plans.map((p) => {
+      const mine = results.slice(k, (k += p.reps.length));
+      return verdictOf(ctx, p, mine);
+    });
   },
 };

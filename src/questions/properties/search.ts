@@ -9,7 +9,7 @@
 import type { Station } from '../../ir/dataplane.ts';
 import type { Packet } from '../../ir/packet.ts';
 import type { Trace } from '../../evaluate/trace.ts';
-import { anyOf, checkSat, decodeWitness, defaultPreferences, explore, getZ3, holds, type Cond, type Enc, type End, type SentConstraint, type SourceSpec, type SymPacket } from '../../smt/index.ts';
+import { anyOf, checkSat, decodeWitness, defaultPreferences, explore, getZ3, holds, unsatIndices, type Cond, type Conjunction, type Enc, type End, type SentConstraint, type SourceSpec, type SymPacket } from '../../smt/index.ts';
 import type { VerifyContext } from '../property.ts';
 import { disagreementText, replayWitness } from '../witness-replay.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
@@ -164,6 +164,49 @@ export async function searchArriving(ctx: VerifyContext, senders: readonly Sourc
   const self = (s: SourceSpec) => s.station.kind === 'vm-port' && s.station.portId === to.portId;
   const here = [...(ix.byPlace.get(`vm:${to.vm}:${to.port}`) ?? []), ...(dropSite === null ? [] : (ix.byPlace.get(`at:${dropSite}`) ?? []))];
   return decide(ctx, ix.enc, here.filter((x) => !self(x.src)), ix.unfinished.filter((x) => !self(x.src)), pred, ix.ends);
+}
+
+/** One question of `searchAll`. */
+export interface SearchAsk {
+  readonly src: SourceSpec;
+  readonly pred: EndPredicate;
+  readonly sent?: SentConstraint;
+  readonly scope?: Scope;
+}
+
+/**
+ * `search` for many questions at once, with the same answers: each question's violation condition
+ * (and the condition that an unfinished path matters) is built first, and the ones the solver proves
+ * empty in batches (unsatIndices) are `none` without a call of their own; only the rest are searched
+ * one by one for their witness or their unknown. A solver call costs milliseconds before any solving,
+ * and nearly every question of a run that holds is empty.
+ */
+export async function searchAll(ctx: VerifyContext, asks: readonly SearchAsk[]): Promise<SearchResult[]> {
+  const z3 = await getZ3();
+  const built: { hits: Cond; open: Cond; ends: number }[] = [];
+  let enc: Enc | null = null;
+  for (const a of asks) {
+    const x = await explored(ctx, a.src, a.sent ?? {}, a.scope ?? 'near');
+    const e = (enc = x.enc);
+    const hits: Conjunction[] = [];
+    for (const o of x.outcomes) {
+      if (o.end.kind !== 'end') continue;
+      const p = a.pred(e, o.sent, o.final, o.end);
+      if (p !== false) hits.push({ pc: o.end.path.pc, last: p });
+    }
+    built.push({ hits: anyOf(e, hits), open: anyOf(e, unfinished(x).map((o) => ({ pc: o.end.path.pc, last: true }))), ends: x.outcomes.length });
+  }
+  if (enc === null) return [];
+  const e = enc;
+  const noHit = await unsatIndices(z3, e, built.map((b) => b.hits), ctx.timeoutMs);
+  const settledIdx = [...noHit];
+  const noOpen = await unsatIndices(z3, e, settledIdx.map((i) => built[i]!.open), ctx.timeoutMs);
+  const none = new Set(settledIdx.filter((_, k) => noOpen.has(k)));
+  const out: SearchResult[] = [];
+  for (const [i, a] of asks.entries()) {
+    out.push(none.has(i) ? { kind: 'none', ends: built[i]!.ends } : await search(ctx, a.src, a.pred, a.sent ?? {}, a.scope ?? 'near'));
+  }
+  return out;
 }
 
 /** The check behind `search` and `searchArriving`: the predicate over the ends, then the unfinished ones. */

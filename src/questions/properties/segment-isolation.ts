@@ -10,38 +10,53 @@
 import { deviceName } from '../../render/names.ts';
 import type { NetworkT } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { coverage, groupPorts, holds, portLabel, sourceSpec, vmStations } from './common.ts';
-import { macNum, search } from './search.ts';
+import { coverage, groupPorts, holds, portLabel, sourceSpec, vmStations, type VmStation } from './common.ts';
+import { macNum, searchAll, type SearchAsk, type SearchResult } from './search.ts';
 import type { Cond, SymPacket } from '../../smt/index.ts';
 import { segmentIssues, type SegmentIssue } from './segment-structure.ts';
 import { notFound, violation } from './verdict.ts';
 
 const ID = 'segment-isolation';
 
-async function checkNetwork(ctx: VerifyContext, net: NetworkT, issues: readonly SegmentIssue[]): Promise<PropertyResult> {
+/** What one network's check asks: per class of its ports, a search for a crossing without a router. */
+interface NetworkPlan {
+  readonly net: NetworkT;
+  readonly issues: readonly SegmentIssue[];
+  readonly ports: number;
+  readonly reps: readonly VmStation[];
+}
+
+/** Facts every network's predicate reads, gathered once. */
+interface Facts {
+  readonly netOfNs: ReadonlyMap<string, string>;
+  readonly netOfVm: ReadonlyMap<string, string>;
+  readonly routerMacs: readonly number[];
+}
+
+/** Delivered to a VM port or DHCP namespace of another network, still carrying the sender's MAC (not a router's). */
+function crossing(net: NetworkT, f: Facts): SearchAsk['pred'] {
+  // "Not sent from a router's MAC", built once per sender (its ends share its sent variables).
+  let notRouter: { sent: SymPacket; cond: Cond } | null = null;
+  return (e, sent, final, end) => {
+    const d = end.delivery;
+    if (end.disposition !== 'delivered' || d === null) return false;
+    const other = d.kind === 'vm' ? f.netOfVm.get(`${d.vm}:${d.port}`) : d.kind === 'namespace' ? f.netOfNs.get(d.namespace) : undefined;
+    if (other === undefined || other === net.name) return false;
+    const same = e.eq(final.eth_src, sent.eth_src, 48);
+    if (same === false) return false;
+    if (notRouter?.sent !== sent) notRouter = { sent, cond: e.and(...f.routerMacs.map((m) => e.not(e.eq(sent.eth_src, m, 48)))) };
+    return e.and(same, notRouter.cond);
+  };
+}
+
+function verdictOf(ctx: VerifyContext, p: NetworkPlan, results: readonly SearchResult[]): PropertyResult {
+  const { net } = p;
   const subject = `network:${net.name}`;
-  const mine = issues.filter((i) => i.network === net.name || i.network === null);
-  if (mine.length > 0) {
-    return { property: ID, subject, verdict: 'violated', witness: null, trace: null, message: `rule check: ${mine[0]!.text}${mine.length > 1 ? ` (and ${mine.length - 1} more)` : ''}` };
+  if (p.issues.length > 0) {
+    return { property: ID, subject, verdict: 'violated', witness: null, trace: null, message: `rule check: ${p.issues[0]!.text}${p.issues.length > 1 ? ` (and ${p.issues.length - 1} more)` : ''}` };
   }
-  const ports = vmStations(ctx).filter((s) => s.network === net.name);
-  const groups = groupPorts(ctx.topology, ports);
-  const netOfNs = new Map(ctx.topology.networks.map((n) => [deviceName.qdhcp(n.id), n.name]));
-  const netOfVm = new Map(vmStations(ctx).map((s) => [`${s.vm}:${s.index}`, s.network]));
-  const routerMacs = ctx.topology.ports.filter((p) => p.deviceOwner === 'network:router_interface' || p.deviceOwner === 'network:router_gateway').map((p) => macNum(p.mac));
-  for (const { rep } of groups) {
-    // "Not sent from a router's MAC", built once per sender (its ends share its sent variables).
-    let notRouter: { sent: SymPacket; cond: Cond } | null = null;
-    const res = await search(ctx, sourceSpec(ctx.topology, rep), (e, sent, final, end) => {
-      const d = end.delivery;
-      if (end.disposition !== 'delivered' || d === null) return false;
-      const other = d.kind === 'vm' ? netOfVm.get(`${d.vm}:${d.port}`) : d.kind === 'namespace' ? netOfNs.get(d.namespace) : undefined;
-      if (other === undefined || other === net.name) return false;
-      const same = e.eq(final.eth_src, sent.eth_src, 48);
-      if (same === false) return false;
-      if (notRouter?.sent !== sent) notRouter = { sent, cond: e.and(...routerMacs.map((m) => e.not(e.eq(sent.eth_src, m, 48)))) };
-      return e.and(same, notRouter.cond);
-    });
+  for (const [i, rep] of p.reps.entries()) {
+    const res = results[i]!;
     if (res.kind === 'found') {
       return violation(ctx, ID, subject, res, (t) => {
         const d = t.deliveredTo;
@@ -52,7 +67,7 @@ async function checkNetwork(ctx: VerifyContext, net: NetworkT, issues: readonly 
     const u = notFound(ID, subject, res, portLabel(rep));
     if (u) return u;
   }
-  return holds(ID, subject, `every tunnel, physical-bridge and br-int VLAN rule keeps ${net.name} on its segment (rule check, exhaustive), and no packet from ${coverage(ports.length, groups.length)} reaches another network without a router (solver)`);
+  return holds(ID, subject, `every tunnel, physical-bridge and br-int VLAN rule keeps ${net.name} on its segment (rule check, exhaustive), and no packet from ${coverage(p.ports, p.reps.length)} reaches another network without a router (solver)`);
 }
 
 export const segmentIsolation: PropertyCheck = {
@@ -60,8 +75,20 @@ export const segmentIsolation: PropertyCheck = {
   description: "no packet crosses networks except through a router; local VLANs stay off the wires; tunnels and physical networks carry each network's own segment id",
   async check(ctx) {
     const issues = segmentIssues(ctx.topology, ctx.dataplane);
-    const out: PropertyResult[] = [];
-    for (const n of ctx.topology.networks) out.push(await checkNetwork(ctx, n, issues));
-    return out;
+    const facts: Facts = {
+      netOfNs: new Map(ctx.topology.networks.map((n) => [deviceName.qdhcp(n.id), n.name])),
+      netOfVm: new Map(vmStations(ctx).map((s) => [`${s.vm}:${s.index}`, s.network])),
+      routerMacs: ctx.topology.ports.filter((p) => p.deviceOwner === 'network:router_interface' || p.deviceOwner === 'network:router_gateway').map((p) => macNum(p.mac)),
+    };
+    const plans: NetworkPlan[] = ctx.topology.networks.map((net) => {
+      const mine = issues.filter((i) => i.network === net.name || i.network === null);
+      const ports = vmStations(ctx).filter((s) => s.network === net.name);
+      // A rule-level violation needs no search.
+      return { net, issues: mine, ports: ports.length, reps: mine.length > 0 ? [] : groupPorts(ctx.topology, ports).map((g) => g.rep) };
+    });
+    // Every network's questions at once: the solver proves the empty ones in batches.
+    const results = await searchAll(ctx, plans.flatMap((p) => p.reps.map((rep) => ({ src: sourceSpec(ctx.topology, rep), pred: crossing(p.net, facts) }))));
+    let k = 0;
+    return plans.map((p) => verdictOf(ctx, p, results.slice(k, (k += p.reps.length))));
   },
 };
