@@ -23,11 +23,20 @@ function cidr(text: string): { ip: number; len: number } {
   return { ip: ipNum(ip!), len: len === undefined ? 32 : Number(len) };
 }
 
-/** Every address a group's members may send from: fixed IPs and allowed address pairs. */
-function members(topo: Topology, group: string): { ip: number; len: number }[] {
-  return topo.ports
-    .filter((p) => p.securityGroups.includes(group))
-    .flatMap((p) => [{ ip: ipNum(p.ip), len: 32 }, ...p.allowedAddressPairs.map((a) => cidr(a.ipAddress))]);
+const membersOf = new WeakMap<Topology, Map<string, readonly { ip: number; len: number }[]>>();
+
+/** Every address a group's members may send from: fixed IPs and allowed address pairs (once per topology and group). */
+function members(topo: Topology, group: string): readonly { ip: number; len: number }[] {
+  let m = membersOf.get(topo);
+  if (!m) membersOf.set(topo, (m = new Map()));
+  let out = m.get(group);
+  if (!out) {
+    out = topo.ports
+      .filter((p) => p.securityGroups.includes(group))
+      .flatMap((p) => [{ ip: ipNum(p.ip), len: 32 }, ...p.allowedAddressPairs.map((a) => cidr(a.ipAddress))]);
+    m.set(group, out);
+  }
+  return out;
 }
 
 function ruleMatches(e: Enc, topo: Topology, r: SgRuleT, p: SymPacket, dir: Direction): Cond {

@@ -24,6 +24,7 @@ function violations(ctx: VerifyContext, s: VmStation, port: PortT, site: Firewal
   const e = x.enc;
   const dropped = droppedAllowed(ctx, port, site, dir);
   const out: Conjunction[] = [];
+  let forbidden: Cond | null = null;
   for (const o of x.outcomes) {
     const step = o.step;
     let last: Cond = false;
@@ -31,7 +32,8 @@ function violations(ctx: VerifyContext, s: VmStation, port: PortT, site: Firewal
     if (step.kind === 'cut') continue;
     if (step.kind === 'emit') {
       // egress: past the firewall towards the network; ingress: leaving by another port is not for the port.
-      if (dir === 'egress' && step.port !== site.tap) last = e.not(allows(e, ctx.topology, port, o.sent, 'egress'));
+      // Every copy of one exploration has the same sent packet: its intent is built once.
+      if (dir === 'egress' && step.port !== site.tap) last = (forbidden ??= e.not(allows(e, ctx.topology, port, o.sent, 'egress')));
     } else {
       const end: FinishedEnd = step;
       const d = end.delivery;
