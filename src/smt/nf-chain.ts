@@ -104,8 +104,6 @@ export function symRunTable(e: Enc, ruleset: NetfilterRuleset, table: NfTable | 
     if (!hitPath) continue;
     const hit: NfPath = { ...w, path: hitPath };
     const t = rule.target;
-    const goOn = (next: NfPath) => work.push({ stack: advanced, w: next });
-    const bad = (why: string) => unknown.push(unknownEnd(`${where}: ${why}: ${rule.origin.text}`, hit.path));
     switch (t.kind) {
       case 'ACCEPT': results.push({ kind: 'accept', w: hit, nat: null }); break;
       case 'DROP':
@@ -119,36 +117,36 @@ export function symRunTable(e: Enc, ruleset: NetfilterRuleset, table: NfTable | 
       case 'jump':
       case 'goto': {
         const next = chains.get(t.chain);
-        if (!next) { bad('jump to a missing chain'); break; }
-        if (stack.some((f) => f.via.includes(next.name))) { bad('chain cycle'); break; }
+        if (!next) { unknown.push(badEnd(where, 'jump to a missing chain', rule, hit.path)); break; }
+        if (stack.some((f) => f.via.includes(next.name))) { unknown.push(badEnd(where, 'chain cycle', rule, hit.path)); break; }
         const frame: Frame = { chain: next, index: 0, via: t.kind === 'jump' ? [next.name] : [...top.via, next.name] };
         work.push({ stack: t.kind === 'jump' ? [...advanced, frame] : [...advanced.slice(0, -1), frame], w: hit });
         break;
       }
-      case 'none': goOn(hit); break;
-      case 'MARK': goOn({ ...hit, mark: applyMark(hit.mark, t.op, t.value, t.mask) }); break;
+      case 'none': work.push({ stack: advanced, w: hit }); break;
+      case 'MARK': work.push({ stack: advanced, w: { ...hit, mark: applyMark(hit.mark, t.op, t.value, t.mask) } }); break;
       case 'CONNMARK': {
-        if (!hit.hasConn) { goOn(hit); break; }
+        if (!hit.hasConn) { work.push({ stack: advanced, w: hit }); break; }
         const mask = t.mask >>> 0;
-        if (t.op === 'set') goOn({ ...hit, ctMark: ((hit.ctMark & ~mask) ^ t.value) >>> 0 });
-        else if (t.op === 'save') goOn({ ...hit, ctMark: ((hit.ctMark & ~mask) ^ (hit.mark & mask)) >>> 0 });
-        else goOn({ ...hit, mark: ((hit.mark & ~mask) ^ (hit.ctMark & mask)) >>> 0 });
+        if (t.op === 'set') work.push({ stack: advanced, w: { ...hit, ctMark: ((hit.ctMark & ~mask) ^ t.value) >>> 0 } });
+        else if (t.op === 'save') work.push({ stack: advanced, w: { ...hit, ctMark: ((hit.ctMark & ~mask) ^ (hit.mark & mask)) >>> 0 } });
+        else work.push({ stack: advanced, w: { ...hit, mark: ((hit.mark & ~mask) ^ (hit.ctMark & mask)) >>> 0 } });
         break;
       }
       case 'CT':
-        if (table.name !== 'raw' || hit.looked) { bad('CT outside raw'); break; }
-        goOn({ ...hit, notrack: hit.notrack || t.notrack, zone: t.zone ?? hit.zone });
+        if (table.name !== 'raw' || hit.looked) { unknown.push(badEnd(where, 'CT outside raw', rule, hit.path)); break; }
+        work.push({ stack: advanced, w: { ...hit, notrack: hit.notrack || t.notrack, zone: t.zone ?? hit.zone } });
         break;
       case 'SNAT':
       case 'DNAT':
       case 'REDIRECT': {
         const b = natBinding(t, table.name, hook, hit, ctx);
-        if (b.kind === 'bad') bad(b.why);
+        if (b.kind === 'bad') unknown.push(badEnd(where, b.why, rule, hit.path));
         else if (b.kind === 'drop') results.push({ kind: 'drop', w: hit, by: `${where}: ${rule.origin.text}` });
         else results.push({ kind: 'accept', w: hit, nat: b.binding });
         break;
       }
-      case 'unsupported': bad('unsupported target'); break;
+      case 'unsupported': unknown.push(badEnd(where, 'unsupported target', rule, hit.path)); break;
       default: {
         const never: never = t;
         throw new Error(`unknown target ${JSON.stringify(never)}`);
@@ -158,6 +156,11 @@ export function symRunTable(e: Enc, ruleset: NetfilterRuleset, table: NfTable | 
   // Rules that accept (or drop) alike leave the table as one path each (merge.ts).
   const merged = mergeBy(e, results, (r) => (r.kind === 'accept' ? `a|${nfStateKey(r.w)}|${JSON.stringify(r.nat)}` : `d|${r.by}|${nfStateKey(r.w)}`), (r) => r.w.path, (r, path) => ({ ...r, w: { ...r.w, path } }));
   return { results: merged, unknown: mergeEnds(e, unknown) };
+}
+
+/** A rule netproof cannot follow: the paths it concerns end `unknown`. */
+function badEnd(where: string, why: string, rule: NfRule, path: NfPath['path']): End {
+  return unknownEnd(`${where}: ${why}: ${rule.origin.text}`, path);
 }
 
 export type { NfRule };

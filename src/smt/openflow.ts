@@ -106,119 +106,159 @@ interface Run {
 
 const isTunnel = (p: OvsPort | undefined) => p !== undefined && (p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve');
 
+/** One run of a bridge: what every table and action of it reads, and the ends found on the way. */
+interface BridgeRun {
+  readonly e: Enc;
+  readonly env: SymBridgeEnv;
+  readonly where: string;
+  /** Unknown ends and NORMAL drops found on the way. */
+  readonly side: Step[];
+}
+
+// Module-level functions with the run passed along, not closures made per bridge visit: the walk
+// visits bridges hundreds of thousands of times, and each closure made costs more than its work.
+
 /** Runs the bridge from table 0 for the path arriving on `inPort`; yields copies and ends. */
 export function symRunBridge(e: Enc, env: SymBridgeEnv, inPort: string, path: Path): Step[] {
-  const { host, bridge } = env;
-  const where = `${host}/${bridge.name}`;
-  const side: Step[] = []; // unknown ends and NORMAL drops found on the way
-  const portOf = (name: string) => portByName(bridge, name);
-
-  const emit = (r: Run, name: string): Run => {
-    const port = portOf(name);
-    if (!port) return { ...r, lastDrop: `${where}: output to ${name}: no such port` };
-    const packet = isTunnel(port) ? { ...r.path.packet, tun_id: r.path.packet.tun_id ?? 0 } : { ...r.path.packet, tun_id: null };
-    return { ...r, copies: [...r.copies, { kind: 'emit', port: port.name, path: withPacket(r.path, packet) }] };
-  };
-
-  const runTable = (table: number, r: Run, depth: number): Run[] => {
-    if (depth > MAX_RESUBMIT_DEPTH) {
-      side.push(unknownEnd(`${where}: resubmit depth over ${MAX_RESUBMIT_DEPTH}`, r.path));
-      return [];
-    }
-    const flows = flowsFor(bridge, env.tables.get(table) ?? [], r.inPort, r.path.packet);
-    const out: Run[] = [];
-    const earlier: Cond[] = [];
-    for (const f of flows) {
-      const m = symMatchFlow(e, bridge, f.match, { packet: r.path.packet, inPort: r.inPort, regs: r.regs });
-      if (m.supported.cond === false) continue;
-      const notEarlier = e.and(...earlier.map((c) => e.not(c)));
-      if (m.unsupported.length > 0) {
-        const u = assume(r.path, e.and(notEarlier, m.supported.cond), m.supported.binds);
-        if (u) side.push(unknownEnd(`${where}: unsupported match ${m.unsupported.join(',')}: ${f.origin.text}`, u));
-        continue; // the evaluator treats the flow as not matching
-      }
-      const taken = assume(r.path, e.and(notEarlier, m.supported.cond), m.supported.binds);
-      if (taken) out.push(...runFlow(f, { ...r, path: taken }, depth));
-      earlier.push(m.supported.cond);
-      if (m.supported.cond === true) return out; // nothing falls through a wildcard
-    }
-    const miss = assume(r.path, e.and(...earlier.map((c) => e.not(c))));
-    if (miss) out.push({ ...r, path: miss, lastDrop: `${where}: table ${table}: no flow matched` });
-    return out;
-  };
-
-  const runFlow = (flow: Flow, r0: Run, depth: number): Run[] => {
-    let runs: Run[] = [{ ...r0, lastDrop: flow.actions.length === 0 ? `${where}: ${flow.origin.text}` : r0.lastDrop }];
-    for (const a of flow.actions) runs = runs.flatMap((r) => (r.stopped ? [r] : action(flow, a, r, depth)));
-    return runs.map((r) => ({ ...r, stopped: false }));
-  };
-
-  const action = (flow: Flow, a: FlowAction, r: Run, depth: number): Run[] => {
-    const pk = r.path.packet;
-    const set = (packet: typeof pk): Run[] => [{ ...r, path: withPacket(r.path, packet) }];
-    switch (a.kind) {
-      case 'output': {
-        const name = portName(bridge, a.port);
-        if (name === null) return [{ ...r, lastDrop: `${where}: ${flow.origin.text}: no such port` }];
-        return name === r.inPort ? [r] : [emit(r, name)];
-      }
-      case 'in_port':
-        return [emit(r, r.inPort)];
-      case 'normal': {
-        const steps = symNormal(e, host, bridge, r.inPort, r.path, env.fdb);
-        const copies = steps.filter((s) => s.kind === 'emit').map((s) => {
-          const port = portOf(s.port);
-          return isTunnel(port) ? s : { ...s, path: withPacket(s.path, { ...s.path.packet, tun_id: null }) };
-        });
-        // NORMAL's own drops end only their branch of the packet; keep them as ends of their own.
-        side.push(...steps.filter((s) => s.kind !== 'emit'));
-        return [{ ...r, copies: [...r.copies, ...copies] }];
-      }
-      case 'drop':
-        return [{ ...r, stopped: true, lastDrop: `${where}: ${flow.origin.text}` }];
-      case 'resubmit': {
-        const n = a.port === null ? null : portName(bridge, a.port);
-        const sub = runTable(a.table ?? flow.table, { ...r, inPort: n ?? r.inPort }, depth + 1);
-        return sub.map((s) => ({ ...s, inPort: r.inPort, stopped: false }));
-      }
-      case 'goto_table':
-        return runTable(a.table, r, depth + 1).map((s) => ({ ...s, stopped: true }));
-      case 'mod_vlan_vid':
-        return set({ ...pk, vlan: a.vid });
-      case 'push_vlan':
-        return set({ ...pk, vlan: 0 });
-      case 'set_vlan_vid':
-        return pk.vlan === null ? [r] : set({ ...pk, vlan: a.vid });
-      case 'strip_vlan':
-        return set({ ...pk, vlan: null });
-      case 'set_tun_id':
-        return set({ ...pk, tun_id: a.value });
-      case 'set_reg':
-        return [{ ...r, regs: { ...r.regs, [a.reg]: a.value } }];
-      case 'mod_dl_src':
-        return set({ ...pk, eth_src: macToNum(a.mac) });
-      case 'mod_dl_dst':
-        return set({ ...pk, eth_dst: macToNum(a.mac) });
-      case 'learn':
-        // Converged: the flows learning installs are already in `env.tables`.
-        if (a.spec === null) side.push(unknownEnd(`${where}: learn action not understood: ${a.text}`, r.path));
-        return a.spec === null ? [] : [r];
-      case 'unsupported':
-        side.push(unknownEnd(`${where}: unsupported action ${a.text} (${flow.origin.text})`, r.path));
-        return [];
-      default: {
-        const never: never = a;
-        throw new Error(`unknown action ${JSON.stringify(never)}`);
-      }
-    }
-  };
-
-  const finals = runTable(0, { path, regs: {}, inPort, stopped: false, copies: [], lastDrop: null }, 0);
+  const b: BridgeRun = { e, env, where: `${env.host}/${env.bridge.name}`, side: [] };
+  const finals = runTable(b, 0, { path, regs: {}, inPort, stopped: false, copies: [], lastDrop: null }, 0);
   const seen = new Set<Step>();
-  const out: Step[] = [...side];
+  const out: Step[] = [...b.side];
   for (const r of finals) {
     for (const c of r.copies) if (!seen.has(c)) { seen.add(c); out.push(c); }
-    if (r.copies.length === 0) out.push(ended('dropped', r.path, r.lastDrop ?? `${where}: no output action`));
+    if (r.copies.length === 0) out.push(ended('dropped', r.path, r.lastDrop ?? `${b.where}: no output action`));
   }
   return out;
+}
+
+function emit(b: BridgeRun, r: Run, name: string): Run {
+  const port = portByName(b.env.bridge, name);
+  if (!port) return { ...r, lastDrop: `${b.where}: output to ${name}: no such port` };
+  const packet = isTunnel(port) ? { ...r.path.packet, tun_id: r.path.packet.tun_id ?? 0 } : { ...r.path.packet, tun_id: null };
+  return { ...r, copies: [...r.copies, { kind: 'emit', port: port.name, path: withPacket(r.path, packet) }] };
+}
+
+function runTable(b: BridgeRun, table: number, r: Run, depth: number): Run[] {
+  const { e, where } = b;
+  const bridge = b.env.bridge;
+  if (depth > MAX_RESUBMIT_DEPTH) {
+    b.side.push(unknownEnd(`${where}: resubmit depth over ${MAX_RESUBMIT_DEPTH}`, r.path));
+    return [];
+  }
+  const flows = flowsFor(bridge, b.env.tables.get(table) ?? [], r.inPort, r.path.packet);
+  const out: Run[] = [];
+  const earlier: Cond[] = [];
+  for (const f of flows) {
+    const m = symMatchFlow(e, bridge, f.match, { packet: r.path.packet, inPort: r.inPort, regs: r.regs });
+    if (m.supported.cond === false) continue;
+    const notEarlier = notAny(e, earlier);
+    if (m.unsupported.length > 0) {
+      const u = assume(r.path, e.and(notEarlier, m.supported.cond), m.supported.binds);
+      if (u) b.side.push(unknownEnd(`${where}: unsupported match ${m.unsupported.join(',')}: ${f.origin.text}`, u));
+      continue; // the evaluator treats the flow as not matching
+    }
+    const taken = assume(r.path, e.and(notEarlier, m.supported.cond), m.supported.binds);
+    if (taken) out.push(...runFlow(b, f, { ...r, path: taken }, depth));
+    earlier.push(m.supported.cond);
+    if (m.supported.cond === true) return out; // nothing falls through a wildcard
+  }
+  const miss = assume(r.path, notAny(e, earlier));
+  if (miss) out.push({ ...r, path: miss, lastDrop: `${where}: table ${table}: no flow matched` });
+  return out;
+}
+
+/** ¬c₁ ∧ ¬c₂ ∧ … (true for none). */
+function notAny(e: Enc, conds: readonly Cond[]): Cond {
+  if (conds.length === 0) return true;
+  const parts: Cond[] = [];
+  for (const c of conds) parts.push(e.not(c));
+  return e.and(...parts);
+}
+
+function runFlow(b: BridgeRun, flow: Flow, r0: Run, depth: number): Run[] {
+  let runs: Run[] = [{ ...r0, lastDrop: flow.actions.length === 0 ? `${b.where}: ${flow.origin.text}` : r0.lastDrop }];
+  for (const a of flow.actions) {
+    const next: Run[] = [];
+    for (const r of runs) {
+      if (r.stopped) next.push(r);
+      else next.push(...action(b, flow, a, r, depth));
+    }
+    runs = next;
+  }
+  const out: Run[] = [];
+  for (const r of runs) out.push(r.stopped ? { ...r, stopped: false } : r);
+  return out;
+}
+
+function action(b: BridgeRun, flow: Flow, a: FlowAction, r: Run, depth: number): Run[] {
+  const { e, where } = b;
+  const bridge = b.env.bridge;
+  const pk = r.path.packet;
+  switch (a.kind) {
+    case 'output': {
+      const name = portName(bridge, a.port);
+      if (name === null) return [{ ...r, lastDrop: `${where}: ${flow.origin.text}: no such port` }];
+      return name === r.inPort ? [r] : [emit(b, r, name)];
+    }
+    case 'in_port':
+      return [emit(b, r, r.inPort)];
+    case 'normal': {
+      const steps = symNormal(e, b.env.host, bridge, r.inPort, r.path, b.env.fdb);
+      const copies: Step[] = [];
+      for (const s of steps) {
+        if (s.kind !== 'emit') {
+          // NORMAL's own drops end only their branch of the packet; keep them as ends of their own.
+          b.side.push(s);
+          continue;
+        }
+        copies.push(isTunnel(portByName(bridge, s.port)) ? s : { ...s, path: withPacket(s.path, { ...s.path.packet, tun_id: null }) });
+      }
+      return [{ ...r, copies: [...r.copies, ...copies] }];
+    }
+    case 'drop':
+      return [{ ...r, stopped: true, lastDrop: `${where}: ${flow.origin.text}` }];
+    case 'resubmit': {
+      const n = a.port === null ? null : portName(bridge, a.port);
+      const sub = runTable(b, a.table ?? flow.table, { ...r, inPort: n ?? r.inPort }, depth + 1);
+      const out: Run[] = [];
+      for (const s of sub) out.push({ ...s, inPort: r.inPort, stopped: false });
+      return out;
+    }
+    case 'goto_table': {
+      const out: Run[] = [];
+      for (const s of runTable(b, a.table, r, depth + 1)) out.push({ ...s, stopped: true });
+      return out;
+    }
+    case 'mod_vlan_vid':
+      return [withRunPacket(r, { ...pk, vlan: a.vid })];
+    case 'push_vlan':
+      return [withRunPacket(r, { ...pk, vlan: 0 })];
+    case 'set_vlan_vid':
+      return pk.vlan === null ? [r] : [withRunPacket(r, { ...pk, vlan: a.vid })];
+    case 'strip_vlan':
+      return [withRunPacket(r, { ...pk, vlan: null })];
+    case 'set_tun_id':
+      return [withRunPacket(r, { ...pk, tun_id: a.value })];
+    case 'set_reg':
+      return [{ ...r, regs: { ...r.regs, [a.reg]: a.value } }];
+    case 'mod_dl_src':
+      return [withRunPacket(r, { ...pk, eth_src: macToNum(a.mac) })];
+    case 'mod_dl_dst':
+      return [withRunPacket(r, { ...pk, eth_dst: macToNum(a.mac) })];
+    case 'learn':
+      // Converged: the flows learning installs are already in `env.tables`.
+      if (a.spec === null) b.side.push(unknownEnd(`${where}: learn action not understood: ${a.text}`, r.path));
+      return a.spec === null ? [] : [r];
+    case 'unsupported':
+      b.side.push(unknownEnd(`${where}: unsupported action ${a.text} (${flow.origin.text})`, r.path));
+      return [];
+    default: {
+      const never: never = a;
+      throw new Error(`unknown action ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function withRunPacket(r: Run, packet: SymPacket): Run {
+  return { ...r, path: withPacket(r.path, packet) };
 }

@@ -49,6 +49,11 @@ const MEMO_BUDGET = 500_000;
 const LIMITED_BROADCAST = 0xffffffff;
 const isTunnel = (p: OvsPort) => p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve';
 
+/** What a memo entry holds: the ends of an arrival, or of a routed copy sent on to its next hop. */
+type Memoized =
+  | { readonly kind: 'arrive'; readonly at: Port; readonly hops: number }
+  | { readonly kind: 'route'; readonly at: Port; readonly ns: Namespace; readonly r: RouteStep; readonly hops: number };
+
 export class SymWalker implements WalkCtx {
   readonly e: Enc;
   readonly index: TopologyIndex;
@@ -216,7 +221,7 @@ export class SymWalker implements WalkCtx {
       return [cutEnd(`${at.host}/${at.device}:${at.port}: routed across an external network to another router (not followed)`, path)];
     }
     const key = `${at.host}\u0000${at.device}\u0000${at.port}\u0000${hops}\u0000${pathKey(path)}`;
-    return this.memoized(key, path, (base) => this.arriveFresh(at, base, hops));
+    return this.memoized(key, path, { kind: 'arrive', at, hops });
   }
 
   /** A copy routed by a router arriving at another router by its interface on an external network. */
@@ -230,10 +235,9 @@ export class SymWalker implements WalkCtx {
    * per packet state (kept like `arrive`'s, relative to the routing decision).
    */
   private route(at: Port, ns: Namespace, r: RouteStep, hops: number): End[] {
-    const walk = (base: Path) => this.walkSteps(at, toNextHop(this, at.host, ns, r.oif, r.route, base), hops - 1);
-    if (this.hunt !== null) return walk(r.path);
+    if (this.hunt !== null) return this.walkSteps(at, toNextHop(this, at.host, ns, r.oif, r.route, r.path), hops - 1);
     const key = `R\u0000${at.host}\u0000${at.device}\u0000${r.oif.name}\u0000${r.route.dst.ip}/${r.route.dst.prefixLen}\u0000${hops}\u0000${pathKey(r.path)}`;
-    return this.memoized(key, r.path, walk);
+    return this.memoized(key, r.path, { kind: 'route', at, ns, r, hops });
   }
 
   /** While resolving ARP: whether the answer has been found (the rest of the walk is skipped). */
@@ -255,11 +259,12 @@ export class SymWalker implements WalkCtx {
     return out;
   }
 
-  /** The ends `compute` gives for `path` with an empty condition, kept per `key`, behind `path`'s condition. */
-  private memoized(key: string, path: Path, compute: (base: Path) => End[]): End[] {
+  /** The ends of `what` for `path` with an empty condition, kept per `key`, behind `path`'s condition. */
+  private memoized(key: string, path: Path, what: Memoized): End[] {
     let rel = this.memo.get(key);
     if (!rel) {
-      rel = compute({ pc: [], packet: path.packet });
+      const base: Path = { pc: [], packet: path.packet };
+      rel = what.kind === 'arrive' ? this.arriveFresh(what.at, base, what.hops) : this.walkSteps(what.at, toNextHop(this, what.at.host, what.ns, what.r.oif, what.r.route, base), what.hops - 1);
       // A bounded memo: past its budget it starts over (the ends it held are recomputed on demand).
       this.memoEnds += rel.length;
       if (this.memoEnds > MEMO_BUDGET) {
@@ -269,7 +274,9 @@ export class SymWalker implements WalkCtx {
       this.memo.set(key, rel);
     }
     if (path.pc.length === 0) return rel;
-    return rel.map((end) => ({ ...end, path: { ...end.path, pc: [...path.pc, ...end.path.pc] } }));
+    const out: End[] = [];
+    for (const end of rel) out.push({ ...end, path: { ...end.path, pc: [...path.pc, ...end.path.pc] } });
+    return out;
   }
 
   private arriveFresh(at: Port, path: Path, hops: number): End[] {
