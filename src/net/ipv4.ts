@@ -50,6 +50,9 @@ export function maskPrefixLen(mask: number): number | null {
 export const networkOf = (ip: number, prefixLen: number): number => (ip & prefixMask(prefixLen)) >>> 0;
 
 /** The address with its host bits set (the prefix's broadcast address). */
+/** Whether two addresses (as numbers) share their first `prefixLen` bits. */
+export const sameNetwork = (a: number, b: number, prefixLen: number): boolean => networkOf(a, prefixLen) === networkOf(b, prefixLen);
+
 export const broadcastOf = (ip: number, prefixLen: number): number => (ip | ~prefixMask(prefixLen)) >>> 0;
 
 /** Whether `ip` lies in `net/prefixLen` (host bits of `net` ignored); malformed text is in no prefix. */

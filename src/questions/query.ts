@@ -2,7 +2,8 @@
 // fields? Unset fields are free. Reachable answers carry the solver's witness replayed through the
 // evaluator; unreachable answers carry the trace of a representative packet (built as `trace` builds
 // it) showing the rule that stops it. `bidirectional` also replays the reply in the same conntrack
-// session and requires it back at the sender with the original addresses (un-NATed).
+// session and requires it back at the sender with the original addresses (un-NATed); see
+// bidirectional.ts for what a failed reply means.
 // Guarantees: a reachable/unreachable verdict is never given on a solver/evaluator disagreement
 // (`error` is set and the verdict is `unknown`).
 import type { Dataplane, Station } from '../ir/dataplane.ts';
@@ -15,6 +16,7 @@ import { resolveEndpoint, type Endpoint } from './endpoints.ts';
 import { protoNumber, type PacketFields, type ProtoArg } from './packet.ts';
 import { nextHopOf, traceBetween } from './trace.ts';
 import { findPacket, type Dest, type FieldConstraint, type SourceGroup } from './reach-set.ts';
+import { roundTrip } from './bidirectional.ts';
 import { floatingIpPort, namespaceHolding, portSender } from './senders.ts';
 
 export interface QueryParams {
@@ -49,7 +51,7 @@ export interface QueryAnswer {
   readonly trace: Trace;
   /** bidirectional: the reply's trace, when the request got there. */
   readonly reply: Trace | null;
-  /** Which direction failed (unreachable), or null. */
+  /** Which direction failed (unreachable; bidirectional `unknown` when only replies failed), or null. */
   readonly failed: Direction | null;
   readonly reason: string;
   readonly error?: string;
@@ -116,56 +118,6 @@ export function planQuery(topo: Topology, dp: Dataplane, p: QueryParams): Result
   return { ok: true, value: { from: from.endpoint, group: groupOf(topo, from.endpoint), dest, dstIp: to.endpoint.ip, fields: fieldsOf(p) } };
 }
 
-/** The station that answers at `dest` (bidirectional replies), as a sender endpoint. */
-function replier(dp: Dataplane, dest: Dest, at: Ipv4): Sender | null {
-  switch (dest.kind) {
-    case 'port':
-      return { kind: 'port', station: dest.station, ip: dest.station.ip };
-    case 'external': {
-      const o = dp.stations.find((s): s is Extract<Station, { kind: 'outside' }> => s.kind === 'outside' && (dest.network === null || s.network === dest.network));
-      return o ? { kind: 'outside', station: o, ip: at } : null;
-    }
-    case 'namespace':
-    case 'prefix':
-      return null;
-    default: {
-      const never: never = dest;
-      throw new Error(`unknown destination ${JSON.stringify(never)}`);
-    }
-  }
-}
-
-/** The reply to `final` (as it arrived): addresses and ports swapped, sent to the replier's next hop. */
-function replyPacket(topo: Topology, ev: Evaluator, who: Sender, final: Packet): Packet | null {
-  const hop = nextHopOf(topo, who, final.ip_src);
-  if (hop === null) return null;
-  const mac = ev.resolveArp(who.station, hop).mac;
-  if (mac === null) return null;
-  const echo = final.icmp_type === 8 ? 0 : final.icmp_type;
-  return {
-    ...final,
-    eth_src: who.station.mac,
-    eth_dst: mac,
-    vlan: null,
-    tun_id: null,
-    ip_src: final.ip_dst,
-    ip_dst: final.ip_src,
-    sport: final.dport,
-    dport: final.sport,
-    icmp_type: echo,
-  };
-}
-
-/** Is `t` the reply delivered back to the sender `from` with the original (un-NATed) addresses? */
-function replyBack(t: Trace, from: Sender, witness: Packet): boolean {
-  const d = t.deliveredTo;
-  const at =
-    from.kind === 'port'
-      ? t.disposition === 'delivered' && d?.kind === 'vm' && d.vm === from.station.vm && d.port === from.station.index
-      : (t.disposition === 'exited' || t.disposition === 'delivered') && d?.kind === 'external' && d.network === from.station.network;
-  return at && t.final.ip_src === witness.ip_dst && t.final.ip_dst === witness.ip_src;
-}
-
 export async function runQuery(topo: Topology, dp: Dataplane, ev: Evaluator, p: QueryParams, timeoutMs: number): Promise<Result<QueryAnswer>> {
   const planned = planQuery(topo, dp, p);
   if (!planned.ok) return planned;
@@ -177,33 +129,8 @@ export async function runQuery(topo: Topology, dp: Dataplane, ev: Evaluator, p: 
     return { ok: true, value: { ...base, failed: f.verdict === 'unreachable' ? 'request' : null, ...(f.error ? { error: f.error } : {}) } };
   }
   if (!p.bidirectional) return { ok: true, value: { plan, verdict: 'reachable', trace: f.trace, reply: null, failed: null, reason: f.reason } };
-  const r = checkReply(topo, dp, ev, plan.from, plan.dest, f.witness);
-  return {
-    ok: true,
-    value: { plan, verdict: r.ok ? 'reachable' : 'unreachable', trace: r.request, reply: r.reply, failed: r.ok ? null : 'reply', reason: r.ok ? `${f.reason}; ${r.reason}` : r.reason },
-  };
+  const r = await roundTrip(topo, dp, ev, plan.from, plan.group, plan.dest, plan.fields, f.witness, timeoutMs);
+  if (r.ok) return { ok: true, value: { plan, verdict: 'reachable', trace: r.check.request, reply: r.check.reply, failed: null, reason: `${f.reason}; ${r.check.reason}` } };
+  return { ok: true, value: { plan, verdict: 'unknown', trace: r.first.request, reply: r.first.reply, failed: 'reply', reason: r.reason } };
 }
 
-export interface ReplyCheck {
-  readonly ok: boolean;
-  /** The request, replayed in the session the reply shares. */
-  readonly request: Trace;
-  readonly reply: Trace | null;
-  readonly reason: string;
-}
-
-/**
- * Replays `witness` from `from`, then its reply from the destination that got it, in one conntrack
- * session; ok when the reply is back at `from` with the original addresses (NAT undone).
- */
-export function checkReply(topo: Topology, dp: Dataplane, ev: Evaluator, from: Sender, dest: Dest, witness: Packet): ReplyCheck {
-  // The reply needs the request's conntrack entries: both in one session.
-  const session = ev.session();
-  const request = session.trace(from.station, witness);
-  const who = replier(dp, dest, request.final.ip_dst);
-  const reply = who ? replyPacket(topo, ev, who, request.final) : null;
-  if (who === null || reply === null) return { ok: false, request, reply: null, reason: `the destination has no route or ARP answer back to ${request.final.ip_src}` };
-  const back = session.trace(who.station, reply);
-  const ok = replyBack(back, from, witness);
-  return { ok, request, reply: back, reason: ok ? "the reply came back through the connection's state" : 'the reply to the witness did not come back to the sender with the original addresses' };
-}

@@ -15,7 +15,7 @@ import { ETH_TYPE } from '../ir/packet.ts';
 import type { SymPacket } from './headers.ts';
 import { ipToNum, macToNum } from './headers.ts';
 import type { Cond } from './cond.ts';
-import { prefixMask } from './cond.ts';
+import { sameNetwork } from '../net/ipv4.ts';
 import { ownersIn } from './owners.ts';
 import type { Guard } from './path.ts';
 import type { SymWalker } from './walk.ts';
@@ -58,8 +58,8 @@ export function senderCases(w: SymWalker, src: SourceSpec, p: SymPacket): Guard[
   const routers: { prefixes: readonly { ip: number; len: number }[]; via: number }[] = [];
   for (const h of w.dp.hosts) {
     for (const ns of h.namespaces) {
-      const ext = ns.interfaces.find((i) => i.addresses.some((a) => a.prefixLen < 32 && sameNet(ipToNum(a.ip), net, s.cidr.prefixLen)));
-      const addr = ext?.addresses.find((a) => a.prefixLen < 32 && sameNet(ipToNum(a.ip), net, s.cidr.prefixLen));
+      const ext = ns.interfaces.find((i) => i.addresses.some((a) => a.prefixLen < 32 && sameNetwork(ipToNum(a.ip), net, s.cidr.prefixLen)));
+      const addr = ext?.addresses.find((a) => a.prefixLen < 32 && sameNetwork(ipToNum(a.ip), net, s.cidr.prefixLen));
       if (!ext || !addr) continue;
       const prefixes = ns.interfaces.filter((i) => i !== ext).flatMap((i) => i.addresses.filter((a) => a.prefixLen < 32).map((a) => ({ ip: ipToNum(a.ip), len: a.prefixLen })));
       if (prefixes.length > 0) routers.push({ prefixes, via: ipToNum(addr.ip) });
@@ -68,7 +68,6 @@ export function senderCases(w: SymWalker, src: SourceSpec, p: SymPacket): Guard[
   return firstHopCases(w, { arrive: w.entryPoints(s) }, macToNum(s.mac), ipToNum(s.gateway), s.vlan, net, s.cidr.prefixLen, routers, p);
 }
 
-const sameNet = (a: number, b: number, len: number) => ((a & prefixMask(len)) >>> 0) === ((b & prefixMask(len)) >>> 0);
 
 /**
  * eth_dst as ARP resolution gives it: on-subnet destinations map to their owners' MACs; others to the

@@ -12,7 +12,8 @@ import type { ConvergedState, FdbEntry } from '../evaluate/state.ts';
 import { TopologyIndex } from '../evaluate/topology-index.ts';
 import { portByName } from '../evaluate/flow-match.ts';
 import type { OvsPort } from '../ir/openflow.ts';
-import { Enc, prefixMask, type Cond } from './cond.ts';
+import { Enc, type Cond } from './cond.ts';
+import { sameNetwork } from '../net/ipv4.ts';
 import type { Ctx } from './z3.ts';
 import type { SymPacket } from './headers.ts';
 import { ipToNum, isArp, isIpv4, macToNum, symbolicPacket } from './headers.ts';
@@ -43,7 +44,6 @@ export interface WalkOptions {
 const BROADCAST = 0xffffffffffff;
 /** The target of a surveying ARP request: 0.0.0.0, which no station owns, so no one answers it. */
 const SURVEY_TARGET = 0;
-const sameNet = (a: number, b: number, len: number) => ((a & prefixMask(len)) >>> 0) === ((b & prefixMask(len)) >>> 0);
 /** Ends the walker's memo holds at most (a few hundred MiB at the benchmark's largest size). */
 const MEMO_BUDGET = 500_000;
 const LIMITED_BROADCAST = 0xffffffff;
@@ -96,7 +96,7 @@ export class SymWalker implements WalkCtx {
         for (const i of ns.interfaces) {
           if (!ns.forwarding) continue; // a DHCP namespace is no router: what reaches it is delivered there
           this.routerMacs.add(macToNum(i.mac));
-          if (i.addresses.some((a) => outside.some((o) => sameNet(ipToNum(a.ip), o.ip, o.len)))) this.externalIfaces.add(`${h.name}/${ns.name}/${i.name}`);
+          if (i.addresses.some((a) => outside.some((o) => sameNetwork(ipToNum(a.ip), o.ip, o.len)))) this.externalIfaces.add(`${h.name}/${ns.name}/${i.name}`);
         }
       }
     }

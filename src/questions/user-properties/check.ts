@@ -1,6 +1,7 @@
 // Checking user properties (semantics of the issue and properties/README.md):
 // - reach, expect reachable: every sending station of `from` reaches some destination of `to`
-//   (with `bidirectional`, the reply of its witness also comes back, un-NATed);
+//   (with `bidirectional`, the reply of such a packet also comes back, un-NATed; when the replies of
+//   every packet tried fail, the verdict is unknown: bidirectional.ts);
 // - reach, expect unreachable: no packet from any sender of `from` reaches any destination of `to`;
 // - isolate: no packet from `from` reaches `to` by fixed addresses (floating IPs do not count), as
 //   the built-in `project-isolation` means it.
@@ -11,7 +12,8 @@ import type { InputError, Result } from '../../errors.ts';
 import type { Topology } from '../../topology/model.ts';
 import type { Trace } from '../../evaluate/trace.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
-import { checkReply, fieldsOf, representativeFields, type Sender } from '../query.ts';
+import { fieldsOf, representativeFields, type Sender } from '../query.ts';
+import { roundTrip } from '../bidirectional.ts';
 import { destIps, findPacket, traceHits, type Dest, type FieldConstraint } from '../reach-set.ts';
 import { traceBetween } from '../trace.ts';
 import { someAddress } from './cidr.ts';
@@ -100,8 +102,11 @@ export async function checkUserProperty(ctx: VerifyContext, rp: ResolvedProperty
       if (p.bidirectional && f.witness !== null && f.trace !== null) {
         const d = rp.to.dests.find((x) => traceHits(f.trace!, x));
         if (d) {
-          const r = checkReply(topo, dp, ev, s.rep, d, f.witness);
-          if (!r.ok) return { ...base, verdict: 'violated', witness: f.witness, trace: r.reply ?? r.request, message: `${s.label} reaches ${p.to} but the reply fails: ${r.reason}` };
+          const r = await roundTrip(topo, dp, ev, s.rep, s.group, d, fields, f.witness, timeoutMs);
+          if (!r.ok) {
+            unknown ??= { ...base, verdict: 'unknown', witness: f.witness, trace: r.first.reply ?? r.first.request, message: `${s.label} reaches ${p.to}, but ${r.reason}` };
+            continue;
+          }
         }
       }
     }
