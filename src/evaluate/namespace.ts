@@ -2,8 +2,8 @@
 // Guarantees (Linux): the frame is taken if eth_dst is the interface's MAC or broadcast. An ARP
 // request is answered only for an address held by the receiving interface (netproof models
 // arp_ignore=1 behaviour, as Neutron's namespaces are set up; proxy ARP is not modelled). IPv4 goes
-// PREROUTING → routing decision: a local destination (any interface's address, or the limited
-// broadcast) → INPUT → delivered; else, with forwarding on and the frame addressed to the interface's
+// PREROUTING → routing decision: a local destination (any interface's address, a directed broadcast
+// of one of its subnets, or the limited broadcast) → INPUT → delivered; else, with forwarding on and the frame addressed to the interface's
 // own MAC (a broadcast frame is never forwarded), longest-prefix route (none → no-route) → FORWARD →
 // POSTROUTING → ARP for the next hop on the out interface (no answer → no-arp) → out with the
 // interface's MAC as source.
@@ -13,7 +13,7 @@ import type { Namespace, Route } from '../ir/dataplane.ts';
 import type { HopEvent, TraceStep } from './trace.ts';
 import type { Copy } from './device.ts';
 import { dropCopy, emitCopy, endCopy } from './device.ts';
-import { inPrefix } from '../net/ipv4.ts';
+import { broadcastOf, inPrefix, ipv4ToNumber } from '../net/ipv4.ts';
 import type { NfEnv } from './hooks.ts';
 import { runHookRecorded } from './hooks.ts';
 
@@ -32,6 +32,11 @@ export interface NamespaceResult {
 }
 
 const LIMITED_BROADCAST = '255.255.255.255';
+
+/** `ip` is the directed broadcast of `addr/prefixLen` (subnets of /31 and /32 have none). */
+function isSubnetBroadcast(ip: Ipv4, addr: Ipv4, prefixLen: number): boolean {
+  return prefixLen < 31 && broadcastOf(ipv4ToNumber(addr), prefixLen) === ipv4ToNumber(ip);
+}
 
 /** Longest-prefix match; among equal prefixes the first route listed wins. */
 export function lookupRoute(routes: readonly Route[], dst: Ipv4): Route | null {
@@ -77,7 +82,10 @@ export function runNamespace(env: NamespaceEnv, ns: Namespace, inIface: string, 
   if (pre.drop) return result(dropCopy(pre.state.packet, pre.drop, 'rule'));
   let p = pre.state.packet;
 
-  const owner = ns.interfaces.find((i) => i.addresses.some((a) => a.ip === p.ip_dst));
+  // Local: an address of the namespace, the broadcast address of one of its subnets (Linux's local
+  // table has a `broadcast` route for each; with bc_forwarding off it is delivered, never forwarded),
+  // or the limited broadcast.
+  const owner = ns.interfaces.find((i) => i.addresses.some((a) => a.ip === p.ip_dst)) ?? ns.interfaces.find((i) => i.addresses.some((a) => isSubnetBroadcast(p.ip_dst, a.ip, a.prefixLen)));
   if (owner || p.ip_dst === LIMITED_BROADCAST) {
     const inp = runHookRecorded(env.nf, where, ns.netfilter, 'INPUT', pre.state, { inIface, outIface: null, physdevIn: null, physdevOut: null, bridged: false });
     steps.push(...inp.steps);

@@ -1,8 +1,8 @@
 // A network namespace over a symbolic packet (a qrouter, a qdhcp, or a host's root namespace reached
 // as a router): frames not for the arriving interface (unicast to another MAC) are not taken; an ARP
 // request for one of the interface's addresses is answered; IPv4 runs PREROUTING, then is delivered
-// locally when its destination is an address of the namespace or the limited broadcast 255.255.255.255
-// (INPUT), or routed by longest prefix (FORWARD, POSTROUTING) and sent out of the route's interface to
+// locally when its destination is an address of the namespace, one of its subnets' directed
+// broadcasts or the limited broadcast 255.255.255.255 (INPUT), or routed by longest prefix (FORWARD, POSTROUTING) and sent out of the route's interface to
 // the next hop's MAC, resolved by ARP. Only a frame addressed to the interface's own MAC is routed:
 // Linux's ip_forward drops what arrived as link-layer broadcast or multicast (pkt_type != PACKET_HOST).
 // Guarantees: the results partition the packets arriving; a routed copy leaves with the outgoing
@@ -17,6 +17,7 @@ import { assume, ended, withPacket } from './path.ts';
 import { newNfPath, type NfPath } from './nf-state.ts';
 import { symRunHook } from './nf-hook.ts';
 import { lpmBranches } from './route.ts';
+import { broadcastOf } from '../net/ipv4.ts';
 import { ownersIn } from './owners.ts';
 import type { WalkCtx } from './walk-ctx.ts';
 
@@ -70,8 +71,12 @@ function afterPrerouting(w: WalkCtx, host: string, ns: Namespace, inIface: strin
   const where = `${host}/${ns.name}`;
   const out: NamespaceStep[] = [];
   const pk = st.path.packet;
-  // The limited broadcast is a local (RTN_BROADCAST) destination, never forwarded.
-  const locals = [...ns.interfaces.flatMap((i) => i.addresses.map((a) => ipToNum(a.ip))), LIMITED_BROADCAST];
+  // The limited broadcast and each subnet's directed broadcast are local (RTN_BROADCAST) destinations,
+  // never forwarded (bc_forwarding is off).
+  const locals = [
+    ...ns.interfaces.flatMap((i) => i.addresses.flatMap((a) => (a.prefixLen < 31 ? [ipToNum(a.ip), broadcastOf(ipToNum(a.ip), a.prefixLen)] : [ipToNum(a.ip)]))),
+    LIMITED_BROADCAST,
+  ];
   const isLocal: Cond = e.or(...locals.map((ip) => e.eq(pk.ip_dst, ip, 32)));
   const local = assume(st.path, isLocal);
   if (local) {
