@@ -4,7 +4,7 @@
 //   every packet tried fail, the verdict is unknown: bidirectional.ts);
 // - reach, expect unreachable: no packet from any sender of `from` reaches any destination of `to`;
 // - isolate: no packet from `from` reaches `to` by fixed addresses (floating IPs do not count), as
-//   the built-in `project-isolation` means it.
+//   the built-in `project-isolation` means it (ports on shared networks left out on both sides).
 // Endpoints are resolved for every property before any is checked, so a bad endpoint is an input
 // error (exit 2) and nothing is half-verified.
 import type { Dataplane } from '../../ir/dataplane.ts';
@@ -14,7 +14,7 @@ import type { Trace } from '../../evaluate/trace.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
 import { fieldsOf, representativeFields, type Sender } from '../query.ts';
 import { roundTrip } from '../bidirectional.ts';
-import { destIps, findPacket, traceHits, type Dest, type FieldConstraint } from '../reach-set.ts';
+import { destIps, findPacket, traceHits, type Dest, type FieldConstraint, type Finding } from '../reach-set.ts';
 import { traceBetween } from '../trace.ts';
 import { someAddress } from './cidr.ts';
 import { resolveSet, type EndpointSet } from './endpoints.ts';
@@ -115,19 +115,40 @@ export async function checkUserProperty(ctx: VerifyContext, rp: ResolvedProperty
     return { ...base, verdict: 'holds', witness: null, trace: null, message: `every sender of ${p.from} (${n}) reaches ${p.to}${p.bidirectional ? ' and gets the reply back' : ''}` };
   }
 
-  const dests = p.kind === 'isolate' ? rp.to.dests.map(byFixedAddress) : rp.to.dests;
-  const f = await findPacket(dp, ev, rp.from.senders.map((s) => s.group), dests, fields, timeoutMs);
+  if (p.kind === 'isolate') {
+    // As project-isolation means it: ports on shared networks are left out on both sides.
+    const left = outsideShared(topo, rp);
+    const said = left.excluded > 0 ? `; ${left.excluded} port${left.excluded === 1 ? '' : 's'} on shared networks left out` : '';
+    if (left.senders.length === 0 || left.dests.length === 0) {
+      return { ...base, verdict: 'holds', witness: null, trace: null, message: `nothing to isolate: no ${left.senders.length === 0 ? `sender of ${p.from}` : `destination of ${p.to}`} outside shared networks${said}` };
+    }
+    const f = await findPacket(dp, ev, left.senders.map((s) => s.group), left.dests.map(byFixedAddress), fields, timeoutMs);
+    return verdictOf(base, p.from, `${p.to} by fixed address`, f, said);
+  }
+  return verdictOf(base, p.from, p.to, await findPacket(dp, ev, rp.from.senders.map((s) => s.group), rp.to.dests, fields, timeoutMs), '');
+}
+
+/** The senders and destinations of an `isolate` that are not on a shared network, and how many ports were left out. */
+function outsideShared(topo: Topology, rp: ResolvedProperty): { senders: EndpointSet['senders']; dests: readonly Dest[]; excluded: number } {
+  const shared = new Set(topo.networks.filter((n) => n.shared).map((n) => n.name));
+  const onShared = (s: Sender) => s.kind === 'port' && shared.has(s.station.network);
+  const senders = rp.from.senders.filter((s) => !onShared(s.rep));
+  const dests = rp.to.dests.filter((d) => !(d.kind === 'port' && shared.has(d.station.network)));
+  return { senders, dests, excluded: rp.from.senders.length - senders.length + rp.to.dests.length - dests.length };
+}
+
+/** An `expect: unreachable` or `isolate` answer: holds when no packet gets there, else the witness. */
+function verdictOf(base: { property: string; subject: string }, from: string, to: string, f: Finding, note: string): PropertyResult {
   if (f.error !== undefined) return { ...base, verdict: 'unknown', witness: f.witness, trace: f.trace, message: 'internal error: solver and evaluator disagree', error: f.error };
-  const what = p.kind === 'isolate' ? `by fixed address ` : '';
   switch (f.verdict) {
     case 'unknown':
-      return { ...base, verdict: 'unknown', witness: null, trace: null, message: f.reason };
+      return { ...base, verdict: 'unknown', witness: null, trace: null, message: `${f.reason}${note}` };
     case 'unreachable':
-      return { ...base, verdict: 'holds', witness: null, trace: null, message: `no packet from ${p.from} reaches ${p.to} ${what}(${f.reason})` };
+      return { ...base, verdict: 'holds', witness: null, trace: null, message: `no packet from ${from} reaches ${to} (${f.reason})${note}` };
     case 'reachable': {
       const src = f.source;
-      const who = src === null ? p.from : src.kind === 'vm-port' ? `${src.vm}:${src.index}` : `the outside (${src.network})`;
-      return { ...base, verdict: 'violated', witness: f.witness, trace: f.trace, message: `${who} reaches ${p.to} ${what}— ${f.reason}` };
+      const who = src === null ? from : src.kind === 'vm-port' ? `${src.vm}:${src.index}` : `the outside (${src.network})`;
+      return { ...base, verdict: 'violated', witness: f.witness, trace: f.trace, message: `${who} reaches ${to} — ${f.reason}${note}` };
     }
     default: {
       const never: never = f.verdict;
