@@ -23,7 +23,8 @@ export async function checkSat(ctx: Ctx, e: Enc, cond: Cond, timeoutMs: number):
 
 /**
  * Which of `conds` are unsatisfiable, with few solver calls: a whole batch is one check (their
- * disjunction), and only a batch that is not unsat is split in halves and asked again. Each check
+ * disjunction), and only a satisfiable batch is split in halves and asked again (one that times out
+ * is asked condition by condition, so the worst case is one timeout per condition plus one). Each check
  * costs a few milliseconds before any solving (Z3 runs it on a worker thread), so when most
  * conditions are unsat this is a handful of checks instead of one each.
  * Guarantees: an index is reported only on an unsat answer covering it (a timeout is never unsat).
@@ -37,6 +38,11 @@ export async function unsatIndices(ctx: Ctx, e: Enc, conds: readonly Cond[], tim
     const r = await checkSat(ctx, e, e.or(...live.map((i) => conds[i]!)), timeoutMs);
     if (r.status === 'unsat') { for (const i of live) out.add(i); return; }
     if (live.length === 1) return;
+    if (r.status === 'unknown') {
+      // Too hard together: each on its own (halving could time out at every level).
+      for (const i of live) if ((await checkSat(ctx, e, conds[i]!, timeoutMs)).status === 'unsat') out.add(i);
+      return;
+    }
     const mid = live.length >> 1;
     await ask(live.slice(0, mid));
     await ask(live.slice(mid));
