@@ -29,6 +29,9 @@ export function defaultPreferences(e: Enc, p: SymPacket, subnet: { ip: number; p
   if (subnet !== null) {
     out.push({ name: 'the sender\'s own address', cond: e.eq(p.ip_src, subnet.ip, 32) });
     out.push({ name: 'source in subnet', cond: e.prefix(p.ip_src, subnet.ip, subnet.prefixLen) });
+  } else {
+    // The outside world may send from any address; a witness reads best from one everybody knows.
+    out.push({ name: 'a well-known internet host', cond: e.eq(p.ip_src, 0x08080808, 32) });
   }
   // A destination a person would use: not 0.0.0.0/8 nor the limited broadcast.
   out.push({ name: 'a usable destination', cond: e.and(e.not(e.prefix(p.ip_dst, 0, 8)), e.not(e.eq(p.ip_dst, 0xffffffff, 32))) });

@@ -101,10 +101,11 @@ describe('netproof verify on the seed', () => {
     const r = await runCli('verify', 'topologies/seed.yaml', '--properties', 'properties/seed-isolation.yaml', '--format', 'json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
-    const j = JSON.parse(r.stdout) as { results: { property: string; verdict: string; witness: { ip_dst: string; proto: string; dport: number } | null; trace: { disposition: string; delivered_to: { vm?: string } | null } | null }[] };
+    const j = JSON.parse(r.stdout) as { results: { property: string; verdict: string; witness: { ip_src: string; ip_dst: string; proto: string; dport: number } | null; trace: { disposition: string; delivered_to: { vm?: string } | null } | null }[] };
     const v = j.results.find((x) => x.property === 'demo-isolated-from-outside');
     expect(v?.verdict).toBe('violated');
-    expect(v?.witness).toMatchObject({ ip_dst: '192.168.1.11', proto: 'tcp', dport: 22 });
+    // From an address a reader recognises as an internet host (the outside may send from any).
+    expect(v?.witness).toMatchObject({ ip_src: '8.8.8.8', ip_dst: '192.168.1.11', proto: 'tcp', dport: 22 });
     expect(v?.trace).toMatchObject({ disposition: 'delivered', delivered_to: { vm: 'vm1' } });
     // Everything else holds.
     expect(j.results.filter((x) => x.verdict !== 'holds').map((x) => x.property)).toEqual(['demo-isolated-from-outside']);
