@@ -36,6 +36,7 @@ export { checkSat, unsatIndices, type Check } from './solve.ts';
 export { anyOf, type Conjunction } from './factor.ts';
 export { decodeWitness, defaultPreferences, holds, type Preference } from './witness.ts';
 export type { End, EndDisposition } from './path.ts';
+export { telling } from './path.ts';
 
 /** Constraints on the packet as sent; absent fields are free. */
 export interface SentConstraint {
@@ -107,7 +108,8 @@ export function asSources(sources: readonly (Station | SourceSpec)[]): SourceSpe
 }
 
 export interface ExploreOptions extends WalkScope {
-  /** Only the ends this accepts are kept in the outcomes (the walk itself is the same). */
+  /** Only the ends this accepts are kept in the outcomes (the walk itself is the same). It must decide by
+   * what `endKey` reads (kind, disposition, place, delivery), never by the packet or the path condition. */
   readonly keep?: (end: End) => boolean;
 }
 
@@ -126,8 +128,10 @@ export async function explore(dp: Dataplane, sources: readonly (Station | Source
     for (const start of starts) ends.push(...w.fromStation(src.station, start));
     // The path condition as one term is built when first asked for: most ends are ruled out by a
     // question's predicate alone, and a term per end is a Z3 call per end.
-    for (const end of mergeEnds(e, ends)) {
-      if (opts.keep !== undefined && !opts.keep(end)) continue;
+    // Kept first, then merged: `keep` reads what makes ends mergeable (their kind, disposition and
+    // place), so the order does not change the result, and ends not kept are never merged.
+    const kept = opts.keep === undefined ? ends : ends.filter(opts.keep);
+    for (const end of mergeEnds(e, kept)) {
       let cond: Cond | null = null;
       outcomes.push({ source: src, sent: p, end, final: end.path.packet, get cond() { return (cond ??= pathCond(e, end.path)); } });
     }

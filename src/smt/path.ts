@@ -97,6 +97,16 @@ export function ended(disposition: EndDisposition, path: Path, where: string, de
   return at === undefined ? { kind: 'end', disposition, delivery, where, arpOwner, path } : { kind: 'end', disposition, delivery, where, arpOwner, at, path };
 }
 
+/**
+ * Ends that tell something: delivered, exited, dropped at a known site (a firewall), or not followed
+ * to their end. The others (a frame for another MAC, no route, no ARP answer, a drop with no site…) are
+ * never a witness nor a reason for `unknown` in a property.
+ */
+export function telling(end: End): boolean {
+  if (end.kind === 'cut') return false;
+  return end.kind === 'unknown' || end.disposition === 'delivered' || end.disposition === 'exited' || (end.disposition === 'dropped' && end.at !== undefined);
+}
+
 export function cutEnd(where: string, path: Path): End {
   return { kind: 'cut', where, path };
 }

@@ -56,7 +56,7 @@ const walkers = new WeakMap<Dataplane, Map<string, SymWalker>>();
 export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScope): SymWalker {
   let m = walkers.get(dp);
   if (!m) walkers.set(dp, (m = new Map()));
-  const key = `${opts.maxHops ?? ''}|${opts.stopAcrossExternal === true}`;
+  const key = `${opts.maxHops ?? ''}|${opts.stopAcrossExternal === true}|${opts.onlyTelling === true}`;
   const w = m.get(key);
   if (w && w.e.ctx === ctx && w.converged === opts.converged) return w;
   // Walkers of one dataplane and context share their encoder: explorations made with different
@@ -66,14 +66,16 @@ export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScop
     ...(opts.converged ? { converged: opts.converged } : {}),
     ...(opts.maxHops !== undefined ? { maxHops: opts.maxHops } : {}),
     ...(opts.stopAcrossExternal === true ? { stopAcrossExternal: true } : {}),
+    ...(opts.onlyTelling === true ? { onlyTelling: true } : {}),
   }, peer?.e);
   m.set(key, fresh);
   return fresh;
 }
 
-/** How far a walk goes (see `WalkOptions.stopAcrossExternal`). */
+/** How far a walk goes and what it keeps (see `WalkOptions.stopAcrossExternal` and `onlyTelling`). */
 export interface WalkScope {
   readonly stopAcrossExternal?: boolean;
+  readonly onlyTelling?: boolean;
 }
 
 /** A sender's packet variables (named `prefix.<field>`) and its start paths within `sent`. */

@@ -18,7 +18,7 @@ import type { Ctx } from './z3.ts';
 import type { SymPacket } from './headers.ts';
 import { ipToNum, isArp, isIpv4, macToNum, symbolicPacket } from './headers.ts';
 import type { End, Path, Step } from './path.ts';
-import { assume, cutEnd, ended, unknownEnd } from './path.ts';
+import { assume, cutEnd, ended, telling, unknownEnd } from './path.ts';
 import { type SymFlowTables, sortTables, symRunBridge } from './openflow.ts';
 import { type RouteStep, symNamespace, toNextHop } from './namespace.ts';
 import { symLinuxBridge } from './linux-bridge.ts';
@@ -39,6 +39,11 @@ export interface WalkOptions {
   readonly stopAcrossExternal?: boolean;
   /** false: resolve every ARP request by its own walk, never by a survey (for tests that compare the two). */
   readonly surveyArp?: boolean;
+  /**
+   * Keep only the ends that tell something (path.ts `telling`) in what the walker keeps and hands on
+   * from its memo: for questions that never ask about the others (the built-in properties).
+   */
+  readonly onlyTelling?: boolean;
 }
 
 const BROADCAST = 0xffffffffffff;
@@ -265,6 +270,7 @@ export class SymWalker implements WalkCtx {
     if (!rel) {
       const base: Path = { pc: [], packet: path.packet };
       rel = what.kind === 'arrive' ? this.arriveFresh(what.at, base, what.hops) : this.walkSteps(what.at, toNextHop(this, what.at.host, what.ns, what.r.oif, what.r.route, base), what.hops - 1);
+      if (this.opts.onlyTelling === true) rel = rel.filter(telling);
       // A bounded memo: past its budget it starts over (the ends it held are recomputed on demand).
       this.memoEnds += rel.length;
       if (this.memoEnds > MEMO_BUDGET) {

@@ -9,7 +9,7 @@
 import type { Station } from '../../ir/dataplane.ts';
 import type { Packet } from '../../ir/packet.ts';
 import type { Trace } from '../../evaluate/trace.ts';
-import { anyOf, checkSat, decodeWitness, defaultPreferences, explore, getZ3, holds, unsatIndices, type Cond, type Conjunction, type Enc, type End, type SentConstraint, type SourceSpec, type SymPacket } from '../../smt/index.ts';
+import { telling, anyOf, checkSat, decodeWitness, defaultPreferences, explore, getZ3, holds, unsatIndices, type Cond, type Conjunction, type Enc, type End, type SentConstraint, type SourceSpec, type SymPacket } from '../../smt/index.ts';
 import type { VerifyContext } from '../property.ts';
 import { disagreementText, replayWitness } from '../witness-replay.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
@@ -40,15 +40,8 @@ const stationKey = (s: Station) => (s.kind === 'vm-port' ? `vm:${s.portId}` : `o
  */
 const KEPT = 2048;
 
-/**
- * The ends a property can ask about: delivered, exited, dropped at a known firewall, or not followed
- * to their end. The others (a frame for another MAC, no route, no ARP answer…) are never a witness
- * nor a reason for `unknown`, and not keeping them halves what a run holds.
- */
-export function askable(end: End): boolean {
-  if (end.kind === 'cut') return false;
-  return end.kind === 'unknown' || end.disposition === 'delivered' || end.disposition === 'exited' || (end.disposition === 'dropped' && end.at !== undefined);
-}
+/** The ends a property can ask about (smt's `telling`): not keeping the others halves what a run holds. */
+export const askable = telling;
 
 /**
  * How far a VM port's packets are followed: `near` stops a copy that a router has routed onto an
@@ -70,7 +63,7 @@ export function explored(ctx: VerifyContext, src: SourceSpec, sent: SentConstrai
   const k = `${stationKey(src.station)}|${src.anySource ?? false}|${JSON.stringify(src.allowedAddressPairs ?? [])}|${JSON.stringify(sent)}|${near}`;
   let x = m.get(k);
   if (x) m.delete(k);
-  else x = explore(ctx.dataplane, [src], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs, keep: askable, ...(near ? { stopAcrossExternal: true } : {}) });
+  else x = explore(ctx.dataplane, [src], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs, keep: askable, onlyTelling: true, ...(near ? { stopAcrossExternal: true } : {}) });
   m.set(k, x);
   if (m.size > KEPT) m.delete(m.keys().next().value!);
   return x;
