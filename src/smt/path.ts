@@ -84,9 +84,9 @@ export type End =
     }
   | { readonly kind: 'unknown'; readonly reason: string; readonly path: Path }
   /**
-   * A copy the walk was told not to follow (a routed copy arriving at another router across an
-   * external network, for questions about one side of it): neither an answer nor a reason for
-   * `unknown`, since the question does not look there.
+   * A copy the walk was told not to follow (a routed copy crossing an external network to another
+   * router's floating IP or gateway address, for questions that do not ask about that crossing):
+   * neither an answer nor a reason for `unknown`, since the question does not look there.
    */
   | { readonly kind: 'cut'; readonly where: string; readonly path: Path };
 

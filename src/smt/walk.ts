@@ -22,7 +22,7 @@ import { assume, cutEnd, ended, telling, unknownEnd } from './path.ts';
 import { type SymFlowTables, sortTables, symRunBridge } from './openflow.ts';
 import { type RouteStep, symNamespace, toNextHop } from './namespace.ts';
 import { symLinuxBridge } from './linux-bridge.ts';
-import { addressOwners, type Owner } from './owners.ts';
+import { addressOwners, ownersIn, type Owner } from './owners.ts';
 import { mergeSteps, pathKey } from './merge.ts';
 import type { Port, WalkCtx } from './walk-ctx.ts';
 
@@ -33,8 +33,10 @@ export interface WalkOptions {
   readonly maxHops?: number;
   /**
    * Cut (do not follow) a copy a router has routed onto an external network when it arrives at
-   * another router there: for questions about what a sender's packets do on this side of the
-   * external network (how they leave through its gateway, what they reach without crossing it).
+   * another router there, addressed to that router's own address on it, and that router can only
+   * deliver it locally or into its own subnets (see `acrossExternal`): for questions that do not ask
+   * about crossing an external network through a floating IP (how packets leave the cloud, what they
+   * reach by fixed address).
    */
   readonly stopAcrossExternal?: boolean;
   /** false: resolve every ARP request by its own walk, never by a survey (for tests that compare the two). */
@@ -79,6 +81,8 @@ export class SymWalker implements WalkCtx {
   private readonly maxHops: number;
   /** `host/namespace/interface` of router interfaces on an external network (an outside station's subnet). */
   private readonly externalIfaces = new Set<string>();
+  /** Per external router interface (`host/namespace/interface`), whether it is `terminal`. */
+  private readonly terminals = new Map<string, boolean>();
   /** The MACs of every router interface: a frame carrying one as its source was sent by a router. */
   private readonly routerMacs = new Set<number>();
 
@@ -94,7 +98,8 @@ export class SymWalker implements WalkCtx {
     this.owners = addressOwners(dp);
     this.maxHops = opts.maxHops ?? 64;
     const learned = (opts.converged?.learnedFlows ?? []).map((l) => l.flow);
-    this.arpSurveyable = opts.surveyArp !== false && ![...dp.hosts.flatMap((h) => h.ovsBridges.flatMap((b) => b.flows)), ...learned].some((f) => f.match.arp_tpa !== undefined);
+    // The survey asks for 0.0.0.0, which must be nobody's address.
+    this.arpSurveyable = opts.surveyArp !== false && !this.owners.some((o) => o.ip === SURVEY_TARGET) && ![...dp.hosts.flatMap((h) => h.ovsBridges.flatMap((b) => b.flows)), ...learned].some((f) => f.match.arp_tpa !== undefined);
     const outside = dp.stations.flatMap((s) => (s.kind === 'outside' ? [{ ip: ipToNum(s.cidr.ip), len: s.cidr.prefixLen }] : []));
     for (const h of dp.hosts) {
       for (const ns of h.namespaces) {
@@ -223,16 +228,59 @@ export class SymWalker implements WalkCtx {
     // ends are computed in place, so the memo does not hold every ends list at every depth.
     if (hops > 0 && this.index.device(at.host, at.device)?.kind !== 'ns') return this.arriveFresh(at, path, hops);
     if (this.opts.stopAcrossExternal === true && hops > 0 && this.acrossExternal(at, path)) {
-      return [cutEnd(`${at.host}/${at.device}:${at.port}: routed across an external network to another router (not followed)`, path)];
+      return [cutEnd(`${at.host}/${at.device}:${at.port}: routed across an external network to another router's own address (not followed)`, path)];
     }
     const key = `${at.host}\u0000${at.device}\u0000${at.port}\u0000${hops}\u0000${pathKey(path)}`;
     return this.memoized(key, path, { kind: 'arrive', at, hops });
   }
 
-  /** A copy routed by a router arriving at another router by its interface on an external network. */
+  /**
+   * A copy routed by a router, arriving at another router by its interface on an external network,
+   * addressed to one of that interface's own addresses (its gateway address or a floating IP), where
+   * that router can only deliver it locally or into its own subnets (`terminal`). What follows is the
+   * crossing of an external network through a floating IP or to a gateway: never an exit to the
+   * outside world, never a second router.
+   */
   private acrossExternal(at: Port, path: Path): boolean {
-    const src = path.packet.eth_src;
-    return typeof src === 'number' && this.routerMacs.has(src) && this.externalIfaces.has(`${at.host}/${at.device}/${at.port}`);
+    const { eth_src: src, ip_dst: dst } = path.packet;
+    if (typeof src !== 'number' || !this.routerMacs.has(src) || typeof dst !== 'number') return false;
+    const k = `${at.host}/${at.device}/${at.port}`;
+    if (!this.externalIfaces.has(k)) return false;
+    const ns = this.index.host(at.host)?.namespaces.find((n) => n.name === at.device);
+    const iface = ns?.interfaces.find((i) => i.name === at.port);
+    if (!ns || !iface || !iface.addresses.some((a) => ipToNum(a.ip) === dst)) return false;
+    let t = this.terminals.get(k);
+    if (t === undefined) this.terminals.set(k, (t = this.terminal(at.host, ns, iface)));
+    return t;
+  }
+
+  /**
+   * Whether a router, for any IPv4 packet arriving on `iface` addressed to one of its addresses there,
+   * only delivers it locally, drops it, or routes it (after its own DNAT) straight to a station on one
+   * of its internal subnets where no other router has an address: never out of an external interface,
+   * never via a gateway, never to another router. Decided on its symbolic treatment of such a packet
+   * (structurally: a routed branch counts even when its condition is unsatisfiable, so the answer errs
+   * towards following the copy).
+   */
+  private terminal(host: string, ns: Namespace, iface: Namespace['interfaces'][number]): boolean {
+    const e = this.e;
+    const p = this.symbolic('t', null);
+    const mine = new Set(ns.interfaces.map((i) => macToNum(i.mac)));
+    // One address at a time, so the routing decision folds for it (and for what a DNAT makes of it).
+    for (const a of iface.addresses) {
+      const dst = ipToNum(a.ip);
+      const start = assume({ pc: [], packet: p }, e.and(e.eq(p.eth_dst, macToNum(iface.mac), 48), e.eq(p.eth_type, ETH_TYPE.ipv4, 16), e.eq(p.ip_dst, dst, 32)),
+        [{ field: 'eth_dst', value: macToNum(iface.mac) }, { field: 'eth_type', value: ETH_TYPE.ipv4 }, { field: 'ip_dst', value: dst }]);
+      if (!start) continue;
+      for (const s of symNamespace(this, host, ns, iface.name, start)) {
+        if (s.kind === 'unknown' || s.kind === 'emit') return false;
+        if (s.kind !== 'route') continue;
+        if (s.route.via !== null || this.externalIfaces.has(`${host}/${ns.name}/${s.oif.name}`)) return false;
+        const others = ownersIn(this.owners, ipToNum(s.route.dst.ip), s.route.dst.prefixLen).filter((o) => this.routerMacs.has(o.mac) && !mine.has(o.mac));
+        if (others.length > 0) return false;
+      }
+    }
+    return true;
   }
 
   /**

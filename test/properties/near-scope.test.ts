@@ -1,8 +1,10 @@
 // Explorations that stop across an external network (`stopAcrossExternal`, the `near` scope of the
 // built-in properties): vm1's packets that router1 SNATs onto the external network and that reach
-// router2 (vm2's floating IP) are cut there instead of being followed into vm2's network; every other
-// end is the same as in the whole walk; the outside world's packets are never cut; and the properties
-// built on the near scope still see what they ask about.
+// router2 at its own address (vm2's floating IP) are cut there instead of being followed into vm2's
+// network; every other end is the same as in the whole walk; the outside world's packets are never
+// cut; a packet router2 would route on (an extra route on router1 through router2's gateway, to vm2's
+// subnet or to the internet) is never cut either, so project-isolation and nat-egress still find what
+// lies beyond; and the properties built on the near scope still see what they ask about.
 import { afterAll, describe, expect, it } from 'vitest';
 import { explore, shutdownZ3, type End } from '../../src/smt/index.ts';
 import { endKey } from '../../src/smt/merge.ts';
@@ -51,4 +53,20 @@ describe('exploring up to the far side of an external network', () => {
       for (const r of rs) expect([p.id, r.subject, r.verdict]).toEqual([p.id, r.subject, 'holds']);
     }
   });
+
+  it('does not cut what router2 routes on: an extra route through its gateway is followed to vm2 and to the internet', async () => {
+    const via = context('route-via-router');
+    const v1 = vmStations(via).find((s) => s.vm === 'vm1')!;
+    const near = await explore(via.dataplane, [v1], {}, { converged: via.evaluator.converged, stopAcrossExternal: true });
+    expect(near.outcomes.some((o) => toVm('vm2')(o.end))).toBe(true);
+    const [iso] = (await projectIsolation.check(via)).filter((r) => r.subject === 'project:demo');
+    expect(iso!.verdict).toBe('violated');
+    expect(iso!.witness?.ip_dst).toBe('192.168.2.12');
+    expect(iso!.trace?.deliveredTo).toMatchObject({ kind: 'vm', vm: 'vm2' });
+    const out = context('route-out-via-router');
+    const [r1] = (await natEgress.check(out)).filter((r) => r.subject === 'router:router1');
+    expect(r1!.verdict).toBe('violated');
+    expect(r1!.trace?.final.ip_src).toBe('203.0.113.20');
+  });
 });
+

@@ -7,7 +7,9 @@
 // is the port's floating IPs plus the qg- address of every router with a gateway on that network and
 // an interface on the port's subnet (normally just this one; the message says when it is more).
 // Only packets that open a connection count: Linux never NATs a packet conntrack finds INVALID (an
-// unsolicited ICMP echo reply), so such a packet leaves un-translated on any real router.
+// unsolicited ICMP echo reply), so such a packet leaves un-translated on any real router. Packets are
+// followed through other routers that route them on (search.ts's `near` scope stops only at a router
+// that can just deliver them locally or into its own subnets, where nothing leaves the cloud).
 import type { RouterT, Topology } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { coverage, groupPorts, holds, portLabel, portOf, sourceSpec, vmStations, type VmStation } from './common.ts';

@@ -4,9 +4,12 @@
 // How: per source port (one representative per class), a solver search for a delivery to another
 // project's VM port whose sent destination is that port's fixed address. Ports on shared networks are
 // left out on both sides (traffic over a shared network is allowed by design), and so are pairs
-// where the destination is reached through a floating IP (its sent destination is the FIP). Packets
-// are followed up to the far side of an external network (search.ts's `near` scope): what crosses
-// one into another router is allowed by definition, so it is not followed there.
+// where the destination is reached through a floating IP (its sent destination is the FIP). A packet
+// that crosses an external network to another router's own address (a floating IP, its gateway),
+// which that router can only deliver locally or into its own subnets, is not followed there
+// (search.ts's `near` scope): that is crossing through a floating IP. A packet another router routes
+// on (an extra route through its gateway) is followed, and reaching a port's fixed address that way
+// is a violation.
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { coverage, groupPorts, holds, portLabel, sourceSpec, vmStations, type VmStation } from './common.ts';
 import { ipNum, search } from './search.ts';
@@ -39,7 +42,7 @@ async function checkProject(ctx: VerifyContext, project: string, shared: Readonl
     const u = notFound(ID, subject, res, portLabel(rep));
     if (u) return u;
   }
-  return holds(ID, subject, `no packet from ${coverage(mine.length, groups.length)} of ${project} reaches another project's port by its fixed address (shared networks and paths across an external network excluded)`);
+  return holds(ID, subject, `no packet from ${coverage(mine.length, groups.length)} of ${project} reaches another project's port by its fixed address (shared networks excluded)`);
 }
 
 export const projectIsolation: PropertyCheck = {

@@ -45,10 +45,12 @@ export const askable = telling;
 
 /**
  * How far a VM port's packets are followed: `near` stops a copy that a router has routed onto an
- * external network when it reaches another router there (what a property about leaving through a
- * gateway, or about what is reached without crossing an external network, never asks about: the far
- * side is the outside world's business, and the outside world is explored as a sender of its own);
- * `whole` follows every copy to its end. The outside world's packets are always followed whole.
+ * external network when it reaches another router there at that router's own address (a floating IP
+ * or its gateway address) and that router can only deliver it locally or into its own subnets
+ * (walk.ts `stopAcrossExternal`): beyond lies no exit to the outside world and no further router,
+ * only the crossing of an external network through a floating IP, which nat-egress, project-isolation
+ * and segment-isolation never ask about. A copy such a router would route on is followed. `whole`
+ * follows every copy to its end. The outside world's packets are always followed whole.
  */
 export type Scope = 'near' | 'whole';
 
