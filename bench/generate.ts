@@ -3,7 +3,7 @@
 // Guarantees: the same size always gives the same text; every generated topology loads without
 // errors (addresses inside their subnets, unique segmentation IDs, one network node per router).
 // Shape: one flat external network `public` on every network node's br-ex; per project, its VXLAN
-// networks (one /24 subnet each) spread over its routers, each router with a gateway on `public`;
+// (or, with `tenant: vlan`, VLAN) networks (one /24 subnet each) spread over its routers, each router with a gateway on `public`;
 // VMs spread round-robin over all tenant networks and over the compute hosts; a floating IP on every
 // `fipEvery`-th VM; the `ssh` group (besides `default`) on every `sshEvery`-th VM.
 import { stringify } from 'yaml';
@@ -23,6 +23,11 @@ export interface BenchSize {
   readonly fipEvery?: number;
   /** The ssh group on every n-th VM (default 3). */
   readonly sshEvery?: number;
+  /**
+   * How tenant networks are segmented (default vxlan): `vlan` puts them on physical network `tenant`
+   * through br-vlan on every host, where a flood reaches every port of the segment on every host.
+   */
+  readonly tenant?: 'vxlan' | 'vlan';
 }
 
 /** The counts a generated topology must have: what the generator promises for a size. */
@@ -53,6 +58,7 @@ const FIP_BASE = EXT_BASE + 128 * 256; // 198.18.128.0 …
 const TENANT_BASE = ipNum(10, 1, 0, 0);
 const TUNNEL_BASE = ipNum(172, 16, 0, 0);
 const VNI_BASE = 1000;
+const VLAN_BASE = 100;
 
 export function countsOf(size: BenchSize): BenchCounts {
   const fipEvery = size.fipEvery ?? 10;
@@ -77,13 +83,18 @@ export function generateTopology(size: BenchSize): TopologyFile {
   // 250 VMs fit in a /24 after the gateway and the DHCP ports; the external /16 limits the rest.
   if (Math.ceil(size.vms / totalNets) > 240) throw new Error(`bench size ${size.name}: more than 240 VMs per network`);
   if (totalRouters > 127 * 256 || Math.ceil(size.vms / fipEvery) > 127 * 256) throw new Error(`bench size ${size.name}: too many routers or floating IPs`);
+  if (size.tenant === 'vlan' && VLAN_BASE + totalNets > 4094) throw new Error(`bench size ${size.name}: more tenant networks than VLAN IDs`);
 
   const computeName = (i: number) => `compute${i + 1}`;
   const networkNodeName = (i: number) => `network${i + 1}`;
   const hosts: TopologyFile['hosts'] = {};
-  for (let i = 0; i < size.computeHosts; i++) hosts[computeName(i)] = { role: 'compute', tunnel_ip: ipStr(TUNNEL_BASE + 1 + i) };
+  const vlan = size.tenant === 'vlan';
+  const tenantMapping: Record<string, string> = vlan ? { tenant: 'br-vlan' } : {};
+  for (let i = 0; i < size.computeHosts; i++) {
+    hosts[computeName(i)] = { role: 'compute', tunnel_ip: ipStr(TUNNEL_BASE + 1 + i), ...(vlan ? { bridge_mappings: tenantMapping } : {}) };
+  }
   for (let i = 0; i < size.networkNodes; i++) {
-    hosts[networkNodeName(i)] = { role: 'network', tunnel_ip: ipStr(TUNNEL_BASE + 101 + i), bridge_mappings: { external: 'br-ex' } };
+    hosts[networkNodeName(i)] = { role: 'network', tunnel_ip: ipStr(TUNNEL_BASE + 101 + i), bridge_mappings: { external: 'br-ex', ...tenantMapping } };
   }
 
   const projectName = (p: number) => `p${p + 1}`;
@@ -102,8 +113,7 @@ export function generateTopology(size: BenchSize): TopologyFile {
   for (let k = 0; k < totalNets; k++) {
     networks[netName(k)] = {
       project: projectName(Math.floor(k / size.networksPerProject)),
-      type: 'vxlan',
-      segmentation_id: VNI_BASE + k,
+      ...(vlan ? { type: 'vlan' as const, physical_network: 'tenant', segmentation_id: VLAN_BASE + k } : { type: 'vxlan' as const, segmentation_id: VNI_BASE + k }),
       subnets: { [subnetName(k)]: { cidr: `${ipStr(subnetBase(k))}/24` } },
     };
   }
@@ -176,7 +186,7 @@ export function generateTopologyText(size: BenchSize): string {
 
 export function describeSize(s: BenchSize): string {
   const c = countsOf(s);
-  return `${s.projects} projects × ${c.networks - 1} networks × ${c.routers} routers × ${c.vms} VMs × ${s.computeHosts}+${s.networkNodes} hosts`;
+  return `${s.projects} projects × ${c.networks - 1} ${s.tenant === 'vlan' ? 'VLAN ' : ''}networks × ${c.routers} routers × ${c.vms} VMs × ${s.computeHosts}+${s.networkNodes} hosts`;
 }
 
 function ipNum(a: number, b: number, c: number, d: number): number {

@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [--sizes tiny,large] [--runs N] [--pairs N] [--queries N] [--no-solver]
-// [--per-property] [--solver-timeout S]`: the pipeline's timings on generated topologies (bench/generate.ts), one
+// [--per-property] [--solver-timeout S] [--tenant vxlan|vlan]`: the pipeline's timings on generated topologies (bench/generate.ts), one
 // table row per size. Each size is measured in a child process of its own, so its peak RSS is its
 // own and one z3 instance never outlives its size. The child writes one JSON line per finished
 // stage (pipeline, verify, query), synchronously, so a solver stage that fails, runs out of memory or
@@ -24,6 +24,8 @@ interface Args extends MeasureOptions {
   readonly solverTimeoutS: number;
   /** Internal: measure this one size and write its figures as JSON lines. */
   readonly child: string | null;
+  /** How tenant networks are segmented in every size (`--tenant`). */
+  readonly tenant: 'vxlan' | 'vlan';
 }
 
 type Line =
@@ -48,6 +50,7 @@ function parseArgs(argv: readonly string[]): Args {
   let perProperty = false;
   let solverTimeoutS = 600;
   let child: string | null = null;
+  let tenant: 'vxlan' | 'vlan' = 'vxlan';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -63,10 +66,16 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--no-solver') noSolver = true;
     else if (a === '--per-property') perProperty = true;
     else if (a === '--solver-timeout') solverTimeoutS = positive(a, value());
+    else if (a === '--tenant') tenant = tenantNamed(value());
     else if (a === '--child') child = value();
     else throw new Error(`unknown option ${a}`);
   }
-  return { sizes, runs, tracePairs, queryPairs, noSolver, perProperty, solverTimeoutS, child };
+  return { sizes: sizes.map((s) => ({ ...s, tenant })), runs, tracePairs, queryPairs, noSolver, perProperty, solverTimeoutS, child, tenant };
+}
+
+function tenantNamed(v: string): 'vxlan' | 'vlan' {
+  if (v !== 'vxlan' && v !== 'vlan') throw new Error(`--tenant wants vxlan or vlan, not ${v}`);
+  return v;
 }
 
 function sizeNamed(n: string): BenchSize {
@@ -100,7 +109,7 @@ async function runChild(a: Args, size: BenchSize): Promise<void> {
 
 function measureInChild(a: Args, size: BenchSize): Collected {
   const script = fileURLToPath(import.meta.url);
-  const args = ['--child', size.name, '--runs', String(a.runs), '--pairs', String(a.tracePairs), '--queries', String(a.queryPairs), ...(a.noSolver ? ['--no-solver'] : []), ...(a.perProperty ? ['--per-property'] : [])];
+  const args = ['--child', size.name, '--tenant', a.tenant, '--runs', String(a.runs), '--pairs', String(a.tracePairs), '--queries', String(a.queryPairs), ...(a.noSolver ? ['--no-solver'] : []), ...(a.perProperty ? ['--per-property'] : [])];
   const r = spawnSync(process.execPath, [...process.execArgv, script, ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -144,7 +153,7 @@ function row(c: Collected, solver: boolean, size: BenchSize): string[] {
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
-  if (a.child !== null) return runChild(a, sizeNamed(a.child));
+  if (a.child !== null) return runChild(a, { ...sizeNamed(a.child), tenant: a.tenant });
   const cpu = cpus();
   console.log(`netproof bench — node ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB`);
   console.log(`medians of ${a.runs} runs; traces over ${a.tracePairs} VM pairs, queries (tcp/22) over ${a.queryPairs}; times in ms\n`);

@@ -91,6 +91,29 @@ describe('generateTopology', () => {
   });
 });
 
+describe('generateTopology with VLAN tenant networks (--tenant vlan)', () => {
+  const size: BenchSize = { ...odd, name: 'odd-vlan', tenant: 'vlan' };
+  const topo = load(size);
+  const tenants = topo.networks.filter((n) => !n.external);
+
+  it('loads with the promised counts, every tenant network a VLAN of physical network tenant with its own ID', () => {
+    const want = countsOf(size);
+    expect([topo.hosts.length, topo.networks.length, topo.routers.length, topo.vms.length]).toEqual([want.hosts, want.networks, want.routers, want.vms]);
+    expect(tenants.length).toBe(want.networks - 1);
+    expect(tenants.every((n) => n.type === 'vlan' && n.physicalNetwork === 'tenant')).toBe(true);
+    expect(new Set(tenants.map((n) => n.segmentationId)).size).toBe(tenants.length);
+  });
+
+  it('maps physical network tenant to br-vlan on every host, and keeps br-ex on the network nodes', () => {
+    for (const h of topo.hosts) expect(h.bridgeMappings).toMatchObject({ tenant: 'br-vlan' });
+    expect(topo.hosts.filter((h) => h.bridgeMappings.external === 'br-ex').length).toBe(size.networkNodes);
+  });
+
+  it('leaves the default (VXLAN) text unchanged by the option', () => {
+    expect(generateTopologyText({ ...odd, tenant: 'vxlan' }).split('\n').slice(1)).toEqual(generateTopologyText(odd).split('\n').slice(1));
+  });
+});
+
 describe('bench statistics and table', () => {
   it('medians and nearest-rank percentiles', () => {
     expect(median([5, 1, 3])).toBe(3);
