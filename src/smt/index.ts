@@ -123,8 +123,8 @@ export async function explore(dp: Dataplane, sources: readonly (Station | Source
   const e = w.e;
   const outcomes: SymOutcome[] = [];
   asSources(sources).forEach((src, i) => {
-    const { sent: p, starts } = senderStarts(w, src, `s${i}`, sent);
-    const ends: End[] = [];
+    const { sent: p, starts, unresolved } = senderStarts(w, src, `s${i}`, sent);
+    const ends: End[] = [...unresolved];
     for (const start of starts) ends.push(...w.fromStation(src.station, start));
     // The path condition as one term is built when first asked for: most ends are ruled out by a
     // question's predicate alone, and a term per end is a Z3 call per end.

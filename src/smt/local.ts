@@ -12,7 +12,7 @@ import type { Cond, Enc } from './cond.ts';
 import { getZ3 } from './z3.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
 import type { SymPacket } from './headers.ts';
-import type { Path, Step } from './path.ts';
+import type { End, Path, Step } from './path.ts';
 import { assume, pathCond } from './path.ts';
 import type { SourceSpec } from './sources.ts';
 import { senderStarts, walkerFor } from './starts.ts';
@@ -47,11 +47,12 @@ export async function exploreDevice(dp: Dataplane, start: DeviceStart, follow: r
   let at: Port;
   let sent: SymPacket;
   let starts: Path[];
+  let unresolved: readonly End[] = [];
   if (start.kind === 'sender') {
     const st = start.source.station;
     if (st.kind !== 'vm-port') throw new Error('a device question starts at a VM port or a device port');
     at = st.attachment;
-    ({ sent, starts } = senderStarts(w, start.source, 's0', {}));
+    ({ sent, starts, unresolved } = senderStarts(w, start.source, 's0', {}));
   } else {
     at = start.at;
     sent = w.symbolic(start.prefix, null);
@@ -63,6 +64,8 @@ export async function exploreDevice(dp: Dataplane, start: DeviceStart, follow: r
     let cond: Cond | null = null;
     outcomes.push({ sent, step, get cond() { return (cond ??= pathCond(e, step.path)); } });
   };
+  // A packet whose first hop is unknown is an unknown outcome here too.
+  for (const u of unresolved) add(u);
   for (const p of starts) {
     const steps = w.deviceSteps(at, p);
     if (steps === null) throw new Error(`${at.host}/${at.device} is not a bridge or a VM`);

@@ -13,11 +13,11 @@ import { ETH_TYPE } from '../ir/packet.ts';
 import { ipToNum, isArp, isGroupDst, isIpv4, macToNum } from './headers.ts';
 import type { Cond } from './cond.ts';
 import type { Path, Step } from './path.ts';
-import { assume, ended, withPacket } from './path.ts';
+import { assume, ended, unknownEnd, withPacket } from './path.ts';
 import { newNfPath, type NfPath } from './nf-state.ts';
 import { symRunHook } from './nf-hook.ts';
 import { lpmBranches } from './route.ts';
-import { broadcastOf } from '../net/ipv4.ts';
+import { broadcastOf, formatIpv4 } from '../net/ipv4.ts';
 import { ownersIn } from './owners.ts';
 import type { WalkCtx } from './walk-ctx.ts';
 
@@ -127,7 +127,9 @@ export function toNextHop(w: WalkCtx, host: string, ns: Namespace, oif: Namespac
   });
   if (route.via !== null) {
     const mac = w.arp(from, macToNum(oif.mac), srcIp, null, ipToNum(route.via));
-    return [mac === null ? ended('no-arp', path, `${where}: no ARP answer for ${route.via}`) : leave(path, mac)];
+    if (mac === null) return [ended('no-arp', path, `${where}: no ARP answer for ${route.via}`)];
+    if (typeof mac === 'object') return [unknownEnd(`${where}: ARP for ${route.via}: ${mac.unknown}`, path)];
+    return [leave(path, mac)];
   }
   // A connected route: the destination itself is the next hop; one branch per address that answers.
   const out: Step[] = [];
@@ -142,7 +144,7 @@ export function toNextHop(w: WalkCtx, host: string, ns: Namespace, oif: Namespac
     const mac = w.arp(from, macToNum(oif.mac), srcIp, null, o.ip);
     if (mac === null) continue;
     answered.push(hit);
-    out.push(leave(p, mac));
+    out.push(typeof mac === 'object' ? unknownEnd(`${where}: ARP for ${formatIpv4(o.ip)}: ${mac.unknown}`, p) : leave(p, mac));
   }
   const none = assume(path, e.and(...answered.map((c) => e.not(c))));
   if (none) out.push(ended('no-arp', none, `${where}: no ARP answer on ${oif.name}`));

@@ -15,7 +15,7 @@ import { ETH_TYPE } from '../ir/packet.ts';
 import type { SymPacket } from './headers.ts';
 import { ipToNum, macToNum } from './headers.ts';
 import type { Cond } from './cond.ts';
-import { sameNetwork } from '../net/ipv4.ts';
+import { formatIpv4, sameNetwork } from '../net/ipv4.ts';
 import { ownersIn } from './owners.ts';
 import type { Guard } from './path.ts';
 import type { SymWalker } from './walk.ts';
@@ -46,8 +46,14 @@ export function senderIdentity(w: SymWalker, src: SourceSpec, p: SymPacket): Gua
   return { cond: e.and(v4, own), binds: [ipv4, { field: 'eth_src', value: macToNum(s.mac) }, { field: 'ip_src', value: ipToNum(s.ip) }] };
 }
 
+/**
+ * One next-hop case of a sender: the packets it covers and the fields they pin; `unknown` when the
+ * ARP resolution behind it crossed something not modelled (those packets' fate is unknown).
+ */
+export type SenderCase = Guard & { readonly unknown?: string };
+
 /** The sender's next-hop cases for the packet `p` (already restricted by its identity and what is asked). */
-export function senderCases(w: SymWalker, src: SourceSpec, p: SymPacket): Guard[] {
+export function senderCases(w: SymWalker, src: SourceSpec, p: SymPacket): SenderCase[] {
   const s = src.station;
   if (s.kind === 'vm-port') {
     return firstHopCases(w, { arrive: [s.attachment] }, macToNum(s.mac), ipToNum(s.ip), null, ipToNum(s.ip), s.prefixLen, s.gateway === null ? [] : [{ prefixes: null, via: ipToNum(s.gateway) }], p);
@@ -84,10 +90,10 @@ function firstHopCases(
   prefixLen: number,
   vias: readonly { prefixes: readonly { ip: number; len: number }[] | null; via: number }[],
   p: SymPacket,
-): Guard[] {
+): SenderCase[] {
   const { e } = w;
   const onLink = e.prefix(p.ip_dst, net, prefixLen);
-  const cases: Guard[] = [];
+  const cases: SenderCase[] = [];
   const seen = new Set<number>();
   if (onLink !== false) {
     for (const o of ownersIn(w.owners, net, prefixLen)) {
@@ -97,7 +103,8 @@ function firstHopCases(
       if (toIt === false) continue; // asked about another destination: no ARP walk needed
       const m = w.arp(from, mac, ip, vlan, o.ip);
       if (m === null) continue;
-      cases.push({ cond: e.and(toIt, e.eq(p.eth_dst, m, 48)), binds: [{ field: 'ip_dst', value: o.ip }, { field: 'eth_dst', value: m }] });
+      if (typeof m === 'object') cases.push({ cond: toIt, binds: [{ field: 'ip_dst', value: o.ip }], unknown: `ARP for ${formatIpv4(o.ip)}: ${m.unknown}` });
+      else cases.push({ cond: e.and(toIt, e.eq(p.eth_dst, m, 48)), binds: [{ field: 'ip_dst', value: o.ip }, { field: 'eth_dst', value: m }] });
     }
   }
   const offLink = e.not(onLink);
@@ -108,7 +115,8 @@ function firstHopCases(
     if (cond === false) continue;
     const m = w.arp(from, mac, ip, vlan, v.via);
     if (m === null) continue;
-    cases.push({ cond: e.and(cond, e.eq(p.eth_dst, m, 48)), binds: [{ field: 'eth_dst', value: m }] });
+    if (typeof m === 'object') cases.push({ cond, binds: [], unknown: `ARP for ${formatIpv4(v.via)}: ${m.unknown}` });
+    else cases.push({ cond: e.and(cond, e.eq(p.eth_dst, m, 48)), binds: [{ field: 'eth_dst', value: m }] });
   }
   return cases;
 }

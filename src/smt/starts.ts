@@ -8,8 +8,8 @@ import type { Cidr } from '../ir/openflow.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { SymPacket } from './headers.ts';
 import { equalsPacket, hasPorts, ipToNum, isIcmp, macToNum } from './headers.ts';
-import type { Binding, Guard, Path } from './path.ts';
-import { assume, pinEq } from './path.ts';
+import type { Binding, End, Guard, Path } from './path.ts';
+import { assume, pinEq, unknownEnd } from './path.ts';
 import { SymWalker } from './walk.ts';
 import { type SourceSpec, senderCases, senderIdentity } from './sources.ts';
 import type { Ctx } from './z3.ts';
@@ -78,21 +78,28 @@ export interface WalkScope {
   readonly onlyTelling?: boolean;
 }
 
-/** A sender's packet variables (named `prefix.<field>`) and its start paths within `sent`. */
-export function senderStarts(w: SymWalker, src: SourceSpec, prefix: string, sent: SentConstraint): { sent: SymPacket; starts: Path[] } {
+/**
+ * A sender's packet variables (named `prefix.<field>`), its start paths within `sent`, and the
+ * `unknown` ends of the packets whose first hop could not be resolved (their ARP crossed something
+ * not modelled).
+ */
+export function senderStarts(w: SymWalker, src: SourceSpec, prefix: string, sent: SentConstraint): { sent: SymPacket; starts: Path[]; unresolved: End[] } {
   const e = w.e;
   const vlan = src.station.kind === 'outside' ? src.station.vlan : null;
   const p = w.symbolic(prefix, vlan);
   const asked = sentGuard(e, p, sent);
   const sentPath = assume({ pc: [], packet: p }, asked.cond, asked.binds);
-  if (!sentPath) return { sent: p, starts: [] };
+  if (!sentPath) return { sent: p, starts: [], unresolved: [] };
   const id = senderIdentity(w, src, sentPath.packet);
   const base = assume(sentPath, id.cond, id.binds);
-  if (!base) return { sent: p, starts: [] };
+  if (!base) return { sent: p, starts: [], unresolved: [] };
   const starts: Path[] = [];
+  const unresolved: End[] = [];
   for (const c of senderCases(w, src, base.packet)) {
     const start = assume(base, c.cond, c.binds);
-    if (start) starts.push(start);
+    if (!start) continue;
+    if (c.unknown !== undefined) unresolved.push(unknownEnd(`the sender's first hop: ${c.unknown}`, start));
+    else starts.push(start);
   }
-  return { sent: p, starts };
+  return { sent: p, starts, unresolved };
 }

@@ -8,6 +8,13 @@ import type { Enc } from './cond.ts';
 import type { SymFlowTables } from './openflow.ts';
 import type { Owner } from './owners.ts';
 
+/**
+ * What ARP resolution gives: the answering MAC, null when no one answers, or `unknown` when the
+ * request crossed something netproof does not model before any answer (an unsupported flow, e.g. an
+ * ARP responder's actions): no one may be said to answer or not, and what depends on it is unknown.
+ */
+export type ArpAnswer = number | null | { readonly unknown: string };
+
 /** A point where a packet leaves a device: host, device and port. */
 export interface Port {
   readonly host: string;
@@ -24,9 +31,9 @@ export interface WalkCtx {
   fdbOf(host: string, bridge: string): readonly FdbEntry[];
   /**
    * The MAC that answers an ARP request for `target` sent out of `from` (sender `mac`/`ip`, VLAN
-   * `vlan`), or null when no one answers. Decided by walking the concrete request; cached.
+   * `vlan`), null when no one answers, or unknown. Decided by walking the concrete request; cached.
    */
-  arp(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number): number | null;
+  arp(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number): ArpAnswer;
   /**
    * Whether the walk is an ARP survey (who would answer a requester's broadcast, whatever it asks
    * for): device models that answer ARP tell it with `arpHeard` what they would answer for.

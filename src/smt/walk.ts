@@ -24,7 +24,7 @@ import { type RouteStep, symNamespace, toNextHop } from './namespace.ts';
 import { symLinuxBridge } from './linux-bridge.ts';
 import { addressOwners, ownersIn, type Owner } from './owners.ts';
 import { mergeSteps, pathKey } from './merge.ts';
-import type { Port, WalkCtx } from './walk-ctx.ts';
+import type { ArpAnswer, Port, WalkCtx } from './walk-ctx.ts';
 
 export interface WalkOptions {
   /** The converged learning state (MAC tables, learned flows); none = nothing learned, NORMAL floods. */
@@ -67,15 +67,15 @@ export class SymWalker implements WalkCtx {
   readonly owners: readonly Owner[];
   private readonly tables = new Map<string, SymFlowTables>();
   private readonly fdb = new Map<string, FdbEntry[]>();
-  private readonly arpCache = new Map<string, number | null>();
+  private readonly arpCache = new Map<string, ArpAnswer>();
   private readonly packets = new Map<string, SymPacket>();
   /** Downstream ends per arrival state, with conditions relative to the arrival (see `arrive`). */
   private readonly memo = new Map<string, End[]>();
   private memoEnds = 0;
   /** Set while an ARP request is walked: it stops at the first answer (or, surveying, lists who would answer). */
   private hunt: { answered: boolean; heard: { ips: readonly number[]; mac: number }[] | null } | null = null;
-  /** Per requester, the stations its ARP broadcast reaches that would answer, in walk order. */
-  private readonly surveys = new Map<string, { ips: readonly number[]; mac: number }[]>();
+  /** Per requester, the stations its ARP broadcast reaches that would answer, in walk order (or unreliable: it crossed something unmodelled). */
+  private readonly surveys = new Map<string, { ips: readonly number[]; mac: number }[] | 'unreliable'>();
   /** No flow matches an ARP request's target address, so who hears a request does not depend on it. */
   private readonly arpSurveyable: boolean;
   private readonly maxHops: number;
@@ -143,20 +143,21 @@ export class SymWalker implements WalkCtx {
     return this.entryPoints(s).flatMap((p) => this.arrive(p, path, 0));
   }
 
-  arp(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number): number | null {
+  arp(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number): ArpAnswer {
     const requester = `${'arrive' in from ? from.arrive.map((p) => `${p.host}/${p.device}:${p.port}`).join(',') : `${from.host}/${from.device}:${from.port}`}|${mac}|${ip}|${vlan}`;
     if (this.arpSurveyable) {
       // Who hears this requester's broadcast does not depend on the address asked for: one walk
       // lists the stations that would answer, in walk order, and the first that owns `target` is
       // the answer — the one a walk of that very request stops at.
+      // A survey that crossed something unmodelled is no list: each address is then walked for.
       let heard = this.surveys.get(requester);
-      if (!heard) {
+      if (heard === undefined) {
         this.surveys.set(requester, []); // a request that comes back to this survey hears no one
-        heard = [];
-        this.walkRequest(from, mac, ip, vlan, SURVEY_TARGET, heard);
+        const list: { ips: readonly number[]; mac: number }[] = [];
+        heard = typeof this.walkRequest(from, mac, ip, vlan, SURVEY_TARGET, list) === 'object' ? 'unreliable' : list;
         this.surveys.set(requester, heard);
       }
-      return heard.find((h) => h.ips.includes(target))?.mac ?? null;
+      if (heard !== 'unreliable') return heard.find((h) => h.ips.includes(target))?.mac ?? null;
     }
     const key = `${requester}|${target}`;
     if (this.arpCache.has(key)) return this.arpCache.get(key)!;
@@ -178,9 +179,10 @@ export class SymWalker implements WalkCtx {
   /**
    * Walks a concrete ARP request for `target`, stopping at the first answer in the order ends are
    * listed (the same answer as a full walk), or, with `heard`, walking all of it and listing who
-   * would answer.
+   * would answer. A copy not followed to its end before the first answer makes the answer unknown
+   * (it might have been answered first).
    */
-  private walkRequest(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number, heard: { ips: readonly number[]; mac: number }[] | null): number | null {
+  private walkRequest(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number, heard: { ips: readonly number[]; mac: number }[] | null): ArpAnswer {
     const packet: SymPacket = {
       eth_src: mac, eth_dst: BROADCAST, vlan, tun_id: null, eth_type: ETH_TYPE.arp, ip_src: ip, ip_dst: target,
       proto: 1, sport: 0, dport: 0, icmp_type: 0, icmp_code: 0,
@@ -200,8 +202,11 @@ export class SymWalker implements WalkCtx {
     } finally {
       this.hunt = outer;
     }
-    const hit = ends.find((x) => x.kind === 'end' && x.arpOwner !== null);
-    return hit && hit.kind === 'end' && typeof hit.arpOwner === 'number' ? hit.arpOwner : null;
+    for (const x of ends) {
+      if (x.kind === 'unknown') return { unknown: x.reason };
+      if (x.kind === 'end' && typeof x.arpOwner === 'number') return x.arpOwner;
+    }
+    return null;
   }
 
   /** Each source's packet variables, one set per name (so equal explorations build equal terms). */
