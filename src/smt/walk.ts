@@ -154,7 +154,8 @@ export class SymWalker implements WalkCtx {
       if (heard === undefined) {
         this.surveys.set(requester, []); // a request that comes back to this survey hears no one
         const list: { ips: readonly number[]; mac: number }[] = [];
-        heard = typeof this.walkRequest(from, mac, ip, vlan, SURVEY_TARGET, list) === 'object' ? 'unreliable' : list;
+        const walked = this.walkRequest(from, mac, ip, vlan, SURVEY_TARGET, list);
+        heard = walked !== null && typeof walked === 'object' ? 'unreliable' : list;
         this.surveys.set(requester, heard);
       }
       if (heard !== 'unreliable') return heard.find((h) => h.ips.includes(target))?.mac ?? null;
@@ -165,6 +166,11 @@ export class SymWalker implements WalkCtx {
     const answer = this.walkRequest(from, mac, ip, vlan, target, null);
     this.arpCache.set(key, answer);
     return answer;
+  }
+
+  /** How many ARP requests were walked for one address each (not answered from a survey): for measurements and tests. */
+  get arpWalks(): number {
+    return this.arpCache.size;
   }
 
   /** While surveying: a station reached by the request would answer ARP for `ips` with `mac`. */

@@ -59,7 +59,10 @@ describe('ARP answers by survey', () => {
           }
         }
       }
-      // Both answers and silences are compared, many of each.
+      // Every answer came from a survey (none needed a walk of its own), and both answers and
+      // silences are compared, many of each.
+      expect(survey.arpWalks).toBe(0);
+      expect(each.arpWalks).toBeGreaterThan(0);
       expect(asked).toBeGreaterThan(20);
       expect(answered).toBeGreaterThan(10);
       expect(answered).toBeLessThan(asked);
@@ -77,4 +80,19 @@ describe('ARP answers by survey', () => {
     expect(w.arp(from, macToNum(VM1.mac), ipToNum(VM1.ip), null, ipToNum('10.0.0.1'))).toBeNull();
     expect(w.arp(from, macToNum(VM1.mac), ipToNum(VM1.ip), null, ipToNum('10.0.0.6'))).toBe(macToNum('fa:16:3e:00:00:02'));
   });
+
+  it('an unmodelled flow on the way makes the answer unknown, never "no one answers"', async () => {
+    // br-int runs an action netproof does not model on vm1's ARP requests, before NORMAL.
+    const dp = cloud(undefined, [
+      flow(0, 10, { in_port: { kind: 'name', name: 'tap1' }, dl_type: 0x0806 }, [{ kind: 'unsupported', text: 'move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[]' }]),
+      flow(0, 0, {}, [{ kind: 'normal' }]),
+    ]);
+    const w = new SymWalker(await getZ3(), dp);
+    const from = { arrive: [VM1.attachment] };
+    for (const target of ['10.0.0.1', '10.0.0.6', '10.0.0.99']) {
+      const a = w.arp(from, macToNum(VM1.mac), ipToNum(VM1.ip), null, ipToNum(target));
+      expect([target, a]).toEqual([target, { unknown: expect.stringContaining('unsupported action move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[]') }]);
+    }
+  });
 });
+
