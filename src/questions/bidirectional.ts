@@ -8,12 +8,10 @@
 // with the original addresses); when every packet tried fails on the way back, the answer is
 // `unknown` (no proof covers the packets not tried), with the first failing reply as its trace.
 import type { Topology } from '../topology/model.ts';
-import type { Dataplane } from '../ir/dataplane.ts';
-import type { Packet } from '../ir/packet.ts';
-import type { Evaluator } from '../evaluate/index.ts';
+import type { Dataplane, Station } from '../ir/dataplane.ts';
+import type { Ipv4, Packet } from '../ir/packet.ts';
 import { IP_PROTO } from '../ir/packet.ts';
-import type { Ipv4 } from '../ir/packet.ts';
-import type { Station } from '../ir/dataplane.ts';
+import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import type { Sender } from './query.ts';
 import { nextHopOf } from './trace.ts';
@@ -69,7 +67,9 @@ export async function roundTrip(
     const fields = fits(asked, alt);
     if (fields === null) continue;
     const f = await findPacket(dp, ev, [group], [dest], fields, timeoutMs);
-    if (f.verdict !== 'reachable' || f.witness === null || f.error !== undefined || seen.has(key(f.witness))) continue;
+    // A disagreement between solver and evaluator is never passed over: it ends the search, unknown.
+    if (f.error !== undefined) return { ok: false, first, tried, reason: `solver and evaluator disagree on another packet: ${f.error}` };
+    if (f.verdict !== 'reachable' || f.witness === null || seen.has(key(f.witness))) continue;
     seen.add(key(f.witness));
     tried++;
     const r = checkReply(topo, dp, ev, from, dest, f.witness);

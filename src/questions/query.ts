@@ -6,15 +6,15 @@
 // bidirectional.ts for what a failed reply means.
 // Guarantees: a reachable/unreachable verdict is never given on a solver/evaluator disagreement
 // (`error` is set and the verdict is `unknown`).
-import type { Dataplane, Station } from '../ir/dataplane.ts';
-import type { Ipv4, Packet } from '../ir/packet.ts';
+import type { Dataplane } from '../ir/dataplane.ts';
+import type { Ipv4 } from '../ir/packet.ts';
 import type { Topology } from '../topology/model.ts';
 import type { InputError, Result } from '../errors.ts';
 import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import { resolveEndpoint, type Endpoint } from './endpoints.ts';
 import { protoNumber, type PacketFields, type ProtoArg } from './packet.ts';
-import { nextHopOf, traceBetween } from './trace.ts';
+import { traceBetween } from './trace.ts';
 import { findPacket, type Dest, type FieldConstraint, type SourceGroup } from './reach-set.ts';
 import { roundTrip } from './bidirectional.ts';
 import { floatingIpPort, namespaceHolding, portSender } from './senders.ts';

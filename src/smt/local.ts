@@ -8,12 +8,12 @@
 // Guarantees: the outcomes partition the start's packets (as every walk does); each is an end (in the
 // device, or beyond a followed port) or a copy leaving by an unfollowed port; nothing calls the solver.
 import type { Dataplane } from '../ir/dataplane.ts';
-import type { Cond, Enc } from './cond.ts';
+import type { Enc } from './cond.ts';
 import { getZ3 } from './z3.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
 import type { SymPacket } from './headers.ts';
 import type { End, Path, Step } from './path.ts';
-import { assume, pathCond } from './path.ts';
+import { assume } from './path.ts';
 import type { SourceSpec } from './sources.ts';
 import { senderStarts, walkerFor } from './starts.ts';
 import type { Port } from './walk-ctx.ts';
@@ -29,10 +29,8 @@ export type DeviceStart =
 export interface DeviceOutcome {
   /** The packet as it entered the device (its variables). */
   readonly sent: SymPacket;
-  /** An end (in the device or beyond a followed port), or a copy leaving by an unfollowed port. */
+  /** An end (in the device or beyond a followed port), or a copy leaving by an unfollowed port; its path condition includes the start's. */
   readonly step: Step;
-  /** The start's condition and the path's, as one term (built when asked). */
-  readonly cond: Cond;
 }
 
 export interface DeviceExploration {
@@ -60,10 +58,7 @@ export async function exploreDevice(dp: Dataplane, start: DeviceStart, follow: r
     starts = v4 ? [v4] : [];
   }
   const outcomes: DeviceOutcome[] = [];
-  const add = (step: Step) => {
-    let cond: Cond | null = null;
-    outcomes.push({ sent, step, get cond() { return (cond ??= pathCond(e, step.path)); } });
-  };
+  const add = (step: Step) => outcomes.push({ sent, step });
   // A packet whose first hop is unknown is an unknown outcome here too.
   for (const u of unresolved) add(u);
   for (const p of starts) {

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { shutdownZ3 } from '../../src/smt/index.ts';
 import { securityGroups } from '../../src/questions/properties/security-groups.ts';
-import { settledAtFirewall } from '../../src/questions/properties/sg-local.ts';
+import { settledAtFirewalls } from '../../src/questions/properties/sg-local.ts';
 import { firewallSite } from '../../src/questions/properties/sg-completeness.ts';
 import { portOf, vmStations } from '../../src/questions/properties/common.ts';
 import { chainName } from '../../src/render/names.ts';
@@ -18,10 +18,9 @@ afterAll(async () => { await shutdownZ3(); });
 /** Whether the firewall of `vm` settles each direction. */
 async function settled(ctx: VerifyContext, vm: string): Promise<{ egress: boolean; ingress: boolean }> {
   const s = vmStations(ctx).find((x) => x.vm === vm)!;
-  const port = portOf(ctx.topology, s)!;
-  const site = firewallSite(ctx, s)!;
-  expect(site).not.toBeNull();
-  return { egress: await settledAtFirewall(ctx, s, port, site, 'egress'), ingress: await settledAtFirewall(ctx, s, port, site, 'ingress') };
+  expect(firewallSite(ctx, s)).not.toBeNull();
+  const [settledHere] = await settledAtFirewalls(ctx, [s]);
+  return { ...settledHere! };
 }
 
 const escape = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -79,7 +79,7 @@ export const natEgress: PropertyCheck = {
   async check(ctx) {
     const plans = ctx.topology.routers.filter((r) => r.gateway !== null).map((r) => plan(ctx, r));
     // Every router's questions at once: the solver proves the empty ones in batches.
-    const asks = plans.flatMap((p) => p.reps.map(({ rep, allowed }) => ({ src: sourceSpec(ctx.topology, rep), pred: leak(p.r.gateway!.network, allowed) })));
+    const asks = plans.flatMap((p) => p.reps.map(({ rep, allowed }) => ({ src: sourceSpec(ctx.topology, rep), pred: leak(p.r.gateway!.network, allowed), scope: 'near' as const })));
     const results = await searchAll(ctx, asks);
     let k = 0;
     return plans.map((p) => {

@@ -31,7 +31,7 @@ async function checkProject(ctx: VerifyContext, project: string, shared: Readonl
       if (end.disposition !== 'delivered' || d?.kind !== 'vm') return false;
       const dst = others.get(`${d.vm}:${d.port}`);
       return dst === undefined ? false : e.eq(sent.ip_dst, ipNum(dst.ip), 32);
-    });
+    }, {}, 'near');
     if (res.kind === 'found') {
       return violation(ctx, ID, subject, res, (t) => {
         const d = t.deliveredTo;

@@ -40,9 +40,6 @@ const stationKey = (s: Station) => (s.kind === 'vm-port' ? `vm:${s.portId}` : `o
  */
 const KEPT = 2048;
 
-/** The ends a property can ask about (smt's `telling`): not keeping the others halves what a run holds. */
-export const askable = telling;
-
 /**
  * How far a VM port's packets are followed: `near` stops a copy that a router has routed onto an
  * external network when it reaches another router there at that router's own address (a floating IP
@@ -65,7 +62,7 @@ export function explored(ctx: VerifyContext, src: SourceSpec, sent: SentConstrai
   const k = `${stationKey(src.station)}|${src.anySource ?? false}|${JSON.stringify(src.allowedAddressPairs ?? [])}|${JSON.stringify(sent)}|${near}`;
   let x = m.get(k);
   if (x) m.delete(k);
-  else x = explore(ctx.dataplane, [src], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs, keep: askable, onlyTelling: true, ...(near ? { stopAcrossExternal: true } : {}) });
+  else x = explore(ctx.dataplane, [src], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs, keep: telling, onlyTelling: true, ...(near ? { stopAcrossExternal: true } : {}) });
   m.set(k, x);
   if (m.size > KEPT) m.delete(m.keys().next().value!);
   return x;
@@ -85,7 +82,7 @@ function unfinished(x: Exploration): readonly Outcome[] {
  * satisfies `pred`? `none` is a proof over all of them; `unknown` when the solver timed out or an
  * unmodelled or unfinished path could satisfy it.
  */
-export async function search(ctx: VerifyContext, src: SourceSpec, pred: EndPredicate, sent: SentConstraint = {}, scope: Scope = 'near'): Promise<SearchResult> {
+export async function search(ctx: VerifyContext, src: SourceSpec, pred: EndPredicate, sent: SentConstraint = {}, scope: Scope = 'whole'): Promise<SearchResult> {
   const x = await explored(ctx, src, sent, scope);
   const asked = x.outcomes.map((o) => ({ src, o }));
   return decide(ctx, x.enc, asked, unfinished(x).map((o) => ({ src, o })), pred, x.outcomes.length);
@@ -166,6 +163,7 @@ export interface SearchAsk {
   readonly src: SourceSpec;
   readonly pred: EndPredicate;
   readonly sent?: SentConstraint;
+  /** How far the sender's packets are followed (default `whole`). */
   readonly scope?: Scope;
 }
 
@@ -181,7 +179,7 @@ export async function searchAll(ctx: VerifyContext, asks: readonly SearchAsk[]):
   const built: { hits: Cond; open: Cond; ends: number }[] = [];
   let enc: Enc | null = null;
   for (const a of asks) {
-    const x = await explored(ctx, a.src, a.sent ?? {}, a.scope ?? 'near');
+    const x = await explored(ctx, a.src, a.sent ?? {}, a.scope ?? 'whole');
     const e = (enc = x.enc);
     const hits: Conjunction[] = [];
     for (const o of x.outcomes) {
@@ -199,7 +197,7 @@ export async function searchAll(ctx: VerifyContext, asks: readonly SearchAsk[]):
   const none = new Set(settledIdx.filter((_, k) => noOpen.has(k)));
   const out: SearchResult[] = [];
   for (const [i, a] of asks.entries()) {
-    out.push(none.has(i) ? { kind: 'none', ends: built[i]!.ends } : await search(ctx, a.src, a.pred, a.sent ?? {}, a.scope ?? 'near'));
+    out.push(none.has(i) ? { kind: 'none', ends: built[i]!.ends } : await search(ctx, a.src, a.pred, a.sent ?? {}, a.scope ?? 'whole'));
   }
   return out;
 }

@@ -24,18 +24,11 @@ import { allows } from './sg-intent.ts';
 import { search, searchArriving, type EndPredicate } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 import { completenessViolation, droppedAllowed, firewallSite } from './sg-completeness.ts';
-import { firewallViolation } from './sg-local.ts';
-import { getZ3, unsatIndices, type Cond, type Enc } from '../../smt/index.ts';
+import { settledAtFirewalls, type Settled } from './sg-local.ts';
 
 const ID = 'security-groups';
 
 const fields = (p: Trace['final']) => `proto ${p.proto}${p.dport !== null ? ` dport ${p.dport}` : ''}`;
-
-/** Which directions the port's own firewall settled (sg-local.ts), decided for every port at once. */
-interface Settled {
-  readonly egress: boolean;
-  readonly ingress: boolean;
-}
 
 async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: string, settled: Settled): Promise<PropertyResult> {
   const subject = `port:${portLabel(s)}`;
@@ -78,30 +71,6 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
   if (v) return v;
   const others = senders.filter((x) => !(x.station.kind === 'vm-port' && x.station.portId === s.portId)).length;
   return holds(ID, subject, `${rules} (ingress checked against ${others} senders)${stands}`);
-}
-
-/**
- * Per port, the directions its own firewall settles: every port's local violations asked together
- * (unsatIndices: one solver call per batch of them, halves only where something is found).
- */
-async function settledAtFirewalls(ctx: VerifyContext, ports: readonly VmStation[]): Promise<Settled[]> {
-  const dirs = ['egress', 'ingress'] as const;
-  const asked: { port: number; dir: (typeof dirs)[number]; cond: Cond }[] = [];
-  let enc: Enc | null = null;
-  for (const [i, s] of ports.entries()) {
-    const site = firewallSite(ctx, s);
-    if (site === null) continue;
-    for (const dir of dirs) {
-      const v = await firewallViolation(ctx, s, portOf(ctx.topology, s)!, site, dir);
-      if (v === null) continue;
-      enc = v.enc;
-      asked.push({ port: i, dir, cond: v.cond });
-    }
-  }
-  const unsat = enc === null ? new Set<number>() : await unsatIndices(await getZ3(), enc, asked.map((a) => a.cond), ctx.timeoutMs);
-  const out = ports.map(() => ({ egress: false, ingress: false }));
-  asked.forEach((a, k) => { if (unsat.has(k)) out[a.port]![a.dir] = true; });
-  return out;
 }
 
 const sendersOf = new WeakMap<VerifyContext, SourceSpec[]>();

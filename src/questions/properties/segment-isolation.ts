@@ -87,7 +87,7 @@ export const segmentIsolation: PropertyCheck = {
       return { net, issues: mine, ports: ports.length, reps: mine.length > 0 ? [] : groupPorts(ctx.topology, ports).map((g) => g.rep) };
     });
     // Every network's questions at once: the solver proves the empty ones in batches.
-    const results = await searchAll(ctx, plans.flatMap((p) => p.reps.map((rep) => ({ src: sourceSpec(ctx.topology, rep), pred: crossing(p.net, facts) }))));
+    const results = await searchAll(ctx, plans.flatMap((p) => p.reps.map((rep) => ({ src: sourceSpec(ctx.topology, rep), pred: crossing(p.net, facts), scope: 'near' as const }))));
     let k = 0;
     return plans.map((p) => verdictOf(ctx, p, results.slice(k, (k += p.reps.length))));
   },

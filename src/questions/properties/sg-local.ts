@@ -9,14 +9,14 @@
 // same predicates: none here means none there. The ingress arrivals are a superset (any header, not
 // only one a sender can produce): when something is found here, the caller asks the whole-path search,
 // which gives the real answer and a witness a person can replay.
-// Guarantees: `true` only on an unsat answer from the solver; a timeout, an unmodelled rule or a
-// satisfiable formula is `false` (not settled here).
-import { anyOf, checkSat, exploreDevice, getZ3, type Cond, type Conjunction, type DeviceExploration, type DeviceStart, type Enc } from '../../smt/index.ts';
+// Guarantees: a direction is settled only on an unsat answer from the solver; a timeout, an
+// unmodelled rule or a satisfiable formula leaves it unsettled.
+import { anyOf, exploreDevice, getZ3, unsatIndices, type Cond, type Conjunction, type DeviceExploration, type DeviceStart, type Enc } from '../../smt/index.ts';
 import type { PortT } from '../../topology/model.ts';
 import type { VerifyContext } from '../property.ts';
-import { sourceSpec, type VmStation } from './common.ts';
+import { portOf, sourceSpec, type VmStation } from './common.ts';
 import { allows, type Direction } from './sg-intent.ts';
-import { droppedAllowed, droppedAt, type FirewallSite } from './sg-completeness.ts';
+import { droppedAllowed, droppedAt, firewallSite, type FirewallSite } from './sg-completeness.ts';
 import type { FinishedEnd } from './search.ts';
 
 /** The violations of one direction at the port's own firewall, as conjunctions; null when an outcome was not followed to its end. */
@@ -46,13 +46,6 @@ function violations(ctx: VerifyContext, s: VmStation, port: PortT, site: Firewal
   return out;
 }
 
-/** Does the port's own firewall settle `dir` (no violation of either half among the packets it can see)? */
-export async function settledAtFirewall(ctx: VerifyContext, s: VmStation, port: PortT, site: FirewallSite, dir: Direction): Promise<boolean> {
-  const v = await firewallViolation(ctx, s, port, site, dir);
-  if (v === null) return false;
-  return (await checkSat(await getZ3(), v.enc, v.cond, ctx.timeoutMs)).status === 'unsat';
-}
-
 /**
  * The packets that violate `dir` at the port's own firewall, as one condition (unsat: settled there);
  * null when the firewall cannot settle it (no bridge to start from, or a rule netproof does not model).
@@ -74,4 +67,34 @@ export async function firewallViolation(ctx: VerifyContext, s: VmStation, port: 
     e = x.enc;
   }
   return e === null ? null : { enc: e, cond: anyOf(e, all) };
+}
+
+/** Which directions a port's own firewall settles. */
+export interface Settled {
+  readonly egress: boolean;
+  readonly ingress: boolean;
+}
+
+/**
+ * Per port, the directions its own firewall settles: every port's local violations asked together
+ * (unsatIndices: one solver call per batch of them, halves only where something is found).
+ */
+export async function settledAtFirewalls(ctx: VerifyContext, ports: readonly VmStation[]): Promise<Settled[]> {
+  const dirs = ['egress', 'ingress'] as const;
+  const asked: { port: number; dir: (typeof dirs)[number]; cond: Cond }[] = [];
+  let enc: Enc | null = null;
+  for (const [i, s] of ports.entries()) {
+    const site = firewallSite(ctx, s);
+    if (site === null) continue;
+    for (const dir of dirs) {
+      const v = await firewallViolation(ctx, s, portOf(ctx.topology, s)!, site, dir);
+      if (v === null) continue;
+      enc = v.enc;
+      asked.push({ port: i, dir, cond: v.cond });
+    }
+  }
+  const unsat = enc === null ? new Set<number>() : await unsatIndices(await getZ3(), enc, asked.map((a) => a.cond), ctx.timeoutMs);
+  const out = ports.map(() => ({ egress: false, ingress: false }));
+  asked.forEach((a, k) => { if (unsat.has(k)) out[a.port]![a.dir] = true; });
+  return out;
 }
