@@ -1,14 +1,14 @@
 // The engine on a real capture: the Newton all-in-one hybrid node's iptables-save, read by the
 // project's parser (src/parse/iptables-save.ts). Port 0695f2ca: 172.24.220.12, fa:16:3e:99:44:9e.
 import { describe, it, expect } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readSample } from '../fixtures/samples.ts';
 import { parseIptablesSave } from '../../src/parse/iptables-save.ts';
 import { createConntrack, newState, runHook, type Conntrack } from '../../src/evaluate/netfilter/index.ts';
 import type { NetfilterRuleset } from '../../src/ir/netfilter.ts';
 import type { Packet } from '../../src/ir/packet.ts';
 import { tcp, bridged } from './build.ts';
 
-const parsed = parseIptablesSave(readFileSync('/work/shared/neutron-samples/hybrid_allinone_newton_iptables-save.txt', 'utf8'), 'newton');
+const parsed = parseIptablesSave(readSample('hybrid_allinone_newton_iptables-save.txt'), 'newton');
 // The sample has no `ipset save`; the remote group holds the other port of the node.
 const RS: NetfilterRuleset = { ...parsed.value, ipsets: { 'NIPv4e7b85005-a11b-405e-a60f-': [{ ip: '172.24.220.13', prefixLen: 32 }] } };
 const MAC = 'fa:16:3e:99:44:9e';

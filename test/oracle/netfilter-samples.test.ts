@@ -7,7 +7,7 @@
 // comment, CHECKSUM, REJECT, MASQUERADE) exists on this kernel.
 import { afterEach, expect, it } from 'vitest';
 import { describeOracle } from './prereq.ts';
-import { readSample } from './samples.ts';
+import { readSample } from '../fixtures/samples.ts';
 import { createNamespace, emptyNeutronIpsets, referencedIpsets, type IptablesBackend, type Netns } from './netfilter-harness.ts';
 import { diffRulesets, normaliseIptablesSave } from './iptables-normalise.ts';
 import { runOk } from './exec.ts';

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeOracle } from './prereq.ts';
 import { startOvs, type OvsInstance } from './ovs-harness.ts';
-import { readSample } from './samples.ts';
+import { readSample } from '../fixtures/samples.ts';
 import { dumpFlowsToAddFlows } from './flow-text.ts';
 
 describeOracle('oracle: real OVS with captured Neutron br-tun flows', ['ovs'], () => {

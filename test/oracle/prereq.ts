@@ -1,34 +1,50 @@
-// Gate for the real-dataplane oracle suites. They need root, Open vSwitch, iptables and ipset; CI
-// installs them (.ci/run), so a missing one is a FAILURE with a message saying what is missing — unless
-// NETPROOF_SKIP_ORACLE=1, which skips the suite with the reason in its name (for developers without root).
+// The one gate for suites that need something outside Node: root, real Open vSwitch, netfilter, ipset,
+// keepalived, a headless Chromium. Every such suite is declared with `describeOracle(title, tools, body)`.
+//
+// - Everything there: the suite runs.
+// - Something missing, on a developer's machine: the suite is skipped, and one line on stderr says which
+//   suite and what it needs (`npm test` stays green on a machine with nothing but Node).
+// - Something missing with NETPROOF_REQUIRE_ORACLE=1 (set by .ci/run): the suite fails with that line, so
+//   CI can never skip silently.
+// - NETPROOF_SKIP_ORACLE=1 skips these suites even when the tools are there (unless they are required).
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, it } from 'vitest';
 
-export type OracleTool = 'ovs' | 'iptables' | 'ipset' | 'ip';
+export type OracleTool = 'ovs' | 'iptables' | 'ipset' | 'ip' | 'keepalived' | 'chromium';
 
-/** The executables each tool needs. */
-const BINARIES: Readonly<Record<OracleTool, readonly string[]>> = {
-  ovs: ['ovsdb-tool', 'ovsdb-server', 'ovs-vswitchd', 'ovs-vsctl', 'ovs-ofctl', 'ovs-appctl'],
-  iptables: ['iptables-nft-restore', 'iptables-nft-save', 'iptables-legacy-restore', 'iptables-legacy-save'],
-  ipset: ['ipset'],
-  ip: ['ip'],
-};
+interface ToolNeeds {
+  /** Executables needed; an inner list is alternatives, any one of which will do. */
+  readonly binaries: readonly (string | readonly string[])[];
+  /** The Debian package that provides them (what the message tells a person to install). */
+  readonly debianPackage: string;
+  /** Whether using them needs root (network namespaces, netfilter, daemons in namespaces). */
+  readonly root: boolean;
+}
 
-/** Debian packages that provide them (what the failure message tells a person to install). */
-const PACKAGES: Readonly<Record<OracleTool, string>> = {
-  ovs: 'openvswitch-switch',
-  iptables: 'iptables',
-  ipset: 'ipset',
-  ip: 'iproute2',
+const TOOLS: Readonly<Record<OracleTool, ToolNeeds>> = {
+  ovs: { binaries: ['ovsdb-tool', 'ovsdb-server', 'ovs-vswitchd', 'ovs-vsctl', 'ovs-ofctl', 'ovs-appctl'], debianPackage: 'openvswitch-switch', root: true },
+  iptables: { binaries: ['iptables-nft-restore', 'iptables-nft-save', 'iptables-legacy-restore', 'iptables-legacy-save'], debianPackage: 'iptables', root: true },
+  ipset: { binaries: ['ipset'], debianPackage: 'ipset', root: true },
+  ip: { binaries: ['ip'], debianPackage: 'iproute2', root: true },
+  keepalived: { binaries: ['keepalived'], debianPackage: 'keepalived', root: true },
+  chromium: { binaries: [['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']], debianPackage: 'chromium', root: false },
 };
 
 /** Where a root shell finds them even when PATH is a user's. */
-const EXTRA_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+const EXTRA_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin', '/usr/local/bin', '/usr/bin', '/bin'];
+
+export const REQUIRE_ENV = 'NETPROOF_REQUIRE_ORACLE';
+export const SKIP_ENV = 'NETPROOF_SKIP_ORACLE';
+
+/** The search path: PATH, then the system directories (unless NETPROOF_ORACLE_PATH_ONLY=1, for testing a bare machine). */
+function searchDirs(): string[] {
+  const path = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  return process.env.NETPROOF_ORACLE_PATH_ONLY === '1' ? path : [...path, ...EXTRA_DIRS];
+}
 
 export function findExecutable(name: string): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...EXTRA_DIRS];
-  for (const d of dirs) {
+  for (const d of searchDirs()) {
     const p = join(d, name);
     try {
       accessSync(p, constants.X_OK);
@@ -40,42 +56,59 @@ export function findExecutable(name: string): string | null {
   return null;
 }
 
-/** Human-readable reasons the oracles cannot run here; empty when they can. */
-export function missingPrerequisites(tools: readonly OracleTool[]): string[] {
+/** What is missing for `tools`, in words (`root`, `ovs-vswitchd, ovs-vsctl (Debian package openvswitch-switch)`); empty when nothing is. */
+export function missingPrerequisites(tools: readonly OracleTool[], isRoot = process.getuid?.() === 0): string[] {
   const reasons: string[] = [];
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) reasons.push('not running as root (namespaces, netfilter and OVS need it)');
+  if (!isRoot && tools.some((t) => TOOLS[t].root)) reasons.push('root');
   for (const t of tools) {
-    const missing = BINARIES[t].filter((b) => findExecutable(b) === null);
-    if (missing.length > 0) reasons.push(`missing ${missing.join(', ')} (Debian package ${PACKAGES[t]})`);
+    const missing = TOOLS[t].binaries
+      .filter((b) => (typeof b === 'string' ? [b] : b).every((alt) => findExecutable(alt) === null))
+      .map((b) => (typeof b === 'string' ? b : b.join(' or ')));
+    if (missing.length > 0) reasons.push(`${missing.join(', ')} (Debian package ${TOOLS[t].debianPackage})`);
   }
   return reasons;
 }
 
-export const SKIP_ENV = 'NETPROOF_SKIP_ORACLE';
+export type GateDecision = { readonly kind: 'run' } | { readonly kind: 'skip' | 'fail'; readonly line: string };
+
+/** What to do with a suite needing `tools`, given what is missing and the environment. */
+export function gateDecision(title: string, tools: readonly OracleTool[], missing: readonly string[], env: NodeJS.ProcessEnv = process.env): GateDecision {
+  const required = env[REQUIRE_ENV] === '1';
+  if (missing.length > 0) {
+    const line = `"${title}" needs ${missing.join('; ')}`;
+    if (required) {
+      const packages = [...new Set(tools.map((t) => TOOLS[t].debianPackage))].join(' ');
+      return { kind: 'fail', line: `${line} — ${REQUIRE_ENV}=1 makes that a failure (install as root: apt-get install -y ${packages})` };
+    }
+    return { kind: 'skip', line: `skipped: ${line}` };
+  }
+  if (env[SKIP_ENV] === '1') {
+    if (required) return { kind: 'fail', line: `"${title}": ${SKIP_ENV}=1 and ${REQUIRE_ENV}=1 contradict each other` };
+    return { kind: 'skip', line: `skipped: "${title}" (${SKIP_ENV}=1)` };
+  }
+  return { kind: 'run' };
+}
 
 /**
- * `describe` for an oracle suite: runs `body` when the prerequisites are there; otherwise registers one
- * failing test that names what is missing (so CI cannot go green without the oracles), or with
- * NETPROOF_SKIP_ORACLE=1 a skipped suite whose title gives the reason.
+ * `describe` for a suite that needs `tools`: runs `body` when they are there; otherwise skips with one
+ * line on stderr saying what it needs, or (NETPROOF_REQUIRE_ORACLE=1) registers one failing test saying so.
  */
 export function describeOracle(title: string, tools: readonly OracleTool[], body: () => void): void {
-  if (process.env[SKIP_ENV] === '1') {
-    console.warn(`skipping "${title}": ${SKIP_ENV}=1 (real-dataplane oracle not run)`);
-    describe.skip(`${title} [skipped: ${SKIP_ENV}=1]`, body);
-    return;
-  }
-  const reasons = missingPrerequisites(tools);
-  if (reasons.length > 0) {
-    describe(title, () => {
-      it('has the oracle prerequisites', () => {
-        throw new Error(
-          `real-dataplane oracle cannot run: ${reasons.join('; ')}. ` +
-            `Install them (as root: apt-get install -y ${[...new Set(tools.map((t) => PACKAGES[t]))].join(' ')}) ` +
-            `or set ${SKIP_ENV}=1 to skip these suites.`,
-        );
+  const decision = gateDecision(title, tools, missingPrerequisites(tools));
+  switch (decision.kind) {
+    case 'run':
+      describe(title, body);
+      return;
+    case 'skip':
+      process.stderr.write(`${decision.line}\n`);
+      describe.skip(`${title} [${decision.line}]`, body);
+      return;
+    case 'fail':
+      describe(title, () => {
+        it('has its prerequisites', () => {
+          throw new Error(decision.line);
+        });
       });
-    });
-    return;
+      return;
   }
-  describe(title, body);
 }

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { describeOracle } from './prereq.ts';
-import { repoRoot } from './samples.ts';
+import { repoRoot } from '../fixtures/samples.ts';
 import { startOvs, type OvsInstance } from './ovs-harness.ts';
 import { byHost, hostFlowFiles, parseHostBridges, renderedOfports, wireHost } from './rendered-host.ts';
 import { createNamespace, type IptablesBackend } from './netfilter-harness.ts';

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Warning } from '../../src/ir/origin.ts';
 import { parseCapture, type ParsedContent } from '../../src/parse/index.ts';
-import { SAMPLES_DIR } from './samples-dir.ts';
+import { SAMPLES_DIR } from '../fixtures/samples.ts';
 
 const files = readdirSync(SAMPLES_DIR)
   .filter((f) => /\.(txt|conf)$/.test(f) && statSync(path.join(SAMPLES_DIR, f)).isFile())
