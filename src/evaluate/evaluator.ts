@@ -11,7 +11,7 @@ import type { NetfilterEngine } from './nf-engine.ts';
 import type { NfEnv } from './hooks.ts';
 import type { FlowTables } from './openflow.ts';
 import { buildTables } from './openflow.ts';
-import { TopologyIndex } from './topology-index.ts';
+import { TopologyIndex } from '../semantics/topology-index.ts';
 import type { ConvergedState } from './state.ts';
 import { LearningState } from './state.ts';
 import type { Next, Outcome, WalkEnv, WalkLimits } from './walk.ts';

@@ -10,7 +10,7 @@ import type { Packet } from '../ir/packet.ts';
 import { BROADCAST_MAC, ETH_TYPE } from '../ir/packet.ts';
 import type { Copy } from './device.ts';
 import { dropCopy, endCopy } from './device.ts';
-import type { OutsideStation, VmStation } from './topology-index.ts';
+import type { OutsideStation, VmStation } from '../semantics/topology-index.ts';
 
 const LIMITED_BROADCAST = '255.255.255.255';
 

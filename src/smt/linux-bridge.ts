@@ -10,8 +10,8 @@ import { isGroupDst, isIpv4, macToNum } from './headers.ts';
 import type { Cond } from './cond.ts';
 import type { EndSite, Path, Step } from './path.ts';
 import { assume, ended } from './path.ts';
-import { newNfPath, type NfPath } from './nf-state.ts';
-import { symRunHook } from './nf-hook.ts';
+import { newNfPath, type NfPath } from './netfilter/state.ts';
+import { symRunHook } from './netfilter/hook.ts';
 import type { WalkCtx } from './walk-ctx.ts';
 import { fdbCandidates } from './normal.ts';
 

@@ -3,7 +3,7 @@
 // through the dataplane). Kept apart so device models do not import the walker itself.
 import type { Dataplane } from '../ir/dataplane.ts';
 import type { FdbEntry } from '../evaluate/state.ts';
-import type { TopologyIndex } from '../evaluate/topology-index.ts';
+import type { TopologyIndex } from '../semantics/topology-index.ts';
 import type { Enc } from './cond.ts';
 import type { SymFlowTables } from './openflow.ts';
 import type { Owner } from './owners.ts';

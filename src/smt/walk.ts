@@ -9,7 +9,7 @@
 import type { Dataplane, Namespace, Station } from '../ir/dataplane.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
 import type { ConvergedState, FdbEntry } from '../evaluate/state.ts';
-import { TopologyIndex } from '../evaluate/topology-index.ts';
+import { TopologyIndex } from '../semantics/topology-index.ts';
 import { portByName } from '../evaluate/flow-match.ts';
 import type { OvsPort } from '../ir/openflow.ts';
 import { Enc, type Cond } from './cond.ts';

@@ -4,10 +4,10 @@
 // UNTRACKED after `CT --notrack`), never a state the solver could choose. Mark, zone and ct mark start
 // at 0 and only ever receive constants, so they stay concrete per path; the SNAT/DNAT statuses are
 // conditions (a binding that changes nothing sets no status, as in the kernel).
-import type { Cond } from './cond.ts';
-import type { Path } from './path.ts';
-import type { Enc } from './cond.ts';
-import { mergeBy, termKey } from './merge.ts';
+import type { Cond } from '../cond.ts';
+import type { Path } from '../path.ts';
+import type { Enc } from '../cond.ts';
+import { mergeBy, termKey } from '../merge.ts';
 
 export type SymCtState = 'NEW' | 'INVALID' | 'UNTRACKED';
 
@@ -39,7 +39,7 @@ export function newNfPath(path: Path): NfPath {
 }
 
 /** What the kernel knows at a hook (the evaluator's NfContext). */
-export type { NfContext as SymNfContext } from '../evaluate/netfilter/types.ts';
+export type { NfContext as SymNfContext } from '../../evaluate/netfilter/types.ts';
 
 /** Paths in the same netfilter state with the same packet, merged (merge.ts). */
 export function mergeNfPaths(e: Enc, ws: readonly NfPath[]): NfPath[] {

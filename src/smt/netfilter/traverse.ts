@@ -5,17 +5,17 @@
 // connection (the packet is rewritten at the hook's NAT stage) and accept. Guarantees: the branches
 // partition the packets entering the table; an unmodelled match or target, a jump to a missing chain
 // or a cycle yields an `unknown` end on the packets it concerns.
-import type { NfChain, NfRule, NfTable, NetfilterRuleset } from '../ir/netfilter.ts';
-import type { NfContext } from '../evaluate/netfilter/types.ts';
-import { applyMark } from '../evaluate/netfilter/traverse.ts';
-import type { Hook } from '../evaluate/netfilter/types.ts';
-import type { Enc } from './cond.ts';
-import type { End } from './path.ts';
-import { assume, unknownEnd } from './path.ts';
-import { nfStateKey, type NfPath } from './nf-state.ts';
-import { mergeBy, mergeEnds } from './merge.ts';
-import { failsConcretely, failsInContext, symMatchRule } from './nf-match.ts';
-import { type NatBinding, natBinding } from './nf-nat.ts';
+import type { NfChain, NfRule, NfTable, NetfilterRuleset } from '../../ir/netfilter.ts';
+import type { NfContext } from '../../evaluate/netfilter/types.ts';
+import { applyMark } from '../../evaluate/netfilter/traverse.ts';
+import type { Hook } from '../../evaluate/netfilter/types.ts';
+import type { Enc } from '../cond.ts';
+import type { End } from '../path.ts';
+import { assume, unknownEnd } from '../path.ts';
+import { nfStateKey, type NfPath } from './state.ts';
+import { mergeBy, mergeEnds } from '../merge.ts';
+import { failsConcretely, failsInContext, symMatchRule } from './match.ts';
+import { type NatBinding, natBinding } from './nat.ts';
 
 export type TableResult =
   | { readonly kind: 'accept'; readonly w: NfPath; readonly nat: NatBinding | null }

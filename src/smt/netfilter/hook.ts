@@ -7,16 +7,16 @@
 // by a NEW packet, once per manip per namespace. Non-IPv4 packets pass untouched.
 // Guarantees: the results partition the packets entering the hook into accepted paths (with the state
 // to carry to the next hook), drops (naming the rule or policy) and unknown ends.
-import type { NetfilterRuleset } from '../ir/netfilter.ts';
-import type { Hook, NfContext } from '../evaluate/netfilter/types.ts';
-import { isIcmp, isIpv4 } from './headers.ts';
-import type { Enc } from './cond.ts';
-import type { End, EndSite } from './path.ts';
-import { assume, ended, withPacket } from './path.ts';
-import { mergeNfPaths, type NfPath } from './nf-state.ts';
-import { mergeEnds } from './merge.ts';
-import { symRunTable } from './nf-chain.ts';
-import { applyBinding } from './nf-nat.ts';
+import type { NetfilterRuleset } from '../../ir/netfilter.ts';
+import type { Hook, NfContext } from '../../evaluate/netfilter/types.ts';
+import { isIcmp, isIpv4 } from '../headers.ts';
+import type { Enc } from '../cond.ts';
+import type { End, EndSite } from '../path.ts';
+import { assume, ended, withPacket } from '../path.ts';
+import { mergeNfPaths, type NfPath } from './state.ts';
+import { mergeEnds } from '../merge.ts';
+import { symRunTable } from './traverse.ts';
+import { applyBinding } from './nat.ts';
 
 type Stage = 'raw' | 'mangle' | 'filter' | 'security' | 'lookup' | 'nat-dst' | 'nat-src';
 

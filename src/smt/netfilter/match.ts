@@ -4,16 +4,16 @@
 // connection's SNAT/DNAT status conditions. Guarantees: `cond` is the conjunction of the understood
 // matches; `unknown` is set when a match is not modelled (the evaluator then treats the rule as not
 // matching and uncertain, so the caller must make the packets satisfying `cond` an unknown end).
-import type { CtState, NfMatch, NfRule } from '../ir/netfilter.ts';
-import type { Cidr } from '../ir/openflow.ts';
-import { IP_PROTO } from '../ir/packet.ts';
-import { ifaceMatches } from '../evaluate/netfilter/match.ts';
-import type { NfContext } from '../evaluate/netfilter/types.ts';
-import type { SymPacket } from './headers.ts';
-import { hasPorts, ipToNum, macToNum } from './headers.ts';
-import type { Cond, Enc } from './cond.ts';
-import type { Binding } from './path.ts';
-import { newNfPath, type NfPath } from './nf-state.ts';
+import type { CtState, NfMatch, NfRule } from '../../ir/netfilter.ts';
+import type { Cidr } from '../../ir/openflow.ts';
+import { IP_PROTO } from '../../ir/packet.ts';
+import { ifaceMatches } from '../../evaluate/netfilter/match.ts';
+import type { NfContext } from '../../evaluate/netfilter/types.ts';
+import type { SymPacket } from '../headers.ts';
+import { hasPorts, ipToNum, macToNum } from '../headers.ts';
+import type { Cond, Enc } from '../cond.ts';
+import type { Binding } from '../path.ts';
+import { newNfPath, type NfPath } from './state.ts';
 
 /** A state for the matches that do not read it (interfaces, physdev). */
 const INITIAL: NfPath = newNfPath({ pc: [], packet: { eth_src: 0, eth_dst: 0, vlan: null, tun_id: null, eth_type: 0, ip_src: 0, ip_dst: 0, proto: 0, sport: 0, dport: 0, icmp_type: 0, icmp_code: 0 } });

@@ -7,13 +7,13 @@
 // the connection's SNAT/DNAT status is the condition that the binding changed something.
 // Approximation: SNAT ignores port clashes with other connections (there are none for a first packet
 // in an empty conntrack table, which is what a query asks about).
-import type { NfTarget } from '../ir/netfilter.ts';
-import type { Hook, NfContext } from '../evaluate/netfilter/types.ts';
-import { parseNatSpec } from '../evaluate/netfilter/nat.ts';
-import type { SymPacket } from './headers.ts';
-import { hasPorts, ipToNum } from './headers.ts';
-import type { Cond, Enc } from './cond.ts';
-import type { NfPath } from './nf-state.ts';
+import type { NfTarget } from '../../ir/netfilter.ts';
+import type { Hook, NfContext } from '../../evaluate/netfilter/types.ts';
+import { parseNatSpec } from '../../evaluate/netfilter/nat.ts';
+import type { SymPacket } from '../headers.ts';
+import { hasPorts, ipToNum } from '../headers.ts';
+import type { Cond, Enc } from '../cond.ts';
+import type { NfPath } from './state.ts';
 
 export interface NatBinding {
   readonly manip: 'src' | 'dst';
