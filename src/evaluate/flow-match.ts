@@ -5,7 +5,8 @@
 // as not matching, and that is reported as uncertain when everything else did match.
 import type { Packet } from '../ir/packet.ts';
 import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
-import type { FlowMatch, MaskedInt, OvsBridge, OvsPort, PortRef } from '../ir/openflow.ts';
+import type { FlowMatch, MaskedInt, OvsBridge } from '../ir/openflow.ts';
+import { portName } from '../semantics/ovs-bridge.ts';
 import { inPrefix } from '../net/ipv4.ts';
 import { macMatches } from './addr.ts';
 
@@ -20,35 +21,6 @@ export interface MatchResult {
   readonly matched: boolean;
   /** Set when only unsupported fields stood between the flow and a match. */
   readonly uncertain: string | null;
-}
-
-/** A port reference of a flow resolved to the bridge port's name (null: no such port). */
-// ofport → name per bridge (the first port with that number, as a scan would find), built once:
-// in_port matches are in most flows, and br-int has a port per VM.
-const ofportNames = new WeakMap<OvsBridge, ReadonlyMap<number, string>>();
-
-const portsByName = new WeakMap<OvsBridge, ReadonlyMap<string, OvsPort>>();
-
-/** The bridge's port of that name (indexed once per bridge: a flood asks for every port of a bridge with hundreds). */
-export function portByName(bridge: OvsBridge, name: string): OvsPort | undefined {
-  let m = portsByName.get(bridge);
-  if (!m) {
-    const byName = new Map<string, OvsPort>();
-    for (const p of bridge.ports) if (!byName.has(p.name)) byName.set(p.name, p);
-    portsByName.set(bridge, (m = byName));
-  }
-  return m.get(name);
-}
-
-export function portName(bridge: OvsBridge, ref: PortRef): string | null {
-  if (ref.kind === 'name') return ref.name;
-  let names = ofportNames.get(bridge);
-  if (!names) {
-    const m = new Map<number, string>();
-    for (const p of bridge.ports) if (p.ofport !== null && !m.has(p.ofport)) m.set(p.ofport, p.name);
-    ofportNames.set(bridge, (names = m));
-  }
-  return names.get(ref.ofport) ?? null;
 }
 
 function maskedInt(v: number, m: MaskedInt): boolean {

@@ -10,7 +10,7 @@ import type { Copy } from './device.ts';
 import { dropCopy, emitCopy } from './device.ts';
 import { isGroupMac } from './addr.ts';
 import type { LearningState } from './state.ts';
-import { portByName } from './flow-match.ts';
+import { portByName } from '../semantics/ovs-bridge.ts';
 
 export interface NormalResult {
   readonly steps: readonly TraceStep[];

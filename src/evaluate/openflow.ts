@@ -7,31 +7,16 @@
 // `in_port` is the way to send it back. tun_id is cleared on copies to non-tunnel ports. With `learn`
 // set (convergence) `learn` actions install flows into the LearningState.
 import type { Packet } from '../ir/packet.ts';
-import type { Flow, FlowAction, FlowMatch, OvsBridge, OvsPort } from '../ir/openflow.ts';
+import type { Flow, FlowAction, FlowMatch, OvsBridge } from '../ir/openflow.ts';
 import type { Origin } from '../ir/origin.ts';
 import type { HopEvent, TraceStep } from './trace.ts';
 import type { Copy, DropKind } from './device.ts';
 import { dropCopy, emitCopy } from './device.ts';
-import { matchFlow, portByName, portName } from './flow-match.ts';
+import { matchFlow } from './flow-match.ts';
+import { type FlowTables, isTunnelPort, portByName, portName, tunIdOut } from '../semantics/ovs-bridge.ts';
+import { MAX_RESUBMIT_DEPTH } from '../semantics/limits.ts';
 import { runNormal } from './normal.ts';
 import type { LearningState } from './state.ts';
-
-/** OVS's own limit on nested resubmits. */
-const MAX_RESUBMIT_DEPTH = 64;
-
-/** Flows of one bridge by table, each table sorted by priority (stable: list order breaks ties). */
-export type FlowTables = ReadonlyMap<number, readonly Flow[]>;
-
-export function buildTables(flows: readonly Flow[]): FlowTables {
-  const byTable = new Map<number, Flow[]>();
-  for (const f of flows) {
-    const t = byTable.get(f.table) ?? [];
-    t.push(f);
-    byTable.set(f.table, t);
-  }
-  for (const t of byTable.values()) t.sort((a, b) => b.priority - a.priority); // Array.sort is stable
-  return byTable;
-}
 
 export interface BridgeEnv {
   readonly host: string;
@@ -74,8 +59,6 @@ export function actionText(a: FlowAction, bridge: OvsBridge): string {
     }
   }
 }
-
-const isTunnel = (p: OvsPort | undefined) => p !== undefined && (p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve');
 
 /** The flow a `learn` action installs, from the packet that runs it. */
 function learnedFlow(a: Extract<FlowAction, { kind: 'learn' }>, from: Flow, packet: Packet, inPort: string): Flow | null {
@@ -123,8 +106,8 @@ export function runBridge(env: BridgeEnv, inPort: string, packet0: Packet): Brid
       lastDrop = { rule: `output to ${portNameOut}: no such port on ${bridge.name}`, origin: null, kind: 'default' };
       return;
     }
-    if (isTunnel(port)) {
-      const tunId = packet.tun_id ?? 0;
+    const tunId = tunIdOut(port, packet.tun_id);
+    if (tunId !== null) {
       copies.push(emitCopy(port.name, { ...packet, tun_id: tunId }, [], [{ kind: 'tunnel-encap', tunId, remoteIp: port.remoteIp ?? '?', port: port.name }]));
     } else {
       copies.push(emitCopy(port.name, { ...packet, tun_id: null }));
@@ -178,7 +161,7 @@ export function runBridge(env: BridgeEnv, inPort: string, packet0: Packet): Brid
           steps.push(...r.steps);
           events.push(...r.events);
           for (const c of r.copies) {
-            if (c.kind === 'emit' && !isTunnel(portOf(c.port))) copies.push({ ...c, packet: { ...c.packet, tun_id: null } });
+            if (c.kind === 'emit' && !isTunnelPort(portOf(c.port))) copies.push({ ...c, packet: { ...c.packet, tun_id: null } });
             else if (c.kind === 'emit') copies.push(c);
             else if (c.drop) lastDrop = { rule: c.drop.rule, origin: null, kind: c.dropKind ?? 'default' };
           }

@@ -1,34 +1,14 @@
 // The converged learning state of a running cloud: the MAC tables of every NORMAL switch (per VLAN)
 // and Linux bridge, and the flows `learn` actions installed. `LearningState` is the mutable store
-// that converge.ts fills; `ConvergedState` is its plain-data snapshot for reports and the SMT encoder.
+// that converge.ts fills; `ConvergedState` (src/semantics/converged.ts) is its plain-data snapshot for
+// reports and the SMT encoder.
 // Guarantees: the first port a MAC is learned on wins (later sightings are ignored), so repeated
 // passes are monotone and converge; learned flows are keyed by (bridge, table, match) and deduplicated.
 import type { Mac } from '../ir/packet.ts';
 import type { Flow } from '../ir/openflow.ts';
+import type { ConvergedState, FdbEntry, LearnedFlow } from '../semantics/converged.ts';
 
-/** One MAC table entry. `vlan` is the NORMAL VLAN (0 = untagged); null for a Linux bridge. */
-export interface FdbEntry {
-  readonly host: string;
-  readonly bridge: string;
-  readonly vlan: number | null;
-  readonly mac: Mac;
-  readonly port: string;
-}
-
-export interface LearnedFlow {
-  readonly host: string;
-  readonly bridge: string;
-  readonly flow: Flow;
-}
-
-export interface ConvergedState {
-  readonly fdb: readonly FdbEntry[];
-  readonly learnedFlows: readonly LearnedFlow[];
-  /** Learning passes run until nothing new was learned (or the cap was hit). */
-  readonly passes: number;
-  /** True when the cap stopped learning before a pass learned nothing. */
-  readonly capped: boolean;
-}
+export type { ConvergedState, FdbEntry, LearnedFlow };
 
 const fdbKey = (host: string, bridge: string, vlan: number | null, mac: Mac) => `${host}\u0000${bridge}\u0000${vlan ?? '-'}\u0000${mac}`;
 

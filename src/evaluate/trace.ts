@@ -4,6 +4,7 @@ import type { Packet } from '../ir/packet.ts';
 import type { Origin } from '../ir/origin.ts';
 import type { Route } from '../ir/dataplane.ts';
 import type { CtState } from '../ir/netfilter.ts';
+import type { Delivery } from '../semantics/delivery.ts';
 
 export type Disposition = 'delivered' | 'exited' | 'dropped' | 'loop' | 'no-route' | 'no-arp';
 
@@ -49,10 +50,7 @@ export interface Hop {
   readonly events: readonly HopEvent[];
 }
 
-export type Delivery =
-  | { readonly kind: 'vm'; readonly vm: string; readonly port: number; readonly host: string }
-  | { readonly kind: 'namespace'; readonly namespace: string; readonly host: string }
-  | { readonly kind: 'external'; readonly network: string };
+export type { Delivery };
 
 export interface DropPoint {
   readonly host: string;

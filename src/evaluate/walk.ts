@@ -13,12 +13,12 @@ import type { Copy, DropKind, Visit } from './device.ts';
 import { dropCopy, emitCopy } from './device.ts';
 import type { DeviceRef, OutsideStation, TopologyIndex } from '../semantics/topology-index.ts';
 import { vmDevice } from '../semantics/topology-index.ts';
-import type { FlowTables } from './openflow.ts';
+import type { FlowTables } from '../semantics/ovs-bridge.ts';
 import { runBridge } from './openflow.ts';
 import { runLinuxBridge } from './linux-bridge.ts';
 import { runNamespace } from './namespace.ts';
 import { receiveAtVm, receiveOutside } from './stations.ts';
-import { portByName } from './flow-match.ts';
+import { isTunnelPort, portByName } from '../semantics/ovs-bridge.ts';
 import type { LearningState } from './state.ts';
 import type { NfEnv } from './hooks.ts';
 
@@ -74,8 +74,6 @@ const epKey = (e: Endpoint) => `${e.host}/${e.device}/${e.port}`;
 
 export type Next = Arrival | { readonly kind: 'dead'; readonly rule: string };
 interface Processed { readonly visit: Visit; readonly next: (c: Extract<Copy, { kind: 'emit' }>) => Next }
-
-const isTunnelPort = (p: OvsPort) => p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve';
 
 /** The far end of a device port: a link or patch peer, the underlay, or a physnet wire. */
 function follow(env: WalkEnv, host: string, device: string, port: string, packet: Packet): Next {

@@ -1,6 +1,7 @@
 // How the devices of a Dataplane are wired: device lookup by (host, name), the far end of a port
 // (links of every kind, patch peers), the physnet wire a NIC is plugged into, the tunnel port at the
-// other end of the underlay, and the stations. Built once per evaluator.
+// other end of the underlay, and the stations. Both engines walk this one graph; built once per
+// evaluator and once per symbolic walker.
 // Guarantees: lookups are by exact name; an endpoint on no link, wire or tunnel has no far end (the
 // walker then drops the copy there, quietly: nothing is attached).
 import type { Dataplane, Endpoint, HostDataplane, LinuxBridge, Namespace, Station, Wire } from '../ir/dataplane.ts';

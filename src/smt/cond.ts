@@ -8,6 +8,7 @@
 // Guarantees: the result of each combinator means exactly the Boolean/bit-vector operation on its
 // operands; numbers are unsigned and taken modulo 2^bits.
 import type { Bool, BV, Ctx } from './z3.ts';
+import { prefixMask } from '../net/ipv4.ts';
 
 export type Cond = boolean | Bool;
 export type Val = number | BV;
@@ -159,8 +160,4 @@ function andMod(a: number, b: number, bits: number): number {
   if (bits <= 32) return (a & b) >>> 0;
   const hi = Math.floor(a / 2 ** 32) & Math.floor(b / 2 ** 32);
   return (hi >>> 0) * 2 ** 32 + (((a % 2 ** 32) & (b % 2 ** 32)) >>> 0);
-}
-
-export function prefixMask(prefixLen: number): number {
-  return prefixLen <= 0 ? 0 : (0xffffffff << (32 - Math.min(prefixLen, 32))) >>> 0;
 }

@@ -5,7 +5,7 @@
 // values it pins); `unsupported` lists the fields netproof does not model: the evaluator treats such
 // a flow as not matching and uncertain, so the walker turns `supported` into an unknown branch.
 import type { FlowMatch, OvsBridge } from '../ir/openflow.ts';
-import { portName } from '../evaluate/flow-match.ts';
+import { portName } from '../semantics/ovs-bridge.ts';
 import type { SymPacket } from './headers.ts';
 import { WIDTH, hasPorts, ipToNum, isArp, isIcmp, isIpv4, macToNum } from './headers.ts';
 import type { Cond, Enc } from './cond.ts';

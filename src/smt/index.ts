@@ -14,7 +14,7 @@
 import type { Dataplane, Station } from '../ir/dataplane.ts';
 import type { Packet } from '../ir/packet.ts';
 import type { Cidr } from '../ir/openflow.ts';
-import type { ConvergedState } from '../evaluate/state.ts';
+import type { ConvergedState } from '../semantics/converged.ts';
 import { getZ3 } from './z3.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { SymPacket } from './headers.ts';

@@ -5,7 +5,7 @@
 // Guarantees: each egress copy carries its own verdict; non-IPv4 frames skip iptables; every drop made
 // here (MAC table or netfilter) carries its site (`at`: host, bridge, entry port) besides its text.
 import type { LinuxBridge } from '../ir/dataplane.ts';
-import type { NfContext } from '../evaluate/netfilter/types.ts';
+import type { NfContext } from '../semantics/netfilter.ts';
 import { isGroupDst, isIpv4, macToNum } from './headers.ts';
 import type { Cond } from './cond.ts';
 import type { EndSite, Path, Step } from './path.ts';

@@ -8,7 +8,7 @@
 // Guarantees: the results partition the packets arriving; a routed copy leaves with the outgoing
 // interface's MAC as source, no VLAN and no tunnel key; a next hop no one answers for is `no-arp`.
 import type { Namespace } from '../ir/dataplane.ts';
-import type { NfContext } from '../evaluate/netfilter/types.ts';
+import type { NfContext } from '../semantics/netfilter.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
 import { ipToNum, isArp, isGroupDst, isIpv4, macToNum } from './headers.ts';
 import type { Cond } from './cond.ts';

@@ -5,13 +5,13 @@
 // Guarantees: the branches partition the packets (one per MAC table entry of the VLAN, then "not
 // learned"); the MAC table is read, never written (the state is already converged).
 import type { OvsBridge, OvsPort } from '../ir/openflow.ts';
-import type { FdbEntry } from '../evaluate/state.ts';
+import type { FdbEntry } from '../semantics/converged.ts';
 import type { SymPacket } from './headers.ts';
 import { isGroupDst, macToNum } from './headers.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { Path, Step } from './path.ts';
 import { assume, ended, unknownEnd, withPacket } from './path.ts';
-import { portByName } from '../evaluate/flow-match.ts';
+import { portByName } from '../semantics/ovs-bridge.ts';
 
 const tables = new WeakMap<readonly FdbEntry[], Map<number | null, { all: FdbEntry[]; byMac: Map<number, FdbEntry[]> }>>();
 

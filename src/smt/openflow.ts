@@ -8,26 +8,15 @@
 // Guarantees: the branches of a table partition the packets reaching it; a flow with unsupported match
 // fields or an unsupported/unreadable action yields an `unknown` end on the packets it would concern.
 import type { Flow, FlowAction, OvsBridge, OvsPort } from '../ir/openflow.ts';
-import type { FdbEntry } from '../evaluate/state.ts';
-import { portByName, portName } from '../evaluate/flow-match.ts';
+import type { FdbEntry } from '../semantics/converged.ts';
+import { type FlowTables, isTunnelPort, portByName, portName, tunIdOut } from '../semantics/ovs-bridge.ts';
+import { MAX_RESUBMIT_DEPTH } from '../semantics/limits.ts';
 import { macToNum, type SymPacket } from './headers.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { Path, Step } from './path.ts';
 import { assume, ended, unknownEnd, withPacket } from './path.ts';
 import { symMatchFlow } from './flow-match.ts';
 import { symNormal } from './normal.ts';
-
-const MAX_RESUBMIT_DEPTH = 64;
-
-/** Flows of one bridge by table, each sorted by descending priority (stable). */
-export type SymFlowTables = ReadonlyMap<number, readonly Flow[]>;
-
-export function sortTables(flows: readonly Flow[]): SymFlowTables {
-  const byTable = new Map<number, Flow[]>();
-  for (const f of flows) byTable.set(f.table, [...(byTable.get(f.table) ?? []), f]);
-  for (const t of byTable.values()) t.sort((a, b) => b.priority - a.priority);
-  return byTable;
-}
 
 /**
  * A table's flows that can match a packet from one input port, in order, with the flows that match
@@ -89,7 +78,7 @@ export interface SymBridgeEnv {
   readonly host: string;
   readonly bridge: OvsBridge;
   /** The bridge's flows plus the flows `learn` actions installed (converged state). */
-  readonly tables: SymFlowTables;
+  readonly tables: FlowTables;
   /** The converged MAC table of this bridge. */
   readonly fdb: readonly FdbEntry[];
 }
@@ -103,8 +92,6 @@ interface Run {
   readonly copies: readonly Step[];
   readonly lastDrop: string | null;
 }
-
-const isTunnel = (p: OvsPort | undefined) => p !== undefined && (p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve');
 
 /** One run of a bridge: what every table and action of it reads, and the ends found on the way. */
 interface BridgeRun {
@@ -134,7 +121,7 @@ export function symRunBridge(e: Enc, env: SymBridgeEnv, inPort: string, path: Pa
 function emit(b: BridgeRun, r: Run, name: string): Run {
   const port = portByName(b.env.bridge, name);
   if (!port) return { ...r, lastDrop: `${b.where}: output to ${name}: no such port` };
-  const packet = isTunnel(port) ? { ...r.path.packet, tun_id: r.path.packet.tun_id ?? 0 } : { ...r.path.packet, tun_id: null };
+  const packet = { ...r.path.packet, tun_id: tunIdOut(port, r.path.packet.tun_id) };
   return { ...r, copies: [...r.copies, { kind: 'emit', port: port.name, path: withPacket(r.path, packet) }] };
 }
 
@@ -211,7 +198,7 @@ function action(b: BridgeRun, flow: Flow, a: FlowAction, r: Run, depth: number):
           b.side.push(s);
           continue;
         }
-        copies.push(isTunnel(portByName(bridge, s.port)) ? s : { ...s, path: withPacket(s.path, { ...s.path.packet, tun_id: null }) });
+        copies.push(isTunnelPort(portByName(bridge, s.port)) ? s : { ...s, path: withPacket(s.path, { ...s.path.packet, tun_id: null }) });
       }
       return [{ ...r, copies: [...r.copies, ...copies] }];
     }

@@ -3,7 +3,7 @@
 // Guarantees: `assume` never keeps a branch whose condition folded to false (structural pruning), and
 // when the condition pins a field to one value it substitutes that value into the packet, so later
 // comparisons on that field fold without the solver (sound: on that branch the field has that value).
-import type { Delivery } from '../evaluate/trace.ts';
+import type { Delivery } from '../semantics/delivery.ts';
 import type { SymPacket } from './headers.ts';
 import type { Cond, Enc, Val } from './cond.ts';
 

@@ -2,10 +2,10 @@
 // dataplane, the converged forwarding state, and ARP resolution (a concrete ARP request walked
 // through the dataplane). Kept apart so device models do not import the walker itself.
 import type { Dataplane } from '../ir/dataplane.ts';
-import type { FdbEntry } from '../evaluate/state.ts';
+import type { FdbEntry } from '../semantics/converged.ts';
 import type { TopologyIndex } from '../semantics/topology-index.ts';
 import type { Enc } from './cond.ts';
-import type { SymFlowTables } from './openflow.ts';
+import type { FlowTables } from '../semantics/ovs-bridge.ts';
 import type { Owner } from './owners.ts';
 
 /**
@@ -27,7 +27,7 @@ export interface WalkCtx {
   readonly dp: Dataplane;
   readonly index: TopologyIndex;
   readonly owners: readonly Owner[];
-  tablesOf(host: string, bridge: string): SymFlowTables;
+  tablesOf(host: string, bridge: string): FlowTables;
   fdbOf(host: string, bridge: string): readonly FdbEntry[];
   /**
    * The MAC that answers an ARP request for `target` sent out of `from` (sender `mac`/`ip`, VLAN

@@ -8,9 +8,9 @@
 // evaluated exactly).
 import type { Dataplane, Namespace, Station } from '../ir/dataplane.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
-import type { ConvergedState, FdbEntry } from '../evaluate/state.ts';
+import type { ConvergedState, FdbEntry } from '../semantics/converged.ts';
 import { TopologyIndex } from '../semantics/topology-index.ts';
-import { portByName } from '../evaluate/flow-match.ts';
+import { type FlowTables, flowTables, isTunnelPort, portByName } from '../semantics/ovs-bridge.ts';
 import type { OvsPort } from '../ir/openflow.ts';
 import { Enc, type Cond } from './cond.ts';
 import { sameNetwork } from '../net/ipv4.ts';
@@ -19,7 +19,7 @@ import type { SymPacket } from './headers.ts';
 import { ipToNum, isArp, isIpv4, macToNum, symbolicPacket } from './headers.ts';
 import type { End, Path, Step } from './path.ts';
 import { assume, cutEnd, ended, telling, unknownEnd } from './path.ts';
-import { type SymFlowTables, sortTables, symRunBridge } from './openflow.ts';
+import { symRunBridge } from './openflow.ts';
 import { type RouteStep, symNamespace, toNextHop } from './namespace.ts';
 import { symLinuxBridge } from './linux-bridge.ts';
 import { addressOwners, ownersIn, type Owner } from './owners.ts';
@@ -54,7 +54,6 @@ const SURVEY_TARGET = 0;
 /** Ends the walker's memo holds at most (a few hundred MiB at the benchmark's largest size). */
 const MEMO_BUDGET = 500_000;
 const LIMITED_BROADCAST = 0xffffffff;
-const isTunnel = (p: OvsPort) => p.type === 'vxlan' || p.type === 'gre' || p.type === 'geneve';
 
 /** What a memo entry holds: the ends of an arrival, or of a routed copy sent on to its next hop. */
 type Memoized =
@@ -65,7 +64,7 @@ export class SymWalker implements WalkCtx {
   readonly e: Enc;
   readonly index: TopologyIndex;
   readonly owners: readonly Owner[];
-  private readonly tables = new Map<string, SymFlowTables>();
+  private readonly tables = new Map<string, FlowTables>();
   private readonly fdb = new Map<string, FdbEntry[]>();
   private readonly arpCache = new Map<string, ArpAnswer>();
   private readonly packets = new Map<string, SymPacket>();
@@ -116,13 +115,13 @@ export class SymWalker implements WalkCtx {
     }
   }
 
-  tablesOf(host: string, bridge: string): SymFlowTables {
+  tablesOf(host: string, bridge: string): FlowTables {
     const k = `${host}\u0000${bridge}`;
     let t = this.tables.get(k);
     if (!t) {
       const b = this.index.host(host)?.ovsBridges.find((x) => x.name === bridge);
       const learned = (this.opts.converged?.learnedFlows ?? []).filter((l) => l.host === host && l.bridge === bridge).map((l) => l.flow);
-      t = sortTables([...(b?.flows ?? []), ...learned]);
+      t = flowTables([...(b?.flows ?? []), ...learned]);
       this.tables.set(k, t);
     }
     return t;
@@ -393,7 +392,7 @@ export class SymWalker implements WalkCtx {
     if (peer) return this.arrive(peer, path, hops);
     const bridge = this.index.host(from.host)?.ovsBridges.find((b) => b.name === from.device);
     const port = bridge === undefined ? undefined : portByName(bridge, from.port);
-    if (port && isTunnel(port)) {
+    if (port && isTunnelPort(port)) {
       const t = this.index.tunnelPeer(from.host, port);
       return t ? this.arrive(t, path, hops) : [ended('dropped', path, `${from.host}/${from.device}:${from.port}: no tunnel peer`)];
     }

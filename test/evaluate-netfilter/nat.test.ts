@@ -1,18 +1,10 @@
-// NAT details: the --to-source/--to-destination text, SNAT port ranges, ICMP errors (approximated).
+// NAT details: SNAT port ranges, ICMP errors (approximated). The --to-source/--to-destination text is
+// test/semantics/netfilter.test.ts's.
 import { describe, it, expect } from 'vitest';
-import { parseNatSpec } from '../../src/evaluate/netfilter/nat.ts';
 import { createConntrack, newState, runHook } from '../../src/evaluate/netfilter/index.ts';
 import { ruleset, tcp, icmp, routed } from './build.ts';
 
-describe('NAT specs', () => {
-  it('parses ip[-ip][:port[-port]] and takes the first ip', () => {
-    expect(parseNatSpec('203.0.113.2')).toEqual({ ip: '203.0.113.2', ports: null });
-    expect(parseNatSpec('203.0.113.2-203.0.113.9:1024-2048')).toEqual({ ip: '203.0.113.2', ports: [1024, 2048] });
-    expect(parseNatSpec('10.0.0.5:8080')).toEqual({ ip: '10.0.0.5', ports: [8080, 8080] });
-    expect(parseNatSpec('not-an-ip')).toBeNull();
-    expect(parseNatSpec('10.0.0.300')).toBeNull();
-  });
-
+describe('NAT', () => {
   it('SNAT with a port range moves the source port into the range and avoids taken ones', () => {
     const rs = ruleset(`*nat\n:POSTROUTING ACCEPT\n-A POSTROUTING -o qg-a -j SNAT --to-source 203.0.113.2:2000-2001\nCOMMIT`);
     const ct = createConntrack();

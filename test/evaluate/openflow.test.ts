@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { buildTables, runBridge } from '../../src/evaluate/openflow.ts';
+import { runBridge } from '../../src/evaluate/openflow.ts';
+import { flowTables } from '../../src/semantics/ovs-bridge.ts';
 import { matchFlow } from '../../src/evaluate/flow-match.ts';
 import { LearningState } from '../../src/evaluate/state.ts';
 import type { Flow } from '../../src/ir/openflow.ts';
@@ -11,7 +12,7 @@ const ports = [port('in', { type: 'system' }), port('out', { type: 'system' }), 
 
 function run(flows: Flow[], p: Packet = pkt(), inPort = 'in') {
   const br = bridge('br', ports, flows);
-  return runBridge({ host: 'h', bridge: br, tables: buildTables(flows), state: new LearningState(), learn: false }, inPort, p);
+  return runBridge({ host: 'h', bridge: br, tables: flowTables(flows), state: new LearningState(), learn: false }, inPort, p);
 }
 const emitted = (r: ReturnType<typeof run>) => r.copies.flatMap((c) => (c.kind === 'emit' ? [{ port: c.port, vlan: c.packet.vlan }] : []));
 

@@ -9,10 +9,11 @@ import { getZ3, shutdownZ3, reach } from '../../src/smt/index.ts';
 import type { Ctx } from '../../src/smt/z3.ts';
 import { Enc } from '../../src/smt/cond.ts';
 import { concretePacket, numToIp } from '../../src/smt/headers.ts';
-import { symRunBridge, sortTables } from '../../src/smt/openflow.ts';
+import { symRunBridge } from '../../src/smt/openflow.ts';
+import { flowTables } from '../../src/semantics/ovs-bridge.ts';
 import { symRunHook } from '../../src/smt/netfilter/hook.ts';
 import { newNfPath } from '../../src/smt/netfilter/state.ts';
-import { buildTables, runBridge } from '../../src/evaluate/openflow.ts';
+import { runBridge } from '../../src/evaluate/openflow.ts';
 import { LearningState } from '../../src/evaluate/state.ts';
 import { createConntrack, newState, runHook } from '../../src/evaluate/netfilter/index.ts';
 import type { Packet } from '../../src/ir/packet.ts';
@@ -48,9 +49,9 @@ describe('OpenFlow pipeline agrees with src/evaluate/openflow.ts', () => {
   ]);
   it('same ports and same packets out, for random packets', () => {
     fc.assert(fc.property(packets, (p) => {
-      const ref = runBridge({ host: 'h', bridge: br, tables: buildTables(br.flows), state: new LearningState(), learn: false }, 'p1', p);
+      const ref = runBridge({ host: 'h', bridge: br, tables: flowTables(br.flows), state: new LearningState(), learn: false }, 'p1', p);
       const refOut = ref.copies.filter((c) => c.kind === 'emit').map((c) => `${c.port}:${c.packet.vlan}`).sort();
-      const sym = symRunBridge(e, { host: 'h', bridge: br, tables: sortTables(br.flows), fdb: [] }, 'p1', { pc: [], packet: concretePacket(p) });
+      const sym = symRunBridge(e, { host: 'h', bridge: br, tables: flowTables(br.flows), fdb: [] }, 'p1', { pc: [], packet: concretePacket(p) });
       const symOut = sym.flatMap((s) => (s.kind === 'emit' ? [`${s.port}:${s.path.packet.vlan}`] : [])).sort();
       expect(symOut).toEqual(refOut);
       // Every folded branch is concrete: nothing for the solver.

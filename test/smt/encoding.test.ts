@@ -5,7 +5,8 @@ import { getZ3, shutdownZ3 } from '../../src/smt/z3.ts';
 import type { Ctx } from '../../src/smt/z3.ts';
 import { Enc, type Cond } from '../../src/smt/cond.ts';
 import { concretePacket, ipToNum, macToNum, symbolicPacket } from '../../src/smt/headers.ts';
-import { symRunBridge, sortTables } from '../../src/smt/openflow.ts';
+import { symRunBridge } from '../../src/smt/openflow.ts';
+import { flowTables } from '../../src/semantics/ovs-bridge.ts';
 import { symRunHook } from '../../src/smt/netfilter/hook.ts';
 import { newNfPath } from '../../src/smt/netfilter/state.ts';
 import { lpmBranches } from '../../src/smt/route.ts';
@@ -28,7 +29,7 @@ describe('OpenFlow priorities', () => {
     flow(0, 10, { dl_dst: { mac: MAC.vm2, mask: null } }, [{ kind: 'output', port: { kind: 'name', name: 'p2' } }]),
     flow(0, 0, {}, [{ kind: 'drop' }]),
   ]);
-  const env = () => ({ host: 'h', bridge: br, tables: sortTables(br.flows), fdb: [] });
+  const env = () => ({ host: 'h', bridge: br, tables: flowTables(br.flows), fdb: [] });
 
   it('a lower-priority flow only gets what higher ones do not match', async () => {
     const out = emits(symRunBridge(e, env(), 'p1', sym()));
@@ -39,7 +40,7 @@ describe('OpenFlow priorities', () => {
   });
 
   it('the match on in_port is cut without the solver', () => {
-    const steps = symRunBridge(e, { ...env(), tables: sortTables([flow(0, 1, { in_port: { kind: 'name', name: 'p2' } }, [{ kind: 'normal' }])]) }, 'p1', sym());
+    const steps = symRunBridge(e, { ...env(), tables: flowTables([flow(0, 1, { in_port: { kind: 'name', name: 'p2' } }, [{ kind: 'normal' }])]) }, 'p1', sym());
     expect(steps.every((s) => s.kind === 'end' && s.disposition === 'dropped' && s.path.pc.length === 0)).toBe(true);
   });
 });
@@ -52,7 +53,7 @@ describe('VLAN actions', () => {
   const run = (action: Parameters<typeof flow>[3][number], vlan: number | null) => {
     const br = bridge('br', [port('p1', 1), port('p2', 2)], [flow(0, 1, {}, [action, { kind: 'output', port: { kind: 'name', name: 'p2' } }])]);
     const p: Path = { pc: [], packet: concretePacket({ ...ipv4(), vlan }) };
-    return emits(symRunBridge(e, { host: 'h', bridge: br, tables: sortTables(br.flows), fdb: [] }, 'p1', p))[0]!.path.packet.vlan;
+    return emits(symRunBridge(e, { host: 'h', bridge: br, tables: flowTables(br.flows), fdb: [] }, 'p1', p))[0]!.path.packet.vlan;
   };
   it('OF1.0 mod_vlan_vid pushes a tag on an untagged frame', () => expect(run({ kind: 'mod_vlan_vid', vid: 7 }, null)).toBe(7));
   it('OF1.3 set_field vlan_vid does not push one', () => expect(run({ kind: 'set_vlan_vid', vid: 7 }, null)).toBe(null));

@@ -1,4 +1,5 @@
-// One netfilter hook of one namespace, in the kernel's order of priorities:
+// One netfilter hook of one namespace, in the kernel's order of priorities (HOOK_STAGES of
+// src/semantics/netfilter.ts):
 //   PREROUTING  raw → conntrack lookup → mangle → nat (destination)
 //   INPUT       mangle → filter → security → nat (source) → conntrack confirm
 //   FORWARD     mangle → filter → security
@@ -13,7 +14,8 @@ import type { Packet } from '../../ir/packet.ts';
 import { ETH_TYPE } from '../../ir/packet.ts';
 import type { NetfilterRuleset } from '../../ir/netfilter.ts';
 import { type Conntrack, lookup, confirm, getConnection } from './conntrack.ts';
-import { applyManip, type Manip } from './nat.ts';
+import { applyManip } from './nat.ts';
+import { HOOK_STAGES } from '../../semantics/netfilter.ts';
 import { runTable, noteUncertain, type Work, type TableOutcome } from './traverse.ts';
 import type { Hook, HookResult, NfContext, NfState } from './types.ts';
 
@@ -21,22 +23,6 @@ import type { Hook, HookResult, NfContext, NfState } from './types.ts';
 export function newState(packet: Packet): NfState {
   return { packet, mark: 0, zone: 0, ctState: 'NEW', ct: null };
 }
-
-type Stage =
-  | { readonly kind: 'table'; readonly table: string }
-  | { readonly kind: 'lookup' }
-  | { readonly kind: 'nat'; readonly manip: Manip }
-  | { readonly kind: 'confirm' };
-
-const T = (table: string): Stage => ({ kind: 'table', table });
-
-const STAGES: Readonly<Record<Hook, readonly Stage[]>> = {
-  PREROUTING: [T('raw'), { kind: 'lookup' }, T('mangle'), { kind: 'nat', manip: 'dst' }],
-  INPUT: [T('mangle'), T('filter'), T('security'), { kind: 'nat', manip: 'src' }, { kind: 'confirm' }],
-  FORWARD: [T('mangle'), T('filter'), T('security')],
-  OUTPUT: [T('raw'), { kind: 'lookup' }, T('mangle'), { kind: 'nat', manip: 'dst' }, T('filter'), T('security')],
-  POSTROUTING: [T('mangle'), { kind: 'nat', manip: 'src' }, { kind: 'confirm' }],
-};
 
 /** Run every table of `hook` on the packet; see the module comment for the order. */
 export function runHook(ruleset: NetfilterRuleset, hook: Hook, state: NfState, ctx: NfContext, conntrack: Conntrack): HookResult {
@@ -67,7 +53,7 @@ export function runHook(ruleset: NetfilterRuleset, hook: Hook, state: NfState, c
   }
 
   const tableOf = (name: string) => ruleset.tables.find((t) => t.name === name);
-  for (const stage of STAGES[hook]) {
+  for (const stage of HOOK_STAGES[hook]) {
     switch (stage.kind) {
       case 'table': {
         const out = runTable(ruleset, tableOf(stage.table), hook, w, ctx, conntrack);

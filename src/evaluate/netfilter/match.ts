@@ -11,6 +11,7 @@ import type { CtState, NfMatch, NfRule } from '../../ir/netfilter.ts';
 import type { Connection } from './conntrack.ts';
 import type { NfContext } from './types.ts';
 import { inCidr } from '../../net/ipv4.ts';
+import { ifaceMatches, physdevMatches } from '../../semantics/netfilter.ts';
 
 export interface MatchEnv {
   readonly packet: Packet;
@@ -34,11 +35,6 @@ export function matchRule(rule: NfRule, env: MatchEnv): RuleMatch {
     if (r === 'unknown') unknown = true;
   }
   return unknown ? { kind: 'unknown' } : { kind: 'match' };
-}
-
-/** `-i`/`-o`/physdev names: a trailing `+` is a prefix wildcard (`qg-+`, and `+` alone is any). */
-export function ifaceMatches(pattern: string, name: string): boolean {
-  return pattern.endsWith('+') ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
 }
 
 const xor = (b: boolean, negate: boolean): boolean => b !== negate;
@@ -79,7 +75,7 @@ function matchOne(m: NfMatch, env: MatchEnv): Tri {
       const hit = m.type === 255 || (m.type === p.icmp_type && (m.code === null || m.code === p.icmp_code));
       return xor(hit, m.negate);
     }
-    case 'physdev': return physdev(m, env.ctx);
+    case 'physdev': return physdevMatches(m, env.ctx);
     case 'mac-source': return xor(m.mac.toLowerCase() === p.eth_src.toLowerCase(), m.negate);
     case 'set': {
       const members = env.ipsets[m.name];
@@ -102,29 +98,4 @@ function matchOne(m: NfMatch, env: MatchEnv): Tri {
       throw new Error(`unknown match ${JSON.stringify(never)}`);
     }
   }
-}
-
-type Physdev = Extract<NfMatch, { kind: 'physdev' }>;
-
-/**
- * xt_physdev, line by line: outside a bridge every non-negated option fails; inside, `--physdev-is-bridged`
- * holds iff the output port is known (FORWARD/POSTROUTING), `--physdev-in` is skipped when the input
- * port is unknown, and `--physdev-out` fails when the output port is unknown (PREROUTING), even negated.
- */
-function physdev(x: Physdev, ctx: NfContext): boolean {
-  if (!ctx.bridged) {
-    const opts = [x.in, x.out, x.isBridged, x.isIn, x.isOut];
-    return opts.every((o) => o === null || o.negate);
-  }
-  const indev = ctx.physdevIn;
-  const outdev = ctx.physdevOut;
-  if (x.isBridged && xor(outdev !== null, x.isBridged.negate) === false) return false;
-  if (x.isIn && xor(indev !== null, x.isIn.negate) === false) return false;
-  if (x.isOut && xor(outdev !== null, x.isOut.negate) === false) return false;
-  if (x.in && indev !== null && xor(ifaceMatches(x.in.name, indev), x.in.negate) === false) return false;
-  if (x.out) {
-    if (outdev === null) return false;
-    return xor(ifaceMatches(x.out.name, outdev), x.out.negate);
-  }
-  return true;
 }

@@ -6,27 +6,12 @@
 // SNATed connection its destination back at PREROUTING). Guarantees: a binding that changes
 // nothing sets no SNAT/DNAT status, as in the kernel.
 import type { Packet } from '../../ir/packet.ts';
-import { parseIpv4 as ipToInt } from '../../net/ipv4.ts';
+import type { NatSpec } from '../../semantics/netfilter.ts';
 import { type Tuple, invert } from './tuple.ts';
 import { type Conntrack, type Connection, type Direction, tupleInUse } from './conntrack.ts';
 import type { NatEvent } from './types.ts';
 
 export type Manip = 'src' | 'dst';
-
-/** `--to-source`/`--to-destination` text: `ip[-ip][:port[-port]]`. Only the first ip is used. */
-export interface NatSpec {
-  readonly ip: string;
-  readonly ports: readonly [number, number] | null;
-}
-
-export function parseNatSpec(text: string): NatSpec | null {
-  const m = /^([0-9.]+)(?:-[0-9.]+)?(?::(\d+)(?:-(\d+))?)?$/.exec(text.trim());
-  if (!m || ipToInt(m[1]!) === null) return null;
-  if (m[2] === undefined) return { ip: m[1]!, ports: null };
-  const from = Number(m[2]);
-  const to = m[3] === undefined ? from : Number(m[3]);
-  return { ip: m[1]!, ports: [from, to] };
-}
 
 /** The tuple the original direction has after the bindings made so far. */
 function current(c: Connection): Tuple {

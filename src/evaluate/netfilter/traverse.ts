@@ -10,7 +10,8 @@ import type { Packet } from '../../ir/packet.ts';
 import type { CtState, NfChain, NfRule, NfTable, NfTarget, NetfilterRuleset } from '../../ir/netfilter.ts';
 import { type Conntrack, type ConnectionRef, getConnection } from './conntrack.ts';
 import { matchRule } from './match.ts';
-import { bindDst, bindSrc, parseNatSpec } from './nat.ts';
+import { bindDst, bindSrc } from './nat.ts';
+import { applyConnmark, applyMark, dnatPort, natTargetAllowed, parseNatSpec, redirectAddress } from '../../semantics/netfilter.ts';
 import { describeTarget } from './describe.ts';
 import type { Hook, NatEvent, NfContext, RuleHit } from './types.ts';
 
@@ -117,9 +118,6 @@ export function runTable(
   }
 }
 
-const DST_HOOKS: readonly Hook[] = ['PREROUTING', 'OUTPUT'];
-const SRC_HOOKS: readonly Hook[] = ['POSTROUTING', 'INPUT'];
-
 function applyTarget(rule: NfRule, t: NfTarget, table: string, hook: Hook, w: Work, ctx: NfContext, conntrack: Conntrack): Step {
   switch (t.kind) {
     case 'ACCEPT':
@@ -141,11 +139,9 @@ function applyTarget(rule: NfRule, t: NfTarget, table: string, hook: Hook, w: Wo
     case 'CONNMARK': {
       if (!w.ct) return { kind: 'continue' }; // no connection: CONNMARK does nothing
       const c = getConnection(conntrack, w.ct);
-      const mask = t.mask >>> 0;
-      // xt_CONNMARK v1 with nfmask = ctmask = mask.
-      if (t.op === 'set') c.mark = ((c.mark & ~mask) ^ t.value) >>> 0;
-      else if (t.op === 'save') c.mark = ((c.mark & ~mask) ^ (w.mark & mask)) >>> 0;
-      else w.mark = ((w.mark & ~mask) ^ (c.mark & mask)) >>> 0;
+      const r = applyConnmark(t, { mark: w.mark, ctMark: c.mark });
+      w.mark = r.mark;
+      c.mark = r.ctMark;
       return { kind: 'continue' };
     }
     case 'CT':
@@ -171,30 +167,11 @@ function applyTarget(rule: NfRule, t: NfTarget, table: string, hook: Hook, w: Wo
   }
 }
 
-/** MARK: `--set-xmark V/M` is mark = (mark & ~M) ^ V; and/or/xor apply V alone. */
-export function applyMark(mark: number, op: 'set' | 'and' | 'or' | 'xor', value: number, mask: number): number {
-  switch (op) {
-    case 'set':
-      return ((mark & ~mask) ^ value) >>> 0;
-    case 'and':
-      return (mark & value) >>> 0;
-    case 'or':
-      return (mark | value) >>> 0;
-    case 'xor':
-      return (mark ^ value) >>> 0;
-    default: {
-      const never: never = op;
-      throw new Error(`internal: unknown MARK op ${String(never)}`);
-    }
-  }
-}
-
 type NatTarget = Extract<NfTarget, { kind: 'SNAT' | 'DNAT' | 'REDIRECT' }>;
 
 function natTarget(rule: NfRule, t: NatTarget, table: string, hook: Hook, w: Work, ctx: NfContext, conntrack: Conntrack): Step {
-  const validHooks = t.kind === 'SNAT' ? SRC_HOOKS : DST_HOOKS;
   // Outside its table or hook the kernel refuses the rule; only NEW connections reach here.
-  if (table !== 'nat' || !validHooks.includes(hook) || !w.ct) {
+  if (!natTargetAllowed(t, table, hook) || !w.ct) {
     noteUncertain(w, rule.origin.text);
     return { kind: 'continue' };
   }
@@ -203,7 +180,7 @@ function natTarget(rule: NfRule, t: NatTarget, table: string, hook: Hook, w: Wor
     case 'DNAT': {
       const spec = parseNatSpec(t.to);
       if (!spec) break;
-      bindDst(c, spec.ip, t.port ?? spec.ports?.[0] ?? null, 'DNAT');
+      bindDst(c, spec.ip, dnatPort(t, spec), 'DNAT');
       return { kind: 'accept' };
     }
     case 'SNAT': {
@@ -213,8 +190,7 @@ function natTarget(rule: NfRule, t: NatTarget, table: string, hook: Hook, w: Wor
       return { kind: 'accept' };
     }
     case 'REDIRECT': {
-      // Locally generated packets go to 127.0.0.1; others to the incoming interface's address.
-      const ip = hook === 'OUTPUT' ? '127.0.0.1' : (ctx.localAddress ?? null);
+      const ip = redirectAddress(hook, ctx);
       if (ip === null) {
         noteUncertain(w, rule.origin.text); // the kernel drops when the interface has no address
         return { kind: 'drop' };

@@ -5,6 +5,7 @@
 // (the ICMP id is not in the packet model, so pings between the same two hosts share a connection).
 import type { Packet } from '../../ir/packet.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
+import { ICMP_NEW_TYPES } from '../../semantics/netfilter.ts';
 
 export interface Tuple {
   readonly src: string;
@@ -26,7 +27,7 @@ const ICMP_INVERSE: ReadonlyMap<number, number> = new Map([
   [17, 18], [18, 17], // address mask
 ]);
 /** The types that may start a connection. */
-const ICMP_NEW: ReadonlySet<number> = new Set([8, 13, 15, 17]);
+const ICMP_NEW: ReadonlySet<number> = new Set(ICMP_NEW_TYPES);
 /** ICMP error types: their connection is the one of the packet they quote. */
 const ICMP_ERROR: ReadonlySet<number> = new Set([3, 4, 5, 11, 12]);
 

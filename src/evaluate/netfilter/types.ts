@@ -1,31 +1,12 @@
-// The public types of the netfilter engine: the hook names, what the kernel knows about a packet at
-// a hook (NfContext), the state that travels with a packet through one namespace's hooks (NfState),
+// The public types of the netfilter engine: the hook names and what the kernel knows about a packet at
+// a hook (NfContext, both from src/semantics/netfilter.ts, which the solver shares), the state that travels with a packet through one namespace's hooks (NfState),
 // and what one hook did to it (HookResult). Plain readonly data.
 import type { Packet } from '../../ir/packet.ts';
 import type { CtState, NfRule } from '../../ir/netfilter.ts';
 import type { ConnectionRef } from './conntrack.ts';
+import type { Hook, NfContext } from '../../semantics/netfilter.ts';
 
-export type Hook = 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING';
-
-/** What the kernel knows about the packet at this hook. */
-export interface NfContext {
-  /** `-i` (for bridged traffic: the bridge, e.g. `qbr…`); null when there is none (OUTPUT). */
-  readonly inIface: string | null;
-  /** `-o`; null before routing. */
-  readonly outIface: string | null;
-  /** Bridged traffic only: the bridge port it came in on (`tap…`/`qvb…`). */
-  readonly physdevIn: string | null;
-  /** Bridged traffic only: the bridge port it goes out of (known at FORWARD/POSTROUTING). */
-  readonly physdevOut: string | null;
-  /** The packet crosses a Linux bridge with br_netfilter (physdev matches apply). */
-  readonly bridged: boolean;
-  /**
-   * Addition to the agreed contract (optional): the primary address of the incoming interface,
-   * the address `REDIRECT` in PREROUTING rewrites the destination to. Absent or null there, the
-   * kernel drops the packet; netproof does too and marks the verdict uncertain.
-   */
-  readonly localAddress?: string | null;
-}
+export type { Hook, NfContext };
 
 /** Travels with the packet through one namespace's hooks; start it with `newState`. */
 export interface NfState {

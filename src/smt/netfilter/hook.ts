@@ -8,7 +8,7 @@
 // Guarantees: the results partition the packets entering the hook into accepted paths (with the state
 // to carry to the next hook), drops (naming the rule or policy) and unknown ends.
 import type { NetfilterRuleset } from '../../ir/netfilter.ts';
-import type { Hook, NfContext } from '../../evaluate/netfilter/types.ts';
+import { type Hook, type NfContext, HOOK_STAGES, ICMP_NEW_TYPES } from '../../semantics/netfilter.ts';
 import { isIcmp, isIpv4 } from '../headers.ts';
 import type { Enc } from '../cond.ts';
 import type { End, EndSite } from '../path.ts';
@@ -17,19 +17,6 @@ import { mergeNfPaths, type NfPath } from './state.ts';
 import { mergeEnds } from '../merge.ts';
 import { symRunTable } from './traverse.ts';
 import { applyBinding } from './nat.ts';
-
-type Stage = 'raw' | 'mangle' | 'filter' | 'security' | 'lookup' | 'nat-dst' | 'nat-src';
-
-const STAGES: Readonly<Record<Hook, readonly Stage[]>> = {
-  PREROUTING: ['raw', 'lookup', 'mangle', 'nat-dst'],
-  INPUT: ['mangle', 'filter', 'security', 'nat-src'],
-  FORWARD: ['mangle', 'filter', 'security'],
-  OUTPUT: ['raw', 'lookup', 'mangle', 'nat-dst', 'filter', 'security'],
-  POSTROUTING: ['mangle', 'nat-src'],
-};
-
-/** ICMP types that may start a connection (nf_conntrack_proto_icmp). */
-const ICMP_NEW = [8, 13, 15, 17];
 
 export interface HookOut {
   readonly accepted: readonly NfPath[];
@@ -49,15 +36,14 @@ export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: Nf
   if (!v4) return { accepted, ends };
   let ws: NfPath[] = [{ ...w0, path: v4 }];
   const tableOf = (name: string) => ruleset.tables.find((t) => t.name === name);
-  for (const stage of STAGES[hook]) {
+  for (const stage of HOOK_STAGES[hook]) {
+    // The first packet of a flow is confirmed with its connection: nothing a later hook of this path reads.
+    if (stage.kind === 'confirm') continue;
     const next: NfPath[] = [];
     for (const w of ws) {
-      switch (stage) {
-        case 'raw':
-        case 'mangle':
-        case 'filter':
-        case 'security': {
-          const r = symRunTable(e, ruleset, tableOf(stage), hook, w, ctx, where);
+      switch (stage.kind) {
+        case 'table': {
+          const r = symRunTable(e, ruleset, tableOf(stage.table), hook, w, ctx, where);
           ends.push(...r.unknown);
           for (const x of r.results) {
             if (x.kind === 'drop') ends.push(ended('dropped', x.w.path, x.by, null, null, at));
@@ -72,16 +58,15 @@ export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: Nf
           const icmp = isIcmp(e, pk);
           // The first packet of a flow meets an empty table: an ICMP error finds no connection its
           // quoted packet belongs to, and an ICMP answer none it answers; both are INVALID.
-          const starts = e.or(...ICMP_NEW.map((t) => e.eq(pk.icmp_type, t, 8)));
+          const starts = e.or(...ICMP_NEW_TYPES.map((t) => e.eq(pk.icmp_type, t, 8)));
           const invalid = assume(w.path, e.and(icmp, e.not(starts)));
           if (invalid) next.push({ ...w, path: invalid, looked: true, ctState: 'INVALID', hasConn: false });
           const fresh = assume(w.path, e.or(e.not(icmp), starts));
           if (fresh) next.push({ ...w, path: fresh, looked: true, ctState: 'NEW', hasConn: true });
           break;
         }
-        case 'nat-dst':
-        case 'nat-src': {
-          const src = stage === 'nat-src';
+        case 'nat': {
+          const src = stage.manip === 'src';
           if (!w.hasConn || w.ctState !== 'NEW' || (src ? w.srcNatDone : w.dstNatDone)) { next.push(w); break; }
           const r = symRunTable(e, ruleset, tableOf('nat'), hook, w, ctx, where);
           ends.push(...r.unknown);

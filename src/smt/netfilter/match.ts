@@ -7,8 +7,7 @@
 import type { CtState, NfMatch, NfRule } from '../../ir/netfilter.ts';
 import type { Cidr } from '../../ir/openflow.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
-import { ifaceMatches } from '../../evaluate/netfilter/match.ts';
-import type { NfContext } from '../../evaluate/netfilter/types.ts';
+import { ifaceMatches, physdevMatches, type NfContext } from '../../semantics/netfilter.ts';
 import type { SymPacket } from '../headers.ts';
 import { hasPorts, ipToNum, macToNum } from '../headers.ts';
 import type { Cond, Enc } from '../cond.ts';
@@ -72,7 +71,7 @@ function concreteMatch(m: NfMatch, w: NfPath, ctx: NfContext): boolean | null {
   switch (m.kind) {
     case 'in-iface': return ifaceMatches(m.name, ctx.inIface ?? '') !== m.negate;
     case 'out-iface': return ifaceMatches(m.name, ctx.outIface ?? '') !== m.negate;
-    case 'physdev': return physdev(m, ctx);
+    case 'physdev': return physdevMatches(m, ctx);
     case 'mark': return (((w.mark & m.mask) >>> 0) === m.value >>> 0) !== m.negate;
     case 'connmark': return w.hasConn && (((w.ctMark & m.mask) >>> 0) === m.value >>> 0) !== m.negate;
     case 'comment': return true;
@@ -161,20 +160,4 @@ function hasState(w: NfPath, s: CtState): Cond {
       throw new Error(`unknown ctstate ${String(never)}`);
     }
   }
-}
-
-type Physdev = Extract<NfMatch, { kind: 'physdev' }>;
-
-/** xt_physdev, as the evaluator reads it (the context is concrete). */
-function physdev(x: Physdev, ctx: NfContext): boolean {
-  if (!ctx.bridged) return [x.in, x.out, x.isBridged, x.isIn, x.isOut].every((o) => o === null || o.negate);
-  const indev = ctx.physdevIn;
-  const outdev = ctx.physdevOut;
-  // `a !== negate` is the option's test, inverted by `!`.
-  if (x.isBridged && (outdev !== null) === x.isBridged.negate) return false;
-  if (x.isIn && (indev !== null) === x.isIn.negate) return false;
-  if (x.isOut && (outdev !== null) === x.isOut.negate) return false;
-  if (x.in && indev !== null && ifaceMatches(x.in.name, indev) === x.in.negate) return false;
-  if (x.out) return outdev !== null && ifaceMatches(x.out.name, outdev) !== x.out.negate;
-  return true;
 }

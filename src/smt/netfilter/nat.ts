@@ -8,8 +8,7 @@
 // Approximation: SNAT ignores port clashes with other connections (there are none for a first packet
 // in an empty conntrack table, which is what a query asks about).
 import type { NfTarget } from '../../ir/netfilter.ts';
-import type { Hook, NfContext } from '../../evaluate/netfilter/types.ts';
-import { parseNatSpec } from '../../evaluate/netfilter/nat.ts';
+import { type Hook, type NfContext, dnatPort, natTargetAllowed, parseNatSpec, redirectAddress } from '../../semantics/netfilter.ts';
 import type { SymPacket } from '../headers.ts';
 import { hasPorts, ipToNum } from '../headers.ts';
 import type { Cond, Enc } from '../cond.ts';
@@ -31,13 +30,12 @@ export type NatOutcome =
   | { readonly kind: 'bad'; readonly why: string };
 
 export function natBinding(t: NatTarget, table: string, hook: Hook, w: NfPath, ctx: NfContext): NatOutcome {
-  const valid: readonly Hook[] = t.kind === 'SNAT' ? ['POSTROUTING', 'INPUT'] : ['PREROUTING', 'OUTPUT'];
-  if (table !== 'nat' || !valid.includes(hook) || !w.hasConn) return { kind: 'bad', why: `${t.kind} outside its table or hook` };
+  if (!natTargetAllowed(t, table, hook) || !w.hasConn) return { kind: 'bad', why: `${t.kind} outside its table or hook` };
   switch (t.kind) {
     case 'DNAT': {
       const spec = parseNatSpec(t.to);
       if (!spec) return { kind: 'bad', why: 'NAT address not understood' };
-      return { kind: 'bind', binding: { manip: 'dst', ip: ipToNum(spec.ip), port: t.port ?? spec.ports?.[0] ?? null, range: null } };
+      return { kind: 'bind', binding: { manip: 'dst', ip: ipToNum(spec.ip), port: dnatPort(t, spec), range: null } };
     }
     case 'SNAT': {
       const spec = parseNatSpec(t.to);
@@ -45,7 +43,7 @@ export function natBinding(t: NatTarget, table: string, hook: Hook, w: NfPath, c
       return { kind: 'bind', binding: { manip: 'src', ip: ipToNum(spec.ip), port: null, range: spec.ports } };
     }
     case 'REDIRECT': {
-      const ip = hook === 'OUTPUT' ? '127.0.0.1' : (ctx.localAddress ?? null);
+      const ip = redirectAddress(hook, ctx);
       // The kernel drops when the interface has no address; the evaluator marks that uncertain too.
       if (ip === null) return { kind: 'bad', why: 'REDIRECT on an interface without address' };
       return { kind: 'bind', binding: { manip: 'dst', ip: ipToNum(ip), port: t.toPort, range: null } };

@@ -39,7 +39,7 @@ export function newNfPath(path: Path): NfPath {
 }
 
 /** What the kernel knows at a hook (the evaluator's NfContext). */
-export type { NfContext as SymNfContext } from '../../evaluate/netfilter/types.ts';
+export type { NfContext as SymNfContext } from '../../semantics/netfilter.ts';
 
 /** Paths in the same netfilter state with the same packet, merged (merge.ts). */
 export function mergeNfPaths(e: Enc, ws: readonly NfPath[]): NfPath[] {

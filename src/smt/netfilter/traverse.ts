@@ -6,9 +6,7 @@
 // partition the packets entering the table; an unmodelled match or target, a jump to a missing chain
 // or a cycle yields an `unknown` end on the packets it concerns.
 import type { NfChain, NfRule, NfTable, NetfilterRuleset } from '../../ir/netfilter.ts';
-import type { NfContext } from '../../evaluate/netfilter/types.ts';
-import { applyMark } from '../../evaluate/netfilter/traverse.ts';
-import type { Hook } from '../../evaluate/netfilter/types.ts';
+import { type Hook, type NfContext, applyConnmark, applyMark } from '../../semantics/netfilter.ts';
 import type { Enc } from '../cond.ts';
 import type { End } from '../path.ts';
 import { assume, unknownEnd } from '../path.ts';
@@ -127,10 +125,8 @@ export function symRunTable(e: Enc, ruleset: NetfilterRuleset, table: NfTable | 
       case 'MARK': work.push({ stack: advanced, w: { ...hit, mark: applyMark(hit.mark, t.op, t.value, t.mask) } }); break;
       case 'CONNMARK': {
         if (!hit.hasConn) { work.push({ stack: advanced, w: hit }); break; }
-        const mask = t.mask >>> 0;
-        if (t.op === 'set') work.push({ stack: advanced, w: { ...hit, ctMark: ((hit.ctMark & ~mask) ^ t.value) >>> 0 } });
-        else if (t.op === 'save') work.push({ stack: advanced, w: { ...hit, ctMark: ((hit.ctMark & ~mask) ^ (hit.mark & mask)) >>> 0 } });
-        else work.push({ stack: advanced, w: { ...hit, mark: ((hit.mark & ~mask) ^ (hit.ctMark & mask)) >>> 0 } });
+        const r = applyConnmark(t, hit);
+        work.push({ stack: advanced, w: { ...hit, mark: r.mark, ctMark: r.ctMark } });
         break;
       }
       case 'CT':
