@@ -2,7 +2,8 @@
 // exits, is dropped or loops, and turns the copies into one Trace (the copy that gets somewhere is
 // the main path, the others are branches).
 // Guarantees: visiting the same (host, device, in-port, packet) twice on one path is a `loop`;
-// the number of copies followed (leaves) and the hops per path are capped, and hitting a cap is
+// the number of copies followed (leaves) and the device visits per path are capped (the solver has
+// the same bound, src/semantics/limits.ts), and hitting a cap is
 // recorded in `uncertain`; a copy that NORMAL/flooding did not send back out of its input port
 // simply does not exist (it is no drop of the trace).
 import type { Endpoint, Wire } from '../ir/dataplane.ts';
@@ -19,11 +20,12 @@ import { runLinuxBridge } from './linux-bridge.ts';
 import { runNamespace } from './namespace.ts';
 import { receiveAtVm, receiveOutside } from './stations.ts';
 import { isTunnelPort, portByName } from '../semantics/ovs-bridge.ts';
+import { MAX_DEVICE_VISITS } from '../semantics/limits.ts';
 import type { LearningState } from './state.ts';
 import type { NfEnv } from './hooks.ts';
 
 export interface WalkLimits {
-  /** Hops on one path before the walk gives up on it. */
+  /** Device visits on one path before the walk gives up on it (src/semantics/limits.ts). */
   readonly maxHops: number;
   /** Copies (paths) followed per walk. */
   readonly maxLeaves: number;
@@ -31,7 +33,7 @@ export interface WalkLimits {
   readonly maxBranches: number;
 }
 
-export const DEFAULT_LIMITS: WalkLimits = { maxHops: 128, maxLeaves: 512, maxBranches: 32 };
+export const DEFAULT_LIMITS: WalkLimits = { maxHops: MAX_DEVICE_VISITS, maxLeaves: 512, maxBranches: 32 };
 
 export interface WalkEnv {
   readonly index: TopologyIndex;
@@ -202,12 +204,13 @@ export function walk(env: WalkEnv, first: Hop, start: Next): WalkResult {
     outcomes.push({ disposition: 'dropped', deliveredTo: null, droppedAt: { host: at.host, device: at.device, rule, origin: null }, final: packet, hops: path, dropKind: kind, arpOwner: null });
   };
 
-  const go = (next: Next, path: readonly Hop[], last: Hop): void => {
+  /** `visits`: the devices this path has been through (the solver counts the same way). */
+  const go = (next: Next, path: readonly Hop[], last: Hop, visits: number): void => {
     if (outcomes.length >= env.limits.maxLeaves) { truncated = true; return; }
     if (next.kind === 'dead') { deadEnd(path, last, next.rule, last.out ?? last.in, 'quiet'); return; }
-    if (path.length >= env.limits.maxHops) {
-      uncertain.add(`path longer than ${env.limits.maxHops} hops: not followed further`);
-      deadEnd(path, last, `hop limit ${env.limits.maxHops}`, next.packet, 'default');
+    if (next.kind === 'device' && visits >= env.limits.maxHops) {
+      uncertain.add(`path longer than ${env.limits.maxHops} device visits: not followed further`);
+      deadEnd(path, last, `device visit limit ${env.limits.maxHops}`, next.packet, 'default');
       return;
     }
     const { visit, next: nextOf } = process(env, next);
@@ -230,13 +233,13 @@ export function walk(env: WalkEnv, first: Hop, start: Next): WalkResult {
       if (c.kind === 'end') {
         outcomes.push({ disposition: c.disposition, deliveredTo: c.delivery, droppedAt: c.drop, final: c.packet, hops, dropKind: c.dropKind, arpOwner: c.arpOwner });
       } else {
-        go(nextOf(c), hops, hop);
+        go(nextOf(c), hops, hop, next.kind === 'device' ? visits + 1 : visits);
       }
     }
     seen.delete(key);
   };
 
-  go(start, [first], first);
+  go(start, [first], first, 0);
   if (truncated) uncertain.add(`more than ${env.limits.maxLeaves} copies: the rest were not followed`);
   return { outcomes, uncertain: [...uncertain] };
 }

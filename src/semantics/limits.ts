@@ -6,3 +6,12 @@
 /** Nested `resubmit`/`goto_table` per bridge visit: Open vSwitch's own limit (ofproto-dpif-xlate). */
 export const MAX_RESUBMIT_DEPTH = 64;
 
+
+/**
+ * Device visits (OVS bridges, Linux bridges, namespaces, VMs) on one path before it is given up on;
+ * links, wires, the underlay, the outside world and the sender itself are not visits. A path in a
+ * cloud with a centralized network node crosses about six devices per router (qbr, br-int, br-tun,
+ * br-tun, br-int, qrouter), so 64 is ten routers deep: no loop-free path of a real deployment comes
+ * near it, while a forwarding loop (neither engine ends one by TTL) is given up on after a few rounds.
+ */
+export const MAX_DEVICE_VISITS = 64;

@@ -67,7 +67,7 @@ export interface QueryOptions {
   readonly timeoutMs?: number;
   /** The evaluator's converged learning state (MAC tables, learned flows). */
   readonly converged?: ConvergedState;
-  /** Device visits per path before it is `unknown` (default 64). */
+  /** Device visits per path before it is `unknown` (default MAX_DEVICE_VISITS, src/semantics/limits.ts). */
   readonly maxHops?: number;
   /** A destination address the witness should have when it can (tried before the default preferences). */
   readonly preferDst?: number;

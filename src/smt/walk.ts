@@ -11,6 +11,7 @@ import { ETH_TYPE } from '../ir/packet.ts';
 import type { ConvergedState, FdbEntry } from '../semantics/converged.ts';
 import { TopologyIndex } from '../semantics/topology-index.ts';
 import { type FlowTables, flowTables, isTunnelPort, portByName } from '../semantics/ovs-bridge.ts';
+import { MAX_DEVICE_VISITS } from '../semantics/limits.ts';
 import type { OvsPort } from '../ir/openflow.ts';
 import { Enc, type Cond } from './cond.ts';
 import { sameNetwork } from '../net/ipv4.ts';
@@ -29,7 +30,7 @@ import type { ArpAnswer, Port, WalkCtx } from './walk-ctx.ts';
 export interface WalkOptions {
   /** The converged learning state (MAC tables, learned flows); none = nothing learned, NORMAL floods. */
   readonly converged?: ConvergedState;
-  /** Device visits per path before the path is `unknown` (default 64). */
+  /** Device visits per path before the path is `unknown` (default MAX_DEVICE_VISITS). */
   readonly maxHops?: number;
   /**
    * Cut (do not follow) a copy a router has routed onto an external network when it arrives at
@@ -95,7 +96,7 @@ export class SymWalker implements WalkCtx {
     this.e = enc ?? new Enc(ctx);
     this.index = new TopologyIndex(dp);
     this.owners = addressOwners(dp);
-    this.maxHops = opts.maxHops ?? 64;
+    this.maxHops = opts.maxHops ?? MAX_DEVICE_VISITS;
     const learned = (opts.converged?.learnedFlows ?? []).map((l) => l.flow);
     // The survey asks for 0.0.0.0, which must be nobody's address.
     this.arpSurveyable = opts.surveyArp !== false && !this.owners.some((o) => o.ip === SURVEY_TARGET) && ![...dp.hosts.flatMap((h) => h.ovsBridges.flatMap((b) => b.flows)), ...learned].some((f) => f.match.arp_tpa !== undefined);
