@@ -1,5 +1,6 @@
 // `npm run bench [-- --quick] [--sizes tiny,large] [--runs N] [--pairs N] [--queries N] [--no-solver]
-// [--per-property] [--solver-timeout S] [--tenant vxlan|vlan]`: the pipeline's timings on generated topologies (bench/generate.ts), one
+// [--per-property] [--solver-timeout S] [--tenant vxlan|vlan] [--startup-runs N]`: the CLI's start-up
+// (bench/startup.ts), then the pipeline's timings on generated topologies (bench/generate.ts), one
 // table row per size. Each size is measured in a child process of its own, so its peak RSS is its
 // own and one z3 instance never outlives its size. The child writes one JSON line per finished
 // stage (pipeline, verify, query), synchronously, so a solver stage that fails, runs out of memory or
@@ -13,6 +14,7 @@ import { QUICK_SIZES, SIZES, describeSize, type BenchSize } from './generate.ts'
 import { measureSize, type MeasureOptions, type SizeFigures } from './measure.ts';
 import { measureQueries, measureVerify, type QueryFigures, type VerifyFigures } from './solver-phase.ts';
 import { formatTable, ms } from './table.ts';
+import { formatStartup, measureStartup } from './startup.ts';
 
 interface Args extends MeasureOptions {
   readonly sizes: readonly BenchSize[];
@@ -26,6 +28,8 @@ interface Args extends MeasureOptions {
   readonly child: string | null;
   /** How tenant networks are segmented in every size (`--tenant`). */
   readonly tenant: 'vxlan' | 'vlan';
+  /** Runs of each CLI start-up measurement (0: none). */
+  readonly startupRuns: number;
 }
 
 type Line =
@@ -51,6 +55,7 @@ function parseArgs(argv: readonly string[]): Args {
   let solverTimeoutS = 600;
   let child: string | null = null;
   let tenant: 'vxlan' | 'vlan' = 'vxlan';
+  let startupRuns = 11;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -58,7 +63,10 @@ function parseArgs(argv: readonly string[]): Args {
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
-    if (a === '--quick') sizes = QUICK_SIZES;
+    if (a === '--quick') {
+      sizes = QUICK_SIZES;
+      startupRuns = 5;
+    }
     else if (a === '--sizes') sizes = value().split(',').map(sizeNamed);
     else if (a === '--runs') runs = positive(a, value());
     else if (a === '--pairs') tracePairs = positive(a, value());
@@ -67,10 +75,14 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--per-property') perProperty = true;
     else if (a === '--solver-timeout') solverTimeoutS = positive(a, value());
     else if (a === '--tenant') tenant = tenantNamed(value());
+    else if (a === '--startup-runs') {
+      const v = value();
+      startupRuns = v === '0' ? 0 : positive(a, v);
+    }
     else if (a === '--child') child = value();
     else throw new Error(`unknown option ${a}`);
   }
-  return { sizes: sizes.map((s) => ({ ...s, tenant })), runs, tracePairs, queryPairs, noSolver, perProperty, solverTimeoutS, child, tenant };
+  return { sizes: sizes.map((s) => ({ ...s, tenant })), runs, tracePairs, queryPairs, noSolver, perProperty, solverTimeoutS, child, tenant, startupRuns };
 }
 
 function tenantNamed(v: string): 'vxlan' | 'vlan' {
@@ -156,6 +168,7 @@ async function main(): Promise<void> {
   if (a.child !== null) return runChild(a, { ...sizeNamed(a.child), tenant: a.tenant });
   const cpu = cpus();
   console.log(`netproof bench — node ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB`);
+  if (a.startupRuns > 0) console.log(`${formatStartup(measureStartup(a.startupRuns))}\n`);
   console.log(`medians of ${a.runs} runs; traces over ${a.tracePairs} VM pairs, queries (tcp/22) over ${a.queryPairs}; times in ms\n`);
   const headers = ['size', 'vms', 'routers', 'hosts', 'flows', 'nf rules', 'load', 'render', 'parse+asm', 'converge', 'trace p50', 'trace p95', 'verify', 'query p50', 'query p95', 'rss MiB'];
   const rows: string[][] = [];

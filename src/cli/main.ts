@@ -3,10 +3,12 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, processIo, usageError, type Io } from './exit.ts';
 import { UsageError } from './options.ts';
-import { runTrace, type TraceOptions } from './trace-command.ts';
-import { runRender } from './render-command.ts';
-import { runQueryCommand, type QueryOptions } from './query-command.ts';
-import { runVerifyCommand, type VerifyOptions } from './verify-command.ts';
+import type { TraceOptions } from './trace-command.ts';
+import type { QueryOptions } from './query-command.ts';
+import type { VerifyOptions } from './verify-command.ts';
+
+// Each command's module is imported when the command runs: `--help` loads no pipeline, and only
+// `query` and `verify` load Z3.
 
 function program(io: Io, setCode: (c: number) => void): Command {
   const p = new Command('netproof')
@@ -19,7 +21,7 @@ function program(io: Io, setCode: (c: number) => void): Command {
     .description('render what the Neutron agents program on every host')
     .argument('<topology>', 'topology file (YAML or JSON)')
     .requiredOption('--out <dir>', 'output directory: DIR/<host>/<artifact>')
-    .action((file: string, o: { out: string }) => setCode(runRender(io, file, o.out)));
+    .action(async (file: string, o: { out: string }) => setCode((await import('./render-command.ts')).runRender(io, file, o.out)));
 
   p.command('trace')
     .description('follow one concrete packet hop by hop')
@@ -33,7 +35,7 @@ function program(io: Io, setCode: (c: number) => void): Command {
     .option('--via <network>', 'the external network an outside packet arrives through')
     .option('--format <f>', 'text | json', 'text')
     .option('--no-rules', 'text: omit the rules under each step')
-    .action((file: string, o: TraceOptions) => setCode(runTrace(io, file, o)));
+    .action(async (file: string, o: TraceOptions) => setCode((await import('./trace-command.ts')).runTrace(io, file, o)));
 
   p.command('query')
     .description('is there any packet from EP to EP with these fields? (a proof over all packets)')
@@ -50,7 +52,7 @@ function program(io: Io, setCode: (c: number) => void): Command {
     .option('--format <f>', 'text | json', 'text')
     .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
     .option('--no-rules', 'text: omit the rules under each step')
-    .action(async (file: string, o: QueryOptions) => setCode(await runQueryCommand(io, file, o)));
+    .action(async (file: string, o: QueryOptions) => setCode(await (await import('./query-command.ts')).runQueryCommand(io, file, o)));
 
   p.command('verify')
     .description('prove the built-in invariants and the user properties over all packets')
@@ -59,7 +61,7 @@ function program(io: Io, setCode: (c: number) => void): Command {
     .option('--format <f>', 'text | json | junit', 'text')
     .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
     .option('--no-rules', 'text: omit the rules under each trace step')
-    .action(async (file: string, o: VerifyOptions) => setCode(await runVerifyCommand(io, file, o)));
+    .action(async (file: string, o: VerifyOptions) => setCode(await (await import('./verify-command.ts')).runVerifyCommand(io, file, o)));
   return p;
 }
 

@@ -1,7 +1,7 @@
 // The shape of a topology file (DESIGN §2) as a zod 4 schema. Objects are strict, so a misspelt field
 // is an error (NP101), never silently ignored. The schema checks shapes and primitive types only;
 // meaning (references, addresses, ranges, support) is checked in checks.ts, with its own codes.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const id = z.string().regex(UUID, 'expected a UUID (8-4-4-4-12 hex digits)').optional();

@@ -3,7 +3,7 @@
 //   { name, isolate: { from, to } }
 // The schemas are strict (an unknown field is an error, not ignored) so a typo never turns a
 // property into a weaker one.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Port = z.union([z.int().min(0).max(65535), z.string().regex(/^\d{1,5}-\d{1,5}$/, 'a port or a range "LOW-HIGH"')]);
 const Proto = z.union([z.enum(['tcp', 'udp', 'icmp', 'any']), z.int().min(0).max(255)]);

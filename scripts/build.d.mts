@@ -1,0 +1,3 @@
+// Types of build.mjs (plain JavaScript: `npm ci` runs it before anything is compiled).
+import type { BuildOptions } from 'esbuild';
+export declare function bundleOptions(outdir: string): BuildOptions;

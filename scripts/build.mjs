@@ -1,0 +1,56 @@
+// `npm run build` (and npm's `prepare`, so `npm ci` runs it): bundles the CLI from src/ and rules/ into
+// dist/ with esbuild — one ES module per command plus shared chunks, dependencies included but Z3 — so
+// that `netproof` starts without compiling TypeScript, and loads only what its command needs.
+// dist/build.json records the sources' fingerprint (bin/freshness.mjs); the launcher uses dist/ only
+// while it matches. The new build is written beside the old one and swapped in, so a command starting
+// meanwhile never sees half of it.
+import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BUILD_RECORD, DIST, sourceFingerprint } from '../bin/freshness.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** esbuild's options for the CLI bundle written to `outdir` (tests read its import graph from a metafile). */
+export function bundleOptions(outdir) {
+  return {
+    absWorkingDir: root,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Dependencies are bundled too (loading zod's and yaml's modules one by one costs more than the
+    // whole trace of the seed); z3-solver stays in node_modules, where it finds its WebAssembly.
+    external: ['z3-solver'],
+    // commander is CommonJS and requires Node's built-ins: give the bundle a `require`.
+    banner: { js: "import { createRequire as __netproofRequire } from 'node:module'; const require = __netproofRequire(import.meta.url);" },
+    chunkNames: 'chunks/[name]-[hash]',
+    logLevel: 'warning',
+  };
+}
+
+async function build() {
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    console.warn('netproof build: esbuild is not installed; netproof will run from source (slower start-up)');
+    return;
+  }
+  const before = sourceFingerprint(root);
+  const tmp = join(root, `${DIST}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  await esbuild.build(bundleOptions(tmp));
+  if (sourceFingerprint(root) === before) writeFileSync(join(tmp, BUILD_RECORD), `${JSON.stringify({ fingerprint: before })}\n`);
+  else console.warn('netproof build: the sources changed during the build; dist/ will not be used until the next build');
+  const dist = join(root, DIST);
+  const old = join(root, `${DIST}.old-${process.pid}`);
+  if (existsSync(dist)) renameSync(dist, old);
+  renameSync(tmp, dist);
+  rmSync(old, { recursive: true, force: true });
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await build();
