@@ -62,6 +62,14 @@ function program(io: Io, setCode: (c: number) => void): Command {
     .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
     .option('--no-rules', 'text: omit the rules under each trace step')
     .action(async (file: string, o: VerifyOptions) => setCode(await (await import('./verify-command.ts')).runVerifyCommand(io, file, o)));
+
+  p.command('collect-script')
+    .description("print the POSIX sh script that captures a node's dataplane into CLOUD/hosts/<host>/ (docs/cloud-directory.md)")
+    .action(async () => setCode((await import('./collect-command.ts')).runCollectScript(io)));
+
+  p.command('collect-api-script')
+    .description('print the POSIX sh script that saves the Neutron API view into CLOUD/api/ with your openstack credentials')
+    .action(async () => setCode((await import('./collect-command.ts')).runCollectApiScript(io)));
   return p;
 }
 

@@ -11,7 +11,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, it } from 'vitest';
 
-export type OracleTool = 'ovs' | 'iptables' | 'ipset' | 'ip' | 'keepalived' | 'chromium';
+export type OracleTool = 'ovs' | 'iptables' | 'ipset' | 'ip' | 'keepalived' | 'chromium' | 'dash' | 'curl';
 
 interface ToolNeeds {
   /** Executables needed; an inner list is alternatives, any one of which will do. */
@@ -29,6 +29,8 @@ const TOOLS: Readonly<Record<OracleTool, ToolNeeds>> = {
   ip: { binaries: ['ip'], debianPackage: 'iproute2', root: true },
   keepalived: { binaries: ['keepalived'], debianPackage: 'keepalived', root: true },
   chromium: { binaries: [['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']], debianPackage: 'chromium', root: false },
+  dash: { binaries: ['dash'], debianPackage: 'dash', root: false },
+  curl: { binaries: ['curl'], debianPackage: 'curl', root: false },
 };
 
 /** Where a root shell finds them even when PATH is a user's. */
