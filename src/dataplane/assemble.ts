@@ -5,7 +5,8 @@
 import type { Dataplane, Endpoint, HostDataplane, Link, LinuxBridge, Namespace, Station, Wire } from '../ir/dataplane.ts';
 import type { Flow, OvsBridge, OvsPort } from '../ir/openflow.ts';
 import type { NetfilterRuleset, NfChain } from '../ir/netfilter.ts';
-import type { Warning } from '../ir/origin.ts';
+import type { Origin, Warning } from '../ir/origin.ts';
+import type { VrrpInstance } from '../ir/vrrp.ts';
 import type { Topology } from '../topology/model.ts';
 import { artifactPath, type Artifact } from '../render/artifacts.ts';
 import { deviceName } from '../render/names.ts';
@@ -16,6 +17,7 @@ import {
   parseIpRoute,
   parseIpsetSave,
   parseIptablesSave,
+  parseKeepalivedConf,
   parseOfctlShow,
   parseOvsVsctlShow,
 } from '../parse/index.ts';
@@ -78,9 +80,19 @@ function assembleHost(name: string, tunnelIp: string | null, index: ProvenanceIn
       netfilter: annotateRuleset(read(artifactPath.nsIptablesSave(name, ns), parseIptablesSave) ?? EMPTY_RULESET, index),
       // The L3 agent enables forwarding in router namespaces; a DHCP namespace only answers.
       forwarding: ns.startsWith('qrouter-'),
+      ...vrrpOf(read(artifactPath.keepalivedConf(name, ns), parseKeepalivedConf), index),
     })),
   ];
   return { name, tunnelIp, ovsBridges, linuxBridges, namespaces };
+}
+
+/** An HA router namespace's keepalived instances, each line's origin with its provenance. */
+function vrrpOf(instances: VrrpInstance[] | null, index: ProvenanceIndex): Pick<Namespace, 'vrrp'> {
+  if (instances === null) return {};
+  const at = <T extends { origin: Origin }>(x: T): T => ({ ...x, origin: withProvenance(x.origin, index) });
+  return {
+    vrrp: instances.map((v) => ({ ...at(v), vips: v.vips.map(at), excludedVips: v.excludedVips.map(at), routes: v.routes.map(at) })),
+  };
 }
 
 function annotateFlow(f: Flow, index: ProvenanceIndex): Flow {

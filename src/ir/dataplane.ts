@@ -5,6 +5,7 @@ import type { Ipv4, Mac } from './packet.ts';
 import type { OvsBridge } from './openflow.ts';
 import type { NetfilterRuleset } from './netfilter.ts';
 import type { Origin, Warning } from './origin.ts';
+import type { VrrpInstance } from './vrrp.ts';
 
 export interface Address { readonly ip: Ipv4; readonly prefixLen: number }
 
@@ -36,6 +37,11 @@ export interface Namespace {
   readonly netfilter: NetfilterRuleset;
   /** IPv4 forwarding on (a router namespace) or off (a DHCP namespace). */
   readonly forwarding: boolean;
+  /**
+   * The keepalived instances of an L3 HA router's namespace (its keepalived.conf); absent or empty
+   * without one. The interfaces and routes above are the namespace's state as collected or rendered.
+   */
+  readonly vrrp?: readonly VrrpInstance[];
 }
 
 /** A Linux bridge (`brctl show`), e.g. `qbr<port>` with its `tap<port>` and `qvb<port>`. */

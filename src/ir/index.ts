@@ -4,4 +4,5 @@ export type * from './origin.ts';
 export type * from './openflow.ts';
 export type * from './netfilter.ts';
 export type * from './dataplane.ts';
+export type * from './vrrp.ts';
 export { ETH_TYPE, IP_PROTO, BROADCAST_MAC } from './packet.ts';

@@ -14,6 +14,7 @@ export type ArtifactFormat =
   | 'ip-route'
   | 'brctl-show'
   | 'ipset-save'
+  | 'keepalived-conf'
   | 'unknown';
 
 const ROUTE_LINE =
@@ -28,6 +29,7 @@ const DETECTORS: readonly (readonly [Exclude<ArtifactFormat, 'unknown'>, (body: 
   ['ovs-vsctl-show', (b) => /^Bridge \S+$/m.test(b) && /^Port \S+$/m.test(b)],
   ['brctl-show', (b) => /^bridge name\s+bridge id/m.test(b)],
   ['ipset-save', (b) => /^create \S+ [a-z]+:\S+/m.test(b)],
+  ['keepalived-conf', (b) => /^(vrrp_instance|vrrp_sync_group)\s+\S+\s*\{?$/m.test(b) || /^global_defs\s*\{?$/m.test(b)],
   // `ip` outputs have no header: the first line must be an interface, and every line a route.
   ['ip-addr', (b) => /^\d+: [^\s:]+:? .*(<[A-Z0-9_,-]*>|\binet6? |link\/)/.test(b)],
   ['ip-route', (b) => b !== '' && b.split('\n').every((l) => ROUTE_LINE.test(l))],

@@ -16,6 +16,8 @@ import { parseDumpFlows } from './ofctl-flows.ts';
 import { parseOfctlShow } from './ofctl-show.ts';
 import { parseOvsVsctlShow, type VsctlShow } from './ovs-vsctl-show.ts';
 import type { Parsed } from './parsed.ts';
+import { parseKeepalivedConf } from './keepalived-conf.ts';
+import type { VrrpInstance } from '../ir/vrrp.ts';
 
 export type ParsedContent =
   | { readonly kind: 'dump-flows'; readonly flows: Flow[] }
@@ -25,7 +27,8 @@ export type ParsedContent =
   | { readonly kind: 'iptables'; readonly ruleset: NetfilterRuleset }
   | { readonly kind: 'ipset-save'; readonly sets: Record<string, Cidr[]> }
   | { readonly kind: 'ip-addr'; readonly interfaces: NsInterface[] }
-  | { readonly kind: 'ip-route'; readonly routes: Route[] };
+  | { readonly kind: 'ip-route'; readonly routes: Route[] }
+  | { readonly kind: 'keepalived'; readonly instances: VrrpInstance[] };
 
 export interface ParsedText {
   readonly format: ArtifactFormat;
@@ -69,8 +72,10 @@ export function parseAs(format: ArtifactFormat, text: string, file: string, tabl
       return wrap(format, parseIpAddr(text, file), (interfaces) => ({ kind: 'ip-addr', interfaces }));
     case 'ip-route':
       return wrap(format, parseIpRoute(text, file), (routes) => ({ kind: 'ip-route', routes }));
+    case 'keepalived-conf':
+      return wrap(format, parseKeepalivedConf(text, file), (instances) => ({ kind: 'keepalived', instances }));
     case 'unknown':
-      return unsupportedFormat(file, 'not a format netproof reads (dump-flows, ovs-vsctl show, ovs-ofctl show, iptables-save/-S, ipset save, ip addr, ip route, brctl show)');
+      return unsupportedFormat(file, 'not a format netproof reads (dump-flows, ovs-vsctl show, ovs-ofctl show, iptables-save/-S, ipset save, ip addr, ip route, brctl show, keepalived.conf)');
     default: {
       const never: never = format;
       return never;
@@ -96,6 +101,8 @@ function byName(name: string): { format: ArtifactFormat; device: string | null }
   };
   const f = fixed[name];
   if (f) return f;
+  const conf = /^(.+)\.keepalived\.conf$/.exec(name);
+  if (conf) return { format: 'keepalived-conf', device: conf[1] as string };
   const m = /^(.+)\.(dump-flows|ofctl-show|ip-addr|ip-route|iptables-save)$/.exec(name);
   return m ? { format: m[2] as ArtifactFormat, device: m[1] as string } : null;
 }

@@ -14,6 +14,7 @@ export { parseIpsetSave } from './ipset-save.ts';
 export { parseIpAddr } from './ip-addr.ts';
 export { parseIpRoute } from './ip-route.ts';
 export { parseBrctlShow, type BrctlOptions } from './brctl-show.ts';
+export { parseKeepalivedConf } from './keepalived-conf.ts';
 export { detectFormat, guessIptablesTable, splitSections, type ArtifactFormat, type Section } from './detect.ts';
 export {
   parseAs,

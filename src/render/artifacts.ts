@@ -18,6 +18,7 @@ export interface Artifact {
  * - `ovs-vsctl-show`, `<bridge>.dump-flows`, `<bridge>.ofctl-show`
  * - `brctl-show`, `iptables-save` and `ipset-save` of the root namespace (the hybrid firewall)
  * - `<namespace>.ip-addr`, `<namespace>.ip-route`, `<namespace>.iptables-save` per qrouter-/qdhcp- namespace
+ * - `<namespace>.keepalived.conf` per instance of an HA router (its qrouter- namespace on that host)
  */
 export const artifactPath = {
   ovsVsctlShow: (host: string) => `${host}/ovs-vsctl-show`,
@@ -29,6 +30,7 @@ export const artifactPath = {
   nsIpAddr: (host: string, ns: string) => `${host}/${ns}.ip-addr`,
   nsIpRoute: (host: string, ns: string) => `${host}/${ns}.ip-route`,
   nsIptablesSave: (host: string, ns: string) => `${host}/${ns}.iptables-save`,
+  keepalivedConf: (host: string, ns: string) => `${host}/${ns}.keepalived.conf`,
 } as const;
 
 export type Artifacts = readonly Artifact[];

@@ -13,6 +13,8 @@ export const deviceName = {
   qr: (portId: string) => `qr-${port11(portId)}`,
   /** Router gateway port (in qrouter-, on br-int). */
   qg: (portId: string) => `qg-${port11(portId)}`,
+  /** An HA router instance's port on its HA network (in qrouter-, on br-int), where keepalived runs VRRP. */
+  ha: (portId: string) => `ha-${port11(portId)}`,
   /** DHCP port (in qdhcp-, on br-int). */
   dhcpTap: (portId: string) => `tap${port11(portId)}`,
   qrouter: (routerId: string) => `qrouter-${routerId}`,

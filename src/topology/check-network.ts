@@ -5,7 +5,7 @@ import { releaseOrdinal } from './release.ts';
 import type { Diagnostics } from './diagnostics.ts';
 import { checkAddress, checkCidr, checkInSubnet } from './check-util.ts';
 import type { FileContext } from './context.ts';
-import { dhcpHostFor, hasDhcp, isTunnel } from './context.ts';
+import { dhcpCandidates, hasDhcp, hostReaches, isTunnel, rolesOf } from './context.ts';
 import type { NetworkFile } from './schema.ts';
 
 /** Valid segmentation IDs per type: 802.1Q VIDs, 24-bit VNIs, 32-bit GRE keys. */
@@ -32,11 +32,27 @@ export function segmentKey(net: NetworkFile, segmentationId: number | undefined)
   }
 }
 
+/** A written `dhcp_hosts`: each a network node that reaches the network, listed once, on a network with DHCP. */
+function checkDhcpHosts(ctx: FileContext, diag: Diagnostics, name: string, net: NetworkFile): void {
+  const at = ['networks', name, 'dhcp_hosts'];
+  const list = net.dhcp_hosts ?? [];
+  if (!hasDhcp(ctx, name)) diag.add('NP102', at, `network ${name} has no DHCP-enabled subnet for a DHCP agent to serve`);
+  list.forEach((h, i) => {
+    const host = ctx.hosts.get(h);
+    if (list.indexOf(h) < i) diag.add('NP408', [...at, i], `host ${h} is already listed (dhcp_hosts[${list.indexOf(h)}])`);
+    else if (!host) diag.add('NP201', [...at, i], `no host "${h}"`);
+    else if (!rolesOf(host).network) diag.add('NP407', [...at, i], `host ${h} has no network role (no DHCP agent) to serve network ${name}`);
+    else if (!hostReaches(host, net)) diag.add('NP402', [...at, i], `host ${h} has no bridge_mappings entry for physical network ${net.physical_network ?? '?'} of network ${name}`);
+  });
+}
+
 export function checkDefaults(ctx: FileContext, diag: Diagnostics): void {
   const release = ctx.file.defaults?.release;
   if (release !== undefined && releaseOrdinal(release) === null) {
     diag.add('NP102', ['defaults', 'release'], `"${release}" names no Neutron release: write a series (mitaka, yoga), a year-based version (2024.1) or a version tag (24.0.0)`);
   }
+  const perNetwork = ctx.file.defaults?.dhcp_agents_per_network;
+  if (perNetwork !== undefined && perNetwork < 1) diag.add('NP102', ['defaults', 'dhcp_agents_per_network'], `dhcp_agents_per_network must be at least 1, not ${perNetwork}`);
   if (ctx.file.defaults?.firewall_driver === 'openvswitch') {
     diag.add('NP502', ['defaults', 'firewall_driver'], 'firewall_driver "openvswitch" (native OVS firewall) is not supported; use iptables_hybrid or noop');
   }
@@ -94,7 +110,8 @@ export function checkNetworks(ctx: FileContext, diag: Diagnostics): void {
         if (gw !== null && cidr !== null && info) checkInSubnet(diag, [...sat, 'gateway'], gw, info);
       }
     }
-    if (hasDhcp(ctx, name) && dhcpHostFor(ctx, name) === undefined) {
+    if (net.dhcp_hosts !== undefined) checkDhcpHosts(ctx, diag, name, net);
+    else if (hasDhcp(ctx, name) && dhcpCandidates(ctx, name).length === 0) {
       const how = isTunnel(net.type) ? '' : ` and maps physical network ${net.physical_network ?? '?'}`;
       diag.add('NP407', at, `no host with the network role${how} to run network ${name}'s DHCP server`, 'key');
     }

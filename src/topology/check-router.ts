@@ -1,5 +1,5 @@
-// Semantic checks of routers: unsupported DVR and multi-host (L3 HA) routers, hosts that exist and
-// run an L3 agent, a gateway on an external network, interfaces on existing subnets (each once),
+// Semantic checks of routers: unsupported DVR, hosts that exist, run an L3 agent and are listed once
+// (several make an L3 HA router: check-ha.ts), a gateway on an external network, interfaces on existing subnets (each once),
 // addresses inside their subnets, extra routes whose nexthop the router can reach, and bridge
 // mappings for flat/VLAN networks the router's ports sit on.
 import type { Diagnostics } from './diagnostics.ts';
@@ -25,14 +25,12 @@ export function checkMapped(ctx: FileContext, diag: Diagnostics, path: Path, net
 function checkRouter(ctx: FileContext, diag: Diagnostics, name: string, r: RouterFile): void {
   const at = ['routers', name];
   if (r.distributed === true) diag.add('NP501', [...at, 'distributed'], 'distributed (DVR) routers are not supported');
-  const hosts = routerHosts(ctx, r.hosts);
-  if (r.hosts !== undefined && r.hosts.length > 1) {
-    diag.add('NP503', [...at, 'hosts'], `router ${name} is on ${r.hosts.length} hosts; routers on several hosts (L3 HA) are not supported yet`);
-  }
+  const hosts = routerHosts(ctx, r);
   if (hosts.length === 0) diag.add('NP407', r.hosts ? [...at, 'hosts'] : at, `router ${name} has no host with the network role`, r.hosts ? 'value' : 'key');
   hosts.forEach((h, i) => {
     const host = ctx.hosts.get(h);
-    if (!host) diag.add('NP201', [...at, 'hosts', i], `no host "${h}"`);
+    if (hosts.indexOf(h) < i) diag.add('NP408', [...at, 'hosts', i], `host ${h} is already router ${name}'s (hosts[${hosts.indexOf(h)}])`);
+    else if (!host) diag.add('NP201', [...at, 'hosts', i], `no host "${h}"`);
     else if (!rolesOf(host).network) diag.add('NP407', [...at, 'hosts', i], `host ${h} has no network role (no L3 agent) to host router ${name}`);
   });
   const reach: SubnetInfo[] = []; // subnets the router has an address on, for extra routes

@@ -1,10 +1,11 @@
 // The semantic checks of a schema-valid topology file, in one pass that reports every problem it
-// finds (references, addresses, segmentation, placement, unsupported features). When these pass,
+// finds (references, addresses, segmentation, placement, L3 HA, unsupported features). When these pass,
 // the derivation may assume every name resolves and every written address parses and fits.
 import type { Diagnostics } from './diagnostics.ts';
 import type { FileContext } from './context.ts';
 import { checkDefaults, checkHosts, checkNetworks } from './check-network.ts';
 import { checkRouters } from './check-router.ts';
+import { checkHaDefaults, checkHaRouters } from './check-ha.ts';
 import { checkSecurityGroups } from './check-security.ts';
 import { checkDuplicateAddresses, checkFloatingIps, checkVms, routerAndUpstreamClaims } from './check-ports.ts';
 
@@ -13,6 +14,8 @@ export function checkTopology(ctx: FileContext, diag: Diagnostics): void {
   checkHosts(ctx, diag);
   checkNetworks(ctx, diag);
   checkRouters(ctx, diag);
+  checkHaDefaults(ctx, diag);
+  checkHaRouters(ctx, diag);
   checkSecurityGroups(ctx, diag);
   const claims = routerAndUpstreamClaims(ctx);
   checkVms(ctx, diag, claims);

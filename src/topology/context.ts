@@ -4,7 +4,8 @@
 // deciding what a dangling name means is the caller's business.
 import type { Cidr } from './ipv4.ts';
 import { cidrContains, parseCidr, parseIpv4, usableRange } from './ipv4.ts';
-import type { HostFile, NetworkFile, TopologyFile } from './schema.ts';
+import type { HostFile, NetworkFile, RouterFile, TopologyFile } from './schema.ts';
+import { haRouterHosts, isHaRouter } from './ha.ts';
 
 export interface SubnetInfo {
   readonly name: string;
@@ -72,17 +73,47 @@ export function subnetFor(ctx: FileContext, network: string, ip: number | null):
   return list.find((s) => s.cidr !== null && cidrContains(s.cidr, ip));
 }
 
-/** The network node whose DHCP agent serves `network`: the first host (file order) with the network role that reaches it. */
-export function dhcpHostFor(ctx: FileContext, network: string): string | undefined {
+/** The network nodes (file order) that can run `network`'s DHCP server: network role, and they reach it. */
+export function dhcpCandidates(ctx: FileContext, network: string): string[] {
   const net = ctx.networks.get(network);
-  if (!net) return undefined;
-  for (const [name, h] of ctx.hosts) if (rolesOf(h).network && hostReaches(h, net)) return name;
-  return undefined;
+  if (!net) return [];
+  return [...ctx.hosts].filter(([, h]) => rolesOf(h).network && hostReaches(h, net)).map(([name]) => name);
 }
 
-/** The hosts of a router: the written list, else the first network node (file order). */
-export function routerHosts(ctx: FileContext, hosts: readonly string[] | undefined): readonly string[] {
-  if (hosts !== undefined) return hosts;
+/**
+ * The DHCP agents serving each DHCP-enabled network, as Neutron's default scheduler (WeightScheduler,
+ * dhcp_load_type = networks) spreads them: networks in file order; a network's written `dhcp_hosts`,
+ * else `dhcp_agents_per_network` (default 1) of its candidates, those serving the fewest networks so
+ * far first (file order among equals). Networks without a candidate get none (the checks report it).
+ */
+export function scheduleDhcp(ctx: FileContext): Map<string, readonly string[]> {
+  const perNetwork = Math.max(1, ctx.file.defaults?.dhcp_agents_per_network ?? 1);
+  const load = new Map<string, number>();
+  const out = new Map<string, readonly string[]>();
+  for (const [name, net] of ctx.networks) {
+    if (!hasDhcp(ctx, name)) continue;
+    const chosen = net.dhcp_hosts !== undefined
+      ? [...new Set(net.dhcp_hosts)]
+      : dhcpCandidates(ctx, name)
+        .map((h, order) => ({ h, order, load: load.get(h) ?? 0 }))
+        .sort((a, b) => a.load - b.load || a.order - b.order)
+        .slice(0, perNetwork)
+        .sort((a, b) => a.order - b.order)
+        .map((c) => c.h);
+    if (chosen.length === 0) continue;
+    for (const h of chosen) load.set(h, (load.get(h) ?? 0) + 1);
+    out.set(name, chosen);
+  }
+  return out;
+}
+
+/**
+ * The hosts of a router: the written list, else the first network node (file order) — or, for an HA
+ * router, the first network nodes up to Neutron's max_l3_agents_per_router (ha.ts).
+ */
+export function routerHosts(ctx: FileContext, r: RouterFile): readonly string[] {
+  if (isHaRouter(r)) return haRouterHosts(ctx, r);
+  if (r.hosts !== undefined) return r.hosts;
   for (const [name, h] of ctx.hosts) if (rolesOf(h).network) return [name];
   return [];
 }

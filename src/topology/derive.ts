@@ -1,18 +1,21 @@
 // Builds the resolved Topology from a checked file: every Neutron default made explicit.
-// Guarantees (given checkTopology passed): ports come DHCP first, then each router's interfaces and
-// gateway, then VM ports, each in file order; addresses are the written ones or the lowest free of
-// the subnet in that order (written ones reserved first); ids and MACs are derived deterministically
-// (ids.ts); local VLANs are numbered per host in the order of that host's ports. The only error left
-// to find here is an exhausted subnet (NP308).
+// Guarantees (given checkTopology passed): ports come DHCP first (one per agent serving the network,
+// per DHCP-enabled subnet), then per router its ha- ports (HA routers, one per host, on the project's
+// HA network), its interfaces and its gateway, then VM ports, each in file order; addresses are the
+// written ones or the lowest free of the subnet in that order (written ones reserved first); ids and
+// MACs are derived deterministically (ids.ts); local VLANs are numbered per host in the order of the
+// ports present on that host (an HA router's qr-/qg- ports are on every host of the router). The only
+// error left to find here is an exhausted subnet (NP308).
 import type { Diagnostics } from './diagnostics.ts';
-import type { DeviceOwner, FloatingIpT, PortT, RouterT, SecurityGroupT, Topology, VmT } from './model.ts';
+import type { DeviceOwner, FloatingIpT, HaStateT, PortT, RouterT, SecurityGroupT, Topology, VmT } from './model.ts';
 import type { FileContext, SubnetInfo } from './context.ts';
-import { dhcpHostFor, routerHosts, subnetFor } from './context.ts';
+import { routerHosts, scheduleDhcp, subnetFor } from './context.ts';
+import { allocateVrids, DEFAULT_ADVERT_INT, HA_NETWORK_CIDR, haNetworkName, haProjectOf, haSubnetName, isHaRouter } from './ha.ts';
 import { createPools } from './allocate.ts';
 import { deriveHosts, deriveNetworks } from './derive-networks.ts';
 import { deriveSecurityGroups } from './derive-security.ts';
 import { assignMacs, canonicalMac, deriveId } from './ids.ts';
-import { cidrContains, formatIpv4, parseIpv4 } from './ipv4.ts';
+import { cidrContains, formatIpv4, parseCidr, parseIpv4 } from './ipv4.ts';
 import type { Path } from './path.ts';
 
 /** A port before its MAC is assigned (MACs need every port's id first). */
@@ -64,7 +67,7 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
     deviceName: string,
     host: string,
     project: string | null,
-    extra?: Partial<Pick<PortT, 'portSecurity' | 'securityGroups' | 'allowedAddressPairs'>> & { writtenMac?: string | null },
+    extra?: Partial<Pick<PortT, 'portSecurity' | 'securityGroups' | 'allowedAddressPairs' | 'hosts'>> & { writtenMac?: string | null },
   ): PortDraft => {
     const d: PortDraft = {
       id: writtenId?.toLowerCase() ?? deriveId('port', name),
@@ -75,6 +78,7 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
       deviceOwner,
       deviceName,
       host,
+      hosts: extra?.hosts ?? [host],
       project,
       portSecurity: extra?.portSecurity ?? false,
       securityGroups: extra?.securityGroups ?? [],
@@ -85,38 +89,57 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
     return d;
   };
 
-  // DHCP ports: one per DHCP-enabled subnet, on the network's DHCP host.
-  const dhcpHosts: Record<string, string> = {};
-  for (const [netName, net] of ctx.networks) {
-    const host = dhcpHostFor(ctx, netName);
+  // DHCP ports: per agent serving the network, one per DHCP-enabled subnet (the first agent's keep the
+  // plain name `dhcp:NET:SUBNET`, the others' add `:HOST`).
+  const dhcpHosts: Record<string, readonly string[]> = {};
+  for (const [netName, hosts] of scheduleDhcp(ctx)) {
+    const net = ctx.networks.get(netName);
     const subnets = (ctx.subnetsOf.get(netName) ?? []).filter((s) => s.dhcp);
-    if (host === undefined || subnets.length === 0) continue;
-    dhcpHosts[netName] = host;
-    for (const s of subnets) {
-      const ip = allocate(s, ['networks', netName, 'subnets', s.name], `network ${netName}'s DHCP port`);
-      if (ip !== null) draft(`dhcp:${netName}:${s.name}`, undefined, s, ip, 'network:dhcp', netName, host, net.project ?? null);
-    }
+    dhcpHosts[netName] = hosts;
+    hosts.forEach((host, i) => {
+      for (const s of subnets) {
+        const ip = allocate(s, ['networks', netName, 'subnets', s.name], `network ${netName}'s DHCP port`);
+        const name = i === 0 ? `dhcp:${netName}:${s.name}` : `dhcp:${netName}:${s.name}:${host}`;
+        if (ip !== null) draft(name, undefined, s, ip, 'network:dhcp', netName, host, net?.project ?? null);
+      }
+    });
   }
 
-  // Router ports: interfaces at their written address or the subnet's gateway, then the gateway port.
-  const routerPorts = new Map<string, { interfaces: PortDraft[]; gateway: PortDraft | null }>();
+  // Router ports: an HA router's ha- ports (one per host, on its project's HA network), then the
+  // interfaces at their written address or the subnet's gateway, then the gateway port. An HA router's
+  // qr-/qg- ports are on every host of the router and bound to the instance that is master when rendered.
+  const vrids = allocateVrids(ctx);
+  const haCidr = parseCidr(HA_NETWORK_CIDR);
+  const routerPorts = new Map<string, { interfaces: PortDraft[]; gateway: PortDraft | null; ha: PortDraft[]; master: string }>();
   for (const [name, r] of Object.entries(f.routers ?? {})) {
-    const host = routerHosts(ctx, r.hosts)[0] ?? '';
+    const hosts = routerHosts(ctx, r);
+    const ha: PortDraft[] = [];
+    if (isHaRouter(r)) {
+      const project = haProjectOf(r);
+      const subnet: SubnetInfo = { name: haSubnetName(project), network: haNetworkName(project), cidr: haCidr.ok ? haCidr.cidr : null, gateway: null, dhcp: false };
+      for (const h of hosts) {
+        const ip = allocate(subnet, ['routers', name, 'hosts'], `router ${name}'s HA port on ${h}`);
+        if (ip !== null) ha.push(draft(`${name}:ha:${h}`, undefined, subnet, ip, 'network:router_ha_interface', name, h, null));
+      }
+    }
+    const master = isHaRouter(r) ? firstMaster(hosts, r.ha_state) : (hosts[0] ?? '');
+    const placed = { hosts: [...hosts] };
     const interfaces: PortDraft[] = [];
     for (const itf of r.interfaces ?? []) {
       const s = ctx.subnets.get(typeof itf === 'string' ? itf : itf.subnet);
       if (!s) continue;
       const ip = typeof itf !== 'string' && itf.ip !== undefined ? ipOf(itf.ip) : (s.gateway ?? 0);
-      interfaces.push(draft(`${name}:${s.name}`, undefined, s, ip, 'network:router_interface', name, host, r.project ?? null));
+      const owner: DeviceOwner = isHaRouter(r) ? 'network:ha_router_replicated_interface' : 'network:router_interface';
+      interfaces.push(draft(`${name}:${s.name}`, undefined, s, ip, owner, name, master, r.project ?? null, placed));
     }
     let gateway: PortDraft | null = null;
     if (r.gateway) {
       const written = r.gateway.ip === undefined ? null : ipOf(r.gateway.ip);
       const s = subnetFor(ctx, r.gateway.network, written);
       const ip = s ? (written ?? allocate(s, ['routers', name, 'gateway'], `router ${name}'s gateway`)) : null;
-      if (s && ip !== null) gateway = draft(`${name}:gateway`, undefined, s, ip, 'network:router_gateway', name, host, r.project ?? null);
+      if (s && ip !== null) gateway = draft(`${name}:gateway`, undefined, s, ip, 'network:router_gateway', name, master, r.project ?? null, placed);
     }
-    routerPorts.set(name, { interfaces, gateway });
+    routerPorts.set(name, { interfaces, gateway, ha, master });
   }
 
   // VM ports.
@@ -159,17 +182,20 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
   const done = (d: PortDraft): PortT => finished.get(d) as PortT;
 
   const routers: RouterT[] = Object.entries(f.routers ?? {}).map(([name, r]) => {
-    const rp = routerPorts.get(name) ?? { interfaces: [], gateway: null };
+    const rp = routerPorts.get(name) ?? { interfaces: [], gateway: null, ha: [], master: '' };
     return {
       name,
       id: r.id?.toLowerCase() ?? deriveId('router', name),
       project: r.project ?? null,
-      hosts: [...routerHosts(ctx, r.hosts)],
+      hosts: [...routerHosts(ctx, r)],
       gateway: rp.gateway && r.gateway
         ? { network: rp.gateway.network, subnet: rp.gateway.subnet, port: done(rp.gateway), snat: r.gateway.snat ?? true }
         : null,
       interfaces: rp.interfaces.map((d) => ({ subnet: d.subnet, network: d.network, port: done(d) })),
       routes: (r.routes ?? []).map((rt) => ({ destination: rt.destination, nexthop: rt.nexthop })),
+      ha: isHaRouter(r)
+        ? { vrid: vrids.get(name) ?? 0, network: haNetworkName(haProjectOf(r)), ports: rp.ha.map(done), observed: { ...(r.ha_state ?? {}) }, master: rp.master }
+        : null,
     };
   });
 
@@ -201,8 +227,10 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
 
   const localVlans: Record<string, Record<string, number>> = {};
   for (const p of ports) {
-    const perHost = (localVlans[p.host] ??= {});
-    perHost[p.network] ??= Object.keys(perHost).length + 1;
+    for (const h of p.hosts) {
+      const perHost = (localVlans[h] ??= {});
+      perHost[p.network] ??= Object.keys(perHost).length + 1;
+    }
   }
 
   return {
@@ -211,6 +239,7 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
     firewallDriver: f.defaults?.firewall_driver === 'noop' ? 'noop' : 'iptables_hybrid',
     l2Population: f.defaults?.l2_population ?? true,
     arpResponder: f.defaults?.arp_responder ?? false,
+    haVrrpAdvertInt: f.defaults?.ha_vrrp_advert_int ?? DEFAULT_ADVERT_INT,
     hosts: deriveHosts(ctx),
     networks,
     routers,
@@ -221,4 +250,14 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
     dhcpHosts,
     localVlans,
   };
+}
+
+/**
+ * The instance master in the rendered state: the one `ha_state` observes active (the first, if it says
+ * several), else the one VRRP elects when the instances come up together: with Neutron's equal priorities
+ * the highest primary (ha-) address wins, and ha- ports are numbered in host order, so the last host.
+ */
+function firstMaster(hosts: readonly string[], observed: Readonly<Record<string, HaStateT>> | undefined): string {
+  const active = hosts.find((h) => observed?.[h] === 'active');
+  return active ?? hosts[hosts.length - 1] ?? '';
 }

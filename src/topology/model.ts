@@ -35,14 +35,27 @@ export interface NetworkT {
   readonly physicalNetwork: string | null;
   readonly segmentationId: number | null;
   readonly subnets: readonly SubnetT[];
+  /**
+   * Neutron's HA network of one project's HA routers (`HA network project <project>`, 169.254.192.0/18, no
+   * DHCP, owned by no project): it carries VRRP between the instances and is hidden from the properties.
+   */
+  readonly ha: boolean;
 }
 
 export type DeviceOwner =
   | 'compute:nova'
   | 'network:dhcp'
   | 'network:router_interface'
+  /** An HA router's interface (qr-): one port, plugged by every instance of the router. */
+  | 'network:ha_router_replicated_interface'
   | 'network:router_gateway'
+  /** An HA router instance's port on its project's HA network (ha-). */
+  | 'network:router_ha_interface'
   | 'network:floatingip';
+
+/** A router's qr- or qg- port (legacy or HA; not an HA router's ha- port, which carries only VRRP). */
+export const isRouterPort = (p: { readonly deviceOwner: DeviceOwner }): boolean =>
+  p.deviceOwner === 'network:router_interface' || p.deviceOwner === 'network:ha_router_replicated_interface' || p.deviceOwner === 'network:router_gateway';
 
 export interface AddressPairT { readonly ipAddress: string /* CIDR or IP */; readonly macAddress: Mac | null }
 
@@ -57,8 +70,17 @@ export interface PortT {
   readonly deviceOwner: DeviceOwner;
   /** The VM, router or network (for DHCP) the port belongs to. */
   readonly deviceName: string;
-  /** The host it is bound to (routers: their first host; DHCP: the chosen network node). */
+  /**
+   * The host it is bound to (binding:host_id): a VM's host, a DHCP port's agent, a legacy router's host,
+   * an HA router instance's host for its ha- port, and for an HA router's qr-/qg- ports the host of the
+   * instance that is master in the rendered state (Neutron binds them to the active instance).
+   */
   readonly host: string;
+  /**
+   * Every host where the port has a device: `[host]`, except an HA router's qr-/qg- ports, which every
+   * instance plugs into its br-int and namespace (only the VRRP master's namespace holds their addresses).
+   */
+  readonly hosts: readonly string[];
   readonly project: string | null;
   readonly portSecurity: boolean;
   /** Security group ids (empty without port security, and for network:* ports). */
@@ -92,6 +114,25 @@ export interface RouterInterfaceT { readonly subnet: string; readonly network: s
 export interface RouterGatewayT { readonly network: string; readonly subnet: string; readonly port: PortT; readonly snat: boolean }
 export interface ExtraRouteT { readonly destination: string; readonly nexthop: Ipv4 }
 
+export type HaStateT = 'active' | 'standby';
+
+/** What makes a router an L3 HA router: one keepalived (VRRP) instance per host, on its project's HA network. */
+export interface RouterHaT {
+  /** The VRRP router id, unique in the HA network (pinned with `ha: { vrid }`, else the lowest free one). */
+  readonly vrid: number;
+  /** The HA network (a NetworkT with `ha: true`). */
+  readonly network: string;
+  /** One ha- port per instance, in `hosts` order (`port.host` is the instance's host). */
+  readonly ports: readonly PortT[];
+  /** Observed states per host, as written (`ha_state`); the model checks them against what VRRP allows. */
+  readonly observed: Readonly<Record<string, HaStateT>>;
+  /**
+   * The instance that is master in the rendered state: the one observed active, else the one VRRP elects
+   * when the instances come up together (equal priorities: the highest ha- address).
+   */
+  readonly master: string;
+}
+
 export interface RouterT {
   readonly name: string;
   readonly id: string;
@@ -100,6 +141,8 @@ export interface RouterT {
   readonly gateway: RouterGatewayT | null;
   readonly interfaces: readonly RouterInterfaceT[];
   readonly routes: readonly ExtraRouteT[];
+  /** Null for a legacy router (one host); set for an L3 HA router. */
+  readonly ha: RouterHaT | null;
 }
 
 export interface VmT {
@@ -129,16 +172,24 @@ export interface Topology {
   readonly firewallDriver: 'iptables_hybrid' | 'noop';
   readonly l2Population: boolean;
   readonly arpResponder: boolean;
+  /** keepalived's advert_int for HA routers, seconds (Neutron's ha_vrrp_advert_int). */
+  readonly haVrrpAdvertInt: number;
   readonly hosts: readonly HostT[];
   readonly networks: readonly NetworkT[];
   readonly routers: readonly RouterT[];
   readonly securityGroups: readonly SecurityGroupT[];
   readonly vms: readonly VmT[];
-  /** Every port: DHCP ports first, then router interfaces and gateways, then VM ports, each in file order. */
+  /**
+   * Every port: DHCP ports first, then per router its ha- ports (HA routers), interfaces and gateway,
+   * then VM ports, each in file order.
+   */
   readonly ports: readonly PortT[];
   readonly floatingIps: readonly FloatingIpT[];
-  /** Network name → the network node whose DHCP agent serves it (DHCP-enabled networks only). */
-  readonly dhcpHosts: Readonly<Record<string, string>>;
-  /** Host → network name → local VLAN, numbered 1, 2, … in the order of the host's ports above. */
+  /**
+   * Network name → the network nodes whose DHCP agents serve it (DHCP-enabled networks only): the written
+   * `dhcp_hosts`, else `dhcp_agents_per_network` of the nodes that reach it, least loaded first.
+   */
+  readonly dhcpHosts: Readonly<Record<string, readonly string[]>>;
+  /** Host → network name → local VLAN, numbered 1, 2, … in the order of the ports on the host above. */
   readonly localVlans: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }

@@ -37,6 +37,8 @@ export const NetworkSchema = z
     physical_network: name.optional(),
     segmentation_id: z.number().int().optional(),
     subnets: z.record(name, SubnetSchema).optional(),
+    /** The network nodes whose DHCP agents serve it (default: `defaults.dhcp_agents_per_network` of them, least loaded first). */
+    dhcp_hosts: z.array(name).optional(),
   })
   .strict();
 
@@ -52,6 +54,10 @@ export const RouterSchema = z
     gateway: z.object({ network: name, ip: z.string().optional(), snat: z.boolean().optional() }).strict().nullable().optional(),
     interfaces: z.array(RouterInterfaceSchema).optional(),
     routes: z.array(z.object({ destination: z.string(), nexthop: z.string() }).strict()).optional(),
+    /** L3 HA settings; a router with several hosts is an HA router with or without them. `vrid` pins its VRRP router id. */
+    ha: z.object({ vrid: z.number().int().optional() }).strict().optional(),
+    /** An observed HA state per host (`openstack network agent list --router R --long`): checked against what VRRP allows. */
+    ha_state: z.record(name, z.enum(['active', 'standby'])).optional(),
   })
   .strict();
 
@@ -101,6 +107,14 @@ export const DefaultsSchema = z
     firewall_driver: z.enum(['iptables_hybrid', 'noop', 'openvswitch']).optional(),
     l2_population: z.boolean().optional(),
     arp_responder: z.boolean().optional(),
+    /** keepalived's advert_int for HA routers (Neutron's ha_vrrp_advert_int, default 2 s). */
+    ha_vrrp_advert_int: z.number().int().optional(),
+    /** How many DHCP agents serve each network (Neutron's dhcp_agents_per_network, default 1). */
+    dhcp_agents_per_network: z.number().int().optional(),
+    /** The type of the per-project HA networks (Neutron's l3_ha_network_type; default: the tenant networks' type). */
+    l3_ha_network_type: z.enum(['vxlan', 'gre', 'vlan']).optional(),
+    /** The physical network of VLAN HA networks (Neutron's l3_ha_network_physical_name). */
+    l3_ha_network_physical_name: name.optional(),
   })
   .strict();
 

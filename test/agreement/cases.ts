@@ -8,6 +8,7 @@
 // caller can account for every one.
 import type { Dataplane, Station } from '../../src/ir/dataplane.ts';
 import { BROADCAST_MAC, type Ipv4, type Packet } from '../../src/ir/packet.ts';
+import { isRouterPort } from '../../src/topology/model.ts';
 import type { Topology } from '../../src/topology/model.ts';
 import type { Evaluator } from '../../src/evaluate/index.ts';
 import type { PacketFields } from '../../src/questions/packet.ts';
@@ -67,7 +68,7 @@ export function casesOf(topo: Topology, dp: Dataplane): Case[] {
   // The addresses of the cloud's own namespaces and of the upstream routers: where `delivered` to a
   // namespace or to the outside world's router itself is the expected end.
   const infra = unique([
-    ...topo.ports.filter((p) => p.deviceOwner === 'network:dhcp' || p.deviceOwner === 'network:router_interface' || p.deviceOwner === 'network:router_gateway').map((p) => p.ip),
+    ...topo.ports.filter((p) => p.deviceOwner === 'network:dhcp' || isRouterPort(p)).map((p) => p.ip),
     ...dp.stations.flatMap((o) => (o.kind === 'outside' ? [o.gateway] : [])),
     // An address of an external subnet no one holds: a router ARPs for it in vain (no-arp).
     ...dp.stations.flatMap((o) => (o.kind === 'outside' ? [freeAddress(topo, o.cidr.ip)] : [])),

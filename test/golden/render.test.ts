@@ -7,7 +7,7 @@ import { loadTopologyFile } from '../../src/topology/index.ts';
 import { renderTopology } from '../../src/render/index.ts';
 import { expectGolden, GOLDEN_DIR } from './golden.ts';
 
-for (const name of ['seed', 'seed-vlan', 'provider']) {
+for (const name of ['seed', 'seed-vlan', 'provider', 'ha']) {
   describe(`rendered artifacts of topologies/${name}.yaml`, () => {
     const topo = loadTopologyFile(`topologies/${name}.yaml`);
     if (!topo.ok) throw new Error(JSON.stringify(topo.errors));

@@ -54,7 +54,7 @@ describe('detectFormat', () => {
       ['default via 10.0.0.1 dev eth0\n10.0.0.0/24 dev eth0 proto kernel scope link src 10.0.0.5', 'ip-route'],
       ['bridge name\tbridge id\t\tSTP enabled\tinterfaces', 'brctl-show'],
       ['create NIPv4x hash:net family inet hashsize 1024 maxelem 65536', 'ipset-save'],
-      ['vrrp_instance VR_1 {\n    virtual_routes {\n        0.0.0.0/0 via 10.0.0.1 dev qg-1\n    }\n}', 'unknown'],
+      ['vrrp_instance VR_1 {\n    virtual_routes {\n        0.0.0.0/0 via 10.0.0.1 dev qg-1\n    }\n}', 'keepalived-conf'],
       ['+----+\n| id |\n+----+', 'unknown'],
     ];
     for (const [text, format] of cases) expect(detectFormat(text), text).toBe(format);

@@ -35,6 +35,7 @@ const sshGroup: SecurityGroupT = {
 
 const port = (p: Partial<PortT> & Pick<PortT, 'id' | 'name' | 'network' | 'subnet' | 'ip' | 'mac' | 'deviceOwner' | 'deviceName' | 'host'>): PortT => ({
   project: 'demo',
+  hosts: [p.host],
   portSecurity: false,
   securityGroups: [],
   allowedAddressPairs: [],
@@ -76,6 +77,7 @@ export const seedFixture: Topology = {
   firewallDriver: 'iptables_hybrid',
   l2Population: true,
   arpResponder: true,
+  haVrrpAdvertInt: 2,
   hosts: [
     { name: 'compute1', compute: true, network: false, tunnelIp: '10.0.0.11', bridgeMappings: {} },
     { name: 'compute2', compute: true, network: false, tunnelIp: '10.0.0.12', bridgeMappings: {} },
@@ -83,15 +85,15 @@ export const seedFixture: Topology = {
   ],
   networks: [
     {
-      name: 'public', id: IDS.public, project: null, external: true, shared: false, type: 'flat', physicalNetwork: 'external', segmentationId: null,
+      name: 'public', id: IDS.public, project: null, external: true, shared: false, type: 'flat', physicalNetwork: 'external', segmentationId: null, ha: false,
       subnets: [{ name: 'public-v4', id: 'sub-pub', network: 'public', cidr: '203.0.113.0/24', networkAddress: '203.0.113.0', prefixLen: 24, gateway: '203.0.113.1', dhcp: false }],
     },
     {
-      name: 'net1', id: IDS.net1, project: 'demo', external: false, shared: false, type: 'vxlan', physicalNetwork: null, segmentationId: 101,
+      name: 'net1', id: IDS.net1, project: 'demo', external: false, shared: false, type: 'vxlan', physicalNetwork: null, segmentationId: 101, ha: false,
       subnets: [{ name: 'subnet1', id: 'sub-1', network: 'net1', cidr: '192.168.1.0/24', networkAddress: '192.168.1.0', prefixLen: 24, gateway: '192.168.1.1', dhcp: true }],
     },
     {
-      name: 'net2', id: IDS.net2, project: 'demo', external: false, shared: false, type: 'vxlan', physicalNetwork: null, segmentationId: 102,
+      name: 'net2', id: IDS.net2, project: 'demo', external: false, shared: false, type: 'vxlan', physicalNetwork: null, segmentationId: 102, ha: false,
       subnets: [{ name: 'subnet2', id: 'sub-2', network: 'net2', cidr: '192.168.2.0/24', networkAddress: '192.168.2.0', prefixLen: 24, gateway: '192.168.2.1', dhcp: true }],
     },
   ],
@@ -101,6 +103,7 @@ export const seedFixture: Topology = {
       gateway: { network: 'public', subnet: 'public-v4', port: qg, snat: true },
       interfaces: [{ subnet: 'subnet1', network: 'net1', port: qr1 }, { subnet: 'subnet2', network: 'net2', port: qr2 }],
       routes: [],
+      ha: null,
     },
   ],
   securityGroups: [defaultGroup, sshGroup],
@@ -112,7 +115,7 @@ export const seedFixture: Topology = {
   ],
   ports: [dhcp1, dhcp2, qr1, qr2, qg, vm1, vm2, vm3, vm4],
   floatingIps: [{ id: 'fip-1', ip: '203.0.113.101', network: 'public', portId: IDS.vm4, vm: 'vm4', portIndex: 0, fixedIp: '192.168.2.14', router: 'router1' }],
-  dhcpHosts: { net1: 'network1', net2: 'network1' },
+  dhcpHosts: { net1: ['network1'], net2: ['network1'] },
   localVlans: { compute1: { net1: 1, net2: 2 }, compute2: { net1: 1, net2: 2 }, network1: { net1: 1, net2: 2, public: 3 } },
 };
 

@@ -305,6 +305,73 @@ describe('placement errors (NP4xx)', () => {
   });
 });
 
+describe('L3 HA (NP102, NP311–NP313, NP402, NP406–NP409)', () => {
+  // BASE with a second network node; r1 becomes an HA router on both.
+  const N2 = '  n1: { role: network, tunnel_ip: 10.0.0.2, bridge_mappings: { ext: br-ex } }\n  n2: { role: network, tunnel_ip: 10.0.0.3, bridge_mappings: { ext: br-ex } }';
+  const two = (router: string, ...extra: string[]) => [...withLine(3, N2).split('\n').map((l) => (l.startsWith('  r1:') ? router : l)), ...extra].join('\n');
+  const HA = '  r1: { hosts: [n1, n2], gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1] }';
+
+  it('an HA router, a pinned VRID and observed states load', () => {
+    expect(errs(two('  r1: { hosts: [n1, n2], ha: { vrid: 7 }, ha_state: { n1: active, n2: standby }, gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1] }'))).toEqual([]);
+  });
+  it('a router listing a host twice (NP408)', () => {
+    expect(errs(two('  r1: { hosts: [n1, n1], gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1] }'))).toEqual([['NP408', 'routers.r1.hosts[1]', 10]]);
+  });
+  it('an HA router on a host that is not a network node (NP407)', () => {
+    expect(errs(two('  r1: { hosts: [n1, c1], gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1] }'))).toContainEqual(['NP407', 'routers.r1.hosts[1]', 10]);
+  });
+  it('a pinned VRID out of Neutron\'s 1–254 (NP311)', () => {
+    expect(errs(two('  r1: { hosts: [n1, n2], ha: { vrid: 255 }, gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1] }'))).toEqual([['NP311', 'routers.r1.ha.vrid', 10]]);
+    expect(errs(two('  r1: { hosts: [n1, n2], ha: { vrid: 0 }, gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1] }'))).toEqual([['NP311', 'routers.r1.ha.vrid', 10]]);
+  });
+  it('a pinned VRID repeated in one HA network (NP312), but not across projects', () => {
+    const r2 = (project: string) => `  r2: { project: ${project}, hosts: [n1, n2], ha: { vrid: 3 }, interfaces: [s2] }`;
+    const r1 = '  r1: { project: p, hosts: [n1, n2], ha: { vrid: 3 }, gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1] }';
+    const text = (project: string) => two(r1).replace('routers:', `routers:\n${r2(project)}`);
+    expect(errs(text('p'))).toEqual([['NP312', 'routers.r1.ha.vrid', 11]]);
+    expect(errs(text('q'))).toEqual([]);
+  });
+  it('more than 254 HA routers of one project (NP313)', () => {
+    const many = Array.from({ length: 255 }, (_, i) => `  x${i}: { project: p, ha: {}, hosts: [n1, n2] }`);
+    const text = two(HA).replace('routers:', `routers:\n${many.join('\n')}`);
+    expect(errs(text)).toEqual([['NP313', 'routers.x254', 264]]);
+  });
+  it('ha_state for a host without an instance, or on a legacy router (NP409)', () => {
+    expect(errs(two('  r1: { hosts: [n1, n2], ha_state: { c1: active }, gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1] }'))).toEqual([['NP409', 'routers.r1.ha_state.c1', 10]]);
+    expect(errs(two('  r1: { hosts: [n1], ha_state: { n1: active }, gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1] }'))).toEqual([['NP409', 'routers.r1.ha_state.n1', 10]]);
+    expect(errs(two('  r1: { hosts: [n1, n2], ha_state: { n1: master }, gateway: { network: pub, ip: 203.0.113.10 }, interfaces: [s1] }'))).toEqual([['NP102', 'routers.r1.ha_state.n1', 10]]);
+  });
+  it('HA defaults: advert interval and DHCP agents per network out of range (NP102)', () => {
+    expect(errs(two(HA, 'defaults: { ha_vrrp_advert_int: 0, dhcp_agents_per_network: 0 }'))).toEqual([
+      ['NP102', 'defaults.ha_vrrp_advert_int', 19],
+      ['NP102', 'defaults.dhcp_agents_per_network', 19],
+    ]);
+  });
+  it('a VLAN HA network without a physical network (NP103), and its hosts without the mapping (NP402)', () => {
+    expect(errs(two(HA, 'defaults: { l3_ha_network_type: vlan }'))).toEqual([['NP103', 'defaults', 19]]);
+    expect(errs(two(HA, 'defaults: { l3_ha_network_type: vlan, l3_ha_network_physical_name: hanet }'))).toEqual([
+      ['NP402', 'routers.r1.hosts[0]', 10],
+      ['NP402', 'routers.r1.hosts[1]', 10],
+    ]);
+  });
+  it('an HA instance on a host without a tunnel endpoint for a VXLAN HA network (NP406)', () => {
+    const text = two(HA).replace('  n2: { role: network, tunnel_ip: 10.0.0.3,', '  n2: { role: network,');
+    expect(errs(text)).toContainEqual(['NP406', 'routers.r1.hosts[1]', 10]);
+  });
+  it('dhcp_hosts: unknown, not a network node, not mapped, twice, on a network without DHCP', () => {
+    const net = (hosts: string, dhcp = true) => `  t1: { project: p, type: vxlan, segmentation_id: 5, dhcp_hosts: [${hosts}], subnets: { s1: { cidr: 10.1.0.0/24${dhcp ? '' : ', dhcp: false'} } } }`;
+    const at = (hosts: string, dhcp = true) => two(HA).replace(/^  t1: .*$/m, net(hosts, dhcp));
+    expect(errs(at('n2, n1'))).toEqual([]);
+    expect(errs(at('n9'))).toEqual([['NP201', 'networks.t1.dhcp_hosts[0]', 7]]);
+    expect(errs(at('c1'))).toEqual([['NP407', 'networks.t1.dhcp_hosts[0]', 7]]);
+    expect(errs(at('n1, n1'))).toEqual([['NP408', 'networks.t1.dhcp_hosts[1]', 7]]);
+    expect(errs(at('n1', false))).toEqual([['NP102', 'networks.t1.dhcp_hosts', 7]]);
+    const flat = two(HA).replace(/^  pub: \{ external: true, type: flat, physical_network: ext, subnets: \{ pub4: \{ cidr: 203.0.113.0\/24 \} \} \}$/m,
+      '  pub: { external: true, type: flat, physical_network: ext, dhcp_hosts: [n1], subnets: { pub4: { cidr: 203.0.113.0/24 } } }');
+    expect(errs(flat.replace('  n1: { role: network, tunnel_ip: 10.0.0.2, bridge_mappings: { ext: br-ex } }', '  n1: { role: network, tunnel_ip: 10.0.0.2 }'))).toContainEqual(['NP402', 'networks.pub.dhcp_hosts[0]', 6]);
+  });
+});
+
 describe('release', () => {
   it('a release name that names no Neutron release (NP102)', () => {
     expect(errs(plus('defaults: { release: "2024.7" }'))).toEqual([['NP102', 'defaults.release', 18]]);
@@ -323,9 +390,9 @@ describe('unsupported (NP5xx)', () => {
   it('native OVS firewall (NP502)', () => {
     expect(errs(plus('defaults: { firewall_driver: openvswitch }'))).toEqual([['NP502', 'defaults.firewall_driver', 18]]);
   });
-  it('a router on several hosts (NP503)', () => {
+  it('a router on several hosts is an L3 HA router now, no longer NP503', () => {
     const text = withLine(3, '  n1: { role: network, tunnel_ip: 10.0.0.2, bridge_mappings: { ext: br-ex } }\n  n2: { role: network, tunnel_ip: 10.0.0.3, bridge_mappings: { ext: br-ex } }');
-    expect(errs(text.replace('hosts: [n1]', 'hosts: [n1, n2]'))).toEqual([['NP503', 'routers.r1.hosts', 10]]);
+    expect(errs(text.replace('hosts: [n1]', 'hosts: [n1, n2]'))).toEqual([]);
   });
   it('IPv6 subnets, addresses and user rules (NP504); automatic IPv6 egress rules are fine', () => {
     expect(errs(withLine(7, '  t2: { project: p, type: vxlan, segmentation_id: 6, subnets: { s2: { cidr: "fd00::/64" } } }'))).toContainEqual([

@@ -33,7 +33,7 @@ describe('example topologies', () => {
       ['provider-flat', 'flat', true, false, null],
       ['provider-vlan', 'vlan', true, false, 200],
     ]);
-    expect(t.dhcpHosts).toEqual({ 'provider-flat': 'network1', 'provider-vlan': 'network1' });
+    expect(t.dhcpHosts).toEqual({ 'provider-flat': ['network1'], 'provider-vlan': ['network1'] });
     expect(new Set(t.vms.map((v) => v.host))).toEqual(new Set(['compute1', 'compute2']));
     expect(t.ports.find((p) => p.name === 'web2:0')?.ip).toBe('198.51.100.3'); // after the DHCP port's .2
   });

@@ -44,7 +44,7 @@ describe('seed.yaml', () => {
       ['vm3:0', '192.168.2.13', 'compute:nova', 'compute1'],
       ['vm4:0', '192.168.2.14', 'compute:nova', 'compute2'],
     ]);
-    expect(t.dhcpHosts).toEqual({ public: 'network1', net1: 'network1', net2: 'network1' });
+    expect(t.dhcpHosts).toEqual({ public: ['network1'], net1: ['network1'], net2: ['network1'] });
   });
 
   it('derives unique Neutron MACs and name-based port ids', () => {

@@ -1,7 +1,9 @@
 // `dhcp` (per network with a DHCP-enabled subnet, subject `network:N`): every VM port on a
 // DHCP-enabled subnet reaches a DHCP server of its network with a request — broadcast (0.0.0.0 →
 // 255.255.255.255) and unicast to the DHCP port's address, UDP 68 → 67 — and the reply (UDP 67 → 68,
-// unicast to the port) comes back. Concrete evaluator traces of these standard packets, per port.
+// unicast to the port) comes back. With several DHCP agents on the network, one server that does all
+// three is enough (a client takes the first offer). Concrete evaluator traces of these standard
+// packets, per port.
 // The reply is traced as the DHCP namespace puts it on br-int: from a stand-in sender attached at the
 // qdhcp tap port (the evaluator traces from stations only), so the path checked is the real one from
 // br-int through the tunnels and the port's firewall to the VM.
@@ -24,7 +26,7 @@ const udp = (eth: [string, string], ip: [string, string], sport: number, dport: 
 
 /** The DHCP server's reply as a sender plugged where its namespace meets br-int. */
 function serverStation(ctx: VerifyContext, net: NetworkT, server: PortT): Station | null {
-  const host = ctx.topology.dhcpHosts[net.name] ?? server.host;
+  const host = server.host;
   const ns = deviceName.qdhcp(net.id);
   const link = ctx.dataplane.links.find((l) => l.kind === 'internal' && [l.a, l.b].some((x) => x.host === host && x.device === ns));
   if (!link) return null;
@@ -42,29 +44,57 @@ function checkNetwork(ctx: VerifyContext, net: NetworkT): PropertyResult {
   const servers = ctx.topology.ports.filter((p) => p.deviceOwner === 'network:dhcp' && p.network === net.name);
   const ports = vmStations(ctx).filter((s) => dhcpSubnets.has(portOf(ctx.topology, s)?.subnet ?? ''));
   if (servers.length === 0) return ports.length === 0 ? holds(ID, subject, 'no DHCP port and no VM port') : unknown(ID, subject, `no DHCP port on ${net.name} in the topology`);
-  const toServer = (t: Trace) => copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns);
+  const toServer = (host: string) => (t: Trace) =>
+    copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns && c.deliveredTo.host === host);
   const toPort = (s: VmStation) => (t: Trace) => copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'vm' && c.deliveredTo.vm === s.vm && c.deliveredTo.port === s.index);
   const fail = (s: VmStation, what: string, t: Trace): PropertyResult => ({ property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, message: `${portLabel(s)}: ${what} fails: ${traceOutcome(t)}` });
+  const hosts = [...new Set(servers.map((p) => p.host))];
   for (const s of ports) {
-    const server = servers.find((p) => p.subnet === portOf(ctx.topology, s)?.subnet) ?? servers[0]!;
-    const bcast = ctx.evaluator.trace(s, udp([s.mac, BROADCAST_MAC], ['0.0.0.0', '255.255.255.255'], 68, 67));
-    if (!toServer(bcast)) return fail(s, 'broadcast DHCP request (68 → 67)', bcast);
-    const uni = ctx.evaluator.trace(s, udp([s.mac, server.mac], [s.ip, server.ip], 68, 67));
-    if (!toServer(uni)) return fail(s, `unicast DHCP request to ${server.ip}`, uni);
-    const from = serverStation(ctx, net, server);
-    if (from === null) return unknown(ID, subject, `no br-int port of ${ns} to send the reply from`);
-    const reply = ctx.evaluator.trace(from, udp([server.mac, s.mac], [server.ip, s.ip], 67, 68));
-    if (!toPort(s)(reply)) return fail(s, `DHCP reply from ${server.ip} (67 → 68)`, reply);
-    const unc = [bcast, uni, reply].flatMap((t) => t.uncertain);
-    if (unc.length > 0) return unknown(ID, subject, `${portLabel(s)}: DHCP works only across unmodelled rules: ${unc.join('; ')}`);
+    const subnet = portOf(ctx.topology, s)?.subnet;
+    // Each agent's server in turn; the port is served when one does all three. Otherwise an unknown
+    // answer from some server leaves it unknown, else the first failure is the finding.
+    const outcomes: PropertyResult[] = [];
+    for (const host of hosts) {
+      const mine = servers.filter((p) => p.host === host);
+      const server = mine.find((p) => p.subnet === subnet) ?? mine[0]!;
+      const r = serve(ctx, net, s, server, toServer(host), toPort(s), fail);
+      if (r === null) break;
+      outcomes.push(r);
+    }
+    if (outcomes.length === hosts.length) return outcomes.find((r) => r.verdict === 'unknown') ?? outcomes[0]!;
   }
-  return holds(ID, subject, ports.length === 0 ? `no VM port on a DHCP-enabled subnet of ${net.name}` : `all ${ports.length} VM ports reach ${ns} with broadcast and unicast requests and get the reply back`);
+  const where = hosts.length === 1 ? ns : `${ns} on one of ${hosts.join(', ')}`;
+  return holds(ID, subject, ports.length === 0 ? `no VM port on a DHCP-enabled subnet of ${net.name}` : `all ${ports.length} VM ports reach ${where} with broadcast and unicast requests and get the reply back`);
+}
+
+/** The three exchanges between port `s` and one DHCP server: null when all work, else the failure (or unknown). */
+function serve(
+  ctx: VerifyContext,
+  net: NetworkT,
+  s: VmStation,
+  server: PortT,
+  toServer: (t: Trace) => boolean,
+  toPort: (t: Trace) => boolean,
+  fail: (s: VmStation, what: string, t: Trace) => PropertyResult,
+): PropertyResult | null {
+  const subject = `network:${net.name}`;
+  const bcast = ctx.evaluator.trace(s, udp([s.mac, BROADCAST_MAC], ['0.0.0.0', '255.255.255.255'], 68, 67));
+  if (!toServer(bcast)) return fail(s, `broadcast DHCP request (68 → 67) to the server on ${server.host}`, bcast);
+  const uni = ctx.evaluator.trace(s, udp([s.mac, server.mac], [s.ip, server.ip], 68, 67));
+  if (!toServer(uni)) return fail(s, `unicast DHCP request to ${server.ip}`, uni);
+  const from = serverStation(ctx, net, server);
+  if (from === null) return unknown(ID, subject, `no br-int port of ${deviceName.qdhcp(net.id)} on ${server.host} to send the reply from`);
+  const reply = ctx.evaluator.trace(from, udp([server.mac, s.mac], [server.ip, s.ip], 67, 68));
+  if (!toPort(reply)) return fail(s, `DHCP reply from ${server.ip} (67 → 68)`, reply);
+  const unc = [bcast, uni, reply].flatMap((t) => t.uncertain);
+  if (unc.length > 0) return unknown(ID, subject, `${portLabel(s)}: DHCP works only across unmodelled rules: ${unc.join('; ')}`);
+  return null;
 }
 
 export const dhcp: PropertyCheck = {
   id: ID,
   description: 'every port on a DHCP-enabled subnet reaches its DHCP server (broadcast and unicast) and gets the reply back',
   async check(ctx) {
-    return ctx.topology.networks.filter((n) => n.subnets.some((s) => s.dhcp) && !n.external).map((n) => checkNetwork(ctx, n));
+    return ctx.topology.networks.filter((n) => n.subnets.some((s) => s.dhcp) && !n.external && !n.ha).map((n) => checkNetwork(ctx, n));
   },
 };

@@ -8,7 +8,7 @@
 //   packet delivered to a VM port or DHCP namespace of another network still carrying the sender's
 //   MAC — a routed packet always carries a router's MAC, so this is crossing without a router.
 import { deviceName } from '../../render/names.ts';
-import type { NetworkT } from '../../topology/model.ts';
+import { isRouterPort, type NetworkT } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { coverage, groupPorts, holds, portLabel, sourceSpec, vmStations, type VmStation } from './common.ts';
 import { macNum, searchAll, type SearchAsk, type SearchResult } from './search.ts';
@@ -78,7 +78,7 @@ export const segmentIsolation: PropertyCheck = {
     const facts: Facts = {
       netOfNs: new Map(ctx.topology.networks.map((n) => [deviceName.qdhcp(n.id), n.name])),
       netOfVm: new Map(vmStations(ctx).map((s) => [`${s.vm}:${s.index}`, s.network])),
-      routerMacs: ctx.topology.ports.filter((p) => p.deviceOwner === 'network:router_interface' || p.deviceOwner === 'network:router_gateway').map((p) => macNum(p.mac)),
+      routerMacs: ctx.topology.ports.filter(isRouterPort).map((p) => macNum(p.mac)),
     };
     const plans: NetworkPlan[] = ctx.topology.networks.map((net) => {
       const mine = issues.filter((i) => i.network === net.name || i.network === null);

@@ -8,7 +8,13 @@ import { macLinkLocal as linkLocal6 } from '../../net/mac.ts';
 import { broadcast, parseCidr } from './addr.ts';
 import type { LineWriter } from './text.ts';
 
-export interface AddrSpec { readonly ip: string; readonly prefixLen: number; readonly provenance: Provenance }
+export interface AddrSpec {
+  readonly ip: string;
+  readonly prefixLen: number;
+  readonly provenance: Provenance;
+  /** False for an address added without a broadcast address (keepalived's VIPs); default true. */
+  readonly brd?: boolean;
+}
 
 export interface IfaceSpec {
   readonly name: string;
@@ -16,6 +22,8 @@ export interface IfaceSpec {
   readonly mtu: number;
   readonly addresses: readonly AddrSpec[];
   readonly provenance: Provenance;
+  /** False when the interface has no IPv6 link-local address (an HA router's qr-/qg- on a backup); default true. */
+  readonly linkLocal?: boolean;
 }
 
 export function writeIpAddr(w: LineWriter, ifaces: readonly IfaceSpec[]): void {
@@ -29,9 +37,11 @@ export function writeIpAddr(w: LineWriter, ifaces: readonly IfaceSpec[]): void {
     w.line(`${n + 2}: ${i.name}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${i.mtu} qdisc noqueue state UNKNOWN group default qlen 1000`, i.provenance);
     w.line(`    link/ether ${i.mac} brd ff:ff:ff:ff:ff:ff`, i.provenance);
     for (const a of i.addresses) {
-      w.line(`    inet ${a.ip}/${a.prefixLen} brd ${broadcast(a.ip, a.prefixLen)} scope global ${i.name}`, a.provenance);
+      const brd = a.brd === false ? '' : ` brd ${broadcast(a.ip, a.prefixLen)}`;
+      w.line(`    inet ${a.ip}/${a.prefixLen}${brd} scope global ${i.name}`, a.provenance);
       w.line('       valid_lft forever preferred_lft forever');
     }
+    if (i.linkLocal === false) return;
     w.line(`    inet6 ${linkLocal6(i.mac)}/64 scope link`);
     w.line('       valid_lft forever preferred_lft forever');
   });

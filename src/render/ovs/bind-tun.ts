@@ -3,7 +3,10 @@
 // is present, else to every tunnel port of the network's type; a network with nobody to flood to
 // gets no flood flow (the agent installs none for an empty port list). Unicast to known remote
 // ports (table 20) and the ARP responder (table 21) exist only with l2_population; arp_responder
-// without l2_population is ignored, as the agent does.
+// without l2_population is ignored, as the agent does. An HA router's qr- ports get neither: l2pop
+// gives other agents no unicast or ARP entry for them (mech_driver.py update_port_up skips
+// is_ha_router_port), only a flood entry towards every host of the router (db.py
+// _get_ha_active_network_ports): unicast to them is learned from the master's traffic.
 import type { HostT, NetworkT, PortT } from '../../topology/model.ts';
 import type { TunWhen } from '../../../rules/ovs-agent/template.ts';
 import { hex, ipv4Hex, macHex } from './addr.ts';
@@ -30,7 +33,7 @@ export function tunBinder(ix: TopoIndex, host: HostT): (when: TunWhen) => Bindin
   const remotePorts: readonly RemotePort[] =
     tunnelNets.flatMap((net) =>
       (ix.portsOfNetwork.get(net.name) ?? []).flatMap((port) => {
-        if (port.host === host.name) return [];
+        if (port.host === host.name || port.deviceOwner === 'network:ha_router_replicated_interface') return [];
         const peer = peerByHostType.get(`${port.host}|${net.type}`);
         return peer ? [{ port, net, peer }] : [];
       }));

@@ -12,7 +12,7 @@ export interface TopoIndex {
   readonly host: ReadonlyMap<string, HostT>;
   /** Ports with a device on some br-int (floating IP ports have none), per network, in `topo.ports` order. */
   readonly portsOfNetwork: ReadonlyMap<string, readonly PortT[]>;
-  /** Ports with a device on br-int, per host, in `topo.ports` order. */
+  /** Ports with a device on br-int, per host, in `topo.ports` order (an HA router's qr-/qg- ports on each of its hosts). */
   readonly portsOfHost: ReadonlyMap<string, readonly PortT[]>;
   /** Hosts where the network is present (has a local VLAN), in `topo.hosts` order. */
   readonly hostsOfNetwork: ReadonlyMap<string, readonly string[]>;
@@ -37,7 +37,7 @@ export function indexTopology(topo: Topology): TopoIndex {
   for (const p of topo.ports) {
     if (!plugsIntoBrInt(p)) continue;
     push(portsOfNetwork, p.network, p);
-    push(portsOfHost, p.host, p);
+    for (const h of p.hosts) push(portsOfHost, h, p);
   }
   const hostsOfNetwork = new Map<string, string[]>();
   for (const h of topo.hosts) {

@@ -83,8 +83,10 @@ export function brIntDevice(p: PortT): string {
   switch (p.deviceOwner) {
     case 'compute:nova': return deviceName.qvo(p.id);
     case 'network:dhcp': return deviceName.dhcpTap(p.id);
-    case 'network:router_interface': return deviceName.qr(p.id);
+    case 'network:router_interface':
+    case 'network:ha_router_replicated_interface': return deviceName.qr(p.id);
     case 'network:router_gateway': return deviceName.qg(p.id);
+    case 'network:router_ha_interface': return deviceName.ha(p.id);
     case 'network:floatingip': throw new Error(`floating IP port ${p.name} has no device on br-int`);
     default: {
       const never: never = p.deviceOwner;
@@ -98,7 +100,9 @@ function portWhy(p: PortT): string {
     case 'compute:nova': return `VM ${p.deviceName}'s port, the br-int end of the qvb/qvo veth pair from its Linux bridge`;
     case 'network:dhcp': return `DHCP server of network ${p.network} (in its qdhcp- namespace)`;
     case 'network:router_interface': return `router ${p.deviceName}'s interface on ${p.subnet} (in its qrouter- namespace)`;
+    case 'network:ha_router_replicated_interface': return `HA router ${p.deviceName}'s interface on ${p.subnet} (in its qrouter- namespace; addressed only on the VRRP master)`;
     case 'network:router_gateway': return `router ${p.deviceName}'s gateway on ${p.network} (in its qrouter- namespace)`;
+    case 'network:router_ha_interface': return `HA router ${p.deviceName}'s port on ${p.network}, where its keepalived sends and hears VRRP`;
     case 'network:floatingip': return `floating IP ${p.ip}`;
     default: {
       const never: never = p.deviceOwner;
