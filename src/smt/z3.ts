@@ -68,10 +68,37 @@ export async function runCheck(solver: Z3Solver): Promise<'sat' | 'unsat' | 'unk
   }
 }
 
+/** The part of Emscripten's thread pool (`em.PThread`) that shutdown touches. */
+export interface ThreadPool {
+  readonly runningWorkers: readonly { onmessage: unknown }[];
+  readonly unusedWorkers: readonly { onmessage: unknown }[];
+  terminateAllThreads(): void;
+}
+
+/** How long shutdown waits for Z3's threads to report that they finished. */
+const DRAIN_MS = 2000;
+
+/**
+ * Terminates the pool's threads. A thread that has just finished a check still has to tell the main
+ * thread so (a `cleanupThread` message, handled on a later turn of the event loop). Terminated before
+ * that message is handled, its worker's handler is replaced by Emscripten with one that prints
+ * `received "cleanupThread" command from terminated worker` on stderr. So this first lets every
+ * running thread report back (bounded: a thread still busy after `drainMs` is terminated anyway),
+ * then terminates them all, and silences whatever a terminated worker still sends: after termination
+ * nothing it says can matter.
+ */
+export async function terminateThreads(pool: ThreadPool, drainMs = DRAIN_MS): Promise<void> {
+  const deadline = performance.now() + drainMs;
+  while (pool.runningWorkers.length > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+  const workers = [...pool.runningWorkers, ...pool.unusedWorkers];
+  pool.terminateAllThreads();
+  for (const w of workers) w.onmessage = () => {};
+}
+
 /** Terminates Z3's threads; call once when the process (or test file) is done with the solver. */
 export async function shutdownZ3(): Promise<void> {
   if (instance === null) return;
   const i = await instance;
   instance = null;
-  i.em.PThread.terminateAllThreads();
+  await terminateThreads(i.em.PThread);
 }
