@@ -25,9 +25,13 @@ export const ERROR_CODES = {
   NP001: 'file not readable',
   NP002: 'syntax error',
   NP003: 'duplicate key',
+  NP004: 'input too large',
+  NP005: 'not a text file',
+  NP006: 'too many YAML aliases',
   NP101: 'unknown field',
   NP102: 'wrong type or value',
   NP103: 'missing field',
+  NP104: 'unsafe name',
   NP201: 'dangling reference',
   NP301: 'IP outside its subnet',
   NP302: 'duplicate fixed IP in a network',
@@ -42,6 +46,9 @@ export const ERROR_CODES = {
   NP311: 'VRID out of range',
   NP312: 'duplicate VRID in an HA network',
   NP313: 'too many HA routers in one HA network',
+  NP314: 'overlapping subnets in one network',
+  NP315: 'overlapping subnets on one router',
+  NP316: 'router interface overlaps its external network',
   NP401: 'VM on a host without the compute role',
   NP402: 'network not mapped in bridge_mappings',
   NP403: 'port_security false with security groups',
@@ -59,6 +66,7 @@ export const ERROR_CODES = {
   NP601: 'command-line usage',
   NP602: 'unknown host in a failure scenario',
   NP603: 'not an instance of an HA router',
+  NP604: 'output directory unusable',
   NP701: 'property: unknown field',
   NP702: 'property: wrong type or value',
   NP703: 'property: missing field',
@@ -69,11 +77,25 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** The longest file name, field path and message an error line quotes: at most a line's worth each. */
+const QUOTE_LIMIT = { file: 200, path: 120, message: 300 } as const;
+
+/**
+ * `s` safe to print on one terminal line: control characters (a newline, an escape sequence in a name
+ * read from a file) written as `\u….`, and cut to `max` characters with how much was left out.
+ */
+export function clipForLine(s: string, max: number): string {
+  // eslint-disable-next-line no-control-regex -- exactly the characters a terminal would act on
+  const safe = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return safe.length <= max ? safe : `${safe.slice(0, max)}… (${safe.length - max} more characters)`;
+}
+
 /** One-line rendering: `seed.yaml:12:7: NP201 dangling reference at vms.vm1.host: no host "cmp9"`. */
 export function formatInputError(e: InputError): string {
-  const where = e.position ? `${e.file}:${e.position.line}:${e.position.column}` : e.file;
-  const at = e.path ? ` at ${e.path}` : '';
-  return `${where}: ${e.code} ${ERROR_CODES[e.code]}${at}: ${e.message}`;
+  const file = e.file === '' ? '""' : clipForLine(e.file, QUOTE_LIMIT.file);
+  const where = e.position ? `${file}:${e.position.line}:${e.position.column}` : file;
+  const at = e.path ? ` at ${clipForLine(e.path, QUOTE_LIMIT.path)}` : '';
+  return `${where}: ${e.code} ${ERROR_CODES[e.code]}${at}: ${clipForLine(e.message, QUOTE_LIMIT.message)}`;
 }
 
 /** A result that is either a value or the input errors that prevented it. */

@@ -5,6 +5,7 @@ import type { Topology } from './topology/model.ts';
 import type { Artifact } from './render/artifacts.ts';
 import type { Dataplane } from './ir/dataplane.ts';
 import { loadTopologyFile } from './topology/index.ts';
+import type { InputLimits } from './input/text-file.ts';
 import { renderTopology } from './render/index.ts';
 import { assembleDataplane } from './dataplane/assemble.ts';
 
@@ -19,7 +20,7 @@ export function modelFromTopology(topology: Topology): Model {
   return { topology, artifacts, dataplane: assembleDataplane(topology, artifacts) };
 }
 
-export function loadModel(file: string): Result<Model> {
-  const topo = loadTopologyFile(file);
+export function loadModel(file: string, limits?: InputLimits): Result<Model> {
+  const topo = loadTopologyFile(file, limits);
   return topo.ok ? { ok: true, value: modelFromTopology(topo.value) } : topo;
 }

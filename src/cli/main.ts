@@ -2,7 +2,7 @@
 // code. Usage errors exit 2, internal errors 3, and neither ever prints a stack trace.
 import { Command, CommanderError } from 'commander';
 import { EXIT, processIo, usageError, type Io } from './exit.ts';
-import { UsageError } from './options.ts';
+import { parseInputLimit, UsageError } from './options.ts';
 import type { TraceOptions } from './trace-command.ts';
 import type { QueryOptions } from './query-command.ts';
 import type { VerifyOptions } from './verify-command.ts';
@@ -10,18 +10,34 @@ import type { VerifyOptions } from './verify-command.ts';
 // Each command's module is imported when the command runs: `--help` loads no pipeline, and only
 // `query` and `verify` load Z3.
 
-function program(io: Io, setCode: (c: number) => void): Command {
+/** The option every command that reads input files has (text-file.ts). */
+const MAX_INPUT = ['--max-input-mb <n>', 'largest input file read, in MiB (default 16)'] as const;
+
+/**
+ * The commands and their options (exported so tests can drive every option of every command). Each
+ * action receives the parsed options and sets the exit code through `setCode`.
+ */
+export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   const p = new Command('netproof')
     .description('Verify OpenStack Neutron dataplanes: render, trace, query and verify')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      // commander's own usage errors ("error: unknown option '--x'") in netproof's one-line form.
+      outputError: (s, write) => write(`netproof: NP601 command-line usage: ${s.replace(/^error: /, '').trimEnd()}\n`),
+    })
     .showHelpAfterError(false);
 
   p.command('render')
     .description('render what the Neutron agents program on every host')
     .argument('<topology>', 'topology file (YAML or JSON)')
     .requiredOption('--out <dir>', 'output directory: DIR/<host>/<artifact>')
-    .action(async (file: string, o: { out: string }) => setCode((await import('./render-command.ts')).runRender(io, file, o.out)));
+    .option(...MAX_INPUT)
+    .action(async (file: string, o: { out: string; maxInputMb?: string }) => {
+      const limits = parseInputLimit(o.maxInputMb);
+      setCode((await import('./render-command.ts')).runRender(io, file, o.out, limits));
+    });
 
   p.command('trace')
     .description('follow one concrete packet hop by hop')
@@ -35,6 +51,7 @@ function program(io: Io, setCode: (c: number) => void): Command {
     .option('--via <network>', 'the external network an outside packet arrives through')
     .option('--format <f>', 'text | json', 'text')
     .option('--no-rules', 'text: omit the rules under each step')
+    .option(...MAX_INPUT)
     .action(async (file: string, o: TraceOptions) => setCode((await import('./trace-command.ts')).runTrace(io, file, o)));
 
   p.command('query')
@@ -52,6 +69,7 @@ function program(io: Io, setCode: (c: number) => void): Command {
     .option('--format <f>', 'text | json', 'text')
     .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
     .option('--no-rules', 'text: omit the rules under each step')
+    .option(...MAX_INPUT)
     .action(async (file: string, o: QueryOptions) => setCode(await (await import('./query-command.ts')).runQueryCommand(io, file, o)));
 
   p.command('verify')
@@ -61,6 +79,7 @@ function program(io: Io, setCode: (c: number) => void): Command {
     .option('--format <f>', 'text | json | junit', 'text')
     .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
     .option('--no-rules', 'text: omit the rules under each trace step')
+    .option(...MAX_INPUT)
     .action(async (file: string, o: VerifyOptions) => setCode(await (await import('./verify-command.ts')).runVerifyCommand(io, file, o)));
 
   p.command('collect-script')
@@ -77,7 +96,7 @@ function program(io: Io, setCode: (c: number) => void): Command {
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code: number = EXIT.ok;
   try {
-    await program(io, (c) => (code = c)).parseAsync([...argv], { from: 'user' });
+    await buildProgram(io, (c) => (code = c)).parseAsync([...argv], { from: 'user' });
     return code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;

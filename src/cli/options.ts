@@ -1,5 +1,6 @@
 // Parsing and checking of option values shared by the subcommands; a bad value is a usage error.
 import type { ProtoArg } from '../questions/packet.ts';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../input/text-file.ts';
 
 export class UsageError extends Error {}
 
@@ -52,7 +53,19 @@ export function parsePacketFields(o: PacketFieldOptions, allowAny: boolean): Pac
   };
 }
 
-export function parseFormat<T extends string>(v: string, allowed: readonly T[]): T {
+/** One of `allowed`, or a usage error naming `flag`. */
+export function parseChoice<T extends string>(flag: string, v: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(v)) return v as T;
-  throw new UsageError(`--format must be one of ${allowed.join(', ')}, not "${v}"`);
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${v}"`);
+}
+
+export function parseFormat<T extends string>(v: string, allowed: readonly T[]): T {
+  return parseChoice('--format', v, allowed);
+}
+
+/** `--max-input-mb N`: the input limit in MiB (1–4096), or the default. */
+export function parseInputLimit(v: string | undefined): InputLimits {
+  if (v === undefined) return DEFAULT_INPUT_LIMITS;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 4096) throw new UsageError(`--max-input-mb must be a number of MiB from 1 to 4096, not "${v}"`);
+  return { maxBytes: Number(v) * 2 ** 20 };
 }

@@ -10,7 +10,7 @@ import { traceJson } from '../report/trace-json.ts';
 import { packetSummary, traceText } from '../report/trace-text.ts';
 import { shutdownZ3 } from '../smt/index.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
-import { parseFormat, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
+import { parseChoice, parseFormat, parseInputLimit, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
 
 export interface QueryOptions extends PacketFieldOptions {
   from: string;
@@ -21,6 +21,7 @@ export interface QueryOptions extends PacketFieldOptions {
   format: string;
   timeoutMs?: string;
   rules: boolean;
+  maxInputMb?: string;
 }
 
 export function parseTimeout(v: string | undefined): number {
@@ -51,7 +52,7 @@ export function queryText(a: QueryAnswer, labels: Labels, o: { from: string; to:
 
 export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Promise<number> {
   const format = parseFormat(o.format, ['text', 'json'] as const);
-  const expect = o.expect === undefined ? null : parseFormat(o.expect, ['reachable', 'unreachable'] as const);
+  const expect = o.expect === undefined ? null : parseChoice('--expect', o.expect, ['reachable', 'unreachable'] as const);
   const params = {
     from: o.from,
     to: o.to,
@@ -60,7 +61,7 @@ export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Pr
     bidirectional: o.bidirectional === true,
   };
   const timeoutMs = parseTimeout(o.timeoutMs);
-  const model = loadModel(file);
+  const model = loadModel(file, parseInputLimit(o.maxInputMb));
   if (!model.ok) return reportInputErrors(io, model.errors);
   const { topology, dataplane } = model.value;
   try {

@@ -6,7 +6,7 @@ import { labelsFor } from '../report/labels.ts';
 import { traceJson } from '../report/trace-json.ts';
 import { traceText } from '../report/trace-text.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
-import { parseFormat, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
+import { parseFormat, parseInputLimit, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
 
 export interface TraceOptions extends PacketFieldOptions {
   from: string;
@@ -14,13 +14,14 @@ export interface TraceOptions extends PacketFieldOptions {
   via?: string;
   format: string;
   rules: boolean;
+  maxInputMb?: string;
 }
 
 export function runTrace(io: Io, file: string, o: TraceOptions): number {
   const format = parseFormat(o.format, ['text', 'json'] as const);
   const { proto = 'icmp', ...fields } = parsePacketFields(o, false);
   if (proto === 'any') throw new UsageError('trace follows one concrete packet: --proto any is for query');
-  const model = loadModel(file);
+  const model = loadModel(file, parseInputLimit(o.maxInputMb));
   if (!model.ok) return reportInputErrors(io, model.errors);
   const { topology, dataplane } = model.value;
   const answer = traceQuestion(topology, dataplane, createEvaluator(dataplane), { proto, ...fields, from: o.from, to: o.to, via: o.via ?? null });

@@ -15,7 +15,7 @@ import { verifyJunit } from '../report/verify-junit.ts';
 import { verifyText } from '../report/verify-text.ts';
 import { shutdownZ3 } from '../smt/index.ts';
 import { reportInputErrors, type Io } from './exit.ts';
-import { parseFormat } from './options.ts';
+import { parseFormat, parseInputLimit } from './options.ts';
 import { parseTimeout } from './query-command.ts';
 
 export interface VerifyOptions {
@@ -23,14 +23,16 @@ export interface VerifyOptions {
   format: string;
   timeoutMs?: string;
   rules: boolean;
+  maxInputMb?: string;
 }
 
 export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): Promise<number> {
   const format = parseFormat(o.format, ['text', 'json', 'junit'] as const);
   const timeoutMs = parseTimeout(o.timeoutMs);
-  const model = loadModel(file);
+  const limits = parseInputLimit(o.maxInputMb);
+  const model = loadModel(file, limits);
   if (!model.ok) return reportInputErrors(io, model.errors);
-  const props = loadProperties(o.properties ?? []);
+  const props = loadProperties(o.properties ?? [], limits);
   if (!props.ok) return reportInputErrors(io, props.errors);
   const { topology, dataplane } = model.value;
   const resolved = resolveUserProperties(topology, dataplane, props.value);

@@ -5,7 +5,7 @@
 import type { Dataplane, Station } from '../ir/dataplane.ts';
 import type { Ipv4 } from '../ir/packet.ts';
 import type { Topology } from '../topology/model.ts';
-import type { InputError } from '../errors.ts';
+import type { InputError, Result } from '../errors.ts';
 import { inPrefix, isIpv4 } from '../net/ipv4.ts';
 
 export type VmPortStation = Extract<Station, { kind: 'vm-port' }>;
@@ -60,7 +60,7 @@ export function resolveEndpoint(topo: Topology, dp: Dataplane, text: string, fla
   const outsides = dp.stations.filter((s): s is OutsideStation => s.kind === 'outside');
   const wanted = via ?? network;
   const candidates = wanted ? outsides.filter((o) => o.network === wanted) : outsides;
-  if (wanted && candidates.length === 0) return usage(topo.file, '--via', `"${wanted}" is not a network with an outside world`);
+  if (wanted !== null && candidates.length === 0) return usage(topo.file, via !== null ? '--via' : flag, `"${wanted}" is not a network with an outside world`);
   if (inCloud) {
     const holder = topo.networks.find((n) => n.subnets.some((s) => inPrefix(ip, s.networkAddress, s.prefixLen)));
     return { ok: true, endpoint: { kind: 'address', ip, network: holder?.name ?? null } };
@@ -69,4 +69,22 @@ export function resolveEndpoint(topo: Topology, dp: Dataplane, text: string, fla
   const station = candidates.find((o) => inPrefix(ip, o.cidr.ip, o.cidr.prefixLen)) ?? candidates[0];
   if (!station) return usage(topo.file, flag, `${ip} is outside every subnet and the topology has no external network`);
   return { ok: true, endpoint: { kind: 'outside', station, ip } };
+}
+
+/** `--via`'s error when it names no network with an outside world; null when it is absent or fine. */
+export function checkVia(topo: Topology, dp: Dataplane, via: string | null): InputError | null {
+  if (via === null || dp.stations.some((s) => s.kind === 'outside' && s.network === via)) return null;
+  const external = topo.networks.filter((n) => n.external).map((n) => n.name);
+  const hint = external.length > 0 ? `; external networks: ${external.join(', ')}` : '; the topology has no external network';
+  return { code: 'NP405', file: topo.file, position: null, path: '--via', message: `"${via}" is not a network with an outside world${hint}` };
+}
+
+/** `--from` and `--to` of `trace` and `query`, with `--via` checked once (so its error is said once). */
+export function resolveFromTo(topo: Topology, dp: Dataplane, from: string, to: string, via: string | null): Result<{ readonly from: Endpoint; readonly to: Endpoint }> {
+  const viaError = checkVia(topo, dp, via);
+  if (viaError !== null) return { ok: false, errors: [viaError] };
+  const f = resolveEndpoint(topo, dp, from, '--from', via);
+  const t = resolveEndpoint(topo, dp, to, '--to', via);
+  if (f.ok && t.ok) return { ok: true, value: { from: f.endpoint, to: t.endpoint } };
+  return { ok: false, errors: [f, t].flatMap((r) => (r.ok ? [] : [r.error])) };
 }

@@ -12,7 +12,7 @@ import type { Topology } from '../topology/model.ts';
 import type { InputError, Result } from '../errors.ts';
 import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
-import { resolveEndpoint, type Endpoint } from './endpoints.ts';
+import { resolveFromTo, type Endpoint } from './endpoints.ts';
 import { protoNumber, type PacketFields, type ProtoArg } from './packet.ts';
 import { traceBetween } from './trace.ts';
 import { findPacket, type Dest, type FieldConstraint, type SourceGroup } from './reach-set.ts';
@@ -105,17 +105,16 @@ export function representativeFields(p: { proto?: ProtoArg | 'any'; sport?: numb
 }
 
 export function planQuery(topo: Topology, dp: Dataplane, p: QueryParams): Result<QueryPlan> {
-  const from = resolveEndpoint(topo, dp, p.from, '--from', p.via);
-  const to = resolveEndpoint(topo, dp, p.to, '--to', p.via);
-  const errors = [from, to].flatMap((r) => (r.ok ? [] : [r.error]));
-  if (!from.ok || !to.ok) return { ok: false, errors };
-  if (from.endpoint.kind === 'address') return { ok: false, errors: [notFound(topo, '--from', `${p.from} is not a sender: give a VM port or an address outside the cloud`)] };
-  const dest = destOf(topo, dp, to.endpoint);
+  const ends = resolveFromTo(topo, dp, p.from, p.to, p.via);
+  if (!ends.ok) return ends;
+  const { from, to } = ends.value;
+  if (from.kind === 'address') return { ok: false, errors: [notFound(topo, '--from', `${p.from} is not a sender: give a VM port or an address outside the cloud`)] };
+  const dest = destOf(topo, dp, to);
   if ('code' in dest) return { ok: false, errors: [dest] };
   if (p.bidirectional && dest.kind === 'namespace') {
     return { ok: false, errors: [{ code: 'NP601', file: topo.file, position: null, path: '--bidirectional', message: `--bidirectional needs a VM port or an outside address as --to (a namespace sends no replies here)` }] };
   }
-  return { ok: true, value: { from: from.endpoint, group: groupOf(topo, from.endpoint), dest, dstIp: to.endpoint.ip, fields: fieldsOf(p) } };
+  return { ok: true, value: { from, group: groupOf(topo, from), dest, dstIp: to.ip, fields: fieldsOf(p) } };
 }
 
 export async function runQuery(topo: Topology, dp: Dataplane, ev: Evaluator, p: QueryParams, timeoutMs: number): Promise<Result<QueryAnswer>> {

@@ -7,7 +7,7 @@ import type { Topology } from '../topology/model.ts';
 import type { Result } from '../errors.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import type { Evaluator } from '../evaluate/index.ts';
-import { resolveEndpoint, type Endpoint } from './endpoints.ts';
+import { resolveFromTo, type Endpoint } from './endpoints.ts';
 import { firstPacket, type PacketFields } from './packet.ts';
 import { inPrefix } from '../net/ipv4.ts';
 
@@ -24,17 +24,16 @@ export interface TraceAnswer {
 }
 
 export function traceQuestion(topo: Topology, dp: Dataplane, ev: Evaluator, p: TraceParams): Result<TraceAnswer> {
-  const from = resolveEndpoint(topo, dp, p.from, '--from', p.via);
-  const to = resolveEndpoint(topo, dp, p.to, '--to', p.via);
-  const errors = [from, to].flatMap((r) => (r.ok ? [] : [r.error]));
-  if (!from.ok || !to.ok) return { ok: false, errors };
-  if (from.endpoint.kind === 'address') {
+  const ends = resolveFromTo(topo, dp, p.from, p.to, p.via);
+  if (!ends.ok) return ends;
+  const { from, to } = ends.value;
+  if (from.kind === 'address') {
     return {
       ok: false,
       errors: [{ code: 'NP405', file: topo.file, position: null, path: '--from', message: `${p.from} is not a sender: give a VM port or an address outside the cloud` }],
     };
   }
-  return { ok: true, value: { from: from.endpoint, to: to.endpoint, trace: traceBetween(topo, ev, from.endpoint, to.endpoint.ip, p) } };
+  return { ok: true, value: { from, to, trace: traceBetween(topo, ev, from, to.ip, p) } };
 }
 
 /** The next hop a sender ARPs for, or null when it has no route. */

@@ -6,6 +6,7 @@ import type { FileContext } from './context.ts';
 import { checkDefaults, checkHosts, checkNetworks } from './check-network.ts';
 import { checkRouters } from './check-router.ts';
 import { checkHaDefaults, checkHaRouters } from './check-ha.ts';
+import { checkOverlaps } from './check-overlap.ts';
 import { checkSecurityGroups } from './check-security.ts';
 import { checkDuplicateAddresses, checkFloatingIps, checkVms, routerAndUpstreamClaims } from './check-ports.ts';
 
@@ -16,6 +17,7 @@ export function checkTopology(ctx: FileContext, diag: Diagnostics): void {
   checkRouters(ctx, diag);
   checkHaDefaults(ctx, diag);
   checkHaRouters(ctx, diag);
+  checkOverlaps(ctx, diag);
   checkSecurityGroups(ctx, diag);
   const claims = routerAndUpstreamClaims(ctx);
   checkVms(ctx, diag, claims);

@@ -1,7 +1,7 @@
 // The error collector shared by the loader's phases: every problem becomes an InputError with its
 // stable code, the file, the source position of the field and its path. Errors are returned in file
 // order (then in the order found), so a user reads them top to bottom.
-import type { ErrorCode, InputError } from '../errors.ts';
+import type { ErrorCode, InputError, SourcePosition } from '../errors.ts';
 import type { Path } from './path.ts';
 import { formatPath } from './path.ts';
 import type { Anchor, Locator } from './source.ts';
@@ -10,6 +10,8 @@ export interface Diagnostics {
   /** Records one error at `path` (pointing at the field's value unless `anchor` says its key). */
   add(code: ErrorCode, path: Path, message: string, anchor?: Anchor): void;
   readonly count: number;
+  /** Where `path` is in the file (for a message that names a second place). */
+  locate(path: Path): SourcePosition | null;
   /** The errors so far, sorted by source position; errors without a position come last. */
   sorted(): InputError[];
 }
@@ -22,6 +24,9 @@ export function createDiagnostics(file: string, locator: Locator): Diagnostics {
     },
     get count() {
       return errors.length;
+    },
+    locate(path) {
+      return locator.locate(path);
     },
     sorted() {
       return sortInFileOrder(errors);

@@ -2,8 +2,8 @@
 // Topology or every input error found out. Never throws on bad input and never prints. Phases:
 // syntax (NP0xx) → shape (NP1xx) → meaning (NP2xx–NP5xx) → derivation (NP308); a phase runs only when
 // the previous one found nothing, so errors never cascade from an earlier problem.
-import { readFileSync } from 'node:fs';
 import type { Result } from '../errors.ts';
+import { DEFAULT_INPUT_LIMITS, readTextFile, type InputLimits } from '../input/text-file.ts';
 import type { Topology } from './model.ts';
 import { buildContext } from './context.ts';
 import { checkTopology } from './checks.ts';
@@ -29,14 +29,8 @@ export function loadTopologyText(text: string, file: string): Result<Topology> {
   return { ok: true, value: topology };
 }
 
-/** Loads a topology file from disk; an unreadable file is NP001. */
-export function loadTopologyFile(path: string): Result<Topology> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    return { ok: false, errors: [{ code: 'NP001', file: path, position: null, path: '', message: reason }] };
-  }
-  return loadTopologyText(text, path);
+/** Loads a topology file from disk: unreadable NP001, too large NP004, not text NP005 (text-file.ts). */
+export function loadTopologyFile(path: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): Result<Topology> {
+  const text = readTextFile(path, limits);
+  return text.ok ? loadTopologyText(text.value, path) : text;
 }

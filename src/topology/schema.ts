@@ -2,10 +2,12 @@
 // is an error (NP101), never silently ignored. The schema checks shapes and primitive types only;
 // meaning (references, addresses, ranges, support) is checked in checks.ts, with its own codes.
 import * as z from 'zod';
+import { SAFE_NAME, SAFE_NAME_RULE } from './names.ts';
 
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const id = z.string().regex(UUID, 'expected a UUID (8-4-4-4-12 hex digits)').optional();
-const name = z.string().min(1);
+/** A name of the topology's own (names.ts): checked everywhere one is defined or referred to. */
+const name = z.string().regex(SAFE_NAME, SAFE_NAME_RULE);
 
 const Role = z.enum(['compute', 'network']);
 

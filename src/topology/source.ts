@@ -23,6 +23,9 @@ export type SourceResult =
 
 type YNode = Node | null | undefined;
 
+/** How far aliases may expand when the document becomes data (yaml's guard against alias bombs). */
+const MAX_ALIAS_COUNT = 1000;
+
 /** The child of a collection node for one path segment, with its key node when it is a map entry. */
 function child(node: YNode, seg: PathSegment): { key: YNode; value: YNode } | null {
   if (isMap(node)) {
@@ -113,5 +116,13 @@ export function readSource(text: string, file: string): SourceResult {
       return r ? pos(r[0]) : null;
     },
   };
-  return { ok: true, data: doc.toJS({ maxAliasCount: 1000 }) as unknown, locator };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    // yaml throws only on aliases that expand past the count (an "alias bomb") when building data.
+    const message = e instanceof Error ? e.message : String(e);
+    return { ok: false, errors: [{ code: 'NP006', file, position: null, path: '', message: `aliases would expand more than ${MAX_ALIAS_COUNT} times (${message.split('\n')[0]})` }] };
+  }
+  return { ok: true, data, locator };
 }

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Diagnostics } from './diagnostics.ts';
 import type { Path, PathSegment } from './path.ts';
 import { TopologyFileSchema, type TopologyFile } from './schema.ts';
+import { SAFE_NAME, SAFE_NAME_RULE } from './names.ts';
 
 type Issue = z.core.$ZodIssue;
 
@@ -18,11 +19,25 @@ function valueAt(data: unknown, path: Path): { found: boolean; value: unknown } 
   return { found: true, value: cur };
 }
 
+/** Whether a zod issue is a name outside the safe character set (names.ts). */
+const unsafeName = (i: Issue): boolean => i.code === 'invalid_format' && i.format === 'regex' && i.pattern === String(SAFE_NAME);
+
+/** A name quoted for a message, cut to a line's worth. */
+const quoteName = (v: unknown): string => JSON.stringify(String(v).length > 80 ? `${String(v).slice(0, 80)}…` : String(v));
+
 const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v);
 
 function report(issue: Issue, base: Path, data: unknown, diag: Diagnostics): void {
   const path: Path = [...base, ...(issue.path as PathSegment[])];
+  if (unsafeName(issue)) {
+    diag.add('NP104', path, `${quoteName(valueAt(data, path).value)} is not a safe name (${SAFE_NAME_RULE})`);
+    return;
+  }
   switch (issue.code) {
+    case 'invalid_key':
+      if (issue.issues.some(unsafeName)) diag.add('NP104', path, `${quoteName(path[path.length - 1])} is not a safe name (${SAFE_NAME_RULE})`, 'key');
+      else diag.add('NP102', path, issue.message, 'key');
+      return;
     case 'unrecognized_keys':
       for (const k of issue.keys) diag.add('NP101', [...path, k], `unknown field "${k}"`, 'key');
       return;
@@ -35,6 +50,8 @@ function report(issue: Issue, base: Path, data: unknown, diag: Diagnostics): voi
     case 'invalid_union': {
       // A branch that failed below its root (not on the value's own type) is the one the user meant:
       // report its issues rather than a vague "no alternative matched".
+      const named = issue.errors.find((branch) => branch.length === 1 && unsafeName(branch[0]!));
+      if (named) return report(named[0]!, path, data, diag);
       const deep = issue.errors.find((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0 || i.code === 'unrecognized_keys'));
       if (deep) {
         for (const i of deep) report(i, path, data, diag);

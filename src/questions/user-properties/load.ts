@@ -2,10 +2,11 @@
 // in it, sorted by name). YAML is read with positions kept (the topology loader's reader), each item
 // is checked against its schema, and every problem becomes a coded error with file, line, column and
 // path (NP0xx syntax, NP7xx property shape). Names must be unique across all files. Never throws.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import type { ErrorCode, InputError, Result } from '../../errors.ts';
+import { DEFAULT_INPUT_LIMITS, readTextFile, type InputLimits } from '../../input/text-file.ts';
 import { readSource, type Locator } from '../../topology/source.ts';
 import { formatPath, type Path, type PathSegment } from '../../topology/path.ts';
 import { IsolateItemSchema, ReachItemSchema } from './schema.ts';
@@ -21,7 +22,8 @@ export function propertyFiles(paths: readonly string[]): Result<string[]> {
         files.push(...readdirSync(p).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(p, f)));
       } else files.push(p);
     } catch (e) {
-      errors.push({ code: 'NP001', file: p, position: null, path: '', message: e instanceof Error ? e.message : String(e) });
+      const code = (e as NodeJS.ErrnoException).code;
+      errors.push({ code: 'NP001', file: p, position: null, path: '--properties', message: code === 'ENOENT' ? 'no such file or directory' : e instanceof Error ? e.message : String(e) });
     }
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: files };
@@ -101,20 +103,18 @@ export function loadPropertyText(text: string, file: string): Result<UserPropert
 }
 
 /** Loads every file of `paths` (files or directories); names must be unique across them. */
-export function loadProperties(paths: readonly string[]): Result<UserProperty[]> {
+export function loadProperties(paths: readonly string[], limits: InputLimits = DEFAULT_INPUT_LIMITS): Result<UserProperty[]> {
   const files = propertyFiles(paths);
   if (!files.ok) return files;
   const all: UserProperty[] = [];
   const errors: InputError[] = [];
   for (const f of files.value) {
-    let text: string;
-    try {
-      text = readFileSync(f, 'utf8');
-    } catch (e) {
-      errors.push({ code: 'NP001', file: f, position: null, path: '', message: e instanceof Error ? e.message : String(e) });
+    const text = readTextFile(f, limits);
+    if (!text.ok) {
+      errors.push(...text.errors);
       continue;
     }
-    const r = loadPropertyText(text, f);
+    const r = loadPropertyText(text.value, f);
     if (r.ok) all.push(...r.value);
     else errors.push(...r.errors);
   }
