@@ -6,6 +6,7 @@ import type { Dataplane } from '../ir/dataplane.ts';
 import type { Topology } from '../topology/model.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import type { Evaluator } from '../evaluate/index.ts';
+import type { TraceClaim } from './guard.ts';
 
 /** `unknown` is a real verdict: a solver timeout or an unmodelled construct, never a proof. */
 export type PropertyVerdict = 'holds' | 'violated' | 'unknown';
@@ -24,6 +25,11 @@ export interface PropertyResult {
   readonly message: string;
   /** An internal error (e.g. solver and evaluator disagree): the verdict is then `unknown`. */
   readonly error?: string;
+  /**
+   * What the verdict says `trace` shows, for the guard (guard.ts) that holds every result to its own
+   * trace before it is reported; not itself reported. Every holds/violated result with a trace has one.
+   */
+  readonly claim?: TraceClaim;
 }
 
 /** Everything a property needs, built once per `verify` run. */

@@ -15,9 +15,10 @@ import type { Trace } from '../evaluate/trace.ts';
 import { resolveFromTo, type Endpoint } from './endpoints.ts';
 import { protoNumber, type PacketFields, type ProtoArg } from './packet.ts';
 import { traceBetween } from './trace.ts';
-import { findPacket, type Dest, type FieldConstraint, type SourceGroup } from './reach-set.ts';
+import { findPacket, traceHits, type Dest, type FieldConstraint, type SourceGroup } from './reach-set.ts';
 import { roundTrip } from './bidirectional.ts';
-import { floatingIpPort, namespaceHolding, portSender } from './senders.ts';
+import { contradiction, traceCopies } from './guard.ts';
+import { floatingIpPort, namespaceHolding, nextHopPorts, portSender } from './senders.ts';
 
 export interface QueryParams {
   readonly from: string;
@@ -36,7 +37,8 @@ export type Sender = Exclude<Endpoint, { kind: 'address' }>;
 export interface QueryPlan {
   readonly from: Sender;
   readonly group: SourceGroup;
-  readonly dest: Dest;
+  /** Where the packet may end to count as there (several for an address some VMs forward for). */
+  readonly dests: readonly Dest[];
   /** The address a packet is sent to (for the representative packet). */
   readonly dstIp: Ipv4;
   readonly fields: FieldConstraint;
@@ -61,19 +63,25 @@ function notFound(topo: Topology, flag: string, message: string): InputError {
   return { code: 'NP405', file: topo.file, position: null, path: flag, message };
 }
 
-/** Where a `--to` endpoint must be reached: a port, a floating IP's port, the outside, a namespace. */
-export function destOf(topo: Topology, dp: Dataplane, ep: Endpoint, flag = '--to'): Dest | InputError {
+/**
+ * Where a `--to` endpoint must be reached: a port, a floating IP's port, the outside, a namespace; an
+ * address a router sends to a VM as its next hop counts as reached at that VM too.
+ */
+export function destsOf(topo: Topology, dp: Dataplane, ep: Endpoint, flag = '--to'): Dest[] | InputError {
+  const forwarders = (ip: Ipv4): Dest[] => nextHopPorts(topo, dp, ip).map((station) => ({ kind: 'port', station, ipDst: ip, finalDst: ip }));
   switch (ep.kind) {
     case 'port':
-      return { kind: 'port', station: ep.station, ipDst: ep.ip };
+      return [{ kind: 'port', station: ep.station, ipDst: ep.ip, finalDst: ep.station.ip }];
     case 'outside':
-      return { kind: 'external', network: ep.station.network, ipDst: [{ ip: ep.ip, prefixLen: 32 }] };
+      return [...forwarders(ep.ip), { kind: 'external', network: ep.station.network, ipDst: [{ ip: ep.ip, prefixLen: 32 }] }];
     case 'address': {
       const fip = floatingIpPort(topo, dp, ep.ip);
-      if (fip) return { kind: 'port', station: fip, ipDst: ep.ip };
+      if (fip) return [{ kind: 'port', station: fip, ipDst: ep.ip, finalDst: fip.ip }];
       const ns = namespaceHolding(dp, ep.ip);
-      if (ns) return { kind: 'namespace', host: ns.host, namespace: ns.namespace, ip: ep.ip };
-      return notFound(topo, flag, `no port, namespace or floating IP holds ${ep.ip}`);
+      if (ns) return [{ kind: 'namespace', host: ns.host, namespace: ns.namespace, ip: ep.ip }];
+      const behind = forwarders(ep.ip);
+      if (behind.length > 0) return behind;
+      return notFound(topo, flag, `no port, namespace or floating IP holds ${ep.ip}, and no router sends it to a VM`);
     }
     default: {
       const never: never = ep;
@@ -109,27 +117,46 @@ export function planQuery(topo: Topology, dp: Dataplane, p: QueryParams): Result
   if (!ends.ok) return ends;
   const { from, to } = ends.value;
   if (from.kind === 'address') return { ok: false, errors: [notFound(topo, '--from', `${p.from} is not a sender: give a VM port or an address outside the cloud`)] };
-  const dest = destOf(topo, dp, to);
-  if ('code' in dest) return { ok: false, errors: [dest] };
-  if (p.bidirectional && dest.kind === 'namespace') {
+  const dests = destsOf(topo, dp, to);
+  if ('code' in dests) return { ok: false, errors: [dests] };
+  if (p.bidirectional && dests.some((d) => d.kind === 'namespace')) {
     return { ok: false, errors: [{ code: 'NP601', file: topo.file, position: null, path: '--bidirectional', message: `--bidirectional needs a VM port or an outside address as --to (a namespace sends no replies here)` }] };
   }
-  return { ok: true, value: { from, group: groupOf(topo, from), dest, dstIp: to.ip, fields: fieldsOf(p) } };
+  return { ok: true, value: { from, group: groupOf(topo, from), dests, dstIp: to.ip, fields: fieldsOf(p) } };
+}
+
+/**
+ * The answer as it may be printed: a reachable answer's trace must get there, an unreachable one's
+ * must not; an answer its own trace contradicts is `unknown`, with both shown (guard.ts).
+ */
+function guarded(a: QueryAnswer): QueryAnswer {
+  if (a.verdict === 'unknown') return a;
+  const reaches = (t: Trace) => traceCopies(t).some((c) => a.plan.dests.some((d) => traceHits(c, d)));
+  const to = a.plan.dstIp;
+  const claim = a.verdict === 'reachable' ? { says: `gets to ${to}`, shownBy: reaches } : { says: `does not get to ${to}`, shownBy: (t: Trace) => !reaches(t) };
+  const why = contradiction(a.verdict.toUpperCase(), claim, a.trace, null);
+  return why === null ? a : { ...a, verdict: 'unknown', failed: null, reason: `not answered: ${a.verdict} (${a.reason}), contradicted by its own trace`, error: why };
 }
 
 export async function runQuery(topo: Topology, dp: Dataplane, ev: Evaluator, p: QueryParams, timeoutMs: number): Promise<Result<QueryAnswer>> {
   const planned = planQuery(topo, dp, p);
   if (!planned.ok) return planned;
-  const plan = planned.value;
-  const f = await findPacket(dp, ev, [plan.group], [plan.dest], plan.fields, timeoutMs);
+  const a = await answer(topo, dp, ev, p, planned.value, timeoutMs);
+  return { ok: true, value: guarded(a) };
+}
+
+async function answer(topo: Topology, dp: Dataplane, ev: Evaluator, p: QueryParams, plan: QueryPlan, timeoutMs: number): Promise<QueryAnswer> {
+  const f = await findPacket(dp, ev, [plan.group], plan.dests, plan.fields, timeoutMs);
   const representative = () => traceBetween(topo, ev, plan.from, plan.dstIp, representativeFields(p));
   if (f.verdict !== 'reachable' || f.witness === null || f.trace === null) {
     const base = { plan, verdict: f.verdict, trace: f.trace ?? representative(), reply: null, reason: f.reason };
-    return { ok: true, value: { ...base, failed: f.verdict === 'unreachable' ? 'request' : null, ...(f.error ? { error: f.error } : {}) } };
+    return { ...base, failed: f.verdict === 'unreachable' ? 'request' : null, ...(f.error ? { error: f.error } : {}) };
   }
-  if (!p.bidirectional) return { ok: true, value: { plan, verdict: 'reachable', trace: f.trace, reply: null, failed: null, reason: f.reason } };
-  const r = await roundTrip(topo, dp, ev, plan.from, plan.group, plan.dest, plan.fields, f.witness, timeoutMs);
-  if (r.ok) return { ok: true, value: { plan, verdict: 'reachable', trace: r.check.request, reply: r.check.reply, failed: null, reason: `${f.reason}; ${r.check.reason}` } };
-  return { ok: true, value: { plan, verdict: 'unknown', trace: r.first.request, reply: r.first.reply, failed: 'reply', reason: r.reason } };
+  if (!p.bidirectional) return { plan, verdict: 'reachable', trace: f.trace, reply: null, failed: null, reason: f.reason };
+  // The reply comes from where the witness got to.
+  const reached = plan.dests.find((d) => traceHits(f.trace!, d)) ?? plan.dests[0]!;
+  const r = await roundTrip(topo, dp, ev, plan.from, plan.group, reached, plan.fields, f.witness, timeoutMs);
+  if (r.ok) return { plan, verdict: 'reachable', trace: r.check.request, reply: r.check.reply, failed: null, reason: `${f.reason}; ${r.check.reason}` };
+  return { plan, verdict: 'unknown', trace: r.first.request, reply: r.first.reply, failed: 'reply', reason: r.reason };
 }
 

@@ -10,6 +10,7 @@ import type { Ipv4, Packet } from '../ir/packet.ts';
 import type { Cidr } from '../ir/openflow.ts';
 import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
+import type { Delivery } from '../semantics/delivery.ts';
 import { exists, type Cond, type End, type Enc, type SentConstraint, type SourceSpec, type SymPacket } from '../smt/index.ts';
 import type { VmPortStation } from './endpoints.ts';
 import { ipv4ToNumber } from '../net/ipv4.ts';
@@ -17,11 +18,17 @@ import { disagreementText, replayWitness } from './witness-replay.ts';
 
 /** Where a packet must end. */
 export type Dest =
-  /** Delivered to this VM port with its fixed address as destination; sent to `ipDst` (the fixed IP or a floating IP). */
-  | { readonly kind: 'port'; readonly station: VmPortStation; readonly ipDst: Ipv4 }
+  /**
+   * Delivered to this VM port addressed to `finalDst` (its fixed address, or an address a router sends
+   * to it as the next hop); sent to `ipDst` (the same address, or a floating IP).
+   */
+  | { readonly kind: 'port'; readonly station: VmPortStation; readonly ipDst: Ipv4; readonly finalDst: Ipv4 }
   /** Delivered to a namespace (a router or DHCP server) at one of its addresses. */
   | { readonly kind: 'namespace'; readonly host: string; readonly namespace: string; readonly ip: Ipv4 }
-  /** Leaves the cloud to the outside world of `network` (any when null), sent to an address in `ipDst`. */
+  /**
+   * Reaches the outside world of `network` (any when null), sent to an address in `ipDst`: leaves the
+   * cloud through the upstream router, or is delivered to the upstream router itself (its own address).
+   */
   | { readonly kind: 'external'; readonly network: string | null; readonly ipDst: readonly Cidr[] }
   /** Sent to an address of `cidr` and delivered somewhere or exited. */
   | { readonly kind: 'prefix'; readonly cidr: Cidr };
@@ -64,21 +71,22 @@ export function destIps(d: Dest): Cidr[] {
   }
 }
 
-/** The solver-side test: does this end (with this final packet) satisfy `d`? */
-function endHits(e: Enc, final: SymPacket, end: End, d: Dest): Cond {
-  if (end.kind !== 'end' || end.arpOwner !== null) return false;
-  const del = end.delivery;
+/**
+ * Whether a path that ended so (how, and delivered to whom) is at `d`: no (false), or yes provided the
+ * final packet is addressed to `finalDst` (null: whatever it is addressed to). The one test both the
+ * solver's ends and the evaluator's traces are held to.
+ */
+function endsAt(d: Dest, disposition: string, del: Delivery | null): false | { readonly finalDst: Ipv4 | null } {
+  const any = { finalDst: null };
   switch (d.kind) {
     case 'port':
-      return end.disposition === 'delivered' && del?.kind === 'vm' && del.vm === d.station.vm && del.port === d.station.index
-        ? e.eq(final.ip_dst, ipv4ToNumber(d.station.ip), 32)
-        : false;
+      return disposition === 'delivered' && del?.kind === 'vm' && del.vm === d.station.vm && del.port === d.station.index && { finalDst: d.finalDst };
     case 'namespace':
-      return end.disposition === 'delivered' && del?.kind === 'namespace' && del.host === d.host && del.namespace === d.namespace;
+      return disposition === 'delivered' && del?.kind === 'namespace' && del.host === d.host && del.namespace === d.namespace && any;
     case 'external':
-      return end.disposition === 'exited' && del?.kind === 'external' && (d.network === null || del.network === d.network);
+      return (disposition === 'exited' || disposition === 'delivered') && del?.kind === 'external' && (d.network === null || del.network === d.network) && any;
     case 'prefix':
-      return end.disposition === 'delivered' || end.disposition === 'exited';
+      return (disposition === 'delivered' || disposition === 'exited') && any;
     default: {
       const never: never = d;
       throw new Error(`unknown destination ${JSON.stringify(never)}`);
@@ -86,23 +94,18 @@ function endHits(e: Enc, final: SymPacket, end: End, d: Dest): Cond {
   }
 }
 
+/** The solver-side test: does this end (with this final packet) satisfy `d`? (An ARP answer is no packet delivered.) */
+function endHits(e: Enc, final: SymPacket, end: End, d: Dest): Cond {
+  if (end.kind !== 'end' || end.arpOwner !== null) return false;
+  const at = endsAt(d, end.disposition, end.delivery);
+  if (at === false) return false;
+  return at.finalDst === null ? true : e.eq(final.ip_dst, ipv4ToNumber(at.finalDst), 32);
+}
+
 /** The evaluator-side test, on a replayed trace. */
 export function traceHits(t: Trace, d: Dest): boolean {
-  const del = t.deliveredTo;
-  switch (d.kind) {
-    case 'port':
-      return t.disposition === 'delivered' && del?.kind === 'vm' && del.vm === d.station.vm && del.port === d.station.index && t.final.ip_dst === d.station.ip;
-    case 'namespace':
-      return t.disposition === 'delivered' && del?.kind === 'namespace' && del.host === d.host && del.namespace === d.namespace;
-    case 'external':
-      return (t.disposition === 'exited' || t.disposition === 'delivered') && del?.kind === 'external' && (d.network === null || del.network === d.network);
-    case 'prefix':
-      return t.disposition === 'delivered' || t.disposition === 'exited';
-    default: {
-      const never: never = d;
-      throw new Error(`unknown destination ${JSON.stringify(never)}`);
-    }
-  }
+  const at = endsAt(d, t.disposition, t.deliveredTo);
+  return at !== false && (at.finalDst === null || t.final.ip_dst === at.finalDst);
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Topology } from '../topology/model.ts';
 import type { SourceSpec } from '../smt/index.ts';
 import type { OutsideStation, VmPortStation } from './endpoints.ts';
 import { complement, parseCidr } from './user-properties/cidr.ts';
+import { inPrefix, parseIpv4 } from '../net/ipv4.ts';
 
 /** A VM port as a sender: port security on → its own addresses and allowed address pairs; off → any. */
 export function portSender(topo: Topology, station: VmPortStation): SourceSpec {
@@ -45,6 +46,36 @@ export function floatingIpPort(topo: Topology, dp: Dataplane, ip: Ipv4): VmPortS
   const f = topo.floatingIps.find((x) => x.ip === ip);
   if (!f) return null;
   return dp.stations.find((s): s is VmPortStation => s.kind === 'vm-port' && s.vm === f.vm && s.index === f.portIndex) ?? null;
+}
+
+/**
+ * The VM ports a router sends `ip` to as its next hop: for each router namespace, its longest-prefix
+ * route for `ip`, when that route goes via an address a VM port holds (its fixed address or an allowed
+ * address pair) on the network of the route's interface. Such a VM forwards for the address (a VPN or
+ * NAT appliance): a packet for `ip` delivered to it has got as far as the cloud takes it.
+ */
+export function nextHopPorts(topo: Topology, dp: Dataplane, ip: Ipv4): VmPortStation[] {
+  const dst = parseIpv4(ip);
+  if (dst === null) return [];
+  const out = new Map<string, VmPortStation>();
+  for (const h of dp.hosts) {
+    for (const ns of h.namespaces) {
+      if (!ns.forwarding) continue;
+      const best = ns.routes.filter((r) => inPrefix(ip, r.dst.ip, r.dst.prefixLen)).sort((a, b) => b.dst.prefixLen - a.dst.prefixLen)[0];
+      if (best === undefined || best.via === null) continue;
+      const iface = ns.interfaces.find((i) => i.name === best.dev);
+      const network = iface ? topo.ports.find((p) => p.mac === iface.mac)?.network : undefined;
+      if (network === undefined) continue;
+      for (const s of vmPorts(dp)) {
+        if (s.network !== network) continue;
+        const port = topo.ports.find((p) => p.id === s.portId);
+        const pairs = port?.allowedAddressPairs ?? [];
+        const holds = s.ip === best.via || pairs.some((a) => { const c = parseCidr(a.ipAddress.includes('/') ? a.ipAddress : `${a.ipAddress}/32`); return c !== null && inPrefix(best.via!, c.ip, c.prefixLen); });
+        if (holds) out.set(`${s.vm}:${s.index}`, s);
+      }
+    }
+  }
+  return [...out.values()];
 }
 
 /** The namespace (not a host's root) that holds `ip` on one of its interfaces. */

@@ -1,8 +1,10 @@
 // `verify`: runs the built-in properties, then the user properties, and sums up the verdicts. A check
 // that throws does not stop the run: it becomes an `unknown` result with `error` set (an internal
-// error), so one broken property never hides the others' answers.
+// error), so one broken property never hides the others' answers. Every result then passes the guard
+// (guard.ts): one its own trace contradicts is reported `unknown`.
 import type { PropertyCheck, PropertyResult, VerifyContext } from './property.ts';
 import { checkUserProperty, type ResolvedProperty } from './user-properties/check.ts';
+import { guardResult } from './guard.ts';
 
 export interface VerifySummary {
   readonly holds: number;
@@ -52,5 +54,7 @@ export async function runVerify(ctx: VerifyContext, builtins: readonly PropertyC
       results.push(crashed(u.property.name, `${u.property.kind}:${u.property.from}->${u.property.to}`, e));
     }
   }
-  return { results, summary: summarize(results) };
+  // No answer is reported that its own trace contradicts.
+  const guarded = results.map(guardResult);
+  return { results: guarded, summary: summarize(guarded) };
 }

@@ -47,7 +47,8 @@ function checkNetwork(ctx: VerifyContext, net: NetworkT): PropertyResult {
   const toServer = (host: string) => (t: Trace) =>
     copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns && c.deliveredTo.host === host);
   const toPort = (s: VmStation) => (t: Trace) => copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'vm' && c.deliveredTo.vm === s.vm && c.deliveredTo.port === s.index);
-  const fail = (s: VmStation, what: string, t: Trace): PropertyResult => ({ property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, message: `${portLabel(s)}: ${what} fails: ${traceOutcome(t)}` });
+  const fail = (s: VmStation, what: string, t: Trace, got: (t: Trace) => boolean): PropertyResult =>
+    ({ property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, message: `${portLabel(s)}: ${what} fails: ${traceOutcome(t)}`, claim: { says: `(${what}) does not get there`, shownBy: (x) => !got(x) } });
   const hosts = [...new Set(servers.map((p) => p.host))];
   for (const s of ports) {
     const subnet = portOf(ctx.topology, s)?.subnet;
@@ -75,17 +76,17 @@ function serve(
   server: PortT,
   toServer: (t: Trace) => boolean,
   toPort: (t: Trace) => boolean,
-  fail: (s: VmStation, what: string, t: Trace) => PropertyResult,
+  fail: (s: VmStation, what: string, t: Trace, got: (t: Trace) => boolean) => PropertyResult,
 ): PropertyResult | null {
   const subject = `network:${net.name}`;
   const bcast = ctx.evaluator.trace(s, udp([s.mac, BROADCAST_MAC], ['0.0.0.0', '255.255.255.255'], 68, 67));
-  if (!toServer(bcast)) return fail(s, `broadcast DHCP request (68 → 67) to the server on ${server.host}`, bcast);
+  if (!toServer(bcast)) return fail(s, `broadcast DHCP request (68 → 67) to the server on ${server.host}`, bcast, toServer);
   const uni = ctx.evaluator.trace(s, udp([s.mac, server.mac], [s.ip, server.ip], 68, 67));
-  if (!toServer(uni)) return fail(s, `unicast DHCP request to ${server.ip}`, uni);
+  if (!toServer(uni)) return fail(s, `unicast DHCP request to ${server.ip}`, uni, toServer);
   const from = serverStation(ctx, net, server);
   if (from === null) return unknown(ID, subject, `no br-int port of ${deviceName.qdhcp(net.id)} on ${server.host} to send the reply from`);
   const reply = ctx.evaluator.trace(from, udp([server.mac, s.mac], [server.ip, s.ip], 67, 68));
-  if (!toPort(reply)) return fail(s, `DHCP reply from ${server.ip} (67 → 68)`, reply);
+  if (!toPort(reply)) return fail(s, `DHCP reply from ${server.ip} (67 → 68)`, reply, toPort);
   const unc = [bcast, uni, reply].flatMap((t) => t.uncertain);
   if (unc.length > 0) return unknown(ID, subject, `${portLabel(s)}: DHCP works only across unmodelled rules: ${unc.join('; ')}`);
   return null;

@@ -3,6 +3,7 @@
 // the router's qrouter namespace. Concrete evaluator traces of that standard packet, one per port
 // (cheap: no solver); a failure reports the port and the trace of the packet that fails.
 import type { RouterT } from '../../topology/model.ts';
+import type { Trace } from '../../evaluate/trace.ts';
 import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { traceBetween } from '../trace.ts';
@@ -18,9 +19,10 @@ function checkInterface(ctx: VerifyContext, r: RouterT, subnet: string, gw: stri
   const ports = vmStations(ctx).filter((s) => portOf(ctx.topology, s)?.subnet === subnet);
   for (const s of ports) {
     const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: s, ip: s.ip }, gw, { proto: 'icmp' });
-    const ok = copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns);
-    if (!ok) {
-      return { property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, message: `${portLabel(s)} does not reach its gateway ${gw} on ${r.name}: ${traceOutcome(t)}` };
+    const reaches = (x: Trace) => copies(x).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns);
+    if (!reaches(t)) {
+      const claim = { says: `does not reach ${gw} in ${ns}`, shownBy: (x: Trace) => !reaches(x) };
+      return { property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, message: `${portLabel(s)} does not reach its gateway ${gw} on ${r.name}: ${traceOutcome(t)}`, claim };
     }
     if (t.uncertain.length > 0) {
       return { property: ID, subject, verdict: 'unknown', witness: null, trace: t, message: `${portLabel(s)} reaches ${gw} only across unmodelled rules: ${t.uncertain.join('; ')}` };

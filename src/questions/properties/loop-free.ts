@@ -9,6 +9,7 @@
 import { BROADCAST_MAC, ETH_TYPE, IP_PROTO, type Packet } from '../../ir/packet.ts';
 import type { OvsBridge } from '../../ir/openflow.ts';
 import type { HostDataplane } from '../../ir/dataplane.ts';
+import type { Trace } from '../../evaluate/trace.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { holds, portLabel, unknown, vmStations, type VmStation } from './common.ts';
 import { copies } from './search.ts';
@@ -74,7 +75,10 @@ function checkHost(ctx: VerifyContext, h: HostDataplane): PropertyResult {
       const t = ctx.evaluator.trace(s, packet);
       traces++;
       const looped = copies(t).find((c) => c.disposition === 'loop');
-      if (looped) return { property: ID, subject, verdict: 'violated', witness: packet, trace: looped, message: `${what} from ${portLabel(s)} loops (evaluator loop detection)` };
+      if (looped) {
+        const claim = { says: 'loops', shownBy: (x: Trace) => copies(x).some((c) => c.disposition === 'loop') };
+        return { property: ID, subject, verdict: 'violated', witness: packet, trace: looped, message: `${what} from ${portLabel(s)} loops (evaluator loop detection)`, claim };
+      }
       if (t.uncertain.length > 0) return unknown(ID, subject, `${what} from ${portLabel(s)} crosses unmodelled rules: ${t.uncertain.join('; ')}`);
     }
   }

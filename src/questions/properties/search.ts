@@ -8,6 +8,7 @@
 // ask about the same sender; this keeps the recent explorations of a run (DESIGN §6).
 import type { Station } from '../../ir/dataplane.ts';
 import type { Packet } from '../../ir/packet.ts';
+import { traceCopies } from '../guard.ts';
 import type { Trace } from '../../evaluate/trace.ts';
 import { telling, anyOf, checkSat, decodeWitness, defaultPreferences, explore, getZ3, holds, unsatIndices, type Cond, type Conjunction, type Enc, type End, type SentConstraint, type SourceSpec, type SymPacket } from '../../smt/index.ts';
 import type { VerifyContext } from '../property.ts';
@@ -257,9 +258,7 @@ export const ipNum = (ip: string): number => ipv4ToNumber(ip.trim());
 export const macNum = macToNumber;
 
 /** Every copy of a trace: the followed one and its branches (flooding), depth first. */
-export function copies(t: Trace): Trace[] {
-  return [t, ...t.branches.flatMap(copies)];
-}
+export const copies = traceCopies;
 
 /** The end as the solver claims it, in words (for a disagreement). */
 export function claimOf(end: FinishedEnd): string {

@@ -3,7 +3,7 @@
 // modelling unknown becomes `unknown` with its reason.
 import type { Trace } from '../../evaluate/trace.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
-import { replay, type SearchResult } from './search.ts';
+import { claimOf, copies, replay, sameEnd, type SearchResult } from './search.ts';
 import { unknown } from './common.ts';
 
 type Found = Extract<SearchResult, { kind: 'found' }>;
@@ -15,7 +15,8 @@ type Found = Extract<SearchResult, { kind: 'found' }>;
 export function violation(ctx: VerifyContext, property: string, subject: string, f: Found, say: (t: Trace) => string, expect?: (copy: Trace) => boolean): PropertyResult {
   const r = replay(ctx, f, expect);
   if (!r.ok) return { property, subject, verdict: 'unknown', witness: f.witness, trace: r.trace, message: 'internal error: solver and evaluator disagree', error: r.error };
-  return { property, subject, verdict: 'violated', witness: f.witness, trace: r.trace, message: say(r.trace) };
+  const claim = { says: `ends ${claimOf(f.end)}`, shownBy: (t: Trace) => copies(t).some((c) => sameEnd(c, f.end) && (expect?.(c) ?? true)) };
+  return { property, subject, verdict: 'violated', witness: f.witness, trace: r.trace, message: say(r.trace), claim };
 }
 
 /** A search that did not find a violation: `none` means nothing; `unknown` is reported as such. */

@@ -16,6 +16,7 @@ import { fieldsOf, representativeFields, type Sender } from '../query.ts';
 import { roundTrip } from '../bidirectional.ts';
 import { destIps, findPacket, traceHits, type Dest, type FieldConstraint, type Finding } from '../reach-set.ts';
 import { traceBetween } from '../trace.ts';
+import { traceCopies } from '../guard.ts';
 import { someAddress } from './cidr.ts';
 import { resolveSet, type EndpointSet } from './endpoints.ts';
 import { subjectOf, type PortSpec, type UserProperty } from './model.ts';
@@ -76,7 +77,7 @@ function repFields(p: UserProperty) {
 
 /** Fixed addresses only: a floating-IP destination counts as its port's own address. */
 function byFixedAddress(d: Dest): Dest {
-  return d.kind === 'port' ? { ...d, ipDst: d.station.ip } : d;
+  return d.kind === 'port' ? { ...d, ipDst: d.finalDst } : d;
 }
 
 export async function checkUserProperty(ctx: VerifyContext, rp: ResolvedProperty): Promise<PropertyResult> {
@@ -97,7 +98,8 @@ export async function checkUserProperty(ctx: VerifyContext, rp: ResolvedProperty
       }
       if (f.verdict === 'unreachable') {
         const d = rp.to.dests[0]!;
-        return { ...base, verdict: 'violated', witness: null, trace: representative(s.rep, d), message: `${s.label} reaches no destination of ${p.to} (${f.reason}); the trace shows a packet to ${repAddress(d)}` };
+        const claim = { says: `reaches no destination of ${p.to}`, shownBy: (t: Trace) => !reachesAny(t, rp.to.dests) };
+        return { ...base, verdict: 'violated', witness: null, trace: representative(s.rep, d), message: `${s.label} reaches no destination of ${p.to} (${f.reason}); the trace shows a packet to ${repAddress(d)}`, claim };
       }
       if (p.bidirectional && f.witness !== null && f.trace !== null) {
         const d = rp.to.dests.find((x) => traceHits(f.trace!, x));
@@ -122,10 +124,11 @@ export async function checkUserProperty(ctx: VerifyContext, rp: ResolvedProperty
     if (left.senders.length === 0 || left.dests.length === 0) {
       return { ...base, verdict: 'holds', witness: null, trace: null, message: `nothing to isolate: no ${left.senders.length === 0 ? `sender of ${p.from}` : `destination of ${p.to}`} outside shared networks${said}` };
     }
-    const f = await findPacket(dp, ev, left.senders.map((s) => s.group), left.dests.map(byFixedAddress), fields, timeoutMs);
-    return verdictOf(base, p.from, `${p.to} by fixed address`, f, said);
+    const dests = left.dests.map(byFixedAddress);
+    const f = await findPacket(dp, ev, left.senders.map((s) => s.group), dests, fields, timeoutMs);
+    return verdictOf(base, p.from, `${p.to} by fixed address`, f, said, dests);
   }
-  return verdictOf(base, p.from, p.to, await findPacket(dp, ev, rp.from.senders.map((s) => s.group), rp.to.dests, fields, timeoutMs), '');
+  return verdictOf(base, p.from, p.to, await findPacket(dp, ev, rp.from.senders.map((s) => s.group), rp.to.dests, fields, timeoutMs), '', rp.to.dests);
 }
 
 /** The senders and destinations of an `isolate` that are not on a shared network, and how many ports were left out. */
@@ -137,8 +140,13 @@ function outsideShared(topo: Topology, rp: ResolvedProperty): { senders: Endpoin
   return { senders, dests, excluded: rp.from.senders.length - senders.length + rp.to.dests.length - dests.length };
 }
 
+/** Some copy of `t` ends at one of `dests`. */
+function reachesAny(t: Trace, dests: readonly Dest[]): boolean {
+  return traceCopies(t).some((c) => dests.some((d) => traceHits(c, d)));
+}
+
 /** An `expect: unreachable` or `isolate` answer: holds when no packet gets there, else the witness. */
-function verdictOf(base: { property: string; subject: string }, from: string, to: string, f: Finding, note: string): PropertyResult {
+function verdictOf(base: { property: string; subject: string }, from: string, to: string, f: Finding, note: string, dests: readonly Dest[]): PropertyResult {
   if (f.error !== undefined) return { ...base, verdict: 'unknown', witness: f.witness, trace: f.trace, message: 'internal error: solver and evaluator disagree', error: f.error };
   switch (f.verdict) {
     case 'unknown':
@@ -148,7 +156,8 @@ function verdictOf(base: { property: string; subject: string }, from: string, to
     case 'reachable': {
       const src = f.source;
       const who = src === null ? from : src.kind === 'vm-port' ? `${src.vm}:${src.index}` : `the outside (${src.network})`;
-      return { ...base, verdict: 'violated', witness: f.witness, trace: f.trace, message: `${who} reaches ${to} — ${f.reason}${note}` };
+      const claim = { says: `reaches ${to}`, shownBy: (t: Trace) => reachesAny(t, dests) };
+      return { ...base, verdict: 'violated', witness: f.witness, trace: f.trace, message: `${who} reaches ${to} — ${f.reason}${note}`, claim };
     }
     default: {
       const never: never = f.verdict;

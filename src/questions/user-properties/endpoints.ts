@@ -6,7 +6,7 @@ import type { Dataplane } from '../../ir/dataplane.ts';
 import type { Topology } from '../../topology/model.ts';
 import type { ErrorCode } from '../../errors.ts';
 import { resolveEndpoint } from '../endpoints.ts';
-import { destOf, groupOf, type Sender } from '../query.ts';
+import { destsOf, groupOf, type Sender } from '../query.ts';
 import type { Dest, SourceGroup } from '../reach-set.ts';
 import { outsideAddresses, outsideStations, portSender, vmPorts } from '../senders.ts';
 import { overlaps, parseCidr, someAddress } from './cidr.ts';
@@ -31,7 +31,7 @@ const fail = (message: string, code: ErrorCode = 'NP704'): SetResult => ({ ok: f
 export function resolveSet(topo: Topology, dp: Dataplane, text: string, role: 'from' | 'to'): SetResult {
   const ports = vmPorts(dp);
   const portEntries = (ps: typeof ports): SenderEntry[] => ps.map((s) => ({ label: `${s.vm}:${s.index}`, group: { sources: [portSender(topo, s)] }, rep: { kind: 'port', station: s, ip: s.ip } }));
-  const portDests = (ps: typeof ports): Dest[] => ps.map((s) => ({ kind: 'port', station: s, ipDst: s.ip }));
+  const portDests = (ps: typeof ports): Dest[] => ps.map((s) => ({ kind: 'port', station: s, ipDst: s.ip, finalDst: s.ip }));
   const outsideSet = (network: string | null): SetResult => {
     const stations = outsideStations(dp).filter((o) => network === null || o.network === network);
     if (stations.length === 0) return fail(network === null ? 'the topology has no outside world (no external or provider network)' : `"${network}" is not a network with an outside world`);
@@ -73,12 +73,10 @@ export function resolveSet(topo: Topology, dp: Dataplane, text: string, role: 'f
   const r = resolveEndpoint(topo, dp, text, role, null);
   if (!r.ok) return fail(r.error.message);
   const ep = r.endpoint;
-  const dest = destOf(topo, dp, ep, role);
-  if ('code' in dest) return fail(dest.message);
-  if (ep.kind === 'address') {
-    if (role === 'from') return fail(`${text} is not a sender: give a VM port, a project, a network or an address outside the cloud`, 'NP706');
-    return { ok: true, set: { senders: [], dests: [dest] } };
-  }
+  if (ep.kind === 'address' && role === 'from') return fail(`${text} is not a sender: give a VM port, a project, a network or an address outside the cloud`, 'NP706');
+  const dests = destsOf(topo, dp, ep, role);
+  if ('code' in dests) return fail(dests.message);
+  if (ep.kind === 'address') return { ok: true, set: { senders: [], dests } };
   const label = ep.kind === 'port' ? `${ep.station.vm}:${ep.station.index}` : `${ep.ip} (external:${ep.station.network})`;
-  return { ok: true, set: { senders: [{ label, group: groupOf(topo, ep), rep: ep }], dests: [dest] } };
+  return { ok: true, set: { senders: [{ label, group: groupOf(topo, ep), rep: ep }], dests } };
 }
