@@ -67,12 +67,14 @@ export const ERROR_CODES = {
   NP602: 'unknown host in a failure scenario',
   NP603: 'not an instance of an HA router',
   NP604: 'output directory unusable',
+  NP605: 'no packet has these fields',
   NP701: 'property: unknown field',
   NP702: 'property: wrong type or value',
   NP703: 'property: missing field',
   NP704: 'property: unknown endpoint',
   NP705: 'property: duplicate name',
   NP706: 'property: endpoint cannot send',
+  NP707: 'property: no packet has these fields',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -19,7 +19,9 @@ export interface TraceOptions extends PacketFieldOptions {
 
 export function runTrace(io: Io, file: string, o: TraceOptions): number {
   const format = parseFormat(o.format, ['text', 'json'] as const);
-  const { proto = 'icmp', ...fields } = parsePacketFields(o, false);
+  const given = parsePacketFields(o, false);
+  // Ports without a protocol ask for TCP (as query's representative packet); else an ICMP echo request.
+  const { proto = given.dport !== undefined || given.sport !== undefined ? 'tcp' : 'icmp', ...fields } = given;
   if (proto === 'any') throw new UsageError('trace follows one concrete packet: --proto any is for query');
   const model = loadModel(file, parseInputLimit(o.maxInputMb));
   if (!model.ok) return reportInputErrors(io, model.errors);

@@ -13,7 +13,7 @@ import type { InputError, Result } from '../errors.ts';
 import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import { resolveFromTo, type Endpoint } from './endpoints.ts';
-import { protoNumber, type PacketFields, type ProtoArg } from './packet.ts';
+import { packetFieldsError, protoNumber, type PacketFields, type ProtoArg } from './packet.ts';
 import { traceBetween } from './trace.ts';
 import { findPacket, traceHits, type Dest, type FieldConstraint, type SourceGroup } from './reach-set.ts';
 import { roundTrip } from './bidirectional.ts';
@@ -113,6 +113,8 @@ export function representativeFields(p: { proto?: ProtoArg | 'any'; sport?: numb
 }
 
 export function planQuery(topo: Topology, dp: Dataplane, p: QueryParams): Result<QueryPlan> {
+  const impossible = packetFieldsError(topo, p);
+  if (impossible !== null) return { ok: false, errors: [impossible] };
   const ends = resolveFromTo(topo, dp, p.from, p.to, p.via);
   if (!ends.ok) return ends;
   const { from, to } = ends.value;

@@ -8,7 +8,7 @@ import type { Result } from '../errors.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import type { Evaluator } from '../evaluate/index.ts';
 import { resolveFromTo, type Endpoint } from './endpoints.ts';
-import { firstPacket, type PacketFields } from './packet.ts';
+import { firstPacket, packetFieldsError, type PacketFields } from './packet.ts';
 import { inPrefix } from '../net/ipv4.ts';
 
 export interface TraceParams extends PacketFields {
@@ -24,6 +24,8 @@ export interface TraceAnswer {
 }
 
 export function traceQuestion(topo: Topology, dp: Dataplane, ev: Evaluator, p: TraceParams): Result<TraceAnswer> {
+  const impossible = packetFieldsError(topo, p);
+  if (impossible !== null) return { ok: false, errors: [impossible] };
   const ends = resolveFromTo(topo, dp, p.from, p.to, p.via);
   if (!ends.ok) return ends;
   const { from, to } = ends.value;

@@ -11,6 +11,7 @@ import { readSource, type Locator } from '../../topology/source.ts';
 import { formatPath, type Path, type PathSegment } from '../../topology/path.ts';
 import { IsolateItemSchema, ReachItemSchema } from './schema.ts';
 import type { PortSpec, UserProperty } from './model.ts';
+import { packetSetConflict } from '../packet.ts';
 
 /** The files named by `--properties` values, directories expanded (sorted), in order. */
 export function propertyFiles(paths: readonly string[]): Result<string[]> {
@@ -87,6 +88,11 @@ export function loadPropertyText(text: string, file: string): Result<UserPropert
       const { reach, name, expect, bidirectional } = r.data;
       const sport = portSpec(reach.sport);
       const dport = portSpec(reach.dport);
+      const conflict = packetSetConflict({ ...(reach.proto !== undefined ? { proto: reach.proto } : {}), ...(sport !== undefined ? { sport } : {}), ...(dport !== undefined ? { dport } : {}) }, (f) => f);
+      if (conflict !== null) {
+        const path: Path = [index, 'reach', conflict.field];
+        return void errors.push({ code: 'NP707', file, position: locator.locate(path), path: formatPath(path), message: conflict.message });
+      }
       out.push({
         kind: 'reach', name, file, position, index, from: reach.from, to: reach.to, expect, bidirectional: bidirectional ?? false,
         ...(reach.proto !== undefined ? { proto: reach.proto } : {}),
