@@ -82,6 +82,10 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option(...MAX_INPUT)
     .action(async (file: string, o: VerifyOptions) => setCode(await (await import('./verify-command.ts')).runVerifyCommand(io, file, o)));
 
+  p.command('example')
+    .description('print a commented starter topology (every built-in invariant holds on it)')
+    .action(async () => setCode((await import('./example-command.ts')).runExample((t) => io.out(t))));
+
   p.command('collect-script')
     .description("print the POSIX sh script that captures a node's dataplane into CLOUD/hosts/<host>/ (docs/cloud-directory.md)")
     .action(async () => setCode((await import('./collect-command.ts')).runCollectScript(io)));

@@ -1,0 +1,65 @@
+// docs/json.md against what the commands print: every field of the JSON that trace, query and verify
+// print on the shipped topologies is documented, and every documented field is printed by one of
+// these runs unless its description says when it appears. Packets and traces nested in an answer are
+// held to the `<packet>` and trace tables.
+import { afterAll, describe, expect, it } from 'vitest';
+import { shutdownZ3 } from '../../src/smt/index.ts';
+import { runCli } from '../cli/run.ts';
+import { tableRows, ticked } from './doc-tables.ts';
+
+afterAll(async () => {
+  await shutdownZ3();
+});
+
+const PACKET_AT = new Set(['packet', 'final', 'hops[].in', 'hops[].out', 'results[].witness']);
+const TRACE_AT = new Set(['branches[]', 'reply', 'results[].trace']);
+
+/** Field paths of a printed answer; nested packets under `<packet>`, nested traces from their root. */
+function fieldPaths(v: unknown, at: string, out: Set<string>): void {
+  if (Array.isArray(v)) {
+    for (const x of v) fieldPaths(x, `${at}[]`, out);
+    return;
+  }
+  if (v === null || typeof v !== 'object') return;
+  for (const [k, x] of Object.entries(v)) {
+    const p = at === '' ? k : `${at}.${k}`;
+    out.add(p);
+    if (x === null) continue;
+    if (PACKET_AT.has(p)) fieldPaths(x, '<packet>', out);
+    else if (TRACE_AT.has(p) || (Array.isArray(x) && TRACE_AT.has(`${p}[]`))) for (const t of Array.isArray(x) ? x : [x]) fieldPaths(t, '', out);
+    else fieldPaths(x, p, out);
+  }
+}
+
+async function json(...argv: string[]): Promise<unknown> {
+  const r = await runCli(...argv, '--format', 'json');
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as unknown;
+}
+
+describe('docs/json.md and the JSON the commands print', async () => {
+  const seed = 'topologies/seed.yaml';
+  const trace = (from: string, to: string, ...more: string[]) => json('trace', seed, '--from', from, '--to', to, ...more);
+  const answers = [
+    await trace('vm1', 'vm4', '--proto', 'tcp', '--dport', '22'), // delivered to a VM
+    await trace('vm1', '192.168.1.1'), // delivered to a namespace (ICMP)
+    await trace('vm1', '8.8.8.8', '--proto', 'udp', '--dport', '53'), // exited
+    await trace('198.51.100.7', '203.0.113.101', '--proto', 'tcp', '--dport', '22'), // dropped
+    await json('query', seed, '--from', 'vm1', '--to', 'vm4', '--proto', 'tcp', '--dport', '22', '--bidirectional'),
+    await json('verify', seed, '--properties', 'properties/seed-isolation.yaml'),
+  ];
+  const printed = new Set<string>();
+  for (const a of answers) fieldPaths(a, '', printed);
+  const rows = tableRows('json.md').filter((r) => ticked(r[0]) !== null);
+  const documented = new Map(rows.map((r) => [ticked(r[0])!, r[2] ?? '']));
+
+  it(`documents every field printed (${printed.size} paths)`, () => {
+    expect(printed.size).toBeGreaterThan(40);
+    expect([...printed].filter((p) => !documented.has(p))).toEqual([]);
+  });
+
+  it('prints every documented field, or says when it appears', () => {
+    const unseen = [...documented].filter(([p, meaning]) => !printed.has(p) && !/\bwhen\b/.test(meaning)).map(([p]) => p);
+    expect(unseen).toEqual([]);
+  });
+});

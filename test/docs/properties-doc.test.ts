@@ -1,0 +1,36 @@
+// docs/properties.md against the property schemas (every field, and none other) and the endpoint
+// resolver (every example endpoint it gives resolves on the seed topology).
+import * as z from 'zod';
+import { describe, expect, it } from 'vitest';
+import { IsolateItemSchema, ReachItemSchema } from '../../src/questions/user-properties/schema.ts';
+import { resolveSet } from '../../src/questions/user-properties/endpoints.ts';
+import { loadModel } from '../../src/pipeline.ts';
+import { tableRows, ticked } from './doc-tables.ts';
+
+type JsonSchema = { properties?: Record<string, JsonSchema> };
+
+function fields(s: JsonSchema, at: string): string[] {
+  return Object.entries(s.properties ?? {}).flatMap(([k, v]) => {
+    const p = at === '' ? k : `${at}.${k}`;
+    return [p, ...fields(v, p)];
+  });
+}
+
+describe('docs/properties.md', () => {
+  it('documents exactly the fields of the property schemas', () => {
+    const schema = new Set([ReachItemSchema, IsolateItemSchema].flatMap((s) => fields(z.toJSONSchema(s) as JsonSchema, '')));
+    const documented = tableRows('properties.md', 'Fields').map((r) => ticked(r[0])!);
+    expect(new Set(documented)).toEqual(schema);
+  });
+
+  it('gives endpoint examples that resolve on the seed topology', () => {
+    const model = loadModel('topologies/seed.yaml');
+    if (!model.ok) throw new Error('seed.yaml does not load');
+    const examples = tableRows('properties.md', 'Endpoints').map((r) => ticked(r[1])!);
+    expect(examples.length).toBeGreaterThanOrEqual(9);
+    for (const e of examples) {
+      const r = resolveSet(model.value.topology, model.value.dataplane, e, 'to');
+      expect(r.ok, `${e}: ${r.ok ? '' : r.message}`).toBe(true);
+    }
+  });
+});
