@@ -19,7 +19,7 @@ export interface InputError {
  * The catalogue. Codes are never reused or renumbered; add new ones at the end of their block.
  * NP0xx: file and syntax; NP1xx: schema; NP2xx: references; NP3xx: addressing and segmentation;
  * NP4xx: placement and ports; NP5xx: unsupported by netproof; NP6xx: command-line usage;
- * NP7xx: property files (`verify --properties`).
+ * NP7xx: property files (`verify --properties`); NP8xx: waiver files (`verify --waivers`).
  */
 export const ERROR_CODES = {
   NP001: 'file not readable',
@@ -75,6 +75,9 @@ export const ERROR_CODES = {
   NP705: 'property: duplicate name',
   NP706: 'property: endpoint cannot send',
   NP707: 'property: no packet has these fields',
+  NP801: 'waiver: unknown field',
+  NP802: 'waiver: wrong type or value',
+  NP803: 'waiver: missing field',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,6 +1,7 @@
 // The command line (DESIGN §4): argument parsing and dispatch; every subcommand returns its exit
 // code. Usage errors exit 2, internal errors 3, and neither ever prints a stack trace.
 import { Command, CommanderError } from 'commander';
+import pkg from '../../package.json' with { type: 'json' };
 import { EXIT, processIo, usageError, type Io } from './exit.ts';
 import { parseInputLimit, UsageError } from './options.ts';
 import type { TraceOptions } from './trace-command.ts';
@@ -27,7 +28,10 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
       // commander's own usage errors ("error: unknown option '--x'") in netproof's one-line form.
       outputError: (s, write) => write(`netproof: NP601 command-line usage: ${s.replace(/^error: /, '').trimEnd()}\n`),
     })
-    .showHelpAfterError(false);
+    .showHelpAfterError(false)
+    .version(pkg.version, '-V, --version', 'print the version');
+
+  const collect = (v: string, prev: string[] = []) => [...prev, v];
 
   p.command('render')
     .description('render what the Neutron agents program on every host')
@@ -51,6 +55,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--via <network>', 'the external network an outside packet arrives through')
     .option('--format <f>', 'text | json', 'text')
     .option('--no-rules', 'text: omit the rules under each step')
+    .option('--expect <disposition>', 'delivered | exited | dropped | loop | no-route | no-arp: exit 1 when the packet ends otherwise')
     .option(...MAX_INPUT)
     .action(async (file: string, o: TraceOptions) => setCode((await import('./trace-command.ts')).runTrace(io, file, o)));
 
@@ -75,7 +80,11 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   p.command('verify')
     .description('prove the built-in invariants and the user properties over all packets')
     .argument('<topology>', 'topology file (YAML or JSON)')
-    .option('--properties <path>', 'a property file, or a directory of *.yaml (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--properties <path>', 'a property file, or a directory of *.yaml (repeatable)', collect)
+    .option('--select <ids>', 'check only these properties (built-in ids or property names; comma-separated, repeatable)', collect)
+    .option('--skip <ids>', 'leave these properties out (comma-separated, repeatable)', collect)
+    .option('--waivers <file>', 'waive named violated or unknown results: [{ property, subject, reason, expires? }]')
+    .option('--only-failures', 'show only violated and unknown results (the summary counts all)')
     .option('--format <f>', 'text | json | junit', 'text')
     .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
     .option('--no-rules', 'text: omit the rules under each trace step')

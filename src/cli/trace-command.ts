@@ -6,7 +6,7 @@ import { labelsFor } from '../report/labels.ts';
 import { traceJson } from '../report/trace-json.ts';
 import { traceText } from '../report/trace-text.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
-import { parseFormat, parseInputLimit, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
+import { parseChoice, parseFormat, parseInputLimit, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
 
 export interface TraceOptions extends PacketFieldOptions {
   from: string;
@@ -15,10 +15,14 @@ export interface TraceOptions extends PacketFieldOptions {
   format: string;
   rules: boolean;
   maxInputMb?: string;
+  expect?: string;
 }
+
+const DISPOSITIONS = ['delivered', 'exited', 'dropped', 'loop', 'no-route', 'no-arp'] as const;
 
 export function runTrace(io: Io, file: string, o: TraceOptions): number {
   const format = parseFormat(o.format, ['text', 'json'] as const);
+  const expect = o.expect === undefined ? null : parseChoice('--expect', o.expect, DISPOSITIONS);
   const given = parsePacketFields(o, false);
   // Ports without a protocol ask for TCP (as query's representative packet); else an ICMP echo request.
   const { proto = given.dport !== undefined || given.sport !== undefined ? 'tcp' : 'icmp', ...fields } = given;
@@ -32,5 +36,6 @@ export function runTrace(io: Io, file: string, o: TraceOptions): number {
   const { trace } = answer.value;
   io.out(format === 'json' ? JSON.stringify(traceJson(trace, labels), null, 2) : traceText(trace, labels, { rules: o.rules }));
   // A trace that crossed something netproof does not model is not a trustworthy answer.
-  return trace.uncertain.length > 0 ? EXIT.unknown : EXIT.ok;
+  if (trace.uncertain.length > 0) return EXIT.unknown;
+  return expect !== null && trace.disposition !== expect ? EXIT.violated : EXIT.ok;
 }

@@ -1,53 +1,90 @@
-// `netproof verify TOPOLOGY [--properties FILE|DIR]… [--format text|json|junit] [--timeout-ms N]`:
-// the built-in invariants, then the user properties. Bad topology or property files exit 2 before
-// anything is checked; otherwise 1 if any property is violated, else 3 if any verdict is unknown or an
-// internal error occurred, else 0 (DESIGN §4). Z3 starts once (on the first check) and is shut down
-// at the end of the run, whatever happens.
+// `netproof verify TOPOLOGY [--properties FILE|DIR]… [--select IDS] [--skip IDS] [--waivers FILE]
+// [--only-failures] [--format text|json|junit] [--timeout-ms N]`: the built-in invariants, then the user
+// properties. Bad topology, property or waiver files exit 2 before anything is checked; otherwise 1 if
+// any property is violated, else 3 if any verdict is unknown or an internal error occurred, else 0
+// (docs/exit-codes.md); `n/a` and waived results do not fail. Z3 starts once (on the first check) and
+// is shut down at the end of the run, whatever happens. On a terminal, progress goes to stderr.
 import { createEvaluator } from '../evaluate/index.ts';
 import { loadModel } from '../pipeline.ts';
 import { BUILTIN_PROPERTIES } from '../questions/properties/index.ts';
 import { resolveUserProperties } from '../questions/user-properties/check.ts';
 import { loadProperties } from '../questions/user-properties/load.ts';
-import { runVerify, verifyExitCode } from '../questions/verify.ts';
+import { runVerify, summarize, verifyExitCode } from '../questions/verify.ts';
+import { applyWaivers, loadWaivers, type WaiverOutcome } from '../questions/waivers.ts';
 import { labelsFor } from '../report/labels.ts';
 import { verifyJson } from '../report/verify-json.ts';
 import { verifyJunit } from '../report/verify-junit.ts';
 import { verifyText } from '../report/verify-text.ts';
 import { shutdownZ3 } from '../smt/index.ts';
 import { reportInputErrors, type Io } from './exit.ts';
-import { parseFormat, parseInputLimit } from './options.ts';
+import { parseFormat, parseInputLimit, UsageError } from './options.ts';
 import { parseTimeout } from './query-command.ts';
+import { startProgress } from './progress.ts';
 
 export interface VerifyOptions {
   properties?: string[];
+  select?: string[];
+  skip?: string[];
+  waivers?: string;
+  onlyFailures?: boolean;
   format: string;
   timeoutMs?: string;
   rules: boolean;
   maxInputMb?: string;
 }
 
+/** `--select`/`--skip` values (repeatable, comma-separated) checked against the ids that exist. */
+function idsOf(flag: string, values: readonly string[] | undefined, known: readonly string[]): Set<string> | null {
+  if (values === undefined) return null;
+  const ids = values.flatMap((v) => v.split(',')).map((s) => s.trim());
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (unknown.length > 0 || ids.length === 0) {
+    throw new UsageError(`${flag}: no property "${unknown[0] ?? ''}"; the ids are ${known.join(', ')}`);
+  }
+  return new Set(ids);
+}
+
 export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): Promise<number> {
   const format = parseFormat(o.format, ['text', 'json', 'junit'] as const);
   const timeoutMs = parseTimeout(o.timeoutMs);
   const limits = parseInputLimit(o.maxInputMb);
+  if (o.waivers === '') throw new UsageError('--waivers must name a file, not ""');
   const model = loadModel(file, limits);
   if (!model.ok) return reportInputErrors(io, model.errors);
   const props = loadProperties(o.properties ?? [], limits);
   if (!props.ok) return reportInputErrors(io, props.errors);
+  const waivers = o.waivers === undefined ? null : loadWaivers(o.waivers, limits);
+  // A waiver file that cannot be read is named by its option, as --properties' are.
+  if (waivers !== null && !waivers.ok) return reportInputErrors(io, waivers.errors.map((e) => (e.path === '' && e.position === null ? { ...e, path: '--waivers' } : e)));
   const { topology, dataplane } = model.value;
   const resolved = resolveUserProperties(topology, dataplane, props.value);
   if (!resolved.ok) return reportInputErrors(io, resolved.errors);
+  const known = [...BUILTIN_PROPERTIES.map((b) => b.id), ...resolved.value.map((u) => u.property.name)];
+  const select = idsOf('--select', o.select, known);
+  const skip = idsOf('--skip', o.skip, known);
+  const wanted = (id: string) => (select === null || select.has(id)) && (skip === null || !skip.has(id));
+  const progress = startProgress(io);
   try {
     const ctx = { topology, dataplane, evaluator: createEvaluator(dataplane), timeoutMs };
-    const report = await runVerify(ctx, BUILTIN_PROPERTIES, resolved.value);
+    const checked = await runVerify(ctx, BUILTIN_PROPERTIES.filter((b) => wanted(b.id)), resolved.value.filter((u) => wanted(u.property.name)), progress.step);
+    progress.stop();
+    let outcomes: WaiverOutcome[] = [];
+    let report = checked;
+    if (waivers !== null) {
+      const applied = applyWaivers(checked.results, waivers.value, new Date().toISOString().slice(0, 10));
+      outcomes = applied.outcomes;
+      report = { results: applied.results, summary: summarize(applied.results) };
+    }
     const labels = labelsFor(topology);
+    const onlyFailures = o.onlyFailures === true;
     io.out(
-      format === 'json' ? JSON.stringify(verifyJson(report, labels), null, 2)
+      format === 'json' ? JSON.stringify(verifyJson(report, labels, { onlyFailures, waivers: waivers === null ? null : outcomes }), null, 2)
       : format === 'junit' ? verifyJunit(report, labels, `netproof verify ${file}`)
-      : verifyText(report, labels, { rules: o.rules }),
+      : verifyText(report, labels, { rules: o.rules, style: io.style, onlyFailures, waivers: outcomes }),
     );
     return verifyExitCode(report);
   } finally {
+    progress.stop();
     await shutdownZ3();
   }
 }

@@ -8,8 +8,12 @@ import type { Trace } from '../evaluate/trace.ts';
 import type { Evaluator } from '../evaluate/index.ts';
 import type { TraceClaim } from './guard.ts';
 
-/** `unknown` is a real verdict: a solver timeout or an unmodelled construct, never a proof. */
-export type PropertyVerdict = 'holds' | 'violated' | 'unknown';
+/**
+ * `unknown` is a real verdict: a solver timeout or an unmodelled construct, never a proof. `n/a`: true
+ * only because there is nothing to check (no port to send from, nobody to be isolated from). `waived`:
+ * violated or unknown, but named in a waiver file with its reason (questions/waivers.ts).
+ */
+export type PropertyVerdict = 'holds' | 'violated' | 'unknown' | 'n/a' | 'waived';
 
 export interface PropertyResult {
   /** Property id (`nat-egress`, …) or a user property's name. */

@@ -10,6 +10,8 @@ export interface VerifySummary {
   readonly holds: number;
   readonly violated: number;
   readonly unknown: number;
+  readonly 'n/a': number;
+  readonly waived: number;
 }
 
 export interface VerifyReport {
@@ -28,26 +30,34 @@ export function summarize(results: readonly PropertyResult[]): VerifySummary {
     holds: results.filter((r) => r.verdict === 'holds').length,
     violated: results.filter((r) => r.verdict === 'violated').length,
     unknown: results.filter((r) => r.verdict === 'unknown').length,
+    'n/a': results.filter((r) => r.verdict === 'n/a').length,
+    waived: results.filter((r) => r.verdict === 'waived').length,
   };
 }
 
-/** Exit code of DESIGN §4 for a finished run: 1 any violated, else 3 any unknown/error, else 0. */
+/** Exit code of a finished run (docs/exit-codes.md): 1 any violated, else 3 any unknown or unwaived internal error, else 0. */
 export function verifyExitCode(r: VerifyReport): 0 | 1 | 3 {
   if (r.summary.violated > 0) return 1;
-  if (r.summary.unknown > 0 || r.results.some((x) => x.error !== undefined)) return 3;
+  if (r.summary.unknown > 0 || r.results.some((x) => x.error !== undefined && x.verdict !== 'waived')) return 3;
   return 0;
 }
 
-export async function runVerify(ctx: VerifyContext, builtins: readonly PropertyCheck[], user: readonly ResolvedProperty[]): Promise<VerifyReport> {
+/** Told before each property is checked: its index, how many there are, its id, and the results so far. */
+export type VerifyStep = (index: number, total: number, id: string, results: number) => void;
+
+export async function runVerify(ctx: VerifyContext, builtins: readonly PropertyCheck[], user: readonly ResolvedProperty[], onStep: VerifyStep = () => {}): Promise<VerifyReport> {
   const results: PropertyResult[] = [];
-  for (const b of builtins) {
+  const total = builtins.length + user.length;
+  for (const [i, b] of builtins.entries()) {
+    onStep(i, total, b.id, results.length);
     try {
       results.push(...(await b.check(ctx)));
     } catch (e) {
       results.push(crashed(b.id, '-', e));
     }
   }
-  for (const u of user) {
+  for (const [i, u] of user.entries()) {
+    onStep(builtins.length + i, total, u.property.name, results.length);
     try {
       results.push(await checkUserProperty(ctx, u));
     } catch (e) {

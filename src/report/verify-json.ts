@@ -1,6 +1,9 @@
-// `verify --format json`: exactly the contract of DESIGN §4 — `results` (property, subject, verdict,
-// witness, trace, message, and `error` on an internal error) and `summary` {holds, violated, unknown}.
-import type { VerifyReport } from '../questions/verify.ts';
+// `verify --format json` (docs/json.md): `results` (property, subject, verdict, witness, trace, message,
+// and `error` on an internal error), `summary` (a count per verdict), and with --waivers, `waivers`
+// (what became of each). With --only-failures, `results` holds only the failing ones.
+import type { PropertyVerdict } from '../questions/property.ts';
+import type { VerifyReport, VerifySummary } from '../questions/verify.ts';
+import type { WaiverOutcome, WaiverStatus } from '../questions/waivers.ts';
 import type { Labels } from './labels.ts';
 import { packetJson, type PacketJson } from './packet-json.ts';
 import { traceJson, type TraceJson } from './trace-json.ts';
@@ -8,21 +11,39 @@ import { traceJson, type TraceJson } from './trace-json.ts';
 export interface VerifyResultJson {
   property: string;
   subject: string;
-  verdict: 'holds' | 'violated' | 'unknown';
+  verdict: PropertyVerdict;
   witness: PacketJson | null;
   trace: TraceJson | null;
   message: string;
   error?: string;
 }
 
-export interface VerifyJson {
-  results: VerifyResultJson[];
-  summary: { holds: number; violated: number; unknown: number };
+export interface WaiverJson {
+  property: string;
+  subject: string;
+  reason: string;
+  expires: string | null;
+  file: string;
+  line: number | null;
+  status: WaiverStatus;
 }
 
-export function verifyJson(r: VerifyReport, labels: Labels): VerifyJson {
+export interface VerifyJson {
+  results: VerifyResultJson[];
+  summary: VerifySummary;
+  waivers?: WaiverJson[];
+}
+
+export interface VerifyJsonOptions {
+  readonly onlyFailures?: boolean;
+  /** What became of each waiver; null when no waiver file was given. */
+  readonly waivers?: readonly WaiverOutcome[] | null;
+}
+
+export function verifyJson(r: VerifyReport, labels: Labels, opts: VerifyJsonOptions = {}): VerifyJson {
+  const shown = opts.onlyFailures === true ? r.results.filter((x) => x.verdict === 'violated' || x.verdict === 'unknown' || x.error !== undefined) : r.results;
   return {
-    results: r.results.map((x) => ({
+    results: shown.map((x) => ({
       property: x.property,
       subject: x.subject,
       verdict: x.verdict,
@@ -32,5 +53,6 @@ export function verifyJson(r: VerifyReport, labels: Labels): VerifyJson {
       ...(x.error !== undefined ? { error: x.error } : {}),
     })),
     summary: { ...r.summary },
+    ...(opts.waivers != null ? { waivers: opts.waivers.map((o) => ({ ...o.waiver, status: o.status })) } : {}),
   };
 }

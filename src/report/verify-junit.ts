@@ -1,5 +1,5 @@
 // `verify --format junit`: one <testcase> per result (classname = property, name = subject); violated
-// → <failure>, unknown → <error>; the message, witness and trace go in the element's text. Every
+// → <failure>, unknown → <error>, n/a and waived → <skipped>; the message, witness and trace go in the element's text. Every
 // attribute and text is XML-escaped (and characters XML 1.0 forbids are dropped).
 import type { VerifyReport } from '../questions/verify.ts';
 import type { Labels } from './labels.ts';
@@ -17,16 +17,22 @@ export function xmlEscape(s: string): string {
 }
 
 export function verifyJunit(r: VerifyReport, labels: Labels, suite = 'netproof verify'): string {
-  const { holds, violated, unknown } = r.summary;
+  const { violated, unknown } = r.summary;
+  const skipped = r.summary['n/a'] + r.summary.waived;
+  const tests = r.results.length;
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlEscape(suite)}" tests="${holds + violated + unknown}" failures="${violated}" errors="${unknown}">`,
-    `  <testsuite name="${xmlEscape(suite)}" tests="${holds + violated + unknown}" failures="${violated}" errors="${unknown}">`,
+    `<testsuites name="${xmlEscape(suite)}" tests="${tests}" failures="${violated}" errors="${unknown}" skipped="${skipped}">`,
+    `  <testsuite name="${xmlEscape(suite)}" tests="${tests}" failures="${violated}" errors="${unknown}" skipped="${skipped}">`,
   ];
   for (const x of r.results) {
     const open = `    <testcase classname="${xmlEscape(x.property)}" name="${xmlEscape(x.subject)}"`;
     if (x.verdict === 'holds') {
       lines.push(`${open}/>`);
+      continue;
+    }
+    if (x.verdict === 'n/a' || x.verdict === 'waived') {
+      lines.push(`${open}>`, `      <skipped message="${xmlEscape(`${x.verdict}: ${x.message}`)}"/>`, '    </testcase>');
       continue;
     }
     const body = [

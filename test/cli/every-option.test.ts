@@ -31,6 +31,9 @@ const BAD: Readonly<Record<string, string>> = {
   '--timeout-ms': '0',
   '--properties': join(out, 'no-such-properties.yaml'),
   '--max-input-mb': '0',
+  '--select': 'no-such-property',
+  '--skip': 'nat-egress,no-such-property',
+  '--waivers': join(out, 'no-such-waivers.yaml'),
 };
 
 const takesValue = (o: Option): boolean => o.required || o.optional;

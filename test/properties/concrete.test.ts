@@ -65,9 +65,10 @@ describe('loop-free', () => {
 });
 
 describe('project-isolation', () => {
-  it('holds with one project', async () => {
+  it('is n/a with one project: nothing to be isolated from', async () => {
     const [r] = await projectIsolation.check(basic);
-    expect(r!.verdict).toBe('holds');
+    expect(r!.verdict).toBe('n/a');
+    expect(r!.message).toContain('nothing to be isolated from');
   });
 
   it('two projects on one router reach each other by fixed address; the witness names both ports', async () => {

@@ -40,7 +40,7 @@ describe('verify run and exit codes', () => {
     const r = await runVerify(ctx, [boom, ok], []);
     expect(r.results.map((x) => [x.property, x.verdict])).toEqual([['boom', 'unknown'], ['ok', 'holds']]);
     expect(r.results[0]!.error).toBe('kaput');
-    expect(r.summary).toEqual({ holds: 1, violated: 0, unknown: 1 });
+    expect(r.summary).toEqual({ holds: 1, violated: 0, unknown: 1, 'n/a': 0, waived: 0 });
     expect(verifyExitCode(r)).toBe(3);
   });
 });
@@ -55,7 +55,7 @@ describe('verify reports', () => {
     expect(j.results[1]!.witness).toMatchObject({ ip_src: '192.168.1.11', proto: 'tcp', dport: 22 });
     expect(j.results[1]!.trace).toMatchObject({ disposition: 'dropped', dropped_at: { rule: '-j DROP' } });
     expect(j.results[2]!.error).toContain('evaluator');
-    expect(j.summary).toEqual({ holds: 1, violated: 1, unknown: 1 });
+    expect(j.summary).toEqual({ holds: 1, violated: 1, unknown: 1, 'n/a': 0, waived: 0 });
   });
 
   it('JUnit: one testcase per result, failure/error, everything escaped', () => {
@@ -87,12 +87,12 @@ describe('netproof verify on the seed', () => {
   it('JSON with the example properties: built-ins first, then the user properties by name; exit 0', async () => {
     const r = await runCli('verify', 'topologies/seed.yaml', '--properties', 'properties/seed.yaml', '--format', 'json');
     expect(r.stderr).toBe('');
-    const j = JSON.parse(r.stdout) as { results: { property: string; subject: string; verdict: string }[]; summary: { holds: number; violated: number; unknown: number } };
+    const j = JSON.parse(r.stdout) as { results: { property: string; subject: string; verdict: string }[]; summary: { holds: number; violated: number; unknown: number; 'n/a': number; waived: number } };
     const names = j.results.map((x) => x.property);
     expect(names[0]).toBe('nat-egress');
     expect(names.slice(-2)).toEqual(['project-demo-isolated-from-outside-by-fixed-address-except-ssh', 'demo-ports-reach-each-other-on-net1']);
     expect(j.results.find((x) => x.property === 'vm1-ssh-vm4')).toMatchObject({ subject: 'reach:vm1->vm4', verdict: 'holds' });
-    expect(j.summary.holds + j.summary.violated + j.summary.unknown).toBe(j.results.length);
+    expect(j.summary.holds + j.summary.violated + j.summary.unknown + j.summary['n/a'] + j.summary.waived).toBe(j.results.length);
     expect(r.code).toBe(j.summary.violated > 0 ? 1 : j.summary.unknown > 0 ? 3 : 0);
     expect(j.summary.violated).toBe(0);
   }, 120_000);
@@ -107,7 +107,7 @@ describe('netproof verify on the seed', () => {
     // From an address a reader recognises as an internet host (the outside may send from any).
     expect(v?.witness).toMatchObject({ ip_src: '8.8.8.8', ip_dst: '192.168.1.11', proto: 'tcp', dport: 22 });
     expect(v?.trace).toMatchObject({ disposition: 'delivered', delivered_to: { vm: 'vm1' } });
-    // Everything else holds.
-    expect(j.results.filter((x) => x.verdict !== 'holds').map((x) => x.property)).toEqual(['demo-isolated-from-outside']);
+    // Everything else holds, or is n/a (project-isolation: the seed has one project).
+    expect(j.results.filter((x) => x.verdict !== 'holds' && x.verdict !== 'n/a').map((x) => x.property)).toEqual(['demo-isolated-from-outside']);
   }, 120_000);
 });

@@ -71,11 +71,16 @@ export function holds(property: string, subject: string, message: string): Prope
   return { property, subject, verdict: 'holds', witness: null, trace: null, message };
 }
 
+/** True only because there is nothing to check: `n/a`, never counted as a proof of anything. */
+export function notApplicable(property: string, subject: string, message: string): PropertyResult {
+  return { property, subject, verdict: 'n/a', witness: null, trace: null, message };
+}
+
 export function unknown(property: string, subject: string, message: string, error?: string): PropertyResult {
   return { property, subject, verdict: 'unknown', witness: null, trace: null, message, ...(error !== undefined ? { error } : {}) };
 }
 
 /** "checked 3 ports (2 representatives)" — the grouping said out loud. */
 export function coverage(ports: number, reps: number): string {
-  return reps === ports ? `${ports} port${ports === 1 ? '' : 's'}` : `${ports} ports (one representative per class: ${reps} checked)`;
+  return reps === ports ? `${ports} port${ports === 1 ? '' : 's'}` : `${ports} ports (${reps} checked, each standing for the ports alike but for address, MAC and host: one representative per class, whatever host the others are on)`;
 }

@@ -14,7 +14,7 @@ import type { Trace } from '../../evaluate/trace.ts';
 import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { traceOutcome } from '../witness-replay.ts';
-import { holds, portLabel, portOf, unknown, vmStations, type VmStation } from './common.ts';
+import { holds, notApplicable, portLabel, portOf, unknown, vmStations, type VmStation } from './common.ts';
 import { copies } from './search.ts';
 
 const ID = 'dhcp';
@@ -43,7 +43,7 @@ function checkNetwork(ctx: VerifyContext, net: NetworkT): PropertyResult {
   const dhcpSubnets = new Set(net.subnets.filter((s) => s.dhcp).map((s) => s.name));
   const servers = ctx.topology.ports.filter((p) => p.deviceOwner === 'network:dhcp' && p.network === net.name);
   const ports = vmStations(ctx).filter((s) => dhcpSubnets.has(portOf(ctx.topology, s)?.subnet ?? ''));
-  if (servers.length === 0) return ports.length === 0 ? holds(ID, subject, 'no DHCP port and no VM port') : unknown(ID, subject, `no DHCP port on ${net.name} in the topology`);
+  if (servers.length === 0) return ports.length === 0 ? notApplicable(ID, subject, 'no DHCP port and no VM port: nothing to serve') : unknown(ID, subject, `no DHCP port on ${net.name} in the topology`);
   const toServer = (host: string) => (t: Trace) =>
     copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns && c.deliveredTo.host === host);
   const toPort = (s: VmStation) => (t: Trace) => copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'vm' && c.deliveredTo.vm === s.vm && c.deliveredTo.port === s.index);
@@ -65,7 +65,8 @@ function checkNetwork(ctx: VerifyContext, net: NetworkT): PropertyResult {
     if (outcomes.length === hosts.length) return outcomes.find((r) => r.verdict === 'unknown') ?? outcomes[0]!;
   }
   const where = hosts.length === 1 ? ns : `${ns} on one of ${hosts.join(', ')}`;
-  return holds(ID, subject, ports.length === 0 ? `no VM port on a DHCP-enabled subnet of ${net.name}` : `all ${ports.length} VM ports reach ${where} with broadcast and unicast requests and get the reply back`);
+  if (ports.length === 0) return notApplicable(ID, subject, `no VM port on a DHCP-enabled subnet of ${net.name}: nothing to serve`);
+  return holds(ID, subject, `all ${ports.length} VM ports reach ${where} with broadcast and unicast requests and get the reply back`);
 }
 
 /** The three exchanges between port `s` and one DHCP server: null when all work, else the failure (or unknown). */

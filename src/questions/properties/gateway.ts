@@ -8,7 +8,7 @@ import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
-import { holds, portLabel, portOf, vmStations } from './common.ts';
+import { holds, notApplicable, portLabel, portOf, vmStations } from './common.ts';
 import { copies } from './search.ts';
 
 const ID = 'gateway';
@@ -28,7 +28,8 @@ function checkInterface(ctx: VerifyContext, r: RouterT, subnet: string, gw: stri
       return { property: ID, subject, verdict: 'unknown', witness: null, trace: t, message: `${portLabel(s)} reaches ${gw} only across unmodelled rules: ${t.uncertain.join('; ')}` };
     }
   }
-  return holds(ID, subject, ports.length === 0 ? `no VM port on ${subnet}` : `all ${ports.length} VM ports of ${subnet} reach ${gw} in ${ns} (ICMP echo request)`);
+  if (ports.length === 0) return notApplicable(ID, subject, `no VM port on ${subnet}: nothing to reach its gateway from`);
+  return holds(ID, subject, `all ${ports.length} VM ports of ${subnet} reach ${gw} in ${ns} (ICMP echo request)`);
 }
 
 export const gateway: PropertyCheck = {

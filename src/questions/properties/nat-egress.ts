@@ -12,7 +12,7 @@
 // that can just deliver them locally or into its own subnets, where nothing leaves the cloud).
 import type { RouterT, Topology } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { coverage, groupPorts, holds, portLabel, portOf, sourceSpec, vmStations, type VmStation } from './common.ts';
+import { coverage, groupPorts, holds, notApplicable, portLabel, portOf, sourceSpec, vmStations, type VmStation } from './common.ts';
 import { ipNum, opensConnection, searchAll, type SearchAsk, type SearchResult } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
@@ -57,7 +57,7 @@ function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchRe
   const { r } = p;
   const subject = `router:${r.name}`;
   const gw = r.gateway!;
-  if (p.behind === 0) return holds(ID, subject, `no tenant port behind ${r.name}: nothing can leave through its gateway`);
+  if (p.behind === 0) return notApplicable(ID, subject, `no tenant port behind ${r.name}: nothing can leave through its gateway`);
   for (const [i, { rep, allowed }] of p.reps.entries()) {
     const res = results[i]!;
     if (res.kind === 'found') {

@@ -122,7 +122,7 @@ export async function checkUserProperty(ctx: VerifyContext, rp: ResolvedProperty
     const left = outsideShared(topo, rp);
     const said = left.excluded > 0 ? `; ${left.excluded} port${left.excluded === 1 ? '' : 's'} on shared networks left out` : '';
     if (left.senders.length === 0 || left.dests.length === 0) {
-      return { ...base, verdict: 'holds', witness: null, trace: null, message: `nothing to isolate: no ${left.senders.length === 0 ? `sender of ${p.from}` : `destination of ${p.to}`} outside shared networks${said}` };
+      return { ...base, verdict: 'n/a', witness: null, trace: null, message: `nothing to isolate: no ${left.senders.length === 0 ? `sender of ${p.from}` : `destination of ${p.to}`} outside shared networks${said}` };
     }
     const dests = left.dests.map(byFixedAddress);
     const f = await findPacket(dp, ev, left.senders.map((s) => s.group), dests, fields, timeoutMs);
