@@ -110,8 +110,9 @@ export function checkNetworks(ctx: FileContext, diag: Diagnostics): void {
         if (gw !== null && cidr !== null && info) checkInSubnet(diag, [...sat, 'gateway'], gw, info);
       }
     }
+    const placeable = isTunnel(net.type) || net.physical_network !== undefined; // else NP103 above says why
     if (net.dhcp_hosts !== undefined) checkDhcpHosts(ctx, diag, name, net);
-    else if (hasDhcp(ctx, name) && dhcpCandidates(ctx, name).length === 0) {
+    else if (placeable && hasDhcp(ctx, name) && dhcpCandidates(ctx, name).length === 0) {
       const how = isTunnel(net.type) ? '' : ` and maps physical network ${net.physical_network ?? '?'}`;
       diag.add('NP407', at, `no host with the network role${how} to run network ${name}'s DHCP server`, 'key');
     }

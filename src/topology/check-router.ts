@@ -5,7 +5,7 @@
 import type { Diagnostics } from './diagnostics.ts';
 import { checkAddress, checkCidr, checkInSubnet } from './check-util.ts';
 import type { FileContext, SubnetInfo } from './context.ts';
-import { hostReaches, rolesOf, routerHosts, subnetFor } from './context.ts';
+import { hostReaches, isTunnel, rolesOf, routerHosts, subnetFor } from './context.ts';
 import { cidrContains } from './ipv4.ts';
 import type { Path } from './path.ts';
 import type { RouterFile } from './schema.ts';
@@ -13,7 +13,8 @@ import type { RouterFile } from './schema.ts';
 /** Reports NP402 for each of `hosts` that does not map the flat/VLAN `network` a port of the router is on. */
 export function checkMapped(ctx: FileContext, diag: Diagnostics, path: Path, network: string, hosts: readonly string[], what: string): void {
   const net = ctx.networks.get(network);
-  if (!net) return;
+  // A flat/VLAN network without a physical_network is reported as such (NP103), not once per host.
+  if (!net || (!isTunnel(net.type) && net.physical_network === undefined)) return;
   for (const h of hosts) {
     const host = ctx.hosts.get(h);
     if (host && !hostReaches(host, net)) {

@@ -48,6 +48,11 @@ function report(issue: Issue, base: Path, data: unknown, diag: Diagnostics): voi
       return;
     }
     case 'invalid_union': {
+      // An absent field whose type is a union (a host's role) is missing, not of the wrong type.
+      if (!valueAt(data, path).found) {
+        diag.add('NP103', path, `missing field "${String(path[path.length - 1])}"`);
+        return;
+      }
       // A branch that failed below its root (not on the value's own type) is the one the user meant:
       // report its issues rather than a vague "no alternative matched".
       const named = issue.errors.find((branch) => branch.length === 1 && unsafeName(branch[0]!));
@@ -64,6 +69,11 @@ function report(issue: Issue, base: Path, data: unknown, diag: Diagnostics): voi
       return;
     }
     case 'invalid_value':
+      // An absent field whose type is an enum (a network's type) is missing, not of the wrong value.
+      if (!valueAt(data, path).found) {
+        diag.add('NP103', path, `missing field "${String(path[path.length - 1])}" (one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')})`);
+        return;
+      }
       diag.add('NP102', path, `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(valueAt(data, path).value)}`);
       return;
     default:

@@ -1,0 +1,619 @@
+// Invalid topologies, one family per validation rule of the loader (its error code), for testing
+// that bad input is refused with that code, the file, line and field, and nothing else. Each family
+// breaks one thing in a valid generated topology — a field misspelt, a reference dangling, an address
+// outside its subnet, a segmentation ID reused… — choosing among several ways to break it, and says
+// which field paths the error may be reported at. Where the topology lacks what a family needs (a
+// floating IP, a second network node), the family adds it first, in a way that is valid by itself.
+// Guarantees: the case's text differs from a valid topology by that one mistake, so the loader must
+// report `code` and no other code.
+import fc from 'fast-check';
+import type { ErrorCode } from '../errors.ts';
+import type { TopologyFile } from '../topology/schema.ts';
+import { parseCidr, usableRange } from '../topology/ipv4.ts';
+import { formatIpv4, parseIpv4 } from '../net/ipv4.ts';
+import { arbitraryTopology } from './topology.ts';
+import type { TopologyBounds } from './spec.ts';
+import { topologyYaml } from './yaml.ts';
+
+export interface InvalidCase {
+  /** The family's code and how this case breaks the rule, e.g. `NP201 a VM on a host that does not exist`. */
+  readonly family: string;
+  /** The only code the loader may report. */
+  readonly code: ErrorCode;
+  /** The topology file's text. */
+  readonly text: string;
+  /** Field paths the error may be reported at (one of them, or a field below one); empty: no field (syntax). */
+  readonly paths: readonly string[];
+}
+
+/** A topology file as plain data, edited in place by a family. */
+type Obj = Record<string, unknown>;
+type Broken = { readonly how: string; readonly paths: readonly string[]; readonly text?: string } | null;
+
+/** How one family breaks a topology (`k` picks among the ways and targets); null when it cannot. */
+interface Family {
+  readonly code: ErrorCode;
+  readonly breaks: (f: Obj, k: number) => Broken;
+}
+
+const o = (v: unknown): Obj => v as Obj;
+const pick = <T>(xs: readonly T[], k: number): T | null => (xs.length === 0 ? null : xs[k % xs.length]!);
+const entries = (v: unknown): [string, Obj][] => Object.entries(o(v ?? {})).map(([k, x]) => [k, o(x)]);
+const section = (f: Obj, key: string): Obj => o((f[key] ??= {}));
+const rolesOf = (h: Obj): string[] => (Array.isArray(h.role) ? (h.role as string[]) : [String(h.role)]);
+
+interface PortRef { readonly vm: string; readonly index: number; readonly port: Obj; readonly path: string }
+
+function vmPorts(f: Obj): PortRef[] {
+  return entries(f.vms).flatMap(([vm, v]) => (v.ports as Obj[]).map((port, index) => ({ vm, index, port, path: `vms.${vm}.ports[${index}]` })));
+}
+
+function networkOf(f: Obj, name: unknown): Obj | null {
+  const n = o(f.networks ?? {})[String(name)];
+  return n === undefined ? null : o(n);
+}
+
+function subnetsOf(f: Obj): { net: string; name: string; subnet: Obj; path: string }[] {
+  return entries(f.networks).flatMap(([net, n]) => entries(n.subnets).map(([name, subnet]) => ({ net, name, subnet, path: `networks.${net}.subnets.${name}` })));
+}
+
+/** Sets one field of a VM port to a bad value. */
+function onPort(f: Obj, k: number, field: string, value: string, how: string): Broken {
+  const p = pick(vmPorts(f), k);
+  if (!p) return null;
+  p.port[field] = value;
+  return { how, paths: [`${p.path}.${field}`] };
+}
+
+/** The rule list of one security group (either form) and its path. */
+function someRules(f: Obj, k: number): { rules: Obj[]; path: string } | null {
+  const groups = entries(f.security_groups).flatMap(([p, gs]) => Object.entries(o(gs)).map(([n, g]) => ({ path: `security_groups.${p}.${n}`, g })));
+  const g = pick(groups, k);
+  if (!g) return null;
+  return Array.isArray(g.g) ? { rules: g.g as Obj[], path: g.path } : { rules: o(g.g).rules as Obj[], path: `${g.path}.rules` };
+}
+
+/** Every address written anywhere in the file, so a new one can avoid them. */
+function writtenAddresses(f: Obj): Set<string> {
+  return new Set(JSON.stringify(f).match(/\d+\.\d+\.\d+\.\d+/g) ?? []);
+}
+
+/** A host address of `cidr` written nowhere in the file (searched from the top down). */
+function freeAddressIn(f: Obj, cidr: string): string | null {
+  const c = parseCidr(cidr);
+  const range = c.ok ? usableRange(c.cidr) : null;
+  if (!range) return null;
+  const used = writtenAddresses(f);
+  for (let ip = range.last - 7; ip >= range.first; ip--) if (!used.has(formatIpv4(ip))) return formatIpv4(ip);
+  return null;
+}
+
+/** Adds a host with `roles` that reaches every network (tunnel_ip and every physical network), and returns its name. */
+function addHost(f: Obj, roles: readonly string[], name: string): string {
+  const physnets = new Set(entries(f.networks).flatMap(([, n]) => (typeof n.physical_network === 'string' ? [n.physical_network] : [])));
+  const mappings = Object.fromEntries([...physnets].map((p, i) => [p, `br-phys${i}`]));
+  const tunnels = entries(f.networks).some(([, n]) => n.type === 'vxlan' || n.type === 'gre');
+  section(f, 'hosts')[name] = {
+    role: roles.length === 1 ? roles[0] : [...roles],
+    ...(tunnels ? { tunnel_ip: '172.24.0.99' } : {}),
+    ...(physnets.size > 0 ? { bridge_mappings: mappings } : {}),
+  };
+  return name;
+}
+
+/** Whether a floating IP is bound to the port (moving its address elsewhere would break that too). */
+const hasFip = (f: Obj, p: PortRef): boolean => ((f.floating_ips as Obj[] | undefined) ?? []).some((x) => x.vm === p.vm && Number(x.port ?? 0) === p.index);
+
+const networkHosts = (f: Obj): string[] => entries(f.hosts).filter(([, h]) => rolesOf(h).includes('network')).map(([n]) => n);
+const computeOnlyHosts = (f: Obj): string[] => entries(f.hosts).filter(([, h]) => !rolesOf(h).includes('network')).map(([n]) => n);
+
+/** The line of `text` that starts (after indentation) with `key:`, for text-level families. */
+function lineOf(text: string, key: string, indent: number): number {
+  return text.split('\n').findIndex((l) => l.startsWith(`${' '.repeat(indent)}${key}:`));
+}
+
+const FAMILIES: readonly Family[] = [
+  {
+    code: 'NP002',
+    breaks: (f, k) => {
+      const text = topologyYaml(f as TopologyFile);
+      const lines = text.split('\n');
+      const i = lineOf(text, 'hosts', 0);
+      switch (k % 3) {
+        case 0: lines[i] = 'hosts: [oops'; return { how: 'an unclosed flow sequence', paths: [], text: lines.join('\n') };
+        case 1: lines[i + 1] = `\t${lines[i + 1]}`; return { how: 'a tab in the indentation', paths: [], text: lines.join('\n') };
+        default: lines.splice(i + 1, 0, '  oops: "unterminated'); return { how: 'an unterminated string', paths: [], text: lines.join('\n') };
+      }
+    },
+  },
+  {
+    code: 'NP003',
+    breaks: (f, k) => {
+      const text = topologyYaml(f as TopologyFile);
+      const lines = text.split('\n');
+      const sectionKey = k % 2 === 0 || f.vms === undefined ? 'hosts' : 'vms';
+      const i = lineOf(text, sectionKey, 0);
+      const first = lines[i + 1]!;
+      const name = /^ {2}([^:]+):/.exec(first)?.[1];
+      if (name === undefined) return null;
+      // The entry's whole block (one line in flow style, or the lines indented below it).
+      let end = i + 2;
+      while (end < lines.length && lines[end]!.startsWith('    ')) end++;
+      lines.splice(end, 0, ...lines.slice(i + 1, end));
+      return { how: `${sectionKey}.${name} written twice`, paths: [`${sectionKey}.${name}`], text: lines.join('\n') };
+    },
+  },
+  {
+    code: 'NP101',
+    breaks: (f, k) => {
+      const targets: [string, Obj, string][] = [
+        ...entries(f.hosts).map(([n, h]): [string, Obj, string] => [`hosts.${n}`, h, 'tunel_ip']),
+        ...entries(f.networks).map(([n, x]): [string, Obj, string] => [`networks.${n}`, x, 'segmentation']),
+        ...subnetsOf(f).map((s): [string, Obj, string] => [s.path, s.subnet, 'gatway']),
+        ...entries(f.routers).map(([n, r]): [string, Obj, string] => [`routers.${n}`, r, 'gateways']),
+        ...vmPorts(f).map((p): [string, Obj, string] => [p.path, p.port, 'fixed_ip']),
+        ...entries(f.vms).map(([n, v]): [string, Obj, string] => [`vms.${n}`, v, 'flavor']),
+        ['', f, 'ports'],
+      ];
+      const [path, target, key] = pick(targets, k)!;
+      target[key] = 'x';
+      return { how: `a misspelt field "${key}"`, paths: [path === '' ? key : `${path}.${key}`] };
+    },
+  },
+  {
+    code: 'NP102',
+    breaks: (f, k) => {
+      const hosts = entries(f.hosts);
+      const nets = entries(f.networks);
+      switch (k % 6) {
+        case 0: {
+          const [n, h] = pick(hosts, k)!;
+          h.role = 'storage';
+          return { how: 'a host role that does not exist', paths: [`hosts.${n}.role`] };
+        }
+        case 1: {
+          const [n, x] = pick(nets, k)!;
+          x.type = 'geneve';
+          return { how: 'a network type that does not exist', paths: [`networks.${n}.type`] };
+        }
+        case 2: {
+          section(f, 'defaults').release = 'neutron-x';
+          return { how: 'a release that names no Neutron release', paths: ['defaults.release'] };
+        }
+        case 3: {
+          const flat = nets.find(([, x]) => x.type === 'flat');
+          if (flat) {
+            flat[1].segmentation_id = 7;
+            return { how: 'a flat network with a segmentation_id', paths: [`networks.${flat[0]}.segmentation_id`] };
+          }
+          const [n, x] = pick(nets, k)!;
+          x.segmentation_id = '101';
+          return { how: 'a segmentation_id written as a string', paths: [`networks.${n}.segmentation_id`] };
+        }
+        case 4: {
+          const internal = nets.find(([, x]) => x.external !== true && Object.keys(o(x.subnets ?? {})).length > 0);
+          const router = pick(entries(f.routers).filter(([, r]) => r.gateway !== undefined && r.gateway !== null), k);
+          if (!internal || !router) return null;
+          router[1].gateway = { network: internal[0] };
+          // Its floating IPs and extra routes would be second mistakes: gone.
+          delete router[1].routes;
+          delete f.floating_ips;
+          return { how: 'a router gateway on a network that is not external', paths: [`routers.${router[0]}.gateway.network`] };
+        }
+        default: {
+          const p = pick(vmPorts(f), k);
+          if (p === null) return null;
+          p.port.port_security = 'yes';
+          return { how: 'port_security written as a string', paths: [`${p.path}.port_security`] };
+        }
+      }
+    },
+  },
+  {
+    code: 'NP103',
+    breaks: (f, k) => {
+      const choices: (() => Broken)[] = [
+        () => {
+          const [n, h] = pick(entries(f.hosts), k)!;
+          delete h.role;
+          return { how: 'a host without a role', paths: [`hosts.${n}`] };
+        },
+        () => {
+          const [n, x] = pick(entries(f.networks), k)!;
+          delete x.type;
+          return { how: 'a network without a type', paths: [`networks.${n}`] };
+        },
+        () => {
+          const v = pick(entries(f.vms), k);
+          if (!v) return null;
+          delete v[1].host;
+          return { how: 'a VM without a host', paths: [`vms.${v[0]}`] };
+        },
+        () => {
+          const vlan = pick(entries(f.networks).filter(([, x]) => x.type === 'vlan' || x.type === 'flat'), k);
+          if (!vlan) return null;
+          delete vlan[1].physical_network;
+          return { how: `a ${String(vlan[1].type)} network without a physical_network`, paths: [`networks.${vlan[0]}`] };
+        },
+        () => {
+          const s = pick(subnetsOf(f), k)!;
+          delete s.subnet.cidr;
+          return { how: 'a subnet without a CIDR', paths: [s.path] };
+        },
+      ];
+      return pick(choices, k)!();
+    },
+  },
+  {
+    code: 'NP201',
+    breaks: (f, k) => {
+      const choices: (() => Broken)[] = [
+        () => {
+          const v = pick(entries(f.vms), k);
+          if (!v) return null;
+          v[1].host = 'nowhere1';
+          return { how: 'a VM on a host that does not exist', paths: [`vms.${v[0]}.host`] };
+        },
+        () => onPort(f, k, 'network', 'no-such-net', 'a port on a network that does not exist'),
+        () => {
+          const p = pick(vmPorts(f).filter((x) => x.port.port_security !== false), k);
+          if (!p) return null;
+          p.port.security_groups = ['no-such-group'];
+          return { how: 'a port in a security group that does not exist', paths: [`${p.path}.security_groups`] };
+        },
+        () => {
+          const r = pick(entries(f.routers), k);
+          if (!r) return null;
+          r[1].interfaces = [...((r[1].interfaces as unknown[] | undefined) ?? []), 'no-such-subnet'];
+          return { how: 'a router interface on a subnet that does not exist', paths: [`routers.${r[0]}.interfaces`] };
+        },
+        () => {
+          const v = pick(entries(f.vms), k);
+          if (!v) return null;
+          (f.floating_ips as Obj[] | undefined)?.forEach((x) => { if (x.vm === v[0]) x.vm = 'no-such-vm'; });
+          if (!(f.floating_ips as Obj[] | undefined)?.some((x) => x.vm === 'no-such-vm')) return null;
+          return { how: 'a floating IP on a VM that does not exist', paths: ['floating_ips'] };
+        },
+      ];
+      return pick(choices, k)!();
+    },
+  },
+  {
+    code: 'NP301',
+    breaks: (f, k) => {
+      const choices: (() => Broken)[] = [
+        () => onPort(f, k, 'ip', '100.127.0.5', 'a fixed IP in no subnet of its network'),
+        () => {
+          const p = pick(vmPorts(f).filter((x) => !hasFip(f, x)), k);
+          if (!p) return null;
+          const net = networkOf(f, p.port.network);
+          const first = net === null ? null : entries(net.subnets)[0];
+          if (!first) return null;
+          delete p.port.ip;
+          const c = parseCidr(String(first[1].cidr));
+          if (!c.ok) return null;
+          p.port.ip = formatIpv4(c.cidr.network);
+          return { how: "a fixed IP that is its subnet's network address", paths: [`${p.path}.ip`] };
+        },
+        () => {
+          const s = pick(subnetsOf(f).filter((x) => !networkOf(f, x.net)?.external), k);
+          if (!s) return null;
+          // Only where no router interface takes the gateway's address (that would be a second mistake).
+          const used = JSON.stringify(f.routers ?? {}).includes(`"${s.name}"`);
+          if (used) return null;
+          s.subnet.gateway = '100.127.0.1';
+          return { how: 'a subnet gateway outside its CIDR', paths: [`${s.path}.gateway`] };
+        },
+        () => {
+          const r = pick(entries(f.routers), k);
+          if (!r) return null;
+          r[1].routes = [...((r[1].routes as unknown[] | undefined) ?? []), { destination: '10.77.0.0/24', nexthop: '100.127.0.9' }];
+          return { how: 'an extra route via a nexthop on no subnet of the router', paths: [`routers.${r[0]}.routes`] };
+        },
+      ];
+      return pick(choices, k)!();
+    },
+  },
+  {
+    code: 'NP302',
+    breaks: (f, k) => {
+      // A written address of a VM port given to another VM port of the same network.
+      const ports = vmPorts(f);
+      const written = ports.filter((p) => typeof p.port.ip === 'string');
+      const a = pick(written, k);
+      if (!a) return null;
+      const b = pick(ports.filter((p) => p !== a && p.port.network === a.port.network && !hasFip(f, p)), k);
+      if (b) {
+        b.port.ip = a.port.ip;
+        return { how: "a fixed IP already another port's", paths: [`${a.path}.ip`, `${b.path}.ip`] };
+      }
+      // None: a second port on the same network for the same VM, with that address.
+      const vm = o(o(f.vms)[a.vm]);
+      const ports2 = vm.ports as Obj[];
+      ports2.push({ network: a.port.network, ip: a.port.ip, port_security: false });
+      return { how: "a fixed IP already another port's", paths: [`${a.path}.ip`, `vms.${a.vm}.ports[${ports2.length - 1}].ip`] };
+    },
+  },
+  {
+    code: 'NP303',
+    breaks: (f, k) => {
+      const nets = entries(f.networks);
+      const [name, net] = pick(nets, k)!;
+      const dup: Obj = { type: net.type };
+      if (net.type === 'flat') {
+        dup.physical_network = net.physical_network;
+        section(f, 'networks')['dup-net'] = dup;
+        return { how: 'a second flat network on one physical network', paths: ['networks.dup-net.physical_network', `networks.${name}.physical_network`] };
+      }
+      if (net.type === 'vlan') dup.physical_network = net.physical_network;
+      if (net.segmentation_id === undefined) net.segmentation_id = net.type === 'vlan' ? 4000 : 400000;
+      dup.segmentation_id = net.segmentation_id;
+      section(f, 'networks')['dup-net'] = dup;
+      return { how: `a ${String(net.type)} segmentation ID used twice`, paths: ['networks.dup-net.segmentation_id', `networks.${name}.segmentation_id`] };
+    },
+  },
+  {
+    code: 'NP304',
+    breaks: (f, k) => {
+      const segmented = entries(f.networks).filter(([, x]) => x.type !== 'flat');
+      const target = pick(segmented, k);
+      if (!target) return null;
+      const [name, net] = target;
+      const bad: Record<string, readonly number[]> = { vlan: [0, 4095, 5000], vxlan: [0, 16777216], gre: [0, 4294967296] };
+      net.segmentation_id = pick(bad[String(net.type)]!, k)!;
+      return { how: `a ${String(net.type)} segmentation ID out of range`, paths: [`networks.${name}.segmentation_id`] };
+    },
+  },
+  {
+    code: 'NP305',
+    breaks: (f, k) => {
+      const fips = (f.floating_ips as Obj[] | undefined) ?? [];
+      const fip = pick(fips, k);
+      const bad = pick(['100.64.0.1', '10.0.0.200', '8.8.4.4'], k)!;
+      if (fip) {
+        fip.ip = bad;
+        return { how: 'a floating IP in no external subnet', paths: [`floating_ips[${fips.indexOf(fip)}].ip`] };
+      }
+      const vm = pick(Object.keys(o(f.vms ?? {})), k);
+      if (vm === null) return null;
+      f.floating_ips = [{ ip: bad, vm }];
+      return { how: 'a floating IP in no external subnet', paths: ['floating_ips[0].ip'] };
+    },
+  },
+  {
+    code: 'NP306',
+    breaks: (f, k) => {
+      const fips = (f.floating_ips as Obj[] | undefined) ?? [];
+      const fip = pick(fips, k);
+      if (!fip) return null;
+      fips.push({ ...fip });
+      delete fips[fips.length - 1]!.id;
+      return { how: 'a floating IP bound twice', paths: [`floating_ips[${fips.length - 1}]`] };
+    },
+  },
+  {
+    code: 'NP307',
+    breaks: (f, k) => {
+      const r = pick(entries(f.routers).filter(([, x]) => ((x.interfaces as unknown[] | undefined) ?? []).length > 0), k);
+      if (!r) return null;
+      const itfs = r[1].interfaces as (string | Obj)[];
+      const first = itfs[0]!;
+      const subnet = typeof first === 'string' ? first : String(first.subnet);
+      const s = subnetsOf(f).find((x) => x.name === subnet);
+      const ip = s ? freeAddressIn(f, String(s.subnet.cidr)) : null;
+      if (ip === null) return null;
+      itfs.push({ subnet, ip });
+      return { how: 'a router interface on a subnet it already has one on', paths: [`routers.${r[0]}.interfaces[${itfs.length - 1}]`] };
+    },
+  },
+  {
+    code: 'NP308',
+    breaks: (f, k) => {
+      const p = pick(vmPorts(f).filter((x) => networkOf(f, x.port.network)?.external !== true), k);
+      if (!p) return null;
+      const net = networkOf(f, p.port.network)!;
+      // A network like the port's (so every host that reaches one reaches the other), without a
+      // segmentation ID (allocated), with a /30 holding one free address, or no subnet at all.
+      const twin: Obj = { ...(net.project !== undefined ? { project: net.project } : {}), ...(net.shared === true ? { shared: true } : {}), type: net.type === 'flat' ? 'vlan' : net.type };
+      if (net.physical_network !== undefined) twin.physical_network = net.physical_network;
+      const vm = o(o(f.vms)[p.vm]);
+      const ports = vm.ports as Obj[];
+      if (k % 2 === 0) {
+        twin.subnets = { 'tiny-v4': { cidr: '10.250.0.0/30', dhcp: false } };
+        section(f, 'networks').tiny = twin;
+        ports.push({ network: 'tiny', port_security: false }, { network: 'tiny', port_security: false });
+        return { how: 'more ports than free addresses in a subnet', paths: [`vms.${p.vm}.ports[${ports.length - 1}]`] };
+      }
+      section(f, 'networks').bare = twin;
+      ports.push({ network: 'bare', port_security: false });
+      return { how: 'a port on a network without a subnet', paths: [`vms.${p.vm}.ports[${ports.length - 1}]`] };
+    },
+  },
+  {
+    code: 'NP309',
+    breaks: (f, k) => {
+      const choices: (() => Broken)[] = [
+        () => onPort(f, k, 'ip', '10.0.0.300', 'a fixed IP that is not an address'),
+        () => onPort(f, k, 'mac', 'fa:16:3e:zz:00:01', 'a MAC that is not one'),
+        () => {
+          const [n, h] = pick(entries(f.hosts), k)!;
+          if (h.tunnel_ip === undefined) return null;
+          h.tunnel_ip = '172.24.0.256';
+          return { how: 'a tunnel_ip that is not an address', paths: [`hosts.${n}.tunnel_ip`] };
+        },
+        () => {
+          const g = someRules(f, k);
+          if (!g) return null;
+          const { rules, path } = g;
+          rules.push({ direction: 'ingress', remote_ip_prefix: '10.0.0.5/24' });
+          return { how: 'a remote prefix with host bits set', paths: [`${path}[${rules.length - 1}].remote_ip_prefix`] };
+        },
+        () => {
+          const p = pick(vmPorts(f).filter((x) => x.port.port_security !== false), k);
+          if (!p) return null;
+          p.port.allowed_address_pairs = [{ ip_address: '10.0.0.0/40' }];
+          return { how: 'an allowed address pair that is not a prefix', paths: [`${p.path}.allowed_address_pairs[0].ip_address`] };
+        },
+      ];
+      return pick(choices, k)!();
+    },
+  },
+  {
+    code: 'NP310',
+    breaks: (f, k) => {
+      // A port on a subnet no router connects to an external network.
+      const served = new Set(entries(f.routers).filter(([, r]) => r.gateway !== undefined && r.gateway !== null).flatMap(([, r]) => ((r.interfaces as (string | Obj)[] | undefined) ?? []).map((i) => (typeof i === 'string' ? i : String(i.subnet)))));
+      const externals = subnetsOf(f).filter((s) => networkOf(f, s.net)?.external === true);
+      const candidates = vmPorts(f).filter((p) => {
+        const net = networkOf(f, p.port.network);
+        if (net === null || net.external === true) return false;
+        const subnets = entries(net.subnets);
+        const ip = typeof p.port.ip === 'string' ? parseIpv4(p.port.ip) : null;
+        const mine = ip === null ? subnets[0] : subnets.find(([, s]) => { const c = parseCidr(String(s.cidr)); return c.ok && ((ip ^ c.cidr.network) >>> (32 - c.cidr.prefix)) === 0; });
+        return mine !== undefined && !served.has(mine[0]);
+      });
+      const p = pick(candidates, k);
+      const ext = pick(externals, k);
+      const taken = new Set(((f.floating_ips as Obj[] | undefined) ?? []).map((x) => `${String(x.vm)}:${String(x.port ?? 0)}`));
+      if (!p || !ext || taken.has(`${p.vm}:${p.index}`)) return null;
+      const ip = freeAddressIn(f, String(ext.subnet.cidr));
+      if (ip === null) return null;
+      const fips = ((f.floating_ips as Obj[] | undefined) ?? []);
+      fips.push({ ip, vm: p.vm, ...(p.index > 0 ? { port: p.index } : {}) });
+      f.floating_ips = fips;
+      return { how: 'a floating IP on a port no router connects to its external network', paths: [`floating_ips[${fips.length - 1}]`] };
+    },
+  },
+  {
+    code: 'NP401',
+    breaks: (f, k) => {
+      const v = pick(entries(f.vms), k);
+      if (!v) return null;
+      const only = entries(f.hosts).filter(([, h]) => !rolesOf(h).includes('compute')).map(([n]) => n);
+      v[1].host = pick(only, k) ?? addHost(f, ['network'], 'network9');
+      // The network-only host must reach the VM's networks too (or that would be a second mistake).
+      const host = o(o(f.hosts)[String(v[1].host)]);
+      const mappings = o((host.bridge_mappings ??= {}));
+      for (const p of v[1].ports as Obj[]) {
+        const net = networkOf(f, p.network);
+        if (typeof net?.physical_network === 'string' && mappings[net.physical_network] === undefined) mappings[net.physical_network] = `br-${net.physical_network}`;
+      }
+      return { how: 'a VM on a host without the compute role', paths: [`vms.${v[0]}.host`] };
+    },
+  },
+  {
+    code: 'NP402',
+    breaks: (f, k) => {
+      const p = pick(vmPorts(f).filter((x) => typeof networkOf(f, x.port.network)?.physical_network === 'string'), k);
+      if (!p) return null;
+      const vm = o(o(f.vms)[p.vm]);
+      // Moved to a new compute host that maps nothing, so no router or DHCP server loses its mapping.
+      const host = addHost(f, ['compute'], 'compute9');
+      delete o(o(f.hosts)[host]).bridge_mappings;
+      vm.host = host;
+      return { how: 'a VM port on a flat or VLAN network its host does not map', paths: [`vms.${p.vm}.ports`] };
+    },
+  },
+  {
+    code: 'NP403',
+    breaks: (f, k) => {
+      const p = pick(vmPorts(f), k);
+      if (!p) return null;
+      p.port.port_security = false;
+      p.port.security_groups = ['default'];
+      delete p.port.allowed_address_pairs;
+      return { how: 'port_security false with security groups', paths: [`${p.path}.security_groups`] };
+    },
+  },
+  {
+    code: 'NP406',
+    breaks: (f, k) => {
+      const [n, h] = pick(entries(f.hosts), k)!;
+      if (!entries(f.networks).some(([, x]) => x.type === 'vxlan' || x.type === 'gre')) section(f, 'networks').tunnel9 = { type: 'vxlan' };
+      delete h.tunnel_ip;
+      return { how: 'a host without tunnel_ip beside a tunnel network', paths: [`hosts.${n}`, 'hosts'] };
+    },
+  },
+  {
+    code: 'NP407',
+    breaks: (f) => {
+      const hosts = networkHosts(f);
+      if (hosts.length === 0) return null;
+      for (const n of hosts) o(o(f.hosts)[n]).role = 'compute';
+      return { how: 'no host with the network role left for routers and DHCP', paths: ['routers', 'networks'] };
+    },
+  },
+  {
+    code: 'NP501',
+    breaks: (f, k) => {
+      const r = pick(entries(f.routers), k);
+      if (!r) return null;
+      r[1].distributed = true;
+      return { how: 'a distributed (DVR) router', paths: [`routers.${r[0]}.distributed`] };
+    },
+  },
+  {
+    code: 'NP502',
+    breaks: (f) => {
+      section(f, 'defaults').firewall_driver = 'openvswitch';
+      return { how: 'the native OVS firewall', paths: ['defaults.firewall_driver'] };
+    },
+  },
+  {
+    code: 'NP503',
+    breaks: (f, k) => {
+      const r = pick(entries(f.routers), k);
+      if (!r) return null;
+      const hosts = networkHosts(f);
+      const second = hosts.length > 1 ? hosts.slice(0, 2) : [...hosts, addHost(f, ['network'], 'network9')];
+      r[1].hosts = second;
+      return { how: 'a router on two hosts (L3 HA)', paths: [`routers.${r[0]}.hosts`] };
+    },
+  },
+  {
+    code: 'NP504',
+    breaks: (f, k) => {
+      const choices: (() => Broken)[] = [
+        () => onPort(f, k, 'ip', '2001:db8::5', 'an IPv6 fixed IP'),
+        () => {
+          const g = someRules(f, k);
+          if (!g) return null;
+          const { rules, path } = g;
+          rules.push({ direction: 'ingress', ethertype: 'IPv6' });
+          return { how: 'an IPv6 security group rule', paths: [`${path}[${rules.length - 1}].ethertype`] };
+        },
+        () => {
+          const fips = (f.floating_ips as Obj[] | undefined) ?? [];
+          const fip = pick(fips, k);
+          if (!fip) return null;
+          fip.ip = '2001:db8::101';
+          return { how: 'an IPv6 floating IP', paths: [`floating_ips[${fips.indexOf(fip)}].ip`] };
+        },
+      ];
+      return pick(choices, k)!();
+    },
+  },
+];
+
+/** The codes the families cover (one family each). */
+export const INVALID_FAMILY_CODES: readonly ErrorCode[] = FAMILIES.map((x) => x.code);
+
+/**
+ * Invalid topologies of one family (`code`), or of every family: a random valid topology broken
+ * in one way the family knows. Topologies where a family finds nothing to break are skipped.
+ */
+export function arbitraryInvalidTopology(code?: ErrorCode, bounds: TopologyBounds = {}): fc.Arbitrary<InvalidCase> {
+  const families = code === undefined ? FAMILIES : FAMILIES.filter((x) => x.code === code);
+  if (families.length === 0) throw new Error(`no family of invalid topologies for ${code}`);
+  // Rich enough that most families find what they break (a VM port, a router, a floating IP).
+  const base = arbitraryTopology({ minVms: 2, minRouters: 1, minExternals: 1, minGroups: 1, minFloatingIps: 1, ...bounds });
+  return fc
+    .tuple(base, fc.constantFrom(...families), fc.nat({ max: 1000 }))
+    .map(([g, family, k]) => {
+      const f = JSON.parse(JSON.stringify(g.file)) as Obj;
+      const broken = family.breaks(f, k);
+      if (broken === null) return null;
+      return { family: `${family.code} ${broken.how}`, code: family.code, text: broken.text ?? topologyYaml(f as TopologyFile), paths: broken.paths };
+    })
+    .filter((x): x is InvalidCase => x !== null);
+}
