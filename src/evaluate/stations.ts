@@ -4,13 +4,13 @@
 // delivered when the IP destination is its own gateway address or the limited broadcast, else the
 // packet has `exited` the cloud — and broadcast frames to its gateway address or the limited
 // broadcast (delivered: a router does not route a link-layer broadcast on); it answers ARP for its
-// gateway address and nothing else. Frames that are not for a station end there quietly (they are
+// gateway addresses (one per subnet of its network) and nothing else. Frames that are not for a station end there quietly (they are
 // copies of a flood, not a drop of the trace).
 import type { Packet } from '../ir/packet.ts';
 import { BROADCAST_MAC, ETH_TYPE } from '../ir/packet.ts';
 import type { Copy } from './device.ts';
 import { dropCopy, endCopy } from './device.ts';
-import type { OutsideStation, VmStation } from '../semantics/topology-index.ts';
+import type { UpstreamRouter, VmStation } from '../semantics/topology-index.ts';
 
 const LIMITED_BROADCAST = '255.255.255.255';
 
@@ -28,15 +28,15 @@ export function receiveAtVm(s: VmStation, device: string, packet: Packet): Copy 
   return endCopy('delivered', packet, delivery);
 }
 
-export function receiveOutside(s: OutsideStation, packet: Packet): Copy {
+export function receiveOutside(s: UpstreamRouter, packet: Packet): Copy {
   const quiet = (rule: string) => dropCopy(packet, { host: 'outside', device: s.network, rule, origin: null }, 'quiet');
   if (packet.vlan !== s.vlan) return quiet(`outside ${s.network}: frame on VLAN ${packet.vlan ?? 'untagged'}, expects ${s.vlan ?? 'untagged'}`);
   if (isArpRequest(packet)) {
-    // The upstream router answers for its own address only: it is no proxy for the outside world.
-    if (packet.ip_dst !== s.gateway) return quiet(`ARP request for ${packet.ip_dst}: the upstream router answers only for ${s.gateway}`);
-    return endCopy('delivered', packet, { kind: 'external', network: s.network }, { arpOwner: s.mac, events: [{ kind: 'arp', ip: s.gateway, mac: s.mac }] });
+    // The upstream router answers for its own addresses only: it is no proxy for the outside world.
+    if (!s.gateways.includes(packet.ip_dst)) return quiet(`ARP request for ${packet.ip_dst}: the upstream router answers only for ${s.gateways.join(', ')}`);
+    return endCopy('delivered', packet, { kind: 'external', network: s.network }, { arpOwner: s.mac, events: [{ kind: 'arp', ip: packet.ip_dst, mac: s.mac }] });
   }
-  const toGateway = packet.eth_type === ETH_TYPE.ipv4 && (packet.ip_dst === s.gateway || packet.ip_dst === LIMITED_BROADCAST);
+  const toGateway = packet.eth_type === ETH_TYPE.ipv4 && (s.gateways.includes(packet.ip_dst) || packet.ip_dst === LIMITED_BROADCAST);
   // A broadcast frame reaches the upstream router itself (a DHCP discover, say) but is never routed on.
   if (packet.eth_dst === BROADCAST_MAC && toGateway) return endCopy('delivered', packet, { kind: 'external', network: s.network });
   if (packet.eth_dst !== s.mac) return quiet(`outside ${s.network}: frame not addressed to the upstream router ${s.mac}`);

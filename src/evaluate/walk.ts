@@ -12,7 +12,7 @@ import type { OvsPort } from '../ir/openflow.ts';
 import type { Delivery, DeviceKind, Disposition, DropPoint, Hop, HopEvent, Trace } from './trace.ts';
 import type { Copy, DropKind, Visit } from './device.ts';
 import { dropCopy, emitCopy } from './device.ts';
-import type { DeviceRef, OutsideStation, TopologyIndex } from '../semantics/topology-index.ts';
+import type { DeviceRef, TopologyIndex, UpstreamRouter } from '../semantics/topology-index.ts';
 import { vmDevice } from '../semantics/topology-index.ts';
 import type { FlowTables } from '../semantics/ovs-bridge.ts';
 import { runBridge } from './openflow.ts';
@@ -52,7 +52,7 @@ export type Arrival =
   | { readonly kind: 'device'; readonly host: string; readonly device: string; readonly inPort: string; readonly packet: Packet; readonly pre: readonly HopEvent[] }
   | { readonly kind: 'underlay'; readonly host: string; readonly bridge: string; readonly port: OvsPort; readonly packet: Packet }
   | { readonly kind: 'wire'; readonly host: string; readonly wire: Wire; readonly from: Endpoint | null; readonly fromOutside: string | null; readonly packet: Packet }
-  | { readonly kind: 'outside'; readonly station: OutsideStation; readonly packet: Packet };
+  | { readonly kind: 'outside'; readonly station: UpstreamRouter; readonly packet: Packet };
 
 /** One followed copy, start to end. */
 export interface Outcome {
@@ -113,7 +113,7 @@ function process(env: WalkEnv, a: Arrival): Processed {
     }
     case 'wire': {
       const members = a.wire.members.filter((m) => !(a.from && epKey(m) === epKey(a.from)));
-      const outside = env.index.outsideStations(a.wire.physnet).filter((s) => s.network !== a.fromOutside);
+      const outside = env.index.upstreamRouters(a.wire.physnet).filter((s) => s.network !== a.fromOutside);
       const targets = new Map<string, Next>();
       for (const m of members) targets.set(epKey(m), { kind: 'device', host: m.host, device: m.device, inPort: m.port, packet: a.packet, pre: [] });
       for (const s of outside) targets.set(`outside:${s.network}`, { kind: 'outside', station: s, packet: a.packet });

@@ -10,6 +10,15 @@ import type { OvsBridge, OvsPort } from '../ir/openflow.ts';
 export type VmStation = Extract<Station, { kind: 'vm-port' }>;
 export type OutsideStation = Extract<Station, { kind: 'outside' }>;
 
+/** The outside world's router beyond one network: its MAC, VLAN and every gateway address it holds. */
+export interface UpstreamRouter {
+  readonly network: string;
+  readonly physnet: string;
+  readonly vlan: number | null;
+  readonly mac: string;
+  readonly gateways: readonly string[];
+}
+
 export type DeviceRef =
   | { readonly kind: 'ovs'; readonly host: string; readonly bridge: OvsBridge }
   | { readonly kind: 'lb'; readonly host: string; readonly bridge: LinuxBridge }
@@ -93,6 +102,21 @@ export class TopologyIndex {
 
   outsideStations(physnet: string): readonly OutsideStation[] {
     return this.dp.stations.filter((s): s is OutsideStation => s.kind === 'outside' && s.physnet === physnet);
+  }
+
+  /**
+   * The upstream routers on a physnet: one per network (DESIGN §2), however many subnets give it a
+   * gateway address — each subnet is an outside station, and the one router behind them holds them all
+   * (a frame to its MAC is taken once, an ARP request for any of them answered).
+   */
+  upstreamRouters(physnet: string): readonly UpstreamRouter[] {
+    const byNetwork = new Map<string, { station: OutsideStation; gateways: string[] }>();
+    for (const s of this.outsideStations(physnet)) {
+      const u = byNetwork.get(s.network);
+      if (u) u.gateways.push(s.gateway);
+      else byNetwork.set(s.network, { station: s, gateways: [s.gateway] });
+    }
+    return [...byNetwork.values()].map(({ station, gateways }) => ({ network: station.network, physnet, vlan: station.vlan, mac: station.mac, gateways }));
   }
 
   vmStation(vm: string, index: number): VmStation | null {

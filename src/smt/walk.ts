@@ -9,7 +9,7 @@
 import type { Dataplane, Namespace, Station } from '../ir/dataplane.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
 import type { ConvergedState, FdbEntry } from '../semantics/converged.ts';
-import { TopologyIndex } from '../semantics/topology-index.ts';
+import { TopologyIndex, type UpstreamRouter } from '../semantics/topology-index.ts';
 import { type FlowTables, flowTables, isTunnelPort, portByName } from '../semantics/ovs-bridge.ts';
 import { MAX_DEVICE_VISITS } from '../semantics/limits.ts';
 import type { OvsPort } from '../ir/openflow.ts';
@@ -140,7 +140,11 @@ export class SymWalker implements WalkCtx {
 
   /** All ends of the copies of a packet sent by `station` on `path`. */
   fromStation(s: Station, path: Path): End[] {
-    return this.entryPoints(s).flatMap((p) => this.arrive(p, path, 0));
+    const ends = this.entryPoints(s).flatMap((p) => this.arrive(p, path, 0));
+    // An upstream router's frame reaches every other network's upstream router on its physical wire
+    // too, as the evaluator's wire does (they take it or not by VLAN and MAC).
+    if (s.kind === 'outside') for (const u of this.index.upstreamRouters(s.physnet)) if (u.network !== s.network) ends.push(...this.outside(u, path));
+    return ends;
   }
 
   arp(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number): ArpAnswer {
@@ -405,7 +409,7 @@ export class SymWalker implements WalkCtx {
       if (m.host === from.host && m.device === from.device && m.port === from.port) continue;
       out.push(...this.arrive(m, path, hops));
     }
-    for (const o of this.index.outsideStations(wire.physnet)) {
+    for (const o of this.index.upstreamRouters(wire.physnet)) {
       if (this.stopped()) return out;
       const ends = this.outside(o, path);
       out.push(...ends);
@@ -414,7 +418,7 @@ export class SymWalker implements WalkCtx {
     return out;
   }
 
-  private outside(o: Extract<Station, { kind: 'outside' }>, path: Path): End[] {
+  private outside(o: UpstreamRouter, path: Path): End[] {
     const e = this.e;
     const pk = path.packet;
     const where = `outside:${o.network}`;
@@ -422,15 +426,16 @@ export class SymWalker implements WalkCtx {
     const vlanOk = pk.vlan === null || o.vlan === null ? true : e.eq(pk.vlan, o.vlan, 12);
     const out: End[] = [];
     const mac = macToNum(o.mac);
-    const gw = ipToNum(o.gateway);
+    const gws = o.gateways.map(ipToNum);
     const external = { kind: 'external', network: o.network } as const;
-    // As the evaluator's receiveOutside: an ARP request is answered for the gateway address only; a
+    // As the evaluator's receiveOutside: an ARP request is answered for its gateway addresses only; a
     // broadcast frame to the gateway or the limited broadcast reaches the router itself; a frame to
     // its MAC is delivered when addressed to the router, else it has left the cloud; nothing else is taken.
     const arpReq = e.and(isArp(e, pk), e.eq(pk.proto, 1, 8));
-    const toGw = e.and(isIpv4(e, pk), e.or(e.eq(pk.ip_dst, gw, 32), e.eq(pk.ip_dst, LIMITED_BROADCAST, 32)));
+    const ownIp = e.or(...gws.map((gw) => e.eq(pk.ip_dst, gw, 32)));
+    const toGw = e.and(isIpv4(e, pk), e.or(ownIp, e.eq(pk.ip_dst, LIMITED_BROADCAST, 32)));
     const bcast = e.and(e.eq(pk.eth_dst, BROADCAST, 48), toGw);
-    if (this.surveying && e.and(vlanOk, arpReq) === true) this.arpHeard([gw], mac);
+    if (this.surveying && e.and(vlanOk, arpReq) === true) this.arpHeard(gws, mac);
     const taken: Cond[] = [];
     const branch = (cond: Cond, make: (p: Path) => End) => {
       const c = e.and(vlanOk, cond);
@@ -438,7 +443,7 @@ export class SymWalker implements WalkCtx {
       const p = assume(path, c);
       if (p) out.push(make(p));
     };
-    branch(e.and(arpReq, e.eq(pk.ip_dst, gw, 32)), (p) => ended('delivered', p, `${where}: ARP reply`, external, mac));
+    branch(e.and(arpReq, ownIp), (p) => ended('delivered', p, `${where}: ARP reply`, external, mac));
     branch(e.and(e.not(arpReq), bcast), (p) => ended('delivered', p, `${where}: broadcast to the upstream router`, external));
     const unicast = e.and(e.not(arpReq), e.not(bcast), e.eq(pk.eth_dst, mac, 48));
     branch(e.and(unicast, toGw), (p) => ended('delivered', p, `${where}: the upstream router`, external));

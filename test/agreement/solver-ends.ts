@@ -12,7 +12,7 @@
 import type { Dataplane, Station } from '../../src/ir/dataplane.ts';
 import type { Packet } from '../../src/ir/packet.ts';
 import type { ConvergedState } from '../../src/evaluate/index.ts';
-import { explore, getZ3, type Cond } from '../../src/smt/index.ts';
+import { explore, getZ3, type Cond, type SourceSpec } from '../../src/smt/index.ts';
 import type { Val } from '../../src/smt/cond.ts';
 import { concretePacket } from '../../src/smt/headers.ts';
 import { pathCond } from '../../src/smt/path.ts';
@@ -29,9 +29,11 @@ export type SolverKeys =
  * The walker's ends for `packet` sent by `station`, all folded concretely. `checkSender` false skips
  * the sender condition (for packets that are no first packet of a unicast flow).
  */
-export function walkedKeys(w: SymWalker, station: Station, packet: Packet, checkSender = true): SolverKeys {
+export function walkedKeys(w: SymWalker, from: Station | SourceSpec, packet: Packet, checkSender = true): SolverKeys {
   const p = concretePacket(packet);
-  const sender = checkSender ? senderCond(w, { station }, p) : true;
+  const spec = 'station' in from ? from : { station: from };
+  const station = spec.station;
+  const sender = checkSender ? senderCond(w, spec, p) : true;
   if (sender !== true) return { ok: false, why: `the sender condition does not hold concretely (${String(sender)})`, solverCalls: 0 };
   const ends = w.fromStation(station, { pc: [], packet: p });
   const keys = new Set<string>();
@@ -44,7 +46,7 @@ export function walkedKeys(w: SymWalker, station: Station, packet: Packet, check
 }
 
 /** `explore` with the packet fixed, each end decided as described above. */
-export async function exploredKeys(dp: Dataplane, station: Station, packet: Packet, converged: ConvergedState, timeoutMs: number): Promise<SolverKeys> {
+export async function exploredKeys(dp: Dataplane, station: Station | SourceSpec, packet: Packet, converged: ConvergedState, timeoutMs: number): Promise<SolverKeys> {
   const ctx = await getZ3();
   const { enc: e, outcomes } = await explore(dp, [station], { packet }, { converged, timeoutMs });
   if (outcomes.length === 0) return { ok: true, keys: new Set(), solverCalls: 0 };
