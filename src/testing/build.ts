@@ -191,12 +191,35 @@ export function buildTopology(spec: TopologySpec): TopologyFile {
   const routersFile: Record<string, RouterFile> = {};
   const routerBooks: RouterBook[] = [];
   const routerSpecs: RouterSpec[] = [];
+  const vrids = new Map<string, Set<number>>();
+  let haRouters = 0;
   spec.routers.forEach((r, i) => {
     const name = `router${i + 1}`;
     const project = projectOf(r.project);
     const book: RouterBook = { name, subnets: [], own: new Set(), gatewayNet: null };
     const file: RouterFile = { ...idOf(r.id), ...(project !== null ? { project } : {}), ...(r.explicit ? { distributed: false } : {}) };
-    if (r.writeHosts && networkHosts.length > 0) file.hosts = [at(networkHosts, r.host)];
+    // Where its instances run: one host, or (L3 HA) several network nodes — written, or Neutron's default.
+    const ha = r.ha === 'hosts' && networkHosts.length < 2 ? 'flag' : r.ha;
+    let instances: string[] = networkHosts.slice(0, 1);
+    if (ha === 'hosts') {
+      instances = [...new Set(Array.from({ length: Math.min(r.haHosts, networkHosts.length) }, (_, k) => at(networkHosts, r.host + k)))];
+      file.hosts = instances;
+    } else if (r.writeHosts && networkHosts.length > 0) {
+      instances = [at(networkHosts, r.host)];
+      file.hosts = instances;
+    } else if (ha !== 'none') instances = networkHosts.slice(0, 3);
+    if (ha === 'flag') file.ha = {};
+    if (ha === 'vrid') {
+      const key = project ?? 'admin';
+      const taken = vrids.get(key) ?? new Set<number>();
+      let vrid = 1 + (r.vrid % 254);
+      while (taken.has(vrid)) vrid = (vrid % 254) + 1;
+      taken.add(vrid);
+      vrids.set(key, taken);
+      file.ha = { vrid };
+    }
+    if (ha !== 'none') haRouters++;
+    if (ha !== 'none' && r.haState !== null) file.ha_state = Object.fromEntries(instances.map((h, k) => [h, at(r.haState!, k)]));
     if (r.gateway !== null && externals.length > 0) {
       const ext = at(externals, r.gateway.external);
       // Without a written address the gateway port is allocated in the network's first subnet.
@@ -342,9 +365,23 @@ export function buildTopology(spec: TopologySpec): TopologyFile {
     (groupsFile[g.project] ??= {})[g.name] = group;
   }
 
+  // DHCP agents written out, on network nodes (which reach every network).
+  spec.networks.forEach((n, i) => {
+    const file = networks[`net${i + 1}`];
+    const dhcp = Object.values(file?.subnets ?? {}).some((x) => x.dhcp ?? true);
+    if (file && n.dhcpHosts !== null && dhcp && networkHosts.length > 0) file.dhcp_hosts = [...new Set(n.dhcpHosts.map((k) => at(networkHosts, k)))];
+  });
+
+  // HA routers' VRRP network: a tunnel (every host then needs a tunnel_ip) or a VLAN on a physical
+  // network the network nodes map, as Neutron's l3_ha_network_type decides (src/topology/ha.ts).
+  const d = spec.defaults;
+  const firstSegmented = tenants.find((n) => n.type !== 'flat');
+  const haType = d.haNetworkType ?? (firstSegmented ? firstSegmented.type : 'vxlan');
+  const haPhysical = haType === 'vlan' && d.haNetworkType === 'vlan' && (d.haPhysical || firstSegmented?.type !== 'vlan') ? 'physnet1' : null;
+
   // Hosts last: the physical networks each one must map.
-  const physnets = [...new Set(nets.flatMap((n) => (n.physnet === null ? [] : [n.physnet])))];
-  const tunnels = nets.some((n) => n.type === 'vxlan' || n.type === 'gre');
+  const physnets = [...new Set([...nets.flatMap((n) => (n.physnet === null ? [] : [n.physnet])), ...(haRouters > 0 && haPhysical !== null ? [haPhysical] : [])])];
+  const tunnels = nets.some((n) => n.type === 'vxlan' || n.type === 'gre') || (haRouters > 0 && haType !== 'vlan');
   const hosts: Record<string, HostFile> = {};
   hostNames.forEach((name, i) => {
     const role = roles[i]!;
@@ -361,12 +398,15 @@ export function buildTopology(spec: TopologySpec): TopologyFile {
     };
   });
 
-  const d = spec.defaults;
   const defaults: NonNullable<TopologyFile['defaults']> = {
     ...(d.release !== null ? { release: at(RELEASES, d.release) } : {}),
     ...(d.firewallDriver !== null ? { firewall_driver: d.firewallDriver } : {}),
     ...(d.l2Population !== null ? { l2_population: d.l2Population } : {}),
     ...(d.arpResponder !== null ? { arp_responder: d.arpResponder } : {}),
+    ...(d.haAdvertInt !== null ? { ha_vrrp_advert_int: d.haAdvertInt } : {}),
+    ...(d.dhcpAgents !== null ? { dhcp_agents_per_network: d.dhcpAgents } : {}),
+    ...(d.haNetworkType !== null ? { l3_ha_network_type: d.haNetworkType } : {}),
+    ...(haPhysical !== null ? { l3_ha_network_physical_name: haPhysical } : {}),
   };
   return {
     ...(Object.keys(defaults).length > 0 ? { defaults } : {}),

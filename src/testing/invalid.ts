@@ -98,11 +98,51 @@ function addHost(f: Obj, roles: readonly string[], name: string): string {
     ...(tunnels ? { tunnel_ip: '172.24.0.99' } : {}),
     ...(physnets.size > 0 ? { bridge_mappings: mappings } : {}),
   };
+  // A new network node may run HA router instances (the default placement takes the first three).
+  if (roles.includes('network') && entries(f.routers).some(([, r]) => r.ha !== undefined || (Array.isArray(r.hosts) && r.hosts.length > 1))) haReady(f, [name]);
   return name;
 }
 
 /** Whether a floating IP is bound to the port (moving its address elsewhere would break that too). */
 const hasFip = (f: Obj, p: PortRef): boolean => ((f.floating_ips as Obj[] | undefined) ?? []).some((x) => x.vm === p.vm && Number(x.port ?? 0) === p.index);
+
+/** The HA network's type and physical network, as src/topology/ha.ts derives them. */
+function haNetwork(f: Obj): { type: string; physnet: string | null } {
+  const d = o(f.defaults ?? {});
+  const tenant = entries(f.networks).find(([, n]) => n.external !== true && n.type !== 'flat');
+  const type = typeof d.l3_ha_network_type === 'string' ? d.l3_ha_network_type : tenant ? String(tenant[1].type) : 'vxlan';
+  const physnet = type !== 'vlan' ? null : typeof d.l3_ha_network_physical_name === 'string' ? d.l3_ha_network_physical_name : tenant?.[1].type === 'vlan' ? String(tenant[1].physical_network) : null;
+  return { type, physnet };
+}
+
+/** Readies `hosts` to run HA router instances (a tunnel_ip, or the HA VLAN's bridge mapping), as valid by itself. */
+function haReady(f: Obj, hosts: readonly string[]): void {
+  const t = haNetwork(f);
+  if (t.type === 'vlan' && t.physnet === null) section(f, 'defaults').l3_ha_network_physical_name = 'physnet1';
+  const physnet = haNetwork(f).physnet;
+  hosts.forEach((h, i) => {
+    const host = o(o(f.hosts)[h]);
+    if (t.type !== 'vlan' && host.tunnel_ip === undefined) host.tunnel_ip = `172.24.9.${10 + i}`;
+    if (physnet !== null) o((host.bridge_mappings ??= {}))[physnet] ??= `br-${physnet}`;
+  });
+}
+
+/** The hosts an HA router's instances run on (written, else the first three network nodes). */
+const instanceHosts = (f: Obj, r: Obj): string[] => (Array.isArray(r.hosts) ? (r.hosts as string[]) : networkHosts(f).slice(0, 3));
+
+/** A new network like `net` (same type and physical network, so every host reaching one reaches the other), with one subnet. */
+function twinNetwork(f: Obj, net: Obj, name: string, cidr: string): void {
+  const twin: Obj = { ...(net.project !== undefined ? { project: net.project } : {}), type: net.type === 'flat' ? 'vlan' : net.type, subnets: { [`${name}-v4`]: { cidr, dhcp: false } } };
+  if (net.physical_network !== undefined) twin.physical_network = net.physical_network;
+  section(f, 'networks')[name] = twin;
+}
+
+/** A subnet of `cidr` that overlaps it: its first half (or, for a /31 or longer, the /24 around it). */
+function overlapping(cidr: string): string | null {
+  const c = parseCidr(cidr);
+  if (!c.ok) return null;
+  return c.cidr.prefix < 30 ? `${formatIpv4(c.cidr.network)}/${c.cidr.prefix + 1}` : null;
+}
 
 const networkHosts = (f: Obj): string[] => entries(f.hosts).filter(([, h]) => rolesOf(h).includes('network')).map(([n]) => n);
 const computeOnlyHosts = (f: Obj): string[] => entries(f.hosts).filter(([, h]) => !rolesOf(h).includes('network')).map(([n]) => n);
@@ -560,14 +600,137 @@ const FAMILIES: readonly Family[] = [
     },
   },
   {
-    code: 'NP503',
+    code: 'NP006',
+    breaks: (f) => {
+      // Ten aliases of ten aliases of … : a few lines that expand past the loader's alias limit.
+      const bomb = ['bomb0: &b0 [x, x, x, x, x, x, x, x, x, x]'];
+      for (let i = 1; i <= 5; i++) bomb.push(`bomb${i}: &b${i} [${Array.from({ length: 10 }, () => `*b${i - 1}`).join(', ')}]`);
+      return { how: 'aliases that expand a thousandfold (an alias bomb)', paths: [], text: `${topologyYaml(f as TopologyFile)}${bomb.join('\n')}\n` };
+    },
+  },
+  {
+    code: 'NP104',
+    breaks: (f, k) => {
+      const bad = pick(['bad name', 'bad/name', '-bad', 'bad;rm', 'bäd'], k)!;
+      switch (k % 3) {
+        case 0: {
+          const project = pick(Object.keys(o(f.security_groups ?? {})), k) ?? 'demo';
+          o((section(f, 'security_groups')[project] ??= {}))[bad] = [];
+          return { how: `a security group named "${bad}"`, paths: [`security_groups.${project}`] };
+        }
+        case 1: {
+          addHost(f, ['compute'], bad);
+          return { how: `a host named "${bad}"`, paths: ['hosts'] };
+        }
+        default: {
+          const p = pick(vmPorts(f), k);
+          if (!p) return null;
+          p.port.network = bad;
+          return { how: `a port on a network named "${bad}"`, paths: [`${p.path}.network`] };
+        }
+      }
+    },
+  },
+  {
+    code: 'NP311',
     breaks: (f, k) => {
       const r = pick(entries(f.routers), k);
       if (!r) return null;
-      const hosts = networkHosts(f);
-      const second = hosts.length > 1 ? hosts.slice(0, 2) : [...hosts, addHost(f, ['network'], 'network9')];
-      r[1].hosts = second;
-      return { how: 'a router on two hosts (L3 HA)', paths: [`routers.${r[0]}.hosts`] };
+      r[1].ha = { vrid: pick([0, 255, 300, -1], k)! };
+      haReady(f, instanceHosts(f, r[1]));
+      return { how: 'a VRID outside 1–254', paths: [`routers.${r[0]}.ha.vrid`] };
+    },
+  },
+  {
+    code: 'NP312',
+    breaks: (f, k) => {
+      const r = pick(entries(f.routers), k);
+      if (!r) return null;
+      const vrid = 1 + (k % 254);
+      r[1].ha = { vrid };
+      section(f, 'routers')['dup-ha'] = { ...(r[1].project !== undefined ? { project: r[1].project } : {}), ha: { vrid } };
+      haReady(f, [...instanceHosts(f, r[1]), ...networkHosts(f).slice(0, 3)]);
+      return { how: 'two HA routers of a project with one VRID', paths: ['routers.dup-ha.ha.vrid', `routers.${r[0]}.ha.vrid`] };
+    },
+  },
+  {
+    code: 'NP313',
+    breaks: (f) => {
+      const routers = section(f, 'routers');
+      for (let i = 1; i <= 255; i++) routers[`ha${i}`] = { project: 'crowded', ha: {} };
+      haReady(f, networkHosts(f).slice(0, 3));
+      return { how: '255 HA routers in one project (Neutron allows 254 per HA network)', paths: ['routers'] };
+    },
+  },
+  {
+    code: 'NP314',
+    breaks: (f, k) => {
+      const s = pick(subnetsOf(f).filter((x) => overlapping(String(x.subnet.cidr)) !== null), k);
+      if (!s) return null;
+      // No gateway: an external subnet's gateway is an address claimed (the upstream router's).
+      o(o(networkOf(f, s.net)!).subnets)['overlap-v4'] = { cidr: overlapping(String(s.subnet.cidr)), gateway: null, dhcp: false };
+      return { how: 'two overlapping subnets in one network', paths: [`networks.${s.net}.subnets.overlap-v4`, `${s.path}`] };
+    },
+  },
+  {
+    code: 'NP315',
+    breaks: (f, k) => {
+      const r = pick(entries(f.routers).filter(([, x]) => ((x.interfaces as unknown[] | undefined) ?? []).length > 0), k);
+      if (!r) return null;
+      const itfs = r[1].interfaces as (string | Obj)[];
+      const first = itfs[0]!;
+      const s = subnetsOf(f).find((x) => x.name === (typeof first === 'string' ? first : first.subnet));
+      if (!s) return null;
+      twinNetwork(f, networkOf(f, s.net)!, 'twin', String(s.subnet.cidr));
+      const ip = freeAddressIn(f, String(s.subnet.cidr));
+      if (ip === null) return null;
+      itfs.push({ subnet: 'twin-v4', ip });
+      return { how: 'a router with interfaces on two overlapping subnets', paths: [`routers.${r[0]}.interfaces`] };
+    },
+  },
+  {
+    code: 'NP316',
+    breaks: (f, k) => {
+      const r = pick(entries(f.routers).filter(([, x]) => x.gateway !== undefined && x.gateway !== null), k);
+      const tenant = pick(entries(f.networks).filter(([, n]) => n.external !== true), k);
+      if (!r || !tenant) return null;
+      const ext = subnetsOf(f).find((x) => x.net === o(r[1].gateway).network);
+      if (!ext) return null;
+      twinNetwork(f, tenant[1], 'twin', String(ext.subnet.cidr));
+      const ip = freeAddressIn(f, String(ext.subnet.cidr));
+      if (ip === null) return null;
+      r[1].interfaces = [...((r[1].interfaces as unknown[] | undefined) ?? []), { subnet: 'twin-v4', ip }];
+      return { how: "a router interface on a subnet overlapping its gateway's external subnet", paths: [`routers.${r[0]}.interfaces`] };
+    },
+  },
+  {
+    code: 'NP408',
+    breaks: (f, k) => {
+      const h = pick(networkHosts(f), k);
+      if (h === null) return null;
+      const dhcp = pick(entries(f.networks).filter(([, n]) => entries(n.subnets).some(([, x]) => x.dhcp !== false)), k);
+      if (k % 2 === 0 && dhcp) {
+        dhcp[1].dhcp_hosts = [h, h];
+        return { how: 'a DHCP host listed twice', paths: [`networks.${dhcp[0]}.dhcp_hosts`] };
+      }
+      const r = pick(entries(f.routers), k);
+      if (!r) return null;
+      r[1].hosts = [h, h];
+      delete r[1].ha_state;
+      haReady(f, [h]);
+      return { how: "a router's host listed twice", paths: [`routers.${r[0]}.hosts`] };
+    },
+  },
+  {
+    code: 'NP409',
+    breaks: (f, k) => {
+      const r = pick(entries(f.routers), k);
+      const h = pick(Object.keys(o(f.hosts)), k);
+      if (!r || h === null) return null;
+      const ha = r[1].ha !== undefined || (Array.isArray(r[1].hosts) && r[1].hosts.length > 1);
+      if (ha && instanceHosts(f, r[1]).includes(h)) return null;
+      r[1].ha_state = { [h]: 'active' };
+      return { how: ha ? 'an HA state for a host that runs no instance of the router' : 'an HA state for a router that is not an HA router', paths: [`routers.${r[0]}.ha_state`] };
     },
   },
   {

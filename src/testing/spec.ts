@@ -20,6 +20,11 @@ export interface DefaultsSpec {
   readonly firewallDriver: 'iptables_hybrid' | 'noop' | null;
   readonly l2Population: boolean | null;
   readonly arpResponder: boolean | null;
+  /** L3 HA and DHCP agent settings (each null: not written). */
+  readonly haAdvertInt: number | null;
+  readonly dhcpAgents: number | null;
+  readonly haNetworkType: 'vxlan' | 'gre' | 'vlan' | null;
+  readonly haPhysical: boolean;
 }
 
 export interface SubnetSpec {
@@ -42,6 +47,8 @@ export interface NetworkSpec {
   readonly subnets: readonly SubnetSpec[];
   /** Write the defaults out (`external: false`, `shared: false`). */
   readonly explicit: boolean;
+  /** DHCP agents written out: indices among the network nodes; null: scheduled. */
+  readonly dhcpHosts: readonly number[] | null;
   readonly id: boolean;
 }
 
@@ -79,6 +86,15 @@ export interface RouterSpec {
   readonly routes: readonly RouteSpec[];
   /** Write `distributed: false` (a centralized router, said out loud). */
   readonly explicit: boolean;
+  /**
+   * L3 HA: `hosts` on several network nodes (as many as `haHosts`, at least 2), `flag` an `ha: {}` router
+   * (on the default hosts), `vrid` an `ha: { vrid }` one; `none` a router on one host.
+   */
+  readonly ha: 'none' | 'hosts' | 'flag' | 'vrid';
+  readonly haHosts: number;
+  readonly vrid: number;
+  /** Observed states of the instances, in host order (null: not written). */
+  readonly haState: readonly ('active' | 'standby')[] | null;
   readonly id: boolean;
 }
 
@@ -261,6 +277,10 @@ export function topologySpec(bounds: TopologyBounds = {}): fc.Arbitrary<Topology
       firewallDriver: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 6 }, { arbitrary: fc.constant('iptables_hybrid' as const), weight: 2 }, { arbitrary: fc.constant('noop' as const), weight: 1 }),
       l2Population: fc.option(fc.boolean(), { freq: 2 }),
       arpResponder: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 4 }, { arbitrary: fc.boolean(), weight: 1 }),
+      haAdvertInt: fc.option(fc.integer({ min: 1, max: 10 }), { freq: 6 }),
+      dhcpAgents: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 4 }),
+      haNetworkType: fc.option(fc.constantFrom('vxlan' as const, 'gre' as const, 'vlan' as const), { freq: 4 }),
+      haPhysical: rareTrue,
     }),
     hosts: between(fc.record({ role: fc.constantFrom('compute' as const, 'network' as const, 'both' as const), mapAll: rareTrue }), 1, Math.max(1, b.maxHosts)),
     projects: fc.integer({ min: 1, max: Math.max(1, b.maxProjects) }),
@@ -284,6 +304,7 @@ export function topologySpec(bounds: TopologyBounds = {}): fc.Arbitrary<Topology
         segmentation: fc.option(fc.nat({ max: 20 }), { freq: 2 }),
         subnets: between(subnetSpec(TENANT_CIDR_COUNT, 'on'), 1, 2),
         explicit: rareTrue,
+        dhcpHosts: fc.option(fc.array(fc.nat({ max: 5 }), { minLength: 1, maxLength: 2 }), { freq: 6 }),
         id: rareTrue,
       }),
       1,
@@ -299,6 +320,10 @@ export function topologySpec(bounds: TopologyBounds = {}): fc.Arbitrary<Topology
         interfaces: fc.array(fc.record({ subnet: fc.nat({ max: 9 }), writeIp: rareTrue, objectForm: fc.boolean() }), { maxLength: 3 }),
         routes: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant([] as RouteSpec[]), weight: 3 }, { arbitrary: between(fc.record({ destination: fc.nat({ max: ROUTE_DESTINATION_COUNT - 1 }), nexthop: fc.nat({ max: 9 }) }), 1, 2), weight: 1 }),
         explicit: rareTrue,
+        ha: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant('none' as const), weight: 6 }, { arbitrary: fc.constantFrom('hosts' as const, 'flag' as const, 'vrid' as const), weight: 2 }),
+        haHosts: fc.integer({ min: 2, max: 3 }),
+        vrid: fc.nat({ max: 253 }),
+        haState: fc.option(fc.array(fc.constantFrom('active' as const, 'standby' as const), { minLength: 1, maxLength: 3 }), { freq: 3 }),
         id: rareTrue,
       }),
       min(bounds.minRouters, b.maxRouters),

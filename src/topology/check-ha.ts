@@ -53,6 +53,8 @@ export function checkHaRouters(ctx: FileContext, diag: Diagnostics): void {
   for (const [name, r] of Object.entries(ctx.file.routers ?? {})) {
     if (r.ha_state === undefined) continue;
     const hosts = new Set(isHaRouter(r) ? haRouterHosts(ctx, r) : []);
+    // An HA router placed nowhere (no network node for its default hosts) is reported as such (NP407).
+    if (isHaRouter(r) && hosts.size === 0) continue;
     for (const h of Object.keys(r.ha_state)) {
       if (!isHaRouter(r)) diag.add('NP409', ['routers', name, 'ha_state', h], `router ${name} is not an HA router (one host, no ha:)`, 'key');
       else if (!hosts.has(h)) diag.add('NP409', ['routers', name, 'ha_state', h], `host ${h} runs no instance of router ${name}`, 'key');

@@ -42,7 +42,10 @@ function checkDhcpHosts(ctx: FileContext, diag: Diagnostics, name: string, net: 
     if (list.indexOf(h) < i) diag.add('NP408', [...at, i], `host ${h} is already listed (dhcp_hosts[${list.indexOf(h)}])`);
     else if (!host) diag.add('NP201', [...at, i], `no host "${h}"`);
     else if (!rolesOf(host).network) diag.add('NP407', [...at, i], `host ${h} has no network role (no DHCP agent) to serve network ${name}`);
-    else if (!hostReaches(host, net)) diag.add('NP402', [...at, i], `host ${h} has no bridge_mappings entry for physical network ${net.physical_network ?? '?'} of network ${name}`);
+    // A flat/VLAN network without physical_network is reported once, as such (NP103).
+    else if (!hostReaches(host, net) && (isTunnel(net.type) || net.physical_network !== undefined)) {
+      diag.add('NP402', [...at, i], `host ${h} has no bridge_mappings entry for physical network ${net.physical_network ?? '?'} of network ${name}`);
+    }
   });
 }
 

@@ -32,7 +32,8 @@ function checkWithinNetworks(ctx: FileContext, diag: Diagnostics): void {
 
 function checkRouters(ctx: FileContext, diag: Diagnostics): void {
   for (const [name, r] of Object.entries(ctx.file.routers ?? {})) {
-    const external = r.gateway ? (ctx.subnetsOf.get(r.gateway.network) ?? []) : [];
+    // A gateway on a network that is not external is its own error (NP102), not a reason for this one.
+    const external = r.gateway && ctx.networks.get(r.gateway.network)?.external === true ? (ctx.subnetsOf.get(r.gateway.network) ?? []) : [];
     const seen: SubnetInfo[] = [];
     (r.interfaces ?? []).forEach((itf, i) => {
       const subnet = ctx.subnets.get(typeof itf === 'string' ? itf : itf.subnet);
