@@ -138,3 +138,14 @@ export function redirectAddress(hook: Hook, ctx: NfContext): string | null {
 
 /** ICMP types that may open a connection (nf_conntrack_proto_icmp): echo, timestamp, info and address-mask requests. */
 export const ICMP_NEW_TYPES: readonly number[] = [8, 13, 15, 17];
+
+/** ICMP error types (nf_conntrack_proto_icmp): their connection is the one of the packet they quote. */
+export const ICMP_ERROR_TYPES: readonly number[] = [3, 4, 5, 11, 12];
+
+/** ICMP query types and the type of their answer (both ways), as nf_conntrack_proto_icmp: a reply's tuple carries the inverse type. */
+export const ICMP_INVERSE: ReadonlyMap<number, number> = new Map([
+  [8, 0], [0, 8], // echo
+  [13, 14], [14, 13], // timestamp
+  [15, 16], [16, 15], // information
+  [17, 18], [18, 17], // address mask
+]);

@@ -49,7 +49,7 @@ export function symLinuxBridge(w: WalkCtx, host: string, br: LinuxBridge, inPort
     const v4 = assume(g.path, isIpv4(e, g.path.packet), [{ field: 'eth_type', value: 0x0800 }]);
     if (!v4) continue;
     const pctx: NfContext = { inIface: br.name, outIface: null, physdevIn: inPort, physdevOut: null, bridged: true };
-    const pre = symRunHook(e, root.netfilter, 'PREROUTING', newNfPath(v4), pctx, `${host}/root(${br.name})`, at);
+    const pre = symRunHook(e, root.netfilter, 'PREROUTING', newNfPath(v4, `${host}/root`, w.dnatTargets), pctx, `${host}/root(${br.name})`, at);
     out.push(...pre.ends);
     const fctx: NfContext = { inIface: br.name, outIface: br.name, physdevIn: inPort, physdevOut: g.port, bridged: true };
     for (const st of pre.accepted) out.push(...forward(w, root.netfilter, fctx, st, g.port, `${host}/root(${br.name})`, at));

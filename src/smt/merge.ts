@@ -15,7 +15,7 @@ import type { Binding, End, Path, Step } from './path.ts';
 const FIELDS = ['eth_src', 'eth_dst', 'eth_type', 'ip_src', 'ip_dst', 'proto', 'sport', 'dport', 'icmp_type', 'icmp_code'] as const satisfies readonly Binding['field'][];
 
 /**
- * Paths with equal keys carry the same packet and the same approximations. Pinned values are part of
+ * Paths with equal keys carry the same packet, the same connections and the same approximations. Pinned values are part of
  * the key: merging two paths that pinned a field to different values would leave the field a bare
  * term, and a later comparison that the values decided (a router's "is it mine?") would no longer
  * fold — the solver would be needed to see that a branch is empty, and empty branches that are walked
@@ -24,6 +24,8 @@ const FIELDS = ['eth_src', 'eth_dst', 'eth_type', 'ip_src', 'ip_dst', 'proto', '
 export function pathKey(p: Path): string {
   const parts = FIELDS.map((f) => termKey(p.packet[f]));
   parts.push(termKey(p.packet.vlan), termKey(p.packet.tun_id));
+  // The connections the path opened decide how its packet meets a firewall it comes back to.
+  for (const c of p.conns ?? []) parts.push(c.key);
   return parts.join('|');
 }
 

@@ -58,7 +58,7 @@ export function symNamespace(w: WalkCtx, host: string, ns: Namespace, inIface: s
   if (!v4) return out;
 
   const ctx: NfContext = { inIface, outIface: null, physdevIn: null, physdevOut: null, bridged: false, localAddress: iface.addresses[0]?.ip ?? null };
-  const pre = symRunHook(e, ns.netfilter, 'PREROUTING', newNfPath(v4), ctx, where);
+  const pre = symRunHook(e, ns.netfilter, 'PREROUTING', newNfPath(v4, `${host}/${ns.name}`, w.dnatTargets), ctx, where);
   out.push(...pre.ends);
   for (const st of pre.accepted) out.push(...afterPrerouting(w, host, ns, inIface, macToNum(iface.mac), st));
   return out;

@@ -6,11 +6,14 @@
 import type { Delivery } from '../semantics/delivery.ts';
 import type { SymPacket } from './headers.ts';
 import type { Cond, Enc, Val } from './cond.ts';
+import type { SymConn } from './netfilter/conntrack.ts';
 
 export interface Path {
   /** Conjuncts of the path condition (never containing `false`). */
   readonly pc: readonly Cond[];
   readonly packet: SymPacket;
+  /** The connections the path has opened so far (netfilter/conntrack.ts); absent: none. */
+  readonly conns?: readonly SymConn[];
 }
 
 /** A field fixed by a branch condition: `field` equals `value` on that branch. */

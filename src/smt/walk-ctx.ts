@@ -27,6 +27,8 @@ export interface WalkCtx {
   readonly dp: Dataplane;
   readonly index: TopologyIndex;
   readonly owners: readonly Owner[];
+  /** Every address a DNAT rule of the dataplane rewrites a destination to (the only way a packet comes back to its source). */
+  readonly dnatTargets: readonly number[];
   tablesOf(host: string, bridge: string): FlowTables;
   fdbOf(host: string, bridge: string): readonly FdbEntry[];
   /**

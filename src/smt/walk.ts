@@ -65,6 +65,7 @@ export class SymWalker implements WalkCtx {
   readonly e: Enc;
   readonly index: TopologyIndex;
   readonly owners: readonly Owner[];
+  private dnat: readonly number[] | null = null;
   private readonly tables = new Map<string, FlowTables>();
   private readonly fdb = new Map<string, FdbEntry[]>();
   private readonly arpCache = new Map<string, ArpAnswer>();
@@ -130,6 +131,20 @@ export class SymWalker implements WalkCtx {
 
   fdbOf(host: string, bridge: string): readonly FdbEntry[] {
     return this.fdb.get(`${host}\u0000${bridge}`) ?? [];
+  }
+
+  /** Every address a DNAT rule rewrites a destination to, in any namespace (WalkCtx). */
+  get dnatTargets(): readonly number[] {
+    if (this.dnat === null) {
+      const targets = new Set<number>();
+      for (const h of this.dp.hosts) {
+        for (const n of h.namespaces) {
+          for (const t of n.netfilter.tables) for (const c of t.chains) for (const r of c.rules) if (r.target.kind === 'DNAT') targets.add(ipToNum(r.target.to));
+        }
+      }
+      this.dnat = [...targets];
+    }
+    return this.dnat;
   }
 
   /** Where a station's packets enter the dataplane (the outside world: every bridge port on its physnet). */
@@ -331,7 +346,7 @@ export class SymWalker implements WalkCtx {
   private memoized(key: string, path: Path, what: Memoized): End[] {
     let rel = this.memo.get(key);
     if (!rel) {
-      const base: Path = { pc: [], packet: path.packet };
+      const base: Path = path.conns === undefined ? { pc: [], packet: path.packet } : { pc: [], packet: path.packet, conns: path.conns };
       rel = what.kind === 'arrive' ? this.arriveFresh(what.at, base, what.hops) : this.walkSteps(what.at, toNextHop(this, what.at.host, what.ns, what.r.oif, what.r.route, base), what.hops - 1);
       if (this.opts.onlyTelling === true) rel = rel.filter(telling);
       // A bounded memo: past its budget it starts over (the ends it held are recomputed on demand).

@@ -5,7 +5,7 @@
 // (the ICMP id is not in the packet model, so pings between the same two hosts share a connection).
 import type { Packet } from '../../ir/packet.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
-import { ICMP_NEW_TYPES } from '../../semantics/netfilter.ts';
+import { ICMP_ERROR_TYPES, ICMP_INVERSE, ICMP_NEW_TYPES } from '../../semantics/netfilter.ts';
 
 export interface Tuple {
   readonly src: string;
@@ -19,17 +19,9 @@ export interface Tuple {
   readonly icmpCode: number | null;
 }
 
-/** ICMP query types and the type of their answer (both ways), as nf_conntrack_proto_icmp. */
-const ICMP_INVERSE: ReadonlyMap<number, number> = new Map([
-  [8, 0], [0, 8], // echo
-  [13, 14], [14, 13], // timestamp
-  [15, 16], [16, 15], // information
-  [17, 18], [18, 17], // address mask
-]);
 /** The types that may start a connection. */
 const ICMP_NEW: ReadonlySet<number> = new Set(ICMP_NEW_TYPES);
-/** ICMP error types: their connection is the one of the packet they quote. */
-const ICMP_ERROR: ReadonlySet<number> = new Set([3, 4, 5, 11, 12]);
+const ICMP_ERROR: ReadonlySet<number> = new Set(ICMP_ERROR_TYPES);
 
 export function tupleOf(p: Packet): Tuple {
   const icmp = p.proto === IP_PROTO.icmp;

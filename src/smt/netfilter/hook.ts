@@ -4,7 +4,8 @@
 // filter → security; POSTROUTING mangle → nat(src). The lookup makes the packet the first of its flow:
 // NEW, or INVALID for an ICMP message that may not start a connection (an answer or an error: the
 // table holds no connection it could relate to), or UNTRACKED after notrack. The nat table is traversed only
-// by a NEW packet, once per manip per namespace. Non-IPv4 packets pass untouched.
+// by a NEW packet, once per manip per namespace. A packet coming back to an instance its path went
+// through may belong to the connection it opened there (conntrack.ts). Non-IPv4 packets pass untouched.
 // Guarantees: the results partition the packets entering the hook into accepted paths (with the state
 // to carry to the next hook), drops (naming the rule or policy) and unknown ends.
 import type { NetfilterRuleset } from '../../ir/netfilter.ts';
@@ -12,11 +13,12 @@ import { type Hook, type NfContext, HOOK_STAGES, ICMP_NEW_TYPES } from '../../se
 import { isIcmp, isIpv4 } from '../headers.ts';
 import type { Enc } from '../cond.ts';
 import type { End, EndSite } from '../path.ts';
-import { assume, ended, withPacket } from '../path.ts';
+import { assume, ended, unknownEnd, withPacket, type Path } from '../path.ts';
 import { mergeNfPaths, type NfPath } from './state.ts';
 import { mergeEnds } from '../merge.ts';
 import { symRunTable } from './traverse.ts';
 import { applyBinding } from './nat.ts';
+import { connHits, symConn, withReplySeen } from './conntrack.ts';
 
 export interface HookOut {
   readonly accepted: readonly NfPath[];
@@ -37,8 +39,6 @@ export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: Nf
   let ws: NfPath[] = [{ ...w0, path: v4 }];
   const tableOf = (name: string) => ruleset.tables.find((t) => t.name === name);
   for (const stage of HOOK_STAGES[hook]) {
-    // The first packet of a flow is confirmed with its connection: nothing a later hook of this path reads.
-    if (stage.kind === 'confirm') continue;
     const next: NfPath[] = [];
     for (const w of ws) {
       switch (stage.kind) {
@@ -55,14 +55,42 @@ export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: Nf
           if (w.looked) { next.push(w); break; }
           if (w.notrack) { next.push({ ...w, looked: true, ctState: 'UNTRACKED', hasConn: false }); break; }
           const pk = w.path.packet;
+          // A connection the path opened here before (conntrack.ts).
+          const conns = w.path.conns ?? [];
+          let rest: Path | null = w.path;
+          if (conns.length > 0) {
+            const hits = connHits(e, conns, w.instance, w.zone, pk);
+            for (const h of hits.established) {
+              const p = assume(w.path, h.cond);
+              if (!p) continue;
+              const seen = h.direction === 'reply' ? { ...p, conns: withReplySeen(conns, h.conn) } : p;
+              next.push({ ...w, path: seen, looked: true, ctState: 'ESTABLISHED', hasConn: true, original: null, srcNat: false, dstNat: false, srcNatDone: true, dstNatDone: true });
+            }
+            const u = assume(w.path, hits.unmodelled);
+            if (u) ends.push(unknownEnd(`${where}: conntrack: a connection this path opened through NAT met again, or an ICMP error quoting one (not modelled)`, u));
+            rest = assume(w.path, e.not(hits.any));
+          }
+          if (!rest) break;
           const icmp = isIcmp(e, pk);
           // The first packet of a flow meets an empty table: an ICMP error finds no connection its
           // quoted packet belongs to, and an ICMP answer none it answers; both are INVALID.
           const starts = e.or(...ICMP_NEW_TYPES.map((t) => e.eq(pk.icmp_type, t, 8)));
-          const invalid = assume(w.path, e.and(icmp, e.not(starts)));
+          const invalid = assume(rest, e.and(icmp, e.not(starts)));
           if (invalid) next.push({ ...w, path: invalid, looked: true, ctState: 'INVALID', hasConn: false });
-          const fresh = assume(w.path, e.or(e.not(icmp), starts));
-          if (fresh) next.push({ ...w, path: fresh, looked: true, ctState: 'NEW', hasConn: true });
+          const fresh = assume(rest, e.or(e.not(icmp), starts));
+          if (fresh) next.push({ ...w, path: fresh, looked: true, ctState: 'NEW', hasConn: true, original: fresh.packet });
+          break;
+        }
+        case 'confirm': {
+          // A new connection is stored with the packet: a packet of this path that comes back here finds it.
+          if (!w.hasConn || w.ctState !== 'NEW' || w.original === null) { next.push(w); break; }
+          // Its reply is addressed to the packet's source as confirmed; on this one path a packet comes
+          // back so addressed only through a DNAT to that address. Where none exists the connection can
+          // never be met again: not kept (a kept one splits path keys, and with them the walk's memo).
+          const back = e.or(...w.dnatTargets.map((t) => e.eq(w.path.packet.ip_src, t, 32)));
+          if (back === false) { next.push({ ...w, original: null }); break; }
+          const conn = symConn(w.instance, w.zone, w.original, w.path.packet, e.or(w.srcNat, w.dstNat));
+          next.push({ ...w, original: null, path: { ...w.path, conns: [...(w.path.conns ?? []), conn] } });
           break;
         }
         case 'nat': {

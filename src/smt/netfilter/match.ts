@@ -147,10 +147,10 @@ function hasState(w: NfPath, s: CtState): Cond {
     case 'NEW':
     case 'INVALID':
     case 'UNTRACKED':
-      return w.ctState === s;
     case 'ESTABLISHED':
+      return w.ctState === s;
     case 'RELATED':
-      return false; // the first packet of a flow is never either
+      return false; // an ICMP error related to a connection of its path is an unknown end (conntrack.ts)
     case 'SNAT':
       return w.hasConn ? w.srcNat : false;
     case 'DNAT':
