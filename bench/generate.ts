@@ -1,5 +1,5 @@
 // Generated topologies for the benchmark: a deterministic function from a size to a valid topology
-// file (DESIGN §2), as the parsed object `loadTopologyText` would read and as YAML text.
+// file (docs/topology.md), as the parsed object `loadTopologyText` would read and as YAML text.
 // Guarantees: the same size always gives the same text; every generated topology loads without
 // errors (addresses inside their subnets, unique segmentation IDs, one network node per router).
 // Shape: one flat external network `public` on every network node's br-ex; per project, its VXLAN

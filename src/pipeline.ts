@@ -1,4 +1,4 @@
-// The staged pipeline of DESIGN §1 up to the IR: load + validate → render → parse back → assemble.
+// The staged pipeline (README.md, How it works) up to the IR: load + validate → render → parse back → assemble.
 // Each stage is a pure function; this module only chains them for the CLI and the tests.
 import type { Result } from './errors.ts';
 import type { Topology } from './topology/model.ts';

@@ -1,4 +1,4 @@
-// Exit codes of DESIGN §4, and the one place that turns input errors into output.
+// Exit codes (docs/exit-codes.md), and the one place that turns input errors into output.
 import { formatInputError, type InputError } from '../errors.ts';
 import { styleFor, type TextStyle } from '../report/style.ts';
 

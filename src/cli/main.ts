@@ -1,4 +1,4 @@
-// The command line (DESIGN §4): argument parsing and dispatch; every subcommand returns its exit
+// The command line (docs/cli.md): argument parsing and dispatch; every subcommand returns its exit
 // code. Usage errors exit 2, internal errors 3, and neither ever prints a stack trace.
 import { Command, CommanderError } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };

@@ -1,6 +1,6 @@
 // `netproof query TOPOLOGY --from EP --to EP …`: is there any packet from EP to EP with these fields?
 // Prints the verdict with the witness's replayed trace (or the representative packet's trace for an
-// unreachable answer). Exit codes (DESIGN §4): 2 bad input; with --expect, 1 when it did not hold;
+// unreachable answer). Exit codes (docs/exit-codes.md): 2 bad input; with --expect, 1 when it did not hold;
 // 3 for unknown or an internal error (solver and evaluator disagree); else 0.
 import { createEvaluator } from '../evaluate/index.ts';
 import { loadModel } from '../pipeline.ts';

@@ -1,4 +1,4 @@
-// The outside world of DESIGN §2: one upstream router per external network (and per provider network
+// The outside world (docs/topology.md, Conventions: The outside world): one upstream router per external network (and per provider network
 // that VMs sit on directly), at its subnet's gateway address, on the network's physical wire.
 import { createHash } from 'node:crypto';
 import type { Station } from '../ir/dataplane.ts';

@@ -1,4 +1,4 @@
-// The reference evaluator's public surface: a concrete packet in, a Trace out (DESIGN §1).
+// The reference evaluator's public surface: a concrete packet in, a Trace out (the pipeline: README.md, How it works).
 // `createEvaluator` wires the walker to the netfilter engine of ./netfilter/.
 import type { Dataplane } from '../ir/dataplane.ts';
 import * as netfilter from './netfilter/index.ts';

@@ -1,6 +1,6 @@
-// Endpoints of `trace` and `query` (DESIGN §4): a VM name (its first port), `VM:N`, an IP address, or
+// Endpoints of `trace` and `query` (docs/cli.md, Endpoints): a VM name (its first port), `VM:N`, an IP address, or
 // `NETWORK/IP`. An IP held by a VM port is that port; an IP outside every tenant subnet is a host of
-// the outside world (DESIGN §2); any other IP (a router's or DHCP server's address, a floating IP) is
+// the outside world (docs/topology.md, Conventions); any other IP (a router's or DHCP server's address, a floating IP) is
 // an address to send to.
 import type { Dataplane, Station } from '../ir/dataplane.ts';
 import type { Ipv4 } from '../ir/packet.ts';

@@ -1,4 +1,4 @@
-// The packet a question starts from (DESIGN §4): unset fields default to an ICMP echo request, or
+// The packet a question starts from (docs/cli.md, netproof trace): unset fields default to an ICMP echo request, or
 // for TCP/UDP to source port 40000 and destination port 80. And the check that the header fields a
 // question gives describe at least one packet: a question about no packet at all is an input error,
 // never an answer (it would hold vacuously).

@@ -1,4 +1,4 @@
-// The `query` question (DESIGN §4): is there ANY packet from one endpoint to another with the given
+// The `query` question (docs/cli.md, netproof query): is there ANY packet from one endpoint to another with the given
 // fields? Unset fields are free. Reachable answers carry the solver's witness replayed through the
 // evaluator; unreachable answers carry the trace of a representative packet (built as `trace` builds
 // it) showing the rule that stops it. `bidirectional` also replays the reply in the same conntrack

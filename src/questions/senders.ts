@@ -24,7 +24,7 @@ export function portSender(topo: Topology, station: VmPortStation): SourceSpec {
 }
 
 /**
- * Addresses of the outside world (DESIGN §2): every address except tenant subnets and the addresses the
+ * Addresses of the outside world (docs/topology.md, Conventions: The outside world): every address except tenant subnets and the addresses the
  * cloud holds on external networks (router gateways, DHCP ports, floating IPs).
  */
 export function outsideAddresses(topo: Topology): Cidr[] {

@@ -46,7 +46,7 @@ export function nextHopOf(topo: Topology, from: Sender, dst: Ipv4): Ipv4 | null 
   }
   const o = from.station;
   if (inPrefix(dst, o.cidr.ip, o.cidr.prefixLen)) return dst;
-  // The upstream router can route any prefix to a router's external address (DESIGN §2): to the router
+  // The upstream router can route any prefix to a router's external address (docs/topology.md, Conventions: The outside world): to the router
   // with a gateway on this network and an interface on the destination's subnet.
   const router = topo.routers.find(
     (r) =>

@@ -1,4 +1,4 @@
-// Replays a solver witness through the reference evaluator (DESIGN §5: one IR, two meanings). The
+// Replays a solver witness through the reference evaluator (one IR, two meanings: README.md, How it works). The
 // solver says "this packet, sent by this station, ends so"; the evaluator follows the same packet in
 // a fresh conntrack session and we compare. A disagreement is an internal error, never an answer:
 // `disagreement` builds the `unknown` result (with both sides shown) that callers must report.

@@ -1,4 +1,4 @@
-// Device and chain names exactly as Neutron builds them from object ids (DESIGN §3), in one place
+// Device and chain names exactly as Neutron builds them from object ids (docs/json.md, Device names), in one place
 // so the renderers, the assembly and the traces can never disagree on a name.
 
 const port11 = (portId: string) => portId.slice(0, 11);

@@ -1,4 +1,4 @@
-// Names beside ids (DESIGN §2): turns Neutron device names built from ids (`qbr3f2a…`, `qrouter-<id>`)
+// Names beside ids (docs/topology.md, Conventions: Ids): turns Neutron device names built from ids (`qbr3f2a…`, `qrouter-<id>`)
 // back into the topology's own names for text output.
 import type { Topology } from '../topology/model.ts';
 import { deviceName } from '../render/names.ts';

@@ -1,4 +1,4 @@
-// Packets in the JSON contract (DESIGN §4): `proto` is a name where one exists, else a number.
+// Packets in the JSON contract (docs/json.md): `proto` is a name where one exists, else a number.
 import { ETH_TYPE, type Packet } from '../ir/packet.ts';
 import type { Origin } from '../ir/origin.ts';
 

@@ -1,4 +1,4 @@
-// `--format json` of `trace` and `query`: exactly the contract of DESIGN §4 (fields may be added).
+// `--format json` of `trace` and `query`: exactly the contract of docs/json.md (fields may be added).
 import type { Delivery, DropPoint, Trace } from '../evaluate/trace.ts';
 import { explainHop } from './explain.ts';
 import type { Labels } from './labels.ts';

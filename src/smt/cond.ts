@@ -1,7 +1,7 @@
 // Conditions and values that stay concrete as long as they can: a `Cond` is a JavaScript boolean or a
 // Z3 Bool, a `Val` a JavaScript number or a Z3 bit-vector. Every combinator folds concrete operands
 // in JavaScript, so a branch whose concrete parts contradict each other is cut before any solver call
-// (the structural pruning of DESIGN §6), and a fully concrete packet is evaluated without the solver.
+// (cheap structural pruning before any solver call), and a fully concrete packet is evaluated without the solver.
 // Terms are hash-consed: the same operation on the same operands gives the same term object, so a
 // key made of term identities (`termKey`) recognises equal packets and conditions (path merging and
 // the walker's memo rely on it).

@@ -1,4 +1,4 @@
-// What a station may send as the first packet of a flow (DESIGN §2): a VM port with port security
+// What a station may send as the first packet of a flow (docs/topology.md, Conventions: The outside world): a VM port with port security
 // only from its own MAC/IP (or an allowed address pair), without it from any address; the outside
 // world any packet from its upstream router's MAC. The first packet's eth_dst is the MAC the sender
 // resolved by ARP for its next hop — the destination on its own subnet, else its gateway (a VM), or

@@ -1,4 +1,4 @@
-// The topology loader's public surface: a topology file (YAML or JSON, DESIGN §2) in, the resolved
+// The topology loader's public surface: a topology file (YAML or JSON, docs/topology.md) in, the resolved
 // Topology or every input error found out. Never throws on bad input and never prints. Phases:
 // syntax (NP0xx) → shape (NP1xx) → meaning (NP2xx–NP5xx) → derivation (NP308); a phase runs only when
 // the previous one found nothing, so errors never cascade from an earlier problem.

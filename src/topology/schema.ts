@@ -1,4 +1,4 @@
-// The shape of a topology file (DESIGN §2) as a zod 4 schema. Objects are strict, so a misspelt field
+// The shape of a topology file (docs/topology.md) as a zod 4 schema. Objects are strict, so a misspelt field
 // is an error (NP101), never silently ignored. The schema checks shapes and primitive types only;
 // meaning (references, addresses, ranges, support) is checked in checks.ts, with its own codes.
 import * as z from 'zod';

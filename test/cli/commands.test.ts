@@ -1,4 +1,4 @@
-// The trace and render commands as a user runs them: the JSON contract of DESIGN §4, exit codes,
+// The trace and render commands as a user runs them: the JSON contract of docs/json.md, exit codes,
 // and the artifact tree `render --out` writes.
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';

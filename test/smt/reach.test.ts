@@ -44,7 +44,7 @@ describe('reach', () => {
     expect(r2.verdict).toBe('reachable');
     expect(r2.witness!.ip_dst).toBe('203.0.113.50');
     expect(r2.witness!.eth_dst).toBe(MAC.qg);
-    // The upstream router may route the tenant prefix to the router's external address (DESIGN §2).
+    // The upstream router may route the tenant prefix to the router's external address (docs/topology.md, Conventions: The outside world).
     const direct = await reach(cloud(), { sources: [OUTSIDE], target: { kind: 'station', station: VM2 } });
     expect(direct.verdict).toBe('reachable');
     // Without the DNAT rule the floating IP is only the router's own address.

@@ -1,5 +1,5 @@
 // `verify`: the run (built-ins then user properties, a crashing check becomes unknown+error), exit
-// codes of DESIGN §4, the JSON contract, the JUnit XML (escaping) and the text table; one full CLI
+// codes of docs/exit-codes.md, the JSON contract, the JUnit XML (escaping) and the text table; one full CLI
 // run on the seed with its example properties.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Packet } from '../../src/ir/packet.ts';

@@ -1,5 +1,5 @@
 // Shared helpers of the built-in properties: the topology's ports as stations and sender specs, the
-// grouping of symmetric ports (DESIGN §6), and result constructors. Nothing here calls the solver.
+// grouping of symmetric ports (docs/cli.md, Representative ports), and result constructors. Nothing here calls the solver.
 // Guarantees: a representative stands for ports that differ only in address, MAC and host — same
 // network and subnet, same security groups, same port security and address pairs, same floating-IP
 // status — so any verdict drawn from it is stated as "one representative per class" in the message.

@@ -5,7 +5,7 @@
 // preferences (TCP, a well-known port, the sender's subnet) and replayed through the evaluator: a
 // disagreement becomes `unknown` with an error, never a verdict.
 // Why not `exists` directly: it re-explores the sender's paths on every call, and several properties
-// ask about the same sender; this keeps the recent explorations of a run (DESIGN §6).
+// ask about the same sender; this keeps the recent explorations of a run (speed at scale: bench/README.md).
 import type { Station } from '../../ir/dataplane.ts';
 import type { Packet } from '../../ir/packet.ts';
 import { traceCopies } from '../guard.ts';

@@ -1,7 +1,7 @@
 // Endpoints of the property language as sets: who sends (sender groups, one per sending station) and
 // where a packet must end (destinations). VM, VM:N, IP, NETWORK/IP as in `query`; a CIDR (any address
 // in it); `project:NAME` and `network:NAME` (their VM ports); `external` / `external:NETWORK` (the
-// outside world, from and to any address outside the cloud, DESIGN §2).
+// outside world, from and to any address outside the cloud: docs/properties.md, Endpoints).
 import type { Dataplane } from '../../ir/dataplane.ts';
 import type { Topology } from '../../topology/model.ts';
 import type { ErrorCode } from '../../errors.ts';

@@ -1,4 +1,4 @@
-// The property language of `verify --properties` (DESIGN §4, properties/README.md): a YAML list of
+// The property language of `verify --properties` (docs/properties.md): a YAML list of
 //   { name, reach: { from, to, proto?, sport?, dport? }, expect: reachable|unreachable, bidirectional? }
 //   { name, isolate: { from, to } }
 // The schemas are strict (an unknown field is an error, not ignored) so a typo never turns a
