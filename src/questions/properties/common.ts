@@ -80,6 +80,25 @@ export function unknown(property: string, subject: string, message: string, erro
   return { property, subject, verdict: 'unknown', witness: null, trace: null, message, ...(error !== undefined ? { error } : {}) };
 }
 
+/** `; 3 ports on shared networks left out` — the ports a property did not check, said in its message ('' for none). */
+export function leftOut(count: number, why: string): string {
+  return count === 0 ? '' : `; ${count} port${count === 1 ? '' : 's'} ${why} left out`;
+}
+
+/** `3 ports` / `1 port`. */
+export const portCount = (n: number): string => `${n} port${n === 1 ? '' : 's'}`;
+
+/** Ports grouped by network, in the order their networks first appear. */
+export function byNetwork(stations: readonly VmStation[]): Map<string, VmStation[]> {
+  const out = new Map<string, VmStation[]>();
+  for (const s of stations) {
+    const l = out.get(s.network);
+    if (l) l.push(s);
+    else out.set(s.network, [s]);
+  }
+  return out;
+}
+
 /** "checked 3 ports (2 representatives)" — the grouping said out loud. */
 export function coverage(ports: number, reps: number): string {
   return reps === ports ? `${ports} port${ports === 1 ? '' : 's'}` : `${ports} ports (${reps} checked, each standing for the ports alike but for address, MAC and host: one representative per class, whatever host the others are on)`;

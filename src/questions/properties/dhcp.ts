@@ -3,7 +3,8 @@
 // 255.255.255.255) and unicast to the DHCP port's address, UDP 68 → 67 — and the reply (UDP 67 → 68,
 // unicast to the port) comes back. With several DHCP agents on the network, one server that does all
 // three is enough (a client takes the first offer). Concrete evaluator traces of these standard
-// packets, per port.
+// packets, per port. Ports on subnets without DHCP, and on networks not checked, are left out and
+// counted (in the network's message, or an `n/a` result per network).
 // The reply is traced as the DHCP namespace puts it on br-int: from a stand-in sender attached at the
 // qdhcp tap port (the evaluator traces from stations only), so the path checked is the real one from
 // br-int through the tunnels and the port's firewall to the VM.
@@ -14,7 +15,7 @@ import type { Trace } from '../../evaluate/trace.ts';
 import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { traceOutcome } from '../witness-replay.ts';
-import { holds, notApplicable, portLabel, portOf, unknown, vmStations, type VmStation } from './common.ts';
+import { byNetwork, holds, leftOut, notApplicable, portLabel, portOf, portCount, unknown, vmStations, type VmStation } from './common.ts';
 import { copies } from './search.ts';
 
 const ID = 'dhcp';
@@ -43,7 +44,8 @@ function checkNetwork(ctx: VerifyContext, net: NetworkT): PropertyResult {
   const dhcpSubnets = new Set(net.subnets.filter((s) => s.dhcp).map((s) => s.name));
   const servers = ctx.topology.ports.filter((p) => p.deviceOwner === 'network:dhcp' && p.network === net.name);
   const ports = vmStations(ctx).filter((s) => dhcpSubnets.has(portOf(ctx.topology, s)?.subnet ?? ''));
-  if (servers.length === 0) return ports.length === 0 ? notApplicable(ID, subject, 'no DHCP port and no VM port: nothing to serve') : unknown(ID, subject, `no DHCP port on ${net.name} in the topology`);
+  const note = leftOut(vmStations(ctx).filter((s) => s.network === net.name).length - ports.length, 'on subnets without DHCP');
+  if (servers.length === 0) return ports.length === 0 ? notApplicable(ID, subject, `no DHCP port and no VM port: nothing to serve${note}`) : unknown(ID, subject, `no DHCP port on ${net.name} in the topology`);
   const toServer = (host: string) => (t: Trace) =>
     copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns && c.deliveredTo.host === host);
   const toPort = (s: VmStation) => (t: Trace) => copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'vm' && c.deliveredTo.vm === s.vm && c.deliveredTo.port === s.index);
@@ -65,8 +67,8 @@ function checkNetwork(ctx: VerifyContext, net: NetworkT): PropertyResult {
     if (outcomes.length === hosts.length) return outcomes.find((r) => r.verdict === 'unknown') ?? outcomes[0]!;
   }
   const where = hosts.length === 1 ? ns : `${ns} on one of ${hosts.join(', ')}`;
-  if (ports.length === 0) return notApplicable(ID, subject, `no VM port on a DHCP-enabled subnet of ${net.name}: nothing to serve`);
-  return holds(ID, subject, `all ${ports.length} VM ports reach ${where} with broadcast and unicast requests and get the reply back`);
+  if (ports.length === 0) return notApplicable(ID, subject, `no VM port on a DHCP-enabled subnet of ${net.name}: nothing to serve${note}`);
+  return holds(ID, subject, `all ${ports.length} VM ports reach ${where} with broadcast and unicast requests and get the reply back${note}`);
 }
 
 /** The three exchanges between port `s` and one DHCP server: null when all work, else the failure (or unknown). */
@@ -97,6 +99,20 @@ export const dhcp: PropertyCheck = {
   id: ID,
   description: 'every port on a DHCP-enabled subnet reaches its DHCP server (broadcast and unicast) and gets the reply back',
   async check(ctx) {
-    return ctx.topology.networks.filter((n) => n.subnets.some((s) => s.dhcp) && !n.external && !n.ha).map((n) => checkNetwork(ctx, n));
+    const checked = ctx.topology.networks.filter(served);
+    return [...checked.map((n) => checkNetwork(ctx, n)), ...unserved(ctx, new Set(checked.map((n) => n.name)))];
   },
 };
+
+/** The networks checked: tenant and provider networks with DHCP on some subnet. */
+const served = (n: NetworkT): boolean => n.subnets.some((s) => s.dhcp) && !n.external && !n.ha;
+
+/** The VM ports on networks not checked, one `n/a` result per network saying how many and why. */
+function unserved(ctx: VerifyContext, checked: ReadonlySet<string>): PropertyResult[] {
+  const left = vmStations(ctx).filter((s) => !checked.has(s.network));
+  return [...byNetwork(left)].map(([name, on]) => {
+    const external = ctx.topology.networks.find((n) => n.name === name)?.external === true;
+    const why = external ? 'an external network (DHCP is checked on tenant and provider networks)' : 'where DHCP is off on every subnet';
+    return notApplicable(ID, `network:${name}`, `left out: ${portCount(on.length)} on ${name}, ${why}`);
+  });
+}

@@ -1,14 +1,15 @@
 // `gateway` (per router interface, subject `router:R/SUBNET`): every VM port of the subnet reaches
 // the subnet's gateway address on its router — an ICMP echo request to the gateway is delivered to
 // the router's qrouter namespace. Concrete evaluator traces of that standard packet, one per port
-// (cheap: no solver); a failure reports the port and the trace of the packet that fails.
+// (cheap: no solver); a failure reports the port and the trace of the packet that fails. Ports on
+// subnets no router serves are left out, counted in an `n/a` result per network.
 import type { RouterT } from '../../topology/model.ts';
 import type { Trace } from '../../evaluate/trace.ts';
 import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
-import { holds, notApplicable, portLabel, portOf, vmStations } from './common.ts';
+import { byNetwork, holds, notApplicable, outsideStations, portLabel, portOf, portCount, vmStations } from './common.ts';
 import { copies } from './search.ts';
 
 const ID = 'gateway';
@@ -40,6 +41,17 @@ export const gateway: PropertyCheck = {
     for (const r of ctx.topology.routers) {
       for (const i of r.interfaces) out.push(checkInterface(ctx, r, i.subnet, i.port.ip));
     }
-    return out;
+    return [...out, ...unrouted(ctx)];
   },
 };
+
+/** The ports on subnets no router has an interface on, one `n/a` result per network saying how many. */
+function unrouted(ctx: VerifyContext): PropertyResult[] {
+  const routed = new Set(ctx.topology.routers.flatMap((r) => r.interfaces.map((i) => i.subnet)));
+  const left = vmStations(ctx).filter((s) => !routed.has(portOf(ctx.topology, s)?.subnet ?? ''));
+  return [...byNetwork(left)].map(([net, on]) => {
+    const subnets = [...new Set(on.map((s) => portOf(ctx.topology, s)?.subnet ?? '?'))].join(', ');
+    const outside = outsideStations(ctx).some((o) => o.network === net) ? ' (the gateway is the upstream router, outside the cloud)' : '';
+    return notApplicable(ID, `network:${net}`, `left out: ${portCount(on.length)} on ${subnets}, where no router has an interface${outside}`);
+  });
+}

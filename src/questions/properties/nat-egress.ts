@@ -10,9 +10,10 @@
 // unsolicited ICMP echo reply), so such a packet leaves un-translated on any real router. Packets are
 // followed through other routers that route them on (search.ts's `near` scope stops only at a router
 // that can just deliver them locally or into its own subnets, where nothing leaves the cloud).
+// Ports behind no router with a gateway are left out, counted in an `n/a` result per network.
 import type { RouterT, Topology } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { coverage, groupPorts, holds, notApplicable, portLabel, portOf, sourceSpec, vmStations, type VmStation } from './common.ts';
+import { byNetwork, coverage, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, sourceSpec, vmStations, type VmStation } from './common.ts';
 import { ipNum, opensConnection, searchAll, type SearchAsk, type SearchResult } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
@@ -82,9 +83,26 @@ export const natEgress: PropertyCheck = {
     const asks = plans.flatMap((p) => p.reps.map(({ rep, allowed }) => ({ src: sourceSpec(ctx.topology, rep), pred: leak(p.r.gateway!.network, allowed), scope: 'near' as const })));
     const results = await searchAll(ctx, asks);
     let k = 0;
-    return plans.map((p) => {
+    const checked = plans.map((p) => {
       const mine = results.slice(k, (k += p.reps.length));
       return verdictOf(ctx, p, mine);
     });
+    return [...checked, ...unrouted(ctx)];
   },
 };
+
+/**
+ * The ports behind no router with a gateway, one `n/a` result per network saying how many: no router
+ * NATs their packets (on a provider network they reach the outside world with their own addresses).
+ */
+function unrouted(ctx: VerifyContext): PropertyResult[] {
+  const natted = new Set(ctx.topology.routers.filter((r) => r.gateway !== null).flatMap((r) => r.interfaces.map((i) => i.subnet)));
+  const left = vmStations(ctx).filter((s) => !natted.has(portOf(ctx.topology, s)?.subnet ?? ''));
+  return [...byNetwork(left)].map(([net, on]) => {
+    const direct = outsideStations(ctx).some((o) => o.network === net);
+    const why = direct
+      ? 'which reaches its outside world directly: no router NATs what is sent from there'
+      : `behind no router with a gateway: nothing sent from there leaves the cloud through a router`;
+    return notApplicable(ID, `network:${net}`, `left out: ${portCount(on.length)} on ${net}, ${why}`);
+  });
+}

@@ -11,7 +11,7 @@
 // on (an extra route through its gateway) is followed, and reaching a port's fixed address that way
 // is a violation.
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { coverage, groupPorts, holds, notApplicable, portLabel, sourceSpec, vmStations, type VmStation } from './common.ts';
+import { coverage, groupPorts, holds, leftOut, notApplicable, portLabel, sourceSpec, vmStations, type VmStation } from './common.ts';
 import { ipNum, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
@@ -20,12 +20,11 @@ const ID = 'project-isolation';
 async function checkProject(ctx: VerifyContext, project: string, shared: ReadonlySet<string>): Promise<PropertyResult> {
   const subject = `project:${project}`;
   const all = vmStations(ctx).filter((s) => !shared.has(s.network));
-  const left = vmStations(ctx).length - all.length;
-  const leftOut = left === 0 ? '' : `; ${left} port${left === 1 ? '' : 's'} on shared networks left out`;
+  const note = leftOut(vmStations(ctx).length - all.length, 'on shared networks');
   const mine = all.filter((s) => s.project === project);
   const others = new Map<string, VmStation>(all.filter((s) => s.project !== project).map((s) => [`${s.vm}:${s.index}`, s]));
-  if (others.size === 0) return notApplicable(ID, subject, `no port of another project outside shared networks: nothing to be isolated from${leftOut}`);
-  if (mine.length === 0) return notApplicable(ID, subject, `no port of ${project} outside shared networks: nothing to isolate${leftOut}`);
+  if (others.size === 0) return notApplicable(ID, subject, `no port of another project outside shared networks: nothing to be isolated from${note}`);
+  if (mine.length === 0) return notApplicable(ID, subject, `no port of ${project} outside shared networks: nothing to isolate${note}`);
   const groups = groupPorts(ctx.topology, mine);
   for (const { rep } of groups) {
     const res = await search(ctx, sourceSpec(ctx.topology, rep), (e, sent, _final, end) => {
@@ -44,7 +43,7 @@ async function checkProject(ctx: VerifyContext, project: string, shared: Readonl
     const u = notFound(ID, subject, res, portLabel(rep));
     if (u) return u;
   }
-  return holds(ID, subject, `no packet from ${coverage(mine.length, groups.length)} of ${project} reaches another project's port by its fixed address${leftOut}`);
+  return holds(ID, subject, `no packet from ${coverage(mine.length, groups.length)} of ${project} reaches another project's port by its fixed address${note}`);
 }
 
 export const projectIsolation: PropertyCheck = {

@@ -14,12 +14,13 @@
 //   firewall) is another property's business.
 // Every violation carries a witness replayed through the evaluator; a disagreement is `unknown`.
 // One representative per class of ports (same network, groups, port security, address pairs, no
-// floating IP) is checked, and the result names the ports it stands for.
+// floating IP) is checked, and the result names the ports it stands for. Ports with port security off
+// are left out, each said in an `n/a` result.
 import type { Trace } from '../../evaluate/trace.ts';
 import type { PortT } from '../../topology/model.ts';
 import type { SourceSpec } from '../../smt/index.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { groupPorts, holds, outsideStations, portLabel, portOf, sourceSpec, vmStations, type VmStation } from './common.ts';
+import { groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, sourceSpec, vmStations, type VmStation } from './common.ts';
 import { allows } from './sg-intent.ts';
 import { search, searchArriving, type EndPredicate } from './search.ts';
 import { notFound, violation } from './verdict.ts';
@@ -104,6 +105,9 @@ export const securityGroups: PropertyCheck = {
       const stands = others.length > 0 ? `; also stands for ${others.join(', ')} (same class)` : '';
       results.push(await checkPort(ctx, rep, port, stands, settled[i]!));
     }
+    // Ports without port security have no firewall to check: each is left out, said in an `n/a` result.
+    const open = vmStations(ctx).filter((s) => portOf(ctx.topology, s)?.portSecurity === false);
+    for (const s of open) results.push(notApplicable(ID, `port:${portLabel(s)}`, `left out: port security is off on ${portLabel(s)} (no security group applies, and it may send from any address)`));
     return results;
   },
 };
