@@ -9,7 +9,7 @@ export interface Io {
   err(text: string): void;
   /** How text for `out` is dressed (colour, width); plain when absent. */
   readonly style?: TextStyle;
-  /** Whether progress may be shown on stderr (it is a terminal). */
+  /** Whether progress may be shown on stderr (it is a terminal with a width). */
   readonly progress?: boolean;
 }
 
@@ -20,7 +20,9 @@ export const processIo: Io = {
     return styleFor(process.stdout, process.env);
   },
   get progress() {
-    return process.stderr.isTTY === true && process.env.CI === undefined;
+    // A terminal that reports no width (a pseudo-terminal nobody sized) would have the spinner clear
+    // lines without end: no progress there.
+    return process.stderr.isTTY === true && (process.stderr.columns ?? 0) > 0 && process.env.CI === undefined;
   },
 };
 

@@ -65,7 +65,7 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
   const wanted = (id: string) => (select === null || select.has(id)) && (skip === null || !skip.has(id));
   const progress = startProgress(io);
   try {
-    const ctx = { topology, dataplane, evaluator: createEvaluator(dataplane), timeoutMs };
+    const ctx = { topology, dataplane, evaluator: createEvaluator(dataplane), timeoutMs, progress: progress.subjects };
     const checked = await runVerify(ctx, BUILTIN_PROPERTIES.filter((b) => wanted(b.id)), resolved.value.filter((u) => wanted(u.property.name)), progress.step);
     progress.stop();
     let outcomes: WaiverOutcome[] = [];

@@ -36,6 +36,9 @@ export interface PropertyResult {
   readonly claim?: TraceClaim;
 }
 
+/** Told as a property's work advances: `done` of `total` things (`what`: "projects", "port classes explored" …). */
+export type SubjectProgress = (done: number, total: number, what: string) => void;
+
 /** Everything a property needs, built once per `verify` run. */
 export interface VerifyContext {
   readonly topology: Topology;
@@ -43,6 +46,8 @@ export interface VerifyContext {
   readonly evaluator: Evaluator;
   /** Z3's own timeout per solver check. */
   readonly timeoutMs: number;
+  /** Where a property says how far it is (progress on a terminal); absent: nobody is told. */
+  readonly progress?: SubjectProgress;
 }
 
 /** A built-in invariant: an id and a check producing one result per subject. */

@@ -80,6 +80,11 @@ export function unknown(property: string, subject: string, message: string, erro
   return { property, subject, verdict: 'unknown', witness: null, trace: null, message, ...(error !== undefined ? { error } : {}) };
 }
 
+/** Says how far a property is: `done` of `total` `what` (a no-op unless the run shows progress). */
+export function tick(ctx: VerifyContext, done: number, total: number, what: string): void {
+  ctx.progress?.(done, total, what);
+}
+
 /** `; 3 ports on shared networks left out` — the ports a property did not check, said in its message ('' for none). */
 export function leftOut(count: number, why: string): string {
   return count === 0 ? '' : `; ${count} port${count === 1 ? '' : 's'} ${why} left out`;

@@ -15,7 +15,7 @@ import type { Trace } from '../../evaluate/trace.ts';
 import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { traceOutcome } from '../witness-replay.ts';
-import { byNetwork, holds, leftOut, notApplicable, portLabel, portOf, portCount, unknown, vmStations, type VmStation } from './common.ts';
+import { byNetwork, holds, leftOut, notApplicable, portLabel, portOf, portCount, tick, unknown, vmStations, type VmStation } from './common.ts';
 import { copies } from './search.ts';
 
 const ID = 'dhcp';
@@ -100,7 +100,11 @@ export const dhcp: PropertyCheck = {
   description: 'every port on a DHCP-enabled subnet reaches its DHCP server (broadcast and unicast) and gets the reply back',
   async check(ctx) {
     const checked = ctx.topology.networks.filter(served);
-    return [...checked.map((n) => checkNetwork(ctx, n)), ...unserved(ctx, new Set(checked.map((n) => n.name)))];
+    const results = checked.map((n, i) => {
+      tick(ctx, i, checked.length, 'networks');
+      return checkNetwork(ctx, n);
+    });
+    return [...results, ...unserved(ctx, new Set(checked.map((n) => n.name)))];
   },
 };
 

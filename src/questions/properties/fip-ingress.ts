@@ -5,7 +5,7 @@
 // destination other than its fixed address.
 import type { FloatingIpT } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { holds, outsideStations, unknown } from './common.ts';
+import { holds, outsideStations, tick, unknown } from './common.ts';
 import { ipNum, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
@@ -37,7 +37,10 @@ export const fipIngress: PropertyCheck = {
   description: 'a packet from outside to a floating IP reaches only its port, with the destination rewritten to the fixed IP',
   async check(ctx) {
     const out: PropertyResult[] = [];
-    for (const f of ctx.topology.floatingIps) out.push(await checkFip(ctx, f));
+    for (const [i, f] of ctx.topology.floatingIps.entries()) {
+      tick(ctx, i, ctx.topology.floatingIps.length, 'floating IPs');
+      out.push(await checkFip(ctx, f));
+    }
     return out;
   },
 };

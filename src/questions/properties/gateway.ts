@@ -9,7 +9,7 @@ import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
-import { byNetwork, holds, notApplicable, outsideStations, portLabel, portOf, portCount, vmStations } from './common.ts';
+import { byNetwork, holds, notApplicable, outsideStations, portLabel, portOf, portCount, tick, vmStations } from './common.ts';
 import { copies } from './search.ts';
 
 const ID = 'gateway';
@@ -38,8 +38,12 @@ export const gateway: PropertyCheck = {
   description: "every port of a router's subnet reaches the subnet's gateway address on the router",
   async check(ctx) {
     const out: PropertyResult[] = [];
+    const total = ctx.topology.routers.reduce((n, r) => n + r.interfaces.length, 0);
     for (const r of ctx.topology.routers) {
-      for (const i of r.interfaces) out.push(checkInterface(ctx, r, i.subnet, i.port.ip));
+      for (const i of r.interfaces) {
+        tick(ctx, out.length, total, 'router interfaces');
+        out.push(checkInterface(ctx, r, i.subnet, i.port.ip));
+      }
     }
     return [...out, ...unrouted(ctx)];
   },

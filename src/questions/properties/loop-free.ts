@@ -11,7 +11,7 @@ import type { OvsBridge } from '../../ir/openflow.ts';
 import type { HostDataplane } from '../../ir/dataplane.ts';
 import type { Trace } from '../../evaluate/trace.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { holds, portLabel, unknown, vmStations, type VmStation } from './common.ts';
+import { holds, portLabel, tick, unknown, vmStations, type VmStation } from './common.ts';
 import { copies } from './search.ts';
 
 const ID = 'loop-free';
@@ -89,6 +89,9 @@ export const loopFree: PropertyCheck = {
   id: ID,
   description: 'no packet visits the same device in the same state twice',
   async check(ctx) {
-    return ctx.dataplane.hosts.map((h) => checkHost(ctx, h));
+    return ctx.dataplane.hosts.map((h, i, all) => {
+      tick(ctx, i, all.length, 'hosts');
+      return checkHost(ctx, h);
+    });
   },
 };

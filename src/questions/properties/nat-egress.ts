@@ -81,7 +81,7 @@ export const natEgress: PropertyCheck = {
     const plans = ctx.topology.routers.filter((r) => r.gateway !== null).map((r) => plan(ctx, r));
     // Every router's questions at once: the solver proves the empty ones in batches.
     const asks = plans.flatMap((p) => p.reps.map(({ rep, allowed }) => ({ src: sourceSpec(ctx.topology, rep), pred: leak(p.r.gateway!.network, allowed), scope: 'near' as const })));
-    const results = await searchAll(ctx, asks);
+    const results = await searchAll(ctx, asks, 'port classes behind routers');
     let k = 0;
     const checked = plans.map((p) => {
       const mine = results.slice(k, (k += p.reps.length));

@@ -11,7 +11,7 @@
 // on (an extra route through its gateway) is followed, and reaching a port's fixed address that way
 // is a violation.
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { coverage, groupPorts, holds, leftOut, notApplicable, portLabel, sourceSpec, vmStations, type VmStation } from './common.ts';
+import { coverage, groupPorts, holds, leftOut, notApplicable, portLabel, sourceSpec, tick, vmStations, type VmStation } from './common.ts';
 import { ipNum, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
@@ -53,7 +53,10 @@ export const projectIsolation: PropertyCheck = {
     const shared = new Set(ctx.topology.networks.filter((n) => n.shared).map((n) => n.name));
     const projects = [...new Set(ctx.topology.vms.map((v) => v.project))];
     const out: PropertyResult[] = [];
-    for (const p of projects) out.push(await checkProject(ctx, p, shared));
+    for (const [i, p] of projects.entries()) {
+      tick(ctx, i, projects.length, 'projects');
+      out.push(await checkProject(ctx, p, shared));
+    }
     return out;
   },
 };

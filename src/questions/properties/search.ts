@@ -13,6 +13,7 @@ import type { Trace } from '../../evaluate/trace.ts';
 import { telling, anyOf, checkSat, decodeWitness, defaultPreferences, explore, getZ3, holds, unsatIndices, type Cond, type Conjunction, type Enc, type End, type SentConstraint, type SourceSpec, type SymPacket } from '../../smt/index.ts';
 import type { VerifyContext } from '../property.ts';
 import { disagreementText, replayWitness } from '../witness-replay.ts';
+import { tick } from './common.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
 import { ipv4ToNumber } from '../../net/ipv4.ts';
 import { macToNumber } from '../../net/mac.ts';
@@ -175,11 +176,12 @@ export interface SearchAsk {
  * one by one for their witness or their unknown. A solver call costs milliseconds before any solving,
  * and nearly every question of a run that holds is empty.
  */
-export async function searchAll(ctx: VerifyContext, asks: readonly SearchAsk[]): Promise<SearchResult[]> {
+export async function searchAll(ctx: VerifyContext, asks: readonly SearchAsk[], what = 'port classes'): Promise<SearchResult[]> {
   const z3 = await getZ3();
   const built: { hits: Cond; open: Cond; ends: number }[] = [];
   let enc: Enc | null = null;
-  for (const a of asks) {
+  for (const [i, a] of asks.entries()) {
+    tick(ctx, i, asks.length, `${what} explored`);
     const x = await explored(ctx, a.src, a.sent ?? {}, a.scope ?? 'whole');
     const e = (enc = x.enc);
     const hits: Conjunction[] = [];
@@ -198,6 +200,7 @@ export async function searchAll(ctx: VerifyContext, asks: readonly SearchAsk[]):
   const none = new Set(settledIdx.filter((_, k) => noOpen.has(k)));
   const out: SearchResult[] = [];
   for (const [i, a] of asks.entries()) {
+    if (!none.has(i)) tick(ctx, i, asks.length, `${what} checked`);
     out.push(none.has(i) ? { kind: 'none', ends: built[i]!.ends } : await search(ctx, a.src, a.pred, a.sent ?? {}, a.scope ?? 'whole'));
   }
   return out;

@@ -20,7 +20,7 @@ import type { Trace } from '../../evaluate/trace.ts';
 import type { PortT } from '../../topology/model.ts';
 import type { SourceSpec } from '../../smt/index.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, sourceSpec, vmStations, type VmStation } from './common.ts';
+import { groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, sourceSpec, tick, vmStations, type VmStation } from './common.ts';
 import { allows } from './sg-intent.ts';
 import { search, searchArriving, type EndPredicate } from './search.ts';
 import { notFound, violation } from './verdict.ts';
@@ -100,6 +100,7 @@ export const securityGroups: PropertyCheck = {
     const groups = groupPorts(ctx.topology, secured);
     const settled = await settledAtFirewalls(ctx, groups.map((g) => g.rep));
     for (const [i, { rep, members }] of groups.entries()) {
+      tick(ctx, i, groups.length, 'port classes');
       const port = portOf(ctx.topology, rep)!;
       const others = members.filter((m) => m !== rep).map(portLabel);
       const stands = others.length > 0 ? `; also stands for ${others.join(', ')} (same class)` : '';

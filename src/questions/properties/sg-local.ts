@@ -14,7 +14,7 @@
 import { anyOf, exploreDevice, getZ3, unsatIndices, type Cond, type Conjunction, type DeviceExploration, type DeviceStart, type Enc } from '../../smt/index.ts';
 import type { PortT } from '../../topology/model.ts';
 import type { VerifyContext } from '../property.ts';
-import { portOf, sourceSpec, type VmStation } from './common.ts';
+import { portOf, sourceSpec, tick, type VmStation } from './common.ts';
 import { allows, type Direction } from './sg-intent.ts';
 import { droppedAllowed, droppedAt, firewallSite, type FirewallSite } from './sg-completeness.ts';
 import type { FinishedEnd } from './search.ts';
@@ -84,6 +84,7 @@ export async function settledAtFirewalls(ctx: VerifyContext, ports: readonly VmS
   const asked: { port: number; dir: (typeof dirs)[number]; cond: Cond }[] = [];
   let enc: Enc | null = null;
   for (const [i, s] of ports.entries()) {
+    tick(ctx, i, ports.length, 'port firewalls explored');
     const site = firewallSite(ctx, s);
     if (site === null) continue;
     for (const dir of dirs) {

@@ -89,7 +89,8 @@ export async function checkUserProperty(ctx: VerifyContext, rp: ResolvedProperty
 
   if (p.kind === 'reach' && p.expect === 'reachable') {
     let unknown: PropertyResult | null = null;
-    for (const s of rp.from.senders) {
+    for (const [i, s] of rp.from.senders.entries()) {
+      ctx.progress?.(i, rp.from.senders.length, 'senders');
       const f = await findPacket(dp, ev, [s.group], rp.to.dests, fields, timeoutMs);
       if (f.error !== undefined) return { ...base, verdict: 'unknown', witness: f.witness, trace: f.trace, message: 'internal error: solver and evaluator disagree', error: f.error };
       if (f.verdict === 'unknown') {
