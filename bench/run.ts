@@ -1,9 +1,9 @@
 // `npm run bench [-- --quick] [--sizes tiny,large] [--runs N] [--pairs N] [--queries N] [--no-solver]
-// [--per-property] [--solver-timeout S] [--tenant vxlan|vlan] [--startup-runs N]`: the CLI's start-up
-// (bench/startup.ts), then the pipeline's timings on generated topologies (bench/generate.ts), one
-// table row per size. Each size is measured in a child process of its own, so its peak RSS is its
-// own and one z3 instance never outlives its size. The child writes one JSON line per finished
-// stage (pipeline, verify, query), synchronously, so a solver stage that fails, runs out of memory or
+// [--per-property] [--solver-timeout S] [--tenant vxlan|vlan] [--startup-runs N] [--no-cloud]`: the CLI's
+// start-up (bench/startup.ts), then the pipeline's timings on generated topologies (bench/generate.ts), one
+// table row per size, and each size as a cloud directory against its topology file (bench/cloud.ts). Each
+// size is measured in a child process of its own, so its peak RSS is its own and one z3 instance never
+// outlives its size. The child writes one JSON line per finished stage (pipeline, verify, query, cloud), synchronously, so a solver stage that fails, runs out of memory or
 // overruns --solver-timeout costs only its own cells. Figures are medians of `--runs` runs.
 import { spawnSync } from 'node:child_process';
 import { writeSync } from 'node:fs';
@@ -14,6 +14,14 @@ import { QUICK_SIZES, SIZES, describeSize, type BenchSize } from './generate.ts'
 import { measureSize, type MeasureOptions, type SizeFigures } from './measure.ts';
 import { measureQueries, measureVerify, type QueryFigures, type VerifyFigures } from './solver-phase.ts';
 import { formatTable, ms } from './table.ts';
+import { measureCloud, type CloudFigures } from './cloud.ts';
+
+/** Z3's timeout per check in the cloud phase (as for verify). */
+const CLOUD_TIMEOUT_MS = 10_000;
+
+function cloudRow(size: BenchSize, c: CloudFigures): string[] {
+  return [size.name, c.captureMiB.toFixed(1), ms(c.renderedLoadMs), ms(c.renderedVerifyMs), ms(c.collectedLoadMs), ms(c.collectedVerifyMs), `${c.ratio.toFixed(2)}×`, String(c.unknown)];
+}
 import { formatStartup, measureStartup } from './startup.ts';
 
 interface Args extends MeasureOptions {
@@ -28,11 +36,14 @@ interface Args extends MeasureOptions {
   readonly child: string | null;
   /** How tenant networks are segmented in every size (`--tenant`). */
   readonly tenant: 'vxlan' | 'vlan';
+  /** Measure a cloud directory of each size against its topology file too (--no-cloud skips it). */
+  readonly cloud: boolean;
   /** Runs of each CLI start-up measurement (0: none). */
   readonly startupRuns: number;
 }
 
 type Line =
+  | { readonly kind: 'cloud'; readonly figures: CloudFigures }
   | { readonly kind: 'pipeline'; readonly figures: SizeFigures }
   | { readonly kind: 'verify'; readonly figures: VerifyFigures }
   | { readonly kind: 'query'; readonly figures: QueryFigures };
@@ -41,6 +52,7 @@ interface Collected {
   pipeline: SizeFigures | null;
   verify: VerifyFigures | null;
   query: QueryFigures | null;
+  cloud: CloudFigures | null;
   /** Why the child stopped early, if it did. */
   failure: string | null;
 }
@@ -55,6 +67,7 @@ function parseArgs(argv: readonly string[]): Args {
   let solverTimeoutS = 600;
   let child: string | null = null;
   let tenant: 'vxlan' | 'vlan' = 'vxlan';
+  let cloud = true;
   let startupRuns = 11;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -72,6 +85,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--pairs') tracePairs = positive(a, value());
     else if (a === '--queries') queryPairs = positive(a, value());
     else if (a === '--no-solver') noSolver = true;
+    else if (a === '--no-cloud') cloud = false;
     else if (a === '--per-property') perProperty = true;
     else if (a === '--solver-timeout') solverTimeoutS = positive(a, value());
     else if (a === '--tenant') tenant = tenantNamed(value());
@@ -82,7 +96,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--child') child = value();
     else throw new Error(`unknown option ${a}`);
   }
-  return { sizes: sizes.map((s) => ({ ...s, tenant })), runs, tracePairs, queryPairs, noSolver, perProperty, solverTimeoutS, child, tenant, startupRuns };
+  return { sizes: sizes.map((s) => ({ ...s, tenant })), runs, tracePairs, queryPairs, noSolver, perProperty, solverTimeoutS, child, tenant, startupRuns, cloud };
 }
 
 function tenantNamed(v: string): 'vxlan' | 'vlan' {
@@ -114,6 +128,7 @@ async function runChild(a: Args, size: BenchSize): Promise<void> {
   try {
     emit({ kind: 'verify', figures: await measureVerify(model, a.perProperty) });
     emit({ kind: 'query', figures: await measureQueries(model, a.queryPairs) });
+    if (a.cloud) emit({ kind: 'cloud', figures: await measureCloud(size, a.runs, CLOUD_TIMEOUT_MS) });
   } finally {
     await shutdownZ3();
   }
@@ -121,7 +136,7 @@ async function runChild(a: Args, size: BenchSize): Promise<void> {
 
 function measureInChild(a: Args, size: BenchSize): Collected {
   const script = fileURLToPath(import.meta.url);
-  const args = ['--child', size.name, '--tenant', a.tenant, '--runs', String(a.runs), '--pairs', String(a.tracePairs), '--queries', String(a.queryPairs), ...(a.noSolver ? ['--no-solver'] : []), ...(a.perProperty ? ['--per-property'] : [])];
+  const args = ['--child', size.name, '--tenant', a.tenant, '--runs', String(a.runs), '--pairs', String(a.tracePairs), '--queries', String(a.queryPairs), ...(a.noSolver ? ['--no-solver'] : []), ...(a.perProperty ? ['--per-property'] : []), ...(a.cloud ? [] : ['--no-cloud'])];
   const r = spawnSync(process.execPath, [...process.execArgv, script, ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -129,7 +144,7 @@ function measureInChild(a: Args, size: BenchSize): Collected {
     timeout: a.solverTimeoutS * 1000,
     killSignal: 'SIGKILL',
   });
-  const got: Collected = { pipeline: null, verify: null, query: null, failure: null };
+  const got: Collected = { pipeline: null, verify: null, query: null, cloud: null, failure: null };
   for (const text of (r.stdout ?? '').split('\n')) {
     if (!text.startsWith('{')) continue;
     const line = JSON.parse(text) as Line;
@@ -137,6 +152,7 @@ function measureInChild(a: Args, size: BenchSize): Collected {
       case 'pipeline': got.pipeline = line.figures; break;
       case 'verify': got.verify = line.figures; break;
       case 'query': got.query = line.figures; break;
+      case 'cloud': got.cloud = line.figures; break;
       default: { const never: never = line; throw new Error(`unknown line ${JSON.stringify(never)}`); }
     }
   }
@@ -173,6 +189,7 @@ async function main(): Promise<void> {
   const headers = ['size', 'vms', 'routers', 'hosts', 'flows', 'nf rules', 'load', 'render', 'parse+asm', 'converge', 'trace p50', 'trace p95', 'verify', 'query p50', 'query p95', 'rss MiB'];
   const rows: string[][] = [];
   const notes: string[] = [];
+  const cloudRows: string[][] = [];
   for (const size of a.sizes) {
     console.log(`  ${size.name}: ${describeSize(size)}`);
     const c = measureInChild(a, size);
@@ -183,9 +200,14 @@ async function main(): Promise<void> {
     if (c.verify && a.perProperty) {
       notes.push(`${size.name} per property (ms): ${Object.entries(c.verify.perProperty).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);
     }
+    if (c.cloud) cloudRows.push(cloudRow(size, c.cloud));
     if (c.failure) notes.push(`${size.name}: stopped early — ${c.failure}`);
   }
   console.log(`\n${formatTable(headers, rows)}`);
+  if (cloudRows.length > 0) {
+    console.log(`\nA cloud directory (API view + node captures in the collect script's layout, synthesised from the rendered artifacts with the tools' counters) against the same size from its topology file; medians of ${a.runs} runs, ms:\n`);
+    console.log(formatTable(['size', 'capture MiB', 'file: load+render+parse', 'file: verify', 'cloud: read+parse', 'cloud: verify', 'ratio', 'unknown'], cloudRows));
+  }
   if (notes.length > 0) console.log(`\n${notes.join('\n')}`);
 }
 

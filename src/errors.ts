@@ -19,7 +19,7 @@ export interface InputError {
  * The catalogue. Codes are never reused or renumbered; add new ones at the end of their block.
  * NP0xx: file and syntax; NP1xx: schema; NP2xx: references; NP3xx: addressing and segmentation;
  * NP4xx: placement and ports; NP5xx: unsupported by netproof; NP6xx: command-line usage;
- * NP7xx: property files (`verify --properties`); NP8xx: waiver files (`verify --waivers`).
+ * NP7xx: property files (`verify --properties`); NP8xx: waiver files (`verify --waivers`); NP9xx: cloud directories (`api/` + `hosts/`, docs/cloud-directory.md).
  */
 export const ERROR_CODES = {
   NP001: 'file not readable',
@@ -78,6 +78,11 @@ export const ERROR_CODES = {
   NP801: 'waiver: unknown field',
   NP802: 'waiver: wrong type or value',
   NP803: 'waiver: missing field',
+  NP901: 'cloud: not a cloud directory',
+  NP902: 'cloud: API file missing',
+  NP903: 'cloud: API file of the wrong shape',
+  NP904: 'cloud: no usable host capture',
+  NP905: 'cloud: API view not taken with admin credentials',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -7,6 +7,7 @@ import { parseInputLimit, UsageError } from './options.ts';
 import type { TraceOptions } from './trace-command.ts';
 import type { QueryOptions } from './query-command.ts';
 import type { VerifyOptions } from './verify-command.ts';
+import type { DriftOptions } from './drift-command.ts';
 
 // Each command's module is imported when the command runs: `--help` loads no pipeline, and only
 // `query` and `verify` load Z3.
@@ -45,7 +46,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
 
   p.command('trace')
     .description('follow one concrete packet hop by hop')
-    .argument('<topology>', 'topology file (YAML or JSON)')
+    .argument('<topology>', 'topology file (YAML or JSON), or a cloud directory (docs/cloud-directory.md)')
     .requiredOption('--from <ep>', 'VM, VM:N, IP or NETWORK/IP (an outside IP: a packet from outside)')
     .requiredOption('--to <ep>', 'VM, VM:N, IP or NETWORK/IP')
     .option('--proto <p>', 'tcp | udp | icmp | N (default icmp echo request)')
@@ -61,7 +62,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
 
   p.command('query')
     .description('is there any packet from EP to EP with these fields? (a proof over all packets)')
-    .argument('<topology>', 'topology file (YAML or JSON)')
+    .argument('<topology>', 'topology file (YAML or JSON), or a cloud directory (docs/cloud-directory.md)')
     .requiredOption('--from <ep>', 'VM, VM:N, IP or NETWORK/IP (an outside IP: a packet from outside)')
     .requiredOption('--to <ep>', 'VM, VM:N, IP, NETWORK/IP, a floating IP or a router/DHCP address')
     .option('--proto <p>', 'tcp | udp | icmp | any | N (default any)')
@@ -79,7 +80,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
 
   p.command('verify')
     .description('prove the built-in invariants and the user properties over all packets')
-    .argument('<topology>', 'topology file (YAML or JSON)')
+    .argument('<topology>', 'topology file (YAML or JSON), or a cloud directory (docs/cloud-directory.md)')
     .option('--properties <path>', 'a property file, or a directory of *.yaml (repeatable)', collect)
     .option('--select <ids>', 'check only these properties (built-in ids or property names; comma-separated, repeatable)', collect)
     .option('--skip <ids>', 'leave these properties out (comma-separated, repeatable)', collect)
@@ -94,6 +95,25 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   p.command('example')
     .description('print a commented starter topology (every built-in invariant holds on it)')
     .action(async () => setCode((await import('./example-command.ts')).runExample((t) => io.out(t))));
+
+  p.command('drift')
+    .description("compare what Neutron's agents should have programmed for the API's intent with what the captured nodes run")
+    .argument('<cloud>', 'cloud directory (api/ and hosts/, docs/cloud-directory.md)')
+    .option('--format <f>', 'text | json', 'text')
+    .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
+    .option('--no-rules', 'text: omit the rules under each trace step')
+    .option(...MAX_INPUT)
+    .action(async (dir: string, o: DriftOptions) => setCode(await (await import('./drift-command.ts')).runDriftCommand(io, dir, o)));
+
+  p.command('import')
+    .description('write a cloud directory\'s Neutron API view as a topology file (DESIGN §2)')
+    .argument('<cloud>', 'cloud directory (api/ and hosts/, docs/cloud-directory.md)')
+    .requiredOption('--out <file>', 'the topology file to write')
+    .option(...MAX_INPUT)
+    .action(async (dir: string, o: { out: string; maxInputMb?: string }) => {
+      const limits = parseInputLimit(o.maxInputMb);
+      setCode((await import('./import-command.ts')).runImport(io, dir, o.out, limits));
+    });
 
   p.command('collect-script')
     .description("print the POSIX sh script that captures a node's dataplane into CLOUD/hosts/<host>/ (docs/cloud-directory.md)")

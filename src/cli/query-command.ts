@@ -10,6 +10,7 @@ import { traceJson } from '../report/trace-json.ts';
 import { packetSummary, traceText } from '../report/trace-text.ts';
 import { shutdownZ3 } from '../smt/index.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
+import { noteForEndpoints } from '../cloud/taint.ts';
 import { parseChoice, parseFormat, parseInputLimit, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
 
 export interface QueryOptions extends PacketFieldOptions {
@@ -67,7 +68,10 @@ export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Pr
   try {
     const answer = await runQuery(topology, dataplane, createEvaluator(dataplane), params, timeoutMs);
     if (!answer.ok) return reportInputErrors(io, answer.errors);
-    const a = answer.value;
+    const note = noteForEndpoints(topology, o.from, o.to, model.value.notes ?? []);
+    // Something left out or not captured that these endpoints touch: the answer is not a proof either way.
+    const a = note === null || answer.value.verdict === 'unknown' ? answer.value
+      : { ...answer.value, verdict: 'unknown' as const, reason: `${answer.value.verdict} in the modelled part, but ${note.message} (${note.file}:${note.line})` };
     const labels = labelsFor(topology);
     io.out(format === 'json' ? JSON.stringify(queryJson(a, labels), null, 2) : queryText(a, labels, { from: o.from, to: o.to, rules: o.rules }));
     if (a.error !== undefined) io.err(`netproof: internal error: ${a.error}`);

@@ -6,6 +6,7 @@ import { labelsFor } from '../report/labels.ts';
 import { traceJson } from '../report/trace-json.ts';
 import { traceText } from '../report/trace-text.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
+import { noteForEndpoints } from '../cloud/taint.ts';
 import { parseChoice, parseFormat, parseInputLimit, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
 
 export interface TraceOptions extends PacketFieldOptions {
@@ -35,7 +36,10 @@ export function runTrace(io: Io, file: string, o: TraceOptions): number {
   const labels = labelsFor(topology);
   const { trace } = answer.value;
   io.out(format === 'json' ? JSON.stringify(traceJson(trace, labels), null, 2) : traceText(trace, labels, { rules: o.rules }));
+  // A cloud's note about these endpoints (left out, not captured) makes the trace a partial picture.
+  const note = noteForEndpoints(topology, o.from, o.to, model.value.notes ?? []);
+  if (note !== null) io.err(`netproof: this trace is not the whole story: ${note.message} (${note.file}:${note.line})`);
   // A trace that crossed something netproof does not model is not a trustworthy answer.
-  if (trace.uncertain.length > 0) return EXIT.unknown;
+  if (trace.uncertain.length > 0 || note !== null) return EXIT.unknown;
   return expect !== null && trace.disposition !== expect ? EXIT.violated : EXIT.ok;
 }

@@ -17,6 +17,8 @@ import { verifyJunit } from '../report/verify-junit.ts';
 import { verifyText } from '../report/verify-text.ts';
 import { shutdownZ3 } from '../smt/index.ts';
 import { reportInputErrors, type Io } from './exit.ts';
+import { taintReport } from '../cloud/taint.ts';
+import { notesJson, notesText } from '../report/cloud-notes.ts';
 import { parseFormat, parseInputLimit, UsageError } from './options.ts';
 import { parseTimeout } from './query-command.ts';
 import { startProgress } from './progress.ts';
@@ -66,7 +68,8 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
   const progress = startProgress(io);
   try {
     const ctx = { topology, dataplane, evaluator: createEvaluator(dataplane), timeoutMs, progress: progress.subjects };
-    const checked = await runVerify(ctx, BUILTIN_PROPERTIES.filter((b) => wanted(b.id)), resolved.value.filter((u) => wanted(u.property.name)), progress.step);
+    const notes = model.value.notes ?? [];
+    const checked = taintReport(await runVerify(ctx, BUILTIN_PROPERTIES.filter((b) => wanted(b.id)), resolved.value.filter((u) => wanted(u.property.name)), progress.step), notes);
     progress.stop();
     let outcomes: WaiverOutcome[] = [];
     let report = checked;
@@ -78,9 +81,9 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
     const labels = labelsFor(topology);
     const onlyFailures = o.onlyFailures === true;
     io.out(
-      format === 'json' ? JSON.stringify(verifyJson(report, labels, { onlyFailures, waivers: waivers === null ? null : outcomes }), null, 2)
+      format === 'json' ? JSON.stringify({ ...verifyJson(report, labels, { onlyFailures, waivers: waivers === null ? null : outcomes }), ...(model.value.notes ? { notes: notesJson(notes) } : {}) }, null, 2)
       : format === 'junit' ? verifyJunit(report, labels, `netproof verify ${file}`)
-      : verifyText(report, labels, { rules: o.rules, style: io.style, onlyFailures, waivers: outcomes }),
+      : `${verifyText(report, labels, { rules: o.rules, style: io.style, onlyFailures, waivers: outcomes })}${notes.length > 0 ? `\n\n${notesText(notes)}` : ''}`,
     );
     return verifyExitCode(report);
   } finally {

@@ -1,9 +1,10 @@
-// Assembly: from a topology's rendered artifacts to the dataplane IR. The artifacts are parsed back
-// with the same parsers that read real node dumps, so the evaluator and the verifier only ever see
-// what an operator could collect; the topology contributes only what no artifact shows (which VM
-// NIC is which tap, which NIC is on which physical network, where the outside world is).
-import type { Dataplane, Endpoint, HostDataplane, Link, LinuxBridge, Namespace, Station, Wire } from '../ir/dataplane.ts';
-import type { Flow, OvsBridge, OvsPort } from '../ir/openflow.ts';
+// Assembly: from a host's parsed artifacts to the dataplane IR. A topology's rendered artifacts are
+// parsed back with the same parsers that read real node dumps (and a cloud directory's captures go
+// through the same assembly, src/cloud/hosts/), so the evaluator and the verifier only ever see what an
+// operator could collect; the topology contributes only what no artifact shows (which VM NIC is which
+// tap, which host is on which physical network, where the outside world is).
+import type { Dataplane, Endpoint, HostDataplane, Link, LinuxBridge, Namespace, NsInterface, Route, Station, Wire } from '../ir/dataplane.ts';
+import type { Cidr, Flow, OvsBridge, OvsPort } from '../ir/openflow.ts';
 import type { NetfilterRuleset, NfChain } from '../ir/netfilter.ts';
 import type { Origin, Warning } from '../ir/origin.ts';
 import type { VrrpInstance } from '../ir/vrrp.ts';
@@ -20,79 +21,140 @@ import {
   parseKeepalivedConf,
   parseOfctlShow,
   parseOvsVsctlShow,
+  type VsctlShow,
 } from '../parse/index.ts';
 import { indexArtifacts, withProvenance, type ProvenanceIndex } from './provenance.ts';
 import { outsideStations } from './outside.ts';
 
 const EMPTY_RULESET: NetfilterRuleset = { tables: [], ipsets: {} };
 
-/** Builds the dataplane of `topo` from its rendered `artifacts`. */
-export function assembleDataplane(topo: Topology, artifacts: readonly Artifact[]): Dataplane {
-  const index = indexArtifacts(artifacts);
-  const warnings: Warning[] = [];
-  const read = <T>(path: string, parse: (text: string, file: string) => { value: T; warnings: Warning[] }): T | null => {
-    const a = index.get(path);
-    if (!a) return null;
-    const r = parse(a.text, a.path);
-    warnings.push(...r.warnings);
-    return r.value;
-  };
-
-  const hosts: HostDataplane[] = topo.hosts.map((h) => assembleHost(h.name, h.tunnelIp, index, read));
-  const links = [...patchLinks(hosts), ...vethAndVifLinks(topo, hosts), ...internalLinks(hosts)];
-  const wires = physicalWires(topo, hosts);
-  const stations: Station[] = [...vmStations(topo, hosts), ...outsideStations(topo)];
-  return { hosts, links, wires, stations, warnings };
+/**
+ * Where one dataplane's pieces come from: each already parsed (warnings collected by the source), null
+ * or empty when the host has no such artifact. Rendered artifacts and a cloud's captures both provide one.
+ */
+export interface HostSource {
+  readonly hosts: readonly { readonly name: string; readonly tunnelIp: string | null }[];
+  ovsShow(host: string): VsctlShow | null;
+  ofports(host: string, bridge: string): Readonly<Record<string, number>>;
+  flows(host: string, bridge: string): readonly Flow[];
+  linuxBridges(host: string): readonly LinuxBridge[];
+  rootRules(host: string): NetfilterRuleset;
+  ipsets(host: string): Readonly<Record<string, readonly Cidr[]>>;
+  /** The host's network namespaces (qrouter-, qdhcp-, …), the root namespace not included. */
+  namespaces(host: string): readonly string[];
+  nsInterfaces(host: string, ns: string): readonly NsInterface[];
+  nsRoutes(host: string, ns: string): readonly Route[];
+  nsRules(host: string, ns: string): NetfilterRuleset;
+  /** Whether the namespace forwards IPv4 (a router does, a DHCP server does not). */
+  forwarding(host: string, ns: string): boolean;
+  /** An HA router namespace's keepalived instances (keepalived.conf, parsed), null when it has none. */
+  vrrp(host: string, ns: string): VrrpInstance[] | null;
+  /** physical network → the host's ports plugged into it, on the bridges of its bridge_mappings. */
+  physicalPorts(host: string): ReadonlyMap<string, readonly Endpoint[]>;
+  readonly warnings: readonly Warning[];
 }
 
-type Reader = <T>(path: string, parse: (text: string, file: string) => { value: T; warnings: Warning[] }) => T | null;
+/** Builds the dataplane of `topo` from its rendered `artifacts`. */
+export function assembleDataplane(topo: Topology, artifacts: readonly Artifact[]): Dataplane {
+  return assembleFromSource(topo, renderedSource(topo, artifacts));
+}
 
-function assembleHost(name: string, tunnelIp: string | null, index: ProvenanceIndex, read: Reader): HostDataplane {
-  const shown = read(artifactPath.ovsVsctlShow(name), parseOvsVsctlShow);
+/** Builds a dataplane from any source; VM stations and the outside world come from `topo`. */
+export function assembleFromSource(topo: Topology, source: HostSource): Dataplane {
+  const hosts: HostDataplane[] = source.hosts.map((h) => assembleHost(h.name, h.tunnelIp, source));
+  const links = [...patchLinks(hosts), ...vethAndVifLinks(topo, hosts), ...internalLinks(hosts)];
+  const wires = physicalWires(topo, source);
+  const stations: Station[] = [...vmStations(topo, hosts), ...outsideStations(topo)];
+  return { hosts, links, wires, stations, warnings: source.warnings };
+}
+
+function assembleHost(name: string, tunnelIp: string | null, source: HostSource): HostDataplane {
+  const shown = source.ovsShow(name);
   const ovsBridges: OvsBridge[] = (shown?.bridges ?? []).map((b) => {
-    const ofports = read(artifactPath.ofctlShow(name, b.name), parseOfctlShow) ?? {};
-    const flows = read(artifactPath.dumpFlows(name, b.name), parseDumpFlows) ?? [];
+    const ofports = source.ofports(name, b.name);
     const ports: OvsPort[] = b.ports.map((p) => ({ ...p, ofport: p.ofport ?? ofports[p.name] ?? null }));
-    return { kind: 'ovs-bridge', name: b.name, ports, flows: flows.map((f) => annotateFlow(f, index)) };
+    return { kind: 'ovs-bridge', name: b.name, ports, flows: source.flows(name, b.name) };
   });
-  const linuxBridges: LinuxBridge[] = read(artifactPath.brctlShow(name), parseBrctlShow) ?? [];
-  const rootRules = read(artifactPath.hostIptablesSave(name), parseIptablesSave) ?? EMPTY_RULESET;
-  const ipsets = read(artifactPath.hostIpsetSave(name), parseIpsetSave) ?? {};
   const root: Namespace = {
     kind: 'namespace',
     name: 'root',
     interfaces: [],
     routes: [],
-    netfilter: annotateRuleset({ ...rootRules, ipsets }, index),
+    netfilter: { ...source.rootRules(name), ipsets: source.ipsets(name) },
     forwarding: false,
   };
-  const nsNames = [...index.keys()]
-    .filter((p) => p.startsWith(`${name}/`) && p.endsWith('.ip-addr'))
-    .map((p) => p.slice(name.length + 1, -'.ip-addr'.length))
-    .sort();
   const namespaces: Namespace[] = [
     root,
-    ...nsNames.map((ns): Namespace => ({
+    ...source.namespaces(name).map((ns): Namespace => ({
       kind: 'namespace',
       name: ns,
-      interfaces: read(artifactPath.nsIpAddr(name, ns), parseIpAddr) ?? [],
-      routes: (read(artifactPath.nsIpRoute(name, ns), parseIpRoute) ?? []).map((r) => ({ ...r, origin: withProvenance(r.origin, index) })),
-      netfilter: annotateRuleset(read(artifactPath.nsIptablesSave(name, ns), parseIptablesSave) ?? EMPTY_RULESET, index),
-      // The L3 agent enables forwarding in router namespaces; a DHCP namespace only answers.
-      forwarding: ns.startsWith('qrouter-'),
-      ...vrrpOf(read(artifactPath.keepalivedConf(name, ns), parseKeepalivedConf), index),
+      interfaces: source.nsInterfaces(name, ns),
+      routes: source.nsRoutes(name, ns),
+      netfilter: source.nsRules(name, ns),
+      forwarding: source.forwarding(name, ns),
+      ...vrrpOf(source.vrrp(name, ns)),
     })),
   ];
-  return { name, tunnelIp, ovsBridges, linuxBridges, namespaces };
+  return { name, tunnelIp, ovsBridges, linuxBridges: [...source.linuxBridges(name)], namespaces };
+}
+
+/** The source of a topology's rendered artifacts (`artifactPath` names), with the renderer's provenance on every rule. */
+function renderedSource(topo: Topology, artifacts: readonly Artifact[]): HostSource {
+  const index = indexArtifacts(artifacts);
+  const warnings: Warning[] = [];
+  const parsed = new Map<string, unknown>();
+  // Each artifact is parsed once (its warnings said once), whoever asks for it.
+  const read = <T>(path: string, parse: (text: string, file: string) => { value: T; warnings: Warning[] }): T | null => {
+    if (parsed.has(path)) return parsed.get(path) as T;
+    const a = index.get(path);
+    if (!a) return null;
+    const r = parse(a.text, a.path);
+    warnings.push(...r.warnings);
+    parsed.set(path, r.value);
+    return r.value;
+  };
+  return {
+    hosts: topo.hosts.map((h) => ({ name: h.name, tunnelIp: h.tunnelIp })),
+    warnings,
+    ovsShow: (host) => read(artifactPath.ovsVsctlShow(host), parseOvsVsctlShow),
+    ofports: (host, bridge) => read(artifactPath.ofctlShow(host, bridge), parseOfctlShow) ?? {},
+    flows: (host, bridge) => (read(artifactPath.dumpFlows(host, bridge), parseDumpFlows) ?? []).map((f) => annotateFlow(f, index)),
+    linuxBridges: (host) => read(artifactPath.brctlShow(host), parseBrctlShow) ?? [],
+    rootRules: (host) => annotateRuleset(read(artifactPath.hostIptablesSave(host), parseIptablesSave) ?? EMPTY_RULESET, index),
+    ipsets: (host) => read(artifactPath.hostIpsetSave(host), parseIpsetSave) ?? {},
+    namespaces: (host) => [...index.keys()]
+      .filter((p) => p.startsWith(`${host}/`) && p.endsWith('.ip-addr'))
+      .map((p) => p.slice(host.length + 1, -'.ip-addr'.length))
+      .sort(),
+    nsInterfaces: (host, ns) => read(artifactPath.nsIpAddr(host, ns), parseIpAddr) ?? [],
+    nsRoutes: (host, ns) => (read(artifactPath.nsIpRoute(host, ns), parseIpRoute) ?? []).map((r) => ({ ...r, origin: withProvenance(r.origin, index) })),
+    nsRules: (host, ns) => annotateRuleset(read(artifactPath.nsIptablesSave(host, ns), parseIptablesSave) ?? EMPTY_RULESET, index),
+    // The L3 agent enables forwarding in router namespaces; a DHCP namespace only answers.
+    forwarding: (_host, ns) => ns.startsWith('qrouter-'),
+    vrrp: (host, ns) => annotateVrrp(read(artifactPath.keepalivedConf(host, ns), parseKeepalivedConf), index),
+    physicalPorts: (host) => {
+      // The rendered NIC of a mapped bridge is eth<i+1>, i its position in the host's bridge_mappings.
+      const out = new Map<string, Endpoint[]>();
+      const h = topo.hosts.find((x) => x.name === host);
+      const shown = read(artifactPath.ovsVsctlShow(host), parseOvsVsctlShow);
+      Object.entries(h?.bridgeMappings ?? {}).forEach(([physnet, bridge], i) => {
+        const nic = deviceName.physicalNic(i);
+        if (shown?.bridges.some((b) => b.name === bridge && b.ports.some((p) => p.name === nic))) out.set(physnet, [{ host, device: bridge, port: nic }]);
+      });
+      return out;
+    },
+  };
+}
+
+function vrrpOf(instances: VrrpInstance[] | null): Pick<Namespace, 'vrrp'> {
+  return instances === null ? {} : { vrrp: instances };
 }
 
 /** An HA router namespace's keepalived instances, each line's origin with its provenance. */
-function vrrpOf(instances: VrrpInstance[] | null, index: ProvenanceIndex): Pick<Namespace, 'vrrp'> {
-  if (instances === null) return {};
+function annotateVrrp(instances: VrrpInstance[] | null, index: ProvenanceIndex): VrrpInstance[] | null {
+  if (instances === null) return null;
   const at = <T extends { origin: Origin }>(x: T): T => ({ ...x, origin: withProvenance(x.origin, index) });
-  return {
-    vrrp: instances.map((v) => ({ ...at(v), vips: v.vips.map(at), excludedVips: v.excludedVips.map(at), routes: v.routes.map(at) })),
-  };
+  return instances.map((v) => ({ ...at(v), vips: v.vips.map(at), excludedVips: v.excludedVips.map(at), routes: v.routes.map(at) }));
 }
 
 function annotateFlow(f: Flow, index: ProvenanceIndex): Flow {
@@ -175,19 +237,10 @@ function internalLinks(hosts: readonly HostDataplane[]): Link[] {
 }
 
 /** Each host's NIC on each mapped physical bridge is plugged into that physical network. */
-function physicalWires(topo: Topology, hosts: readonly HostDataplane[]): Wire[] {
+function physicalWires(topo: Topology, source: HostSource): Wire[] {
   const members = new Map<string, Endpoint[]>();
-  for (const ht of topo.hosts) {
-    const h = hosts.find((x) => x.name === ht.name);
-    if (!h) continue;
-    Object.entries(ht.bridgeMappings).forEach(([physnet, bridge], i) => {
-      const nic = deviceName.physicalNic(i);
-      const b = h.ovsBridges.find((x) => x.name === bridge);
-      if (!b || !b.ports.some((p) => p.name === nic)) return;
-      const list = members.get(physnet) ?? [];
-      list.push({ host: h.name, device: bridge, port: nic });
-      members.set(physnet, list);
-    });
+  for (const h of source.hosts) {
+    for (const [physnet, ends] of source.physicalPorts(h.name)) members.set(physnet, [...(members.get(physnet) ?? []), ...ends]);
   }
   const physnets = new Set([...members.keys(), ...topo.networks.flatMap((n) => (n.physicalNetwork ? [n.physicalNetwork] : []))]);
   return [...physnets].sort().map((physnet) => ({ physnet, members: members.get(physnet) ?? [] }));

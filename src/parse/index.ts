@@ -25,3 +25,6 @@ export {
   type ParsedArtifact,
   type DetectedSection,
 } from './dispatch.ts';
+export { parseBridgeLink } from './bridge-link.ts';
+export { parseIpRule, type IpRule } from './ip-rule.ts';
+export { parseIpRouteAll, type RoutingTables } from './ip-route-all.ts';

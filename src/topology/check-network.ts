@@ -3,7 +3,7 @@
 // and that every DHCP-enabled network has a network node to serve it.
 import { releaseOrdinal } from './release.ts';
 import type { Diagnostics } from './diagnostics.ts';
-import { checkAddress, checkCidr, checkInSubnet } from './check-util.ts';
+import { checkAddress, checkCidr, checkInSubnet, checkMac } from './check-util.ts';
 import type { FileContext } from './context.ts';
 import { dhcpCandidates, hasDhcp, hostReaches, isTunnel, rolesOf } from './context.ts';
 import type { NetworkFile } from './schema.ts';
@@ -107,6 +107,16 @@ export function checkNetworks(ctx: FileContext, diag: Diagnostics): void {
       if (owner !== undefined) diag.add('NP102', sat, `subnet name ${sname} is already used in network ${owner}`, 'key');
       else subnetOwner.set(sname, name);
       const cidr = checkCidr(diag, [...sat, 'cidr'], s.cidr);
+      for (const [host, port] of Object.entries(s.dhcp_ports ?? {})) {
+        const pat = [...sat, 'dhcp_ports', host];
+        if (!(net.dhcp_hosts ?? []).includes(host)) diag.add('NP201', pat, `host ${host} is not one of network ${name}'s dhcp_hosts`, 'key');
+        if (port.ip !== undefined) {
+          const ip = checkAddress(diag, [...pat, 'ip'], port.ip);
+          const info = ctx.subnetsOf.get(name)?.find((x) => x.name === sname);
+          if (ip !== null && info) checkInSubnet(diag, [...pat, 'ip'], ip, info);
+        }
+        if (port.mac !== undefined) checkMac(diag, [...pat, 'mac'], port.mac);
+      }
       if (typeof s.gateway === 'string') {
         const gw = checkAddress(diag, [...sat, 'gateway'], s.gateway);
         const info = ctx.subnetsOf.get(name)?.find((x) => x.name === sname);

@@ -96,6 +96,21 @@ export function routerAndUpstreamClaims(ctx: FileContext): Claim[] {
   return claims;
 }
 
+/** The written addresses of DHCP ports (`dhcp_ports.<host>.ip`). */
+export function dhcpClaims(ctx: FileContext): Claim[] {
+  const claims: Claim[] = [];
+  for (const [netName, net] of ctx.networks) {
+    for (const [sname, s] of Object.entries(net.subnets ?? {})) {
+      for (const [host, port] of Object.entries(s.dhcp_ports ?? {})) {
+        if (port.ip === undefined) continue;
+        const ip = parseIfValid(ctx, netName, port.ip);
+        if (ip !== null) claims.push({ network: netName, ip, path: ['networks', netName, 'subnets', sname, 'dhcp_ports', host, 'ip'], owner: `the DHCP port of subnet ${sname} on ${host}` });
+      }
+    }
+  }
+  return claims;
+}
+
 /** The address when it is a valid IPv4 inside a subnet of the network (errors are reported elsewhere). */
 function parseIfValid(ctx: FileContext, network: string, text: string): number | null {
   const ip = parseIpv4(text);

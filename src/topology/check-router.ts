@@ -3,7 +3,7 @@
 // addresses inside their subnets, extra routes whose nexthop the router can reach, and bridge
 // mappings for flat/VLAN networks the router's ports sit on.
 import type { Diagnostics } from './diagnostics.ts';
-import { checkAddress, checkCidr, checkInSubnet } from './check-util.ts';
+import { checkAddress, checkCidr, checkInSubnet, checkMac } from './check-util.ts';
 import type { FileContext, SubnetInfo } from './context.ts';
 import { hostReaches, isTunnel, rolesOf, routerHosts, subnetFor } from './context.ts';
 import { cidrContains } from './ipv4.ts';
@@ -48,6 +48,7 @@ function checkRouter(ctx: FileContext, diag: Diagnostics, name: string, r: Route
       else if (ip !== null && subnet) checkInSubnet(diag, [...gat, 'ip'], ip, subnet);
       if (subnet) reach.push(subnet);
     }
+    if (r.gateway.mac !== undefined) checkMac(diag, [...gat, 'mac'], r.gateway.mac);
   }
   const seen = new Set<string>();
   (r.interfaces ?? []).forEach((itf, i) => {
@@ -63,6 +64,7 @@ function checkRouter(ctx: FileContext, diag: Diagnostics, name: string, r: Route
     seen.add(sname);
     reach.push(subnet);
     checkMapped(ctx, diag, iat, subnet.network, hosts, `router ${name}'s interface`);
+    if (typeof itf !== 'string' && itf.mac !== undefined) checkMac(diag, [...iat, 'mac'], itf.mac);
     if (typeof itf !== 'string' && itf.ip !== undefined) {
       const ip = checkAddress(diag, [...iat, 'ip'], itf.ip);
       if (ip !== null) checkInSubnet(diag, [...iat, 'ip'], ip, subnet);

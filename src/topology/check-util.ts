@@ -6,6 +6,7 @@ import { formatIpv4, looksIpv6, parseCidr, parseIpv4 } from './ipv4.ts';
 import type { Path } from './path.ts';
 import type { SubnetInfo } from './context.ts';
 import { broadcastOf, cidrContains } from './ipv4.ts';
+import { canonicalMac } from './ids.ts';
 
 /** The written IPv4 address, or null after reporting why it is not one. */
 export function checkAddress(diag: Diagnostics, path: Path, text: string): number | null {
@@ -16,6 +17,11 @@ export function checkAddress(diag: Diagnostics, path: Path, text: string): numbe
   const ip = parseIpv4(text);
   if (ip === null) diag.add('NP309', path, `"${text}" is not an IPv4 address`);
   return ip;
+}
+
+/** Reports NP309 unless `text` is a MAC address. */
+export function checkMac(diag: Diagnostics, path: Path, text: string): void {
+  if (canonicalMac(text) === null) diag.add('NP309', path, `"${text}" is not a MAC address`);
 }
 
 /** The written IPv4 prefix, or null after reporting why it is not one. */

@@ -8,7 +8,7 @@ import { checkRouters } from './check-router.ts';
 import { checkHaDefaults, checkHaRouters } from './check-ha.ts';
 import { checkOverlaps } from './check-overlap.ts';
 import { checkSecurityGroups } from './check-security.ts';
-import { checkDuplicateAddresses, checkFloatingIps, checkVms, routerAndUpstreamClaims } from './check-ports.ts';
+import { checkDuplicateAddresses, checkFloatingIps, checkVms, dhcpClaims, routerAndUpstreamClaims } from './check-ports.ts';
 
 export function checkTopology(ctx: FileContext, diag: Diagnostics): void {
   checkDefaults(ctx, diag);
@@ -19,7 +19,7 @@ export function checkTopology(ctx: FileContext, diag: Diagnostics): void {
   checkHaRouters(ctx, diag);
   checkOverlaps(ctx, diag);
   checkSecurityGroups(ctx, diag);
-  const claims = routerAndUpstreamClaims(ctx);
+  const claims = [...routerAndUpstreamClaims(ctx), ...dhcpClaims(ctx)];
   checkVms(ctx, diag, claims);
   checkFloatingIps(ctx, diag, claims);
   checkDuplicateAddresses(diag, claims);

@@ -46,6 +46,14 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
       if (s) pools.reserve(s.name, ipOf(p.ip));
     }
   }
+  for (const [netName, net] of Object.entries(f.networks ?? {})) {
+    for (const [sname, s] of Object.entries(net.subnets ?? {})) {
+      for (const port of Object.values(s.dhcp_ports ?? {})) {
+        if (port.ip === undefined) continue;
+        if (subnetFor(ctx, netName, ipOf(port.ip))) pools.reserve(sname, ipOf(port.ip));
+      }
+    }
+  }
   for (const fip of f.floating_ips ?? []) {
     const ip = ipOf(fip.ip);
     for (const s of ctx.subnets.values()) if (s.cidr && ctx.networks.get(s.network)?.external && cidrContains(s.cidr, ip)) pools.reserve(s.name, ip);
@@ -98,9 +106,12 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
     dhcpHosts[netName] = hosts;
     hosts.forEach((host, i) => {
       for (const s of subnets) {
-        const ip = allocate(s, ['networks', netName, 'subnets', s.name], `network ${netName}'s DHCP port`);
+        const written = net?.subnets?.[s.name]?.dhcp_ports?.[host];
+        const ip = written?.ip !== undefined ? ipOf(written.ip) : allocate(s, ['networks', netName, 'subnets', s.name], `network ${netName}'s DHCP port`);
         const name = i === 0 ? `dhcp:${netName}:${s.name}` : `dhcp:${netName}:${s.name}:${host}`;
-        if (ip !== null) draft(name, undefined, s, ip, 'network:dhcp', netName, host, net?.project ?? null);
+        if (ip !== null) {
+          draft(name, written?.id, s, ip, 'network:dhcp', netName, host, net?.project ?? null, { writtenMac: written?.mac === undefined ? null : canonicalMac(written.mac) });
+        }
       }
     });
   }
@@ -130,14 +141,23 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
       if (!s) continue;
       const ip = typeof itf !== 'string' && itf.ip !== undefined ? ipOf(itf.ip) : (s.gateway ?? 0);
       const owner: DeviceOwner = isHaRouter(r) ? 'network:ha_router_replicated_interface' : 'network:router_interface';
-      interfaces.push(draft(`${name}:${s.name}`, undefined, s, ip, owner, name, master, r.project ?? null, placed));
+      const written = typeof itf === 'string' ? undefined : itf;
+      interfaces.push(draft(`${name}:${s.name}`, written?.id, s, ip, owner, name, master, r.project ?? null, {
+        ...placed,
+        writtenMac: written?.mac === undefined ? null : canonicalMac(written.mac),
+      }));
     }
     let gateway: PortDraft | null = null;
     if (r.gateway) {
       const written = r.gateway.ip === undefined ? null : ipOf(r.gateway.ip);
       const s = subnetFor(ctx, r.gateway.network, written);
       const ip = s ? (written ?? allocate(s, ['routers', name, 'gateway'], `router ${name}'s gateway`)) : null;
-      if (s && ip !== null) gateway = draft(`${name}:gateway`, undefined, s, ip, 'network:router_gateway', name, master, r.project ?? null, placed);
+      if (s && ip !== null) {
+        gateway = draft(`${name}:gateway`, r.gateway.id, s, ip, 'network:router_gateway', name, master, r.project ?? null, {
+          ...placed,
+          writtenMac: r.gateway.mac === undefined ? null : canonicalMac(r.gateway.mac),
+        });
+      }
     }
     routerPorts.set(name, { interfaces, gateway, ha, master });
   }

@@ -9,7 +9,7 @@ import { buildContext } from './context.ts';
 import { checkTopology } from './checks.ts';
 import { deriveTopology } from './derive.ts';
 import { createDiagnostics } from './diagnostics.ts';
-import { readSource } from './source.ts';
+import { readSource, type Locator } from './source.ts';
 import { validateShape } from './validate.ts';
 
 export type * from './model.ts';
@@ -18,8 +18,16 @@ export type * from './model.ts';
 export function loadTopologyText(text: string, file: string): Result<Topology> {
   const src = readSource(text, file);
   if (!src.ok) return { ok: false, errors: src.errors };
-  const diag = createDiagnostics(file, src.locator);
-  const shaped = validateShape(src.data, diag);
+  return loadTopologyData(src.data, file, src.locator);
+}
+
+/**
+ * Loads a topology from data already read (e.g. built from a cloud's API view); `locator` places field
+ * paths for error positions.
+ */
+export function loadTopologyData(data: unknown, file: string, locator: Locator): Result<Topology> {
+  const diag = createDiagnostics(file, locator);
+  const shaped = validateShape(data, diag);
   if (shaped === null) return { ok: false, errors: diag.sorted() };
   const ctx = buildContext(shaped);
   checkTopology(ctx, diag);

@@ -26,6 +26,8 @@ export const SubnetSchema = z
     /** null: a subnet without a gateway (Neutron's `gateway_ip: null`). */
     gateway: z.string().nullable().optional(),
     dhcp: z.boolean().optional(),
+    /** The DHCP agents' ports on this subnet, by host (one of the network's `dhcp_hosts`), as the API shows them (`netproof import` writes them). */
+    dhcp_ports: z.record(name, z.object({ id, ip: z.string().optional(), mac: z.string().optional() }).strict()).optional(),
   })
   .strict();
 
@@ -44,7 +46,8 @@ export const NetworkSchema = z
   })
   .strict();
 
-export const RouterInterfaceSchema = z.union([name, z.object({ subnet: name, ip: z.string().optional() }).strict()]);
+/** A router interface: a subnet name, or the interface port written out (`id` and `mac` as the API shows them). */
+export const RouterInterfaceSchema = z.union([name, z.object({ subnet: name, ip: z.string().optional(), id, mac: z.string().optional() }).strict()]);
 
 export const RouterSchema = z
   .object({
@@ -53,7 +56,8 @@ export const RouterSchema = z
     hosts: z.array(name).optional(),
     /** Accepted only to be rejected with NP501: DVR is not modelled. */
     distributed: z.boolean().optional(),
-    gateway: z.object({ network: name, ip: z.string().optional(), snat: z.boolean().optional() }).strict().nullable().optional(),
+    /** `id` and `mac` are the gateway port's, as the API shows them. */
+    gateway: z.object({ network: name, ip: z.string().optional(), snat: z.boolean().optional(), id, mac: z.string().optional() }).strict().nullable().optional(),
     interfaces: z.array(RouterInterfaceSchema).optional(),
     routes: z.array(z.object({ destination: z.string(), nexthop: z.string() }).strict()).optional(),
     /** L3 HA settings; a router with several hosts is an HA router with or without them. `vrid` pins its VRRP router id. */

@@ -1,8 +1,13 @@
 // docs/json.md against what the commands print: every field of the JSON that trace, query and verify
-// print on the shipped topologies is documented, and every documented field is printed by one of
+// print on the shipped topologies (and verify and drift on the seed's cloud directory) is documented, and every documented field is printed by one of
 // these runs unless its description says when it appears. Packets and traces nested in an answer are
 // held to the `<packet>` and trace tables.
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { topologyToApi } from '../../src/cloud/generate/api.ts';
+import { shippedTopology, writeCloud } from '../cloud/cloud-dir.ts';
+import { CLOUD_FIXTURES } from '../cloud/make-fixtures.ts';
 import { shutdownZ3 } from '../../src/smt/index.ts';
 import { runCli } from '../cli/run.ts';
 import { tableRows, ticked } from './doc-tables.ts';
@@ -11,7 +16,7 @@ afterAll(async () => {
   await shutdownZ3();
 });
 
-const PACKET_AT = new Set(['packet', 'final', 'hops[].in', 'hops[].out', 'results[].witness']);
+const PACKET_AT = new Set(['packet', 'final', 'hops[].in', 'hops[].out', 'results[].witness', 'verdicts[].witness']);
 const TRACE_AT = new Set(['branches[]', 'reply', 'results[].trace']);
 
 /** Field paths of a printed answer; nested packets under `<packet>`, nested traces from their root. */
@@ -34,7 +39,23 @@ function fieldPaths(v: unknown, at: string, out: Set<string>): void {
 async function json(...argv: string[]): Promise<unknown> {
   const r = await runCli(...argv, '--format', 'json');
   expect(r.stderr).toBe('');
+  expect(r.stdout, r.stderr).not.toBe('');
   return JSON.parse(r.stdout) as unknown;
+}
+
+const cloud = seedCloud({ drop: 'compute2' });
+const faulted = seedCloud({ fault: 'sg-rule-missing' });
+afterAll(() => {
+  for (const d of [cloud, faulted]) rmSync(d, { recursive: true, force: true });
+});
+
+/** The seed's cloud directory (its API view and the committed captures), with a host left out or a fault in. */
+function seedCloud(o: { drop?: string; fault?: string }): string {
+  const dir = writeCloud(topologyToApi(shippedTopology('seed')));
+  cpSync(join(CLOUD_FIXTURES, 'seed', 'hosts'), join(dir, 'hosts'), { recursive: true });
+  if (o.fault) cpSync(join(CLOUD_FIXTURES, 'seed', 'faults', o.fault, 'hosts'), join(dir, 'hosts'), { recursive: true });
+  if (o.drop) rmSync(join(dir, 'hosts', o.drop), { recursive: true });
+  return dir;
 }
 
 describe('docs/json.md and the JSON the commands print', async () => {
@@ -47,6 +68,9 @@ describe('docs/json.md and the JSON the commands print', async () => {
     await trace('198.51.100.7', '203.0.113.101', '--proto', 'tcp', '--dport', '22'), // dropped
     await json('query', seed, '--from', 'vm1', '--to', 'vm4', '--proto', 'tcp', '--dport', '22', '--bidirectional'),
     await json('verify', seed, '--properties', 'properties/seed-isolation.yaml'),
+    // A cloud directory: verify adds its notes, and drift prints its own answer (one host not captured, one fault).
+    await json('verify', cloud),
+    await json('drift', faulted),
   ];
   const printed = new Set<string>();
   for (const a of answers) fieldPaths(a, '', printed);

@@ -4,6 +4,7 @@
 // build test clouds whose nodes look like real ones; the cloud reader takes the options back from them.
 import type { HostT, Topology } from '../../topology/model.ts';
 import { INI_FILES } from '../layout.ts';
+import { releaseOrdinal } from '../../topology/release.ts';
 
 const bool = (b: boolean) => (b ? 'True' : 'False');
 
@@ -61,4 +62,12 @@ export function agentIniFiles(topo: Topology, host: HostT): Record<string, strin
     files[INI_FILES.dhcpAgent] = ['[DEFAULT]', 'interface_driver = openvswitch', 'dhcp_driver = neutron.agent.linux.dhcp.Dnsmasq', 'enable_isolated_metadata = False', ''].join('\n');
   }
   return files;
+}
+
+/** The neutron version a release's OVS agent reports (`neutron-openvswitch-agent --version`): the release's first, `24.0.0` for 2024.1. */
+export function neutronVersion(release: string): string {
+  const ord = releaseOrdinal(release);
+  const liberty = releaseOrdinal('liberty');
+  if (ord === null || liberty === null) throw new Error(`unknown Neutron release "${release}"`);
+  return `${7 + ord - liberty}.0.0`;
 }

@@ -21,12 +21,14 @@ function checkInterface(ctx: VerifyContext, r: RouterT, subnet: string, gw: stri
   for (const s of ports) {
     const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: s, ip: s.ip }, gw, { proto: 'icmp' });
     const reaches = (x: Trace) => copies(x).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns);
+    // A trace that crossed something unmodelled (an opaque device of a cloud capture, an unsupported
+    // action) shows neither that the packet gets there nor that it does not.
+    if (t.uncertain.length > 0) {
+      return { property: ID, subject, verdict: 'unknown', witness: null, trace: t, message: `${portLabel(s)} ${reaches(t) ? 'reaches' : 'does not reach'} ${gw} only across something not modelled: ${t.uncertain.join('; ')}` };
+    }
     if (!reaches(t)) {
       const claim = { says: `does not reach ${gw} in ${ns}`, shownBy: (x: Trace) => !reaches(x) };
       return { property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, message: `${portLabel(s)} does not reach its gateway ${gw} on ${r.name}: ${traceOutcome(t)}`, claim };
-    }
-    if (t.uncertain.length > 0) {
-      return { property: ID, subject, verdict: 'unknown', witness: null, trace: t, message: `${portLabel(s)} reaches ${gw} only across unmodelled rules: ${t.uncertain.join('; ')}` };
     }
   }
   if (ports.length === 0) return notApplicable(ID, subject, `no VM port on ${subnet}: nothing to reach its gateway from`);

@@ -1,0 +1,46 @@
+// A Neutron security-group rule (API shape) as a topology rule (DESIGN §2). Neutron accepts a protocol
+// as a name, a number or a number in a string; the names are Neutron's own
+// (neutron_lib.constants.IP_PROTOCOL_MAP). For protocols with ports, port_range_min/max is the range; for
+// ICMP they are the type and code. IPv6 rules have no effect on the IPv4 dataplane netproof models.
+import type { RuleFile } from '../../topology/schema.ts';
+import type { SecurityGroupRuleApiT } from './schema.ts';
+
+/** neutron_lib.constants.IP_PROTOCOL_MAP (IPv4 names; the IPv6-only ones never reach here). */
+const PROTOCOL_BY_NAME: Readonly<Record<string, number>> = {
+  ah: 51, dccp: 33, egp: 8, esp: 50, gre: 47, icmp: 1, igmp: 2, ipip: 4, 'ipv6-encap': 41, ospf: 89, pgm: 113,
+  rsvp: 46, sctp: 132, tcp: 6, udp: 17, udplite: 136, vrrp: 112,
+};
+const PORTED = new Set([6, 17, 33, 132, 136]);
+
+export type RuleConversion =
+  | { readonly kind: 'rule'; readonly rule: RuleFile; readonly remoteGroupId: string | null }
+  | { readonly kind: 'ipv6' }
+  | { readonly kind: 'unsupported'; readonly why: string };
+
+function protocolOf(p: string | number | null | undefined): number | null | 'bad' {
+  if (p === null || p === undefined || p === '' || p === 'any') return null;
+  if (typeof p === 'number') return p >= 0 && p <= 255 ? p : 'bad';
+  if (/^\d+$/.test(p)) return Number(p) <= 255 ? Number(p) : 'bad';
+  return PROTOCOL_BY_NAME[p.toLowerCase()] ?? 'bad';
+}
+
+export function convertRule(r: SecurityGroupRuleApiT): RuleConversion {
+  if ((r.ethertype ?? 'IPv4') !== 'IPv4') return { kind: 'ipv6' };
+  if (r.remote_address_group_id) return { kind: 'unsupported', why: `remote address group ${r.remote_address_group_id}` };
+  const proto = protocolOf(r.protocol);
+  if (proto === 'bad') return { kind: 'unsupported', why: `protocol ${String(r.protocol)}` };
+  const rule: { -readonly [K in keyof RuleFile]: RuleFile[K] } = { id: r.id, direction: r.direction };
+  if (proto !== null) rule.protocol = proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 1 ? 'icmp' : proto;
+  const min = r.port_range_min ?? null;
+  const max = r.port_range_max ?? null;
+  if (proto !== null && PORTED.has(proto) && (min !== null || max !== null)) {
+    const lo = min ?? 1;
+    const hi = max ?? 65535;
+    rule.port = lo === hi ? lo : `${lo}-${hi}`;
+  } else if (proto === 1) {
+    if (min !== null) rule.icmp_type = min;
+    if (max !== null) rule.icmp_code = max;
+  }
+  if (r.remote_ip_prefix) rule.remote_ip_prefix = r.remote_ip_prefix;
+  return { kind: 'rule', rule, remoteGroupId: r.remote_group_id ?? null };
+}
