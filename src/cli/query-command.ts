@@ -8,6 +8,7 @@ import { runQuery, type QueryAnswer } from '../questions/query.ts';
 import { labelsFor, type Labels } from '../report/labels.ts';
 import { traceJson } from '../report/trace-json.ts';
 import { packetSummary, traceText } from '../report/trace-text.ts';
+import { querySarif } from '../report/sarif/query.ts';
 import { shutdownZ3 } from '../smt/index.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
 import { noteForEndpoints } from '../cloud/taint.ts';
@@ -52,7 +53,7 @@ export function queryText(a: QueryAnswer, labels: Labels, o: { from: string; to:
 }
 
 export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Promise<number> {
-  const format = parseFormat(o.format, ['text', 'json'] as const);
+  const format = parseFormat(o.format, ['text', 'json', 'sarif'] as const);
   const expect = o.expect === undefined ? null : parseChoice('--expect', o.expect, ['reachable', 'unreachable'] as const);
   const params = {
     from: o.from,
@@ -73,11 +74,17 @@ export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Pr
     const a = note === null || answer.value.verdict === 'unknown' ? answer.value
       : { ...answer.value, verdict: 'unknown' as const, reason: `${answer.value.verdict} in the modelled part, but ${note.message} (${note.file}:${note.line})` };
     const labels = labelsFor(topology);
-    io.out(format === 'json' ? JSON.stringify(queryJson(a, labels), null, 2) : queryText(a, labels, { from: o.from, to: o.to, rules: o.rules }));
+    const code = a.verdict === 'unknown' ? EXIT.unknown : expect !== null && a.verdict !== expect ? EXIT.violated : EXIT.ok;
+    const asked = [o.proto ?? 'any', o.dport !== undefined ? `dport ${o.dport}` : '', o.sport !== undefined ? `sport ${o.sport}` : '', o.icmpType !== undefined ? `icmp-type ${o.icmpType}` : ''].filter(Boolean).join(' ');
+    const sarif = () => querySarif({
+      answer: a, expect, topology, labels, exitCode: code, cwd: process.cwd(),
+      subject: `query:${o.from}->${o.to} ${asked}`,
+      commandLine: ['netproof', 'query', file, '--from', o.from, '--to', o.to, ...(o.proto ? ['--proto', o.proto] : []), ...(o.dport ? ['--dport', o.dport] : []),
+        ...(o.sport ? ['--sport', o.sport] : []), ...(o.icmpType ? ['--icmp-type', o.icmpType] : []), ...(o.via ? ['--via', o.via] : []), ...(o.expect ? ['--expect', o.expect] : []), '--format', 'sarif'].join(' '),
+    });
+    io.out(format === 'json' ? JSON.stringify(queryJson(a, labels), null, 2) : format === 'sarif' ? JSON.stringify(sarif(), null, 2) : queryText(a, labels, { from: o.from, to: o.to, rules: o.rules }));
     if (a.error !== undefined) io.err(`netproof: internal error: ${a.error}`);
-    if (a.verdict === 'unknown') return EXIT.unknown;
-    if (expect !== null && a.verdict !== expect) return EXIT.violated;
-    return EXIT.ok;
+    return code;
   } finally {
     await shutdownZ3();
   }

@@ -15,6 +15,7 @@ import { labelsFor } from '../report/labels.ts';
 import { verifyJson } from '../report/verify-json.ts';
 import { verifyJunit } from '../report/verify-junit.ts';
 import { verifyText } from '../report/verify-text.ts';
+import { verifySarif } from '../report/sarif/verify.ts';
 import { shutdownZ3 } from '../smt/index.ts';
 import { reportInputErrors, type Io } from './exit.ts';
 import { taintReport } from '../cloud/taint.ts';
@@ -46,8 +47,15 @@ function idsOf(flag: string, values: readonly string[] | undefined, known: reado
   return new Set(ids);
 }
 
+/** The command line as run, for reports that record it (SARIF's invocation). */
+function verifyCommandLine(file: string, o: VerifyOptions): string {
+  const opt = (flag: string, values: readonly string[] | undefined) => (values ?? []).flatMap((v) => [flag, v]);
+  return ['netproof', 'verify', file, ...opt('--properties', o.properties), ...opt('--select', o.select), ...opt('--skip', o.skip),
+    ...opt('--waivers', o.waivers === undefined ? undefined : [o.waivers]), '--format', o.format].join(' ');
+}
+
 export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): Promise<number> {
-  const format = parseFormat(o.format, ['text', 'json', 'junit'] as const);
+  const format = parseFormat(o.format, ['text', 'json', 'junit', 'sarif'] as const);
   const timeoutMs = parseTimeout(o.timeoutMs);
   const limits = parseInputLimit(o.maxInputMb);
   if (o.waivers === '') throw new UsageError('--waivers must name a file, not ""');
@@ -80,12 +88,20 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
     }
     const labels = labelsFor(topology);
     const onlyFailures = o.onlyFailures === true;
+    const code = verifyExitCode(report);
+    const sarif = () => verifySarif({
+      report, topology, labels, waivers: outcomes, exitCode: code, cwd: process.cwd(),
+      builtins: BUILTIN_PROPERTIES.filter((b) => wanted(b.id)),
+      user: resolved.value.filter((u) => wanted(u.property.name)),
+      commandLine: verifyCommandLine(file, o),
+    });
     io.out(
       format === 'json' ? JSON.stringify({ ...verifyJson(report, labels, { onlyFailures, waivers: waivers === null ? null : outcomes }), ...(model.value.notes ? { notes: notesJson(notes) } : {}) }, null, 2)
       : format === 'junit' ? verifyJunit(report, labels, `netproof verify ${file}`)
+      : format === 'sarif' ? JSON.stringify(sarif(), null, 2)
       : `${verifyText(report, labels, { rules: o.rules, style: io.style, onlyFailures, waivers: outcomes })}${notes.length > 0 ? `\n\n${notesText(notes)}` : ''}`,
     );
-    return verifyExitCode(report);
+    return code;
   } finally {
     progress.stop();
     await shutdownZ3();

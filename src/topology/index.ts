@@ -10,6 +10,7 @@ import { checkTopology } from './checks.ts';
 import { deriveTopology } from './derive.ts';
 import { createDiagnostics } from './diagnostics.ts';
 import { readSource, type Locator } from './source.ts';
+import { rememberSource } from './source-map.ts';
 import { validateShape } from './validate.ts';
 
 export type * from './model.ts';
@@ -18,7 +19,9 @@ export type * from './model.ts';
 export function loadTopologyText(text: string, file: string): Result<Topology> {
   const src = readSource(text, file);
   if (!src.ok) return { ok: false, errors: src.errors };
-  return loadTopologyData(src.data, file, src.locator);
+  const loaded = loadTopologyData(src.data, file, src.locator);
+  if (loaded.ok) rememberSource(loaded.value, { file, text, data: src.data, locator: src.locator });
+  return loaded;
 }
 
 /**
