@@ -19,7 +19,10 @@ describe('ofprotoFlow', () => {
     expect(ofprotoFlow('qvo1', ICMP)).toBe('in_port=qvo1,dl_src=fa:16:3e:00:00:01,dl_dst=fa:16:3e:00:00:02,icmp,nw_src=192.168.1.11,nw_dst=192.168.1.12,icmp_type=8,icmp_code=0');
   });
   it('writes a tagged TCP segment with both ports', () => {
-    expect(ofprotoFlow('patch-int', { ...TCP, vlan: 3 })).toBe('in_port=patch-int,dl_src=fa:16:3e:00:00:01,dl_dst=fa:16:3e:00:00:02,dl_vlan=3,tcp,nw_src=192.168.1.11,nw_dst=192.168.1.12,tp_src=40000,tp_dst=22');
+    expect(ofprotoFlow('patch-int', { ...TCP, vlan: 3 })).toBe('in_port=patch-int,dl_src=fa:16:3e:00:00:01,dl_dst=fa:16:3e:00:00:02,dl_vlan=3,tcp,nw_src=192.168.1.11,nw_dst=192.168.1.12,tcp_src=40000,tcp_dst=22');
+  });
+  it('names UDP ports udp_src/udp_dst (OVS 3.1 refuses tp_src on a UDP flow)', () => {
+    expect(ofprotoFlow('qvo1', { ...TCP, proto: 17, sport: 67, dport: 68 })).toMatch(/,udp,nw_src=192\.168\.1\.11,nw_dst=192\.168\.1\.12,udp_src=67,udp_dst=68$/);
   });
   it('adds the tunnel key in hex and the outer addresses for a packet off a tunnel', () => {
     expect(ofprotoFlow('vxlan-0a00000b', { ...ICMP, tun_id: 101 }, { src: '10.0.0.11', dst: '10.0.0.21' }))
@@ -39,6 +42,13 @@ describe('addFlowText', () => {
   };
   it('writes the Neutron br-tun learned flow as ovs-ofctl reads it', () => {
     expect(addFlowText(learned)).toBe('table=20,priority=1,cookie=0x3f9,vlan_tci=0x1/0xfff,dl_dst=fa:16:3e:2d:0c:fa actions=strip_vlan,set_tunnel:0x65,output:"vxlan-0a00000b"');
+  });
+  it('names transport ports and ICMP fields by the flow\'s protocol', () => {
+    const udp: Flow = { ...learned, match: { dl_type: 0x0800, nw_proto: 17, tp_src: { value: 67, mask: null }, tp_dst: { value: 68, mask: null } } };
+    expect(addFlowText(udp)).toMatch(/dl_type=0x800,nw_proto=17,udp_src=0x43,udp_dst=0x44 /);
+    const na: Flow = { ...learned, match: { dl_type: 0x86dd, nw_proto: 58, icmp_type: 136 } };
+    expect(addFlowText(na)).toMatch(/dl_type=0x86dd,nw_proto=58,icmpv6_type=136 /);
+    expect(() => addFlowText({ ...learned, match: { tp_dst: { value: 1, mask: null } } })).toThrow(/nw_proto/);
   });
   it('refuses what it cannot express instead of dropping it', () => {
     expect(() => addFlowText({ ...learned, match: { unsupported: ['ct_state=+trk'] } })).toThrow(/ct_state/);

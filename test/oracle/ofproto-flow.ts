@@ -2,6 +2,8 @@
 // packet entering a bridge (from an evaluator hop), and the `add-flow` line of a flow a `learn` action
 // installed (from the evaluator's converged state). Pure functions; anything they cannot express
 // faithfully throws instead of being dropped, so a trace never silently runs on a different packet.
+// Field names are the ones Open vSwitch 3.1 accepts for the protocol: `tp_src` is an alias of
+// `tcp_src` only (a UDP flow needs `udp_src`), and ICMPv6 types are `icmpv6_type`/`icmpv6_code`.
 import { ETH_TYPE, IP_PROTO, type Packet } from '../../src/ir/packet.ts';
 import type { Flow, FlowAction, FlowMatch, MaskedInt, MaskedMac, PortRef } from '../../src/ir/openflow.ts';
 
@@ -27,9 +29,10 @@ export function ofprotoFlow(inPort: string, p: Packet, tunnel: TunnelIn | null =
     const l3 = `nw_src=${p.ip_src},nw_dst=${p.ip_dst}`;
     if (p.proto === IP_PROTO.icmp) f.push('icmp', l3, `icmp_type=${p.icmp_type ?? 0}`, `icmp_code=${p.icmp_code ?? 0}`);
     else if (p.proto === IP_PROTO.tcp || p.proto === IP_PROTO.udp) {
-      f.push(p.proto === IP_PROTO.tcp ? 'tcp' : 'udp', l3);
-      if (p.sport !== null) f.push(`tp_src=${p.sport}`);
-      if (p.dport !== null) f.push(`tp_dst=${p.dport}`);
+      const l4 = p.proto === IP_PROTO.tcp ? 'tcp' : 'udp';
+      f.push(l4, l3);
+      if (p.sport !== null) f.push(`${l4}_src=${p.sport}`);
+      if (p.dport !== null) f.push(`${l4}_dst=${p.dport}`);
     } else f.push('ip', l3, `nw_proto=${p.proto}`);
   } else {
     f.push(`dl_type=${hex(p.eth_type)}`);
@@ -40,6 +43,19 @@ export function ofprotoFlow(inPort: string, p: Packet, tunnel: TunnelIn | null =
 const port = (r: PortRef) => (r.kind === 'name' ? `"${r.name}"` : String(r.ofport));
 const masked = (m: MaskedInt) => (m.mask === null ? hex(m.value) : `${hex(m.value)}/${hex(m.mask)}`);
 const maskedMac = (m: MaskedMac) => (m.mask === null ? m.mac : `${m.mac}/${m.mask}`);
+
+/** The transport-port field prefix OVS accepts for the match's protocol (`tcp`, `udp`, `sctp`). */
+function portField(m: FlowMatch): string {
+  switch (m.nw_proto) {
+    case IP_PROTO.tcp: return 'tcp';
+    case IP_PROTO.udp: return 'udp';
+    case 132: return 'sctp';
+    default: throw new Error(`a transport port match needs nw_proto tcp, udp or sctp (got ${m.nw_proto ?? 'none'})`);
+  }
+}
+
+/** `icmp` or `icmpv6`, by the match's ethertype. */
+const icmpField = (m: FlowMatch) => (m.dl_type === ETH_TYPE.ipv6 ? 'icmpv6' : 'icmp');
 
 function matchText(m: FlowMatch): string[] {
   if (m.unsupported && m.unsupported.length > 0) throw new Error(`learned flow with unsupported match fields ${m.unsupported.join(', ')}`);
@@ -57,10 +73,10 @@ function matchText(m: FlowMatch): string[] {
   if (m.arp_spa) f.push(`arp_spa=${m.arp_spa.ip}/${m.arp_spa.prefixLen}`);
   if (m.arp_tpa) f.push(`arp_tpa=${m.arp_tpa.ip}/${m.arp_tpa.prefixLen}`);
   if (m.arp_op !== undefined) f.push(`arp_op=${m.arp_op}`);
-  if (m.tp_src) f.push(`tp_src=${masked(m.tp_src)}`);
-  if (m.tp_dst) f.push(`tp_dst=${masked(m.tp_dst)}`);
-  if (m.icmp_type !== undefined) f.push(`icmp_type=${m.icmp_type}`);
-  if (m.icmp_code !== undefined) f.push(`icmp_code=${m.icmp_code}`);
+  if (m.tp_src) f.push(`${portField(m)}_src=${masked(m.tp_src)}`);
+  if (m.tp_dst) f.push(`${portField(m)}_dst=${masked(m.tp_dst)}`);
+  if (m.icmp_type !== undefined) f.push(`${icmpField(m)}_type=${m.icmp_type}`);
+  if (m.icmp_code !== undefined) f.push(`${icmpField(m)}_code=${m.icmp_code}`);
   if (m.tun_id) f.push(`tun_id=${masked(m.tun_id)}`);
   for (const [r, v] of Object.entries(m.regs ?? {})) f.push(`reg${r}=${hex(v)}`);
   return f;

@@ -27,6 +27,8 @@ const WALKS: readonly Walk[] = [
   { name: 'south-bound SNAT (vm1 → 8.8.8.8)', params: { from: 'vm1', to: '8.8.8.8', proto: 'icmp', via: null } },
   { name: 'south-bound floating IP (vm4 → 8.8.8.8)', params: { from: 'vm4', to: '8.8.8.8', proto: 'icmp', via: null } },
   { name: 'north-bound DNAT (8.8.8.8 → 203.0.113.101)', params: { from: '8.8.8.8', to: '203.0.113.101', proto: 'icmp', via: null } },
+  // UDP: the trace flow names its ports udp_src/udp_dst (OVS refuses tp_src on a UDP flow).
+  { name: 'across subnets, UDP 53 (vm1 → vm4)', params: { from: 'vm1', to: 'vm4', proto: 'udp', dport: 53, via: null } },
 ];
 
 const TOPOLOGIES = ['seed.yaml', 'seed-vlan.yaml'] as const;
