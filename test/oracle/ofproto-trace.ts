@@ -25,6 +25,8 @@ export interface DatapathOutput {
   readonly vlan: number | null;
   /** The `set(tunnel(...))` fields in force (tun_id, src, dst, ttl, tp_dst, …), null if none. */
   readonly tunnel: Readonly<Record<string, string>> | null;
+  /** Other header fields set so far, `key.field` → value (`eth.src`, `arp.op`, `ipv4.src`; masks dropped). */
+  readonly sets: Readonly<Record<string, string>>;
 }
 
 export interface OfprotoTrace {
@@ -77,7 +79,10 @@ export function parseFlowFields(s: string): Map<string, string> {
 
 function vlanOf(fields: ReadonlyMap<string, string>): number | null {
   const v = fields.get('dl_vlan');
-  return v === undefined ? null : Number(v);
+  if (v !== undefined) return Number(v);
+  // A tagged frame may be printed as vlan_tci=0x1VVV (bit 0x1000: a tag is present).
+  const tci = Number(fields.get('vlan_tci')?.split('/')[0] ?? 0);
+  return (tci & 0x1000) !== 0 ? tci & 0x0fff : null;
 }
 
 /** Replays datapath actions: push/pop VLAN and set(tunnel) change state, each bare number emits a packet. */
@@ -86,14 +91,18 @@ export function replayDatapathActions(actions: string, initialVlan: number | nul
   const unparsed: string[] = [];
   let vlan = initialVlan;
   let tunnel: Record<string, string> | null = null;
+  let sets: Record<string, string> = {};
   if (actions.trim() === 'drop') return { outputs, unparsed };
   for (const a of splitTopLevel(actions)) {
     let m: RegExpExecArray | null;
-    if (/^\d+$/.test(a)) outputs.push({ port: Number(a), vlan, tunnel });
+    if (/^\d+$/.test(a)) outputs.push({ port: Number(a), vlan, tunnel, sets });
     else if ((m = /^push_vlan\((.*)\)$/.exec(a))) vlan = Number(/vid=(\d+)/.exec(m[1] ?? '')?.[1] ?? NaN);
     else if (a === 'pop_vlan') vlan = null;
     else if ((m = /^set\(tunnel\((.*)\)\)$/.exec(a))) tunnel = Object.fromEntries(parseFlowFields(m[1] ?? ''));
-    else unparsed.push(a);
+    else if ((m = /^set\((eth|arp|ipv4)\((.*)\)\)$/.exec(a))) {
+      sets = { ...sets };
+      for (const [k, v] of parseFlowFields(m[2] ?? '')) sets[`${m[1]}.${k}`] = v.split('/')[0] ?? v;
+    } else unparsed.push(a);
   }
   return { outputs, unparsed };
 }

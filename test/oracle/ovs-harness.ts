@@ -10,6 +10,7 @@ import { match } from 'ts-pattern';
 import { run, runOk, terminate, waitFor, type RunOptions } from './exec.ts';
 import { parseOfprotoTrace, type OfprotoTrace } from './ofproto-trace.ts';
 import { outputPortName, parseDpifShow, type DatapathPort } from './dpif-show.ts';
+import { openUnixctl, type Unixctl } from './unixctl.ts';
 
 export type TunnelType = 'vxlan' | 'gre' | 'geneve';
 
@@ -56,6 +57,8 @@ export interface RejectedFlow { readonly line: number; readonly text: string; re
 export interface OvsInstance {
   readonly dir: string;
   addBridge(name: string, opts?: BridgeOptions): Promise<void>;
+  /** Adds several bridges in one transaction (then waits for each to answer OpenFlow). */
+  addBridges(names: readonly string[], opts?: BridgeOptions): Promise<void>;
   /** Adds the ports in one transaction; resolves with name → OpenFlow port number as assigned. */
   addPorts(bridge: string, ports: readonly OvsPortSpec[]): Promise<Map<string, number>>;
   /** name → OpenFlow port number of every interface of the bridge (the bridge's LOCAL port excluded). */
@@ -69,6 +72,8 @@ export interface OvsInstance {
   dumpFlows(bridge: string): Promise<string[]>;
   /** `ofproto/trace BRIDGE FLOW`, parsed (raw text kept in `.text`). */
   trace(bridge: string, flow: string): Promise<OfprotoTrace>;
+  /** A kept-open control connection to ovs-vswitchd (for thousands of traces); the caller closes it. */
+  control(): Promise<Unixctl>;
   /** Every port of every bridge with its OpenFlow and datapath numbers (`dpif/show`). */
   datapathPorts(): Promise<DatapathPort[]>;
   /** The names of the ports a trace's packets leave by, in datapath-action order; throws if one cannot be named. */
@@ -131,10 +136,25 @@ export async function startOvs(): Promise<OvsInstance> {
   const appctl = (args: readonly string[]) => runOk('ovs-appctl', ['-t', join(dir, 'ovs-vswitchd.ctl'), ...args], opts);
 
   const ofports = async (bridge: string): Promise<Map<string, number>> => {
-    const ports = (await vsctl(['list-ports', bridge])).split('\n').filter(Boolean);
+    const ports = new Set((await vsctl(['list-ports', bridge])).split('\n').filter(Boolean));
+    // One listing of every interface's number instead of one `get` per port.
+    const rows = (await vsctl(['--format=csv', '--data=bare', '--no-headings', '--columns=name,ofport', 'list', 'Interface'])).split('\n');
     const out = new Map<string, number>();
-    for (const p of ports) out.set(p, Number((await vsctl(['get', 'Interface', p, 'ofport'])).trim()));
+    for (const row of rows) {
+      const [name = '', ofport = ''] = row.split(',');
+      if (ports.has(name)) out.set(name, Number(ofport.trim()));
+    }
     return out;
+  };
+  const bridgeSets = (bo: BridgeOptions) => {
+    const sets = [`datapath_type=dummy`, `fail_mode=${bo.failMode ?? 'secure'}`, `protocols=${(bo.protocols ?? ['OpenFlow10', 'OpenFlow13', 'OpenFlow14']).join(',')}`];
+    if (bo.datapathId) sets.push(`other_config:datapath-id=${bo.datapathId}`);
+    return sets;
+  };
+  const waitBridge = async (name: string) => {
+    // The bridge's management socket appears asynchronously; ovs-ofctl needs it.
+    const ok = await waitFor(async () => (await run('ovs-ofctl', ['show', name], opts)).code === 0, 5000, 25);
+    if (!ok) throw new Error(`bridge ${name}: ovs-ofctl cannot reach it (see ${dir}/ovs-vswitchd.log)`);
   };
 
   return {
@@ -146,12 +166,14 @@ export async function startOvs(): Promise<OvsInstance> {
     ofports,
 
     async addBridge(name, bo = {}) {
-      const sets = [`datapath_type=dummy`, `fail_mode=${bo.failMode ?? 'secure'}`, `protocols=${(bo.protocols ?? ['OpenFlow10', 'OpenFlow13', 'OpenFlow14']).join(',')}`];
-      if (bo.datapathId) sets.push(`other_config:datapath-id=${bo.datapathId}`);
-      await vsctl(['--', 'add-br', name, '--', 'set', 'bridge', name, ...sets]);
-      // The bridge's management socket appears asynchronously; ovs-ofctl needs it.
-      const ok = await waitFor(async () => (await run('ovs-ofctl', ['show', name], opts)).code === 0, 5000, 25);
-      if (!ok) throw new Error(`bridge ${name}: ovs-ofctl cannot reach it (see ${dir}/ovs-vswitchd.log)`);
+      await vsctl(['--', 'add-br', name, '--', 'set', 'bridge', name, ...bridgeSets(bo)]);
+      await waitBridge(name);
+    },
+
+    async addBridges(names, bo = {}) {
+      if (bo.datapathId && names.length > 1) throw new Error('one datapath id for several bridges');
+      await vsctl(names.flatMap((name) => ['--', 'add-br', name, '--', 'set', 'bridge', name, ...bridgeSets(bo)]));
+      for (const name of names) await waitBridge(name);
     },
 
     async addPorts(bridge, ports) {
@@ -200,6 +222,10 @@ export async function startOvs(): Promise<OvsInstance> {
 
     async trace(bridge, flow) {
       return parseOfprotoTrace(await appctl(['ofproto/trace', bridge, flow]));
+    },
+
+    control() {
+      return openUnixctl(join(dir, 'ovs-vswitchd.ctl'));
     },
 
     async datapathPorts() {

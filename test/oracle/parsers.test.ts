@@ -66,9 +66,9 @@ describe('ofproto/trace parsing', () => {
 
   it('replays the datapath actions into the packets that leave, with VLAN and tunnel state at each', () => {
     expect(t.outputs).toEqual([
-      { port: 1, vlan: 3, tunnel: null },
-      { port: 4789, vlan: null, tunnel: { tun_id: '0xef', src: '172.16.0.11', dst: '172.16.0.31', ttl: '64', tp_dst: '4789', 'flags(df|key)': '' } },
-      { port: 4, vlan: null, tunnel: { tun_id: '0xef', src: '172.16.0.11', dst: '172.16.0.31', ttl: '64', tp_dst: '4789', 'flags(df|key)': '' } },
+      { port: 1, vlan: 3, tunnel: null, sets: {} },
+      { port: 4789, vlan: null, tunnel: { tun_id: '0xef', src: '172.16.0.11', dst: '172.16.0.31', ttl: '64', tp_dst: '4789', 'flags(df|key)': '' }, sets: {} },
+      { port: 4, vlan: null, tunnel: { tun_id: '0xef', src: '172.16.0.11', dst: '172.16.0.31', ttl: '64', tp_dst: '4789', 'flags(df|key)': '' }, sets: {} },
     ]);
     expect(t.unparsedActions).toEqual([]);
   });
@@ -82,7 +82,13 @@ describe('ofproto/trace parsing', () => {
   it('keeps datapath actions it does not interpret, and reads "drop" as no output', () => {
     expect(replayDatapathActions('ct(zone=1),recirc(0x3)', null)).toEqual({ outputs: [], unparsed: ['ct(zone=1)', 'recirc(0x3)'] });
     expect(replayDatapathActions('drop', 5)).toEqual({ outputs: [], unparsed: [] });
-    expect(replayDatapathActions('2', 5).outputs).toEqual([{ port: 2, vlan: 5, tunnel: null }]);
+    expect(replayDatapathActions('2', 5).outputs).toEqual([{ port: 2, vlan: 5, tunnel: null, sets: {} }]);
+  });
+
+  it('keeps the Ethernet and ARP fields set before each output', () => {
+    const r = replayDatapathActions('set(eth(src=fa:16:3e:00:00:01,dst=fa:16:3e:00:00:02)),set(arp(sip=10.0.0.1,tip=10.0.0.2,op=2)),1', null);
+    expect(r.unparsed).toEqual([]);
+    expect(r.outputs[0]?.sets).toEqual({ 'eth.src': 'fa:16:3e:00:00:01', 'eth.dst': 'fa:16:3e:00:00:02', 'arp.sip': '10.0.0.1', 'arp.tip': '10.0.0.2', 'arp.op': '2' });
   });
 
   it('splits only at top-level commas', () => {
@@ -104,12 +110,12 @@ describe('dpif/show and output port names', () => {
   });
 
   it('tells VXLAN ports sharing datapath port 4789 apart by the tunnel destination', () => {
-    const via = (dst: string) => outputPortName({ port: 4789, vlan: null, tunnel: { dst } }, ports)?.name;
+    const via = (dst: string) => outputPortName({ port: 4789, vlan: null, tunnel: { dst }, sets: {} }, ports)?.name;
     expect(via('172.16.0.32')).toBe('vxlan-ac100020');
     expect(via('172.16.0.31')).toBe('vxlan-ac10001f');
     expect(via('198.51.100.9')).toBe('vxlan-flow');
-    expect(outputPortName({ port: 3, vlan: null, tunnel: null }, ports)?.name).toBe('tap-dhcp');
-    expect(outputPortName({ port: 99, vlan: null, tunnel: null }, ports)).toBeNull();
+    expect(outputPortName({ port: 3, vlan: null, tunnel: null, sets: {} }, ports)?.name).toBe('tap-dhcp');
+    expect(outputPortName({ port: 99, vlan: null, tunnel: null, sets: {} }, ports)).toBeNull();
   });
 });
 

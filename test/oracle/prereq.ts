@@ -11,7 +11,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, it } from 'vitest';
 
-export type OracleTool = 'ovs' | 'iptables' | 'ipset' | 'ip' | 'keepalived' | 'chromium' | 'dash' | 'curl';
+export type OracleTool = 'ovs' | 'iptables' | 'ipset' | 'ip' | 'keepalived' | 'chromium' | 'dash' | 'curl' | 'python3';
 
 interface ToolNeeds {
   /** Executables needed; an inner list is alternatives, any one of which will do. */
@@ -26,11 +26,13 @@ const TOOLS: Readonly<Record<OracleTool, ToolNeeds>> = {
   ovs: { binaries: ['ovsdb-tool', 'ovsdb-server', 'ovs-vswitchd', 'ovs-vsctl', 'ovs-ofctl', 'ovs-appctl'], debianPackage: 'openvswitch-switch', root: true },
   iptables: { binaries: ['iptables-nft-restore', 'iptables-nft-save', 'iptables-legacy-restore', 'iptables-legacy-save'], debianPackage: 'iptables', root: true },
   ipset: { binaries: ['ipset'], debianPackage: 'ipset', root: true },
-  ip: { binaries: ['ip'], debianPackage: 'iproute2', root: true },
+  ip: { binaries: ['ip', 'bridge'], debianPackage: 'iproute2', root: true },
   keepalived: { binaries: ['keepalived'], debianPackage: 'keepalived', root: true },
   chromium: { binaries: [['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']], debianPackage: 'chromium', root: false },
   dash: { binaries: ['dash'], debianPackage: 'dash', root: false },
   curl: { binaries: ['curl'], debianPackage: 'curl', root: false },
+  // Raw frames in and out of real interfaces (test/oracle/packet-io.py).
+  python3: { binaries: ['python3'], debianPackage: 'python3', root: false },
 };
 
 /** Where a root shell finds them even when PATH is a user's. */

@@ -75,7 +75,7 @@ export function renderedOfports(files: HostFiles, bridge: string): Readonly<Reco
  * switches tunnel output to kernel-style `set(tunnel(…))` so traces name the VNI and remote.
  */
 export async function wireHost(ovs: OvsInstance, bridges: readonly RenderedBridge[], files: HostFiles): Promise<void> {
-  for (const b of bridges) await ovs.addBridge(b.name);
+  await ovs.addBridges(bridges.map((b) => b.name));
   for (const b of bridges) {
     const ofports = renderedOfports(files, b.name);
     const specs = b.ports.map((p) => portSpec(b.name, p, ofports[p.name])).filter((s): s is OvsPortSpec => s !== null);

@@ -1,0 +1,150 @@
+// Ethernet frames from netproof packets and back, for the oracles that put real frames on real Linux
+// interfaces: 802.1Q tag, IPv4 with TCP (a SYN), UDP, ICMP or any other protocol, ARP, or any other
+// ethertype, each carrying an 8-byte marker in its payload so the frame can be recognised wherever it
+// comes out (NAT rewrites addresses and ports, never the payload). Checksums are computed as a real
+// sender's would be, so conntrack never calls a frame INVALID for a bad checksum.
+// Guarantees: decode(encode(p)) gives back p's header fields; a frame too short for its own headers
+// decodes to null fields instead of throwing.
+import type { Packet } from '../../src/ir/packet.ts';
+import { ETH_TYPE, IP_PROTO } from '../../src/ir/packet.ts';
+import { macBytes } from '../../src/net/mac.ts';
+
+export interface FrameOptions {
+  /** 8 bytes identifying the frame (hex, 16 digits). */
+  readonly marker: string;
+  /** ARP sender and target hardware addresses (default: eth_src, and eth_dst for a reply, zero for a request). */
+  readonly arpSha?: string;
+  readonly arpTha?: string;
+  /** The ICMP identifier and sequence (echo) or rest-of-header word. */
+  readonly icmpRest?: number;
+  readonly ipId?: number;
+  readonly ttl?: number;
+  /** TCP flags (default SYN) and sequence number. */
+  readonly tcpFlags?: number;
+  readonly tcpSeq?: number;
+  readonly tcpAck?: number;
+}
+
+const mac = (m: string): number[] => {
+  const b = macBytes(m);
+  if (!b) throw new Error(`not a MAC: ${m}`);
+  return b;
+};
+const ip4 = (a: string): number[] => a.split('.').map(Number);
+const u16 = (n: number) => [(n >>> 8) & 0xff, n & 0xff];
+const u32 = (n: number) => [(n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff];
+
+function checksum(bytes: readonly number[]): number {
+  let sum = 0;
+  for (let i = 0; i < bytes.length; i += 2) sum += ((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0);
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
+function withChecksum(bytes: number[], at: number, pseudo: readonly number[] = []): number[] {
+  const c = checksum([...pseudo, ...bytes]);
+  bytes[at] = c >>> 8;
+  bytes[at + 1] = c & 0xff;
+  return bytes;
+}
+
+function l4(p: Packet, marker: number[], o: FrameOptions): number[] {
+  const pseudo = (len: number) => [...ip4(p.ip_src), ...ip4(p.ip_dst), 0, p.proto, ...u16(len)];
+  if (p.proto === IP_PROTO.tcp) {
+    const seg = [...u16(p.sport ?? 0), ...u16(p.dport ?? 0), ...u32(o.tcpSeq ?? 0x1000), ...u32(o.tcpAck ?? 0), 0x50, o.tcpFlags ?? 0x02, ...u16(64240), 0, 0, 0, 0, ...marker];
+    return withChecksum(seg, 16, pseudo(seg.length));
+  }
+  if (p.proto === IP_PROTO.udp) {
+    const len = 8 + marker.length;
+    const dgram = [...u16(p.sport ?? 0), ...u16(p.dport ?? 0), ...u16(len), 0, 0, ...marker];
+    const withSum = withChecksum(dgram, 6, pseudo(len));
+    // A computed UDP checksum of 0 is sent as 0xffff (0 means "no checksum").
+    if (withSum[6] === 0 && withSum[7] === 0) withSum[6] = withSum[7] = 0xff;
+    return withSum;
+  }
+  if (p.proto === IP_PROTO.icmp) {
+    return withChecksum([p.icmp_type ?? 0, p.icmp_code ?? 0, 0, 0, ...u32(o.icmpRest ?? 0x12340001), ...marker], 2);
+  }
+  return marker;
+}
+
+/** The frame a sender puts on the wire for `p`. */
+export function encodeFrame(p: Packet, o: FrameOptions): Buffer {
+  const marker = Buffer.from(o.marker, 'hex');
+  if (marker.length !== 8) throw new Error(`marker must be 8 bytes: ${o.marker}`);
+  const m = [...marker];
+  const head = [...mac(p.eth_dst), ...mac(p.eth_src), ...(p.vlan !== null ? [0x81, 0x00, ...u16(p.vlan & 0x0fff)] : []), ...u16(p.eth_type)];
+  let body: number[];
+  if (p.eth_type === ETH_TYPE.ipv4) {
+    const payload = l4(p, m, o);
+    const hdr = [0x45, 0, ...u16(20 + payload.length), ...u16(o.ipId ?? 0x4242), 0x40, 0, o.ttl ?? 64, p.proto, 0, 0, ...ip4(p.ip_src), ...ip4(p.ip_dst)];
+    body = [...withChecksum(hdr, 10), ...payload];
+  } else if (p.eth_type === ETH_TYPE.arp) {
+    const sha = o.arpSha ?? p.eth_src;
+    const tha = o.arpTha ?? (p.proto === 1 ? '00:00:00:00:00:00' : p.eth_dst);
+    body = [0, 1, 0x08, 0x00, 6, 4, ...u16(p.proto), ...mac(sha), ...ip4(p.ip_src), ...mac(tha), ...ip4(p.ip_dst), ...m];
+  } else {
+    body = m;
+  }
+  const frame = [...head, ...body];
+  while (frame.length < 60) frame.push(0);
+  return Buffer.from(frame);
+}
+
+/** What the oracles read back from a captured frame. */
+export interface DecodedFrame {
+  readonly ethDst: string;
+  readonly ethSrc: string;
+  readonly vlan: number | null;
+  readonly ethType: number;
+  /** IPv4 or ARP (spa/tpa) addresses. */
+  readonly ipSrc: string | null;
+  readonly ipDst: string | null;
+  /** IP protocol, or the ARP opcode. */
+  readonly proto: number | null;
+  readonly sport: number | null;
+  readonly dport: number | null;
+  readonly icmpType: number | null;
+  readonly icmpCode: number | null;
+  readonly ttl: number | null;
+  readonly arpSha: string | null;
+  readonly arpTha: string | null;
+  /** The 8-byte payload marker when the frame carries one where encodeFrame puts it (hex). */
+  readonly marker: string | null;
+}
+
+const hexMac = (b: Buffer, at: number) => [...b.subarray(at, at + 6)].map((x) => x.toString(16).padStart(2, '0')).join(':');
+const dotted = (b: Buffer, at: number) => [...b.subarray(at, at + 4)].join('.');
+
+export function decodeFrame(b: Buffer): DecodedFrame {
+  let at = 12;
+  let vlan: number | null = null;
+  let ethType = b.readUInt16BE(at);
+  if (ethType === ETH_TYPE.vlan && b.length >= 18) {
+    vlan = b.readUInt16BE(14) & 0x0fff;
+    at = 16;
+    ethType = b.readUInt16BE(at);
+  }
+  at += 2;
+  const base: DecodedFrame = {
+    ethDst: hexMac(b, 0), ethSrc: hexMac(b, 6), vlan, ethType, ipSrc: null, ipDst: null, proto: null, sport: null, dport: null,
+    icmpType: null, icmpCode: null, ttl: null, arpSha: null, arpTha: null, marker: null,
+  };
+  const markerAt = (i: number) => (b.length >= i + 8 ? b.subarray(i, i + 8).toString('hex') : null);
+  if (ethType === ETH_TYPE.ipv4 && b.length >= at + 20) {
+    const ihl = (b[at]! & 0x0f) * 4;
+    const proto = b[at + 9]!;
+    const l4at = at + ihl;
+    const ip = { ...base, ipSrc: dotted(b, at + 12), ipDst: dotted(b, at + 16), proto, ttl: b[at + 8]! };
+    if ((proto === IP_PROTO.tcp && b.length >= l4at + 20) || (proto === IP_PROTO.udp && b.length >= l4at + 8)) {
+      const off = proto === IP_PROTO.tcp ? ((b[l4at + 12]! >>> 4) * 4) : 8;
+      return { ...ip, sport: b.readUInt16BE(l4at), dport: b.readUInt16BE(l4at + 2), marker: markerAt(l4at + off) };
+    }
+    if (proto === IP_PROTO.icmp && b.length >= l4at + 8) return { ...ip, icmpType: b[l4at]!, icmpCode: b[l4at + 1]!, marker: markerAt(l4at + 8) };
+    return { ...ip, marker: markerAt(l4at) };
+  }
+  if (ethType === ETH_TYPE.arp && b.length >= at + 28) {
+    return { ...base, proto: b.readUInt16BE(at + 6), arpSha: hexMac(b, at + 8), ipSrc: dotted(b, at + 14), arpTha: hexMac(b, at + 18), ipDst: dotted(b, at + 24), marker: markerAt(at + 28) };
+  }
+  return { ...base, marker: markerAt(at) };
+}

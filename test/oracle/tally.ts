@@ -1,0 +1,54 @@
+// The count an oracle suite keeps and prints: packets tried, packets on which netproof and the real
+// dataplane agree, packets excluded from the comparison — each by a named rule, never silently — and
+// the disagreements with both sides spelled out. NETPROOF_ORACLE_DUMP=FILE appends every
+// disagreement to FILE (the test output shows the first few).
+import { appendFileSync } from 'node:fs';
+
+/** A reason a packet is not compared, with the words the suite prints. */
+export interface ExclusionRule { readonly name: string; readonly why: string }
+
+export class Tally {
+  tried = 0;
+  agree = 0;
+  readonly excluded = new Map<string, number>();
+  readonly disagreements: string[] = [];
+
+  constructor(readonly suite: string, private readonly rules: readonly ExclusionRule[]) {}
+
+  agreeOne(): void {
+    this.tried++;
+    this.agree++;
+  }
+
+  disagree(text: string): void {
+    this.tried++;
+    this.disagreements.push(text);
+    const dump = process.env.NETPROOF_ORACLE_DUMP;
+    if (dump) appendFileSync(dump, `[${this.suite}] ${text}\n`);
+  }
+
+  exclude(rule: ExclusionRule): void {
+    if (!this.rules.includes(rule)) throw new Error(`${this.suite}: exclusion rule "${rule.name}" is not declared`);
+    this.tried++;
+    this.excluded.set(rule.name, (this.excluded.get(rule.name) ?? 0) + 1);
+  }
+
+  /** Adds another tally's counts (same rules). */
+  add(t: Tally): void {
+    this.tried += t.tried;
+    this.agree += t.agree;
+    for (const [k, v] of t.excluded) this.excluded.set(k, (this.excluded.get(k) ?? 0) + v);
+    this.disagreements.push(...t.disagreements);
+  }
+
+  get excludedCount(): number {
+    return [...this.excluded.values()].reduce((a, b) => a + b, 0);
+  }
+
+  /** `suite: tried N, agree N, disagree N, excluded N (rule: n — why; …)`, every declared rule listed. */
+  summary(): string {
+    const rules = this.rules.map((r) => `${r.name}: ${this.excluded.get(r.name) ?? 0} — ${r.why}`);
+    return `${this.suite}: tried ${this.tried}, agree ${this.agree}, disagree ${this.disagreements.length}, excluded ${this.excludedCount}` +
+      (rules.length > 0 ? `\n  excluded by rule:\n    ${rules.join('\n    ')}` : '');
+  }
+}
