@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { describeOracle } from './prereq.ts';
-import { repoRoot } from './samples.ts';
+import { repoRoot } from '../fixtures/samples.ts';
 import { byHost } from './rendered-host.ts';
 import { createNamespace, type IptablesBackend, type Netns } from './netfilter-harness.ts';
 import { bridgeBatch, bridgeLines, ipBatch, quietIpv6, staticFdbLine, vethLines } from './linux-wiring.ts';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { describeOracle } from './prereq.ts';
-import { repoRoot } from './samples.ts';
+import { repoRoot } from '../fixtures/samples.ts';
 import type { OvsInstance } from './ovs-harness.ts';
 import type { Unixctl } from './unixctl.ts';
 import type { DatapathPort } from './dpif-show.ts';
