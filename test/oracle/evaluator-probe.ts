@@ -6,7 +6,9 @@ import { LearningState } from '../../src/evaluate/state.ts';
 import { buildTables, runBridge, type BridgeResult, type FlowTables } from '../../src/evaluate/openflow.ts';
 import type { Packet } from '../../src/ir/packet.ts';
 import type { OvsBridge } from '../../src/ir/openflow.ts';
-import type { Dataplane, LinuxBridge } from '../../src/ir/dataplane.ts';
+import type { Dataplane, LinuxBridge, Namespace } from '../../src/ir/dataplane.ts';
+import { runNamespace, type NamespaceResult } from '../../src/evaluate/namespace.ts';
+import { inPrefix } from '../../src/net/ipv4.ts';
 import { runLinuxBridge, type LinuxBridgeResult } from '../../src/evaluate/linux-bridge.ts';
 import type { NfEnv } from '../../src/evaluate/hooks.ts';
 import * as netfilter from '../../src/evaluate/netfilter/index.ts';
@@ -49,6 +51,50 @@ export function linuxBridgeProbe(dp: Dataplane, converged: ConvergedState): {
         { host, state, learn: false, nf, rootNetfilter: root?.netfilter ?? null, portIdOf: (suffix) => { const s = stationOf(suffix); return s?.kind === 'vm-port' ? s.portId : suffix; } },
         bridge, inPort, packet,
       );
+    },
+    fresh() {
+      tables = new Map();
+    },
+  };
+}
+
+/** The owners of addresses a router namespace may resolve by ARP: every station and every other namespace interface. */
+export function neighbourMap(dp: Dataplane, except: Namespace): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const s of dp.stations) m.set(s.kind === 'vm-port' ? s.ip : s.gateway, s.mac);
+  for (const h of dp.hosts) for (const ns of h.namespaces) {
+    if (ns === except || ns.name === 'root') continue;
+    for (const i of ns.interfaces) for (const a of i.addresses) if (!m.has(a.ip)) m.set(a.ip, i.mac);
+  }
+  return m;
+}
+
+/**
+ * `(host, ns, inIface, packet)` → what the namespace does, its next hops resolved from a fixed
+ * neighbour table (the one the real namespace is given) instead of an ARP walk; conntrack lasts until
+ * `fresh()`.
+ */
+export function namespaceProbe(neighbours: ReadonlyMap<string, string>): {
+  run(host: string, ns: Namespace, inIface: string, packet: Packet): NamespaceResult;
+  fresh(): void;
+} {
+  let tables = new Map<string, unknown>();
+  const nf: NfEnv = {
+    engine: netfilter,
+    conntrackOf: (host, ns) => {
+      const k = `${host}/${ns}`;
+      if (!tables.has(k)) tables.set(k, netfilter.createConntrack());
+      return tables.get(k);
+    },
+  };
+  return {
+    run(host, ns, inIface, packet) {
+      const resolveArp = (iface: string, ip: string) => {
+        const i = ns.interfaces.find((x) => x.name === iface);
+        const onLink = i?.addresses.some((a) => inPrefix(ip, a.ip, a.prefixLen)) ?? false;
+        return { mac: onLink ? (neighbours.get(ip) ?? null) : null, note: null };
+      };
+      return runNamespace({ host, nf, resolveArp }, ns, inIface, packet);
     },
     fresh() {
       tables = new Map();
