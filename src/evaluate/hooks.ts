@@ -29,7 +29,7 @@ export function runHookRecorded(
 ): RecordedHook {
   const r = env.engine.runHook(ruleset, hook, state, ctx, env.conntrackOf(where.host, where.namespace));
   const steps: TraceStep[] = r.hits.map((h) => ({ where: `${h.table}/${h.chain}`, rule: h.rule.origin.text, action: h.action, origin: h.rule.origin }));
-  const events: HopEvent[] = r.nat.map((n) => ({ kind: 'nat', nat: n.type, field: n.field, from: n.from, to: n.to }));
+  const events: HopEvent[] = r.nat.map((n) => ({ kind: 'nat', nat: n.type, field: n.field, from: n.from, to: n.to, ...(n.randomPortIn ? { randomPortIn: n.randomPortIn } : {}) }));
   let drop: DropPoint | null = null;
   if (r.verdict === 'drop') {
     const by = r.droppedBy;

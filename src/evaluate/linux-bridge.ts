@@ -1,7 +1,9 @@
-// A Linux bridge (qbr): converged MAC-table forwarding, flooding to every other port otherwise (no
-// VLANs). With br_netfilter on, IPv4 frames crossing it go through the host's root namespace
-// iptables as bridged traffic: PREROUTING (physdev-in = ingress port, -i = the bridge), then per
-// egress port FORWARD (physdev-out) and POSTROUTING. ARP (and every non-IPv4 frame) skips iptables.
+// A Linux bridge (qbr): first the frames it discards (bridge-discard.ts: invalid source MACs, 802.1D
+// link-local destinations), then converged MAC-table forwarding, flooding to every other port
+// otherwise (no VLANs). With br_netfilter on, untagged IPv4 frames crossing it go through the host's
+// root namespace iptables as bridged traffic: PREROUTING (physdev-in = ingress port, -i = the
+// bridge), then per egress port FORWARD (physdev-out) and POSTROUTING. ARP, every non-IPv4 frame and
+// VLAN-tagged IPv4 (bridge-nf-filter-vlan-tagged=0) skip iptables.
 // Guarantees: each copy carries its own security-group verdict; a drop names the iptables rule.
 import type { Packet } from '../ir/packet.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
@@ -14,6 +16,8 @@ import { isGroupMac } from './addr.ts';
 import type { LearningState } from './state.ts';
 import type { NfEnv } from './hooks.ts';
 import { runHookRecorded } from './hooks.ts';
+import { bridgeDiscard } from './bridge-discard.ts';
+import { BRIDGE_NF_FILTER_VLAN_TAGGED, LINK_LAYER_WHY } from '../semantics/link-layer.ts';
 
 export interface LinuxBridgeEnv {
   readonly host: string;
@@ -45,6 +49,11 @@ export function runLinuxBridge(env: LinuxBridgeEnv, br: LinuxBridge, inPort: str
   const events: HopEvent[] = [];
   const uncertain: string[] = [];
   const where = { host: env.host, device: br.name, namespace: 'root' };
+  const discarded = bridgeDiscard(br, packet);
+  if (discarded !== null) {
+    steps.push({ where: 'bridge', rule: discarded, action: 'drop', origin: null });
+    return { steps, events, uncertain, copies: [dropCopy(packet, { host: env.host, device: br.name, rule: discarded, origin: null }, 'default')] };
+  }
   if (env.learn && !isGroupMac(packet.eth_src)) env.state.learnMac({ host: env.host, bridge: br.name, vlan: null, mac: packet.eth_src, port: inPort });
   const known = isGroupMac(packet.eth_dst) ? null : env.state.lookup(env.host, br.name, null, packet.eth_dst);
   let outs: string[];
@@ -61,7 +70,9 @@ export function runLinuxBridge(env: LinuxBridgeEnv, br: LinuxBridge, inPort: str
   if (outs.length === 0) {
     return { steps, events, uncertain, copies: [dropCopy(packet, { host: env.host, device: br.name, rule: 'fdb: no other port on the bridge', origin: null }, 'quiet')] };
   }
-  const filtered = br.netfilter && packet.eth_type === ETH_TYPE.ipv4;
+  const tagged = packet.vlan !== null && !BRIDGE_NF_FILTER_VLAN_TAGGED;
+  const filtered = br.netfilter && packet.eth_type === ETH_TYPE.ipv4 && !tagged;
+  if (br.netfilter && packet.eth_type === ETH_TYPE.ipv4 && tagged) events.push({ kind: 'note', text: LINK_LAYER_WHY.taggedBypass });
   if (!filtered) return { steps, events, uncertain, copies: outs.map((p) => emitCopy(p, packet)) };
   if (env.rootNetfilter === null) {
     uncertain.push(`${br.name}@${env.host}: br_netfilter on but no root namespace ruleset`);

@@ -1,14 +1,15 @@
 // A network namespace (qrouter-, qdhcp-, root) receiving a frame on one of its interfaces.
-// Guarantees (Linux): the frame is taken if eth_dst is the interface's MAC or broadcast. An ARP
-// request is answered only for an address held by the receiving interface (netproof models
-// arp_ignore=1 behaviour, as Neutron's namespaces are set up; proxy ARP is not modelled). IPv4 goes
-// PREROUTING → routing decision: a local destination (any interface's address, a directed broadcast
-// of one of its subnets, or the limited broadcast) → INPUT → delivered; else, with forwarding on and the frame addressed to the interface's
-// own MAC (a broadcast frame is never forwarded), longest-prefix route (none → no-route) → FORWARD →
-// POSTROUTING → ARP for the next hop on the out interface (no answer → no-arp) → out with the
-// interface's MAC as source.
+// Guarantees (Linux): the frame is taken if eth_dst is the interface's MAC or a group address. An ARP
+// request is answered as arp_process does (martian.ts: a local target, routed like an IPv4 packet from
+// its sender, and with arp_ignore=1 — what the L3 agent sets in a router — only for the receiving
+// interface's own address asked from one of its subnets; proxy ARP is not modelled). IPv4 goes
+// PREROUTING → the input decision (martian.ts: martian sources and destinations dropped, a local
+// address, broadcast or the all-hosts group → INPUT → delivered) → with forwarding on, longest-prefix
+// route (none → no-route) → source validation for that route (rp_filter, local sources) → only a frame
+// addressed to the interface's own MAC is forwarded → FORWARD → POSTROUTING → ARP for the next hop on
+// the out interface (no answer → no-arp) → out with the interface's MAC as source.
 import type { Ipv4, Mac, Packet } from '../ir/packet.ts';
-import { BROADCAST_MAC, ETH_TYPE } from '../ir/packet.ts';
+import { ETH_TYPE } from '../ir/packet.ts';
 import type { Namespace, Route } from '../ir/dataplane.ts';
 import type { HopEvent, TraceStep } from './trace.ts';
 import type { Copy } from './device.ts';
@@ -16,6 +17,9 @@ import { dropCopy, emitCopy, endCopy } from './device.ts';
 import { broadcastOf, inPrefix, ipv4ToNumber } from '../net/ipv4.ts';
 import type { NfEnv } from './hooks.ts';
 import { runHookRecorded } from './hooks.ts';
+import { answersArp, forwardRefusal, inputOutcome } from './martian.ts';
+import { isGroupMac } from './addr.ts';
+import { namespaceSysctls, sysctlWords } from '../semantics/martian.ts';
 
 export interface NamespaceEnv {
   readonly host: string;
@@ -30,8 +34,6 @@ export interface NamespaceResult {
   readonly uncertain: readonly string[];
   readonly copies: readonly Copy[];
 }
-
-const LIMITED_BROADCAST = '255.255.255.255';
 
 /** `ip` is the directed broadcast of `addr/prefixLen` (subnets of /31 and /32 have none). */
 function isSubnetBroadcast(ip: Ipv4, addr: Ipv4, prefixLen: number): boolean {
@@ -61,13 +63,15 @@ export function runNamespace(env: NamespaceEnv, ns: Namespace, inIface: string, 
   const drop = (rule: string, kind: 'rule' | 'default' | 'quiet', p: Packet = packet) => result(dropCopy(p, { host, device: ns.name, rule, origin: null }, kind));
   const iface = ns.interfaces.find((i) => i.name === inIface);
   if (!iface) return drop(`no interface ${inIface} in ${ns.name}`, 'default');
-  if (packet.eth_dst !== iface.mac && packet.eth_dst !== BROADCAST_MAC) return drop(`${inIface}: frame not addressed to ${iface.mac}`, 'quiet');
+  // The interface takes frames to its own MAC and to group addresses (PACKET_BROADCAST/MULTICAST).
+  if (packet.eth_dst !== iface.mac && !isGroupMac(packet.eth_dst)) return drop(`${inIface}: frame not addressed to ${iface.mac}`, 'quiet');
 
   if (packet.eth_type === ETH_TYPE.arp) {
     if (packet.proto !== 1) return result(endCopy('delivered', packet, { kind: 'namespace', namespace: ns.name, host }));
-    if (!iface.addresses.some((a) => a.ip === packet.ip_dst)) return drop(`ARP request for ${packet.ip_dst}: not an address of ${inIface}`, 'quiet');
+    const sys = namespaceSysctls(ns);
+    if (!answersArp(ns, inIface, packet)) return drop(`ARP request for ${packet.ip_dst} from ${packet.ip_src}: no answer on ${inIface} (arp_process; ${sysctlWords(sys, ['arpIgnore', 'routeLocalnet'])})`, 'quiet');
     events.push({ kind: 'arp', ip: packet.ip_dst, mac: iface.mac });
-    steps.push({ where: 'arp', rule: `${packet.ip_dst} is on ${inIface}`, action: `reply ${iface.mac}`, origin: null });
+    steps.push({ where: 'arp', rule: `${packet.ip_dst} is local, asked on ${inIface} (${sysctlWords(sys, ['arpIgnore'])})`, action: `reply ${iface.mac}`, origin: null });
     return result(endCopy('delivered', packet, { kind: 'namespace', namespace: ns.name, host }, { arpOwner: iface.mac }));
   }
   if (packet.eth_type !== ETH_TYPE.ipv4) return drop(`ethertype 0x${packet.eth_type.toString(16)} not modelled`, 'default');
@@ -82,11 +86,16 @@ export function runNamespace(env: NamespaceEnv, ns: Namespace, inIface: string, 
   if (pre.drop) return result(dropCopy(pre.state.packet, pre.drop, 'rule'));
   let p = pre.state.packet;
 
-  // Local: an address of the namespace, the broadcast address of one of its subnets (Linux's local
-  // table has a `broadcast` route for each; with bc_forwarding off it is delivered, never forwarded),
-  // or the limited broadcast.
-  const owner = ns.interfaces.find((i) => i.addresses.some((a) => a.ip === p.ip_dst)) ?? ns.interfaces.find((i) => i.addresses.some((a) => isSubnetBroadcast(p.ip_dst, a.ip, a.prefixLen)));
-  if (owner || p.ip_dst === LIMITED_BROADCAST) {
+  // The input decision (martian.ts): martians dropped; an address of the namespace, the broadcast
+  // address of one of its subnets (with bc_forwarding off it is delivered, never forwarded), the
+  // limited broadcast or the all-hosts group taken locally; anything else routed.
+  const decision = inputOutcome(ns, inIface, p);
+  if (decision.kind === 'drop') {
+    steps.push({ where: 'route', rule: decision.why, action: 'drop', origin: null });
+    return drop(`${decision.why}: ${p.ip_src} → ${p.ip_dst} on ${inIface}`, 'default', p);
+  }
+  if (decision.kind === 'local') {
+    const owner = ns.interfaces.find((i) => i.addresses.some((a) => a.ip === p.ip_dst)) ?? ns.interfaces.find((i) => i.addresses.some((a) => isSubnetBroadcast(p.ip_dst, a.ip, a.prefixLen)));
     const inp = runHookRecorded(env.nf, where, ns.netfilter, 'INPUT', pre.state, { inIface, outIface: null, physdevIn: null, physdevOut: null, bridged: false });
     steps.push(...inp.steps);
     events.push(...inp.events);
@@ -107,6 +116,11 @@ export function runNamespace(env: NamespaceEnv, ns: Namespace, inIface: string, 
   }
   steps.push({ where: 'route', rule: routeText(route), action: `out ${route.dev}`, origin: route.origin });
   events.push({ kind: 'route', route });
+  const refused = forwardRefusal(ns, inIface, route.dev, p);
+  if (refused !== null) {
+    steps.push({ where: 'route', rule: refused, action: 'drop', origin: null });
+    return drop(`${refused}: ${p.ip_src} → ${p.ip_dst}, ${inIface} → ${route.dev}`, 'default', p);
+  }
   const ctx = { inIface, outIface: route.dev, physdevIn: null, physdevOut: null, bridged: false };
   const fwd = runHookRecorded(env.nf, where, ns.netfilter, 'FORWARD', pre.state, ctx);
   steps.push(...fwd.steps);

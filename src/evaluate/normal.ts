@@ -1,8 +1,9 @@
 // The OVS `NORMAL` action: a converged MAC-learning switch per VLAN.
 // Guarantees: an access port (port `tag`) admits only untagged frames and assigns its tag; a trunk
-// keeps the frame's VID (0 = untagged); a known unicast destination goes to its learned port, any
-// other destination floods to every port of the VLAN except the input port; output to an access
-// port strips the tag. With `learn` set (convergence), the source MAC is recorded per VLAN.
+// keeps the frame's VID (0 = untagged); a frame to a reserved multicast destination is dropped
+// (normal-admission.ts); a known unicast destination goes to its learned port, any other destination
+// floods to every port of the VLAN except the input port; output to an access port strips the tag.
+// With `learn` set (convergence), the source MAC is recorded per VLAN.
 import type { Packet } from '../ir/packet.ts';
 import type { OvsBridge, OvsPort } from '../ir/openflow.ts';
 import type { HopEvent, TraceStep } from './trace.ts';
@@ -11,6 +12,7 @@ import { dropCopy, emitCopy } from './device.ts';
 import { isGroupMac } from './addr.ts';
 import type { LearningState } from './state.ts';
 import { portByName } from '../semantics/ovs-bridge.ts';
+import { normalRefusal } from './normal-admission.ts';
 
 export interface NormalResult {
   readonly steps: readonly TraceStep[];
@@ -42,6 +44,12 @@ export function runNormal(host: string, bridge: OvsBridge, inPortName: string, p
     events.push({ kind: 'vlan-push', vid });
   } else {
     vid = packet.vlan ?? 0;
+  }
+  // Admission comes after the VLAN check and before learning, as in OVS's xlate_normal.
+  const refused = normalRefusal(packet);
+  if (refused !== null) {
+    steps.push({ where: 'NORMAL', rule: refused, action: 'drop', origin: null });
+    return drop(refused);
   }
   const tagged: Packet = { ...packet, vlan: vid === 0 ? null : vid };
   if (learn && !isGroupMac(packet.eth_src)) {

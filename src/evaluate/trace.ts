@@ -31,7 +31,11 @@ export type HopEvent =
   | { readonly kind: 'security-group'; readonly portId: string; readonly direction: 'egress' | 'ingress'; readonly verdict: 'accept' | 'drop' }
   | { readonly kind: 'conntrack'; readonly zone: number; readonly state: CtState }
   | { readonly kind: 'route'; readonly route: Route }
-  | { readonly kind: 'nat'; readonly nat: 'SNAT' | 'DNAT' | 'REDIRECT'; readonly field: 'src' | 'dst'; readonly from: string; readonly to: string }
+  | {
+      readonly kind: 'nat'; readonly nat: 'SNAT' | 'DNAT' | 'REDIRECT'; readonly field: 'src' | 'dst'; readonly from: string; readonly to: string;
+      /** `--random-fully`: the port shown stands for one the kernel draws at random from this range. */
+      readonly randomPortIn?: readonly [number, number];
+    }
   | { readonly kind: 'arp'; readonly ip: string; readonly mac: string | null }
   | { readonly kind: 'local-delivery'; readonly iface: string }
   | { readonly kind: 'note'; readonly text: string };

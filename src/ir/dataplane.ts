@@ -25,6 +25,17 @@ export interface Route {
   readonly origin: Origin;
 }
 
+/** The IPv4 sysctls the kernel's input path depends on (src/semantics/martian.ts says what each does). */
+export interface NamespaceSysctls {
+  /** net.ipv4.conf.*.rp_filter: 0 off, 1 strict, 2 loose (the effective value, max of all and the interface). */
+  readonly rpFilter: 0 | 1 | 2;
+  readonly acceptLocal: boolean;
+  readonly routeLocalnet: boolean;
+  readonly sendRedirects: boolean;
+  /** arp_ignore: 0 answer for any local address, 1 only for one on the receiving interface. */
+  readonly arpIgnore: 0 | 1;
+}
+
 /**
  * A network namespace: a qrouter-, qdhcp- namespace, or the host's root namespace (name `root`),
  * whose netfilter holds the hybrid firewall that filters bridged traffic on the qbr bridges.
@@ -42,6 +53,8 @@ export interface Namespace {
    * without one. The interfaces and routes above are the namespace's state as collected or rendered.
    */
   readonly vrrp?: readonly VrrpInstance[];
+  /** Sysctls known to differ from what the agent that creates the namespace leaves (src/semantics/martian.ts). */
+  readonly sysctls?: Partial<NamespaceSysctls>;
 }
 
 /** A Linux bridge (`brctl show`), e.g. `qbr<port>` with its `tap<port>` and `qvb<port>`. */
@@ -51,6 +64,8 @@ export interface LinuxBridge {
   readonly ports: readonly string[];
   /** br_netfilter: bridged IPv4 goes through the root namespace's iptables (physdev matches). */
   readonly netfilter: boolean;
+  /** Spanning tree on (`brctl show`'s STP column); absent means off, as Neutron creates qbr bridges. */
+  readonly stp?: boolean;
 }
 
 export interface HostDataplane {

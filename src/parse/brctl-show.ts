@@ -15,7 +15,7 @@ export interface BrctlOptions {
 export function parseBrctlShow(text: string, file: string, options: BrctlOptions = {}): Parsed<LinuxBridge[]> {
   const sink = new WarningSink(file);
   const netfilter = options.netfilter ?? true;
-  const bridges: { name: string; ports: string[] }[] = [];
+  const bridges: { name: string; ports: string[]; stp: boolean }[] = [];
   for (const { line, raw, text: t } of sourceLines(text)) {
     if (t === '' || t.startsWith('#') || /^bridge name\s/.test(t)) continue;
     const fields = t.split(/\s+/);
@@ -24,13 +24,13 @@ export function parseBrctlShow(text: string, file: string, options: BrctlOptions
       if (last && fields.length === 1) last.ports.push(fields[0] as string);
       else sink.add(PARSE_WARNING.unrecognisedLine, line, `not understood: ${t}`);
     } else if (fields.length >= 3 && /^[0-9a-f]+\.[0-9a-f]+$/i.test(fields[1] as string)) {
-      bridges.push({ name: fields[0] as string, ports: fields.slice(3) });
+      bridges.push({ name: fields[0] as string, ports: fields.slice(3), stp: fields[2] === 'yes' });
     } else {
       sink.add(PARSE_WARNING.unrecognisedLine, line, `not understood: ${t}`);
     }
   }
   return {
-    value: bridges.map((b) => ({ kind: 'linux-bridge', name: b.name, ports: b.ports, netfilter })),
+    value: bridges.map((b): LinuxBridge => ({ kind: 'linux-bridge', name: b.name, ports: b.ports, netfilter, ...(b.stp ? { stp: true } : {}) })),
     warnings: sink.warnings,
   };
 }

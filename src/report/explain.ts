@@ -4,6 +4,7 @@
 import { match } from 'ts-pattern';
 import type { Hop, HopEvent } from '../evaluate/trace.ts';
 import type { Labels } from './labels.ts';
+import { randomPortWords } from '../semantics/snat-port.ts';
 
 function vlanWords(hop: Hop, labels: Labels, vid: number): string {
   const net = labels.networkOfLocalVlan(hop.host, vid);
@@ -47,7 +48,11 @@ function eventWords(hop: Hop, e: HopEvent, labels: Labels): string {
       const dst = r.dst.prefixLen === 0 ? 'default' : `${r.dst.ip}/${r.dst.prefixLen}`;
       return `routing table: ${dst}${r.via ? ` via ${r.via}` : ''} dev ${labels.withName(r.dev)}`;
     })
-    .with({ kind: 'nat' }, (x) => `${x.nat} rewrites the ${x.field === 'src' ? 'source' : 'destination'} ${x.from} → ${x.to}`)
+    .with({ kind: 'nat' }, (x) => {
+      const words = `${x.nat} rewrites the ${x.field === 'src' ? 'source' : 'destination'} ${x.from} → ${x.to}`;
+      const shown = Number(x.to.split(':')[1]);
+      return x.randomPortIn ? `${words} (${randomPortWords(x.randomPortIn, shown)})` : words;
+    })
     .with({ kind: 'arp' }, (x) => (x.mac ? `ARP: ${x.ip} is at ${x.mac}` : `ARP: no answer for ${x.ip}`))
     .with({ kind: 'local-delivery' }, (x) => `addressed to the namespace itself (${x.iface})`)
     .with({ kind: 'note' }, (x) => x.text)

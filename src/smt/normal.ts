@@ -1,5 +1,6 @@
 // The OVS `NORMAL` action over a symbolic packet, as src/evaluate/normal.ts: a converged MAC-learning
 // switch per VLAN. Access ports admit untagged frames and assign their tag; a trunk keeps the VID;
+// a frame to a reserved multicast destination is dropped (normal-admission.ts);
 // a destination in the converged MAC table goes to its port, any other (or a group address) floods to
 // every port of the VLAN but the input port; output to an access port strips the tag.
 // Guarantees: the branches partition the packets (one per MAC table entry of the VLAN, then "not
@@ -12,6 +13,8 @@ import type { Cond, Enc } from './cond.ts';
 import type { Path, Step } from './path.ts';
 import { assume, ended, unknownEnd, withPacket } from './path.ts';
 import { portByName } from '../semantics/ovs-bridge.ts';
+import { LINK_LAYER_WHY } from '../semantics/link-layer.ts';
+import { normalRefuses } from './normal-admission.ts';
 
 const tables = new WeakMap<readonly FdbEntry[], Map<number | null, { all: FdbEntry[]; byMac: Map<number, FdbEntry[]> }>>();
 
@@ -63,8 +66,14 @@ export function symNormal(e: Enc, host: string, bridge: OvsBridge, inPortName: s
     if (pk.vlan !== null && typeof pk.vlan !== 'number') return [unknownEnd(`${where}: NORMAL on a symbolic VLAN`, path)];
     vid = pk.vlan ?? 0;
   }
-  const tagged = withPacket(path, { ...pk, vlan: vid === 0 ? null : vid });
   const out: Step[] = [];
+  // Admission (reserved destinations) comes after the VLAN check, as in the evaluator and OVS.
+  const refused = normalRefuses(e, pk);
+  const barred = assume(path, refused);
+  if (barred) out.push(ended('dropped', barred, `${where}: ${LINK_LAYER_WHY.ovsReserved}`));
+  const admitted = assume(path, e.not(refused));
+  if (!admitted) return out;
+  const tagged = withPacket(admitted, { ...admitted.packet, vlan: vid === 0 ? null : vid });
   const entries = fdbCandidates(fdb, vid, pk.eth_dst);
   const group = isGroupDst(e, pk);
   const notEntries: Cond[] = [];

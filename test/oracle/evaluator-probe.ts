@@ -1,9 +1,10 @@
 // The evaluator's view of one device for one arriving packet, for the oracles that test devices one
 // at a time: an OVS bridge run with the converged MAC tables and learned flows; a Linux bridge with
 // the host's firewall and a conntrack table that lasts until `fresh()`.
-import type { ConvergedState } from '../../src/evaluate/index.ts';
+import type { ConvergedState } from '../../src/semantics/converged.ts';
 import { LearningState } from '../../src/evaluate/state.ts';
-import { buildTables, runBridge, type BridgeResult, type FlowTables } from '../../src/evaluate/openflow.ts';
+import { runBridge, type BridgeResult } from '../../src/evaluate/openflow.ts';
+import { flowTables, type FlowTables } from '../../src/semantics/ovs-bridge.ts';
 import type { Packet } from '../../src/ir/packet.ts';
 import type { OvsBridge } from '../../src/ir/openflow.ts';
 import type { Dataplane, LinuxBridge, Namespace } from '../../src/ir/dataplane.ts';
@@ -22,7 +23,7 @@ export function bridgeProbe(converged: ConvergedState): (host: string, bridge: O
   return (host, bridge, inPort, packet) => {
     const k = `${host}/${bridge.name}`;
     let t = tables.get(k);
-    if (!t) tables.set(k, (t = buildTables([...bridge.flows, ...state.learnedFlowsOf(host, bridge.name)])));
+    if (!t) tables.set(k, (t = flowTables([...bridge.flows, ...state.learnedFlowsOf(host, bridge.name)])));
     return runBridge({ host, bridge, tables: t, state, learn: false }, inPort, packet);
   };
 }

@@ -106,7 +106,11 @@ export interface DecodedFrame {
   readonly dport: number | null;
   readonly icmpType: number | null;
   readonly icmpCode: number | null;
+  /** The ICMP rest-of-header word (identifier and sequence of an echo). */
+  readonly icmpRest: number | null;
   readonly ttl: number | null;
+  /** The IPv4 identification field (forwarding and NAT keep it; a reply the kernel builds has its own). */
+  readonly ipId: number | null;
   readonly arpSha: string | null;
   readonly arpTha: string | null;
   /** The 8-byte payload marker when the frame carries one where encodeFrame puts it (hex). */
@@ -128,23 +132,34 @@ export function decodeFrame(b: Buffer): DecodedFrame {
   at += 2;
   const base: DecodedFrame = {
     ethDst: hexMac(b, 0), ethSrc: hexMac(b, 6), vlan, ethType, ipSrc: null, ipDst: null, proto: null, sport: null, dport: null,
-    icmpType: null, icmpCode: null, ttl: null, arpSha: null, arpTha: null, marker: null,
+    icmpType: null, icmpCode: null, icmpRest: null, ttl: null, ipId: null, arpSha: null, arpTha: null, marker: null,
   };
   const markerAt = (i: number) => (b.length >= i + 8 ? b.subarray(i, i + 8).toString('hex') : null);
   if (ethType === ETH_TYPE.ipv4 && b.length >= at + 20) {
     const ihl = (b[at]! & 0x0f) * 4;
     const proto = b[at + 9]!;
     const l4at = at + ihl;
-    const ip = { ...base, ipSrc: dotted(b, at + 12), ipDst: dotted(b, at + 16), proto, ttl: b[at + 8]! };
+    const ip = { ...base, ipSrc: dotted(b, at + 12), ipDst: dotted(b, at + 16), proto, ttl: b[at + 8]!, ipId: b.readUInt16BE(at + 4) };
     if ((proto === IP_PROTO.tcp && b.length >= l4at + 20) || (proto === IP_PROTO.udp && b.length >= l4at + 8)) {
       const off = proto === IP_PROTO.tcp ? ((b[l4at + 12]! >>> 4) * 4) : 8;
       return { ...ip, sport: b.readUInt16BE(l4at), dport: b.readUInt16BE(l4at + 2), marker: markerAt(l4at + off) };
     }
-    if (proto === IP_PROTO.icmp && b.length >= l4at + 8) return { ...ip, icmpType: b[l4at]!, icmpCode: b[l4at + 1]!, marker: markerAt(l4at + 8) };
+    if (proto === IP_PROTO.icmp && b.length >= l4at + 8) return { ...ip, icmpType: b[l4at]!, icmpCode: b[l4at + 1]!, icmpRest: b.readUInt32BE(l4at + 4), marker: markerAt(l4at + 8) };
     return { ...ip, marker: markerAt(l4at) };
   }
   if (ethType === ETH_TYPE.arp && b.length >= at + 28) {
     return { ...base, proto: b.readUInt16BE(at + 6), arpSha: hexMac(b, at + 8), ipSrc: dotted(b, at + 14), arpTha: hexMac(b, at + 18), ipDst: dotted(b, at + 24), marker: markerAt(at + 28) };
   }
   return { ...base, marker: markerAt(at) };
+}
+
+/** The netproof packet a decoded IPv4 frame carries (for building a reply to what really came out). */
+export function packetOfFrame(f: DecodedFrame): Packet {
+  if (f.ethType !== ETH_TYPE.ipv4 || f.ipSrc === null || f.ipDst === null || f.proto === null) throw new Error('not an IPv4 frame');
+  const ports = f.proto === IP_PROTO.tcp || f.proto === IP_PROTO.udp;
+  const icmp = f.proto === IP_PROTO.icmp;
+  return {
+    eth_src: f.ethSrc, eth_dst: f.ethDst, vlan: f.vlan, tun_id: null, eth_type: f.ethType, ip_src: f.ipSrc, ip_dst: f.ipDst, proto: f.proto,
+    sport: ports ? f.sport : null, dport: ports ? f.dport : null, icmp_type: icmp ? f.icmpType : null, icmp_code: icmp ? f.icmpCode : null,
+  };
 }

@@ -3,7 +3,8 @@
 # One process serves a whole suite: it opens raw packet sockets on interfaces of any network
 # namespace (entering it with setns only to create the socket), sends a frame on one of them and
 # collects what comes back on all of them until the wire is quiet, reads a namespace's IP counters,
-# and empties a namespace's conntrack table over netlink (what `conntrack -F` does).
+# and empties a namespace's conntrack table and its learned neighbour entries over netlink (what
+# `conntrack -F` and `ip neigh flush all` do).
 # Guarantees: it never touches a namespace it was not named; every reply is one JSON line; an error
 # is a reply {"error": "..."} and the process goes on.
 import ctypes
@@ -158,6 +159,52 @@ def ct_flush(ns):
     return {'flushed': True}
 
 
+NETLINK_ROUTE = 0
+RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH = 28, 29, 30
+NLM_F_DUMP = 0x300
+NLMSG_DONE, NLMSG_ERROR = 3, 2
+NUD_NOARP, NUD_PERMANENT = 0x40, 0x80
+NDA_DST = 1
+NDMSG = struct.Struct('=BBHiHBB')
+
+
+def neigh_flush(ns):
+    """Deletes the namespace's IPv4 neighbour entries except permanent and noarp ones (ip neigh flush all)."""
+    with In(ns):
+        s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
+    try:
+        body = NDMSG.pack(socket.AF_INET, 0, 0, 0, 0, 0, 0)
+        s.send(struct.pack('=IHHII', 16 + len(body), RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_DUMP, 1, 0) + body)
+        doomed = []
+        done = False
+        while not done:
+            data = s.recv(1 << 16)
+            at = 0
+            while at + 16 <= len(data):
+                length, kind = struct.unpack_from('=IH', data, at)
+                if kind == NLMSG_DONE:
+                    done = True
+                    break
+                if kind == RTM_NEWNEIGH:
+                    _, _, _, ifindex, state, _, _ = NDMSG.unpack_from(data, at + 16)
+                    attrs = data[at + 16 + NDMSG.size:at + length]
+                    a = 0
+                    while a + 4 <= len(attrs):
+                        alen, atype = struct.unpack_from('=HH', attrs, a)
+                        if atype == NDA_DST and not state & (NUD_PERMANENT | NUD_NOARP):
+                            doomed.append((ifindex, attrs[a + 4:a + alen]))
+                        a += (alen + 3) & ~3
+                at += (length + 3) & ~3
+        for ifindex, dst in doomed:
+            attr = struct.pack('=HH', 4 + len(dst), NDA_DST) + dst
+            body = NDMSG.pack(socket.AF_INET, 0, 0, ifindex, 0, 0, 0) + attr
+            s.send(struct.pack('=IHHII', 16 + len(body), RTM_DELNEIGH, NLM_F_REQUEST | NLM_F_ACK, 2, 0) + body)
+            s.recv(65535)
+    finally:
+        s.close()
+    return {'flushed': len(doomed)}
+
+
 def main():
     for line in sys.stdin:
         line = line.strip()
@@ -178,6 +225,8 @@ def main():
                 rep = snmp(req['ns'])
             elif op == 'ct_flush':
                 rep = ct_flush(req['ns'])
+            elif op == 'neigh_flush':
+                rep = neigh_flush(req['ns'])
             elif op == 'exit':
                 break
             else:

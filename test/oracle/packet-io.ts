@@ -23,6 +23,8 @@ export interface PacketIo {
   counters(ns: string): Promise<Record<string, number>>;
   /** Empties the namespace's conntrack table. */
   flushConntrack(ns: string): Promise<void>;
+  /** Deletes the namespace's IPv4 neighbour entries except permanent ones; resolves with how many. */
+  flushNeighbours(ns: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -75,6 +77,9 @@ export async function startPacketIo(): Promise<PacketIo> {
     },
     async flushConntrack(ns) {
       await request({ op: 'ct_flush', ns });
+    },
+    async flushNeighbours(ns) {
+      return (await request({ op: 'neigh_flush', ns })).flushed as number;
     },
     async close() {
       if (child.pid === undefined || dead) return;

@@ -14,13 +14,12 @@ import { byHost } from './rendered-host.ts';
 import { createNamespace, type IptablesBackend, type Netns } from './netfilter-harness.ts';
 import { ipBatch, quietIpv6, sysctls, vethLines } from './linux-wiring.ts';
 import { startPacketIo, type PacketIo, type SeenFrame } from './packet-io.ts';
-import { decodeFrame, encodeFrame, type FrameOptions } from './frame.ts';
+import { decodeFrame, encodeFrame, packetOfFrame, type DecodedFrame, type FrameOptions } from './frame.ts';
 import { diffKeys, frameKey, markerMaker, packetKey, replyTo } from './linux-compare.ts';
 import { Rng, oracleSeed, randomPacket } from './random-packet.ts';
 import { universeOf } from './universe.ts';
 import { Tally, type ExclusionRule } from './tally.ts';
 import { namespaceProbe, neighbourMap } from './evaluator-probe.ts';
-import { runOk } from './exec.ts';
 import { loadModel } from '../../src/pipeline.ts';
 import { formatInputError } from '../../src/errors.ts';
 import { ETH_TYPE, IP_PROTO, type Packet } from '../../src/ir/packet.ts';
@@ -33,22 +32,38 @@ const UNSUPPORTED: ExclusionRule = { name: 'unsupported', why: 'the evaluator cr
 const RULES = [IPV6, UNSUPPORTED];
 
 const TOPOLOGIES = ['seed.yaml', 'seed-vlan.yaml'] as const;
-const BACKENDS = ['nft', 'legacy'] as const satisfies readonly IptablesBackend[];
-/** First packets per router (each on both backends; replies besides). */
-const PER_ROUTER = 90;
+/**
+ * Each router is rebuilt once per variant: both iptables backends, and the three rp_filter modes (the
+ * L3 agent leaves rp_filter to the host, so a real cloud may run any of them; the IR namespace is told
+ * the same value).
+ */
+const VARIANTS = [
+  { name: 'iptables-nft, rp_filter=0', backend: 'nft', rpFilter: 0 },
+  { name: 'iptables-legacy, rp_filter=2', backend: 'legacy', rpFilter: 2 },
+  { name: 'iptables-nft, rp_filter=1', backend: 'nft', rpFilter: 1 },
+] as const satisfies readonly { name: string; backend: IptablesBackend; rpFilter: 0 | 1 | 2 }[];
+type Variant = (typeof VARIANTS)[number]['name'];
+/** First packets per router (each in every variant; replies besides). */
+const PER_ROUTER = 150;
 const SEED = oracleSeed(20240503);
 
 /** What the L3 agent sets in every router namespace (neutron/agent/l3/namespaces.py, ip_lib.py). */
 const L3_AGENT_SYSCTLS = ['net.ipv4.ip_forward=1', 'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.all.arp_announce=2', 'net.ipv4.conf.all.promote_secondaries=1'];
-/** The kernel defaults netproof assumes for what the agent leaves alone. */
-const KERNEL_DEFAULTS = ['net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.default.rp_filter=0', 'net.ipv4.conf.all.accept_local=0', 'net.ipv4.conf.all.route_localnet=0'];
+/** The kernel defaults netproof assumes for what the agent leaves alone, with the variant's rp_filter. */
+const kernelSysctls = (rp: number) => [`net.ipv4.conf.all.rp_filter=${rp}`, `net.ipv4.conf.default.rp_filter=${rp}`, 'net.ipv4.conf.all.accept_local=0', 'net.ipv4.conf.all.route_localnet=0'];
 
-const totals = new Map<IptablesBackend, Tally>(BACKENDS.map((b) => [b, new Tally(`router namespaces (iptables-${b}), all shipped topologies`, RULES)]));
+const totals = new Map<Variant, Tally>(VARIANTS.map((v) => [v.name, new Tally(`router namespaces (${v.name}), all shipped topologies`, RULES)]));
 
-interface Rig { readonly host: string; readonly ns: Namespace; readonly real: Map<IptablesBackend, Netns>; readonly peers: Map<string, string> }
+/** One router: per variant its real namespace and the IR namespace told that variant's sysctls. */
+interface Rig { readonly host: string; readonly ns: Namespace; readonly real: Map<Variant, { real: Netns; ir: Namespace }>; readonly peers: Map<string, string> }
 
-/** What the real namespace did with one frame. */
-interface Observed { readonly copies: string[]; readonly arpRequests: string[]; readonly arpReplies: string[]; readonly delivered: number }
+/** What the real namespace did with one frame: the frames carrying ours (forwarded copies), ARP it sent, local delivery. */
+interface Observed {
+  readonly copies: readonly { readonly iface: string; readonly frame: DecodedFrame }[];
+  readonly arpRequests: string[];
+  readonly arpReplies: string[];
+  readonly delivered: number;
+}
 
 describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'iptables', 'python3'], () => {
   for (const file of TOPOLOGIES) {
@@ -57,29 +72,30 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
       if (!loaded.ok) throw new Error(`${file}: ${loaded.errors.map(formatInputError).join('\n')}`);
       const model = loaded.value;
       const universe = universeOf(model.dataplane);
-      const tallies = new Map<IptablesBackend, Tally>(BACKENDS.map((b) => [b, new Tally(`router namespaces (iptables-${b}) of ${file} (seed ${SEED})`, RULES)]));
+      const tallies = new Map<Variant, Tally>(VARIANTS.map((v) => [v.name, new Tally(`router namespaces (${v.name}) of ${file} (seed ${SEED})`, RULES)]));
       const made: Netns[] = [];
       let io: PacketIo | null = null;
 
       beforeAll(async () => {
+        const t0 = Date.now();
         io = await startPacketIo();
         const capture = await createNamespace('nprtc');
         made.push(capture);
         await quietIpv6(capture);
         const rigs: Rig[] = [];
-        const whose = new Map<string, { backend: IptablesBackend; iface: string }>();
+        const whose = new Map<string, { variant: Variant; iface: string }>();
         let n = 0;
         for (const [host, files] of byHost(model.artifacts)) {
           for (const ns of model.dataplane.hosts.find((h) => h.name === host)?.namespaces ?? []) {
             if (!ns.name.startsWith('qrouter-')) continue;
             const rig: Rig = { host, ns, real: new Map(), peers: new Map() };
             const neighbours = neighbourMap(model.dataplane, ns);
-            for (const backend of BACKENDS) {
+            for (const v of VARIANTS) {
               const real = await createNamespace('nprt');
               made.push(real);
               await quietIpv6(real);
-              await sysctls(real, [...L3_AGENT_SYSCTLS, ...KERNEL_DEFAULTS]);
-              rig.real.set(backend, real);
+              await sysctls(real, [...L3_AGENT_SYSCTLS, ...kernelSysctls(v.rpFilter)]);
+              rig.real.set(v.name, { real, ir: { ...ns, sysctls: { ...ns.sysctls, rpFilter: v.rpFilter } } });
               const lines: string[] = [];
               const up: string[] = [];
               const ifaces = ns.interfaces.filter((i) => i.name !== 'lo');
@@ -87,8 +103,8 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
                 const peer = `r${n++}`;
                 lines.push(...vethLines(i.name, capture, peer, { a: i.mac }));
                 up.push(`link set ${peer} up`);
-                whose.set(peer, { backend, iface: i.name });
-                rig.peers.set(`${backend}/${i.name}`, peer);
+                whose.set(peer, { variant: v.name, iface: i.name });
+                rig.peers.set(`${v.name}/${i.name}`, peer);
                 for (const a of i.addresses) lines.push(`addr add ${a.ip}/${a.prefixLen} brd + dev ${i.name}`);
               }
               for (const r of ns.routes) {
@@ -105,12 +121,14 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
               await ipBatch(real, routeAt < 0 ? lines : lines.slice(0, routeAt));
               await ipBatch(capture, up);
               if (routeAt >= 0) await ipBatch(real, lines.slice(routeAt));
-              await real.iptablesRestore(files.get(`${ns.name}.iptables-save`)?.text ?? '', backend);
+              await real.iptablesRestore(files.get(`${ns.name}.iptables-save`)?.text ?? '', v.backend);
             }
             rigs.push(rig);
           }
         }
         await io.listen(capture.name, [...whose.keys()]);
+        console.info(`${file}: router namespaces ready in ${Date.now() - t0} ms`);
+        const t1 = Date.now();
 
         const rng = new Rng(SEED ^ [...file].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 0));
         const marker = markerMaker();
@@ -123,24 +141,31 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
             // Most frames are addressed to the interface, as a sender that resolved the router would.
             if (rng.chance(0.6)) packet = { ...packet, eth_dst: inIface.mac };
             const icmpRest = (0x2000 + k) * 0x10000 + 1;
-            for (const backend of BACKENDS) {
-              const tally = tallies.get(backend)!;
-              const real = rig.real.get(backend)!;
+            // A forwarded copy keeps the IP identification; the kernel's own replies (echo reply) do not.
+            const ipId = (0x3000 + k) & 0xffff;
+            for (const v of VARIANTS) {
+              const tally = tallies.get(v.name)!;
+              const { real, ir } = rig.real.get(v.name)!;
               if (packet.eth_type === ETH_TYPE.ipv6) { tally.exclude(IPV6); continue; }
-              const once = async (p: Packet, iface: string, opts: Omit<FrameOptions, 'marker'>): Promise<{ r: NamespaceResult; diff: string[] }> => {
+              // `override` is what the real namespace is sent when it differs from the evaluator's packet: a reply to
+              // what really came out (its --random-fully port and ICMP id are the kernel's draw, not the evaluator's).
+              const once = async (p: Packet, iface: string, opts: Omit<FrameOptions, 'marker'>, override: { packet: Packet; opts: Omit<FrameOptions, 'marker'> } | null = null): Promise<{ r: NamespaceResult; diff: string[]; seen: SeenFrame[]; m: string }> => {
                 const m = marker();
-                const before = (await io!.counters(real.name))['Ip.InDelivers'] ?? 0;
-                const seen = await io!.send(capture.name, rig.peers.get(`${backend}/${iface}`)!, encodeFrame(p, { ...opts, marker: m }));
-                const after = (await io!.counters(real.name))['Ip.InDelivers'] ?? 0;
+                // Taken locally: handed to a protocol (InDelivers) or to none, which answers unreachable (InUnknownProtos).
+                const local = (c: Record<string, number>) => (c['Ip.InDelivers'] ?? 0) + (c['Ip.InUnknownProtos'] ?? 0);
+                const before = local(await io!.counters(real.name));
+                const sent = override ?? { packet: p, opts };
+                const seen = await io!.send(capture.name, rig.peers.get(`${v.name}/${iface}`)!, encodeFrame(sent.packet, { ...sent.opts, marker: m }));
+                const after = local(await io!.counters(real.name));
                 // Whatever the kernel learned or started to resolve must not reach the next packet.
-                await runOk('ip', ['-n', real.name, 'neigh', 'flush', 'all']);
-                const obs = observe(seen, m, p, after - before, (peer) => whose.get(peer)?.iface ?? `?${peer}`);
-                const r = probe.run(rig.host, rig.ns, iface, p);
-                return { r, diff: r.uncertain.length > 0 ? ['unsupported'] : compare(r, p, iface, obs) };
+                await io!.flushNeighbours(real.name);
+                const obs = observe(seen, m, opts.ipId ?? null, p, after - before, (peer) => whose.get(peer)?.iface ?? `?${peer}`);
+                const r = probe.run(rig.host, ir, iface, p);
+                return { r, diff: r.uncertain.length > 0 ? ['unsupported'] : compare(r, p, iface, obs), seen, m };
               };
               probe.fresh();
               await io.flushConntrack(real.name);
-              const first = await once(packet, inIface.name, { icmpRest });
+              const first = await once(packet, inIface.name, { icmpRest, ipId });
               if (first.diff[0] === 'unsupported') { tally.exclude(UNSUPPORTED); continue; }
               if (first.diff.length > 0) { tally.disagree(`${rig.host}/${rig.ns.name} in ${inIface.name} (first packet): ${packetKey(inIface.name, packet)}\n    ${first.diff.join('\n    ')}`); continue; }
               tally.agreeOne();
@@ -148,23 +173,26 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
               if (out?.kind !== 'emit' || packet.eth_type !== ETH_TYPE.ipv4) continue;
               const reply = replyTo(out.packet);
               const tcp = packet.proto === IP_PROTO.tcp ? { tcpFlags: 0x12, tcpSeq: 0x7000, tcpAck: 0x1000 + 1 + 8 } : {};
-              const second = await once(reply, out.port, { icmpRest, ...tcp });
+              const came = first.seen.map((x) => decodeFrame(x.frame)).find((f) => f.marker === first.m && f.ipId === ipId);
+              const realReply = came ? { packet: replyTo(packetOfFrame(came)), opts: { ipId, ...tcp, icmpRest: came.icmpRest ?? icmpRest } } : null;
+              const second = await once(reply, out.port, { icmpRest, ipId, ...tcp }, realReply);
               if (second.diff[0] === 'unsupported') tally.exclude(UNSUPPORTED);
               else if (second.diff.length > 0) tally.disagree(`${rig.host}/${rig.ns.name} in ${out.port} (reply): ${packetKey(out.port, reply)}\n    ${second.diff.join('\n    ')}`);
               else tally.agreeOne();
             }
           }
         }
-        for (const b of BACKENDS) totals.get(b)!.add(tallies.get(b)!);
+        console.info(`${file}: packets in ${Date.now() - t1} ms`);
+        for (const v of VARIANTS) totals.get(v.name)!.add(tallies.get(v.name)!);
       });
       afterAll(async () => {
         await io?.close();
         for (const ns of made.splice(0)) await ns.delete();
       });
 
-      for (const backend of BACKENDS) {
-        it(`iptables-${backend}: every copy, ARP request and local delivery is the evaluator's`, () => {
-          const t = tallies.get(backend)!;
+      for (const v of VARIANTS) {
+        it(`${v.name}: every copy, ARP request and local delivery is the evaluator's`, () => {
+          const t = tallies.get(v.name)!;
           console.info(t.summary());
           expect(t.disagreements.slice(0, 15), t.disagreements.slice(0, 15).join('\n')).toEqual([]);
         });
@@ -172,9 +200,9 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
     });
   }
 
-  for (const backend of BACKENDS) {
-    it(`iptables-${backend}: tried at least 300 packets in all`, () => {
-      const t = totals.get(backend)!;
+  for (const v of VARIANTS) {
+    it(`${v.name}: tried at least 300 packets in all`, () => {
+      const t = totals.get(v.name)!;
       console.info(t.summary());
       expect(t.tried).toBeGreaterThanOrEqual(300);
       expect(t.agree).toBeGreaterThanOrEqual(t.tried * 0.8);
@@ -183,38 +211,48 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
 });
 
 /** The real namespace's answer to one frame, from what came out on the capture side. */
-function observe(seen: readonly SeenFrame[], marker: string, sent: Packet, delivered: number, ifaceOf: (peer: string) => string): Observed {
-  const copies: string[] = [];
+function observe(seen: readonly SeenFrame[], marker: string, ipId: number | null, sent: Packet, delivered: number, ifaceOf: (peer: string) => string): Observed {
+  const copies: { iface: string; frame: DecodedFrame }[] = [];
   const arpRequests: string[] = [];
   const arpReplies: string[] = [];
   for (const s of seen) {
     const f = decodeFrame(s.frame);
     const iface = ifaceOf(s.iface);
-    if (f.marker === marker) copies.push(frameKey(iface, f));
+    // A forwarded copy keeps our marker and IP identification (a reply the kernel builds has its own).
+    if (f.marker === marker && (f.ethType !== ETH_TYPE.ipv4 || f.ipId === ipId)) copies.push({ iface, frame: f });
     else if (f.ethType === ETH_TYPE.arp && f.proto === 1) arpRequests.push(`${iface} who-has ${f.ipDst}`);
     else if (f.ethType === ETH_TYPE.arp && f.proto === 2 && sent.eth_type === ETH_TYPE.arp && f.ipDst === sent.ip_src && f.ipSrc === sent.ip_dst) arpReplies.push(`${iface} ${f.ipSrc} is-at ${f.arpSha}`);
   }
   return { copies, arpRequests, arpReplies, delivered };
 }
 
-/** The evaluator's result held against what the real namespace did. */
+/**
+ * The evaluator's result held against what the real namespace did. A source port the evaluator marks
+ * as drawn at random (--random-fully) is compared as "any port of its range".
+ */
 function compare(r: NamespaceResult, sent: Packet, inIface: string, o: Observed): string[] {
   const c = r.copies[0];
-  const want: Observed = { copies: [], arpRequests: [], arpReplies: [], delivered: 0 };
-  if (c?.kind === 'emit') want.copies.push(packetKey(c.port, c.packet));
-  else if (c?.disposition === 'delivered' && c.arpOwner !== null) want.arpReplies.push(`${inIface} ${sent.ip_dst} is-at ${c.arpOwner}`);
-  else if (c?.disposition === 'delivered' && sent.eth_type === ETH_TYPE.ipv4) (want as { delivered: number }).delivered = 1;
-  else if (c?.disposition === 'no-arp') {
+  const random = r.events.flatMap((e) => (e.kind === 'nat' && e.randomPortIn ? [e.randomPortIn] : []))[0] ?? null;
+  const opts = { anySport: random !== null };
+  const d: string[] = [];
+  if (random !== null) {
+    for (const x of o.copies) if (x.frame.sport !== null && (x.frame.sport < random[0] || x.frame.sport > random[1])) d.push(`--random-fully port ${x.frame.sport} outside ${random[0]}–${random[1]}`);
+  }
+  const wantCopies = c?.kind === 'emit' ? [packetKey(c.port, c.packet, opts)] : [];
+  const wantReplies = c?.kind === 'end' && c.disposition === 'delivered' && c.arpOwner !== null ? [`${inIface} ${sent.ip_dst} is-at ${c.arpOwner}`] : [];
+  const wantDelivered = c?.kind === 'end' && c.disposition === 'delivered' && c.arpOwner === null && sent.eth_type === ETH_TYPE.ipv4;
+  const wantRequests: string[] = [];
+  if (c?.kind === 'end' && c.disposition === 'no-arp') {
     const arp = r.events.find((e) => e.kind === 'arp' && e.mac === null);
     const route = r.events.find((e) => e.kind === 'route');
-    if (arp?.kind === 'arp' && route?.kind === 'route') want.arpRequests.push(`${route.route.dev} who-has ${arp.ip}`);
+    if (arp?.kind === 'arp' && route?.kind === 'route') wantRequests.push(`${route.route.dev} who-has ${arp.ip}`);
   }
-  const d = [
-    ...diffKeys(want.copies, o.copies),
-    ...diffKeys(want.arpRequests, o.arpRequests).map((x) => x.replace('real only', 'real ARP request only').replace('evaluator only', 'evaluator ARP request only')),
-    ...diffKeys(want.arpReplies, o.arpReplies).map((x) => x.replace('real only', 'real ARP reply only').replace('evaluator only', 'evaluator ARP reply only')),
-  ];
-  if ((o.delivered > 0) !== (want.delivered > 0)) d.push(`local delivery: real ${o.delivered > 0 ? 'yes' : 'no'} (InDelivers +${o.delivered}), evaluator ${want.delivered > 0 ? 'yes' : 'no'}`);
+  d.push(
+    ...diffKeys(wantCopies, o.copies.map((x) => frameKey(x.iface, x.frame, opts))),
+    ...diffKeys(wantRequests, o.arpRequests).map((x) => x.replace('real only', 'real ARP request only').replace('evaluator only', 'evaluator ARP request only')),
+    ...diffKeys(wantReplies, o.arpReplies).map((x) => x.replace('real only', 'real ARP reply only').replace('evaluator only', 'evaluator ARP reply only')),
+  );
+  if ((o.delivered > 0) !== wantDelivered) d.push(`local delivery: real ${o.delivered > 0 ? 'yes' : 'no'} (InDelivers+InUnknownProtos +${o.delivered}), evaluator ${wantDelivered ? 'yes' : 'no'}`);
   if (d.length === 0) return [];
   return [...d, `evaluator: ${c?.kind === 'end' ? `${c.disposition}${c.drop ? ` (${c.drop.rule})` : ''}` : 'emit'} | ${r.steps.map((s) => `${s.where}: ${s.action}`).join(' | ')}`];
 }

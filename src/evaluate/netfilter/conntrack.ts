@@ -30,6 +30,8 @@ export interface Connection {
   confirmed: boolean;
   /** ct mark (CONNMARK). */
   mark: number;
+  /** `--random-fully` SNAT: the range the kernel drew the source port from (the binding shows a representative). */
+  randomPort?: readonly [number, number];
 }
 
 export interface ConnectionRef {

@@ -7,6 +7,7 @@
 // nothing sets no SNAT/DNAT status, as in the kernel.
 import type { Packet } from '../../ir/packet.ts';
 import type { NatSpec } from '../../semantics/netfilter.ts';
+import { representativePort, snatPortRange } from '../../semantics/snat-port.ts';
 import { type Tuple, invert } from './tuple.ts';
 import { type Conntrack, type Connection, type Direction, tupleInUse } from './conntrack.ts';
 import type { NatEvent } from './types.ts';
@@ -30,16 +31,19 @@ export function bindDst(c: Connection, ip: string, port: number | null, kind: 'D
 
 /**
  * SNAT: bind the source to `ip`. The source port is kept when it is in the given range (or no range
- * is given) and the resulting reply tuple is free; otherwise the next free port of the range (default
- * 1024–65535) is taken, as the kernel's uniqueness search does (`--random-fully` would pick it at
- * random; the first free one stands for it).
+ * is given) and the resulting reply tuple is free; otherwise the next free port of the range
+ * (snat-port.ts: the rule's, else by the original port's class) is taken, as the kernel's uniqueness
+ * search does. With `--random-fully` the kernel draws the port at random from that range: the
+ * representative (the original port when in range) stands for the draw, and the connection says so.
  */
-export function bindSrc(ct: Conntrack, c: Connection, spec: NatSpec): void {
+export function bindSrc(ct: Conntrack, c: Connection, spec: NatSpec, fullyRandom = false): void {
   const cur = current(c);
   let next: Tuple = { ...cur, src: spec.ip };
   if (cur.sport !== null) {
-    const [lo, hi] = spec.ports ?? [1024, 65535];
-    let port = spec.ports && (cur.sport < lo || cur.sport > hi) ? lo : cur.sport;
+    const range = snatPortRange(cur.sport, spec.ports);
+    const [lo, hi] = range;
+    let port = fullyRandom ? representativePort(cur.sport, range) : spec.ports && (cur.sport < lo || cur.sport > hi) ? lo : cur.sport;
+    if (fullyRandom) c.randomPort = range;
     next = { ...next, sport: port };
     const span = Math.max(hi - lo + 1, 1);
     for (let i = 0; i < span && tupleInUse(ct, c.zone, invert(next)); i++) {
@@ -71,10 +75,12 @@ export function applyManip(c: Connection, direction: Direction, manip: Manip, p:
   if (manip === 'src') {
     const sport = p.sport === null ? null : target.sport;
     if (target.src === p.ip_src && sport === p.sport) return { packet: p, event: null };
-    const showPort = sport !== p.sport;
+    // A port drawn at random is always shown, with the range it was drawn from.
+    const random = direction === 'original' && c.randomPort !== undefined && sport !== null ? c.randomPort : null;
+    const showPort = sport !== p.sport || random !== null;
     return {
       packet: { ...p, ip_src: target.src, sport },
-      event: { type, field: 'src', from: endpoint(p.ip_src, p.sport, showPort), to: endpoint(target.src, sport, showPort) },
+      event: { type, field: 'src', from: endpoint(p.ip_src, p.sport, showPort), to: endpoint(target.src, sport, showPort), ...(random ? { randomPortIn: random } : {}) },
     };
   }
   const dport = p.dport === null ? null : target.dport;

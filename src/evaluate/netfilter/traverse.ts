@@ -186,7 +186,7 @@ function natTarget(rule: NfRule, t: NatTarget, table: string, hook: Hook, w: Wor
     case 'SNAT': {
       const spec = parseNatSpec(t.to);
       if (!spec) break;
-      bindSrc(conntrack, c, spec);
+      bindSrc(conntrack, c, spec, t.fully_random);
       return { kind: 'accept' };
     }
     case 'REDIRECT': {

@@ -38,6 +38,8 @@ export interface NatEvent {
   readonly field: 'src' | 'dst';
   readonly from: string;
   readonly to: string;
+  /** `--random-fully`: the source port shown stands for one the kernel draws at random from this range. */
+  readonly randomPortIn?: readonly [number, number];
 }
 
 export interface HookResult {
