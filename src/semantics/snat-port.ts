@@ -6,12 +6,17 @@
 // 1–511 for ports below 512, 600–1023 below 1024, 1024–65535 above.
 // Guarantees: pure functions; nothing reads a packet.
 
+/** The classes of original ports and the range each draws from when the rule gives none (ports below `below`, first match). */
+export const SNAT_PORT_CLASSES: readonly { readonly below: number; readonly range: readonly [number, number] }[] = [
+  { below: 512, range: [1, 511] },
+  { below: 1024, range: [600, 1023] },
+  { below: 65536, range: [1024, 65535] },
+];
+
 /** The range the kernel draws (or searches) a SNAT source port in. */
 export function snatPortRange(original: number, given: readonly [number, number] | null): readonly [number, number] {
   if (given !== null) return given;
-  if (original < 512) return [1, 511];
-  if (original < 1024) return [600, 1023];
-  return [1024, 65535];
+  return (SNAT_PORT_CLASSES.find((c) => original < c.below) ?? SNAT_PORT_CLASSES[SNAT_PORT_CLASSES.length - 1]!).range;
 }
 
 /**

@@ -44,6 +44,12 @@ export class Enc {
     if (this.terms.get(key)?.deref() === undefined) this.terms.delete(key);
   });
 
+  /**
+   * Values the kernel chooses at random (a --random-fully SNAT port), each a fresh variable named by
+   * what it stands for, with the value a replay through the evaluator gives it (its representative).
+   */
+  private readonly choices = new Map<string, { readonly v: BV; readonly representative: Val; readonly bits: number }>();
+
   constructor(readonly ctx: Ctx) {
     this.truth = [ctx.Bool.val(false), ctx.Bool.val(true)];
   }
@@ -138,6 +144,24 @@ export class Enc {
     return this.masked(a, net, prefixMask(prefixLen), 32);
   }
 
+  /**
+   * A value the kernel draws at random, one variable per `key` (named after it, so encoders that
+   * build equal terms name it alike); `representative` is what a replay shows.
+   */
+  randomChoice(key: string, bits: number, representative: Val): BV {
+    let c = this.choices.get(key);
+    if (!c) {
+      c = { v: this.ctx.BitVec.const(`random.${key}`, bits), representative, bits };
+      this.choices.set(key, c);
+    }
+    return c.v;
+  }
+
+  /** Every random choice made so far takes the value a replay gives it (true when there is none). */
+  choicesAsReplayed(): Cond {
+    return this.and(...[...this.choices.values()].map((c) => this.eq(c.v, c.representative, c.bits)));
+  }
+
   /** If-then-else on values, folded when the condition or both branches are concrete. */
   ite(c: Cond, a: Val, b: Val, bits: number): Val {
     if (c === true) return a;
@@ -150,6 +174,14 @@ export class Enc {
 }
 
 const POW2 = Array.from({ length: 53 }, (_, i) => 2 ** i);
+
+/** A short name for a value's text (FNV-1a of a term's printed form): equal terms get equal names. */
+export function textKey(v: Val): string {
+  if (typeof v === 'number') return `#${v}`;
+  let h = 0x811c9dc5;
+  for (const ch of v.toString()) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
 
 export function mod(v: number, bits: number): number {
   return bits >= 53 || v < POW2[bits]! ? v : v % POW2[bits]!;

@@ -221,10 +221,13 @@ export async function exists(
     const subnet = st.kind === 'vm-port' ? { ip: ipToNum(st.ip), prefixLen: st.prefixLen } : null;
     r.solver.add(e.bool(e.or(...mine.map((x) => x.c))));
     const sentVars = first.o.sent;
-    const { packet: witness, model } = await decodeWitness(e, r.solver, r.model, sentVars, [
+    const { packet: witness, model, reliesOnRandom } = await decodeWitness(e, r.solver, r.model, sentVars, [
       ...(opts.preferDst !== undefined ? [{ name: 'the target\'s own address', cond: e.eq(sentVars.ip_dst, opts.preferDst, 32) }] : []),
       ...defaultPreferences(e, sentVars, subnet),
     ]);
+    if (reliesOnRandom) {
+      return { verdict: 'unknown', witness: null, source: null, reason: 'the packets found depend on the source port --random-fully SNAT draws at random, not on the one a replay shows', disposition: null };
+    }
     const end = (mine.find((x) => holds(e, model, x.c)) ?? first).o.end;
     return { verdict: 'yes', witness, source: st, reason: end.kind === 'unknown' ? end.reason : end.where, disposition: end.kind === 'end' ? end.disposition : null };
   }

@@ -1,10 +1,12 @@
 // A network namespace over a symbolic packet (a qrouter, a qdhcp, or a host's root namespace reached
-// as a router): frames not for the arriving interface (unicast to another MAC) are not taken; an ARP
-// request for one of the interface's addresses is answered; IPv4 runs PREROUTING, then is delivered
-// locally when its destination is an address of the namespace, one of its subnets' directed
-// broadcasts or the limited broadcast 255.255.255.255 (INPUT), or routed by longest prefix (FORWARD, POSTROUTING) and sent out of the route's interface to
-// the next hop's MAC, resolved by ARP. Only a frame addressed to the interface's own MAC is routed:
-// Linux's ip_forward drops what arrived as link-layer broadcast or multicast (pkt_type != PACKET_HOST).
+// as a router), as src/evaluate/namespace.ts: frames not for the arriving interface (unicast to another
+// MAC) are not taken; an ARP request is answered as arp_process does (martian.ts); IPv4 runs
+// PREROUTING, then the input decision (martian.ts): martians dropped, a local address, a subnet's or
+// the limited broadcast or the all-hosts group delivered locally (INPUT), anything else routed by
+// longest prefix, its source validated for the chosen route (rp_filter, the namespace's own
+// addresses), then FORWARD, POSTROUTING and out of the route's interface to the next hop's MAC,
+// resolved by ARP. Only a frame addressed to the interface's own MAC is routed: Linux's ip_forward
+// drops what arrived as link-layer broadcast or multicast (pkt_type != PACKET_HOST).
 // Guarantees: the results partition the packets arriving; a routed copy leaves with the outgoing
 // interface's MAC as source, no VLAN and no tunnel key; a next hop no one answers for is `no-arp`.
 import type { Namespace } from '../ir/dataplane.ts';
@@ -17,9 +19,12 @@ import { assume, ended, unknownEnd, withPacket } from './path.ts';
 import { newNfPath, type NfPath } from './netfilter/state.ts';
 import { symRunHook } from './netfilter/hook.ts';
 import { lpmBranches } from './route.ts';
-import { broadcastOf, formatIpv4 } from '../net/ipv4.ts';
+import { formatIpv4 } from '../net/ipv4.ts';
 import { ownersIn } from './owners.ts';
 import type { WalkCtx } from './walk-ctx.ts';
+import { arpAnswered, forwardBranches, inputBranches } from './martian.ts';
+import { arpAnswers, namespaceSysctls } from '../semantics/martian.ts';
+import { concreteLogic } from '../semantics/logic.ts';
 
 /**
  * A routed copy whose next hop is not resolved yet: the walker resolves it with `toNextHop`, once per
@@ -48,11 +53,22 @@ export function symNamespace(w: WalkCtx, host: string, ns: Namespace, inIface: s
   if (!mine) return out;
 
   const p = mine.packet;
-  if (w.surveying && e.and(isArp(e, p), e.eq(p.proto, 1, 8)) === true) w.arpHeard(iface.addresses.map((a) => ipToNum(a.ip)), macToNum(iface.mac));
-  const arpHit = e.and(isArp(e, p), e.eq(p.proto, 1, 8), e.or(...iface.addresses.map((a) => e.eq(p.ip_dst, ipToNum(a.ip), 32))));
+  const request = e.and(isArp(e, p), e.eq(p.proto, 1, 8));
+  // A survey asks with a concrete sender: the addresses whose request it would answer (martian.ts).
+  if (w.surveying && request === true && typeof p.ip_src === 'number') {
+    const sip = p.ip_src;
+    const heard = ns.interfaces.flatMap((i) => i.addresses.map((a) => ipToNum(a.ip))).filter((tip) => arpAnswers(concreteLogic, ns, namespaceSysctls(ns), inIface, sip, tip));
+    w.arpHeard(heard, macToNum(iface.mac));
+  }
+  const arpHit = e.and(request, arpAnswered(e, ns, inIface, p));
   const arp = assume(mine, arpHit);
   if (arp) out.push(ended('delivered', arp, `${where}:${inIface}: ARP reply`, { kind: 'namespace', namespace: ns.name, host }, macToNum(iface.mac)));
-  const otherL3 = assume(mine, e.and(e.not(arpHit), e.not(isIpv4(e, p))));
+  const unanswered = assume(mine, e.and(request, e.not(arpHit)));
+  if (unanswered) out.push(ended('dropped', unanswered, `${where}:${inIface}: ARP request not answered (arp_process)`));
+  // Other ARP (replies) is taken by the namespace, as in the evaluator.
+  const otherArp = assume(mine, e.and(isArp(e, p), e.not(e.eq(p.proto, 1, 8))));
+  if (otherArp) out.push(ended('delivered', otherArp, `${where}:${inIface}: ARP`, { kind: 'namespace', namespace: ns.name, host }));
+  const otherL3 = assume(mine, e.and(e.not(isArp(e, p)), e.not(isIpv4(e, p))));
   if (otherL3) out.push(ended('dropped', otherL3, `${where}:${inIface}: not IPv4`));
   const v4 = assume(mine, isIpv4(e, p), [{ field: 'eth_type', value: ETH_TYPE.ipv4 }]);
   if (!v4) return out;
@@ -64,27 +80,25 @@ export function symNamespace(w: WalkCtx, host: string, ns: Namespace, inIface: s
   return out;
 }
 
-const LIMITED_BROADCAST = 0xffffffff;
-
 function afterPrerouting(w: WalkCtx, host: string, ns: Namespace, inIface: string, ifaceMac: number, st: NfPath): NamespaceStep[] {
   const { e } = w;
   const where = `${host}/${ns.name}`;
   const out: NamespaceStep[] = [];
-  const pk = st.path.packet;
-  // The limited broadcast and each subnet's directed broadcast are local (RTN_BROADCAST) destinations,
-  // never forwarded (bc_forwarding is off).
-  const locals = [
-    ...ns.interfaces.flatMap((i) => i.addresses.flatMap((a) => (a.prefixLen < 31 ? [ipToNum(a.ip), broadcastOf(ipToNum(a.ip), a.prefixLen)] : [ipToNum(a.ip)]))),
-    LIMITED_BROADCAST,
-  ];
-  const isLocal: Cond = e.or(...locals.map((ip) => e.eq(pk.ip_dst, ip, 32)));
-  const local = assume(st.path, isLocal);
-  if (local) {
-    const r = symRunHook(e, ns.netfilter, 'INPUT', { ...st, path: local }, { inIface, outIface: null, physdevIn: null, physdevOut: null, bridged: false }, where);
-    out.push(...r.ends);
-    for (const a of r.accepted) out.push(ended('delivered', a.path, `${where}: local delivery`, { kind: 'namespace', namespace: ns.name, host }));
+  // The input decision (martian.ts): martians dropped; a local address, a subnet's or the limited
+  // broadcast (never forwarded: bc_forwarding is off) or the all-hosts group taken locally.
+  let routed: Path | null = null;
+  for (const b of inputBranches(e, ns, inIface, st.path.packet)) {
+    const bp = assume(st.path, b.when);
+    if (!bp) continue;
+    const d = b.then;
+    if (d.kind === 'drop') out.push(ended('dropped', bp, `${where}: ${d.why}`));
+    else if (d.kind === 'local') {
+      const r = symRunHook(e, ns.netfilter, 'INPUT', { ...st, path: bp }, { inIface, outIface: null, physdevIn: null, physdevOut: null, bridged: false }, where);
+      out.push(...r.ends);
+      for (const a of r.accepted) out.push(ended('delivered', a.path, `${where}: local delivery`, { kind: 'namespace', namespace: ns.name, host }));
+    } else routed = bp;
   }
-  const notLocal = assume(st.path, e.not(isLocal));
+  const notLocal = routed;
   if (!notLocal) return out;
   if (!ns.forwarding) return [...out, ended('dropped', notLocal, `${where}: forwarding off`)];
   const toMe = e.eq(notLocal.packet.eth_dst, ifaceMac, 48);
@@ -99,8 +113,17 @@ function afterPrerouting(w: WalkCtx, host: string, ns: Namespace, inIface: strin
     const route = b.route;
     const oif = ns.interfaces.find((i) => i.name === route.dev);
     if (!oif) { out.push(ended('no-route', rp, `${where}: route via missing device ${route.dev}`)); continue; }
+    // Source validation for this route (rp_filter, a source of the namespace's own): martian.ts.
+    let taken: Path | null = null;
+    for (const v of forwardBranches(e, ns, inIface, route.dev, rp.packet)) {
+      const vp = assume(rp, v.when);
+      if (!vp) continue;
+      if (v.then.kind === 'drop') out.push(ended('dropped', vp, `${where}: ${v.then.why}`));
+      else taken = vp;
+    }
+    if (!taken) continue;
     const fctx: NfContext = { inIface, outIface: oif.name, physdevIn: null, physdevOut: null, bridged: false };
-    const f = symRunHook(e, ns.netfilter, 'FORWARD', { ...st, path: rp }, fctx, where);
+    const f = symRunHook(e, ns.netfilter, 'FORWARD', { ...st, path: taken }, fctx, where);
     out.push(...f.ends);
     for (const a of f.accepted) {
       const post = symRunHook(e, ns.netfilter, 'POSTROUTING', a, { ...fctx, inIface }, where);

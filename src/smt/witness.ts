@@ -45,9 +45,25 @@ export function defaultPreferences(e: Enc, p: SymPacket, subnet: { ip: number; p
  * refined model too (it says which end the witness takes). A preference the current model already
  * satisfies is kept without a solver call.
  */
-export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent: SymPacket, prefs: readonly Preference[]): Promise<{ packet: Packet; model: Model }> {
+export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent: SymPacket, prefs: readonly Preference[]): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean }> {
   let best = model;
   let pushed = 0;
+  // First, and not a mere preference: the values the kernel draws at random (--random-fully ports)
+  // take the values a replay gives them. When that is impossible the outcome depends on the draw,
+  // and the caller must not call the packet a witness.
+  const replayed = e.choicesAsReplayed();
+  if (replayed !== true) {
+    solver.push();
+    solver.add(e.bool(replayed));
+    pushed++;
+    if (!holds(e, best, replayed)) {
+      if ((await runCheck(solver)) === 'sat') best = solver.model();
+      else {
+        solver.pop();
+        return { packet: decode(best, sent), model: best, reliesOnRandom: true };
+      }
+    }
+  }
   for (const pref of prefs) {
     if (typeof pref.cond === 'boolean') continue;
     solver.push();
@@ -62,7 +78,7 @@ export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent
   }
   const packet = decode(best, sent);
   for (let i = 0; i < pushed; i++) solver.pop();
-  return { packet, model: best };
+  return { packet, model: best, reliesOnRandom: false };
 }
 
 /** Does the model make the condition true? */

@@ -66,12 +66,12 @@ for (const [name, expected] of Object.entries(EXPECTED)) {
       expect(skipped.filter((s) => s.why !== 'no-route' && s.why !== 'no-arp')).toEqual([]);
     });
 
-    it(`the walker with each of the ${expected.built} packets as constants ends as the evaluator does`, () => {
+    it(`the walker with each of the ${expected.built} packets as constants ends as the evaluator does`, async () => {
       const w = new SymWalker(ctx, dp, { converged: ev.converged });
       const disagreements: Disagreement[] = [];
       let compared = 0;
       for (const b of built) {
-        const d = compare(b.c.label, evaluatorSide(ev, b), walkedKeys(w, b.station, b.packet));
+        const d = compare(b.c.label, evaluatorSide(ev, b), await walkedKeys(w, b.station, b.packet));
         if (d) disagreements.push(d);
         compared++;
       }
@@ -80,12 +80,12 @@ for (const [name, expected] of Object.entries(EXPECTED)) {
     });
 
     const broadcasts = dhcpBroadcasts(dp);
-    it(`the walker ends as the evaluator does on the ${broadcasts.length} DHCP broadcasts of the VM ports (device models only)`, () => {
+    it(`the walker ends as the evaluator does on the ${broadcasts.length} DHCP broadcasts of the VM ports (device models only)`, async () => {
       expect(broadcasts.length).toBe(expected.broadcasts);
       const w = new SymWalker(ctx, dp, { converged: ev.converged });
       const disagreements: Disagreement[] = [];
       for (const b of broadcasts) {
-        const d = compare(b.c.label, evaluatorSide(ev, b), walkedKeys(w, b.station, b.packet, false));
+        const d = compare(b.c.label, evaluatorSide(ev, b), await walkedKeys(w, b.station, b.packet, false));
         if (d) disagreements.push(d);
       }
       expect(disagreements).toEqual([]);
@@ -94,12 +94,12 @@ for (const [name, expected] of Object.entries(EXPECTED)) {
     // On provider networks a VM's segment reaches the outside world: a unicast packet to the internet in
     // a broadcast frame must not leave the cloud (the upstream router routes only frames to its MAC).
     const frames = broadcastFramesToInternet(dp);
-    it(`no router routes on the ${frames.length} unicast packets to ${frames[0]?.c.dst} sent in broadcast frames (walker = evaluator)`, () => {
+    it(`no router routes on the ${frames.length} unicast packets to ${frames[0]?.c.dst} sent in broadcast frames (walker = evaluator)`, async () => {
       expect(frames.length).toBe(expected.broadcasts / 2);
       const w = new SymWalker(ctx, dp, { converged: ev.converged });
       const disagreements: Disagreement[] = [];
       for (const b of frames) {
-        const d = compare(b.c.label, evaluatorSide(ev, b), walkedKeys(w, b.station, b.packet, false));
+        const d = compare(b.c.label, evaluatorSide(ev, b), await walkedKeys(w, b.station, b.packet, false));
         if (d) disagreements.push(d);
       }
       expect(disagreements).toEqual([]);
@@ -134,27 +134,27 @@ describe('the comparison tells ends apart', () => {
     return b;
   };
 
-  it('another destination VM, a NAT-rewritten source, and a solver failure are all disagreements', () => {
+  it('another destination VM, a NAT-rewritten source, and a solver failure are all disagreements', async () => {
     const w = new SymWalker(ctx, dp, { converged: ev.converged });
     const toVm2 = find('vm1:0 -> 192.168.1.12 tcp/22');
     const toVm3 = find('vm1:0 -> 192.168.2.13 tcp/22');
-    const d = compare('crossed', evaluatorSide(ev, toVm2), walkedKeys(w, toVm3.station, toVm3.packet));
+    const d = compare('crossed', evaluatorSide(ev, toVm2), await walkedKeys(w, toVm3.station, toVm3.packet));
     expect(d?.onlyEvaluator).toEqual([expect.stringMatching(/^vm:vm2:0@compute2 /)]);
     expect(d?.onlySolver).toEqual([expect.stringMatching(/^vm:vm3:0@compute1 /)]);
     // Same place (the outside world), other headers: vm4's packets leave with its floating IP.
     const out1 = find('vm1:0 -> 8.8.8.8 tcp/80');
     const out4 = find('vm4:0 -> 8.8.8.8 tcp/80');
-    const n = compare('nat', evaluatorSide(ev, out1), walkedKeys(w, out4.station, out4.packet));
+    const n = compare('nat', evaluatorSide(ev, out1), await walkedKeys(w, out4.station, out4.packet));
     expect(n?.onlyEvaluator).toEqual([expect.stringContaining('203.0.113.10>8.8.8.8')]);
     expect(n?.onlySolver).toEqual([expect.stringContaining('203.0.113.101>8.8.8.8')]);
     expect(compare('unknown', evaluatorSide(ev, toVm2), { ok: false, why: 'timeout', solverCalls: 1 })?.note).toBe('solver: timeout');
   });
 
-  it('a packet its sender cannot send is refused by the sender condition, not compared', () => {
+  it('a packet its sender cannot send is refused by the sender condition, not compared', async () => {
     const w = new SymWalker(ctx, dp, { converged: ev.converged });
     const b = find('vm1:0 -> 192.168.1.12 tcp/22');
     const spoofed = { ...b.packet, ip_src: '192.168.1.99' };
-    const r = walkedKeys(w, b.station, spoofed);
+    const r = await walkedKeys(w, b.station, spoofed);
     expect(r.ok).toBe(false);
   });
 });

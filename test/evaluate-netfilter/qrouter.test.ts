@@ -83,7 +83,8 @@ describe('qrouter NAT', () => {
     const ct = createConntrack();
     const out = route(ct, tcp('10.0.0.6', '8.8.8.8', 5000, 53), 'qr-1', QG);
     expect(addr(out.out)).toBe('203.0.113.2:5000 > 8.8.8.8:53');
-    expect(out.nat).toEqual([{ type: 'SNAT', field: 'src', from: '10.0.0.6', to: '203.0.113.2' }]);
+    // --random-fully: the port shown stands for the kernel's draw from 1024–65535, and the event says so.
+    expect(out.nat).toEqual([{ type: 'SNAT', field: 'src', from: '10.0.0.6:5000', to: '203.0.113.2:5000', randomPortIn: [1024, 65535] }]);
     const rep = route(ct, tcp('8.8.8.8', '203.0.113.2', 53, 5000), QG, 'qr-1');
     // The destination is restored before routing, in PREROUTING.
     expect(rep.pre.state.packet.ip_dst).toBe('10.0.0.6');
@@ -134,7 +135,7 @@ describe('qrouter NAT', () => {
     const b = route(ct, tcp('10.0.0.7', '8.8.8.8', 5000, 53), 'qr-1', QG);
     expect(addr(a.out)).toBe('203.0.113.2:5000 > 8.8.8.8:53');
     expect(addr(b.out)).toBe('203.0.113.2:5001 > 8.8.8.8:53');
-    expect(b.nat).toEqual([{ type: 'SNAT', field: 'src', from: '10.0.0.7:5000', to: '203.0.113.2:5001' }]);
+    expect(b.nat).toEqual([{ type: 'SNAT', field: 'src', from: '10.0.0.7:5000', to: '203.0.113.2:5001', randomPortIn: [1024, 65535] }]);
     expect(addr(route(ct, tcp('8.8.8.8', '203.0.113.2', 53, 5001), QG, 'qr-1').out)).toBe('8.8.8.8:53 > 10.0.0.7:5000');
     expect(addr(route(ct, tcp('8.8.8.8', '203.0.113.2', 53, 5000), QG, 'qr-1').out)).toBe('8.8.8.8:53 > 10.0.0.6:5000');
   });

@@ -61,7 +61,7 @@ describe('VXLAN seed (topologies/seed.yaml)', () => {
       'internal-vlan:network1:net1',
       'router-in:router1:subnet1',
       'route:router1:gateway',
-      'SNAT:192.168.1.11->203.0.113.10',
+      'SNAT:192.168.1.11:40000->203.0.113.10:40000',
       'internal-vlan:network1:public',
       'br-ex:network1',
       'exited:public',
@@ -70,7 +70,7 @@ describe('VXLAN seed (topologies/seed.yaml)', () => {
 
   it('south-bound with a floating IP: the source becomes the floating IP', () => {
     const steps = stepsOf(seed, 'south-floating-ip');
-    expect(steps).toContain('SNAT:192.168.2.14->203.0.113.101');
+    expect(steps).toContain('SNAT:192.168.2.14:40000->203.0.113.101:40000');
     expect(steps.slice(-3)).toEqual(['internal-vlan:network1:public', 'br-ex:network1', 'exited:public']);
   });
 
@@ -133,12 +133,12 @@ describe('VLAN variant (topologies/seed-vlan.yaml, tenant networks through br-vl
       'internal-vlan:network1:net1',
       'router-in:router1:subnet1',
       'route:router1:gateway',
-      'SNAT:192.168.1.11->203.0.113.10',
+      'SNAT:192.168.1.11:40000->203.0.113.10:40000',
       'internal-vlan:network1:public',
       'br-ex:network1',
       'exited:public',
     ]);
-    expect(stepsOf(vlan, 'south-floating-ip')).toContain('SNAT:192.168.2.14->203.0.113.101');
+    expect(stepsOf(vlan, 'south-floating-ip')).toContain('SNAT:192.168.2.14:40000->203.0.113.101:40000');
   });
 
   it('north-bound to a floating IP: DNAT, then delivered (vm4 allows ssh here)', () => {

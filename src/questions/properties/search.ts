@@ -228,7 +228,8 @@ async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], o
     const first = hits.find((h) => holds(e, r.model, h.c())) ?? hits[0]!;
     const st = first.x.src.station;
     const subnet = st.kind === 'vm-port' ? { ip: ipNum(st.ip), prefixLen: st.prefixLen } : null;
-    const { model, packet } = await decodeWitness(e, r.solver, r.model, first.x.o.sent, defaultPreferences(e, first.x.o.sent, subnet));
+    const { model, packet, reliesOnRandom } = await decodeWitness(e, r.solver, r.model, first.x.o.sent, defaultPreferences(e, first.x.o.sent, subnet));
+    if (reliesOnRandom) return { kind: 'unknown', reason: RELIES_ON_RANDOM };
     const h = hits.find((x) => holds(e, model, x.c())) ?? first;
     return { kind: 'found', witness: packet, source: h.x.src.station, end: h.end };
   }
@@ -241,6 +242,9 @@ async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], o
   }
   return { kind: 'none', ends: total };
 }
+
+/** Why a satisfiable search is not a violation when only a port the kernel draws at random makes it one. */
+export const RELIES_ON_RANDOM = 'the only packets found depend on the source port --random-fully SNAT draws at random (the outcome holds for some draws, not for the one a replay shows): no witness is claimed';
 
 /**
  * The packet opens a connection as conntrack sees it (NEW): an unsolicited ICMP reply or error is

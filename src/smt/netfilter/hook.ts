@@ -103,7 +103,9 @@ export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: Nf
             const done: NfPath = src ? { ...x.w, srcNatDone: true } : { ...x.w, dstNatDone: true };
             if (x.nat === null) { next.push(done); continue; }
             const b = applyBinding(e, x.nat, done.path.packet);
-            const path = withPacket(done.path, b.packet);
+            const drawn = assume(done.path, b.assume);
+            if (!drawn) continue;
+            const path = withPacket(drawn, b.packet);
             next.push(src ? { ...done, path, srcNat: b.changed } : { ...done, path, dstNat: b.changed });
           }
           break;

@@ -1,7 +1,8 @@
 // NAT of the first packet of a flow over a symbolic packet, as src/evaluate/netfilter/nat.ts: a SNAT,
 // DNAT or REDIRECT target binds the connection, and the hook's NAT stage rewrites the packet: DNAT sets
 // the destination (and the port when one is given and the packet has ports), SNAT the source (keeping
-// the source port when it is in the given range, else the range's first port), REDIRECT the
+// the source port when it is in the given range, else the range's first port; with --random-fully any
+// port of the range the kernel draws from, snat-port.ts), REDIRECT the
 // destination to the incoming interface's address (127.0.0.1 from OUTPUT) and port.
 // Guarantees: the rewritten fields are If-then-else terms where the packet's protocol is not known;
 // the connection's SNAT/DNAT status is the condition that the binding changed something.
@@ -11,7 +12,8 @@ import type { NfTarget } from '../../ir/netfilter.ts';
 import { type Hook, type NfContext, dnatPort, natTargetAllowed, parseNatSpec, redirectAddress } from '../../semantics/netfilter.ts';
 import type { SymPacket } from '../headers.ts';
 import { hasPorts, ipToNum } from '../headers.ts';
-import type { Cond, Enc } from '../cond.ts';
+import { textKey, type Cond, type Enc, type Val } from '../cond.ts';
+import { SNAT_PORT_CLASSES } from '../../semantics/snat-port.ts';
 import type { NfPath } from './state.ts';
 
 export interface NatBinding {
@@ -20,6 +22,8 @@ export interface NatBinding {
   /** DNAT/REDIRECT: the new destination port; SNAT: the source port range. */
   readonly port: number | null;
   readonly range: readonly [number, number] | null;
+  /** SNAT --random-fully: the source port is drawn at random (snat-port.ts). */
+  readonly random?: boolean;
 }
 
 type NatTarget = Extract<NfTarget, { kind: 'SNAT' | 'DNAT' | 'REDIRECT' }>;
@@ -40,7 +44,7 @@ export function natBinding(t: NatTarget, table: string, hook: Hook, w: NfPath, c
     case 'SNAT': {
       const spec = parseNatSpec(t.to);
       if (!spec) return { kind: 'bad', why: 'NAT address not understood' };
-      return { kind: 'bind', binding: { manip: 'src', ip: ipToNum(spec.ip), port: null, range: spec.ports } };
+      return { kind: 'bind', binding: { manip: 'src', ip: ipToNum(spec.ip), port: null, range: spec.ports, random: t.fully_random } };
     }
     case 'REDIRECT': {
       const ip = redirectAddress(hook, ctx);
@@ -55,13 +59,34 @@ export function natBinding(t: NatTarget, table: string, hook: Hook, w: NfPath, c
   }
 }
 
-/** The packet after the binding, and the condition that the binding changed it (the ct NAT status). */
-export function applyBinding(e: Enc, b: NatBinding, p: SymPacket): { packet: SymPacket; changed: Cond } {
+/**
+ * The packet after the binding, the condition that the binding changed it (the ct NAT status), and
+ * what the path must assume with it: a --random-fully source port is a fresh value (one per original
+ * port term and binding) anywhere in the range the kernel draws from, its replayed value registered
+ * with the encoder (`randomChoice`) so a witness never has to rely on the draw.
+ */
+export function applyBinding(e: Enc, b: NatBinding, p: SymPacket): { packet: SymPacket; changed: Cond; assume: Cond } {
   const ports = hasPorts(e, p);
+  if (b.manip === 'src' && b.random === true) {
+    const orig = p.sport;
+    const classes = b.range !== null ? [{ from: 0, to: 65535, range: b.range }] : SNAT_PORT_CLASSES.map((c, i) => ({ from: i === 0 ? 0 : SNAT_PORT_CLASSES[i - 1]!.below, to: c.below - 1, range: c.range }));
+    let rep: Val = orig;
+    const within: Cond[] = [];
+    for (const c of classes) {
+      const inClass = e.range(orig, c.from, c.to, 16);
+      rep = e.ite(inClass, e.ite(e.range(orig, c.range[0], c.range[1], 16), orig, c.range[0], 16), rep, 16);
+      within.push(inClass);
+    }
+    const v = e.randomChoice(`snat.${textKey(orig)}.${b.ip}.${b.range?.join('-') ?? 'class'}`, 16, rep);
+    const drawn = e.or(...classes.map((c, i) => e.and(within[i]!, e.range(v, c.range[0], c.range[1], 16))));
+    const sport = e.ite(ports, v, orig, 16);
+    const changed = e.or(e.not(e.eq(p.ip_src, b.ip, 32)), e.and(ports, e.not(e.eq(v, orig, 16))));
+    return { packet: { ...p, ip_src: b.ip, sport }, changed, assume: e.or(e.not(ports), drawn) };
+  }
   if (b.manip === 'dst') {
     const dport = b.port === null ? p.dport : e.ite(ports, b.port, p.dport, 16);
     const changed = e.or(e.not(e.eq(p.ip_dst, b.ip, 32)), b.port === null ? false : e.and(ports, e.not(e.eq(p.dport, b.port, 16))));
-    return { packet: { ...p, ip_dst: b.ip, dport }, changed };
+    return { packet: { ...p, ip_dst: b.ip, dport }, changed, assume: true };
   }
   let sport = p.sport;
   if (b.range !== null) {
@@ -69,5 +94,5 @@ export function applyBinding(e: Enc, b: NatBinding, p: SymPacket): { packet: Sym
     sport = e.ite(e.and(ports, e.not(e.range(p.sport, lo, hi, 16))), lo, p.sport, 16);
   }
   const changed = e.or(e.not(e.eq(p.ip_src, b.ip, 32)), b.range === null ? false : e.not(e.eq(sport, p.sport, 16)));
-  return { packet: { ...p, ip_src: b.ip, sport }, changed };
+  return { packet: { ...p, ip_src: b.ip, sport }, changed, assume: true };
 }
