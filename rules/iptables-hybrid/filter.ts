@@ -1,15 +1,26 @@
 // The hybrid iptables firewall's filter table (OVSHybridIptablesFirewallDriver, iptables_firewall.py),
 // in iptables-save syntax. Held beside neutron-samples/hybrid_allinone_newton_iptables-save.txt it is
-// the same layout; only the DHCP rules differ, as the current driver writes them.
+// the same layout, rule for rule, for a Newton cloud.
+//
+// The ingress DHCP rule is the server's (securitygroups_rpc_base._add_ingress_dhcp_rule, a "provider
+// rule" the agent puts before the groups' own): until Ocata one rule per DHCP port of the network,
+// `-s <dhcp ip>/32`; since Pike (commit ae9d1160bd, "Stop making IP-specific provider rules") one per
+// fixed IPv4 of the port and one for the broadcast address, `-d <ip>/32`, from any source — so UDP
+// 67→68 reaches a port from wherever it can be sent, whatever its groups say.
 //
 // Scopes the engine provides:
 //   filteredPort    a VM port with port security on this host; vars tap, ichain, ochain, schain, portId
 //     dhcpServer      the DHCP ports of its network; vars dhcpIp
+//     dhcpDestination its fixed IPv4 address and the limited broadcast, as /32; vars dhcpDst
 //     ingressRule     its groups' IPv4 ingress rules as iptables text; vars sgRule, sgWhy
 //     egressRule      the same for egress
 //     spoofPair       its allowed address pairs, then its fixed IP; vars pairCidr, pairMac (upper-case)
 //   unfilteredPort  a VM port with port security off; vars tap
 import { chain, group, rule, type TemplateGroup } from '../../src/render/linux/template.ts';
+import type { Release } from '../../src/render/linux/release.ts';
+
+/** The first release whose server writes the ingress DHCP rule by destination, from any source. */
+export const DHCP_REPLY_BY_DESTINATION_SINCE: Release = 'pike';
 
 const F = 'filter';
 const VM_INT_SG = '-m comment --comment "Direct traffic from the VM interface to the security group chain."';
@@ -60,8 +71,15 @@ export const hybridFilter: readonly TemplateGroup[] = [
         'replies to connections already allowed are let in'),
       group({
         each: 'dhcpServer',
+        until: DHCP_REPLY_BY_DESTINATION_SINCE,
         entries: [rule(F, '{ichain}', '-s {dhcpIp}/32 -p udp -m udp --sport 67 --dport 68 -j RETURN',
-          'DHCP replies from the network\'s DHCP server {dhcpIp} are let in')],
+          'DHCP replies from the network\'s DHCP server {dhcpIp} are let in (before Pike the server allowed UDP 67→68 from each DHCP port)')],
+      }),
+      group({
+        each: 'dhcpDestination',
+        since: DHCP_REPLY_BY_DESTINATION_SINCE,
+        entries: [rule(F, '{ichain}', '-d {dhcpDst} -p udp -m udp --sport 67 --dport 68 -j RETURN',
+          'UDP 67→68 to {dhcpDst} is let in from any source (since Pike the server allows DHCP replies to the port\'s fixed IP and the broadcast address, whoever sends them)')],
       }),
       group({ each: 'ingressRule', entries: [rule(F, '{ichain}', '{sgRule}', '{sgWhy}')] }),
       rule(F, '{ichain}', `-m state --state INVALID ${INVALID_DROP} -j DROP`,

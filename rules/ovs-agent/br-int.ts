@@ -6,9 +6,20 @@ import type { IntTemplate } from './template.ts';
 
 export const brIntTemplates: readonly IntTemplate[] = [
   {
-    id: 'int.dead-vlan',
+    // Stein added the flow (e3dc447b90) through the native OpenFlow driver as vlan_vid=4095 without
+    // OFPVID_PRESENT: OVS reads that as vlan_tci=0x0fff/0x1fff, which no frame has (untagged is 0x0000,
+    // tagged has bit 0x1000). Fixed in Yoga (7aae31c9f9, "Make the dead vlan actually dead").
+    id: 'int.dead-vlan-without-present-bit',
     when: 'always',
     since: 'stein',
+    until: 'xena',
+    flow: 'table=0, priority=65535,vlan_tci=0x0fff/0x1fff actions=drop',
+    why: 'meant to drop traffic of ports parked on the dead VLAN 4095; written without the 802.1Q-present bit, it matches no frame at all',
+  },
+  {
+    id: 'int.dead-vlan',
+    when: 'always',
+    since: 'yoga',
     flow: 'table=0, priority=65535,dl_vlan=4095 actions=drop',
     why: 'drop traffic of ports parked on the dead VLAN 4095 (unbound or being rewired)',
   },

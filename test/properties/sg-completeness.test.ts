@@ -143,17 +143,25 @@ describe('the intent, on concrete packets', () => {
     expect(ok({ proto: 6, sport: 68, dport: 67, ip_src: '0.0.0.0', ip_dst: '255.255.255.255' })).toBe(false);
   });
 
-  it('ingress: ssh from anywhere, anything from the default group, DHCP replies from the network\'s server only', async () => {
+  it('ingress: ssh from anywhere, anything from the default group, and Neutron\'s DHCP reply rule as the release writes it', async () => {
     const ctx = context('basic');
     const { port } = vm1(ctx);
     const e = new Enc(await getZ3());
     const dhcp = ctx.topology.ports.find((p) => p.deviceOwner === 'network:dhcp' && p.network === port.network)!;
-    const ok = (p: Partial<Packet>) => allows(e, ctx.topology, port, concretePacket(pkt({ ip_dst: port.ip, ...p })), 'ingress');
+    const okIn = (topology: typeof ctx.topology) => (p: Partial<Packet>) => allows(e, topology, port, concretePacket(pkt({ ip_dst: port.ip, ...p })), 'ingress');
+    const ok = okIn(ctx.topology);
     expect(ok({ ip_src: '203.0.113.7', dport: 22 })).toBe(true);
     expect(ok({ ip_src: '203.0.113.7', dport: 80 })).toBe(false);
     expect(ok({ ip_src: '192.168.2.12', dport: 80 })).toBe(true);
+    // Since Pike (this topology is 2024.1): UDP 67→68 to the port's own address or the broadcast, from anyone.
     expect(ok({ ip_src: dhcp.ip, proto: 17, sport: 67, dport: 68 })).toBe(true);
-    expect(ok({ ip_src: '192.168.1.50', proto: 17, sport: 67, dport: 68 })).toBe(false);
+    expect(ok({ ip_src: '192.168.1.50', proto: 17, sport: 67, dport: 68 })).toBe(true);
+    expect(ok({ ip_src: '192.168.1.50', ip_dst: '255.255.255.255', proto: 17, sport: 67, dport: 68 })).toBe(true);
+    expect(ok({ ip_src: '192.168.1.50', ip_dst: '192.168.1.99', proto: 17, sport: 67, dport: 68 })).toBe(false);
+    // Before Pike: from the network's DHCP server only.
+    const ocata = okIn({ ...ctx.topology, release: 'ocata' });
+    expect(ocata({ ip_src: dhcp.ip, proto: 17, sport: 67, dport: 68 })).toBe(true);
+    expect(ocata({ ip_src: '192.168.1.50', proto: 17, sport: 67, dport: 68 })).toBe(false);
   });
 });
 

@@ -42,9 +42,18 @@ describe('hybrid firewall on the seed', () => {
     expect(rules.findIndex((r) => r.includes('--match-set'))).toBeLessThan(rules.indexOf('-p tcp -m tcp --dport 22 -j RETURN'));
   });
 
-  it('lets DHCP replies from the network\'s DHCP port in', () => {
+  it('lets DHCP replies in as the release writes the rule: since Pike to the port\'s IP and the broadcast, from anyone', () => {
+    const rules = chainRules(ipt, 'filter', chainName.ingress(vm1.id));
+    expect(rules).toContain(`-d ${vm1.ip}/32 -p udp -m udp --sport 67 --dport 68 -j RETURN`);
+    expect(rules).toContain('-d 255.255.255.255/32 -p udp -m udp --sport 67 --dport 68 -j RETURN');
+    expect(rules.some((r) => r.startsWith('-s ') && r.includes('--sport 67 --dport 68'))).toBe(false);
+  });
+
+  it('before Pike, lets DHCP replies in from the network\'s DHCP port only', () => {
+    const ocata = renderLinuxArtifacts({ ...seed, release: 'ocata' });
+    const rules = chainRules(artifact(ocata, 'compute1/iptables-save').text, 'filter', chainName.ingress(vm1.id));
     const dhcp = seed.ports.find((p) => p.deviceOwner === 'network:dhcp' && p.network === 'net1');
-    expect(chainRules(ipt, 'filter', chainName.ingress(vm1.id))).toContain(`-s ${dhcp?.ip}/32 -p udp -m udp --sport 67 --dport 68 -j RETURN`);
+    expect(rules.filter((r) => r.includes('--sport 67 --dport 68'))).toEqual([`-s ${dhcp?.ip}/32 -p udp -m udp --sport 67 --dport 68 -j RETURN`]);
   });
 
   it("vm1's egress chain sends traffic through anti-spoofing with its own IP and upper-case MAC", () => {

@@ -1,7 +1,8 @@
 // The security-group intent of one port, computed from the topology alone (never from rendered
 // rules): the packets its groups' rules allow in each direction, plus the per-port rules Neutron
 // always adds — DHCP requests out (also the DHCPDISCOVER from 0.0.0.0 to 255.255.255.255), DHCP
-// replies in from the network's DHCP servers, and, out, anti-spoofing (a port-secured port sends only
+// replies in (as the release's server writes them: until Ocata from the network's DHCP servers, since
+// Pike to the port's own address or the broadcast address from any source), and, out, anti-spoofing (a port-secured port sends only
 // from its own MAC/IP or an allowed address pair) and the block on DHCP replies sent by the VM.
 // RELATED/ESTABLISHED concerns replies only, so it does not appear here: properties quantify over
 // first packets (conntrack NEW). IPv6 rules never match the IPv4 packets netproof models.
@@ -13,6 +14,8 @@ import type { PortT, SgRuleT, Topology } from '../../topology/model.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
 import type { Cond, Enc, SymPacket } from '../../smt/index.ts';
 import { ipNum, macNum } from './search.ts';
+import { DHCP_REPLY_BY_DESTINATION_SINCE } from '../../../rules/iptables-hybrid/filter.ts';
+import { releaseIn } from '../../render/linux/release.ts';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -76,6 +79,9 @@ export function allows(e: Enc, topo: Topology, port: PortT, p: SymPacket, dir: D
   const udp = (sport: number, dport: number) => e.and(e.eq(p.proto, IP_PROTO.udp, 8), e.eq(p.sport, sport, 16), e.eq(p.dport, dport, 16));
   const groups = rules.map((r) => ruleMatches(e, topo, r, p, dir));
   if (dir === 'ingress') {
+    if (releaseIn(topo.release, DHCP_REPLY_BY_DESTINATION_SINCE, undefined)) {
+      return e.or(e.and(udp(67, 68), e.or(e.eq(p.ip_dst, ipNum(port.ip), 32), e.eq(p.ip_dst, 0xffffffff, 32))), ...groups);
+    }
     const dhcpServers = topo.ports.filter((x) => x.deviceOwner === 'network:dhcp' && x.network === port.network);
     return e.or(e.and(udp(67, 68), e.or(...dhcpServers.map((x) => e.eq(p.ip_src, ipNum(x.ip), 32)))), ...groups);
   }

@@ -63,6 +63,7 @@ function filteredPortItem(topo: Topology, port: PortT, zone: number, ipsetOf: (i
     neutron: portLabel(port),
     scopes: {
       dhcpServer: dhcp.map((d) => ({ vars: { dhcpIp: d.ip }, neutron: portLabel(d) })),
+      dhcpDestination: [`${port.ip}/32`, '255.255.255.255/32'].map((dst) => ({ vars: { dhcpDst: dst }, neutron: `${portLabel(port)} provider rule` })),
       ingressRule: sgRuleItems(topo, port, 'ingress', ipsetOf),
       egressRule: sgRuleItems(topo, port, 'egress', ipsetOf),
       spoofPair: pairs,
