@@ -20,13 +20,12 @@ import { createEvaluator } from '../../src/evaluate/index.ts';
 import type { Copy } from '../../src/evaluate/device.ts';
 import { flowTables } from '../../src/semantics/ovs-bridge.ts';
 import { runNamespace } from '../../src/evaluate/namespace.ts';
-import * as netfilter from '../../src/evaluate/netfilter/index.ts';
 import { loadModel } from '../../src/pipeline.ts';
 import type { Packet } from '../../src/ir/packet.ts';
 import { ETH_TYPE } from '../../src/ir/packet.ts';
 import { Rng, randomPacket } from '../oracle/random-packet.ts';
 import { universeOf } from '../oracle/universe.ts';
-import { bridgeProbe, linuxBridgeProbe } from '../oracle/evaluator-probe.ts';
+import { bridgeProbe, conntrackSession, linuxBridgeProbe } from '../oracle/evaluator-probe.ts';
 import { repoRoot } from '../fixtures/samples.ts';
 
 let ctx: Ctx;
@@ -150,8 +149,7 @@ for (const file of TOPOLOGIES) {
           let p: Packet = randomPacket(rng, universe, { vlan: 'none', tunnel: false });
           if (rng.chance(0.6)) p = { ...p, eth_dst: iface.mac };
           if (p.eth_type === ETH_TYPE.ipv6) continue;
-          const tables = new Map<string, unknown>();
-          const nf = { engine: netfilter, conntrackOf: (hh: string, nn: string) => { const k = `${hh}/${nn}`; if (!tables.has(k)) tables.set(k, netfilter.createConntrack()); return tables.get(k); } };
+          const { nf } = conntrackSession();
           // Every next hop answers (the solver's routed copies are compared before ARP).
           const r = runNamespace({ host: h.name, nf, resolveArp: () => ({ mac: numToMac(ANY_MAC), note: null }) }, ns, iface.name, p);
           if (r.uncertain.length > 0) continue;

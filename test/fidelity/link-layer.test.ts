@@ -14,12 +14,12 @@ import { checkSat } from '../../src/smt/solve.ts';
 import { runBridge } from '../../src/evaluate/openflow.ts';
 import { LearningState } from '../../src/evaluate/state.ts';
 import { runLinuxBridge } from '../../src/evaluate/linux-bridge.ts';
-import * as netfilter from '../../src/evaluate/netfilter/index.ts';
 import { flowTables } from '../../src/semantics/ovs-bridge.ts';
 import { OVS_RESERVED_MACS } from '../../src/semantics/link-layer.ts';
 import type { Dataplane, LinuxBridge } from '../../src/ir/dataplane.ts';
 import type { Packet } from '../../src/ir/packet.ts';
 import { EMPTY, bridge, chain, flow, ipv4, port, ruleset } from '../smt/build.ts';
+import { conntrackSession } from '../oracle/evaluator-probe.ts';
 
 let ctx: Ctx;
 beforeAll(async () => { ctx = await getZ3(); });
@@ -63,8 +63,7 @@ describe('a Linux bridge (qbr): its discards, and VLAN-tagged IPv4 past iptables
     links: [], wires: [], stations: [], warnings: [],
   };
   const run = (p: Packet) => {
-    const tables = new Map<string, unknown>();
-    const nf = { engine: netfilter, conntrackOf: (h: string, n: string) => { const k = `${h}/${n}`; if (!tables.has(k)) tables.set(k, netfilter.createConntrack()); return tables.get(k); } };
+    const { nf } = conntrackSession();
     return runLinuxBridge({ host: 'h1', state: new LearningState(), learn: false, nf, rootNetfilter: dropAll, portIdOf: (s) => s }, qbr, 'tapX', p);
   };
   const arp = (fields: Partial<Packet>): Packet => ({ ...ipv4(), eth_type: 0x0806, ip_src: '10.0.0.5', ip_dst: '10.0.0.1', proto: 1, sport: null, dport: null, ...fields });
@@ -78,7 +77,7 @@ describe('a Linux bridge (qbr): its discards, and VLAN-tagged IPv4 past iptables
     expect(run(arp({ eth_dst: '01:80:c2:00:00:0e' })).copies[0]?.kind).toBe('end');
     // The STP group address is forwarded while STP is off, as Neutron creates its qbr bridges.
     expect(run(arp({ eth_dst: '01:80:c2:00:00:00' })).copies.map((c) => c.kind)).toEqual(['emit']);
-    expect(runLinuxBridge({ host: 'h1', state: new LearningState(), learn: false, nf: { engine: netfilter, conntrackOf: () => netfilter.createConntrack() }, rootNetfilter: EMPTY, portIdOf: (s) => s },
+    expect(runLinuxBridge({ host: 'h1', state: new LearningState(), learn: false, nf: conntrackSession().nf, rootNetfilter: EMPTY, portIdOf: (s) => s },
       { ...qbr, stp: true }, 'tapX', arp({ eth_dst: '01:80:c2:00:00:00' })).copies[0]?.kind).toBe('end');
   });
 

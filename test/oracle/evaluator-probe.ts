@@ -28,6 +28,24 @@ export function bridgeProbe(converged: ConvergedState): (host: string, bridge: O
   };
 }
 
+/** The netfilter engine with conntrack tables per (host, namespace) that last until `fresh()`. */
+export function conntrackSession(): { readonly nf: NfEnv; fresh(): void } {
+  let tables = new Map<string, unknown>();
+  return {
+    nf: {
+      engine: netfilter,
+      conntrackOf: (host, ns) => {
+        const k = `${host}/${ns}`;
+        if (!tables.has(k)) tables.set(k, netfilter.createConntrack());
+        return tables.get(k);
+      },
+    },
+    fresh() {
+      tables = new Map();
+    },
+  };
+}
+
 /** `(host, bridge, inPort, packet)` → what the Linux bridge and the host's firewall do; `fresh()` forgets conntrack. */
 export function linuxBridgeProbe(dp: Dataplane, converged: ConvergedState): {
   run(host: string, bridge: LinuxBridge, inPort: string, packet: Packet): LinuxBridgeResult;
@@ -35,15 +53,8 @@ export function linuxBridgeProbe(dp: Dataplane, converged: ConvergedState): {
 } {
   const state = new LearningState();
   for (const e of converged.fdb) state.learnMac(e);
-  let tables = new Map<string, unknown>();
-  const nf: NfEnv = {
-    engine: netfilter,
-    conntrackOf: (host, ns) => {
-      const k = `${host}/${ns}`;
-      if (!tables.has(k)) tables.set(k, netfilter.createConntrack());
-      return tables.get(k);
-    },
-  };
+  const session = conntrackSession();
+  const nf = session.nf;
   const stationOf = (prefix: string) => dp.stations.find((s) => s.kind === 'vm-port' && s.portId.startsWith(prefix));
   return {
     run(host, bridge, inPort, packet) {
@@ -53,9 +64,7 @@ export function linuxBridgeProbe(dp: Dataplane, converged: ConvergedState): {
         bridge, inPort, packet,
       );
     },
-    fresh() {
-      tables = new Map();
-    },
+    fresh: session.fresh,
   };
 }
 
@@ -79,15 +88,8 @@ export function namespaceProbe(neighbours: ReadonlyMap<string, string>): {
   run(host: string, ns: Namespace, inIface: string, packet: Packet): NamespaceResult;
   fresh(): void;
 } {
-  let tables = new Map<string, unknown>();
-  const nf: NfEnv = {
-    engine: netfilter,
-    conntrackOf: (host, ns) => {
-      const k = `${host}/${ns}`;
-      if (!tables.has(k)) tables.set(k, netfilter.createConntrack());
-      return tables.get(k);
-    },
-  };
+  const session = conntrackSession();
+  const nf = session.nf;
   return {
     run(host, ns, inIface, packet) {
       const resolveArp = (iface: string, ip: string) => {
@@ -97,8 +99,6 @@ export function namespaceProbe(neighbours: ReadonlyMap<string, string>): {
       };
       return runNamespace({ host, nf, resolveArp }, ns, inIface, packet);
     },
-    fresh() {
-      tables = new Map();
-    },
+    fresh: session.fresh,
   };
 }

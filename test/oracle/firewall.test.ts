@@ -6,22 +6,18 @@
 // br-int through qvb); the copies that come out must be the evaluator's, header for header. When a
 // first packet passes, its reply is sent back through the same conntrack table and compared too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { describeOracle } from './prereq.ts';
-import { repoRoot } from '../fixtures/samples.ts';
 import { byHost } from './rendered-host.ts';
 import { createNamespace, type IptablesBackend, type Netns } from './netfilter-harness.ts';
 import { bridgeBatch, bridgeLines, ipBatch, quietIpv6, staticFdbLine, vethLines } from './linux-wiring.ts';
 import { startPacketIo, type PacketIo } from './packet-io.ts';
 import { decodeFrame, encodeFrame, type FrameOptions } from './frame.ts';
 import { diffKeys, frameKey, markerMaker, packetKey, replyTo } from './linux-compare.ts';
-import { Rng, oracleSeed, randomPacket } from './random-packet.ts';
-import { universeOf } from './universe.ts';
+import { oracleSeed, randomPacket } from './random-packet.ts';
+import { rngFor, shippedSubject } from './subjects.ts';
 import { Tally, type ExclusionRule } from './tally.ts';
 import { linuxBridgeProbe } from './evaluator-probe.ts';
 import { createEvaluator } from '../../src/evaluate/index.ts';
-import { loadModel } from '../../src/pipeline.ts';
-import { formatInputError } from '../../src/errors.ts';
 import { ETH_TYPE, IP_PROTO, type Packet } from '../../src/ir/packet.ts';
 import type { LinuxBridge } from '../../src/ir/dataplane.ts';
 
@@ -42,12 +38,9 @@ interface HostRig { readonly host: string; readonly ns: Map<IptablesBackend, Net
 describeOracle('oracle: real Linux bridges with the rendered hybrid firewall against the evaluator', ['ip', 'iptables', 'ipset', 'python3'], () => {
   for (const file of TOPOLOGIES) {
     describe(file, () => {
-      const loaded = loadModel(join(repoRoot, 'topologies', file));
-      if (!loaded.ok) throw new Error(`${file}: ${loaded.errors.map(formatInputError).join('\n')}`);
-      const model = loaded.value;
+      const { model, universe } = shippedSubject(file);
       const ev = createEvaluator(model.dataplane);
       const probe = linuxBridgeProbe(model.dataplane, ev.converged);
-      const universe = universeOf(model.dataplane);
       const tallies = new Map<IptablesBackend, Tally>(BACKENDS.map((b) => [b, new Tally(`hybrid firewall (iptables-${b}) of ${file} (seed ${SEED})`, RULES)]));
       const made: Netns[] = [];
       let io: PacketIo | null = null;
@@ -98,7 +91,7 @@ describeOracle('oracle: real Linux bridges with the rendered hybrid firewall aga
         console.info(`${file}: rigs ready in ${Date.now() - t0} ms`);
         const t1 = Date.now();
 
-        const rng = new Rng(SEED ^ [...file].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 0));
+        const rng = rngFor(SEED, file);
         const marker = markerMaker();
         if (rigs.length === 0) return;
         for (let i = 0; i < PER_TOPOLOGY; i++) {

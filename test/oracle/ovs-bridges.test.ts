@@ -5,9 +5,7 @@
 // traced with `ofproto/trace` over one kept-open control connection. The copies OVS emits — port,
 // VLAN, tunnel key, rewritten Ethernet and ARP fields — must be exactly the evaluator's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { describeOracle } from './prereq.ts';
-import { repoRoot } from '../fixtures/samples.ts';
 import type { OvsInstance } from './ovs-harness.ts';
 import type { Unixctl } from './unixctl.ts';
 import type { DatapathPort } from './dpif-show.ts';
@@ -16,13 +14,11 @@ import { preloadFdb, preloadLearnedFlows } from './converged-preload.ts';
 import { cutPatchPorts } from './bridge-hops.ts';
 import { parseOfprotoTrace } from './ofproto-trace.ts';
 import { bridgeTraceFlow, diffCopies, evaluatorCopies, ovsCopies } from './ovs-compare.ts';
-import { Rng, oracleSeed, randomPacket } from './random-packet.ts';
-import { universeOf } from './universe.ts';
+import { oracleSeed, randomPacket } from './random-packet.ts';
+import { rngFor, shippedSubject } from './subjects.ts';
 import { Tally, type ExclusionRule } from './tally.ts';
 import { bridgeProbe } from './evaluator-probe.ts';
 import { createEvaluator } from '../../src/evaluate/index.ts';
-import { loadModel } from '../../src/pipeline.ts';
-import { formatInputError } from '../../src/errors.ts';
 import { ETH_TYPE, type Packet } from '../../src/ir/packet.ts';
 import type { OvsBridge } from '../../src/ir/openflow.ts';
 
@@ -42,17 +38,14 @@ interface Case { readonly bridge: OvsBridge; readonly inPort: DatapathPort; read
 describeOracle('oracle: real OVS bridge by bridge against the evaluator, on random packets', ['ovs'], () => {
   for (const file of TOPOLOGIES) {
     describe(file, () => {
-      const loaded = loadModel(join(repoRoot, 'topologies', file));
-      if (!loaded.ok) throw new Error(`${file}: ${loaded.errors.map(formatInputError).join('\n')}`);
-      const model = loaded.value;
+      const { model, universe } = shippedSubject(file);
       const ev = createEvaluator(model.dataplane);
       const probe = bridgeProbe(ev.converged);
-      const universe = universeOf(model.dataplane);
       const tally = new Tally(`OVS bridges of ${file} (seed ${SEED})`, RULES);
       const instances: { ovs: OvsInstance; control: Unixctl }[] = [];
 
       beforeAll(async () => {
-        const rng = new Rng(SEED ^ [...file].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 0));
+        const rng = rngFor(SEED, file);
         const hosts = [...byHost(model.artifacts)].filter(([, files]) => files.has('ovs-vsctl-show'));
         await Promise.all(hosts.map(async ([host, files]) => {
           const { ovs } = await startRenderedHost(host, files);

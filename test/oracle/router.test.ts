@@ -7,21 +7,17 @@
 // whether the namespace took the packet itself (IP InDelivers), must be what the evaluator says.
 // A first packet that is forwarded is followed by its reply, through the same conntrack table.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { describeOracle } from './prereq.ts';
-import { repoRoot } from '../fixtures/samples.ts';
 import { byHost } from './rendered-host.ts';
 import { createNamespace, type IptablesBackend, type Netns } from './netfilter-harness.ts';
 import { ipBatch, quietIpv6, sysctls, vethLines } from './linux-wiring.ts';
 import { startPacketIo, type PacketIo, type SeenFrame } from './packet-io.ts';
 import { decodeFrame, encodeFrame, packetOfFrame, type DecodedFrame, type FrameOptions } from './frame.ts';
 import { diffKeys, frameKey, markerMaker, packetKey, replyTo } from './linux-compare.ts';
-import { Rng, oracleSeed, randomPacket } from './random-packet.ts';
-import { universeOf } from './universe.ts';
+import { oracleSeed, randomPacket } from './random-packet.ts';
+import { rngFor, shippedSubject } from './subjects.ts';
 import { Tally, type ExclusionRule } from './tally.ts';
 import { namespaceProbe, neighbourMap } from './evaluator-probe.ts';
-import { loadModel } from '../../src/pipeline.ts';
-import { formatInputError } from '../../src/errors.ts';
 import { ETH_TYPE, IP_PROTO, type Packet } from '../../src/ir/packet.ts';
 import type { Namespace } from '../../src/ir/dataplane.ts';
 import type { NamespaceResult } from '../../src/evaluate/namespace.ts';
@@ -68,10 +64,7 @@ interface Observed {
 describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'iptables', 'python3'], () => {
   for (const file of TOPOLOGIES) {
     describe(file, () => {
-      const loaded = loadModel(join(repoRoot, 'topologies', file));
-      if (!loaded.ok) throw new Error(`${file}: ${loaded.errors.map(formatInputError).join('\n')}`);
-      const model = loaded.value;
-      const universe = universeOf(model.dataplane);
+      const { model, universe } = shippedSubject(file);
       const tallies = new Map<Variant, Tally>(VARIANTS.map((v) => [v.name, new Tally(`router namespaces (${v.name}) of ${file} (seed ${SEED})`, RULES)]));
       const made: Netns[] = [];
       let io: PacketIo | null = null;
@@ -130,7 +123,7 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
         console.info(`${file}: router namespaces ready in ${Date.now() - t0} ms`);
         const t1 = Date.now();
 
-        const rng = new Rng(SEED ^ [...file].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 0));
+        const rng = rngFor(SEED, file);
         const marker = markerMaker();
         for (const rig of rigs) {
           const probe = namespaceProbe(neighbourMap(model.dataplane, rig.ns));
