@@ -18,7 +18,7 @@ import { verifyText } from '../report/verify-text.ts';
 import { verifySarif } from '../report/sarif/verify.ts';
 import { shutdownZ3 } from '../smt/index.ts';
 import { reportInputErrors, type Io } from './exit.ts';
-import { taintReport } from '../cloud/taint.ts';
+import { taintReport } from '../cloud/taint-report.ts';
 import { notesJson, notesText } from '../report/cloud-notes.ts';
 import { parseFormat, parseInputLimit, UsageError } from './options.ts';
 import { parseTimeout } from './query-command.ts';

@@ -1,40 +1,7 @@
-// What a cloud's notes do to answers: a verdict whose subject a note taints (something netproof left
-// out or could not read may change it) becomes `unknown`, saying which note and where it came from. A
-// violation found in the modelled part is kept as a hint (witness and trace) but no longer claimed.
-import type { PropertyResult } from '../questions/property.ts';
-import type { VerifyReport } from '../questions/verify.ts';
+// Which of a cloud's notes touch the endpoints of a query or trace: something netproof left out or could
+// not read that may change the answer between them (taint-report.ts does the same for verify's subjects).
 import { ALL_SUBJECTS, tainted, type CloudNote } from './notes.ts';
 import type { Topology } from '../topology/model.ts';
-
-/** The subjects a user property touches: its own subject's parts (`isolate:a->b` → a, b) and every subject when unsure. */
-function subjectsOf(r: PropertyResult): string[] {
-  const m = /^[a-z-]+:(.+)->(.+)$/.exec(r.subject);
-  return m ? [m[1] as string, m[2] as string] : [r.subject];
-}
-
-function taintingNote(r: PropertyResult, notes: readonly CloudNote[]): CloudNote | null {
-  for (const n of notes) {
-    if (n.taints.length === 0) continue;
-    const set = new Set(n.taints);
-    if (subjectsOf(r).some((s) => tainted(s, set))) return n;
-    // User properties name endpoints in their own words: any note that may change every verdict applies.
-    if (set.has(ALL_SUBJECTS)) return n;
-  }
-  return null;
-}
-
-export function taintReport(report: VerifyReport, notes: readonly CloudNote[]): VerifyReport {
-  if (!notes.some((n) => n.taints.length > 0)) return report;
-  const results = report.results.map((r): PropertyResult => {
-    if (r.verdict === 'unknown') return r;
-    const n = taintingNote(r, notes);
-    if (n === null) return r;
-    const was = r.verdict === 'violated' ? 'violated in the modelled part' : 'holds in the modelled part';
-    return { ...r, verdict: 'unknown', message: `${was}, but ${n.message} (${n.file}:${n.line}) — ${r.message}` };
-  });
-  const count = (v: PropertyResult['verdict']) => results.filter((r) => r.verdict === v).length;
-  return { results, summary: { holds: count('holds'), violated: count('violated'), unknown: count('unknown') } };
-}
 
 /** Whether any note taints one of `subjects` (for query and trace, whose endpoints are the subjects). */
 export function noteFor(subjects: readonly string[], notes: readonly CloudNote[]): CloudNote | null {

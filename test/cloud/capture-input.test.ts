@@ -3,13 +3,14 @@
 // capture of a host Neutron does not know. Each is a note naming the file and line, the devices it
 // concerns become opaque or the verdicts it touches `unknown` — never a silent drop taken as a proof —
 // and exit 2 when nothing can be verified at all.
-import { appendFileSync, cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { readSample } from '../fixtures/samples.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topologyToApi } from '../../src/cloud/generate/api.ts';
 import { CLOUD_DIRS, HOST_FILES, hostPath } from '../../src/cloud/layout.ts';
 import { loadCloud, type CloudModel } from '../../src/cloud/load.ts';
-import { taintReport } from '../../src/cloud/taint.ts';
+import { taintReport } from '../../src/cloud/taint-report.ts';
 import { formatInputError } from '../../src/errors.ts';
 import { createEvaluator } from '../../src/evaluate/index.ts';
 import { BUILTIN_PROPERTIES } from '../../src/questions/properties/index.ts';
@@ -121,6 +122,33 @@ describe('imperfect node captures', () => {
     expect(c.notes.find((x) => x.file === 'hosts/compute9')?.message).toMatch(/host compute9 was captured but Neutron binds nothing there/);
     expect(c.dataplane.hosts.map((h) => h.name)).toContain('compute9');
     expect(c.notes.find((x) => x.file === 'hosts/junk')).toMatchObject({ code: 'cloud/capture', taints: ['host:junk'] });
+  });
+
+  it('real captures as they come (a Newton all-in-one node of the samples): read, the unsupported parts said by line, the unknown pieces opaque', () => {
+    const dir = seedCloud();
+    const h = host(dir, 'allinone');
+    const samples: [string, string][] = [
+      [HOST_FILES.ovsVsctlShow, 'hybrid_allinone_newton_ovs-vsctl_show.txt'],
+      [hostPath.dumpFlows('br-tun'), 'hybrid_allinone_newton_dump-flows_br-tun.txt'],
+      [HOST_FILES.iptablesSave, 'hybrid_allinone_newton_iptables-save.txt'],
+      [HOST_FILES.brctlShow, 'hybrid_allinone_newton_brctl_show.txt'],
+    ];
+    for (const [file, sample] of samples) {
+      mkdirSync(dirname(join(h, file)), { recursive: true });
+      writeFileSync(join(h, file), readSample(sample));
+    }
+    const c = load(dir);
+    const node = c.dataplane.hosts.find((x) => x.name === 'allinone');
+    expect(node?.ovsBridges.find((b) => b.name === 'br-tun')?.flows.length).toBeGreaterThan(10);
+    expect(node?.linuxBridges.length).toBeGreaterThan(0);
+    expect(node?.namespaces.find((n) => n.name === 'root')?.netfilter.tables.length).toBeGreaterThan(1);
+    expect(c.notes.find((n) => n.file === 'hosts/allinone')?.message).toMatch(/captured but Neutron binds nothing there/);
+    // Bridges the node has but did not dump (br-int, br-ex) are opaque, each said once with the file.
+    const opaque = c.notes.filter((n) => n.code === 'cloud/capture' && n.file.startsWith('hosts/allinone/'));
+    expect(opaque.map((n) => n.file)).toEqual(expect.arrayContaining(['hosts/allinone/ovs-ofctl_dump-flows_br-int']));
+    for (const n of opaque) expect(n.message).toMatch(/every path through it is unknown/);
+    // What the parsers do not model is a warning with its line, never an error.
+    for (const w of c.dataplane.warnings.filter((x) => x.file.startsWith('hosts/allinone/'))) expect(w.line).toBeGreaterThan(0);
   });
 
   it('no usable host folder at all is NP904, exit 2', async () => {

@@ -9,7 +9,7 @@ import type { PropertyResult, PropertyVerdict } from '../../questions/property.t
 import { runVerify } from '../../questions/verify.ts';
 import type { Topology } from '../../topology/model.ts';
 import type { CloudNote } from '../notes.ts';
-import { taintReport } from '../taint.ts';
+import { taintReport } from '../taint-report.ts';
 
 export interface VerdictPair {
   readonly property: string;
