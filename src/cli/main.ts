@@ -54,7 +54,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--sport <n>', 'source port (tcp/udp; default 40000)')
     .option('--icmp-type <n>', 'ICMP type (default 8, echo request)')
     .option('--via <network>', 'the external network an outside packet arrives through')
-    .option('--format <f>', 'text | json', 'text')
+    .option('--format <f>', 'text | json | dot | mermaid', 'text')
     .option('--no-rules', 'text: omit the rules under each step')
     .option('--expect <disposition>', 'delivered | exited | dropped | loop | no-route | no-arp: exit 1 when the packet ends otherwise')
     .option(...MAX_INPUT)

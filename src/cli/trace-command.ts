@@ -5,6 +5,8 @@ import { traceQuestion } from '../questions/trace.ts';
 import { labelsFor } from '../report/labels.ts';
 import { traceJson } from '../report/trace-json.ts';
 import { traceText } from '../report/trace-text.ts';
+import { traceDot } from '../report/trace-dot.ts';
+import { traceMermaid } from '../report/trace-mermaid.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
 import { noteForEndpoints } from '../cloud/taint.ts';
 import { parseChoice, parseFormat, parseInputLimit, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
@@ -22,7 +24,7 @@ export interface TraceOptions extends PacketFieldOptions {
 const DISPOSITIONS = ['delivered', 'exited', 'dropped', 'loop', 'no-route', 'no-arp'] as const;
 
 export function runTrace(io: Io, file: string, o: TraceOptions): number {
-  const format = parseFormat(o.format, ['text', 'json'] as const);
+  const format = parseFormat(o.format, ['text', 'json', 'dot', 'mermaid'] as const);
   const expect = o.expect === undefined ? null : parseChoice('--expect', o.expect, DISPOSITIONS);
   const given = parsePacketFields(o, false);
   // Ports without a protocol ask for TCP (as query's representative packet); else an ICMP echo request.
@@ -35,7 +37,12 @@ export function runTrace(io: Io, file: string, o: TraceOptions): number {
   if (!answer.ok) return reportInputErrors(io, answer.errors);
   const labels = labelsFor(topology);
   const { trace } = answer.value;
-  io.out(format === 'json' ? JSON.stringify(traceJson(trace, labels), null, 2) : traceText(trace, labels, { rules: o.rules }));
+  io.out(
+    format === 'json' ? JSON.stringify(traceJson(trace, labels), null, 2)
+    : format === 'dot' ? traceDot(trace, labels)
+    : format === 'mermaid' ? traceMermaid(trace, labels)
+    : traceText(trace, labels, { rules: o.rules }),
+  );
   // A cloud's note about these endpoints (left out, not captured) makes the trace a partial picture.
   const note = noteForEndpoints(topology, o.from, o.to, model.value.notes ?? []);
   if (note !== null) io.err(`netproof: this trace is not the whole story: ${note.message} (${note.file}:${note.line})`);

@@ -59,7 +59,8 @@ function eventWords(hop: Hop, e: HopEvent, labels: Labels): string {
     .exhaustive();
 }
 
-function deviceWords(hop: Hop, labels: Labels): string {
+/** The device of a hop as an operator names it: `Linux bridge qbr… (vm1:0)`, `br-int`, `router namespace qrouter-… (router1)`. */
+export function deviceWords(hop: Hop, labels: Labels): string {
   return match(hop.deviceKind)
     .with('vm', () => `VM ${labels.of(hop.device) ?? hop.device.replace(/^vm:/, '')}`)
     .with('linux-bridge', () => `Linux bridge ${labels.withName(hop.device)}`)
@@ -77,7 +78,7 @@ function deviceWords(hop: Hop, labels: Labels): string {
  * A VLAN pushed on the way in and stripped on the way out of the same bridge (an access port to an
  * access port) is one fact for an operator: the packet crossed the bridge on that VLAN.
  */
-function eventPhrases(hop: Hop, labels: Labels): string[] {
+export function eventPhrases(hop: Hop, labels: Labels): string[] {
   const push = hop.events.find((e) => e.kind === 'vlan-push');
   const strip = hop.events.find((e) => e.kind === 'vlan-strip');
   if (push && strip && push.vid === strip.vid) {
