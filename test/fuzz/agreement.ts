@@ -105,7 +105,7 @@ export async function symbolicAgreement(m: Model, ev: Evaluator, sources: readon
       // the evaluator does.
       const mine = solverKey(o.end, numIn(r.model));
       const evaluator = evaluatorKeys(t);
-      const walked = walkedKeys(w, spec, packet);
+      const walked = await walkedKeys(w, spec, packet);
       const d = walked.ok ? difference(evaluator, walked.keys) : { onlyEvaluator: [...evaluator], onlySolver: [] };
       const missing = evaluator.has(mine) ? [] : [`${mine} (the end the model was taken for)`];
       if (!walked.ok || missing.length > 0 || d.onlyEvaluator.length > 0 || d.onlySolver.length > 0) {
