@@ -44,7 +44,7 @@ export interface AgreementCounts {
   compared: number;
   /** Replays or ends left unsettled: a solver timeout, an end or trace through something not modelled. */
   unknown: number;
-  /** Ends left unchecked by `maxEndsPerSource`. */
+  /** Ends left unchecked: by `maxEndsPerSource`, or reached only for a random draw other than the replayed one. */
   unchecked: number;
 }
 
@@ -83,9 +83,14 @@ export async function symbolicAgreement(m: Model, ev: Evaluator, sources: readon
     for (const o of ends) {
       // One check per end: small formulas, each solved fast (one model for many ends at once, over
       // renamed variables, or a disjunction split in halves, cost more solver time than they save).
-      const r = await checkSat(ctx, e, o.cond, opts.timeoutMs);
+      // Values the kernel draws at random (a --random-fully SNAT port) take the evaluator's
+      // representative draw, so the replayed packet can end as the model says.
+      const r = await checkSat(ctx, e, e.and(o.cond, e.choicesAsReplayed()), opts.timeoutMs);
       if (r.status === 'unsat') {
-        counts.empty++;
+        // An end reached only for another draw has no concrete replay: counted as unchecked.
+        const other = await checkSat(ctx, e, o.cond, opts.timeoutMs);
+        if (other.status === 'unsat') counts.empty++;
+        else counts.unchecked++;
         continue;
       }
       counts.replayed++;
