@@ -47,7 +47,11 @@ export function queryText(a: QueryAnswer, labels: Labels, o: { from: string; to:
   const lines = [`query: ${o.from} → ${o.to}`, `verdict: ${a.verdict.toUpperCase()}${a.failed === 'reply' ? ' (the reply did not come back)' : ''} — ${a.reason}`];
   if (a.error !== undefined) lines.push(`INTERNAL ERROR: ${a.error}`);
   if (a.verdict === 'reachable' || a.error !== undefined) lines.push(`witness: ${packetSummary(a.trace.packet)}`, '', traceText(a.trace, labels, { rules: o.rules }));
-  else lines.push('', a.verdict === 'unreachable' && a.failed === 'request' ? 'a packet matching the query, and where it stops:' : 'a packet matching the query:', traceText(a.trace, labels, { rules: o.rules }));
+  else {
+    // From or to a set, the trace is one packet of many: the first sender's, to the first destination.
+    const one = a.plan.senders.length > 1 || a.plan.dests.length > 1 ? `one packet of the query (from ${a.plan.senders[0]!.label} to ${a.plan.dstIp})` : 'a packet matching the query';
+    lines.push('', a.verdict === 'unreachable' && a.failed === 'request' ? `${one}, and where it stops:` : `${one}:`, traceText(a.trace, labels, { rules: o.rules }));
+  }
   if (a.reply !== null) lines.push('', 'the reply:', traceText(a.reply, labels, { rules: o.rules }));
   return lines.join('\n');
 }

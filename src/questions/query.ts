@@ -1,5 +1,6 @@
 // The `query` question (docs/cli.md, netproof query): is there ANY packet from one endpoint to another with the given
-// fields? Unset fields are free. Reachable answers carry the solver's witness replayed through the
+// fields? Unset fields are free. Endpoints are those of `trace` or the property language's sets
+// (`project:`, `network:`, a CIDR, `external[:NETWORK]`): then any sender of the one, any destination of the other. Reachable answers carry the solver's witness replayed through the
 // evaluator; unreachable answers carry the trace of a representative packet (built as `trace` builds
 // it) showing the rule that stops it. `bidirectional` also replays the reply in the same conntrack
 // session and requires it back at the sender with the original addresses (un-NATed); see
@@ -12,13 +13,15 @@ import type { Topology } from '../topology/model.ts';
 import type { InputError, Result } from '../errors.ts';
 import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
-import { resolveFromTo, type Endpoint } from './endpoints.ts';
+import { checkVia, resolveEndpoint } from './endpoints.ts';
+import { destsOf } from './destinations.ts';
+import { resolveSet, senderEntry, type SenderEntry } from './user-properties/endpoints.ts';
+import { someAddress } from './user-properties/cidr.ts';
 import { packetFieldsError, protoNumber, type PacketFields, type ProtoArg } from './packet.ts';
 import { traceBetween } from './trace.ts';
-import { findPacket, traceHits, type Dest, type FieldConstraint, type SourceGroup } from './reach-set.ts';
+import { destIps, findPacket, traceHits, type Dest, type FieldConstraint } from './reach-set.ts';
 import { roundTrip } from './bidirectional.ts';
 import { contradiction, traceCopies } from './guard.ts';
-import { floatingIpPort, namespaceHolding, nextHopPorts, portSender } from './senders.ts';
 
 export interface QueryParams {
   readonly from: string;
@@ -32,12 +35,13 @@ export interface QueryParams {
   readonly bidirectional?: boolean;
 }
 
-export type Sender = Exclude<Endpoint, { kind: 'address' }>;
+export type { Sender } from './destinations.ts';
+export { destsOf, groupOf } from './destinations.ts';
 
 export interface QueryPlan {
-  readonly from: Sender;
-  readonly group: SourceGroup;
-  /** Where the packet may end to count as there (several for an address some VMs forward for). */
+  /** Who may send: one entry per sending station (one for a VM, VM:N or IP; several for a set endpoint). */
+  readonly senders: readonly SenderEntry[];
+  /** Where the packet may end to count as there (several for a set, or an address some VMs forward for). */
   readonly dests: readonly Dest[];
   /** The address a packet is sent to (for the representative packet). */
   readonly dstIp: Ipv4;
@@ -63,38 +67,59 @@ function notFound(topo: Topology, flag: string, message: string): InputError {
   return { code: 'NP405', file: topo.file, position: null, path: flag, message };
 }
 
-/**
- * Where a `--to` endpoint must be reached: a port, a floating IP's port, the outside, a namespace; an
- * address a router sends to a VM as its next hop counts as reached at that VM too.
- */
-export function destsOf(topo: Topology, dp: Dataplane, ep: Endpoint, flag = '--to'): Dest[] | InputError {
-  const forwarders = (ip: Ipv4): Dest[] => nextHopPorts(topo, dp, ip).map((station) => ({ kind: 'port', station, ipDst: ip, finalDst: ip }));
-  switch (ep.kind) {
-    case 'port':
-      return [{ kind: 'port', station: ep.station, ipDst: ep.ip, finalDst: ep.station.ip }];
-    case 'outside':
-      return [...forwarders(ep.ip), { kind: 'external', network: ep.station.network, ipDst: [{ ip: ep.ip, prefixLen: 32 }] }];
-    case 'address': {
-      const fip = floatingIpPort(topo, dp, ep.ip);
-      if (fip) return [{ kind: 'port', station: fip, ipDst: ep.ip, finalDst: fip.ip }];
-      const ns = namespaceHolding(dp, ep.ip);
-      if (ns) return [{ kind: 'namespace', host: ns.host, namespace: ns.namespace, ip: ep.ip }];
-      const behind = forwarders(ep.ip);
-      if (behind.length > 0) return behind;
-      return notFound(topo, flag, `no port, namespace or floating IP holds ${ep.ip}, and no router sends it to a VM`);
-    }
-    default: {
-      const never: never = ep;
-      throw new Error(`unknown endpoint ${JSON.stringify(never)}`);
-    }
-  }
+/** A set endpoint (a project, a network, a prefix, the outside world) rather than one port or address. */
+export function isSetEndpoint(text: string): boolean {
+  return /^(project|network|external):/.test(text) || text === 'external' || /^[0-9.]+\/\d+$/.test(text);
 }
 
-/** Who sends: a VM port by its own sending rules, or the outside world from that address. */
-export function groupOf(topo: Topology, from: Sender): SourceGroup {
-  return from.kind === 'port'
-    ? { sources: [portSender(topo, from.station)] }
-    : { sources: [{ station: from.station }], ipSrc: [{ ip: from.ip, prefixLen: 32 }] };
+/** Senders and destinations of `--from`/`--to`: a point endpoint as `trace` resolves it, or a set; `--via` checked once. */
+function endsOf(topo: Topology, dp: Dataplane, p: QueryParams): Result<{ senders: SenderEntry[]; dests: Dest[]; dstIp: Ipv4 }> {
+  const viaError = checkVia(topo, dp, p.via);
+  if (viaError !== null) return { ok: false, errors: [viaError] };
+  const senders = sendersOf(topo, dp, p.from, p.via);
+  const to = destinationsOf(topo, dp, p.to, p.via);
+  const errors = [senders, to].filter((x): x is InputError => 'code' in x);
+  if ('code' in senders || 'code' in to) return { ok: false, errors };
+  return { ok: true, value: { senders, ...to } };
+}
+
+function sendersOf(topo: Topology, dp: Dataplane, text: string, via: string | null): SenderEntry[] | InputError {
+  if (isSetEndpoint(text)) {
+    const r = resolveSet(topo, dp, text, 'from');
+    return r.ok ? [...r.set.senders] : notFound(topo, '--from', `${text}: ${r.message}`);
+  }
+  const r = resolveEndpoint(topo, dp, text, '--from', via);
+  if (!r.ok) return r.error;
+  if (r.endpoint.kind === 'address') return notFound(topo, '--from', `${text} is not a sender: give a VM port, a project, a network, a prefix or an address outside the cloud`);
+  return [senderEntry(topo, r.endpoint)];
+}
+
+function destinationsOf(topo: Topology, dp: Dataplane, text: string, via: string | null): { dests: Dest[]; dstIp: Ipv4 } | InputError {
+  if (isSetEndpoint(text)) {
+    const r = resolveSet(topo, dp, text, 'to');
+    return r.ok ? { dests: [...r.set.dests], dstIp: representativeAddress(r.set.dests[0]!) } : notFound(topo, '--to', `${text}: ${r.message}`);
+  }
+  const r = resolveEndpoint(topo, dp, text, '--to', via);
+  if (!r.ok) return r.error;
+  const dests = destsOf(topo, dp, r.endpoint);
+  return 'code' in dests ? dests : { dests, dstIp: r.endpoint.ip };
+}
+
+/** The address a representative packet to `d` is sent to. */
+export function representativeAddress(d: Dest): Ipv4 {
+  switch (d.kind) {
+    case 'port':
+      return d.ipDst;
+    case 'namespace':
+      return d.ip;
+    case 'external':
+    case 'prefix':
+      return someAddress(destIps(d)[0]!);
+    default: {
+      const never: never = d;
+      throw new Error(`unknown destination ${JSON.stringify(never)}`);
+    }
+  }
 }
 
 export function fieldsOf(p: { proto?: ProtoArg | 'any'; sport?: number | readonly [number, number]; dport?: number | readonly [number, number]; icmpType?: number }): FieldConstraint {
@@ -115,16 +140,14 @@ export function representativeFields(p: { proto?: ProtoArg | 'any'; sport?: numb
 export function planQuery(topo: Topology, dp: Dataplane, p: QueryParams): Result<QueryPlan> {
   const impossible = packetFieldsError(topo, p);
   if (impossible !== null) return { ok: false, errors: [impossible] };
-  const ends = resolveFromTo(topo, dp, p.from, p.to, p.via);
+  const ends = endsOf(topo, dp, p);
   if (!ends.ok) return ends;
-  const { from, to } = ends.value;
-  if (from.kind === 'address') return { ok: false, errors: [notFound(topo, '--from', `${p.from} is not a sender: give a VM port or an address outside the cloud`)] };
-  const dests = destsOf(topo, dp, to);
-  if ('code' in dests) return { ok: false, errors: [dests] };
-  if (p.bidirectional && dests.some((d) => d.kind === 'namespace')) {
-    return { ok: false, errors: [{ code: 'NP601', file: topo.file, position: null, path: '--bidirectional', message: `--bidirectional needs a VM port or an outside address as --to (a namespace sends no replies here)` }] };
+  const { senders, dests, dstIp } = ends.value;
+  // A reply is sent by a station (a VM port or the outside world); namespaces and bare prefixes send none here.
+  if (p.bidirectional && dests.some((d) => d.kind === 'namespace' || d.kind === 'prefix')) {
+    return { ok: false, errors: [{ code: 'NP601', file: topo.file, position: null, path: '--bidirectional', message: `--bidirectional needs VM ports or the outside world as --to (a namespace or a bare prefix sends no replies here)` }] };
   }
-  return { ok: true, value: { from, group: groupOf(topo, from), dests, dstIp: to.ip, fields: fieldsOf(p) } };
+  return { ok: true, value: { senders, dests, dstIp, fields: fieldsOf(p) } };
 }
 
 /**
@@ -148,17 +171,18 @@ export async function runQuery(topo: Topology, dp: Dataplane, ev: Evaluator, p: 
 }
 
 async function answer(topo: Topology, dp: Dataplane, ev: Evaluator, p: QueryParams, plan: QueryPlan, timeoutMs: number): Promise<QueryAnswer> {
-  const f = await findPacket(dp, ev, [plan.group], plan.dests, plan.fields, timeoutMs);
-  const representative = () => traceBetween(topo, ev, plan.from, plan.dstIp, representativeFields(p));
+  const f = await findPacket(dp, ev, plan.senders.map((s) => s.group), plan.dests, plan.fields, timeoutMs);
+  // Unreachable from a set: the representative packet is the first sender's, to the first destination.
+  const representative = () => traceBetween(topo, ev, plan.senders[0]!.rep, plan.dstIp, representativeFields(p));
   if (f.verdict !== 'reachable' || f.witness === null || f.trace === null) {
     const base = { plan, verdict: f.verdict, trace: f.trace ?? representative(), reply: null, reason: f.reason };
     return { ...base, failed: f.verdict === 'unreachable' ? 'request' : null, ...(f.error ? { error: f.error } : {}) };
   }
   if (!p.bidirectional) return { plan, verdict: 'reachable', trace: f.trace, reply: null, failed: null, reason: f.reason };
-  // The reply comes from where the witness got to.
+  // The reply comes from where the witness got to, back to the sender that sent it.
   const reached = plan.dests.find((d) => traceHits(f.trace!, d)) ?? plan.dests[0]!;
-  const r = await roundTrip(topo, dp, ev, plan.from, plan.group, reached, plan.fields, f.witness, timeoutMs);
+  const sender = plan.senders.find((s) => s.group.sources.some((x) => x.station === f.source)) ?? plan.senders[0]!;
+  const r = await roundTrip(topo, dp, ev, sender.rep, sender.group, reached, plan.fields, f.witness, timeoutMs);
   if (r.ok) return { plan, verdict: 'reachable', trace: r.check.request, reply: r.check.reply, failed: null, reason: `${f.reason}; ${r.check.reason}` };
   return { plan, verdict: 'unknown', trace: r.first.request, reply: r.first.reply, failed: 'reply', reason: r.reason };
 }
-

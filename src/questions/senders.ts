@@ -67,15 +67,25 @@ export function nextHopPorts(topo: Topology, dp: Dataplane, ip: Ipv4): VmPortSta
       const network = iface ? topo.ports.find((p) => p.mac === iface.mac)?.network : undefined;
       if (network === undefined) continue;
       for (const s of vmPorts(dp)) {
-        if (s.network !== network) continue;
-        const port = topo.ports.find((p) => p.id === s.portId);
-        const pairs = port?.allowedAddressPairs ?? [];
-        const holds = s.ip === best.via || pairs.some((a) => { const c = parseCidr(a.ipAddress.includes('/') ? a.ipAddress : `${a.ipAddress}/32`); return c !== null && inPrefix(best.via!, c.ip, c.prefixLen); });
-        if (holds) out.set(`${s.vm}:${s.index}`, s);
+        if (s.network === network && (s.ip === best.via || pairHolds(topo, s, best.via))) out.set(`${s.vm}:${s.index}`, s);
       }
     }
   }
   return [...out.values()];
+}
+
+/** Whether one of the port's allowed address pairs (an address or a prefix) holds `ip`. */
+function pairHolds(topo: Topology, s: VmPortStation, ip: Ipv4): boolean {
+  const port = topo.ports.find((p) => p.id === s.portId);
+  return (port?.allowedAddressPairs ?? []).some((a) => {
+    const c = parseCidr(a.ipAddress.includes('/') ? a.ipAddress : `${a.ipAddress}/32`);
+    return c !== null && inPrefix(ip, c.ip, c.prefixLen);
+  });
+}
+
+/** The VM ports on `network` that may hold `ip` by an allowed address pair (a VIP), other than its own port. */
+export function pairHolders(topo: Topology, dp: Dataplane, ip: Ipv4, network: string): VmPortStation[] {
+  return vmPorts(dp).filter((s) => s.network === network && s.ip !== ip && pairHolds(topo, s, ip));
 }
 
 /** The namespace (not a host's root) that holds `ip` on one of its interfaces. */

@@ -12,12 +12,11 @@ import type { InputError, Result } from '../../errors.ts';
 import type { Topology } from '../../topology/model.ts';
 import type { Trace } from '../../evaluate/trace.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
-import { fieldsOf, representativeFields, type Sender } from '../query.ts';
+import { fieldsOf, representativeAddress, representativeFields, type Sender } from '../query.ts';
 import { roundTrip } from '../bidirectional.ts';
-import { destIps, findPacket, traceHits, type Dest, type FieldConstraint, type Finding } from '../reach-set.ts';
+import { findPacket, traceHits, type Dest, type FieldConstraint, type Finding } from '../reach-set.ts';
 import { traceBetween } from '../trace.ts';
 import { traceCopies } from '../guard.ts';
-import { someAddress } from './cidr.ts';
 import { resolveSet, type EndpointSet } from './endpoints.ts';
 import { subjectOf, type PortSpec, type UserProperty } from './model.ts';
 
@@ -46,23 +45,6 @@ export function resolveUserProperties(topo: Topology, dp: Dataplane, props: read
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: out };
 }
 
-/** The address a representative packet to `d` is sent to. */
-function repAddress(d: Dest): string {
-  switch (d.kind) {
-    case 'port':
-      return d.ipDst;
-    case 'namespace':
-      return d.ip;
-    case 'external':
-    case 'prefix':
-      return someAddress(destIps(d)[0]!);
-    default: {
-      const never: never = d;
-      throw new Error(`unknown destination ${JSON.stringify(never)}`);
-    }
-  }
-}
-
 function constraintOf(p: UserProperty): FieldConstraint {
   return p.kind === 'reach' ? fieldsOf(p) : {};
 }
@@ -85,7 +67,7 @@ export async function checkUserProperty(ctx: VerifyContext, rp: ResolvedProperty
   const base = { property: p.name, subject: subjectOf(p) };
   const { topology: topo, dataplane: dp, evaluator: ev, timeoutMs } = ctx;
   const fields = constraintOf(p);
-  const representative = (rep: Sender, d: Dest): Trace => traceBetween(topo, ev, rep, repAddress(d), repFields(p));
+  const representative = (rep: Sender, d: Dest): Trace => traceBetween(topo, ev, rep, representativeAddress(d), repFields(p));
 
   if (p.kind === 'reach' && p.expect === 'reachable') {
     let unknown: PropertyResult | null = null;
@@ -100,7 +82,7 @@ export async function checkUserProperty(ctx: VerifyContext, rp: ResolvedProperty
       if (f.verdict === 'unreachable') {
         const d = rp.to.dests[0]!;
         const claim = { says: `reaches no destination of ${p.to}`, shownBy: (t: Trace) => !reachesAny(t, rp.to.dests) };
-        return { ...base, verdict: 'violated', witness: null, trace: representative(s.rep, d), message: `${s.label} reaches no destination of ${p.to} (${f.reason}); the trace shows a packet to ${repAddress(d)}`, claim };
+        return { ...base, verdict: 'violated', witness: null, trace: representative(s.rep, d), message: `${s.label} reaches no destination of ${p.to} (${f.reason}); the trace shows a packet to ${representativeAddress(d)}`, claim };
       }
       if (p.bidirectional && f.witness !== null && f.trace !== null) {
         const d = rp.to.dests.find((x) => traceHits(f.trace!, x));

@@ -6,7 +6,7 @@ import type { Dataplane } from '../../ir/dataplane.ts';
 import type { Topology } from '../../topology/model.ts';
 import type { ErrorCode } from '../../errors.ts';
 import { resolveEndpoint } from '../endpoints.ts';
-import { destsOf, groupOf, type Sender } from '../query.ts';
+import { destsOf, groupOf, type Sender } from '../destinations.ts';
 import type { Dest, SourceGroup } from '../reach-set.ts';
 import { outsideAddresses, outsideStations, portSender, vmPorts } from '../senders.ts';
 import { overlaps, parseCidr, someAddress } from './cidr.ts';
@@ -77,6 +77,11 @@ export function resolveSet(topo: Topology, dp: Dataplane, text: string, role: 'f
   const dests = destsOf(topo, dp, ep, role);
   if ('code' in dests) return fail(dests.message);
   if (ep.kind === 'address') return { ok: true, set: { senders: [], dests } };
+  return { ok: true, set: { senders: [senderEntry(topo, ep)], dests } };
+}
+
+/** One sender (a VM port, or an outside address through its network) as an entry of a set. */
+export function senderEntry(topo: Topology, ep: Sender): SenderEntry {
   const label = ep.kind === 'port' ? `${ep.station.vm}:${ep.station.index}` : `${ep.ip} (external:${ep.station.network})`;
-  return { ok: true, set: { senders: [{ label, group: groupOf(topo, ep), rep: ep }], dests } };
+  return { label, group: groupOf(topo, ep), rep: ep };
 }

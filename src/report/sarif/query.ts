@@ -32,7 +32,9 @@ export const QUERY_RULE = {
 export function querySarif(q: QuerySarifInput): Sarif.Log {
   const a = q.answer;
   const data = sourceOf(q.topology)?.data;
-  const from = a.plan.from;
+  // From a set (project:, network:, a CIDR, external), the sender that sent the witness, else the first.
+  const source = a.verdict === 'reachable' ? a.plan.senders.find((s) => s.group.sources.some((x) => x.station.mac === a.trace.packet.eth_src)) : undefined;
+  const from = (source ?? a.plan.senders[0]!).rep;
   const fromPath: Path | null = from.kind === 'port' ? portPath(from.station.vm, from.station.index) : ['networks', from.station.network];
   const at = locatorFor(q.topology, q.labels, q.cwd);
   const destPaths = a.plan.dests.flatMap((d): Path[] => {
