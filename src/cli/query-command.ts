@@ -10,6 +10,8 @@ import { traceJson } from '../report/trace-json.ts';
 import { packetSummary, traceText } from '../report/trace-text.ts';
 import { querySarif } from '../report/sarif/query.ts';
 import { shutdownZ3 } from '../smt/index.ts';
+import { assumptionsOf, type Assumption } from '../questions/assumptions.ts';
+import { assumptionLines, assumptionsJson } from '../report/assumptions.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
 import { noteForEndpoints } from '../cloud/taint.ts';
 import { parseChoice, parseFormat, parseInputLimit, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
@@ -32,7 +34,7 @@ export function parseTimeout(v: string | undefined): number {
   return Number(v);
 }
 
-export function queryJson(a: QueryAnswer, labels: Labels): Record<string, unknown> {
+export function queryJson(a: QueryAnswer, labels: Labels, assumed: readonly Assumption[] = []): Record<string, unknown> {
   return {
     verdict: a.verdict,
     ...traceJson(a.trace, labels),
@@ -40,10 +42,16 @@ export function queryJson(a: QueryAnswer, labels: Labels): Record<string, unknow
     failed_direction: a.failed,
     ...(a.reply !== null ? { reply: traceJson(a.reply, labels) } : {}),
     ...(a.error !== undefined ? { error: a.error } : {}),
+    assumptions: assumptionsJson(assumed),
   };
 }
 
-export function queryText(a: QueryAnswer, labels: Labels, o: { from: string; to: string; rules: boolean }): string {
+/** Whether the answer involves the outside world: a sender or destination there, or a packet that left. */
+function touchesOutside(a: QueryAnswer): boolean {
+  return a.plan.senders.some((s) => s.rep.kind === 'outside') || a.plan.dests.some((d) => d.kind === 'external') || a.trace.deliveredTo?.kind === 'external' || a.reply?.deliveredTo?.kind === 'external';
+}
+
+export function queryText(a: QueryAnswer, labels: Labels, o: { from: string; to: string; rules: boolean }, assumed: readonly Assumption[] = []): string {
   const lines = [`query: ${o.from} → ${o.to}`, `verdict: ${a.verdict.toUpperCase()}${a.failed === 'reply' ? ' (the reply did not come back)' : ''} — ${a.reason}`];
   if (a.error !== undefined) lines.push(`INTERNAL ERROR: ${a.error}`);
   if (a.verdict === 'reachable' || a.error !== undefined) lines.push(`witness: ${packetSummary(a.trace.packet)}`, '', traceText(a.trace, labels, { rules: o.rules }));
@@ -53,6 +61,7 @@ export function queryText(a: QueryAnswer, labels: Labels, o: { from: string; to:
     lines.push('', a.verdict === 'unreachable' && a.failed === 'request' ? `${one}, and where it stops:` : `${one}:`, traceText(a.trace, labels, { rules: o.rules }));
   }
   if (a.reply !== null) lines.push('', 'the reply:', traceText(a.reply, labels, { rules: o.rules }));
+  lines.push(...assumptionLines(assumed));
   return lines.join('\n');
 }
 
@@ -86,7 +95,8 @@ export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Pr
       commandLine: ['netproof', 'query', file, '--from', o.from, '--to', o.to, ...(o.proto ? ['--proto', o.proto] : []), ...(o.dport ? ['--dport', o.dport] : []),
         ...(o.sport ? ['--sport', o.sport] : []), ...(o.icmpType ? ['--icmp-type', o.icmpType] : []), ...(o.via ? ['--via', o.via] : []), ...(o.expect ? ['--expect', o.expect] : []), '--format', 'sarif'].join(' '),
     });
-    io.out(format === 'json' ? JSON.stringify(queryJson(a, labels), null, 2) : format === 'sarif' ? JSON.stringify(sarif(), null, 2) : queryText(a, labels, { from: o.from, to: o.to, rules: o.rules }));
+    const assumed = assumptionsOf(topology, dataplane, { question: 'query', outside: touchesOutside(a) });
+    io.out(format === 'json' ? JSON.stringify(queryJson(a, labels, assumed), null, 2) : format === 'sarif' ? JSON.stringify(sarif(), null, 2) : queryText(a, labels, { from: o.from, to: o.to, rules: o.rules }, assumed));
     if (a.error !== undefined) io.err(`netproof: internal error: ${a.error}`);
     return code;
   } finally {

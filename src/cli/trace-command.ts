@@ -7,6 +7,8 @@ import { traceJson } from '../report/trace-json.ts';
 import { traceText } from '../report/trace-text.ts';
 import { traceDot } from '../report/trace-dot.ts';
 import { traceMermaid } from '../report/trace-mermaid.ts';
+import { assumptionsOf } from '../questions/assumptions.ts';
+import { assumptionLines, assumptionsJson } from '../report/assumptions.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
 import { noteForEndpoints } from '../cloud/taint.ts';
 import { parseChoice, parseFormat, parseInputLimit, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
@@ -36,12 +38,14 @@ export function runTrace(io: Io, file: string, o: TraceOptions): number {
   const answer = traceQuestion(topology, dataplane, createEvaluator(dataplane), { proto, ...fields, from: o.from, to: o.to, via: o.via ?? null });
   if (!answer.ok) return reportInputErrors(io, answer.errors);
   const labels = labelsFor(topology);
-  const { trace } = answer.value;
+  const { trace, from, to } = answer.value;
+  const outside = from.kind === 'outside' || to.kind === 'outside' || trace.deliveredTo?.kind === 'external';
+  const assumed = assumptionsOf(topology, dataplane, { question: 'trace', outside });
   io.out(
-    format === 'json' ? JSON.stringify(traceJson(trace, labels), null, 2)
+    format === 'json' ? JSON.stringify({ ...traceJson(trace, labels), assumptions: assumptionsJson(assumed) }, null, 2)
     : format === 'dot' ? traceDot(trace, labels)
     : format === 'mermaid' ? traceMermaid(trace, labels)
-    : traceText(trace, labels, { rules: o.rules }),
+    : [traceText(trace, labels, { rules: o.rules }), ...assumptionLines(assumed)].join('\n'),
   );
   // A cloud's note about these endpoints (left out, not captured) makes the trace a partial picture.
   const note = noteForEndpoints(topology, o.from, o.to, model.value.notes ?? []);

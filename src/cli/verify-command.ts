@@ -23,6 +23,7 @@ import { notesJson, notesText } from '../report/cloud-notes.ts';
 import { parseFormat, parseInputLimit, UsageError } from './options.ts';
 import { parseTimeout } from './query-command.ts';
 import { startProgress } from './progress.ts';
+import { assumptionsOf } from '../questions/assumptions.ts';
 
 export interface VerifyOptions {
   properties?: string[];
@@ -88,6 +89,7 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
     }
     const labels = labelsFor(topology);
     const onlyFailures = o.onlyFailures === true;
+    const assumptions = assumptionsOf(topology, dataplane, { question: 'verify', outside: true });
     const code = verifyExitCode(report);
     const sarif = () => verifySarif({
       report, topology, labels, waivers: outcomes, exitCode: code, cwd: process.cwd(),
@@ -96,10 +98,10 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
       commandLine: verifyCommandLine(file, o),
     });
     io.out(
-      format === 'json' ? JSON.stringify({ ...verifyJson(report, labels, { onlyFailures, waivers: waivers === null ? null : outcomes }), ...(model.value.notes ? { notes: notesJson(notes) } : {}) }, null, 2)
+      format === 'json' ? JSON.stringify({ ...verifyJson(report, labels, { onlyFailures, waivers: waivers === null ? null : outcomes, assumptions }), ...(model.value.notes ? { notes: notesJson(notes) } : {}) }, null, 2)
       : format === 'junit' ? verifyJunit(report, labels, `netproof verify ${file}`)
       : format === 'sarif' ? JSON.stringify(sarif(), null, 2)
-      : `${verifyText(report, labels, { rules: o.rules, style: io.style, onlyFailures, waivers: outcomes })}${notes.length > 0 ? `\n\n${notesText(notes)}` : ''}`,
+      : `${verifyText(report, labels, { rules: o.rules, style: io.style, onlyFailures, waivers: outcomes, assumptions })}${notes.length > 0 ? `\n\n${notesText(notes)}` : ''}`,
     );
     return code;
   } finally {

@@ -1,6 +1,8 @@
 // `verify --format json` (docs/json.md): `results` (property, subject, verdict, witness, trace, message,
-// and `error` on an internal error), `summary` (a count per verdict), and with --waivers, `waivers`
-// (what became of each). With --only-failures, `results` holds only the failing ones.
+// and `error` on an internal error), `summary` (a count per verdict), with --waivers `waivers` (what
+// became of each), and `assumptions` (what the results rest on). With --only-failures, `results` holds only the failing ones.
+import type { Assumption } from '../questions/assumptions.ts';
+import { assumptionsJson } from './assumptions.ts';
 import type { PropertyVerdict } from '../questions/property.ts';
 import type { VerifyReport, VerifySummary } from '../questions/verify.ts';
 import type { WaiverOutcome, WaiverStatus } from '../questions/waivers.ts';
@@ -32,12 +34,15 @@ export interface VerifyJson {
   results: VerifyResultJson[];
   summary: VerifySummary;
   waivers?: WaiverJson[];
+  assumptions: { id: string; text: string }[];
 }
 
 export interface VerifyJsonOptions {
   readonly onlyFailures?: boolean;
   /** What became of each waiver; null when no waiver file was given. */
   readonly waivers?: readonly WaiverOutcome[] | null;
+  /** What the results rest on. */
+  readonly assumptions?: readonly Assumption[];
 }
 
 export function verifyJson(r: VerifyReport, labels: Labels, opts: VerifyJsonOptions = {}): VerifyJson {
@@ -54,5 +59,6 @@ export function verifyJson(r: VerifyReport, labels: Labels, opts: VerifyJsonOpti
     })),
     summary: { ...r.summary },
     ...(opts.waivers != null ? { waivers: opts.waivers.map((o) => ({ ...o.waiver, status: o.status })) } : {}),
+    assumptions: assumptionsJson(opts.assumptions ?? []),
   };
 }

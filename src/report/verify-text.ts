@@ -1,6 +1,8 @@
 // `verify` for people: a table (property, subject, verdict, message), then each violation's (and each
 // internal error's) witness and numbered trace, then what became of the waivers, then the summary line.
 // On a terminal the verdicts are coloured and the messages wrapped to its width (style.ts).
+import type { Assumption } from '../questions/assumptions.ts';
+import { assumptionLines } from './assumptions.ts';
 import type { PropertyVerdict } from '../questions/property.ts';
 import type { VerifyReport } from '../questions/verify.ts';
 import type { WaiverOutcome } from '../questions/waivers.ts';
@@ -22,6 +24,8 @@ export interface VerifyTextOptions {
   /** Show only the results that fail (violated, unknown); the summary still counts every result. */
   readonly onlyFailures?: boolean;
   readonly waivers?: readonly WaiverOutcome[];
+  /** What the results rest on, said before the summary. */
+  readonly assumptions?: readonly Assumption[];
 }
 
 const failing = (v: PropertyVerdict): boolean => v === 'violated' || v === 'unknown';
@@ -71,6 +75,6 @@ export function verifyText(r: VerifyReport, labels: Labels, opts: VerifyTextOpti
     if (x.witness !== null) lines.push(`witness: ${packetSummary(x.witness)}`);
     if (x.trace !== null) lines.push(traceText(x.trace, labels, { rules: opts.rules }));
   });
-  lines.push(...waiverLines(opts.waivers ?? []), '', summaryLine(r));
+  lines.push(...waiverLines(opts.waivers ?? []), ...assumptionLines(opts.assumptions ?? []), '', summaryLine(r));
   return lines.join('\n');
 }

@@ -50,7 +50,7 @@ describe('verify reports', () => {
 
   it('JSON: results with the contract fields, error only when set, summary counts', () => {
     const j = verifyJson(rep, labels);
-    expect(Object.keys(j)).toEqual(['results', 'summary']);
+    expect(Object.keys(j)).toEqual(['results', 'summary', 'assumptions']);
     expect(Object.keys(j.results[0]!)).toEqual(['property', 'subject', 'verdict', 'witness', 'trace', 'message']);
     expect(j.results[1]!.witness).toMatchObject({ ip_src: '192.168.1.11', proto: 'tcp', dport: 22 });
     expect(j.results[1]!.trace).toMatchObject({ disposition: 'dropped', dropped_at: { rule: '-j DROP' } });

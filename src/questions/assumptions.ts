@@ -1,0 +1,64 @@
+// What an answer rests on besides the rules themselves, said where the answer is (text and JSON,
+// docs/cli.md, Assumptions): the release and agent options the rules were rendered for; what a VM may
+// send; that questions are about first packets; how the outside world sends and routes; that a packet
+// that left the cloud is not followed back in; which HA instance is master; and, for `verify`, that
+// one port stood for others alike. Each answer lists those that concern it, so an operator can hold
+// them against the cloud they know.
+import type { Dataplane } from '../ir/dataplane.ts';
+import type { Topology } from '../topology/model.ts';
+import { outsideStations } from './senders.ts';
+
+/** Every assumption an answer may state (docs/cli.md, Assumptions, lists each). */
+export const ASSUMPTION_IDS = ['rendered', 'senders', 'first-packets', 'outside-world', 'leaves-cloud', 'ha-master', 'representatives'] as const;
+export type AssumptionId = (typeof ASSUMPTION_IDS)[number];
+
+export interface Assumption {
+  readonly id: AssumptionId;
+  readonly text: string;
+}
+
+export interface AssumptionScope {
+  readonly question: 'trace' | 'query' | 'verify';
+  /** The answer involves the outside world: a sender or destination there, or a packet that left the cloud. */
+  readonly outside: boolean;
+}
+
+const onOff = (b: boolean) => (b ? 'on' : 'off');
+
+export function assumptionsOf(topo: Topology, dp: Dataplane, scope: AssumptionScope): Assumption[] {
+  const out: Assumption[] = [
+    {
+      id: 'rendered',
+      text: `the rules are those Neutron ${topo.release}'s agents program for this topology (firewall_driver ${topo.firewallDriver}, l2_population ${onOff(topo.l2Population)}, arp_responder ${onOff(topo.arpResponder)}), every agent converged`,
+    },
+  ];
+  if (scope.question !== 'trace') {
+    out.push(
+      { id: 'senders', text: "a VM may send any packet its port's rules let through (port security, allowed address pairs): nothing is assumed about what runs in it" },
+      { id: 'first-packets', text: 'packets are the first of a connection, as conntrack sees them; replies are replayed (--bidirectional, dhcp), not proved' },
+    );
+  }
+  const outside = outsideStations(dp);
+  if (scope.outside && outside.length > 0) {
+    const worlds = outside.map((o) => `${o.network} (beyond ${o.gateway})`).join(', ');
+    out.push(
+      {
+        id: 'outside-world',
+        text: `the outside world of ${worlds} is its upstream router and everything behind it: it may send any packet from any address outside the cloud, and routes each router's subnets to that router's gateway address, so an outside host can address a tenant's fixed address through the router's qg- port unless a rule stops it`,
+      },
+      {
+        id: 'leaves-cloud',
+        text: "a packet that leaves through an upstream router has left the cloud and is not followed back in: one sent to an address the router has no route for (another project's subnet on another router, say) leaves by the default route and counts as exited",
+      },
+    );
+  }
+  const ha = topo.routers.filter((r) => r.ha !== null);
+  if (ha.length > 0) {
+    const masters = ha.map((r) => `${r.name} on ${r.ha!.master}`).join(', ');
+    out.push({ id: 'ha-master', text: `HA routers are as their master instances leave them — ${masters} (ha_state, else VRRP's election); backups hold no addresses and forward nothing` });
+  }
+  if (scope.question === 'verify') {
+    out.push({ id: 'representatives', text: 'one port per class (same network and subnet, groups, port security and address pairs, no floating IP) stands for the ports alike on other hosts; a message says when it did' });
+  }
+  return out;
+}
