@@ -9,6 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { planQuery, runQuery, type QueryParams } from '../../src/questions/query.ts';
 import { loadModel } from '../../src/pipeline.ts';
 import { tableRows } from '../docs/doc-tables.ts';
+import { endpointSubjects, noteForEndpoints } from '../../src/cloud/taint.ts';
+import { note } from '../../src/cloud/notes.ts';
 import { checkUserProperty, resolveUserProperties } from '../../src/questions/user-properties/check.ts';
 import type { UserProperty } from '../../src/questions/user-properties/model.ts';
 import { shutdownZ3 } from '../../src/smt/index.ts';
@@ -134,5 +136,18 @@ describe('query with set endpoints', () => {
       const from = planQuery(topology, dataplane, { from: e, to: 'vm3', via: null });
       expect(from.ok, `--from ${e}: ${from.ok ? '' : from.errors.map((x) => x.message).join('; ')}`).toBe(true);
     }
+  });
+
+  it("a cloud's note about a port in a set reaches a query of that set (its answer is then unknown, not a proof)", () => {
+    const topo = ctx.topology;
+    expect(endpointSubjects(topo, 'project:other')).toEqual(expect.arrayContaining(['project:other', 'port:vm3:0', 'network:net3', 'host:compute1']));
+    expect(endpointSubjects(topo, 'network:net2')).toEqual(expect.arrayContaining(['network:net2', 'port:vm2:0']));
+    expect(endpointSubjects(topo, 'network:net2')).not.toContain('port:vm3:0');
+    expect(endpointSubjects(topo, '192.168.3.0/24')).toEqual(expect.arrayContaining(['port:vm3:0']));
+    expect(endpointSubjects(topo, '192.168.3.0/24')).not.toContain('port:vm1:0');
+    const uncaptured = note('cloud/coverage', { file: 'hosts/x', line: 1 }, 'vm3 was not captured', ['port:vm3:0']);
+    expect(noteForEndpoints(topo, 'project:demo', 'project:other', [uncaptured])).toBe(uncaptured);
+    expect(noteForEndpoints(topo, 'external', '192.168.3.0/24', [uncaptured])).toBe(uncaptured);
+    expect(noteForEndpoints(topo, 'project:demo', 'network:net2', [uncaptured])).toBeNull();
   });
 });
