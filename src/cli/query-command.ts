@@ -95,7 +95,7 @@ export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Pr
       commandLine: ['netproof', 'query', file, '--from', o.from, '--to', o.to, ...(o.proto ? ['--proto', o.proto] : []), ...(o.dport ? ['--dport', o.dport] : []),
         ...(o.sport ? ['--sport', o.sport] : []), ...(o.icmpType ? ['--icmp-type', o.icmpType] : []), ...(o.via ? ['--via', o.via] : []), ...(o.expect ? ['--expect', o.expect] : []), '--format', 'sarif'].join(' '),
     });
-    const assumed = assumptionsOf(topology, dataplane, { question: 'query', outside: touchesOutside(a) });
+    const assumed = assumptionsOf(topology, dataplane, { question: 'query', outside: touchesOutside(a), captured: model.value.notes !== undefined });
     io.out(format === 'json' ? JSON.stringify(queryJson(a, labels, assumed), null, 2) : format === 'sarif' ? JSON.stringify(sarif(), null, 2) : queryText(a, labels, { from: o.from, to: o.to, rules: o.rules }, assumed));
     if (a.error !== undefined) io.err(`netproof: internal error: ${a.error}`);
     return code;

@@ -40,7 +40,7 @@ export function runTrace(io: Io, file: string, o: TraceOptions): number {
   const labels = labelsFor(topology);
   const { trace, from, to } = answer.value;
   const outside = from.kind === 'outside' || to.kind === 'outside' || trace.deliveredTo?.kind === 'external';
-  const assumed = assumptionsOf(topology, dataplane, { question: 'trace', outside });
+  const assumed = assumptionsOf(topology, dataplane, { question: 'trace', outside, captured: model.value.notes !== undefined });
   io.out(
     format === 'json' ? JSON.stringify({ ...traceJson(trace, labels), assumptions: assumptionsJson(assumed) }, null, 2)
     : format === 'dot' ? traceDot(trace, labels)

@@ -89,7 +89,7 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
     }
     const labels = labelsFor(topology);
     const onlyFailures = o.onlyFailures === true;
-    const assumptions = assumptionsOf(topology, dataplane, { question: 'verify', outside: true });
+    const assumptions = assumptionsOf(topology, dataplane, { question: 'verify', outside: true, captured: model.value.notes !== undefined });
     const code = verifyExitCode(report);
     const sarif = () => verifySarif({
       report, topology, labels, waivers: outcomes, exitCode: code, cwd: process.cwd(),

@@ -21,6 +21,8 @@ export interface AssumptionScope {
   readonly question: 'trace' | 'query' | 'verify';
   /** The answer involves the outside world: a sender or destination there, or a packet that left the cloud. */
   readonly outside: boolean;
+  /** The rules were captured from the nodes (a cloud directory), not rendered from a topology file. */
+  readonly captured?: boolean;
 }
 
 const onOff = (b: boolean) => (b ? 'on' : 'off');
@@ -29,7 +31,10 @@ export function assumptionsOf(topo: Topology, dp: Dataplane, scope: AssumptionSc
   const out: Assumption[] = [
     {
       id: 'rendered',
-      text: `the rules are those Neutron ${topo.release}'s agents program for this topology (firewall_driver ${topo.firewallDriver}, l2_population ${onOff(topo.l2Population)}, arp_responder ${onOff(topo.arpResponder)}), every agent converged`,
+      text:
+        scope.captured === true
+          ? `the rules are those captured from the nodes, read as Neutron ${topo.release}'s (firewall_driver ${topo.firewallDriver}, l2_population ${onOff(topo.l2Population)}, arp_responder ${onOff(topo.arpResponder)}), and nothing changed since the capture`
+          : `the rules are those Neutron ${topo.release}'s agents program for this topology (firewall_driver ${topo.firewallDriver}, l2_population ${onOff(topo.l2Population)}, arp_responder ${onOff(topo.arpResponder)}), every agent converged`,
     },
   ];
   if (scope.question !== 'trace') {

@@ -3,7 +3,7 @@
 // when a sender or destination is out there or the packet left, HA masters when there are HA routers,
 // representatives in verify — with this topology's values (release, options, gateways, masters). The
 // ids are those docs/cli.md's Assumptions table documents.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,10 @@ import { shutdownZ3 } from '../../src/smt/index.ts';
 import { loadModel } from '../../src/pipeline.ts';
 import { tableRows, ticked } from '../docs/doc-tables.ts';
 import { runCli } from './run.ts';
+import { topologyToApi } from '../../src/cloud/generate/api.ts';
+import { CLOUD_DIRS } from '../../src/cloud/layout.ts';
+import { shippedTopology, writeCloud } from '../cloud/cloud-dir.ts';
+import { CLOUD_FIXTURES } from '../cloud/make-fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), `netproof-assumptions-${process.pid}-`));
 afterAll(async () => {
@@ -76,6 +80,17 @@ describe('assumptions said where the answer is', () => {
     writeFileSync(file, readFileSync(seed, 'utf8').replace('release: "2024.1"', 'release: "yoga"').replace('l2_population: true', 'l2_population: false'));
     const a = await assumed('trace', file, '--from', 'vm1', '--to', 'vm4');
     expect(a[0]!.text).toMatch(/Neutron yoga's agents .*l2_population off/);
+  });
+
+  it('a cloud directory: the rules are those captured from the nodes, not rendered', async () => {
+    const cloud = writeCloud(topologyToApi(shippedTopology('seed')));
+    try {
+      cpSync(join(CLOUD_FIXTURES, 'seed', CLOUD_DIRS.hosts), join(cloud, CLOUD_DIRS.hosts), { recursive: true });
+      const a = await assumed('trace', cloud, '--from', 'vm1', '--to', 'vm4');
+      expect(a[0]).toMatchObject({ id: 'rendered', text: expect.stringMatching(/^the rules are those captured from the nodes, read as Neutron .*nothing changed since the capture$/) });
+    } finally {
+      rmSync(cloud, { recursive: true, force: true });
+    }
   });
 
   it('text output of trace and query ends with the list', async () => {
