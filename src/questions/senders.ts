@@ -10,16 +10,11 @@ import type { OutsideStation, VmPortStation } from './endpoints.ts';
 import { complement, parseCidr } from './user-properties/cidr.ts';
 import { inPrefix, parseIpv4 } from '../net/ipv4.ts';
 
-/** A VM port as a sender: port security on → its own addresses and allowed address pairs; off → any. */
-export function portSender(topo: Topology, station: VmPortStation): SourceSpec {
-  const port = topo.ports.find((p) => p.id === station.portId);
-  if (!port || port.portSecurity) {
-    const pairs = (port?.allowedAddressPairs ?? []).map((a) => {
-      const c = parseCidr(a.ipAddress.includes('/') ? a.ipAddress : `${a.ipAddress}/32`);
-      return { ip: c?.ip ?? a.ipAddress, prefixLen: c?.prefixLen ?? 32, mac: a.macAddress };
-    });
-    return pairs.length > 0 ? { station, allowedAddressPairs: pairs } : { station };
-  }
+/**
+ * A VM port as a sender: anything from any MAC and address, with or without port security — what stops
+ * a port-secured VM from spoofing is its firewall's rules, which the walk reads like any other.
+ */
+export function portSender(_topo: Topology, station: VmPortStation): SourceSpec {
   return { station, anySource: true };
 }
 

@@ -18,7 +18,7 @@ import type { ConvergedState } from '../semantics/converged.ts';
 import { getZ3 } from './z3.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { SymPacket } from './headers.ts';
-import { ipToNum } from './headers.ts';
+import { ipToNum, macToNum } from './headers.ts';
 import type { End, EndDisposition } from './path.ts';
 import { pathCond } from './path.ts';
 import { mergeEnds } from './merge.ts';
@@ -218,7 +218,7 @@ export async function exists(
     const first = hits.find((x) => holds(e, r.model, x.c)) ?? hits[0]!;
     const mine = hits.filter((x) => x.o.source === first.o.source);
     const st = first.o.source.station;
-    const subnet = st.kind === 'vm-port' ? { ip: ipToNum(st.ip), prefixLen: st.prefixLen } : null;
+    const subnet = st.kind === 'vm-port' ? { ip: ipToNum(st.ip), prefixLen: st.prefixLen, mac: macToNum(st.mac) } : null;
     r.solver.add(e.bool(e.or(...mine.map((x) => x.c))));
     const sentVars = first.o.sent;
     const { packet: witness, model, reliesOnRandom } = await decodeWitness(e, r.solver, r.model, sentVars, [

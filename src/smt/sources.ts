@@ -1,6 +1,8 @@
-// What a station may send as the first packet of a flow (docs/topology.md, Conventions: The outside world): a VM port with port security
-// only from its own MAC/IP (or an allowed address pair), without it from any address; the outside
-// world any packet from its upstream router's MAC. The first packet's eth_dst is the MAC the sender
+// What a station may send as the first packet of a flow (docs/topology.md, Conventions: The outside
+// world): a VM port any IPv4 packet from any MAC and address (`anySource`: a VM may put anything on the
+// wire, and its firewall's rules decide what gets further) or, asked for a subset, from its own MAC/IP
+// and allowed address pairs only; the outside world any packet from its upstream router's MAC. The
+// first packet's eth_dst is the MAC the sender
 // resolved by ARP for its next hop — the destination on its own subnet, else its gateway (a VM), or
 // the router owning the destination's subnet (the outside world), as src/questions/trace.ts does —
 // with the ARP answers found by walking the ARP requests through the dataplane.
@@ -24,8 +26,9 @@ import type { SymWalker } from './walk.ts';
 export interface SourceSpec {
   readonly station: Station;
   /**
-   * VM ports only: false (the default) = port security on, the packet carries the port's own MAC and
-   * IP or one of `allowedAddressPairs`; true = port security off, any source MAC and IP.
+   * VM ports only: true = any source MAC and IP, everything a VM can send (its port security is its
+   * firewall's rules, which the walk reads); false (the default) = only the port's own MAC and IP or
+   * one of `allowedAddressPairs` — a subset of that, for questions that ask about it alone.
    */
   readonly anySource?: boolean;
   readonly allowedAddressPairs?: readonly { readonly ip: string; readonly prefixLen?: number; readonly mac?: string | null }[];

@@ -16,8 +16,10 @@ export interface Preference {
 }
 
 /** The default preferences for a sent packet; `subnet` is the sender's own address and prefix length. */
-export function defaultPreferences(e: Enc, p: SymPacket, subnet: { ip: number; prefixLen: number } | null): Preference[] {
+export function defaultPreferences(e: Enc, p: SymPacket, subnet: { ip: number; prefixLen: number; mac?: number } | null): Preference[] {
   const out: Preference[] = [
+    // A VM may send from any address, but a witness from its own reads as traffic, not as an attack.
+    ...(subnet?.mac !== undefined ? [{ name: "the sender's own MAC and address", cond: e.and(e.eq(p.eth_src, subnet.mac, 48), e.eq(p.ip_src, subnet.ip, 32)) }] : []),
     { name: 'tcp', cond: e.eq(p.proto, IP_PROTO.tcp, 8) },
     { name: 'dport 80', cond: e.eq(p.dport, 80, 16) },
     { name: 'dport 443', cond: e.eq(p.dport, 443, 16) },

@@ -30,19 +30,13 @@ export function portOf(topo: Topology, s: VmStation): PortT | undefined {
   return m.get(s.portId);
 }
 
-/** What the station may send as a source: port security decides whether it may forge addresses. */
-export function sourceSpec(topo: Topology, s: Station): SourceSpec {
-  if (s.kind !== 'vm-port') return { station: s };
-  const p = portOf(topo, s);
-  if (p === undefined) return { station: s };
-  if (!p.portSecurity) return { station: s, anySource: true };
-  return {
-    station: s,
-    allowedAddressPairs: p.allowedAddressPairs.map((a) => {
-      const [ip, len] = a.ipAddress.split('/');
-      return { ip: ip!, prefixLen: len === undefined ? 32 : Number(len), mac: a.macAddress };
-    }),
-  };
+/**
+ * What the station may send as a source: a VM port anything, from any MAC and address, with or without
+ * port security — port security is its firewall's rules, which the walk reads like any other
+ * (anti-spoofing.ts checks them against the port's addresses).
+ */
+export function sourceSpec(_topo: Topology, s: Station): SourceSpec {
+  return s.kind === 'vm-port' ? { station: s, anySource: true } : { station: s };
 }
 
 /** The class key of a VM port: ports with equal keys behave alike for the properties that group. */

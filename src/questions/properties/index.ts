@@ -9,5 +9,6 @@ import { loopFree } from './loop-free.ts';
 import { dhcp } from './dhcp.ts';
 import { gateway } from './gateway.ts';
 import { securityGroups } from './security-groups.ts';
+import { antiSpoofing } from './anti-spoofing.ts';
 
-export const BUILTIN_PROPERTIES: readonly PropertyCheck[] = [natEgress, fipIngress, projectIsolation, segmentIsolation, loopFree, dhcp, gateway, securityGroups];
+export const BUILTIN_PROPERTIES: readonly PropertyCheck[] = [natEgress, fipIngress, projectIsolation, segmentIsolation, loopFree, dhcp, gateway, securityGroups, antiSpoofing];

@@ -227,7 +227,7 @@ async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], o
     // Preferences over every violating end at once, then the end (and sender) the preferred model takes.
     const first = hits.find((h) => holds(e, r.model, h.c())) ?? hits[0]!;
     const st = first.x.src.station;
-    const subnet = st.kind === 'vm-port' ? { ip: ipNum(st.ip), prefixLen: st.prefixLen } : null;
+    const subnet = st.kind === 'vm-port' ? { ip: ipNum(st.ip), prefixLen: st.prefixLen, mac: macNum(st.mac) } : null;
     const { model, packet, reliesOnRandom } = await decodeWitness(e, r.solver, r.model, first.x.o.sent, defaultPreferences(e, first.x.o.sent, subnet));
     if (reliesOnRandom) return { kind: 'unknown', reason: RELIES_ON_RANDOM };
     const h = hits.find((x) => holds(e, model, x.c())) ?? first;

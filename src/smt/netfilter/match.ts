@@ -101,7 +101,11 @@ function headerMatch(e: Enc, m: NfMatch, w: NfPath, ctx: NfContext, ipsets: Read
         binds: m.proto !== 0 && !m.negate ? [{ field: 'proto', value: m.proto }] : [],
       };
     // The tcp/udp match only sees packets with ports; `!` inverts the port test, not the protocol.
-    case 'sport': return { cond: e.and(hasPorts(e, p), neg(e, e.range(p.sport, m.from, m.to, 16), m.negate)) };
+    case 'sport':
+      return {
+        cond: e.and(hasPorts(e, p), neg(e, e.range(p.sport, m.from, m.to, 16), m.negate)),
+        binds: !m.negate && m.from === m.to ? [{ field: 'sport', value: m.from }] : [],
+      };
     case 'dport':
       return {
         cond: e.and(hasPorts(e, p), neg(e, e.range(p.dport, m.from, m.to, 16), m.negate)),
@@ -118,7 +122,8 @@ function headerMatch(e: Enc, m: NfMatch, w: NfPath, ctx: NfContext, ipsets: Read
       const hit = m.type === 255 ? true : e.and(e.eq(p.icmp_type, m.type, 8), m.code === null ? true : e.eq(p.icmp_code, m.code, 8));
       return { cond: e.and(e.eq(p.proto, IP_PROTO.icmp, 8), neg(e, hit, m.negate)) };
     }
-    case 'mac-source': return { cond: neg(e, e.eq(p.eth_src, macToNum(m.mac), 48), m.negate) };
+    // An anti-spoofing rule pins the source MAC on the packets it lets through.
+    case 'mac-source': return { cond: neg(e, e.eq(p.eth_src, macToNum(m.mac), 48), m.negate), binds: m.negate ? [] : [{ field: 'eth_src', value: macToNum(m.mac) }] };
     case 'set': {
       const members = ipsets[m.name];
       if (!members || m.flags.length !== 1) return 'unknown';
