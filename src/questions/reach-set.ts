@@ -15,6 +15,7 @@ import { exists, type Cond, type End, type Enc, type SentConstraint, type Source
 import type { VmPortStation } from './endpoints.ts';
 import { ipv4ToNumber } from '../net/ipv4.ts';
 import { disagreementText, replayWitness } from './witness-replay.ts';
+import { checkedSources, proveSenders } from './spoof-proof.ts';
 
 /** Where a packet must end. */
 export type Dest =
@@ -144,10 +145,14 @@ async function search({ dp, ev, groups, dests, timeoutMs }: Problem, fields: Fie
   const ipDst = dests.flatMap(destIps);
   let unknown: string | null = null;
   let checked = 0;
+  // Port-secured senders whose anti-spoofing the solver proves send their own packets and DHCP client
+  // requests (spoof-proof.ts): proved for every group at once.
+  await proveSenders(dp, ev, groups.flatMap((g) => g.sources), timeoutMs);
   for (const g of groups) {
     if (g.sources.length === 0 || dests.length === 0) continue;
     const sent: SentConstraint = { ...fields, ipDst, ...(g.ipSrc ? { ipSrc: g.ipSrc } : {}) };
-    const r = await exists(dp, g.sources, sent, (e, final, end) => e.or(...dests.map((d) => endHits(e, final, end, d))), { timeoutMs, converged: ev.converged });
+    const sources = await checkedSources(dp, ev, g.sources, timeoutMs);
+    const r = await exists(dp, sources, sent, (e, final, end) => e.or(...dests.map((d) => endHits(e, final, end, d))), { timeoutMs, converged: ev.converged });
     checked++;
     if (r.verdict === 'unknown') {
       unknown ??= r.reason;

@@ -4,18 +4,30 @@
 import type { Dataplane } from '../ir/dataplane.ts';
 import type { Cidr } from '../ir/openflow.ts';
 import type { Ipv4 } from '../ir/packet.ts';
-import type { Topology } from '../topology/model.ts';
-import type { SourceSpec } from '../smt/index.ts';
+import type { PortT, Topology } from '../topology/model.ts';
+import type { AddressPair, SourceSpec } from '../smt/index.ts';
 import type { OutsideStation, VmPortStation } from './endpoints.ts';
 import { complement, parseCidr } from './user-properties/cidr.ts';
 import { inPrefix, parseIpv4 } from '../net/ipv4.ts';
 
+/** A port's allowed address pairs as the SMT core takes them. */
+export function addressPairs(port: PortT): AddressPair[] {
+  return port.allowedAddressPairs.map((a) => {
+    const c = parseCidr(a.ipAddress.includes('/') ? a.ipAddress : `${a.ipAddress}/32`);
+    return { ip: c?.ip ?? a.ipAddress, prefixLen: c?.prefixLen ?? 32, mac: a.macAddress };
+  });
+}
+
 /**
  * A VM port as a sender: anything from any MAC and address, with or without port security — what stops
- * a port-secured VM from spoofing is its firewall's rules, which the walk reads like any other.
+ * a port-secured VM from spoofing is its firewall's rules, which the walk reads like any other. With
+ * port security the spec says so and carries the port's own addresses, for a question that proves its
+ * anti-spoofing to narrow the sender to them (spoof-proof.ts).
  */
-export function portSender(_topo: Topology, station: VmPortStation): SourceSpec {
-  return { station, anySource: true };
+export function portSender(topo: Topology, station: VmPortStation): SourceSpec {
+  const port = topo.ports.find((p) => p.id === station.portId);
+  if (port === undefined || !port.portSecurity) return { station, anySource: true };
+  return { station, anySource: true, portSecurity: true, allowedAddressPairs: addressPairs(port) };
 }
 
 /**

@@ -28,11 +28,11 @@ import { checkSat } from './solve.ts';
 import { decodeWitness, defaultPreferences, holds } from './witness.ts';
 
 export { getZ3, shutdownZ3 } from './z3.ts';
-export type { SourceSpec } from './sources.ts';
+export { dhcpClientRequest, ownAddresses, type AddressPair, type SourceSpec } from './sources.ts';
 export type { SymPacket } from './headers.ts';
 export type { Cond, Val } from './cond.ts';
 export { Enc } from './cond.ts';
-export { checkSat, unsatIndices, type Check } from './solve.ts';
+export { checkSat, satIndices, unsatIndices, type Check } from './solve.ts';
 export { anyOf, type Conjunction } from './factor.ts';
 export { decodeWitness, defaultPreferences, holds, type Preference } from './witness.ts';
 export type { End, EndDisposition } from './path.ts';

@@ -23,8 +23,11 @@ import type { QueryOptions } from './index.ts';
 export type DeviceStart =
   /** The sender's packets (first of their flow) as they enter its first device. */
   | { readonly kind: 'sender'; readonly source: SourceSpec }
-  /** Any IPv4 packet, first of its flow, untagged, entering the device by `at` (variables `prefix.<field>`). */
-  | { readonly kind: 'any-ipv4'; readonly at: Port; readonly prefix: string };
+  /**
+   * Any IPv4 packet, first of its flow, untagged, entering the device by `at` (variables
+   * `prefix.<field>`); `ethDst` fixes the destination MAC when the question does not depend on it.
+   */
+  | { readonly kind: 'any-ipv4'; readonly at: Port; readonly prefix: string; readonly ethDst?: number };
 
 export interface DeviceOutcome {
   /** The packet as it entered the device (its variables). */
@@ -55,7 +58,9 @@ export async function exploreDevice(dp: Dataplane, start: DeviceStart, follow: r
     at = start.at;
     sent = w.symbolic(start.prefix, null);
     const v4 = assume({ pc: [], packet: sent }, e.eq(sent.eth_type, ETH_TYPE.ipv4, 16), [{ field: 'eth_type', value: ETH_TYPE.ipv4 }]);
-    starts = v4 ? [v4] : [];
+    const dst = start.ethDst;
+    const fixed = v4 && dst !== undefined ? assume(v4, e.eq(sent.eth_dst, dst, 48), [{ field: 'eth_dst', value: dst }]) : v4;
+    starts = fixed ? [fixed] : [];
   }
   const outcomes: DeviceOutcome[] = [];
   const add = (step: Step) => outcomes.push({ sent, step });

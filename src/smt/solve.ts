@@ -50,3 +50,28 @@ export async function unsatIndices(ctx: Ctx, e: Enc, conds: readonly Cond[], tim
   for (let i = 0; i < conds.length; i += batch) await ask(conds.slice(i, i + batch).map((_, j) => i + j));
   return out;
 }
+
+/**
+ * Which of `conds` are satisfiable, with few solver calls when most are and they share no variables
+ * (each port's question over its own packet): a whole batch (of at most `batch`) is one check of their
+ * conjunction, and only an unsatisfiable or unknown batch is split in halves. For conditions that share variables a
+ * conjunction may be unsat while each is sat; the halving then goes down to single conditions, so the
+ * answer stays exact. `unknown`: the indices a timeout left undecided.
+ * Guarantees: an index is reported satisfiable only on a sat answer covering it.
+ */
+export async function satIndices(ctx: Ctx, e: Enc, conds: readonly Cond[], timeoutMs: number, batch = 64): Promise<{ sat: Set<number>; unknown: Set<number> }> {
+  const sat = new Set<number>();
+  const unknown = new Set<number>();
+  const ask = async (ids: readonly number[]): Promise<void> => {
+    const live = ids.filter((i) => conds[i] !== false);
+    if (live.length === 0) return;
+    const r = await checkSat(ctx, e, e.and(...live.map((i) => conds[i]!)), timeoutMs);
+    if (r.status === 'sat') { for (const i of live) sat.add(i); return; }
+    if (live.length === 1) { if (r.status === 'unknown') unknown.add(live[0]!); return; }
+    const mid = live.length >> 1;
+    await ask(live.slice(0, mid));
+    await ask(live.slice(mid));
+  };
+  for (let i = 0; i < conds.length; i += batch) await ask(conds.slice(i, i + batch).map((_, j) => i + j));
+  return { sat, unknown };
+}

@@ -1,8 +1,9 @@
 // What a station may send as the first packet of a flow (docs/topology.md, Conventions: The outside
 // world): a VM port any IPv4 packet from any MAC and address (`anySource`: a VM may put anything on the
 // wire, and its firewall's rules decide what gets further) or, asked for a subset, from its own MAC/IP
-// and allowed address pairs only; the outside world any packet from its upstream router's MAC. The
-// first packet's eth_dst is the MAC the sender
+// and allowed address pairs only (with the DHCP client requests from other addresses that get past a
+// port's first device once its anti-spoofing is proved, questions/spoof-proof.ts); the outside world
+// any packet from its upstream router's MAC. The first packet's eth_dst is the MAC the sender
 // resolved by ARP for its next hop — the destination on its own subnet, else its gateway (a VM), or
 // the router owning the destination's subnet (the outside world), as src/questions/trace.ts does —
 // with the ARP answers found by walking the ARP requests through the dataplane.
@@ -13,14 +14,21 @@
 // real sender could emit on its first try; a destination no one answers ARP for is excluded (that
 // packet never leaves the sender).
 import type { Station } from '../ir/dataplane.ts';
-import { ETH_TYPE } from '../ir/packet.ts';
+import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
 import type { SymPacket } from './headers.ts';
 import { ipToNum, macToNum } from './headers.ts';
-import type { Cond } from './cond.ts';
+import type { Cond, Enc } from './cond.ts';
 import { formatIpv4, sameNetwork } from '../net/ipv4.ts';
 import { ownersIn } from './owners.ts';
 import type { Guard } from './path.ts';
 import type { SymWalker } from './walk.ts';
+
+/** An address a port may send from besides its fixed one (an allowed address pair: a prefix, and a MAC or the port's). */
+export interface AddressPair {
+  readonly ip: string;
+  readonly prefixLen?: number;
+  readonly mac?: string | null;
+}
 
 /** A sender and what it may forge. */
 export interface SourceSpec {
@@ -28,25 +36,62 @@ export interface SourceSpec {
   /**
    * VM ports only: true = any source MAC and IP, everything a VM can send (its port security is its
    * firewall's rules, which the walk reads); false (the default) = only the port's own MAC and IP or
-   * one of `allowedAddressPairs` — a subset of that, for questions that ask about it alone.
+   * one of `allowedAddressPairs` — a subset of that, for questions that ask about it alone, or for a
+   * port whose anti-spoofing has been proved (questions/spoof-proof.ts).
    */
   readonly anySource?: boolean;
-  readonly allowedAddressPairs?: readonly { readonly ip: string; readonly prefixLen?: number; readonly mac?: string | null }[];
+  /** The port's own addresses besides its fixed MAC and IP. */
+  readonly allowedAddressPairs?: readonly AddressPair[];
+  /**
+   * VM ports only: the port has port security, so its first device's rules should let nothing past
+   * from other addresses; with `anySource`, a caller may prove that and narrow the sender to its own
+   * addresses (questions/spoof-proof.ts). Changes nothing here.
+   */
+  readonly portSecurity?: boolean;
+  /**
+   * With `anySource` false: DHCP client requests (UDP 68 → 67) from any other MAC and address as well
+   * (`any`), or only those from 0.0.0.0 to 255.255.255.255 (`discover`) — with its own addresses,
+   * everything a port's first device lets past once its anti-spoofing is proved.
+   */
+  readonly dhcpClients?: 'any' | 'discover';
 }
 
-/** What the sender is: IPv4 from its own addresses (port security) or any (none, or the outside world's router MAC). */
-export function senderIdentity(w: SymWalker, src: SourceSpec, p: SymPacket): Guard {
+/** The packets from a port's own addresses: its fixed MAC and IP, or an allowed address pair's. */
+export function ownAddresses(e: Enc, port: { readonly mac: string; readonly ip: string }, pairs: readonly AddressPair[], p: SymPacket): Cond {
+  const own = e.and(e.eq(p.eth_src, macToNum(port.mac), 48), e.eq(p.ip_src, ipToNum(port.ip), 32));
+  return e.or(own, ...pairs.map((a) => e.and(e.eq(p.eth_src, macToNum(a.mac ?? port.mac), 48), e.prefix(p.ip_src, ipToNum(a.ip), a.prefixLen ?? 32))));
+}
+
+/** A DHCP client request: IPv4 UDP 68 → 67 (a client asks for an address, perhaps before it has one). */
+export function dhcpClientRequest(e: Enc, p: SymPacket): Cond {
+  return e.and(e.eq(p.eth_type, ETH_TYPE.ipv4, 16), e.eq(p.proto, IP_PROTO.udp, 8), e.eq(p.sport, 68, 16), e.eq(p.dport, 67, 16));
+}
+
+/**
+ * What the sender is, as disjoint cases: IPv4 from any address (`anySource`, or the outside world's
+ * router MAC), or from its own addresses — and then, with `dhcpClients`, a DHCP client request from
+ * any other. The own-address case pins the source when it is one address.
+ */
+export function senderIdentities(w: SymWalker, src: SourceSpec, p: SymPacket): Guard[] {
   const { e } = w;
   const s = src.station;
   const v4 = e.eq(p.eth_type, ETH_TYPE.ipv4, 16);
   const ipv4 = { field: 'eth_type', value: ETH_TYPE.ipv4 } as const;
-  if (s.kind !== 'vm-port') return { cond: e.and(v4, e.eq(p.eth_src, macToNum(s.mac), 48)), binds: [ipv4, { field: 'eth_src', value: macToNum(s.mac) }] };
-  if (src.anySource) return { cond: v4, binds: [ipv4] };
-  const own = e.and(e.eq(p.eth_src, macToNum(s.mac), 48), e.eq(p.ip_src, ipToNum(s.ip), 32));
-  const pairs = (src.allowedAddressPairs ?? []).map((a) =>
-    e.and(e.eq(p.eth_src, macToNum(a.mac ?? s.mac), 48), e.prefix(p.ip_src, ipToNum(a.ip), a.prefixLen ?? 32)));
-  if (pairs.length > 0) return { cond: e.and(v4, e.or(own, ...pairs)), binds: [ipv4] };
-  return { cond: e.and(v4, own), binds: [ipv4, { field: 'eth_src', value: macToNum(s.mac) }, { field: 'ip_src', value: ipToNum(s.ip) }] };
+  if (s.kind !== 'vm-port') return [{ cond: e.and(v4, e.eq(p.eth_src, macToNum(s.mac), 48)), binds: [ipv4, { field: 'eth_src', value: macToNum(s.mac) }] }];
+  if (src.anySource) return [{ cond: v4, binds: [ipv4] }];
+  const pairs = src.allowedAddressPairs ?? [];
+  const mine = ownAddresses(e, s, pairs, p);
+  const out: Guard[] = [pairs.length > 0
+    ? { cond: e.and(v4, mine), binds: [ipv4] }
+    : { cond: e.and(v4, mine), binds: [ipv4, { field: 'eth_src', value: macToNum(s.mac) }, { field: 'ip_src', value: ipToNum(s.ip) }] }];
+  if (src.dhcpClients !== undefined) {
+    const client = [ipv4, { field: 'proto', value: IP_PROTO.udp }, { field: 'sport', value: 68 }, { field: 'dport', value: 67 }] as const;
+    const others = e.and(dhcpClientRequest(e, p), e.not(mine));
+    out.push(src.dhcpClients === 'any'
+      ? { cond: others, binds: client }
+      : { cond: e.and(others, e.eq(p.ip_src, 0, 32), e.eq(p.ip_dst, 0xffffffff, 32)), binds: [...client, { field: 'ip_src', value: 0 }, { field: 'ip_dst', value: 0xffffffff }] });
+  }
+  return out;
 }
 
 /**
@@ -126,6 +171,6 @@ function firstHopCases(
 
 /** Everything the sender may send as one condition (its identity and any of its next-hop cases). */
 export function senderCond(w: SymWalker, src: SourceSpec, p: SymPacket): Cond {
-  const id = senderIdentity(w, src, p);
-  return w.e.and(id.cond, w.e.or(...senderCases(w, src, p).map((c) => c.cond)));
+  const id = w.e.or(...senderIdentities(w, src, p).map((g) => g.cond));
+  return w.e.and(id, w.e.or(...senderCases(w, src, p).map((c) => c.cond)));
 }

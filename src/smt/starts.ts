@@ -11,7 +11,7 @@ import { equalsPacket, hasPorts, ipToNum, isIcmp, macToNum } from './headers.ts'
 import type { Binding, End, Guard, Path } from './path.ts';
 import { assume, pinEq, unknownEnd } from './path.ts';
 import { SymWalker } from './walk.ts';
-import { type SourceSpec, senderCases, senderIdentity } from './sources.ts';
+import { type SourceSpec, senderCases, senderIdentities } from './sources.ts';
 import type { Ctx } from './z3.ts';
 import type { QueryOptions, SentConstraint } from './index.ts';
 
@@ -90,16 +90,17 @@ export function senderStarts(w: SymWalker, src: SourceSpec, prefix: string, sent
   const asked = sentGuard(e, p, sent);
   const sentPath = assume({ pc: [], packet: p }, asked.cond, asked.binds);
   if (!sentPath) return { sent: p, starts: [], unresolved: [] };
-  const id = senderIdentity(w, src, sentPath.packet);
-  const base = assume(sentPath, id.cond, id.binds);
-  if (!base) return { sent: p, starts: [], unresolved: [] };
   const starts: Path[] = [];
   const unresolved: End[] = [];
-  for (const c of senderCases(w, src, base.packet)) {
-    const start = assume(base, c.cond, c.binds);
-    if (!start) continue;
-    if (c.unknown !== undefined) unresolved.push(unknownEnd(`the sender's first hop: ${c.unknown}`, start));
-    else starts.push(start);
+  for (const id of senderIdentities(w, src, sentPath.packet)) {
+    const base = assume(sentPath, id.cond, id.binds);
+    if (!base) continue;
+    for (const c of senderCases(w, src, base.packet)) {
+      const start = assume(base, c.cond, c.binds);
+      if (!start) continue;
+      if (c.unknown !== undefined) unresolved.push(unknownEnd(`the sender's first hop: ${c.unknown}`, start));
+      else starts.push(start);
+    }
   }
   return { sent: p, starts, unresolved };
 }

@@ -1,11 +1,13 @@
-// docs/properties.md against the property schemas (every field, and none other) and the endpoint
-// resolver (every example endpoint it gives resolves on the seed topology).
+// docs/properties.md against the property schemas (every field, and none other), the endpoint
+// resolver (every example endpoint it gives resolves on the seed topology) and the built-in list
+// (every built-in in its table, none other; every one named where docs/cli.md describes verify).
 import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
 import { IsolateItemSchema, ReachItemSchema } from '../../src/questions/user-properties/schema.ts';
 import { resolveSet } from '../../src/questions/user-properties/endpoints.ts';
 import { loadModel } from '../../src/pipeline.ts';
-import { tableRows, ticked } from './doc-tables.ts';
+import { BUILTIN_PROPERTIES } from '../../src/questions/properties/index.ts';
+import { sectionText, tableRows, ticked } from './doc-tables.ts';
 
 type JsonSchema = { properties?: Record<string, JsonSchema> };
 
@@ -21,6 +23,14 @@ describe('docs/properties.md', () => {
     const schema = new Set([ReachItemSchema, IsolateItemSchema].flatMap((s) => fields(z.toJSONSchema(s) as JsonSchema, '')));
     const documented = tableRows('properties.md', 'Fields').map((r) => ticked(r[0])!);
     expect(new Set(documented)).toEqual(schema);
+  });
+
+  it('tells of exactly the built-in properties, and docs/cli.md names each where it describes verify', () => {
+    const ids = BUILTIN_PROPERTIES.map((p) => p.id);
+    const documented = tableRows('properties.md', 'What the built-ins check').map((r) => ticked(r[0])!);
+    expect(new Set(documented)).toEqual(new Set(ids));
+    const verify = sectionText('cli.md', '`netproof verify`');
+    for (const id of ids) expect([id, verify.includes(`\`${id}\``)]).toEqual([id, true]);
   });
 
   it('gives endpoint examples that resolve on the seed topology', () => {

@@ -32,11 +32,12 @@ async function webFromVm1(ctx: VerifyContext): Promise<PropertyResult> {
 describe('anti-spoofing on correct rules', () => {
   const ctx = context('spoofing');
 
-  it('holds for every port with port security (vm5 has none and is not a subject), naming the DHCP client exception', async () => {
+  it('holds for every port with port security (vm5 has none and is left out, n/a), naming the DHCP client exception', async () => {
     const rs = await antiSpoofing.check(ctx);
-    expect(verdicts(rs)).toEqual({ 'port:vm1:0': 'holds', 'port:vm2:0': 'holds', 'port:vm3:0': 'holds', 'port:vm4:0': 'holds' });
-    expect(rs[0]!.message).toContain('the DHCP client exception the rules render: UDP 68 → 67 from 0.0.0.0 to 255.255.255.255, from any MAC');
+    expect(verdicts(rs)).toEqual({ 'port:vm1:0': 'holds', 'port:vm2:0': 'holds', 'port:vm3:0': 'holds', 'port:vm4:0': 'holds', 'port:vm5:0': 'n/a' });
+    expect(rs[0]!.message).toContain('but for DHCP client requests as its rules let them through: UDP 68 → 67 from 0.0.0.0 to 255.255.255.255, from any MAC');
     expect(rs.find((r) => r.subject === 'port:vm4:0')!.message).toContain('or its 1 allowed address pair');
+    expect(rs.find((r) => r.subject === 'port:vm5:0')!.message).toMatch(/^left out: port security is off on vm5:0/);
   });
 
   it('is one of the built-in properties', () => {
@@ -53,7 +54,7 @@ describe("the spoof chain's DROP removed on compute1", () => {
 
   it("anti-spoofing is violated for compute1's ports, with a spoofed witness replayed past the qbr; compute2's hold", async () => {
     const rs = (await antiSpoofing.check(ctx)).map(guardResult);
-    expect(verdicts(rs)).toEqual({ 'port:vm1:0': 'violated', 'port:vm2:0': 'holds', 'port:vm3:0': 'holds', 'port:vm4:0': 'violated' });
+    expect(verdicts(rs)).toEqual({ 'port:vm1:0': 'violated', 'port:vm2:0': 'holds', 'port:vm3:0': 'holds', 'port:vm4:0': 'violated', 'port:vm5:0': 'n/a' });
     const vm1 = rs.find((r) => r.subject === 'port:vm1:0')!;
     const w = vm1.witness!;
     expect(w.eth_src !== 'fa:16:3e:2d:0c:fa' || w.ip_src !== '192.168.1.11').toBe(true);

@@ -7,6 +7,7 @@ import type { Station } from '../../ir/dataplane.ts';
 import type { PortT, Topology } from '../../topology/model.ts';
 import type { SourceSpec } from '../../smt/index.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
+import { portSender } from '../senders.ts';
 
 export type VmStation = Extract<Station, { kind: 'vm-port' }>;
 export type OutsideStation = Extract<Station, { kind: 'outside' }>;
@@ -30,13 +31,9 @@ export function portOf(topo: Topology, s: VmStation): PortT | undefined {
   return m.get(s.portId);
 }
 
-/**
- * What the station may send as a source: a VM port anything, from any MAC and address, with or without
- * port security — port security is its firewall's rules, which the walk reads like any other
- * (anti-spoofing.ts checks them against the port's addresses).
- */
-export function sourceSpec(_topo: Topology, s: Station): SourceSpec {
-  return s.kind === 'vm-port' ? { station: s, anySource: true } : { station: s };
+/** What the station may send as a source: a VM port anything (senders.ts `portSender`), the outside world as given. */
+export function sourceSpec(topo: Topology, s: Station): SourceSpec {
+  return s.kind === 'vm-port' ? portSender(topo, s) : { station: s };
 }
 
 /** The class key of a VM port: ports with equal keys behave alike for the properties that group. */

@@ -3,7 +3,9 @@
 // "some packet whose end satisfies P?" check over it with the same meaning as the SMT core's
 // `exists` (unfinished ends count against a "no"). Witnesses are decoded with
 // preferences (TCP, a well-known port, the sender's subnet) and replayed through the evaluator: a
-// disagreement becomes `unknown` with an error, never a verdict.
+// disagreement becomes `unknown` with an error, never a verdict. A port-secured sender is explored with
+// its own packets and DHCP client requests only where its anti-spoofing is proved (spoof-proof.ts),
+// else with every source.
 // Why not `exists` directly: it re-explores the sender's paths on every call, and several properties
 // ask about the same sender; this keeps the recent explorations of a run (speed at scale: bench/README.md).
 import type { Station } from '../../ir/dataplane.ts';
@@ -13,7 +15,8 @@ import type { Trace } from '../../evaluate/trace.ts';
 import { telling, anyOf, checkSat, decodeWitness, defaultPreferences, explore, getZ3, holds, unsatIndices, type Cond, type Conjunction, type Enc, type End, type SentConstraint, type SourceSpec, type SymPacket } from '../../smt/index.ts';
 import type { VerifyContext } from '../property.ts';
 import { disagreementText, replayWitness } from '../witness-replay.ts';
-import { tick } from './common.ts';
+import { checkedSources, proveSenders } from '../spoof-proof.ts';
+import { sourceSpec, tick, vmStations } from './common.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
 import { ipv4ToNumber } from '../../net/ipv4.ts';
 import { macToNumber } from '../../net/mac.ts';
@@ -64,10 +67,24 @@ export function explored(ctx: VerifyContext, src: SourceSpec, sent: SentConstrai
   const k = `${stationKey(src.station)}|${src.anySource ?? false}|${JSON.stringify(src.allowedAddressPairs ?? [])}|${JSON.stringify(sent)}|${near}`;
   let x = m.get(k);
   if (x) m.delete(k);
-  else x = explore(ctx.dataplane, [src], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs, keep: telling, onlyTelling: true, ...(near ? { stopAcrossExternal: true } : {}) });
+  else x = narrowed(ctx, src).then((s) => explore(ctx.dataplane, [s], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs, keep: telling, onlyTelling: true, ...(near ? { stopAcrossExternal: true } : {}) }));
   m.set(k, x);
   if (m.size > KEPT) m.delete(m.keys().next().value!);
   return x;
+}
+
+const allProved = new WeakMap<VerifyContext, Promise<void>>();
+
+/**
+ * The sender as explored: a port-secured VM port whose anti-spoofing the solver proves sends its own
+ * packets and DHCP client requests, any other as given (spoof-proof.ts). Every port-secured port of
+ * the run is proved on the first call, in one batch: nearly every property asks about most of them.
+ */
+async function narrowed(ctx: VerifyContext, src: SourceSpec): Promise<SourceSpec> {
+  let all = allProved.get(ctx);
+  if (!all) allProved.set(ctx, (all = proveSenders(ctx.dataplane, ctx.evaluator, vmStations(ctx).map((s) => sourceSpec(ctx.topology, s)), ctx.timeoutMs, (i, n) => tick(ctx, i, n, 'port firewalls asked about spoofing'))));
+  await all;
+  return (await checkedSources(ctx.dataplane, ctx.evaluator, [src], ctx.timeoutMs))[0]!;
 }
 
 const unfinishedOf = new WeakMap<Exploration, readonly Outcome[]>();

@@ -12,7 +12,8 @@
 // and the completeness half (all of it gets through) of `security-groups` judge by this one function.
 import type { PortT, SgRuleT, Topology } from '../../topology/model.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
-import type { Cond, Enc, SymPacket } from '../../smt/index.ts';
+import { ownAddresses, type Cond, type Enc, type SymPacket } from '../../smt/index.ts';
+import { addressPairs } from '../senders.ts';
 import { ipNum, macNum } from './search.ts';
 import { DHCP_REPLY_BY_DESTINATION_SINCE } from '../../../rules/iptables-hybrid/filter.ts';
 import { releaseIn } from '../../render/linux/release.ts';
@@ -65,12 +66,7 @@ function ruleMatches(e: Enc, topo: Topology, r: SgRuleT, p: SymPacket, dir: Dire
 
 /** The addresses a port-secured port may send from (anti-spoofing): its own MAC/IP and its allowed address pairs. */
 export function ownSource(e: Enc, port: PortT, p: SymPacket): Cond {
-  const own = e.and(e.eq(p.eth_src, macNum(port.mac), 48), e.eq(p.ip_src, ipNum(port.ip), 32));
-  const pairs = port.allowedAddressPairs.map((a) => {
-    const c = cidr(a.ipAddress);
-    return e.and(e.eq(p.eth_src, macNum(a.macAddress ?? port.mac), 48), e.prefix(p.ip_src, c.ip, c.len));
-  });
-  return e.or(own, ...pairs);
+  return ownAddresses(e, port, addressPairs(port), p);
 }
 
 /** The packets the port's intent allows in `dir`. */

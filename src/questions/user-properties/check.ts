@@ -14,6 +14,7 @@ import type { Trace } from '../../evaluate/trace.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
 import { fieldsOf, representativeAddress, representativeFields, type Sender } from '../query.ts';
 import { roundTrip } from '../bidirectional.ts';
+import { proveSenders } from '../spoof-proof.ts';
 import { findPacket, traceHits, type Dest, type FieldConstraint, type Finding } from '../reach-set.ts';
 import { traceBetween } from '../trace.ts';
 import { traceCopies } from '../guard.ts';
@@ -68,6 +69,8 @@ export async function checkUserProperty(ctx: VerifyContext, rp: ResolvedProperty
   const { topology: topo, dataplane: dp, evaluator: ev, timeoutMs } = ctx;
   const fields = constraintOf(p);
   const representative = (rep: Sender, d: Dest): Trace => traceBetween(topo, ev, rep, representativeAddress(d), repFields(p));
+  // The senders' anti-spoofing proved in one batch, before the searches ask for it one sender at a time.
+  await proveSenders(dp, ev, rp.from.senders.flatMap((s) => s.group.sources), timeoutMs);
 
   if (p.kind === 'reach' && p.expect === 'reachable') {
     let unknown: PropertyResult | null = null;
