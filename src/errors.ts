@@ -68,6 +68,7 @@ export const ERROR_CODES = {
   NP603: 'not an instance of an HA router',
   NP604: 'output directory unusable',
   NP605: 'no packet has these fields',
+  NP606: 'baseline unusable',
   NP701: 'property: unknown field',
   NP702: 'property: wrong type or value',
   NP703: 'property: missing field',

@@ -8,6 +8,7 @@ import type { TraceOptions } from './trace-command.ts';
 import type { QueryOptions } from './query-command.ts';
 import type { VerifyOptions } from './verify-command.ts';
 import type { DriftOptions } from './drift-command.ts';
+import type { DiffOptions } from './diff-command.ts';
 
 // Each command's module is imported when the command runs: `--help` loads no pipeline, and only
 // `query` and `verify` load Z3.
@@ -85,12 +86,31 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--select <ids>', 'check only these properties (built-in ids or property names; comma-separated, repeatable)', collect)
     .option('--skip <ids>', 'leave these properties out (comma-separated, repeatable)', collect)
     .option('--waivers <file>', 'waive named violated or unknown results: [{ property, subject, reason, expires? }]')
+    .option('--baseline <file>', 'a saved verify --format json: also list the results whose verdict changed since')
     .option('--only-failures', 'show only violated and unknown results (the summary counts all)')
     .option('--format <f>', 'text | json | junit | sarif', 'text')
     .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
     .option('--no-rules', 'text: omit the rules under each trace step')
     .option(...MAX_INPUT)
     .action(async (file: string, o: VerifyOptions) => setCode(await (await import('./verify-command.ts')).runVerifyCommand(io, file, o)));
+
+  p.command('diff')
+    .description('which packets meet another fate after a change: newly delivered, no longer delivered, translated differently')
+    .argument('<before>', 'topology file or cloud directory before the change')
+    .argument('<after>', 'topology file or cloud directory after the change')
+    .option('--from <ep>', 'only this sender: VM, VM:N or an outside IP (default every sender both sides have)')
+    .option('--to <ep>', 'only packets sent to this endpoint (its addresses on either side)')
+    .option('--proto <p>', 'tcp | udp | icmp | any | N (default any)')
+    .option('--dport <n>', 'destination port (default any)')
+    .option('--sport <n>', 'source port (default any)')
+    .option('--icmp-type <n>', 'ICMP type (default any)')
+    .option('--via <network>', 'the external network an outside packet arrives through')
+    .option('--expect-no-change', 'exit 1 when any packet meets another fate')
+    .option('--format <f>', 'text | json', 'text')
+    .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
+    .option('--no-rules', 'text: omit the rules under each trace step')
+    .option(...MAX_INPUT)
+    .action(async (before: string, after: string, o: DiffOptions) => setCode(await (await import('./diff-command.ts')).runDiffCommand(io, before, after, o)));
 
   p.command('example')
     .description('print a commented starter topology (every built-in invariant holds on it)')

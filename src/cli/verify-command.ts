@@ -24,12 +24,14 @@ import { parseFormat, parseInputLimit, UsageError } from './options.ts';
 import { parseTimeout } from './query-command.ts';
 import { startProgress } from './progress.ts';
 import { assumptionsOf } from '../questions/assumptions.ts';
+import { changesSince, changeWords, loadBaseline, type BaselineChange } from '../questions/baseline.ts';
 
 export interface VerifyOptions {
   properties?: string[];
   select?: string[];
   skip?: string[];
   waivers?: string;
+  baseline?: string;
   onlyFailures?: boolean;
   format: string;
   timeoutMs?: string;
@@ -55,6 +57,13 @@ function verifyCommandLine(file: string, o: VerifyOptions): string {
     ...opt('--waivers', o.waivers === undefined ? undefined : [o.waivers]), '--format', o.format].join(' ');
 }
 
+/** The text section on what changed since the baseline (empty without --baseline). */
+function baselineText(file: string, changes: readonly BaselineChange[] | null): string {
+  if (changes === null) return '';
+  if (changes.length === 0) return `\n\nsince the baseline (${file}): no result changed`;
+  return `\n\nsince the baseline (${file}): ${changes.length} result${changes.length === 1 ? '' : 's'} changed\n${changes.map((c) => `  ${c.property} ${c.subject}: ${changeWords(c)}`).join('\n')}`;
+}
+
 export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): Promise<number> {
   const format = parseFormat(o.format, ['text', 'json', 'junit', 'sarif'] as const);
   const timeoutMs = parseTimeout(o.timeoutMs);
@@ -67,6 +76,9 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
   const waivers = o.waivers === undefined ? null : loadWaivers(o.waivers, limits);
   // A waiver file that cannot be read is named by its option, as --properties' are.
   if (waivers !== null && !waivers.ok) return reportInputErrors(io, waivers.errors.map((e) => (e.path === '' && e.position === null ? { ...e, path: '--waivers' } : e)));
+  if (o.baseline === '') throw new UsageError('--baseline must name a file, not ""');
+  const baseline = o.baseline === undefined ? null : loadBaseline(o.baseline, limits);
+  if (baseline !== null && !baseline.ok) return reportInputErrors(io, baseline.errors);
   const { topology, dataplane } = model.value;
   const resolved = resolveUserProperties(topology, dataplane, props.value);
   if (!resolved.ok) return reportInputErrors(io, resolved.errors);
@@ -87,6 +99,8 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
       outcomes = applied.outcomes;
       report = { results: applied.results, summary: summarize(applied.results) };
     }
+    const changes: BaselineChange[] | null = baseline === null ? null : changesSince(baseline.value, report.results);
+    const since = changes === null || baseline === null ? {} : { baseline: { file: baseline.value.file, changed: changes } };
     const labels = labelsFor(topology);
     const onlyFailures = o.onlyFailures === true;
     const assumptions = assumptionsOf(topology, dataplane, { question: 'verify', outside: true, captured: model.value.notes !== undefined });
@@ -98,10 +112,12 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
       commandLine: verifyCommandLine(file, o),
     });
     io.out(
-      format === 'json' ? JSON.stringify({ ...verifyJson(report, labels, { onlyFailures, waivers: waivers === null ? null : outcomes, assumptions }), ...(model.value.notes ? { notes: notesJson(notes) } : {}) }, null, 2)
+      format === 'json' ? JSON.stringify({ ...verifyJson(report, labels, { onlyFailures, waivers: waivers === null ? null : outcomes, assumptions }), ...(model.value.notes ? { notes: notesJson(notes) } : {}), ...since }, null, 2)
       : format === 'junit' ? verifyJunit(report, labels, `netproof verify ${file}`)
       : format === 'sarif' ? JSON.stringify(sarif(), null, 2)
-      : `${verifyText(report, labels, { rules: o.rules, style: io.style, onlyFailures, waivers: outcomes, assumptions })}${notes.length > 0 ? `\n\n${notesText(notes)}` : ''}`,
+      : `${verifyText(report, labels, { rules: o.rules, style: io.style, onlyFailures, waivers: outcomes, assumptions })}${notes.length > 0 ? `
+
+${notesText(notes)}` : ''}${baselineText(baseline?.ok ? baseline.value.file : '', changes)}`,
     );
     return code;
   } finally {

@@ -33,7 +33,8 @@ export function traceOutcome(t: Trace): string {
   return `${t.disposition}${where}${drop}${unc}`;
 }
 
-function stationName(s: Station): string {
+/** A station as people name it: `vm1:0`, `outside(public)`. */
+export function stationName(s: Station): string {
   return s.kind === 'vm-port' ? `${s.vm}:${s.index}` : `outside(${s.network})`;
 }
 

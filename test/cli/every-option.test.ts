@@ -34,6 +34,7 @@ const BAD: Readonly<Record<string, string>> = {
   '--select': 'no-such-property',
   '--skip': 'nat-egress,no-such-property',
   '--waivers': join(out, 'no-such-waivers.yaml'),
+  '--baseline': join(out, 'no-such-baseline.json'),
 };
 
 const takesValue = (o: Option): boolean => o.required || o.optional;

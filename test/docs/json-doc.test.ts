@@ -1,8 +1,10 @@
 // docs/json.md against what the commands print: every field of the JSON that trace, query and verify
-// print on the shipped topologies (and verify and drift on the seed's cloud directory) is documented, and every documented field is printed by one of
+// print on the shipped topologies (and verify and drift on the seed's cloud directory, diff of the seed and
+// the seed with one more rule, verify --baseline) is documented, and every documented field is printed by one of
 // these runs unless its description says when it appears. Packets and traces nested in an answer are
 // held to the `<packet>` and trace tables.
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topologyToApi } from '../../src/cloud/generate/api.ts';
@@ -16,8 +18,8 @@ afterAll(async () => {
   await shutdownZ3();
 });
 
-const PACKET_AT = new Set(['packet', 'final', 'hops[].in', 'hops[].out', 'results[].witness', 'verdicts[].witness']);
-const TRACE_AT = new Set(['branches[]', 'reply', 'results[].trace']);
+const PACKET_AT = new Set(['packet', 'final', 'hops[].in', 'hops[].out', 'results[].witness', 'verdicts[].witness', 'differences[].classes[].witness']);
+const TRACE_AT = new Set(['branches[]', 'reply', 'results[].trace', 'differences[].classes[].before', 'differences[].classes[].after']);
 
 /** Field paths of a printed answer; nested packets under `<packet>`, nested traces from their root. */
 function fieldPaths(v: unknown, at: string, out: Set<string>): void {
@@ -44,6 +46,11 @@ async function json(...argv: string[]): Promise<unknown> {
 }
 
 const cloud = seedCloud({ drop: 'compute2' });
+// The seed with one more security-group rule, for diff; and a saved verify run, for --baseline.
+const changed = mkdtempSync(join(tmpdir(), 'netproof-json-doc-'));
+const opened = join(changed, 'opened.yaml');
+writeFileSync(opened, readFileSync('topologies/seed.yaml', 'utf8').replace('- { direction: ingress, protocol: icmp }', '- { direction: ingress, protocol: icmp }\n      - { direction: ingress, protocol: tcp, port: 8080 }'));
+afterAll(() => rmSync(changed, { recursive: true, force: true }));
 const faulted = seedCloud({ fault: 'sg-rule-missing' });
 afterAll(() => {
   for (const d of [cloud, faulted]) rmSync(d, { recursive: true, force: true });
@@ -56,6 +63,14 @@ function seedCloud(o: { drop?: string; fault?: string }): string {
   if (o.fault) cpSync(join(CLOUD_FIXTURES, 'seed', 'faults', o.fault, 'hosts'), join(dir, 'hosts'), { recursive: true });
   if (o.drop) rmSync(join(dir, 'hosts', o.drop), { recursive: true });
   return dir;
+}
+
+/** verify --baseline against a saved run of itself in which one result was violated. */
+async function baselined(): Promise<unknown> {
+  const saved = (await json('verify', 'topologies/seed.yaml', '--select', 'gateway')) as { results: { verdict: string }[] };
+  saved.results[0]!.verdict = 'violated';
+  writeFileSync(join(changed, 'baseline.json'), JSON.stringify(saved));
+  return json('verify', 'topologies/seed.yaml', '--select', 'gateway', '--baseline', join(changed, 'baseline.json'));
 }
 
 describe('docs/json.md and the JSON the commands print', async () => {
@@ -71,6 +86,8 @@ describe('docs/json.md and the JSON the commands print', async () => {
     // A cloud directory: verify adds its notes, and drift prints its own answer (one host not captured, one fault).
     await json('verify', cloud),
     await json('drift', faulted),
+    await json('diff', seed, opened, '--from', '8.8.8.8', '--to', 'vm1'),
+    await baselined(),
   ];
   const printed = new Set<string>();
   for (const a of answers) fieldPaths(a, '', printed);

@@ -1,0 +1,352 @@
+// The `diff` question (docs/cli.md, netproof diff): which packets meet another fate after a change?
+// Every station both models have (VM ports by VM and port number, the outside world by external
+// network; `--from` picks one) sends the same symbolic packet into both dataplanes (smt/diff.ts);
+// per place it may be delivered to, the packets gained, lost or translated differently are asked for
+// one class at a time — a protocol and port (or ICMP type) when only that one differs, else the whole
+// protocol — until none is left, each with a witness replayed through both evaluators.
+// Guarantees: a difference is printed only when both replays show it (a copy delivered there on one
+// side and not the other, or with other headers); a replay that contradicts the solver, or crosses
+// something not modelled, makes that sender `unknown` with both traces kept, never a difference.
+// `complete` says the classes listed cover every differing packet of the sender (the last check was
+// unsat); a sender whose packets reach a path not followed to its end is `unknown` for those packets.
+import type { Dataplane, Station } from '../ir/dataplane.ts';
+import type { Cidr } from '../ir/openflow.ts';
+import { IP_PROTO, type Packet } from '../ir/packet.ts';
+import type { Topology } from '../topology/model.ts';
+import type { InputError, Result } from '../errors.ts';
+import type { Evaluator } from '../evaluate/index.ts';
+import type { Trace } from '../evaluate/trace.ts';
+import type { Delivery } from '../semantics/delivery.ts';
+import { checkSat, decodeWitness, defaultPreferences, getZ3, holds, type Cond, type Enc, type SourceSpec, type SymPacket } from '../smt/index.ts';
+import { deliveryKey, diffQuestions, exploreSide, type DiffKind, type DiffQuestion, type Side } from '../smt/diff.ts';
+import { ipToNum } from '../smt/headers.ts';
+import type { Model } from '../pipeline.ts';
+import { resolveEndpoint, checkVia, type Endpoint } from './endpoints.ts';
+import { destsOf, fieldsOf } from './query.ts';
+import { destIps, type FieldConstraint } from './reach-set.ts';
+import { firstPacketOf, type Sender } from './trace.ts';
+import { packetFieldsError, type ProtoArg } from './packet.ts';
+import { outsideAddresses, portSender } from './senders.ts';
+import { traceCopies } from './guard.ts';
+import { stationName } from './witness-replay.ts';
+
+export interface DiffParams {
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly via: string | null;
+  readonly proto?: ProtoArg | 'any';
+  readonly sport?: number;
+  readonly dport?: number;
+  readonly icmpType?: number;
+}
+
+/** How a class of packets' fate changed. */
+export type Change = 'newly-delivered' | 'delivered-elsewhere' | 'newly-dropped' | 'translated-differently';
+
+/** One class of differing packets, with a witness and its trace on each side. */
+export interface DiffClass {
+  /** `tcp/22`, `icmp type 8`, `udp (several ports)`, `other protocols`. */
+  readonly packets: string;
+  /** Only this one port (or ICMP type) of the protocol differs here. */
+  readonly exact: boolean;
+  /** The witness as the sender puts it on the wire before the change (after: its own next-hop MAC). */
+  readonly witness: Packet;
+  readonly before: Trace;
+  readonly after: Trace;
+}
+
+/** Packets from one sender whose fate at one place changed the same way. */
+export interface Difference {
+  readonly from: string;
+  /** Where the packets are (or were) delivered. */
+  readonly delivery: Delivery;
+  readonly change: Change;
+  readonly classes: readonly DiffClass[];
+}
+
+export interface SenderResult {
+  readonly from: string;
+  /** Every differing packet of this sender is in a class listed (no further class was found). */
+  readonly complete: boolean;
+  /** Why some of this sender's packets are not answered (a path not modelled, a timeout, a replay that disagreed), or null. */
+  readonly unknown: string | null;
+  /** A witness whose replay contradicted the solver: both traces, never a difference. */
+  readonly error?: { readonly message: string; readonly before: Trace; readonly after: Trace };
+}
+
+export interface DiffAnswer {
+  readonly verdict: 'same' | 'different' | 'unknown';
+  readonly differences: readonly Difference[];
+  readonly senders: readonly SenderResult[];
+  /** Stations only one side has (they send nothing on the other). */
+  readonly onlyBefore: readonly string[];
+  readonly onlyAfter: readonly string[];
+}
+
+/** The most classes asked for per place and change before saying "and more". */
+const MAX_CLASSES = 6;
+
+export { stationName };
+
+export function placeName(d: Delivery, labels: { of(device: string): string | null }): string {
+  switch (d.kind) {
+    case 'vm':
+      return `${d.vm}:${d.port}`;
+    case 'namespace':
+      return `${labels.of(d.namespace) ?? d.namespace}@${d.host}`;
+    case 'external':
+      return `outside(${d.network})`;
+    default: {
+      const never: never = d;
+      throw new Error(`unknown delivery ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+interface Party {
+  readonly model: Model;
+  readonly ev: Evaluator;
+}
+
+const byName = (dp: Dataplane) => new Map(dp.stations.map((s) => [stationName(s), s]));
+
+/** A station as a sender of `ip_src` (for ARP-resolving its first hop in a replay). */
+function senderOf(s: Station, ip: string): Sender {
+  return s.kind === 'vm-port' ? { kind: 'port', station: s, ip } : { kind: 'outside', station: s, ip };
+}
+
+/** Resolves an endpoint on the side that has it (before first). */
+function resolveEither(before: Model, after: Model, text: string, flag: string, via: string | null): Result<{ readonly side: Model; readonly ep: Endpoint }> {
+  const b = resolveEndpoint(before.topology, before.dataplane, text, flag, via);
+  if (b.ok) return { ok: true, value: { side: before, ep: b.endpoint } };
+  const a = resolveEndpoint(after.topology, after.dataplane, text, flag, via);
+  if (a.ok) return { ok: true, value: { side: after, ep: a.endpoint } };
+  return { ok: false, errors: [b.error] };
+}
+
+interface Plan {
+  readonly stations: readonly string[];
+  readonly fields: FieldConstraint;
+  readonly ipDst: readonly Cidr[] | null;
+  /** The outside world's source address, when `--from` names one. */
+  readonly outsideIp: string | null;
+  readonly onlyBefore: readonly string[];
+  readonly onlyAfter: readonly string[];
+}
+
+function plan(before: Model, after: Model, p: DiffParams): Result<Plan> {
+  const impossible = packetFieldsError(before.topology, p);
+  if (impossible !== null) return { ok: false, errors: [impossible] };
+  const via = checkVia(before.topology, before.dataplane, p.via);
+  if (via !== null && checkVia(after.topology, after.dataplane, p.via) !== null) return { ok: false, errors: [via] };
+  const b = byName(before.dataplane);
+  const a = byName(after.dataplane);
+  let stations = [...b.keys()].filter((n) => a.has(n));
+  let outsideIp: string | null = null;
+  const errors: InputError[] = [];
+  if (p.from !== null) {
+    const r = resolveEither(before, after, p.from, '--from', p.via);
+    if (!r.ok) errors.push(...r.errors);
+    else if (r.value.ep.kind === 'address') errors.push({ code: 'NP405', file: before.topology.file, position: null, path: '--from', message: `${p.from} is not a sender: give a VM port or an address outside the cloud` });
+    else {
+      const name = stationName(r.value.ep.station);
+      stations = stations.filter((n) => n === name);
+      if (r.value.ep.kind === 'outside') outsideIp = r.value.ep.ip;
+    }
+  }
+  let ipDst: Cidr[] | null = null;
+  if (p.to !== null) {
+    // The destination's addresses on either side (a floating IP moved, a port renumbered).
+    ipDst = [];
+    for (const side of [before, after]) {
+      const r = resolveEndpoint(side.topology, side.dataplane, p.to, '--to', p.via);
+      if (!r.ok) continue;
+      const dests = destsOf(side.topology, side.dataplane, r.endpoint);
+      if (!('code' in dests)) ipDst.push(...dests.flatMap(destIps));
+      else ipDst.push({ ip: r.endpoint.ip, prefixLen: 32 });
+    }
+    if (ipDst.length === 0) {
+      const r = resolveEndpoint(before.topology, before.dataplane, p.to, '--to', p.via);
+      errors.push(r.ok ? { code: 'NP405', file: before.topology.file, position: null, path: '--to', message: `${p.to} is no destination on either side` } : r.error);
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  const onlyBefore = [...b.keys()].filter((n) => !a.has(n));
+  const onlyAfter = [...a.keys()].filter((n) => !b.has(n));
+  return { ok: true, value: { stations, fields: fieldsOf(p), ipDst, outsideIp, onlyBefore, onlyAfter } };
+}
+
+/** The sender's rules on both sides; when they differ (port security, address pairs), any source on both. */
+function specs(before: Model, after: Model, sb: Station, sa: Station): [SourceSpec, SourceSpec] {
+  if (sb.kind !== 'vm-port' || sa.kind !== 'vm-port') return [{ station: sb }, { station: sa }];
+  const b = portSender(before.topology, sb);
+  const a = portSender(after.topology, sa);
+  const rules = (s: SourceSpec) => JSON.stringify([s.anySource ?? false, s.allowedAddressPairs ?? []]);
+  return rules(a) === rules(b) ? [b, a] : [{ station: sb, anySource: true }, { station: sa, anySource: true }];
+}
+
+const inAny = (e: Enc, v: SymPacket['ip_src'], cidrs: readonly Cidr[]): Cond => e.or(...cidrs.map((c) => e.prefix(v, ipToNum(c.ip), c.prefixLen)));
+
+/** A class of packets: its words, whether it is one port/type, and its condition (to leave it out next). */
+interface PacketClass {
+  readonly label: string;
+  readonly exact: boolean;
+  readonly cond: Cond;
+}
+
+async function classify(e: Enc, p: SymPacket, within: Cond, w: Packet, timeoutMs: number): Promise<PacketClass> {
+  const ctx = await getZ3();
+  const proto = e.eq(p.proto, w.proto, 8);
+  const only = async (field: 'dport' | 'icmp_type', v: number, bits: number) =>
+    (await checkSat(ctx, e, e.and(within, proto, e.not(e.eq(p[field], v, bits))), timeoutMs)).status === 'unsat';
+  const name = w.proto === IP_PROTO.tcp ? 'tcp' : w.proto === IP_PROTO.udp ? 'udp' : 'icmp';
+  if ((w.proto === IP_PROTO.tcp || w.proto === IP_PROTO.udp) && w.dport !== null) {
+    if (await only('dport', w.dport, 16)) return { label: `${name}/${w.dport}`, exact: true, cond: e.and(proto, e.eq(p.dport, w.dport, 16)) };
+    return { label: `${name} (several ports, e.g. ${w.dport})`, exact: false, cond: proto };
+  }
+  if (w.proto === IP_PROTO.icmp && w.icmp_type !== null) {
+    if (await only('icmp_type', w.icmp_type, 8)) return { label: `icmp type ${w.icmp_type}`, exact: true, cond: e.and(proto, e.eq(p.icmp_type, w.icmp_type, 8)) };
+    return { label: `icmp (several types, e.g. ${w.icmp_type})`, exact: false, cond: proto };
+  }
+  const common = e.or(...[IP_PROTO.tcp, IP_PROTO.udp, IP_PROTO.icmp].map((x) => e.eq(p.proto, x, 8)));
+  const others = await checkSat(ctx, e, e.and(within, e.not(common), e.not(proto)), timeoutMs);
+  if (others.status === 'unsat') return { label: `protocol ${w.proto}`, exact: true, cond: proto };
+  return { label: `other protocols (e.g. ${w.proto})`, exact: false, cond: e.not(common) };
+}
+
+/** A side's replay of the witness: its first hop ARP-resolved there, then followed. */
+function replay(party: Party, station: Station, w: Packet): Trace {
+  const fields = { proto: w.proto, ...(w.sport !== null ? { sport: w.sport } : {}), ...(w.dport !== null ? { dport: w.dport } : {}), ...(w.icmp_type !== null ? { icmpType: w.icmp_type } : {}), ...(w.icmp_code !== null ? { icmpCode: w.icmp_code } : {}) };
+  const first = firstPacketOf(party.model.topology, party.ev, senderOf(station, w.ip_src), w.ip_dst, fields);
+  if ('stopped' in first) return { ...first.stopped, packet: { ...w, eth_dst: first.stopped.packet.eth_dst }, final: { ...w, eth_dst: first.stopped.packet.eth_dst } };
+  return party.ev.session().trace(station, { ...w, eth_dst: first.packet.eth_dst, vlan: first.packet.vlan });
+}
+
+/** The headers of the copies a trace delivers at `place`. */
+function arrivals(t: Trace, place: string): string[] {
+  return traceCopies(t)
+    .filter((c) => (c.disposition === 'delivered' || c.disposition === 'exited') && c.deliveredTo !== null && deliveryKey(c.deliveredTo) === place)
+    .map((c) => [c.final.ip_src, c.final.ip_dst, c.final.proto, c.final.sport, c.final.dport, c.final.icmp_type, c.final.icmp_code].join('|'))
+    .sort();
+}
+
+const deliversAnywhere = (t: Trace) => traceCopies(t).some((c) => (c.disposition === 'delivered' || c.disposition === 'exited') && c.deliveredTo !== null);
+
+/** Whether the two replays show the difference the solver claims. */
+function shown(kind: DiffKind, place: string, before: Trace, after: Trace): boolean {
+  const b = arrivals(before, place);
+  const a = arrivals(after, place);
+  switch (kind) {
+    case 'gained':
+      return a.length > 0 && b.length === 0;
+    case 'lost':
+      return b.length > 0 && a.length === 0;
+    case 'translated':
+      return a.length > 0 && b.length > 0 && a.join(',') !== b.join(',');
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown difference ${String(never)}`);
+    }
+  }
+}
+
+function changeOf(kind: DiffKind, before: Trace): Change {
+  if (kind === 'translated') return 'translated-differently';
+  if (kind === 'lost') return 'newly-dropped';
+  return deliversAnywhere(before) ? 'delivered-elsewhere' : 'newly-delivered';
+}
+
+interface SenderWork {
+  readonly name: string;
+  readonly before: Party & { readonly station: Station };
+  readonly after: Party & { readonly station: Station };
+}
+
+/** The preferred witness: the place's own address when it is a VM port, then the usual preferences. */
+function preferences(e: Enc, p: SymPacket, w: SenderWork, q: DiffQuestion) {
+  const st = w.before.station;
+  const subnet = st.kind === 'vm-port' ? { ip: ipToNum(st.ip), prefixLen: st.prefixLen } : null;
+  const target = q.delivery.kind === 'vm' ? [w.before, w.after].map((s) => s.model.dataplane.stations.find((x) => x.kind === 'vm-port' && q.delivery.kind === 'vm' && x.vm === q.delivery.vm && x.index === q.delivery.port)).find((x) => x !== undefined) : undefined;
+  const own = target?.kind === 'vm-port' ? [{ name: "the place's own address", cond: e.eq(p.ip_dst, ipToNum(target.ip), 32) }]
+    // Towards the outside world, an address everybody knows.
+    : q.delivery.kind === 'external' ? [{ name: 'a well-known internet host', cond: e.eq(p.ip_dst, 0x08080808, 32) }] : [];
+  return [...own, ...defaultPreferences(e, p, subnet)];
+}
+
+async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, found: Difference[]): Promise<SenderResult> {
+  const ctx = await getZ3();
+  const [sb, sa] = specs(work.before.model, work.after.model, work.before.station, work.after.station);
+  const sent = { ...pl.fields, ...(pl.ipDst !== null ? { ipDst: pl.ipDst } : {}), ...(pl.outsideIp !== null && sb.station.kind === 'outside' ? { ipSrc: [{ ip: pl.outsideIp, prefixLen: 32 }] } : {}) };
+  // The outside world sends from addresses outside the cloud on both sides.
+  const extra = (e: Enc, p: SymPacket): Cond =>
+    sb.station.kind === 'outside' && pl.outsideIp === null ? e.and(inAny(e, p.ip_src, outsideAddresses(work.before.model.topology)), inAny(e, p.ip_src, outsideAddresses(work.after.model.topology))) : true;
+  const before: Side & { packet: SymPacket } = await exploreSide(work.before.model.dataplane, sb, sent, extra, { converged: work.before.ev.converged });
+  const after: Side = await exploreSide(work.after.model.dataplane, sa, sent, extra, { converged: work.after.ev.converged });
+  const e = before.e;
+  const p = before.packet;
+  // A port --random-fully SNAT draws is taken as the draw a replay shows, on both sides: a difference
+  // that exists only for some draws of the kernel's random port is not one a replay could show.
+  const dq = diffQuestions(before, after, e.and(before.e.choicesAsReplayed(), after.e.choicesAsReplayed()));
+  const result = (complete: boolean, unknown: string | null, error?: SenderResult['error']): SenderResult => ({ from: work.name, complete, unknown, ...(error ? { error } : {}) });
+
+  let unknown: string | null = null;
+  const u = await checkSat(ctx, e, dq.unknown, timeoutMs);
+  if (u.status === 'unknown') unknown = `the packets that cross something not modelled: ${u.reason}`;
+  else if (u.status === 'sat') {
+    const which = [...before.unknown, ...after.unknown].find((x) => holds(e, u.model, x.cond));
+    unknown = `some packets cross something not modelled${which?.end.kind === 'unknown' ? `: ${which.end.reason}` : ''}`;
+  }
+  const any = await checkSat(ctx, e, dq.any, timeoutMs);
+  if (any.status === 'unsat') return result(unknown === null, unknown);
+  if (any.status === 'unknown') return result(false, unknown ?? `solver: ${any.reason}`);
+
+  let complete = true;
+  for (const q of dq.questions) {
+    const blocked: Cond[] = [];
+    for (let n = 0; ; n++) {
+      const within = e.and(q.cond, e.not(e.or(...blocked)));
+      const r = await checkSat(ctx, e, within, timeoutMs);
+      if (r.status === 'unsat') break;
+      if (r.status === 'unknown') return result(false, unknown ?? `solver: ${r.reason}`);
+      if (n === MAX_CLASSES) {
+        complete = false;
+        break;
+      }
+      const dec = await decodeWitness(e, r.solver, r.model, p, preferences(e, p, work, q));
+      if (dec.reliesOnRandom) return result(false, unknown ?? 'the packets found depend on the source port --random-fully SNAT draws at random');
+      const w = dec.packet;
+      const cls = await classify(e, p, within, w, timeoutMs);
+      blocked.push(cls.cond);
+      const bt = replay(work.before, work.before.station, w);
+      const at = replay(work.after, work.after.station, w);
+      const claim = `${q.kind} at ${q.place}`;
+      if (!shown(q.kind, q.place, bt, at)) {
+        return result(false, 'solver and evaluator disagree', { message: `solver: ${w.ip_src} → ${w.ip_dst} proto ${w.proto}${w.dport !== null ? ` dport ${w.dport}` : ''} from ${work.name} is ${claim}; the replays do not show it`, before: bt, after: at });
+      }
+      const unc = [...bt.uncertain, ...at.uncertain];
+      if (unc.length > 0) return result(false, `a witness crosses unmodelled constructs: ${unc.join('; ')}`);
+      const change = changeOf(q.kind, bt);
+      const entry = { packets: cls.label, exact: cls.exact, witness: bt.packet, before: bt, after: at };
+      const group = found.find((d) => d.from === work.name && deliveryKey(d.delivery) === q.place && d.change === change);
+      if (group) (group.classes as DiffClass[]).push(entry);
+      else found.push({ from: work.name, delivery: q.delivery, change, classes: [entry] });
+    }
+  }
+  return result(complete && unknown === null, unknown);
+}
+
+/** Which packets meet another fate in `after` than in `before`. */
+export async function runDiff(before: Party, after: Party, p: DiffParams, timeoutMs: number): Promise<Result<DiffAnswer>> {
+  const planned = plan(before.model, after.model, p);
+  if (!planned.ok) return planned;
+  const pl = planned.value;
+  const b = byName(before.model.dataplane);
+  const a = byName(after.model.dataplane);
+  const differences: Difference[] = [];
+  const senders: SenderResult[] = [];
+  for (const name of pl.stations) {
+    senders.push(await diffSender({ name, before: { ...before, station: b.get(name)! }, after: { ...after, station: a.get(name)! } }, pl, timeoutMs, differences));
+  }
+  const verdict = differences.length > 0 ? 'different' : senders.some((s) => s.unknown !== null) ? 'unknown' : 'same';
+  return { ok: true, value: { verdict, differences, senders, onlyBefore: pl.onlyBefore, onlyAfter: pl.onlyAfter } };
+}

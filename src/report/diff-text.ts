@@ -1,0 +1,54 @@
+// The text form of a `diff` answer: what changed, grouped as an operator thinks of it — sender →
+// place: change, the classes of packets — then each class's witness with where it ended before and
+// after, and both traces; then the senders not fully answered, and the stations only one side has.
+import type { DiffAnswer, Difference } from '../questions/diff.ts';
+import { placeName } from '../questions/diff.ts';
+import type { Labels } from './labels.ts';
+import { outcome, packetSummary, traceText } from './trace-text.ts';
+
+const CHANGE_WORDS: Record<Difference['change'], string> = {
+  'newly-delivered': 'newly delivered',
+  'delivered-elsewhere': 'now delivered here (before: elsewhere)',
+  'newly-dropped': 'no longer delivered',
+  'translated-differently': 'translated differently',
+};
+
+/** `vm3:0 → outside(public): newly delivered — tcp/22, icmp type 8`. */
+export function differenceHeadline(d: Difference, labels: Labels): string {
+  return `${d.from} → ${placeName(d.delivery, labels)}: ${CHANGE_WORDS[d.change]} — ${d.classes.map((c) => c.packets).join(', ')}`;
+}
+
+const indent = (text: string, by: string) => text.split('\n').map((l) => `${by}${l}`).join('\n');
+
+export function diffText(a: DiffAnswer, labels: Labels, o: { before: string; after: string; rules: boolean }): string {
+  const lines = [`diff: ${o.before} → ${o.after}`];
+  const unanswered = a.senders.filter((s) => s.unknown !== null);
+  const verdict =
+    a.verdict === 'same' ? `SAME — no packet meets another fate (proved for ${a.senders.length} sender${a.senders.length === 1 ? '' : 's'})`
+    : a.verdict === 'unknown' ? `UNKNOWN — no difference found, but ${unanswered.length} sender${unanswered.length === 1 ? ' is' : 's are'} not fully answered`
+    : `DIFFERENT — ${a.differences.length} change${a.differences.length === 1 ? '' : 's'} from ${new Set(a.differences.map((d) => d.from)).size} of ${a.senders.length} senders`;
+  lines.push(`verdict: ${verdict}`);
+  if (a.differences.length > 0) {
+    lines.push('');
+    for (const d of a.differences) lines.push(`  ${differenceHeadline(d, labels)}`);
+    const partial = a.senders.filter((s) => !s.complete && s.unknown === null);
+    for (const s of partial) lines.push(`  ${s.from}: more classes of packets differ than are listed`);
+  }
+  for (const d of a.differences) {
+    lines.push('', `== ${differenceHeadline(d, labels)}`);
+    for (const c of d.classes) {
+      lines.push('', `-- ${c.packets}${c.exact ? '' : ' (the protocol differs for more than this one port or type)'}`, `witness: ${packetSummary(c.witness)}`,
+        `before: ${outcome(c.before).split('\n')[0]}`, `after:  ${outcome(c.after).split('\n')[0]}`, '', 'before:', indent(traceText(c.before, labels, { rules: o.rules }), '  '), '', 'after:', indent(traceText(c.after, labels, { rules: o.rules }), '  '));
+    }
+  }
+  if (unanswered.length > 0) {
+    lines.push('', 'not fully answered:');
+    for (const s of unanswered) {
+      lines.push(`  ${s.from}: UNKNOWN — ${s.unknown}`);
+      if (s.error) lines.push(`  INTERNAL ERROR: ${s.error.message}`, '  before:', indent(traceText(s.error.before, labels, { rules: o.rules }), '    '), '  after:', indent(traceText(s.error.after, labels, { rules: o.rules }), '    '));
+    }
+  }
+  if (a.onlyBefore.length > 0) lines.push('', `only before (not compared): ${a.onlyBefore.join(', ')}`);
+  if (a.onlyAfter.length > 0) lines.push('', `only after (not compared): ${a.onlyAfter.join(', ')}`);
+  return lines.join('\n');
+}
