@@ -5,6 +5,7 @@ import { placeName } from '../questions/diff.ts';
 import type { Labels } from './labels.ts';
 import { packetJson } from './packet-json.ts';
 import { deliveryJson, traceJson } from './trace-json.ts';
+import { decidedBy } from './diff-text.ts';
 
 export function diffJson(a: DiffAnswer, labels: Labels, o: { before: string; after: string }): Record<string, unknown> {
   return {
@@ -19,6 +20,7 @@ export function diffJson(a: DiffAnswer, labels: Labels, o: { before: string; aft
       classes: d.classes.map((c) => ({
         packets: c.packets,
         exact: c.exact,
+        decided_by: decidedBy(c.after),
         witness: packetJson(c.witness),
         before: traceJson(c.before, labels),
         after: traceJson(c.after, labels),

@@ -5,6 +5,21 @@ import type { DiffAnswer, Difference } from '../questions/diff.ts';
 import { placeName } from '../questions/diff.ts';
 import type { Labels } from './labels.ts';
 import { outcome, packetSummary, traceText } from './trace-text.ts';
+import type { Trace } from '../evaluate/trace.ts';
+import { decidingRule } from './decisive.ts';
+import { originText } from './packet-json.ts';
+
+/**
+ * What decides the packet's fate now, read off the after trace: the security-group rule that lets it
+ * in (or the rule that drops it, the router rule that translates it), or null when no rule with a
+ * known origin acted (a packet never sent: no ARP answer).
+ */
+export function decidedBy(after: Trace): string | null {
+  const d = decidingRule(after);
+  if (d === null) return null;
+  if (d.sgRule !== null) return `security group ${d.sgRule.group} rule ${d.sgRule.ruleId}`;
+  return `${d.rule} (${originText(d.origin)})`;
+}
 
 const CHANGE_WORDS: Record<Difference['change'], string> = {
   'newly-delivered': 'newly delivered',
@@ -13,9 +28,16 @@ const CHANGE_WORDS: Record<Difference['change'], string> = {
   'translated-differently': 'translated differently',
 };
 
-/** `vm3:0 → outside(public): newly delivered — tcp/22, icmp type 8`. */
+/** The security group whose rule now lets the class in, for the headline. */
+function letInBy(after: Trace): string {
+  const g = decidingRule(after)?.sgRule;
+  return g ? ` (security group ${g.group})` : '';
+}
+
+/** `vm3:0 → outside(public): newly delivered — tcp/22 (security group ssh), icmp type 8`. */
 export function differenceHeadline(d: Difference, labels: Labels): string {
-  return `${d.from} → ${placeName(d.delivery, labels)}: ${CHANGE_WORDS[d.change]} — ${d.classes.map((c) => c.packets).join(', ')}`;
+  const allowed = d.change === 'newly-delivered' || d.change === 'delivered-elsewhere';
+  return `${d.from} → ${placeName(d.delivery, labels)}: ${CHANGE_WORDS[d.change]} — ${d.classes.map((c) => `${c.packets}${allowed ? letInBy(c.after) : ''}`).join(', ')}`;
 }
 
 const indent = (text: string, by: string) => text.split('\n').map((l) => `${by}${l}`).join('\n');
@@ -37,7 +59,8 @@ export function diffText(a: DiffAnswer, labels: Labels, o: { before: string; aft
   for (const d of a.differences) {
     lines.push('', `== ${differenceHeadline(d, labels)}`);
     for (const c of d.classes) {
-      lines.push('', `-- ${c.packets}${c.exact ? '' : ' (the protocol differs for more than this one port or type)'}`, `witness: ${packetSummary(c.witness)}`,
+      const by = decidedBy(c.after);
+      lines.push('', `-- ${c.packets}${c.exact ? '' : ' (the protocol differs for more than this one port or type)'}${by !== null ? `, now by ${by}` : ''}`, `witness: ${packetSummary(c.witness)}`,
         `before: ${outcome(c.before).split('\n')[0]}`, `after:  ${outcome(c.after).split('\n')[0]}`, '', 'before:', indent(traceText(c.before, labels, { rules: o.rules }), '  '), '', 'after:', indent(traceText(c.after, labels, { rules: o.rules }), '  '));
     }
   }

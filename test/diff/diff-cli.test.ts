@@ -27,7 +27,7 @@ describe('netproof diff', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('verdict: DIFFERENT');
-    expect(r.stdout).toContain('outside(public) → vm1:0: newly delivered — tcp/8080');
+    expect(r.stdout).toContain('outside(public) → vm1:0: newly delivered — tcp/8080 (security group ssh)');
     expect(r.stdout).toMatch(/before: DROPPED on compute1/);
     expect(r.stdout).toContain('after:  delivered to vm1 (port 0) on compute1');
   });
@@ -35,12 +35,13 @@ describe('netproof diff', () => {
   it('prints the difference as JSON, each class with its witness and both traces', async () => {
     const r = await runCli('diff', SEED, opened, '--from', '8.8.8.8', '--to', 'vm1', '--format', 'json');
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.stdout) as { verdict: string; differences: { from: string; to: string; change: string; classes: { packets: string; witness: { dport: number }; before: { disposition: string }; after: { disposition: string } }[] }[]; summary: Record<string, number> };
+    const j = JSON.parse(r.stdout) as { verdict: string; differences: { from: string; to: string; change: string; classes: { packets: string; decided_by: string | null; witness: { dport: number }; before: { disposition: string }; after: { disposition: string } }[] }[]; summary: Record<string, number> };
     expect(j.verdict).toBe('different');
     expect(j.differences).toHaveLength(1);
     const [d] = j.differences;
     expect([d!.from, d!.to, d!.change]).toEqual(['outside(public)', 'vm1:0', 'newly-delivered']);
     expect(d!.classes.map((c) => [c.packets, c.witness.dport, c.before.disposition, c.after.disposition])).toEqual([['tcp/8080', 8080, 'dropped', 'delivered']]);
+    expect(d!.classes[0]!.decided_by).toMatch(/^security group ssh rule [0-9a-f-]+$/);
     expect(j.summary).toMatchObject({ differences: 1, classes: 1, senders: 1, senders_unknown: 0 });
   });
 
