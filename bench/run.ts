@@ -10,7 +10,7 @@ import { writeSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { shutdownZ3 } from '../src/smt/index.ts';
-import { QUICK_SIZES, SIZES, describeSize, type BenchSize } from './generate.ts';
+import { EXTRA_SIZES, QUICK_SIZES, SIZES, describeSize, type BenchSize } from './generate.ts';
 import { measureSize, type MeasureOptions, type SizeFigures } from './measure.ts';
 import { measureQueries, measureVerify, type QueryFigures, type VerifyFigures } from './solver-phase.ts';
 import { formatTable, ms } from './table.ts';
@@ -105,8 +105,8 @@ function tenantNamed(v: string): 'vxlan' | 'vlan' {
 }
 
 function sizeNamed(n: string): BenchSize {
-  const s = SIZES.find((x) => x.name === n);
-  if (!s) throw new Error(`unknown size ${n}; sizes: ${SIZES.map((x) => x.name).join(', ')}`);
+  const s = [...SIZES, ...EXTRA_SIZES].find((x) => x.name === n);
+  if (!s) throw new Error(`unknown size ${n}; sizes: ${[...SIZES, ...EXTRA_SIZES].map((x) => x.name).join(', ')}`);
   return s;
 }
 

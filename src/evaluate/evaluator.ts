@@ -10,6 +10,7 @@ import type { Trace } from './trace.ts';
 import type { NetfilterEngine } from './nf-engine.ts';
 import type { NfEnv } from './hooks.ts';
 import { type FlowTables, flowTables } from '../semantics/ovs-bridge.ts';
+import type { Flow } from '../ir/openflow.ts';
 import { TopologyIndex } from '../semantics/topology-index.ts';
 import type { ConvergedState } from '../semantics/converged.ts';
 import { LearningState } from './state.ts';
@@ -51,16 +52,20 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
   const index = new TopologyIndex(dp);
   const state = new LearningState();
   // A bridge's tables are its own flows plus its learned flows, which only ever grow by appending:
-  // the learned count keys the cache, so convergence rebuilds a bridge's tables only after it learned.
+  // the learned count keys the cache, and flows learned since are added to a copy of the cached
+  // tables (only the tables they go to are copied; a walk may still hold the old ones).
   const tableCache = new Map<string, { learned: number; tables: FlowTables }>();
   const tablesOf = (host: string, bridge: string): FlowTables => {
     const k = `${host}\u0000${bridge}`;
     const learnedFlows = state.learnedFlowsOf(host, bridge);
     const cached = tableCache.get(k);
     if (cached && cached.learned === learnedFlows.length) return cached.tables;
-    const br = index.device(host, bridge);
-    const flows = br?.kind === 'ovs' ? [...br.bridge.flows, ...learnedFlows] : [];
-    const t = flowTables(flows);
+    let t: FlowTables;
+    if (cached && cached.learned < learnedFlows.length) t = withLearned(cached.tables, learnedFlows.slice(cached.learned));
+    else {
+      const br = index.device(host, bridge);
+      t = flowTables(br?.kind === 'ovs' ? [...br.bridge.flows, ...learnedFlows] : []);
+    }
     tableCache.set(k, { learned: learnedFlows.length, tables: t });
     return t;
   };
@@ -161,4 +166,26 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
       return ans;
     },
   };
+}
+
+/**
+ * `tables` with `added` appended to the flow list they were built from: what `flowTables` of the
+ * longer list gives (a stable sort by descending priority puts each added flow after every flow of
+ * its priority or higher), without sorting again. `tables` itself is left as it was.
+ */
+function withLearned(tables: FlowTables, added: readonly Flow[]): FlowTables {
+  const out = new Map(tables);
+  const copies = new Map<number, Flow[]>();
+  for (const f of added) {
+    let t = copies.get(f.table);
+    if (!t) {
+      t = [...(tables.get(f.table) ?? [])];
+      copies.set(f.table, t);
+      out.set(f.table, t);
+    }
+    let i = t.length;
+    while (i > 0 && t[i - 1]!.priority < f.priority) i--;
+    t.splice(i, 0, f);
+  }
+  return out;
 }

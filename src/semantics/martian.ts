@@ -21,10 +21,20 @@ export const KERNEL_SYSCTLS: NamespaceSysctls = { rpFilter: 0, acceptLocal: fals
 /** What the L3 agent sets in a router namespace on top of them. */
 export const L3_AGENT_SYSCTLS: Partial<NamespaceSysctls> = { arpIgnore: 1 };
 
+// What a namespace's IR implies (sysctls, local table, own addresses) is asked for on every packet
+// it takes: computed once per Namespace object (the IR is never changed once assembled).
+const sysctlsOf = new WeakMap<Namespace, NamespaceSysctls>();
+const localTables = new WeakMap<Namespace, readonly LocalRoute[]>();
+const ownAddresses = new WeakMap<Namespace, readonly number[]>();
+
 /** The sysctls of a namespace: written in the IR, else by who creates it (qrouter- namespaces are the L3 agent's). */
 export function namespaceSysctls(ns: Namespace): NamespaceSysctls {
-  const byAgent = ns.name.startsWith('qrouter-') ? L3_AGENT_SYSCTLS : {};
-  return { ...KERNEL_SYSCTLS, ...byAgent, ...(ns.sysctls ?? {}) };
+  let s = sysctlsOf.get(ns);
+  if (!s) {
+    const byAgent = ns.name.startsWith('qrouter-') ? L3_AGENT_SYSCTLS : {};
+    sysctlsOf.set(ns, (s = { ...KERNEL_SYSCTLS, ...byAgent, ...(ns.sysctls ?? {}) }));
+  }
+  return s;
 }
 
 /** The words a trace shows for the sysctls a decision depended on. */
@@ -68,6 +78,12 @@ export interface LocalRoute {
  * (prefixes shorter than /31). The network address gets no broadcast route on current kernels.
  */
 export function localTable(ns: Namespace): readonly LocalRoute[] {
+  let known = localTables.get(ns);
+  if (!known) localTables.set(ns, (known = localTableOf(ns)));
+  return known;
+}
+
+function localTableOf(ns: Namespace): readonly LocalRoute[] {
   const out: LocalRoute[] = [];
   for (const i of ns.interfaces) {
     for (const a of i.addresses) {
@@ -134,7 +150,9 @@ export function sourceRefusals<C, V>(L: Logic<C, V>, ns: Namespace, s: Namespace
   const fast = s.rpFilter === 0 && !(oif === inIface && s.sendRedirects);
   if (fast) {
     if (s.acceptLocal) return [];
-    const own = ns.interfaces.flatMap((i) => i.addresses.map((a) => L.eq(src, ipv4ToNumber(a.ip), 32)));
+    let addrs = ownAddresses.get(ns);
+    if (!addrs) ownAddresses.set(ns, (addrs = ns.interfaces.flatMap((i) => i.addresses.map((a) => ipv4ToNumber(a.ip)))));
+    const own = addrs.map((ip) => L.eq(src, ip, 32));
     return [{ when: L.or(...own), then: words(MARTIAN_WHY.localSource, s, ['acceptLocal']) }];
   }
   const table = localTable(ns);

@@ -36,11 +36,27 @@ export class TopologyIndex {
   private readonly wires = new Map<string, Wire>();
   private readonly hosts = new Map<string, HostDataplane>();
   private readonly hostByTunnelIp = new Map<string, HostDataplane>();
+  // Stations and wires by what walks ask for per packet: each the first (or all, in order) of what a
+  // scan of dp.stations / dp.wires would find.
+  private readonly wireByPhysnet = new Map<string, Wire>();
+  private readonly outsideByPhysnet = new Map<string, OutsideStation[]>();
+  private readonly upstreamByPhysnet = new Map<string, readonly UpstreamRouter[]>();
+  private readonly vmStations = new Map<string, VmStation>();
+  /** Prefix length → port-id prefix → the first VM station whose id starts so (built per length asked). */
+  private readonly byPortPrefix = new Map<number, Map<string, VmStation>>();
+  /** `${host}\0${type}\0${remoteIp}` → the first tunnel port of that type towards remoteIp on host, bridges in order. */
+  private readonly tunnelPorts = new Map<string, Endpoint>();
 
   constructor(readonly dp: Dataplane) {
     for (const h of dp.hosts) {
       this.hosts.set(h.name, h);
       if (h.tunnelIp !== null) this.hostByTunnelIp.set(h.tunnelIp, h);
+      for (const b of h.ovsBridges) {
+        for (const p of b.ports) {
+          const k = key(h.name, p.type, p.remoteIp ?? '');
+          if (p.remoteIp !== null && !this.tunnelPorts.has(k)) this.tunnelPorts.set(k, { host: h.name, device: b.name, port: p.name });
+        }
+      }
       for (const b of h.ovsBridges) this.devices.set(key(h.name, b.name), { kind: 'ovs', host: h.name, bridge: b });
       for (const b of h.linuxBridges) this.devices.set(key(h.name, b.name), { kind: 'lb', host: h.name, bridge: b });
       for (const n of h.namespaces) this.devices.set(key(h.name, n.name), { kind: 'ns', host: h.name, ns: n });
@@ -54,8 +70,17 @@ export class TopologyIndex {
       }
     }
     for (const s of dp.stations) {
-      if (s.kind === 'vm-port') this.devices.set(key(s.host, vmDevice(s.vm)), { kind: 'vm', host: s.host, vm: s.vm });
+      if (s.kind === 'vm-port') {
+        this.devices.set(key(s.host, vmDevice(s.vm)), { kind: 'vm', host: s.host, vm: s.vm });
+        const k = key(s.vm, String(s.index));
+        if (!this.vmStations.has(k)) this.vmStations.set(k, s);
+      } else {
+        const l = this.outsideByPhysnet.get(s.physnet);
+        if (l) l.push(s);
+        else this.outsideByPhysnet.set(s.physnet, [s]);
+      }
     }
+    for (const w of dp.wires) if (!this.wireByPhysnet.has(w.physnet)) this.wireByPhysnet.set(w.physnet, w);
     for (const l of dp.links) {
       this.peers.set(key(l.a.host, l.a.device, l.a.port), l.b);
       this.peers.set(key(l.b.host, l.b.device, l.b.port), l.a);
@@ -89,19 +114,15 @@ export class TopologyIndex {
     if (port.remoteIp === null || local === null) return null;
     const remote = this.hostByTunnelIp.get(port.remoteIp);
     if (!remote) return null;
-    for (const b of remote.ovsBridges) {
-      const p = b.ports.find((q) => q.type === port.type && q.remoteIp === local);
-      if (p) return { host: remote.name, device: b.name, port: p.name };
-    }
-    return null;
+    return this.tunnelPorts.get(key(remote.name, port.type, local)) ?? null;
   }
 
   wireOfPhysnet(physnet: string): Wire | null {
-    return this.dp.wires.find((w) => w.physnet === physnet) ?? null;
+    return this.wireByPhysnet.get(physnet) ?? null;
   }
 
   outsideStations(physnet: string): readonly OutsideStation[] {
-    return this.dp.stations.filter((s): s is OutsideStation => s.kind === 'outside' && s.physnet === physnet);
+    return this.outsideByPhysnet.get(physnet) ?? [];
   }
 
   /**
@@ -110,6 +131,12 @@ export class TopologyIndex {
    * (a frame to its MAC is taken once, an ARP request for any of them answered).
    */
   upstreamRouters(physnet: string): readonly UpstreamRouter[] {
+    let known = this.upstreamByPhysnet.get(physnet);
+    if (!known) this.upstreamByPhysnet.set(physnet, (known = this.upstreamRoutersOf(physnet)));
+    return known;
+  }
+
+  private upstreamRoutersOf(physnet: string): readonly UpstreamRouter[] {
     const byNetwork = new Map<string, { station: OutsideStation; gateways: string[] }>();
     for (const s of this.outsideStations(physnet)) {
       const u = byNetwork.get(s.network);
@@ -120,12 +147,22 @@ export class TopologyIndex {
   }
 
   vmStation(vm: string, index: number): VmStation | null {
-    return this.dp.stations.find((s): s is VmStation => s.kind === 'vm-port' && s.vm === vm && s.index === index) ?? null;
+    return this.vmStations.get(key(vm, String(index))) ?? null;
   }
 
   /** The VM port whose id starts with `prefix` (tap/qvb device names carry the first 11 characters). */
   stationByPortPrefix(prefix: string): VmStation | null {
     if (prefix.length === 0) return null;
-    return this.dp.stations.find((s): s is VmStation => s.kind === 'vm-port' && s.portId.startsWith(prefix)) ?? null;
+    let m = this.byPortPrefix.get(prefix.length);
+    if (!m) {
+      m = new Map();
+      for (const s of this.dp.stations) {
+        if (s.kind !== 'vm-port' || s.portId.length < prefix.length) continue;
+        const k = s.portId.slice(0, prefix.length);
+        if (!m.has(k)) m.set(k, s);
+      }
+      this.byPortPrefix.set(prefix.length, m);
+    }
+    return m.get(prefix) ?? null;
   }
 }

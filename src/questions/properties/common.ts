@@ -8,6 +8,7 @@ import type { PortT, Topology } from '../../topology/model.ts';
 import type { SourceSpec } from '../../smt/index.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
 import { portSender } from '../senders.ts';
+import { hasFloatingIp } from '../../topology/lookup.ts';
 
 export type VmStation = Extract<Station, { kind: 'vm-port' }>;
 export type OutsideStation = Extract<Station, { kind: 'outside' }>;
@@ -39,7 +40,7 @@ export function sourceSpec(topo: Topology, s: Station): SourceSpec {
 /** The class key of a VM port: ports with equal keys behave alike for the properties that group. */
 export function classKey(topo: Topology, s: VmStation, extra = ''): string {
   const p = portOf(topo, s);
-  const fip = topo.floatingIps.some((f) => f.portId === s.portId);
+  const fip = hasFloatingIp(topo, s.portId);
   if (p === undefined) return `unknown:${s.portId}`;
   const pairs = p.allowedAddressPairs.map((a) => `${a.ipAddress}/${a.macAddress ?? ''}`).join(',');
   // A port with a floating IP is its own class: its FIP is part of its identity.

@@ -8,7 +8,7 @@
 // The reply is traced as the DHCP namespace puts it on br-int: from a stand-in sender attached at the
 // qdhcp tap port (the evaluator traces from stations only), so the path checked is the real one from
 // br-int through the tunnels and the port's firewall to the VM.
-import type { Station } from '../../ir/dataplane.ts';
+import type { Dataplane, Link, Station } from '../../ir/dataplane.ts';
 import { BROADCAST_MAC, ETH_TYPE, IP_PROTO, type Packet } from '../../ir/packet.ts';
 import type { NetworkT, PortT } from '../../topology/model.ts';
 import type { Trace } from '../../evaluate/trace.ts';
@@ -17,6 +17,7 @@ import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.t
 import { traceOutcome } from '../witness-replay.ts';
 import { byNetwork, holds, leftOut, notApplicable, portLabel, portOf, portCount, tick, unknown, vmStations, type VmStation } from './common.ts';
 import { copies } from './search.ts';
+import { dhcpPortsOn } from '../../topology/lookup.ts';
 
 const ID = 'dhcp';
 
@@ -25,11 +26,58 @@ const udp = (eth: [string, string], ip: [string, string], sport: number, dport: 
   proto: IP_PROTO.udp, sport, dport, icmp_type: null, icmp_code: null,
 });
 
+const internalLinks = new WeakMap<Dataplane, ReadonlyMap<string, Link>>();
+
+/** The first internal link with an end on (host, device) — indexed once per dataplane, as ports ask per server. */
+function internalLinkOf(dp: Dataplane, host: string, device: string): Link | undefined {
+  let m = internalLinks.get(dp);
+  if (!m) {
+    const byEnd = new Map<string, Link>();
+    for (const l of dp.links) {
+      if (l.kind !== 'internal') continue;
+      for (const x of [l.a, l.b]) {
+        const k = `${x.host}\u0000${x.device}`;
+        if (!byEnd.has(k)) byEnd.set(k, l);
+      }
+    }
+    internalLinks.set(dp, (m = byEnd));
+  }
+  return m.get(`${host}\u0000${device}`);
+}
+
+/** The VM stations by network and by subnet, each list in station order; and each station's rank in it. */
+interface StationIndex {
+  readonly byNetwork: ReadonlyMap<string, readonly VmStation[]>;
+  readonly bySubnet: ReadonlyMap<string, readonly VmStation[]>;
+  readonly rank: ReadonlyMap<VmStation, number>;
+}
+
+function stationIndex(ctx: VerifyContext): StationIndex {
+  const stations = vmStations(ctx);
+  const bySubnet = new Map<string, VmStation[]>();
+  const rank = new Map<VmStation, number>();
+  stations.forEach((s, i) => {
+    rank.set(s, i);
+    const k = portOf(ctx.topology, s)?.subnet ?? '';
+    const l = bySubnet.get(k);
+    if (l) l.push(s);
+    else bySubnet.set(k, [s]);
+  });
+  return { byNetwork: byNetwork(stations), bySubnet, rank };
+}
+
+/** The stations on any of `subnets`, in station order. */
+function onSubnets(idx: StationIndex, subnets: ReadonlySet<string>): VmStation[] {
+  const out = [...subnets].flatMap((n) => idx.bySubnet.get(n) ?? []);
+  if (subnets.size > 1) out.sort((a, b) => (idx.rank.get(a) ?? 0) - (idx.rank.get(b) ?? 0));
+  return out;
+}
+
 /** The DHCP server's reply as a sender plugged where its namespace meets br-int. */
 function serverStation(ctx: VerifyContext, net: NetworkT, server: PortT): Station | null {
   const host = server.host;
   const ns = deviceName.qdhcp(net.id);
-  const link = ctx.dataplane.links.find((l) => l.kind === 'internal' && [l.a, l.b].some((x) => x.host === host && x.device === ns));
+  const link = internalLinkOf(ctx.dataplane, host, ns);
   if (!link) return null;
   const onBridge = link.a.device === ns ? link.b : link.a;
   return {
@@ -38,13 +86,13 @@ function serverStation(ctx: VerifyContext, net: NetworkT, server: PortT): Statio
   };
 }
 
-function checkNetwork(ctx: VerifyContext, net: NetworkT): PropertyResult {
+function checkNetwork(ctx: VerifyContext, idx: StationIndex, net: NetworkT): PropertyResult {
   const subject = `network:${net.name}`;
   const ns = deviceName.qdhcp(net.id);
   const dhcpSubnets = new Set(net.subnets.filter((s) => s.dhcp).map((s) => s.name));
-  const servers = ctx.topology.ports.filter((p) => p.deviceOwner === 'network:dhcp' && p.network === net.name);
-  const ports = vmStations(ctx).filter((s) => dhcpSubnets.has(portOf(ctx.topology, s)?.subnet ?? ''));
-  const note = leftOut(vmStations(ctx).filter((s) => s.network === net.name).length - ports.length, 'on subnets without DHCP');
+  const servers = dhcpPortsOn(ctx.topology, net.name);
+  const ports = onSubnets(idx, dhcpSubnets);
+  const note = leftOut((idx.byNetwork.get(net.name)?.length ?? 0) - ports.length, 'on subnets without DHCP');
   if (servers.length === 0) return ports.length === 0 ? notApplicable(ID, subject, `no DHCP port and no VM port: nothing to serve${note}`) : unknown(ID, subject, `no DHCP port on ${net.name} in the topology`);
   const toServer = (host: string) => (t: Trace) =>
     copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns && c.deliveredTo.host === host);
@@ -100,9 +148,10 @@ export const dhcp: PropertyCheck = {
   description: 'every port on a DHCP-enabled subnet reaches its DHCP server (broadcast and unicast) and gets the reply back',
   async check(ctx) {
     const checked = ctx.topology.networks.filter(served);
+    const idx = stationIndex(ctx);
     const results = checked.map((n, i) => {
       tick(ctx, i, checked.length, 'networks');
-      return checkNetwork(ctx, n);
+      return checkNetwork(ctx, idx, n);
     });
     return [...results, ...unserved(ctx, new Set(checked.map((n) => n.name)))];
   },

@@ -17,6 +17,7 @@ import { addressPairs } from '../senders.ts';
 import { ipNum, macNum } from './search.ts';
 import { DHCP_REPLY_BY_DESTINATION_SINCE } from '../../../rules/iptables-hybrid/filter.ts';
 import { releaseIn } from '../../render/linux/release.ts';
+import { dhcpPortsOn, portsInGroup, securityGroupsOfPort } from '../../topology/lookup.ts';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -35,8 +36,7 @@ function members(topo: Topology, group: string): readonly { ip: number; len: num
   if (!m) membersOf.set(topo, (m = new Map()));
   let out = m.get(group);
   if (!out) {
-    out = topo.ports
-      .filter((p) => p.securityGroups.includes(group))
+    out = portsInGroup(topo, group)
       .flatMap((p) => [{ ip: ipNum(p.ip), len: 32 }, ...p.allowedAddressPairs.map((a) => cidr(a.ipAddress))]);
     m.set(group, out);
   }
@@ -71,14 +71,14 @@ export function ownSource(e: Enc, port: PortT, p: SymPacket): Cond {
 
 /** The packets the port's intent allows in `dir`. */
 export function allows(e: Enc, topo: Topology, port: PortT, p: SymPacket, dir: Direction): Cond {
-  const rules = topo.securityGroups.filter((g) => port.securityGroups.includes(g.id)).flatMap((g) => g.rules.filter((r) => r.direction === dir));
+  const rules = securityGroupsOfPort(topo, port).flatMap((g) => g.rules.filter((r) => r.direction === dir));
   const udp = (sport: number, dport: number) => e.and(e.eq(p.proto, IP_PROTO.udp, 8), e.eq(p.sport, sport, 16), e.eq(p.dport, dport, 16));
   const groups = rules.map((r) => ruleMatches(e, topo, r, p, dir));
   if (dir === 'ingress') {
     if (releaseIn(topo.release, DHCP_REPLY_BY_DESTINATION_SINCE, undefined)) {
       return e.or(e.and(udp(67, 68), e.or(e.eq(p.ip_dst, ipNum(port.ip), 32), e.eq(p.ip_dst, 0xffffffff, 32))), ...groups);
     }
-    const dhcpServers = topo.ports.filter((x) => x.deviceOwner === 'network:dhcp' && x.network === port.network);
+    const dhcpServers = dhcpPortsOn(topo, port.network);
     return e.or(e.and(udp(67, 68), e.or(...dhcpServers.map((x) => e.eq(p.ip_src, ipNum(x.ip), 32)))), ...groups);
   }
   // A DHCPDISCOVER is sent before the port has an address; everything else must pass anti-spoofing,

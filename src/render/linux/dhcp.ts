@@ -11,6 +11,7 @@ import { fill } from './engine.ts';
 import { writeIpAddr, writeIpRoute, type RouteLine } from './ip-text.ts';
 import { findNetwork, findSubnet, mtuOf, portLabel } from './lookup.ts';
 import { LineWriter } from './text.ts';
+import { dhcpPortsOn } from '../../topology/lookup.ts';
 
 
 /**
@@ -18,7 +19,7 @@ import { LineWriter } from './text.ts';
  * namespace), or of every agent when `host` is absent.
  */
 export function dhcpPortsOf(topo: Topology, network: string, host?: string): PortT[] {
-  return topo.ports.filter((p) => p.deviceOwner === 'network:dhcp' && p.network === network && (host === undefined || p.host === host));
+  return dhcpPortsOn(topo, network).filter((p) => host === undefined || p.host === host);
 }
 
 /** ip-addr and ip-route of every qdhcp namespace. */

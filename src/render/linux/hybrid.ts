@@ -15,6 +15,7 @@ import { describeSgRule, sgRuleToIptables } from './sg-rule.ts';
 import type { Item } from './template.ts';
 import { LineWriter } from './text.ts';
 import { conntrackZones, vmPortsOn } from './zones.ts';
+import { dhcpPortsOn, securityGroupById } from '../../topology/lookup.ts';
 
 
 const byId = (a: PortT, b: PortT) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -22,9 +23,9 @@ const byId = (a: PortT, b: PortT) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 function sgRuleItems(topo: Topology, port: PortT, direction: SgRuleT['direction'], ipsetOf: (id: string) => string | null): Item[] {
   const seen = new Set<string>();
   const items: Item[] = [];
-  const nameOf = (id: string) => topo.securityGroups.find((g) => g.id === id)?.name ?? id;
+  const nameOf = (id: string) => securityGroupById(topo, id)?.name ?? id;
   for (const sgId of port.securityGroups) {
-    const sg = topo.securityGroups.find((g) => g.id === sgId);
+    const sg = securityGroupById(topo, sgId);
     for (const r of sg?.rules ?? []) {
       if (r.direction !== direction) continue;
       const text = sgRuleToIptables(r, { ipsetOf });
@@ -41,7 +42,7 @@ function sgRuleItems(topo: Topology, port: PortT, direction: SgRuleT['direction'
 }
 
 function filteredPortItem(topo: Topology, port: PortT, zone: number, ipsetOf: (id: string) => string | null): Item {
-  const dhcp = topo.ports.filter((p) => p.deviceOwner === 'network:dhcp' && p.network === port.network);
+  const dhcp = dhcpPortsOn(topo, port.network);
   const pairs: Item[] = [];
   // Allowed address pairs first, then the fixed IP, as `_spoofing_rule` orders them.
   for (const pair of port.allowedAddressPairs) {

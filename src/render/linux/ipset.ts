@@ -8,6 +8,7 @@ import { ipv4ToNumber as ipToInt } from '../../net/ipv4.ts';
 import { canonicalCidr, parseCidr } from './addr.ts';
 import type { LineWriter } from './text.ts';
 import { vmPortsOn } from './zones.ts';
+import { portsInGroup, securityGroupById } from '../../topology/lookup.ts';
 
 export interface HostIpset {
   readonly name: string;
@@ -22,8 +23,7 @@ const isV4 = (s: string) => !s.includes(':');
 /** IPv4 members of a security group, over every port of the topology. */
 export function groupMembers(topo: Topology, sgId: string): string[] {
   const out = new Set<string>();
-  for (const p of topo.ports) {
-    if (!p.securityGroups.includes(sgId)) continue;
+  for (const p of portsInGroup(topo, sgId)) {
     out.add(p.ip);
     for (const pair of p.allowedAddressPairs) {
       if (!isV4(pair.ipAddress)) continue;
@@ -40,12 +40,12 @@ export function hostIpsets(topo: Topology, host: string): HostIpset[] {
   for (const port of vmPortsOn(topo, host)) {
     if (!port.portSecurity) continue;
     for (const sgId of port.securityGroups) {
-      const sg = topo.securityGroups.find((g) => g.id === sgId);
+      const sg = securityGroupById(topo, sgId);
       for (const r of sg?.rules ?? []) {
         if (r.ethertype !== 'IPv4' || r.remoteGroup === null || seen.has(r.remoteGroup)) continue;
         const members = groupMembers(topo, r.remoteGroup);
         if (members.length === 0) continue;
-        const remote = topo.securityGroups.find((g) => g.id === r.remoteGroup);
+        const remote = securityGroupById(topo, r.remoteGroup);
         seen.set(r.remoteGroup, { name: chainName.ipset(r.remoteGroup), sgId: r.remoteGroup, sgName: remote?.name ?? r.remoteGroup, members });
       }
     }

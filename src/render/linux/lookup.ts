@@ -1,20 +1,17 @@
 // Lookups over the resolved topology shared by the Linux renderers. The topology refers to networks,
 // subnets and routers by name; ids are accepted too so a reference written either way resolves.
 import type { NetworkT, NetworkType, PortT, SubnetT, Topology } from '../../topology/model.ts';
+import { networkByRef, subnetByRef } from '../../topology/lookup.ts';
 
 /** How provenance names a port: `port vm1:0 (<id>)`. */
 export const portLabel = (p: PortT): string => `port ${p.name} (${p.id})`;
 
 export function findNetwork(topo: Topology, ref: string): NetworkT | undefined {
-  return topo.networks.find((n) => n.name === ref || n.id === ref);
+  return networkByRef(topo, ref);
 }
 
 export function findSubnet(topo: Topology, ref: string): SubnetT | undefined {
-  for (const n of topo.networks) {
-    const s = n.subnets.find((x) => x.name === ref || x.id === ref);
-    if (s) return s;
-  }
-  return undefined;
+  return subnetByRef(topo, ref);
 }
 
 /** The network MTU Neutron derives for a 1500-byte underlay (path_mtu 1500, IPv4 overlay). */

@@ -5,12 +5,13 @@
 // Ports without port security get no zone.
 import type { PortT, Topology } from '../../topology/model.ts';
 import { releaseRank } from './release.ts';
+import { portsOwnedOn } from '../../topology/lookup.ts';
 
 const ZONE_START = 4097;
 
 /** The VM ports bound to `host`, in the topology's port order. */
 export function vmPortsOn(topo: Topology, host: string): PortT[] {
-  return topo.ports.filter((p) => p.deviceOwner === 'compute:nova' && p.host === host);
+  return [...portsOwnedOn(topo, 'compute:nova', host)];
 }
 
 /** Port id → conntrack zone, for the filtered VM ports on `host` (empty without the hybrid firewall). */

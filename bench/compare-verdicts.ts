@@ -1,0 +1,119 @@
+// A before/after check for changes that must not change any answer (performance work): for every
+// shipped topology, every test topology and cloud, and a fixed set of generated topologies
+// (netproof/testing's generator with a fixed seed, and small bench sizes), it writes what
+// `netproof verify --format json` prints (with its exit code) and a digest of the rendered
+// artifacts, one file per subject, into a directory. Run it on the old code and the new, then
+// `--diff` the two directories. Not a test: it takes minutes and compares two checkouts.
+//
+//   node --import tsx bench/compare-verdicts.ts --out /tmp/before
+//   node --import tsx bench/compare-verdicts.ts --diff /tmp/before /tmp/after
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { arbitraryTopology } from '../src/testing/index.ts';
+import { loadModel } from '../src/pipeline.ts';
+import { SIZES, generateTopologyText } from './generate.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const GENERATED_SEED = 1414;
+const GENERATED_RUNS = 12;
+const BENCH_SIZES = ['tiny', 'small', 'medium'];
+
+interface Subject {
+  readonly name: string;
+  readonly path: string;
+}
+
+function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    if (statSync(p).isDirectory()) {
+      if (p.endsWith(join('test', 'fixtures'))) continue;
+      out.push(...yamlFiles(p));
+    } else if (e.endsWith('.yaml') && !e.includes('propert')) out.push(p);
+  }
+  return out;
+}
+
+/** Test topologies: YAML files under test/ that load as topologies (property files do not). */
+function subjects(work: string): Subject[] {
+  const out: Subject[] = [];
+  for (const f of readdirSync(join(root, 'topologies'))) out.push({ name: `topologies/${f}`, path: join(root, 'topologies', f) });
+  for (const f of yamlFiles(join(root, 'test'))) {
+    if (!/^(\w[\w-]*:|#)/m.test(readFileSync(f, 'utf8')) || !/^hosts:/m.test(readFileSync(f, 'utf8'))) continue;
+    out.push({ name: relative(root, f), path: f });
+  }
+  const clouds = join(root, 'test', 'fixtures', 'cloud');
+  if (existsSync(clouds)) for (const c of readdirSync(clouds)) out.push({ name: `cloud/${c}`, path: join(clouds, c) });
+  mkdirSync(work, { recursive: true });
+  const generated = fc.sample(arbitraryTopology(), { seed: GENERATED_SEED, numRuns: GENERATED_RUNS });
+  generated.forEach((g, i) => {
+    const p = join(work, `generated-${i}.yaml`);
+    writeFileSync(p, g.yaml);
+    out.push({ name: `generated/${i}`, path: p });
+  });
+  for (const name of BENCH_SIZES) {
+    for (const tenant of ['vxlan', 'vlan'] as const) {
+      const size = SIZES.find((s) => s.name === name);
+      if (!size) throw new Error(`no bench size ${name}`);
+      const p = join(work, `bench-${name}-${tenant}.yaml`);
+      writeFileSync(p, generateTopologyText({ ...size, tenant }));
+      out.push({ name: `bench/${name}-${tenant}`, path: p });
+    }
+  }
+  return out;
+}
+
+function renderDigest(path: string): string {
+  const m = loadModel(path);
+  if (!m.ok) return `does not load: ${JSON.stringify(m.errors)}`;
+  const h = createHash('sha256');
+  for (const a of m.value.artifacts) h.update(JSON.stringify(a));
+  return h.digest('hex');
+}
+
+function write(out: string): void {
+  mkdirSync(out, { recursive: true });
+  for (const s of subjects(join(out, 'inputs'))) {
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'netproof.mjs'), 'verify', s.path, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const record = { subject: s.name, exit: r.status, render: renderDigest(s.path), stdout: r.stdout, stderr: r.stderr };
+    writeFileSync(join(out, `${s.name.replace(/[/\\]/g, '__')}.json`), JSON.stringify(record, null, 1));
+    console.log(`${s.name}: exit ${r.status}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+function diff(a: string, b: string): number {
+  const names = new Set([...readdirSync(a), ...readdirSync(b)].filter((n) => n.endsWith('.json')));
+  let differ = 0;
+  for (const n of [...names].sort()) {
+    const pa = join(a, n);
+    const pb = join(b, n);
+    if (!existsSync(pa) || !existsSync(pb)) {
+      console.log(`${n}: only in ${existsSync(pa) ? a : b}`);
+      differ++;
+      continue;
+    }
+    const ra = JSON.parse(readFileSync(pa, 'utf8')) as Record<string, unknown>;
+    const rb = JSON.parse(readFileSync(pb, 'utf8')) as Record<string, unknown>;
+    const fields = ['exit', 'render', 'stdout'].filter((k) => ra[k] !== rb[k]);
+    if (fields.length > 0) {
+      console.log(`${n}: differs in ${fields.join(', ')}`);
+      differ++;
+    }
+  }
+  console.log(`${names.size} subjects compared, ${differ} differ`);
+  return differ === 0 ? 0 : 1;
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--out' && argv[1]) write(argv[1]);
+else if (argv[0] === '--diff' && argv[1] && argv[2]) process.exitCode = diff(argv[1], argv[2]);
+else {
+  console.error('usage: compare-verdicts.ts --out DIR | --diff BEFORE AFTER');
+  process.exitCode = 2;
+}
