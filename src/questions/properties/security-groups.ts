@@ -14,8 +14,10 @@
 //   firewall) is another property's business.
 // Every violation carries a witness replayed through the evaluator; a disagreement is `unknown`.
 // One representative per class of ports (same network, groups, port security, address pairs, no
-// floating IP) is checked, and the result names the ports it stands for. Ports with port security off
-// are left out, each said in an `n/a` result.
+// floating IP, and the same firewall rules programmed for it on its host: firewall-fingerprint.ts) is
+// checked, and the result names the ports it stands for. A port whose host's rules differ from its
+// classmates' (one host's faulty or stale rules) is a class of its own, checked on its own. Ports with
+// port security off are left out, each said in an `n/a` result.
 import type { Trace } from '../../evaluate/trace.ts';
 import type { PortT } from '../../topology/model.ts';
 import type { SourceSpec } from '../../smt/index.ts';
@@ -26,8 +28,11 @@ import { search, searchArriving, type EndPredicate } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 import { completenessViolation, droppedAllowed, firewallSite } from './sg-completeness.ts';
 import { settledAtFirewalls, type Settled } from './sg-local.ts';
+import { firewallFingerprint } from './firewall-fingerprint.ts';
 
 const ID = 'security-groups';
+
+const firewallOf = (ctx: VerifyContext) => (s: VmStation) => firewallFingerprint(ctx.dataplane, s);
 
 const fields = (p: Trace['final']) => `proto ${p.proto}${p.dport !== null ? ` dport ${p.dport}` : ''}`;
 
@@ -84,7 +89,7 @@ const sendersOf = new WeakMap<VerifyContext, SourceSpec[]>();
 function ingressSenders(ctx: VerifyContext): SourceSpec[] {
   let out = sendersOf.get(ctx);
   if (!out) {
-    const vms = groupPorts(ctx.topology, vmStations(ctx)).flatMap((g) => g.members.slice(0, 2));
+    const vms = groupPorts(ctx.topology, vmStations(ctx), firewallOf(ctx)).flatMap((g) => g.members.slice(0, 2));
     out = [...vms, ...outsideStations(ctx)].map((st) => sourceSpec(ctx.topology, st));
     sendersOf.set(ctx, out);
   }
@@ -97,13 +102,13 @@ export const securityGroups: PropertyCheck = {
   async check(ctx) {
     const results: PropertyResult[] = [];
     const secured = vmStations(ctx).filter((s) => portOf(ctx.topology, s)?.portSecurity === true);
-    const groups = groupPorts(ctx.topology, secured);
+    const groups = groupPorts(ctx.topology, secured, firewallOf(ctx));
     const settled = await settledAtFirewalls(ctx, groups.map((g) => g.rep));
     for (const [i, { rep, members }] of groups.entries()) {
       tick(ctx, i, groups.length, 'port classes');
       const port = portOf(ctx.topology, rep)!;
       const others = members.filter((m) => m !== rep).map(portLabel);
-      const stands = others.length > 0 ? `; also stands for ${others.join(', ')} (same class)` : '';
+      const stands = others.length > 0 ? `; also stands for ${others.join(', ')} (same class, same firewall rules)` : '';
       results.push(await checkPort(ctx, rep, port, stands, settled[i]!));
     }
     // Ports without port security have no firewall to check: each is left out, said in an `n/a` result.
