@@ -1,6 +1,7 @@
 // `nat-egress` (per router with a gateway, subject `router:R`): every packet from a tenant port behind
 // the router that leaves the cloud through the router's external network carries as its source a
-// floating IP bound to that port or the router's SNAT (qg-) address.
+// floating IP bound to that port or the router's SNAT (qg-) address — for a port with a floating IP
+// on that network, its floating IP only (Neutron's float-snat rule comes before the router's SNAT).
 // How: per source port (one representative per class; a port with a floating IP is its own class),
 // a solver search for an `exited` end on the router's external network whose final source address is
 // none of the allowed ones. The symbolic end does not name the router it crossed, so the allowed set
@@ -10,11 +11,18 @@
 // unsolicited ICMP echo reply), so such a packet leaves un-translated on any real router. Packets are
 // followed through other routers that route them on (search.ts's `near` scope stops only at a router
 // that can just deliver them locally or into its own subnets, where nothing leaves the cloud).
+// And something must leave: a router that lets nothing out (its default route gone) violates the
+// property rather than holding it vacuously (`nothingLeaves`, evaluator traces).
 // Ports behind no router with a gateway are left out, counted in an `n/a` result per network.
 import type { RouterT, Topology } from '../../topology/model.ts';
+import type { Trace } from '../../evaluate/trace.ts';
+import { deviceName } from '../../render/names.ts';
+import type { PacketFields } from '../packet.ts';
+import { traceBetween } from '../trace.ts';
+import { traceOutcome } from '../witness-replay.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { byNetwork, coverage, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, sourceSpec, vmStations, type VmStation } from './common.ts';
-import { ipNum, opensConnection, searchAll, type SearchAsk, type SearchResult } from './search.ts';
+import { copies, ipNum, opensConnection, searchAll, type SearchAsk, type SearchResult } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
 const ID = 'nat-egress';
@@ -38,10 +46,15 @@ function plan(ctx: VerifyContext, r: RouterT): RouterPlan {
   const behind = vmStations(ctx).filter((s) => subnets.has(portOf(ctx.topology, s)?.subnet ?? ''));
   let shared = false;
   const reps = groupPorts(ctx.topology, behind).map(({ rep }) => {
-    const fips = ctx.topology.floatingIps.filter((f) => f.portId === rep.portId && f.network === gw.network).map((f) => f.ip);
+    const fips = ctx.topology.floatingIps.filter((f) => f.portId === rep.portId && f.network === gw.network);
     const routers = routersServing(ctx.topology, rep, gw.network);
     if (routers.length > 1) shared = true;
-    return { rep, allowed: [...fips, ...routers.flatMap((x) => (x.gateway ? [x.gateway.port.ip] : []))] };
+    // A router that holds a floating IP of the port sends everything from its fixed IP out with the
+    // floating IP (the float-snat rule comes before the router's own SNAT): its SNAT address is no
+    // allowed source for this port.
+    const viaFip = new Set(fips.map((f) => f.router));
+    const snat = routers.filter((x) => !viaFip.has(x.name)).flatMap((x) => (x.gateway ? [x.gateway.port.ip] : []));
+    return { rep, allowed: [...fips.map((f) => f.ip), ...snat] };
   });
   return { r, behind: behind.length, reps, shared };
 }
@@ -70,8 +83,46 @@ function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchRe
     const u = notFound(ID, subject, res, `${portLabel(rep)}`);
     if (u) return u;
   }
+  const stuck = nothingLeaves(ctx, p);
+  if (stuck !== null) return stuck;
   const note = p.shared ? '; some subnets are behind several routers on this network, whose SNAT addresses were all allowed' : '';
   return holds(ID, subject, `every packet from ${coverage(p.behind, p.reps.length)} behind ${r.name} leaves ${gw.network} with a floating IP of its port or ${gw.port.ip} (connection-opening packets: an unsolicited ICMP reply or error is INVALID to conntrack and not NATed)${note}`);
+}
+
+/** An address on the internet, beyond every external network. */
+const INTERNET = '8.8.8.8';
+
+/** What a VM commonly sends to the internet. */
+const PROBES: readonly PacketFields[] = [{ proto: 'icmp' }, { proto: 'tcp', dport: 443 }, { proto: 'tcp', dport: 80 }, { proto: 'udp', dport: 53 }];
+
+/**
+ * Whether anything leaves at all: a router that lets nothing out satisfies the rule above vacuously.
+ * Each representative whose default gateway is this router sends the packets of PROBES to the
+ * internet (evaluator traces, no solver); once one leaves through the gateway's network, the router
+ * passes. A violation is a router that stops every such packet its ports' firewalls let through
+ * (no route, a drop in its namespace): the trace of the first is the witness.
+ */
+function nothingLeaves(ctx: VerifyContext, p: RouterPlan): PropertyResult | null {
+  const { r } = p;
+  const gw = r.gateway!;
+  const ns = deviceName.qrouter(r.id);
+  const exits = (t: Trace) => copies(t).some((c) => c.disposition === 'exited' && c.deliveredTo?.kind === 'external' && c.deliveredTo.network === gw.network);
+  const stopsHere = (t: Trace) => !exits(t) && copies(t).some((c) => c.disposition !== 'delivered' && c.disposition !== 'exited' && c.hops.at(-1)?.device === ns);
+  let first: { rep: VmStation; t: Trace } | null = null;
+  for (const { rep } of p.reps) {
+    if (!r.interfaces.some((i) => i.port.ip === rep.gateway)) continue;
+    for (const f of PROBES) {
+      const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: rep, ip: rep.ip }, INTERNET, f);
+      if (t.uncertain.length > 0) return null;
+      if (exits(t)) return null;
+      if (first === null && stopsHere(t)) first = { rep, t };
+    }
+  }
+  if (first === null) return null;
+  const { rep, t } = first;
+  const claim = { says: `does not leave through ${gw.network}`, shownBy: (x: Trace) => !exits(x) };
+  return { property: ID, subject: `router:${r.name}`, verdict: 'violated', witness: t.packet, trace: t, claim,
+    message: `nothing from behind ${r.name} leaves through ${gw.network}: ${portLabel(rep)}'s packet to ${INTERNET} stops in ${r.name} (${traceOutcome(t)}), and so does every other packet tried` };
 }
 
 export const natEgress: PropertyCheck = {
