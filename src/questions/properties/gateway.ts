@@ -1,15 +1,17 @@
 // `gateway` (per router interface, subject `router:R/SUBNET`): every VM port of the subnet reaches
 // the subnet's gateway address on its router — an ICMP echo request to the gateway is delivered to
 // the router's qrouter namespace. Concrete evaluator traces of that standard packet, one per port
-// (cheap: no solver); a failure reports the port and the trace of the packet that fails. Ports on
-// subnets no router serves are left out, counted in an `n/a` result per network.
+// (cheap: no solver); a failure reports the port and the trace of the packet that fails. And the
+// router routes to the subnet through its interface there: a packet from a port of another of its
+// subnets to a port of this one leaves the namespace through that interface (`routedElsewhere`).
+// Ports on subnets no router serves are left out, counted in an `n/a` result per network.
 import type { RouterT } from '../../topology/model.ts';
 import type { Trace } from '../../evaluate/trace.ts';
 import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
-import { byNetwork, holds, notApplicable, outsideStations, portLabel, portOf, portCount, tick, vmStations } from './common.ts';
+import { byNetwork, holds, notApplicable, outsideStations, portLabel, portOf, portCount, tick, vmStations, type VmStation } from './common.ts';
 import { copies } from './search.ts';
 
 const ID = 'gateway';
@@ -32,7 +34,34 @@ function checkInterface(ctx: VerifyContext, r: RouterT, subnet: string, gw: stri
     }
   }
   if (ports.length === 0) return notApplicable(ID, subject, `no VM port on ${subnet}: nothing to reach its gateway from`);
+  const misrouted = routedElsewhere(ctx, r, subnet, ports);
+  if (misrouted !== null) return misrouted;
   return holds(ID, subject, `all ${ports.length} VM ports of ${subnet} reach ${gw} in ${ns} (ICMP echo request)`);
+}
+
+/**
+ * The other way through the router: a packet a port of another of the router's subnets sends to a
+ * port of `subnet` (ICMP echo, evaluator trace) must leave the router's namespace through its
+ * interface on `subnet`. A packet its sender's own firewall stops never reaches the router and tells
+ * nothing; one the router sends elsewhere (a route to the subnet gone: out of the gateway, or nowhere)
+ * is a violation with that trace.
+ */
+function routedElsewhere(ctx: VerifyContext, r: RouterT, subnet: string, ports: readonly VmStation[]): PropertyResult | null {
+  const ns = deviceName.qrouter(r.id);
+  const iface = r.interfaces.find((i) => i.subnet === subnet)!;
+  const qr = deviceName.qr(iface.port.id);
+  const target = ports[0]!;
+  const others = r.interfaces.filter((i) => i.subnet !== subnet);
+  const sender = vmStations(ctx).find((s) => others.some((i) => i.subnet === portOf(ctx.topology, s)?.subnet && i.port.ip === s.gateway));
+  if (sender === undefined) return null;
+  const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: sender, ip: sender.ip }, target.ip, { proto: 'icmp' });
+  if (t.uncertain.length > 0) return null;
+  const atRouter = copies(t).flatMap((c) => c.hops.filter((h) => h.device === ns));
+  if (atRouter.length === 0 || atRouter.some((h) => h.outPort === qr)) return null;
+  const through = (x: Trace) => copies(x).some((c) => c.hops.some((h) => h.device === ns && h.outPort === qr));
+  const claim = { says: `does not leave ${ns} through ${qr}`, shownBy: (x: Trace) => !through(x) };
+  return { property: ID, subject: `router:${r.name}/${subnet}`, verdict: 'violated', witness: t.packet, trace: t, claim,
+    message: `${r.name} does not route to ${subnet} through its interface there: ${portLabel(sender)}'s packet to ${portLabel(target)} (${target.ip}) ${traceOutcome(t)}` };
 }
 
 export const gateway: PropertyCheck = {
