@@ -107,13 +107,17 @@ export function senderCases(w: SymWalker, src: SourceSpec, p: SymPacket): Sender
     return firstHopCases(w, { arrive: [s.attachment] }, macToNum(s.mac), ipToNum(s.ip), null, ipToNum(s.ip), s.prefixLen, s.gateway === null ? [] : [{ prefixes: null, via: ipToNum(s.gateway) }], p);
   }
   // The upstream router reaches a tenant subnet through the router whose gateway port is on this
-  // network: the router namespace's address in the external subnet, for its other interfaces' prefixes.
+  // network — in any of its subnets, as the upstream router holds every subnet's gateway (and as
+  // src/questions/trace.ts nextHopOf builds the packet): the router namespace's address in the
+  // external network, for its other interfaces' prefixes.
   const net = ipToNum(s.cidr.ip);
+  const external = w.dp.stations.flatMap((o) => (o.kind === 'outside' && o.network === s.network ? [{ ip: ipToNum(o.cidr.ip), len: o.cidr.prefixLen }] : []));
+  const onExternal = (a: { ip: string; prefixLen: number }) => a.prefixLen < 32 && external.some((x) => sameNetwork(ipToNum(a.ip), x.ip, x.len));
   const routers: { prefixes: readonly { ip: number; len: number }[]; via: number }[] = [];
   for (const h of w.dp.hosts) {
     for (const ns of h.namespaces) {
-      const ext = ns.interfaces.find((i) => i.addresses.some((a) => a.prefixLen < 32 && sameNetwork(ipToNum(a.ip), net, s.cidr.prefixLen)));
-      const addr = ext?.addresses.find((a) => a.prefixLen < 32 && sameNetwork(ipToNum(a.ip), net, s.cidr.prefixLen));
+      const ext = ns.interfaces.find((i) => i.addresses.some(onExternal));
+      const addr = ext?.addresses.find(onExternal);
       if (!ext || !addr) continue;
       const prefixes = ns.interfaces.filter((i) => i !== ext).flatMap((i) => i.addresses.filter((a) => a.prefixLen < 32).map((a) => ({ ip: ipToNum(a.ip), len: a.prefixLen })));
       if (prefixes.length > 0) routers.push({ prefixes, via: ipToNum(addr.ip) });

@@ -3,6 +3,7 @@
 // `npm run fuzz` runs: the full generator, every feasible end of every source).
 import type { AnyFuzzProperty, FuzzProperty } from '../property.ts';
 import { symbolicAgreementProperty } from './symbolic-agreement.ts';
+import { concreteAgreementProperty } from './concrete-agreement.ts';
 
 export type Profile = 'ci' | 'campaign';
 
@@ -15,6 +16,7 @@ export function fuzzProperties(profile: Profile): AnyFuzzProperty[] {
   const ci = profile === 'ci';
   return [
     erase(symbolicAgreementProperty(ci ? { bounds: CI_BOUNDS, maxSources: 1, maxEndsPerSource: 8 } : {})),
+    erase(concreteAgreementProperty(ci ? { bounds: CI_BOUNDS, packetsPerTopology: 10 } : {})),
   ];
 }
 
