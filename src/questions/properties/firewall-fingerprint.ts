@@ -6,10 +6,13 @@
 // Why: a property that checks one representative per class of ports may let it stand for a port on
 // another host only where that host's firewall is shown to treat the port alike. A fault in one
 // host's rules (a rule removed or widened, an ipset member dropped, the anti-spoofing rules gone)
-// makes the fingerprints differ, and the port is then checked on its own.
+// makes the fingerprints differ, and the port is then checked on its own. The same goes for the
+// other side of a remote-group rule: the ipsets that hold a port's address, on every host
+// (`setMemberships`), so a port left out of a set on one host is not stood for by one that is in.
 import type { Dataplane } from '../../ir/dataplane.ts';
 import type { NetfilterRuleset, NfChain, NfMatch, NfRule } from '../../ir/netfilter.ts';
 import { deviceName } from '../../render/names.ts';
+import { inPrefix } from '../../net/ipv4.ts';
 import type { VmStation } from './common.ts';
 
 const fingerprints = new WeakMap<Dataplane, Map<string, string>>();
@@ -21,6 +24,30 @@ export function firewallFingerprint(dp: Dataplane, s: VmStation): string {
   let f = memo.get(s.portId);
   if (f === undefined) memo.set(s.portId, (f = compute(dp, s)));
   return f;
+}
+
+const memberships = new WeakMap<Dataplane, { exact: Map<string, string[]>; wide: { where: string; ip: string; prefixLen: number }[] }>();
+
+/** The ipsets, on every host, that hold `s`'s address: `host/set` names, sorted; memoized per dataplane. */
+export function setMemberships(dp: Dataplane, s: VmStation): string {
+  let m = memberships.get(dp);
+  if (!m) {
+    m = { exact: new Map(), wide: [] };
+    for (const h of dp.hosts) {
+      for (const ns of h.namespaces) {
+        for (const [name, members] of Object.entries(ns.netfilter.ipsets)) {
+          const where = `${h.name}/${ns.name}/${name}`;
+          for (const c of members) {
+            if (c.prefixLen === 32) m.exact.set(c.ip, [...(m.exact.get(c.ip) ?? []), where]);
+            else m.wide.push({ where, ip: c.ip, prefixLen: c.prefixLen });
+          }
+        }
+      }
+    }
+    memberships.set(dp, m);
+  }
+  const wide = m.wide.filter((x) => inPrefix(s.ip, x.ip, x.prefixLen)).map((x) => x.where);
+  return [...new Set([...(m.exact.get(s.ip) ?? []), ...wide])].sort().join(' ');
 }
 
 /** Per host's root namespace: the rules naming each device, with their table and chain. */

@@ -14,10 +14,11 @@
 //   firewall) is another property's business.
 // Every violation carries a witness replayed through the evaluator; a disagreement is `unknown`.
 // One representative per class of ports (same network, groups, port security, address pairs, no
-// floating IP, and the same firewall rules programmed for it on its host: firewall-fingerprint.ts) is
-// checked, and the result names the ports it stands for. A port whose host's rules differ from its
-// classmates' (one host's faulty or stale rules) is a class of its own, checked on its own. Ports with
-// port security off are left out, each said in an `n/a` result.
+// floating IP, the same firewall rules programmed for it on its host and the same ipsets holding its
+// address: firewall-fingerprint.ts) is checked, and the result names the ports it stands for. A port
+// whose host's rules differ from its classmates' (one host's faulty or stale rules), or that a set
+// leaves out, is a class of its own, checked on its own. Ports with port security off are left out,
+// each said in an `n/a` result.
 import type { Trace } from '../../evaluate/trace.ts';
 import type { PortT } from '../../topology/model.ts';
 import type { SourceSpec } from '../../smt/index.ts';
@@ -28,11 +29,11 @@ import { search, searchArriving, type EndPredicate } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 import { completenessViolation, droppedAllowed, firewallSite } from './sg-completeness.ts';
 import { settledAtFirewalls, type Settled } from './sg-local.ts';
-import { firewallFingerprint } from './firewall-fingerprint.ts';
+import { firewallFingerprint, setMemberships } from './firewall-fingerprint.ts';
 
 const ID = 'security-groups';
 
-const firewallOf = (ctx: VerifyContext) => (s: VmStation) => firewallFingerprint(ctx.dataplane, s);
+const firewallOf = (ctx: VerifyContext) => (s: VmStation) => `${firewallFingerprint(ctx.dataplane, s)}\nin sets: ${setMemberships(ctx.dataplane, s)}`;
 
 const fields = (p: Trace['final']) => `proto ${p.proto}${p.dport !== null ? ` dport ${p.dport}` : ''}`;
 
