@@ -4,6 +4,7 @@
 import type { AnyFuzzProperty, FuzzProperty } from '../property.ts';
 import { symbolicAgreementProperty } from './symbolic-agreement.ts';
 import { concreteAgreementProperty } from './concrete-agreement.ts';
+import { faultKillProperty } from './fault-kill.ts';
 
 export type Profile = 'ci' | 'campaign';
 
@@ -17,6 +18,7 @@ export function fuzzProperties(profile: Profile): AnyFuzzProperty[] {
   return [
     erase(symbolicAgreementProperty(ci ? { bounds: CI_BOUNDS, maxSources: 1, maxEndsPerSource: 8 } : {})),
     erase(concreteAgreementProperty(ci ? { bounds: CI_BOUNDS, packetsPerTopology: 10 } : {})),
+    erase(faultKillProperty(ci ? { bounds: CI_BOUNDS } : {})),
   ];
 }
 

@@ -1,0 +1,65 @@
+// Property `fault-kill`: on random topologies, one fault of every class of test/mutation/faults.ts
+// (at a random site of the class) is put into the rendered artifacts, and the built-in properties
+// must kill each one that changes how a packet of the behaviour spread ends (test/mutation/kill.ts),
+// but for the known gaps of test/mutation/table.ts. Counts go per class: `killed CLASS`, `unknown
+// CLASS` (only turned a result unknown), `gap CLASS` (known gaps), `quiet CLASS` (no packet of the
+// spread ends differently), so a campaign prints its kill table.
+import fc from 'fast-check';
+import { createEvaluator } from '../../../src/evaluate/index.ts';
+import type { TopologyBounds } from '../../../src/testing/index.ts';
+import { FAULT_CLASSES, faultSites, type FaultClass } from '../../mutation/faults.ts';
+import { killCheck, probesOf, verdictsOf, type KillOutcome } from '../../mutation/kill.ts';
+import { knownGap } from '../../mutation/table.ts';
+import { bump, type FuzzProperty } from '../property.ts';
+import { arbitraryCase, fromYaml, modelled, type TopologyCase } from './cases.ts';
+
+export interface FaultCase extends TopologyCase {
+  /** Picks the site of each class (modulo its number of sites). */
+  readonly site: number;
+}
+
+export interface FaultOptions {
+  readonly bounds?: TopologyBounds;
+  readonly classes?: readonly FaultClass[];
+}
+
+const show = (o: KillOutcome) => `${o.fault.cls}: ${o.fault.what}\n  ${o.behaviour ?? ''}`;
+
+export function faultKillProperty(o: FaultOptions = {}): FuzzProperty<FaultCase> {
+  const classes = o.classes ?? FAULT_CLASSES;
+  return {
+    name: 'fault-kill',
+    checks: 'a fault of each class in the rendered artifacts that changes how some packet ends is killed by a built-in property (a verdict changes)',
+    arbitrary: arbitraryCase(o.bounds ?? {}, fc.record({ site: fc.nat({ max: 10_000 }) })),
+    async check(c, counts) {
+      const { m } = modelled(c.g);
+      bump(counts, 'topologies');
+      const ev = createEvaluator(m.dataplane);
+      const base = await verdictsOf(m, ev);
+      const probes = probesOf(m, ev);
+      const missed: string[] = [];
+      for (const cls of classes) {
+        const sites = faultSites(cls, m.artifacts, m.topology);
+        if (sites.length === 0) continue;
+        const out = await killCheck(m, base, probes, ev, sites[c.site % sites.length]!);
+        bump(counts, 'faults');
+        if (out.status === 'killed') bump(counts, `killed ${cls}`);
+        else if (out.status === 'rejected') {
+          bump(counts, `refused ${cls}`);
+          missed.push(`${cls}: ${out.fault.what}\n  the faulty artifacts do not parse: ${out.error ?? ''}`);
+        } else if (out.behaviour === null) bump(counts, `quiet ${cls}`);
+        else {
+          bump(counts, `${out.status === 'unknown' ? 'unknown' : 'gap'} ${cls}`);
+          if (knownGap(out) === null) missed.push(show(out));
+        }
+      }
+      return missed.length === 0 ? null : `${missed.length} fault${missed.length === 1 ? '' : 's'} changing behaviour survived every property:\n${missed.join('\n')}`;
+    },
+    toRegression(c) {
+      return { topology: c.g.yaml, args: { site: String(c.site) } };
+    },
+    fromRegression(r) {
+      return { g: fromYaml(r.topology), site: Number(r.args.site ?? 0) };
+    },
+  };
+}

@@ -1,0 +1,199 @@
+// Single faults in rendered artifacts, one class per way a real node's dataplane goes wrong: each
+// class lists every place in a model's artifacts where its fault can be put, and a fault applied gives
+// the artifacts as a node with that one fault would dump them (read back by the same parsers). The
+// classes: a flow deleted, a VNI or a local VLAN changed on one host only, `strip_vlan` dropped, a DNAT
+// or SNAT rule deleted, a floating IP's fixed address swapped, a security-group rule removed or
+// widened, the anti-spoofing DROP removed, an ipset member dropped, a router's route deleted.
+// Guarantees: a fault changes exactly one artifact (the VNI and local VLAN faults: one host's files
+// only); line provenance follows the lines it keeps.
+import type { Artifact, Provenance } from '../../src/render/artifacts.ts';
+import type { Topology } from '../../src/topology/model.ts';
+
+export const FAULT_CLASSES = [
+  'flow-deleted',
+  'vni-changed-on-one-host',
+  'local-vlan-changed-on-one-host',
+  'strip-vlan-dropped',
+  'nat-rule-deleted',
+  'fip-fixed-address-swapped',
+  'sg-rule-removed',
+  'sg-rule-widened',
+  'anti-spoofing-removed',
+  'ipset-member-dropped',
+  'route-deleted',
+] as const;
+
+export type FaultClass = (typeof FAULT_CLASSES)[number];
+
+export interface Fault {
+  readonly cls: FaultClass;
+  /** The artifact it changes (`host/file`) and the 1-based line, for people. */
+  readonly artifact: string;
+  readonly line: number;
+  /** One line: what was changed. */
+  readonly what: string;
+  /** The artifacts with the fault in place. */
+  apply(artifacts: readonly Artifact[]): Artifact[];
+}
+
+type Edit = (lines: readonly string[]) => { lines: string[]; deleted: number | null };
+
+/** `artifact` with `edit` applied; a deleted line's provenance goes, the later lines' moves up. */
+function edited(a: Artifact, edit: Edit): Artifact {
+  const { lines, deleted } = edit(a.text.split('\n'));
+  const provenance = new Map<number, Provenance>();
+  for (const [n, p] of a.provenance) {
+    if (deleted === null || n < deleted) provenance.set(n, p);
+    else if (n > deleted) provenance.set(n - 1, p);
+  }
+  return { path: a.path, text: lines.join('\n'), provenance };
+}
+
+function fault(cls: FaultClass, a: Artifact, line: number, what: string, edit: Edit): Fault {
+  return {
+    cls, artifact: a.path, line, what,
+    apply: (all) => all.map((x) => (x.path === a.path ? edited(x, edit) : x)),
+  };
+}
+
+const deleteLine = (n: number): Edit => (lines) => ({ lines: lines.filter((_, i) => i !== n - 1), deleted: n });
+const replaceLine = (n: number, text: string): Edit => (lines) => ({ lines: lines.map((l, i) => (i === n - 1 ? text : l)), deleted: null });
+const rewriteAll = (f: (l: string) => string): Edit => (lines) => ({ lines: lines.map(f), deleted: null });
+
+/** Lines of `a` (1-based) that match `re`. */
+function linesOf(a: Artifact, re: RegExp): { n: number; text: string }[] {
+  return a.text.split('\n').flatMap((text, i) => (re.test(text) ? [{ n: i + 1, text }] : []));
+}
+
+const short = (s: string) => (s.length > 110 ? `${s.slice(0, 107)}...` : s).trim();
+const hostOf = (path: string) => path.split('/')[0]!;
+const isFlows = (a: Artifact) => a.path.endsWith('.dump-flows');
+const isNsIptables = (a: Artifact) => /\/q(router|dhcp)-[^/]*\.iptables-save$/.test(a.path);
+const isHostIptables = (a: Artifact) => /^[^/]+\/iptables-save$/.test(a.path);
+const provenanceOf = (a: Artifact, n: number) => a.provenance.get(n);
+
+/** Every fault of class `cls` that `artifacts` (rendered from `topo`) can take. */
+export function faultSites(cls: FaultClass, artifacts: readonly Artifact[], topo: Topology): Fault[] {
+  switch (cls) {
+    case 'flow-deleted':
+      return artifacts.filter(isFlows).flatMap((a) => linesOf(a, /actions=/).map(({ n, text }) =>
+        fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
+    case 'vni-changed-on-one-host':
+      return segmentFaults(cls, artifacts, /tun_id=(0x[0-9a-f]+)/, (v) => [`tun_id=${v}`, `load:${v}->NXM_NX_TUN_ID`]);
+    case 'local-vlan-changed-on-one-host':
+      return localVlanFaults(artifacts);
+    case 'strip-vlan-dropped':
+      return artifacts.filter(isFlows).flatMap((a) => linesOf(a, /strip_vlan,/).map(({ n, text }) =>
+        fault(cls, a, n, `${a.path}:${n} without strip_vlan: ${short(text)}`, replaceLine(n, text.replace('strip_vlan,', '')))));
+    case 'nat-rule-deleted':
+      return artifacts.filter(isNsIptables).flatMap((a) => linesOf(a, /-j (DNAT|SNAT)\b/).map(({ n, text }) =>
+        fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
+    case 'fip-fixed-address-swapped':
+      return fipSwaps(artifacts, topo);
+    case 'sg-rule-removed':
+      return sgRuleLines(artifacts).map(({ a, n, text }) => fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n)));
+    case 'sg-rule-widened':
+      return sgRuleLines(artifacts).flatMap(({ a, n, text }) => {
+        const wider = widen(text);
+        return wider === null ? [] : [fault(cls, a, n, `${a.path}:${n} widened: ${short(text)} → ${short(wider.replace(/^-A \S+ /, ''))}`, replaceLine(n, wider))];
+      });
+    case 'anti-spoofing-removed':
+      return artifacts.filter(isHostIptables).flatMap((a) => linesOf(a, /-j DROP/).filter(({ n }) => /^anti-spoofing: any other/.test(provenanceOf(a, n)?.why ?? ''))
+        .map(({ n, text }) => fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
+    case 'ipset-member-dropped':
+      return artifacts.filter((a) => a.path.endsWith('/ipset-save')).flatMap((a) => linesOf(a, /^add /).map(({ n, text }) =>
+        fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
+    case 'route-deleted':
+      return artifacts.filter((a) => /\/qrouter-[^/]*\.ip-route$/.test(a.path)).flatMap((a) => linesOf(a, /\S/).map(({ n, text }) =>
+        fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
+    default: {
+      const never: never = cls;
+      throw new Error(`unknown fault class ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * A VNI changed on one host only: every flow of that host's bridges that matches or sets the VNI gets
+ * another one (another network's when there is one, so traffic may leak; else an unused one).
+ */
+function segmentFaults(cls: FaultClass, artifacts: readonly Artifact[], find: RegExp, forms: (v: string) => string[]): Fault[] {
+  const byHost = new Map<string, Artifact[]>();
+  for (const a of artifacts.filter(isFlows)) byHost.set(hostOf(a.path), [...(byHost.get(hostOf(a.path)) ?? []), a]);
+  const all = new Set(artifacts.filter(isFlows).flatMap((a) => linesOf(a, find).map(({ text }) => find.exec(text)![1]!)));
+  const out: Fault[] = [];
+  for (const [host, files] of byHost) {
+    const here = new Set(files.flatMap((a) => linesOf(a, find).map(({ text }) => find.exec(text)![1]!)));
+    for (const v of [...here].sort()) {
+      const other = [...all].sort().find((x) => x !== v) ?? `0x${(Number(v) + 4000).toString(16)}`;
+      const from = forms(v);
+      const to = forms(other);
+      const swap = (l: string) => from.reduce((s, f, i) => s.split(f).join(to[i]!), l);
+      const touched = files.filter((a) => from.some((f) => a.text.includes(f)));
+      const first = touched[0]!;
+      out.push({
+        cls, artifact: first.path, line: linesOf(first, find)[0]?.n ?? 0,
+        what: `${host}: VNI ${Number(v)} → ${Number(other)} in ${touched.map((a) => a.path).join(', ')}`,
+        apply: (arts) => arts.map((x) => (touched.some((t) => t.path === x.path) ? edited(x, rewriteAll(swap)) : x)),
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * A local VLAN changed on one host only: the VLAN br-tun tags a tunnel's traffic with on its way into
+ * br-int (`mod_vlan_vid:L` of a `tun_id=` flow) becomes another local VLAN of that host, or an unused one.
+ */
+function localVlanFaults(artifacts: readonly Artifact[]): Fault[] {
+  const out: Fault[] = [];
+  for (const a of artifacts.filter((x) => x.path.endsWith('/br-tun.dump-flows'))) {
+    const rows = linesOf(a, /tun_id=0x[0-9a-f]+ actions=mod_vlan_vid:\d+/);
+    const vlans = rows.map(({ text }) => Number(/mod_vlan_vid:(\d+)/.exec(text)![1]));
+    for (const [i, { n, text }] of rows.entries()) {
+      const other = vlans.find((v) => v !== vlans[i]) ?? vlans[i]! + 100;
+      const wrong = text.replace(/mod_vlan_vid:\d+/, `mod_vlan_vid:${other}`);
+      out.push(fault('local-vlan-changed-on-one-host', a, n, `${a.path}:${n} local VLAN ${vlans[i]} → ${other}: ${short(wrong)}`, replaceLine(n, wrong)));
+    }
+  }
+  return out;
+}
+
+/**
+ * A floating IP's fixed address swapped for another VM port's on a subnet of the same router: its DNAT
+ * rules and its float SNAT rule in the router's namespace name the other port.
+ */
+function fipSwaps(artifacts: readonly Artifact[], topo: Topology): Fault[] {
+  const out: Fault[] = [];
+  const vmIps = topo.ports.filter((p) => p.deviceOwner.startsWith('compute')).map((p) => p.ip);
+  for (const a of artifacts.filter(isNsIptables)) {
+    for (const { n, text } of linesOf(a, /-A neutron-l3-agent-PREROUTING -d [\d.]+\/32 -j DNAT --to-destination [\d.]+/)) {
+      const [, fip, fixed] = /-d ([\d.]+)\/32 -j DNAT --to-destination ([\d.]+)/.exec(text)!;
+      const prefix = fixed!.split('.').slice(0, 3).join('.');
+      const other = vmIps.filter((ip) => ip !== fixed).sort((x, y) => Number(y.startsWith(prefix)) - Number(x.startsWith(prefix)))[0];
+      if (other === undefined) continue;
+      const swap = (l: string) => (l.includes(`-d ${fip}/32 -j DNAT --to-destination ${fixed}`) ? l.replace(`--to-destination ${fixed}`, `--to-destination ${other}`)
+        : l.includes(`-s ${fixed}/32 -j SNAT --to-source ${fip}`) ? l.replace(`-s ${fixed}/32`, `-s ${other}/32`) : l);
+      out.push({
+        cls: 'fip-fixed-address-swapped', artifact: a.path, line: n,
+        what: `${a.path}: floating IP ${fip} → ${other} instead of ${fixed}`,
+        apply: (arts) => arts.map((x) => (x.path === a.path ? edited(x, rewriteAll(swap)) : x)),
+      });
+    }
+  }
+  return out;
+}
+
+/** The hybrid firewall's lines that a security-group rule put there (by their provenance). */
+function sgRuleLines(artifacts: readonly Artifact[]): { a: Artifact; n: number; text: string }[] {
+  return artifacts.filter(isHostIptables).flatMap((a) => linesOf(a, /^-A /)
+    .filter(({ n }) => /^security group .* rule /.test(provenanceOf(a, n)?.neutron ?? ''))
+    .map(({ n, text }) => ({ a, n, text })));
+}
+
+/** A security-group rule let through more: its port or ICMP type match, else its remote group or prefix, else its protocol dropped. */
+function widen(rule: string): string | null {
+  const steps: RegExp[] = [/ --dports? [\d:,]+/, / --icmp-type \S+/, / -m set --match-set \S+ (src|dst)/, / -[sd] [\d./]+/, / -p \w+( -m \w+)?/];
+  for (const re of steps) if (re.test(rule)) return rule.replace(re, '').replace(/ -m (tcp|udp|icmp|multiport)(?= -j| -m)/, '');
+  return null;
+}

@@ -1,0 +1,119 @@
+// Is a fault killed? The built-in properties are run on the model and on the model with the fault in
+// its artifacts (parsed back and assembled as a real node's dump would be); the fault is killed when
+// some property's verdict on some subject turns violated, and the result that changed says which property
+// caught it and with which witness (a result that turns unknown is reported apart: verify fails on it,
+// without a proof). Whether a surviving fault changes behaviour at all is asked of the
+// reference evaluator: a spread of packets (every VM port to every address the cloud uses, the outside
+// world to every floating IP, gateway and port, DHCP broadcasts, and spoofed packets from each port)
+// is traced through both dataplanes, and the first packet whose ends differ is shown.
+// Guarantees: a fault the parsers refuse is reported as such (`rejected`), never as killed; a
+// survivor with no packet of the spread ending differently is reported as such, never as equivalent
+// in general.
+import type { Station } from '../../src/ir/dataplane.ts';
+import type { Packet } from '../../src/ir/packet.ts';
+import type { Model } from '../../src/pipeline.ts';
+import type { PropertyResult } from '../../src/questions/property.ts';
+import { assembleDataplane } from '../../src/dataplane/assemble.ts';
+import { createEvaluator, type Evaluator } from '../../src/evaluate/index.ts';
+import { BUILTIN_PROPERTIES } from '../../src/questions/properties/index.ts';
+import { runVerify } from '../../src/questions/verify.ts';
+import { broadcastFramesToInternet, casesOf, dhcpBroadcasts, firstPackets, INTERNET } from '../agreement/cases.ts';
+import { evaluatorKeys } from '../agreement/ends.ts';
+import type { Fault } from './faults.ts';
+
+const TIMEOUT_MS = 10_000;
+
+export type Verdicts = ReadonlyMap<string, PropertyResult>;
+
+const keyOf = (r: PropertyResult) => `${r.property} ${r.subject}`;
+
+/** Every built-in property's result on `m`'s topology and `dataplane`, by `property subject`. */
+export async function verdictsOf(m: Pick<Model, 'topology' | 'dataplane'>, ev: Evaluator = createEvaluator(m.dataplane)): Promise<Verdicts> {
+  const r = await runVerify({ topology: m.topology, dataplane: m.dataplane, evaluator: ev, timeoutMs: TIMEOUT_MS }, BUILTIN_PROPERTIES, []);
+  return new Map(r.results.map((x) => [keyOf(x), x]));
+}
+
+/** A packet of the behaviour spread: who sends it, as which station label. */
+export interface Probe {
+  readonly label: string;
+  readonly station: string;
+  readonly packet: Packet;
+}
+
+const stationLabel = (s: Station): string => (s.kind === 'vm-port' ? `${s.vm}:${s.index}` : `outside:${s.network}`);
+
+/** The spread of packets a fault's behaviour change is looked for with (see the top of this file). */
+export function probesOf(m: Model, ev: Evaluator): Probe[] {
+  const { built } = firstPackets(m.topology, ev, casesOf(m.topology, m.dataplane));
+  const all = [...built, ...dhcpBroadcasts(m.dataplane), ...broadcastFramesToInternet(m.dataplane)];
+  const probes = all.map((b) => ({ label: b.c.label, station: stationLabel(b.station), packet: b.packet }));
+  // Spoofed: each port's packet to the internet from an address and from a MAC not its own.
+  for (const b of built) {
+    if (b.station.kind !== 'vm-port' || b.c.dst !== INTERNET || b.packet.proto !== 17) continue;
+    const s = stationLabel(b.station);
+    probes.push({ label: `${s} spoofing its source address`, station: s, packet: { ...b.packet, ip_src: '198.18.0.1' } });
+    probes.push({ label: `${s} spoofing its source MAC`, station: s, packet: { ...b.packet, eth_src: 'fa:16:3e:00:00:01' } });
+  }
+  return probes;
+}
+
+/** The first probe whose ends differ between the two evaluators, with both sides; null when none does. */
+export function behaviourChange(probes: readonly Probe[], a: { dp: Model['dataplane']; ev: Evaluator }, b: { dp: Model['dataplane']; ev: Evaluator }): string | null {
+  const station = (dp: Model['dataplane'], l: string) => dp.stations.find((s) => stationLabel(s) === l);
+  for (const p of probes) {
+    const sa = station(a.dp, p.station);
+    const sb = station(b.dp, p.station);
+    if (!sa || !sb) return `${p.station} is a station of only one of the dataplanes`;
+    const ka = [...evaluatorKeys(a.ev.trace(sa, p.packet))].sort();
+    const kb = [...evaluatorKeys(b.ev.trace(sb, p.packet))].sort();
+    if (ka.join('|') !== kb.join('|')) return `${p.label}: ${ka.join(', ')} before, ${kb.join(', ')} with the fault`;
+  }
+  return null;
+}
+
+export interface KillOutcome {
+  readonly fault: Fault;
+  /**
+   * `killed`: some result became violated (with its witness); `unknown`: none did, but some became
+   * unknown (verify then exits 3, without a proof either way); `survived`: neither; `rejected`: the
+   * faulty artifacts do not parse.
+   */
+  readonly status: 'killed' | 'unknown' | 'survived' | 'rejected';
+  /** The results that changed: `property subject: before → after (witness …)`. */
+  readonly killedBy: readonly string[];
+  /** The properties that killed it (a result of theirs became violated). */
+  readonly properties: readonly string[];
+  /** For a survivor (or unknown): the first probe that ends differently (the fault changes behaviour), or null. */
+  readonly behaviour: string | null;
+  readonly error?: string;
+}
+
+const witnessText = (p: Packet | null) => (p === null ? 'no witness' : `witness ${p.proto === 6 ? 'tcp' : p.proto === 17 ? 'udp' : p.proto === 1 ? 'icmp' : `proto ${p.proto}`} ${p.ip_src} → ${p.ip_dst}${p.dport !== null ? `:${p.dport}` : ''}`);
+
+/** Applies `fault` to `m` and runs the built-in properties on the result (see the top of this file). */
+export async function killCheck(m: Model, baseline: Verdicts, probes: readonly Probe[], baseEv: Evaluator, fault: Fault): Promise<KillOutcome> {
+  let dp: Model['dataplane'];
+  try {
+    dp = assembleDataplane(m.topology, fault.apply(m.artifacts));
+  } catch (e) {
+    return { fault, status: 'rejected', killedBy: [], properties: [], behaviour: null, error: e instanceof Error ? e.message : String(e) };
+  }
+  const ev = createEvaluator(dp);
+  const after = await verdictsOf({ topology: m.topology, dataplane: dp }, ev);
+  const killedBy: string[] = [];
+  const properties = new Set<string>();
+  let unknown = false;
+  // A result that turns violated or unknown says something is wrong; one that merely appears holding
+  // (a port now checked on its own) or goes says nothing.
+  for (const key of new Set([...baseline.keys(), ...after.keys()])) {
+    const x = baseline.get(key);
+    const y = after.get(key);
+    if (y === undefined || x?.verdict === y.verdict || (y.verdict !== 'violated' && y.verdict !== 'unknown')) continue;
+    if (y.verdict === 'violated') properties.add(y.property);
+    else unknown = true;
+    killedBy.push(`${key}: ${x?.verdict ?? '-'} → ${y.verdict}${y.verdict === 'violated' ? ` (${witnessText(y.witness)})` : ` (${y.message})`}`);
+  }
+  if (properties.size > 0) return { fault, status: 'killed', killedBy, properties: [...properties].sort(), behaviour: null };
+  const behaviour = behaviourChange(probes, { dp: m.dataplane, ev: baseEv }, { dp, ev });
+  return { fault, status: unknown ? 'unknown' : 'survived', killedBy, properties: [], behaviour };
+}

@@ -1,0 +1,76 @@
+// The kill table: per fault class, how many faults were applied, how many a property killed (and
+// which properties), how many only turned some result unknown, how many survived although a packet
+// of the behaviour spread ends differently (a gap: the fault changes behaviour and no property says
+// so), how many survived with no packet of the spread ending differently, and how many the parsers
+// refused. The kill rate is over the faults shown to change something: killed / (killed + unknown
+// that change behaviour + gaps).
+import { FAULT_CLASSES, type FaultClass } from './faults.ts';
+import type { KillOutcome } from './kill.ts';
+
+/**
+ * Faults no built-in property kills yet, by class and by what they change, with why. Such a survivor
+ * is reported (in the table, as a gap) but does not fail the suites; any other survivor that changes
+ * how a packet of the spread ends does.
+ */
+export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly what?: RegExp; readonly behaviour?: RegExp; readonly why: string }[] = [
+  { cls: 'anti-spoofing-removed', why: 'no built-in property checks what a port-secured VM may send from addresses or MACs not its own (an anti-spoofing property)' },
+  {
+    cls: 'any', behaviour: /^\S+ (DHCP broadcast from 0\.0\.0\.0|spoofing its source (address|MAC)):/,
+    why: "only a packet from an address or MAC not the sender's own shows it (a DHCP discover from 0.0.0.0, a spoofed source): the built-in properties' senders send from their own addresses",
+  },
+  {
+    cls: 'any', behaviour: /^\S+ (DHCP broadcast from [\d.]+|-> \S+ \S+ in a broadcast frame):/,
+    why: "only a broadcast shows it (a port no unicast from the sender reaches, e.g. on another subnet of the network without a router): the built-in properties' senders send the first packets of unicast flows",
+  },
+];
+
+/** Why `o` is a known gap, or null when it is none. */
+export const knownGap = (o: KillOutcome): string | null =>
+  KNOWN_GAPS.find((g) => (g.cls === 'any' || g.cls === o.fault.cls) && (g.what?.test(o.fault.what) ?? true) && (g.behaviour?.test(o.behaviour ?? '') ?? true))?.why ?? null;
+
+export interface ClassRow {
+  faults: number;
+  killed: number;
+  /** No result turned violated, some turned unknown, and a packet of the spread ends differently. */
+  unknown: number;
+  /** Survived, and a packet of the spread ends differently. */
+  gaps: number;
+  /** Survived, and no packet of the spread ends differently. */
+  quiet: number;
+  rejected: number;
+  killers: Map<string, number>;
+}
+
+export type KillTable = Map<FaultClass, ClassRow>;
+
+export const emptyTable = (): KillTable => new Map(FAULT_CLASSES.map((c) => [c, { faults: 0, killed: 0, unknown: 0, gaps: 0, quiet: 0, rejected: 0, killers: new Map() }]));
+
+export function record(t: KillTable, o: KillOutcome): void {
+  const row = t.get(o.fault.cls)!;
+  row.faults++;
+  if (o.status === 'rejected') row.rejected++;
+  else if (o.status === 'killed') {
+    row.killed++;
+    for (const p of o.properties) row.killers.set(p, (row.killers.get(p) ?? 0) + 1);
+  } else if (o.behaviour === null) row.quiet++;
+  else if (o.status === 'unknown') row.unknown++;
+  else row.gaps++;
+}
+
+/** Killed over (killed + unknown + gaps), as a percentage; null when no fault of the class was shown to change anything. */
+export const killRate = (r: ClassRow): number | null => (r.killed + r.unknown + r.gaps === 0 ? null : (100 * r.killed) / (r.killed + r.unknown + r.gaps));
+
+export function formatTable(t: KillTable): string {
+  const head = ['fault class', 'faults', 'killed', 'unknown', 'gap', 'no change seen', 'refused', 'kill rate', 'killed by'];
+  const rows = [...t].map(([cls, r]) => {
+    const rate = killRate(r);
+    return [cls, String(r.faults), String(r.killed), String(r.unknown), String(r.gaps), String(r.quiet), String(r.rejected), rate === null ? '-' : `${rate.toFixed(0)}%`,
+      [...r.killers].sort((a, b) => b[1] - a[1]).map(([p, n]) => `${p} ${n}`).join(', ')];
+  });
+  const total = [...t.values()].reduce((a, r) => ({ f: a.f + r.faults, k: a.k + r.killed, u: a.u + r.unknown, g: a.g + r.gaps }), { f: 0, k: 0, u: 0, g: 0 });
+  const changed = total.k + total.u + total.g;
+  rows.push(['all', String(total.f), String(total.k), String(total.u), String(total.g), '', '', changed === 0 ? '-' : `${((100 * total.k) / changed).toFixed(0)}%`, '']);
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(width[i]!))).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)].join('\n');
+}
