@@ -117,9 +117,13 @@ const jumpTarget = (r: NfRule): string | null => (r.target.kind === 'jump' || r.
 
 /** A rule without its origin (the line it came from), ipsets with their members, zones as placeholders. */
 function ruleText(r: NfRule, generic: (t: string) => string, nf: NetfilterRuleset): string {
-  // A set's members are the same for every port of its group: they are compared as they are.
+  // A set's members are the same for every port of its group: they are compared as they are, as a
+  // set (ipset save lists them in its hash order, which differs from host to host).
   const matches = r.matches.filter((m) => m.kind !== 'comment').map((m) =>
-    m.kind === 'set' ? `${generic(JSON.stringify(m))}=${JSON.stringify(nf.ipsets[m.name] ?? null)}` : generic(JSON.stringify(m)));
+    m.kind === 'set' ? `${generic(JSON.stringify(m))}=${membersText(nf.ipsets[m.name])}` : generic(JSON.stringify(m)));
   const target = r.target.kind === 'CT' ? { ...r.target, zone: r.target.zone === null ? null : '<zone>' } : r.target;
   return `${matches.join(' ')} -> ${generic(JSON.stringify(target))}`;
 }
+
+const membersText = (members: NetfilterRuleset['ipsets'][string] | undefined): string =>
+  members === undefined ? 'no such set' : [...new Set(members.map((c) => `${c.ip}/${c.prefixLen}`))].sort().join(',');
