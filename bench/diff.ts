@@ -27,9 +27,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function child(sizeName: string, runs: number): Promise<void> {
   const size = SIZES.find((s) => s.name === sizeName)!;
   const text = generateTopologyText(size);
-  const rule = "- direction: ingress\n          protocol: icmp\n";
+  const rule = "      - direction: ingress\n        protocol: icmp\n";
   if (!text.includes(rule)) throw new Error('the generated ssh group has changed: update bench/diff.ts');
-  const changed = text.replace(rule, `${rule}        - direction: ingress\n          protocol: tcp\n          port: 8080\n`);
+  const changed = text.replace(rule, `${rule}      - direction: ingress\n        protocol: tcp\n        port: 8080\n`);
   await getZ3();
   const verify: number[] = [];
   const diff: number[] = [];
