@@ -6,6 +6,7 @@
 // so the answer does not depend on conntrack).
 import type { Dataplane, Station } from '../ir/dataplane.ts';
 import type { Ipv4, Mac, Packet } from '../ir/packet.ts';
+import { ETH_TYPE } from '../ir/packet.ts';
 import type { Trace } from './trace.ts';
 import type { NetfilterEngine } from './nf-engine.ts';
 import type { NfEnv } from './hooks.ts';
@@ -18,7 +19,10 @@ import type { Next, Outcome, WalkEnv, WalkLimits } from './walk.ts';
 import { DEFAULT_LIMITS, follow, senderHop, traceOf, vmDevice, walk } from './walk.ts';
 import { converge } from './converge.ts';
 import { arpRequest } from './arp.ts';
-import { inPrefix } from '../net/ipv4.ts';
+import { inPrefix, ipv4ToNumber } from '../net/ipv4.ts';
+import { macToNumber } from '../net/mac.ts';
+import { answersArp } from '../semantics/arp-answer.ts';
+import { concreteLogic } from '../semantics/logic.ts';
 
 export interface EvaluatorOptions {
   /** The netfilter engine (tests may pass a stand-in). */
@@ -92,12 +96,21 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
     },
   });
 
-  const answered = (o: Outcome) => o.arpOwner !== null;
   const arpWalk = (first: ReturnType<typeof senderHop>, start: Next, packet: Packet, ip: Ipv4): ArpAnswer => {
     const env = envFor(newNf(), false);
     const w = walk(env, first, start);
-    const owner = w.outcomes.find((o) => o.arpOwner !== null && o.hops.at(-1)?.in.ip_dst === ip);
-    if (owner) return { mac: owner.arpOwner, trace: traceOf(packet, w, limits, answered) };
+    // Answered where the request reaches the owner of the address, or by a reply the dataplane made
+    // of it that comes back to the requester (src/semantics/arp-answer.ts), whichever ends first.
+    const asked = { mac: macToNumber(packet.eth_src), ip: ipv4ToNumber(packet.ip_src), target: ipv4ToNumber(ip) };
+    const answerOf = (o: Outcome): Mac | null => {
+      if (o.arpOwner !== null) return o.hops.at(-1)?.in.ip_dst === ip ? o.arpOwner : null;
+      const f = o.final;
+      if ((o.disposition !== 'delivered' && o.disposition !== 'exited') || f.eth_type !== ETH_TYPE.arp) return null;
+      const headers = { eth_type: f.eth_type, proto: f.proto, ip_src: ipv4ToNumber(f.ip_src), ip_dst: ipv4ToNumber(f.ip_dst), eth_dst: macToNumber(f.eth_dst) };
+      return answersArp(concreteLogic, headers, asked) ? f.eth_src : null;
+    };
+    const owner = w.outcomes.find((o) => answerOf(o) !== null);
+    if (owner) return { mac: answerOf(owner), trace: traceOf(packet, w, limits, (o) => answerOf(o) !== null) };
     // Unanswered: the copy that travelled farthest shows how much of the segment the request reached.
     const farthest = w.outcomes.reduce<Outcome | null>((best, o) => (best === null || o.hops.length > best.hops.length ? o : best), null);
     return { mac: null, trace: traceOf(packet, w, limits, (o) => o === farthest) };

@@ -16,6 +16,8 @@ import { matchFlow } from './flow-match.ts';
 import { type FlowTables, isTunnelPort, portByName, portName, tunIdOut } from '../semantics/ovs-bridge.ts';
 import { MAX_RESUBMIT_DEPTH } from '../semantics/limits.ts';
 import { runNormal } from './normal.ts';
+import { headerWriteText, type HeaderWrite, isArpField, moveNeedsArp, NOT_KEPT_NOTE, planMove } from '../semantics/header-write.ts';
+import { ETH_TYPE } from '../ir/packet.ts';
 import type { LearningState } from './state.ts';
 
 export interface BridgeEnv {
@@ -51,6 +53,10 @@ export function actionText(a: FlowAction, bridge: OvsBridge): string {
     case 'set_reg': return `set_field:${a.value}->reg${a.reg}`;
     case 'mod_dl_src': return `mod_dl_src:${a.mac}`;
     case 'mod_dl_dst': return `mod_dl_dst:${a.mac}`;
+    case 'set_arp_op':
+    case 'set_arp_pa':
+    case 'set_arp_ha':
+    case 'move': return headerWriteText(a);
     case 'learn': return `learn(${a.text})`;
     case 'unsupported': return a.text;
     default: {
@@ -202,6 +208,18 @@ export function runBridge(env: BridgeEnv, inPort: string, packet0: Packet): Brid
         case 'set_reg': regs[a.reg] = a.value; break;
         case 'mod_dl_src': packet = { ...packet, eth_src: a.mac }; break;
         case 'mod_dl_dst': packet = { ...packet, eth_dst: a.mac }; break;
+        case 'set_arp_op':
+        case 'set_arp_pa':
+        case 'set_arp_ha':
+        case 'move': {
+          const w = writeHeader(packet, a);
+          if (w.kind === 'unknown') uncertain.push(`${bridge.name}: ${w.why} (${flow.origin.text})`);
+          else {
+            packet = w.packet;
+            if (w.note !== null) steps.push({ where: `table ${flow.table}`, rule: flow.origin.text, action: w.note, origin: flow.origin });
+          }
+          break;
+        }
         case 'learn': {
           if (a.spec === null) { uncertain.push(`learn action not understood on ${bridge.name}: ${a.text}`); break; }
           if (env.learn) {
@@ -226,4 +244,24 @@ export function runBridge(env: BridgeEnv, inPort: string, packet0: Packet): Brid
     copies.push(dropCopy(packet, { host, device: bridge.name, rule: d.rule, origin: d.origin }, d.kind));
   }
   return { steps, events, uncertain, copies };
+}
+
+/** A write of an Ethernet or ARP field (src/semantics/header-write.ts): the packet after it, or why it is unknown. */
+function writeHeader(packet: Packet, a: HeaderWrite): { kind: 'done'; packet: Packet; note: string | null } | { kind: 'unknown'; why: string } {
+  const arp = packet.eth_type === ETH_TYPE.arp;
+  const needsArp = a.kind === 'move' ? moveNeedsArp(a.from, a.to) : isArpField(a.kind === 'set_arp_op' ? 'arp_op' : a.field);
+  if (needsArp && !arp) return { kind: 'unknown', why: `${headerWriteText(a)} on a packet that is not ARP` };
+  switch (a.kind) {
+    case 'set_arp_op': return { kind: 'done', packet: { ...packet, proto: a.value }, note: null };
+    case 'set_arp_pa': return { kind: 'done', packet: { ...packet, [a.field === 'arp_spa' ? 'ip_src' : 'ip_dst']: a.ip }, note: null };
+    case 'set_arp_ha': return { kind: 'done', packet, note: `${a.field} set to ${a.mac}: ${NOT_KEPT_NOTE}` };
+    case 'move': {
+      const plan = planMove(a.from, a.to);
+      switch (plan.kind) {
+        case 'copy': return { kind: 'done', packet: { ...packet, [plan.to]: packet[plan.from] }, note: null };
+        case 'not-kept': return { kind: 'done', packet, note: plan.note };
+        case 'unknown': return { kind: 'unknown', why: plan.why };
+      }
+    }
+  }
 }

@@ -61,6 +61,12 @@ export interface LearnSpec {
   readonly outputToInPort: boolean;
 }
 
+/**
+ * The header fields a `move` may copy between, whole: the Ethernet addresses, the ARP protocol
+ * addresses (a packet's `ip_src`/`ip_dst` for ARP) and the ARP hardware addresses.
+ */
+export type MoveField = 'eth_src' | 'eth_dst' | 'arp_spa' | 'arp_tpa' | 'arp_sha' | 'arp_tha';
+
 export type FlowAction =
   | { readonly kind: 'output'; readonly port: PortRef }
   | { readonly kind: 'in_port' }
@@ -82,6 +88,12 @@ export type FlowAction =
   | { readonly kind: 'set_reg'; readonly reg: number; readonly value: number }
   | { readonly kind: 'mod_dl_src'; readonly mac: Mac }
   | { readonly kind: 'mod_dl_dst'; readonly mac: Mac }
+  /** `load:`/`set_field:` of an ARP field (`NXM_OF_ARP_OP[]`, `arp_spa`, `NXM_NX_ARP_SHA[]` …), as the br-tun ARP responder writes them. */
+  | { readonly kind: 'set_arp_op'; readonly value: number }
+  | { readonly kind: 'set_arp_pa'; readonly field: 'arp_spa' | 'arp_tpa'; readonly ip: Ipv4 }
+  | { readonly kind: 'set_arp_ha'; readonly field: 'arp_sha' | 'arp_tha'; readonly mac: Mac }
+  /** `move:<field>[]->(field)[]` of a whole field into another of the same width. */
+  | { readonly kind: 'move'; readonly from: MoveField; readonly to: MoveField }
   | { readonly kind: 'learn'; readonly spec: LearnSpec | null; readonly text: string }
   /** An action netproof does not model; crossing it makes a verdict `unknown`. */
   | { readonly kind: 'unsupported'; readonly text: string };

@@ -2,13 +2,17 @@
 // OpenFlow 1.0 one (`mod_vlan_vid`, `strip_vlan`, `load:…->NXM_NX_TUN_ID[]`, `resubmit`) and the
 // 1.3 one (`push_vlan`, `set_field:…->vlan_vid`, `pop_vlan`, `goto_table`), keeping the
 // difference that matters: `mod_vlan_vid` pushes a tag onto an untagged frame, `set_field` does not.
+// Writes of the Ethernet and ARP fields (`load`, `set_field`, whole-field `move`) are read too: the
+// br-tun ARP responder answers with them.
 // Every action not modelled becomes an `unsupported` action with a warning.
-import type { FlowAction } from '../ir/openflow.ts';
+import type { FlowAction, MoveField } from '../ir/openflow.ts';
 import { splitTopLevel } from './lex.ts';
 import { parseLearn } from './ofctl-learn.ts';
 import { parsePortRef } from './ofctl-match.ts';
 import { PARSE_WARNING, type WarningSink } from './parsed.ts';
-import { parseIntAuto, parseMac } from './values.ts';
+import { parseIntAuto, parseIpv4, parseMac } from './values.ts';
+import { formatIpv4 } from '../net/ipv4.ts';
+import { formatMac } from '../net/mac.ts';
 
 /** The VLAN "tag present" bit OF1.3 `set_field:…->vlan_vid` carries (4098 = VID 2). */
 const OFPVID_PRESENT = 0x1000;
@@ -30,14 +34,65 @@ function unsupported(text: string): FlowAction {
   return { kind: 'unsupported', text };
 }
 
+/** A header field's name in its NXM, OXM or short spelling → the field it is, for the fields modelled. */
+const FIELD_NAMES: ReadonlyMap<string, MoveField | 'arp_op'> = new Map(
+  ([
+    ['eth_src', ['NXM_OF_ETH_SRC[]', 'OXM_OF_ETH_SRC[]', 'eth_src', 'dl_src']],
+    ['eth_dst', ['NXM_OF_ETH_DST[]', 'OXM_OF_ETH_DST[]', 'eth_dst', 'dl_dst']],
+    ['arp_op', ['NXM_OF_ARP_OP[]', 'OXM_OF_ARP_OP[]', 'arp_op']],
+    ['arp_spa', ['NXM_OF_ARP_SPA[]', 'OXM_OF_ARP_SPA[]', 'arp_spa']],
+    ['arp_tpa', ['NXM_OF_ARP_TPA[]', 'OXM_OF_ARP_TPA[]', 'arp_tpa']],
+    ['arp_sha', ['NXM_NX_ARP_SHA[]', 'OXM_OF_ARP_SHA[]', 'arp_sha']],
+    ['arp_tha', ['NXM_NX_ARP_THA[]', 'OXM_OF_ARP_THA[]', 'arp_tha']],
+  ] as const).flatMap(([field, names]) => names.map((n) => [n, field] as const)),
+);
+
+const MAC_MAX = 2 ** 48 - 1;
+const IPV4_MAX = 2 ** 32 - 1;
+
+/** A MAC written as a MAC or as the 48-bit number `load` uses (`0xfa163e58fb55`). */
+function macValue(value: string): string | null {
+  const mac = parseMac(value);
+  if (mac !== null) return mac;
+  const n = parseIntAuto(value);
+  return n === null || n > MAC_MAX ? null : formatMac(n);
+}
+
+/** An IPv4 address written dotted or as the 32-bit number `load` uses (`0xc0a80101`). */
+function ipValue(value: string): string | null {
+  const ip = parseIpv4(value);
+  if (ip !== null) return ip;
+  const n = parseIntAuto(value);
+  return n === null || n > IPV4_MAX ? null : formatIpv4(n);
+}
+
 /** `load:`/`set_field:` of `value` into the field named `dst` (NXM or OXM spelling). */
 function setField(value: string, dst: string, text: string): FlowAction {
   if (value.includes('/')) return unsupported(text); // masked set_field writes part of a field
-  const mac = parseMac(value);
-  if (mac !== null) {
-    if (dst === 'eth_src' || dst === 'dl_src' || dst === 'NXM_OF_ETH_SRC[]') return { kind: 'mod_dl_src', mac };
-    if (dst === 'eth_dst' || dst === 'dl_dst' || dst === 'NXM_OF_ETH_DST[]') return { kind: 'mod_dl_dst', mac };
-    return unsupported(text);
+  const field = FIELD_NAMES.get(dst);
+  if (field !== undefined) {
+    switch (field) {
+      case 'eth_src':
+      case 'eth_dst':
+      case 'arp_sha':
+      case 'arp_tha': {
+        const mac = macValue(value);
+        if (mac === null) return unsupported(text);
+        if (field === 'eth_src') return { kind: 'mod_dl_src', mac };
+        if (field === 'eth_dst') return { kind: 'mod_dl_dst', mac };
+        return { kind: 'set_arp_ha', field, mac };
+      }
+      case 'arp_spa':
+      case 'arp_tpa': {
+        const ip = ipValue(value);
+        return ip === null ? unsupported(text) : { kind: 'set_arp_pa', field, ip };
+      }
+      case 'arp_op': {
+        // The opcode is 16 bits on the wire; netproof keeps ARP opcodes in the 8-bit protocol field.
+        const op = parseIntAuto(value);
+        return op === null || op > 0xff ? unsupported(text) : { kind: 'set_arp_op', value: op };
+      }
+    }
   }
   const v = parseIntAuto(value);
   if (v === null) return unsupported(text);
@@ -55,6 +110,18 @@ function setField(value: string, dst: string, text: string): FlowAction {
   // Writing 0 to the whole TCI removes the tag (learned br-tun flows: load:0->NXM_OF_VLAN_TCI[]).
   if ((dst === 'NXM_OF_VLAN_TCI[]' || dst === 'vlan_tci') && v === 0) return { kind: 'strip_vlan' };
   return unsupported(text);
+}
+
+/** `move:<src>[]-><dst>[]` of a whole field into one of the same width; part of a field is not modelled. */
+function move(arg: string, text: string): FlowAction {
+  const arrow = arg.indexOf('->');
+  if (arrow < 0) return unsupported(text);
+  const from = FIELD_NAMES.get(arg.slice(0, arrow).trim());
+  const to = FIELD_NAMES.get(arg.slice(arrow + 2).trim());
+  if (from === undefined || to === undefined || from === 'arp_op' || to === 'arp_op') return unsupported(text);
+  const isMac = (f: MoveField) => f === 'eth_src' || f === 'eth_dst' || f === 'arp_sha' || f === 'arp_tha';
+  if (isMac(from) !== isMac(to)) return unsupported(text); // Open vSwitch refuses a move between widths
+  return { kind: 'move', from, to };
 }
 
 /** One action item, e.g. `resubmit(,60)` or `output:"patch-int"`. */
@@ -117,6 +184,8 @@ export function parseAction(item: string): FlowAction {
       const mac = parseMac(arg);
       return mac === null ? unsupported(item) : { kind: name, mac };
     }
+    case 'move':
+      return move(arg, item);
     case 'load':
     case 'set_field': {
       const arrow = arg.indexOf('->');

@@ -4,14 +4,17 @@
 // in_port possibly changed and continues; `goto_table` and `drop` end the flow's action list; `output`
 // emits a copy (never to the input port; `in_port` does that), tun_id kept only towards tunnel ports.
 // VLAN actions as the IR defines them: OF1.0 `mod_vlan_vid` pushes a tag on an untagged frame, OF1.3
-// `set_vlan_vid` changes a present tag only, `push_vlan` pushes VID 0.
+// `set_vlan_vid` changes a present tag only, `push_vlan` pushes VID 0. Writes of Ethernet and ARP
+// fields (the br-tun ARP responder's `load`/`move`) as src/semantics/header-write.ts decides them.
 // Guarantees: the branches of a table partition the packets reaching it; a flow with unsupported match
 // fields or an unsupported/unreadable action yields an `unknown` end on the packets it would concern.
 import type { Flow, FlowAction, OvsBridge, OvsPort } from '../ir/openflow.ts';
 import type { FdbEntry } from '../semantics/converged.ts';
 import { type FlowTables, isTunnelPort, portByName, portName, tunIdOut } from '../semantics/ovs-bridge.ts';
 import { MAX_RESUBMIT_DEPTH } from '../semantics/limits.ts';
-import { macToNum, type SymPacket } from './headers.ts';
+import { ipToNum, macToNum, type SymPacket, WIDTH } from './headers.ts';
+import { ETH_TYPE } from '../ir/packet.ts';
+import { headerWriteText, type HeaderWrite, isArpField, moveNeedsArp, planMove } from '../semantics/header-write.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { Path, Step } from './path.ts';
 import { assume, ended, unknownEnd, withPacket } from './path.ts';
@@ -232,6 +235,11 @@ function action(b: BridgeRun, flow: Flow, a: FlowAction, r: Run, depth: number):
       return [withRunPacket(r, { ...pk, eth_src: macToNum(a.mac) })];
     case 'mod_dl_dst':
       return [withRunPacket(r, { ...pk, eth_dst: macToNum(a.mac) })];
+    case 'set_arp_op':
+    case 'set_arp_pa':
+    case 'set_arp_ha':
+    case 'move':
+      return writeHeader(b, flow, a, r);
     case 'learn':
       // Converged: the flows learning installs are already in `env.tables`.
       if (a.spec === null) b.side.push(unknownEnd(`${where}: learn action not understood: ${a.text}`, r.path));
@@ -242,6 +250,38 @@ function action(b: BridgeRun, flow: Flow, a: FlowAction, r: Run, depth: number):
     default: {
       const never: never = a;
       throw new Error(`unknown action ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** A write of an Ethernet or ARP field, as src/semantics/header-write.ts decides it for both engines. */
+function writeHeader(b: BridgeRun, flow: Flow, a: HeaderWrite, r: Run): Run[] {
+  const { e, where } = b;
+  let path = r.path;
+  const needsArp = a.kind === 'move' ? moveNeedsArp(a.from, a.to) : isArpField(a.kind === 'set_arp_op' ? 'arp_op' : a.field);
+  if (needsArp) {
+    const isArp = e.eq(path.packet.eth_type, ETH_TYPE.arp, WIDTH.eth_type);
+    const other = assume(path, e.not(isArp));
+    if (other) b.side.push(unknownEnd(`${where}: ${headerWriteText(a)} on a packet that is not ARP (${flow.origin.text})`, other));
+    const arp = assume(path, isArp, [{ field: 'eth_type', value: ETH_TYPE.arp }]);
+    if (!arp) return [];
+    path = arp;
+  }
+  const pk = path.packet;
+  const next = (packet: SymPacket): Run[] => [{ ...r, path: withPacket(path, packet) }];
+  switch (a.kind) {
+    case 'set_arp_op': return next({ ...pk, proto: a.value });
+    case 'set_arp_pa': return next({ ...pk, [a.field === 'arp_spa' ? 'ip_src' : 'ip_dst']: ipToNum(a.ip) });
+    case 'set_arp_ha': return next(pk);
+    case 'move': {
+      const plan = planMove(a.from, a.to);
+      switch (plan.kind) {
+        case 'copy': return next({ ...pk, [plan.to]: pk[plan.from] });
+        case 'not-kept': return next(pk);
+        case 'unknown':
+          b.side.push(unknownEnd(`${where}: ${plan.why} (${flow.origin.text})`, path));
+          return [];
+      }
     }
   }
 }

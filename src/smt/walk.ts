@@ -6,6 +6,8 @@
 // the returned ends per path (branches partition); a path longer than `maxHops` device visits is an
 // `unknown` end; nothing here calls the solver (concrete parts are folded; a fully concrete packet is
 // evaluated exactly).
+import { answersArp, type ArpAsked } from '../semantics/arp-answer.ts';
+import { encLogic } from './martian.ts';
 import type { Dataplane, Namespace, Station } from '../ir/dataplane.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
 import type { ConvergedState, FdbEntry } from '../semantics/converged.ts';
@@ -74,7 +76,7 @@ export class SymWalker implements WalkCtx {
   private readonly memo = new Map<string, End[]>();
   private memoEnds = 0;
   /** Set while an ARP request is walked: it stops at the first answer (or, surveying, lists who would answer). */
-  private hunt: { answered: boolean; heard: { ips: readonly number[]; mac: number }[] | null } | null = null;
+  private hunt: { answered: boolean; heard: { ips: readonly number[]; mac: number }[] | null; asked: ArpAsked } | null = null;
   /** Per requester, the stations its ARP broadcast reaches that would answer, in walk order (or unreliable: it crossed something unmodelled). */
   private readonly surveys = new Map<string, { ips: readonly number[]; mac: number }[] | 'unreliable'>();
   /** No flow matches an ARP request's target address, so who hears a request does not depend on it. */
@@ -214,7 +216,8 @@ export class SymWalker implements WalkCtx {
     };
     const path: Path = { pc: [], packet };
     const outer = this.hunt;
-    this.hunt = { answered: false, heard };
+    const asked: ArpAsked = { mac, ip, target };
+    this.hunt = { answered: false, heard, asked };
     let ends: End[];
     try {
       if ('arrive' in from) {
@@ -230,8 +233,26 @@ export class SymWalker implements WalkCtx {
     for (const x of ends) {
       if (x.kind === 'unknown') return { unknown: x.reason };
       if (x.kind === 'end' && typeof x.arpOwner === 'number') return x.arpOwner;
+      const reply = this.replyAnswer(x, asked);
+      if (reply !== null) return reply;
     }
     return null;
+  }
+
+  /**
+   * The MAC an end answers a request with when it is a reply the dataplane made of the request and
+   * sent back to the requester (src/semantics/arp-answer.ts); null when it is not. A request's walk
+   * is concrete, so is every reply made of it.
+   */
+  private replyAnswer(x: End, asked: ArpAsked): number | null {
+    if (x.kind !== 'end' || (x.disposition !== 'delivered' && x.disposition !== 'exited')) return null;
+    const p = x.path.packet;
+    return answersArp(encLogic(this.e), p, asked) === true && typeof p.eth_src === 'number' ? p.eth_src : null;
+  }
+
+  /** The end answers the ARP request being walked. */
+  private answersHunt(x: Step): boolean {
+    return this.hunt !== null && x.kind === 'end' && (x.arpOwner !== null || this.replyAnswer(x, this.hunt.asked) !== null);
   }
 
   /** Each source's packet variables, one set per name (so equal explorations build equal terms). */
@@ -336,7 +357,7 @@ export class SymWalker implements WalkCtx {
       if (s.kind === 'emit') out.push(...this.leave({ host: at.host, device: at.device, port: s.port }, s.path, hops + 1));
       else {
         out.push(s);
-        if (this.hunt !== null && s.kind === 'end' && s.arpOwner !== null) this.hunt.answered = true;
+        if (this.hunt !== null && this.answersHunt(s)) this.hunt.answered = true;
       }
     }
     return out;
@@ -428,7 +449,7 @@ export class SymWalker implements WalkCtx {
       if (this.stopped()) return out;
       const ends = this.outside(o, path);
       out.push(...ends);
-      if (this.hunt !== null && ends.some((x) => x.kind === 'end' && x.arpOwner !== null)) this.hunt.answered = true;
+      if (this.hunt !== null && ends.some((x) => this.answersHunt(x))) this.hunt.answered = true;
     }
     return out;
   }

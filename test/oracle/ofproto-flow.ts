@@ -4,6 +4,7 @@
 // faithfully throws instead of being dropped, so a trace never silently runs on a different packet.
 // Field names are the ones Open vSwitch 3.1 accepts for the protocol: `tp_src` is an alias of
 // `tcp_src` only (a UDP flow needs `udp_src`), and ICMPv6 types are `icmpv6_type`/`icmpv6_code`.
+import { headerWriteText } from '../../src/semantics/header-write.ts';
 import { ETH_TYPE, IP_PROTO, type Packet } from '../../src/ir/packet.ts';
 import type { Flow, FlowAction, FlowMatch, MaskedInt, MaskedMac, PortRef } from '../../src/ir/openflow.ts';
 
@@ -98,6 +99,10 @@ function actionText(a: FlowAction): string {
     case 'set_reg': return `load:${hex(a.value)}->NXM_NX_REG${a.reg}[]`;
     case 'mod_dl_src': return `mod_dl_src:${a.mac}`;
     case 'mod_dl_dst': return `mod_dl_dst:${a.mac}`;
+    case 'set_arp_op':
+    case 'set_arp_pa':
+    case 'set_arp_ha':
+    case 'move': return headerWriteText(a);
     case 'learn': return a.text;
     case 'unsupported': throw new Error(`learned flow with an unsupported action ${a.text}`);
     default: {

@@ -1,8 +1,13 @@
-// What the oracle suites run on: the shipped topologies (and, as models, any other), each with the
+// What the oracle suites run on: the shipped topologies, variants of them, random topologies from the
+// generator (netproof/testing) and, as models, any other, each with the
 // values worth aiming random packets at, and a random generator per subject derived from the suite's
 // seed (so adding a subject does not change another's packets).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModel, type Model } from '../../src/pipeline.ts';
+import fc from 'fast-check';
+import { loadModel, modelFromTopology, type Model } from '../../src/pipeline.ts';
+import { loadTopologyText } from '../../src/topology/index.ts';
+import { arbitraryTopology, modelOf, type TopologyBounds } from '../../src/testing/index.ts';
 import { formatInputError } from '../../src/errors.ts';
 import { repoRoot } from '../fixtures/samples.ts';
 import { Rng, type Universe } from './random-packet.ts';
@@ -28,4 +33,33 @@ export function subjectOf(name: string, model: Model): OracleSubject {
 /** The generator of one subject: the suite's seed mixed with the subject's name. */
 export function rngFor(seed: number, name: string): Rng {
   return new Rng(seed ^ [...name].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 0));
+}
+
+/** A shipped topology with its text edited (e.g. a default switched on); throws when the edit changed nothing. */
+export function variantSubject(file: string, name: string, edit: (text: string) => string): OracleSubject {
+  const text = readFileSync(join(repoRoot, 'topologies', file), 'utf8');
+  const edited = edit(text);
+  if (edited === text) throw new Error(`${name}: the edit of ${file} changed nothing`);
+  const t = loadTopologyText(edited, name);
+  if (!t.ok) throw new Error(`${name}: ${t.errors.map(formatInputError).join('\n')}`);
+  return subjectOf(name, modelFromTopology(t.value));
+}
+
+/** The seed with the br-tun ARP responder on (arp_responder needs l2_population, which the seed has). */
+export const seedWithArpResponder = (): OracleSubject =>
+  variantSubject('seed.yaml', 'seed.yaml+arp_responder', (t) => t.replace(/^ {2}l2_population: true$/m, '  l2_population: true\n  arp_responder: true'));
+
+/**
+ * `count` random topologies from the generator, the same ones for the same seed (fast-check's own
+ * seeded sampling); named `generated-<seed>-<i>`. `keep` filters (e.g. to those with OVS bridges).
+ */
+export function generatedSubjects(seed: number, count: number, bounds: TopologyBounds, keep: (m: Model) => boolean = () => true): OracleSubject[] {
+  const out: OracleSubject[] = [];
+  for (const [i, g] of fc.sample(arbitraryTopology(bounds), { numRuns: count * 4, seed }).entries()) {
+    if (out.length === count) break;
+    const name = `generated-${seed}-${i}`;
+    const m = modelOf(g, `${name}.yaml`);
+    if (keep(m)) out.push(subjectOf(name, m));
+  }
+  return out;
 }

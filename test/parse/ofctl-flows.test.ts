@@ -161,8 +161,8 @@ describe('dump-flows: actions, OpenFlow 1.0 and 1.3 renders', () => {
     expect(one('priority=0 actions=drop').flow.actions).toEqual([{ kind: 'drop' }]);
   });
 
-  it('keeps unmodelled actions (ct, ct_clear, conjunction, move, partial load) as unsupported with warnings', () => {
-    const r = parseDumpFlows('table=71, priority=110,ct_state=+trk actions=ct_clear,ct(table=72,zone=NXM_NX_REG6[0..15]),conjunction(16,1/2),move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],load:0x4->NXM_NX_REG5[0..15]', 'f');
+  it('keeps unmodelled actions (ct, ct_clear, conjunction, partial move, partial load) as unsupported with warnings', () => {
+    const r = parseDumpFlows('table=71, priority=110,ct_state=+trk actions=ct_clear,ct(table=72,zone=NXM_NX_REG6[0..15]),conjunction(16,1/2),move:NXM_OF_ETH_SRC[0..15]->NXM_OF_ETH_DST[0..15],load:0x4->NXM_NX_REG5[0..15]', 'f');
     const a = r.value[0]!.actions;
     expect(a.map((x) => x.kind)).toEqual(['unsupported', 'unsupported', 'unsupported', 'unsupported', 'unsupported']);
     expect(a[1]).toEqual({ kind: 'unsupported', text: 'ct(table=72,zone=NXM_NX_REG6[0..15])' });

@@ -4,6 +4,7 @@
 // final resubmit or goto, made one); cookies, counters and order do not count. An iptables rule is its
 // matches and target without comments, with conntrack zones named by the port they belong to (the agent
 // numbers zones as ports come up, so numbers differ between nodes and restarts).
+import { headerWriteText } from '../../semantics/header-write.ts';
 import type { Flow, FlowAction, FlowMatch, OvsBridge, PortRef } from '../../ir/openflow.ts';
 import type { NetfilterRuleset, NfRule } from '../../ir/netfilter.ts';
 
@@ -44,6 +45,10 @@ function canonAction(a: FlowAction, names: PortNames): string {
     case 'set_reg': return `set_reg${a.reg}:${a.value}`;
     case 'mod_dl_src': return `mod_dl_src:${a.mac}`;
     case 'mod_dl_dst': return `mod_dl_dst:${a.mac}`;
+    case 'set_arp_op':
+    case 'set_arp_pa':
+    case 'set_arp_ha':
+    case 'move': return headerWriteText(a);
     case 'learn': return a.spec ? `learn(${JSON.stringify(a.spec)})` : `learn(${a.text.replace(/cookie=0x[0-9a-f]+,?/i, '')})`;
     case 'in_port':
     case 'normal':
