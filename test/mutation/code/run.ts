@@ -1,6 +1,7 @@
 // `npm run mutation:code [-- --mutant ID]…`: applies each fault of mutants.ts, one at a time, to a
 // copy of the repository (node_modules linked, nothing else shared) and runs the suites that must
-// kill it, stopping at the first failing test; when they all pass, a short symbolic-agreement fuzz
+// kill it, stopping at the first failing test (the suites are first run without any fault: they must
+// pass there, or no failure could be put down to a fault); when they all pass, a short symbolic-agreement fuzz
 // run on a pinned seed gets its chance. Prints one line per mutant and the kill table: killed (by
 // which), survived, or not applicable (its text is no longer in the file: mutants.ts needs updating).
 // Exit 0 when every mutant was killed, 1 otherwise, 2 on bad arguments.
@@ -12,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { CODE_MUTANTS, type CodeMutant } from './mutants.ts';
 
 const root = new URL('../../../', import.meta.url).pathname;
-const COPY = ['src', 'test', 'rules', 'topologies', 'properties', 'package.json', 'tsconfig.json', 'vitest.config.ts'];
+const COPY = ['src', 'test', 'rules', 'topologies', 'properties', 'bench', 'bin', 'scripts', 'docs', 'README.md', 'package.json', 'tsconfig.json', 'vitest.config.ts'];
 
 type Outcome = { status: 'killed'; by: string } | { status: 'survived' } | { status: 'not applicable'; why: string };
 
@@ -61,6 +62,13 @@ function main(): number {
   try {
     for (const f of COPY) if (existsSync(join(root, f))) cpSync(join(root, f), join(dir, f), { recursive: true });
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+    // The suites must pass without a fault, or a failure says nothing about the fault.
+    const suites = [...new Set(CODE_MUTANTS.filter((x) => wanted.includes(x.id)).flatMap((x) => x.killers))];
+    const clean = run(dir, ['vitest', 'run', ...suites]);
+    if (!clean.ok) {
+      process.stdout.write(`the suites fail without any fault (${firstFailure(clean.out)}): no mutant can be judged\n`);
+      return 1;
+    }
     const rows: [CodeMutant, Outcome, number][] = [];
     for (const m of CODE_MUTANTS.filter((x) => wanted.includes(x.id))) {
       const t0 = Date.now();
