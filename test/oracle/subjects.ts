@@ -49,17 +49,46 @@ export function variantSubject(file: string, name: string, edit: (text: string) 
 export const seedWithArpResponder = (): OracleSubject =>
   variantSubject('seed.yaml', 'seed.yaml+arp_responder', (t) => t.replace(/^ {2}l2_population: true$/m, '  l2_population: true\n  arp_responder: true'));
 
+/** Random topologies for an oracle suite, and those passed over with the reason (the suite prints them). */
+export interface GeneratedSubjects {
+  readonly subjects: readonly OracleSubject[];
+  readonly passedOver: readonly string[];
+}
+
 /**
  * `count` random topologies from the generator, the same ones for the same seed (fast-check's own
- * seeded sampling); named `generated-<seed>-<i>`. `keep` filters (e.g. to those with OVS bridges).
+ * seeded sampling), named `generated-<seed>-<i>`. `unfit` says why a topology cannot serve the suite
+ * (null: it can); such topologies are passed over, named with the reason, never silently.
  */
-export function generatedSubjects(seed: number, count: number, bounds: TopologyBounds, keep: (m: Model) => boolean = () => true): OracleSubject[] {
-  const out: OracleSubject[] = [];
+export function generatedSubjects(seed: number, count: number, bounds: TopologyBounds, unfit: (m: Model) => string | null): GeneratedSubjects {
+  const subjects: OracleSubject[] = [];
+  const passedOver: string[] = [];
   for (const [i, g] of fc.sample(arbitraryTopology(bounds), { numRuns: count * 4, seed }).entries()) {
-    if (out.length === count) break;
+    if (subjects.length === count) break;
     const name = `generated-${seed}-${i}`;
     const m = modelOf(g, `${name}.yaml`);
-    if (keep(m)) out.push(subjectOf(name, m));
+    const why = unfit(m);
+    if (why === null) subjects.push(subjectOf(name, m));
+    else passedOver.push(`${name}: ${why}`);
   }
-  return out;
+  return { subjects, passedOver };
+}
+
+/**
+ * Why a model's OVS bridges cannot be rebuilt in one real switch per host: two ports of a bridge with
+ * one name. The generator writes port ids that share their first 11 characters (`00000000-0000-…-1`,
+ * `…-2`), so their qvo/tap names collide — which Neutron's random UUIDs never do.
+ */
+export function ovsUnfit(m: Model): string | null {
+  if (!m.dataplane.hosts.some((h) => h.ovsBridges.length > 0)) return 'no OVS bridge';
+  for (const h of m.dataplane.hosts) {
+    for (const b of h.ovsBridges) {
+      const seen = new Set<string>();
+      for (const p of b.ports) {
+        if (seen.has(p.name)) return `two ports named ${p.name} on ${h.name}/${b.name} (written port ids sharing their first 11 characters)`;
+        seen.add(p.name);
+      }
+    }
+  }
+  return null;
 }

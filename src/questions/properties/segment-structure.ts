@@ -8,6 +8,7 @@
 // the local VLAN to the segment's VLAN (or strips it for flat) and nothing else forwards from phy-br-X
 // untranslated; on br-int, a flow from int-br-X maps the segment's VLAN (untagged for flat) to the
 // network's local VLAN.
+import { deviceName } from '../../render/names.ts';
 import type { Flow, OvsBridge } from '../../ir/openflow.ts';
 import type { HostT, NetworkT, Topology } from '../../topology/model.ts';
 import type { Dataplane } from '../../ir/dataplane.ts';
@@ -78,7 +79,7 @@ function tunnelIssues(topo: Topology, host: string, br: OvsBridge, byLvid: Map<n
 
 function physIssues(host: string, br: OvsBridge, physnet: string, byLvid: Map<number, NetworkT>): SegmentIssue[] {
   const out: SegmentIssue[] = [];
-  const phy = `phy-${br.name}`;
+  const phy = deviceName.physToInt(br.name);
   const dropPrio = Math.max(-1, ...br.flows.filter((f) => f.table === 0 && inPortName(f) === phy && f.match.dl_vlan === undefined && f.actions.every((a) => a.kind === 'drop')).map((f) => f.priority));
   for (const f of br.flows) {
     if (f.table !== 0 || !forwards(f)) continue;
@@ -100,7 +101,7 @@ function physIssues(host: string, br: OvsBridge, physnet: string, byLvid: Map<nu
 function intIssues(host: string, br: OvsBridge, h: HostT, topo: Topology, lv: Readonly<Record<string, number>>): SegmentIssue[] {
   const out: SegmentIssue[] = [];
   for (const [physnet, bridge] of Object.entries(h.bridgeMappings)) {
-    const port = `int-${bridge}`;
+    const port = deviceName.intToPhys(bridge);
     for (const f of br.flows) {
       if (inPortName(f) !== port || !forwards(f)) continue;
       const v = vlanOf(f);
