@@ -15,8 +15,11 @@ import { assumptionLines, assumptionsJson } from '../report/assumptions.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
 import { noteForEndpoints } from '../cloud/taint.ts';
 import { parseChoice, parseFormat, parseInputLimit, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
+import { runQueryUnder } from '../questions/query-scenario.ts';
+import { asksForScenario, describeScenario, parseScenario, type ScenarioOptions } from './scenario-options.ts';
+import { scenarioJson, scenarioLines } from './scenario-report.ts';
 
-export interface QueryOptions extends PacketFieldOptions {
+export interface QueryOptions extends PacketFieldOptions, ScenarioOptions {
   from: string;
   to: string;
   via?: string;
@@ -65,6 +68,13 @@ export function queryText(a: QueryAnswer, labels: Labels, o: { from: string; to:
   return lines.join('\n');
 }
 
+/** Why these masters are shown: the ones of the counterexample, or the first of the choices every one of which reaches. */
+function mastersNote(verdict: string, asked: number): string {
+  if (verdict === 'unreachable') return 'a choice VRRP allows under which it does not get there';
+  if (verdict === 'reachable') return asked > 1 ? `reachable under each of ${asked} choices VRRP allows; the witness shown is under these` : 'the only choice VRRP allows';
+  return 'the choice the answer is unknown under';
+}
+
 export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Promise<number> {
   const format = parseFormat(o.format, ['text', 'json', 'sarif'] as const);
   const expect = o.expect === undefined ? null : parseChoice('--expect', o.expect, ['reachable', 'unreachable'] as const);
@@ -79,24 +89,35 @@ export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Pr
   const model = loadModel(file, parseInputLimit(o.maxInputMb));
   if (!model.ok) return reportInputErrors(io, model.errors);
   const { topology, dataplane } = model.value;
+  const spec = parseScenario(topology, o);
+  if (!spec.ok) return reportInputErrors(io, spec.errors);
   try {
-    const answer = await runQuery(topology, dataplane, createEvaluator(dataplane), params, timeoutMs);
+    // Without HA routers and failures there is one dataplane, the one rendered.
+    const scenario = topology.routers.some((r) => r.ha !== null) || asksForScenario(o);
+    const under = scenario ? await runQueryUnder(topology, dataplane, spec.value, params, timeoutMs) : null;
+    const answer = under === null ? await runQuery(topology, dataplane, createEvaluator(dataplane), params, timeoutMs) : under.ok ? { ok: true as const, value: under.value.answer } : under;
     if (!answer.ok) return reportInputErrors(io, answer.errors);
     const note = noteForEndpoints(topology, o.from, o.to, model.value.notes ?? []);
     // Something left out or not captured that these endpoints touch: the answer is not a proof either way.
     const a = note === null || answer.value.verdict === 'unknown' ? answer.value
       : { ...answer.value, verdict: 'unknown' as const, reason: `${answer.value.verdict} in the modelled part, but ${note.message} (${note.file}:${note.line})` };
-    const labels = labelsFor(topology);
+    const ctx = under?.ok ? under.value : null;
+    const masters = ctx ? new Map(ctx.ctx.haRouters.map((r) => [r.namespace, ctx.ctx.mastersOf(r, ctx.variant)] as const)) : undefined;
+    const labels = labelsFor(topology, masters);
     const code = a.verdict === 'unknown' ? EXIT.unknown : expect !== null && a.verdict !== expect ? EXIT.violated : EXIT.ok;
     const asked = [o.proto ?? 'any', o.dport !== undefined ? `dport ${o.dport}` : '', o.sport !== undefined ? `sport ${o.sport}` : '', o.icmpType !== undefined ? `icmp-type ${o.icmpType}` : ''].filter(Boolean).join(' ');
     const sarif = () => querySarif({
       answer: a, expect, topology, labels, exitCode: code, cwd: process.cwd(),
       subject: `query:${o.from}->${o.to} ${asked}`,
       commandLine: ['netproof', 'query', file, '--from', o.from, '--to', o.to, ...(o.proto ? ['--proto', o.proto] : []), ...(o.dport ? ['--dport', o.dport] : []),
-        ...(o.sport ? ['--sport', o.sport] : []), ...(o.icmpType ? ['--icmp-type', o.icmpType] : []), ...(o.via ? ['--via', o.via] : []), ...(o.expect ? ['--expect', o.expect] : []), '--format', 'sarif'].join(' '),
+        ...(o.sport ? ['--sport', o.sport] : []), ...(o.icmpType ? ['--icmp-type', o.icmpType] : []), ...(o.via ? ['--via', o.via] : []), ...(o.expect ? ['--expect', o.expect] : []),
+        ...(o.fail ?? []).flatMap((h) => ['--fail', h]), ...(o.cut ?? []).flatMap((c) => ['--cut', c]), ...(o.master ?? []).flatMap((m) => ['--master', m]), '--format', 'sarif'].join(' '),
     });
-    const assumed = assumptionsOf(topology, dataplane, { question: 'query', outside: touchesOutside(a), captured: model.value.notes !== undefined });
-    io.out(format === 'json' ? JSON.stringify(queryJson(a, labels, assumed), null, 2) : format === 'sarif' ? JSON.stringify(sarif(), null, 2) : queryText(a, labels, { from: o.from, to: o.to, rules: o.rules }, assumed));
+    const assumed = assumptionsOf(topology, ctx?.variant.dataplane ?? dataplane, { question: 'query', outside: touchesOutside(a), captured: model.value.notes !== undefined });
+    io.out(format === 'json'
+      ? JSON.stringify({ ...queryJson(a, labels, assumed), ...(ctx ? { scenario: scenarioJson(ctx.ctx, ctx.variant) } : {}) }, null, 2)
+      : format === 'sarif' ? JSON.stringify(sarif(), null, 2)
+      : [...(ctx ? scenarioLines(ctx.ctx, ctx.variant, describeScenario(spec.value), mastersNote(a.verdict, ctx.asked)) : []), queryText(a, labels, { from: o.from, to: o.to, rules: o.rules }, assumed)].join('\n'));
     if (a.error !== undefined) io.err(`netproof: internal error: ${a.error}`);
     return code;
   } finally {

@@ -1,19 +1,23 @@
 // `netproof trace TOPOLOGY --from EP --to EP …`: follows one concrete packet and prints its path.
+// Under a failure scenario (--fail, --cut) or with HA routers, the packet goes through the masters
+// the model elects first (or those pinned with --master), and the output names them.
 import { createEvaluator } from '../evaluate/index.ts';
 import { loadModel } from '../pipeline.ts';
 import { traceQuestion } from '../questions/trace.ts';
+import { scenarioEndpoints } from '../questions/scenario-endpoints.ts';
 import { labelsFor } from '../report/labels.ts';
 import { traceJson } from '../report/trace-json.ts';
 import { traceText } from '../report/trace-text.ts';
 import { traceDot } from '../report/trace-dot.ts';
 import { traceMermaid } from '../report/trace-mermaid.ts';
-import { assumptionsOf } from '../questions/assumptions.ts';
-import { assumptionLines, assumptionsJson } from '../report/assumptions.ts';
+import { ScenarioContext } from '../scenario/context.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
 import { noteForEndpoints } from '../cloud/taint.ts';
 import { parseChoice, parseFormat, parseInputLimit, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
+import { asksForScenario, describeScenario, parseScenario, type ScenarioOptions } from './scenario-options.ts';
+import { scenarioJson, scenarioLines } from './scenario-report.ts';
 
-export interface TraceOptions extends PacketFieldOptions {
+export interface TraceOptions extends PacketFieldOptions, ScenarioOptions {
   from: string;
   to: string;
   via?: string;
@@ -35,18 +39,33 @@ export function runTrace(io: Io, file: string, o: TraceOptions): number {
   const model = loadModel(file, parseInputLimit(o.maxInputMb));
   if (!model.ok) return reportInputErrors(io, model.errors);
   const { topology, dataplane } = model.value;
-  const answer = traceQuestion(topology, dataplane, createEvaluator(dataplane), { proto, ...fields, from: o.from, to: o.to, via: o.via ?? null });
+  const spec = parseScenario(topology, o);
+  if (!spec.ok) return reportInputErrors(io, spec.errors);
+  const ha = topology.routers.some((r) => r.ha !== null);
+  const eps = scenarioEndpoints(topology, spec.value, o.from, o.to);
+  if ('code' in eps) return reportInputErrors(io, [eps]);
+  // Without HA routers and failures the dataplane is the one rendered: nothing to elect.
+  const ctx = ha || asksForScenario(o) ? new ScenarioContext(topology, dataplane, spec.value) : null;
+  const variant = ctx?.variant(ctx.firstChoice()) ?? null;
+  const answer = traceQuestion(topology, variant?.dataplane ?? dataplane, variant?.evaluator ?? createEvaluator(dataplane), {
+    proto, ...fields, from: eps.from, to: eps.to, via: o.via ?? null,
+  });
   if (!answer.ok) return reportInputErrors(io, answer.errors);
-  const labels = labelsFor(topology);
+  const masters = ctx && variant ? new Map(ctx.haRouters.map((r) => [r.namespace, ctx.mastersOf(r, variant)] as const)) : undefined;
+  const labels = labelsFor(topology, masters);
   const { trace, from, to } = answer.value;
   const outside = from.kind === 'outside' || to.kind === 'outside' || trace.deliveredTo?.kind === 'external';
-  const assumed = assumptionsOf(topology, dataplane, { question: 'trace', outside, captured: model.value.notes !== undefined });
-  io.out(
-    format === 'json' ? JSON.stringify({ ...traceJson(trace, labels), assumptions: assumptionsJson(assumed) }, null, 2)
-    : format === 'dot' ? traceDot(trace, labels)
-    : format === 'mermaid' ? traceMermaid(trace, labels)
-    : [traceText(trace, labels, { rules: o.rules }), ...assumptionLines(assumed)].join('\n'),
-  );
+  const assumed = assumptionsOf(topology, variant?.dataplane ?? dataplane, { question: 'trace', outside, captured: model.value.notes !== undefined });
+  if (format === 'json') {
+    io.out(JSON.stringify({ ...traceJson(trace, labels), ...(ctx && variant ? { scenario: scenarioJson(ctx, variant) } : {}), assumptions: assumptionsJson(assumed) }, null, 2));
+  } else if (format === 'dot') {
+    io.out(traceDot(trace, labels));
+  } else if (format === 'mermaid') {
+    io.out(traceMermaid(trace, labels));
+  } else {
+    const head = ctx && variant ? scenarioLines(ctx, variant, describeScenario(spec.value)) : [];
+    io.out([...head, traceText(trace, labels, { rules: o.rules }), ...assumptionLines(assumed)].join('\n'));
+  }
   // A cloud's note about these endpoints (left out, not captured) makes the trace a partial picture.
   const note = noteForEndpoints(topology, o.from, o.to, model.value.notes ?? []);
   if (note !== null) io.err(`netproof: this trace is not the whole story: ${note.message} (${note.file}:${note.line})`);

@@ -1,16 +1,24 @@
 // `netproof verify TOPOLOGY [--properties FILE|DIR]… [--select IDS] [--skip IDS] [--waivers FILE]
-// [--only-failures] [--format text|json|junit] [--timeout-ms N]`: the built-in invariants, then the user
-// properties. Bad topology, property or waiver files exit 2 before anything is checked; otherwise 1 if
-// any property is violated, else 3 if any verdict is unknown or an internal error occurred, else 0
-// (docs/exit-codes.md); `n/a` and waived results do not fail. Z3 starts once (on the first check) and
-// is shut down at the end of the run, whatever happens. On a terminal, progress goes to stderr.
-import { createEvaluator } from '../evaluate/index.ts';
+// [--only-failures] [--format text|json|junit] [--timeout-ms N] [--fail HOST]… [--cut A,B]… [--failures N]`:
+// the built-in invariants, then the user properties, then the L3 HA invariants, under the scenario given
+// (none by default) and, with --failures N, under every combination of up to N more host failures, each
+// result saying its scenario (verify-scenario.ts). Bad topology, property or waiver files exit 2 before
+// anything is checked; otherwise 1 if any property is violated, else 3 if any verdict is unknown or an
+// internal error occurred, else 0 (docs/exit-codes.md); `n/a` and waived results do not fail. Z3 starts
+// once (on the first check) and is shut down at the end of the run, whatever happens. On a terminal,
+// progress goes to stderr.
 import { loadModel } from '../pipeline.ts';
 import { BUILTIN_PROPERTIES } from '../questions/properties/index.ts';
 import { resolveUserProperties } from '../questions/user-properties/check.ts';
 import { loadProperties } from '../questions/user-properties/load.ts';
-import { runVerify, summarize, verifyExitCode } from '../questions/verify.ts';
+import { summarize, verifyExitCode } from '../questions/verify.ts';
 import { applyWaivers, loadWaivers, type WaiverOutcome } from '../questions/waivers.ts';
+import { HA_INVARIANT_IDS, verifyScenario } from '../questions/verify-scenario.ts';
+import type { PropertyResult } from '../questions/property.ts';
+import type { ScenarioSpec } from '../scenario/context.ts';
+import { combineFailures } from '../scenario/failures.ts';
+import type { Topology } from '../topology/model.ts';
+import { parseScenario } from './scenario-options.ts';
 import { labelsFor } from '../report/labels.ts';
 import { verifyJson } from '../report/verify-json.ts';
 import { verifyJunit } from '../report/verify-junit.ts';
@@ -37,6 +45,31 @@ export interface VerifyOptions {
   timeoutMs?: string;
   rules: boolean;
   maxInputMb?: string;
+  fail?: string[];
+  cut?: string[];
+  failures?: string;
+}
+
+function parseFailures(v: string | undefined): number {
+  if (v === undefined) return 0;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--failures must be a number of hosts (0, 1, 2, …), not "${v}"`);
+  return Number(v);
+}
+
+/** Every combination of `k` of `items`, in order. */
+function combinations<T>(items: readonly T[], k: number): T[][] {
+  if (k === 0) return [[]];
+  return items.flatMap((x, i) => combinations(items.slice(i + 1), k - 1).map((rest) => [x, ...rest]));
+}
+
+/** The scenario given, then with each combination of up to `n` more of the live hosts failed. */
+export function scenariosOf(topo: Topology, base: ScenarioSpec, n: number): ScenarioSpec[] {
+  const live = topo.hosts.map((h) => h.name).filter((h) => !base.failures.down.includes(h));
+  const out: ScenarioSpec[] = [base];
+  for (let k = 1; k <= Math.min(n, live.length); k++) {
+    for (const c of combinations(live, k)) out.push({ ...base, failures: combineFailures(base.failures, { down: c, cuts: [] }) });
+  }
+  return out;
 }
 
 /** `--select`/`--skip` values (repeatable, comma-separated) checked against the ids that exist. */
@@ -54,7 +87,8 @@ function idsOf(flag: string, values: readonly string[] | undefined, known: reado
 function verifyCommandLine(file: string, o: VerifyOptions): string {
   const opt = (flag: string, values: readonly string[] | undefined) => (values ?? []).flatMap((v) => [flag, v]);
   return ['netproof', 'verify', file, ...opt('--properties', o.properties), ...opt('--select', o.select), ...opt('--skip', o.skip),
-    ...opt('--waivers', o.waivers === undefined ? undefined : [o.waivers]), '--format', o.format].join(' ');
+    ...opt('--waivers', o.waivers === undefined ? undefined : [o.waivers]), ...opt('--fail', o.fail), ...opt('--cut', o.cut),
+    ...opt('--failures', o.failures === undefined ? undefined : [o.failures]), '--format', o.format].join(' ');
 }
 
 /** The text section on what changed since the baseline (empty without --baseline). */
@@ -67,6 +101,7 @@ function baselineText(file: string, changes: readonly BaselineChange[] | null): 
 export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): Promise<number> {
   const format = parseFormat(o.format, ['text', 'json', 'junit', 'sarif'] as const);
   const timeoutMs = parseTimeout(o.timeoutMs);
+  const failures = parseFailures(o.failures);
   const limits = parseInputLimit(o.maxInputMb);
   if (o.waivers === '') throw new UsageError('--waivers must name a file, not ""');
   const model = loadModel(file, limits);
@@ -82,16 +117,26 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
   const { topology, dataplane } = model.value;
   const resolved = resolveUserProperties(topology, dataplane, props.value);
   if (!resolved.ok) return reportInputErrors(io, resolved.errors);
-  const known = [...BUILTIN_PROPERTIES.map((b) => b.id), ...resolved.value.map((u) => u.property.name)];
+  const spec = parseScenario(topology, { fail: o.fail ?? [], cut: o.cut ?? [] });
+  if (!spec.ok) return reportInputErrors(io, spec.errors);
+  const known = [...BUILTIN_PROPERTIES.map((b) => b.id), ...resolved.value.map((u) => u.property.name), ...HA_INVARIANT_IDS];
   const select = idsOf('--select', o.select, known);
   const skip = idsOf('--skip', o.skip, known);
   const wanted = (id: string) => (select === null || select.has(id)) && (skip === null || !skip.has(id));
+  const builtins = BUILTIN_PROPERTIES.filter((b) => wanted(b.id));
+  const user = resolved.value.filter((u) => wanted(u.property.name));
   const progress = startProgress(io);
   try {
-    const ctx = { topology, dataplane, evaluator: createEvaluator(dataplane), timeoutMs, progress: progress.subjects };
     const notes = model.value.notes ?? [];
-    const checked = taintReport(await runVerify(ctx, BUILTIN_PROPERTIES.filter((b) => wanted(b.id)), resolved.value.filter((u) => wanted(u.property.name)), progress.step), notes);
+    const results: PropertyResult[] = [];
+    const scenarios = scenariosOf(topology, spec.value, failures);
+    const steps = builtins.length + user.length;
+    for (const [i, sc] of scenarios.entries()) {
+      const onStep = (j: number, _n: number, id: string, _r: number) => progress.step(i * steps + j, scenarios.length * steps, id, results.length);
+      results.push(...(await verifyScenario(topology, dataplane, sc, builtins, user, { timeoutMs, haInvariants: i === 0, wanted, onStep, progress: progress.subjects })));
+    }
     progress.stop();
+    const checked = taintReport({ results, summary: summarize(results) }, notes);
     let outcomes: WaiverOutcome[] = [];
     let report = checked;
     if (waivers !== null) {

@@ -23,6 +23,8 @@ import { inPrefix, ipv4ToNumber } from '../net/ipv4.ts';
 import { macToNumber } from '../net/mac.ts';
 import { answersArp } from '../semantics/arp-answer.ts';
 import { concreteLogic } from '../semantics/logic.ts';
+import { runHookRecorded } from './hooks.ts';
+import type { Hop } from './trace.ts';
 
 export interface EvaluatorOptions {
   /** The netfilter engine (tests may pass a stand-in). */
@@ -43,6 +45,13 @@ export interface Session {
 
 export interface Evaluator extends Session {
   resolveArp(from: Station, ip: Ipv4): ArpAnswer;
+  /**
+   * Follows a packet a namespace sends out of one of its interfaces (as keepalived sends a VRRP
+   * advertisement): the namespace's OUTPUT and POSTROUTING hooks first, as for any locally generated
+   * packet, then the wire. With empty conntrack tables, like `trace`. `everyCopy` lists every copy
+   * of a flood among the branches (a trace lists at most `maxBranches`).
+   */
+  traceFromNamespace(host: string, namespace: string, iface: string, packet: Packet, opts?: { readonly everyCopy?: boolean }): Trace;
   /** A new conntrack session: traces in it see each other's connections. */
   session(): Session;
   /** The converged fdb and learned flows, as plain data. */
@@ -163,9 +172,32 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
     };
   };
 
+  const traceFromNamespace = (host: string, nsName: string, iface: string, packet: Packet, o?: { readonly everyCopy?: boolean }): Trace => {
+    const env = envFor(newNf(), false);
+    const ns = index.host(host)?.namespaces.find((n) => n.name === nsName);
+    const sender = senderHop(host, nsName, 'namespace', iface, packet);
+    if (!ns) {
+      const droppedAt = { host, device: nsName, rule: `no namespace ${nsName} on ${host}`, origin: null };
+      return { disposition: 'dropped', deliveredTo: null, droppedAt, packet, final: packet, hops: [sender], branches: [], uncertain: [] };
+    }
+    const where = { host, device: nsName, namespace: nsName };
+    const ctx = { inIface: null, outIface: iface, physdevIn: null, physdevOut: null, bridged: false };
+    const out = runHookRecorded(env.nf, where, ns.netfilter, 'OUTPUT', env.nf.engine.newState(packet), ctx);
+    const post = out.drop ? null : runHookRecorded(env.nf, where, ns.netfilter, 'POSTROUTING', out.state, ctx);
+    const ran = [out, ...(post ? [post] : [])];
+    const sent = post?.state.packet ?? out.state.packet;
+    const first: Hop = { ...sender, out: sent, steps: ran.flatMap((r) => r.steps), events: ran.flatMap((r) => r.events) };
+    const uncertain = ran.flatMap((r) => r.uncertain);
+    const drop = post?.drop ?? out.drop;
+    if (drop) return { disposition: 'dropped', deliveredTo: null, droppedAt: drop, packet, final: sent, hops: [{ ...first, out: null }], branches: [], uncertain };
+    const t = traceOf(packet, walk(env, first, follow(env, host, nsName, iface, sent)), o?.everyCopy ? { ...limits, maxBranches: Number.POSITIVE_INFINITY } : limits);
+    return uncertain.length > 0 ? { ...t, uncertain: [...uncertain, ...t.uncertain] } : t;
+  };
+
   return {
     converged,
     session,
+    traceFromNamespace,
     trace: (from, packet) => session().trace(from, packet),
     resolveArp: (from, ip) => {
       const k = `${stationKey(from)}|${ip}`;

@@ -95,11 +95,12 @@ function process(env: WalkEnv, a: Arrival): Processed {
   switch (a.kind) {
     case 'device': return processDevice(env, a, env.index.device(a.host, a.device));
     case 'underlay': {
-      const to = env.index.tunnelPeer(a.host, a.port);
+      const blocked = env.index.tunnelBlocked(a.host, a.port);
+      const to = blocked === null ? env.index.tunnelPeer(a.host, a.port) : null;
       const events: HopEvent[] = [];
       const base = { host: a.host, device: 'underlay', deviceKind: 'underlay' as DeviceKind, inPort: a.port.name, in: a.packet, steps: [], uncertain: [] };
       if (!to) {
-        const rule = `no host with tunnel IP ${a.port.remoteIp ?? '?'} and a ${a.port.type} port back to ${a.host}`;
+        const rule = blocked ?? `no host with tunnel IP ${a.port.remoteIp ?? '?'} and a ${a.port.type} port back to ${a.host}`;
         return { visit: { ...base, events, copies: [dropCopy(a.packet, { host: a.host, device: 'underlay', rule, origin: null }, 'default')] }, next: () => ({ kind: 'dead', rule }) };
       }
       // The tunnel carries the frame untagged, with its key in the tunnel metadata.
@@ -112,7 +113,7 @@ function process(env: WalkEnv, a: Arrival): Processed {
       };
     }
     case 'wire': {
-      const members = a.wire.members.filter((m) => !(a.from && epKey(m) === epKey(a.from)));
+      const members = env.index.wireTargets(a.wire, a.from);
       const outside = env.index.upstreamRouters(a.wire.physnet).filter((s) => s.network !== a.fromOutside);
       const targets = new Map<string, Next>();
       for (const m of members) targets.set(epKey(m), { kind: 'device', host: m.host, device: m.device, inPort: m.port, packet: a.packet, pre: [] });

@@ -137,10 +137,22 @@ export type Station =
       readonly cidr: Address;
     };
 
+/**
+ * A failure scenario applied to the dataplane: hosts that are down (their devices, VMs, DHCP servers
+ * and router instances gone from the IR) and underlay connections cut between two hosts (tunnel
+ * packets between them are lost, and neither hears the other on a physical network's wire).
+ */
+export interface Failures {
+  readonly down: readonly string[];
+  readonly cuts: readonly (readonly [string, string])[];
+}
+
 export interface Dataplane {
   readonly hosts: readonly HostDataplane[];
   readonly links: readonly Link[];
   readonly wires: readonly Wire[];
   readonly stations: readonly Station[];
   readonly warnings: readonly Warning[];
+  /** The failure scenario this dataplane is under; absent: none. */
+  readonly failures?: Failures;
 }

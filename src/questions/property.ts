@@ -34,6 +34,16 @@ export interface PropertyResult {
    * trace before it is reported; not itself reported. Every holds/violated result with a trace has one.
    */
   readonly claim?: TraceClaim;
+  /** The failure scenario it was checked under (absent: none). */
+  readonly scenario?: ScenarioTag;
+  /** For a verdict that depends on which HA router instances are masters: theirs (router → hosts). */
+  readonly masters?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** A failure scenario as results name it: the hosts down and the underlay connections cut. */
+export interface ScenarioTag {
+  readonly failed: readonly string[];
+  readonly cut: readonly (readonly [string, string])[];
 }
 
 /** Told as a property's work advances: `done` of `total` things (`what`: "projects", "port classes explored" …). */

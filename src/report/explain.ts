@@ -65,9 +65,12 @@ export function deviceWords(hop: Hop, labels: Labels): string {
     .with('vm', () => `VM ${labels.of(hop.device) ?? hop.device.replace(/^vm:/, '')}`)
     .with('linux-bridge', () => `Linux bridge ${labels.withName(hop.device)}`)
     .with('ovs-bridge', () => hop.device)
-    .with('namespace', () =>
-      hop.device.startsWith('qrouter-') ? `router namespace ${labels.withName(hop.device)}` : `namespace ${labels.withName(hop.device)}`,
-    )
+    .with('namespace', () => {
+      if (!hop.device.startsWith('qrouter-')) return `namespace ${labels.withName(hop.device)}`;
+      const role = labels.instanceRole(hop.host, hop.device);
+      const name = labels.of(hop.device);
+      return role === null ? `router namespace ${labels.withName(hop.device)}` : `router namespace ${hop.device} (${name ? `${name}, ` : ''}its ${role} instance)`;
+    })
     .with('wire', () => `physical network ${hop.device}`)
     .with('underlay', () => `underlay`)
     .with('outside', () => `outside world (${hop.device})`)

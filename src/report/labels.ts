@@ -16,14 +16,19 @@ export interface Labels {
   networkOfLocalVlan(host: string, vlan: number): string | null;
   /** The network of a segmentation id (VNI / VLAN). */
   networkOfSegment(kind: 'tunnel' | 'vlan', id: number): string | null;
+  /** For an HA router's namespace on a host: `VRRP master` or `VRRP backup` when the masters are known, else null. */
+  instanceRole(host: string, device: string): string | null;
 }
 
-export function labelsFor(topo: Topology): Labels {
+/** Hosts of each HA router's masters, by its qrouter- namespace (a trace through HA routers names them). */
+export type MastersByNamespace = ReadonlyMap<string, readonly string[]>;
+
+export function labelsFor(topo: Topology, masters?: MastersByNamespace): Labels {
   const names = new Map<string, string>();
   const ports = new Map<string, string>();
   for (const p of topo.ports) {
     ports.set(p.id, p.name);
-    for (const make of [deviceName.tap, deviceName.qbr, deviceName.qvb, deviceName.qvo, deviceName.qr, deviceName.qg]) names.set(make(p.id), p.name);
+    for (const make of [deviceName.tap, deviceName.qbr, deviceName.qvb, deviceName.qvo, deviceName.qr, deviceName.qg, deviceName.ha]) names.set(make(p.id), p.name);
   }
   for (const r of topo.routers) names.set(deviceName.qrouter(r.id), r.name);
   for (const n of topo.networks) names.set(deviceName.qdhcp(n.id), `DHCP of ${n.name}`);
@@ -40,6 +45,11 @@ export function labelsFor(topo: Topology): Labels {
     networkOfLocalVlan: (host, vlan) => {
       const per = topo.localVlans[host] ?? {};
       return Object.entries(per).find(([, v]) => v === vlan)?.[0] ?? null;
+    },
+    instanceRole: (host, device) => {
+      const m = masters?.get(device);
+      if (m === undefined) return null;
+      return m.includes(host) ? 'VRRP master' : 'VRRP backup';
     },
     networkOfSegment: (kind, id) =>
       topo.networks.find((n) => n.segmentationId === id && (kind === 'tunnel' ? n.type === 'vxlan' || n.type === 'gre' : n.type === 'vlan'))?.name ?? null,

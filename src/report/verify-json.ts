@@ -18,6 +18,10 @@ export interface VerifyResultJson {
   trace: TraceJson | null;
   message: string;
   error?: string;
+  /** The failure scenario (an addition to DESIGN §4): hosts down and underlay connections cut; empty for none. */
+  scenario: { failed: string[]; cut: [string, string][] };
+  /** For a verdict that depends on which HA instances are masters: theirs, router → hosts. */
+  masters?: Record<string, string[]>;
 }
 
 export interface WaiverJson {
@@ -56,6 +60,8 @@ export function verifyJson(r: VerifyReport, labels: Labels, opts: VerifyJsonOpti
       trace: x.trace === null ? null : traceJson(x.trace, labels),
       message: x.message,
       ...(x.error !== undefined ? { error: x.error } : {}),
+      scenario: { failed: [...(x.scenario?.failed ?? [])], cut: (x.scenario?.cut ?? []).map(([a, b]) => [a, b] as [string, string]) },
+      ...(x.masters !== undefined ? { masters: Object.fromEntries(Object.entries(x.masters).map(([k, v]) => [k, [...v]])) } : {}),
     })),
     summary: { ...r.summary },
     ...(opts.waivers != null ? { waivers: opts.waivers.map((o) => ({ ...o.waiver, status: o.status })) } : {}),

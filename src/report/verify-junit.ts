@@ -4,6 +4,7 @@
 import type { VerifyReport } from '../questions/verify.ts';
 import type { Labels } from './labels.ts';
 import { packetSummary, traceText } from './trace-text.ts';
+import { scenarioWords } from './verify-text.ts';
 
 export function xmlEscape(s: string): string {
   return s
@@ -26,7 +27,8 @@ export function verifyJunit(r: VerifyReport, labels: Labels, suite = 'netproof v
     `  <testsuite name="${xmlEscape(suite)}" tests="${tests}" failures="${violated}" errors="${unknown}" skipped="${skipped}">`,
   ];
   for (const x of r.results) {
-    const open = `    <testcase classname="${xmlEscape(x.property)}" name="${xmlEscape(x.subject)}"`;
+    const under = scenarioWords(x.scenario);
+    const open = `    <testcase classname="${xmlEscape(x.property)}" name="${xmlEscape(under === '-' ? x.subject : `${x.subject} [${under}]`)}"`;
     if (x.verdict === 'holds') {
       lines.push(`${open}/>`);
       continue;

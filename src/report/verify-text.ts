@@ -1,9 +1,9 @@
-// `verify` for people: a table (property, subject, verdict, message), then each violation's (and each
+// `verify` for people: a table ([scenario,] property, subject, verdict, message), then each violation's (and each
 // internal error's) witness and numbered trace, then what became of the waivers, then the summary line.
 // On a terminal the verdicts are coloured and the messages wrapped to its width (style.ts).
 import type { Assumption } from '../questions/assumptions.ts';
 import { assumptionLines } from './assumptions.ts';
-import type { PropertyVerdict } from '../questions/property.ts';
+import type { PropertyVerdict, ScenarioTag } from '../questions/property.ts';
 import type { VerifyReport } from '../questions/verify.ts';
 import type { WaiverOutcome } from '../questions/waivers.ts';
 import type { Labels } from './labels.ts';
@@ -30,17 +30,27 @@ export interface VerifyTextOptions {
 
 const failing = (v: PropertyVerdict): boolean => v === 'violated' || v === 'unknown';
 
+/** One table row: its leading cells (scenario, property, subject), its verdict (null: the header), its message. */
+interface Row {
+  readonly lead: readonly string[];
+  readonly verdict: PropertyVerdict | null;
+  readonly message: string;
+}
+
 /** The table: columns padded to their widest cell; the verdict coloured; the message wrapped to the width. */
-function table(rows: readonly (readonly [string, string, PropertyVerdict | null, string])[], style: TextStyle): string[] {
-  const cell = (r: (typeof rows)[number]) => [r[0], r[1], r[2] === null ? 'VERDICT' : VERDICT[r[2]].label] as const;
-  const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => cell(r)[i]!.length)));
+function table(rows: readonly Row[], style: TextStyle): string[] {
+  const cells = (r: Row) => [...r.lead, r.verdict === null ? 'VERDICT' : VERDICT[r.verdict].label];
+  const n = cells(rows[0]!).length;
+  const widths = [...Array(n).keys()].map((i) => Math.max(...rows.map((r) => cells(r)[i]!.length)));
   const indent = widths.reduce((a, b) => a + b + 2, 0);
   const room = style.width === null ? null : Math.max(24, style.width - indent);
   return rows.flatMap((r) => {
-    const [p, s, v] = cell(r);
-    const verdict = r[2] === null ? v.padEnd(widths[2]!) : `${paint(style, VERDICT[r[2]].tones, v)}${' '.repeat(widths[2]! - v.length)}`;
-    const [first = '', ...rest] = room === null ? [r[3]] : wrapText(r[3], room);
-    return [`${p.padEnd(widths[0]!)}  ${s.padEnd(widths[1]!)}  ${verdict}  ${first}`.trimEnd(), ...rest.map((l) => `${' '.repeat(indent)}${l}`)];
+    const cs = cells(r);
+    const v = cs[n - 1]!;
+    const verdict = r.verdict === null ? v.padEnd(widths[n - 1]!) : `${paint(style, VERDICT[r.verdict].tones, v)}${' '.repeat(widths[n - 1]! - v.length)}`;
+    const lead = cs.slice(0, n - 1).map((c, i) => `${c.padEnd(widths[i]!)}  `).join('');
+    const [first = '', ...rest] = room === null ? [r.message] : wrapText(r.message, room);
+    return [`${lead}${verdict}  ${first}`.trimEnd(), ...rest.map((l) => `${' '.repeat(indent)}${l}`)];
   });
 }
 
@@ -62,15 +72,24 @@ export function summaryLine(r: VerifyReport): string {
   return `${r.results.length} results: ${s.holds} hold, ${s.violated} violated, ${s.unknown} unknown${extra.map((e) => `, ${e}`).join('')}`;
 }
 
+/** `network1 down, network1–network2 cut`, or `-` for none. */
+export function scenarioWords(t: ScenarioTag | undefined): string {
+  const parts = [...(t?.failed ?? []).map((h) => `${h} down`), ...(t?.cut ?? []).map(([a, b]) => `${a}–${b} cut`)];
+  return parts.length === 0 ? '-' : parts.join(', ');
+}
+
 export function verifyText(r: VerifyReport, labels: Labels, opts: VerifyTextOptions = { rules: true }): string {
   const style = opts.style ?? PLAIN;
+  // A SCENARIO column only when some result is under one (--fail, --cut, --failures).
+  const scenarios = r.results.some((x) => (x.scenario?.failed.length ?? 0) + (x.scenario?.cut.length ?? 0) > 0);
   const shown = opts.onlyFailures === true ? r.results.filter((x) => failing(x.verdict) || x.error !== undefined) : r.results;
+  const row = (x: VerifyReport['results'][number]): Row => ({ lead: [...(scenarios ? [scenarioWords(x.scenario)] : []), x.property, x.subject], verdict: x.verdict, message: x.message });
   const lines = shown.length === 0 && opts.onlyFailures === true
     ? ['no failures']
-    : table([['PROPERTY', 'SUBJECT', null, 'MESSAGE'], ...shown.map((x) => [x.property, x.subject, x.verdict, x.message] as const)], style);
+    : table([{ lead: [...(scenarios ? ['SCENARIO'] : []), 'PROPERTY', 'SUBJECT'], verdict: null, message: 'MESSAGE' }, ...shown.map(row)], style);
   const details = shown.filter((x) => x.verdict === 'violated' || x.error !== undefined);
   details.forEach((x, i) => {
-    lines.push('', `── ${i + 1}. ${x.property} ${x.subject}: ${paint(style, VERDICT[x.verdict].tones, VERDICT[x.verdict].label)}`, x.message);
+    lines.push('', `── ${i + 1}. ${x.property} ${x.subject}${scenarios ? ` [${scenarioWords(x.scenario)}]` : ''}: ${paint(style, VERDICT[x.verdict].tones, VERDICT[x.verdict].label)}`, x.message);
     if (x.error !== undefined) lines.push(`INTERNAL ERROR: ${x.error}`);
     if (x.witness !== null) lines.push(`witness: ${packetSummary(x.witness)}`);
     if (x.trace !== null) lines.push(traceText(x.trace, labels, { rules: opts.rules }));

@@ -12,6 +12,7 @@
 import type { Namespace, NamespaceSysctls } from '../ir/dataplane.ts';
 import { broadcastOf, ipv4ToNumber, prefixMask } from '../net/ipv4.ts';
 import { type Branch, type Logic } from './logic.ts';
+import { joinedGroups } from './multicast.ts';
 
 export type { NamespaceSysctls };
 
@@ -98,7 +99,7 @@ function localTableOf(ns: Namespace): readonly LocalRoute[] {
 
 /** Words naming each decision, with the kernel function it comes from. */
 export const MARTIAN_WHY = {
-  multicastNotJoined: 'multicast destination the interface has not joined (only 224.0.0.1 is joined; no multicast routing): dropped (ip_route_input_rcu)',
+  multicastNotJoined: 'multicast destination the interface has not joined (224.0.0.1, and 224.0.0.18 where keepalived runs, are the only groups joined; no multicast routing): dropped (ip_route_input_rcu)',
   martianSource: 'martian source (ip_route_input_slow)',
   martianDestination: 'martian destination (ip_route_input_slow)',
   rpFilter: 'reverse-path filter (fib_validate_source)',
@@ -182,7 +183,7 @@ function validated<C, V, T>(L: Logic<C, V>, refusals: readonly Branch<C, string>
 
 /**
  * The input decision for an IPv4 packet from `src` to `dst` (after PREROUTING) arriving on `inIface`:
- * ip_route_input_rcu's multicast rule, then ip_route_input_slow's martian checks, the local table, and
+ * ip_route_input_rcu's multicast rule (a group the interface joined: multicast.ts), then ip_route_input_slow's martian checks, the local table, and
  * source validation of what is taken locally. `route` means the main table decides (forwarding).
  * `proto` null: not an IP packet's protocol (an ARP request routed for its answer).
  */
@@ -197,8 +198,10 @@ export function inputDecision<C, V>(L: Logic<C, V>, ns: Namespace, s: NamespaceS
   const toLocal = L.or(...table.filter((r) => r.type === 'local').map((r) => L.prefix(dst, r.net, r.len)));
   const multicast: InputOutcome = { kind: 'local', how: 'multicast' };
   const broadcast: InputOutcome = { kind: 'local', how: 'broadcast' };
+  // The groups the arriving interface joined: all-hosts, and VRRP's where keepalived runs (multicast.ts).
+  const joined = [ALL_HOSTS, ...joinedGroups(ns, inIface).map(ipv4ToNumber)];
   return chain<C, V, InputOutcome>(L, [
-    [L.and(L.prefix(dst, MULTICAST.net, MULTICAST.len), L.not(L.eq(dst, ALL_HOSTS, 32))), drop(MARTIAN_WHY.multicastNotJoined)],
+    [L.and(L.prefix(dst, MULTICAST.net, MULTICAST.len), ...joined.map((g) => L.not(L.eq(dst, g, 32)))), drop(MARTIAN_WHY.multicastNotJoined)],
     [L.prefix(dst, MULTICAST.net, MULTICAST.len), chain<C, V, InputOutcome>(L, [
       [mcastSrc, drop(MARTIAN_WHY.martianSource)],
       [s.routeLocalnet ? L.no : loopSrc, drop(MARTIAN_WHY.martianSource, ['routeLocalnet'])],

@@ -3,7 +3,9 @@
 // other end of the underlay, and the stations. Both engines walk this one graph; built once per
 // evaluator and once per symbolic walker.
 // Guarantees: lookups are by exact name; an endpoint on no link, wire or tunnel has no far end (the
-// walker then drops the copy there, quietly: nothing is attached).
+// walker then drops the copy there, quietly: nothing is attached). Under a failure scenario
+// (`Dataplane.failures`) a cut underlay connection carries nothing either way, on a tunnel or a wire,
+// and a host that is down has no devices to arrive at.
 import type { Dataplane, Endpoint, HostDataplane, LinuxBridge, Namespace, Station, Wire } from '../ir/dataplane.ts';
 import type { OvsBridge, OvsPort } from '../ir/openflow.ts';
 
@@ -46,8 +48,12 @@ export class TopologyIndex {
   private readonly byPortPrefix = new Map<number, Map<string, VmStation>>();
   /** `${host}\0${type}\0${remoteIp}` → the first tunnel port of that type towards remoteIp on host, bridges in order. */
   private readonly tunnelPorts = new Map<string, Endpoint>();
+  private readonly cuts = new Set<string>();
+  private readonly down: ReadonlySet<string>;
 
   constructor(readonly dp: Dataplane) {
+    this.down = new Set(dp.failures?.down ?? []);
+    for (const [a, b] of dp.failures?.cuts ?? []) this.cuts.add(key(a, b)).add(key(b, a));
     for (const h of dp.hosts) {
       this.hosts.set(h.name, h);
       if (h.tunnelIp !== null) this.hostByTunnelIp.set(h.tunnelIp, h);
@@ -115,6 +121,24 @@ export class TopologyIndex {
     const remote = this.hostByTunnelIp.get(port.remoteIp);
     if (!remote) return null;
     return this.tunnelPorts.get(key(remote.name, port.type, local)) ?? null;
+  }
+
+  /** Why the underlay carries nothing from `from` to `to` in this scenario (a cut, a host down); null when it does. */
+  underlayBlocked(from: string, to: string): string | null {
+    if (this.down.has(to)) return `${to} is down`;
+    if (this.cuts.has(key(from, to))) return `the underlay between ${from} and ${to} is cut`;
+    return null;
+  }
+
+  /** Why a host is unreachable by tunnel from `from`: the tunnel port's remote host is down or cut off. */
+  tunnelBlocked(host: string, port: OvsPort): string | null {
+    const remote = port.remoteIp === null ? undefined : this.hostByTunnelIp.get(port.remoteIp);
+    return remote ? this.underlayBlocked(host, remote.name) : null;
+  }
+
+  /** The members of a wire a frame sent from `from` (null: from the outside world) reaches: all others not cut off from it. */
+  wireTargets(wire: Wire, from: Endpoint | null): readonly Endpoint[] {
+    return wire.members.filter((m) => !(from && m.host === from.host && m.device === from.device && m.port === from.port) && (from === null || this.underlayBlocked(from.host, m.host) === null));
   }
 
   wireOfPhysnet(physnet: string): Wire | null {

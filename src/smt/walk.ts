@@ -434,15 +434,15 @@ export class SymWalker implements WalkCtx {
     const bridge = this.index.host(from.host)?.ovsBridges.find((b) => b.name === from.device);
     const port = bridge === undefined ? undefined : portByName(bridge, from.port);
     if (port && isTunnelPort(port)) {
-      const t = this.index.tunnelPeer(from.host, port);
-      return t ? this.arrive(t, path, hops) : [ended('dropped', path, `${from.host}/${from.device}:${from.port}: no tunnel peer`)];
+      const blocked = this.index.tunnelBlocked(from.host, port);
+      const t = blocked === null ? this.index.tunnelPeer(from.host, port) : null;
+      return t ? this.arrive(t, path, hops) : [ended('dropped', path, `${from.host}/${from.device}:${from.port}: ${blocked ?? 'no tunnel peer'}`)];
     }
     const wire = this.index.wireOf(from.host, from.device, from.port);
     if (!wire) return [ended('dropped', path, `${from.host}/${from.device}:${from.port}: nothing attached`)];
     const out: End[] = [];
-    for (const m of wire.members) {
+    for (const m of this.index.wireTargets(wire, from)) {
       if (this.stopped()) return out;
-      if (m.host === from.host && m.device === from.device && m.port === from.port) continue;
       out.push(...this.arrive(m, path, hops));
     }
     for (const o of this.index.upstreamRouters(wire.physnet)) {

@@ -51,7 +51,9 @@ describe('verify reports', () => {
   it('JSON: results with the contract fields, error only when set, summary counts', () => {
     const j = verifyJson(rep, labels);
     expect(Object.keys(j)).toEqual(['results', 'summary', 'assumptions']);
-    expect(Object.keys(j.results[0]!)).toEqual(['property', 'subject', 'verdict', 'witness', 'trace', 'message']);
+    // The contract's fields, then `scenario` (an addition: { failed, cut }, empty for none).
+    expect(Object.keys(j.results[0]!)).toEqual(['property', 'subject', 'verdict', 'witness', 'trace', 'message', 'scenario']);
+    expect(j.results[0]!.scenario).toEqual({ failed: [], cut: [] });
     expect(j.results[1]!.witness).toMatchObject({ ip_src: '192.168.1.11', proto: 'tcp', dport: 22 });
     expect(j.results[1]!.trace).toMatchObject({ disposition: 'dropped', dropped_at: { rule: '-j DROP' } });
     expect(j.results[2]!.error).toContain('evaluator');

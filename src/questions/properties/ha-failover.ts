@@ -1,0 +1,112 @@
+// `ha-failover` (per HA router, subject `router:R`): for each single failure of a host of the router,
+// the traffic of its VM ports that got through before still gets through, leaving the cloud with the
+// same address (the SNAT address and floating IPs move with the master). Checked with the evaluator on
+// standard flows, per class of ports (one representative each, as the other properties group them):
+// ICMP echo and TCP 80 to the outside world, ICMP and TCP 80 from the outside world to each floating IP
+// the router serves, ICMP to a port on each other subnet of the router. For each choice of masters VRRP
+// allows without the failure, what got through then must still get through under every choice it
+// allows after. Endpoints that die with the failed host are not counted. The proof over all packets under a
+// failure is `verify --failures 1`, which asks every other property in each single-failure scenario.
+import type { Trace } from '../../evaluate/trace.ts';
+import type { Ipv4 } from '../../ir/packet.ts';
+import type { ScenarioContext, HaRouterView, Variant } from '../../scenario/context.ts';
+import { diagonalVariants } from '../../scenario/variants.ts';
+import type { PacketFields } from '../packet.ts';
+import { traceBetween, type Sender } from '../trace.ts';
+import type { PropertyResult } from '../property.ts';
+import { groupPorts, holds, portLabel, type OutsideStation, type VmStation } from './common.ts';
+
+const ID = 'ha-failover';
+
+interface Flow {
+  readonly label: string;
+  readonly from: Sender;
+  readonly dst: Ipv4;
+  readonly fields: PacketFields;
+  /** Hosts whose failure takes an endpoint along. */
+  readonly hosts: readonly string[];
+  readonly reached: (t: Trace) => boolean;
+}
+
+const OUTSIDE_HOST = '198.51.100.7';
+const INTERNET = '8.8.8.8';
+const FLOWS: readonly PacketFields[] = [{ proto: 'icmp' }, { proto: 'tcp', dport: 80 }];
+
+function flowsOf(ctx: ScenarioContext, r: HaRouterView): Flow[] {
+  const topo = ctx.topology;
+  const nets = new Set(r.router.interfaces.map((i) => i.network));
+  const ports = ctx.dataplane.stations.filter((s): s is VmStation => s.kind === 'vm-port' && nets.has(s.network));
+  const reps = groupPorts(topo, ports).map((g) => g.rep);
+  const outside = ctx.dataplane.stations.find((s): s is OutsideStation => s.kind === 'outside' && s.network === r.router.gateway?.network);
+  const out: Flow[] = [];
+  const fmt = (f: PacketFields) => (f.proto === 'tcp' ? `tcp ${f.dport ?? 80}` : String(f.proto));
+  for (const p of reps) {
+    const from: Sender = { kind: 'port', station: p, ip: p.ip };
+    if (outside) {
+      for (const f of FLOWS) out.push({ label: `${portLabel(p)} → ${INTERNET} (${fmt(f)})`, from, dst: INTERNET, fields: f, hosts: [p.host], reached: (t) => t.disposition === 'exited' });
+      for (const fip of topo.floatingIps.filter((x) => x.portId === p.portId && x.router === r.router.name)) {
+        const src: Sender = { kind: 'outside', station: outside, ip: OUTSIDE_HOST };
+        for (const f of FLOWS) {
+          out.push({ label: `${OUTSIDE_HOST} → ${fip.ip} (${fmt(f)})`, from: src, dst: fip.ip, fields: f, hosts: [p.host],
+            reached: (t) => t.disposition === 'delivered' && t.deliveredTo?.kind === 'vm' && t.deliveredTo.vm === p.vm && t.deliveredTo.port === p.index });
+        }
+      }
+    }
+    const port = topo.ports.find((x) => x.id === p.portId);
+    for (const other of r.router.interfaces.filter((i) => i.subnet !== port?.subnet)) {
+      const q = ports.find((s) => topo.ports.find((x) => x.id === s.portId)?.subnet === other.subnet);
+      if (!q) continue;
+      out.push({ label: `${portLabel(p)} → ${portLabel(q)} (icmp)`, from, dst: q.ip, fields: { proto: 'icmp' }, hosts: [p.host, q.host],
+        reached: (t) => t.disposition === 'delivered' && t.deliveredTo?.kind === 'vm' && t.deliveredTo.vm === q.vm && t.deliveredTo.port === q.index });
+    }
+  }
+  return out;
+}
+
+/** The flow's trace in one variant (its own stations: the variant's dataplane may have lost some). */
+function run(ctx: ScenarioContext, v: Variant, f: Flow): Trace {
+  return traceBetween(ctx.topology, v.evaluator, f.from, f.dst, f.fields);
+}
+
+export function haFailover(base: ScenarioContext, failing: (host: string) => ScenarioContext): PropertyResult[] {
+  const beforeVariants = diagonalVariants(base).variants;
+  return base.haRouters.map((r): PropertyResult => {
+    const name = r.router.name;
+    const subject = `router:${name}`;
+    const hosts = [...r.sites.keys()];
+    const flows = flowsOf(base, r);
+    // Per choice of masters before the failure: what got through, and the address it left with.
+    const before = beforeVariants.map((v) => flows.flatMap((f) => {
+      const t = run(base, v, f);
+      return f.reached(t) ? [{ f, source: t.final.ip_src }] : [];
+    }));
+    let checked = 0;
+    for (const h of hosts) {
+      const after = failing(h);
+      for (const v of diagonalVariants(after).variants) {
+        for (const held of before) {
+          for (const { f, source } of held) {
+            if (f.hosts.includes(h)) continue;
+            checked++;
+            const t = run(after, v, f);
+            const lost = !f.reached(t);
+            const moved = !lost && t.disposition === 'exited' && t.final.ip_src !== source;
+            if (!lost && !moved) continue;
+            const what = lost ? `no longer gets through (${t.disposition}${t.droppedAt ? ` at ${t.droppedAt.device}@${t.droppedAt.host}: ${t.droppedAt.rule}` : ''})` : `leaves with ${t.final.ip_src} instead of ${source}`;
+            const claim = lost
+              ? { says: 'does not get through', shownBy: (x: Trace) => !f.reached(x) }
+              : { says: `leaves with ${t.final.ip_src}`, shownBy: (x: Trace) => x.disposition === 'exited' && x.final.ip_src !== source };
+            return {
+              property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, claim,
+              message: `when ${h} fails, ${f.label} ${what} — with ${after.describeMasters(v, [r])}`,
+              masters: after.mastersJson(v), scenario: { failed: [...after.spec.failures.down], cut: after.spec.failures.cuts.map(([a, b]) => [a, b] as const) },
+            };
+          }
+        }
+      }
+    }
+    if (hosts.length === 0) return holds(ID, subject, `no live instance of ${name}: nothing to fail over`);
+    const worked = new Set(before.flatMap((b) => b.map((x) => x.f.label))).size;
+    return holds(ID, subject, `for each single failure of its hosts (${hosts.join(', ')}), the ${worked} standard flows of ${name}'s ports that got through under a master still do under every master left (${checked} checks), leaving with the same addresses (evaluator, one port per class)`);
+  });
+}

@@ -1,0 +1,149 @@
+// `verify` under one failure scenario (none, `--fail`/`--cut`, or one of `--failures N`'s): every
+// built-in property on the scenario's dataplane under every choice of HA masters it needs (the
+// diagonal of src/scenario/variants.ts), every user property under every combination of the masters of
+// the routers its endpoints lie behind, then the HA invariants: `ha-single-master` in every scenario;
+// `ha-vrid-unique`, `ha-config` and `ha-failover` once, in the scenario the run starts from. Each result
+// carries its scenario and passes the guard (guard.ts). Endpoints that died with a failed host are not counted: a user property whose
+// senders or destinations are all down says so instead of being checked.
+import type { Dataplane, Station } from '../ir/dataplane.ts';
+import type { Topology } from '../topology/model.ts';
+import { ScenarioContext, type ScenarioSpec, type Variant } from '../scenario/context.ts';
+import { diagonalVariants, productVariants } from '../scenario/variants.ts';
+import { combineFailures } from '../scenario/failures.ts';
+import type { PropertyCheck, PropertyResult, ScenarioTag, SubjectProgress, VerifyContext } from './property.ts';
+import { checkUserProperty, type ResolvedProperty } from './user-properties/check.ts';
+import { mergeVariants, type VariantResult } from './variant-merge.ts';
+import { haSingleMaster } from './properties/ha-single-master.ts';
+import { haVridUnique } from './properties/ha-vrid-unique.ts';
+import { haConfig } from './properties/ha-config.ts';
+import { haFailover } from './properties/ha-failover.ts';
+import type { Dest } from './reach-set.ts';
+import { guardResult } from './guard.ts';
+import type { VerifyStep } from './verify.ts';
+
+export interface ScenarioVerifyOptions {
+  readonly timeoutMs: number;
+  /** Check the scenario-independent HA invariants (the scenario the run starts from). */
+  readonly haInvariants: boolean;
+  /** Which properties (built-in, user, HA invariant) to check by id (`--select`/`--skip`); all by default. */
+  readonly wanted?: (id: string) => boolean;
+  /** Told before each built-in and user property is checked. */
+  readonly onStep?: VerifyStep;
+  /** Told as a property advances through its subjects. */
+  readonly progress?: SubjectProgress;
+}
+
+/** The ids of the HA invariants, checked after the built-in and user properties. */
+export const HA_INVARIANT_IDS = ['ha-single-master', 'ha-vrid-unique', 'ha-config', 'ha-failover'] as const;
+
+export const tagOf = (spec: ScenarioSpec): ScenarioTag => ({ failed: [...spec.failures.down], cut: spec.failures.cuts.map(([a, b]) => [a, b] as const) });
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+function crashed(property: string, subject: string, e: unknown): PropertyResult {
+  return { property, subject, verdict: 'unknown', witness: null, trace: null, message: 'internal error while checking', error: message(e) };
+}
+
+const vctx = (topo: Topology, v: Variant, timeoutMs: number, progress?: SubjectProgress): VerifyContext =>
+  (progress === undefined ? { topology: topo, dataplane: v.dataplane, evaluator: v.evaluator, timeoutMs } : { topology: topo, dataplane: v.dataplane, evaluator: v.evaluator, timeoutMs, progress });
+
+/** Results of one check under every variant, merged subject by subject (in the first variant's order). */
+async function builtinUnder(ctx: ScenarioContext, b: PropertyCheck, variants: readonly Variant[], o: ScenarioVerifyOptions): Promise<PropertyResult[]> {
+  const bySubject = new Map<string, VariantResult[]>();
+  for (const v of variants) {
+    let rs: readonly PropertyResult[];
+    try {
+      rs = await b.check(vctx(ctx.topology, v, o.timeoutMs, o.progress));
+    } catch (e) {
+      rs = [crashed(b.id, '-', e)];
+    }
+    for (const r of rs) bySubject.set(r.subject, [...(bySubject.get(r.subject) ?? []), { result: r, variant: v }]);
+  }
+  return [...bySubject.values()].map((rs) => mergeVariants(ctx, rs));
+}
+
+/** The HA routers whose masters a user property's packets may depend on: those on its endpoints' networks. */
+function routersOf(ctx: ScenarioContext, rp: ResolvedProperty): Set<string> {
+  const nets = new Set<string>();
+  const namespaces = new Set<string>();
+  for (const s of rp.from.senders) if (s.rep.kind === 'port') nets.add(s.rep.station.network);
+  for (const d of rp.to.dests) {
+    if (d.kind === 'port') nets.add(d.station.network);
+    if (d.kind === 'namespace') namespaces.add(d.namespace);
+  }
+  return new Set(ctx.haRouters.filter((r) => namespaces.has(r.namespace) || r.router.interfaces.some((i) => nets.has(i.network))).map((r) => r.router.name));
+}
+
+/** The property with the endpoints the scenario killed left out; null when a side is left empty. */
+function alive(dp: Dataplane, rp: ResolvedProperty): ResolvedProperty | null {
+  const live = new Set(dp.stations.filter((s): s is Extract<Station, { kind: 'vm-port' }> => s.kind === 'vm-port').map((s) => `${s.vm}:${s.index}`));
+  const ok = (s: Station) => s.kind !== 'vm-port' || live.has(`${s.vm}:${s.index}`);
+  const senders = rp.from.senders.filter((s) => ok(s.rep.station));
+  const dests = rp.to.dests.filter((d: Dest) => d.kind !== 'port' || ok(d.station));
+  if (senders.length === 0 || dests.length === 0) return null;
+  return { ...rp, from: { ...rp.from, senders }, to: { ...rp.to, dests } };
+}
+
+async function userUnder(ctx: ScenarioContext, rp: ResolvedProperty, o: ScenarioVerifyOptions): Promise<PropertyResult> {
+  const subject = `${rp.property.kind}:${rp.property.from}->${rp.property.to}`;
+  const live = alive(ctx.dataplane, rp);
+  if (live === null) {
+    return { property: rp.property.name, subject, verdict: 'n/a', witness: null, trace: null, message: `nothing to check in this scenario: every ${rp.from.senders.length === 0 ? 'sender' : 'sender or destination'} is on a failed host` };
+  }
+  const plan = productVariants(ctx, routersOf(ctx, live));
+  const rs: VariantResult[] = [];
+  for (const v of plan.variants) {
+    try {
+      rs.push({ result: await checkUserProperty(vctx(ctx.topology, v, o.timeoutMs, o.progress), live), variant: v });
+    } catch (e) {
+      rs.push({ result: crashed(rp.property.name, subject, e), variant: v });
+    }
+  }
+  const merged = mergeVariants(ctx, rs);
+  return plan.complete ? merged : { ...merged, verdict: merged.verdict === 'violated' ? 'violated' : 'unknown', message: `${merged.message}; only ${plan.variants.length} of ${plan.combinations} combinations of masters checked` };
+}
+
+export async function verifyScenario(
+  topo: Topology,
+  base: Dataplane,
+  spec: ScenarioSpec,
+  builtins: readonly PropertyCheck[],
+  user: readonly ResolvedProperty[],
+  o: ScenarioVerifyOptions,
+): Promise<PropertyResult[]> {
+  const ctx = new ScenarioContext(topo, base, spec);
+  const plan = diagonalVariants(ctx);
+  const results: PropertyResult[] = [];
+  const wanted = o.wanted ?? (() => true);
+  const onStep = o.onStep ?? (() => {});
+  const total = builtins.length + user.length;
+  for (const [i, b] of builtins.entries()) {
+    onStep(i, total, b.id, results.length);
+    results.push(...(await builtinUnder(ctx, b, plan.variants, o)));
+  }
+  if (!plan.complete) {
+    for (let i = 0; i < results.length; i++) {
+      const r = results[i]!;
+      if (r.verdict === 'holds') results[i] = { ...r, verdict: 'unknown', message: `${r.message}; not every combination of HA masters was checked (more than the limit)` };
+    }
+  }
+  for (const [i, u] of user.entries()) {
+    onStep(builtins.length + i, total, u.property.name, results.length);
+    results.push(await userUnder(ctx, u, o));
+  }
+  if (wanted('ha-single-master')) results.push(...haSingleMaster(ctx, o.haInvariants));
+  if (o.haInvariants) {
+    const failing = new Map<string, ScenarioContext>();
+    const fail = (host: string): ScenarioContext => {
+      let c = failing.get(host);
+      if (!c) failing.set(host, (c = new ScenarioContext(topo, base, { ...spec, failures: combineFailures(spec.failures, { down: [host], cuts: [] }) })));
+      return c;
+    };
+    if (wanted('ha-vrid-unique')) results.push(...haVridUnique(ctx));
+    if (wanted('ha-config')) results.push(...haConfig(ctx));
+    if (wanted('ha-failover')) results.push(...haFailover(ctx, fail));
+  }
+  const tag = tagOf(spec);
+  // No answer is reported that its own trace contradicts (guard.ts), as in every verify.
+  return results.map((r) => guardResult(r.scenario ? r : { ...r, scenario: tag }));
+}
