@@ -35,6 +35,10 @@ const BAD: Readonly<Record<string, string>> = {
   '--skip': 'nat-egress,no-such-property',
   '--waivers': join(out, 'no-such-waivers.yaml'),
   '--baseline': join(out, 'no-such-baseline.json'),
+  '--fail': 'network9',
+  '--cut': 'compute1',
+  '--master': 'router1=network1',
+  '--failures': 'x',
 };
 
 const takesValue = (o: Option): boolean => o.required || o.optional;
