@@ -20,6 +20,7 @@ import { haFailover } from './properties/ha-failover.ts';
 import type { Dest } from './reach-set.ts';
 import { guardResult } from './guard.ts';
 import type { VerifyStep } from './verify.ts';
+import { namespaceHolding } from './senders.ts';
 
 export interface ScenarioVerifyOptions {
   readonly timeoutMs: number;
@@ -84,6 +85,20 @@ function alive(dp: Dataplane, rp: ResolvedProperty): ResolvedProperty | null {
   return { ...rp, from: { ...rp.from, senders }, to: { ...rp.to, dests } };
 }
 
+/**
+ * The property with each router or DHCP address it is sent to held by whichever namespace holds it in
+ * `dp`: an HA router's address moves with its master (an address no one holds stays where it was, and
+ * is reached by no packet).
+ */
+function rebound(rp: ResolvedProperty, dp: Dataplane): ResolvedProperty {
+  const dests = rp.to.dests.map((d): Dest => {
+    if (d.kind !== 'namespace') return d;
+    const now = namespaceHolding(dp, d.ip);
+    return now ? { ...d, host: now.host, namespace: now.namespace } : d;
+  });
+  return { ...rp, to: { ...rp.to, dests } };
+}
+
 async function userUnder(ctx: ScenarioContext, rp: ResolvedProperty, o: ScenarioVerifyOptions): Promise<PropertyResult> {
   const subject = `${rp.property.kind}:${rp.property.from}->${rp.property.to}`;
   const live = alive(ctx.dataplane, rp);
@@ -94,7 +109,7 @@ async function userUnder(ctx: ScenarioContext, rp: ResolvedProperty, o: Scenario
   const rs: VariantResult[] = [];
   for (const v of plan.variants) {
     try {
-      rs.push({ result: await checkUserProperty(vctx(ctx.topology, v, o.timeoutMs, o.progress), live), variant: v });
+      rs.push({ result: await checkUserProperty(vctx(ctx.topology, v, o.timeoutMs, o.progress), rebound(live, v.dataplane)), variant: v });
     } catch (e) {
       rs.push({ result: crashed(rp.property.name, subject, e), variant: v });
     }

@@ -13,6 +13,8 @@ import type { PropertyResult } from '../../src/questions/property.ts';
 import { verifyScenario } from '../../src/questions/verify-scenario.ts';
 import { BUILTIN_PROPERTIES } from '../../src/questions/properties/index.ts';
 import { injected, loadTopo, nsOf, withVrid } from './inject.ts';
+import { loadProperties } from '../../src/questions/user-properties/load.ts';
+import { resolveUserProperties } from '../../src/questions/user-properties/check.ts';
 
 afterAll(async () => { await shutdownZ3(); });
 
@@ -146,6 +148,24 @@ vms:
     if (!t.ok) throw new Error(JSON.stringify(t.errors));
     const r = find(await verify(modelFromTopology(t.value).dataplane, { t: t.value }), 'ha-failover', 'router:r1');
     expect(r).toMatchObject({ verdict: 'violated', message: expect.stringMatching(/^when n1 fails, vm1:0 → 8\.8\.8\.8 \(icmp\) no longer gets through/) });
+  });
+});
+
+describe('user properties under every master', () => {
+  it('properties/builtin/ha.yaml holds with either master, and after either network node fails: a router address is reached where its master holds it', async () => {
+    const props = loadProperties(['properties/builtin/ha.yaml']);
+    if (!props.ok) throw new Error(JSON.stringify(props.errors));
+    const resolved = resolveUserProperties(topo, base, props.value);
+    if (!resolved.ok) throw new Error(JSON.stringify(resolved.errors));
+    for (const down of [[], ['network1'], ['network2']]) {
+      const spec = { failures: { down, cuts: [] }, pins: new Map<string, string>() };
+      const rs = await verifyScenario(topo, base, spec, [], resolved.value, { timeoutMs: 10_000, haInvariants: false });
+      const user = rs.filter((r) => r.property.startsWith('ha-web') || r.property.startsWith('ha-gateway'));
+      expect(user.map((r) => [r.property, r.verdict])).toEqual([
+        ['ha-web-egress', 'holds'], ['ha-web1-fip-ingress', 'holds'], ['ha-gateway-edge-web', 'holds'], ['ha-gateway-backend-db', 'holds'],
+      ]);
+      if (down.length === 0) expect(user[2]!.message).toMatch(/under each of 2 choices of masters VRRP allows/);
+    }
   });
 });
 
