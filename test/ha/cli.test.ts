@@ -86,5 +86,15 @@ describe('verify --failures 1', () => {
     expect([...scenarios].sort()).toEqual(['', 'compute1', 'compute2', 'network1', 'network2']);
     expect(j.results.filter((x) => x.property === 'ha-failover').length).toBe(3);
   }, 240_000);
-
+  it('--select picks HA invariants by id like any property, in every scenario; --skip leaves them out', async () => {
+    const sel = await runCli('verify', HA, '--failures', '1', '--select', 'ha-single-master', '--format', 'json');
+    const j = JSON.parse(sel.stdout) as { results: { property: string; subject: string; scenario: { failed: string[] } }[] };
+    expect(new Set(j.results.map((x) => x.property))).toEqual(new Set(['ha-single-master']));
+    // Two HA routers, in the scenario without failures and in each of the 4 single-host failures.
+    expect(j.results.length).toBe(2 * 5);
+    const skip = await runCli('verify', HA, '--skip', 'ha-failover,ha-config,ha-vrid-unique,ha-single-master', '--format', 'json');
+    const k = JSON.parse(skip.stdout) as { results: { property: string }[] };
+    expect(k.results.length).toBeGreaterThan(0);
+    expect(k.results.filter((x) => x.property.startsWith('ha-'))).toEqual([]);
+  }, 240_000);
 });
