@@ -2,8 +2,7 @@
 // rendered devices (the ha- port with its own address, the qr-/qg- devices with their MACs and no
 // address) and running keepalived on its rendered keepalived.conf; every ha- port is one end of a veth
 // pair whose other end sits on one Linux bridge in a "switch" namespace (standing in for the HA
-// network), the qr-/qg- devices on veths of their own (up, carrying nothing). Recipe and pitfalls:
-// ../shared/oracle/vrrp.sh. Partitioning detaches an instance's switch port from the bridge, so its
+// network), the qr-/qg- devices on veths of their own (up, carrying nothing). Partitioning detaches an instance's switch port from the bridge, so its
 // ha- device keeps its carrier (as an OVS internal port does when the underlay is cut) and keepalived
 // does not go to FAULT: each side elects its own master.
 // Guarantees: unique namespace names (pid + random), every daemon signalled by its own PID only, and
