@@ -30,6 +30,12 @@ export interface EvaluatorOptions {
   /** The netfilter engine (tests may pass a stand-in). */
   readonly netfilter: NetfilterEngine;
   readonly limits?: Partial<WalkLimits>;
+  /**
+   * Skip the learning passes: every MAC table empty, no learned flow. Only for packets whose path no
+   * learned state decides — multicast and broadcast, which every switch floods (VRRP advertisements);
+   * a unicast packet would be flooded where a running cloud sends it one way.
+   */
+  readonly unconverged?: boolean;
 }
 
 export interface ArpAnswer {
@@ -158,7 +164,7 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
     from.kind === 'outside' && from.vlan !== null && packet.vlan === null ? { ...packet, vlan: from.vlan } : packet;
 
   const learnEnv = envFor(newNf(), true);
-  const { passes, capped } = converge(learnEnv, dp);
+  const { passes, capped } = opts.unconverged ? { passes: 0, capped: false } : converge(learnEnv, dp);
   const converged = state.snapshot(passes, capped);
 
   const session = (): Session => {

@@ -34,6 +34,11 @@ export interface PropertyResult {
    * trace before it is reported; not itself reported. Every holds/violated result with a trace has one.
    */
   readonly claim?: TraceClaim;
+  /**
+   * True when the verdict was settled by the subject's own device alone (a port's firewall), following
+   * no packet beyond it: it is the same whichever HA router instances are masters.
+   */
+  readonly local?: boolean;
   /** The failure scenario it was checked under (absent: none). */
   readonly scenario?: ScenarioTag;
   /** For a verdict that depends on which HA router instances are masters: theirs (router → hosts). */
@@ -66,4 +71,10 @@ export interface PropertyCheck {
   /** One line on what it means, for `--help` and the README. */
   readonly description: string;
   check(ctx: VerifyContext): Promise<readonly PropertyResult[]>;
+  /**
+   * True when the check never depends on which HA router instances are masters: it follows no packet
+   * that a router namespace routes or answers, nor one whose path depends on where a router's MAC was
+   * learned. Asked once per failure scenario rather than under every choice of masters.
+   */
+  readonly mastersIndependent?: boolean;
 }

@@ -48,10 +48,14 @@ function crashed(property: string, subject: string, e: unknown): PropertyResult 
 const vctx = (topo: Topology, v: Variant, timeoutMs: number, progress?: SubjectProgress): VerifyContext =>
   (progress === undefined ? { topology: topo, dataplane: v.dataplane, evaluator: v.evaluator, timeoutMs } : { topology: topo, dataplane: v.dataplane, evaluator: v.evaluator, timeoutMs, progress });
 
-/** Results of one check under every variant, merged subject by subject (in the first variant's order). */
+/**
+ * Results of one check under every variant, merged subject by subject (in the first variant's order).
+ * A check that does not depend on the masters, or whose every result the first variant settled at the
+ * subject's own device (`local`), is asked once: the other variants would say the same.
+ */
 async function builtinUnder(ctx: ScenarioContext, b: PropertyCheck, variants: readonly Variant[], o: ScenarioVerifyOptions): Promise<PropertyResult[]> {
   const bySubject = new Map<string, VariantResult[]>();
-  for (const v of variants) {
+  for (const [i, v] of variants.entries()) {
     let rs: readonly PropertyResult[];
     try {
       rs = await b.check(vctx(ctx.topology, v, o.timeoutMs, o.progress));
@@ -59,6 +63,9 @@ async function builtinUnder(ctx: ScenarioContext, b: PropertyCheck, variants: re
       rs = [crashed(b.id, '-', e)];
     }
     for (const r of rs) bySubject.set(r.subject, [...(bySubject.get(r.subject) ?? []), { result: r, variant: v }]);
+    if (i === 0 && (b.mastersIndependent === true || (rs.length > 0 && rs.every((r) => r.local === true)))) {
+      return rs.map((r) => (variants.length > 1 ? { ...r, message: `${r.message} (whichever instances are masters)` } : r));
+    }
   }
   return [...bySubject.values()].map((rs) => mergeVariants(ctx, rs));
 }
@@ -161,4 +168,20 @@ export async function verifyScenario(
   const tag = tagOf(spec);
   // No answer is reported that its own trace contradicts (guard.ts), as in every verify.
   return results.map((r) => guardResult(r.scenario ? r : { ...r, scenario: tag }));
+}
+
+/** Every combination of `k` of `items`, in order. */
+function combinations<T>(items: readonly T[], k: number): T[][] {
+  if (k === 0) return [[]];
+  return items.flatMap((x, i) => combinations(items.slice(i + 1), k - 1).map((rest) => [x, ...rest]));
+}
+
+/** The scenario given, then with each combination of up to `n` more of the live hosts failed. */
+export function scenariosOf(topo: Topology, base: ScenarioSpec, n: number): ScenarioSpec[] {
+  const live = topo.hosts.map((h) => h.name).filter((h) => !base.failures.down.includes(h));
+  const out: ScenarioSpec[] = [base];
+  for (let k = 1; k <= Math.min(n, live.length); k++) {
+    for (const c of combinations(live, k)) out.push({ ...base, failures: combineFailures(base.failures, { down: c, cuts: [] }) });
+  }
+  return out;
 }

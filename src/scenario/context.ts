@@ -53,7 +53,8 @@ export class ScenarioContext {
 
   constructor(readonly topology: Topology, base: Dataplane, readonly spec: ScenarioSpec) {
     this.dataplane = applyFailures(base, spec.failures);
-    this.hearingEvaluator = createEvaluator(this.dataplane);
+    // Advertisements are multicast: flooded whatever the switches learned, so no learning is needed.
+    this.hearingEvaluator = createEvaluator(this.dataplane, { unconverged: true });
     this.vrrp = vrrpModel(this.dataplane, this.hearingEvaluator);
     this.haRouters = topology.routers.filter((r) => r.ha !== null).map((router) => {
       const namespace = deviceName.qrouter(router.id);
@@ -93,11 +94,11 @@ export class ScenarioContext {
     if (hit) return hit;
     const masters = new Set<string>();
     choice.forEach((c, i) => { for (const k of this.states[i]?.[c] ?? []) masters.add(k); });
-    // The state the dataplane already shows needs no new dataplane nor evaluator.
+    // The state the dataplane already shows needs no new dataplane.
     const observed = observedMasters(this.dataplane);
     const same = observed.size === masters.size && [...masters].every((k) => observed.has(k));
     const dataplane = same ? this.dataplane : withVrrpState(this.dataplane, (s) => masters.has(siteKey(s)));
-    const v: Variant = { choice: [...choice], masters, dataplane, evaluator: same ? this.hearingEvaluator : createEvaluator(dataplane) };
+    const v: Variant = { choice: [...choice], masters, dataplane, evaluator: createEvaluator(dataplane) };
     this.cache.set(key, v);
     return v;
   }

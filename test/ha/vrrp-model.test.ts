@@ -5,6 +5,10 @@ import { modelFromTopology } from '../../src/pipeline.ts';
 import { ScenarioContext, type ScenarioSpec } from '../../src/scenario/context.ts';
 import { injected, loadTopo, nsOf, withVrid } from './inject.ts';
 import type { Dataplane } from '../../src/ir/dataplane.ts';
+import { createEvaluator } from '../../src/evaluate/index.ts';
+import { hearing } from '../../src/scenario/hearing.ts';
+import { applyFailures } from '../../src/scenario/failures.ts';
+import { siteKey } from '../../src/dataplane/vrrp-state.ts';
 
 const topo = loadTopo('topologies/ha.yaml');
 const base = modelFromTopology(topo).dataplane;
@@ -71,4 +75,26 @@ describe('who hears whom, from the evaluator', () => {
     expect(groups[0]!.states).toHaveLength(4);
     expect(groups[0]!.states.every((s) => s.length === 1)).toBe(true);
   });
+});
+
+describe('advertisements need no learned state', () => {
+  // The scenario's hearing evaluator skips the MAC-learning passes (advertisements are multicast and
+  // flooded whatever the switches learned). Held here to the converged evaluator on the same dataplanes.
+  const heard = (dp: Dataplane, unconverged: boolean) =>
+    hearing(dp, createEvaluator(dp, { unconverged })).map((a) => `${siteKey(a.from)} → ${[...a.heardBy].sort().join(',')} [${a.problem ?? ''}]`);
+  const cases: [string, Dataplane][] = [
+    ['ha.yaml', base],
+    ['ha.yaml, network2 down', applyFailures(base, { down: ['network2'], cuts: [] })],
+    ['ha.yaml, HA network partitioned', applyFailures(base, { down: [], cuts: [['network1', 'network2']] })],
+    ['ha.yaml, compute1 cut from network2', applyFailures(base, { down: [], cuts: [['compute1', 'network2']] })],
+    ['ha.yaml, VRRP dropped in one namespace', injected(topo, (path, text) => (path === `network1/${nsOf(topo, 'edge')}.iptables-save` ? text.replace('-A INPUT -j neutron-l3-agent-INPUT', '-A INPUT -p vrrp -j DROP\n-A INPUT -j neutron-l3-agent-INPUT') : null))],
+    ['ha-all.yaml', modelFromTopology(loadTopo('test/ha/topologies/ha-all.yaml')).dataplane],
+  ];
+  for (const [name, dp] of cases) {
+    it(`hears the same without learning as with it: ${name}`, () => {
+      const got = heard(dp, true);
+      expect(got.length).toBeGreaterThan(0);
+      expect(got).toEqual(heard(dp, false));
+    });
+  }
 });

@@ -59,7 +59,9 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
     : '; completeness not checked: the port has no hybrid firewall bridge';
   const rules = `no first packet leaves or enters ${portLabel(s)} unless its groups' rules or Neutron's per-port rules allow it${complete}`;
   if (settled.ingress) {
-    return holds(ID, subject, `${rules} (ingress checked at the firewall over every IPv4 packet from the network)${stands}`);
+    const h = holds(ID, subject, `${rules} (ingress checked at the firewall over every IPv4 packet from the network)${stands}`);
+    // Both directions settled by the port's own firewall: nothing beyond it was followed.
+    return settled.egress ? { ...h, local: true } : h;
   }
   const senders = ingressSenders(ctx);
   const intrudes: EndPredicate = (e, _sent, final, end) => {
