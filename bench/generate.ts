@@ -3,7 +3,8 @@
 // Guarantees: the same size always gives the same text; every generated topology loads without
 // errors (addresses inside their subnets, unique segmentation IDs, one network node per router).
 // Shape: one flat external network `public` on every network node's br-ex; per project, its VXLAN
-// (or, with `tenant: vlan`, VLAN) networks (one /24 subnet each) spread over its routers, each router with a gateway on `public`;
+// (or, with `tenant: vlan`, VLAN) networks (one /24 subnet each) spread over its routers, each router with a gateway on `public`
+// (with `ha`, each an L3 HA router on two network nodes);
 // VMs spread round-robin over all tenant networks and over the compute hosts; a floating IP on every
 // `fipEvery`-th VM; the `ssh` group (besides `default`) on every `sshEvery`-th VM.
 import { stringify } from 'yaml';
@@ -28,12 +29,17 @@ export interface BenchSize {
    * through br-vlan on every host, where a flood reaches every port of the segment on every host.
    */
   readonly tenant?: 'vxlan' | 'vlan';
+  /**
+   * Every router an L3 HA router on two network nodes (its own and the next), with one HA network per
+   * project (default false: each router a legacy router on one network node).
+   */
+  readonly ha?: boolean;
 }
 
 /** The counts a generated topology must have: what the generator promises for a size. */
 export interface BenchCounts {
   readonly hosts: number;
-  readonly networks: number; // tenant networks plus the external one
+  readonly networks: number; // tenant networks plus the external one (plus the HA networks)
   readonly routers: number;
   readonly vms: number;
   readonly floatingIps: number;
@@ -72,7 +78,8 @@ export function countsOf(size: BenchSize): BenchCounts {
   const fipEvery = size.fipEvery ?? 10;
   return {
     hosts: size.computeHosts + size.networkNodes,
-    networks: size.projects * size.networksPerProject + 1,
+    // Tenant networks, the external one, and an HA network per project with HA routers.
+    networks: size.projects * size.networksPerProject + 1 + (size.ha ? size.projects : 0),
     routers: size.projects * size.routersPerProject,
     vms: size.vms,
     floatingIps: Math.ceil(size.vms / fipEvery),
@@ -92,6 +99,7 @@ export function generateTopology(size: BenchSize): TopologyFile {
   if (Math.ceil(size.vms / totalNets) > 240) throw new Error(`bench size ${size.name}: more than 240 VMs per network`);
   if (totalRouters > 127 * 256 || Math.ceil(size.vms / fipEvery) > 127 * 256) throw new Error(`bench size ${size.name}: too many routers or floating IPs`);
   if (size.tenant === 'vlan' && VLAN_BASE + totalNets > 4094) throw new Error(`bench size ${size.name}: more tenant networks than VLAN IDs`);
+  if (size.ha && size.networkNodes < 2) throw new Error(`bench size ${size.name}: HA routers need two network nodes`);
 
   const computeName = (i: number) => `compute${i + 1}`;
   const networkNodeName = (i: number) => `network${i + 1}`;
@@ -135,7 +143,7 @@ export function generateTopology(size: BenchSize): TopologyFile {
       for (let n = r; n < size.networksPerProject; n += size.routersPerProject) interfaces.push(subnetName(p * size.networksPerProject + n));
       routers[`router${g + 1}`] = {
         project: projectName(p),
-        hosts: [networkNodeName(g % size.networkNodes)],
+        hosts: size.ha ? [networkNodeName(g % size.networkNodes), networkNodeName((g + 1) % size.networkNodes)] : [networkNodeName(g % size.networkNodes)],
         gateway: { network: EXTERNAL, ip: ipStr(ROUTER_GW_BASE + g) },
         interfaces,
         routes: [],
@@ -194,7 +202,8 @@ export function generateTopologyText(size: BenchSize): string {
 
 export function describeSize(s: BenchSize): string {
   const c = countsOf(s);
-  return `${s.projects} projects × ${c.networks - 1} ${s.tenant === 'vlan' ? 'VLAN ' : ''}networks × ${c.routers} routers × ${c.vms} VMs × ${s.computeHosts}+${s.networkNodes} hosts`;
+  const tenantNets = s.projects * s.networksPerProject;
+  return `${s.projects} projects × ${tenantNets} ${s.tenant === 'vlan' ? 'VLAN ' : ''}networks × ${c.routers} ${s.ha ? 'HA ' : ''}routers × ${c.vms} VMs × ${s.computeHosts}+${s.networkNodes} hosts`;
 }
 
 function ipNum(a: number, b: number, c: number, d: number): number {

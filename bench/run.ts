@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [--sizes tiny,large] [--runs N] [--pairs N] [--queries N] [--no-solver]
-// [--per-property] [--solver-timeout S] [--tenant vxlan|vlan] [--startup-runs N] [--no-cloud]`: the CLI's
-// start-up (bench/startup.ts), then the pipeline's timings on generated topologies (bench/generate.ts), one
+// [--per-property] [--solver-timeout S] [--tenant vxlan|vlan] [--ha] [--failures N] [--startup-runs N] [--no-cloud]`:
+// the CLI's start-up (bench/startup.ts), then the pipeline's timings on generated topologies (bench/generate.ts), one
 // table row per size, and each size as a cloud directory against its topology file (bench/cloud.ts). Each
 // size is measured in a child process of its own, so its peak RSS is its own and one z3 instance never
 // outlives its size. The child writes one JSON line per finished stage (pipeline, verify, query, cloud), synchronously, so a solver stage that fails, runs out of memory or
@@ -38,6 +38,10 @@ interface Args extends MeasureOptions {
   readonly tenant: 'vxlan' | 'vlan';
   /** Measure a cloud directory of each size against its topology file too (--no-cloud skips it). */
   readonly cloud: boolean;
+  /** Every router an L3 HA router on two network nodes (`--ha`). */
+  readonly ha: boolean;
+  /** Also time `verify --failures N` (`--failures`, 0: not). */
+  readonly failures: number;
   /** Runs of each CLI start-up measurement (0: none). */
   readonly startupRuns: number;
 }
@@ -68,6 +72,8 @@ function parseArgs(argv: readonly string[]): Args {
   let child: string | null = null;
   let tenant: 'vxlan' | 'vlan' = 'vxlan';
   let cloud = true;
+  let ha = false;
+  let failures = 0;
   let startupRuns = 11;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -89,6 +95,8 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--per-property') perProperty = true;
     else if (a === '--solver-timeout') solverTimeoutS = positive(a, value());
     else if (a === '--tenant') tenant = tenantNamed(value());
+    else if (a === '--ha') ha = true;
+    else if (a === '--failures') failures = positive(a, value());
     else if (a === '--startup-runs') {
       const v = value();
       startupRuns = v === '0' ? 0 : positive(a, v);
@@ -96,7 +104,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--child') child = value();
     else throw new Error(`unknown option ${a}`);
   }
-  return { sizes: sizes.map((s) => ({ ...s, tenant })), runs, tracePairs, queryPairs, noSolver, perProperty, solverTimeoutS, child, tenant, startupRuns, cloud };
+  return { sizes: sizes.map((s) => ({ ...s, tenant, ha })), runs, tracePairs, queryPairs, noSolver, perProperty, solverTimeoutS, child, tenant, ha, failures, startupRuns, cloud };
 }
 
 function tenantNamed(v: string): 'vxlan' | 'vlan' {
@@ -126,7 +134,7 @@ async function runChild(a: Args, size: BenchSize): Promise<void> {
   emit({ kind: 'pipeline', figures });
   if (a.noSolver) return;
   try {
-    emit({ kind: 'verify', figures: await measureVerify(model, a.perProperty) });
+    emit({ kind: 'verify', figures: await measureVerify(model, a.perProperty, a.failures) });
     emit({ kind: 'query', figures: await measureQueries(model, a.queryPairs) });
     if (a.cloud) emit({ kind: 'cloud', figures: await measureCloud(size, a.runs, CLOUD_TIMEOUT_MS) });
   } finally {
@@ -136,7 +144,11 @@ async function runChild(a: Args, size: BenchSize): Promise<void> {
 
 function measureInChild(a: Args, size: BenchSize): Collected {
   const script = fileURLToPath(import.meta.url);
-  const args = ['--child', size.name, '--tenant', a.tenant, '--runs', String(a.runs), '--pairs', String(a.tracePairs), '--queries', String(a.queryPairs), ...(a.noSolver ? ['--no-solver'] : []), ...(a.perProperty ? ['--per-property'] : []), ...(a.cloud ? [] : ['--no-cloud'])];
+  const args = [
+    '--child', size.name, '--tenant', a.tenant, '--runs', String(a.runs), '--pairs', String(a.tracePairs), '--queries', String(a.queryPairs),
+    ...(a.noSolver ? ['--no-solver'] : []), ...(a.perProperty ? ['--per-property'] : []), ...(a.cloud ? [] : ['--no-cloud']),
+    ...(a.ha ? ['--ha'] : []), ...(a.failures > 0 ? ['--failures', String(a.failures)] : []),
+  ];
   const r = spawnSync(process.execPath, [...process.execArgv, script, ...args], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -181,7 +193,7 @@ function row(c: Collected, solver: boolean, size: BenchSize): string[] {
 
 async function main(): Promise<void> {
   const a = parseArgs(process.argv.slice(2));
-  if (a.child !== null) return runChild(a, { ...sizeNamed(a.child), tenant: a.tenant });
+  if (a.child !== null) return runChild(a, { ...sizeNamed(a.child), tenant: a.tenant, ha: a.ha });
   const cpu = cpus();
   console.log(`netproof bench — node ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB`);
   if (a.startupRuns > 0) console.log(`${formatStartup(measureStartup(a.startupRuns))}\n`);
@@ -196,6 +208,9 @@ async function main(): Promise<void> {
     rows.push(row(c, !a.noSolver, size));
     if (c.verify && notes.length === 0) {
       notes.push(`verify: wall time of the built-in checks (${c.verify.properties.join(', ')}) once Z3 is up (Z3 start-up ${ms(c.verify.z3StartMs)} ms); (N?) = N unknown verdicts`);
+    }
+    if (c.verify?.failuresMs !== null && c.verify?.failuresMs !== undefined) {
+      notes.push(`${size.name}: verify --failures ${a.failures} (${c.verify.scenarios} scenarios): ${ms(c.verify.failuresMs)} ms`);
     }
     if (c.verify && a.perProperty) {
       notes.push(`${size.name} per property (ms): ${Object.entries(c.verify.perProperty).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);

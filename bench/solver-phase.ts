@@ -1,15 +1,20 @@
 // The solver layers in the benchmark: Z3 start-up, verify-all wall time, and `query` p50/p95 once
-// loaded. Verify-all is `runVerify` with the built-in properties and no user properties — what
-// `netproof verify TOPOLOGY` does before formatting; each property is also timed on its own
-// (a second pass) to show where the time goes. Each measurement is returned on
+// loaded. Verify-all is what `netproof verify TOPOLOGY` does before formatting: the built-in
+// properties (no user properties) in the scenario without failures, under every choice of HA masters
+// it needs, and the HA invariants (verify-scenario.ts); with `failures` N also every combination of up
+// to N host failures (`verify --failures N`), timed apart. Each property is also timed on its own
+// (a second pass, runVerify on the rendered dataplane) to show where the time goes. Each measurement is returned on
 // its own, so the caller can record one before the next starts (a solver that runs out of memory
 // aborts the whole process). The caller shuts Z3 down.
 import type { LoadedModel } from './measure.ts';
 import type { VerifyContext } from '../src/questions/property.ts';
 import { getZ3 } from '../src/smt/index.ts';
 import { BUILTIN_PROPERTIES } from '../src/questions/properties/index.ts';
-import { runQuery } from '../src/questions/query.ts';
 import { runVerify } from '../src/questions/verify.ts';
+import { runQueryIn } from '../src/questions/query-scenario.ts';
+import { runQuery } from '../src/questions/query.ts';
+import { scenariosOf, verifyScenario } from '../src/questions/verify-scenario.ts';
+import { NO_SCENARIO, ScenarioContext } from '../src/scenario/context.ts';
 import { percentile, samplePairs, timedAsync } from './stats.ts';
 
 /** Z3's own timeout per check, as `netproof verify` uses by default. */
@@ -19,6 +24,9 @@ export interface VerifyFigures {
   readonly z3StartMs: number;
   /** Wall time of verify-all once Z3 is up. */
   readonly verifyMs: number;
+  /** With failures N: wall time of `verify --failures N` (all scenarios, the first included), and how many scenarios. */
+  readonly failuresMs: number | null;
+  readonly scenarios: number;
   readonly properties: readonly string[];
   readonly results: number;
   readonly unknown: number;
@@ -35,10 +43,16 @@ export interface QueryFigures {
   readonly maxRssMiB: number;
 }
 
-export async function measureVerify(m: LoadedModel, perPropertyPass: boolean): Promise<VerifyFigures> {
+export async function measureVerify(m: LoadedModel, perPropertyPass: boolean, failures = 0): Promise<VerifyFigures> {
   const z3 = await timedAsync(() => getZ3());
   const ctx: VerifyContext = { ...m, timeoutMs: TIMEOUT_MS };
-  const verify = await timedAsync(() => runVerify(ctx, BUILTIN_PROPERTIES, []));
+  const verifyUnder = (spec: typeof NO_SCENARIO, haInvariants: boolean) =>
+    verifyScenario(m.topology, m.dataplane, spec, BUILTIN_PROPERTIES, [], { timeoutMs: TIMEOUT_MS, haInvariants });
+  const verify = await timedAsync(() => verifyUnder(NO_SCENARIO, true));
+  const scenarios = scenariosOf(m.topology, NO_SCENARIO, failures);
+  const all = failures > 0
+    ? await timedAsync(async () => { for (const [i, sc] of scenarios.entries()) await verifyUnder(sc, i === 0); })
+    : null;
   const perProperty: Record<string, number> = {};
   // A fresh context per property: the properties share explorations cached per context, and a
   // reused one would time only what the first pass left undone. A fresh dataplane object too (the
@@ -48,9 +62,11 @@ export async function measureVerify(m: LoadedModel, perPropertyPass: boolean): P
   return {
     z3StartMs: z3.ms,
     verifyMs: verify.ms,
+    failuresMs: all?.ms ?? null,
+    scenarios: scenarios.length,
     properties: BUILTIN_PROPERTIES.map((p) => p.id),
-    results: verify.value.results.length,
-    unknown: verify.value.summary.unknown,
+    results: verify.value.length,
+    unknown: verify.value.filter((r) => r.verdict === 'unknown').length,
     perProperty,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
   };
@@ -61,8 +77,12 @@ export async function measureQueries(m: LoadedModel, pairs: number): Promise<Que
   await getZ3();
   const vms = m.topology.vms.map((v) => v.name);
   const queryMs: number[] = [];
+  // As `netproof query` does: with HA routers, under every choice of masters of those behind the
+  // endpoints (the scenario built once, as a resident process would keep it).
+  const ctx = m.topology.routers.some((r) => r.ha !== null) ? new ScenarioContext(m.topology, m.dataplane, NO_SCENARIO) : null;
   for (const [i, j] of samplePairs(vms.length, pairs)) {
-    const q = await timedAsync(() => runQuery(m.topology, m.dataplane, m.evaluator, { from: vms[i] as string, to: vms[j] as string, via: null, proto: 'tcp', dport: 22 }, TIMEOUT_MS));
+    const params = { from: vms[i] as string, to: vms[j] as string, via: null, proto: 'tcp' as const, dport: 22 };
+    const q = await timedAsync(async (): Promise<{ ok: boolean; errors?: unknown }> => (ctx ? runQueryIn(ctx, params, TIMEOUT_MS) : runQuery(m.topology, m.dataplane, m.evaluator, params, TIMEOUT_MS)));
     if (!q.value.ok) throw new Error(`query ${vms[i]} → ${vms[j]}: ${JSON.stringify(q.value.errors)}`);
     queryMs.push(q.ms);
   }

@@ -13,11 +13,8 @@ import { resolveUserProperties } from '../questions/user-properties/check.ts';
 import { loadProperties } from '../questions/user-properties/load.ts';
 import { summarize, verifyExitCode } from '../questions/verify.ts';
 import { applyWaivers, loadWaivers, type WaiverOutcome } from '../questions/waivers.ts';
-import { HA_INVARIANT_IDS, verifyScenario } from '../questions/verify-scenario.ts';
+import { HA_INVARIANT_IDS, scenariosOf, verifyScenario } from '../questions/verify-scenario.ts';
 import type { PropertyResult } from '../questions/property.ts';
-import type { ScenarioSpec } from '../scenario/context.ts';
-import { combineFailures } from '../scenario/failures.ts';
-import type { Topology } from '../topology/model.ts';
 import { parseScenario } from './scenario-options.ts';
 import { labelsFor } from '../report/labels.ts';
 import { verifyJson } from '../report/verify-json.ts';
@@ -54,22 +51,6 @@ function parseFailures(v: string | undefined): number {
   if (v === undefined) return 0;
   if (!/^\d+$/.test(v)) throw new UsageError(`--failures must be a number of hosts (0, 1, 2, …), not "${v}"`);
   return Number(v);
-}
-
-/** Every combination of `k` of `items`, in order. */
-function combinations<T>(items: readonly T[], k: number): T[][] {
-  if (k === 0) return [[]];
-  return items.flatMap((x, i) => combinations(items.slice(i + 1), k - 1).map((rest) => [x, ...rest]));
-}
-
-/** The scenario given, then with each combination of up to `n` more of the live hosts failed. */
-export function scenariosOf(topo: Topology, base: ScenarioSpec, n: number): ScenarioSpec[] {
-  const live = topo.hosts.map((h) => h.name).filter((h) => !base.failures.down.includes(h));
-  const out: ScenarioSpec[] = [base];
-  for (let k = 1; k <= Math.min(n, live.length); k++) {
-    for (const c of combinations(live, k)) out.push({ ...base, failures: combineFailures(base.failures, { down: c, cuts: [] }) });
-  }
-  return out;
 }
 
 /** `--select`/`--skip` values (repeatable, comma-separated) checked against the ids that exist. */

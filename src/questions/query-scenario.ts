@@ -19,11 +19,16 @@ export interface ScenarioQueryAnswer {
   readonly asked: number;
 }
 
-export async function runQueryUnder(topo: Topology, base: Dataplane, spec: ScenarioSpec, p: QueryParams, timeoutMs: number): Promise<Result<ScenarioQueryAnswer>> {
-  const eps = scenarioEndpoints(topo, spec, p.from, p.to);
+export function runQueryUnder(topo: Topology, base: Dataplane, spec: ScenarioSpec, p: QueryParams, timeoutMs: number): Promise<Result<ScenarioQueryAnswer>> {
+  return runQueryIn(new ScenarioContext(topo, base, spec), p, timeoutMs);
+}
+
+/** The same in a scenario already built (its variants' evaluators are kept for the next question). */
+export async function runQueryIn(ctx: ScenarioContext, p: QueryParams, timeoutMs: number): Promise<Result<ScenarioQueryAnswer>> {
+  const topo = ctx.topology;
+  const eps = scenarioEndpoints(topo, ctx.spec, p.from, p.to);
   if ('code' in eps) return { ok: false, errors: [eps] };
   const params = { ...p, ...eps };
-  const ctx = new ScenarioContext(topo, base, spec);
   const planned = planQuery(topo, ctx.dataplane, params);
   if (!planned.ok) return planned;
   const plan = planned.value;

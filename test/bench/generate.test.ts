@@ -136,3 +136,18 @@ describe('bench statistics and table', () => {
     expect(t).toEqual(['size   ms', '-----  ----', 'tiny      5', 'large  1234']);
   });
 });
+
+describe('generateTopology with every router HA (--ha)', () => {
+  const size: BenchSize = { ...odd, name: 'odd-ha', ha: true };
+  const topo = load(size);
+  it('puts every router on two network nodes, with one HA network per project, and keeps the promised counts', () => {
+    const want = countsOf(size);
+    expect(topo.networks.length).toBe(want.networks);
+    expect(topo.networks.filter((n) => n.ha).length).toBe(size.projects);
+    expect(topo.routers.every((r) => r.ha !== null && r.hosts.length === 2 && r.hosts[0] !== r.hosts[1])).toBe(true);
+    expect(new Set(topo.routers.map((r) => r.hosts.join(','))).size).toBe(2);
+  });
+  it('refuses one network node', () => {
+    expect(() => generateTopology({ ...size, networkNodes: 1 })).toThrow(/two network nodes/);
+  });
+});
