@@ -108,6 +108,18 @@ describe('a keepalived.conf that lost a floating IP', () => {
   });
 });
 
+describe('an instance whose filter drops one service the security group opens', () => {
+  // network1's instance of edge drops forwarded TCP 80 (web1's group opens it): under network2 as master it
+  // gets through, and once network2 fails the only master left drops it.
+  const ns = nsOf(topo, 'edge');
+  const dp = injected(topo, (path, text) => (path === `network1/${ns}.iptables-save` ? text.replace('-A FORWARD -j neutron-filter-top', '-A FORWARD -p tcp -m tcp --dport 80 -j DROP\n-A FORWARD -j neutron-filter-top') : null));
+  it('ha-failover asks for the service through the floating IP, and is violated when network2 fails', async () => {
+    const r = find(await verify(dp, { builtins: [], ha: true }), 'ha-failover', 'router:edge');
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toMatch(/^when network2 fails, 198\.51\.100\.7 → 203\.0\.113\.101 \(tcp 80\) no longer gets through \(dropped/);
+  });
+});
+
 describe('an instance that lost its SNAT rule', () => {
   const ns = nsOf(topo, 'edge');
   const dp = injected(topo, (path, text) => (path === `network1/${ns}.iptables-save` ? text.split('\n').filter((l) => !l.startsWith('-A neutron-l3-agent-snat -o qg-')).join('\n') : null));

@@ -2,8 +2,10 @@
 // the traffic of its VM ports that got through before still gets through, leaving the cloud with the
 // same address (the SNAT address and floating IPs move with the master). Checked with the evaluator on
 // standard flows, per class of ports (one representative each, as the other properties group them):
-// ICMP echo and TCP 80 to the outside world, ICMP and TCP 80 from the outside world to each floating IP
-// the router serves, ICMP to a port on each other subnet of the router. For each choice of masters VRRP
+// an ICMP echo and a TCP connection (port 443) to the outside world, and from the outside world to each
+// floating IP the router serves an ICMP echo and one connection per TCP/UDP service the port's security
+// groups open (their lowest port; TCP 22 for a rule of any protocol), an ICMP echo to a port on each
+// other subnet of the router. For each choice of masters VRRP
 // allows without the failure, what got through then must still get through under every choice it
 // allows after. Endpoints that die with the failed host are not counted. The proof over all packets under a
 // failure is `verify --failures 1`, which asks every other property in each single-failure scenario.
@@ -14,7 +16,8 @@ import { diagonalVariants } from '../../scenario/variants.ts';
 import type { PacketFields } from '../packet.ts';
 import { traceBetween, type Sender } from '../trace.ts';
 import type { PropertyResult } from '../property.ts';
-import { groupPorts, holds, portLabel, type OutsideStation, type VmStation } from './common.ts';
+import type { Topology } from '../../topology/model.ts';
+import { groupPorts, holds, notApplicable, portLabel, type OutsideStation, type VmStation } from './common.ts';
 
 const ID = 'ha-failover';
 
@@ -30,7 +33,26 @@ interface Flow {
 
 const OUTSIDE_HOST = '198.51.100.7';
 const INTERNET = '8.8.8.8';
-const FLOWS: readonly PacketFields[] = [{ proto: 'icmp' }, { proto: 'tcp', dport: 80 }];
+/** Out to the internet: an echo and a connection (the router routes and NATs them alike, by protocol). */
+const EGRESS: readonly PacketFields[] = [{ proto: 'icmp' }, { proto: 'tcp', dport: 443 }];
+/** At most this many services per port are asked through its floating IP. */
+const MAX_SERVICES = 4;
+
+/** In through a floating IP: an echo, and the services the port's groups open to addresses outside. */
+function ingressFields(topo: Topology, portId: string): PacketFields[] {
+  const port = topo.ports.find((x) => x.id === portId);
+  const groups = topo.securityGroups.filter((g) => port?.securityGroups.includes(g.id));
+  const out = new Map<string, PacketFields>([['icmp', { proto: 'icmp' }]]);
+  for (const r of groups.flatMap((g) => g.rules)) {
+    if (r.direction !== 'ingress' || r.ethertype !== 'IPv4' || r.remoteGroup !== null) continue;
+    const f: PacketFields | null = r.protocol === null ? { proto: 'tcp', dport: 22 }
+      : r.protocol === 6 ? { proto: 'tcp', dport: r.portMin ?? 22 }
+      : r.protocol === 17 ? { proto: 'udp', dport: r.portMin ?? 53 }
+      : null;
+    if (f && out.size <= MAX_SERVICES) out.set(`${String(f.proto)} ${f.dport ?? ''}`, f);
+  }
+  return [...out.values()];
+}
 
 function flowsOf(ctx: ScenarioContext, r: HaRouterView): Flow[] {
   const topo = ctx.topology;
@@ -39,14 +61,14 @@ function flowsOf(ctx: ScenarioContext, r: HaRouterView): Flow[] {
   const reps = groupPorts(topo, ports).map((g) => g.rep);
   const outside = ctx.dataplane.stations.find((s): s is OutsideStation => s.kind === 'outside' && s.network === r.router.gateway?.network);
   const out: Flow[] = [];
-  const fmt = (f: PacketFields) => (f.proto === 'tcp' ? `tcp ${f.dport ?? 80}` : String(f.proto));
+  const fmt = (f: PacketFields) => (f.dport !== undefined ? `${String(f.proto)} ${f.dport}` : String(f.proto));
   for (const p of reps) {
     const from: Sender = { kind: 'port', station: p, ip: p.ip };
     if (outside) {
-      for (const f of FLOWS) out.push({ label: `${portLabel(p)} → ${INTERNET} (${fmt(f)})`, from, dst: INTERNET, fields: f, hosts: [p.host], reached: (t) => t.disposition === 'exited' });
+      for (const f of EGRESS) out.push({ label: `${portLabel(p)} → ${INTERNET} (${fmt(f)})`, from, dst: INTERNET, fields: f, hosts: [p.host], reached: (t) => t.disposition === 'exited' });
       for (const fip of topo.floatingIps.filter((x) => x.portId === p.portId && x.router === r.router.name)) {
         const src: Sender = { kind: 'outside', station: outside, ip: OUTSIDE_HOST };
-        for (const f of FLOWS) {
+        for (const f of ingressFields(topo, p.portId)) {
           out.push({ label: `${OUTSIDE_HOST} → ${fip.ip} (${fmt(f)})`, from: src, dst: fip.ip, fields: f, hosts: [p.host],
             reached: (t) => t.disposition === 'delivered' && t.deliveredTo?.kind === 'vm' && t.deliveredTo.vm === p.vm && t.deliveredTo.port === p.index });
         }
@@ -105,8 +127,9 @@ export function haFailover(base: ScenarioContext, failing: (host: string) => Sce
         }
       }
     }
-    if (hosts.length === 0) return holds(ID, subject, `no live instance of ${name}: nothing to fail over`);
+    if (hosts.length === 0) return notApplicable(ID, subject, `no live instance of ${name}: nothing to fail over`);
     const worked = new Set(before.flatMap((b) => b.map((x) => x.f.label))).size;
+    if (worked === 0) return notApplicable(ID, subject, `no standard flow of ${name}'s ports gets through under any master (${flows.length} tried): nothing a failover could lose`);
     return holds(ID, subject, `for each single failure of its hosts (${hosts.join(', ')}), the ${worked} standard flows of ${name}'s ports that got through under a master still do under every master left (${checked} checks), leaving with the same addresses (evaluator, one port per class)`);
   });
 }
