@@ -15,6 +15,7 @@ import { BUILTIN_PROPERTIES } from '../../src/questions/properties/index.ts';
 import { injected, loadTopo, nsOf, withVrid } from './inject.ts';
 import { loadProperties } from '../../src/questions/user-properties/load.ts';
 import { resolveUserProperties } from '../../src/questions/user-properties/check.ts';
+import { deviceName } from '../../src/render/names.ts';
 
 afterAll(async () => { await shutdownZ3(); });
 
@@ -70,6 +71,15 @@ describe('split brain: the HA network partitioned', () => {
     expect(r.witness).toMatchObject({ ip_dst: '224.0.0.18', proto: 112 });
     expect(r.trace?.droppedAt?.rule).toBe('the underlay between network1 and network2 is cut');
     expect(r.scenario).toEqual({ failed: [], cut: [['network1', 'network2']] });
+  });
+  it('says what an operator meets: the same qg- device answering ARP for the gateway address and floating IP on both nodes, the same qr- for the subnet\'s gateway', async () => {
+    const rs = await verify(base, { cuts: [['network1', 'network2']], ha: false });
+    const edge = topo.routers.find((x) => x.name === 'edge')!;
+    const qg = edge.gateway!.port;
+    const m = find(rs, 'ha-single-master', 'router:edge').message;
+    expect(m).toContain(`On network1 and network2 alike, ${deviceName.qg(qg.id)} (${qg.mac}) answers ARP for 203.0.113.10, 203.0.113.101 on the external network`);
+    expect(m).toMatch(/qr-[0-9a-f-]{11} \(fa:16:3e:[0-9a-f:]{8}\) answers ARP for 192\.168\.1\.1:/);
+    expect(m).toMatch(/conntrack table that never saw it/);
   });
 });
 

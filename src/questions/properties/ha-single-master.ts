@@ -4,13 +4,13 @@
 // HA network between live instances is partitioned (each side elects its own: split brain, both
 // answering for the router's addresses); violated when the router can be left without a master (its
 // VRID is another router's on the same HA network: keepalived makes them one group, and one master
-// among all of their instances). A router whose every instance is down has no master to check. In the
+// among all of their instances). A router whose every instance is down has no master to check (n/a). In the
 // scenario without failures, a written observed state (`ha_state`) VRRP cannot reach is a finding too.
 // The witness is a VRRP advertisement and its trace: where it stops (a partition) or whom it reaches.
 import type { Trace } from '../../evaluate/trace.ts';
 import type { ScenarioContext, HaRouterView } from '../../scenario/context.ts';
 import type { PropertyResult } from '../property.ts';
-import { holds, unknown } from './common.ts';
+import { holds, notApplicable, unknown } from './common.ts';
 
 const ID = 'ha-single-master';
 
@@ -45,10 +45,31 @@ function heardCopy(ctx: ScenarioContext, from: string, to: string): Trace | null
   return copiesOf(t).find((c) => c.deliveredTo?.kind === 'namespace' && c.deliveredTo.host === site.host && c.deliveredTo.namespace === site.namespace) ?? t;
 }
 
+/**
+ * Split brain as an operator meets it, from what each master's parsed keepalived.conf brings up: the
+ * devices that answer ARP for the router's addresses on every master at once, and where traffic goes.
+ */
+export function splitBrainStory(ctx: ScenarioContext, masters: readonly string[]): string {
+  const sites = masters.map((k) => ctx.vrrp.sites.get(k)).filter((x) => x !== undefined);
+  const first = sites[0];
+  if (!first) return '';
+  const byDev = new Map<string, string[]>();
+  for (const a of first.instance.excludedVips) byDev.set(a.dev, [...(byDev.get(a.dev) ?? []), a.ip]);
+  const mac = (dev: string) => ctx.dataplane.hosts.find((h) => h.name === first.host)?.namespaces.find((n) => n.name === first.namespace)?.interfaces.find((i) => i.name === dev)?.mac;
+  const said = (d: string) => `${d}${mac(d) ? ` (${mac(d)})` : ''} answers ARP for ${byDev.get(d)!.join(', ')}`;
+  const ext = [...byDev.keys()].filter((d) => d.startsWith('qg-'));
+  const int = [...byDev.keys()].filter((d) => d.startsWith('qr-'));
+  const parts: string[] = [];
+  if (ext.length > 0) parts.push(`${ext.map(said).join(', ')} on the external network: a packet from outside to these addresses goes to whichever node the external switch last learned that MAC on (it moves with each gratuitous ARP)`);
+  if (int.length > 0) parts.push(`${int.map(said).join(', ')}: a VM's packets go to the master its compute node last learned that MAC from`);
+  if (parts.length === 0) return ', both answering for the router\'s addresses';
+  return `. On ${sites.map((x) => x.host).join(' and ')} alike, ${parts.join('; ')}; a connection that changes master midway meets a conntrack table that never saw it (dropped as INVALID, or SNATed anew)`;
+}
+
 function checkRouter(ctx: ScenarioContext, r: HaRouterView, withObserved: boolean): PropertyResult {
   const subject = `router:${r.router.name}`;
   const name = r.router.name;
-  if (r.sites.size === 0) return holds(ID, subject, `no live instance of ${name} in this scenario: the router is down (the ordinary properties show what it takes along)`);
+  if (r.sites.size === 0) return notApplicable(ID, subject, `no live instance of ${name} in this scenario: the router is down (the ordinary properties show what it takes along)`);
   const caveats = ctx.vrrp.caveats.filter((c) => [...r.sites.values()].some((k) => c.includes(k)));
   if (caveats.length > 0) return unknown(ID, subject, `VRRP of ${name} is not fully modelled: ${caveats.join('; ')}`);
   if (r.groups.some((g) => !ctx.groups[g]?.complete)) return unknown(ID, subject, `too many keepalived instances in ${name}'s VRRP group to enumerate every state`);
@@ -61,7 +82,7 @@ function checkRouter(ctx: ScenarioContext, r: HaRouterView, withObserved: boolea
     const claim = { says: `stops before ${hostOf(b)}'s instance hears it`, shownBy: (t: Trace) => !copiesOf(t).some((c) => c.deliveredTo?.kind === 'namespace' && c.deliveredTo.host === bSite?.host && c.deliveredTo.namespace === bSite?.namespace) };
     return {
       property: ID, subject, verdict: 'violated', witness: trace?.packet ?? null, trace, claim,
-      message: `${name} can have ${split.length} masters at once, on ${split.map(hostOf).join(' and ')}: their instances do not hear each other's VRRP advertisements (${trace?.droppedAt?.rule ?? 'they never arrive'}), so each side elects its own — split brain, both answering for the router's addresses`,
+      message: `${name} can have ${split.length} masters at once, on ${split.map(hostOf).join(' and ')}: their instances do not hear each other's VRRP advertisements (${trace?.droppedAt?.rule ?? 'they never arrive'}), so each side elects its own — split brain${splitBrainStory(ctx, split)}`,
       masters: { [name]: split.map(hostOf) },
     };
   }
