@@ -106,11 +106,14 @@ export function haFailover(base: ScenarioContext, failing: (host: string) => Sce
     for (const h of hosts) {
       const after = failing(h);
       for (const v of diagonalVariants(after).variants) {
+        // A flow is traced once per choice of masters after the failure, whichever choices before it held under.
+        const traced = new Map<Flow, Trace>();
         for (const held of before) {
           for (const { f, source } of held) {
             if (f.hosts.includes(h)) continue;
             checked++;
-            const t = run(after, v, f);
+            let t = traced.get(f);
+            if (t === undefined) traced.set(f, (t = run(after, v, f)));
             const lost = !f.reached(t);
             const moved = !lost && t.disposition === 'exited' && t.final.ip_src !== source;
             if (!lost && !moved) continue;
