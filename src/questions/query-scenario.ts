@@ -6,7 +6,7 @@ import type { Dataplane } from '../ir/dataplane.ts';
 import type { Topology } from '../topology/model.ts';
 import type { Result } from '../errors.ts';
 import { ScenarioContext, type ScenarioSpec, type Variant } from '../scenario/context.ts';
-import { productVariants } from '../scenario/variants.ts';
+import { productChoices } from '../scenario/variants.ts';
 import { planQuery, runQuery, type QueryAnswer, type QueryParams } from './query.ts';
 import { scenarioEndpoints } from './scenario-endpoints.ts';
 
@@ -37,11 +37,15 @@ export async function runQueryIn(ctx: ScenarioContext, p: QueryParams, timeoutMs
   for (const d of plan.dests) if (d.kind === 'port') nets.add(d.station.network);
   const namespaces = new Set(plan.dests.flatMap((d) => (d.kind === 'namespace' ? [d.namespace] : [])));
   const routers = new Set(ctx.haRouters.filter((r) => namespaces.has(r.namespace) || r.router.interfaces.some((i) => nets.has(i.network))).map((r) => r.router.name));
-  const variants = productVariants(ctx, routers);
+  // Each choice's dataplane and evaluator are built only when asked: an unreachable answer ends the search.
+  const masters = productChoices(ctx, routers);
+  let asked = 0;
   let found: { answer: QueryAnswer; variant: Variant } | null = null;
   let unknown: { answer: QueryAnswer; variant: Variant } | null = null;
   let first: { answer: QueryAnswer; variant: Variant } | null = null;
-  for (const variant of variants.variants) {
+  for (const choice of masters.choices) {
+    const variant = ctx.variant(choice);
+    asked++;
     const r = await runQuery(topo, variant.dataplane, variant.evaluator, params, timeoutMs);
     if (!r.ok) return r;
     first ??= { answer: r.value, variant };
@@ -53,11 +57,10 @@ export async function runQueryIn(ctx: ScenarioContext, p: QueryParams, timeoutMs
   }
   const pick = found ?? unknown ?? first;
   if (pick === null) throw new Error('no combination of masters to ask');
-  const asked = variants.variants.length;
   const over = asked > 1 ? ` (asked under each of ${asked} choices of masters VRRP allows)` : '';
-  const incomplete = !variants.complete && pick.answer.verdict === 'reachable';
+  const incomplete = !masters.complete && pick.answer.verdict === 'reachable';
   const answer: QueryAnswer = incomplete
-    ? { ...pick.answer, verdict: 'unknown', reason: `${pick.answer.reason}; only ${asked} of ${variants.combinations} choices of masters asked` }
+    ? { ...pick.answer, verdict: 'unknown', reason: `${pick.answer.reason}; only ${asked} of ${masters.combinations} choices of masters asked` }
     : { ...pick.answer, reason: `${pick.answer.reason}${pick.answer.verdict === 'reachable' ? over : ''}` };
   return { ok: true, value: { answer, ctx, variant: pick.variant, asked } };
 }

@@ -81,17 +81,29 @@ export function diagonalVariants(ctx: ScenarioContext): VariantPlan {
   return { variants, complete, combinations: classes.reduce((sum, c) => sum + c.combos.length, 0) };
 }
 
+/** The choices (per group, an index into its states) a product plan covers, built into variants only when asked. */
+export interface ChoicePlan {
+  readonly choices: readonly (readonly number[])[];
+  readonly complete: boolean;
+  readonly combinations: number;
+}
+
 /** Every combination of the masters of the classes holding `routers` (names); the rest at the first choice. */
-export function productVariants(ctx: ScenarioContext, routers: ReadonlySet<string>): VariantPlan {
+export function productChoices(ctx: ScenarioContext, routers: ReadonlySet<string>): ChoicePlan {
   const first = ctx.firstChoice();
   const wanted = new Set(ctx.haRouters.filter((r) => routers.has(r.router.name)).flatMap((r) => r.groups));
   const groups = interactionClasses(ctx).filter((c) => c.some((g) => wanted.has(g))).flat();
   const combos = combinations(ctx, groups, first);
-  const complete = combos.length <= MAX_VARIANTS;
-  const variants = combos.slice(0, MAX_VARIANTS).map((combo) => {
+  const choices = combos.slice(0, MAX_VARIANTS).map((combo) => {
     const choice = [...first];
     groups.forEach((g, k) => { choice[g] = combo[k] ?? 0; });
-    return ctx.variant(choice);
+    return choice;
   });
-  return { variants, complete, combinations: combos.length };
+  return { choices, complete: combos.length <= MAX_VARIANTS, combinations: combos.length };
+}
+
+/** The same, every variant built (a question that asks under all of them). */
+export function productVariants(ctx: ScenarioContext, routers: ReadonlySet<string>): VariantPlan {
+  const plan = productChoices(ctx, routers);
+  return { variants: plan.choices.map((c) => ctx.variant(c)), complete: plan.complete, combinations: plan.combinations };
 }
