@@ -11,6 +11,8 @@ import { traceText } from '../report/trace-text.ts';
 import { traceDot } from '../report/trace-dot.ts';
 import { traceMermaid } from '../report/trace-mermaid.ts';
 import { ScenarioContext } from '../scenario/context.ts';
+import { assumptionsOf } from '../questions/assumptions.ts';
+import { assumptionLines, assumptionsJson } from '../report/assumptions.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
 import { noteForEndpoints } from '../cloud/taint.ts';
 import { parseChoice, parseFormat, parseInputLimit, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';

@@ -7,6 +7,8 @@
 import type { Dataplane } from '../ir/dataplane.ts';
 import type { Topology } from '../topology/model.ts';
 import { outsideStations } from './senders.ts';
+import { observedMasters } from '../dataplane/vrrp-state.ts';
+import { deviceName } from '../render/names.ts';
 
 /** Every assumption an answer may state (docs/cli.md, Assumptions, lists each). */
 export const ASSUMPTION_IDS = ['rendered', 'senders', 'first-packets', 'outside-world', 'leaves-cloud', 'ha-master', 'representatives'] as const;
@@ -59,8 +61,17 @@ export function assumptionsOf(topo: Topology, dp: Dataplane, scope: AssumptionSc
   }
   const ha = topo.routers.filter((r) => r.ha !== null);
   if (ha.length > 0) {
-    const masters = ha.map((r) => `${r.name} on ${r.ha!.master}`).join(', ');
-    out.push({ id: 'ha-master', text: `HA routers are as their master instances leave them — ${masters} (ha_state, else VRRP's election); backups hold no addresses and forward nothing` });
+    if (scope.question === 'trace') {
+      // The masters of the dataplane traced: whose namespace holds its router's primary VIP.
+      const held = [...observedMasters(dp)].map((k) => k.split('/'));
+      const masters = ha.map((r) => {
+        const hosts = held.filter(([, ns]) => ns === deviceName.qrouter(r.id)).map(([h]) => h);
+        return `${r.name} on ${hosts.length > 0 ? hosts.join(' and ') : 'no host'}`;
+      }).join(', ');
+      out.push({ id: 'ha-master', text: `HA routers are as their master instances leave them — ${masters} (VRRP's first choice in this scenario, or --master); backups hold no addresses and forward nothing` });
+    } else {
+      out.push({ id: 'ha-master', text: "HA routers are asked under every choice of masters VRRP allows on this dataplane (any live instance that hears no other master may be master; --master pins one); backups hold no addresses and forward nothing" });
+    }
   }
   if (scope.question === 'verify') {
     out.push({ id: 'representatives', text: 'one port per class (same network and subnet, groups, port security and address pairs, no floating IP) stands for the ports alike on other hosts; a message says when it did' });

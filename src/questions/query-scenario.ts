@@ -33,7 +33,7 @@ export async function runQueryIn(ctx: ScenarioContext, p: QueryParams, timeoutMs
   if (!planned.ok) return planned;
   const plan = planned.value;
   const nets = new Set<string>();
-  if (plan.from.kind === 'port') nets.add(plan.from.station.network);
+  for (const s of plan.senders) if (s.rep.kind === 'port') nets.add(s.rep.station.network);
   for (const d of plan.dests) if (d.kind === 'port') nets.add(d.station.network);
   const namespaces = new Set(plan.dests.flatMap((d) => (d.kind === 'namespace' ? [d.namespace] : [])));
   const routers = new Set(ctx.haRouters.filter((r) => namespaces.has(r.namespace) || r.router.interfaces.some((i) => nets.has(i.network))).map((r) => r.router.name));
