@@ -1,12 +1,13 @@
 // docs/properties.md against the property schemas (every field, and none other), the endpoint
 // resolver (every example endpoint it gives resolves on the seed topology) and the built-in list
-// (every built-in in its table, none other; every one named where docs/cli.md describes verify).
+// (every built-in, the L3 HA invariants included, in its table, none other; every one named where docs/cli.md describes verify).
 import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
 import { IsolateItemSchema, ReachItemSchema } from '../../src/questions/user-properties/schema.ts';
 import { resolveSet } from '../../src/questions/user-properties/endpoints.ts';
 import { loadModel } from '../../src/pipeline.ts';
 import { BUILTIN_PROPERTIES } from '../../src/questions/properties/index.ts';
+import { HA_INVARIANT_IDS } from '../../src/questions/verify-scenario.ts';
 import { sectionText, tableRows, ticked } from './doc-tables.ts';
 
 type JsonSchema = { properties?: Record<string, JsonSchema> };
@@ -26,7 +27,8 @@ describe('docs/properties.md', () => {
   });
 
   it('tells of exactly the built-in properties, and docs/cli.md names each where it describes verify', () => {
-    const ids = BUILTIN_PROPERTIES.map((p) => p.id);
+    // The L3 HA invariants are built-ins too (checked after the others, under every choice of masters).
+    const ids = [...BUILTIN_PROPERTIES.map((p) => p.id), ...HA_INVARIANT_IDS];
     const documented = tableRows('properties.md', 'What the built-ins check').map((r) => ticked(r[0])!);
     expect(new Set(documented)).toEqual(new Set(ids));
     const verify = sectionText('cli.md', '`netproof verify`');
