@@ -9,6 +9,7 @@ import type { QueryOptions } from './query-command.ts';
 import type { VerifyOptions } from './verify-command.ts';
 import type { DriftOptions } from './drift-command.ts';
 import type { DiffOptions } from './diff-command.ts';
+import type { ReportOptions } from './report-command.ts';
 
 // Each command's module is imported when the command runs: `--help` loads no pipeline, and only
 // `query` and `verify` load Z3.
@@ -58,11 +59,11 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--fail <host>', 'the host is down, with its VMs, DHCP servers and router instances (repeatable)', collect)
     .option('--cut <a,b>', 'the underlay between two hosts is cut (repeatable)', collect)
     .option('--master <router=host>', "that instance of the HA router is its master (repeatable; default: the model's first choice)", collect)
-    .option('--format <f>', 'text | json | dot | mermaid', 'text')
+    .option('--format <f>', 'text | json | dot | mermaid | html', 'text')
     .option('--no-rules', 'text: omit the rules under each step')
     .option('--expect <disposition>', 'delivered | exited | dropped | loop | no-route | no-arp: exit 1 when the packet ends otherwise')
     .option(...MAX_INPUT)
-    .action(async (file: string, o: TraceOptions) => setCode((await import('./trace-command.ts')).runTrace(io, file, o)));
+    .action(async (file: string, o: TraceOptions) => setCode(await (await import('./trace-command.ts')).runTrace(io, file, o)));
 
   p.command('query')
     .description('is there any packet from EP to EP with these fields? (a proof over all packets)')
@@ -79,7 +80,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--fail <host>', 'the host is down, with its VMs, DHCP servers and router instances (repeatable)', collect)
     .option('--cut <a,b>', 'the underlay between two hosts is cut (repeatable)', collect)
     .option('--master <router=host>', "that instance of the HA router is its master (repeatable; default: every master VRRP allows)", collect)
-    .option('--format <f>', 'text | json | sarif', 'text')
+    .option('--format <f>', 'text | json | sarif | html', 'text')
     .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
     .option('--no-rules', 'text: omit the rules under each step')
     .option(...MAX_INPUT)
@@ -94,7 +95,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--waivers <file>', 'waive named violated or unknown results: [{ property, subject, reason, expires? }]')
     .option('--baseline <file>', 'a saved verify --format json: also list the results whose verdict changed since')
     .option('--only-failures', 'show only violated and unknown results (the summary counts all)')
-    .option('--format <f>', 'text | json | junit | sarif', 'text')
+    .option('--format <f>', 'text | json | junit | sarif | html', 'text')
     .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
     .option('--fail <host>', 'the host is down, with its VMs, DHCP servers and router instances (repeatable)', collect)
     .option('--cut <a,b>', 'the underlay between two hosts is cut (repeatable)', collect)
@@ -102,6 +103,23 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--no-rules', 'text: omit the rules under each trace step')
     .option(...MAX_INPUT)
     .action(async (file: string, o: VerifyOptions) => setCode(await (await import('./verify-command.ts')).runVerifyCommand(io, file, o)));
+
+  p.command('report')
+    .description("verify, and write the answers as one self-contained HTML page: the picture of the cloud, every result, each violation's path on it")
+    .argument('<topology>', 'topology file (YAML or JSON), or a cloud directory (docs/cloud-directory.md)')
+    .requiredOption('--out <file>', 'the HTML file to write')
+    .option('--properties <path>', 'a property file, or a directory of *.yaml (repeatable)', collect)
+    .option('--select <ids>', 'check only these properties (built-in ids or property names; comma-separated, repeatable)', collect)
+    .option('--skip <ids>', 'leave these properties out (comma-separated, repeatable)', collect)
+    .option('--waivers <file>', 'waive named violated or unknown results: [{ property, subject, reason, expires? }]')
+    .option('--baseline <file>', 'a saved verify --format json: also list the results whose verdict changed since')
+    .option('--only-failures', 'show only violated and unknown results (the summary counts all)')
+    .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
+    .option('--fail <host>', 'the host is down, with its VMs, DHCP servers and router instances (repeatable)', collect)
+    .option('--cut <a,b>', 'the underlay between two hosts is cut (repeatable)', collect)
+    .option('--failures <n>', 'also check every combination of up to N more host failures, each as a scenario of its own')
+    .option(...MAX_INPUT)
+    .action(async (file: string, o: ReportOptions) => setCode(await (await import('./report-command.ts')).runReportCommand(io, file, o)));
 
   p.command('diff')
     .description('which packets meet another fate after a change: newly delivered, no longer delivered, translated differently')

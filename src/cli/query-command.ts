@@ -76,7 +76,7 @@ function mastersNote(verdict: string, asked: number): string {
 }
 
 export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Promise<number> {
-  const format = parseFormat(o.format, ['text', 'json', 'sarif'] as const);
+  const format = parseFormat(o.format, ['text', 'json', 'sarif', 'html'] as const);
   const expect = o.expect === undefined ? null : parseChoice('--expect', o.expect, ['reachable', 'unreachable'] as const);
   const params = {
     from: o.from,
@@ -106,15 +106,22 @@ export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Pr
     const labels = labelsFor(topology, masters);
     const code = a.verdict === 'unknown' ? EXIT.unknown : expect !== null && a.verdict !== expect ? EXIT.violated : EXIT.ok;
     const asked = [o.proto ?? 'any', o.dport !== undefined ? `dport ${o.dport}` : '', o.sport !== undefined ? `sport ${o.sport}` : '', o.icmpType !== undefined ? `icmp-type ${o.icmpType}` : ''].filter(Boolean).join(' ');
+    const commandLine = (fmt: string) => ['netproof', 'query', file, '--from', o.from, '--to', o.to, ...(o.proto ? ['--proto', o.proto] : []), ...(o.dport ? ['--dport', o.dport] : []),
+      ...(o.sport ? ['--sport', o.sport] : []), ...(o.icmpType ? ['--icmp-type', o.icmpType] : []), ...(o.via ? ['--via', o.via] : []), ...(o.expect ? ['--expect', o.expect] : []),
+      ...(o.fail ?? []).flatMap((h) => ['--fail', h]), ...(o.cut ?? []).flatMap((c) => ['--cut', c]), ...(o.master ?? []).flatMap((m) => ['--master', m]), '--format', fmt].join(' ');
     const sarif = () => querySarif({
       answer: a, expect, topology, labels, exitCode: code, cwd: process.cwd(),
       subject: `query:${o.from}->${o.to} ${asked}`,
-      commandLine: ['netproof', 'query', file, '--from', o.from, '--to', o.to, ...(o.proto ? ['--proto', o.proto] : []), ...(o.dport ? ['--dport', o.dport] : []),
-        ...(o.sport ? ['--sport', o.sport] : []), ...(o.icmpType ? ['--icmp-type', o.icmpType] : []), ...(o.via ? ['--via', o.via] : []), ...(o.expect ? ['--expect', o.expect] : []),
-        ...(o.fail ?? []).flatMap((h) => ['--fail', h]), ...(o.cut ?? []).flatMap((c) => ['--cut', c]), ...(o.master ?? []).flatMap((m) => ['--master', m]), '--format', 'sarif'].join(' '),
+      commandLine: commandLine('sarif'),
     });
     const assumed = assumptionsOf(topology, ctx?.variant.dataplane ?? dataplane, { question: 'query', outside: touchesOutside(a), captured: model.value.notes !== undefined });
-    io.out(format === 'json'
+    const html = async () => {
+      const { queryHtml } = await import('../report/html/reports.ts');
+      const notes = ctx ? scenarioLines(ctx.ctx, ctx.variant, describeScenario(spec.value), mastersNote(a.verdict, ctx.asked)) : [];
+      return queryHtml({ topology, dataplane: ctx?.variant.dataplane ?? dataplane, labels, command: commandLine('html'), assumptions: assumed, notes },
+        { subject: `${o.from} → ${o.to} ${asked}`, verdict: a.verdict, reason: a.error !== undefined ? `${a.reason} (internal error: ${a.error})` : a.reason, trace: a.trace, reply: a.reply });
+    };
+    io.out(format === 'html' ? await html() : format === 'json'
       ? JSON.stringify({ ...queryJson(a, labels, assumed), ...(ctx ? { scenario: scenarioJson(ctx.ctx, ctx.variant) } : {}) }, null, 2)
       : format === 'sarif' ? JSON.stringify(sarif(), null, 2)
       : [...(ctx ? scenarioLines(ctx.ctx, ctx.variant, describeScenario(spec.value), mastersNote(a.verdict, ctx.asked)) : []), queryText(a, labels, { from: o.from, to: o.to, rules: o.rules }, assumed)].join('\n'));

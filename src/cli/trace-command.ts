@@ -7,7 +7,7 @@ import { traceQuestion } from '../questions/trace.ts';
 import { scenarioEndpoints } from '../questions/scenario-endpoints.ts';
 import { labelsFor } from '../report/labels.ts';
 import { traceJson } from '../report/trace-json.ts';
-import { traceText } from '../report/trace-text.ts';
+import { outcome, traceText } from '../report/trace-text.ts';
 import { traceDot } from '../report/trace-dot.ts';
 import { traceMermaid } from '../report/trace-mermaid.ts';
 import { ScenarioContext } from '../scenario/context.ts';
@@ -29,10 +29,18 @@ export interface TraceOptions extends PacketFieldOptions, ScenarioOptions {
   expect?: string;
 }
 
+/** The command line as run, for the reports that record it (the HTML page's header). */
+function traceCommandLine(file: string, o: TraceOptions): string {
+  const opt = (flag: string, v: string | undefined) => (v === undefined ? [] : [flag, v]);
+  return ['netproof', 'trace', file, '--from', o.from, '--to', o.to, ...opt('--proto', o.proto), ...opt('--dport', o.dport), ...opt('--sport', o.sport),
+    ...opt('--icmp-type', o.icmpType), ...opt('--via', o.via), ...(o.fail ?? []).flatMap((h) => ['--fail', h]), ...(o.cut ?? []).flatMap((c) => ['--cut', c]),
+    ...(o.master ?? []).flatMap((m) => ['--master', m]), '--format', o.format].join(' ');
+}
+
 const DISPOSITIONS = ['delivered', 'exited', 'dropped', 'loop', 'no-route', 'no-arp'] as const;
 
-export function runTrace(io: Io, file: string, o: TraceOptions): number {
-  const format = parseFormat(o.format, ['text', 'json', 'dot', 'mermaid'] as const);
+export async function runTrace(io: Io, file: string, o: TraceOptions): Promise<number> {
+  const format = parseFormat(o.format, ['text', 'json', 'dot', 'mermaid', 'html'] as const);
   const expect = o.expect === undefined ? null : parseChoice('--expect', o.expect, DISPOSITIONS);
   const given = parsePacketFields(o, false);
   // Ports without a protocol ask for TCP (as query's representative packet); else an ICMP echo request.
@@ -64,6 +72,11 @@ export function runTrace(io: Io, file: string, o: TraceOptions): number {
     io.out(traceDot(trace, labels));
   } else if (format === 'mermaid') {
     io.out(traceMermaid(trace, labels));
+  } else if (format === 'html') {
+    const { traceHtml } = await import('../report/html/reports.ts');
+    const notes = ctx && variant ? scenarioLines(ctx, variant, describeScenario(spec.value)) : [];
+    io.out(await traceHtml({ topology, dataplane: variant?.dataplane ?? dataplane, labels, command: traceCommandLine(file, o), assumptions: assumed, notes },
+      { subject: `${o.from} → ${o.to}`, trace, message: outcome(trace).replace(/\s*\n\s*/g, ' ') }));
   } else {
     const head = ctx && variant ? scenarioLines(ctx, variant, describeScenario(spec.value)) : [];
     io.out([...head, traceText(trace, labels, { rules: o.rules }), ...assumptionLines(assumed)].join('\n'));

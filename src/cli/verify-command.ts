@@ -80,7 +80,7 @@ function baselineText(file: string, changes: readonly BaselineChange[] | null): 
 }
 
 export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): Promise<number> {
-  const format = parseFormat(o.format, ['text', 'json', 'junit', 'sarif'] as const);
+  const format = parseFormat(o.format, ['text', 'json', 'junit', 'sarif', 'html'] as const);
   const timeoutMs = parseTimeout(o.timeoutMs);
   const failures = parseFailures(o.failures);
   const limits = parseInputLimit(o.maxInputMb);
@@ -137,8 +137,15 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
       user: resolved.value.filter((u) => wanted(u.property.name)),
       commandLine: verifyCommandLine(file, o),
     });
+    const html = async () => {
+      const { verifyHtml } = await import('../report/html/reports.ts');
+      const baselineNote = baselineText(baseline?.ok ? baseline.value.file : '', changes).trim();
+      return verifyHtml({ topology, dataplane, labels, command: verifyCommandLine(file, o), assumptions,
+        notes: [...notes.map((n) => `${n.message} (${n.file}:${n.line})`), ...(baselineNote ? baselineNote.split('\n').map((l) => l.trim()) : [])] }, report, { onlyFailures });
+    };
     io.out(
-      format === 'json' ? JSON.stringify({ ...verifyJson(report, labels, { onlyFailures, waivers: waivers === null ? null : outcomes, assumptions }), ...(model.value.notes ? { notes: notesJson(notes) } : {}), ...since }, null, 2)
+      format === 'html' ? await html()
+      : format === 'json' ? JSON.stringify({ ...verifyJson(report, labels, { onlyFailures, waivers: waivers === null ? null : outcomes, assumptions }), ...(model.value.notes ? { notes: notesJson(notes) } : {}), ...since }, null, 2)
       : format === 'junit' ? verifyJunit(report, labels, `netproof verify ${file}`)
       : format === 'sarif' ? JSON.stringify(sarif(), null, 2)
       : `${verifyText(report, labels, { rules: o.rules, style: io.style, onlyFailures, waivers: outcomes, assumptions })}${notes.length > 0 ? `
