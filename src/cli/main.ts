@@ -17,6 +17,26 @@ import type { ReportOptions } from './report-command.ts';
 /** The option every command that reads input files has (text-file.ts). */
 const MAX_INPUT = ['--max-input-mb <n>', 'largest input file read, in MiB (default 16)'] as const;
 
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/**
+ * What `verify` checks and under which failures, shared by `report` (verify written as an HTML page);
+ * `output` adds the options on how the answer is printed, in their place in `--help`.
+ */
+function verifyOptions(c: Command, output: (c: Command) => Command): Command {
+  c.option('--properties <path>', 'a property file, or a directory of *.yaml (repeatable)', collect)
+    .option('--select <ids>', 'check only these properties (built-in ids or property names; comma-separated, repeatable)', collect)
+    .option('--skip <ids>', 'leave these properties out (comma-separated, repeatable)', collect)
+    .option('--waivers <file>', 'waive named violated or unknown results: [{ property, subject, reason, expires? }]')
+    .option('--baseline <file>', 'a saved verify --format json: also list the results whose verdict changed since')
+    .option('--only-failures', 'show only violated and unknown results (the summary counts all)');
+  return output(c)
+    .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
+    .option('--fail <host>', 'the host is down, with its VMs, DHCP servers and router instances (repeatable)', collect)
+    .option('--cut <a,b>', 'the underlay between two hosts is cut (repeatable)', collect)
+    .option('--failures <n>', 'also check every combination of up to N more host failures, each as a scenario of its own');
+}
+
 /**
  * The commands and their options (exported so tests can drive every option of every command). Each
  * action receives the parsed options and sets the exit code through `setCode`.
@@ -33,8 +53,6 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     })
     .showHelpAfterError(false)
     .version(pkg.version, '-V, --version', 'print the version');
-
-  const collect = (v: string, prev: string[] = []) => [...prev, v];
 
   p.command('render')
     .description('render what the Neutron agents program on every host')
@@ -86,38 +104,19 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option(...MAX_INPUT)
     .action(async (file: string, o: QueryOptions) => setCode(await (await import('./query-command.ts')).runQueryCommand(io, file, o)));
 
-  p.command('verify')
+  const verify = p.command('verify')
     .description('prove the built-in invariants and the user properties over all packets')
-    .argument('<topology>', 'topology file (YAML or JSON), or a cloud directory (docs/cloud-directory.md)')
-    .option('--properties <path>', 'a property file, or a directory of *.yaml (repeatable)', collect)
-    .option('--select <ids>', 'check only these properties (built-in ids or property names; comma-separated, repeatable)', collect)
-    .option('--skip <ids>', 'leave these properties out (comma-separated, repeatable)', collect)
-    .option('--waivers <file>', 'waive named violated or unknown results: [{ property, subject, reason, expires? }]')
-    .option('--baseline <file>', 'a saved verify --format json: also list the results whose verdict changed since')
-    .option('--only-failures', 'show only violated and unknown results (the summary counts all)')
-    .option('--format <f>', 'text | json | junit | sarif | html', 'text')
-    .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
-    .option('--fail <host>', 'the host is down, with its VMs, DHCP servers and router instances (repeatable)', collect)
-    .option('--cut <a,b>', 'the underlay between two hosts is cut (repeatable)', collect)
-    .option('--failures <n>', 'also check every combination of up to N more host failures, each as a scenario of its own')
+    .argument('<topology>', 'topology file (YAML or JSON), or a cloud directory (docs/cloud-directory.md)');
+  verifyOptions(verify, (c) => c.option('--format <f>', 'text | json | junit | sarif | html', 'text'))
     .option('--no-rules', 'text: omit the rules under each trace step')
     .option(...MAX_INPUT)
     .action(async (file: string, o: VerifyOptions) => setCode(await (await import('./verify-command.ts')).runVerifyCommand(io, file, o)));
 
-  p.command('report')
+  const report = p.command('report')
     .description("verify, and write the answers as one self-contained HTML page: the picture of the cloud, every result, each violation's path on it")
     .argument('<topology>', 'topology file (YAML or JSON), or a cloud directory (docs/cloud-directory.md)')
-    .requiredOption('--out <file>', 'the HTML file to write')
-    .option('--properties <path>', 'a property file, or a directory of *.yaml (repeatable)', collect)
-    .option('--select <ids>', 'check only these properties (built-in ids or property names; comma-separated, repeatable)', collect)
-    .option('--skip <ids>', 'leave these properties out (comma-separated, repeatable)', collect)
-    .option('--waivers <file>', 'waive named violated or unknown results: [{ property, subject, reason, expires? }]')
-    .option('--baseline <file>', 'a saved verify --format json: also list the results whose verdict changed since')
-    .option('--only-failures', 'show only violated and unknown results (the summary counts all)')
-    .option('--timeout-ms <n>', "Z3's timeout per check (default 10000)")
-    .option('--fail <host>', 'the host is down, with its VMs, DHCP servers and router instances (repeatable)', collect)
-    .option('--cut <a,b>', 'the underlay between two hosts is cut (repeatable)', collect)
-    .option('--failures <n>', 'also check every combination of up to N more host failures, each as a scenario of its own')
+    .requiredOption('--out <file>', 'the HTML file to write');
+  verifyOptions(report, (c) => c)
     .option(...MAX_INPUT)
     .action(async (file: string, o: ReportOptions) => setCode(await (await import('./report-command.ts')).runReportCommand(io, file, o)));
 
