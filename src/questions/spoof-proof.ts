@@ -17,7 +17,7 @@
 // requests (only DHCPDISCOVERs, from 0.0.0.0 to 255.255.255.255, where the solver proves no other
 // spoofed request gets past), and `checkedSources` narrows the sender to exactly those; what it leaves out ends in that
 // device, dropped (no question asks about those drops: they concern the anti-spoofing rules, which
-// this question reads). Proofs are kept per evaluator and port; ports asked together share one
+// this question reads). Proofs are kept per dataplane, evaluator, port and address pairs; ports asked together share one
 // solver call per batch.
 import { BROADCAST_MAC } from '../ir/packet.ts';
 import type { Dataplane } from '../ir/dataplane.ts';
@@ -138,16 +138,25 @@ export interface SpoofProof {
 /** The variables of a port's question: one set per port, shared by the property and the narrowing. */
 export const spoofPrefix = (s: VmPortStation): string => `spoof.${s.vm}:${s.index}`;
 
-const proofs = new WeakMap<Evaluator, Map<string, Promise<SpoofProof>>>();
+/**
+ * Proofs by dataplane, then evaluator (the converged state the walk reads is the evaluator's, and an
+ * evaluator built without learning has another), then port and its address pairs: a proof is only
+ * ever reused for the very dataplane, learning state and addresses it was asked about.
+ */
+const proofs = new WeakMap<Dataplane, WeakMap<Evaluator, Map<string, Promise<SpoofProof>>>>();
+
+const targetKey = (t: SpoofTarget): string => `${t.s.portId}|${JSON.stringify(t.pairs)}`;
 
 /** Told how far the ports' questions are: `done` of `total` explored. */
 export type SpoofProgress = (done: number, total: number) => void;
 
-/** The proofs of `targets`, kept per evaluator; the ones not yet asked are asked together. */
+/** The proofs of `targets` in `dp` with `ev`'s learning state (kept); the ones not yet asked are asked together. */
 export function spoofProofs(dp: Dataplane, ev: Evaluator, targets: readonly SpoofTarget[], timeoutMs: number, progress?: SpoofProgress): Promise<SpoofProof[]> {
-  let known = proofs.get(ev);
-  if (!known) proofs.set(ev, (known = new Map()));
-  const todo = targets.filter((t, i) => !known.has(t.s.portId) && targets.findIndex((x) => x.s.portId === t.s.portId) === i);
+  let byEvaluator = proofs.get(dp);
+  if (!byEvaluator) proofs.set(dp, (byEvaluator = new WeakMap()));
+  let known = byEvaluator.get(ev);
+  if (!known) byEvaluator.set(ev, (known = new Map()));
+  const todo = targets.filter((t, i) => !known.has(targetKey(t)) && targets.findIndex((x) => targetKey(x) === targetKey(t)) === i);
   if (todo.length > 0) {
     const batch = (async (): Promise<SpoofProof[]> => {
       const qs: SpoofQuestion[] = [];
@@ -163,15 +172,15 @@ export function spoofProofs(dp: Dataplane, ev: Evaluator, targets: readonly Spoo
       const settled = e === undefined ? none : await unsatIndices(z3, e, qs.map((q) => q.open), timeoutMs);
       const sealed = e === undefined ? none : await unsatIndices(z3, e, qs.map((q) => q.back), timeoutMs);
       const discover = e === undefined ? none : await unsatIndices(z3, e, qs.map((q) => q.dhcp[1]), timeoutMs);
-      const byPort = new Map(qs.map((q, i) => {
+      const byTarget = new Map(qs.map((q, i) => {
         const narrows = clean.has(i) && settled.has(i) && sealed.has(i);
-        return [q.target.s.portId, { target: q.target, q, clean: clean.has(i), settled: settled.has(i), narrows, onlyDiscover: narrows && discover.has(i) }] as const;
+        return [targetKey(q.target), { target: q.target, q, clean: clean.has(i), settled: settled.has(i), narrows, onlyDiscover: narrows && discover.has(i) }] as const;
       }));
-      return todo.map((t) => byPort.get(t.s.portId) ?? { target: t, q: null, clean: false, settled: false, narrows: false, onlyDiscover: false });
+      return todo.map((t) => byTarget.get(targetKey(t)) ?? { target: t, q: null, clean: false, settled: false, narrows: false, onlyDiscover: false });
     })();
-    todo.forEach((t, i) => known.set(t.s.portId, batch.then((b) => b[i]!)));
+    todo.forEach((t, i) => known.set(targetKey(t), batch.then((b) => b[i]!)));
   }
-  return Promise.all(targets.map((t) => known.get(t.s.portId)!));
+  return Promise.all(targets.map((t) => known.get(targetKey(t))!));
 }
 
 /** The port-secured VM ports among `specs` that are explored with every source (candidates for narrowing). */
@@ -194,10 +203,10 @@ export async function proveSenders(dp: Dataplane, ev: Evaluator, specs: readonly
 export async function checkedSources(dp: Dataplane, ev: Evaluator, specs: readonly SourceSpec[], timeoutMs: number): Promise<SourceSpec[]> {
   const targets = targetsOf(specs);
   if (targets.length === 0) return [...specs];
-  const proved = new Map((await spoofProofs(dp, ev, targets, timeoutMs)).map((p) => [p.target.s.portId, p] as const));
+  const proved = new Map((await spoofProofs(dp, ev, targets, timeoutMs)).map((p) => [targetKey(p.target), p] as const));
   return specs.map((sp) => {
     const s = sp.station;
-    const p = s.kind === 'vm-port' && sp.anySource === true && sp.portSecurity === true ? proved.get(s.portId) : undefined;
+    const p = s.kind === 'vm-port' && sp.anySource === true && sp.portSecurity === true ? proved.get(targetKey({ s, pairs: sp.allowedAddressPairs ?? [] })) : undefined;
     if (p === undefined || !p.narrows) return sp;
     return { station: s, portSecurity: true, allowedAddressPairs: sp.allowedAddressPairs ?? [], dhcpClients: p.onlyDiscover ? 'discover' : 'any' };
   });

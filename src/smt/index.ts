@@ -25,7 +25,7 @@ import { mergeEnds } from './merge.ts';
 import type { SourceSpec } from './sources.ts';
 import { senderStarts, walkerFor, type WalkScope } from './starts.ts';
 import { checkSat } from './solve.ts';
-import { decodeWitness, defaultPreferences, holds } from './witness.ts';
+import { defaultPreferences, holds, witnessAmong } from './witness.ts';
 
 export { getZ3, shutdownZ3 } from './z3.ts';
 export { dhcpClientRequest, ownAddresses, type AddressPair, type SourceSpec } from './sources.ts';
@@ -34,7 +34,7 @@ export type { Cond, Val } from './cond.ts';
 export { Enc } from './cond.ts';
 export { checkSat, satIndices, unsatIndices, type Check } from './solve.ts';
 export { anyOf, type Conjunction } from './factor.ts';
-export { decodeWitness, defaultPreferences, holds, type Preference } from './witness.ts';
+export { decodeWitness, defaultPreferences, holds, witnessAmong, type Preference, type WitnessHit } from './witness.ts';
 export type { End, EndDisposition } from './path.ts';
 export { telling } from './path.ts';
 
@@ -206,7 +206,7 @@ export async function exists(
   const { enc: e, outcomes } = await explore(dp, sources, sent, opts);
   const hits = outcomes.filter((o) => o.end.kind === 'end').flatMap((o) => {
     const p = predicate(e, o.final, o.end);
-    return p === false ? [] : [{ o, c: e.and(o.cond, p) }];
+    return p === false ? [] : [{ o, c: e.and(o.cond, p), sender: o.source, sent: o.sent, pc: o.end.path.pc, last: p }];
   }).filter((x) => x.c !== false);
   // One check over every end at once; the model then says which end it took.
   const r = await checkSat(ctx, e, e.or(...hits.map((h) => h.c)), timeoutMs);
@@ -215,21 +215,19 @@ export async function exists(
     // The source the model took; preferences then range over every end of that source at once, so
     // a more natural packet to another end (the target's own address rather than a floating IP
     // leading back to it) is preferred, and the refined model says which end it takes.
-    const first = hits.find((x) => holds(e, r.model, x.c)) ?? hits[0]!;
-    const mine = hits.filter((x) => x.o.source === first.o.source);
-    const st = first.o.source.station;
-    const subnet = st.kind === 'vm-port' ? { ip: ipToNum(st.ip), prefixLen: st.prefixLen, mac: macToNum(st.mac) } : null;
-    r.solver.add(e.bool(e.or(...mine.map((x) => x.c))));
-    const sentVars = first.o.sent;
-    const { packet: witness, model, reliesOnRandom } = await decodeWitness(e, r.solver, r.model, sentVars, [
-      ...(opts.preferDst !== undefined ? [{ name: 'the target\'s own address', cond: e.eq(sentVars.ip_dst, opts.preferDst, 32) }] : []),
-      ...defaultPreferences(e, sentVars, subnet),
-    ]);
+    const { packet: witness, hit, reliesOnRandom } = await witnessAmong(e, r.solver, r.model, hits, (first) => {
+      const st = first.o.source.station;
+      const subnet = st.kind === 'vm-port' ? { ip: ipToNum(st.ip), prefixLen: st.prefixLen, mac: macToNum(st.mac) } : null;
+      return [
+        ...(opts.preferDst !== undefined ? [{ name: 'the target\'s own address', cond: e.eq(first.sent.ip_dst, opts.preferDst, 32) }] : []),
+        ...defaultPreferences(e, first.sent, subnet),
+      ];
+    });
     if (reliesOnRandom) {
       return { verdict: 'unknown', witness: null, source: null, reason: 'the packets found depend on the source port --random-fully SNAT draws at random, not on the one a replay shows', disposition: null };
     }
-    const end = (mine.find((x) => holds(e, model, x.c)) ?? first).o.end;
-    return { verdict: 'yes', witness, source: st, reason: end.kind === 'unknown' ? end.reason : end.where, disposition: end.kind === 'end' ? end.disposition : null };
+    const end = hit.o.end;
+    return { verdict: 'yes', witness, source: hit.o.source.station, reason: end.kind === 'unknown' ? end.reason : end.where, disposition: end.kind === 'end' ? end.disposition : null };
   }
   // Unknown: a path not followed to its end (something not modelled, the depth bound) could be one.
   const unknowns = outcomes.filter((o) => o.end.kind === 'unknown').map((o) => ({ o, c: o.cond, why: o.end.kind === 'unknown' ? o.end.reason : '' }));

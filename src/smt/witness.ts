@@ -2,13 +2,16 @@
 // Preferences are tried one at a time (push, check, keep or pop): TCP, a well-known destination port
 // (80, 443, 22), source port 40000, an ICMP echo request when not TCP, the sender's own address (else
 // its subnet) as source, a destination outside 0.0.0.0/8 and the limited broadcast. Guarantees: the returned packet satisfies every hard constraint (a preference that would
-// violate one is dropped); without any preference holding it is the plain model.
+// violate one is dropped); without any preference holding it is the plain model. Among the ends of
+// several senders (`witnessAmong`), the packet is decoded with the variables of the sender whose end
+// the refined model takes, and attributed to that sender.
 import type { Packet } from '../ir/packet.ts';
 import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
 import { runCheck, type Model, type Z3Solver } from './z3.ts';
 import type { SymPacket } from './headers.ts';
 import { WIDTH, numToIp, numToMac } from './headers.ts';
 import type { Cond, Enc, Val } from './cond.ts';
+import { anyOf, type Conjunction } from './factor.ts';
 
 export interface Preference {
   readonly name: string;
@@ -118,4 +121,29 @@ export function decode(m: Model, s: SymPacket): Packet {
     icmp_type: icmp ? num(m, s.icmp_type) : null,
     icmp_code: icmp ? num(m, s.icmp_code) : null,
   };
+}
+
+/** One end a witness may take: its condition (path condition and predicate), who sends, and the sender's packet variables. */
+export interface WitnessHit extends Conjunction {
+  /** The sender, compared by identity: ends with the same sender share its packet variables. */
+  readonly sender: object;
+  readonly sent: SymPacket;
+}
+
+/**
+ * The witness of a satisfiable disjunction over `hits` (the solver holds it, `model` satisfies it):
+ * the sender whose end the model takes, the preferences (`prefs` of that end) refined within that
+ * sender's ends only, the packet decoded with that sender's variables, and the end the refined model
+ * takes. Several senders' variables may share names (one question over every sender) but never their
+ * VLAN tag, which is the station's: a model refined across senders could land on another sender's end
+ * while the packet is read with the first one's tag — a witness its own replay contradicts.
+ */
+export async function witnessAmong<H extends WitnessHit>(e: Enc, solver: Z3Solver, model: Model, hits: readonly H[], prefs: (first: H) => readonly Preference[]): Promise<{ packet: Packet; model: Model; hit: H; reliesOnRandom: boolean }> {
+  const cond = (h: H) => e.and(...h.pc, h.last);
+  const first = hits.find((h) => holds(e, model, cond(h))) ?? hits[0]!;
+  const mine = hits.filter((h) => h.sender === first.sender);
+  if (mine.length < hits.length) solver.add(e.bool(anyOf(e, mine)));
+  const d = await decodeWitness(e, solver, model, first.sent, prefs(first));
+  const hit = mine.find((h) => holds(e, d.model, cond(h))) ?? first;
+  return { ...d, hit };
 }

@@ -64,15 +64,12 @@ describe('faults injected into the rendered artifacts of the shipped topologies'
 });
 
 describe('each fault is caught by the property that names it', () => {
-  // `open`: a case skipped today for the reason given, which is an open bug (it stays listed, named, in
-  // every run's output until fixed).
-  const named: { topology: string; cls: Fault['cls']; pick: RegExp; by: string; open?: string }[] = [
+  const named: { topology: string; cls: Fault['cls']; pick: RegExp; by: string }[] = [
     { topology: 'seed', cls: 'sg-rule-removed', pick: /--dport 22/, by: 'security-groups' },
     { topology: 'seed', cls: 'sg-rule-widened', pick: /-p icmp -j RETURN →/, by: 'security-groups' },
     { topology: 'seed', cls: 'ipset-member-dropped', pick: /./, by: 'security-groups' },
     // On a host other than the representative's: the port is checked on its own.
-    { topology: 'provider', cls: 'sg-rule-removed', pick: /^compute2\//, by: 'security-groups',
-      open: 'after the seed cases in the same process, security-groups port:app2:0 is unknown (solver and evaluator disagree); alone it is killed: state carried between runs' },
+    { topology: 'provider', cls: 'sg-rule-removed', pick: /^compute2\//, by: 'security-groups' },
     { topology: 'provider', cls: 'ipset-member-dropped', pick: /^compute2\//, by: 'security-groups' },
     { topology: 'seed', cls: 'nat-rule-deleted', pick: /float-snat -s .* -j SNAT/, by: 'nat-egress' },
     { topology: 'seed', cls: 'nat-rule-deleted', pick: /snat -o qg-\S+ -j SNAT/, by: 'nat-egress' },
@@ -82,8 +79,7 @@ describe('each fault is caught by the property that names it', () => {
     { topology: 'seed', cls: 'route-deleted', pick: /deleted: 192\.168\.2\.0\/24/, by: 'gateway' },
   ];
   for (const n of named) {
-    const test = n.open === undefined ? it : it.skip;
-    test(`${n.cls} (${n.pick.source}) on ${n.topology}.yaml is killed by ${n.by}, with a witness${n.open === undefined ? '' : ` (open: ${n.open})`}`, { timeout: 120_000 }, async () => {
+    it(`${n.cls} (${n.pick.source}) on ${n.topology}.yaml is killed by ${n.by}, with a witness`, { timeout: 120_000 }, async () => {
       const l = await load(n.topology);
       const f = faultSites(n.cls, l.m.artifacts, l.m.topology).find((x) => n.pick.test(x.what));
       expect(f, `no ${n.cls} site matching ${n.pick}`).toBeDefined();

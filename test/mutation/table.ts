@@ -22,10 +22,6 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
     cls: 'any', behaviour: /^\S+ (DHCP broadcast from [\d.]+|-> \S+ \S+ in a broadcast frame):/,
     why: "only a broadcast shows it (a port no unicast from the sender reaches, e.g. on another subnet of the network without a router): the built-in properties' senders send the first packets of unicast flows",
   },
-  {
-    cls: 'sg-rule-removed', what: /NIPv436e4f3da-882e-5cee-b487- src -j RETURN/,
-    why: "open bug: on the provider topology this fault makes security-groups port:app2:0 unknown (solver and evaluator disagree) when other faults ran before it in the process; alone it is killed",
-  },
 ];
 
 /** Why `o` is a known gap, or null when it is none. */

@@ -12,7 +12,7 @@ import type { Station } from '../../ir/dataplane.ts';
 import type { Packet } from '../../ir/packet.ts';
 import { traceCopies } from '../guard.ts';
 import type { Trace } from '../../evaluate/trace.ts';
-import { telling, anyOf, checkSat, decodeWitness, defaultPreferences, explore, getZ3, holds, unsatIndices, type Cond, type Conjunction, type Enc, type End, type SentConstraint, type SourceSpec, type SymPacket } from '../../smt/index.ts';
+import { telling, anyOf, checkSat, defaultPreferences, explore, getZ3, holds, unsatIndices, witnessAmong, type Cond, type Conjunction, type Enc, type End, type SentConstraint, type SourceSpec, type SymPacket } from '../../smt/index.ts';
 import type { VerifyContext } from '../property.ts';
 import { disagreementText, replayWitness } from '../witness-replay.ts';
 import { checkedSources, proveSenders } from '../spoof-proof.ts';
@@ -39,6 +39,9 @@ const cache = new WeakMap<VerifyContext, Map<string, Promise<Exploration>>>();
 
 const stationKey = (s: Station) => (s.kind === 'vm-port' ? `vm:${s.portId}` : `outside:${s.network}`);
 
+/** Everything of a sender that decides what it is explored with (the station and how it may send). */
+const senderKey = (s: SourceSpec) => `${stationKey(s.station)}|${s.anySource ?? false}|${s.portSecurity ?? false}|${s.dhcpClients ?? '-'}|${JSON.stringify(s.allowedAddressPairs ?? [])}`;
+
 /**
  * Explorations a verify run keeps at once (the most recently used): every sender's of the benchmark's
  * largest size, so each is explored once for all the properties, and still a bound.
@@ -64,7 +67,7 @@ export function explored(ctx: VerifyContext, src: SourceSpec, sent: SentConstrai
   let m = cache.get(ctx);
   if (!m) cache.set(ctx, (m = new Map()));
   const near = scope === 'near' && src.station.kind === 'vm-port';
-  const k = `${stationKey(src.station)}|${src.anySource ?? false}|${JSON.stringify(src.allowedAddressPairs ?? [])}|${JSON.stringify(sent)}|${near}`;
+  const k = `${senderKey(src)}|${JSON.stringify(sent)}|${near}`;
   let x = m.get(k);
   if (x) m.delete(k);
   else x = narrowed(ctx, src).then((s) => explore(ctx.dataplane, [s], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs, keep: telling, onlyTelling: true, ...(near ? { stopAcrossExternal: true } : {}) }));
@@ -136,7 +139,7 @@ function placeOf(end: End): string | null {
 function deliveryIndex(ctx: VerifyContext, senders: readonly SourceSpec[]): Promise<DeliveryIndex> {
   let m = deliveryIndexes.get(ctx);
   if (!m) deliveryIndexes.set(ctx, (m = new Map()));
-  const key = senders.map((s) => stationKey(s.station)).join(',');
+  const key = senders.map(senderKey).join(',');
   let p = m.get(key);
   if (!p) {
     p = (async () => {
@@ -229,26 +232,25 @@ async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], o
   // Each candidate's condition is its path condition and the predicate; the solver gets their
   // disjunction factored over shared conjuncts (factor.ts), and one candidate's own condition is
   // built only to find which end a model takes.
-  const cands: { x: SenderEnd; end: FinishedEnd; pc: readonly Cond[]; last: Cond; c: () => Cond }[] = [];
+  const hits: { x: SenderEnd; end: FinishedEnd; sender: SourceSpec; sent: SymPacket; pc: readonly Cond[]; last: Cond }[] = [];
   for (const x of asked) {
     const o = x.o;
     if (o.end.kind !== 'end') continue;
     const p = pred(e, o.sent, o.final, o.end);
     if (p === false) continue;
-    cands.push({ x, end: o.end, pc: o.end.path.pc, last: p, c: () => e.and(o.cond, p) });
+    hits.push({ x, end: o.end, sender: x.src, sent: o.sent, pc: o.end.path.pc, last: p });
   }
-  const hits = cands;
   const r = await checkSat(z3, e, anyOf(e, hits), ctx.timeoutMs);
   if (r.status === 'unknown') return { kind: 'unknown', reason: r.reason };
   if (r.status === 'sat') {
-    // Preferences over every violating end at once, then the end (and sender) the preferred model takes.
-    const first = hits.find((h) => holds(e, r.model, h.c())) ?? hits[0]!;
-    const st = first.x.src.station;
-    const subnet = st.kind === 'vm-port' ? { ip: ipNum(st.ip), prefixLen: st.prefixLen, mac: macNum(st.mac) } : null;
-    const { model, packet, reliesOnRandom } = await decodeWitness(e, r.solver, r.model, first.x.o.sent, defaultPreferences(e, first.x.o.sent, subnet));
+    // The sender the model takes, preferences over every violating end of that sender at once, then
+    // the end the preferred model takes (witnessAmong: the packet is that sender's).
+    const { packet, hit, reliesOnRandom } = await witnessAmong(e, r.solver, r.model, hits, (first) => {
+      const st = first.x.src.station;
+      return defaultPreferences(e, first.sent, st.kind === 'vm-port' ? { ip: ipNum(st.ip), prefixLen: st.prefixLen, mac: macNum(st.mac) } : null);
+    });
     if (reliesOnRandom) return { kind: 'unknown', reason: RELIES_ON_RANDOM };
-    const h = hits.find((x) => holds(e, model, x.c())) ?? first;
-    return { kind: 'found', witness: packet, source: h.x.src.station, end: h.end };
+    return { kind: 'found', witness: packet, source: hit.x.src.station, end: hit.end };
   }
   const unknowns = open.map((x) => ({ pc: x.o.end.path.pc, last: true as Cond, c: () => x.o.cond, why: x.o.end.kind === 'unknown' ? x.o.end.reason : '' }));
   const u = await checkSat(z3, e, anyOf(e, unknowns), ctx.timeoutMs);
