@@ -43,7 +43,8 @@ export const CODE_MUTANTS: readonly CodeMutant[] = [
   },
   {
     id: 'smt-mac-source-reads-dst', file: 'src/smt/netfilter/match.ts', what: '`-m mac --mac-source` compared with the destination MAC (symbolic netfilter)',
-    find: "case 'mac-source': return { cond: neg(e, e.eq(p.eth_src, macToNum(m.mac), 48), m.negate) };", replace: "case 'mac-source': return { cond: neg(e, e.eq(p.eth_dst, macToNum(m.mac), 48), m.negate) };", killers: SMT, fuzzRuns: 40,
+    find: "case 'mac-source': return { cond: neg(e, e.eq(p.eth_src, macToNum(m.mac), 48), m.negate), binds: m.negate ? [] : [{ field: 'eth_src', value: macToNum(m.mac) }] };",
+    replace: "case 'mac-source': return { cond: neg(e, e.eq(p.eth_dst, macToNum(m.mac), 48), m.negate), binds: m.negate ? [] : [{ field: 'eth_dst', value: macToNum(m.mac) }] };", killers: SMT, fuzzRuns: 40,
   },
   {
     id: 'smt-route-shortest-prefix', file: 'src/smt/route.ts', what: 'routes tried shortest prefix first (symbolic routing)',
