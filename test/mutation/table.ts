@@ -13,11 +13,6 @@ import type { KillOutcome } from './kill.ts';
  * how a packet of the spread ends does.
  */
 export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly what?: RegExp; readonly behaviour?: RegExp; readonly why: string }[] = [
-  { cls: 'anti-spoofing-removed', why: 'no built-in property checks what a port-secured VM may send from addresses or MACs not its own (an anti-spoofing property)' },
-  {
-    cls: 'any', behaviour: /^\S+ (DHCP broadcast from 0\.0\.0\.0|spoofing its source (address|MAC)):/,
-    why: "only a packet from an address or MAC not the sender's own shows it (a DHCP discover from 0.0.0.0, a spoofed source): the built-in properties' senders send from their own addresses",
-  },
   {
     cls: 'any', behaviour: /^\S+ (DHCP broadcast from [\d.]+|-> \S+ \S+ in a broadcast frame):/,
     why: "only a broadcast shows it (a port no unicast from the sender reaches, e.g. on another subnet of the network without a router): the built-in properties' senders send the first packets of unicast flows",
