@@ -1,11 +1,13 @@
 // Is a fault killed? The built-in properties are run on the model and on the model with the fault in
-// its artifacts (parsed back and assembled as a real node's dump would be); the fault is killed when
-// some property's verdict on some subject turns violated, and the result that changed says which property
-// caught it and with which witness (a result that turns unknown is reported apart: verify fails on it,
-// without a proof). Whether a surviving fault changes behaviour at all is asked of the
-// reference evaluator: a spread of packets (every VM port to every address the cloud uses, the outside
-// world to every floating IP, gateway and port, DHCP broadcasts, and spoofed packets from each port)
-// is traced through both dataplanes, and the first packet whose ends differ is shown.
+// its artifacts (parsed back and assembled as a real node's dump would be), as `verify` runs them:
+// with L3 HA routers, under every choice of masters it asks (and with the HA invariants). The fault is
+// killed when some property's verdict on some subject turns violated, and the result that changed says
+// which property caught it and with which witness (a result that turns unknown is reported apart:
+// verify fails on it, without a proof). Whether a surviving fault changes behaviour at all is asked of
+// the reference evaluator: a spread of packets (every VM port to every address the cloud uses, the
+// outside world to every floating IP, gateway and port, DHCP broadcasts, and spoofed packets from each
+// port) is traced through both dataplanes, under each of those choices of masters (a fault on a backup
+// instance shows only once it is master), and the first packet whose ends differ is shown.
 // Guarantees: a fault the parsers refuse is reported as such (`rejected`), never as killed; a
 // survivor with no packet of the spread ending differently is reported as such, never as equivalent
 // in general.
@@ -14,9 +16,11 @@ import type { Packet } from '../../src/ir/packet.ts';
 import type { Model } from '../../src/pipeline.ts';
 import type { PropertyResult } from '../../src/questions/property.ts';
 import { assembleDataplane } from '../../src/dataplane/assemble.ts';
-import { createEvaluator, type Evaluator } from '../../src/evaluate/index.ts';
+import type { Evaluator } from '../../src/evaluate/index.ts';
 import { BUILTIN_PROPERTIES } from '../../src/questions/properties/index.ts';
-import { runVerify } from '../../src/questions/verify.ts';
+import { verifyScenario } from '../../src/questions/verify-scenario.ts';
+import { NO_SCENARIO, ScenarioContext, type Variant } from '../../src/scenario/context.ts';
+import { diagonalVariants } from '../../src/scenario/variants.ts';
 import { broadcastFramesToInternet, casesOf, dhcpBroadcasts, firstPackets, INTERNET } from '../agreement/cases.ts';
 import { evaluatorKeys } from '../agreement/ends.ts';
 import type { Fault } from './faults.ts';
@@ -27,11 +31,28 @@ export type Verdicts = ReadonlyMap<string, PropertyResult>;
 
 const keyOf = (r: PropertyResult) => `${r.property} ${r.subject}`;
 
-/** Every built-in property's result on `m`'s topology and `dataplane`, by `property subject`. */
-export async function verdictsOf(m: Pick<Model, 'topology' | 'dataplane'>, ev: Evaluator = createEvaluator(m.dataplane)): Promise<Verdicts> {
-  const r = await runVerify({ topology: m.topology, dataplane: m.dataplane, evaluator: ev, timeoutMs: TIMEOUT_MS }, BUILTIN_PROPERTIES, []);
-  return new Map(r.results.map((x) => [keyOf(x), x]));
+/**
+ * Every built-in property's result on `m`'s topology and `dataplane` as `verify` gives it (under every
+ * choice of HA masters it asks, the HA invariants included), by `property subject`.
+ */
+export async function verdictsOf(m: Pick<Model, 'topology' | 'dataplane'>): Promise<Verdicts> {
+  const rs = await verifyScenario(m.topology, m.dataplane, NO_SCENARIO, BUILTIN_PROPERTIES, [], { timeoutMs: TIMEOUT_MS, haInvariants: true });
+  return new Map(rs.map((x) => [keyOf(x), x]));
 }
+
+/** A dataplane under each choice of HA masters `verify` asks its built-ins under (one, without HA). */
+interface Choices {
+  readonly ctx: ScenarioContext;
+  readonly variants: readonly Variant[];
+}
+
+const choicesOf = (topology: Model['topology'], dp: Model['dataplane']): Choices => {
+  const ctx = new ScenarioContext(topology, dp, NO_SCENARIO);
+  return { ctx, variants: diagonalVariants(ctx).variants };
+};
+
+/** The model's own choices, built once per dataplane (every fault is compared with them). */
+const baseChoices = new WeakMap<Model['dataplane'], Choices>();
 
 /** A packet of the behaviour spread: who sends it, as which station label. */
 export interface Probe {
@@ -58,7 +79,7 @@ export function probesOf(m: Model, ev: Evaluator): Probe[] {
 }
 
 /** The first probe whose ends differ between the two evaluators, with both sides; null when none does. */
-export function behaviourChange(probes: readonly Probe[], a: { dp: Model['dataplane']; ev: Evaluator }, b: { dp: Model['dataplane']; ev: Evaluator }): string | null {
+function endsChange(probes: readonly Probe[], a: { dp: Model['dataplane']; ev: Evaluator }, b: { dp: Model['dataplane']; ev: Evaluator }): string | null {
   const station = (dp: Model['dataplane'], l: string) => dp.stations.find((s) => stationLabel(s) === l);
   for (const p of probes) {
     const sa = station(a.dp, p.station);
@@ -67,6 +88,17 @@ export function behaviourChange(probes: readonly Probe[], a: { dp: Model['datapl
     const ka = [...evaluatorKeys(a.ev.trace(sa, p.packet))].sort();
     const kb = [...evaluatorKeys(b.ev.trace(sb, p.packet))].sort();
     if (ka.join('|') !== kb.join('|')) return `${p.label}: ${ka.join(', ')} before, ${kb.join(', ')} with the fault`;
+  }
+  return null;
+}
+
+/** The first probe whose ends differ, under the first choice of HA masters where one does; null when none does under any. */
+export function behaviourChange(probes: readonly Probe[], before: Choices, after: Choices): string | null {
+  if (before.variants.length !== after.variants.length) return `the choices of HA masters differ: ${before.variants.length} before, ${after.variants.length} with the fault`;
+  for (const [i, v] of before.variants.entries()) {
+    const w = after.variants[i]!;
+    const d = endsChange(probes, { dp: v.dataplane, ev: v.evaluator }, { dp: w.dataplane, ev: w.evaluator });
+    if (d !== null) return before.variants.length > 1 ? `${d} (masters: ${before.ctx.describeMasters(v)})` : d;
   }
   return null;
 }
@@ -91,15 +123,14 @@ export interface KillOutcome {
 const witnessText = (p: Packet | null) => (p === null ? 'no witness' : `witness ${p.proto === 6 ? 'tcp' : p.proto === 17 ? 'udp' : p.proto === 1 ? 'icmp' : `proto ${p.proto}`} ${p.ip_src} → ${p.ip_dst}${p.dport !== null ? `:${p.dport}` : ''}`);
 
 /** Applies `fault` to `m` and runs the built-in properties on the result (see the top of this file). */
-export async function killCheck(m: Model, baseline: Verdicts, probes: readonly Probe[], baseEv: Evaluator, fault: Fault): Promise<KillOutcome> {
+export async function killCheck(m: Model, baseline: Verdicts, probes: readonly Probe[], fault: Fault): Promise<KillOutcome> {
   let dp: Model['dataplane'];
   try {
     dp = assembleDataplane(m.topology, fault.apply(m.artifacts));
   } catch (e) {
     return { fault, status: 'rejected', killedBy: [], properties: [], behaviour: null, error: e instanceof Error ? e.message : String(e) };
   }
-  const ev = createEvaluator(dp);
-  const after = await verdictsOf({ topology: m.topology, dataplane: dp }, ev);
+  const after = await verdictsOf({ topology: m.topology, dataplane: dp });
   const killedBy: string[] = [];
   const properties = new Set<string>();
   let unknown = false;
@@ -114,6 +145,8 @@ export async function killCheck(m: Model, baseline: Verdicts, probes: readonly P
     killedBy.push(`${key}: ${x?.verdict ?? '-'} → ${y.verdict}${y.verdict === 'violated' ? ` (${witnessText(y.witness)})` : ` (${y.message})`}`);
   }
   if (properties.size > 0) return { fault, status: 'killed', killedBy, properties: [...properties].sort(), behaviour: null };
-  const behaviour = behaviourChange(probes, { dp: m.dataplane, ev: baseEv }, { dp, ev });
+  let before = baseChoices.get(m.dataplane);
+  if (!before) baseChoices.set(m.dataplane, (before = choicesOf(m.topology, m.dataplane)));
+  const behaviour = behaviourChange(probes, before, choicesOf(m.topology, dp));
   return { fault, status: unknown ? 'unknown' : 'survived', killedBy, properties: [], behaviour };
 }

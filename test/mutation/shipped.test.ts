@@ -5,7 +5,7 @@
 // property that names a class does not kill that class's fault on a site where it must.
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel, type Model } from '../../src/pipeline.ts';
-import { createEvaluator, type Evaluator } from '../../src/evaluate/index.ts';
+import { createEvaluator } from '../../src/evaluate/index.ts';
 import { shutdownZ3 } from '../../src/smt/index.ts';
 import { FAULT_CLASSES, faultSites, type Fault } from './faults.ts';
 import { killCheck, probesOf, verdictsOf, type KillOutcome, type Probe, type Verdicts } from './kill.ts';
@@ -18,7 +18,7 @@ const TOPOLOGIES = { seed: 2, provider: 2, 'seed-vlan': 1, ha: 1 } as const;
 
 const spread = <T>(xs: readonly T[], n: number): T[] => (xs.length <= n ? [...xs] : Array.from({ length: n }, (_, i) => xs[Math.floor((i * xs.length) / n)]!));
 
-interface Loaded { m: Model; ev: Evaluator; base: Verdicts; probes: Probe[] }
+interface Loaded { m: Model; base: Verdicts; probes: Probe[] }
 
 const loaded = new Map<string, Promise<Loaded>>();
 const load = (name: string): Promise<Loaded> => {
@@ -30,7 +30,7 @@ async function loadUncached(name: string): Promise<Loaded> {
   const r = loadModel(new URL(`../../topologies/${name}.yaml`, import.meta.url).pathname);
   if (!r.ok) throw new Error(`${name}.yaml does not load`);
   const ev = createEvaluator(r.value.dataplane);
-  return { m: r.value, ev, base: await verdictsOf(r.value, ev), probes: probesOf(r.value, ev) };
+  return { m: r.value, base: await verdictsOf(r.value), probes: probesOf(r.value, ev) };
 }
 
 const table = emptyTable();
@@ -45,7 +45,7 @@ describe('faults injected into the rendered artifacts of the shipped topologies'
       const gaps: string[] = [];
       for (const cls of FAULT_CLASSES) {
         for (const f of spread(faultSites(cls, l.m.artifacts, l.m.topology), perClass)) {
-          const o = await killCheck(l.m, l.base, l.probes, l.ev, f);
+          const o = await killCheck(l.m, l.base, l.probes, f);
           record(table, o);
           outcomes.push(o);
           if (o.status !== 'killed' && o.behaviour !== null && knownGap(o) === null) gaps.push(show(o));
@@ -83,7 +83,7 @@ describe('each fault is caught by the property that names it', () => {
       const l = await load(n.topology);
       const f = faultSites(n.cls, l.m.artifacts, l.m.topology).find((x) => n.pick.test(x.what));
       expect(f, `no ${n.cls} site matching ${n.pick}`).toBeDefined();
-      const o = await killCheck(l.m, l.base, l.probes, l.ev, f!);
+      const o = await killCheck(l.m, l.base, l.probes, f!);
       expect(o.properties, show(o)).toContain(n.by);
       expect(o.killedBy.some((k) => k.startsWith(n.by) && k.includes('→ violated (witness ')), show(o)).toBe(true);
     });

@@ -35,13 +35,13 @@ export function faultKillProperty(o: FaultOptions = {}): FuzzProperty<FaultCase>
       const { m } = modelled(c.g);
       bump(counts, 'topologies');
       const ev = createEvaluator(m.dataplane);
-      const base = await verdictsOf(m, ev);
+      const base = await verdictsOf(m);
       const probes = probesOf(m, ev);
       const missed: string[] = [];
       for (const cls of classes) {
         const sites = faultSites(cls, m.artifacts, m.topology);
         if (sites.length === 0) continue;
-        const out = await killCheck(m, base, probes, ev, sites[c.site % sites.length]!);
+        const out = await killCheck(m, base, probes, sites[c.site % sites.length]!);
         bump(counts, 'faults');
         if (out.status === 'killed') bump(counts, `killed ${cls}`);
         else if (out.status === 'rejected') {
