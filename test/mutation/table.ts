@@ -17,6 +17,10 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
     cls: 'any', behaviour: /^\S+ (DHCP broadcast from [\d.]+|-> \S+ \S+ in a broadcast frame):/,
     why: "only a broadcast shows it (a port no unicast from the sender reaches, e.g. on another subnet of the network without a router): the built-in properties' senders send the first packets of unicast flows",
   },
+  {
+    cls: 'route-deleted', behaviour: /: no-arp before, no-route with the fault$/,
+    why: "a route whose next hop answers no ARP deleted: what it carried still dies in the router (without an ARP answer before, without a route after); no property asks how a packet that reaches nothing fails",
+  },
 ];
 
 /** Why `o` is a known gap, or null when it is none. */
