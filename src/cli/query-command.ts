@@ -15,7 +15,9 @@ import { assumptionLines, assumptionsJson } from '../report/assumptions.ts';
 import { EXIT, reportInputErrors, type Io } from './exit.ts';
 import { noteForEndpoints } from '../cloud/taint.ts';
 import { parseChoice, parseFormat, parseInputLimit, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
-import { runQueryUnder } from '../questions/query-scenario.ts';
+import { runQueryUnder, type ScenarioQueryAnswer } from '../questions/query-scenario.ts';
+import { queryOverHolders } from '../questions/query-vip.ts';
+import { vipJson, vipLine, vipScope } from './vip-report.ts';
 import { asksForScenario, describeScenario, parseScenario, type ScenarioOptions } from './scenario-options.ts';
 import { scenarioJson, scenarioLines } from './scenario-report.ts';
 
@@ -29,6 +31,7 @@ export interface QueryOptions extends PacketFieldOptions, ScenarioOptions {
   timeoutMs?: string;
   rules: boolean;
   maxInputMb?: string;
+  holder?: string;
 }
 
 export function parseTimeout(v: string | undefined): number {
@@ -92,39 +95,52 @@ export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Pr
   const spec = parseScenario(topology, o);
   if (!spec.ok) return reportInputErrors(io, spec.errors);
   try {
-    // Without HA routers and failures there is one dataplane, the one rendered.
+    // Without HA routers and failures there is one dataplane, the one rendered (with a VIP's holder, one per holder).
     const scenario = topology.routers.some((r) => r.ha !== null) || asksForScenario(o);
-    const under = scenario ? await runQueryUnder(topology, dataplane, spec.value, params, timeoutMs) : null;
-    const answer = under === null ? await runQuery(topology, dataplane, createEvaluator(dataplane), params, timeoutMs) : under.ok ? { ok: true as const, value: under.value.answer } : under;
-    if (!answer.ok) return reportInputErrors(io, answer.errors);
+    type Asked = { readonly answer: QueryAnswer; readonly under: ScenarioQueryAnswer | null };
+    const byHolder = await queryOverHolders<Asked>(topology, dataplane, params, { ...(o.holder !== undefined ? { holder: o.holder } : {}), down: new Set(spec.value.failures.down) }, {
+      ask: async (dp, p) => {
+        if (scenario) {
+          const r = await runQueryUnder(topology, dp, spec.value, p, timeoutMs);
+          return r.ok ? { ok: true, value: { answer: r.value.answer, under: r.value } } : r;
+        }
+        const r = await runQuery(topology, dp, createEvaluator(dp), p, timeoutMs);
+        return r.ok ? { ok: true, value: { answer: r.value, under: null } } : r;
+      },
+      answerOf: (x) => x.answer,
+      withAnswer: (x, answer) => ({ ...x, answer }),
+    });
+    if (!byHolder.ok) return reportInputErrors(io, byHolder.errors);
+    const { answer: got, under } = byHolder.value.value;
+    const vip = byHolder.value.vip;
     const note = noteForEndpoints(topology, o.from, o.to, model.value.notes ?? []);
     // Something left out or not captured that these endpoints touch: the answer is not a proof either way.
-    const a = note === null || answer.value.verdict === 'unknown' ? answer.value
-      : { ...answer.value, verdict: 'unknown' as const, reason: `${answer.value.verdict} in the modelled part, but ${note.message} (${note.file}:${note.line})` };
-    const ctx = under?.ok ? under.value : null;
+    const a = note === null || got.verdict === 'unknown' ? got
+      : { ...got, verdict: 'unknown' as const, reason: `${got.verdict} in the modelled part, but ${note.message} (${note.file}:${note.line})` };
+    const ctx = under;
     const masters = ctx ? new Map(ctx.ctx.haRouters.map((r) => [r.namespace, ctx.ctx.mastersOf(r, ctx.variant)] as const)) : undefined;
     const labels = labelsFor(topology, masters);
     const code = a.verdict === 'unknown' ? EXIT.unknown : expect !== null && a.verdict !== expect ? EXIT.violated : EXIT.ok;
     const asked = [o.proto ?? 'any', o.dport !== undefined ? `dport ${o.dport}` : '', o.sport !== undefined ? `sport ${o.sport}` : '', o.icmpType !== undefined ? `icmp-type ${o.icmpType}` : ''].filter(Boolean).join(' ');
     const commandLine = (fmt: string) => ['netproof', 'query', file, '--from', o.from, '--to', o.to, ...(o.proto ? ['--proto', o.proto] : []), ...(o.dport ? ['--dport', o.dport] : []),
       ...(o.sport ? ['--sport', o.sport] : []), ...(o.icmpType ? ['--icmp-type', o.icmpType] : []), ...(o.via ? ['--via', o.via] : []), ...(o.expect ? ['--expect', o.expect] : []),
-      ...(o.fail ?? []).flatMap((h) => ['--fail', h]), ...(o.cut ?? []).flatMap((c) => ['--cut', c]), ...(o.master ?? []).flatMap((m) => ['--master', m]), '--format', fmt].join(' ');
+      ...(o.fail ?? []).flatMap((h) => ['--fail', h]), ...(o.cut ?? []).flatMap((c) => ['--cut', c]), ...(o.master ?? []).flatMap((m) => ['--master', m]), ...(o.holder ? ['--holder', o.holder] : []), '--format', fmt].join(' ');
     const sarif = () => querySarif({
       answer: a, expect, topology, labels, exitCode: code, cwd: process.cwd(),
       subject: `query:${o.from}->${o.to} ${asked}`,
       commandLine: commandLine('sarif'),
     });
-    const assumed = assumptionsOf(topology, ctx?.variant.dataplane ?? dataplane, { question: 'query', outside: touchesOutside(a), captured: model.value.notes !== undefined });
+    const assumed = assumptionsOf(topology, ctx?.variant.dataplane ?? vip?.held.dataplane ?? dataplane, { question: 'query', outside: touchesOutside(a), captured: model.value.notes !== undefined, ...(vip ? { vip: vipScope(vip) } : {}) });
     const html = async () => {
       const { queryHtml } = await import('../report/html/reports.ts');
-      const notes = ctx ? scenarioLines(ctx.ctx, ctx.variant, describeScenario(spec.value), mastersNote(a.verdict, ctx.asked)) : [];
-      return queryHtml({ topology, dataplane: ctx?.variant.dataplane ?? dataplane, labels, command: commandLine('html'), assumptions: assumed, notes },
+      const notes = [...(ctx ? scenarioLines(ctx.ctx, ctx.variant, describeScenario(spec.value), mastersNote(a.verdict, ctx.asked)) : []), ...(vip ? [vipLine(vip, a.verdict)] : [])];
+      return queryHtml({ topology, dataplane: ctx?.variant.dataplane ?? vip?.held.dataplane ?? dataplane, labels, command: commandLine('html'), assumptions: assumed, notes },
         { subject: `${o.from} → ${o.to} ${asked}`, verdict: a.verdict, reason: a.error !== undefined ? `${a.reason} (internal error: ${a.error})` : a.reason, trace: a.trace, reply: a.reply });
     };
     io.out(format === 'html' ? await html() : format === 'json'
-      ? JSON.stringify({ ...queryJson(a, labels, assumed), ...(ctx ? { scenario: scenarioJson(ctx.ctx, ctx.variant) } : {}) }, null, 2)
+      ? JSON.stringify({ ...queryJson(a, labels, assumed), ...(ctx ? { scenario: scenarioJson(ctx.ctx, ctx.variant) } : {}), ...(vip ? { vip: vipJson(vip) } : {}) }, null, 2)
       : format === 'sarif' ? JSON.stringify(sarif(), null, 2)
-      : [...(ctx ? scenarioLines(ctx.ctx, ctx.variant, describeScenario(spec.value), mastersNote(a.verdict, ctx.asked)) : []), queryText(a, labels, { from: o.from, to: o.to, rules: o.rules }, assumed)].join('\n'));
+      : [...(ctx ? scenarioLines(ctx.ctx, ctx.variant, describeScenario(spec.value), mastersNote(a.verdict, ctx.asked)) : []), ...(vip ? [vipLine(vip, a.verdict)] : []), queryText(a, labels, { from: o.from, to: o.to, rules: o.rules }, assumed)].join('\n'));
     if (a.error !== undefined) io.err(`netproof: internal error: ${a.error}`);
     return code;
   } finally {

@@ -50,6 +50,8 @@ export interface Session {
 }
 
 export interface Evaluator extends Session {
+  /** As Session's, with empty conntrack tables; `everyCopy` lists every copy of a flood among the branches. */
+  trace(from: Station, packet: Packet, opts?: { readonly everyCopy?: boolean }): Trace;
   resolveArp(from: Station, ip: Ipv4): ArpAnswer;
   /**
    * Follows a packet a namespace sends out of one of its interfaces (as keepalived sends a VRRP
@@ -167,13 +169,14 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
   const { passes, capped } = opts.unconverged ? { passes: 0, capped: false } : converge(learnEnv, dp);
   const converged = state.snapshot(passes, capped);
 
-  const session = (): Session => {
+  const session = (o?: { readonly everyCopy?: boolean }): Session => {
     const env = envFor(newNf(), false);
+    const listed = o?.everyCopy ? { ...limits, maxBranches: Number.POSITIVE_INFINITY } : limits;
     return {
       trace: (from, packet0) => {
         const packet = onWire(from, packet0);
         const s = start(env, from, packet);
-        return traceOf(packet, walk(env, s.first, s.start), limits);
+        return traceOf(packet, walk(env, s.first, s.start), listed);
       },
     };
   };
@@ -202,9 +205,9 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
 
   return {
     converged,
-    session,
+    session: () => session(),
     traceFromNamespace,
-    trace: (from, packet) => session().trace(from, packet),
+    trace: (from, packet, o) => session(o).trace(from, packet),
     resolveArp: (from, ip) => {
       const k = `${stationKey(from)}|${ip}`;
       const hit = arpCache.get(k);

@@ -1,6 +1,6 @@
 // The edges of the dataplane receiving a frame: a VM's NIC and the outside world's upstream router.
 // Guarantees: a VM takes frames addressed to its MAC or broadcast, and answers ARP only for its own
-// address; the outside station takes frames of its VLAN (null = untagged) addressed to its MAC —
+// address and the VIPs it holds in the question's choice (`vips`); the outside station takes frames of its VLAN (null = untagged) addressed to its MAC —
 // delivered when the IP destination is its own gateway address or the limited broadcast, else the
 // packet has `exited` the cloud — and broadcast frames to its gateway address or the limited
 // broadcast (delivered: a router does not route a link-layer broadcast on); it answers ARP for its
@@ -22,8 +22,8 @@ export function receiveAtVm(s: VmStation, device: string, packet: Packet): Copy 
   if (packet.vlan !== null) return quiet(`NIC ${s.vm}:${s.index}: tagged frame (VLAN ${packet.vlan})`);
   const delivery = { kind: 'vm', vm: s.vm, port: s.index, host: s.host } as const;
   if (isArpRequest(packet)) {
-    if (packet.ip_dst !== s.ip) return quiet(`ARP request for ${packet.ip_dst}: not ${s.vm}:${s.index}'s address`);
-    return endCopy('delivered', packet, delivery, { arpOwner: s.mac, events: [{ kind: 'arp', ip: s.ip, mac: s.mac }] });
+    if (packet.ip_dst !== s.ip && !(s.vips ?? []).includes(packet.ip_dst)) return quiet(`ARP request for ${packet.ip_dst}: not ${s.vm}:${s.index}'s address`);
+    return endCopy('delivered', packet, delivery, { arpOwner: s.mac, events: [{ kind: 'arp', ip: packet.ip_dst, mac: s.mac }] });
   }
   return endCopy('delivered', packet, delivery);
 }

@@ -122,6 +122,11 @@ export type Station =
       readonly gateway: Ipv4 | null;
       /** Where the VM's NIC is plugged: the `vif` link's far end (the tap on qbr, or on br-int). */
       readonly attachment: Endpoint;
+      /**
+       * Addresses besides its own the VM answers ARP for: VIPs (allowed address pairs) it holds in the
+       * question's choice of holders (src/questions/vip.ts). Absent: none, as rendered or collected.
+       */
+      readonly vips?: readonly Ipv4[];
     }
   | {
       /**

@@ -1,7 +1,7 @@
 // What an answer rests on besides the rules themselves, said where the answer is (text and JSON,
 // docs/cli.md, Assumptions): the release and agent options the rules were rendered for; what a VM may
 // send; that questions are about first packets; how the outside world sends and routes; that a packet
-// that left the cloud is not followed back in; which HA instance is master; and, for `verify`, that
+// that left the cloud is not followed back in; which HA instance is master; which VM holds a VIP; and, for `verify`, that
 // one port stood for others alike. Each answer lists those that concern it, so an operator can hold
 // them against the cloud they know.
 import type { Dataplane } from '../ir/dataplane.ts';
@@ -11,7 +11,7 @@ import { observedMasters } from '../dataplane/vrrp-state.ts';
 import { deviceName } from '../render/names.ts';
 
 /** Every assumption an answer may state (docs/cli.md, Assumptions, lists each). */
-export const ASSUMPTION_IDS = ['rendered', 'senders', 'first-packets', 'outside-world', 'leaves-cloud', 'ha-master', 'representatives'] as const;
+export const ASSUMPTION_IDS = ['rendered', 'senders', 'first-packets', 'outside-world', 'leaves-cloud', 'ha-master', 'vip-holder', 'representatives'] as const;
 export type AssumptionId = (typeof ASSUMPTION_IDS)[number];
 
 export interface Assumption {
@@ -25,6 +25,8 @@ export interface AssumptionScope {
   readonly outside: boolean;
   /** The rules were captured from the nodes (a cloud directory), not rendered from a topology file. */
   readonly captured?: boolean;
+  /** The destination is a VIP: the ports that may hold it (`VM:N`), the one the answer shows, and whether --holder pinned it. */
+  readonly vip?: { readonly ip: string; readonly holders: readonly string[]; readonly holder: string; readonly pinned: boolean };
 }
 
 const onOff = (b: boolean) => (b ? 'on' : 'off');
@@ -72,6 +74,14 @@ export function assumptionsOf(topo: Topology, dp: Dataplane, scope: AssumptionSc
     } else {
       out.push({ id: 'ha-master', text: "HA routers are asked under every choice of masters VRRP allows on this dataplane (any live instance that hears no other master may be master; --master pins one); backups hold no addresses and forward nothing" });
     }
+  }
+  const vip = scope.vip;
+  if (vip !== undefined) {
+    const how = 'which VM holds it is decided inside the VMs (keepalived, pacemaker); the holder answers ARP for it with its own MAC when its port\'s rules let its ARP for it out, the others do not';
+    const which = vip.pinned ? `held by ${vip.holder} (--holder)`
+      : scope.question === 'trace' ? `held by ${vip.holder}, the first of the ports that may hold it (${vip.holders.join(', ')}; --holder picks another)`
+      : `asked under each port that may hold it (${vip.holders.join(', ')}; --holder pins one)`;
+    out.push({ id: 'vip-holder', text: `${vip.ip} is a VIP, an allowed address pair, ${which}: ${how}` });
   }
   if (scope.question === 'verify') {
     out.push({ id: 'representatives', text: 'one port per class (same network and subnet, groups, port security and address pairs, no floating IP) stands for the ports alike on other hosts; a message says when it did' });

@@ -1,8 +1,8 @@
 // Where a `--to` endpoint (of `query` and of the property language) must be reached, and who sends for
 // a `--from` one: a port; a floating IP's port (DNATed to the fixed address); the outside world; a
 // namespace (a router or DHCP address); an address a router sends to a VM as its next hop (that VM
-// forwards for it). An allowed-address-pair address (a VIP) is refused with the reason: which VM
-// answers ARP for it is decided inside the VMs, and the model has each VM answer for its own address.
+// forwards for it); an allowed-address-pair address (a VIP) at the holder the question chose
+// (src/questions/vip.ts) — without a choice it is refused with the reason and the possible holders.
 import type { Dataplane } from '../ir/dataplane.ts';
 import type { Ipv4 } from '../ir/packet.ts';
 import type { Topology } from '../topology/model.ts';
@@ -15,9 +15,10 @@ export type Sender = Exclude<Endpoint, { kind: 'address' }>;
 
 /**
  * Where a `--to` endpoint must be reached: a port, a floating IP's port, the outside, a namespace; an
- * address a router sends to a VM as its next hop counts as reached at that VM too.
+ * address a router sends to a VM as its next hop counts as reached at that VM too; a VIP at `holder`
+ * (`VM:N`, the question's choice among the ports that may hold it).
  */
-export function destsOf(topo: Topology, dp: Dataplane, ep: Endpoint, flag = '--to'): Dest[] | InputError {
+export function destsOf(topo: Topology, dp: Dataplane, ep: Endpoint, flag = '--to', holder?: string): Dest[] | InputError {
   const forwarders = (ip: Ipv4): Dest[] => nextHopPorts(topo, dp, ip).map((station) => ({ kind: 'port', station, ipDst: ip, finalDst: ip }));
   switch (ep.kind) {
     case 'port':
@@ -32,10 +33,12 @@ export function destsOf(topo: Topology, dp: Dataplane, ep: Endpoint, flag = '--t
       const behind = forwarders(ep.ip);
       if (behind.length > 0) return behind;
       const holders = ep.network === null ? [] : pairHolders(topo, dp, ep.ip, ep.network);
+      const held = holders.find((h) => holder !== undefined && `${h.vm}:${h.index}` === holder);
+      if (held) return [{ kind: 'port', station: held, ipDst: ep.ip, finalDst: ep.ip }];
       if (holders.length > 0) {
-        // Which VM answers ARP for a VIP is decided inside the VMs; the model has each VM answer for its own address only.
+        // Which VM holds a VIP is decided inside the VMs: a choice the question makes (src/questions/vip.ts).
         const names = holders.map((h) => `${h.vm}:${h.index}`);
-        const message = `${ep.ip} is a VIP (an allowed address pair of ${names.join(', ')}): which VM answers ARP for it is decided inside the VMs (keepalived, pacemaker), which netproof does not model; ask for the VM that holds it by its own address (--to ${names[0]})`;
+        const message = `${ep.ip} is a VIP (an allowed address pair of ${names.join(', ')}): which VM holds it is decided inside the VMs (keepalived, pacemaker); \`netproof query\` and \`trace\` ask under each holder or the one --holder names, elsewhere ask for the VM that holds it by its own address (${names[0]})`;
         return { code: 'NP405', file: topo.file, position: null, path: flag, message };
       }
       return { code: 'NP405', file: topo.file, position: null, path: flag, message: `no port, namespace or floating IP holds ${ep.ip}, and no router sends it to a VM` };

@@ -33,6 +33,8 @@ export interface QueryParams {
   readonly dport?: number;
   readonly icmpType?: number;
   readonly bidirectional?: boolean;
+  /** When `to` is a VIP: the port (`VM:N`) that holds it in this question (src/questions/vip.ts). */
+  readonly holder?: string;
 }
 
 export type { Sender } from './destinations.ts';
@@ -77,7 +79,7 @@ function endsOf(topo: Topology, dp: Dataplane, p: QueryParams): Result<{ senders
   const viaError = checkVia(topo, dp, p.via);
   if (viaError !== null) return { ok: false, errors: [viaError] };
   const senders = sendersOf(topo, dp, p.from, p.via);
-  const to = destinationsOf(topo, dp, p.to, p.via);
+  const to = destinationsOf(topo, dp, p.to, p.via, p.holder);
   const errors = [senders, to].filter((x): x is InputError => 'code' in x);
   if ('code' in senders || 'code' in to) return { ok: false, errors };
   return { ok: true, value: { senders, ...to } };
@@ -94,14 +96,14 @@ function sendersOf(topo: Topology, dp: Dataplane, text: string, via: string | nu
   return [senderEntry(topo, r.endpoint)];
 }
 
-function destinationsOf(topo: Topology, dp: Dataplane, text: string, via: string | null): { dests: Dest[]; dstIp: Ipv4 } | InputError {
+function destinationsOf(topo: Topology, dp: Dataplane, text: string, via: string | null, holder?: string): { dests: Dest[]; dstIp: Ipv4 } | InputError {
   if (isSetEndpoint(text)) {
     const r = resolveSet(topo, dp, text, 'to');
     return r.ok ? { dests: [...r.set.dests], dstIp: representativeAddress(r.set.dests[0]!) } : notFound(topo, '--to', `${text}: ${r.message}`);
   }
   const r = resolveEndpoint(topo, dp, text, '--to', via);
   if (!r.ok) return r.error;
-  const dests = destsOf(topo, dp, r.endpoint);
+  const dests = destsOf(topo, dp, r.endpoint, '--to', holder);
   return 'code' in dests ? dests : { dests, dstIp: r.endpoint.ip };
 }
 

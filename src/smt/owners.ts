@@ -1,5 +1,5 @@
 // Who holds which IPv4 address in the dataplane: VM ports, namespace interfaces (routers' qr-/qg-
-// addresses and floating IPs, DHCP servers) and the outside world's upstream routers. The candidates
+// addresses and floating IPs, DHCP servers; a VM's VIPs in the question's choice of holders) and the outside world's upstream routers. The candidates
 // an ARP request for a symbolic address can be answered by; whether one really answers is decided by
 // walking the ARP request through the dataplane (see arp.ts).
 // Guarantees: every address of every station and interface appears once per holder.
@@ -16,7 +16,7 @@ export interface Owner {
 export function addressOwners(dp: Dataplane): readonly Owner[] {
   const out: Owner[] = [];
   for (const s of dp.stations) {
-    if (s.kind === 'vm-port') out.push({ ip: ipToNum(s.ip), mac: macToNum(s.mac), where: `${s.host}/vm:${s.vm}:${s.index}` });
+    if (s.kind === 'vm-port') for (const ip of [s.ip, ...(s.vips ?? [])]) out.push({ ip: ipToNum(ip), mac: macToNum(s.mac), where: `${s.host}/vm:${s.vm}:${s.index}` });
     else out.push({ ip: ipToNum(s.gateway), mac: macToNum(s.mac), where: `outside:${s.network}` });
   }
   for (const h of dp.hosts) {

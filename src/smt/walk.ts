@@ -496,16 +496,16 @@ export class SymWalker implements WalkCtx {
     if (!s) return [ended('dropped', path, `${where}: no such port`)];
     const pk = path.packet;
     const mac = macToNum(s.mac);
-    const ip = ipToNum(s.ip);
+    const ips = [s.ip, ...(s.vips ?? [])].map(ipToNum);
     const delivery = { kind: 'vm', vm, port: s.index, host: s.host } as const;
     const out: Step[] = [];
     // As the evaluator's receiveAtVm: an untagged frame to the VM's MAC or broadcast; an ARP request
-    // is answered for its own address only; anything else is delivered.
+    // is answered for its own address and the VIPs it holds only; anything else is delivered.
     if (pk.vlan !== null) return [ended('dropped', path, `${where}: tagged frame`)];
     const addressed = e.or(e.eq(pk.eth_dst, mac, 48), e.eq(pk.eth_dst, BROADCAST, 48));
     const arpReq = e.and(isArp(e, pk), e.eq(pk.proto, 1, 8));
-    if (this.surveying && e.and(addressed, arpReq) === true) this.arpHeard([ip], mac);
-    const arpHit = e.and(addressed, arpReq, e.eq(pk.ip_dst, ip, 32));
+    if (this.surveying && e.and(addressed, arpReq) === true) this.arpHeard(ips, mac);
+    const arpHit = e.and(addressed, arpReq, e.or(...ips.map((ip) => e.eq(pk.ip_dst, ip, 32))));
     const arp = assume(path, arpHit);
     if (arp) out.push(ended('delivered', arp, `${where}: ARP reply`, delivery, mac));
     const take = e.and(addressed, e.not(arpReq));
