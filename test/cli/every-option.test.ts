@@ -38,6 +38,7 @@ const BAD: Readonly<Record<string, string>> = {
   '--fail': 'network9',
   '--cut': 'compute1',
   '--master': 'router1=network1',
+  '--holder': 'vm3',
   '--failures': 'x',
 };
 

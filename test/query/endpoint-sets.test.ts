@@ -3,8 +3,9 @@
 // the destinations. Each answer here is held to the evaluator (the witness's replay ends at a
 // destination of the set, from a sender of the set), to the user property that asks the same question
 // (`reach … expect: unreachable` is violated exactly when the query is reachable), and bad set
-// endpoints are input errors naming --from or --to. A VIP (an allowed address pair) as --to is refused
-// with the reason, never answered `unreachable` by a model that has no VM answer ARP for it.
+// endpoints are input errors naming --from or --to. A VIP (an allowed address pair) as --to without a
+// choice of holder is refused with the reason, never answered `unreachable` by a model that has no VM
+// answer ARP for it (query and trace choose holders: test/query/vip.test.ts).
 import { afterAll, describe, expect, it } from 'vitest';
 import { planQuery, runQuery, type QueryParams } from '../../src/questions/query.ts';
 import { loadModel } from '../../src/pipeline.ts';
@@ -100,11 +101,11 @@ describe('query with set endpoints', () => {
     expect(await refused({ from: 'vm1', to: '192.168.3.0/24', bidirectional: true })).toMatchObject([{ code: 'NP601', path: '--bidirectional' }]);
   });
 
-  it('a VIP as --to is refused with the reason and the holders, not answered', async () => {
+  it('a VIP as --to without a choice of holder is refused with the reason and the holders, not answered', async () => {
     const vip = context('../../query/topologies/vip');
     const r = await runQuery(vip.topology, vip.dataplane, vip.evaluator, { from: 'vm3', to: '192.168.1.200', via: null }, 20_000);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors).toMatchObject([{ code: 'NP405', path: '--to', message: expect.stringMatching(/192\.168\.1\.200 is a VIP \(an allowed address pair of lb1:0, lb2:0\).*not model/) }]);
+    if (!r.ok) expect(r.errors).toMatchObject([{ code: 'NP405', path: '--to', message: expect.stringMatching(/192\.168\.1\.200 is a VIP \(an allowed address pair of lb1:0, lb2:0\): which VM holds it is decided inside the VMs.*--holder/) }]);
   });
 
   it('on the command line: a set query prints its answer; an unreachable one says its trace is one packet of many', async () => {
