@@ -69,7 +69,7 @@ function verifyCommandLine(file: string, o: VerifyOptions): string {
   const opt = (flag: string, values: readonly string[] | undefined) => (values ?? []).flatMap((v) => [flag, v]);
   return ['netproof', 'verify', file, ...opt('--properties', o.properties), ...opt('--select', o.select), ...opt('--skip', o.skip),
     ...opt('--waivers', o.waivers === undefined ? undefined : [o.waivers]), ...opt('--fail', o.fail), ...opt('--cut', o.cut),
-    ...opt('--failures', o.failures === undefined ? undefined : [o.failures]), '--format', o.format].join(' ');
+    ...opt('--failures', o.failures === undefined ? undefined : [o.failures]), ...opt('--baseline', o.baseline === undefined ? undefined : [o.baseline]), '--format', o.format].join(' ');
 }
 
 /** The text section on what changed since the baseline (empty without --baseline). */
@@ -136,6 +136,7 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
       builtins: BUILTIN_PROPERTIES.filter((b) => wanted(b.id)),
       user: resolved.value.filter((u) => wanted(u.property.name)),
       commandLine: verifyCommandLine(file, o),
+      baseline: baseline?.ok ? baseline.value : null,
     });
     const html = async () => {
       const { verifyHtml } = await import('../report/html/reports.ts');

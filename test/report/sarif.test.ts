@@ -117,6 +117,47 @@ describe('verify --format sarif', () => {
   });
 });
 
+describe('verify --baseline --format sarif: baselineState', () => {
+  const file = join(dir, 'nosnat-baseline.yaml');
+  const args = () => ['verify', file, '--properties', 'properties/seed-isolation.yaml', '--select', 'nat-egress,fip-ingress,demo-isolated-from-outside'];
+  const saved = (name: string, results: { property: string; subject: string; verdict: string }[]) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify({ results, summary: {} }));
+    return path;
+  };
+  const states = (log: Sarif.Log) => Object.fromEntries(log.runs[0]!.results!.map((r) => [`${r.ruleId} ${(r.properties as { subject: string }).subject}`, [r.baselineState, r.kind]]));
+
+  it('unchanged, updated, and absent for a failure that now holds or is gone', async () => {
+    writeFileSync(file, readFileSync(seed, 'utf8').replace('gateway: { network: public, ip: 203.0.113.10 }', 'gateway: { network: public, ip: 203.0.113.10, snat: false }'));
+    const baseline = saved('old.json', [
+      { property: 'nat-egress', subject: 'router:router1', verdict: 'violated' },
+      { property: 'demo-isolated-from-outside', subject: 'isolate:external->project:demo', verdict: 'unknown' },
+      { property: 'fip-ingress', subject: 'fip:203.0.113.101', verdict: 'violated' },
+      { property: 'gateway', subject: 'router:router1/subnet1', verdict: 'unknown' },
+      { property: 'dhcp', subject: 'network:net1', verdict: 'holds' },
+    ]);
+    const { code, log } = await sarif(...args(), '--baseline', baseline);
+    expect(code).toBe(1);
+    expect(states(log)).toEqual({
+      'nat-egress router:router1': ['unchanged', 'fail'],
+      'demo-isolated-from-outside isolate:external->project:demo': ['updated', 'fail'],
+      'fip-ingress fip:203.0.113.101': ['absent', 'pass'],
+      'gateway router:router1/subnet1': ['absent', 'pass'],
+    });
+    const fixed = log.runs[0]!.results!.find((r) => r.ruleId === 'fip-ingress')!;
+    expect(fixed).toMatchObject({ level: 'none', message: { text: 'fip:203.0.113.101: was violated in the baseline; holds now' }, properties: { verdict: 'holds', baselineVerdict: 'violated' } });
+    expect(lineAt(fixed.locations![0]!, file)).toMatch(/ip: 203\.0\.113\.101/);
+    expect(log.runs[0]!.invocations![0]!.commandLine).toContain(`--baseline ${baseline}`);
+  }, 60_000);
+
+  it('new for what the baseline did not have failing; no baselineState without --baseline', async () => {
+    const { log } = await sarif(...args(), '--baseline', saved('empty.json', []));
+    expect(Object.values(states(log))).toEqual([['new', 'fail'], ['new', 'fail']]);
+    const plain = await sarif(...args());
+    expect(plain.log.runs[0]!.results!.map((r) => r.baselineState)).toEqual([undefined, undefined]);
+  }, 60_000);
+});
+
 describe('query --format sarif', () => {
   it('an --expect that did not hold is an error at the sender, the destination related, the witness as a code flow', async () => {
     const { code, log } = await sarif('query', seed, '--from', 'vm1', '--to', 'vm4', '--proto', 'tcp', '--dport', '22', '--expect', 'unreachable');

@@ -45,6 +45,8 @@ export interface SarifFinding {
   readonly properties?: Record<string, unknown>;
   /** Set when a waiver names it: the reason. */
   readonly waived?: string;
+  /** With a baseline: whether the result is new, unchanged, updated (another failing verdict) or absent (fixed or gone). */
+  readonly baselineState?: Sarif.Result.baselineState;
 }
 
 const LEVEL: Readonly<Record<SarifFinding['kind'], Sarif.Result.level>> = { fail: 'error', open: 'warning', pass: 'none', informational: 'note' };
@@ -89,6 +91,7 @@ function result(f: SarifFinding, ruleIndex: number, at: Locator, topo: Topology)
     partialFingerprints: { 'netproofSubject/v1': fingerprint(f.ruleId, f.subject) },
     properties: { subject: f.subject, ...(f.witness !== null ? { witness: packetJson(f.witness) } : {}), ...f.properties },
     ...(f.waived !== undefined ? { suppressions: [{ kind: 'external', status: 'accepted', justification: f.waived }] } : {}),
+    ...(f.baselineState !== undefined ? { baselineState: f.baselineState } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import type { Topology } from '../../topology/model.ts';
 import { subjectPath, portPath } from '../../topology/object-paths.ts';
 import { sourceOf } from '../../topology/source-map.ts';
 import type { Labels } from '../labels.ts';
+import type { Baseline } from '../../questions/baseline.ts';
 import { fileLocation } from './locations.ts';
 import { sarifLog, type SarifFinding, type SarifRuleInfo } from './log.ts';
 
@@ -23,6 +24,17 @@ export interface VerifySarifInput {
   readonly commandLine: string;
   readonly exitCode: number;
   readonly cwd: string;
+  /** A saved run (`--baseline`): each result says its baselineState, and the baseline's failures that are no more are written as absent. */
+  readonly baseline?: Baseline | null;
+}
+
+/** The verdicts SARIF writes a result for. */
+const FAILING = new Set(['violated', 'unknown', 'waived']);
+
+/** SARIF's baselineState of a result written now, by the verdict the baseline had for its property and subject. */
+function stateSince(before: string | undefined, now: string): Sarif.Result.baselineState {
+  if (before === undefined || !FAILING.has(before)) return 'new';
+  return before === now ? 'unchanged' : 'updated';
 }
 
 function builtinRule(b: PropertyCheck): SarifRuleInfo {
@@ -49,8 +61,10 @@ export function verifySarif(v: VerifySarifInput): Sarif.Log {
   const declared = new Map(v.user.map((u) => [u.property.name, u.property]));
   const applied = v.waivers.filter((w) => w.status === 'applied').map((w) => w.waiver);
   const findings: SarifFinding[] = [];
+  const key = (x: { property: string; subject: string }) => `${x.property}\u0000${x.subject}`;
+  const before = new Map((v.baseline?.results ?? []).map((b) => [key(b), b.verdict]));
   for (const r of v.report.results) {
-    if (r.verdict !== 'violated' && r.verdict !== 'unknown' && r.verdict !== 'waived') continue;
+    if (!FAILING.has(r.verdict)) continue;
     const user = declared.get(r.property);
     const related = user !== undefined && user.position !== null ? [{ physicalLocation: { artifactLocation: fileLocation(user.file, v.cwd), region: { startLine: user.position.line, startColumn: user.position.column } }, message: { text: `the property ${user.name}` } }] : [];
     // A user property's subject is its own; the object it concerns is where its witness got to.
@@ -69,6 +83,25 @@ export function verifySarif(v: VerifySarifInput): Sarif.Log {
       trace: r.trace,
       properties: { verdict: r.verdict, ...(r.error !== undefined ? { error: r.error } : {}) },
       ...(waiver !== undefined ? { waived: waiver.reason } : {}),
+      ...(v.baseline ? { baselineState: stateSince(before.get(key(r)), r.verdict) } : {}),
+    });
+  }
+  // A failure of the baseline that is no more (it holds now, is n/a, or its subject is gone): an absent result.
+  const now = new Map(v.report.results.map((r) => [key(r), r.verdict]));
+  for (const b of v.baseline?.results ?? []) {
+    const after = now.get(key(b));
+    if (!FAILING.has(b.verdict) || (after !== undefined && FAILING.has(after))) continue;
+    findings.push({
+      ruleId: b.property,
+      subject: b.subject,
+      kind: 'pass',
+      message: after === undefined ? `was ${b.verdict} in the baseline; no such result now` : `was ${b.verdict} in the baseline; ${after} now`,
+      subjectPath: data === undefined || declared.has(b.property) ? null : subjectPath(data, b.subject),
+      related: [],
+      witness: null,
+      trace: null,
+      properties: { ...(after !== undefined ? { verdict: after } : {}), baselineVerdict: b.verdict },
+      baselineState: 'absent',
     });
   }
   return sarifLog({
