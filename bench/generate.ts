@@ -74,6 +74,16 @@ const TUNNEL_BASE = ipNum(172, 16, 0, 0);
 const VNI_BASE = 1000;
 const VLAN_BASE = 100;
 
+/**
+ * Network node `i`'s tunnel address: .101 on while there are at most 100 compute hosts (172.16.0.1 …
+ * .100; the addresses every size had before), else right after the last compute host's, so no two
+ * hosts share one at any size.
+ */
+export function networkNodeTunnel(computeHosts: number, i: number): number {
+  if (computeHosts + i + 2 > 65535) throw new Error(`bench: more hosts than tunnel addresses in ${ipStr(TUNNEL_BASE)}/16`);
+  return TUNNEL_BASE + (computeHosts <= 100 ? 101 : computeHosts + 1) + i;
+}
+
 export function countsOf(size: BenchSize): BenchCounts {
   const fipEvery = size.fipEvery ?? 10;
   return {
@@ -110,7 +120,7 @@ export function generateTopology(size: BenchSize): TopologyFile {
     hosts[computeName(i)] = { role: 'compute', tunnel_ip: ipStr(TUNNEL_BASE + 1 + i), ...(vlan ? { bridge_mappings: tenantMapping } : {}) };
   }
   for (let i = 0; i < size.networkNodes; i++) {
-    hosts[networkNodeName(i)] = { role: 'network', tunnel_ip: ipStr(TUNNEL_BASE + 101 + i), bridge_mappings: { external: 'br-ex', ...tenantMapping } };
+    hosts[networkNodeName(i)] = { role: 'network', tunnel_ip: ipStr(networkNodeTunnel(size.computeHosts, i)), bridge_mappings: { external: 'br-ex', ...tenantMapping } };
   }
 
   const projectName = (p: number) => `p${p + 1}`;

@@ -85,6 +85,20 @@ describe('generateTopology', () => {
     expect(Object.values(file.hosts).filter((h) => h.role === 'compute').length).toBe(20);
   });
 
+  it('gives every host a tunnel address of its own at any size (compute hosts past 100, network nodes after them)', () => {
+    const tunnels = (s: BenchSize) => Object.values(generateTopology(s).hosts).map((h) => h.tunnel_ip);
+    let checked = 0;
+    for (const computeHosts of [1, 99, 100, 101, 200, 1000]) {
+      const ips = tunnels({ name: `hosts${computeHosts}`, projects: 1, networksPerProject: 1, routersPerProject: 1, vms: 4, computeHosts, networkNodes: 3 });
+      expect(ips.length).toBe(computeHosts + 3);
+      expect(new Set(ips).size).toBe(ips.length);
+      checked++;
+    }
+    expect(checked).toBe(6);
+    // The sizes up to 100 compute hosts keep the addresses they always had: network nodes from .101.
+    expect(generateTopology(SIZES.find((s) => s.name === 'large')!).hosts['network1']?.tunnel_ip).toBe('172.16.0.101');
+  });
+
   it('refuses a size it cannot lay out', () => {
     expect(() => generateTopology({ ...odd, vms: 3 * 3 * 241 })).toThrow(/per network/);
     expect(() => generateTopology({ ...odd, networkNodes: 0 })).toThrow(/at least 1/);
