@@ -69,6 +69,8 @@ export const ERROR_CODES = {
   NP604: 'output directory unusable',
   NP605: 'no packet has these fields',
   NP606: 'baseline unusable',
+  NP607: 'shard unusable',
+  NP608: 'shards of different runs',
   NP701: 'property: unknown field',
   NP702: 'property: wrong type or value',
   NP703: 'property: missing field',

@@ -111,6 +111,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .argument('<topology>', 'topology file (YAML or JSON), or a cloud directory (docs/cloud-directory.md)');
   verifyOptions(verify, (c) => c.option('--format <f>', 'text | json | junit | sarif | html', 'text'))
     .option('--no-rules', 'text: omit the rules under each trace step')
+    .option('--shard <k/n>', 'check only shard K of N of the results (1 <= K <= N; with --format json), for netproof merge')
     .option(...MAX_INPUT)
     .action(async (file: string, o: VerifyOptions) => setCode(await (await import('./verify-command.ts')).runVerifyCommand(io, file, o)));
 
@@ -121,6 +122,13 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   verifyOptions(report, (c) => c)
     .option(...MAX_INPUT)
     .action(async (file: string, o: ReportOptions) => setCode(await (await import('./report-command.ts')).runReportCommand(io, file, o)));
+
+  p.command('merge')
+    .description("join the JSON of every shard of one verify --shard K/N run into the whole run's JSON")
+    .argument('<shards...>', 'the shards\' verify --format json outputs, one per shard, in any order')
+    .option('--out <file>', 'write the merged JSON to this file instead of stdout')
+    .option(...MAX_INPUT)
+    .action(async (files: string[], o: { out?: string; maxInputMb?: string }) => setCode((await import('./merge-command.ts')).runMergeCommand(io, files, o)));
 
   p.command('diff')
     .description('which packets meet another fate after a change: newly delivered, no longer delivered, translated differently')

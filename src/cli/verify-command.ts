@@ -30,6 +30,9 @@ import { parseTimeout } from './query-command.ts';
 import { startProgress } from './progress.ts';
 import { assumptionsOf } from '../questions/assumptions.ts';
 import { changesSince, changeWords, loadBaseline, type BaselineChange } from '../questions/baseline.ts';
+import type { Shard } from '../shard/assign.ts';
+import { fingerprint } from '../shard/fingerprint.ts';
+import { shownInJson } from '../report/verify-json.ts';
 
 export interface VerifyOptions {
   properties?: string[];
@@ -45,6 +48,31 @@ export interface VerifyOptions {
   fail?: string[];
   cut?: string[];
   failures?: string;
+  shard?: string;
+}
+
+/** `--shard K/N`: shard K (1-based) of N. */
+export function parseShard(v: string | undefined): Shard | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(v);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (m === null || count < 1 || index < 1 || index > count) throw new UsageError(`--shard must be K/N with 1 <= K <= N (shard K of N, e.g. 1/4), not "${v}"`);
+  return { index, count };
+}
+
+/** The options that change a sharded run's results, for its fingerprint. */
+function shardFingerprint(file: string, o: VerifyOptions, shard: Shard): string {
+  const list = (xs: readonly string[] | undefined) => (xs ?? []).flatMap((x) => x.split(',')).map((x) => x.trim());
+  return fingerprint({
+    files: [['topology', file], ...(o.properties ?? []).map((p) => ['properties', p] as const), ...(o.waivers === undefined ? [] : [['waivers', o.waivers] as const])],
+    options: {
+      count: shard.count, select: list(o.select), skip: list(o.skip), timeoutMs: o.timeoutMs ?? null, fail: o.fail ?? [], cut: o.cut ?? [],
+      failures: o.failures ?? '0', onlyFailures: o.onlyFailures === true, maxInputMb: o.maxInputMb ?? null,
+      // Waivers expire by date: shards run on different days could disagree.
+      today: o.waivers === undefined ? null : new Date().toISOString().slice(0, 10),
+    },
+  });
 }
 
 function parseFailures(v: string | undefined): number {
@@ -85,6 +113,9 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
   const failures = parseFailures(o.failures);
   const limits = parseInputLimit(o.maxInputMb);
   if (o.waivers === '') throw new UsageError('--waivers must name a file, not ""');
+  const shard = parseShard(o.shard);
+  if (shard !== undefined && format !== 'json') throw new UsageError('--shard writes a part of a run for netproof merge: give --format json');
+  if (shard !== undefined && o.baseline !== undefined) throw new UsageError('--baseline compares a whole run: it cannot be given with --shard');
   const model = loadModel(file, limits);
   if (!model.ok) return reportInputErrors(io, model.errors);
   const props = loadProperties(o.properties ?? [], limits);
@@ -114,10 +145,13 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
     const steps = builtins.length + user.length;
     for (const [i, sc] of scenarios.entries()) {
       const onStep = (j: number, _n: number, id: string, _r: number) => progress.step(i * steps + j, scenarios.length * steps, id, results.length);
-      results.push(...(await verifyScenario(topology, dataplane, sc, builtins, user, { timeoutMs, haInvariants: i === 0, wanted, onStep, progress: progress.subjects })));
+      results.push(...(await verifyScenario(topology, dataplane, sc, builtins, user, { timeoutMs, haInvariants: i === 0, wanted, onStep, progress: progress.subjects, ...(shard === undefined ? {} : { shard }) })));
     }
     progress.stop();
-    const checked = taintReport({ results, summary: summarize(results) }, notes);
+    // A shard reports its own results, each with its place in the whole run's order (for netproof merge).
+    const places = results.flatMap((r, i) => (r.elsewhere === true ? [] : [i]));
+    const mine = results.filter((r) => r.elsewhere !== true);
+    const checked = taintReport({ results: mine, summary: summarize(mine) }, notes);
     let outcomes: WaiverOutcome[] = [];
     let report = checked;
     if (waivers !== null) {
@@ -146,7 +180,15 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
     };
     io.out(
       format === 'html' ? await html()
-      : format === 'json' ? JSON.stringify({ ...verifyJson(report, labels, { onlyFailures, waivers: waivers === null ? null : outcomes, assumptions }), ...(model.value.notes ? { notes: notesJson(notes) } : {}), ...since }, null, 2)
+      : format === 'json' ? JSON.stringify({
+        ...verifyJson(report, labels, { onlyFailures, waivers: waivers === null ? null : outcomes, assumptions }), ...(model.value.notes ? { notes: notesJson(notes) } : {}), ...since,
+        ...(shard === undefined ? {} : {
+          shard: {
+            index: shard.index, count: shard.count, fingerprint: shardFingerprint(file, o, shard), run_results: results.length,
+            positions: places.filter((_, k) => !onlyFailures || shownInJson(report.results[k]!)),
+          },
+        }),
+      }, null, 2)
       : format === 'junit' ? verifyJunit(report, labels, `netproof verify ${file}`)
       : format === 'sarif' ? JSON.stringify(sarif(), null, 2)
       : `${verifyText(report, labels, { rules: o.rules, style: io.style, onlyFailures, waivers: outcomes, assumptions })}${notes.length > 0 ? `

@@ -43,6 +43,11 @@ export interface PropertyResult {
   readonly scenario?: ScenarioTag;
   /** For a verdict that depends on which HA router instances are masters: theirs (router → hosts). */
   readonly masters?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * A stand-in for a subject this run does not check (another shard's, `verify --shard`): it keeps
+   * the subject's place in the order of results and is never reported.
+   */
+  readonly elsewhere?: true;
 }
 
 /** A failure scenario as results name it: the hosts down and the underlay connections cut. */
@@ -63,6 +68,12 @@ export interface VerifyContext {
   readonly timeoutMs: number;
   /** Where a property says how far it is (progress on a terminal); absent: nobody is told. */
   readonly progress?: SubjectProgress;
+  /**
+   * Which subjects this run checks (`verify --shard`, or the subjects still open under another choice
+   * of HA masters); absent: every one. A property does no work for a subject it does not own and
+   * returns a stand-in for it (`elsewhere`) in its place.
+   */
+  readonly owns?: (subject: string) => boolean;
 }
 
 /** A built-in invariant: an id and a check producing one result per subject. */

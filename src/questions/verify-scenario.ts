@@ -21,6 +21,8 @@ import type { Dest } from './reach-set.ts';
 import { guardResult } from './guard.ts';
 import type { VerifyStep } from './verify.ts';
 import { namespaceHolding } from './senders.ts';
+import { owns, scenarioKey, type Shard } from '../shard/assign.ts';
+import { elsewhere } from './properties/common.ts';
 
 export interface ScenarioVerifyOptions {
   readonly timeoutMs: number;
@@ -32,6 +34,8 @@ export interface ScenarioVerifyOptions {
   readonly onStep?: VerifyStep;
   /** Told as a property advances through its subjects. */
   readonly progress?: SubjectProgress;
+  /** `verify --shard K/N`: check only the shard's subjects (src/shard/assign.ts); the others are stand-ins (`elsewhere`). */
+  readonly shard?: Shard;
 }
 
 /** The ids of the HA invariants, checked after the built-in and user properties. */
@@ -45,29 +49,48 @@ function crashed(property: string, subject: string, e: unknown): PropertyResult 
   return { property, subject, verdict: 'unknown', witness: null, trace: null, message: 'internal error while checking', error: message(e) };
 }
 
-const vctx = (topo: Topology, v: Variant, timeoutMs: number, progress?: SubjectProgress): VerifyContext =>
-  (progress === undefined ? { topology: topo, dataplane: v.dataplane, evaluator: v.evaluator, timeoutMs } : { topology: topo, dataplane: v.dataplane, evaluator: v.evaluator, timeoutMs, progress });
+const vctx = (topo: Topology, v: Variant, timeoutMs: number, progress?: SubjectProgress, owns?: (subject: string) => boolean): VerifyContext => ({
+  topology: topo, dataplane: v.dataplane, evaluator: v.evaluator, timeoutMs,
+  ...(progress === undefined ? {} : { progress }),
+  ...(owns === undefined ? {} : { owns }),
+});
+
+/** Which subjects of `property` the run checks in this scenario (all without a shard). */
+function ownerOf(spec: ScenarioSpec, o: ScenarioVerifyOptions, property: string): ((subject: string) => boolean) | undefined {
+  if (o.shard === undefined) return undefined;
+  const shard = o.shard;
+  const scenario = scenarioKey(tagOf(spec));
+  return (subject) => owns(shard, property, subject, scenario);
+}
 
 /**
  * Results of one check under every variant, merged subject by subject (in the first variant's order).
- * A check that does not depend on the masters, or whose every result the first variant settled at the
- * subject's own device (`local`), is asked once: the other variants would say the same.
+ * A check that does not depend on the masters is asked once; so is each subject whose result the first
+ * variant settled at its own device (`local`): the other variants would say the same. Only the
+ * subjects still open are asked under the other variants.
  */
 async function builtinUnder(ctx: ScenarioContext, b: PropertyCheck, variants: readonly Variant[], o: ScenarioVerifyOptions): Promise<PropertyResult[]> {
-  const bySubject = new Map<string, VariantResult[]>();
-  for (const [i, v] of variants.entries()) {
-    let rs: readonly PropertyResult[];
+  const mine = ownerOf(ctx.spec, o, b.id);
+  const run = async (v: Variant, owns?: (subject: string) => boolean): Promise<readonly PropertyResult[]> => {
     try {
-      rs = await b.check(vctx(ctx.topology, v, o.timeoutMs, o.progress));
+      // A property that does not know the stand-ins still reports only what this run owns.
+      return (await b.check(vctx(ctx.topology, v, o.timeoutMs, o.progress, owns))).map((r) => (r.elsewhere === true || owns === undefined || owns(r.subject) ? r : elsewhere(r.property, r.subject)));
     } catch (e) {
-      rs = [crashed(b.id, '-', e)];
+      return [crashed(b.id, '-', e)];
     }
-    for (const r of rs) bySubject.set(r.subject, [...(bySubject.get(r.subject) ?? []), { result: r, variant: v }]);
-    if (i === 0 && (b.mastersIndependent === true || (rs.length > 0 && rs.every((r) => r.local === true)))) {
-      return rs.map((r) => (variants.length > 1 ? { ...r, message: `${r.message} (whichever instances are masters)` } : r));
+  };
+  const first = await run(variants[0]!, mine);
+  const once = (r: PropertyResult) => (variants.length > 1 ? { ...r, message: `${r.message} (whichever instances are masters)` } : r);
+  if (b.mastersIndependent === true) return first.map((r) => (r.elsewhere === true ? r : once(r)));
+  const open = new Set(first.filter((r) => r.elsewhere !== true && r.local !== true).map((r) => r.subject));
+  const bySubject = new Map<string, VariantResult[]>(first.filter((r) => open.has(r.subject)).map((r) => [r.subject, [{ result: r, variant: variants[0]! }]]));
+  for (const v of variants.slice(1)) {
+    if (open.size === 0) break;
+    for (const r of await run(v, (s) => open.has(s))) {
+      if (r.elsewhere !== true) bySubject.get(r.subject)?.push({ result: r, variant: v });
     }
   }
-  return [...bySubject.values()].map((rs) => mergeVariants(ctx, rs));
+  return first.map((r) => (r.elsewhere === true ? r : open.has(r.subject) ? mergeVariants(ctx, bySubject.get(r.subject)!) : once(r)));
 }
 
 /** The HA routers whose masters a user property's packets may depend on: those on its endpoints' networks. */
@@ -146,14 +169,18 @@ export async function verifyScenario(
   if (!plan.complete) {
     for (let i = 0; i < results.length; i++) {
       const r = results[i]!;
-      if (r.verdict === 'holds') results[i] = { ...r, verdict: 'unknown', message: `${r.message}; not every combination of HA masters was checked (more than the limit)` };
+      if (r.verdict === 'holds' && r.elsewhere !== true) results[i] = { ...r, verdict: 'unknown', message: `${r.message}; not every combination of HA masters was checked (more than the limit)` };
     }
   }
   for (const [i, u] of user.entries()) {
     onStep(builtins.length + i, total, u.property.name, results.length);
-    results.push(await userUnder(ctx, u, o));
+    const subject = `${u.property.kind}:${u.property.from}->${u.property.to}`;
+    const mine = ownerOf(spec, o, u.property.name);
+    results.push(mine === undefined || mine(subject) ? await userUnder(ctx, u, o) : elsewhere(u.property.name, subject));
   }
-  if (wanted('ha-single-master')) results.push(...haSingleMaster(ctx, o.haInvariants));
+  // The HA invariants are cheap next to the rest: each shard checks them all and keeps its own.
+  const ha: PropertyResult[] = [];
+  if (wanted('ha-single-master')) ha.push(...haSingleMaster(ctx, o.haInvariants));
   if (o.haInvariants) {
     const failing = new Map<string, ScenarioContext>();
     const fail = (host: string): ScenarioContext => {
@@ -161,13 +188,14 @@ export async function verifyScenario(
       if (!c) failing.set(host, (c = new ScenarioContext(topo, base, { ...spec, failures: combineFailures(spec.failures, { down: [host], cuts: [] }) })));
       return c;
     };
-    if (wanted('ha-vrid-unique')) results.push(...haVridUnique(ctx));
-    if (wanted('ha-config')) results.push(...haConfig(ctx));
-    if (wanted('ha-failover')) results.push(...haFailover(ctx, fail));
+    if (wanted('ha-vrid-unique')) ha.push(...haVridUnique(ctx));
+    if (wanted('ha-config')) ha.push(...haConfig(ctx));
+    if (wanted('ha-failover')) ha.push(...haFailover(ctx, fail));
   }
+  for (const r of ha) results.push(ownerOf(spec, o, r.property)?.(r.subject) === false ? elsewhere(r.property, r.subject) : r);
   const tag = tagOf(spec);
   // No answer is reported that its own trace contradicts (guard.ts), as in every verify.
-  return results.map((r) => guardResult(r.scenario ? r : { ...r, scenario: tag }));
+  return results.map((r) => (r.elsewhere === true ? { ...r, scenario: tag } : guardResult(r.scenario ? r : { ...r, scenario: tag })));
 }
 
 /** Every combination of `k` of `items`, in order. */

@@ -3,7 +3,7 @@
 // became of each), and `assumptions` (what the results rest on). With --only-failures, `results` holds only the failing ones.
 import type { Assumption } from '../questions/assumptions.ts';
 import { assumptionsJson } from './assumptions.ts';
-import type { PropertyVerdict } from '../questions/property.ts';
+import type { PropertyResult, PropertyVerdict } from '../questions/property.ts';
 import type { VerifyReport, VerifySummary } from '../questions/verify.ts';
 import type { WaiverOutcome, WaiverStatus } from '../questions/waivers.ts';
 import type { Labels } from './labels.ts';
@@ -49,8 +49,11 @@ export interface VerifyJsonOptions {
   readonly assumptions?: readonly Assumption[];
 }
 
+/** Whether `--only-failures` shows a result: violated, unknown, or with an internal error. */
+export const shownInJson = (x: PropertyResult): boolean => x.verdict === 'violated' || x.verdict === 'unknown' || x.error !== undefined;
+
 export function verifyJson(r: VerifyReport, labels: Labels, opts: VerifyJsonOptions = {}): VerifyJson {
-  const shown = opts.onlyFailures === true ? r.results.filter((x) => x.verdict === 'violated' || x.verdict === 'unknown' || x.error !== undefined) : r.results;
+  const shown = opts.onlyFailures === true ? r.results.filter(shownInJson) : r.results;
   return {
     results: shown.map((x) => ({
       property: x.property,

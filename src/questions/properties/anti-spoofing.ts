@@ -23,7 +23,7 @@ import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.t
 import { addressPairs } from '../senders.ts';
 import { askSpoofing, spoofPrefix, spoofProofs, type SpoofQuestion } from '../spoof-proof.ts';
 import { disagreementText, traceOutcome } from '../witness-replay.ts';
-import { holds, notApplicable, portLabel, portOf, tick, unknown, vmStations, type VmStation } from './common.ts';
+import { holds, notApplicable, portLabel, portOf, tick, unknown, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { ipNum, macNum, RELIES_ON_RANDOM } from './search.ts';
 
 const ID = 'anti-spoofing';
@@ -109,14 +109,19 @@ export const antiSpoofing: PropertyCheck = {
   id: ID,
   description: "no packet from a MAC or address other than a port's own or an allowed address pair's gets past its firewall (DHCP client requests aside, reported)",
   async check(ctx) {
-    const secured = vmStations(ctx).flatMap((s) => {
+    const everySecured = vmStations(ctx).flatMap((s) => {
       const port = portOf(ctx.topology, s);
       return port?.portSecurity === true ? [{ s, port }] : [];
     });
+    const secured = everySecured.filter(({ s }) => owned(ctx, `port:${portLabel(s)}`));
     // Ports without port security have no anti-spoofing to check: each is left out, said in an `n/a` result.
     const open = vmStations(ctx).filter((s) => portOf(ctx.topology, s)?.portSecurity === false);
     const leftOut = open.map((s) => notApplicable(ID, `port:${portLabel(s)}`, `left out: port security is off on ${portLabel(s)} (it may send from any MAC and address, and every question takes it as doing so)`));
-    if (secured.length === 0) return leftOut;
+    const inPlace = (out: readonly PropertyResult[]): PropertyResult[] => {
+      const bySubject = new Map(out.map((r) => [r.subject, r]));
+      return [...everySecured.map(({ s }) => bySubject.get(`port:${portLabel(s)}`) ?? elsewhere(ID, `port:${portLabel(s)}`)), ...leftOut];
+    };
+    if (secured.length === 0) return inPlace([]);
     // Every port's question at once (one solver call per batch; halves only where something is
     // found), or as already answered for narrowing the senders of the other properties.
     const proofs = await spoofProofs(ctx.dataplane, ctx.evaluator, secured.map(({ s, port }) => ({ s, pairs: addressPairs(port) })), ctx.timeoutMs, (i, n) => tick(ctx, i, n, 'port firewalls asked'));
@@ -145,6 +150,6 @@ export const antiSpoofing: PropertyCheck = {
       const pairs = port.allowedAddressPairs.length > 0 ? ` or its ${port.allowedAddressPairs.length} allowed address pair${port.allowedAddressPairs.length === 1 ? '' : 's'}` : '';
       out.push(holds(ID, subject, `no IPv4 packet from another MAC or address than ${portLabel(s)}'s (${port.mac} ${port.ip})${pairs} gets past its firewall (${where(q.at)})${dhcp === null ? '' : `, but for ${dhcp}`}`));
     }
-    return [...out, ...leftOut];
+    return inPlace(out);
   },
 };

@@ -72,6 +72,16 @@ export function unknown(property: string, subject: string, message: string, erro
   return { property, subject, verdict: 'unknown', witness: null, trace: null, message, ...(error !== undefined ? { error } : {}) };
 }
 
+/** Whether this run checks `subject` (`VerifyContext.owns`). */
+export function owned(ctx: VerifyContext, subject: string): boolean {
+  return ctx.owns === undefined || ctx.owns(subject);
+}
+
+/** The stand-in for a subject this run does not check: it holds the subject's place, and is never reported. */
+export function elsewhere(property: string, subject: string): PropertyResult {
+  return { property, subject, verdict: 'n/a', witness: null, trace: null, message: 'checked elsewhere', elsewhere: true };
+}
+
 /** Says how far a property is: `done` of `total` `what` (a no-op unless the run shows progress). */
 export function tick(ctx: VerifyContext, done: number, total: number, what: string): void {
   ctx.progress?.(done, total, what);

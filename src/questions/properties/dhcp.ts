@@ -15,7 +15,7 @@ import type { Trace } from '../../evaluate/trace.ts';
 import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { traceOutcome } from '../witness-replay.ts';
-import { byNetwork, holds, leftOut, notApplicable, portLabel, portOf, portCount, tick, unknown, vmStations, type VmStation } from './common.ts';
+import { byNetwork, holds, leftOut, notApplicable, portLabel, portOf, portCount, tick, unknown, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { copies } from './search.ts';
 import { dhcpPortsOn } from '../../topology/lookup.ts';
 
@@ -153,7 +153,7 @@ export const dhcp: PropertyCheck = {
     const idx = stationIndex(ctx);
     const results = checked.map((n, i) => {
       tick(ctx, i, checked.length, 'networks');
-      return checkNetwork(ctx, idx, n);
+      return owned(ctx, `network:${n.name}`) ? checkNetwork(ctx, idx, n) : elsewhere(ID, `network:${n.name}`);
     });
     return [...results, ...unserved(ctx, new Set(checked.map((n) => n.name)))];
   },

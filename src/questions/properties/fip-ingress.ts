@@ -5,7 +5,7 @@
 // destination other than its fixed address.
 import type { FloatingIpT } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { holds, outsideStations, tick, unknown } from './common.ts';
+import { holds, outsideStations, tick, unknown, elsewhere, owned } from './common.ts';
 import { ipNum, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
@@ -39,7 +39,7 @@ export const fipIngress: PropertyCheck = {
     const out: PropertyResult[] = [];
     for (const [i, f] of ctx.topology.floatingIps.entries()) {
       tick(ctx, i, ctx.topology.floatingIps.length, 'floating IPs');
-      out.push(await checkFip(ctx, f));
+      out.push(owned(ctx, `fip:${f.ip}`) ? await checkFip(ctx, f) : elsewhere(ID, `fip:${f.ip}`));
     }
     return out;
   },

@@ -11,7 +11,7 @@ import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
-import { byNetwork, holds, notApplicable, outsideStations, portLabel, portOf, portCount, tick, vmStations, type VmStation } from './common.ts';
+import { byNetwork, holds, notApplicable, outsideStations, portLabel, portOf, portCount, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { copies } from './search.ts';
 
 const ID = 'gateway';
@@ -73,7 +73,8 @@ export const gateway: PropertyCheck = {
     for (const r of ctx.topology.routers) {
       for (const i of r.interfaces) {
         tick(ctx, out.length, total, 'router interfaces');
-        out.push(checkInterface(ctx, r, i.subnet, i.port.ip));
+        const subject = `router:${r.name}/${i.subnet}`;
+        out.push(owned(ctx, subject) ? checkInterface(ctx, r, i.subnet, i.port.ip) : elsewhere(ID, subject));
       }
     }
     return [...out, ...unrouted(ctx)];

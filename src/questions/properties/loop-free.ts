@@ -11,7 +11,7 @@ import type { OvsBridge } from '../../ir/openflow.ts';
 import type { HostDataplane } from '../../ir/dataplane.ts';
 import type { Trace } from '../../evaluate/trace.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { holds, portLabel, tick, unknown, vmStations, type VmStation } from './common.ts';
+import { holds, portLabel, tick, unknown, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { copies } from './search.ts';
 
 const ID = 'loop-free';
@@ -93,7 +93,7 @@ export const loopFree: PropertyCheck = {
   async check(ctx) {
     return ctx.dataplane.hosts.map((h, i, all) => {
       tick(ctx, i, all.length, 'hosts');
-      return checkHost(ctx, h);
+      return owned(ctx, `host:${h.name}`) ? checkHost(ctx, h) : elsewhere(ID, `host:${h.name}`);
     });
   },
 };

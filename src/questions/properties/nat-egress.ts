@@ -21,7 +21,7 @@ import type { PacketFields } from '../packet.ts';
 import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { byNetwork, coverage, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, sourceSpec, vmStations, type VmStation } from './common.ts';
+import { byNetwork, coverage, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, sourceSpec, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { copies, ipNum, opensConnection, searchAll, type SearchAsk, type SearchResult } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
@@ -129,12 +129,14 @@ export const natEgress: PropertyCheck = {
   id: ID,
   description: "every packet leaving the cloud through a router's gateway carries its port's floating IP or the router's SNAT address",
   async check(ctx) {
-    const plans = ctx.topology.routers.filter((r) => r.gateway !== null).map((r) => plan(ctx, r));
+    const routers = ctx.topology.routers.filter((r) => r.gateway !== null);
+    const plans = routers.map((r) => (owned(ctx, `router:${r.name}`) ? plan(ctx, r) : null));
     // Every router's questions at once: the solver proves the empty ones in batches.
-    const asks = plans.flatMap((p) => p.reps.map(({ rep, allowed }) => ({ src: sourceSpec(ctx.topology, rep), pred: leak(p.r.gateway!.network, allowed), scope: 'near' as const })));
+    const asks = plans.flatMap((p) => (p === null ? [] : p.reps.map(({ rep, allowed }) => ({ src: sourceSpec(ctx.topology, rep), pred: leak(p.r.gateway!.network, allowed), scope: 'near' as const }))));
     const results = await searchAll(ctx, asks, 'port classes behind routers');
     let k = 0;
-    const checked = plans.map((p) => {
+    const checked = plans.map((p, i) => {
+      if (p === null) return elsewhere(ID, `router:${routers[i]!.name}`);
       const mine = results.slice(k, (k += p.reps.length));
       return verdictOf(ctx, p, mine);
     });

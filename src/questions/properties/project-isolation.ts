@@ -11,7 +11,7 @@
 // on (an extra route through its gateway) is followed, and reaching a port's fixed address that way
 // is a violation.
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { coverage, groupPorts, holds, leftOut, notApplicable, portLabel, sourceSpec, tick, vmStations, type VmStation } from './common.ts';
+import { coverage, groupPorts, holds, leftOut, notApplicable, portLabel, sourceSpec, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { ipNum, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
@@ -55,7 +55,7 @@ export const projectIsolation: PropertyCheck = {
     const out: PropertyResult[] = [];
     for (const [i, p] of projects.entries()) {
       tick(ctx, i, projects.length, 'projects');
-      out.push(await checkProject(ctx, p, shared));
+      out.push(owned(ctx, `project:${p}`) ? await checkProject(ctx, p, shared) : elsewhere(ID, `project:${p}`));
     }
     return out;
   },

@@ -23,7 +23,7 @@ import type { Trace } from '../../evaluate/trace.ts';
 import type { PortT } from '../../topology/model.ts';
 import type { SourceSpec } from '../../smt/index.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, sourceSpec, tick, vmStations, type VmStation } from './common.ts';
+import { groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, sourceSpec, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { allows } from './sg-intent.ts';
 import { search, searchArriving, type EndPredicate } from './search.ts';
 import { notFound, violation } from './verdict.ts';
@@ -105,15 +105,21 @@ export const securityGroups: PropertyCheck = {
   async check(ctx) {
     const results: PropertyResult[] = [];
     const secured = vmStations(ctx).filter((s) => portOf(ctx.topology, s)?.portSecurity === true);
-    const groups = groupPorts(ctx.topology, secured, firewallOf(ctx));
+    const all = groupPorts(ctx.topology, secured, firewallOf(ctx));
+    // A class is checked through its representative, whose subject the result is.
+    const mine = new Set(all.filter((g) => owned(ctx, `port:${portLabel(g.rep)}`)));
+    const groups = all.filter((g) => mine.has(g));
     const settled = await settledAtFirewalls(ctx, groups.map((g) => g.rep));
-    for (const [i, { rep, members }] of groups.entries()) {
+    const checked = new Map<(typeof all)[number], PropertyResult>();
+    for (const [i, g] of groups.entries()) {
+      const { rep, members } = g;
       tick(ctx, i, groups.length, 'port classes');
       const port = portOf(ctx.topology, rep)!;
       const others = members.filter((m) => m !== rep).map(portLabel);
       const stands = others.length > 0 ? `; also stands for ${others.join(', ')} (same class, same firewall rules)` : '';
-      results.push(await checkPort(ctx, rep, port, stands, settled[i]!));
+      checked.set(g, await checkPort(ctx, rep, port, stands, settled[i]!));
     }
+    for (const g of all) results.push(checked.get(g) ?? elsewhere(ID, `port:${portLabel(g.rep)}`));
     // Ports without port security have no firewall to check: each is left out, said in an `n/a` result.
     const open = vmStations(ctx).filter((s) => portOf(ctx.topology, s)?.portSecurity === false);
     for (const s of open) results.push(notApplicable(ID, `port:${portLabel(s)}`, `left out: port security is off on ${portLabel(s)} (no security group applies, and it may send from any address)`));

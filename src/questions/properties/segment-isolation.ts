@@ -10,7 +10,7 @@
 import { deviceName } from '../../render/names.ts';
 import { isRouterPort, type NetworkT } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { coverage, groupPorts, holds, portLabel, sourceSpec, vmStations, type VmStation } from './common.ts';
+import { coverage, groupPorts, holds, portLabel, sourceSpec, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { macNum, searchAll, type SearchAsk, type SearchResult } from './search.ts';
 import type { Cond, SymPacket } from '../../smt/index.ts';
 import { segmentIssues, type SegmentIssue } from './segment-structure.ts';
@@ -80,7 +80,7 @@ export const segmentIsolation: PropertyCheck = {
       netOfVm: new Map(vmStations(ctx).map((s) => [`${s.vm}:${s.index}`, s.network])),
       routerMacs: ctx.topology.ports.filter(isRouterPort).map((p) => macNum(p.mac)),
     };
-    const plans: NetworkPlan[] = ctx.topology.networks.map((net) => {
+    const plans: NetworkPlan[] = ctx.topology.networks.filter((net) => owned(ctx, `network:${net.name}`)).map((net) => {
       const mine = issues.filter((i) => i.network === net.name || i.network === null);
       const ports = vmStations(ctx).filter((s) => s.network === net.name);
       // A rule-level violation needs no search.
@@ -89,6 +89,7 @@ export const segmentIsolation: PropertyCheck = {
     // Every network's questions at once: the solver proves the empty ones in batches.
     const results = await searchAll(ctx, plans.flatMap((p) => p.reps.map((rep) => ({ src: sourceSpec(ctx.topology, rep), pred: crossing(p.net, facts), scope: 'near' as const }))));
     let k = 0;
-    return plans.map((p) => verdictOf(ctx, p, results.slice(k, (k += p.reps.length))));
+    const verdicts = new Map(plans.map((p) => [p.net.name, verdictOf(ctx, p, results.slice(k, (k += p.reps.length)))]));
+    return ctx.topology.networks.map((net) => verdicts.get(net.name) ?? elsewhere(ID, `network:${net.name}`));
   },
 };
