@@ -23,6 +23,20 @@ export interface NormalResult {
 /** The ports a NORMAL output in `vid` may use: access ports of that VLAN and trunks. */
 const inVlan = (p: OvsPort, vid: number) => (p.tag === null ? true : p.tag === vid);
 
+const vlanPorts = new WeakMap<OvsBridge, Map<number, readonly OvsPort[]>>();
+
+/**
+ * The bridge's ports in `vid`, in the bridge's order, found once per bridge and VLAN: a flood scanned
+ * every port of the bridge, which on a network node's br-int grows with the cloud.
+ */
+function portsInVlan(bridge: OvsBridge, vid: number): readonly OvsPort[] {
+  let byVid = vlanPorts.get(bridge);
+  if (!byVid) vlanPorts.set(bridge, (byVid = new Map()));
+  let ports = byVid.get(vid);
+  if (!ports) byVid.set(vid, (ports = bridge.ports.filter((p) => inVlan(p, vid))));
+  return ports;
+}
+
 function outFrame(packet: Packet, port: OvsPort, vid: number): { packet: Packet; events: HopEvent[] } {
   if (port.tag !== null) {
     return { packet: { ...packet, vlan: null }, events: packet.vlan !== null ? [{ kind: 'vlan-strip', vid }] : [] };
@@ -64,7 +78,7 @@ export function runNormal(host: string, bridge: OvsBridge, inPortName: string, p
     const f = outFrame(tagged, port, vid);
     return { steps, events, copies: [emitCopy(port.name, f.packet, [], f.events)] };
   }
-  const targets = bridge.ports.filter((p) => p.name !== inPort.name && inVlan(p, vid));
+  const targets = portsInVlan(bridge, vid).filter((p) => p.name !== inPort.name);
   steps.push({
     where: 'NORMAL',
     rule: isGroupMac(packet.eth_dst) ? `flood VLAN ${vid} (${packet.eth_dst})` : `flood VLAN ${vid} (${packet.eth_dst} not learned)`,

@@ -23,6 +23,7 @@ import { isTunnelPort, portByName } from '../semantics/ovs-bridge.ts';
 import { MAX_DEVICE_VISITS } from '../semantics/limits.ts';
 import type { LearningState } from './state.ts';
 import type { NfEnv } from './hooks.ts';
+import { ETH_TYPE } from '../ir/packet.ts';
 
 export interface WalkLimits {
   /** Device visits on one path before the walk gives up on it (src/semantics/limits.ts). */
@@ -164,6 +165,12 @@ function processDevice(env: WalkEnv, a: Extract<Arrival, { kind: 'device' }>, re
       return { visit: { ...base, deviceKind: 'linux-bridge', steps: r.steps, events: [...a.pre, ...r.events], uncertain: r.uncertain, copies: r.copies }, next: nextOf };
     }
     case 'ns': {
+      // Convergence: a namespace learns nothing, and an ARP frame (all convergence sends) ends in it,
+      // answered or not, as one copy; which way it ends is never read there.
+      if (env.learn && a.packet.eth_type === ETH_TYPE.arp) {
+        const copy = dropCopy(a.packet, { host: a.host, device: a.device, rule: 'ARP frame taken by the namespace (convergence)', origin: null }, 'quiet');
+        return { visit: { ...base, deviceKind: 'namespace', steps: [], events: [...a.pre], uncertain: [], copies: [copy] }, next: nextOf };
+      }
       const r = runNamespace(
         { host: a.host, nf: env.nf, resolveArp: (iface, ip) => env.resolveNsArp(a.host, ref.ns.name, iface, ip) },
         ref.ns, a.inPort, a.packet,
@@ -182,6 +189,13 @@ function processDevice(env: WalkEnv, a: Extract<Arrival, { kind: 'device' }>, re
       throw new Error(`unknown device ${JSON.stringify(never)}`);
     }
   }
+}
+
+const NONE: readonly never[] = [];
+
+/** The hop without its steps and events: convergence reads no trace, only what was learned. */
+function bareHopOf(v: Visit, c: Copy): Hop {
+  return { host: v.host, device: v.device, deviceKind: v.deviceKind, inPort: v.inPort, outPort: c.kind === 'emit' ? c.port : null, in: v.in, out: c.kind === 'emit' ? c.packet : null, steps: NONE, events: NONE };
 }
 
 function hopOf(v: Visit, c: Copy): Hop {
@@ -229,8 +243,9 @@ export function walk(env: WalkEnv, first: Hop, start: Next): WalkResult {
     seen.add(key);
     for (const c of visit.copies) {
       if (outcomes.length >= env.limits.maxLeaves) { truncated = true; break; }
-      const hop = hopOf(visit, c);
-      const hops = [...path, hop];
+      // Convergence keeps no path (its outcomes are counted, for the copy limit, and never read).
+      const hop = env.learn ? bareHopOf(visit, c) : hopOf(visit, c);
+      const hops = env.learn ? path : [...path, hop];
       if (c.kind === 'end') {
         outcomes.push({ disposition: c.disposition, deliveredTo: c.delivery, droppedAt: c.drop, final: c.packet, hops, dropKind: c.dropKind, arpOwner: c.arpOwner });
       } else {
