@@ -14,7 +14,7 @@ import type { ConvergedState, FdbEntry } from '../semantics/converged.ts';
 import { TopologyIndex, type UpstreamRouter } from '../semantics/topology-index.ts';
 import { type FlowTables, flowTables, isTunnelPort, portByName } from '../semantics/ovs-bridge.ts';
 import { MAX_DEVICE_VISITS } from '../semantics/limits.ts';
-import type { OvsPort } from '../ir/openflow.ts';
+import type { Flow, OvsPort } from '../ir/openflow.ts';
 import { Enc, type Cond } from './cond.ts';
 import { sameNetwork } from '../net/ipv4.ts';
 import type { Ctx } from './z3.ts';
@@ -70,6 +70,8 @@ export class SymWalker implements WalkCtx {
   private dnat: readonly number[] | null = null;
   private readonly tables = new Map<string, FlowTables>();
   private readonly fdb = new Map<string, FdbEntry[]>();
+  private learned: Map<string, Flow[]> | null = null;
+  private readonly wirePorts = new Map<string, readonly Port[]>();
   private readonly arpCache = new Map<string, ArpAnswer>();
   private readonly packets = new Map<string, SymPacket>();
   /** Downstream ends per arrival state, with conditions relative to the arrival (see `arrive`). */
@@ -113,10 +115,27 @@ export class SymWalker implements WalkCtx {
         }
       }
     }
+    // Grouped once per bridge (appending: copying each bridge's list per entry grew as its square).
     for (const f of opts.converged?.fdb ?? []) {
       const k = `${f.host}\u0000${f.bridge}`;
-      this.fdb.set(k, [...(this.fdb.get(k) ?? []), f]);
+      const list = this.fdb.get(k);
+      if (list) list.push(f);
+      else this.fdb.set(k, [f]);
     }
+  }
+
+  /** The learned flows per bridge, in the order learned, grouped on first use (not filtered per bridge). */
+  private learnedOf(host: string, bridge: string): readonly Flow[] {
+    if (this.learned === null) {
+      this.learned = new Map();
+      for (const l of this.opts.converged?.learnedFlows ?? []) {
+        const k = `${l.host}\u0000${l.bridge}`;
+        const list = this.learned.get(k);
+        if (list) list.push(l.flow);
+        else this.learned.set(k, [l.flow]);
+      }
+    }
+    return this.learned.get(`${host}\u0000${bridge}`) ?? [];
   }
 
   tablesOf(host: string, bridge: string): FlowTables {
@@ -124,8 +143,7 @@ export class SymWalker implements WalkCtx {
     let t = this.tables.get(k);
     if (!t) {
       const b = this.index.host(host)?.ovsBridges.find((x) => x.name === bridge);
-      const learned = (this.opts.converged?.learnedFlows ?? []).filter((l) => l.host === host && l.bridge === bridge).map((l) => l.flow);
-      t = flowTables([...(b?.flows ?? []), ...learned]);
+      t = flowTables([...(b?.flows ?? []), ...this.learnedOf(host, bridge)]);
       this.tables.set(k, t);
     }
     return t;
@@ -152,7 +170,9 @@ export class SymWalker implements WalkCtx {
   /** Where a station's packets enter the dataplane (the outside world: every bridge port on its physnet). */
   entryPoints(s: Station): readonly Port[] {
     if (s.kind === 'vm-port') return [s.attachment];
-    return this.dp.wires.filter((w) => w.physnet === s.physnet).flatMap((w) => w.members);
+    let ports = this.wirePorts.get(s.physnet);
+    if (!ports) this.wirePorts.set(s.physnet, (ports = this.dp.wires.filter((w) => w.physnet === s.physnet).flatMap((w) => w.members)));
+    return ports;
   }
 
   /** All ends of the copies of a packet sent by `station` on `path`. */
@@ -297,7 +317,8 @@ export class SymWalker implements WalkCtx {
     if (typeof src !== 'number' || !this.routerMacs.has(src) || typeof dst !== 'number') return false;
     const k = `${at.host}/${at.device}/${at.port}`;
     if (!this.externalIfaces.has(k)) return false;
-    const ns = this.index.host(at.host)?.namespaces.find((n) => n.name === at.device);
+    const ref = this.index.device(at.host, at.device);
+    const ns = ref?.kind === 'ns' ? ref.ns : undefined;
     const iface = ns?.interfaces.find((i) => i.name === at.port);
     if (!ns || !iface || !iface.addresses.some((a) => ipToNum(a.ip) === dst)) return false;
     let t = this.terminals.get(k);
