@@ -5,7 +5,7 @@
 // artifacts, one file per subject, into a directory. Run it on the old code and the new, then
 // `--diff` the two directories. Not a test: it takes minutes and compares two checkouts.
 //
-//   node --import tsx bench/compare-verdicts.ts --out /tmp/before
+//   node --import tsx bench/compare-verdicts.ts --out /tmp/before [--sizes tiny,small,medium,large]
 //   node --import tsx bench/compare-verdicts.ts --diff /tmp/before /tmp/after
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -20,7 +20,9 @@ import { SIZES, generateTopologyText } from './generate.ts';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GENERATED_SEED = 1414;
 const GENERATED_RUNS = 12;
-const BENCH_SIZES = ['tiny', 'small', 'medium'];
+// `--sizes a,b` after `--out DIR` replaces them (e.g. adding `large`, 1,000 VMs: many minutes more).
+const sizesAt = process.argv.indexOf('--sizes');
+const BENCH_SIZES = sizesAt > 0 && process.argv[sizesAt + 1] ? process.argv[sizesAt + 1]!.split(',') : ['tiny', 'small', 'medium'];
 
 interface Subject {
   readonly name: string;
