@@ -30,6 +30,8 @@ export interface SizeFigures {
   readonly traceP95: number;
   /** Peak RSS after the pipeline phases and the traces. */
   readonly maxRssMiB: number;
+  /** Milliseconds from the process's start to the first measurement (Node and the modules loaded); set by run.ts's child. */
+  readonly startMs?: number;
 }
 
 export interface MeasureOptions {

@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [--sizes tiny,large] [--runs N] [--pairs N] [--queries N] [--no-solver]
-// [--per-property] [--solver-timeout S] [--tenant vxlan|vlan] [--ha] [--failures N] [--startup-runs N] [--no-cloud]`:
+// [--per-property] [--solver-timeout S] [--tenant vxlan|vlan] [--ha] [--failures N] [--startup-runs N] [--no-cloud] [--no-cli]`:
 // the CLI's start-up (bench/startup.ts), then the pipeline's timings on generated topologies (bench/generate.ts), one
 // table row per size, and each size as a cloud directory against its topology file (bench/cloud.ts). Each
 // size is measured in a child process of its own, so its peak RSS is its own and one z3 instance never
@@ -23,6 +23,8 @@ function cloudRow(size: BenchSize, c: CloudFigures): string[] {
   return [size.name, c.captureMiB.toFixed(1), ms(c.renderedLoadMs), ms(c.renderedVerifyMs), ms(c.collectedLoadMs), ms(c.collectedVerifyMs), `${c.ratio.toFixed(2)}×`, String(c.unknown)];
 }
 import { formatStartup, measureStartup } from './startup.ts';
+import { measureCliVerify, type CliVerifyFigures } from './cli-verify.ts';
+import { growthExponent } from './stats.ts';
 
 interface Args extends MeasureOptions {
   readonly sizes: readonly BenchSize[];
@@ -44,6 +46,8 @@ interface Args extends MeasureOptions {
   readonly failures: number;
   /** Runs of each CLI start-up measurement (0: none). */
   readonly startupRuns: number;
+  /** Also time `netproof verify` of each size as a whole process (start-up and model building included). */
+  readonly cli: boolean;
 }
 
 type Line =
@@ -75,6 +79,7 @@ function parseArgs(argv: readonly string[]): Args {
   let ha = false;
   let failures = 0;
   let startupRuns = 11;
+  let cli = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -92,6 +97,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--queries') queryPairs = positive(a, value());
     else if (a === '--no-solver') noSolver = true;
     else if (a === '--no-cloud') cloud = false;
+    else if (a === '--no-cli') cli = false;
     else if (a === '--per-property') perProperty = true;
     else if (a === '--solver-timeout') solverTimeoutS = positive(a, value());
     else if (a === '--tenant') tenant = tenantNamed(value());
@@ -104,7 +110,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--child') child = value();
     else throw new Error(`unknown option ${a}`);
   }
-  return { sizes: sizes.map((s) => ({ ...s, tenant, ha })), runs, tracePairs, queryPairs, noSolver, perProperty, solverTimeoutS, child, tenant, ha, failures, startupRuns, cloud };
+  return { sizes: sizes.map((s) => ({ ...s, tenant, ha })), runs, tracePairs, queryPairs, noSolver, perProperty, solverTimeoutS, child, tenant, ha, failures, startupRuns, cloud, cli };
 }
 
 function tenantNamed(v: string): 'vxlan' | 'vlan' {
@@ -130,8 +136,10 @@ function emit(line: Line): void {
 }
 
 async function runChild(a: Args, size: BenchSize): Promise<void> {
+  // Milliseconds since the process started (performance's time origin): Node and every module loaded.
+  const startMs = performance.now();
   const { figures, model } = measureSize(size, a);
-  emit({ kind: 'pipeline', figures });
+  emit({ kind: 'pipeline', figures: { ...figures, startMs } });
   if (a.noSolver) return;
   try {
     emit({ kind: 'verify', figures: await measureVerify(model, a.perProperty, a.failures) });
@@ -176,19 +184,42 @@ function measureInChild(a: Args, size: BenchSize): Collected {
   return got;
 }
 
-function row(c: Collected, solver: boolean, size: BenchSize): string[] {
+/** Load, render, parse+assemble and converge: the model a question needs, built from the topology text. */
+const modelMs = (p: SizeFigures) => p.loadMs + p.renderMs + p.assembleMs + p.convergeMs;
+
+function row(c: Collected, solver: boolean, size: BenchSize, cli: CliVerifyFigures | null): string[] {
   const p = c.pipeline;
   const stopped = c.failure === null ? '—' : 'fail';
   const pipeline = p
-    ? [String(p.vms), String(p.routers), String(p.hosts), String(p.flows), String(p.rules), ms(p.loadMs), ms(p.renderMs), ms(p.assembleMs), ms(p.convergeMs), ms(p.traceP50), ms(p.traceP95)]
-    : Array<string>(11).fill(stopped);
+    ? [String(p.vms), String(p.routers), String(p.hosts), String(p.flows), String(p.rules), p.startMs === undefined ? '—' : ms(p.startMs), ms(p.loadMs), ms(p.renderMs), ms(p.assembleMs), ms(p.convergeMs), ms(modelMs(p)), ms(p.traceP50), ms(p.traceP95)]
+    : Array<string>(13).fill(stopped);
   const v = c.verify;
   const q = c.query;
   const solverCells = !solver
     ? ['skip', 'skip', 'skip']
     : [v ? `${ms(v.verifyMs)}${v.unknown > 0 ? ` (${v.unknown}?)` : ''}` : stopped, q ? ms(q.queryP50) : stopped, q ? ms(q.queryP95) : stopped];
   const rss = Math.max(p?.maxRssMiB ?? 0, v?.maxRssMiB ?? 0, q?.maxRssMiB ?? 0);
-  return [size.name, ...pipeline, ...solverCells, rss > 0 ? rss.toFixed(0) : '—'];
+  const cliCells = cli === null ? ['skip', 'skip'] : cli.failure !== null ? ['fail', '—'] : [ms(cli.wallMs), cli.maxRssMiB === null ? '—' : cli.maxRssMiB.toFixed(0)];
+  return [size.name, ...pipeline, ...solverCells, rss > 0 ? rss.toFixed(0) : '—', ...cliCells];
+}
+
+/** Per phase, the growth exponent in VMs over the sizes of at least 250 VMs measured (null: too few). */
+function exponents(measured: readonly { size: BenchSize; c: Collected; cli: CliVerifyFigures | null }[]): string | null {
+  const big = measured.filter((m) => m.c.pipeline !== null && m.c.pipeline.vms >= 250);
+  if (big.length < 2) return null;
+  const fit = (y: (m: (typeof big)[number]) => number | null | undefined): string => {
+    const pts = big.map((m) => ({ n: m.c.pipeline!.vms, y: y(m) ?? NaN }));
+    const k = growthExponent(pts);
+    return k === null ? '—' : k.toFixed(2);
+  };
+  const phases: [string, (m: (typeof big)[number]) => number | null | undefined][] = [
+    ['start', (m) => m.c.pipeline!.startMs], ['load', (m) => m.c.pipeline!.loadMs], ['render', (m) => m.c.pipeline!.renderMs],
+    ['parse+asm', (m) => m.c.pipeline!.assembleMs], ['converge', (m) => m.c.pipeline!.convergeMs], ['model', (m) => modelMs(m.c.pipeline!)],
+    ['trace p50', (m) => m.c.pipeline!.traceP50], ['verify', (m) => m.c.verify?.verifyMs], ['query p50', (m) => m.c.query?.queryP50],
+    ['rss', (m) => Math.max(m.c.pipeline!.maxRssMiB, m.c.verify?.maxRssMiB ?? 0, m.c.query?.maxRssMiB ?? 0)],
+    ['netproof verify', (m) => (m.cli?.failure === null ? m.cli.wallMs : null)], ['its rss', (m) => m.cli?.maxRssMiB],
+  ];
+  return `growth exponent k of time ≈ c·VMsᵏ (least squares on log-log over ${big.map((m) => `${m.size.name} ${m.c.pipeline!.vms}`).join(', ')} VMs): ${phases.map(([name, y]) => `${name} ${fit(y)}`).join(', ')}`;
 }
 
 async function main(): Promise<void> {
@@ -198,14 +229,18 @@ async function main(): Promise<void> {
   console.log(`netproof bench — node ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB`);
   if (a.startupRuns > 0) console.log(`${formatStartup(measureStartup(a.startupRuns))}\n`);
   console.log(`medians of ${a.runs} runs; traces over ${a.tracePairs} VM pairs, queries (tcp/22) over ${a.queryPairs}; times in ms\n`);
-  const headers = ['size', 'vms', 'routers', 'hosts', 'flows', 'nf rules', 'load', 'render', 'parse+asm', 'converge', 'trace p50', 'trace p95', 'verify', 'query p50', 'query p95', 'rss MiB'];
+  const headers = ['size', 'vms', 'routers', 'hosts', 'flows', 'nf rules', 'start', 'load', 'render', 'parse+asm', 'converge', 'model', 'trace p50', 'trace p95', 'verify', 'query p50', 'query p95', 'rss MiB', 'netproof verify', 'its rss MiB'];
   const rows: string[][] = [];
+  const measured: { size: BenchSize; c: Collected; cli: CliVerifyFigures | null }[] = [];
   const notes: string[] = [];
   const cloudRows: string[][] = [];
   for (const size of a.sizes) {
     console.log(`  ${size.name}: ${describeSize(size)}`);
     const c = measureInChild(a, size);
-    rows.push(row(c, !a.noSolver, size));
+    const cli = a.cli && !a.noSolver ? measureCliVerify(size, a.solverTimeoutS) : null;
+    if (cli?.failure) notes.push(`${size.name}: netproof verify as a process — ${cli.failure}`);
+    rows.push(row(c, !a.noSolver, size, cli));
+    measured.push({ size, c, cli });
     if (c.verify && notes.length === 0) {
       notes.push(`verify: wall time of the built-in checks (${c.verify.properties.join(', ')}) once Z3 is up (Z3 start-up ${ms(c.verify.z3StartMs)} ms); (N?) = N unknown verdicts`);
     }
@@ -223,6 +258,9 @@ async function main(): Promise<void> {
     console.log(`\nA cloud directory (API view + node captures in the collect script's layout, synthesised from the rendered artifacts with the tools' counters) against the same size from its topology file; medians of ${a.runs} runs, ms:\n`);
     console.log(formatTable(['size', 'capture MiB', 'file: load+render+parse', 'file: verify', 'cloud: read+parse', 'cloud: verify', 'ratio', 'unknown'], cloudRows));
   }
+  notes.unshift('start: Node and the modules loaded, as the size\'s process begins; model: load + render + parse+asm + converge; netproof verify: the command as a process on the size\'s file (everything, Z3 start included), with its own peak RSS');
+  const k = exponents(measured);
+  if (k !== null) notes.push(k);
   if (notes.length > 0) console.log(`\n${notes.join('\n')}`);
 }
 

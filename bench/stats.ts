@@ -51,3 +51,19 @@ export function samplePairs(n: number, count: number): Array<readonly [number, n
   }
   return out;
 }
+
+/**
+ * The growth exponent k of y ≈ c·nᵏ: the least-squares slope of log y over log n. Null with fewer than
+ * two points of different n, or any y not positive.
+ */
+export function growthExponent(points: readonly { readonly n: number; readonly y: number }[]): number | null {
+  const ps = points.filter((p) => p.n > 0 && p.y > 0 && Number.isFinite(p.y));
+  if (ps.length < 2 || ps.length !== points.length) return null;
+  const xs = ps.map((p) => Math.log(p.n));
+  const ys = ps.map((p) => Math.log(p.y));
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  if (sxx === 0) return null;
+  return xs.reduce((a, x, i) => a + (x - mx) * (ys[i]! - my), 0) / sxx;
+}
