@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import { countsOf, generateTopology, generateTopologyText, QUICK_SIZES, SIZES, type BenchSize } from '../../bench/generate.ts';
 import { loadTopologyText } from '../../src/topology/index.ts';
 import type { Topology } from '../../src/topology/model.ts';
-import { median, percentile, samplePairs } from '../../bench/stats.ts';
+import { growthExponent, median, percentile, samplePairs } from '../../bench/stats.ts';
 import { formatTable } from '../../bench/table.ts';
 
 const odd: BenchSize = { name: 'odd', projects: 3, networksPerProject: 3, routersPerProject: 2, vms: 37, computeHosts: 5, networkNodes: 2, fipEvery: 4, sshEvery: 5 };
@@ -143,6 +143,14 @@ describe('bench statistics and table', () => {
     expect(new Set(pairs.map(([i, j]) => `${i},${j}`)).size).toBe(30);
     expect(pairs.every(([i, j]) => i !== j && i >= 0 && j >= 0 && i < 6 && j < 6)).toBe(true);
     expect(samplePairs(50, 10)).toEqual(samplePairs(50, 10));
+  });
+
+  it('fits the growth exponent on log-log: exact for powers, null for too few points or a missing figure', () => {
+    expect(growthExponent([{ n: 1000, y: 2e6 }, { n: 3000, y: 18e6 }])).toBeCloseTo(2, 10);
+    expect(growthExponent([{ n: 250, y: 5 * 250 ** 1.2 }, { n: 1000, y: 5 * 1000 ** 1.2 }, { n: 3000, y: 5 * 3000 ** 1.2 }])).toBeCloseTo(1.2, 10);
+    expect(growthExponent([{ n: 1000, y: 7 }])).toBeNull();
+    expect(growthExponent([{ n: 1000, y: 7 }, { n: 3000, y: NaN }])).toBeNull();
+    expect(growthExponent([{ n: 1000, y: 7 }, { n: 1000, y: 9 }])).toBeNull();
   });
 
   it('aligns names left and figures right', () => {
