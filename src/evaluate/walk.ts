@@ -165,12 +165,6 @@ function processDevice(env: WalkEnv, a: Extract<Arrival, { kind: 'device' }>, re
       return { visit: { ...base, deviceKind: 'linux-bridge', steps: r.steps, events: [...a.pre, ...r.events], uncertain: r.uncertain, copies: r.copies }, next: nextOf };
     }
     case 'ns': {
-      // Convergence: a namespace learns nothing, and an ARP frame (all convergence sends) ends in it,
-      // answered or not, as one copy; which way it ends is never read there.
-      if (env.learn && a.packet.eth_type === ETH_TYPE.arp) {
-        const copy = dropCopy(a.packet, { host: a.host, device: a.device, rule: 'ARP frame taken by the namespace (convergence)', origin: null }, 'quiet');
-        return { visit: { ...base, deviceKind: 'namespace', steps: [], events: [...a.pre], uncertain: [], copies: [copy] }, next: nextOf };
-      }
       const r = runNamespace(
         { host: a.host, nf: env.nf, resolveArp: (iface, ip) => env.resolveNsArp(a.host, ref.ns.name, iface, ip) },
         ref.ns, a.inPort, a.packet,
@@ -226,6 +220,13 @@ export function walk(env: WalkEnv, first: Hop, start: Next): WalkResult {
     if (next.kind === 'device' && visits >= env.limits.maxHops) {
       uncertain.add(`path longer than ${env.limits.maxHops} device visits: not followed further`);
       deadEnd(path, last, `device visit limit ${env.limits.maxHops}`, next.packet, 'default');
+      return;
+    }
+    // Convergence: a namespace learns nothing, and an ARP frame (all convergence sends) ends in the
+    // namespace it reaches, answered or not, as one copy: counted (for the copy limit) without working
+    // out which way — a flood on an external network reaches every router's qg- port.
+    if (env.learn && next.kind === 'device' && next.packet.eth_type === ETH_TYPE.arp && env.index.device(next.host, next.device)?.kind === 'ns') {
+      outcomes.push({ disposition: 'dropped', deliveredTo: null, droppedAt: null, final: next.packet, hops: path, dropKind: 'quiet', arpOwner: null });
       return;
     }
     const { visit, next: nextOf } = process(env, next);
