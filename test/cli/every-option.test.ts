@@ -40,6 +40,7 @@ const BAD: Readonly<Record<string, string>> = {
   '--master': 'router1=network1',
   '--holder': 'vm3',
   '--failures': 'x',
+  '--shard': '5/4',
 };
 
 const takesValue = (o: Option): boolean => o.required || o.optional;
