@@ -23,6 +23,7 @@ import { inPrefix, ipv4ToNumber } from '../net/ipv4.ts';
 import { macToNumber } from '../net/mac.ts';
 import { answersArp } from '../semantics/arp-answer.ts';
 import { concreteLogic } from '../semantics/logic.ts';
+import { stationKey } from '../semantics/station-key.ts';
 import { runHookRecorded } from './hooks.ts';
 import type { Hop } from './trace.ts';
 
@@ -65,8 +66,6 @@ export interface Evaluator extends Session {
   /** The converged fdb and learned flows, as plain data. */
   readonly converged: ConvergedState;
 }
-
-const stationKey = (s: Station) => (s.kind === 'vm-port' ? `vm:${s.vm}:${s.index}` : `outside:${s.network}`);
 
 export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Evaluator {
   const limits: WalkLimits = { ...DEFAULT_LIMITS, ...opts.limits };

@@ -11,6 +11,7 @@
 //   same final headers, and nothing else is.
 // Guarantees: a solver `unknown` (timeout) or an end or copy through something not modelled is counted
 // as such and never as agreement; every disagreement carries the packet and both sides' ends.
+import { stationName } from '../../src/semantics/station-key.ts';
 import type { Station } from '../../src/ir/dataplane.ts';
 import type { Packet } from '../../src/ir/packet.ts';
 import type { Model } from '../../src/pipeline.ts';
@@ -50,7 +51,8 @@ export interface AgreementCounts {
 
 export const zeroCounts = (): AgreementCounts => ({ sources: 0, ends: 0, empty: 0, replayed: 0, compared: 0, unknown: 0, unchecked: 0 });
 
-export const stationLabel = (s: Station): string => (s.kind === 'vm-port' ? `${s.vm}:${s.index}` : `outside:${s.network}`);
+/** A station as regression files name it (`vm1:0`, `outside:public@203.0.113.0/24`). */
+export const stationLabel = stationName;
 
 const numIn = (m: Z3Model) => (v: Val): number => (typeof v === 'number' ? v : Number((m.eval(v, true) as unknown as { value(): bigint }).value()));
 

@@ -11,6 +11,7 @@
 // Guarantees: a fault the parsers refuse is reported as such (`rejected`), never as killed; a
 // survivor with no packet of the spread ending differently is reported as such, never as equivalent
 // in general.
+import { stationName } from '../../src/semantics/station-key.ts';
 import type { Station } from '../../src/ir/dataplane.ts';
 import type { Packet } from '../../src/ir/packet.ts';
 import type { Model } from '../../src/pipeline.ts';
@@ -61,7 +62,7 @@ export interface Probe {
   readonly packet: Packet;
 }
 
-const stationLabel = (s: Station): string => (s.kind === 'vm-port' ? `${s.vm}:${s.index}` : `outside:${s.network}`);
+const stationLabel = stationName;
 
 /** The spread of packets a fault's behaviour change is looked for with (see the top of this file). */
 export function probesOf(m: Model, ev: Evaluator): Probe[] {

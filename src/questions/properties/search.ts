@@ -20,6 +20,7 @@ import { sourceSpec, tick, vmStations } from './common.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
 import { ipv4ToNumber } from '../../net/ipv4.ts';
 import { macToNumber } from '../../net/mac.ts';
+import { stationKey } from '../../semantics/station-key.ts';
 
 type Exploration = Awaited<ReturnType<typeof explore>>;
 type Outcome = Exploration['outcomes'][number];
@@ -36,8 +37,6 @@ export type SearchResult =
   | { readonly kind: 'found'; readonly witness: Packet; readonly source: Station; readonly end: FinishedEnd };
 
 const cache = new WeakMap<VerifyContext, Map<string, Promise<Exploration>>>();
-
-const stationKey = (s: Station) => (s.kind === 'vm-port' ? `vm:${s.portId}` : `outside:${s.network}`);
 
 /** Everything of a sender that decides what it is explored with (the station and how it may send). */
 const senderKey = (s: SourceSpec) => `${stationKey(s.station)}|${s.anySource ?? false}|${s.portSecurity ?? false}|${s.dhcpClients ?? '-'}|${JSON.stringify(s.allowedAddressPairs ?? [])}`;
