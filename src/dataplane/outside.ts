@@ -22,6 +22,7 @@ export function outsideStations(topo: Topology): Station[] {
   const out: Station[] = [];
   for (const net of topo.networks) {
     if (!hasOutside(topo, net) || net.physicalNetwork === null) continue;
+    const networkCidrs = net.subnets.map((s) => ({ ip: s.networkAddress, prefixLen: s.prefixLen }));
     for (const subnet of net.subnets) {
       // A gateway held by a Neutron router is inside the cloud, not an upstream router.
       if (subnet.gateway === null || routerIps.has(subnet.gateway)) continue;
@@ -33,6 +34,7 @@ export function outsideStations(topo: Topology): Station[] {
         mac: upstreamMac(net.name),
         gateway: subnet.gateway,
         cidr: { ip: subnet.networkAddress, prefixLen: subnet.prefixLen },
+        networkCidrs,
       });
     }
   }

@@ -140,6 +140,12 @@ export type Station =
       readonly mac: Mac;
       readonly gateway: Ipv4;
       readonly cidr: Address;
+      /**
+       * Every subnet of the network, this station's included, those without a gateway as well: the
+       * upstream router routes to a router's external address in any of them (docs/topology.md,
+       * Conventions: The outside world). Absent: the network's outside stations' subnets only.
+       */
+      readonly networkCidrs?: readonly Address[];
     };
 
 /**

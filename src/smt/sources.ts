@@ -23,6 +23,9 @@ import { ownersIn } from './owners.ts';
 import type { Guard } from './path.ts';
 import type { SymWalker } from './walk.ts';
 
+/** The name prefix of a router's gateway device in its namespace (EXTERNAL_DEV_PREFIX, neutron/agent/l3/namespaces.py). */
+const GATEWAY_DEVICE_PREFIX = 'qg-';
+
 /** An address a port may send from besides its fixed one (an allowed address pair: a prefix, and a MAC or the port's). */
 export interface AddressPair {
   readonly ip: string;
@@ -107,16 +110,19 @@ export function senderCases(w: SymWalker, src: SourceSpec, p: SymPacket): Sender
     return firstHopCases(w, { arrive: [s.attachment] }, macToNum(s.mac), ipToNum(s.ip), null, ipToNum(s.ip), s.prefixLen, s.gateway === null ? [] : [{ prefixes: null, via: ipToNum(s.gateway) }], p);
   }
   // The upstream router reaches a tenant subnet through the router whose gateway port is on this
-  // network — in any of its subnets, as the upstream router holds every subnet's gateway (and as
-  // src/questions/trace.ts nextHopOf builds the packet): the router namespace's address in the
-  // external network, for its other interfaces' prefixes.
+  // network — in any of its subnets, those without a gateway included, as the upstream router can
+  // route any prefix to a router's qg- address (docs/topology.md, Conventions: The outside world;
+  // src/questions/trace.ts nextHopOf builds the packet so): the router namespace's gateway address in
+  // the external network, for its other interfaces' prefixes.
   const net = ipToNum(s.cidr.ip);
-  const external = w.dp.stations.flatMap((o) => (o.kind === 'outside' && o.network === s.network ? [{ ip: ipToNum(o.cidr.ip), len: o.cidr.prefixLen }] : []));
+  const external = w.dp.stations.flatMap((o) => (o.kind === 'outside' && o.network === s.network ? (o.networkCidrs ?? [o.cidr]).map((c) => ({ ip: ipToNum(c.ip), len: c.prefixLen })) : []));
   const onExternal = (a: { ip: string; prefixLen: number }) => a.prefixLen < 32 && external.some((x) => sameNetwork(ipToNum(a.ip), x.ip, x.len));
   const routers: { prefixes: readonly { ip: number; len: number }[]; via: number }[] = [];
   for (const h of w.dp.hosts) {
     for (const ns of h.namespaces) {
-      const ext = ns.interfaces.find((i) => i.addresses.some(onExternal));
+      // The router's gateway device, not a qr- device that a router
+      // may have on a provider network's subnet.
+      const ext = ns.interfaces.find((i) => i.name.startsWith(GATEWAY_DEVICE_PREFIX) && i.addresses.some(onExternal));
       const addr = ext?.addresses.find(onExternal);
       if (!ext || !addr) continue;
       const prefixes = ns.interfaces.filter((i) => i !== ext).flatMap((i) => i.addresses.filter((a) => a.prefixLen < 32).map((a) => ({ ip: ipToNum(a.ip), len: a.prefixLen })));
