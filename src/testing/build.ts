@@ -12,7 +12,7 @@ import {
   BRIDGE_OF_PHYSNET, EXTERNAL_CIDRS, FLAT_EXTERNAL_PHYSNETS, FLAT_TENANT_PHYSNETS, GROUP_NAMES, PORTS, PROJECTS, REMOTE_PREFIXES,
   ROUTE_DESTINATIONS, SEGMENTATION_BASE, TENANT_CIDRS,
 } from './pools.ts';
-import { RELEASES, type ExternalSpec, type GroupSpec, type NetworkSpec, type PortSpec, type RouterSpec, type RuleSpec, type SubnetSpec, type TopologySpec } from './spec.ts';
+import { RELEASES, type ExternalSpec, type GroupSpec, type NetworkSpec, type PortSpec, type RouterPortSpec, type RouterSpec, type RuleSpec, type SubnetSpec, type TopologySpec } from './spec.ts';
 
 /** A subnet being filled: which addresses are taken, and whether a router sits at its gateway. */
 interface SubnetBook {
@@ -54,9 +54,14 @@ interface RouterBook {
   gatewayNet: NetBook | null;
 }
 
-/** A deterministic UUID for the n-th object that writes its id. */
+/**
+ * A deterministic UUID for the n-th object that writes its id. Its first 8 hex digits differ for every
+ * n (n times an odd constant, mod 2^32, is one-to-one), so no two written port ids share the first 11
+ * characters Neutron names devices after, nor the first 10 its firewall names chains after (NP410).
+ */
 const uuid = (n: number, upper: boolean): string => {
-  const s = `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+  const head = (Math.imul(n, 0x9e3779b1) >>> 0).toString(16).padStart(8, '0');
+  const s = `${head}-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
   return upper ? s.toUpperCase() : s;
 };
 
@@ -89,6 +94,8 @@ export function buildTopology(spec: TopologySpec): TopologyFile {
   let ids = 0;
   const idOf = (write: boolean): { id?: string } => (write ? { id: uuid(++ids, ids % 5 === 0) } : {});
   let macs = 0;
+  /** A router port's written id and MAC, as its spec says. */
+  const routerPort = (p: RouterPortSpec): { id?: string; mac?: string } => ({ ...idOf(p.id), ...(p.mac ? { mac: macOf(++macs) } : {}) });
   const projects = PROJECTS.slice(0, Math.max(1, Math.min(spec.projects, PROJECTS.length)));
   const projectOf = (i: number | null): string | null => (i === null ? null : at(projects, i));
 
@@ -231,6 +238,7 @@ export function buildTopology(spec: TopologySpec): TopologyFile {
         book.own.add(ip);
       }
       if (r.gateway.snat !== null) gw.snat = r.gateway.snat;
+      Object.assign(gw, routerPort(r.gateway.port));
       file.gateway = gw;
       book.subnets.push(subnet);
       book.gatewayNet = ext;
@@ -244,14 +252,15 @@ export function buildTopology(spec: TopologySpec): TopologyFile {
       const s = at(candidates, itf.subnet);
       if (book.subnets.some((b) => b === s || cidrsOverlap(b.cidr, s.cidr))) continue;
       book.subnets.push(s);
+      const port = routerPort(itf.port);
       if (!itf.writeIp && s.gateway !== null && !s.gatewayTaken) {
         s.gatewayTaken = true;
         book.own.add(s.gateway);
-        interfaces.push(itf.objectForm ? { subnet: s.name } : s.name);
+        interfaces.push(itf.objectForm || Object.keys(port).length > 0 ? { subnet: s.name, ...port } : s.name);
       } else {
         const ip = takeTop(s);
         book.own.add(ip);
-        interfaces.push({ subnet: s.name, ip: formatIpv4(ip) });
+        interfaces.push({ subnet: s.name, ip: formatIpv4(ip), ...port });
       }
     }
     if (interfaces.length > 0 || r.interfaces.length > 0) file.interfaces = interfaces;
@@ -369,7 +378,20 @@ export function buildTopology(spec: TopologySpec): TopologyFile {
   spec.networks.forEach((n, i) => {
     const file = networks[`net${i + 1}`];
     const dhcp = Object.values(file?.subnets ?? {}).some((x) => x.dhcp ?? true);
-    if (file && n.dhcpHosts !== null && dhcp && networkHosts.length > 0) file.dhcp_hosts = [...new Set(n.dhcpHosts.map((k) => at(networkHosts, k)))];
+    if (!file || n.dhcpHosts === null || !dhcp || networkHosts.length === 0) return;
+    const hosts = [...new Set(n.dhcpHosts.map((k) => at(networkHosts, k)))];
+    file.dhcp_hosts = hosts;
+    // Their ports, as netproof import writes them from the API: per DHCP-enabled subnet, per agent.
+    const ports = n.dhcpPorts;
+    if (ports === null) return;
+    const books = nets.find((b) => b.name === `net${i + 1}`)?.subnets ?? [];
+    for (const [sname, sub] of Object.entries(file.subnets ?? {})) {
+      const book = books.find((b) => b.name === sname);
+      if (!(sub.dhcp ?? true) || !book) continue;
+      sub.dhcp_ports = Object.fromEntries(hosts.map((h) => [h, {
+        ...idOf(ports.id), ...(ports.ip ? { ip: formatIpv4(takeTop(book)) } : {}), ...(ports.mac ? { mac: macOf(++macs) } : {}),
+      }]));
+    }
   });
 
   // HA routers' VRRP network: a tunnel (every host then needs a tunnel_ip) or a VLAN on a physical

@@ -734,6 +734,22 @@ const FAMILIES: readonly Family[] = [
     },
   },
   {
+    code: 'NP410',
+    breaks: (f, k) => {
+      const p = pick(vmPorts(f), k);
+      if (!p) return null;
+      // A second port of the same VM (so on the same host), on the same network, whose id shares the
+      // first 11 characters of the first's (their devices), or only the first 10 (the hybrid
+      // firewall's chains, for two port-secured ports).
+      const chains = k % 2 === 1 && p.port.port_security !== false && o(f.defaults ?? {}).firewall_driver !== 'noop';
+      p.port.id = 'abcdef01-2345-4000-8000-000000000001';
+      const ports = o(f.vms as Obj)[p.vm] as Obj;
+      const list = ports.ports as Obj[];
+      list.push({ network: p.port.network, id: chains ? 'abcdef01-2999-4000-8000-000000000002' : 'abcdef01-2399-4000-8000-000000000002' });
+      return { how: chains ? 'two port-secured ports of a VM whose ids share their first 10 characters' : 'two ports of a VM whose ids share their first 11 characters', paths: [`vms.${p.vm}.ports[${list.length - 1}].id`] };
+    },
+  },
+  {
     code: 'NP504',
     breaks: (f, k) => {
       const choices: (() => Broken)[] = [

@@ -49,7 +49,15 @@ export interface NetworkSpec {
   readonly explicit: boolean;
   /** DHCP agents written out: indices among the network nodes; null: scheduled. */
   readonly dhcpHosts: readonly number[] | null;
+  /** With written DHCP agents: their ports written too (`dhcp_ports`, as `netproof import` writes them), and which fields. */
+  readonly dhcpPorts: { readonly id: boolean; readonly ip: boolean; readonly mac: boolean } | null;
   readonly id: boolean;
+}
+
+/** A router port's id and MAC written (as `netproof import` writes them from the API). */
+export interface RouterPortSpec {
+  readonly id: boolean;
+  readonly mac: boolean;
 }
 
 export interface ExternalSpec {
@@ -67,6 +75,7 @@ export interface InterfaceSpec {
   readonly writeIp: boolean;
   /** `{ subnet: X }` instead of the bare name `X` when no address is written. */
   readonly objectForm: boolean;
+  readonly port: RouterPortSpec;
 }
 
 export interface RouteSpec {
@@ -79,7 +88,7 @@ export interface RouterSpec {
   /** Index among the hosts with the network role. */
   readonly host: number;
   readonly writeHosts: boolean;
-  readonly gateway: { readonly external: number; readonly writeIp: boolean; readonly snat: boolean | null; readonly subnet: number } | null;
+  readonly gateway: { readonly external: number; readonly writeIp: boolean; readonly snat: boolean | null; readonly subnet: number; readonly port: RouterPortSpec } | null;
   /** Written `gateway: null` rather than no gateway field. */
   readonly nullGateway: boolean;
   readonly interfaces: readonly InterfaceSpec[];
@@ -248,6 +257,9 @@ const ruleSpec: fc.Arbitrary<RuleSpec> = fc.record({
   id: rareTrue,
 });
 
+/** Rarely a written id or MAC: most files leave them derived, an imported one writes both. */
+const routerPortSpec: fc.Arbitrary<RouterPortSpec> = fc.record({ id: rareTrue, mac: rareTrue });
+
 const pairSpec: fc.Arbitrary<PairSpec> = fc.record({ ip: fc.nat({ max: 5 }), mac: fc.constantFrom('none' as const, 'own-new' as const, 'other-port' as const) });
 
 function portSpec(maxGroups: number): fc.Arbitrary<PortSpec> {
@@ -305,6 +317,7 @@ export function topologySpec(bounds: TopologyBounds = {}): fc.Arbitrary<Topology
         subnets: between(subnetSpec(TENANT_CIDR_COUNT, 'on'), 1, 2),
         explicit: rareTrue,
         dhcpHosts: fc.option(fc.array(fc.nat({ max: 5 }), { minLength: 1, maxLength: 2 }), { freq: 6 }),
+        dhcpPorts: fc.option(fc.record({ id: fc.boolean(), ip: fc.boolean(), mac: fc.boolean() }), { freq: 2 }),
         id: rareTrue,
       }),
       1,
@@ -315,9 +328,9 @@ export function topologySpec(bounds: TopologyBounds = {}): fc.Arbitrary<Topology
         project: fc.oneof({ withCrossShrink: true }, { arbitrary: project, weight: 8 }, { arbitrary: fc.constant(null), weight: 1 }),
         host: fc.nat({ max: 5 }),
         writeHosts: rareTrue,
-        gateway: fc.option(fc.record({ external: fc.nat({ max: 1 }), writeIp: fc.boolean(), snat: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.boolean(), weight: 2 }), subnet: fc.nat({ max: 1 }) }), { freq: 5 }),
+        gateway: fc.option(fc.record({ external: fc.nat({ max: 1 }), writeIp: fc.boolean(), snat: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 3 }, { arbitrary: fc.boolean(), weight: 2 }), subnet: fc.nat({ max: 1 }), port: routerPortSpec }), { freq: 5 }),
         nullGateway: rareTrue,
-        interfaces: fc.array(fc.record({ subnet: fc.nat({ max: 9 }), writeIp: rareTrue, objectForm: fc.boolean() }), { maxLength: 3 }),
+        interfaces: fc.array(fc.record({ subnet: fc.nat({ max: 9 }), writeIp: rareTrue, objectForm: fc.boolean(), port: routerPortSpec }), { maxLength: 3 }),
         routes: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant([] as RouteSpec[]), weight: 3 }, { arbitrary: between(fc.record({ destination: fc.nat({ max: ROUTE_DESTINATION_COUNT - 1 }), nexthop: fc.nat({ max: 9 }) }), 1, 2), weight: 1 }),
         explicit: rareTrue,
         ha: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant('none' as const), weight: 6 }, { arbitrary: fc.constantFrom('hosts' as const, 'flag' as const, 'vrid' as const), weight: 2 }),

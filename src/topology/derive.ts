@@ -15,6 +15,7 @@ import { createPools } from './allocate.ts';
 import { deriveHosts, deriveNetworks } from './derive-networks.ts';
 import { deriveSecurityGroups } from './derive-security.ts';
 import { assignMacs, canonicalMac, deriveId } from './ids.ts';
+import { checkDeviceNames, type PlacedPort } from './check-devices.ts';
 import { cidrContains, formatIpv4, parseCidr, parseIpv4 } from './ipv4.ts';
 import type { Path } from './path.ts';
 
@@ -66,6 +67,7 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
   };
 
   const drafts: PortDraft[] = [];
+  const written = new Map<PortDraft, Path>();
   const draft = (
     name: string,
     writtenId: string | undefined,
@@ -75,6 +77,7 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
     deviceName: string,
     host: string,
     project: string | null,
+    at: Path,
     extra?: Partial<Pick<PortT, 'portSecurity' | 'securityGroups' | 'allowedAddressPairs' | 'hosts'>> & { writtenMac?: string | null },
   ): PortDraft => {
     const d: PortDraft = {
@@ -94,6 +97,8 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
       writtenMac: extra?.writtenMac ?? null,
     };
     drafts.push(d);
+    // Where a device-name clash is reported: the written id, else the port itself.
+    written.set(d, writtenId === undefined ? at : [...at, 'id']);
     return d;
   };
 
@@ -110,7 +115,7 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
         const ip = written?.ip !== undefined ? ipOf(written.ip) : allocate(s, ['networks', netName, 'subnets', s.name], `network ${netName}'s DHCP port`);
         const name = i === 0 ? `dhcp:${netName}:${s.name}` : `dhcp:${netName}:${s.name}:${host}`;
         if (ip !== null) {
-          draft(name, written?.id, s, ip, 'network:dhcp', netName, host, net?.project ?? null, { writtenMac: written?.mac === undefined ? null : canonicalMac(written.mac) });
+          draft(name, written?.id, s, ip, 'network:dhcp', netName, host, net?.project ?? null, ['networks', netName, 'subnets', s.name, ...(written ? ['dhcp_ports', host] : [])], { writtenMac: written?.mac === undefined ? null : canonicalMac(written.mac) });
         }
       }
     });
@@ -130,19 +135,19 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
       const subnet: SubnetInfo = { name: haSubnetName(project), network: haNetworkName(project), cidr: haCidr.ok ? haCidr.cidr : null, gateway: null, dhcp: false };
       for (const h of hosts) {
         const ip = allocate(subnet, ['routers', name, 'hosts'], `router ${name}'s HA port on ${h}`);
-        if (ip !== null) ha.push(draft(`${name}:ha:${h}`, undefined, subnet, ip, 'network:router_ha_interface', name, h, null));
+        if (ip !== null) ha.push(draft(`${name}:ha:${h}`, undefined, subnet, ip, 'network:router_ha_interface', name, h, null, ['routers', name, 'hosts']));
       }
     }
     const master = isHaRouter(r) ? firstMaster(hosts, r.ha_state) : (hosts[0] ?? '');
     const placed = { hosts: [...hosts] };
     const interfaces: PortDraft[] = [];
-    for (const itf of r.interfaces ?? []) {
+    for (const [k, itf] of (r.interfaces ?? []).entries()) {
       const s = ctx.subnets.get(typeof itf === 'string' ? itf : itf.subnet);
       if (!s) continue;
       const ip = typeof itf !== 'string' && itf.ip !== undefined ? ipOf(itf.ip) : (s.gateway ?? 0);
       const owner: DeviceOwner = isHaRouter(r) ? 'network:ha_router_replicated_interface' : 'network:router_interface';
       const written = typeof itf === 'string' ? undefined : itf;
-      interfaces.push(draft(`${name}:${s.name}`, written?.id, s, ip, owner, name, master, r.project ?? null, {
+      interfaces.push(draft(`${name}:${s.name}`, written?.id, s, ip, owner, name, master, r.project ?? null, ['routers', name, 'interfaces', k], {
         ...placed,
         writtenMac: written?.mac === undefined ? null : canonicalMac(written.mac),
       }));
@@ -153,7 +158,7 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
       const s = subnetFor(ctx, r.gateway.network, written);
       const ip = s ? (written ?? allocate(s, ['routers', name, 'gateway'], `router ${name}'s gateway`)) : null;
       if (s && ip !== null) {
-        gateway = draft(`${name}:gateway`, r.gateway.id, s, ip, 'network:router_gateway', name, master, r.project ?? null, {
+        gateway = draft(`${name}:gateway`, r.gateway.id, s, ip, 'network:router_gateway', name, master, r.project ?? null, ['routers', name, 'gateway'], {
           ...placed,
           writtenMac: r.gateway.mac === undefined ? null : canonicalMac(r.gateway.mac),
         });
@@ -175,7 +180,7 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
       if (!s || ip === null) return;
       const portSecurity = p.port_security ?? true;
       list.push(
-        draft(`${name}:${i}`, p.id, s, ip, 'compute:nova', name, vm.host, vm.project, {
+        draft(`${name}:${i}`, p.id, s, ip, 'compute:nova', name, vm.host, vm.project, ['vms', name, 'ports', i], {
           portSecurity,
           securityGroups: portSecurity ? (p.security_groups ?? ['default']).map((g) => sgId(vm.project, g)) : [],
           allowedAddressPairs: (p.allowed_address_pairs ?? []).map((a) => ({
@@ -188,6 +193,12 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
     });
     vmPorts.set(name, list);
   }
+  if (diag.count > 0) return null;
+  const chains = f.defaults?.firewall_driver !== 'noop';
+  checkDeviceNames(drafts.flatMap((d): PlacedPort[] => {
+    const kind = placedKind(d.deviceOwner);
+    return kind === null ? [] : [{ id: d.id, name: d.name, hosts: d.hosts, kind, chains: chains && kind === 'vm' && d.portSecurity, at: written.get(d) ?? [] }];
+  }), diag);
   if (diag.count > 0) return null;
 
   // MACs: written ones kept, the others derived from the port id, unique across the topology.
@@ -280,4 +291,21 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
 function firstMaster(hosts: readonly string[], observed: Readonly<Record<string, HaStateT>> | undefined): string {
   const active = hosts.find((h) => observed?.[h] === 'active');
   return active ?? hosts[hosts.length - 1] ?? '';
+}
+
+/** What names a port's devices on its hosts (check-devices.ts). */
+function placedKind(owner: DeviceOwner): PlacedPort['kind'] | null {
+  switch (owner) {
+    case 'compute:nova': return 'vm';
+    case 'network:dhcp': return 'dhcp';
+    case 'network:router_interface':
+    case 'network:ha_router_replicated_interface': return 'router-interface';
+    case 'network:router_gateway': return 'router-gateway';
+    case 'network:router_ha_interface': return 'router-ha';
+    case 'network:floatingip': return null; // a floating IP's port has no device
+    default: {
+      const never: never = owner;
+      throw new Error(`unknown device owner ${String(never)}`);
+    }
+  }
 }

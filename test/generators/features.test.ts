@@ -10,22 +10,12 @@ import { schemaFeatures, usedFeatures } from './features.ts';
 
 const RUNS = 400;
 
-/** Features the generator never produces, and why: inputs netproof rejects with a code (see invalid.test.ts), and fields not generated yet. */
+/** Features the generator never produces, and why: inputs netproof rejects with a code (see invalid.test.ts). */
 const EXCLUDED: Readonly<Record<string, string>> = {
   'defaults.firewall_driver=openvswitch': 'the native OVS firewall is not modelled (NP502)',
   'routers.*.distributed=true': 'DVR is not modelled (NP501)',
   'security_groups.*.*[].ethertype=IPv6': 'IPv6 is not modelled (NP504)',
   'security_groups.*.*.rules[].ethertype=IPv6': 'IPv6 is not modelled (NP504)',
-  // Not rejected: the ids and MACs Neutron allocated, as netproof import writes them from a cloud's API.
-  // The generator leaves them derived for now; covering them is open work.
-  'networks.*.subnets.*.dhcp_ports': 'written by netproof import (the API\'s DHCP ports); not generated yet',
-  'networks.*.subnets.*.dhcp_ports.*.id': 'written by netproof import; not generated yet',
-  'networks.*.subnets.*.dhcp_ports.*.ip': 'written by netproof import; not generated yet',
-  'networks.*.subnets.*.dhcp_ports.*.mac': 'written by netproof import; not generated yet',
-  'routers.*.gateway.id': 'written by netproof import (the gateway port\'s id); not generated yet',
-  'routers.*.gateway.mac': 'written by netproof import (the gateway port\'s MAC); not generated yet',
-  'routers.*.interfaces[].id': 'written by netproof import (the interface port\'s id); not generated yet',
-  'routers.*.interfaces[].mac': 'written by netproof import (the interface port\'s MAC); not generated yet',
 };
 
 describe('the generator reaches every feature of the topology format', () => {

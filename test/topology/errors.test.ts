@@ -405,6 +405,39 @@ describe('unsupported (NP5xx)', () => {
   });
 });
 
+describe('ports that would share a device on a host (NP410)', () => {
+  const ID = (head: string, n: number) => `${head}-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  const vm2 = (id: string, host = 'c1', security = '') => withLine(15, `  vm2: { project: p, host: ${host}, ports: [{ network: t2, id: ${id}${security} }] }`);
+  const vm1 = (id: string) => `  vm1: { project: p, host: c1, ports: [{ network: t1, ip: 10.1.0.11, id: ${id} }] }`;
+  const both = (a: string, b: string, host = 'c1', security = '') => vm2(b, host, security).split('\n').map((l, i) => (i === 13 ? vm1(a) : l)).join('\n');
+
+  it('two VM ports on one host whose ids share their first 11 characters: at the later id, naming the earlier port and its line', () => {
+    const r = loadTopologyText(both(ID('0a1b2c3d', 1), ID('0a1b2c3d', 2)), 't.yaml');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.map((e) => [e.code, e.path, e.position?.line])).toEqual([['NP410', 'vms.vm2.ports[0].id', 15]]);
+    expect(r.errors[0]!.message).toMatch(/^port vm2:0 would share tap0a1b2c3d-00 \(and its qvb\/qvo\/qbr\) on c1 with port vm1:0 \(line 14\): Neutron names a port's devices after its id's first 11 characters/);
+  });
+  it('the same ids on different hosts share nothing', () => {
+    const text = both(ID('0a1b2c3d', 1), ID('0a1b2c3d', 2), 'c2').replace("  n1: {", "  c2: { role: compute, tunnel_ip: 10.0.0.9 }\n  n1: {");
+    expect(errs(text)).toEqual([]);
+  });
+  it('ids sharing only their first 10 characters: the hybrid firewall\'s chains, for port-secured ports; not with port security off', () => {
+    const a = '0a1b2c3d-0100-4000-8000-000000000001';
+    const b = '0a1b2c3d-0200-4000-8000-000000000002';
+    expect(errs(both(a, b))).toEqual([['NP410', 'vms.vm2.ports[0].id', 15]]);
+    expect(loadTopologyText(both(a, b), 't.yaml')).toMatchObject({ ok: false, errors: [{ message: expect.stringMatching(/iptables chains neutron-openvswi-i\/o\/s0a1b2c3d-0 on c1 with port vm1:0 \(line 14\)/) }] });
+    expect(errs(both(a, b, 'c1', ', port_security: false'))).toEqual([]);
+  });
+  it('a router interface and a DHCP port: their own device names (qr-, the DHCP tap)', () => {
+    const text = withLine(9, `  r1: { hosts: [n1], gateway: { network: pub, ip: 203.0.113.10, id: ${ID('0a1b2c3d', 3)} }, interfaces: [{ subnet: s1, id: ${ID('0a1b2c3d', 4)} }] }`);
+    expect(errs(text)).toEqual([]);
+    const dhcp = withLine(6, `  t1: { project: p, type: vxlan, segmentation_id: 5, dhcp_hosts: [n1], subnets: { s1: { cidr: 10.1.0.0/24, dhcp_ports: { n1: { id: ${ID('0a1b2c3d', 5)} } } } } }`)
+      .split('\n').map((l) => (l.startsWith('  t2:') ? `  t2: { project: p, type: vxlan, segmentation_id: 6, dhcp_hosts: [n1], subnets: { s2: { cidr: 10.2.0.0/24, dhcp_ports: { n1: { id: ${ID('0a1b2c3d', 6)} } } } } }` : l)).join('\n');
+    expect(errs(dhcp)).toEqual([['NP410', 'networks.t2.subnets.s2.dhcp_ports.n1.id', 7]]);
+  });
+});
+
 describe('several errors', () => {
   it('are all reported, in file order, with columns', () => {
     const text = withLine(2, '  c1: { role: compute }').split('\n');
