@@ -61,6 +61,29 @@ interface Observed {
   readonly delivered: number;
 }
 
+/** ICMP messages that open no connection or belong to none. */
+const UNSOLICITED_ICMP: readonly (readonly [number, number])[] = [[11, 0], [3, 3], [12, 0], [13, 0], [13, 1], [14, 0], [0, 0]];
+
+/**
+ * Besides the random frames: unsolicited ICMP from an address outside the cloud, entering by the
+ * gateway device (qg-) addressed to its MAC, to every address of the router's other interfaces — a
+ * time exceeded or unreachable quoting no connection (conntrack: INVALID), a timestamp request (NEW),
+ * a timestamp or echo reply answering nothing (INVALID): whether the router namespace takes each
+ * itself is the evaluator's to say.
+ */
+function icmpFromOutside(ns: Namespace): { inIface: Namespace['interfaces'][number]; packet: Packet }[] {
+  const gw = ns.interfaces.find((i) => i.name.startsWith('qg-'));
+  if (!gw) return [];
+  const to = ns.interfaces.filter((i) => i !== gw && i.name !== 'lo').flatMap((i) => i.addresses.map((a) => a.ip));
+  return to.flatMap((dst) => UNSOLICITED_ICMP.map(([t, c]) => ({
+    inIface: gw,
+    packet: {
+      eth_src: '02:00:5e:00:53:01', eth_dst: gw.mac, vlan: null, tun_id: null, eth_type: ETH_TYPE.ipv4,
+      ip_src: '198.18.0.7', ip_dst: dst, proto: IP_PROTO.icmp, sport: null, dport: null, icmp_type: t, icmp_code: c,
+    },
+  })));
+}
+
 describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'iptables', 'python3'], () => {
   for (const file of TOPOLOGIES) {
     describe(file, () => {
@@ -128,11 +151,16 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
         for (const rig of rigs) {
           const probe = namespaceProbe(neighbourMap(model.dataplane, rig.ns));
           const ifaces = rig.ns.interfaces.filter((i) => i.name !== 'lo');
+          const asked: { inIface: (typeof ifaces)[number]; packet: Packet }[] = [];
           for (let k = 0; k < PER_ROUTER; k++) {
             const inIface = rng.pick(ifaces);
             let packet: Packet = randomPacket(rng, universe, { vlan: 'none', tunnel: false });
             // Most frames are addressed to the interface, as a sender that resolved the router would.
             if (rng.chance(0.6)) packet = { ...packet, eth_dst: inIface.mac };
+            asked.push({ inIface, packet });
+          }
+          asked.push(...icmpFromOutside(rig.ns));
+          for (const [k, { inIface, packet }] of asked.entries()) {
             const icmpRest = (0x2000 + k) * 0x10000 + 1;
             // A forwarded copy keeps the IP identification; the kernel's own replies (echo reply) do not.
             const ipId = (0x3000 + k) & 0xffff;
