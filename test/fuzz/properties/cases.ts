@@ -1,5 +1,5 @@
 // What several fuzz properties share: a generated topology modelled once per check, sources picked by
-// index and named by label (so a regression file can say `sources: vm1:0 outside:public`), and the
+// index and named by label (so a regression file can say `sources: vm1:0 outside:public@203.0.113.0/24`: an outside sender by its network and subnet), and the
 // text of a disagreement.
 import fc from 'fast-check';
 import type { Station } from '../../../src/ir/dataplane.ts';
