@@ -12,6 +12,8 @@ export const DIST = 'dist';
 export const BUILD_RECORD = 'build.json';
 /** The compiled entry point, relative to the repository root. */
 export const ENTRY = join(DIST, 'cli.js');
+/** The compiled library (`import … from 'netproof'`), relative to the repository root. */
+export const LIBRARY_ENTRY = join(DIST, 'index.js');
 
 /**
  * A fingerprint of the sources under `root`: every file's and directory's relative path, size and
@@ -41,9 +43,10 @@ export function sourceFingerprint(root) {
  * The compiled entry point under `root` when it was built from the sources as they are; else why not
  * (`missing`: never built; `stale`: the sources changed since).
  * @param {string} root
+ * @param {string} [entry] the entry point, relative to `root` (default the CLI's)
  * @returns {{ fresh: true, entry: string } | { fresh: false, reason: 'missing' | 'stale' }}
  */
-export function compiledEntry(root) {
+export function compiledEntry(root, entry = ENTRY) {
   let record;
   try {
     record = JSON.parse(readFileSync(join(root, DIST, BUILD_RECORD), 'utf8'));
@@ -51,5 +54,5 @@ export function compiledEntry(root) {
     return { fresh: false, reason: 'missing' };
   }
   if (record?.fingerprint !== sourceFingerprint(root)) return { fresh: false, reason: 'stale' };
-  return { fresh: true, entry: join(root, ENTRY) };
+  return { fresh: true, entry: join(root, entry) };
 }

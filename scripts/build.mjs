@@ -1,6 +1,7 @@
-// `npm run build` (and npm's `prepare`, so `npm ci` runs it): bundles the CLI from src/ and rules/ into
-// dist/ with esbuild — one ES module per command plus shared chunks, dependencies included but Z3 — so
-// that `netproof` starts without compiling TypeScript, and loads only what its command needs.
+// `npm run build` (and npm's `prepare`, so `npm ci` runs it): bundles the CLI and the library
+// (`import … from 'netproof'`, src/index.ts) from src/ and rules/ into dist/ with esbuild — one ES module
+// per command plus shared chunks, dependencies included but Z3 — so that `netproof` starts without
+// compiling TypeScript, and loads only what its command needs.
 // dist/build.json records the sources' fingerprint (bin/freshness.mjs); the launcher uses dist/ only
 // while it matches. The new build is written beside the old one and swapped in, so a command starting
 // meanwhile never sees half of it.
@@ -15,7 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export function bundleOptions(outdir) {
   return {
     absWorkingDir: root,
-    entryPoints: { cli: 'src/cli/main.ts' },
+    entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
     outdir,
     bundle: true,
     splitting: true,

@@ -72,6 +72,7 @@ export const ERROR_CODES = {
   NP606: 'baseline unusable',
   NP607: 'shard unusable',
   NP608: 'shards of different runs',
+  NP609: 'serve: malformed request',
   NP701: 'property: unknown field',
   NP702: 'property: wrong type or value',
   NP703: 'property: missing field',

@@ -10,6 +10,7 @@ import type { VerifyOptions } from './verify-command.ts';
 import type { DriftOptions } from './drift-command.ts';
 import type { DiffOptions } from './diff-command.ts';
 import type { ReportOptions } from './report-command.ts';
+import type { ServeOptions } from './serve-command.ts';
 
 // Each command's module is imported when the command runs: `--help` loads no pipeline, and only
 // `query` and `verify` load Z3.
@@ -129,6 +130,13 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
     .option('--out <file>', 'write the merged JSON to this file instead of stdout')
     .option(...MAX_INPUT)
     .action(async (files: string[], o: { out?: string; maxInputMb?: string }) => setCode((await import('./merge-command.ts')).runMergeCommand(io, files, o)));
+  p.command('serve')
+    .description('load once, then answer trace/query/verify requests as JSON lines on stdin/stdout or a Unix socket')
+    .argument('<topology>', 'topology file (YAML or JSON), or a cloud directory (docs/cloud-directory.md)')
+    .option('--socket <path>', 'listen on this Unix socket instead of stdin/stdout (until a shutdown request, SIGINT or SIGTERM)')
+    .option('--timeout-ms <n>', "Z3's timeout per check when a request gives none (default 10000)")
+    .option(...MAX_INPUT)
+    .action(async (file: string, o: ServeOptions) => setCode(await (await import('./serve-command.ts')).runServe(io, file, o)));
 
   p.command('diff')
     .description('which packets meet another fate after a change: newly delivered, no longer delivered, translated differently')

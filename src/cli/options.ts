@@ -69,3 +69,10 @@ export function parseInputLimit(v: string | undefined): InputLimits {
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 4096) throw new UsageError(`--max-input-mb must be a number of MiB from 1 to 4096, not "${v}"`);
   return { maxBytes: Number(v) * 2 ** 20 };
 }
+
+/** `--timeout-ms N`: Z3's timeout per check (default 10 000 ms). */
+export function parseTimeout(v: string | undefined): number {
+  if (v === undefined) return 10_000;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--timeout-ms must be a positive number of milliseconds, not "${v}"`);
+  return Number(v);
+}

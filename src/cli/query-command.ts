@@ -1,61 +1,31 @@
 // `netproof query TOPOLOGY --from EP --to EP …`: is there any packet from EP to EP with these fields?
 // Prints the verdict with the witness's replayed trace (or the representative packet's trace for an
 // unreachable answer). Exit codes (docs/exit-codes.md): 2 bad input; with --expect, 1 when it did not hold;
-// 3 for unknown or an internal error (solver and evaluator disagree); else 0.
-import { createEvaluator } from '../evaluate/index.ts';
+// 3 for unknown or an internal error (solver and evaluator disagree); else 0. The answer is computed in
+// src/answers/query.ts (the library and `netproof serve` share it); this prints it.
 import { loadModel } from '../pipeline.ts';
-import { runQuery, type QueryAnswer } from '../questions/query.ts';
-import { labelsFor, type Labels } from '../report/labels.ts';
-import { traceJson } from '../report/trace-json.ts';
+import type { QueryAnswer } from '../questions/query.ts';
+import type { Labels } from '../report/labels.ts';
 import { packetSummary, traceText } from '../report/trace-text.ts';
 import { querySarif } from '../report/sarif/query.ts';
 import { shutdownZ3 } from '../smt/index.ts';
-import { assumptionsOf, type Assumption } from '../questions/assumptions.ts';
-import { assumptionLines, assumptionsJson } from '../report/assumptions.ts';
-import { EXIT, reportInputErrors, type Io } from './exit.ts';
-import { noteForEndpoints } from '../cloud/taint.ts';
-import { parseChoice, parseFormat, parseInputLimit, parsePacketFields, UsageError, type PacketFieldOptions } from './options.ts';
-import { runQueryUnder, type ScenarioQueryAnswer } from '../questions/query-scenario.ts';
-import { queryOverHolders } from '../questions/query-vip.ts';
-import { vipJson, vipLine, vipScope } from './vip-report.ts';
-import { asksForScenario, describeScenario, parseScenario, type ScenarioOptions } from './scenario-options.ts';
-import { scenarioJson, scenarioLines } from './scenario-report.ts';
+import type { Assumption } from '../questions/assumptions.ts';
+import { assumptionLines } from '../report/assumptions.ts';
+import { reportInputErrors, type Io } from './exit.ts';
+import { parseFormat, parseInputLimit, parseTimeout } from './options.ts';
+import { describeScenario } from './scenario-options.ts';
+import { scenarioLines } from './scenario-report.ts';
+import { vipLine } from './vip-report.ts';
+import { Session } from '../answers/session.ts';
+import { parseQueryRequest, queryRunCode, queryRunJson, queryRunWarnings, runQueryOn, type QueryRequest } from '../answers/query.ts';
 
-export interface QueryOptions extends PacketFieldOptions, ScenarioOptions {
-  from: string;
-  to: string;
-  via?: string;
-  expect?: string;
-  bidirectional?: boolean;
+export interface QueryOptions extends QueryRequest {
   format: string;
-  timeoutMs?: string;
   rules: boolean;
   maxInputMb?: string;
-  holder?: string;
 }
 
-export function parseTimeout(v: string | undefined): number {
-  if (v === undefined) return 10_000;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--timeout-ms must be a positive number of milliseconds, not "${v}"`);
-  return Number(v);
-}
-
-export function queryJson(a: QueryAnswer, labels: Labels, assumed: readonly Assumption[] = []): Record<string, unknown> {
-  return {
-    verdict: a.verdict,
-    ...traceJson(a.trace, labels),
-    reason: a.reason,
-    failed_direction: a.failed,
-    ...(a.reply !== null ? { reply: traceJson(a.reply, labels) } : {}),
-    ...(a.error !== undefined ? { error: a.error } : {}),
-    assumptions: assumptionsJson(assumed),
-  };
-}
-
-/** Whether the answer involves the outside world: a sender or destination there, or a packet that left. */
-function touchesOutside(a: QueryAnswer): boolean {
-  return a.plan.senders.some((s) => s.rep.kind === 'outside') || a.plan.dests.some((d) => d.kind === 'external') || a.trace.deliveredTo?.kind === 'external' || a.reply?.deliveredTo?.kind === 'external';
-}
+export { parseTimeout };
 
 export function queryText(a: QueryAnswer, labels: Labels, o: { from: string; to: string; rules: boolean }, assumed: readonly Assumption[] = []): string {
   const lines = [`query: ${o.from} → ${o.to}`, `verdict: ${a.verdict.toUpperCase()}${a.failed === 'reply' ? ' (the reply did not come back)' : ''} — ${a.reason}`];
@@ -80,47 +50,16 @@ function mastersNote(verdict: string, asked: number): string {
 
 export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Promise<number> {
   const format = parseFormat(o.format, ['text', 'json', 'sarif', 'html'] as const);
-  const expect = o.expect === undefined ? null : parseChoice('--expect', o.expect, ['reachable', 'unreachable'] as const);
-  const params = {
-    from: o.from,
-    to: o.to,
-    via: o.via ?? null,
-    ...parsePacketFields(o, true),
-    bidirectional: o.bidirectional === true,
-  };
-  const timeoutMs = parseTimeout(o.timeoutMs);
+  parseQueryRequest(o);
   const model = loadModel(file, parseInputLimit(o.maxInputMb));
   if (!model.ok) return reportInputErrors(io, model.errors);
-  const { topology, dataplane } = model.value;
-  const spec = parseScenario(topology, o);
-  if (!spec.ok) return reportInputErrors(io, spec.errors);
+  const { topology } = model.value;
   try {
-    // Without HA routers and failures there is one dataplane, the one rendered (with a VIP's holder, one per holder).
-    const scenario = topology.routers.some((r) => r.ha !== null) || asksForScenario(o);
-    type Asked = { readonly answer: QueryAnswer; readonly under: ScenarioQueryAnswer | null };
-    const byHolder = await queryOverHolders<Asked>(topology, dataplane, params, { ...(o.holder !== undefined ? { holder: o.holder } : {}), down: new Set(spec.value.failures.down) }, {
-      ask: async (dp, p) => {
-        if (scenario) {
-          const r = await runQueryUnder(topology, dp, spec.value, p, timeoutMs);
-          return r.ok ? { ok: true, value: { answer: r.value.answer, under: r.value } } : r;
-        }
-        const r = await runQuery(topology, dp, createEvaluator(dp), p, timeoutMs);
-        return r.ok ? { ok: true, value: { answer: r.value, under: null } } : r;
-      },
-      answerOf: (x) => x.answer,
-      withAnswer: (x, answer) => ({ ...x, answer }),
-    });
-    if (!byHolder.ok) return reportInputErrors(io, byHolder.errors);
-    const { answer: got, under } = byHolder.value.value;
-    const vip = byHolder.value.vip;
-    const note = noteForEndpoints(topology, o.from, o.to, model.value.notes ?? []);
-    // Something left out or not captured that these endpoints touch: the answer is not a proof either way.
-    const a = note === null || got.verdict === 'unknown' ? got
-      : { ...got, verdict: 'unknown' as const, reason: `${got.verdict} in the modelled part, but ${note.message} (${note.file}:${note.line})` };
-    const ctx = under;
-    const masters = ctx ? new Map(ctx.ctx.haRouters.map((r) => [r.namespace, ctx.ctx.mastersOf(r, ctx.variant)] as const)) : undefined;
-    const labels = labelsFor(topology, masters);
-    const code = a.verdict === 'unknown' ? EXIT.unknown : expect !== null && a.verdict !== expect ? EXIT.violated : EXIT.ok;
+    const run = await runQueryOn(new Session(model.value), o);
+    if (!run.ok) return reportInputErrors(io, run.errors);
+    const r = run.value;
+    const { answer: a, labels, expect, scenario: ctx } = r;
+    const code = queryRunCode(r);
     const asked = [o.proto ?? 'any', o.dport !== undefined ? `dport ${o.dport}` : '', o.sport !== undefined ? `sport ${o.sport}` : '', o.icmpType !== undefined ? `icmp-type ${o.icmpType}` : ''].filter(Boolean).join(' ');
     const commandLine = (fmt: string) => ['netproof', 'query', file, '--from', o.from, '--to', o.to, ...(o.proto ? ['--proto', o.proto] : []), ...(o.dport ? ['--dport', o.dport] : []),
       ...(o.sport ? ['--sport', o.sport] : []), ...(o.icmpType ? ['--icmp-type', o.icmpType] : []), ...(o.via ? ['--via', o.via] : []), ...(o.expect ? ['--expect', o.expect] : []),
@@ -130,18 +69,17 @@ export async function runQueryCommand(io: Io, file: string, o: QueryOptions): Pr
       subject: `query:${o.from}->${o.to} ${asked}`,
       commandLine: commandLine('sarif'),
     });
-    const assumed = assumptionsOf(topology, ctx?.variant.dataplane ?? vip?.held.dataplane ?? dataplane, { question: 'query', outside: touchesOutside(a), captured: model.value.notes !== undefined, ...(vip ? { vip: vipScope(vip) } : {}) });
     const html = async () => {
       const { queryHtml } = await import('../report/html/reports.ts');
-      const notes = [...(ctx ? scenarioLines(ctx.ctx, ctx.variant, describeScenario(spec.value), mastersNote(a.verdict, ctx.asked)) : []), ...(vip ? [vipLine(vip, a.verdict)] : [])];
-      return queryHtml({ topology, dataplane: ctx?.variant.dataplane ?? vip?.held.dataplane ?? dataplane, labels, command: commandLine('html'), assumptions: assumed, notes },
+      const notes = [...(ctx ? scenarioLines(ctx.ctx, ctx.variant, describeScenario(r.spec), mastersNote(a.verdict, ctx.asked)) : []), ...(r.vip ? [vipLine(r.vip, a.verdict)] : [])];
+      return queryHtml({ topology, dataplane: ctx?.variant.dataplane ?? r.vip?.held.dataplane ?? model.value.dataplane, labels, command: commandLine('html'), assumptions: r.assumed, notes },
         { subject: `${o.from} → ${o.to} ${asked}`, verdict: a.verdict, reason: a.error !== undefined ? `${a.reason} (internal error: ${a.error})` : a.reason, trace: a.trace, reply: a.reply });
     };
     io.out(format === 'html' ? await html() : format === 'json'
-      ? JSON.stringify({ ...queryJson(a, labels, assumed), ...(ctx ? { scenario: scenarioJson(ctx.ctx, ctx.variant) } : {}), ...(vip ? { vip: vipJson(vip) } : {}) }, null, 2)
+      ? JSON.stringify(queryRunJson(r), null, 2)
       : format === 'sarif' ? JSON.stringify(sarif(), null, 2)
-      : [...(ctx ? scenarioLines(ctx.ctx, ctx.variant, describeScenario(spec.value), mastersNote(a.verdict, ctx.asked)) : []), ...(vip ? [vipLine(vip, a.verdict)] : []), queryText(a, labels, { from: o.from, to: o.to, rules: o.rules }, assumed)].join('\n'));
-    if (a.error !== undefined) io.err(`netproof: internal error: ${a.error}`);
+      : [...(ctx ? scenarioLines(ctx.ctx, ctx.variant, describeScenario(r.spec), mastersNote(a.verdict, ctx.asked)) : []), ...(r.vip ? [vipLine(r.vip, a.verdict)] : []), queryText(a, labels, { from: o.from, to: o.to, rules: o.rules }, r.assumed)].join('\n'));
+    for (const w of queryRunWarnings(r)) io.err(w);
     return code;
   } finally {
     await shutdownZ3();

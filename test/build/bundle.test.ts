@@ -52,6 +52,12 @@ describe('the compiled CLI loads Z3 only for query and verify', async () => {
     });
   }
 
+  it('the library (src/index.ts): the pipeline, no Z3 until a query or verify asks for it', () => {
+    const m = loads('src/index.ts');
+    expect(m.some(pipeline)).toBe(true);
+    expect(m.some(z3)).toBe(false);
+  });
+
   for (const cmd of ['query', 'verify']) {
     it(`${cmd}: Z3`, () => {
       expect(loads(`src/cli/${cmd}-command.ts`).some(z3)).toBe(true);

@@ -1,0 +1,171 @@
+// `npm run bench:resident [-- --sizes large] [--queries N] [--traces N] [--repeat N]`: how fast a resident
+// model (the library, `import { load } from 'netproof'`; `netproof serve` answers through it) answers, in
+// process: the load (validate, render, parse back, assemble, converge), then concrete traces, then queries
+// each asked for the first time on the model (its sender, destination and fields never asked before),
+// then the same queries again (repeated). Every VM pair is drawn by a fixed sequence, so every run asks
+// the same questions. Kinds of query: VM → VM tcp/22, VM → VM any packet, VM → the outside world tcp/443,
+// the outside world → a floating IP tcp/22. Z3's start is timed apart (it is paid once per process).
+// A measurement, never a test: run it with `nice -n 19` on a shared machine, and read medians and p95 with
+// the load average printed beside them.
+import { loadavg, cpus } from 'node:os';
+import { load } from '../src/index.ts';
+import type { QueryParams } from '../src/index.ts';
+import { getZ3 } from '../src/smt/index.ts';
+import { generateTopology, SIZES, EXTRA_SIZES, type BenchSize } from './generate.ts';
+import { median, percentile, samplePairs, timed, timedAsync } from './stats.ts';
+
+interface Args {
+  readonly sizes: readonly BenchSize[];
+  readonly queries: number;
+  readonly traces: number;
+  readonly repeat: number;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  let sizes: readonly BenchSize[] = SIZES.filter((s) => s.name === 'large');
+  let queries = 40;
+  let traces = 200;
+  let repeat = 1;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--sizes') sizes = value().split(',').map((n) => [...SIZES, ...EXTRA_SIZES].find((s) => s.name === n) ?? fail(`unknown size ${n}`));
+    else if (a === '--queries') queries = Number(value());
+    else if (a === '--traces') traces = Number(value());
+    else if (a === '--repeat') repeat = Number(value());
+    else throw new Error(`unknown option ${a}`);
+  }
+  return { sizes, queries, traces, repeat };
+}
+
+function fail(m: string): never {
+  throw new Error(m);
+}
+
+/** Wall and CPU milliseconds (the process's user+system time, Z3's threads included) of one call. */
+async function clocked<T>(fn: () => T | Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await fn();
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { ms, cpuMs: (c.user + c.system) / 1000, value };
+}
+
+const f = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+const stats = (xs: readonly number[]) => `p50 ${f(median(xs))} ms, p95 ${f(percentile(xs, 95))} ms, max ${f(Math.max(...xs))} ms (n=${xs.length})`;
+const load1 = () => loadavg()[0]!.toFixed(1);
+
+export interface ResidentFigures {
+  readonly size: string;
+  readonly vms: number;
+  readonly loadMs: number;
+  readonly firstTraceMs: number;
+  readonly traceMs: readonly number[];
+  readonly traceCpuMs: readonly number[];
+  readonly z3StartMs: number;
+  /** Per kind: first-time latencies (the first of them the first query of the process) and repeated ones. */
+  readonly queries: Readonly<Record<string, { first: readonly number[]; firstCpu: readonly number[]; firstSolver: readonly number[]; checks: number; repeated: readonly number[]; repeatedCpu: readonly number[]; verdicts: Record<string, number> }>>;
+}
+
+async function measure(size: BenchSize, a: Args): Promise<ResidentFigures> {
+  const topology = generateTopology(size);
+  const loaded = timed(() => load({ topology, name: `bench:${size.name}` }));
+  if (!loaded.value.ok) throw new Error(JSON.stringify(loaded.value.errors.slice(0, 3)));
+  const np = loaded.value.value;
+  try {
+    const vms = np.model.topology.vms;
+    const fips = np.model.topology.floatingIps;
+    const name = (i: number) => vms[i]!.name;
+    const firstTrace = timed(() => np.trace({ from: name(0), to: name(1), proto: 'tcp', dport: 22 }));
+    if (!firstTrace.value.ok) throw new Error(JSON.stringify(firstTrace.value.errors));
+    const traceMs: number[] = [];
+    const traceCpuMs: number[] = [];
+    for (const [i, j] of samplePairs(vms.length, a.traces)) {
+      const t = await clocked(() => np.trace({ from: name(i), to: name(j), proto: 'tcp', dport: 22 }));
+      if (!t.value.ok) throw new Error(JSON.stringify(t.value.errors));
+      traceMs.push(t.ms);
+      traceCpuMs.push(t.cpuMs);
+    }
+    const z3 = await timedAsync(() => getZ3());
+    // The solver's share: wall time inside Z3's checks (on its worker thread), summed per question.
+    const solverClock = { ms: 0, checks: 0 };
+    const proto = z3.value.Solver.prototype as { check: (...a: unknown[]) => Promise<unknown> };
+    const check = proto.check;
+    proto.check = async function (this: unknown, ...a: unknown[]) {
+      const t0 = performance.now();
+      try {
+        return await check.apply(this, a);
+      } finally {
+        solverClock.ms += performance.now() - t0;
+        solverClock.checks++;
+      }
+    };
+    // Distinct pairs per kind, drawn from one sequence so that no two kinds share a sender by design.
+    const pairs = samplePairs(vms.length, a.queries * 3);
+    const kinds: Record<string, QueryParams[]> = {
+      'vm→vm tcp/22': pairs.slice(0, a.queries).map(([i, j]) => ({ from: name(i), to: name(j), proto: 'tcp', dport: 22 })),
+      'vm→vm any': pairs.slice(a.queries, 2 * a.queries).map(([i, j]) => ({ from: name(i), to: name(j) })),
+      'vm→outside tcp/443': pairs.slice(2 * a.queries).map(([i]) => ({ from: name(i), to: '8.8.8.8', proto: 'tcp', dport: 443 })),
+      'outside→fip tcp/22': fips.slice(0, a.queries).map((fip) => ({ from: '203.0.113.7', to: fip.ip, proto: 'tcp', dport: 22 })),
+    };
+    const queries: Record<string, { first: number[]; firstCpu: number[]; firstSolver: number[]; checks: number; repeated: number[]; repeatedCpu: number[]; verdicts: Record<string, number> }> = {};
+    for (const [kind, list] of Object.entries(kinds)) {
+      const first: number[] = [];
+      const firstCpu: number[] = [];
+      const firstSolver: number[] = [];
+      const checks0 = solverClock.checks;
+      const verdicts: Record<string, number> = {};
+      for (const p of list) {
+        const solver0 = solverClock.ms;
+        const q = await clocked(() => np.query(p));
+        firstSolver.push(solverClock.ms - solver0);
+        if (!q.value.ok) throw new Error(`${kind} ${JSON.stringify(p)}: ${JSON.stringify(q.value.errors)}`);
+        verdicts[q.value.value.verdict] = (verdicts[q.value.value.verdict] ?? 0) + 1;
+        first.push(q.ms);
+        firstCpu.push(q.cpuMs);
+      }
+      const repeated: number[] = [];
+      const repeatedCpu: number[] = [];
+      for (let r = 0; r < a.repeat; r++) {
+        for (const p of list) {
+          const q = await clocked(() => np.query(p));
+          repeated.push(q.ms);
+          repeatedCpu.push(q.cpuMs);
+        }
+      }
+      queries[kind] = { first, firstCpu, firstSolver, checks: solverClock.checks - checks0, repeated, repeatedCpu, verdicts };
+    }
+    return { size: size.name, vms: vms.length, loadMs: loaded.ms, firstTraceMs: firstTrace.ms, traceMs, traceCpuMs, z3StartMs: z3.ms, queries };
+  } finally {
+    await np.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const a = parseArgs(process.argv.slice(2));
+  const cpu = cpus();
+  console.log(`netproof bench:resident — node ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? 'unknown'}); load average at start ${load1()}`);
+  for (const size of a.sizes) {
+    const r = await measure(size, a);
+    console.log(`\n${r.size} (${r.vms} VMs): load ${f(r.loadMs)} ms (validate, render, parse back, assemble, converge); first trace ${f(r.firstTraceMs)} ms`);
+    console.log(`  trace tcp/22 (concrete):       wall ${stats(r.traceMs)}`);
+    console.log(`  ${''.padEnd(30)} cpu  ${stats(r.traceCpuMs)}`);
+    console.log(`  Z3 start (once per process):   ${f(r.z3StartMs)} ms`);
+    for (const [kind, q] of Object.entries(r.queries)) {
+      const v = Object.entries(q.verdicts).map(([k, n]) => `${n} ${k}`).join(', ');
+      console.log(`  query ${kind.padEnd(20)} first-time wall ${stats(q.first)}; first of all ${f(q.first[0]!)} ms`);
+      console.log(`  ${''.padEnd(26)} first-time cpu  ${stats(q.firstCpu)}`);
+      console.log(`  ${''.padEnd(26)} of which in Z3  ${stats(q.firstSolver)} (${q.checks} checks, first-time and repeated)`);
+      console.log(`  ${''.padEnd(26)} repeated wall   ${stats(q.repeated)}  [${v}]`);
+      console.log(`  ${''.padEnd(26)} repeated cpu    ${stats(q.repeatedCpu)}`);
+    }
+    console.log(`  load average at the end ${load1()}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  }
+}
+
+await main();

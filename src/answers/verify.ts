@@ -1,0 +1,157 @@
+// The `verify` command's answer, computed on a session: the built-in invariants, the user properties
+// and the L3 HA invariants under the scenario given and, with `failures` N, under every combination of
+// up to N more host failures; then the cloud's notes, the waivers and the baseline applied. `netproof
+// verify` prints it in its formats; the library and `netproof serve` return its JSON. Property, waiver
+// and baseline files are read on every call (they are small, and may have changed). Loads Z3.
+import type { Result } from '../errors.ts';
+import type { InputLimits } from '../input/text-file.ts';
+import { BUILTIN_PROPERTIES } from '../questions/properties/index.ts';
+import { resolveUserProperties } from '../questions/user-properties/check.ts';
+import { loadProperties } from '../questions/user-properties/load.ts';
+import { summarize, verifyExitCode, type VerifyReport } from '../questions/verify.ts';
+import { applyWaivers, loadWaivers, type WaiverOutcome } from '../questions/waivers.ts';
+import { HA_INVARIANT_IDS, scenariosOf, verifyScenario } from '../questions/verify-scenario.ts';
+import type { PropertyCheck, PropertyResult } from '../questions/property.ts';
+import type { ResolvedProperty } from '../questions/user-properties/check.ts';
+import { assumptionsOf, type Assumption } from '../questions/assumptions.ts';
+import { changesSince, loadBaseline, type Baseline, type BaselineChange } from '../questions/baseline.ts';
+import type { Labels } from '../report/labels.ts';
+import { verifyJson, type VerifyJson } from '../report/verify-json.ts';
+import { notesJson } from '../report/cloud-notes.ts';
+import { taintReport } from '../cloud/taint-report.ts';
+import { parseScenario } from '../cli/scenario-options.ts';
+import { parseTimeout, UsageError } from '../cli/options.ts';
+import type { Session } from './session.ts';
+
+export interface VerifyRequest {
+  properties?: string[];
+  select?: string[];
+  skip?: string[];
+  waivers?: string;
+  baseline?: string;
+  onlyFailures?: boolean;
+  timeoutMs?: string;
+  fail?: string[];
+  cut?: string[];
+  failures?: string;
+}
+
+/** How far a verify run is, for a progress display. */
+export interface VerifyHooks {
+  readonly step?: (index: number, total: number, id: string, results: number) => void;
+  readonly subjects?: (done: number, total: number, what: string) => void;
+}
+
+export interface VerifyRun {
+  readonly report: VerifyReport;
+  /** The waivers' outcomes (null without --waivers). */
+  readonly waivers: readonly WaiverOutcome[] | null;
+  /** What changed since the baseline (null without --baseline). */
+  readonly baseline: { readonly file: string; readonly changed: readonly BaselineChange[] } | null;
+  /** The saved run itself (null without --baseline), for the reports that compare with it result by result. */
+  readonly saved: Baseline | null;
+  readonly labels: Labels;
+  readonly assumptions: readonly Assumption[];
+  readonly builtins: readonly PropertyCheck[];
+  readonly user: readonly ResolvedProperty[];
+  readonly onlyFailures: boolean;
+}
+
+function parseFailures(v: string | undefined): number {
+  if (v === undefined) return 0;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--failures must be a number of hosts (0, 1, 2, …), not "${v}"`);
+  return Number(v);
+}
+
+/** `--select`/`--skip` values (repeatable, comma-separated) checked against the ids that exist. */
+function idsOf(flag: string, values: readonly string[] | undefined, known: readonly string[]): Set<string> | null {
+  if (values === undefined) return null;
+  const ids = values.flatMap((v) => v.split(',')).map((s) => s.trim());
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (unknown.length > 0 || ids.length === 0) {
+    throw new UsageError(`${flag}: no property "${unknown[0] ?? ''}"; the ids are ${known.join(', ')}`);
+  }
+  return new Set(ids);
+}
+
+/** The option values checked (a bad one throws UsageError naming it), before anything is loaded. */
+export function parseVerifyRequest(o: VerifyRequest) {
+  const timeoutMs = parseTimeout(o.timeoutMs);
+  const failures = parseFailures(o.failures);
+  if (o.waivers === '') throw new UsageError('--waivers must name a file, not ""');
+  if (o.baseline === '') throw new UsageError('--baseline must name a file, not ""');
+  return { timeoutMs, failures };
+}
+
+export async function runVerifyOn(session: Session, o: VerifyRequest, limits: InputLimits, hooks: VerifyHooks = {}): Promise<Result<VerifyRun>> {
+  const { timeoutMs, failures } = parseVerifyRequest(o);
+  const props = loadProperties(o.properties ?? [], limits);
+  if (!props.ok) return props;
+  const waivers = o.waivers === undefined ? null : loadWaivers(o.waivers, limits);
+  // A waiver file that cannot be read is named by its option, as --properties' are.
+  if (waivers !== null && !waivers.ok) return { ok: false, errors: waivers.errors.map((e) => (e.path === '' && e.position === null ? { ...e, path: '--waivers' } : e)) };
+  const baseline = o.baseline === undefined ? null : loadBaseline(o.baseline, limits);
+  if (baseline !== null && !baseline.ok) return baseline;
+  const { topology, dataplane, notes } = session.model;
+  const resolved = resolveUserProperties(topology, dataplane, props.value);
+  if (!resolved.ok) return resolved;
+  const spec = parseScenario(topology, { fail: o.fail ?? [], cut: o.cut ?? [] });
+  if (!spec.ok) return spec;
+  const known = [...BUILTIN_PROPERTIES.map((b) => b.id), ...resolved.value.map((u) => u.property.name), ...HA_INVARIANT_IDS];
+  const select = idsOf('--select', o.select, known);
+  const skip = idsOf('--skip', o.skip, known);
+  const wanted = (id: string) => (select === null || select.has(id)) && (skip === null || !skip.has(id));
+  const builtins = BUILTIN_PROPERTIES.filter((b) => wanted(b.id));
+  const user = resolved.value.filter((u) => wanted(u.property.name));
+  const results: PropertyResult[] = [];
+  const scenarios = scenariosOf(topology, spec.value, failures);
+  const steps = builtins.length + user.length;
+  for (const [i, sc] of scenarios.entries()) {
+    const onStep = (j: number, _n: number, id: string, _r: number) => hooks.step?.(i * steps + j, scenarios.length * steps, id, results.length);
+    results.push(...(await verifyScenario(topology, dataplane, sc, builtins, user, { timeoutMs, haInvariants: i === 0, wanted, onStep, progress: hooks.subjects ?? (() => {}) })));
+  }
+  const checked = taintReport({ results, summary: summarize(results) }, notes ?? []);
+  let outcomes: WaiverOutcome[] | null = null;
+  let report = checked;
+  if (waivers !== null) {
+    const applied = applyWaivers(checked.results, waivers.value, new Date().toISOString().slice(0, 10));
+    outcomes = applied.outcomes;
+    report = { results: applied.results, summary: summarize(applied.results) };
+  }
+  return {
+    ok: true,
+    value: {
+      report,
+      waivers: outcomes,
+      baseline: baseline === null ? null : { file: baseline.value.file, changed: changesSince(baseline.value, report.results) },
+      saved: baseline?.value ?? null,
+      labels: session.labels(),
+      assumptions: assumptionsOf(topology, dataplane, { question: 'verify', outside: true, captured: notes !== undefined }),
+      builtins,
+      user,
+      onlyFailures: o.onlyFailures === true,
+    },
+  };
+}
+
+/** `verify --format json` (docs/json.md). */
+export interface VerifyResultJson extends VerifyJson {
+  /** For a cloud directory: what was left out or could not be read. */
+  notes?: Record<string, unknown>[];
+  /** With a baseline: the results whose verdict changed since. */
+  baseline?: { readonly file: string; readonly changed: readonly BaselineChange[] };
+}
+
+/** What `verify --format json` prints; `notes` are the cloud directory's (absent for a topology file). */
+export function verifyRunJson(r: VerifyRun, notes: Session['model']['notes']): VerifyResultJson {
+  return {
+    ...verifyJson(r.report, r.labels, { onlyFailures: r.onlyFailures, waivers: r.waivers, assumptions: r.assumptions }),
+    ...(notes ? { notes: notesJson(notes) } : {}),
+    ...(r.baseline ? { baseline: r.baseline } : {}),
+  };
+}
+
+/** The exit code (docs/exit-codes.md). */
+export function verifyRunCode(r: VerifyRun): number {
+  return verifyExitCode(r.report);
+}
