@@ -1,10 +1,11 @@
 // The CLI's start-up as a user meets it: wall time of whole `netproof` processes (`--help`, and a
 // `trace` and a `render` of the seed topology), medians of several runs, beside a bare `node` for the
 // machine's own floor. Says whether the compiled build in dist/ ran or the sources did (the launcher
-// falls back to the sources when dist/ is missing or stale; `npm run bench` builds it first).
+// falls back to the sources when dist/ is missing or stale; `npm run bench` builds it first), and the
+// machine's load average before and after, since a shared machine's figures mean little without it.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compiledEntry } from '../bin/freshness.mjs';
@@ -18,6 +19,8 @@ export interface StartupFigures {
   readonly runs: number;
   /** Median wall milliseconds per command line, by label. */
   readonly medians: readonly { readonly label: string; readonly ms: number }[];
+  /** The 1-minute load average before and after the runs. */
+  readonly load: readonly [number, number];
 }
 
 function wallMs(args: readonly string[]): number {
@@ -30,6 +33,7 @@ function wallMs(args: readonly string[]): number {
 
 export function measureStartup(runs: number): StartupFigures {
   const out = mkdtempSync(join(tmpdir(), 'netproof-bench-render-'));
+  const loadBefore = loadavg()[0]!;
   try {
     const lines: readonly (readonly [string, readonly string[]])[] = [
       ['node -e 0 (floor)', ['-e', '0']],
@@ -44,6 +48,7 @@ export function measureStartup(runs: number): StartupFigures {
       mode: compiledEntry(root).fresh ? 'compiled' : 'source',
       runs,
       medians: lines.map(([label], j) => ({ label, ms: median(samples[j]!) })),
+      load: [loadBefore, loadavg()[0]!],
     };
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -53,7 +58,7 @@ export function measureStartup(runs: number): StartupFigures {
 export function formatStartup(f: StartupFigures): string {
   const width = Math.max(...f.medians.map((m) => m.label.length));
   return [
-    `CLI start-up (${f.mode === 'compiled' ? 'compiled build in dist/' : 'from source: dist/ missing or stale'}; wall, median of ${f.runs} runs):`,
+    `CLI start-up (${f.mode === 'compiled' ? 'compiled build in dist/' : 'from source: dist/ missing or stale'}; wall, median of ${f.runs} runs; load average ${f.load[0].toFixed(2)} before, ${f.load[1].toFixed(2)} after):`,
     ...f.medians.map((m) => `  ${m.label.padEnd(width)}  ${m.ms.toFixed(0).padStart(5)} ms`),
   ].join('\n');
 }

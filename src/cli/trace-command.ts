@@ -2,7 +2,7 @@
 // Under a failure scenario (--fail, --cut) or with HA routers, the packet goes through the masters
 // the model elects first (or those pinned with --master), and the output names them. The answer is
 // computed in src/answers/trace.ts (the library and `netproof serve` share it); this prints it.
-import { loadModel } from '../pipeline.ts';
+import { loadModelLazily } from '../input/load-model.ts';
 import { outcome, traceText } from '../report/trace-text.ts';
 import { traceDot } from '../report/trace-dot.ts';
 import { traceMermaid } from '../report/trace-mermaid.ts';
@@ -32,7 +32,7 @@ function traceCommandLine(file: string, o: TraceOptions): string {
 export async function runTrace(io: Io, file: string, o: TraceOptions): Promise<number> {
   const format = parseFormat(o.format, ['text', 'json', 'dot', 'mermaid', 'html'] as const);
   parseTraceRequest(o);
-  const model = loadModel(file, parseInputLimit(o.maxInputMb));
+  const model = await loadModelLazily(file, parseInputLimit(o.maxInputMb));
   if (!model.ok) return reportInputErrors(io, model.errors);
   const run = runTraceOn(new Session(model.value), o);
   if (!run.ok) return reportInputErrors(io, run.errors);

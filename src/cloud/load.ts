@@ -2,7 +2,7 @@
 // Neutron API view (`api/`), and the dataplane from what was captured on the nodes (`hosts/`), parsed
 // into the same IR a rendered topology is — never rendered. With `api/` alone the directory is verified
 // as its intent: the dataplane is rendered from the API's topology, as a topology file's is.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Result } from '../errors.ts';
 import { modelFromTopology, type Model } from '../pipeline.ts';
@@ -31,13 +31,7 @@ export interface CloudModel extends Model {
 /** The topology defaults an API view alone cannot give (the release): netproof's, said in a note. */
 const DEFAULT_RELEASE = '2024.1';
 
-export function isCloudDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
+export { isDirectory as isCloudDirectory } from '../model.ts';
 
 export function loadCloud(dir: string, limits: InputLimits = DEFAULT_INPUT_LIMITS): Result<CloudModel> {
   if (!existsSync(join(dir, CLOUD_DIRS.api)) && !existsSync(join(dir, CLOUD_DIRS.hosts))) {

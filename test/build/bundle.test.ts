@@ -1,6 +1,7 @@
 // What each command loads, read from the bundle's own import graph (esbuild's metafile, built with the
 // options `npm run build` uses): `--help` loads neither the pipeline nor Z3, `render` and `trace` load
-// the pipeline but not Z3, and only `query` and `verify` reach z3-solver.
+// the pipeline but not Z3 nor the cloud-directory reader (imported when a directory is given), and only
+// `query` and `verify` reach z3-solver.
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { bundleOptions } from '../../scripts/build.mjs';
@@ -44,11 +45,13 @@ describe('the compiled CLI loads Z3 only for query and verify', async () => {
     expect(m.some(pipeline)).toBe(false);
   });
 
+  const cloudReader = (m: string) => m === 'src/cloud/load.ts' || m.startsWith('src/cloud/api/') || m.startsWith('src/cloud/hosts/');
   for (const cmd of ['render', 'trace']) {
-    it(`${cmd}: the pipeline, no Z3`, () => {
+    it(`${cmd}: the pipeline, no Z3, no cloud-directory reader`, () => {
       const m = loads(`src/cli/${cmd}-command.ts`);
       expect(m.some(pipeline)).toBe(true);
       expect(m.some(z3)).toBe(false);
+      expect(m.filter(cloudReader)).toEqual([]);
     });
   }
 
