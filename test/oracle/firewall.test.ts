@@ -156,6 +156,7 @@ describeOracle('oracle: real Linux bridges with the rendered hybrid firewall aga
   for (const backend of BACKENDS) {
     it(`iptables-${backend}: tried at least 300 packets in all`, () => {
       const t = totals.get(backend)!;
+      t.recordTotals(`firewall iptables-${backend}`);
       console.info(t.summary());
       expect(t.tried).toBeGreaterThanOrEqual(300);
       expect(t.agree).toBeGreaterThanOrEqual(t.tried * 0.8);

@@ -133,6 +133,7 @@ describeOracle('oracle: real OVS bridge by bridge against the evaluator, on rand
   }
 
   it('tried at least 1,000 packets in all, and compared most of them, on generated topologies too', () => {
+    total.recordTotals('OVS bridges');
     console.info(`${total.summary()}\n  subjects: ${SUBJECTS.length} (${generated.subjects.length} generated; passed over: ${generated.passedOver.join('; ') || 'none'})`);
     expect(total.tried).toBeGreaterThanOrEqual(1000);
     expect(total.agree).toBeGreaterThanOrEqual(total.tried * 0.8);

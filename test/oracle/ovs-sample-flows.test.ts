@@ -176,6 +176,7 @@ describeOracle('oracle: every captured Neutron flow table in real OVS against th
   }
 
   it('compared most packets, with no disagreement', () => {
+    total.recordTotals('captured flow tables');
     console.info(total.summary());
     expect(total.disagreements).toEqual([]);
     expect(total.agree).toBeGreaterThanOrEqual(total.tried / 2);

@@ -224,6 +224,7 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
   for (const v of VARIANTS) {
     it(`${v.name}: tried at least 300 packets in all`, () => {
       const t = totals.get(v.name)!;
+      t.recordTotals(`router (${v.name})`);
       console.info(t.summary());
       expect(t.tried).toBeGreaterThanOrEqual(300);
       expect(t.agree).toBeGreaterThanOrEqual(t.tried * 0.8);

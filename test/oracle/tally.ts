@@ -1,7 +1,8 @@
 // The count an oracle suite keeps and prints: packets tried, packets on which netproof and the real
 // dataplane agree, packets excluded from the comparison — each by a named rule, never silently — and
 // the disagreements with both sides spelled out. NETPROOF_ORACLE_DUMP=FILE appends every
-// disagreement to FILE (the test output shows the first few).
+// disagreement to FILE (the test output shows the first few); NETPROOF_ORACLE_COUNTS=FILE appends a
+// suite's totals, one JSON line per component, for `.ci/run`'s summary line (.ci/oracle-counts.mjs).
 import { appendFileSync } from 'node:fs';
 
 /** A reason a packet is not compared, with the words the suite prints. */
@@ -43,6 +44,14 @@ export class Tally {
 
   get excludedCount(): number {
     return [...this.excluded.values()].reduce((a, b) => a + b, 0);
+  }
+
+  /** Appends these counts as the totals of `component` to NETPROOF_ORACLE_COUNTS's file, when it is set. */
+  recordTotals(component: string): void {
+    const file = process.env.NETPROOF_ORACLE_COUNTS;
+    if (!file) return;
+    const line = { component, tried: this.tried, compared: this.tried - this.excludedCount, agree: this.agree, disagree: this.disagreements.length, excluded: this.excludedCount };
+    appendFileSync(file, `${JSON.stringify(line)}\n`);
   }
 
   /** `suite: tried N, agree N, disagree N, excluded N (rule: n — why; …)`, every declared rule listed. */
