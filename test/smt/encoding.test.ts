@@ -1,4 +1,4 @@
-// Unit tests of the encoding: OpenFlow priorities, VLAN actions, netfilter RETURN/goto, NAT rewriting,
+// Unit tests of the encoding: OpenFlow priorities, VLAN actions, netfilter RETURN/goto, ipset matches (negated too), NAT rewriting,
 // longest-prefix routing, and Z3's timeout becoming `unknown`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getZ3, shutdownZ3 } from '../../src/smt/z3.ts';
@@ -81,6 +81,29 @@ describe('netfilter chains', () => {
   it('symbolically: no TCP packet is accepted', async () => {
     const r = symRunHook(e, rs, 'FORWARD', newNfPath(sym()), ctx0, 'ns');
     for (const a of r.accepted) expect(await sat(...a.path.pc, e.eq(a.path.packet.proto, 6, 8), e.eq(a.path.packet.eth_type, 0x0800, 16))).toBe('unsat');
+  });
+});
+
+describe('ipset matches', () => {
+  const ctx0 = { inIface: 'qr-1', outIface: 'qg-1', physdevIn: null, physdevOut: null, bridged: false };
+  // `! -m set --match-set allowed src -j DROP`, then `-m set --match-set blocked dst -j DROP`, policy ACCEPT.
+  const rs = ruleset({
+    filter: [chain('FORWARD', [
+      rule([{ kind: 'set', name: 'allowed', flags: ['src'], negate: true }], { kind: 'DROP' }),
+      rule([{ kind: 'set', name: 'blocked', flags: ['dst'], negate: false }], { kind: 'DROP' }),
+    ], 'ACCEPT')],
+  }, { allowed: [{ ip: '10.0.0.0', prefixLen: 29 }], blocked: [{ ip: '192.0.2.9', prefixLen: 32 }] });
+  const verdict = (p: ReturnType<typeof ipv4>) => (symRunHook(e, rs, 'FORWARD', newNfPath({ pc: [], packet: concretePacket(p) }), ctx0, 'ns').accepted.length > 0 ? 'accept' : 'drop');
+  it('`! --match-set` drops a source outside the set and lets a member past', () => {
+    expect(verdict(ipv4({ ip_src: '10.0.0.5', ip_dst: '192.0.2.1' }))).toBe('accept');
+    expect(verdict(ipv4({ ip_src: '10.0.0.9', ip_dst: '192.0.2.1' }))).toBe('drop');
+  });
+  it('`--match-set … dst` drops a member destination', () => expect(verdict(ipv4({ ip_src: '10.0.0.5', ip_dst: '192.0.2.9' }))).toBe('drop'));
+  it('symbolically: every accepted packet is from a member of the allowed set, and some is', async () => {
+    const r = symRunHook(e, rs, 'FORWARD', newNfPath(sym()), ctx0, 'ns');
+    expect(r.accepted.length).toBeGreaterThan(0);
+    for (const a of r.accepted) expect(await sat(...a.path.pc, e.eq(a.path.packet.eth_type, 0x0800, 16), e.not(e.prefix(a.path.packet.ip_src, ipToNum('10.0.0.0'), 29)))).toBe('unsat');
+    expect(await sat(e.or(...r.accepted.map((a) => e.and(...a.path.pc))))).toBe('sat');
   });
 });
 
