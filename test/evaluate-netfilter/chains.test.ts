@@ -1,4 +1,4 @@
-// Chain traversal: policies, RETURN, jump vs goto, table order inside a hook, unsupported input.
+// Chain traversal: policies, RETURN, jump vs goto, table order inside a hook, unsupported input; negated matches (`! --mac-source`, `! --match-set`).
 import { describe, it, expect } from 'vitest';
 import { createConntrack, newState, runHook } from '../../src/evaluate/netfilter/index.ts';
 import { ruleset, tcp, routed } from './build.ts';
@@ -128,5 +128,22 @@ COMMIT`);
     expect(fwd(text('! -p tcp')).verdict).toBe('accept');
     expect(fwd(text('-s 10.0.0.0/24 -d 10.0.1.9')).verdict).toBe('drop');
     expect(fwd(text('! -s 10.0.0.0/24')).verdict).toBe('accept');
+  });
+});
+
+describe('negated matches', () => {
+  const rules = `*filter
+:FORWARD ACCEPT
+-A FORWARD -m mac ! --mac-source FA:16:3E:AA:AA:AA -j DROP
+-A FORWARD -m set ! --match-set allowed src -j DROP
+COMMIT`;
+  const sets = { allowed: ['10.0.0.0/29'] };
+  const run = (over: Parameters<typeof tcp>[4]) => runHook(ruleset(rules, sets), 'FORWARD', newState(tcp('10.0.0.5', '10.0.1.9', 40000, 22, over)), routed('qr-a', 'qr-b'), createConntrack()).verdict;
+  it('`! --mac-source` drops every other source MAC and lets that one past', () => {
+    expect(run({ eth_src: 'fa:16:3e:aa:aa:aa' })).toBe('accept');
+    expect(run({ eth_src: 'fa:16:3e:bb:bb:bb' })).toBe('drop');
+  });
+  it('`! --match-set` drops a source outside the set', () => {
+    expect(run({ eth_src: 'fa:16:3e:aa:aa:aa', ip_src: '10.0.0.9' })).toBe('drop');
   });
 });
