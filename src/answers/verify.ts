@@ -22,6 +22,10 @@ import { taintReport } from '../cloud/taint-report.ts';
 import { parseScenario } from '../cli/scenario-options.ts';
 import { parseTimeout, UsageError } from '../cli/options.ts';
 import type { Session } from './session.ts';
+import type { Topology } from '../topology/model.ts';
+import type { Dataplane } from '../ir/dataplane.ts';
+import type { ScenarioSpec } from '../scenario/context.ts';
+import type { Shard } from '../shard/assign.ts';
 
 export interface VerifyRequest {
   properties?: string[];
@@ -57,14 +61,14 @@ export interface VerifyRun {
   readonly onlyFailures: boolean;
 }
 
-function parseFailures(v: string | undefined): number {
+export function parseFailures(v: string | undefined): number {
   if (v === undefined) return 0;
   if (!/^\d+$/.test(v)) throw new UsageError(`--failures must be a number of hosts (0, 1, 2, …), not "${v}"`);
   return Number(v);
 }
 
 /** `--select`/`--skip` values (repeatable, comma-separated) checked against the ids that exist. */
-function idsOf(flag: string, values: readonly string[] | undefined, known: readonly string[]): Set<string> | null {
+export function idsOf(flag: string, values: readonly string[] | undefined, known: readonly string[]): Set<string> | null {
   if (values === undefined) return null;
   const ids = values.flatMap((v) => v.split(',')).map((s) => s.trim());
   const unknown = ids.filter((id) => !known.includes(id));
@@ -81,6 +85,25 @@ export function parseVerifyRequest(o: VerifyRequest) {
   if (o.waivers === '') throw new UsageError('--waivers must name a file, not ""');
   if (o.baseline === '') throw new UsageError('--baseline must name a file, not ""');
   return { timeoutMs, failures };
+}
+
+/**
+ * Every scenario's results in the run's order (the HA invariants asked in the first scenario only). With a
+ * shard, the subjects of other shards are stand-ins marked `elsewhere`, kept so positions match the whole run.
+ */
+export async function verifyScenarios(
+  topology: Topology, dataplane: Dataplane, scenarios: readonly ScenarioSpec[], builtins: readonly PropertyCheck[],
+  user: readonly ResolvedProperty[], o: { timeoutMs: number; wanted: (id: string) => boolean; shard?: Shard }, hooks: VerifyHooks = {},
+): Promise<PropertyResult[]> {
+  const results: PropertyResult[] = [];
+  const steps = builtins.length + user.length;
+  for (const [i, sc] of scenarios.entries()) {
+    const onStep = (j: number, _n: number, id: string, _r: number) => hooks.step?.(i * steps + j, scenarios.length * steps, id, results.length);
+    results.push(...(await verifyScenario(topology, dataplane, sc, builtins, user, {
+      timeoutMs: o.timeoutMs, haInvariants: i === 0, wanted: o.wanted, onStep, progress: hooks.subjects ?? (() => {}), ...(o.shard === undefined ? {} : { shard: o.shard }),
+    })));
+  }
+  return results;
 }
 
 export async function runVerifyOn(session: Session, o: VerifyRequest, limits: InputLimits, hooks: VerifyHooks = {}): Promise<Result<VerifyRun>> {
@@ -103,13 +126,7 @@ export async function runVerifyOn(session: Session, o: VerifyRequest, limits: In
   const wanted = (id: string) => (select === null || select.has(id)) && (skip === null || !skip.has(id));
   const builtins = BUILTIN_PROPERTIES.filter((b) => wanted(b.id));
   const user = resolved.value.filter((u) => wanted(u.property.name));
-  const results: PropertyResult[] = [];
-  const scenarios = scenariosOf(topology, spec.value, failures);
-  const steps = builtins.length + user.length;
-  for (const [i, sc] of scenarios.entries()) {
-    const onStep = (j: number, _n: number, id: string, _r: number) => hooks.step?.(i * steps + j, scenarios.length * steps, id, results.length);
-    results.push(...(await verifyScenario(topology, dataplane, sc, builtins, user, { timeoutMs, haInvariants: i === 0, wanted, onStep, progress: hooks.subjects ?? (() => {}) })));
-  }
+  const results = await verifyScenarios(topology, dataplane, scenariosOf(topology, spec.value, failures), builtins, user, { timeoutMs, wanted }, hooks);
   const checked = taintReport({ results, summary: summarize(results) }, notes ?? []);
   let outcomes: WaiverOutcome[] | null = null;
   let report = checked;

@@ -13,8 +13,8 @@ import { resolveUserProperties } from '../questions/user-properties/check.ts';
 import { loadProperties } from '../questions/user-properties/load.ts';
 import { summarize, verifyExitCode } from '../questions/verify.ts';
 import { applyWaivers, loadWaivers, type WaiverOutcome } from '../questions/waivers.ts';
-import { HA_INVARIANT_IDS, scenariosOf, verifyScenario } from '../questions/verify-scenario.ts';
-import type { PropertyResult } from '../questions/property.ts';
+import { HA_INVARIANT_IDS, scenariosOf } from '../questions/verify-scenario.ts';
+import { idsOf, parseFailures, verifyScenarios } from '../answers/verify.ts';
 import { parseScenario } from './scenario-options.ts';
 import { labelsFor } from '../report/labels.ts';
 import { verifyJson } from '../report/verify-json.ts';
@@ -75,23 +75,6 @@ function shardFingerprint(file: string, o: VerifyOptions, shard: Shard): string 
   });
 }
 
-function parseFailures(v: string | undefined): number {
-  if (v === undefined) return 0;
-  if (!/^\d+$/.test(v)) throw new UsageError(`--failures must be a number of hosts (0, 1, 2, …), not "${v}"`);
-  return Number(v);
-}
-
-/** `--select`/`--skip` values (repeatable, comma-separated) checked against the ids that exist. */
-function idsOf(flag: string, values: readonly string[] | undefined, known: readonly string[]): Set<string> | null {
-  if (values === undefined) return null;
-  const ids = values.flatMap((v) => v.split(',')).map((s) => s.trim());
-  const unknown = ids.filter((id) => !known.includes(id));
-  if (unknown.length > 0 || ids.length === 0) {
-    throw new UsageError(`${flag}: no property "${unknown[0] ?? ''}"; the ids are ${known.join(', ')}`);
-  }
-  return new Set(ids);
-}
-
 /** The command line as run, for reports that record it (SARIF's invocation). */
 function verifyCommandLine(file: string, o: VerifyOptions): string {
   const opt = (flag: string, values: readonly string[] | undefined) => (values ?? []).flatMap((v) => [flag, v]);
@@ -140,13 +123,8 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
   const progress = startProgress(io);
   try {
     const notes = model.value.notes ?? [];
-    const results: PropertyResult[] = [];
-    const scenarios = scenariosOf(topology, spec.value, failures);
-    const steps = builtins.length + user.length;
-    for (const [i, sc] of scenarios.entries()) {
-      const onStep = (j: number, _n: number, id: string, _r: number) => progress.step(i * steps + j, scenarios.length * steps, id, results.length);
-      results.push(...(await verifyScenario(topology, dataplane, sc, builtins, user, { timeoutMs, haInvariants: i === 0, wanted, onStep, progress: progress.subjects, ...(shard === undefined ? {} : { shard }) })));
-    }
+    const results = await verifyScenarios(topology, dataplane, scenariosOf(topology, spec.value, failures), builtins, user,
+      { timeoutMs, wanted, ...(shard === undefined ? {} : { shard }) }, { step: progress.step, subjects: progress.subjects });
     progress.stop();
     // A shard reports its own results, each with its place in the whole run's order (for netproof merge).
     const places = results.flatMap((r, i) => (r.elsewhere === true ? [] : [i]));
