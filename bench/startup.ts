@@ -1,14 +1,18 @@
 // The CLI's start-up as a user meets it: wall time of whole `netproof` processes (`--help`, and a
 // `trace` and a `render` of the seed topology), medians of several runs, beside a bare `node` for the
-// machine's own floor. Says whether the compiled build in dist/ ran or the sources did (the launcher
-// falls back to the sources when dist/ is missing or stale; `npm run bench` builds it first), and the
-// machine's load average before and after, since a shared machine's figures mean little without it.
+// machine's own floor, and on Linux their CPU time (user + system, from the kernel's count of waited-for
+// children: 10 ms ticks), which a busy machine inflates less than wall time. Says whether the compiled
+// build in dist/ ran, and the commands from its code-cached script (bin/engine.mjs), or the sources did
+// (the launcher falls back to the sources when dist/ is missing or stale; `npm run bench` builds it
+// first), and the machine's load average before and after, since a shared machine's figures mean little
+// without it.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compiledEntry } from '../bin/freshness.mjs';
+import { loadEngine } from '../bin/engine.mjs';
 import { median } from './stats.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -16,19 +20,35 @@ const BIN = join(root, 'bin', 'netproof.mjs');
 
 export interface StartupFigures {
   readonly mode: 'compiled' | 'source';
+  /** With the compiled build: whether V8 took the code cache of its one-script CLI. */
+  readonly codeCache: boolean;
   readonly runs: number;
-  /** Median wall milliseconds per command line, by label. */
-  readonly medians: readonly { readonly label: string; readonly ms: number }[];
+  /** Median wall milliseconds per command line, by label, and median CPU milliseconds where the platform tells. */
+  readonly medians: readonly { readonly label: string; readonly ms: number; readonly cpuMs: number | null }[];
   /** The 1-minute load average before and after the runs. */
   readonly load: readonly [number, number];
 }
 
-function wallMs(args: readonly string[]): number {
+/** CPU milliseconds of this process's waited-for children so far (Linux: /proc/self/stat's cutime + cstime), else null. */
+function childrenCpuMs(): number | null {
+  try {
+    // The fields after the command name (which may hold spaces, hence from the last ')'): cutime and cstime are the 14th and 15th.
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+function run(args: readonly string[]): { ms: number; cpuMs: number | null } {
+  const c0 = childrenCpuMs();
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'ignore' });
   const ms = performance.now() - t0;
+  const c1 = childrenCpuMs();
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} exited ${r.status ?? r.signal}`);
-  return ms;
+  return { ms, cpuMs: c0 === null || c1 === null ? null : c1 - c0 };
 }
 
 export function measureStartup(runs: number): StartupFigures {
@@ -42,12 +62,15 @@ export function measureStartup(runs: number): StartupFigures {
       ['netproof render seed', [BIN, 'render', 'topologies/seed.yaml', '--out', out]],
     ];
     // Interleaved, so that a busy spell of the machine spreads over every line instead of one.
-    const samples = lines.map(() => [] as number[]);
-    for (let i = 0; i < runs; i++) lines.forEach(([, args], j) => samples[j]!.push(wallMs(args)));
+    const samples = lines.map(() => [] as { ms: number; cpuMs: number | null }[]);
+    for (let i = 0; i < runs; i++) lines.forEach(([, args], j) => samples[j]!.push(run(args)));
+    const cpu = (s: readonly { cpuMs: number | null }[]) => (s.every((x) => x.cpuMs !== null) ? median(s.map((x) => x.cpuMs!)) : null);
+    const compiled = compiledEntry(root).fresh;
     return {
-      mode: compiledEntry(root).fresh ? 'compiled' : 'source',
+      mode: compiled ? 'compiled' : 'source',
+      codeCache: compiled && loadEngine(root)?.cached === true,
       runs,
-      medians: lines.map(([label], j) => ({ label, ms: median(samples[j]!) })),
+      medians: lines.map(([label], j) => ({ label, ms: median(samples[j]!.map((x) => x.ms)), cpuMs: cpu(samples[j]!) })),
       load: [loadBefore, loadavg()[0]!],
     };
   } finally {
@@ -57,8 +80,9 @@ export function measureStartup(runs: number): StartupFigures {
 
 export function formatStartup(f: StartupFigures): string {
   const width = Math.max(...f.medians.map((m) => m.label.length));
+  const build = f.mode === 'compiled' ? `compiled build in dist/, ${f.codeCache ? 'code cache taken' : 'no code cache'}` : 'from source: dist/ missing or stale';
   return [
-    `CLI start-up (${f.mode === 'compiled' ? 'compiled build in dist/' : 'from source: dist/ missing or stale'}; wall, median of ${f.runs} runs; load average ${f.load[0].toFixed(2)} before, ${f.load[1].toFixed(2)} after):`,
-    ...f.medians.map((m) => `  ${m.label.padEnd(width)}  ${m.ms.toFixed(0).padStart(5)} ms`),
+    `CLI start-up (${build}; medians of ${f.runs} runs; load average ${f.load[0].toFixed(2)} before, ${f.load[1].toFixed(2)} after):`,
+    ...f.medians.map((m) => `  ${m.label.padEnd(width)}  ${m.ms.toFixed(0).padStart(5)} ms wall${m.cpuMs === null ? '' : `  ${m.cpuMs.toFixed(0).padStart(5)} ms CPU`}`),
   ].join('\n');
 }

@@ -1,10 +1,13 @@
 // `npm run build` (and npm's `prepare`, so `npm ci` runs it): bundles the CLI and the library
 // (`import … from 'netproof'`, src/index.ts) from src/ and rules/ into dist/ with esbuild — one ES module
 // per command plus shared chunks, dependencies included but Z3 — so that `netproof` starts without
-// compiling TypeScript, and loads only what its command needs.
+// compiling TypeScript, and loads only what its command needs. The CLI is also bundled as one CommonJS
+// script, dist/cli.cjs, with V8's code cache made by a trace and a render of the seed
+// (scripts/warm-engine.mjs): the commands start from it (bin/engine.mjs).
 // dist/build.json records the sources' fingerprint (bin/freshness.mjs); the launcher uses dist/ only
 // while it matches. The new build is written beside the old one and swapped in, so a command starting
 // meanwhile never sees half of it.
+import { spawnSync } from 'node:child_process';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,6 +40,34 @@ export function bundleOptions(outdir) {
   };
 }
 
+/**
+ * esbuild's options for the CLI as one CommonJS script, `outdir`/cli.cjs: each command's modules are
+ * still initialised only when the command runs (esbuild turns `import()` into a deferred `require`), and
+ * what stays outside the bundle (Z3, and the layout engine of the HTML reports) is required then.
+ */
+export function engineOptions(outdir) {
+  const { banner: _esmOnly, chunkNames: _split, ...common } = bundleOptions(outdir);
+  return {
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    format: 'cjs',
+    splitting: false,
+    outExtension: { '.js': '.cjs' },
+    external: ['z3-solver', 'elkjs'],
+  };
+}
+
+/**
+ * Bundles the one-script CLI into `outdir` and makes its code cache there; returns why there is no
+ * cache when the warm-up failed (the script still runs, compiling as it goes), else null.
+ */
+export async function buildEngine(esbuild, outdir) {
+  await esbuild.build(engineOptions(outdir));
+  // In a process of its own: the code cache is made under the V8 flags `netproof` runs with.
+  const warm = spawnSync(process.execPath, [join(root, 'scripts', 'warm-engine.mjs'), outdir], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  return warm.status === 0 ? null : warm.stderr.trim() || `exit ${warm.status ?? warm.signal}`;
+}
+
 async function build() {
   let esbuild;
   try {
@@ -49,6 +80,8 @@ async function build() {
   const tmp = join(root, `${DIST}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   await esbuild.build(bundleOptions(tmp));
+  const noCache = await buildEngine(esbuild, tmp);
+  if (noCache !== null) console.warn(`netproof build: no code cache for dist/cli.cjs (slower start-up): ${noCache}`);
   if (sourceFingerprint(root) === before) writeFileSync(join(tmp, BUILD_RECORD), `${JSON.stringify({ fingerprint: before })}\n`);
   else console.warn('netproof build: the sources changed during the build; dist/ will not be used until the next build');
   const dist = join(root, DIST);

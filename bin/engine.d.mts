@@ -1,0 +1,9 @@
+// Types of engine.mjs (plain JavaScript, loaded by the launcher before any TypeScript).
+export declare const ENGINE: string;
+export declare const ENGINE_CACHE: string;
+export interface Engine {
+  readonly main: (argv: readonly string[], io?: { out(text: string): void; err(text: string): void }) => Promise<number>;
+  readonly cached: boolean;
+  saveCache(): void;
+}
+export declare function loadEngine(root: string, where?: { file?: string; cache?: string; require?: NodeJS.Require }): Engine | null;

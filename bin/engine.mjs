@@ -1,0 +1,59 @@
+// The compiled CLI as one CommonJS script (dist/cli.cjs) run with V8's code cache (dist/cli.cjs.cache):
+// V8 then neither parses nor compiles the functions a command ran when the cache was made, which on
+// Node 20 (no module compile cache) is a sixth of a trace's start-up. The build makes the cache by
+// running a trace and a render of the seed (scripts/warm-engine.mjs); a cache V8 rejects (another Node
+// or V8 flags) is simply not used, and the next run that can write dist/ makes a new one.
+// Plain JavaScript: it runs before any TypeScript can be loaded.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
+import { DIST } from './freshness.mjs';
+
+/** The script and its code cache, relative to the repository root. */
+export const ENGINE = join(DIST, 'cli.cjs');
+export const ENGINE_CACHE = join(DIST, 'cli.cjs.cache');
+
+/**
+ * Loads the compiled CLI script under `root` with its code cache when V8 accepts it.
+ * `cache` is where the code cache is read (default `root`/dist/cli.cjs.cache); `require` resolves what
+ * the script leaves outside the bundle (z3-solver, elkjs; tests pass one that records them). Null when
+ * the script is not there.
+ * @param {string} root
+ * @param {{ file?: string, cache?: string, require?: NodeJS.Require }} [where]
+ */
+export function loadEngine(root, where = {}) {
+  const file = where.file ?? join(root, ENGINE);
+  const cacheFile = where.cache ?? join(root, ENGINE_CACHE);
+  let source;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch {
+    return null; // built without it: the ES modules of dist/ serve
+  }
+  let cachedData;
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  // Node's own CommonJS wrapper, so the script sees what a required module sees.
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    cachedData,
+  });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, where.require ?? createRequire(file), module, file, dirname(file));
+  return {
+    /** @type {(argv: readonly string[], io?: unknown) => Promise<number>} */
+    main: module.exports.main,
+    /** Whether the code cache was there and V8 took it. */
+    cached: cachedData !== undefined && !script.cachedDataRejected,
+    /** Writes the code cache of everything compiled so far (atomically: a concurrent start reads the old or the new). */
+    saveCache() {
+      const tmp = `${cacheFile}.tmp-${process.pid}`;
+      writeFileSync(tmp, script.createCachedData());
+      renameSync(tmp, cacheFile);
+    },
+  };
+}

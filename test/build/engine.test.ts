@@ -1,0 +1,73 @@
+// The one-script CLI the commands start from (dist/cli.cjs, bin/engine.mjs), built and warmed as
+// `npm run build` does it: V8 takes the code cache it made, the script answers exactly what the sources
+// answer, and a trace or a render through it requires neither Z3 nor the layout engine of the HTML
+// reports (left outside the bundle, required when a command needs them).
+import * as esbuild from 'esbuild';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadEngine, type Engine } from '../../bin/engine.mjs';
+import { buildEngine } from '../../scripts/build.mjs';
+import { runCli } from '../cli/run.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const dir = mkdtempSync(join(tmpdir(), 'netproof-engine-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const TRACE = ['trace', 'topologies/seed.yaml', '--from', 'vm1', '--to', 'vm4', '--proto', 'tcp', '--dport', '22'];
+
+/** The engine's answer to `argv`, as runCli gives the sources'. */
+async function run(engine: Engine, argv: readonly string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await engine.main(argv, { out: (t) => (stdout += t.endsWith('\n') ? t : `${t}\n`), err: (t) => (stderr += t.endsWith('\n') ? t : `${t}\n`) });
+  return { code, stdout, stderr };
+}
+
+describe('the one-script CLI and its code cache', async () => {
+  const noCache = await buildEngine(esbuild, dir);
+  const where = { file: join(dir, 'cli.cjs'), cache: join(dir, 'cli.cjs.cache') };
+  const required: string[] = [];
+  const base = createRequire(where.file);
+  const recording = Object.assign((id: string) => (required.push(id), base(id)), base) as NodeJS.Require;
+  const engine = loadEngine(root, { ...where, require: recording });
+
+  it('is built with a code cache, and V8 takes it', () => {
+    expect(noCache).toBeNull();
+    expect(existsSync(where.cache)).toBe(true);
+    expect(engine?.cached).toBe(true);
+  });
+
+  const cases: readonly (readonly string[])[] = [
+    TRACE,
+    [...TRACE.slice(0, 6), '--format', 'json'],
+    ['trace', 'topologies/seed.yaml', '--from', '198.51.100.7', '--to', '203.0.113.101', '--proto', 'tcp', '--dport', '22'],
+    ['trace', 'topologies/seed.yaml', '--from', 'vm1', '--to', 'nosuchvm'],
+    ['--version'],
+    ['trace', '--help'],
+  ];
+  for (const argv of cases) {
+    it(`answers netproof ${argv.join(' ')} as the sources do`, async () => {
+      const fromScript = await run(engine!, argv);
+      expect(fromScript.stdout + fromScript.stderr).not.toBe('');
+      expect(fromScript).toEqual(await runCli(...argv));
+    });
+  }
+
+  it('a render writes what the sources write', async () => {
+    const a = join(dir, 'render-script');
+    const b = join(dir, 'render-sources');
+    expect((await run(engine!, ['render', 'topologies/seed.yaml', '--out', a])).code).toBe(0);
+    expect((await runCli('render', 'topologies/seed.yaml', '--out', b)).code).toBe(0);
+    const files = (d: string) => (readdirSync(d, { recursive: true }) as string[]).filter((f) => statSync(join(d, f)).isFile()).sort();
+    expect(files(a)).toEqual(files(b));
+    expect(files(a).length).toBeGreaterThan(10);
+    for (const f of files(a)) expect(readFileSync(join(a, f), 'utf8'), f).toBe(readFileSync(join(b, f), 'utf8'));
+  });
+
+  it('the trace and the render above required neither Z3 nor the HTML layout engine', () => {
+    expect(required.filter((id) => id.startsWith('z3-solver') || id.startsWith('elkjs'))).toEqual([]);
+  });
+});
