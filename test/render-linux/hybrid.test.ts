@@ -204,6 +204,14 @@ describe('hybrid firewall variants', () => {
     expect(ipset).toContain(`add ${chainName.ipset(SG_DEFAULT)} 10.9.0.0/24\n`);
   });
 
+  it('writes an allowed address pair of 0.0.0.0/0 into the group ipset as its two /1 halves, which ipset restore accepts (hash:net refuses /0)', () => {
+    const t = replacePort(seedFixture, IDS.vm1, { allowedAddressPairs: [{ ipAddress: '0.0.0.0/0', macAddress: null }] });
+    const ipset = artifact(renderLinuxArtifacts(t), 'compute1/ipset-save').text;
+    expect(ipset).toContain(`add ${chainName.ipset(SG_DEFAULT)} 0.0.0.0/1\n`);
+    expect(ipset).toContain(`add ${chainName.ipset(SG_DEFAULT)} 128.0.0.0/1\n`);
+    expect(ipset).not.toMatch(/\/0\b/);
+  });
+
   it('renders nothing for the root namespace with the noop firewall driver', () => {
     const paths = renderLinuxArtifacts(withChanges({ firewallDriver: 'noop' })).map((a) => a.path);
     expect(paths.filter((p) => p.startsWith('compute'))).toEqual([]);

@@ -2,6 +2,8 @@
 // filtered port on the host names as its remote group, holding the fixed IPs and allowed-address-pair
 // addresses of every port in that group anywhere in the topology (what the Neutron server sends as
 // the group's members). A group without members gets no ipset, and rules naming it are left out.
+// A member of prefix length 0 is written as the two /1 halves, as Neutron's ipset manager writes it
+// (`_sanitize_addresses`, neutron/agent/linux/ipset_manager.py, since Liberty): a hash:net set refuses /0.
 import type { Topology } from '../../topology/model.ts';
 import { chainName } from '../names.ts';
 import { ipv4ToNumber as ipToInt } from '../../net/ipv4.ts';
@@ -19,6 +21,8 @@ export interface HostIpset {
 }
 
 const isV4 = (s: string) => !s.includes(':');
+/** What stands for 0.0.0.0/0 in a hash:net set. */
+const IPV4_HALVES = ['0.0.0.0/1', '128.0.0.0/1'] as const;
 
 /** IPv4 members of a security group, over every port of the topology. */
 export function groupMembers(topo: Topology, sgId: string): string[] {
@@ -28,7 +32,8 @@ export function groupMembers(topo: Topology, sgId: string): string[] {
     for (const pair of p.allowedAddressPairs) {
       if (!isV4(pair.ipAddress)) continue;
       const c = canonicalCidr(pair.ipAddress);
-      out.add(c.endsWith('/32') ? parseCidr(c).ip : c);
+      if (parseCidr(c).prefixLen === 0) for (const half of IPV4_HALVES) out.add(half);
+      else out.add(c.endsWith('/32') ? parseCidr(c).ip : c);
     }
   }
   return [...out].sort((a, b) => ipToInt(parseCidr(a).ip) - ipToInt(parseCidr(b).ip) || a.localeCompare(b));
