@@ -82,7 +82,12 @@ function asMaster(ns: Namespace, v: VrrpInstance): Namespace {
     const dev = r.dev ?? connectedDevice(routes, target);
     if (dev === null || !addresses.has(dev)) continue;
     if (routes.some((x) => sameDst(x.dst, r.dst) && x.via === r.via && x.dev === dev)) continue;
-    routes.push({ dst: r.dst, via: r.via, dev, src: null, origin: r.origin });
+    // keepalived adds routes as `ip route prepend` (no NLM_F_EXCL, vrrp_iproute.c netlink_route): before a
+    // route of the same destination, which the kernel then passes over (the first listed wins a tie).
+    const route: Route = { dst: r.dst, via: r.via, dev, src: null, origin: r.origin };
+    const before = routes.findIndex((x) => sameDst(x.dst, r.dst));
+    if (before >= 0) routes.splice(before, 0, route);
+    else routes.push(route);
   }
   const interfaces: NsInterface[] = ns.interfaces.map((i) => ({ ...i, addresses: addresses.get(i.name) ?? i.addresses }));
   return { ...ns, interfaces, routes };

@@ -10,6 +10,7 @@ import { observedMasters, siteKey, vrrpSites, withVrrpState } from '../../src/da
 import { assembleDataplane } from '../../src/dataplane/assemble.ts';
 import { renderTopology } from '../../src/render/index.ts';
 import { deviceName } from '../../src/render/names.ts';
+import { lookupRoute } from '../../src/evaluate/namespace.ts';
 
 const topo: Topology = (() => {
   const r = loadTopologyFile('topologies/ha.yaml');
@@ -47,6 +48,21 @@ describe('VRRP state from the parsed keepalived.conf', () => {
       for (const host of ['network1', 'network2']) expect(state(nsOf(moved, host, ns)), `${host}/${ns}`).toEqual(state(nsOf(dp1, host, ns)));
     }
     expect([...observedMasters(moved)].map((k) => k.split('/')[0])).toEqual(['network1', 'network1']);
+  });
+
+  it('an extra route to a connected subnet or to 0.0.0.0/0 goes before that route (keepalived adds routes as ip route prepend), rendered and moved alike', () => {
+    const edge = topo.routers.find((r) => r.name === 'edge')!;
+    const routed = (host: string): Topology => {
+      const t = masterOn(host);
+      return { ...t, routers: t.routers.map((r) => (r.id === edge.id ? { ...r, routes: [{ destination: '192.168.1.0/24', nexthop: '192.168.1.254' }, { destination: '0.0.0.0/0', nexthop: '192.168.1.254' }] } : r)) };
+    };
+    const ns = deviceName.qrouter(edge.id);
+    const rendered = nsOf(modelFromTopology(routed('network1')).dataplane, 'network1', ns)!;
+    const moved = nsOf(withVrrpState(modelFromTopology(routed('network2')).dataplane, (s) => s.host === 'network1'), 'network1', ns)!;
+    for (const n of [rendered, moved]) {
+      expect(lookupRoute(n.routes, '192.168.1.20')?.via).toBe('192.168.1.254');
+      expect(lookupRoute(n.routes, '198.51.100.1')?.via).toBe('192.168.1.254');
+    }
   });
 
   it('keeps the state it is given, and leaves namespaces without keepalived untouched', () => {

@@ -3,6 +3,8 @@ import { deviceName } from '../../src/render/names.ts';
 import { renderLinuxArtifacts } from '../../src/render/linux/index.ts';
 import type { RouterT, Topology } from '../../src/topology/model.ts';
 import { artifact, chainRules, expectRestorable, loadSeed } from './helpers.ts';
+import { modelFromTopology } from '../../src/pipeline.ts';
+import { lookupRoute } from '../../src/evaluate/namespace.ts';
 
 const seed = loadSeed();
 const router = seed.routers[0] as RouterT;
@@ -119,6 +121,22 @@ describe('qrouter variants', () => {
       expect.stringMatching(/^203\.0\.113\.0\/24 /),
       '',
     ]);
+  });
+
+  it('an extra route to a connected subnet or to 0.0.0.0/0 takes that route\'s place (the agent adds it with ip route replace), and the model routes by it', () => {
+    const t = withRouter(seed, { routes: [{ destination: '192.168.2.0/24', nexthop: '192.168.1.254' }, { destination: '0.0.0.0/0', nexthop: '192.168.1.254' }] });
+    const text = artifact(renderLinuxArtifacts(t), `network1/${ns}.ip-route`).text;
+    const qr1 = deviceName.qr(router.interfaces[0]?.port.id ?? '');
+    expect(text.split('\n')).toEqual([
+      `0.0.0.0/0 via 192.168.1.254 dev ${qr1} proto static`,
+      expect.stringMatching(/^192\.168\.1\.0\/24 dev .* proto kernel /),
+      `192.168.2.0/24 via 192.168.1.254 dev ${qr1} proto static`,
+      expect.stringMatching(/^203\.0\.113\.0\/24 /),
+      '',
+    ]);
+    const routes = modelFromTopology(t).dataplane.hosts.find((h) => h.name === 'network1')?.namespaces.find((n) => n.name === ns)?.routes ?? [];
+    expect(lookupRoute(routes, '192.168.2.7')?.via).toBe('192.168.1.254');
+    expect(lookupRoute(routes, '198.51.100.1')?.via).toBe('192.168.1.254');
   });
 
   it('uses the pre-Train layout for older releases', () => {

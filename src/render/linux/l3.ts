@@ -12,7 +12,7 @@ import { l3Routes } from '../../../rules/l3-agent/routes.ts';
 import type { PortT, RouterT, Topology } from '../../topology/model.ts';
 import { type Artifact, artifactPath, type Provenance } from '../artifacts.ts';
 import { deviceName } from '../names.ts';
-import { cidrContains, networkAddress } from './addr.ts';
+import { canonicalCidr, cidrContains, networkAddress } from './addr.ts';
 import { emptyBuild, fill, instantiate } from './engine.ts';
 import { routerDevices, routerFloatingIps, routerVips, routerVirtualRoutes } from './ha-vips.ts';
 import { type IfaceSpec, type RouteLine, writeIpAddr, writeIpRoute } from './ip-text.ts';
@@ -117,7 +117,16 @@ function renderIpRoute(topo: Topology, router: RouterT, inst: Instance, ns: stri
   return w.artifact(artifactPath.nsIpRoute(inst.host, ns));
 }
 
-/** A legacy router's routes: connected per interface, the default route, the extra routes (the agent adds them). */
+/** A route's destination as one key: `default` and 0.0.0.0/0 alike, host bits cleared. */
+const dstKey = (dst: string): string => (dst === 'default' ? '0.0.0.0/0' : canonicalCidr(dst));
+
+/**
+ * A legacy router's routes: connected per interface, the default route, the extra routes (the agent adds them).
+ * The agent adds an extra route with `ip route replace` (router_info.py routes_updated → ip_lib.add_ip_route,
+ * pyroute2 `route('replace')`), after the interfaces and the gateway: one whose destination is a connected
+ * subnet's or the default takes that route's place, as the kernel replaces the route of the same destination
+ * and metric.
+ */
 function legacyRoutes(topo: Topology, router: RouterT): RouteLine[] {
   const { internal, gateway } = routerDevices(topo, router);
   const all = gateway ? [...internal, gateway] : internal;
@@ -130,7 +139,10 @@ function legacyRoutes(topo: Topology, router: RouterT): RouteLine[] {
     // The route leaves through the interface whose subnet holds the next hop (Neutron requires one).
     const via = all.find((i) => cidrContains(i.cidr.split('/')[0] ?? '', i.prefixLen, r.nexthop));
     if (!via) continue;
-    routes.push(routeLine(l3Routes.extraRoute, { destination: r.destination, nexthop: r.nexthop, dev: via.dev }, routerLabel(router), r.destination));
+    const line = routeLine(l3Routes.extraRoute, { destination: r.destination, nexthop: r.nexthop, dev: via.dev }, routerLabel(router), r.destination);
+    const replaced = routes.findIndex((x) => dstKey(x.dst) === dstKey(r.destination));
+    if (replaced >= 0) routes[replaced] = line;
+    else routes.push(line);
   }
   return routes;
 }
@@ -165,7 +177,12 @@ function haRoutes(topo: Topology, router: RouterT, inst: Instance): RouteLine[] 
     const via = r.dev !== null ? all.find((d) => d.dev === r.dev) : all.find((d) => cidrContains(d.cidr.split('/')[0] ?? '', d.prefixLen, r.nexthop));
     if (!via) continue;
     const dst = r.destination === '0.0.0.0/0' ? 'default' : r.destination;
-    routes.push({ dst, text: `${dst} via ${r.nexthop} dev ${via.dev}${proto}`, provenance: r.provenance });
+    // keepalived adds a route without NLM_F_EXCL, as `ip route prepend` (vrrp_iproute.c netlink_route): it goes
+    // before a route of the same destination (a connected subnet's, the default), and the kernel takes the first.
+    const line = { dst, text: `${dst} via ${r.nexthop} dev ${via.dev}${proto}`, provenance: r.provenance };
+    const before = routes.findIndex((x) => dstKey(x.dst) === dstKey(dst));
+    if (before >= 0) routes.splice(before, 0, line);
+    else routes.push(line);
   }
   return routes;
 }
