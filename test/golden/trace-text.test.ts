@@ -9,6 +9,7 @@ import { modelOf, walk, WALKTHROUGHS } from './walkthroughs.ts';
 for (const [variant, file] of [
   ['seed', 'topologies/seed.yaml'],
   ['seed-vlan', 'topologies/seed-vlan.yaml'],
+  ['seed-noop', 'seed-noop'],
 ] as const) {
   describe(`trace output on ${file}`, () => {
     const labels = labelsFor(modelOf(file).model.topology);

@@ -165,3 +165,35 @@ describe('ports and ofports', () => {
     expect(nn).toContain('        Port eth1\n            Interface eth1\n                type: system\n');
   });
 });
+
+describe('the noop firewall driver: Nova plugs the VM tap straight into br-int', () => {
+  const noop = { ...topo, firewallDriver: 'noop' as const };
+  const na = renderOvsArtifacts(noop);
+  const p = port(topo, 'vm1:0');
+  const tap = deviceName.tap(p.id);
+
+  it('br-int has the tap where the hybrid plug has the qvo, tagged alike, with the same OpenFlow number', () => {
+    const show = artifact(na, 'compute1/ovs-vsctl-show').text;
+    expect(show).toContain(`        Port ${tap}\n            tag: ${lvid(topo, 'compute1', 'net1')}\n            Interface ${tap}\n`);
+    expect(show).not.toContain('qvo');
+    expect(ofportsFor(noop, 'compute1').get('br-int')?.get(tap)).toBe(ofportsFor(topo, 'compute1').get('br-int')?.get(deviceName.qvo(p.id)));
+    expect(artifact(na, 'compute1/br-int.ofctl-show').text).toContain(`(${tap}): addr:`);
+  });
+
+  it('keeps the ARP/MAC anti-spoofing flows on the tap (the noop driver provides no ARP protection, so the agent installs them)', () => {
+    const c1 = flows(na, 'compute1', 'br-int');
+    for (const line of [
+      `priority=10,arp,in_port="${tap}" actions=resubmit(,24)`,
+      `priority=9,in_port="${tap}" actions=resubmit(,25)`,
+      `table=24, priority=2,arp,in_port="${tap}",arp_spa=${p.ip} actions=resubmit(,25)`,
+      `table=25, priority=2,in_port="${tap}",dl_src=${p.mac} actions=resubmit(,30)`,
+    ]) expect(c1).toContain(line);
+    expect(c1.some((l) => l.includes('qvo'))).toBe(false);
+  });
+
+  it('says why in the provenance of the port', () => {
+    const a = artifact(na, 'compute1/ovs-vsctl-show');
+    const i = a.text.split('\n').findIndex((l) => l === `        Port ${tap}`);
+    expect(a.provenance.get(i + 1)?.why).toContain('straight into br-int');
+  });
+});

@@ -52,7 +52,7 @@ export function capturedLocalVlans(topo: Topology, shows: ReadonlyMap<string, Vs
     const mine: Record<string, number> = {};
     for (const p of topo.ports) {
       if (p.host !== host || p.deviceOwner === 'network:floatingip') continue;
-      const tag = tags.get(brIntDevice(p));
+      const tag = tags.get(brIntDevice(topo, p));
       if (tag !== undefined && tag !== null && mine[p.network] === undefined) mine[p.network] = tag;
     }
     // Networks whose ports the capture lacks keep a number no captured network uses (the drift says the port is missing).

@@ -53,7 +53,7 @@ function providerNetworks(ix: TopoIndex, host: HostT, type: 'vlan' | 'flat'): Bi
 export function intBinder(ix: TopoIndex, host: HostT): (when: IntWhen) => Binding[] {
   const agent: Binding = { vars: {}, neutron: describe.agent(host.name, 'br-int') };
   const protectedPorts = (ix.portsOfHost.get(host.name) ?? []).filter(isProtected);
-  const perPort = (p: PortT, vars: Record<string, string>): Binding => ({ neutron: describe.port(p), vars: { port: brIntDevice(p), ...vars } });
+  const perPort = (p: PortT, vars: Record<string, string>): Binding => ({ neutron: describe.port(p), vars: { port: brIntDevice(ix.topo, p), ...vars } });
   return (when) => intBindings(ix, host, when, agent, protectedPorts, perPort);
 }
 

@@ -6,13 +6,14 @@
 //
 // ofports, in the order ports are added to each bridge:
 // - br-int: `int-<bridge>` per bridge_mappings entry (mapping order), then `patch-tun`, then the
-//   host's ports in `topo.ports` order (DHCP `tap…`, router `qr-…`/`qg-…`, then VM `qvo…`);
+//   host's ports in `topo.ports` order (DHCP `tap…`, router `qr-…`/`qg-…`, then VM `qvo…`, or the VM's
+//   `tap…` itself with the noop firewall driver);
 // - br-tun: `patch-int` = 1, then the tunnel ports, by remote host in `topo.hosts` order (vxlan before gre);
 // - physical bridge: `phy-<bridge>` = 1, then its NIC (`eth<i+1>`, i = position in bridge_mappings) = 2.
 //
 // Tunnel ports: one per remote host with a tunnel_ip and tunnel type in use; with l2_population only
 // towards hosts that share a network of that type with this host (l2pop creates them on demand).
-import type { HostT, PortT } from '../../topology/model.ts';
+import type { HostT, PortT, Topology } from '../../topology/model.ts';
 import type { OvsPort } from '../../ir/openflow.ts';
 import { deviceName } from '../names.ts';
 import { describe } from './describe.ts';
@@ -78,10 +79,19 @@ export function tunnelPeers(ix: TopoIndex, h: HostT): TunnelPeer[] {
   return peers;
 }
 
+/**
+ * Whether Nova plugs a VM's NIC through a qbr bridge (qvb/qvo into br-int) or its tap straight into br-int:
+ * the OVS agent reports `ovs_hybrid_plug` as its firewall driver's OVS_HYBRID_PLUG_REQUIRED (ovs_neutron_agent.py
+ * `hybrid_plug = getattr(self.sg_agent.firewall, 'OVS_HYBRID_PLUG_REQUIRED', False)`), which only the hybrid
+ * iptables driver sets (iptables_firewall.py OVSHybridIptablesFirewallDriver); the mechanism driver hands it
+ * to Nova in the port's binding (mech_openvswitch.py, `portbindings.OVS_HYBRID_PLUG`).
+ */
+export const hybridPlug = (topo: Pick<Topology, 'firewallDriver'>): boolean => topo.firewallDriver === 'iptables_hybrid';
+
 /** The br-int device of a port. */
-export function brIntDevice(p: PortT): string {
+export function brIntDevice(topo: Pick<Topology, 'firewallDriver'>, p: PortT): string {
   switch (p.deviceOwner) {
-    case 'compute:nova': return deviceName.qvo(p.id);
+    case 'compute:nova': return hybridPlug(topo) ? deviceName.qvo(p.id) : deviceName.tap(p.id);
     case 'network:dhcp': return deviceName.dhcpTap(p.id);
     case 'network:router_interface':
     case 'network:ha_router_replicated_interface': return deviceName.qr(p.id);
@@ -95,9 +105,12 @@ export function brIntDevice(p: PortT): string {
   }
 }
 
-function portWhy(p: PortT): string {
+function portWhy(topo: Pick<Topology, 'firewallDriver'>, p: PortT): string {
   switch (p.deviceOwner) {
-    case 'compute:nova': return `VM ${p.deviceName}'s port, the br-int end of the qvb/qvo veth pair from its Linux bridge`;
+    case 'compute:nova':
+      return hybridPlug(topo)
+        ? `VM ${p.deviceName}'s port, the br-int end of the qvb/qvo veth pair from its Linux bridge`
+        : `VM ${p.deviceName}'s NIC, plugged by Nova straight into br-int (firewall_driver ${topo.firewallDriver}: no hybrid plug, no Linux bridge)`;
     case 'network:dhcp': return `DHCP server of network ${p.network} (in its qdhcp- namespace)`;
     case 'network:router_interface': return `router ${p.deviceName}'s interface on ${p.subnet} (in its qrouter- namespace)`;
     case 'network:ha_router_replicated_interface': return `HA router ${p.deviceName}'s interface on ${p.subnet} (in its qrouter- namespace; addressed only on the VRRP master)`;
@@ -128,8 +141,8 @@ function brInt(ix: TopoIndex, h: HostT): BridgeLayout {
   for (const p of ix.portsOfHost.get(h.name) ?? []) {
     const vif = p.deviceOwner === 'compute:nova';
     ports.push({
-      name: brIntDevice(p), type: vif ? 'system' : 'internal', showType: !vif, tag: lvidOf(ix, h.name, p.network), peer: null, ...TUN_NONE,
-      neutron: describe.port(p), why: portWhy(p),
+      name: brIntDevice(ix.topo, p), type: vif ? 'system' : 'internal', showType: !vif, tag: lvidOf(ix, h.name, p.network), peer: null, ...TUN_NONE,
+      neutron: describe.port(p), why: portWhy(ix.topo, p),
     });
   }
   return { name: 'br-int', role: 'int', physnet: null, ports: [localPort('br-int', h.name), ...numbered(ports)] };
