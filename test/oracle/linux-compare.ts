@@ -5,6 +5,15 @@
 import type { Packet } from '../../src/ir/packet.ts';
 import { ETH_TYPE, IP_PROTO } from '../../src/ir/packet.ts';
 import type { DecodedFrame } from './frame.ts';
+import type { ExclusionRule } from './tally.ts';
+
+/**
+ * SCTP frames are not compared: the kernel's conntrack reads an SCTP packet's own header (its chunks, the
+ * verification tag, the CRC32c) to call it NEW or INVALID, and NAT rewrites its ports; netproof's packet
+ * holds none of these (an SCTP packet stands for a well-formed one), and the frames sent here carry no SCTP header.
+ */
+export const SCTP: ExclusionRule = { name: 'sctp', why: "SCTP frames: conntrack judges them by SCTP's own header (chunks, verification tag, CRC32c), which netproof's packet does not hold and these frames do not carry" };
+export const isSctp = (p: Packet): boolean => p.eth_type === ETH_TYPE.ipv4 && p.proto === 132;
 
 /** One copy leaving a device, as text both sides can produce. */
 export type CopyKey = string;

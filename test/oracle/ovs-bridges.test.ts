@@ -1,5 +1,6 @@
 // Real Open vSwitch as the oracle of the evaluator, bridge by bridge: every OVS bridge of every host of
-// the shipped topologies, the seed with the ARP responder on, and random topologies from the generator
+// the shipped topologies, the seed with the ARP responder on and under the noop firewall driver (VM taps
+// on br-int), and random topologies from the generator
 // (netproof/testing) is loaded into a userspace OVS as rendered (ports with their OpenFlow
 // numbers, flows, the evaluator's converged MAC tables and learned flows), its patch ports cut so a
 // trace stays on one bridge, and random packets (see random-packet.ts) entering random ports — plus,
@@ -17,9 +18,10 @@ import { cutPatchPorts } from './bridge-hops.ts';
 import { parseOfprotoTrace } from './ofproto-trace.ts';
 import { bridgeTraceFlow, diffCopies, evaluatorCopies, ovsCopies } from './ovs-compare.ts';
 import { oracleSeed, randomPacket } from './random-packet.ts';
-import { generatedSubjects, ovsUnfit, rngFor, seedWithArpResponder, shippedSubject, type OracleSubject } from './subjects.ts';
+import { generatedSubjects, ovsUnfit, rngFor, seedWithArpResponder, seedWithNoopFirewall, shippedSubject, type OracleSubject } from './subjects.ts';
 import { aimedMatch, packetFromMatch } from './match-packet.ts';
 import { portName } from '../../src/semantics/ovs-bridge.ts';
+import { deviceName } from '../../src/render/names.ts';
 import { Tally, type ExclusionRule } from './tally.ts';
 import { bridgeProbe } from './evaluator-probe.ts';
 import { createEvaluator } from '../../src/evaluate/index.ts';
@@ -41,6 +43,7 @@ const generated = generatedSubjects(SEED, GENERATED, { maxHosts: 2, maxVms: 4 },
 const SUBJECTS: readonly (() => OracleSubject)[] = [
   ...(['seed.yaml', 'seed-vlan.yaml', 'provider.yaml'] as const).map((f) => () => shippedSubject(f)),
   seedWithArpResponder,
+  seedWithNoopFirewall,
   ...generated.subjects.map((g) => () => g),
 ];
 
@@ -58,6 +61,8 @@ describeOracle('oracle: real OVS bridge by bridge against the evaluator, on rand
       const instances: { ovs: OvsInstance; control: Unixctl }[] = [];
       let fromMatches = 0;
       let answeredHere = 0;
+      let tapsEntered = 0;
+      const vmTaps = new Set(model.topology.vms.flatMap((vm) => vm.ports.map((p) => deviceName.tap(p.id))));
       const flows = model.dataplane.hosts.reduce((a, h) => a + h.ovsBridges.reduce((b, br) => b + br.flows.length, 0), 0);
 
       beforeAll(async () => {
@@ -107,6 +112,7 @@ describeOracle('oracle: real OVS bridge by bridge against the evaluator, on rand
             const d = [...o.unread.map((u) => `datapath action not interpreted: ${u}`), ...diffCopies(evaluatorCopies(r, c.bridge.ports), o.copies)];
             if (d.length === 0) {
               tally.agreeOne();
+              if (c.bridge.name === 'br-int' && vmTaps.has(c.inPort.name)) tapsEntered++;
               // An ARP request the bridge itself turned into a reply (the br-tun ARP responder's load/move actions).
               if (c.packet.eth_type === ETH_TYPE.arp && c.packet.proto === 1 && r.copies.some((x) => x.kind === 'emit' && x.packet.proto === 2)) answeredHere++;
             }
@@ -123,9 +129,11 @@ describeOracle('oracle: real OVS bridge by bridge against the evaluator, on rand
       });
 
       it('every copy OVS emits is one the evaluator emits, and the other way round', () => {
-        console.info(`${tally.summary()}\n  of which built from the flows' own matches: ${fromMatches} of ${flows} flows; ARP requests answered by the bridge itself, alike: ${answeredHere}`);
+        console.info(`${tally.summary()}\n  of which built from the flows' own matches: ${fromMatches} of ${flows} flows; ARP requests answered by the bridge itself, alike: ${answeredHere}; entering br-int by a VM's tap (noop firewall driver), alike: ${tapsEntered}`);
         // With the responder on, its answers are among what is compared.
         if (model.topology.arpResponder && model.topology.l2Population) expect(answeredHere).toBeGreaterThan(0);
+        // With the noop firewall driver the VMs' taps are br-int ports, and packets entered by them are among those compared.
+        if (model.topology.firewallDriver === 'noop' && model.topology.vms.length > 0) expect(tapsEntered).toBeGreaterThan(0);
         expect(tally.tried).toBe(PER_BRIDGE * model.dataplane.hosts.reduce((a, h) => a + h.ovsBridges.length, 0) + flows);
         expect(tally.disagreements.slice(0, 20), tally.disagreements.slice(0, 20).join('\n')).toEqual([]);
       });
@@ -137,6 +145,6 @@ describeOracle('oracle: real OVS bridge by bridge against the evaluator, on rand
     console.info(`${total.summary()}\n  subjects: ${SUBJECTS.length} (${generated.subjects.length} generated; passed over: ${generated.passedOver.join('; ') || 'none'})`);
     expect(total.tried).toBeGreaterThanOrEqual(1000);
     expect(total.agree).toBeGreaterThanOrEqual(total.tried * 0.8);
-    expect(SUBJECTS.length).toBe(4 + GENERATED);
+    expect(SUBJECTS.length).toBe(5 + GENERATED);
   });
 });

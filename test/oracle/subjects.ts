@@ -49,6 +49,10 @@ export function variantSubject(file: string, name: string, edit: (text: string) 
 export const seedWithArpResponder = (): OracleSubject =>
   variantSubject('seed.yaml', 'seed.yaml+arp_responder', (t) => t.replace(/^ {2}l2_population: true$/m, '  l2_population: true\n  arp_responder: true'));
 
+/** The seed under the noop firewall driver: each VM's tap plugged straight into br-int (no qbr, no iptables). */
+export const seedWithNoopFirewall = (): OracleSubject =>
+  variantSubject('seed.yaml', 'seed.yaml+noop', (t) => t.replace(/^( {2}firewall_driver:) iptables_hybrid\b.*$/m, '$1 noop'));
+
 /** Random topologies for an oracle suite, and those passed over with the reason (the suite prints them). */
 export interface GeneratedSubjects {
   readonly subjects: readonly OracleSubject[];
@@ -91,4 +95,15 @@ export function ovsUnfit(m: Model): string | null {
     }
   }
   return null;
+}
+
+/** Why a model has nothing for the hybrid-firewall suite: no host with a Linux bridge (qbr). */
+export function firewallUnfit(m: Model): string | null {
+  if (m.dataplane.hosts.some((h) => h.linuxBridges.length > 0)) return null;
+  return m.topology.firewallDriver === 'noop' ? 'firewall_driver noop: no qbr bridge, no iptables' : 'no VM port plugged through a qbr bridge';
+}
+
+/** Why a model has nothing for the router suite: no qrouter namespace on any host. */
+export function routerUnfit(m: Model): string | null {
+  return m.dataplane.hosts.some((h) => h.namespaces.some((n) => n.name.startsWith('qrouter-'))) ? null : 'no router';
 }
