@@ -9,6 +9,14 @@ const topo = load('topologies/seed.yaml');
 const arts = renderOvsArtifacts(topo);
 const VX = { compute1: 'vxlan-0a00000b', compute2: 'vxlan-0a00000c', network1: 'vxlan-0a000015' } as const;
 
+/** br-int's ARP/MAC anti-spoofing flows of a VM port entering by `dev` (2024.1). */
+const antiSpoofing = (dev: string, p: { ip: string; mac: string }): string[] => [
+  `priority=10,arp,in_port="${dev}" actions=resubmit(,24)`,
+  `priority=9,in_port="${dev}" actions=resubmit(,25)`,
+  `table=24, priority=2,arp,in_port="${dev}",arp_spa=${p.ip} actions=resubmit(,25)`,
+  `table=25, priority=2,in_port="${dev}",dl_src=${p.mac} actions=resubmit(,30)`,
+];
+
 describe('artifact set', () => {
   it('renders ovs-vsctl show and per-bridge dump-flows and ofctl show for every host', () => {
     expect(arts.map((a) => a.path).sort()).toEqual([
@@ -101,12 +109,7 @@ describe('br-int', () => {
     const p = port(topo, 'vm1:0');
     const qvo = deviceName.qvo(p.id);
     const c1 = flows(arts, 'compute1', 'br-int');
-    for (const line of [
-      `priority=10,arp,in_port="${qvo}" actions=resubmit(,24)`,
-      `priority=9,in_port="${qvo}" actions=resubmit(,25)`,
-      `table=24, priority=2,arp,in_port="${qvo}",arp_spa=${p.ip} actions=resubmit(,25)`,
-      `table=25, priority=2,in_port="${qvo}",dl_src=${p.mac} actions=resubmit(,30)`,
-    ]) expect(c1).toContain(line);
+    for (const line of antiSpoofing(qvo, p)) expect(c1).toContain(line);
     expect(flows(arts, 'network1', 'br-int').some((l) => /in_port="(qr-|qg-|tap)/.test(l))).toBe(false);
   });
 
@@ -182,12 +185,7 @@ describe('the noop firewall driver: Nova plugs the VM tap straight into br-int',
 
   it('keeps the ARP/MAC anti-spoofing flows on the tap (the noop driver provides no ARP protection, so the agent installs them)', () => {
     const c1 = flows(na, 'compute1', 'br-int');
-    for (const line of [
-      `priority=10,arp,in_port="${tap}" actions=resubmit(,24)`,
-      `priority=9,in_port="${tap}" actions=resubmit(,25)`,
-      `table=24, priority=2,arp,in_port="${tap}",arp_spa=${p.ip} actions=resubmit(,25)`,
-      `table=25, priority=2,in_port="${tap}",dl_src=${p.mac} actions=resubmit(,30)`,
-    ]) expect(c1).toContain(line);
+    for (const line of antiSpoofing(tap, p)) expect(c1).toContain(line);
     expect(c1.some((l) => l.includes('qvo'))).toBe(false);
   });
 
