@@ -1,8 +1,10 @@
 // `npm run bench [-- --quick] [--sizes tiny,large] [--runs N] [--pairs N] [--queries N] [--no-solver]
-// [--per-property] [--solver-timeout S] [--tenant vxlan|vlan] [--ha] [--failures N] [--startup-runs N] [--no-cloud] [--no-cli]`:
+// [--per-property] [--solver-timeout S] [--tenant vxlan|vlan] [--ha] [--failures N] [--startup-runs N] [--no-cloud] [--no-cli]
+// [--no-diff] [--diff-runs N]`:
 // the CLI's start-up (bench/startup.ts), then the pipeline's timings on generated topologies (bench/generate.ts), one
-// table row per size, and each size as a cloud directory against its topology file (bench/cloud.ts). Each
-// size is measured in a child process of its own, so its peak RSS is its own and one z3 instance never
+// table row per size, each size as a cloud directory against its topology file (bench/cloud.ts), and `diff` of
+// each size against itself with one security-group rule added beside one verify of that size (bench/diff.ts).
+// Each size is measured in a child process of its own, so its peak RSS is its own and one z3 instance never
 // outlives its size. The child writes one JSON line per finished stage (pipeline, verify, query, cloud), synchronously, so a solver stage that fails, runs out of memory or
 // overruns --solver-timeout costs only its own cells. Figures are medians of `--runs` runs.
 import { spawnSync } from 'node:child_process';
@@ -15,6 +17,7 @@ import { measureSize, type MeasureOptions, type SizeFigures } from './measure.ts
 import { measureQueries, measureVerify, type QueryFigures, type VerifyFigures } from './solver-phase.ts';
 import { formatTable, ms } from './table.ts';
 import { measureCloud, type CloudFigures } from './cloud.ts';
+import { DIFF_HEADERS, diffRow, measureDiffInChild } from './diff.ts';
 
 /** Z3's timeout per check in the cloud phase (as for verify). */
 const CLOUD_TIMEOUT_MS = 10_000;
@@ -48,6 +51,8 @@ interface Args extends MeasureOptions {
   readonly startupRuns: number;
   /** Also time `netproof verify` of each size as a whole process (start-up and model building included). */
   readonly cli: boolean;
+  /** Runs of the diff measurement per size (0: `--no-diff`). */
+  readonly diffRuns: number;
 }
 
 type Line =
@@ -80,6 +85,7 @@ function parseArgs(argv: readonly string[]): Args {
   let failures = 0;
   let startupRuns = 11;
   let cli = true;
+  let diffRuns = 1;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -98,6 +104,8 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--no-solver') noSolver = true;
     else if (a === '--no-cloud') cloud = false;
     else if (a === '--no-cli') cli = false;
+    else if (a === '--no-diff') diffRuns = 0;
+    else if (a === '--diff-runs') diffRuns = positive(a, value());
     else if (a === '--per-property') perProperty = true;
     else if (a === '--solver-timeout') solverTimeoutS = positive(a, value());
     else if (a === '--tenant') tenant = tenantNamed(value());
@@ -110,7 +118,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--child') child = value();
     else throw new Error(`unknown option ${a}`);
   }
-  return { sizes: sizes.map((s) => ({ ...s, tenant, ha })), runs, tracePairs, queryPairs, noSolver, perProperty, solverTimeoutS, child, tenant, ha, failures, startupRuns, cloud, cli };
+  return { sizes: sizes.map((s) => ({ ...s, tenant, ha })), runs, tracePairs, queryPairs, noSolver, perProperty, solverTimeoutS, child, tenant, ha, failures, startupRuns, cloud, cli, diffRuns };
 }
 
 function tenantNamed(v: string): 'vxlan' | 'vlan' {
@@ -259,6 +267,11 @@ async function main(): Promise<void> {
     console.log(formatTable(['size', 'capture MiB', 'file: load+render+parse', 'file: verify', 'cloud: read+parse', 'cloud: verify', 'ratio', 'unknown'], cloudRows));
   }
   notes.unshift('start: Node and the modules loaded, as the size\'s process begins; model: load + render + parse+asm + converge; netproof verify: the command as a process on the size\'s file (everything, Z3 start included), with its own peak RSS');
+  if (a.diffRuns > 0 && !a.noSolver && !a.ha && a.tenant === 'vxlan') {
+    // One process per size, after the table: its own Z3, its own memory.
+    console.log(`\ndiff of each size against itself with one security-group rule added (tcp/8080 into p1's ssh group), beside one verify of that size in the same process; medians of ${a.diffRuns} run${a.diffRuns === 1 ? '' : 's'}:\n`);
+    console.log(formatTable(DIFF_HEADERS, a.sizes.map((size) => diffRow(size.name, measureDiffInChild(size.name, a.diffRuns, a.solverTimeoutS * 6)))));
+  }
   const k = exponents(measured);
   if (k !== null) notes.push(k);
   if (notes.length > 0) console.log(`\n${notes.join('\n')}`);

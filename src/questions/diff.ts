@@ -70,6 +70,10 @@ export interface SenderResult {
   readonly complete: boolean;
   /** Why some of this sender's packets are not answered (a path not modelled, a timeout, a replay that disagreed), or null. */
   readonly unknown: string | null;
+  /** The places its packets are delivered to on either side. */
+  readonly places: number;
+  /** Of those, the places both sides reach by the very same paths (conditions and headers term for term): settled without a solver question. */
+  readonly placesUnchanged: number;
   /** A witness whose replay contradicted the solver: both traces, never a difference. */
   readonly error?: { readonly message: string; readonly before: Trace; readonly after: Trace };
 }
@@ -287,7 +291,7 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, found: 
   // A port --random-fully SNAT draws is taken as the draw a replay shows, on both sides: a difference
   // that exists only for some draws of the kernel's random port is not one a replay could show.
   const dq = diffQuestions(before, after, e.and(before.e.choicesAsReplayed(), after.e.choicesAsReplayed()));
-  const result = (complete: boolean, unknown: string | null, error?: SenderResult['error']): SenderResult => ({ from: work.name, complete, unknown, ...(error ? { error } : {}) });
+  const result = (complete: boolean, unknown: string | null, error?: SenderResult['error']): SenderResult => ({ from: work.name, complete, unknown, places: dq.places, placesUnchanged: dq.sameAt, ...(error ? { error } : {}) });
 
   let unknown: string | null = null;
   const u = await checkSat(ctx, e, dq.unknown, timeoutMs);
@@ -300,38 +304,56 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, found: 
   if (any.status === 'unsat') return result(unknown === null, unknown);
   if (any.status === 'unknown') return result(false, unknown ?? `solver: ${any.reason}`);
 
+  // One question over every (question, class) left: a model names the question it satisfies, whose
+  // class is then decoded within that question alone — a check per class found, not per place asked.
+  const live = dq.questions.map((q, i) => ({ q, i, blocked: [] as Cond[], n: 0, open: true }));
+  const within = (l: (typeof live)[number]) => e.and(l.q.cond, e.not(e.or(...l.blocked)));
+  const mine: { i: number; d: Difference }[] = [];
+  const flush = () => {
+    // In the order of the questions (gained, lost, translated; places sorted), as one question at a time would find them.
+    for (const { d } of mine.sort((x, y) => x.i - y.i)) found.push(d);
+  };
   let complete = true;
-  for (const q of dq.questions) {
-    const blocked: Cond[] = [];
-    for (let n = 0; ; n++) {
-      const within = e.and(q.cond, e.not(e.or(...blocked)));
-      const r = await checkSat(ctx, e, within, timeoutMs);
-      if (r.status === 'unsat') break;
-      if (r.status === 'unknown') return result(false, unknown ?? `solver: ${r.reason}`);
-      if (n === MAX_CLASSES) {
-        complete = false;
-        break;
-      }
-      const dec = await decodeWitness(e, r.solver, r.model, p, preferences(e, p, work, q));
-      if (dec.reliesOnRandom) return result(false, unknown ?? 'the packets found depend on the source port --random-fully SNAT draws at random');
-      const w = dec.packet;
-      const cls = await classify(e, p, within, w, timeoutMs);
-      blocked.push(cls.cond);
-      const bt = replay(work.before, work.before.station, w);
-      const at = replay(work.after, work.after.station, w);
-      const claim = `${q.kind} at ${q.place}`;
-      if (!shown(q.kind, q.place, bt, at)) {
-        return result(false, 'solver and evaluator disagree', { message: `solver: ${w.ip_src} → ${w.ip_dst} proto ${w.proto}${w.dport !== null ? ` dport ${w.dport}` : ''} from ${work.name} is ${claim}; the replays do not show it`, before: bt, after: at });
-      }
-      const unc = [...bt.uncertain, ...at.uncertain];
-      if (unc.length > 0) return result(false, `a witness crosses unmodelled constructs: ${unc.join('; ')}`);
-      const change = changeOf(q.kind, bt);
-      const entry = { packets: cls.label, exact: cls.exact, witness: bt.packet, before: bt, after: at };
-      const group = found.find((d) => d.from === work.name && deliveryKey(d.delivery) === q.place && d.change === change);
-      if (group) (group.classes as DiffClass[]).push(entry);
-      else found.push({ from: work.name, delivery: q.delivery, change, classes: [entry] });
+  for (let first = true; ; first = false) {
+    const open = live.filter((l) => l.open);
+    const r = first ? any : await checkSat(ctx, e, e.or(...open.map(within)), timeoutMs);
+    if (r.status === 'unsat') break;
+    if (r.status === 'unknown') { flush(); return result(false, unknown ?? `solver: ${r.reason}`); }
+    const l = open.find((x) => holds(e, r.model, within(x)));
+    if (l === undefined) { flush(); return result(false, unknown ?? 'solver: a model of the differences satisfies none of them'); }
+    if (l.n === MAX_CLASSES) {
+      // More classes than listed here: said as incomplete, and this question asked no further.
+      complete = false;
+      l.open = false;
+      continue;
     }
+    const q = l.q;
+    const inQ = within(l);
+    r.solver.add(e.bool(inQ));
+    const dec = await decodeWitness(e, r.solver, r.model, p, preferences(e, p, work, q));
+    if (dec.reliesOnRandom) { flush(); return result(false, unknown ?? 'the packets found depend on the source port --random-fully SNAT draws at random'); }
+    const w = dec.packet;
+    const cls = await classify(e, p, inQ, w, timeoutMs);
+    l.blocked.push(cls.cond);
+    l.n++;
+    const bt = replay(work.before, work.before.station, w);
+    const at = replay(work.after, work.after.station, w);
+    const claim = `${q.kind} at ${q.place}`;
+    if (!shown(q.kind, q.place, bt, at)) {
+      flush();
+      return result(false, 'solver and evaluator disagree', { message: `solver: ${w.ip_src} → ${w.ip_dst} proto ${w.proto}${w.dport !== null ? ` dport ${w.dport}` : ''} from ${work.name} is ${claim}; the replays do not show it`, before: bt, after: at });
+    }
+    const unc = [...bt.uncertain, ...at.uncertain];
+    if (unc.length > 0) { flush(); return result(false, `a witness crosses unmodelled constructs: ${unc.join('; ')}`); }
+    const change = changeOf(q.kind, bt);
+    const entry = { packets: cls.label, exact: cls.exact, witness: bt.packet, before: bt, after: at };
+    const group = mine.find(({ d }) => deliveryKey(d.delivery) === q.place && d.change === change);
+    if (group) {
+      (group.d.classes as DiffClass[]).push(entry);
+      group.i = Math.min(group.i, l.i);
+    } else mine.push({ i: l.i, d: { from: work.name, delivery: q.delivery, change, classes: [entry] } });
   }
+  flush();
   return result(complete && unknown === null, unknown);
 }
 

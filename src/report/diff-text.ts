@@ -40,6 +40,13 @@ export function differenceHeadline(d: Difference, labels: Labels): string {
   return `${d.from} → ${placeName(d.delivery, labels)}: ${CHANGE_WORDS[d.change]} — ${d.classes.map((c) => `${c.packets}${allowed ? letInBy(c.after) : ''}`).join(', ')}`;
 }
 
+/** How much was settled without the solver: places both sides reach by the very same paths. */
+function compared(a: DiffAnswer): string {
+  const places = a.senders.reduce((n, s) => n + s.places, 0);
+  const same = a.senders.reduce((n, s) => n + s.placesUnchanged, 0);
+  return `compared: ${a.senders.length} sender${a.senders.length === 1 ? '' : 's'} × the places each reaches (${places}): ${same} reached by the very same paths on both sides (nothing on the way changed), ${places - same} asked of the solver`;
+}
+
 const indent = (text: string, by: string) => text.split('\n').map((l) => `${by}${l}`).join('\n');
 
 export function diffText(a: DiffAnswer, labels: Labels, o: { before: string; after: string; rules: boolean }): string {
@@ -49,7 +56,7 @@ export function diffText(a: DiffAnswer, labels: Labels, o: { before: string; aft
     a.verdict === 'same' ? `SAME — no packet meets another fate (proved for ${a.senders.length} sender${a.senders.length === 1 ? '' : 's'})`
     : a.verdict === 'unknown' ? `UNKNOWN — no difference found, but ${unanswered.length} sender${unanswered.length === 1 ? ' is' : 's are'} not fully answered`
     : `DIFFERENT — ${a.differences.length} change${a.differences.length === 1 ? '' : 's'} from ${new Set(a.differences.map((d) => d.from)).size} of ${a.senders.length} senders`;
-  lines.push(`verdict: ${verdict}`);
+  lines.push(`verdict: ${verdict}`, compared(a));
   if (a.differences.length > 0) {
     lines.push('');
     for (const d of a.differences) lines.push(`  ${differenceHeadline(d, labels)}`);

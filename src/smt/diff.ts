@@ -10,7 +10,10 @@
 // Guarantees: a side's conditions partition the packets it sends (ends of one start partition it);
 // packets a side does not send (no route, no ARP answer) are delivered nowhere on that side; packets
 // that reach a path not followed to its end on either side are never called a difference (they are
-// the `unknown` region, reported apart). Nothing here replays: callers replay each witness.
+// the `unknown` region, reported apart); ends both sides have term for term (Z3 shares structurally
+// equal terms, so the same devices, rules and packet variables give the same term on either side)
+// deliver the same packets with the same headers on both, and cancel without the solver.
+// Nothing here replays: callers replay each witness.
 import type { Dataplane } from '../ir/dataplane.ts';
 import type { Delivery } from '../semantics/delivery.ts';
 import type { ConvergedState } from '../semantics/converged.ts';
@@ -40,24 +43,27 @@ export function deliveryKey(d: Delivery): string {
   }
 }
 
-/** One end of a side, its condition on the shared packet variables. */
-interface SideEnd {
+/** One end of a side, its condition on the shared packet variables (built on first use). */
+export interface SideEnd {
   readonly end: End;
-  readonly cond: Cond;
+  /** The destination MAC its start pinned (substituted out of its condition), or null. */
+  readonly mac: number | null;
+  /** Equal for two ends with the same condition, headers and place (see `signature`). */
+  readonly sig: string;
   readonly final: SymPacket;
 }
 
 /** What one side does with the sender's packets. */
 export interface Side {
   readonly e: Enc;
-  /** The packets the sender puts on the wire on this side (within the question). */
-  readonly sent: Cond;
   /** Per delivery key: the ends that deliver there. */
   readonly delivered: ReadonlyMap<string, readonly SideEnd[]>;
-  /** Paths not followed to their end (something not modelled, the depth bound). */
-  readonly unknown: readonly SideEnd[];
+  /** Paths not followed to their end (something not modelled, the depth bound), with their conditions. */
+  readonly unknown: readonly { readonly end: End; readonly cond: Cond }[];
   /** The delivery each key stands for. */
   readonly places: ReadonlyMap<string, Delivery>;
+  /** An end's condition on the shared packet variables (the question's constraint included). */
+  condOf(x: SideEnd): Cond;
 }
 
 /** The packet variables both sides share (named `d.<field>`). */
@@ -66,6 +72,25 @@ export const DIFF_PREFIX = 'd';
 function substituted(ctx: Ctx, e: Enc, c: Cond, ethDst: SymPacket['eth_dst'], mac: number | null): Cond {
   if (typeof c === 'boolean' || mac === null || typeof ethDst === 'number') return c;
   return ctx.substitute(c, [ethDst, e.bv(mac, 48)]) as Bool;
+}
+
+/**
+ * A term's identity in the Z3 context: Z3 shares structurally equal terms, so two walks that built
+ * the same condition (the same devices, rules and packet variables) get the same pointer, whichever
+ * encoder built them.
+ */
+function astKey(v: Cond | SymPacket[keyof SymPacket]): string {
+  if (v === null) return '-';
+  if (typeof v === 'number') return `#${v}`;
+  if (typeof v === 'boolean') return v ? 'T' : 'F';
+  return `@${(v as unknown as { readonly ptr: number }).ptr}`;
+}
+
+const FIELDS = ['eth_src', 'eth_dst', 'eth_type', 'vlan', 'tun_id', 'ip_src', 'ip_dst', 'proto', 'sport', 'dport', 'icmp_type', 'icmp_code'] as const;
+
+/** The end's place, start MAC, path condition conjunct by conjunct and final headers, as term identities. */
+function signature(place: string, end: End, mac: number | null, more: Cond): string {
+  return `${place}|${mac ?? '-'}|${astKey(more)}|${end.path.pc.map(astKey).join(',')}|${FIELDS.map((f) => astKey(end.path.packet[f])).join(',')}`;
 }
 
 /** Explores one side: the sender's starts, every end of each, conditions on the shared variables. */
@@ -77,38 +102,62 @@ export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentCons
   const more = extra(e, p);
   const delivered = new Map<string, SideEnd[]>();
   const places = new Map<string, Delivery>();
-  const unknown: SideEnd[] = [];
-  const domain: Cond[] = [];
+  const unknown: { end: End; cond: Cond }[] = [];
+  const conds = new WeakMap<SideEnd, Cond>();
+  const condOf = (x: SideEnd): Cond => {
+    let c = conds.get(x);
+    if (c === undefined) conds.set(x, (c = e.and(more, substituted(ctx, e, pathCond(e, x.end.path), p.eth_dst, x.mac))));
+    return c;
+  };
   const take = (end: End, mac: number | null) => {
-    const cond = e.and(more, substituted(ctx, e, pathCond(e, end.path), p.eth_dst, mac));
-    if (cond === false) return;
-    if (end.kind === 'unknown') unknown.push({ end, cond, final: end.path.packet });
-    else if (end.kind === 'end' && end.arpOwner === null && end.delivery !== null && (end.disposition === 'delivered' || end.disposition === 'exited')) {
+    if (more === false) return;
+    if (end.kind === 'unknown') {
+      const cond = e.and(more, substituted(ctx, e, pathCond(e, end.path), p.eth_dst, mac));
+      if (cond !== false) unknown.push({ end, cond });
+    } else if (end.kind === 'end' && end.arpOwner === null && end.delivery !== null && (end.disposition === 'delivered' || end.disposition === 'exited')) {
+      // Conditions are built only for the places the other side does not match end for end.
       const k = deliveryKey(end.delivery);
       places.set(k, end.delivery);
       const list = delivered.get(k) ?? [];
-      list.push({ end, cond, final: end.path.packet });
+      list.push({ end, mac, sig: signature(k, end, mac, more), final: end.path.packet });
       delivered.set(k, list);
     }
   };
-  for (const u of unresolved) {
-    take(u, null);
-    domain.push(e.and(more, pathCond(e, u.path)));
-  }
+  for (const u of unresolved) take(u, null);
   for (const start of starts) {
     // Each start pins the destination MAC to the one its next hop resolves to.
     const mac = typeof start.packet.eth_dst === 'number' ? start.packet.eth_dst : null;
-    domain.push(e.and(more, substituted(ctx, e, pathCond(e, start), p.eth_dst, mac)));
     for (const end of mergeEnds(e, w.fromStation(src.station, start))) take(end, mac);
   }
-  return { e, sent: e.or(...domain), delivered, unknown, places, packet: p };
+  return { e, delivered, unknown, places, packet: p, condOf };
 }
 
-/** The headers a delivered copy arrives with differ (addresses, protocol, and ports when it has them). */
-function headersDiffer(e: Enc, a: SymPacket, b: SymPacket): Cond {
-  const ports = e.and(hasPorts(e, a), e.or(e.not(e.eq(a.sport, b.sport, 16)), e.not(e.eq(a.dport, b.dport, 16))));
-  const icmp = e.and(isIcmp(e, a), e.or(e.not(e.eq(a.icmp_type, b.icmp_type, 8)), e.not(e.eq(a.icmp_code, b.icmp_code, 8))));
-  return e.or(e.not(e.eq(a.ip_src, b.ip_src, 32)), e.not(e.eq(a.ip_dst, b.ip_dst, 32)), e.not(e.eq(a.proto, b.proto, 8)), ports, icmp);
+/**
+ * Whether two sides deliver to a place by the same ends: the same path conditions and final headers,
+ * term for term (as a multiset). Then every packet reaches that place on both sides with the same
+ * copies — no question to ask there, proved by the terms being one and the same.
+ */
+export function sameEnds(before: readonly SideEnd[] | undefined, after: readonly SideEnd[] | undefined): boolean {
+  const b = before ?? [];
+  const a = after ?? [];
+  if (b.length !== a.length) return false;
+  const count = new Map<string, number>();
+  for (const x of b) count.set(x.sig, (count.get(x.sig) ?? 0) + 1);
+  for (const x of a) {
+    const n = count.get(x.sig) ?? 0;
+    if (n === 0) return false;
+    count.set(x.sig, n - 1);
+  }
+  return true;
+}
+
+/** The headers two delivered copies arrive with are the same (addresses, protocol, and ports or ICMP type and code when it has them). */
+function sameHeaders(e: Enc, a: SymPacket, b: SymPacket): Cond {
+  // A field built as the same term on both sides is equal without asking.
+  const eq = (f: 'ip_src' | 'ip_dst' | 'proto' | 'sport' | 'dport' | 'icmp_type' | 'icmp_code', bits: number) => (astKey(a[f]) === astKey(b[f]) ? true : e.eq(a[f], b[f], bits));
+  const ports = e.or(e.not(hasPorts(e, a)), e.and(eq('sport', 16), eq('dport', 16)));
+  const icmp = e.or(e.not(isIcmp(e, a)), e.and(eq('icmp_type', 8), eq('icmp_code', 8)));
+  return e.and(eq('ip_src', 32), eq('ip_dst', 32), eq('proto', 8), ports, icmp);
 }
 
 export type DiffKind = 'gained' | 'lost' | 'translated';
@@ -121,30 +170,56 @@ export interface DiffQuestion {
   readonly cond: Cond;
 }
 
+/** The ends of `mine` that no end of `theirs` matches term for term (as multisets). */
+function unmatched(mine: readonly SideEnd[], theirs: readonly SideEnd[]): SideEnd[] {
+  const count = new Map<string, number>();
+  for (const x of theirs) count.set(x.sig, (count.get(x.sig) ?? 0) + 1);
+  const out: SideEnd[] = [];
+  for (const x of mine) {
+    const n = count.get(x.sig) ?? 0;
+    if (n > 0) count.set(x.sig, n - 1);
+    else out.push(x);
+  }
+  return out;
+}
+
 /**
  * The differences between two sides of one sender, as conditions on the shared packet: per place,
  * the packets delivered there after but not before (gained), before but not after and not already
  * gained elsewhere (lost: a packet delivered elsewhere is said once, where it now goes), and
- * delivered there on both with other headers (translated). Packets in either side's unknown region
- * are left out of all three, and `unknown` is that region. `drawn` fixes the kernel's random draws
- * (the value a replay shows) in all three.
+ * delivered there on both where one side has a copy with headers no copy of the other side has
+ * (translated). Packets in either side's unknown region are left out of all three, and `unknown` is
+ * that region. `drawn` fixes the kernel's random draws (the value a replay shows) in all three.
+ * Ends both sides have term for term (the same condition and headers: nothing on their path changed)
+ * cancel: a place reached only by such ends has no question, and elsewhere only the unmatched ends
+ * can be where a packet is gained, lost or translated (a matched end delivers the same packets with
+ * the same headers on both sides).
  */
-export function diffQuestions(before: Side, after: Side, drawn: Cond = true): { readonly questions: readonly DiffQuestion[]; readonly unknown: Cond; readonly any: Cond } {
+export function diffQuestions(before: Side, after: Side, drawn: Cond = true): { readonly questions: readonly DiffQuestion[]; readonly unknown: Cond; readonly any: Cond; readonly places: number; readonly sameAt: number } {
   const e = before.e;
-  const at = (s: Side, k: string) => e.or(...(s.delivered.get(k) ?? []).map((x) => x.cond));
   const unknown = e.or(...before.unknown.map((x) => x.cond), ...after.unknown.map((x) => x.cond));
   const known = e.and(drawn, e.not(unknown));
-  const keys = [...new Set([...before.delivered.keys(), ...after.delivered.keys()])].sort();
+  const all = [...new Set([...before.delivered.keys(), ...after.delivered.keys()])].sort();
+  const ends = (s: Side, k: string) => s.delivered.get(k) ?? [];
+  const keys = all.filter((k) => !sameEnds(ends(before, k), ends(after, k)));
+  const at = (s: Side, k: string) => e.or(...ends(s, k).map((x) => s.condOf(x)));
+  const anyOf = (s: Side, xs: readonly SideEnd[]) => e.or(...xs.map((x) => s.condOf(x)));
   const place = (k: string): Delivery => (before.places.get(k) ?? after.places.get(k))!;
-  const gained = keys.map((k) => ({ k, cond: e.and(known, at(after, k), e.not(at(before, k))) }));
+  const only = new Map(keys.map((k) => [k, { b: unmatched(ends(before, k), ends(after, k)), a: unmatched(ends(after, k), ends(before, k)) }]));
+  // (A ∨ I) ∧ ¬(B ∨ I) is A ∧ ¬(B ∨ I): only unmatched ends gain (or lose) a place.
+  const gained = keys.map((k) => ({ k, cond: e.and(known, anyOf(after, only.get(k)!.a), e.not(at(before, k))) }));
   const anyGained = e.or(...gained.map((g) => g.cond));
   const questions: DiffQuestion[] = [];
   for (const g of gained) questions.push({ kind: 'gained', place: g.k, delivery: place(g.k), cond: g.cond });
-  for (const k of keys) questions.push({ kind: 'lost', place: k, delivery: place(k), cond: e.and(known, at(before, k), e.not(at(after, k)), e.not(anyGained)) });
+  for (const k of keys) questions.push({ kind: 'lost', place: k, delivery: place(k), cond: e.and(known, anyOf(before, only.get(k)!.b), e.not(at(after, k)), e.not(anyGained)) });
   for (const k of keys) {
-    const pairs: Cond[] = [];
-    for (const b of before.delivered.get(k) ?? []) for (const a of after.delivered.get(k) ?? []) pairs.push(e.and(b.cond, a.cond, headersDiffer(e, b.final, a.final)));
-    questions.push({ kind: 'translated', place: k, delivery: place(k), cond: e.and(known, e.or(...pairs)) });
+    // A copy one side delivers with headers no copy of the other side delivers with, both delivering there.
+    const novel = (mine: Side, xs: readonly SideEnd[], other: Side) =>
+      xs.map((x) => e.and(mine.condOf(x), ...ends(other, k).map((y) => e.not(e.and(other.condOf(y), sameHeaders(e, x.final, y.final))))));
+    const o = only.get(k)!;
+    const either = e.or(...novel(after, o.a, before), ...novel(before, o.b, after));
+    questions.push({ kind: 'translated', place: k, delivery: place(k), cond: e.and(known, at(before, k), at(after, k), either) });
   }
-  return { questions: questions.filter((q) => q.cond !== false), unknown, any: e.or(...questions.map((q) => q.cond)) };
+  const live = questions.filter((q) => q.cond !== false);
+  return { questions: live, unknown, any: e.or(...live.map((q) => q.cond)), places: all.length, sameAt: all.length - keys.length };
 }
