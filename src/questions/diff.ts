@@ -22,7 +22,8 @@ import { deliveryKey, diffQuestions, exploreSide, type DiffKind, type DiffQuesti
 import { ipToNum } from '../smt/headers.ts';
 import type { Model } from '../pipeline.ts';
 import { resolveEndpoint, checkVia, type Endpoint } from './endpoints.ts';
-import { destsOf, fieldsOf } from './query.ts';
+import { destsOf, fieldsOf, isSetEndpoint } from './query.ts';
+import { resolveSet } from './user-properties/endpoints.ts';
 import { destIps, type FieldConstraint } from './reach-set.ts';
 import { firstPacketOf, type Sender } from './trace.ts';
 import { packetFieldsError, type ProtoArg } from './packet.ts';
@@ -132,8 +133,8 @@ interface Plan {
   readonly stations: readonly string[];
   readonly fields: FieldConstraint;
   readonly ipDst: readonly Cidr[] | null;
-  /** The outside world's source address, when `--from` names one. */
-  readonly outsideIp: string | null;
+  /** The outside world's source addresses, when `--from` names one or a prefix outside the cloud. */
+  readonly outsideSrc: readonly Cidr[] | null;
   readonly onlyBefore: readonly string[];
   readonly onlyAfter: readonly string[];
 }
@@ -146,16 +147,30 @@ function plan(before: Model, after: Model, p: DiffParams): Result<Plan> {
   const b = byName(before.dataplane);
   const a = byName(after.dataplane);
   let stations = [...b.keys()].filter((n) => a.has(n));
-  let outsideIp: string | null = null;
+  let outsideSrc: Cidr[] | null = null;
   const errors: InputError[] = [];
-  if (p.from !== null) {
+  if (p.from !== null && isSetEndpoint(p.from)) {
+    // A set, as `query --from` takes it: its senders on either side (a VM one side lacks is listed apart).
+    const names = new Set<string>();
+    const found = [before, after].map((side) => resolveSet(side.topology, side.dataplane, p.from!, 'from'));
+    for (const r of found) {
+      if (!r.ok) continue;
+      for (const s of r.set.senders) {
+        names.add(stationName(s.group.sources[0]!.station));
+        if (s.rep.kind === 'outside' && /^[0-9.]+\/\d+$/.test(p.from)) outsideSrc = [...(s.group.ipSrc ?? [])];
+      }
+    }
+    const first = found[0]!;
+    if (names.size === 0) errors.push({ code: 'NP405', file: before.topology.file, position: null, path: '--from', message: `${p.from}: ${!first.ok ? first.message : 'no sender on either side'}` });
+    stations = stations.filter((n) => names.has(n));
+  } else if (p.from !== null) {
     const r = resolveEither(before, after, p.from, '--from', p.via);
     if (!r.ok) errors.push(...r.errors);
-    else if (r.value.ep.kind === 'address') errors.push({ code: 'NP405', file: before.topology.file, position: null, path: '--from', message: `${p.from} is not a sender: give a VM port or an address outside the cloud` });
+    else if (r.value.ep.kind === 'address') errors.push({ code: 'NP405', file: before.topology.file, position: null, path: '--from', message: `${p.from} is not a sender: give a VM port, a project, a network, a prefix or an address outside the cloud` });
     else {
       const name = stationName(r.value.ep.station);
       stations = stations.filter((n) => n === name);
-      if (r.value.ep.kind === 'outside') outsideIp = r.value.ep.ip;
+      if (r.value.ep.kind === 'outside') outsideSrc = [{ ip: r.value.ep.ip, prefixLen: 32 }];
     }
   }
   let ipDst: Cidr[] | null = null;
@@ -163,6 +178,11 @@ function plan(before: Model, after: Model, p: DiffParams): Result<Plan> {
     // The destination's addresses on either side (a floating IP moved, a port renumbered).
     ipDst = [];
     for (const side of [before, after]) {
+      if (isSetEndpoint(p.to)) {
+        const r = resolveSet(side.topology, side.dataplane, p.to, 'to');
+        if (r.ok) ipDst.push(...r.set.dests.flatMap(destIps));
+        continue;
+      }
       const r = resolveEndpoint(side.topology, side.dataplane, p.to, '--to', p.via);
       if (!r.ok) continue;
       const dests = destsOf(side.topology, side.dataplane, r.endpoint);
@@ -170,14 +190,19 @@ function plan(before: Model, after: Model, p: DiffParams): Result<Plan> {
       else ipDst.push({ ip: r.endpoint.ip, prefixLen: 32 });
     }
     if (ipDst.length === 0) {
-      const r = resolveEndpoint(before.topology, before.dataplane, p.to, '--to', p.via);
-      errors.push(r.ok ? { code: 'NP405', file: before.topology.file, position: null, path: '--to', message: `${p.to} is no destination on either side` } : r.error);
+      if (isSetEndpoint(p.to)) {
+        const r = resolveSet(before.topology, before.dataplane, p.to, 'to');
+        errors.push({ code: 'NP405', file: before.topology.file, position: null, path: '--to', message: `${p.to}: ${!r.ok ? r.message : 'no destination on either side'}` });
+      } else {
+        const r = resolveEndpoint(before.topology, before.dataplane, p.to, '--to', p.via);
+        errors.push(r.ok ? { code: 'NP405', file: before.topology.file, position: null, path: '--to', message: `${p.to} is no destination on either side` } : r.error);
+      }
     }
   }
   if (errors.length > 0) return { ok: false, errors };
   const onlyBefore = [...b.keys()].filter((n) => !a.has(n));
   const onlyAfter = [...a.keys()].filter((n) => !b.has(n));
-  return { ok: true, value: { stations, fields: fieldsOf(p), ipDst, outsideIp, onlyBefore, onlyAfter } };
+  return { ok: true, value: { stations, fields: fieldsOf(p), ipDst, outsideSrc, onlyBefore, onlyAfter } };
 }
 
 /** The sender's rules on both sides; when they differ (port security, address pairs), any source on both. */
@@ -280,10 +305,10 @@ function preferences(e: Enc, p: SymPacket, w: SenderWork, q: DiffQuestion) {
 async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, found: Difference[]): Promise<SenderResult> {
   const ctx = await getZ3();
   const [sb, sa] = specs(work.before.model, work.after.model, work.before.station, work.after.station);
-  const sent = { ...pl.fields, ...(pl.ipDst !== null ? { ipDst: pl.ipDst } : {}), ...(pl.outsideIp !== null && sb.station.kind === 'outside' ? { ipSrc: [{ ip: pl.outsideIp, prefixLen: 32 }] } : {}) };
+  const sent = { ...pl.fields, ...(pl.ipDst !== null ? { ipDst: pl.ipDst } : {}), ...(pl.outsideSrc !== null && sb.station.kind === 'outside' ? { ipSrc: pl.outsideSrc } : {}) };
   // The outside world sends from addresses outside the cloud on both sides.
   const extra = (e: Enc, p: SymPacket): Cond =>
-    sb.station.kind === 'outside' && pl.outsideIp === null ? e.and(inAny(e, p.ip_src, outsideAddresses(work.before.model.topology)), inAny(e, p.ip_src, outsideAddresses(work.after.model.topology))) : true;
+    sb.station.kind === 'outside' && pl.outsideSrc === null ? e.and(inAny(e, p.ip_src, outsideAddresses(work.before.model.topology)), inAny(e, p.ip_src, outsideAddresses(work.after.model.topology))) : true;
   const before: Side & { packet: SymPacket } = await exploreSide(work.before.model.dataplane, sb, sent, extra, { converged: work.before.ev.converged });
   const after: Side = await exploreSide(work.after.model.dataplane, sa, sent, extra, { converged: work.after.ev.converged });
   const e = before.e;

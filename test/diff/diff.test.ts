@@ -94,6 +94,30 @@ describe('netproof diff on the seed', () => {
     expect([qb.ok && qb.value.verdict, qa.ok && qa.value.verdict]).toEqual(['unreachable', 'reachable']);
   });
 
+  it('takes the sets query --from and --to take: a project, a network, the outside world, a prefix', async () => {
+    const after = edited('- { direction: ingress, protocol: icmp }', '- { direction: ingress, protocol: icmp }\n      - { direction: ingress, protocol: tcp, port: 8080 }');
+    // The project's VMs: all four compared, none of them newly allowed (the default group already lets them in).
+    const project = await diff(after, { from: 'project:demo' });
+    expect(project.answer.senders.map((s) => s.from).sort()).toEqual(['vm1:0', 'vm2:0', 'vm3:0', 'vm4:0']);
+    expect(project.answer.verdict).toBe('same');
+    const network = await diff(after, { from: 'network:net1' });
+    expect(network.answer.senders.map((s) => s.from).sort()).toEqual(['vm1:0', 'vm2:0']);
+    // The outside world as a set, and a prefix of it: the one newly allowed class, its witness from the prefix.
+    const world = await diff(after, { from: 'external' });
+    expect(world.answer.differences.map((d) => [d.from, deliveryKey(d.delivery), d.classes.map((c) => c.packets)])).toEqual([['outside(public)', 'vm:vm1:0', ['tcp/8080']]]);
+    const prefix = await diff(after, { from: '198.51.100.0/24', to: 'network:net1' });
+    expect(prefix.answer.differences.map((d) => [d.from, deliveryKey(d.delivery), d.classes.map((c) => c.packets)])).toEqual([['outside(public)', 'vm:vm1:0', ['tcp/8080']]]);
+    const w = prefix.answer.differences[0]!.classes[0]!.witness;
+    expect(w.ip_src.startsWith('198.51.100.')).toBe(true);
+    expect(replaysAgain(world) + replaysAgain(prefix)).toBe(2);
+    // To a set that holds nothing newly allowed: the same.
+    expect((await diff(after, { from: 'external', to: 'network:net2' })).answer.verdict).toBe('same');
+    // A set with no sender on either side is refused, naming the option.
+    const b = party(SEED, 'before.yaml');
+    const refused = await runDiff(b, party(after, 'after.yaml'), { from: 'project:nobody', to: null, via: null }, 20_000);
+    expect(refused.ok ? null : refused.errors.map((e) => [e.code, e.path])).toEqual([['NP405', '--from']]);
+  });
+
   it('removing a router interface: what vm1 sent through it is newly dropped, and nothing newly delivered', async () => {
     const r = await diff(edited('interfaces: [subnet1, subnet2]', 'interfaces: [subnet2]'), { from: 'vm1' });
     expect(r.answer.senders).toEqual([expect.objectContaining({ from: 'vm1:0', complete: true, unknown: null })]);
