@@ -20,6 +20,7 @@ import type { Delivery } from '../semantics/delivery.ts';
 import { checkSat, decodeWitness, defaultPreferences, getZ3, holds, type Cond, type Enc, type SourceSpec, type SymPacket } from '../smt/index.ts';
 import { deliveryKey, diffQuestions, exploreSide, type DiffKind, type DiffQuestion, type Side } from '../smt/diff.ts';
 import { ipToNum } from '../smt/headers.ts';
+import { macToNumber } from '../net/mac.ts';
 import type { Model } from '../pipeline.ts';
 import { resolveEndpoint, checkVia, type Endpoint } from './endpoints.ts';
 import { destsOf, fieldsOf, isSetEndpoint } from './query.ts';
@@ -223,7 +224,42 @@ interface PacketClass {
   readonly cond: Cond;
 }
 
-async function classify(e: Enc, p: SymPacket, within: Cond, w: Packet, timeoutMs: number): Promise<PacketClass> {
+/**
+ * The ports of one protocol a class of differing packets spans: the lowest and highest destination
+ * port with a differing packet (binary search, a check per halving), and whether every port between
+ * differs too — the witness's other headers kept, each port in the range is asked at once. Null when
+ * the solver gave up on a check.
+ */
+async function portSpan(e: Enc, p: SymPacket, inClass: Cond, drawn: Cond, w: Packet, timeoutMs: number): Promise<{ lo: number; hi: number; whole: boolean } | null> {
+  const ctx = await getZ3();
+  const sat = async (c: Cond): Promise<boolean | null> => {
+    const r = await checkSat(ctx, e, e.and(inClass, c), timeoutMs);
+    return r.status === 'unknown' ? null : r.status === 'sat';
+  };
+  const bound = async (low: boolean): Promise<number | null> => {
+    let [a, b] = [0, 65535];
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      const s = await sat(low ? e.range(p.dport, 0, mid, 16) : e.range(p.dport, mid + 1, 65535, 16));
+      if (s === null) return null;
+      if (low === s) b = mid;
+      else a = mid + 1;
+    }
+    return a;
+  };
+  const lo = await bound(true);
+  const hi = await bound(false);
+  if (lo === null || hi === null) return null;
+  // Every port of the span differs for the witness's headers: no port in it leaves the class (the
+  // kernel's random draws taken as a replay shows them, as in the class itself).
+  const others = e.and(e.eq(p.eth_src, macToNumber(w.eth_src), 48), e.eq(p.eth_dst, macToNumber(w.eth_dst), 48), e.eq(p.eth_type, w.eth_type, 16),
+    e.eq(p.ip_src, ipToNum(w.ip_src), 32), e.eq(p.ip_dst, ipToNum(w.ip_dst), 32), e.eq(p.sport, w.sport ?? 0, 16), e.eq(p.icmp_type, 0, 8), e.eq(p.icmp_code, 0, 8));
+  const gap = await checkSat(ctx, e, e.and(others, drawn, e.eq(p.proto, w.proto, 8), e.range(p.dport, lo, hi, 16), e.not(inClass)), timeoutMs);
+  if (gap.status === 'unknown') return null;
+  return { lo, hi, whole: gap.status === 'unsat' };
+}
+
+async function classify(e: Enc, p: SymPacket, within: Cond, drawn: Cond, w: Packet, timeoutMs: number): Promise<PacketClass> {
   const ctx = await getZ3();
   const proto = e.eq(p.proto, w.proto, 8);
   const only = async (field: 'dport' | 'icmp_type', v: number, bits: number) =>
@@ -231,6 +267,12 @@ async function classify(e: Enc, p: SymPacket, within: Cond, w: Packet, timeoutMs
   const name = w.proto === IP_PROTO.tcp ? 'tcp' : w.proto === IP_PROTO.udp ? 'udp' : 'icmp';
   if ((w.proto === IP_PROTO.tcp || w.proto === IP_PROTO.udp) && w.dport !== null) {
     if (await only('dport', w.dport, 16)) return { label: `${name}/${w.dport}`, exact: true, cond: e.and(proto, e.eq(p.dport, w.dport, 16)) };
+    // Several ports: the span they lie in, as a security-group rule's range reads (`tcp/2000-2100`).
+    const span = await portSpan(e, p, e.and(within, proto), drawn, w, timeoutMs);
+    if (span !== null && span.whole) {
+      return { label: span.lo === 0 && span.hi === 65535 ? `${name} (every port)` : `${name}/${span.lo}-${span.hi}`, exact: true, cond: e.and(proto, e.range(p.dport, span.lo, span.hi, 16)) };
+    }
+    if (span !== null) return { label: `${name} (some ports of ${span.lo}-${span.hi}, e.g. ${w.dport})`, exact: false, cond: proto };
     return { label: `${name} (several ports, e.g. ${w.dport})`, exact: false, cond: proto };
   }
   if (w.proto === IP_PROTO.icmp && w.icmp_type !== null) {
@@ -315,7 +357,8 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, found: 
   const p = before.packet;
   // A port --random-fully SNAT draws is taken as the draw a replay shows, on both sides: a difference
   // that exists only for some draws of the kernel's random port is not one a replay could show.
-  const dq = diffQuestions(before, after, e.and(before.e.choicesAsReplayed(), after.e.choicesAsReplayed()));
+  const drawn = e.and(before.e.choicesAsReplayed(), after.e.choicesAsReplayed());
+  const dq = diffQuestions(before, after, drawn);
   const result = (complete: boolean, unknown: string | null, error?: SenderResult['error']): SenderResult => ({ from: work.name, complete, unknown, places: dq.places, placesUnchanged: dq.sameAt, ...(error ? { error } : {}) });
 
   let unknown: string | null = null;
@@ -358,7 +401,7 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, found: 
     const dec = await decodeWitness(e, r.solver, r.model, p, preferences(e, p, work, q));
     if (dec.reliesOnRandom) { flush(); return result(false, unknown ?? 'the packets found depend on the source port --random-fully SNAT draws at random'); }
     const w = dec.packet;
-    const cls = await classify(e, p, inQ, w, timeoutMs);
+    const cls = await classify(e, p, inQ, drawn, w, timeoutMs);
     l.blocked.push(cls.cond);
     l.n++;
     const bt = replay(work.before, work.before.station, w);

@@ -94,6 +94,22 @@ describe('netproof diff on the seed', () => {
     expect([qb.ok && qb.value.verdict, qa.ok && qa.value.verdict]).toEqual(['unreachable', 'reachable']);
   });
 
+  it('names a port range as the rule reads: tcp/2000-2100, every port of it differing', async () => {
+    const after = edited('- { direction: ingress, protocol: icmp }', '- { direction: ingress, protocol: icmp }\n      - { direction: ingress, protocol: tcp, port: "2000-2100" }');
+    const r = await diff(after, { from: 'external' });
+    const seen = r.answer.differences.map((d) => [d.from, deliveryKey(d.delivery), d.change, d.classes.map((c) => [c.packets, c.exact])]);
+    expect(seen).toEqual([['outside(public)', 'vm:vm1:0', 'newly-delivered', [['tcp/2000-2100', true]]]]);
+    expect(r.answer.senders.every((s) => s.complete && s.unknown === null)).toBe(true);
+    const w = r.answer.differences[0]!.classes[0]!.witness;
+    expect(w.dport).toBeGreaterThanOrEqual(2000);
+    expect(w.dport).toBeLessThanOrEqual(2100);
+    expect(replaysAgain(r)).toBe(1);
+    // Two ranges with a gap: one class spanning both, said not to be every port of the span.
+    const gapped = edited('- { direction: ingress, protocol: icmp }', '- { direction: ingress, protocol: icmp }\n      - { direction: ingress, protocol: tcp, port: "2000-2010" }\n      - { direction: ingress, protocol: tcp, port: "2020-2030" }');
+    const g = await diff(gapped, { from: 'external' });
+    expect(g.answer.differences.flatMap((d) => d.classes.map((c) => [c.packets.replace(/e\.g\. \d+/, 'e.g. N'), c.exact]))).toEqual([['tcp (some ports of 2000-2030, e.g. N)', false]]);
+  }, 300_000);
+
   it('takes the sets query --from and --to take: a project, a network, the outside world, a prefix', async () => {
     const after = edited('- { direction: ingress, protocol: icmp }', '- { direction: ingress, protocol: icmp }\n      - { direction: ingress, protocol: tcp, port: 8080 }');
     // The project's VMs: all four compared, none of them newly allowed (the default group already lets them in).
