@@ -21,7 +21,7 @@ export async function runReportCommand(io: Io, file: string, o: ReportOptions): 
   }
   if (!parent?.isDirectory()) throw new UsageError(`--out ${o.out}: ${dirname(o.out)} is not a directory to write into`);
   const page: string[] = [];
-  const code = await runVerifyCommand({ out: (t) => page.push(t), err: (t) => io.err(t), ...(io.progress !== undefined ? { progress: io.progress } : {}) }, file, { ...o, format: 'html', rules: true });
+  const code = await runVerifyCommand({ out: (t) => page.push(t), err: (t) => io.err(t), ...(io.progress !== undefined ? { progress: io.progress } : {}) }, file, { ...o, format: 'html', rules: true, reportOut: o.out });
   // Bad input: verify said why on stderr and there is no page to write.
   if (code === EXIT.badInput || page.length === 0) return code;
   const html = page.join('');

@@ -49,6 +49,8 @@ export interface VerifyOptions {
   cut?: string[];
   failures?: string;
   shard?: string;
+  /** Set by `netproof report`: the page is written to this file (the command line shown says so). */
+  reportOut?: string;
 }
 
 /** `--shard K/N`: shard K (1-based) of N. */
@@ -76,11 +78,23 @@ function shardFingerprint(file: string, o: VerifyOptions, shard: Shard): string 
 }
 
 /** The command line as run, for reports that record it (SARIF's invocation). */
-function verifyCommandLine(file: string, o: VerifyOptions): string {
+/** The options that decide what is verified, as they were given. */
+function verifyArgs(o: VerifyOptions): string[] {
   const opt = (flag: string, values: readonly string[] | undefined) => (values ?? []).flatMap((v) => [flag, v]);
-  return ['netproof', 'verify', file, ...opt('--properties', o.properties), ...opt('--select', o.select), ...opt('--skip', o.skip),
-    ...opt('--waivers', o.waivers === undefined ? undefined : [o.waivers]), ...opt('--fail', o.fail), ...opt('--cut', o.cut),
-    ...opt('--failures', o.failures === undefined ? undefined : [o.failures]), ...opt('--baseline', o.baseline === undefined ? undefined : [o.baseline]), '--format', o.format].join(' ');
+  const one = (flag: string, v: string | undefined) => opt(flag, v === undefined ? undefined : [v]);
+  return [...opt('--properties', o.properties), ...opt('--select', o.select), ...opt('--skip', o.skip), ...one('--waivers', o.waivers), ...opt('--fail', o.fail),
+    ...opt('--cut', o.cut), ...one('--failures', o.failures), ...one('--baseline', o.baseline), ...(o.onlyFailures === true ? ['--only-failures'] : [])];
+}
+
+/** The command line as run (`netproof report … --out FILE` for a report). */
+function verifyCommandLine(file: string, o: VerifyOptions): string {
+  if (o.reportOut !== undefined) return ['netproof', 'report', file, ...verifyArgs(o), '--out', o.reportOut].join(' ');
+  return ['netproof', 'verify', file, ...verifyArgs(o), '--format', o.format].join(' ');
+}
+
+/** The `verify` that prints the same results as text in a terminal. */
+function textCommandLine(file: string, o: VerifyOptions): string {
+  return ['netproof', 'verify', file, ...verifyArgs(o)].join(' ');
 }
 
 /** The text section on what changed since the baseline (empty without --baseline). */
@@ -153,7 +167,7 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
     const html = async () => {
       const { verifyHtml } = await import('../report/html/reports.ts');
       const baselineNote = baselineText(baseline?.ok ? baseline.value.file : '', changes).trim();
-      return verifyHtml({ topology, dataplane, labels, command: verifyCommandLine(file, o), assumptions,
+      return verifyHtml({ topology, dataplane, labels, command: verifyCommandLine(file, o), equivalent: textCommandLine(file, o), assumptions,
         notes: [...notes.map((n) => `${n.message} (${n.file}:${n.line})`), ...(baselineNote ? baselineNote.split('\n').map((l) => l.trim()) : [])] }, report, { onlyFailures });
     };
     io.out(

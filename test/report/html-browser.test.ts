@@ -187,6 +187,11 @@ describeOracle('the HTML report in headless chromium', ['chromium'], () => {
     const report = await open('report-page.html', readFileSync(out, 'utf8'));
     expect(await report.$$eval('table.verdicts tbody tr', (trs) => trs.map((t) => t.getAttribute('data-verdict')))).toEqual(['holds', 'holds', 'holds']);
     expect(await report.locator('svg.cloud .node').count()).toBeGreaterThan(10);
+    // The header: the command as run, and the verify that prints the same results in a terminal.
+    expect(await report.$$eval('header .cmd', (ds) => ds.map((d) => d.textContent))).toEqual([
+      `netproof report ${seed} --select fip-ingress,gateway --out ${out}`,
+      `as text in a terminal: netproof verify ${seed} --select fip-ingress,gateway`,
+    ]);
     await report.close();
   }, 120_000);
 

@@ -26,6 +26,8 @@ export interface NamedPath extends PicturePath {
 export interface HtmlReport {
   readonly title: string;
   readonly command: string;
+  /** The `verify` command line that prints the same results as text (verify and report pages). */
+  readonly equivalent?: string;
   /** Counts per verdict, in order: `[['holds', 7], ['violated', 1]]`. */
   readonly counts: readonly (readonly [string, number])[];
   readonly rows: readonly ReportRow[];
@@ -76,6 +78,7 @@ export function htmlPage(r: HtmlReport): string {
     '<header>',
     `<h1>${xmlEscape(r.title)}</h1>`,
     `<div class="cmd">${xmlEscape(r.command)}</div>`,
+    ...(r.equivalent !== undefined ? [`<div class="cmd equivalent">as text in a terminal: ${xmlEscape(r.equivalent)}</div>`] : []),
     `<div class="summary">${r.counts.map(([v, n]) => `<span class="${cls(v)}">${n} ${xmlEscape(v)}</span>`).join('')}</div>`,
     ...r.notes.map((n) => `<div class="note">${xmlEscape(n)}</div>`),
     '</header>',

@@ -21,6 +21,8 @@ export interface HtmlContext {
   readonly labels: Labels;
   /** The command line as run. */
   readonly command: string;
+  /** The `verify` command line that prints the same results as text, when the page shows verify's. */
+  readonly equivalent?: string;
   readonly assumptions: readonly Assumption[];
   readonly notes?: readonly string[];
 }
@@ -41,7 +43,7 @@ async function page(c: HtmlContext, title: string, counts: readonly (readonly [s
     paths.push({ name: e.name, ...picturePath(e.trace, graph, c.labels) });
     return { ...e.row, path: paths.length - 1 };
   });
-  return htmlPage({ title, command: c.command, counts, rows, paths, svg: cloudSvg(layout), assumptions: c.assumptions.map((a) => a.text), notes: c.notes ?? [] });
+  return htmlPage({ title, command: c.command, ...(c.equivalent !== undefined ? { equivalent: c.equivalent } : {}), counts, rows, paths, svg: cloudSvg(layout), assumptions: c.assumptions.map((a) => a.text), notes: c.notes ?? [] });
 }
 
 /** `verify --format html`: every result (or only the failing ones), each violation's trace on the picture. */
