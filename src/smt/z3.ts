@@ -22,6 +22,7 @@ export type Z3Solver = InstanceType<Ctx['Solver']>;
 interface Instance {
   readonly ctx: Ctx;
   readonly em: Z3Init['em'];
+  readonly lowLevel: Z3Init['Z3'];
 }
 
 let instance: Promise<Instance> | null = null;
@@ -53,7 +54,7 @@ async function initDeferred(): ReturnType<typeof init> {
 
 /** The process-wide Z3 context, created on first use. */
 export async function getZ3(): Promise<Ctx> {
-  instance ??= initDeferred().then(({ Context, em }) => ({ ctx: new Context('main') as Ctx, em }));
+  instance ??= initDeferred().then(({ Context, em, Z3 }) => ({ ctx: new Context('main') as Ctx, em, lowLevel: Z3 }));
   return (await instance).ctx;
 }
 
@@ -93,6 +94,16 @@ export async function terminateThreads(pool: ThreadPool, drainMs = DRAIN_MS): Pr
   const workers = [...pool.runningWorkers, ...pool.unusedWorkers];
   pool.terminateAllThreads();
   for (const w of workers) w.onmessage = () => {};
+}
+
+/**
+ * What Z3 says it has allocated in its WebAssembly heap (bytes), or null when no instance runs. The
+ * heap is one fixed 2 GiB block (a shared memory for its threads), so this, not the process's RSS, is
+ * what runs out when a long run keeps one instance.
+ */
+export async function z3AllocatedBytes(): Promise<number | null> {
+  if (instance === null) return null;
+  return Number((await instance).lowLevel.get_estimated_alloc_size());
 }
 
 /** Terminates Z3's threads; call once when the process (or test file) is done with the solver. */

@@ -1,7 +1,11 @@
 // Runs a fuzz property for N cases from a seed (fast-check, shrinking on failure) and reports what it
 // counted; a failure is reported with the seed, the fast-check path and the shrunk case written as a
 // regression file, ready to be saved under test/regressions/.
+// Z3's WebAssembly heap is one fixed block that a long run in one instance fills (its allocations
+// build up across cases): with `restartSolverEvery` N, the instance is ended and a fresh one started
+// before every Nth check (first pass and shrinking alike), at the same checks in every run of a seed.
 import fc from 'fast-check';
+import { shutdownZ3 } from '../../src/smt/index.ts';
 import type { Counts, FuzzProperty } from './property.ts';
 import { formatRegression } from './regression-file.ts';
 
@@ -11,7 +15,9 @@ export interface RunOptions {
   /** A fast-check path: replay one case of a campaign (with its seed). */
   readonly path?: string;
   /** Called after each case of the first pass (not while shrinking). */
-  readonly onCase?: (done: number, counts: Counts) => void;
+  readonly onCase?: (done: number, counts: Counts) => void | Promise<void>;
+  /** End Z3's instance before every Nth check, so a fresh one serves the next N (none when absent or 0). */
+  readonly restartSolverEvery?: number;
 }
 
 export interface RunReport {
@@ -30,15 +36,19 @@ export async function runProperty<C>(p: FuzzProperty<C>, o: RunOptions): Promise
   const counts: Counts = {};
   let cases = 0;
   let shrinking = false;
+  let checks = 0;
+  const every = o.restartSolverEvery ?? 0;
   const t0 = Date.now();
   const r = await fc.check(
     fc.asyncProperty(p.arbitrary, async (c) => {
+      if (every > 0 && checks > 0 && checks % every === 0) await shutdownZ3();
+      checks++;
       // Shrinking re-runs failing neighbours: their counts are not the campaign's.
       const mine: Counts = shrinking ? {} : counts;
       const why = await p.check(c, mine);
       if (!shrinking) {
         cases++;
-        o.onCase?.(cases, counts);
+        await o.onCase?.(cases, counts);
       }
       if (why !== null) {
         shrinking = true;
