@@ -25,6 +25,7 @@ import { answersArp } from '../semantics/arp-answer.ts';
 import { concreteLogic } from '../semantics/logic.ts';
 import { stationKey } from '../semantics/station-key.ts';
 import { runHookRecorded } from './hooks.ts';
+import { lookupRoute } from './namespace.ts';
 import type { Hop } from './trace.ts';
 
 export interface EvaluatorOptions {
@@ -61,6 +62,13 @@ export interface Evaluator extends Session {
    * of a flood among the branches (a trace lists at most `maxBranches`).
    */
   traceFromNamespace(host: string, namespace: string, iface: string, packet: Packet, opts?: { readonly everyCopy?: boolean }): Trace;
+  /**
+   * Follows a packet the namespace's own stack sends (a reply it answers with): routed as Linux routes
+   * a locally generated packet (longest prefix; none → `no-route`), sent from the route's interface's
+   * MAC to the next hop's, resolved by an ARP walk from that interface (no answer → `no-arp`), then as
+   * `traceFromNamespace`. The packet's Ethernet addresses are those it is given until then.
+   */
+  sendFromNamespace(host: string, namespace: string, packet: Packet): Trace;
   /** A new conntrack session: traces in it see each other's connections. */
   session(): Session;
   /** The converged fdb and learned flows, as plain data. */
@@ -202,10 +210,31 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
     return uncertain.length > 0 ? { ...t, uncertain: [...uncertain, ...t.uncertain] } : t;
   };
 
+  const sendFromNamespace = (host: string, nsName: string, packet: Packet): Trace => {
+    const ns = index.host(host)?.namespaces.find((n) => n.name === nsName);
+    const route = ns ? lookupRoute(ns.routes, packet.ip_dst) : null;
+    const out = route ? ns?.interfaces.find((i) => i.name === route.dev) : undefined;
+    const stopped = (disposition: 'no-route' | 'no-arp' | 'dropped', rule: string, iface: string | null, uncertain: readonly string[] = []): Trace => ({
+      disposition, deliveredTo: null, droppedAt: { host, device: nsName, rule, origin: route?.origin ?? null }, packet, final: packet,
+      hops: [{ ...senderHop(host, nsName, 'namespace', iface ?? '', packet), outPort: iface, out: null }], branches: [], uncertain,
+    });
+    if (!ns) return stopped('dropped', `no namespace ${nsName} on ${host}`, null);
+    if (!route) return stopped('no-route', `no route to ${packet.ip_dst}`, null);
+    if (!out) return stopped('dropped', `route via ${route.dev}: no such interface`, null);
+    const nextHop = route.via ?? packet.ip_dst;
+    const arp = nsArp(host, nsName, out.name, nextHop);
+    if (arp.mac === null) {
+      const died = arp.trace.droppedAt ? ` (the ARP request stopped at ${arp.trace.droppedAt.device}@${arp.trace.droppedAt.host}: ${arp.trace.droppedAt.rule})` : '';
+      return stopped('no-arp', `no ARP reply for ${nextHop} on ${out.name}${died}`, out.name, arp.trace.uncertain);
+    }
+    return traceFromNamespace(host, nsName, out.name, { ...packet, eth_src: out.mac, eth_dst: arp.mac, vlan: null, tun_id: null });
+  };
+
   return {
     converged,
     session: () => session(),
     traceFromNamespace,
+    sendFromNamespace,
     trace: (from, packet, o) => session(o).trace(from, packet),
     resolveArp: (from, ip) => {
       const k = `${stationKey(from)}|${ip}`;

@@ -6,6 +6,7 @@
 // Guarantees: every case is either built into the first packet the sender puts on its wire (its first
 // hop resolved by ARP exactly as `firstPacketOf` does) or listed as skipped with the reason, so the
 // caller can account for every one.
+import { routeProbeAddress } from '../../src/questions/properties/gateway-routes.ts';
 import type { Dataplane, Station } from '../../src/ir/dataplane.ts';
 import { BROADCAST_MAC, type Ipv4, type Packet } from '../../src/ir/packet.ts';
 import { isRouterPort } from '../../src/topology/model.ts';
@@ -72,6 +73,8 @@ export function casesOf(topo: Topology, dp: Dataplane): Case[] {
     ...dp.stations.flatMap((o) => (o.kind === 'outside' ? [o.gateway] : [])),
     // An address of an external subnet no one holds: a router ARPs for it in vain (no-arp).
     ...dp.stations.flatMap((o) => (o.kind === 'outside' ? [freeAddress(topo, o.cidr.ip)] : [])),
+    // Where routers' extra routes go (the address `gateway` asks about): routed to their next hops.
+    ...topo.routers.flatMap((r) => r.routes.flatMap((x) => routeProbeAddress(topo, r, x) ?? [])),
   ]);
   for (const s of ports) {
     const from: Sender = { kind: 'port', station: s, ip: s.ip };

@@ -19,7 +19,7 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
   },
   {
     cls: 'route-deleted', behaviour: /: no-arp before, no-route with the fault$/,
-    why: "a route whose next hop answers no ARP deleted: what it carried still dies in the router (without an ARP answer before, without a route after); no property asks how a packet that reaches nothing fails",
+    why: "a route whose next hop answers no ARP deleted: what it carried still dies in the router (without an ARP answer before, without a route after); no property asks how a packet that reaches nothing fails (an extra route's deletion is killed by `gateway`, which checks that the route is taken)",
   },
 ];
 

@@ -1,10 +1,12 @@
-// The properties checked with concrete evaluator traces (dhcp, gateway, loop-free) and
+// The properties checked with concrete evaluator traces (dhcp, gateway with its external gateways and
+// extra routes, loop-free) and
 // project-isolation: hold on the basic cloud; DHCP replies rendered without their ingress rule, an
 // egress chain without its allow-all rule, and two projects on one router each show a violation.
 import { afterAll, describe, expect, it } from 'vitest';
 import { shutdownZ3 } from '../../src/smt/index.ts';
 import { dhcp } from '../../src/questions/properties/dhcp.ts';
 import { gateway } from '../../src/questions/properties/gateway.ts';
+import { routeProbeAddress } from '../../src/questions/properties/gateway-routes.ts';
 import { loopFree, tableCycle } from '../../src/questions/properties/loop-free.ts';
 import { projectIsolation } from '../../src/questions/properties/project-isolation.ts';
 import { BUILTIN_PROPERTIES } from '../../src/questions/properties/index.ts';
@@ -37,16 +39,76 @@ describe('dhcp', () => {
 });
 
 describe('gateway', () => {
-  it('holds for each router interface', async () => {
+  it('holds for each router interface and for the router\'s external gateway', async () => {
     const rs = await gateway.check(basic);
-    expect(rs.map((r) => [r.subject, r.verdict])).toEqual([['router:router1/subnet1', 'holds'], ['router:router1/subnet2', 'holds']]);
+    expect(rs.map((r) => [r.subject, r.verdict])).toEqual([['router:router1/subnet1', 'holds'], ['router:router1/subnet2', 'holds'], ['router:router1/public-v4', 'holds']]);
+    expect(rs[2]!.message).toContain('the upstream router of public (203.0.113.1) reaches 203.0.113.10');
   });
 
   it('an egress chain without its allow rule stops the echo to the gateway', async () => {
     const ctx = context('basic', edit(/compute1\/iptables-save$/, dropLines(/^-A neutron-openvswi-o\S+ -j RETURN$/)));
     const rs = await gateway.check(ctx);
-    expect(rs.map((r) => r.verdict)).toEqual(['violated', 'violated']);
+    expect(rs.map((r) => r.verdict)).toEqual(['violated', 'violated', 'holds']);
     expect(rs[0]!.trace!.droppedAt).not.toBeNull();
+  });
+
+  it("br-ex without the flow that takes the external network's VLAN out: the gateway is reached, its echo reply never gets back out", async () => {
+    // Everything br-int sends onto the external network dies at br-ex's `in_port=phy-br-ex actions=drop`:
+    // the router's ARP request for the upstream router first.
+    const ctx = context('basic', edit(/network1\/br-ex\.dump-flows$/, dropLines(/in_port="?phy-br-ex"?,dl_vlan=\d+ actions=strip_vlan,NORMAL/)));
+    const r = (await gateway.check(ctx)).find((x) => x.subject === 'router:router1/public-v4')!;
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toContain('reaches router1\'s gateway 203.0.113.10, but the echo reply 203.0.113.10 → 203.0.113.1 does not get back out');
+    expect(r.message).toContain('priority=2,in_port="phy-br-ex" actions=drop');
+    expect(r.witness).toMatchObject({ ip_src: '203.0.113.10', ip_dst: '203.0.113.1', proto: 1, icmp_type: 0 });
+    expect(r.trace!.disposition).toBe('no-arp');
+  });
+
+  it('a gateway address missing from the qg- device is not reached from outside', async () => {
+    const ctx = context('basic', edit(/network1\/qrouter-[^/]*\.ip-addr$/, dropLines(/inet 203\.0\.113\.10\//)));
+    const r = (await gateway.check(ctx)).find((x) => x.subject === 'router:router1/public-v4')!;
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toContain('does not reach router1\'s gateway 203.0.113.10');
+    expect(r.witness).toMatchObject({ ip_src: '203.0.113.1', ip_dst: '203.0.113.10', icmp_type: 8 });
+  });
+
+  it("an extra route to a VM next hop: the router sends the route's packets to it", async () => {
+    const rs = await gateway.check(context('route-via-vm'));
+    const r = rs.find((x) => x.subject === 'router:router1/route:10.20.0.0/24 via 192.168.1.30')!;
+    expect(rs.every((x) => x.verdict === 'holds')).toBe(true);
+    expect(r.message).toMatch(/^vm1:0's packet to 10\.20\.0\.1 leaves qrouter-\S+ via 192\.168\.1\.30$/);
+  });
+
+  it('the extra route gone from the router: its packets fall to the default route, a violation with that trace', async () => {
+    const ctx = context('route-via-vm', edit(/network1\/qrouter-[^/]*\.ip-route$/, dropLines(/^10\.20\.0\.0\/24 via 192\.168\.1\.30 /)));
+    const r = (await gateway.check(ctx)).find((x) => x.subject === 'router:router1/route:10.20.0.0/24 via 192.168.1.30')!;
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toContain('is routed by the default route via 203.0.113.1 out of qg-');
+    expect(r.witness).toMatchObject({ ip_src: '192.168.1.11', ip_dst: '10.20.0.1' });
+    expect(r.trace!.disposition).toBe('exited');
+  });
+
+  it('the extra route pointing at another next hop is a violation too', async () => {
+    const ctx = context('route-via-vm', edit(/network1\/qrouter-[^/]*\.ip-route$/, (t) => t.replace('10.20.0.0/24 via 192.168.1.30 ', '10.20.0.0/24 via 192.168.1.31 ')));
+    const r = (await gateway.check(ctx)).find((x) => x.subject.startsWith('router:router1/route:'))!;
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toContain('is routed by 10.20.0.0/24 via 192.168.1.31');
+  });
+});
+
+describe("gateway's address for an extra route", () => {
+  const t = context('route-via-vm').topology;
+  const r1 = t.routers[0]!;
+  const probe = (destination: string, others: string[] = []) =>
+    routeProbeAddress(t, { ...r1, routes: [...others.map((d) => ({ destination: d, nexthop: '192.168.1.30' })), { destination, nexthop: '192.168.1.30' }] }, { destination, nexthop: '192.168.1.30' });
+  it('is an address of the destination no more specific prefix of the router covers, never a martian one', () => {
+    expect(probe('10.20.0.0/24')).toBe('10.20.0.1');
+    expect(probe('10.20.0.0/24', ['10.20.0.0/25'])).toBe('10.20.0.129');
+    expect(probe('10.20.0.0/24', ['10.20.0.0/25', '10.20.0.128/26'])).toBe('10.20.0.254');
+    expect(probe('0.0.0.0/0')).toBe('128.0.0.1');
+    expect(probe('10.20.0.7/32')).toBe('10.20.0.7');
+    // The router's own subnet is more specific than the route: nothing left to ask about.
+    expect(probe('192.168.1.0/24')).toBeNull();
   });
 });
 

@@ -47,8 +47,8 @@ describe('properties say how far they are', () => {
       [0, 2, 'projects'],
       [1, 2, 'projects'],
     ]);
-    // Three router interfaces, one floating IP, one host per host of the topology.
-    expect(said('gateway').filter((t) => t.what === 'router interfaces').map((t) => t.done)).toEqual([0, 1, 2]);
+    // Three router interfaces and the router's external gateway, one floating IP, one host per host of the topology.
+    expect(said('gateway').filter((t) => t.what === 'router interfaces, gateways and routes').map((t) => t.done)).toEqual([0, 1, 2, 3]);
     expect(said('fip-ingress').map((t) => [t.done, t.total, t.what])).toEqual([[0, 1, 'floating IPs']]);
     expect(said('loop-free').map((t) => t.total)).toEqual([2, 2]);
     // The solver-backed ones say how many port classes they explored.

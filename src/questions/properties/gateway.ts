@@ -4,6 +4,10 @@
 // (cheap: no solver); a failure reports the port and the trace of the packet that fails. And the
 // router routes to the subnet through its interface there: a packet from a port of another of its
 // subnets to a port of this one leaves the namespace through that interface (`routedElsewhere`).
+// Per router with an external gateway (subject `router:R/SUBNET` of the gateway's subnet): the
+// gateway address reachable from the external network and answering back (gateway-outside.ts). Per
+// extra route (subject `router:R/route:DEST via NEXTHOP`): what the router routes to DEST goes to
+// NEXTHOP (gateway-routes.ts).
 // Ports on subnets no router serves are left out, counted in an `n/a` result per network.
 import type { RouterT } from '../../topology/model.ts';
 import type { Trace } from '../../evaluate/trace.ts';
@@ -13,6 +17,8 @@ import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import { byNetwork, holds, notApplicable, outsideStations, portLabel, portOf, portCount, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { copies } from './search.ts';
+import { checkExternalGateway } from './gateway-outside.ts';
+import { checkExtraRoute, routeSubject } from './gateway-routes.ts';
 
 const ID = 'gateway';
 
@@ -66,16 +72,18 @@ function routedElsewhere(ctx: VerifyContext, r: RouterT, subnet: string, ports: 
 
 export const gateway: PropertyCheck = {
   id: ID,
-  description: "every port of a router's subnet reaches the subnet's gateway address on the router",
+  description: "every port of a router's subnet reaches the subnet's gateway address on the router, the router's external gateway answers its external network, and its extra routes go to their next hops",
   async check(ctx) {
     const out: PropertyResult[] = [];
-    const total = ctx.topology.routers.reduce((n, r) => n + r.interfaces.length, 0);
+    const total = ctx.topology.routers.reduce((n, r) => n + r.interfaces.length + (r.gateway ? 1 : 0) + r.routes.length, 0);
+    const ask = (subject: string, check: () => PropertyResult) => {
+      tick(ctx, out.length, total, 'router interfaces, gateways and routes');
+      out.push(owned(ctx, subject) ? check() : elsewhere(ID, subject));
+    };
     for (const r of ctx.topology.routers) {
-      for (const i of r.interfaces) {
-        tick(ctx, out.length, total, 'router interfaces');
-        const subject = `router:${r.name}/${i.subnet}`;
-        out.push(owned(ctx, subject) ? checkInterface(ctx, r, i.subnet, i.port.ip) : elsewhere(ID, subject));
-      }
+      for (const i of r.interfaces) ask(`router:${r.name}/${i.subnet}`, () => checkInterface(ctx, r, i.subnet, i.port.ip));
+      if (r.gateway) ask(`router:${r.name}/${r.gateway.subnet}`, () => checkExternalGateway(ctx, r, `router:${r.name}/${r.gateway!.subnet}`));
+      for (const x of r.routes) ask(routeSubject(r, x), () => checkExtraRoute(ctx, r, x, routeSubject(r, x)));
     }
     return [...out, ...unrouted(ctx)];
   },
