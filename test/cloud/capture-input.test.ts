@@ -62,13 +62,15 @@ describe('imperfect node captures', () => {
     expect(v.get('dhcp network:net1')?.message).toMatch(/capture of br-tun on compute2 is incomplete|compute2/);
     // Nothing claims a proof through it, and the missing flows are not taken for drops either (no violation).
     // In the seed nearly every path may cross compute2 (vm1's ARP floods reach it too): what still holds is
-    // what no packet decides (one project, no VM port on public or network1), and anti-spoofing, asked of
-    // each port's own firewall bridge, which the truncated br-tun is not part of.
+    // what no packet decides (one project, no VM port on public or network1), anti-spoofing, asked of
+    // each port's own firewall bridge, which the truncated br-tun is not part of, and the router's
+    // gateway answering the outside world (public is a flat network on network1: no tunnel crossed).
     expect([...v].filter(([, x]) => x.verdict !== 'unknown').map(([k, x]) => `${k}: ${x.verdict}`).sort()).toEqual([
       'anti-spoofing port:vm1:0: holds',
       'anti-spoofing port:vm2:0: holds',
       'anti-spoofing port:vm3:0: holds',
       'anti-spoofing port:vm4:0: holds',
+      'gateway router:router1/public-v4: holds',
       'loop-free host:network1: holds',
       'project-isolation project:demo: n/a',
       'segment-isolation network:public: holds',

@@ -183,9 +183,9 @@ describeOracle('the HTML report in headless chromium', ['chromium'], () => {
     const out = join(dir, 'report.html');
     const r = await runCli('report', seed, '--out', out, '--select', 'fip-ingress,gateway');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^wrote .*report\.html: 3 results, 0 with a path on the picture/);
+    expect(r.stdout).toMatch(/^wrote .*report\.html: 4 results, 0 with a path on the picture/);
     const report = await open('report-page.html', readFileSync(out, 'utf8'));
-    expect(await report.$$eval('table.verdicts tbody tr', (trs) => trs.map((t) => t.getAttribute('data-verdict')))).toEqual(['holds', 'holds', 'holds']);
+    expect(await report.$$eval('table.verdicts tbody tr', (trs) => trs.map((t) => t.getAttribute('data-verdict')))).toEqual(['holds', 'holds', 'holds', 'holds']);
     expect(await report.locator('svg.cloud .node').count()).toBeGreaterThan(10);
     // The header: the command as run, and the verify that prints the same results in a terminal.
     expect(await report.$$eval('header .cmd', (ds) => ds.map((d) => d.textContent))).toEqual([
