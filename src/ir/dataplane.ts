@@ -141,12 +141,19 @@ export type Station =
       readonly gateway: Ipv4;
       readonly cidr: Address;
       /**
-       * Every subnet of the network, this station's included, those without a gateway as well: the
-       * upstream router routes to a router's external address in any of them (docs/topology.md,
-       * Conventions: The outside world). Absent: the network's outside stations' subnets only.
+       * The upstream router's routes into the cloud: each router with its gateway on this network (in
+       * any of its subnets) takes its interfaces' subnets, via its gateway address, in the topology's
+       * order of routers (docs/topology.md, Conventions: The outside world). The trace's first hop
+       * takes the first that holds the destination, the solver's sender model each. Absent: none.
        */
-      readonly networkCidrs?: readonly Address[];
+      readonly routes?: readonly UpstreamRoute[];
     };
+
+/** A route of the outside world's upstream router into the cloud: `dst` via a router's gateway address. */
+export interface UpstreamRoute {
+  readonly dst: Address;
+  readonly via: Ipv4;
+}
 
 /**
  * A failure scenario applied to the dataplane: hosts that are down (their devices, VMs, DHCP servers

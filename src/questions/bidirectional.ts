@@ -102,7 +102,7 @@ function replier(dp: Dataplane, dest: Dest, at: Ipv4): Sender | null {
 
 /** The reply to `final` (as it arrived): addresses and ports swapped, sent to the replier's next hop. */
 function replyPacket(topo: Topology, ev: Evaluator, who: Sender, final: Packet): Packet | null {
-  const hop = nextHopOf(topo, who, final.ip_src);
+  const hop = nextHopOf(who, final.ip_src);
   if (hop === null) return null;
   const mac = ev.resolveArp(who.station, hop).mac;
   if (mac === null) return null;

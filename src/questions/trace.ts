@@ -39,24 +39,16 @@ export function traceQuestion(topo: Topology, dp: Dataplane, ev: Evaluator, p: T
 }
 
 /** The next hop a sender ARPs for, or null when it has no route. */
-export function nextHopOf(topo: Topology, from: Sender, dst: Ipv4): Ipv4 | null {
+export function nextHopOf(from: Sender, dst: Ipv4): Ipv4 | null {
   if (from.kind === 'port') {
     const s = from.station;
     return inPrefix(dst, s.ip, s.prefixLen) ? dst : s.gateway;
   }
   const o = from.station;
   if (inPrefix(dst, o.cidr.ip, o.cidr.prefixLen)) return dst;
-  // The upstream router can route any prefix to a router's external address (docs/topology.md, Conventions: The outside world): to the router
-  // with a gateway on this network and an interface on the destination's subnet.
-  const router = topo.routers.find(
-    (r) =>
-      r.gateway?.network === o.network &&
-      r.interfaces.some((i) => {
-        const s = topo.networks.find((n) => n.name === i.network)?.subnets.find((x) => x.name === i.subnet);
-        return s !== undefined && inPrefix(dst, s.networkAddress, s.prefixLen);
-      }),
-  );
-  return router?.gateway?.port.ip ?? null;
+  // The upstream router's first route into the cloud that holds the destination (the station's routes:
+  // src/dataplane/outside.ts; the solver's sender model offers each, src/smt/sources.ts).
+  return (o.routes ?? []).find((r) => inPrefix(dst, r.dst.ip, r.dst.prefixLen))?.via ?? null;
 }
 
 export type Sender = Exclude<Endpoint, { kind: 'address' }>;
@@ -68,7 +60,7 @@ export type Sender = Exclude<Endpoint, { kind: 'address' }>;
 export function firstPacketOf(topo: Topology, ev: Evaluator, from: Sender, dst: Ipv4, fields: PacketFields): { packet: Packet } | { stopped: Trace } {
   const station = from.station;
   const vlan = station.kind === 'outside' ? station.vlan : null;
-  const hop = nextHopOf(topo, from, dst);
+  const hop = nextHopOf(from, dst);
   const intended = (ethDst: string): Packet => firstPacket(fields, { src: station.mac, dst: ethDst, vlan }, { src: from.ip, dst });
   if (hop === null) return { stopped: stoppedAtSource(intended('00:00:00:00:00:00'), 'no-route') };
   const arp = ev.resolveArp(station, hop);

@@ -5,7 +5,8 @@
 // port's first device once its anti-spoofing is proved, questions/spoof-proof.ts); the outside world
 // any packet from its upstream router's MAC. The first packet's eth_dst is the MAC the sender
 // resolved by ARP for its next hop — the destination on its own subnet, else its gateway (a VM), or
-// the router owning the destination's subnet (the outside world), as src/questions/trace.ts does —
+// the router owning the destination's subnet (the outside world's routes, src/dataplane/outside.ts,
+// which src/questions/trace.ts reads too) —
 // with the ARP answers found by walking the ARP requests through the dataplane.
 // The choice of next hop is split into cases, one per MAC the sender may address, each pinning
 // eth_dst (and, on its own subnet, ip_dst): a frame whose destination MAC is known is forwarded to
@@ -18,13 +19,10 @@ import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
 import type { SymPacket } from './headers.ts';
 import { ipToNum, macToNum } from './headers.ts';
 import type { Cond, Enc } from './cond.ts';
-import { formatIpv4, sameNetwork } from '../net/ipv4.ts';
+import { formatIpv4 } from '../net/ipv4.ts';
 import { ownersIn } from './owners.ts';
 import type { Guard } from './path.ts';
 import type { SymWalker } from './walk.ts';
-
-/** The name prefix of a router's gateway device in its namespace (EXTERNAL_DEV_PREFIX, neutron/agent/l3/namespaces.py). */
-const GATEWAY_DEVICE_PREFIX = 'qg-';
 
 /** An address a port may send from besides its fixed one (an allowed address pair: a prefix, and a MAC or the port's). */
 export interface AddressPair {
@@ -110,25 +108,18 @@ export function senderCases(w: SymWalker, src: SourceSpec, p: SymPacket): Sender
     return firstHopCases(w, { arrive: [s.attachment] }, macToNum(s.mac), ipToNum(s.ip), null, ipToNum(s.ip), s.prefixLen, s.gateway === null ? [] : [{ prefixes: null, via: ipToNum(s.gateway) }], p);
   }
   // The upstream router reaches a tenant subnet through the router whose gateway port is on this
-  // network — in any of its subnets, those without a gateway included, as the upstream router can
-  // route any prefix to a router's qg- address (docs/topology.md, Conventions: The outside world;
-  // src/questions/trace.ts nextHopOf builds the packet so): the router namespace's gateway address in
-  // the external network, for its other interfaces' prefixes.
+  // network — in any of its subnets, those without a gateway included (docs/topology.md, Conventions:
+  // The outside world): the station's routes (src/dataplane/outside.ts), which the trace's first hop
+  // reads too (src/questions/trace.ts nextHopOf, the first that holds the destination). Each is a
+  // case here; a router whose gateway answers no ARP (its host down) gives none.
   const net = ipToNum(s.cidr.ip);
-  const external = w.dp.stations.flatMap((o) => (o.kind === 'outside' && o.network === s.network ? (o.networkCidrs ?? [o.cidr]).map((c) => ({ ip: ipToNum(c.ip), len: c.prefixLen })) : []));
-  const onExternal = (a: { ip: string; prefixLen: number }) => a.prefixLen < 32 && external.some((x) => sameNetwork(ipToNum(a.ip), x.ip, x.len));
-  const routers: { prefixes: readonly { ip: number; len: number }[]; via: number }[] = [];
-  for (const h of w.dp.hosts) {
-    for (const ns of h.namespaces) {
-      // The router's gateway device, not a qr- device that a router
-      // may have on a provider network's subnet.
-      const ext = ns.interfaces.find((i) => i.name.startsWith(GATEWAY_DEVICE_PREFIX) && i.addresses.some(onExternal));
-      const addr = ext?.addresses.find(onExternal);
-      if (!ext || !addr) continue;
-      const prefixes = ns.interfaces.filter((i) => i !== ext).flatMap((i) => i.addresses.filter((a) => a.prefixLen < 32).map((a) => ({ ip: ipToNum(a.ip), len: a.prefixLen })));
-      if (prefixes.length > 0) routers.push({ prefixes, via: ipToNum(addr.ip) });
-    }
+  const byVia = new Map<number, { ip: number; len: number }[]>();
+  for (const r of s.routes ?? []) {
+    const via = ipToNum(r.via);
+    if (!byVia.has(via)) byVia.set(via, []);
+    byVia.get(via)!.push({ ip: ipToNum(r.dst.ip), len: r.dst.prefixLen });
   }
+  const routers = [...byVia].map(([via, prefixes]) => ({ prefixes, via }));
   return firstHopCases(w, { arrive: w.entryPoints(s) }, macToNum(s.mac), ipToNum(s.gateway), s.vlan, net, s.cidr.prefixLen, routers, p);
 }
 
