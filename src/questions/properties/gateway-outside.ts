@@ -8,7 +8,8 @@
 // stack does (evaluator `sendFromNamespace`), must get back out to that network's outside world.
 // Concrete evaluator traces (cheap: no solver). The reply is sent as a new packet, not in the
 // request's conntrack session: Neutron's router rules never drop the router's own output.
-// A gateway on a subnet without a gateway address has no upstream router on its link: `n/a`.
+// A gateway on a subnet without a gateway address, or on a network with no outside world, has no
+// upstream router on its link: `n/a`, saying which.
 import type { RouterT } from '../../topology/model.ts';
 import type { Trace } from '../../evaluate/trace.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
@@ -27,7 +28,10 @@ export function checkExternalGateway(ctx: VerifyContext, r: RouterT, subject: st
   const ip = gw.port.ip;
   const ns = deviceName.qrouter(r.id);
   const o = outsideStations(ctx).find((s) => s.network === gw.network && inPrefix(ip, s.cidr.ip, s.cidr.prefixLen));
-  if (o === undefined) return notApplicable(ID, subject, `${gw.subnet} has no gateway address: no upstream router on the link of ${r.name}'s gateway ${ip} to reach it from`);
+  if (o === undefined) {
+    const why = outsideStations(ctx).some((s) => s.network === gw.network) ? `${gw.subnet} has no gateway address` : `${gw.network} has no outside world (no flat or VLAN segment on a physical network)`;
+    return notApplicable(ID, subject, `${why}: no upstream router on the link of ${r.name}'s gateway ${ip} to reach it from`);
+  }
   const upstream = `the upstream router of ${gw.network} (${o.gateway})`;
   const unknownOf = (t: Trace, what: string): PropertyResult => ({ property: ID, subject, verdict: 'unknown', witness: null, trace: t, message: `${what} only across something not modelled: ${t.uncertain.join('; ')}` });
 
