@@ -2,7 +2,8 @@
 // interfaces: 802.1Q tag, IPv4 with TCP (a SYN), UDP, ICMP or any other protocol, ARP, or any other
 // ethertype, each carrying an 8-byte marker in its payload so the frame can be recognised wherever it
 // comes out (NAT rewrites addresses and ports, never the payload). Checksums are computed as a real
-// sender's would be, so conntrack never calls a frame INVALID for a bad checksum.
+// sender's would be, so conntrack never calls a frame INVALID for a bad checksum; a GRE frame carries a
+// GRE header before its marker.
 // Guarantees: decode(encode(p)) gives back p's header fields; a frame too short for its own headers
 // decodes to null fields instead of throwing.
 import type { Packet } from '../../src/ir/packet.ts';
@@ -65,8 +66,18 @@ function l4(p: Packet, marker: number[], o: FrameOptions): number[] {
   if (p.proto === IP_PROTO.icmp) {
     return withChecksum([p.icmp_type ?? 0, p.icmp_code ?? 0, 0, 0, ...u32(o.icmpRest ?? 0x12340001), ...marker], 2);
   }
+  if (p.proto === GRE) return [...GRE_V0_HEADER, ...marker];
   return marker;
 }
+
+/**
+ * IP protocol 47, GRE: a plain GRE (version 0) header, as a real tunnel's packets carry, before the marker.
+ * The kernel NATs the destination of a GRE packet of version 0 or 1 only (nf_nat_proto.c gre_manip_pkt:
+ * "can't nat unknown GRE version" drops it), so marker bytes in the version field got a reply to an SNATed
+ * GRE packet dropped, a packet no real GRE sender makes.
+ */
+const GRE = 47;
+const GRE_V0_HEADER = [0x00, 0x00, 0x08, 0x00] as const;
 
 /** The frame a sender puts on the wire for `p`. */
 export function encodeFrame(p: Packet, o: FrameOptions): Buffer {
@@ -145,7 +156,7 @@ export function decodeFrame(b: Buffer): DecodedFrame {
       return { ...ip, sport: b.readUInt16BE(l4at), dport: b.readUInt16BE(l4at + 2), marker: markerAt(l4at + off) };
     }
     if (proto === IP_PROTO.icmp && b.length >= l4at + 8) return { ...ip, icmpType: b[l4at]!, icmpCode: b[l4at + 1]!, icmpRest: b.readUInt32BE(l4at + 4), marker: markerAt(l4at + 8) };
-    return { ...ip, marker: markerAt(l4at) };
+    return { ...ip, marker: markerAt(proto === GRE ? l4at + GRE_V0_HEADER.length : l4at) };
   }
   if (ethType === ETH_TYPE.arp && b.length >= at + 28) {
     return { ...base, proto: b.readUInt16BE(at + 6), arpSha: hexMac(b, at + 8), ipSrc: dotted(b, at + 14), arpTha: hexMac(b, at + 18), ipDst: dotted(b, at + 24), marker: markerAt(at + 28) };

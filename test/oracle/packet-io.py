@@ -169,7 +169,20 @@ NDMSG = struct.Struct('=BBHiHBB')
 
 
 def neigh_flush(ns):
-    """Deletes the namespace's IPv4 neighbour entries except permanent and noarp ones (ip neigh flush all)."""
+    """Deletes the namespace's IPv4 neighbour entries except permanent and noarp ones (ip neigh flush all),
+    again until none is left: deleting an entry still resolving fails the packets queued on it, and the
+    kernel answers each with an ICMP unreachable to its source, which may start resolving a neighbour anew
+    (left there, that entry would hold the next packet's ARP request back until its retransmit timer)."""
+    total = 0
+    for _ in range(4):
+        n = neigh_flush_once(ns)
+        total += n
+        if n == 0:
+            break
+    return {'flushed': total}
+
+
+def neigh_flush_once(ns):
     with In(ns):
         s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_ROUTE)
     try:
@@ -202,7 +215,7 @@ def neigh_flush(ns):
             s.recv(65535)
     finally:
         s.close()
-    return {'flushed': len(doomed)}
+    return len(doomed)
 
 
 def main():
