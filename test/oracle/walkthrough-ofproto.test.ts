@@ -59,9 +59,10 @@ describeOracle('oracle: ofproto/trace agrees with the evaluator on the seed walk
       const loaded = new Map<string, { fdb: number; learned: number; newFlows: number }>();
 
       beforeAll(async () => {
-        for (const [host, files] of hosts) {
+        // Hosts are independent (one OVS each): wired, preloaded and traced at once.
+        await Promise.all([...hosts].map(async ([host, files]) => {
           const mine = walks.flatMap((w, wi) => w.hops.filter((h) => h.host === host).map((h) => ({ key: `${wi}/${h.index}`, hop: h })));
-          if (mine.length === 0) continue;
+          if (mine.length === 0) return;
           const { ovs, bridges } = await startRenderedHost(host, files);
           instances.push(ovs);
           const names = bridges.map((b) => b.name);
@@ -78,7 +79,7 @@ describeOracle('oracle: ofproto/trace agrees with the evaluator on the seed walk
           ports = await cutPatchPorts(ovs);
           await preloadFdb(ovs, host, ev.converged, names);
           for (const { key, hop } of mine) seen.set(key, { ...(await traceCut(ovs, hop, ports)), patchedOutputs: patched.get(key) ?? [] });
-        }
+        }));
       });
       afterAll(async () => {
         for (const ovs of instances) await ovs.stop();
