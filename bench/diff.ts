@@ -105,8 +105,10 @@ export function diffRow(sizeName: string, f: DiffFigures | { readonly failure: s
 
 const args = process.argv.slice(2);
 const opt = (name: string, d: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : d; };
-if (args[0] === '--child') await child(args[1]!, Number(args[2]));
-else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+// Only as the entry script: bench/run.ts imports this module, and its own children are also run with --child.
+const isEntry = process.argv[1] === fileURLToPath(import.meta.url);
+if (isEntry && args[0] === '--child') await child(args[1]!, Number(args[2]));
+else if (isEntry) {
   const runs = Number(opt('--runs', '3'));
   console.log(DIFF_HEADERS.join(' | '));
   for (const s of opt('--sizes', 'tiny,small').split(',')) console.log(diffRow(s, measureDiffInChild(s, runs, Number(opt('--timeout', '3600')))).join(' | '));
