@@ -1,11 +1,13 @@
 // A before/after check for changes that must not change any answer (performance work): for every
 // shipped topology, every test topology and cloud, and a fixed set of generated topologies
-// (netproof/testing's generator with a fixed seed, and small bench sizes), it writes what
-// `netproof verify --format json` prints (with its exit code) and a digest of the rendered
-// artifacts, one file per subject, into a directory. Run it on the old code and the new, then
-// `--diff` the two directories. Not a test: it takes minutes and compares two checkouts.
+// (netproof/testing's generator with a fixed seed, as many again with L3 HA routers, and small bench
+// sizes, each with and without every router HA), it writes what `netproof verify --format json`
+// prints (with its exit code) and a digest of the rendered artifacts, one file per subject, into a
+// directory; with `--failures N`, for each subject with HA routers also what `verify --failures N`
+// prints. Run it on the old code and the new, then `--diff` the two directories. Not a test: it takes
+// minutes and compares two checkouts.
 //
-//   node --import tsx bench/compare-verdicts.ts --out /tmp/before [--sizes tiny,small,medium,large]
+//   node --import tsx bench/compare-verdicts.ts --out /tmp/before [--sizes tiny,small,medium,large] [--failures 1]
 //   node --import tsx bench/compare-verdicts.ts --diff /tmp/before /tmp/after
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -15,14 +17,20 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { arbitraryTopology } from '../src/testing/index.ts';
 import { loadModel } from '../src/pipeline.ts';
+import { loadTopologyText } from '../src/topology/index.ts';
 import { SIZES, generateTopologyText } from './generate.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GENERATED_SEED = 1414;
 const GENERATED_RUNS = 12;
+/** Generated topologies with at least one L3 HA router: this many, drawn from this seed. */
+const GENERATED_HA_SEED = 1415;
+const GENERATED_HA = 12;
 // `--sizes a,b` after `--out DIR` replaces them (e.g. adding `large`, 1,000 VMs: many minutes more).
 const sizesAt = process.argv.indexOf('--sizes');
 const BENCH_SIZES = sizesAt > 0 && process.argv[sizesAt + 1] ? process.argv[sizesAt + 1]!.split(',') : ['tiny', 'small', 'medium'];
+const failuresAt = process.argv.indexOf('--failures');
+const FAILURES = failuresAt > 0 ? Number(process.argv[failuresAt + 1]) : 0;
 
 interface Subject {
   readonly name: string;
@@ -58,16 +66,33 @@ function subjects(work: string): Subject[] {
     writeFileSync(p, g.yaml);
     out.push({ name: `generated/${i}`, path: p });
   });
+  let ha = 0;
+  for (const [i, g] of fc.sample(arbitraryTopology({ minRouters: 1 }), { seed: GENERATED_HA_SEED, numRuns: GENERATED_HA * 10 }).entries()) {
+    if (ha === GENERATED_HA) break;
+    if (!hasHa(g.yaml)) continue;
+    ha++;
+    const p = join(work, `generated-ha-${i}.yaml`);
+    writeFileSync(p, g.yaml);
+    out.push({ name: `generated-ha/${i}`, path: p });
+  }
   for (const name of BENCH_SIZES) {
-    for (const tenant of ['vxlan', 'vlan'] as const) {
+    for (const [tenant, withHa] of [['vxlan', false], ['vlan', false], ['vxlan', true]] as const) {
       const size = SIZES.find((s) => s.name === name);
       if (!size) throw new Error(`no bench size ${name}`);
-      const p = join(work, `bench-${name}-${tenant}.yaml`);
-      writeFileSync(p, generateTopologyText({ ...size, tenant }));
-      out.push({ name: `bench/${name}-${tenant}`, path: p });
+      if (withHa && size.networkNodes < 2) continue; // an HA router needs two network nodes
+      const label = `${name}-${tenant}${withHa ? '-ha' : ''}`;
+      const p = join(work, `bench-${label}.yaml`);
+      writeFileSync(p, generateTopologyText({ ...size, tenant, ha: withHa }));
+      out.push({ name: `bench/${label}`, path: p });
     }
   }
   return out;
+}
+
+/** Whether a topology text loads with an L3 HA router. */
+function hasHa(text: string): boolean {
+  const r = loadTopologyText(text, 'generated.yaml');
+  return r.ok && r.value.routers.some((x) => x.ha !== null);
 }
 
 function renderDigest(path: string): string {
@@ -81,11 +106,15 @@ function renderDigest(path: string): string {
 function write(out: string): void {
   mkdirSync(out, { recursive: true });
   for (const s of subjects(join(out, 'inputs'))) {
-    const started = Date.now();
-    const r = spawnSync(process.execPath, [join(root, 'bin', 'netproof.mjs'), 'verify', s.path, '--format', 'json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-    const record = { subject: s.name, exit: r.status, render: renderDigest(s.path), stdout: r.stdout, stderr: r.stderr };
-    writeFileSync(join(out, `${s.name.replace(/[/\\]/g, '__')}.json`), JSON.stringify(record, null, 1));
-    console.log(`${s.name}: exit ${r.status}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const withHa = FAILURES > 0 && (s.name.startsWith('cloud/') ? false : hasHa(readFileSync(s.path, 'utf8')));
+    for (const extra of withHa ? [[], ['--failures', String(FAILURES)]] : [[]]) {
+      const started = Date.now();
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'netproof.mjs'), 'verify', s.path, '--format', 'json', ...extra], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      const name = extra.length > 0 ? `${s.name}+failures${FAILURES}` : s.name;
+      const record = { subject: name, exit: r.status, render: renderDigest(s.path), stdout: r.stdout, stderr: r.stderr };
+      writeFileSync(join(out, `${name.replace(/[/\\]/g, '__')}.json`), JSON.stringify(record, null, 1));
+      console.log(`${name}: exit ${r.status}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
   }
 }
 

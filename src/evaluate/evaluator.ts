@@ -14,10 +14,10 @@ import { type FlowTables, flowTables } from '../semantics/ovs-bridge.ts';
 import type { Flow } from '../ir/openflow.ts';
 import { TopologyIndex } from '../semantics/topology-index.ts';
 import type { ConvergedState } from '../semantics/converged.ts';
-import { LearningState } from './state.ts';
+import { LearningState, type FactRecorder } from './state.ts';
 import type { Next, Outcome, WalkEnv, WalkLimits } from './walk.ts';
 import { DEFAULT_LIMITS, follow, senderHop, traceOf, vmDevice, walk } from './walk.ts';
-import { converge } from './converge.ts';
+import { converge, type AnnouncerFacts } from './converge.ts';
 import { arpRequest } from './arp.ts';
 import { inPrefix, ipv4ToNumber } from '../net/ipv4.ts';
 import { macToNumber } from '../net/mac.ts';
@@ -38,6 +38,13 @@ export interface EvaluatorOptions {
    * a unicast packet would be flooded where a running cloud sends it one way.
    */
   readonly unconverged?: boolean;
+  /**
+   * What convergence's announcers learned on dataplanes of the same shape (converge.ts): kept across the
+   * evaluators of one scenario's choices of HA masters, so each walks only the announcers it adds.
+   */
+  readonly learned?: AnnouncerFacts;
+  /** Walk every learning pass instead of recording the walks first: the reference the recorded convergence is held to. */
+  readonly everyPass?: boolean;
 }
 
 export interface ArpAnswer {
@@ -173,7 +180,12 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
     from.kind === 'outside' && from.vlan !== null && packet.vlan === null ? { ...packet, vlan: from.vlan } : packet;
 
   const learnEnv = envFor(newNf(), true);
-  const { passes, capped } = opts.unconverged ? { passes: 0, capped: false } : converge(learnEnv, dp);
+  // A recorded walk that meets conntrack has read state (a connection an earlier walk made).
+  const recordEnv = (store: FactRecorder): WalkEnv => {
+    const nf = newNf();
+    return { ...envFor({ ...nf, conntrackOf: (host, ns) => { store.noteRead(); return nf.conntrackOf(host, ns); } }, true), state: store };
+  };
+  const { passes, capped } = opts.unconverged ? { passes: 0, capped: false } : converge(learnEnv, state, dp, opts.everyPass === true ? undefined : { env: recordEnv, kept: opts.learned ?? null });
   const converged = state.snapshot(passes, capped);
 
   const session = (o?: { readonly everyCopy?: boolean }): Session => {

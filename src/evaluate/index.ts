@@ -12,6 +12,7 @@ export type { WalkLimits } from './walk.ts';
 export type { NetfilterEngine } from './nf-engine.ts';
 export type * from './trace.ts';
 export { createEvaluatorWith } from './evaluator.ts';
+export { AnnouncerFacts } from './converge.ts';
 
 const engine: NetfilterEngine = netfilter;
 

@@ -13,7 +13,7 @@ import type { HopEvent, TraceStep } from './trace.ts';
 import type { Copy } from './device.ts';
 import { dropCopy, emitCopy } from './device.ts';
 import { isGroupMac } from './addr.ts';
-import type { LearningState } from './state.ts';
+import type { LearningStore } from './state.ts';
 import type { NfEnv } from './hooks.ts';
 import { runHookRecorded } from './hooks.ts';
 import { bridgeDiscard } from './bridge-discard.ts';
@@ -21,7 +21,7 @@ import { BRIDGE_NF_FILTER_VLAN_TAGGED, LINK_LAYER_WHY } from '../semantics/link-
 
 export interface LinuxBridgeEnv {
   readonly host: string;
-  readonly state: LearningState;
+  readonly state: LearningStore;
   readonly learn: boolean;
   readonly nf: NfEnv;
   /** The host's root namespace ruleset (null: no root namespace in the dataplane). */

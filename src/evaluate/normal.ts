@@ -10,7 +10,7 @@ import type { HopEvent, TraceStep } from './trace.ts';
 import type { Copy } from './device.ts';
 import { dropCopy, emitCopy } from './device.ts';
 import { isGroupMac } from './addr.ts';
-import type { LearningState } from './state.ts';
+import type { LearningStore } from './state.ts';
 import { portByName } from '../semantics/ovs-bridge.ts';
 import { normalRefusal } from './normal-admission.ts';
 
@@ -44,7 +44,7 @@ function outFrame(packet: Packet, port: OvsPort, vid: number): { packet: Packet;
   return { packet: { ...packet, vlan: vid === 0 ? null : vid }, events: [] };
 }
 
-export function runNormal(host: string, bridge: OvsBridge, inPortName: string, packet: Packet, state: LearningState, learn: boolean): NormalResult {
+export function runNormal(host: string, bridge: OvsBridge, inPortName: string, packet: Packet, state: LearningStore, learn: boolean): NormalResult {
   const inPort = portByName(bridge, inPortName);
   const steps: TraceStep[] = [];
   const events: HopEvent[] = [];

@@ -18,13 +18,13 @@ import { MAX_RESUBMIT_DEPTH } from '../semantics/limits.ts';
 import { runNormal } from './normal.ts';
 import { headerWriteText, type HeaderWrite, isArpField, moveNeedsArp, NOT_KEPT_NOTE, planMove } from '../semantics/header-write.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
-import type { LearningState } from './state.ts';
+import type { LearningStore } from './state.ts';
 
 export interface BridgeEnv {
   readonly host: string;
   readonly bridge: OvsBridge;
   readonly tables: FlowTables;
-  readonly state: LearningState;
+  readonly state: LearningStore;
   readonly learn: boolean;
 }
 
@@ -93,6 +93,18 @@ function learnedFlow(a: Extract<FlowAction, { kind: 'learn' }>, from: Flow, pack
   return { table: spec.table, priority: spec.priority, match, actions, cookie: from.cookie, origin };
 }
 
+const targetsOf = new WeakMap<OvsBridge, ReadonlySet<number>>();
+
+/** The tables the bridge's own `learn` actions install flows into. */
+function learnTargets(bridge: OvsBridge): ReadonlySet<number> {
+  let t = targetsOf.get(bridge);
+  if (t === undefined) {
+    t = new Set(bridge.flows.flatMap((f) => f.actions.flatMap((a) => (a.kind === 'learn' && a.spec !== null ? [a.spec.table] : []))));
+    targetsOf.set(bridge, t);
+  }
+  return t;
+}
+
 /** Runs the bridge's pipeline from table 0 for a packet arriving on `inPort`. */
 export function runBridge(env: BridgeEnv, inPort: string, packet0: Packet): BridgeResult {
   const { host, bridge } = env;
@@ -127,6 +139,9 @@ export function runBridge(env: BridgeEnv, inPort: string, packet0: Packet): Brid
       lastDrop = { rule: `resubmit depth over ${MAX_RESUBMIT_DEPTH}`, origin: null, kind: 'default' };
       return;
     }
+    // Learning: a table that `learn` actions write into may hold flows learned since, so what the
+    // packet meets there is a read of the learned state.
+    if (env.learn && learnTargets(bridge).has(table)) env.state.noteRead();
     const flows = env.tables.get(table) ?? [];
     let flow: Flow | undefined;
     for (const f of flows) {

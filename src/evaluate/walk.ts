@@ -21,7 +21,7 @@ import { runNamespace } from './namespace.ts';
 import { receiveAtVm, receiveOutside } from './stations.ts';
 import { isTunnelPort, portByName } from '../semantics/ovs-bridge.ts';
 import { MAX_DEVICE_VISITS } from '../semantics/limits.ts';
-import type { LearningState } from './state.ts';
+import type { LearningStore } from './state.ts';
 import type { NfEnv } from './hooks.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
 
@@ -38,7 +38,7 @@ export const DEFAULT_LIMITS: WalkLimits = { maxHops: MAX_DEVICE_VISITS, maxLeave
 
 export interface WalkEnv {
   readonly index: TopologyIndex;
-  readonly state: LearningState;
+  readonly state: LearningStore;
   /** Convergence: record MACs and run `learn` actions. */
   readonly learn: boolean;
   tablesOf(host: string, bridge: string): FlowTables;
@@ -165,6 +165,9 @@ function processDevice(env: WalkEnv, a: Extract<Arrival, { kind: 'device' }>, re
       return { visit: { ...base, deviceKind: 'linux-bridge', steps: r.steps, events: [...a.pre, ...r.events], uncertain: r.uncertain, copies: r.copies }, next: nextOf };
     }
     case 'ns': {
+      // Learning: a namespace's routes and addresses decide what happens here, and they are not the
+      // switches' (an HA router's move with its master).
+      if (env.learn) env.state.noteRead();
       const r = runNamespace(
         { host: a.host, nf: env.nf, resolveArp: (iface, ip) => env.resolveNsArp(a.host, ref.ns.name, iface, ip) },
         ref.ns, a.inPort, a.packet,

@@ -2,12 +2,13 @@
 // the questions are asked on: one per choice of masters (a variant). The scenario's failures are
 // applied once; the VRRP model (hearing.ts, election.ts) comes from the evaluator on that dataplane;
 // a variant applies one stable state per VRRP group (vrrp-state.ts) and gets its own evaluator, built
-// on demand and kept.
+// on demand and kept; the variants' evaluators share what convergence learned announcer by announcer
+// (src/evaluate/converge.ts), since choices of masters differ only in namespaces' addresses and routes.
 // Pinned masters (`--master ROUTER=HOST`) keep only the states of the pinned instance's group in which
 // that instance is master. Which variants a question needs is decided by variants.ts.
 import type { Dataplane, Failures } from '../ir/dataplane.ts';
 import type { Topology, RouterT } from '../topology/model.ts';
-import { createEvaluator, type Evaluator } from '../evaluate/index.ts';
+import { AnnouncerFacts, createEvaluator, type Evaluator } from '../evaluate/index.ts';
 import { deviceName } from '../render/names.ts';
 import { observedMasters, siteKey, withVrrpState } from '../dataplane/vrrp-state.ts';
 import { applyFailures, NO_FAILURES } from './failures.ts';
@@ -50,6 +51,8 @@ export class ScenarioContext {
   readonly haRouters: readonly HaRouterView[];
   private readonly hearingEvaluator: Evaluator;
   private readonly cache = new Map<string, Variant>();
+  /** What convergence's announcers learned, shared by the variants: each walks only the announcers its masters add. */
+  readonly learned = new AnnouncerFacts();
 
   constructor(readonly topology: Topology, base: Dataplane, readonly spec: ScenarioSpec) {
     this.dataplane = applyFailures(base, spec.failures);
@@ -98,7 +101,7 @@ export class ScenarioContext {
     const observed = observedMasters(this.dataplane);
     const same = observed.size === masters.size && [...masters].every((k) => observed.has(k));
     const dataplane = same ? this.dataplane : withVrrpState(this.dataplane, (s) => masters.has(siteKey(s)));
-    const v: Variant = { choice: [...choice], masters, dataplane, evaluator: createEvaluator(dataplane) };
+    const v: Variant = { choice: [...choice], masters, dataplane, evaluator: createEvaluator(dataplane, { learned: this.learned }) };
     this.cache.set(key, v);
     return v;
   }
