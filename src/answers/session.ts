@@ -5,23 +5,19 @@
 // Everything kept here hangs off this object, which hangs off one Model: a reload builds a new one.
 import type { Model } from '../pipeline.ts';
 import { createEvaluator, type Evaluator } from '../evaluate/index.ts';
-import { NO_SCENARIO, ScenarioContext, type ScenarioSpec } from '../scenario/context.ts';
+import { NO_SCENARIO, type ScenarioContext, type ScenarioSpec } from '../scenario/context.ts';
+import { ScenarioContexts } from '../scenario/scenarios.ts';
 import { labelsFor, type Labels, type MastersByNamespace } from '../report/labels.ts';
-
-/** A stable text of a scenario spec: the same failures and pins give the same context. */
-function specKey(spec: ScenarioSpec): string {
-  const down = [...spec.failures.down].sort();
-  const cuts = spec.failures.cuts.map(([a, b]) => (a < b ? `${a},${b}` : `${b},${a}`)).sort();
-  const pins = [...spec.pins].map(([r, h]) => `${r}=${h}`).sort();
-  return JSON.stringify([down, cuts, pins]);
-}
 
 export class Session {
   private evaluatorOfModel: Evaluator | null = null;
-  private readonly scenarios = new Map<string, ScenarioContext>();
   private readonly labelsByMasters = new Map<string, Labels>();
 
-  constructor(readonly model: Model) {}
+  private readonly scenarios: ScenarioContexts;
+
+  constructor(readonly model: Model) {
+    this.scenarios = new ScenarioContexts(model.topology, model.dataplane);
+  }
 
   /** The reference evaluator of the rendered dataplane, converged on first use. */
   evaluator(): Evaluator {
@@ -31,13 +27,7 @@ export class Session {
 
   /** The scenario context of `spec` (its variants' dataplanes and evaluators are kept inside it). */
   scenario(spec: ScenarioSpec): ScenarioContext {
-    const k = specKey(spec);
-    let ctx = this.scenarios.get(k);
-    if (ctx === undefined) {
-      ctx = new ScenarioContext(this.model.topology, this.model.dataplane, spec);
-      this.scenarios.set(k, ctx);
-    }
-    return ctx;
+    return this.scenarios.of(spec);
   }
 
   /** The names beside ids of the model's devices (with the HA masters given, each instance's role); built once per masters. */

@@ -10,7 +10,8 @@ import { resolveUserProperties } from '../questions/user-properties/check.ts';
 import { loadProperties } from '../questions/user-properties/load.ts';
 import { summarize, verifyExitCode, type VerifyReport } from '../questions/verify.ts';
 import { applyWaivers, loadWaivers, type WaiverOutcome } from '../questions/waivers.ts';
-import { HA_INVARIANT_IDS, scenariosOf, verifyScenario } from '../questions/verify-scenario.ts';
+import { HA_INVARIANT_IDS, verifyScenario } from '../questions/verify-scenario.ts';
+import { ScenarioContexts, scenariosOf } from '../scenario/scenarios.ts';
 import type { PropertyCheck, PropertyResult } from '../questions/property.ts';
 import type { ResolvedProperty } from '../questions/user-properties/check.ts';
 import { assumptionsOf, type Assumption } from '../questions/assumptions.ts';
@@ -97,11 +98,14 @@ export async function verifyScenarios(
 ): Promise<PropertyResult[]> {
   const results: PropertyResult[] = [];
   const steps = builtins.length + user.length;
+  // ha-failover (first scenario) builds the single failures' contexts; the scenarios after take them.
+  const contexts = new ScenarioContexts(topology, dataplane);
   for (const [i, sc] of scenarios.entries()) {
     const onStep = (j: number, _n: number, id: string, _r: number) => hooks.step?.(i * steps + j, scenarios.length * steps, id, results.length);
     results.push(...(await verifyScenario(topology, dataplane, sc, builtins, user, {
-      timeoutMs: o.timeoutMs, haInvariants: i === 0, wanted: o.wanted, onStep, progress: hooks.subjects ?? (() => {}), ...(o.shard === undefined ? {} : { shard: o.shard }),
+      timeoutMs: o.timeoutMs, haInvariants: i === 0, wanted: o.wanted, onStep, progress: hooks.subjects ?? (() => {}), ...(o.shard === undefined ? {} : { shard: o.shard }), contexts,
     })));
+    contexts.keepOnly(scenarios.slice(i + 1));
   }
   return results;
 }

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { EXIT, processIo, usageError, type Io } from './exit.ts';
 import { parseInputLimit, UsageError } from './options.ts';
+import { collect } from './scenario-options.ts';
 import type { TraceOptions } from './trace-command.ts';
 import type { QueryOptions } from './query-command.ts';
 import type { VerifyOptions } from './verify-command.ts';
@@ -17,8 +18,6 @@ import type { ServeOptions } from './serve-command.ts';
 
 /** The option every command that reads input files has (text-file.ts). */
 const MAX_INPUT = ['--max-input-mb <n>', 'largest input file read, in MiB (default 16)'] as const;
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /**
  * What `verify` checks and under which failures, shared by `report` (verify written as an HTML page);

@@ -7,9 +7,9 @@
 // senders or destinations are all down says so instead of being checked.
 import type { Dataplane, Station } from '../ir/dataplane.ts';
 import type { Topology } from '../topology/model.ts';
-import { ScenarioContext, type ScenarioSpec, type Variant } from '../scenario/context.ts';
+import type { ScenarioContext, ScenarioSpec, Variant } from '../scenario/context.ts';
 import { diagonalVariants, productVariants } from '../scenario/variants.ts';
-import { combineFailures } from '../scenario/failures.ts';
+import { ScenarioContexts } from '../scenario/scenarios.ts';
 import type { PropertyCheck, PropertyResult, ScenarioTag, SubjectProgress, VerifyContext } from './property.ts';
 import { checkUserProperty, type ResolvedProperty } from './user-properties/check.ts';
 import { mergeVariants, type VariantResult } from './variant-merge.ts';
@@ -36,6 +36,8 @@ export interface ScenarioVerifyOptions {
   readonly progress?: SubjectProgress;
   /** `verify --shard K/N`: check only the shard's subjects (src/shard/assign.ts); the others are stand-ins (`elsewhere`). */
   readonly shard?: Shard;
+  /** Where the scenario's context, and those ha-failover fails hosts in, are built once (a run's scenarios share them). */
+  readonly contexts?: ScenarioContexts;
 }
 
 /** The ids of the HA invariants, checked after the built-in and user properties. */
@@ -156,7 +158,8 @@ export async function verifyScenario(
   user: readonly ResolvedProperty[],
   o: ScenarioVerifyOptions,
 ): Promise<PropertyResult[]> {
-  const ctx = new ScenarioContext(topo, base, spec);
+  const contexts = o.contexts ?? new ScenarioContexts(topo, base);
+  const ctx = contexts.of(spec);
   const plan = diagonalVariants(ctx);
   const results: PropertyResult[] = [];
   const wanted = o.wanted ?? (() => true);
@@ -182,34 +185,12 @@ export async function verifyScenario(
   const ha: PropertyResult[] = [];
   if (wanted('ha-single-master')) ha.push(...haSingleMaster(ctx, o.haInvariants));
   if (o.haInvariants) {
-    const failing = new Map<string, ScenarioContext>();
-    const fail = (host: string): ScenarioContext => {
-      let c = failing.get(host);
-      if (!c) failing.set(host, (c = new ScenarioContext(topo, base, { ...spec, failures: combineFailures(spec.failures, { down: [host], cuts: [] }) })));
-      return c;
-    };
     if (wanted('ha-vrid-unique')) ha.push(...haVridUnique(ctx));
     if (wanted('ha-config')) ha.push(...haConfig(ctx));
-    if (wanted('ha-failover')) ha.push(...haFailover(ctx, fail));
+    if (wanted('ha-failover')) ha.push(...haFailover(ctx, contexts));
   }
   for (const r of ha) results.push(ownerOf(spec, o, r.property)?.(r.subject) === false ? elsewhere(r.property, r.subject) : r);
   const tag = tagOf(spec);
   // No answer is reported that its own trace contradicts (guard.ts), as in every verify.
   return results.map((r) => (r.elsewhere === true ? { ...r, scenario: tag } : guardResult(r.scenario ? r : { ...r, scenario: tag })));
-}
-
-/** Every combination of `k` of `items`, in order. */
-function combinations<T>(items: readonly T[], k: number): T[][] {
-  if (k === 0) return [[]];
-  return items.flatMap((x, i) => combinations(items.slice(i + 1), k - 1).map((rest) => [x, ...rest]));
-}
-
-/** The scenario given, then with each combination of up to `n` more of the live hosts failed. */
-export function scenariosOf(topo: Topology, base: ScenarioSpec, n: number): ScenarioSpec[] {
-  const live = topo.hosts.map((h) => h.name).filter((h) => !base.failures.down.includes(h));
-  const out: ScenarioSpec[] = [base];
-  for (let k = 1; k <= Math.min(n, live.length); k++) {
-    for (const c of combinations(live, k)) out.push({ ...base, failures: combineFailures(base.failures, { down: c, cuts: [] }) });
-  }
-  return out;
 }

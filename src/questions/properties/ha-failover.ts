@@ -13,6 +13,7 @@ import type { Trace } from '../../evaluate/trace.ts';
 import type { Ipv4 } from '../../ir/packet.ts';
 import type { ScenarioContext, HaRouterView, Variant } from '../../scenario/context.ts';
 import { diagonalVariants } from '../../scenario/variants.ts';
+import { failureScenarios, type ScenarioContexts } from '../../scenario/scenarios.ts';
 import type { PacketFields } from '../packet.ts';
 import { traceBetween, type Sender } from '../trace.ts';
 import type { PropertyResult } from '../property.ts';
@@ -90,7 +91,8 @@ function run(ctx: ScenarioContext, v: Variant, f: Flow): Trace {
   return traceBetween(ctx.topology, v.evaluator, f.from, f.dst, f.fields);
 }
 
-export function haFailover(base: ScenarioContext, failing: (host: string) => ScenarioContext): PropertyResult[] {
+/** `contexts` builds the scenarios with a host down (`verify --failures 1` checks the same ones, and takes them from there). */
+export function haFailover(base: ScenarioContext, contexts: ScenarioContexts): PropertyResult[] {
   const beforeVariants = diagonalVariants(base).variants;
   return base.haRouters.map((r): PropertyResult => {
     const name = r.router.name;
@@ -103,8 +105,10 @@ export function haFailover(base: ScenarioContext, failing: (host: string) => Sce
       return f.reached(t) ? [{ f, source: t.final.ip_src }] : [];
     }));
     let checked = 0;
-    for (const h of hosts) {
-      const after = failing(h);
+    // The single failures among the router's hosts: the scenarios of `verify --failures 1` that fail one of them.
+    for (const single of failureScenarios(base.spec, hosts, 1).slice(1)) {
+      const after = contexts.of(single);
+      const h = single.failures.down.find((x) => !base.spec.failures.down.includes(x)) ?? '';
       for (const v of diagonalVariants(after).variants) {
         // A flow is traced once per choice of masters after the failure, whichever choices before it held under.
         const traced = new Map<Flow, Trace>();
