@@ -4,9 +4,9 @@
 // validation once a route is chosen, and whether an ARP request gets an answer.
 import type { Namespace } from '../ir/dataplane.ts';
 import type { Packet } from '../ir/packet.ts';
-import { ipv4ToNumber } from '../net/ipv4.ts';
+import { ipv4ToNumber, prefixMask } from '../net/ipv4.ts';
 import { concreteLogic as L, taken } from '../semantics/logic.ts';
-import { arpAnswers, forwardDecision, inputDecision, namespaceSysctls, type InputOutcome } from '../semantics/martian.ts';
+import { arpAnswers, forwardDecision, inputDecision, localTable, namespaceSysctls, type InputOutcome } from '../semantics/martian.ts';
 
 export type { InputOutcome };
 
@@ -23,5 +23,9 @@ export function forwardRefusal(ns: Namespace, inIface: string, outIface: string,
 
 /** The namespace answers the ARP request `p` (op 1) arriving on `inIface`. */
 export function answersArp(ns: Namespace, inIface: string, p: Packet): boolean {
-  return arpAnswers(L, ns, namespaceSysctls(ns), inIface, ipv4ToNumber(p.ip_src), ipv4ToNumber(p.ip_dst));
+  // arpAnswers answers only a local target (a probe asks the local table, a request the input path's
+  // local-address branch): a namespace holding no such address, as most a flood reaches, answers nothing.
+  const tip = ipv4ToNumber(p.ip_dst);
+  if (!localTable(ns).some((r) => r.type === 'local' && ((tip & prefixMask(r.len)) >>> 0) === r.net)) return false;
+  return arpAnswers(L, ns, namespaceSysctls(ns), inIface, ipv4ToNumber(p.ip_src), tip);
 }

@@ -17,13 +17,21 @@ import type { ScenarioContext, Variant } from './context.ts';
 
 export const MAX_VARIANTS = 256;
 
-/** Group indexes, per interaction class. */
+const classesOf = new WeakMap<ScenarioContext, number[][]>();
+
+/** Group indexes, per interaction class (worked out once per context). */
 export function interactionClasses(ctx: ScenarioContext): number[][] {
+  let c = classesOf.get(ctx);
+  if (c === undefined) classesOf.set(ctx, (c = classesIn(ctx)));
+  return c;
+}
+
+function classesIn(ctx: ScenarioContext): number[][] {
   const routersOf = ctx.groups.map((g) => ctx.haRouters.filter((r) => g.members.some((m) => [...r.sites.values()].includes(m))));
   const nets = (r: (typeof ctx.haRouters)[number]['router']) => new Set(r.interfaces.map((i) => i.network));
+  const external = new Set(ctx.topology.networks.filter((n) => n.external).map((n) => n.name));
   const interact = (a: (typeof ctx.haRouters)[number]['router'], b: (typeof ctx.haRouters)[number]['router']): boolean => {
     if (a === b) return true;
-    const external = new Set(ctx.topology.networks.filter((n) => n.external).map((n) => n.name));
     const na = nets(a);
     const nb = nets(b);
     if ([...na].some((n) => nb.has(n) && !external.has(n))) return true;
@@ -63,8 +71,16 @@ export interface VariantPlan {
   readonly combinations: number;
 }
 
-/** The diagonal over the interaction classes (see above): enough for questions that stay within a class. */
+const diagonalOf = new WeakMap<ScenarioContext, VariantPlan>();
+
+/** The diagonal over the interaction classes (see above): enough for questions that stay within a class. Built once per context. */
 export function diagonalVariants(ctx: ScenarioContext): VariantPlan {
+  let plan = diagonalOf.get(ctx);
+  if (plan === undefined) diagonalOf.set(ctx, (plan = diagonalIn(ctx)));
+  return plan;
+}
+
+function diagonalIn(ctx: ScenarioContext): VariantPlan {
   const first = ctx.firstChoice();
   const classes = interactionClasses(ctx).map((groups) => ({ groups, combos: combinations(ctx, groups, first) }));
   const complete = classes.every((c) => c.combos.length <= MAX_VARIANTS);
