@@ -59,8 +59,11 @@ export interface Session {
 }
 
 export interface Evaluator extends Session {
-  /** As Session's, with empty conntrack tables; `everyCopy` lists every copy of a flood among the branches. */
-  trace(from: Station, packet: Packet, opts?: { readonly everyCopy?: boolean }): Trace;
+  /**
+   * As Session's, with empty conntrack tables; `everyCopy` lists every copy of a flood among the
+   * branches; `outcomeOnly` keeps no hops (how the packet ends, where and as what, is all there is).
+   */
+  trace(from: Station, packet: Packet, opts?: { readonly everyCopy?: boolean; readonly outcomeOnly?: boolean }): Trace;
   resolveArp(from: Station, ip: Ipv4): ArpAnswer;
   /**
    * Follows a packet a namespace sends out of one of its interfaces (as keepalived sends a VRRP
@@ -188,8 +191,8 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
   const { passes, capped } = opts.unconverged ? { passes: 0, capped: false } : converge(learnEnv, state, dp, opts.everyPass === true ? undefined : { env: recordEnv, kept: opts.learned ?? null });
   const converged = state.snapshot(passes, capped);
 
-  const session = (o?: { readonly everyCopy?: boolean }): Session => {
-    const env = envFor(newNf(), false);
+  const session = (o?: { readonly everyCopy?: boolean; readonly outcomeOnly?: boolean }): Session => {
+    const env = o?.outcomeOnly === true ? { ...envFor(newNf(), false), pathless: true } : envFor(newNf(), false);
     const listed = o?.everyCopy ? { ...limits, maxBranches: Number.POSITIVE_INFINITY } : limits;
     return {
       trace: (from, packet0) => {

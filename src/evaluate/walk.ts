@@ -41,6 +41,8 @@ export interface WalkEnv {
   readonly state: LearningStore;
   /** Convergence: record MACs and run `learn` actions. */
   readonly learn: boolean;
+  /** Keep no path: each copy's outcome says how it ended, its hops only the sender's (convergence, and `outcomeOnly` traces). */
+  readonly pathless?: boolean;
   tablesOf(host: string, bridge: string): FlowTables;
   readonly nf: NfEnv;
   /** ARP resolution for a namespace's next hop (a walk of its own, cached by the evaluator). */
@@ -248,8 +250,9 @@ export function walk(env: WalkEnv, first: Hop, start: Next): WalkResult {
     for (const c of visit.copies) {
       if (outcomes.length >= env.limits.maxLeaves) { truncated = true; break; }
       // Convergence keeps no path (its outcomes are counted, for the copy limit, and never read).
-      const hop = env.learn ? bareHopOf(visit, c) : hopOf(visit, c);
-      const hops = env.learn ? path : [...path, hop];
+      const bare = env.learn || env.pathless === true;
+      const hop = bare ? bareHopOf(visit, c) : hopOf(visit, c);
+      const hops = bare ? path : [...path, hop];
       if (c.kind === 'end') {
         outcomes.push({ disposition: c.disposition, deliveredTo: c.delivery, droppedAt: c.drop, final: c.packet, hops, dropKind: c.dropKind, arpOwner: c.arpOwner });
       } else {

@@ -69,10 +69,10 @@ export function firstPacketOf(topo: Topology, ev: Evaluator, from: Sender, dst: 
   return { packet: intended(arp.mac) };
 }
 
-/** Builds the first packet (ARP-resolving its first hop) and follows it. */
-export function traceBetween(topo: Topology, ev: Evaluator, from: Sender, dst: Ipv4, fields: PacketFields): Trace {
+/** Builds the first packet (ARP-resolving its first hop) and follows it; `outcomeOnly`: how it ends, no hops. */
+export function traceBetween(topo: Topology, ev: Evaluator, from: Sender, dst: Ipv4, fields: PacketFields, opts?: { readonly outcomeOnly?: boolean }): Trace {
   const first = firstPacketOf(topo, ev, from, dst, fields);
-  return 'stopped' in first ? first.stopped : ev.trace(from.station, first.packet);
+  return 'stopped' in first ? first.stopped : ev.trace(from.station, first.packet, opts);
 }
 
 function stoppedAtSource(packet: Packet, disposition: 'no-route'): Trace {
