@@ -172,6 +172,8 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
         for (const rig of rigs) {
           const probe = namespaceProbe(neighbourMap(model.dataplane, rig.ns));
           const ifaces = rig.ns.interfaces.filter((i) => i.name !== 'lo');
+          // A router with no interface yet (none attached, no gateway) has nothing a frame can enter by.
+          if (ifaces.length === 0) continue;
           const asked: { inIface: (typeof ifaces)[number]; packet: Packet }[] = [];
           for (let k = 0; k < perRouter; k++) {
             const inIface = rng.pick(ifaces);
