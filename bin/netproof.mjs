@@ -7,7 +7,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { compiledEntry } from './freshness.mjs';
-import { loadEngine } from './engine.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -16,7 +15,7 @@ const command = argv[0] !== undefined && !argv[0].startsWith('-') && argv[0] !==
 let main;
 let engine = null;
 if (compiled.fresh) {
-  if (command) engine = loadEngine(root);
+  if (command) engine = (await import('./engine.mjs')).loadEngine(root);
   ({ main } = engine ?? (await import(pathToFileURL(compiled.entry).href)));
 } else {
   if (process.stderr.isTTY) {

@@ -7,6 +7,7 @@
 import type { InputError, Result } from '../errors.ts';
 import type { Topology } from '../topology/model.ts';
 import type { ScenarioSpec } from '../scenario/context.ts';
+import { nameHint } from '../questions/known-names.ts';
 
 export interface ScenarioOptions {
   fail?: string[];
@@ -50,7 +51,7 @@ export function parseScenario(topo: Topology, o: ScenarioOptions): Result<Scenar
       continue;
     }
     const router = topo.routers.find((r) => r.name === name);
-    if (!router) err('NP603', '--master', `no router "${name}"`);
+    if (!router) err('NP603', '--master', `no router "${name}"${nameHint(name, topo.routers.map((r) => r.name), 'routers')}`);
     else if (router.ha === null) err('NP603', '--master', `router ${name} is not an HA router (one host: ${router.hosts.join(', ')}); --master picks among an HA router's instances`);
     else if (!router.hosts.includes(host)) err('NP603', '--master', `${host} runs no instance of ${name} (its hosts: ${router.hosts.join(', ')})`);
     else if (down.includes(host)) err('NP603', '--master', `${host} is down in this scenario (--fail ${host}): its instance of ${name} cannot be master`);

@@ -7,6 +7,7 @@ import type { Ipv4 } from '../ir/packet.ts';
 import type { Topology } from '../topology/model.ts';
 import type { InputError, Result } from '../errors.ts';
 import { inPrefix, isIpv4 } from '../net/ipv4.ts';
+import { nameHint } from './known-names.ts';
 
 export type VmPortStation = Extract<Station, { kind: 'vm-port' }>;
 export type OutsideStation = Extract<Station, { kind: 'outside' }>;
@@ -35,13 +36,14 @@ export function resolveEndpoint(topo: Topology, dp: Dataplane, text: string, fla
     const index = n === undefined ? 0 : Number(n);
     const station = ports.find((p) => p.vm === vm && p.index === index);
     if (station) return { ok: true, endpoint: { kind: 'port', station, ip: station.ip } };
-    const known = ports.some((p) => p.vm === vm);
-    return usage(topo.file, flag, known ? `VM "${vm}" has no port ${index}` : `no VM named "${vm}" (and not an IP address)`);
+    const indexes = ports.filter((p) => p.vm === vm).map((p) => p.index);
+    if (indexes.length > 0) return usage(topo.file, flag, `VM "${vm}" has no port ${index}; its ${indexes.length === 1 ? 'port is' : 'ports are'} ${indexes.join(', ')}`);
+    return usage(topo.file, flag, `no VM named "${vm}" (and not an IP address)${nameHint(vm!, topo.vms.map((v) => v.name), 'VMs')}`);
   }
   const slash = text.indexOf('/');
   const [network, ip] = slash >= 0 ? [text.slice(0, slash), text.slice(slash + 1)] : [null, text];
   if (!isIpv4(ip)) return usage(topo.file, flag, `"${text}" is not a VM, VM:N, IP or NETWORK/IP`);
-  if (network !== null && !topo.networks.some((n) => n.name === network)) return usage(topo.file, flag, `no network named "${network}"`);
+  if (network !== null && !topo.networks.some((n) => n.name === network)) return usage(topo.file, flag, `no network named "${network}"${nameHint(network, topo.networks.map((n) => n.name), 'networks')}`);
 
   const holders = ports.filter((p) => p.ip === ip && (network === null || p.network === network));
   if (holders.length > 1) {
