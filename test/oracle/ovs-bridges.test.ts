@@ -66,9 +66,11 @@ describeOracle('oracle: real OVS bridge by bridge against the evaluator, on rand
       const flows = model.dataplane.hosts.reduce((a, h) => a + h.ovsBridges.reduce((b, br) => b + br.flows.length, 0), 0);
 
       beforeAll(async () => {
-        const rng = rngFor(SEED, file);
         const hosts = [...byHost(model.artifacts)].filter(([, files]) => files.has('ovs-vsctl-show'));
         await Promise.all(hosts.map(async ([host, files]) => {
+          // A generator per host: the hosts are set up concurrently, and one shared generator drew in the order
+          // their set-ups happened to finish, so the packets (and the suite's counts) changed from run to run.
+          const rng = rngFor(SEED, `${file}/${host}`);
           const { ovs } = await startRenderedHost(host, files);
           const control = await ovs.control();
           instances.push({ ovs, control });
