@@ -15,7 +15,7 @@ import { summarize, verifyExitCode } from '../questions/verify.ts';
 import { applyWaivers, loadWaivers, type WaiverOutcome } from '../questions/waivers.ts';
 import { HA_INVARIANT_IDS } from '../questions/verify-scenario.ts';
 import { scenariosOf } from '../scenario/scenarios.ts';
-import { idsOf, parseFailures, verifyScenarios } from '../answers/verify.ts';
+import { idsOf, parseFailures, verifyScenarios, type VerifyRequest } from '../answers/verify.ts';
 import { parseScenario } from './scenario-options.ts';
 import { labelsFor } from '../report/labels.ts';
 import { verifyJson } from '../report/verify-json.ts';
@@ -35,20 +35,11 @@ import type { Shard } from '../shard/assign.ts';
 import { fingerprint } from '../shard/fingerprint.ts';
 import { shownInJson } from '../report/verify-json.ts';
 
-export interface VerifyOptions {
-  properties?: string[];
-  select?: string[];
-  skip?: string[];
-  waivers?: string;
-  baseline?: string;
-  onlyFailures?: boolean;
+/** The library's verify request (its options as the command line spells them), and what only the CLI has. */
+export interface VerifyOptions extends VerifyRequest {
   format: string;
-  timeoutMs?: string;
   rules: boolean;
   maxInputMb?: string;
-  fail?: string[];
-  cut?: string[];
-  failures?: string;
   shard?: string;
   /** Set by `netproof report`: the page is written to this file (the command line shown says so). */
   reportOut?: string;
