@@ -11,7 +11,8 @@ import { loadavg, cpus } from 'node:os';
 import { load } from '../src/index.ts';
 import type { QueryParams } from '../src/index.ts';
 import { getZ3 } from '../src/smt/index.ts';
-import { generateTopology, SIZES, EXTRA_SIZES, type BenchSize } from './generate.ts';
+import { generateTopology, type BenchSize } from './generate.ts';
+import { count, scanArgs, sizesNamed } from './args.ts';
 import { median, percentile, samplePairs, timed, timedAsync } from './stats.ts';
 
 interface Args {
@@ -22,28 +23,13 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  let sizes: readonly BenchSize[] = SIZES.filter((s) => s.name === 'large');
-  let queries = 40;
-  let traces = 200;
-  let repeat = 1;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--sizes') sizes = value().split(',').map((n) => [...SIZES, ...EXTRA_SIZES].find((s) => s.name === n) ?? fail(`unknown size ${n}`));
-    else if (a === '--queries') queries = Number(value());
-    else if (a === '--traces') traces = Number(value());
-    else if (a === '--repeat') repeat = Number(value());
-    else throw new Error(`unknown option ${a}`);
-  }
-  return { sizes, queries, traces, repeat };
-}
-
-function fail(m: string): never {
-  throw new Error(m);
+  const v = scanArgs(argv, { sizes: { type: 'string' }, queries: { type: 'string' }, traces: { type: 'string' }, repeat: { type: 'string' } });
+  return {
+    sizes: sizesNamed(v.sizes ?? 'large'),
+    queries: count('queries', v.queries ?? '40'),
+    traces: count('traces', v.traces ?? '200'),
+    repeat: count('repeat', v.repeat ?? '1'),
+  };
 }
 
 /** Wall and CPU milliseconds (the process's user+system time, Z3's threads included) of one call. */

@@ -12,7 +12,8 @@ import { writeSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { shutdownZ3 } from '../src/smt/index.ts';
-import { EXTRA_SIZES, QUICK_SIZES, SIZES, describeSize, type BenchSize } from './generate.ts';
+import { QUICK_SIZES, SIZES, describeSize, type BenchSize } from './generate.ts';
+import { count, scanArgs, sizeNamed, sizesNamed } from './args.ts';
 import { measureSize, type MeasureOptions, type SizeFigures } from './measure.ts';
 import { measureQueries, measureVerify, type QueryFigures, type VerifyFigures } from './solver-phase.ts';
 import { formatTable, ms } from './table.ts';
@@ -71,71 +72,39 @@ interface Collected {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  let sizes: readonly BenchSize[] = SIZES;
-  let runs = 3;
-  let tracePairs = 100;
-  let queryPairs = 20;
-  let noSolver = false;
-  let perProperty = false;
-  let solverTimeoutS = 600;
-  let child: string | null = null;
-  let tenant: 'vxlan' | 'vlan' = 'vxlan';
-  let cloud = true;
-  let ha = false;
-  let failures = 0;
-  let startupRuns = 11;
-  let cli = true;
-  let diffRuns = 1;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      return v;
-    };
-    if (a === '--quick') {
-      sizes = QUICK_SIZES;
-      startupRuns = 5;
-    }
-    else if (a === '--sizes') sizes = value().split(',').map(sizeNamed);
-    else if (a === '--runs') runs = positive(a, value());
-    else if (a === '--pairs') tracePairs = positive(a, value());
-    else if (a === '--queries') queryPairs = positive(a, value());
-    else if (a === '--no-solver') noSolver = true;
-    else if (a === '--no-cloud') cloud = false;
-    else if (a === '--no-cli') cli = false;
-    else if (a === '--no-diff') diffRuns = 0;
-    else if (a === '--diff-runs') diffRuns = positive(a, value());
-    else if (a === '--per-property') perProperty = true;
-    else if (a === '--solver-timeout') solverTimeoutS = positive(a, value());
-    else if (a === '--tenant') tenant = tenantNamed(value());
-    else if (a === '--ha') ha = true;
-    else if (a === '--failures') failures = positive(a, value());
-    else if (a === '--startup-runs') {
-      const v = value();
-      startupRuns = v === '0' ? 0 : positive(a, v);
-    }
-    else if (a === '--child') child = value();
-    else throw new Error(`unknown option ${a}`);
-  }
-  return { sizes: sizes.map((s) => ({ ...s, tenant, ha })), runs, tracePairs, queryPairs, noSolver, perProperty, solverTimeoutS, child, tenant, ha, failures, startupRuns, cloud, cli, diffRuns };
+  const v = scanArgs(argv, {
+    quick: { type: 'boolean' }, sizes: { type: 'string' }, runs: { type: 'string' }, pairs: { type: 'string' },
+    queries: { type: 'string' }, 'no-solver': { type: 'boolean' }, 'no-cloud': { type: 'boolean' }, 'no-cli': { type: 'boolean' },
+    'no-diff': { type: 'boolean' }, 'diff-runs': { type: 'string' }, 'per-property': { type: 'boolean' },
+    'solver-timeout': { type: 'string' }, tenant: { type: 'string' }, ha: { type: 'boolean' }, failures: { type: 'string' },
+    'startup-runs': { type: 'string' }, child: { type: 'string' },
+  });
+  const quick = v.quick === true;
+  const tenant = tenantNamed(v.tenant ?? 'vxlan');
+  const ha = v.ha === true;
+  const sizes = v.sizes !== undefined ? sizesNamed(v.sizes) : quick ? QUICK_SIZES : SIZES;
+  return {
+    sizes: sizes.map((s) => ({ ...s, tenant, ha })),
+    runs: count('runs', v.runs ?? '3'),
+    tracePairs: count('pairs', v.pairs ?? '100'),
+    queryPairs: count('queries', v.queries ?? '20'),
+    noSolver: v['no-solver'] === true,
+    perProperty: v['per-property'] === true,
+    solverTimeoutS: count('solver-timeout', v['solver-timeout'] ?? '600'),
+    child: v.child ?? null,
+    tenant,
+    ha,
+    failures: count('failures', v.failures ?? '0', true),
+    startupRuns: count('startup-runs', v['startup-runs'] ?? (quick ? '5' : '11'), true),
+    cloud: v['no-cloud'] !== true,
+    cli: v['no-cli'] !== true,
+    diffRuns: v['no-diff'] === true ? 0 : count('diff-runs', v['diff-runs'] ?? '1'),
+  };
 }
 
 function tenantNamed(v: string): 'vxlan' | 'vlan' {
   if (v !== 'vxlan' && v !== 'vlan') throw new Error(`--tenant wants vxlan or vlan, not ${v}`);
   return v;
-}
-
-function sizeNamed(n: string): BenchSize {
-  const s = [...SIZES, ...EXTRA_SIZES].find((x) => x.name === n);
-  if (!s) throw new Error(`unknown size ${n}; sizes: ${[...SIZES, ...EXTRA_SIZES].map((x) => x.name).join(', ')}`);
-  return s;
-}
-
-function positive(flag: string, v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} wants a positive integer, not ${v}`);
-  return n;
 }
 
 /** Written with writeSync: an abort inside Z3 must not lose the lines already measured. */
