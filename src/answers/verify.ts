@@ -60,6 +60,8 @@ export interface VerifyRun {
   readonly builtins: readonly PropertyCheck[];
   readonly user: readonly ResolvedProperty[];
   readonly onlyFailures: boolean;
+  /** With a shard: its results' places in the whole run's order, and how many results the whole run has. */
+  readonly shard: { readonly places: readonly number[]; readonly runResults: number } | null;
 }
 
 export function parseFailures(v: string | undefined): number {
@@ -110,7 +112,8 @@ export async function verifyScenarios(
   return results;
 }
 
-export async function runVerifyOn(session: Session, o: VerifyRequest, limits: InputLimits, hooks: VerifyHooks = {}): Promise<Result<VerifyRun>> {
+/** The verify run on a session's model; with a shard, only that shard's subjects are checked (for `netproof merge`). */
+export async function runVerifyOn(session: Session, o: VerifyRequest, limits: InputLimits, hooks: VerifyHooks = {}, shard?: Shard): Promise<Result<VerifyRun>> {
   const { timeoutMs, failures } = parseVerifyRequest(o);
   const props = loadProperties(o.properties ?? [], limits);
   if (!props.ok) return props;
@@ -130,8 +133,11 @@ export async function runVerifyOn(session: Session, o: VerifyRequest, limits: In
   const wanted = (id: string) => (select === null || select.has(id)) && (skip === null || !skip.has(id));
   const builtins = BUILTIN_PROPERTIES.filter((b) => wanted(b.id));
   const user = resolved.value.filter((u) => wanted(u.property.name));
-  const results = await verifyScenarios(topology, dataplane, scenariosOf(topology, spec.value, failures), builtins, user, { timeoutMs, wanted }, hooks);
-  const checked = taintReport({ results, summary: summarize(results) }, notes ?? []);
+  const results = await verifyScenarios(topology, dataplane, scenariosOf(topology, spec.value, failures), builtins, user,
+    { timeoutMs, wanted, ...(shard === undefined ? {} : { shard }) }, hooks);
+  // A shard reports its own results, each with its place in the whole run's order.
+  const mine = results.filter((r) => r.elsewhere !== true);
+  const checked = taintReport({ results: mine, summary: summarize(mine) }, notes ?? []);
   let outcomes: WaiverOutcome[] | null = null;
   let report = checked;
   if (waivers !== null) {
@@ -151,6 +157,7 @@ export async function runVerifyOn(session: Session, o: VerifyRequest, limits: In
       builtins,
       user,
       onlyFailures: o.onlyFailures === true,
+      shard: shard === undefined ? null : { places: results.flatMap((r, i) => (r.elsewhere === true ? [] : [i])), runResults: results.length },
     },
   };
 }

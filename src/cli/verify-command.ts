@@ -8,32 +8,20 @@
 // once (on the first check) and is shut down at the end of the run, whatever happens. On a terminal,
 // progress goes to stderr.
 import { loadModel } from '../pipeline.ts';
-import { BUILTIN_PROPERTIES } from '../questions/properties/index.ts';
-import { resolveUserProperties } from '../questions/user-properties/check.ts';
-import { loadProperties } from '../questions/user-properties/load.ts';
-import { summarize, verifyExitCode } from '../questions/verify.ts';
-import { applyWaivers, loadWaivers, type WaiverOutcome } from '../questions/waivers.ts';
-import { HA_INVARIANT_IDS } from '../questions/verify-scenario.ts';
-import { scenariosOf } from '../scenario/scenarios.ts';
-import { idsOf, parseFailures, verifyScenarios, type VerifyRequest } from '../answers/verify.ts';
-import { parseScenario } from './scenario-options.ts';
-import { labelsFor } from '../report/labels.ts';
-import { verifyJson } from '../report/verify-json.ts';
+import { parseVerifyRequest, runVerifyOn, verifyRunCode, verifyRunJson, type VerifyRequest } from '../answers/verify.ts';
+import { Session } from '../answers/session.ts';
 import { verifyJunit } from '../report/verify-junit.ts';
 import { verifyText } from '../report/verify-text.ts';
 import { verifySarif } from '../report/sarif/verify.ts';
+import { shownInJson } from '../report/verify-json.ts';
+import { notesText } from '../report/cloud-notes.ts';
+import { changeWords, type BaselineChange } from '../questions/baseline.ts';
 import { shutdownZ3 } from '../smt/index.ts';
 import { reportInputErrors, type Io } from './exit.ts';
-import { taintReport } from '../cloud/taint-report.ts';
-import { notesJson, notesText } from '../report/cloud-notes.ts';
 import { parseFormat, parseInputLimit, UsageError } from './options.ts';
-import { parseTimeout } from './query-command.ts';
 import { startProgress } from './progress.ts';
-import { assumptionsOf } from '../questions/assumptions.ts';
-import { changesSince, changeWords, loadBaseline, type BaselineChange } from '../questions/baseline.ts';
 import type { Shard } from '../shard/assign.ts';
 import { fingerprint } from '../shard/fingerprint.ts';
-import { shownInJson } from '../report/verify-json.ts';
 
 /** The library's verify request (its options as the command line spells them), and what only the CLI has. */
 export interface VerifyOptions extends VerifyRequest {
@@ -98,78 +86,44 @@ function baselineText(file: string, changes: readonly BaselineChange[] | null): 
 
 export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): Promise<number> {
   const format = parseFormat(o.format, ['text', 'json', 'junit', 'sarif', 'html'] as const);
-  const timeoutMs = parseTimeout(o.timeoutMs);
-  const failures = parseFailures(o.failures);
+  parseVerifyRequest(o);
   const limits = parseInputLimit(o.maxInputMb);
-  if (o.waivers === '') throw new UsageError('--waivers must name a file, not ""');
   const shard = parseShard(o.shard);
   if (shard !== undefined && format !== 'json') throw new UsageError('--shard writes a part of a run for netproof merge: give --format json');
   if (shard !== undefined && o.baseline !== undefined) throw new UsageError('--baseline compares a whole run: it cannot be given with --shard');
   const model = loadModel(file, limits);
   if (!model.ok) return reportInputErrors(io, model.errors);
-  const props = loadProperties(o.properties ?? [], limits);
-  if (!props.ok) return reportInputErrors(io, props.errors);
-  const waivers = o.waivers === undefined ? null : loadWaivers(o.waivers, limits);
-  // A waiver file that cannot be read is named by its option, as --properties' are.
-  if (waivers !== null && !waivers.ok) return reportInputErrors(io, waivers.errors.map((e) => (e.path === '' && e.position === null ? { ...e, path: '--waivers' } : e)));
-  if (o.baseline === '') throw new UsageError('--baseline must name a file, not ""');
-  const baseline = o.baseline === undefined ? null : loadBaseline(o.baseline, limits);
-  if (baseline !== null && !baseline.ok) return reportInputErrors(io, baseline.errors);
-  const { topology, dataplane } = model.value;
-  const resolved = resolveUserProperties(topology, dataplane, props.value);
-  if (!resolved.ok) return reportInputErrors(io, resolved.errors);
-  const spec = parseScenario(topology, { fail: o.fail ?? [], cut: o.cut ?? [] });
-  if (!spec.ok) return reportInputErrors(io, spec.errors);
-  const known = [...BUILTIN_PROPERTIES.map((b) => b.id), ...resolved.value.map((u) => u.property.name), ...HA_INVARIANT_IDS];
-  const select = idsOf('--select', o.select, known);
-  const skip = idsOf('--skip', o.skip, known);
-  const wanted = (id: string) => (select === null || select.has(id)) && (skip === null || !skip.has(id));
-  const builtins = BUILTIN_PROPERTIES.filter((b) => wanted(b.id));
-  const user = resolved.value.filter((u) => wanted(u.property.name));
+  const session = new Session(model.value);
   const progress = startProgress(io);
   try {
-    const notes = model.value.notes ?? [];
-    const results = await verifyScenarios(topology, dataplane, scenariosOf(topology, spec.value, failures), builtins, user,
-      { timeoutMs, wanted, ...(shard === undefined ? {} : { shard }) }, { step: progress.step, subjects: progress.subjects });
+    const run = await runVerifyOn(session, o, limits, { step: progress.step, subjects: progress.subjects }, shard);
     progress.stop();
-    // A shard reports its own results, each with its place in the whole run's order (for netproof merge).
-    const places = results.flatMap((r, i) => (r.elsewhere === true ? [] : [i]));
-    const mine = results.filter((r) => r.elsewhere !== true);
-    const checked = taintReport({ results: mine, summary: summarize(mine) }, notes);
-    let outcomes: WaiverOutcome[] = [];
-    let report = checked;
-    if (waivers !== null) {
-      const applied = applyWaivers(checked.results, waivers.value, new Date().toISOString().slice(0, 10));
-      outcomes = applied.outcomes;
-      report = { results: applied.results, summary: summarize(applied.results) };
-    }
-    const changes: BaselineChange[] | null = baseline === null ? null : changesSince(baseline.value, report.results);
-    const since = changes === null || baseline === null ? {} : { baseline: { file: baseline.value.file, changed: changes } };
-    const labels = labelsFor(topology);
-    const onlyFailures = o.onlyFailures === true;
-    const assumptions = assumptionsOf(topology, dataplane, { question: 'verify', outside: true, captured: model.value.notes !== undefined });
-    const code = verifyExitCode(report);
+    if (!run.ok) return reportInputErrors(io, run.errors);
+    const r = run.value;
+    const { topology, dataplane } = model.value;
+    const notes = model.value.notes ?? [];
+    const { report, labels, onlyFailures, assumptions } = r;
+    const outcomes = r.waivers ?? [];
+    const baselineSection = () => baselineText(r.baseline?.file ?? '', r.baseline?.changed ?? null);
+    const code = verifyRunCode(r);
     const sarif = () => verifySarif({
-      report, topology, labels, waivers: outcomes, exitCode: code, cwd: process.cwd(),
-      builtins: BUILTIN_PROPERTIES.filter((b) => wanted(b.id)),
-      user: resolved.value.filter((u) => wanted(u.property.name)),
-      commandLine: verifyCommandLine(file, o),
-      baseline: baseline?.ok ? baseline.value : null,
+      report, topology, labels, waivers: outcomes, exitCode: code, cwd: process.cwd(), builtins: r.builtins, user: r.user,
+      commandLine: verifyCommandLine(file, o), baseline: r.saved,
     });
     const html = async () => {
       const { verifyHtml } = await import('../report/html/reports.ts');
-      const baselineNote = baselineText(baseline?.ok ? baseline.value.file : '', changes).trim();
+      const baselineNote = baselineSection().trim();
       return verifyHtml({ topology, dataplane, labels, command: verifyCommandLine(file, o), equivalent: textCommandLine(file, o), assumptions,
         notes: [...notes.map((n) => `${n.message} (${n.file}:${n.line})`), ...(baselineNote ? baselineNote.split('\n').map((l) => l.trim()) : [])] }, report, { onlyFailures });
     };
     io.out(
       format === 'html' ? await html()
       : format === 'json' ? JSON.stringify({
-        ...verifyJson(report, labels, { onlyFailures, waivers: waivers === null ? null : outcomes, assumptions }), ...(model.value.notes ? { notes: notesJson(notes) } : {}), ...since,
-        ...(shard === undefined ? {} : {
+        ...verifyRunJson(r, model.value.notes),
+        ...(shard === undefined || r.shard === null ? {} : {
           shard: {
-            index: shard.index, count: shard.count, fingerprint: shardFingerprint(file, o, shard), run_results: results.length,
-            positions: places.filter((_, k) => !onlyFailures || shownInJson(report.results[k]!)),
+            index: shard.index, count: shard.count, fingerprint: shardFingerprint(file, o, shard), run_results: r.shard.runResults,
+            positions: r.shard.places.filter((_, k) => !onlyFailures || shownInJson(report.results[k]!)),
           },
         }),
       }, null, 2)
@@ -177,7 +131,7 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
       : format === 'sarif' ? JSON.stringify(sarif(), null, 2)
       : `${verifyText(report, labels, { rules: o.rules, style: io.style, onlyFailures, waivers: outcomes, assumptions })}${notes.length > 0 ? `
 
-${notesText(notes)}` : ''}${baselineText(baseline?.ok ? baseline.value.file : '', changes)}`,
+${notesText(notes)}` : ''}${baselineSection()}`,
     );
     return code;
   } finally {
