@@ -34,6 +34,14 @@ export function labelsFor(topo: Topology, masters?: MastersByNamespace): Labels 
   for (const n of topo.networks) names.set(deviceName.qdhcp(n.id), `DHCP of ${n.name}`);
   const macs = new Map(topo.ports.map((p) => [p.mac, `${p.name} ${p.ip}`]));
   const of = (device: string) => names.get(device) ?? null;
+  const localVlans = new Map<string, Map<number, string>>();
+  // The first network of each segment, as a search in the topology's order would find it.
+  const segments = new Map<string, string>();
+  for (const n of topo.networks) {
+    const kind = n.type === 'vxlan' || n.type === 'gre' ? 'tunnel' : n.type === 'vlan' ? 'vlan' : null;
+    const key = `${kind} ${n.segmentationId}`;
+    if (kind !== null && n.segmentationId !== null && !segments.has(key)) segments.set(key, n.name);
+  }
   return {
     of,
     withName: (device) => {
@@ -43,15 +51,20 @@ export function labelsFor(topo: Topology, masters?: MastersByNamespace): Labels 
     port: (id) => ports.get(id) ?? null,
     macOwner: (mac) => macs.get(mac) ?? null,
     networkOfLocalVlan: (host, vlan) => {
-      const per = topo.localVlans[host] ?? {};
-      return Object.entries(per).find(([, v]) => v === vlan)?.[0] ?? null;
+      let byVlan = localVlans.get(host);
+      if (byVlan === undefined) {
+        // Built per host on first use: a trace names a few hosts' VLANs, a large cloud has hundreds of networks per host.
+        byVlan = new Map();
+        for (const [net, v] of Object.entries(topo.localVlans[host] ?? {})) if (!byVlan.has(v)) byVlan.set(v, net);
+        localVlans.set(host, byVlan);
+      }
+      return byVlan.get(vlan) ?? null;
     },
     instanceRole: (host, device) => {
       const m = masters?.get(device);
       if (m === undefined) return null;
       return m.includes(host) ? 'VRRP master' : 'VRRP backup';
     },
-    networkOfSegment: (kind, id) =>
-      topo.networks.find((n) => n.segmentationId === id && (kind === 'tunnel' ? n.type === 'vxlan' || n.type === 'gre' : n.type === 'vlan'))?.name ?? null,
+    networkOfSegment: (kind, id) => segments.get(`${kind} ${id}`) ?? null,
   };
 }

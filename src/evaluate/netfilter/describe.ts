@@ -4,7 +4,19 @@ import type { NfTarget } from '../../ir/netfilter.ts';
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
+/** Each rule's target is described once: a trace records every rule it hits, and rules outlive traces. */
+const described = new WeakMap<NfTarget, string>();
+
 export function describeTarget(t: NfTarget): string {
+  let text = described.get(t);
+  if (text === undefined) {
+    text = targetText(t);
+    described.set(t, text);
+  }
+  return text;
+}
+
+function targetText(t: NfTarget): string {
   return match(t)
     .with({ kind: 'ACCEPT' }, { kind: 'DROP' }, { kind: 'RETURN' }, (x) => x.kind)
     .with({ kind: 'REJECT' }, (x) => (x.with ? `REJECT with ${x.with}` : 'REJECT'))
