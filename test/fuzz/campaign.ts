@@ -1,48 +1,62 @@
-// `npm run fuzz -- --runs N [--seed S] [--property NAME] [--path P] [--restart-solver-every K]`: a long
-// fuzz campaign of one property (or each in turn), the full generator, with a progress line (with the
-// process's RSS and what Z3 has allocated of its fixed WebAssembly heap); on a failure, the seed, the
-// fast-check path and the shrunk case as a regression file (test/fuzz/run.ts). With K > 0, Z3's
-// instance is started afresh every K checks, at the same checks in every run of a seed: each instance
-// has a WebAssembly heap of its own, but an ended one stays resident (z3-solver's module is never
-// released: measured 85-235 MiB of RSS per restart), so the default is 0 (never).
-// Exit 0 when every case passed, 1 on a failure, 2 on bad arguments.
+// `npm run fuzz -- --runs N [--seed S] [--property NAME] [--jobs J] [--batch B] [--from I] [--path P]`:
+// a long fuzz campaign of one property (or each in turn), the full generator. The seed's cases
+// I..I+N-1 are cut into batches of B, each checked by a fresh child process, J at a time
+// (test/fuzz/batches.ts): z3-solver never frees an ended instance and one instance grows over hundreds
+// of cases, so a process per batch is what keeps memory flat; a seed's cases are the same whatever J
+// and B. One progress line for the whole campaign (cases, time left, the children's RSS and Z3
+// allocation); a summary with the cases covered, wall and CPU time and peak RSS per child; on a
+// failure, the seed, the fast-check path and the shrunk case as a regression file (test/fuzz/run.ts).
+// `--path P` replays one case in this process (with shrinking), as the failure report says.
+// SIGINT/SIGTERM end the children and print what was covered, to resume with --from.
+// Exit 0 when every case passed, 1 on a failure (or when stopped), 2 on bad arguments.
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { shutdownZ3, z3AllocatedBytes } from '../../src/smt/index.ts';
+import { shutdownZ3 } from '../../src/smt/index.ts';
+import { runCampaign, type Progress } from './batches.ts';
 import { fuzzProperties, fuzzProperty } from './properties/index.ts';
 import { formatCounts, runProperty } from './run.ts';
 
+const USAGE = 'usage: npm run fuzz -- --runs N [--seed S] [--property NAME] [--jobs J] [--batch B] [--from I] [--path P]';
+
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npm run fuzz -- --runs N [--seed S] [--property NAME] [--path P] [--restart-solver-every K]\nproperties: ${fuzzProperties('campaign').map((p) => p.name).join(', ')}\n`);
+  process.stderr.write(`${message}\n${USAGE}\nproperties: ${fuzzProperties('campaign').map((p) => p.name).join(', ')}\n`);
   process.exit(2);
 }
 
-/** Checks per Z3 instance by default: none (a restart frees Z3's heap but leaves the old instance resident). */
-const RESTART_EVERY = 0;
+/** Cases per child by default: small enough that Z3's heap stays far from full, large enough that a
+ * child's start (~2 s: tsx, the pipeline, Z3's WebAssembly) is a few percent of its life. */
+const BATCH = 25;
 
 const mib = (n: number) => `${Math.round(n / 2 ** 20)} MiB`;
-
-/** The process's RSS and Z3's allocated share of its heap, for the progress line. */
-async function memory(): Promise<string> {
-  const z3 = await z3AllocatedBytes();
-  return `rss ${mib(process.memoryUsage().rss)}, z3 ${z3 === null ? '-' : mib(z3)}`;
-}
 
 const duration = (ms: number): string => {
   const s = Math.round(ms / 1000);
   return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 };
 
+const memoryOf = (p: Progress): string =>
+  `children ${p.running.map((c) => `${mib(c.rssBytes)}${c.z3Bytes === null ? '' : ` (z3 ${mib(c.z3Bytes)})`}`).join(', ') || '-'}, peak ${mib(p.peakRssBytes)}`;
+
+const int = (v: string | undefined, fallback: number, name: string, min: number): number => {
+  const n = Number(v ?? String(fallback));
+  if (!Number.isInteger(n) || n < min) usage(`--${name} must be an integer >= ${min} (got ${v})`);
+  return n;
+};
+
 async function main(): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ options: { runs: { type: 'string' }, seed: { type: 'string' }, property: { type: 'string' }, path: { type: 'string' }, 'restart-solver-every': { type: 'string' } }, strict: true }));
+    ({ values } = parseArgs({
+      options: { runs: { type: 'string' }, seed: { type: 'string' }, property: { type: 'string' }, path: { type: 'string' }, jobs: { type: 'string' }, batch: { type: 'string' }, from: { type: 'string' } },
+      strict: true,
+    }));
   } catch (e) {
     usage(e instanceof Error ? e.message : String(e));
   }
-  const runs = Number(values.runs ?? '1000');
-  if (!Number.isInteger(runs) || runs < 1) usage(`--runs must be a positive integer (got ${values.runs})`);
-  const restartSolverEvery = Number(values['restart-solver-every'] ?? String(RESTART_EVERY));
-  if (!Number.isInteger(restartSolverEvery) || restartSolverEvery < 0) usage(`--restart-solver-every must be a non-negative integer (got ${values['restart-solver-every']})`);
+  const runs = int(values.runs, 1000, 'runs', 1);
+  const jobs = int(values.jobs, availableParallelism(), 'jobs', 1);
+  const batch = int(values.batch, BATCH, 'batch', 1);
+  const from = int(values.from, 0, 'from', 0);
   const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
   if (!Number.isInteger(seed)) usage(`--seed must be an integer (got ${values.seed})`);
   let props;
@@ -51,34 +65,59 @@ async function main(): Promise<number> {
   } catch (e) {
     usage(e instanceof Error ? e.message : String(e));
   }
+  if (values.path !== undefined) {
+    if (props.length !== 1) usage('--path replays a case of one property: name it with --property');
+    // A path "i" alone starts at case i: replay that one unless --runs says more.
+    return replay(props[0]!, seed, values.path, values.runs === undefined ? 1 : runs);
+  }
+  const abort = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    process.stderr.write(`\n${sig}: ending the children under way\n`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let failed = false;
+  const tty = process.stderr.isTTY === true;
   for (const p of props) {
-    process.stderr.write(`${p.name}: ${p.checks}\n${p.name}: ${runs} cases from seed ${seed}, Z3 started afresh ${restartSolverEvery === 0 ? 'never' : `every ${restartSolverEvery} checks`}\n`);
+    if (abort.signal.aborted) break;
+    process.stderr.write(`${p.name}: ${p.checks}\n${p.name}: cases ${from}..${from + runs - 1} of seed ${seed}, in batches of ${batch} cases, each in a fresh process, ${jobs} at a time\n`);
     const t0 = Date.now();
     let last = 0;
-    const tty = process.stderr.isTTY === true;
-    const r = await runProperty(p, {
-      runs, seed, restartSolverEvery, ...(values.path !== undefined ? { path: values.path } : {}),
-      onCase: async (done, counts) => {
+    const r = await runCampaign({
+      property: p.name, seed, first: from, runs, batch, jobs, signal: abort.signal,
+      onProgress: (pr) => {
         const now = Date.now();
-        if (tty || now - last > 30_000 || done === runs) {
-          last = now;
-          const left = ((now - t0) / done) * (runs - done);
-          const line = `${p.name} ${done}/${runs} (${((100 * done) / runs).toFixed(1)}%) ${duration(now - t0)} elapsed, ~${duration(left)} left, ${await memory()} — ${formatCounts(counts)}`;
-          process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
-        }
+        if (!tty && now - last < 30_000 && pr.done !== runs) return;
+        last = now;
+        const left = pr.done === 0 ? '?' : duration(((now - t0) / pr.done) * (runs - pr.done));
+        const line = `${p.name} ${pr.done}/${runs} (${((100 * pr.done) / runs).toFixed(1)}%) ${duration(now - t0)} elapsed, ~${left} left, ${memoryOf(pr)} — ${formatCounts(pr.counts)}`;
+        process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
+      },
+      onBatch: (b) => {
+        if (!tty) process.stderr.write(`${p.name}: batch ${b.first}..${b.first + b.runs - 1} ${b.failure !== null ? 'FAILED' : b.stopped ? 'stopped' : 'passed'}: ${b.cases} cases in ${duration(b.ms)}, CPU ${duration(b.cpuMs)}, peak RSS ${mib(b.peakRssBytes)} (pid ${b.pid})\n`);
       },
     });
     if (tty) process.stderr.write('\n');
-    process.stdout.write(`${p.name}: ${r.cases} cases in ${duration(r.ms)} (seed ${seed}): ${formatCounts(r.counts)}\n`);
-    if (r.failure !== null) {
-      failed = true;
-      process.stdout.write(`${r.failure}\n`);
-    }
+    const covered = r.covered.map(([a, z]) => (z - a === 1 ? `${a}` : `${a}..${z - 1}`)).join(', ') || 'none';
+    const rate = r.ms > 0 ? ((r.cases * 60_000) / r.ms).toFixed(1) : '-';
+    process.stdout.write(
+      `${p.name}: ${r.cases} cases in ${duration(r.ms)} (seed ${seed}; cases ${covered} passed${r.stopped ? '; stopped before the end' : ''}), ${rate} cases/min, CPU ${duration(r.cpuMs)}, ${r.batches.length} children (${jobs} at a time), peak RSS per child ${mib(r.peakRssBytes)}: ${formatCounts(r.counts)}\n`,
+    );
+    for (const f of r.failures) process.stdout.write(`${f}\n`);
+    if (r.failures.length > 0 || r.stopped) failed = true;
   }
   return failed ? 1 : 0;
 }
 
-const code = await main();
-await shutdownZ3();
-process.exit(code);
+/** `--path`: one case of the seed (and its shrinking), in this process. */
+async function replay(p: ReturnType<typeof fuzzProperty>, seed: number, path: string, runs: number): Promise<number> {
+  process.stderr.write(`${p.name}: ${p.checks}\n${p.name}: replaying seed ${seed}, fast-check path "${path}"\n`);
+  const r = await runProperty(p, { runs, seed, path });
+  process.stdout.write(`${p.name}: ${r.cases} cases in ${duration(r.ms)} (seed ${seed}, path "${path}"): ${formatCounts(r.counts)}\n`);
+  if (r.failure !== null) process.stdout.write(`${r.failure}\n`);
+  await shutdownZ3();
+  return r.failure === null ? 0 : 1;
+}
+
+process.exit(await main());

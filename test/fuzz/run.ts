@@ -1,23 +1,22 @@
 // Runs a fuzz property for N cases from a seed (fast-check, shrinking on failure) and reports what it
 // counted; a failure is reported with the seed, the fast-check path and the shrunk case written as a
 // regression file, ready to be saved under test/regressions/.
-// Z3's WebAssembly heap is one fixed block that a long run in one instance fills (its allocations
-// build up across cases): with `restartSolverEvery` N, the instance is ended and a fresh one started
-// before every Nth check (first pass and shrinking alike), at the same checks in every run of a seed.
+// Case i of a seed depends on the seed and i only: fast-check derives each case's random stream by
+// jumping the seed's generator i+1 times and biases it by i alone, and a `path` of "i" starts a run at
+// case i without generating cases 0..i-1 (fast-check's `lazyToss` and `pathWalk`). So a run of
+// `{ path: "i", runs: n }` checks exactly cases i..i+n-1 of a run of the whole seed — what lets
+// test/fuzz/batches.ts split a campaign over child processes — and a failure's path is absolute.
 import fc from 'fast-check';
-import { shutdownZ3 } from '../../src/smt/index.ts';
 import type { Counts, FuzzProperty } from './property.ts';
 import { formatRegression } from './regression-file.ts';
 
 export interface RunOptions {
   readonly runs: number;
   readonly seed: number;
-  /** A fast-check path: replay one case of a campaign (with its seed). */
+  /** A fast-check path: replay one case of a campaign (with its seed); "i" alone starts at case i. */
   readonly path?: string;
   /** Called after each case of the first pass (not while shrinking). */
   readonly onCase?: (done: number, counts: Counts) => void | Promise<void>;
-  /** End Z3's instance before every Nth check, so a fresh one serves the next N (none when absent or 0). */
-  readonly restartSolverEvery?: number;
 }
 
 export interface RunReport {
@@ -28,6 +27,8 @@ export interface RunReport {
   readonly ms: number;
   /** The failure report (seed, path, shrunk case as a regression file), or null. */
   readonly failure: string | null;
+  /** The fast-check path of the failing case (absolute: its first number is the case's index), or null. */
+  readonly failurePath: string | null;
 }
 
 class CaseFailed extends Error {}
@@ -36,16 +37,18 @@ export async function runProperty<C>(p: FuzzProperty<C>, o: RunOptions): Promise
   const counts: Counts = {};
   let cases = 0;
   let shrinking = false;
-  let checks = 0;
-  const every = o.restartSolverEvery ?? 0;
   const t0 = Date.now();
   const r = await fc.check(
     fc.asyncProperty(p.arbitrary, async (c) => {
-      if (every > 0 && checks > 0 && checks % every === 0) await shutdownZ3();
-      checks++;
       // Shrinking re-runs failing neighbours: their counts are not the campaign's.
       const mine: Counts = shrinking ? {} : counts;
-      const why = await p.check(c, mine);
+      let why: string | null;
+      try {
+        why = await p.check(c, mine);
+      } catch (e) {
+        shrinking = true;
+        throw e;
+      }
       if (!shrinking) {
         cases++;
         await o.onCase?.(cases, counts);
@@ -58,8 +61,8 @@ export async function runProperty<C>(p: FuzzProperty<C>, o: RunOptions): Promise
     { numRuns: o.runs, seed: o.seed, ...(o.path !== undefined ? { path: o.path } : {}) },
   );
   const ms = Date.now() - t0;
-  if (!r.failed) return { property: p.name, cases, counts, ms, failure: null };
-  return { property: p.name, cases, counts, ms, failure: await failureReport(p, o.seed, r) };
+  if (!r.failed) return { property: p.name, cases, counts, ms, failure: null, failurePath: null };
+  return { property: p.name, cases, counts, ms, failure: await failureReport(p, o.seed, r), failurePath: r.counterexamplePath ?? null };
 }
 
 async function failureReport<C>(p: FuzzProperty<C>, seed: number, r: fc.RunDetails<[C]>): Promise<string> {
@@ -73,7 +76,7 @@ async function failureReport<C>(p: FuzzProperty<C>, seed: number, r: fc.RunDetai
   const path = r.counterexamplePath ?? '';
   const file = formatRegression(p.name, p.toRegression(shrunk), [`seed: ${seed}`, `path: ${path}`, `found: ${why.split('\n')[0]}`]);
   return [
-    `${p.name} FAILED after ${r.numRuns} cases (seed ${seed}, fast-check path "${path}", shrunk ${r.numShrinks} times)`,
+    `${p.name} FAILED on case ${path.split(':')[0]} of seed ${seed} (counted from 0; fast-check path "${path}", shrunk ${r.numShrinks} times)`,
     why,
     '',
     `Replay: npm run fuzz -- --property ${p.name} --seed ${seed} --path "${path}"`,
