@@ -87,10 +87,12 @@ export async function symbolicAgreement(m: Model, ev: Evaluator, sources: readon
       // renamed variables, or a disjunction split in halves, cost more solver time than they save).
       // Values the kernel draws at random (a --random-fully SNAT port) take the evaluator's
       // representative draw, so the replayed packet can end as the model says.
-      const r = await checkSat(ctx, e, e.and(o.cond, e.choicesAsReplayed()), opts.timeoutMs);
+      const replayed = e.choicesAsReplayed();
+      const r = await checkSat(ctx, e, e.and(o.cond, replayed), opts.timeoutMs);
       if (r.status === 'unsat') {
-        // An end reached only for another draw has no concrete replay: counted as unchecked.
-        const other = await checkSat(ctx, e, o.cond, opts.timeoutMs);
+        // An end reached only for another draw has no concrete replay: counted as unchecked. Without
+        // any draw the two checks are one.
+        const other = replayed === true ? r : await checkSat(ctx, e, o.cond, opts.timeoutMs);
         if (other.status === 'unsat') counts.empty++;
         else counts.unchecked++;
         continue;

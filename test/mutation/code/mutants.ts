@@ -13,7 +13,7 @@ export interface CodeMutant {
   readonly what: string;
   /** Test files or folders that must fail with the fault in place. */
   readonly killers: readonly string[];
-  /** Symbolic-agreement fuzz cases (ci profile, pinned seed) run after the suites, when they all pass. */
+  /** Symbolic-agreement fuzz cases (`npm run fuzz`, seed 7) run after the suites, when they all pass. */
   readonly fuzzRuns: number;
 }
 
