@@ -1,6 +1,6 @@
 // The command line (docs/cli.md): argument parsing and dispatch; every subcommand returns its exit
 // code. Usage errors exit 2, internal errors 3, and neither ever prints a stack trace.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
 import { EXIT, processIo, usageError, type Io } from './exit.ts';
 import { parseInputLimit, UsageError } from './options.ts';
@@ -185,17 +185,57 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   p.command('collect-api-script')
     .description('print the POSIX sh script that saves the Neutron API view into CLOUD/api/ with your openstack credentials')
     .action(async () => setCode((await import('./collect-command.ts')).runCollectApiScript(io)));
+  for (const c of p.commands) argumentsFirst(c);
   return p;
 }
+
+/** Each command's required options (those its definition makes required), in their order. */
+const REQUIRED = new WeakMap<Command, readonly Option[]>();
+
+/** The options `command` requires, in the order they are checked (after its arguments). */
+export function requiredOptions(command: Command): readonly Option[] {
+  return REQUIRED.get(command) ?? [];
+}
+
+/**
+ * commander checks required options before arguments, so `netproof trace` alone would ask for --from
+ * first; a user gives the topology first. The required options are checked instead once the arguments
+ * are (and unknown options, so a mistyped --from is named as such), in a hook that runs just before the action.
+ */
+function argumentsFirst(command: Command): void {
+  const required = command.options.filter((o) => o.mandatory);
+  if (required.length === 0) return;
+  for (const o of required) o.makeOptionMandatory(false);
+  REQUIRED.set(command, required);
+  command.hook('preAction', () => {
+    const missing = required.find((o) => command.getOptionValue(o.attributeName()) === undefined);
+    if (missing) command.error(`error: required option '${missing.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue' });
+  });
+}
+
+/** `usage: netproof trace <topology> --from <ep> --to <ep> [options]`: what the command needs, in the order checked. */
+export function usageLine(command: Command): string {
+  const args = command.registeredArguments.map((a) => (a.required ? `<${a.name()}${a.variadic ? '...' : ''}>` : `[${a.name()}${a.variadic ? '...' : ''}]`));
+  return ['usage: netproof', command.name(), ...args, ...requiredOptions(command).map((o) => o.flags), '[options]'].join(' ');
+}
+
+/** commander's errors that mean "give more": answered with the command's usage line. */
+const MISSING = new Set(['commander.missingArgument', 'commander.missingMandatoryOptionValue']);
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   let code: number = EXIT.ok;
+  let program: Command | undefined;
   try {
-    await buildProgram(io, (c) => (code = c)).parseAsync([...argv], { from: 'user' });
+    program = buildProgram(io, (c) => (code = c));
+    await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    if (e instanceof CommanderError) {
+      const command = program?.commands.find((c) => c.name() === argv[0]);
+      if (command && MISSING.has(e.code)) io.err(`${usageLine(command)}\n(netproof ${command.name()} --help lists every option)`);
+      return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
     if (e instanceof UsageError) return usageError(io, e.message);
     io.err(`netproof: internal error: ${e instanceof Error ? e.message : String(e)}`);
     return EXIT.unknown;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command, Option } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/main.ts';
+import { buildProgram, requiredOptions } from '../../src/cli/main.ts';
 import { runCli } from './run.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'netproof-options-'));
@@ -48,7 +48,7 @@ const takesValue = (o: Option): boolean => o.required || o.optional;
 
 function baseline(cmd: Command): string[] {
   const args = cmd.registeredArguments.map(() => 'topologies/seed.yaml');
-  for (const o of cmd.options.filter((x) => x.mandatory)) {
+  for (const o of requiredOptions(cmd)) {
     const good = GOOD[o.long!];
     if (good === undefined) throw new Error(`GOOD has no value for the required option ${o.long} of ${cmd.name()}`);
     args.push(o.long!, good);
