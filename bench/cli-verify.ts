@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTopologyText, type BenchSize } from './generate.ts';
 
-const BIN = fileURLToPath(new URL('../bin/netproof.mjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/netproof.cjs', import.meta.url));
 const TIME = '/usr/bin/time';
 
 export interface CliVerifyFigures {

@@ -109,7 +109,7 @@ function write(out: string): void {
     const withHa = FAILURES > 0 && (s.name.startsWith('cloud/') ? false : hasHa(readFileSync(s.path, 'utf8')));
     for (const extra of withHa ? [[], ['--failures', String(FAILURES)]] : [[]]) {
       const started = Date.now();
-      const r = spawnSync(process.execPath, [join(root, 'bin', 'netproof.mjs'), 'verify', s.path, '--format', 'json', ...extra], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      const r = spawnSync(process.execPath, [join(root, 'bin', 'netproof.cjs'), 'verify', s.path, '--format', 'json', ...extra], { encoding: 'utf8', maxBuffer: 1 << 28 });
       const name = extra.length > 0 ? `${s.name}+failures${FAILURES}` : s.name;
       const record = { subject: name, exit: r.status, render: renderDigest(s.path), stdout: r.stdout, stderr: r.stderr };
       writeFileSync(join(out, `${name.replace(/[/\\]/g, '__')}.json`), JSON.stringify(record, null, 1));

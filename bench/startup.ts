@@ -2,7 +2,7 @@
 // `trace` and a `render` of the seed topology), medians of several runs, beside a bare `node` for the
 // machine's own floor, and on Linux their CPU time (user + system, from the kernel's count of waited-for
 // children: 10 ms ticks), which a busy machine inflates less than wall time. Says whether the compiled
-// build in dist/ ran, and the commands from its code-cached script (bin/engine.mjs), or the sources did
+// build in dist/ ran, and the commands from its code-cached script (bin/engine.cjs), or the sources did
 // (the launcher falls back to the sources when dist/ is missing or stale; `npm run bench` builds it
 // first), and the machine's load average before and after, since a shared machine's figures mean little
 // without it.
@@ -11,12 +11,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compiledEntry } from '../bin/freshness.mjs';
-import { loadEngine } from '../bin/engine.mjs';
+import { compiledEntry } from '../bin/freshness.cjs';
+import { loadEngine } from '../bin/engine.cjs';
 import { median } from './stats.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(root, 'bin', 'netproof.mjs');
+const BIN = join(root, 'bin', 'netproof.cjs');
 
 export interface StartupFigures {
   readonly mode: 'compiled' | 'source';

@@ -3,7 +3,7 @@
 // TypeScript sources through tsx — slower to load, never stale. The API is src/index.ts (docs/library.md).
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compiledEntry, LIBRARY_ENTRY } from './freshness.mjs';
+import { compiledEntry, LIBRARY_ENTRY } from './freshness.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const compiled = compiledEntry(root, LIBRARY_ENTRY);

@@ -3,15 +3,15 @@
 // per command plus shared chunks, dependencies included but Z3 — so that `netproof` starts without
 // compiling TypeScript, and loads only what its command needs. The CLI is also bundled as one CommonJS
 // script, dist/cli.cjs, with V8's code cache made by a trace and a render of the seed
-// (scripts/warm-engine.mjs): the commands start from it (bin/engine.mjs).
-// dist/build.json records the sources' fingerprint (bin/freshness.mjs); the launcher uses dist/ only
+// (scripts/warm-engine.mjs): the commands start from it (bin/engine.cjs).
+// dist/build.json records the sources' fingerprint (bin/freshness.cjs); the launcher uses dist/ only
 // while it matches. The new build is written beside the old one and swapped in, so a command starting
 // meanwhile never sees half of it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BUILD_RECORD, DIST, sourceFingerprint } from '../bin/freshness.mjs';
+import { BUILD_RECORD, DIST, sourceFingerprint } from '../bin/freshness.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 

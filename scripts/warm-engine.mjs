@@ -1,4 +1,4 @@
-// Makes the code cache of the one-script CLI in DIR (DIR/cli.cjs → DIR/cli.cjs.cache; bin/engine.mjs):
+// Makes the code cache of the one-script CLI in DIR (DIR/cli.cjs → DIR/cli.cjs.cache; bin/engine.cjs):
 // runs a trace and a render of the seed topology in this process, output discarded, then writes the
 // bytecode of every function they compiled. Run by scripts/build.mjs in a process of its own, so that
 // the cache is made under Node's default V8 flags, as `netproof` runs.
@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadEngine } from '../bin/engine.mjs';
+import { loadEngine } from '../bin/engine.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = process.argv[2];

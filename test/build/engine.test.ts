@@ -1,4 +1,4 @@
-// The one-script CLI the commands start from (dist/cli.cjs, bin/engine.mjs), built and warmed as
+// The one-script CLI the commands start from (dist/cli.cjs, bin/engine.cjs), built and warmed as
 // `npm run build` does it: V8 takes the code cache it made, the script answers exactly what the sources
 // answer, and a trace or a render through it requires neither Z3 nor the layout engine of the HTML
 // reports (left outside the bundle, required when a command needs them).
@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadEngine, type Engine } from '../../bin/engine.mjs';
+import { loadEngine, type Engine } from '../../bin/engine.cjs';
 import { buildEngine } from '../../scripts/build.mjs';
 import { runCli } from '../cli/run.ts';
 

@@ -89,7 +89,7 @@ describe('netproof serve on stdin/stdout', () => {
   });
 
   it('as a process: answers, then exits 0 by itself when stdin ends (Z3 ended)', async () => {
-    const child = spawn(process.execPath, ['bin/netproof.mjs', 'serve', 'topologies/seed.yaml'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/netproof.cjs', 'serve', 'topologies/seed.yaml'], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stdin.write(`${JSON.stringify({ id: 1, command: 'query', params: { from: 'vm1', to: 'vm4' } })}\n`);

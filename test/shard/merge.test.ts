@@ -16,10 +16,10 @@ import { shardOf } from '../../src/shard/assign.ts';
 const dir = mkdtempSync(join(tmpdir(), `netproof-shard-${process.pid}-`));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** `netproof ARGS` as a process of its own (bin/netproof.mjs), as a shard runs. */
+/** `netproof ARGS` as a process of its own (bin/netproof.cjs), as a shard runs. */
 function netproof(...args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/netproof.mjs', ...args], { maxBuffer: 1 << 28 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['bin/netproof.cjs', ...args], { maxBuffer: 1 << 28 }, (err, stdout, stderr) => {
       resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
     });
   });

@@ -65,7 +65,7 @@ function onTerminal(stty: string): string {
   const env: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm', NO_COLOR: '1' };
   delete env.CI;
   // `script` gives the command a terminal; its output (the terminal's) is what a user sees.
-  const cmd = `${stty}node bin/netproof.mjs verify ${topo} > /dev/null`;
+  const cmd = `${stty}node bin/netproof.cjs verify ${topo} > /dev/null`;
   try {
     return execFileSync('script', ['-qec', cmd, '/dev/null'], { cwd: root, env, encoding: 'utf8', timeout: 120_000 });
   } catch (e) {

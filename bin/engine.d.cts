@@ -1,4 +1,4 @@
-// Types of engine.mjs (plain JavaScript, loaded by the launcher before any TypeScript).
+// Types of engine.cjs (plain JavaScript, loaded by the launcher before any TypeScript).
 export declare const ENGINE: string;
 export declare const ENGINE_CACHE: string;
 export interface Engine {

@@ -3,16 +3,17 @@
 // Node 20 (no module compile cache) is a sixth of a trace's start-up. The build makes the cache by
 // running a trace and a render of the seed (scripts/warm-engine.mjs); a cache V8 rejects (another Node
 // or V8 flags) is simply not used, and the next run that can write dist/ makes a new one.
-// Plain JavaScript: it runs before any TypeScript can be loaded.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { Script } from 'node:vm';
-import { DIST } from './freshness.mjs';
+// Plain JavaScript (CommonJS, as the launcher): it runs before any TypeScript can be loaded.
+'use strict';
+const { readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname, join } = require('node:path');
+const { Script } = require('node:vm');
+const { DIST } = require('./freshness.cjs');
 
 /** The script and its code cache, relative to the repository root. */
-export const ENGINE = join(DIST, 'cli.cjs');
-export const ENGINE_CACHE = join(DIST, 'cli.cjs.cache');
+const ENGINE = join(DIST, 'cli.cjs');
+const ENGINE_CACHE = join(DIST, 'cli.cjs.cache');
 
 /**
  * Loads the compiled CLI script under `root` with its code cache when V8 accepts it.
@@ -22,7 +23,7 @@ export const ENGINE_CACHE = join(DIST, 'cli.cjs.cache');
  * @param {string} root
  * @param {{ file?: string, cache?: string, require?: NodeJS.Require }} [where]
  */
-export function loadEngine(root, where = {}) {
+function loadEngine(root, where = {}) {
   const file = where.file ?? join(root, ENGINE);
   const cacheFile = where.cache ?? join(root, ENGINE_CACHE);
   let source;
@@ -57,3 +58,7 @@ export function loadEngine(root, where = {}) {
     },
   };
 }
+
+exports.ENGINE = ENGINE;
+exports.ENGINE_CACHE = ENGINE_CACHE;
+exports.loadEngine = loadEngine;

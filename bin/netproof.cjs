@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Entry point of the `netproof` command. Runs the compiled CLI in dist/ when it was built from the
+// sources as they are now (`npm ci` builds it; `npm run build` rebuilds it), else the TypeScript sources
+// through tsx — slower to start, never stale. On a terminal it says when it falls back.
+// A command runs from the one-script build with V8's code cache (engine.cjs), loaded while libuv's
+// threads read what the freshness check needs (freshness.cjs); the bare `netproof`, `--help` and
+// `--version` from the ES modules, which load the argument parser alone.
+// CommonJS, so that Node starts it without its ES module loader (a tenth of a trace's start-up).
+'use strict';
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { startFreshnessCheck } = require('./freshness.cjs');
+
+async function run() {
+  const root = join(__dirname, '..');
+  const argv = process.argv.slice(2);
+  const check = startFreshnessCheck(root);
+  const command = argv[0] !== undefined && !argv[0].startsWith('-') && argv[0] !== 'help';
+  // Loaded before the check answers; dropped unused if the sources turn out to have changed.
+  const engine = check.built && command ? require('./engine.cjs').loadEngine(root) : null;
+  const compiled = await check.result;
+  let main;
+  if (compiled.fresh) {
+    ({ main } = engine ?? (await import(pathToFileURL(compiled.entry).href)));
+  } else {
+    if (process.stderr.isTTY) {
+      const why = compiled.reason === 'stale' ? 'the sources changed since dist/ was built' : 'dist/ is not built';
+      process.stderr.write(`netproof: running from source (${why}; \`npm run build\` for a fast start)\n`);
+    }
+    const { register } = await import('tsx/esm/api');
+    register();
+    ({ main } = await import(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href));
+  }
+  process.exitCode = await main(argv);
+  if (compiled.fresh && engine !== null && !engine.cached) {
+    try {
+      engine.saveCache(); // another Node than the build's: this one's cache for the next start
+    } catch {
+      // dist/ read-only (an installed package): start without one
+    }
+  }
+}
+
+run();
