@@ -3,6 +3,7 @@
 // Node 20 (no module compile cache) is a sixth of a trace's start-up. The build makes the cache by
 // running a trace and a render of the seed (scripts/warm-engine.mjs); a cache V8 rejects (another Node
 // or V8 flags) is simply not used, and the next run that can write dist/ makes a new one.
+// trace, render and example start from a lighter build of the same CLI (LIGHT_ENGINE, below).
 // Plain JavaScript (CommonJS, as the launcher): it runs before any TypeScript can be loaded.
 'use strict';
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');
@@ -14,6 +15,30 @@ const { DIST } = require('./freshness.cjs');
 /** The script and its code cache, relative to the repository root. */
 const ENGINE = join(DIST, 'cli.cjs');
 const ENGINE_CACHE = join(DIST, 'cli.cjs.cache');
+/**
+ * The same CLI without the commands that need Z3, the solver's questions or a cloud directory's reader
+ * (scripts/build.mjs leaves their modules out): half the script, a smaller code cache, for the commands
+ * that need none of it.
+ */
+const LIGHT_ENGINE = join(DIST, 'cli-light.cjs');
+const LIGHT_ENGINE_CACHE = join(DIST, 'cli-light.cjs.cache');
+/**
+ * The commands the light script serves (every module they import is in it), and whether one reads a
+ * cloud directory when its topology argument is one (then its reader is needed: the full script).
+ */
+const LIGHT_COMMANDS = { trace: true, render: false, example: false };
+
+/**
+ * Whether `argv` runs from the light script: one of its commands, and, for one that takes a cloud
+ * directory, no argument naming a directory (a value that happens to name one only costs the full script).
+ * @param {readonly string[]} argv
+ * @param {(path: string) => boolean} isDirectory
+ */
+function lightEngineServes(argv, isDirectory) {
+  const readsClouds = Object.hasOwn(LIGHT_COMMANDS, argv[0] ?? '') ? LIGHT_COMMANDS[argv[0]] : null;
+  if (readsClouds === null) return false;
+  return !readsClouds || !argv.slice(1).some((a) => !a.startsWith('-') && isDirectory(a));
+}
 
 /**
  * Loads the compiled CLI script under `root` with its code cache when V8 accepts it.
@@ -61,4 +86,8 @@ function loadEngine(root, where = {}) {
 
 exports.ENGINE = ENGINE;
 exports.ENGINE_CACHE = ENGINE_CACHE;
+exports.LIGHT_ENGINE = LIGHT_ENGINE;
+exports.LIGHT_ENGINE_CACHE = LIGHT_ENGINE_CACHE;
+exports.LIGHT_COMMANDS = LIGHT_COMMANDS;
+exports.lightEngineServes = lightEngineServes;
 exports.loadEngine = loadEngine;

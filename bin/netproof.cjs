@@ -2,14 +2,23 @@
 // Entry point of the `netproof` command. Runs the compiled CLI in dist/ when it was built from the
 // sources as they are now (`npm ci` builds it; `npm run build` rebuilds it), else the TypeScript sources
 // through tsx — slower to start, never stale. On a terminal it says when it falls back.
-// A command runs from the one-script build with V8's code cache (engine.cjs), loaded while libuv's
+// A command runs from a one-script build with V8's code cache (engine.cjs), loaded while libuv's
 // threads read what the freshness check needs (freshness.cjs); the bare `netproof`, `--help` and
 // `--version` from the ES modules, which load the argument parser alone.
 // CommonJS, so that Node starts it without its ES module loader (a tenth of a trace's start-up).
 'use strict';
+const { statSync } = require('node:fs');
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { startFreshnessCheck } = require('./freshness.cjs');
+
+/** The one-script CLI `argv` runs from: the light one when it serves the command (engine.cjs), else the full one. */
+function loadEngineFor(root, argv) {
+  const { loadEngine, lightEngineServes, LIGHT_ENGINE, LIGHT_ENGINE_CACHE } = require('./engine.cjs');
+  const isDirectory = (p) => statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
+  const light = lightEngineServes(argv, isDirectory) ? loadEngine(root, { file: join(root, LIGHT_ENGINE), cache: join(root, LIGHT_ENGINE_CACHE) }) : null;
+  return light ?? loadEngine(root);
+}
 
 async function run() {
   const root = join(__dirname, '..');
@@ -17,7 +26,7 @@ async function run() {
   const check = startFreshnessCheck(root);
   const command = argv[0] !== undefined && !argv[0].startsWith('-') && argv[0] !== 'help';
   // Loaded before the check answers; dropped unused if the sources turn out to have changed.
-  const engine = check.built && command ? require('./engine.cjs').loadEngine(root) : null;
+  const engine = check.built && command ? loadEngineFor(root, argv) : null;
   const compiled = await check.result;
   let main;
   if (compiled.fresh) {

@@ -3,7 +3,8 @@
 // per command plus shared chunks, dependencies included but Z3 — so that `netproof` starts without
 // compiling TypeScript, and loads only what its command needs. The CLI is also bundled as one CommonJS
 // script, dist/cli.cjs, with V8's code cache made by a trace and a render of the seed
-// (scripts/warm-engine.mjs): the commands start from it (bin/engine.cjs).
+// (scripts/warm-engine.mjs): the commands start from it (bin/engine.cjs); trace, render and example from
+// dist/cli-light.cjs, the same without the modules of the other commands.
 // dist/build.json records the sources' fingerprint (bin/freshness.cjs); the launcher uses dist/ only
 // while it matches. The new build is written beside the old one and swapped in, so a command starting
 // meanwhile never sees half of it.
@@ -58,14 +59,45 @@ export function engineOptions(outdir) {
 }
 
 /**
- * Bundles the one-script CLI into `outdir` and makes its code cache there; returns why there is no
- * cache when the warm-up failed (the script still runs, compiling as it goes), else null.
+ * The modules the light script (bin/engine.cjs, LIGHT_ENGINE) leaves out: the commands it does not
+ * serve, and the cloud directory's reader (a trace of a directory runs from the full script). Each is
+ * replaced by a module that fails plainly if it is ever reached.
+ */
+export const LEFT_OUT_OF_LIGHT = /[\\/]src[\\/](cli[\\/](verify|query|report|serve|diff|drift|import|merge|collect)-command|cloud[\\/]load)\.ts$/;
+
+/** esbuild's options for the light script, `outdir`/cli-light.cjs. */
+export function lightEngineOptions(outdir) {
+  const leaveOut = {
+    name: 'leave-out-of-light',
+    setup(build) {
+      build.onResolve({ filter: /\.ts$/ }, async (args) => {
+        if (args.pluginData === 'left-out') return undefined;
+        const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'left-out' });
+        return LEFT_OUT_OF_LIGHT.test(resolved.path) ? { path: resolved.path, namespace: 'left-out' } : resolved;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`${args.path} is not in the light CLI script (bin/engine.cjs runs this command line from dist/cli.cjs)`)});`,
+        loader: 'js',
+      }));
+    },
+  };
+  return { ...engineOptions(outdir), entryPoints: { 'cli-light': 'src/cli/main.ts' }, plugins: [leaveOut] };
+}
+
+/**
+ * Bundles the one-script CLI and its light version into `outdir` and makes their code caches there;
+ * returns why there is no cache when a warm-up failed (the script still runs, compiling as it goes), else null.
  */
 export async function buildEngine(esbuild, outdir) {
   await esbuild.build(engineOptions(outdir));
-  // In a process of its own: the code cache is made under the V8 flags `netproof` runs with.
-  const warm = spawnSync(process.execPath, [join(root, 'scripts', 'warm-engine.mjs'), outdir], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  return warm.status === 0 ? null : warm.stderr.trim() || `exit ${warm.status ?? warm.signal}`;
+  await esbuild.build(lightEngineOptions(outdir));
+  const why = [];
+  for (const script of ['cli.cjs', 'cli-light.cjs']) {
+    // In a process of its own: the code cache is made under the V8 flags `netproof` runs with.
+    const warm = spawnSync(process.execPath, [join(root, 'scripts', 'warm-engine.mjs'), outdir, script], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (warm.status !== 0) why.push(`${script}: ${warm.stderr.trim() || `exit ${warm.status ?? warm.signal}`}`);
+  }
+  return why.length === 0 ? null : why.join('; ');
 }
 
 async function build() {
@@ -81,7 +113,7 @@ async function build() {
   rmSync(tmp, { recursive: true, force: true });
   await esbuild.build(bundleOptions(tmp));
   const noCache = await buildEngine(esbuild, tmp);
-  if (noCache !== null) console.warn(`netproof build: no code cache for dist/cli.cjs (slower start-up): ${noCache}`);
+  if (noCache !== null) console.warn(`netproof build: no code cache for a script of dist/ (slower start-up): ${noCache}`);
   if (sourceFingerprint(root) === before) writeFileSync(join(tmp, BUILD_RECORD), `${JSON.stringify({ fingerprint: before })}\n`);
   else console.warn('netproof build: the sources changed during the build; dist/ will not be used until the next build');
   const dist = join(root, DIST);

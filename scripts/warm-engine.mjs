@@ -1,4 +1,4 @@
-// Makes the code cache of the one-script CLI in DIR (DIR/cli.cjs → DIR/cli.cjs.cache; bin/engine.cjs):
+// Makes the code cache of a one-script CLI in DIR (DIR/SCRIPT → DIR/SCRIPT.cache, SCRIPT cli.cjs unless given; bin/engine.cjs):
 // runs a trace and a render of the seed topology in this process, output discarded, then writes the
 // bytecode of every function they compiled. Run by scripts/build.mjs in a process of its own, so that
 // the cache is made under Node's default V8 flags, as `netproof` runs.
@@ -10,9 +10,10 @@ import { loadEngine } from '../bin/engine.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = process.argv[2];
-if (dir === undefined) throw new Error('usage: warm-engine.mjs DIR');
-const engine = loadEngine(root, { file: join(dir, 'cli.cjs'), cache: join(dir, 'cli.cjs.cache') });
-if (engine === null) throw new Error(`no ${join(dir, 'cli.cjs')}`);
+const script = process.argv[3] ?? 'cli.cjs';
+if (dir === undefined) throw new Error('usage: warm-engine.mjs DIR [SCRIPT]');
+const engine = loadEngine(root, { file: join(dir, script), cache: join(dir, `${script}.cache`) });
+if (engine === null) throw new Error(`no ${join(dir, script)}`);
 const seed = join(root, 'topologies', 'seed.yaml');
 const out = mkdtempSync(join(tmpdir(), 'netproof-warm-'));
 const sink = { out() {}, err() {} };

@@ -1,14 +1,15 @@
-// The one-script CLI the commands start from (dist/cli.cjs, bin/engine.cjs), built and warmed as
-// `npm run build` does it: V8 takes the code cache it made, the script answers exactly what the sources
-// answer, and a trace or a render through it requires neither Z3 nor the layout engine of the HTML
-// reports (left outside the bundle, required when a command needs them).
+// The one-script CLIs the commands start from (dist/cli.cjs, and dist/cli-light.cjs for trace, render
+// and example; bin/engine.cjs), built and warmed as `npm run build` does it: V8 takes the code cache it
+// made, each script answers exactly what the sources answer, and a trace or a render through it requires
+// neither Z3 nor the layout engine of the HTML reports (left outside the bundle, required when a command
+// needs them). The light script holds no module of the other commands, and is chosen only for its own.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadEngine, type Engine } from '../../bin/engine.cjs';
+import { LIGHT_COMMANDS, lightEngineServes, loadEngine, type Engine } from '../../bin/engine.cjs';
 import { buildEngine } from '../../scripts/build.mjs';
 import { runCli } from '../cli/run.ts';
 
@@ -26,9 +27,10 @@ async function run(engine: Engine, argv: readonly string[]) {
   return { code, stdout, stderr };
 }
 
-describe('the one-script CLI and its code cache', async () => {
-  const noCache = await buildEngine(esbuild, dir);
-  const where = { file: join(dir, 'cli.cjs'), cache: join(dir, 'cli.cjs.cache') };
+const noCache = await buildEngine(esbuild, dir);
+
+for (const script of ['cli.cjs', 'cli-light.cjs']) describe(`the one-script CLI ${script} and its code cache`, () => {
+  const where = { file: join(dir, script), cache: join(dir, `${script}.cache`) };
   const required: string[] = [];
   const base = createRequire(where.file);
   const recording = Object.assign((id: string) => (required.push(id), base(id)), base) as NodeJS.Require;
@@ -47,6 +49,7 @@ describe('the one-script CLI and its code cache', async () => {
     ['trace', 'topologies/seed.yaml', '--from', 'vm1', '--to', 'nosuchvm'],
     ['--version'],
     ['trace', '--help'],
+    ['example'],
   ];
   for (const argv of cases) {
     it(`answers netproof ${argv.join(' ')} as the sources do`, async () => {
@@ -57,8 +60,8 @@ describe('the one-script CLI and its code cache', async () => {
   }
 
   it('a render writes what the sources write', async () => {
-    const a = join(dir, 'render-script');
-    const b = join(dir, 'render-sources');
+    const a = join(dir, `render-${script}`);
+    const b = join(dir, `render-sources-${script}`);
     expect((await run(engine!, ['render', 'topologies/seed.yaml', '--out', a])).code).toBe(0);
     expect((await runCli('render', 'topologies/seed.yaml', '--out', b)).code).toBe(0);
     const files = (d: string) => (readdirSync(d, { recursive: true }) as string[]).filter((f) => statSync(join(d, f)).isFile()).sort();
@@ -69,5 +72,32 @@ describe('the one-script CLI and its code cache', async () => {
 
   it('the trace and the render above required neither Z3 nor the HTML layout engine', () => {
     expect(required.filter((id) => id.startsWith('z3-solver') || id.startsWith('elkjs'))).toEqual([]);
+  });
+});
+
+describe('the light script', () => {
+  const light = loadEngine(root, { file: join(dir, 'cli-light.cjs'), cache: join(dir, 'cli-light.cjs.cache') });
+
+  it('is much smaller than the full one', () => {
+    expect(statSync(join(dir, 'cli-light.cjs')).size).toBeLessThan(0.7 * statSync(join(dir, 'cli.cjs')).size);
+  });
+
+  it("fails plainly, never silently, if another command's module is reached", async () => {
+    const r = await run(light!, ['verify', 'topologies/seed.yaml']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/verify-command\.ts is not in the light CLI script/);
+  });
+
+  it('is chosen only for its commands, and for a trace only when no argument names a directory (a cloud)', () => {
+    const dirs = new Set(['test/fixtures/cloud/seed', '/tmp']);
+    const isDir = (p: string) => dirs.has(p);
+    expect(Object.keys(LIGHT_COMMANDS).sort()).toEqual(['example', 'render', 'trace']);
+    expect(lightEngineServes(TRACE, isDir)).toBe(true);
+    expect(lightEngineServes(['trace', 'test/fixtures/cloud/seed', '--from', 'vm1', '--to', 'vm4'], isDir)).toBe(false);
+    expect(lightEngineServes(['render', 'topologies/seed.yaml', '--out', '/tmp'], isDir)).toBe(true);
+    expect(lightEngineServes(['example'], isDir)).toBe(true);
+    for (const c of ['verify', 'query', 'report', 'serve', 'diff', 'drift', 'import', 'merge', 'collect-script', 'collect-api-script', 'toString', '--help']) {
+      expect(lightEngineServes([c, 'topologies/seed.yaml'], isDir), c).toBe(false);
+    }
   });
 });
