@@ -81,8 +81,29 @@ describe('faults injected into the rendered artifacts of the shipped topologies'
     }
   });
 
+  // Faults on the shipped topologies whose outcome is a known gap of the model (table.ts says why), in
+  // the table with it: when the model changes, this says the gap's entry must change with it.
+  const gapCases: { topology: string; cls: Fault['cls']; pick: RegExp }[] = [
+    // The external subnet's connected route deleted: packets to its other addresses go to the upstream router.
+    { topology: 'seed', cls: 'route-deleted', pick: /deleted: 203\.0\.113\.0\/24 dev qg-\S+ proto kernel/ },
+  ];
+  it(`known gaps: ${gapCases.map((x) => x.cls).join(', ')} on the shipped topologies, in the table as what they are`, { timeout: 300_000 }, async () => {
+    for (const x of gapCases) {
+      const l = await load(x.topology);
+      const f = faultSites(x.cls, l.m.artifacts, l.m.topology).find((y) => x.pick.test(y.what));
+      expect(f, `no ${x.cls} site matching ${x.pick} in ${x.topology}`).toBeDefined();
+      const o = await killCheck(l.m, l.base, l.probes, f!);
+      if (!outcomes.some((y) => y.fault.what === o.fault.what)) {
+        record(table, o);
+        outcomes.push(o);
+      }
+      expect(o.status, show(o)).toBe('survived');
+      expect(knownGap(o), show(o)).not.toBeNull();
+    }
+  });
+
   it('kill table (every class applied somewhere)', () => {
-    console.log(`fault injection on ${Object.entries(TOPOLOGIES).map(([t, n]) => `${t} (up to ${n} per class)`).join(', ')}, and ${extra.length} cases on test topologies: ${outcomes.length} faults\n${formatTable(table)}`);
+    console.log(`fault injection on ${Object.entries(TOPOLOGIES).map(([t, n]) => `${t} (up to ${n} per class)`).join(', ')}, ${extra.length} cases on test topologies and ${gapCases.length} known gap: ${outcomes.length} faults\n${formatTable(table)}`);
     for (const o of outcomes.filter((x) => x.status !== 'killed')) console.log(`${o.status}${knownGap(o) !== null ? ` (known gap: ${knownGap(o)})` : ''}: ${show(o)}`);
     for (const [cls, row] of table) expect(row.faults, `no site of ${cls} in the shipped topologies`).toBeGreaterThan(0);
   });
