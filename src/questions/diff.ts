@@ -17,9 +17,10 @@ import type { InputError, Result } from '../errors.ts';
 import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import type { Delivery } from '../semantics/delivery.ts';
-import { checkSat, decodeWitness, defaultPreferences, getZ3, holds, type Cond, type Enc, type SourceSpec, type SymPacket } from '../smt/index.ts';
+import { checkSat, defaultPreferences, getZ3, holds, type Cond, type Enc, type SourceSpec, type SymPacket } from '../smt/index.ts';
 import { deliveryKey, diffQuestions, exploreSide, type DiffKind, type DiffQuestion, type Side } from '../smt/diff.ts';
 import { ipToNum } from '../smt/headers.ts';
+import { FreshQuestions, QuestionSession, type Questions } from '../smt/question-session.ts';
 import { macToNumber } from '../net/mac.ts';
 import type { Model } from '../pipeline.ts';
 import { resolveEndpoint, checkVia, type Endpoint } from './endpoints.ts';
@@ -230,10 +231,10 @@ interface PacketClass {
  * differs too — the witness's other headers kept, each port in the range is asked at once. Null when
  * the solver gave up on a check.
  */
-async function portSpan(e: Enc, p: SymPacket, inClass: Cond, drawn: Cond, w: Packet, timeoutMs: number): Promise<{ lo: number; hi: number; whole: boolean } | null> {
+async function portSpan(e: Enc, p: SymPacket, ask: Ask, inClass: Cond, drawn: Cond, w: Packet, timeoutMs: number): Promise<{ lo: number; hi: number; whole: boolean } | null> {
   const ctx = await getZ3();
   const sat = async (c: Cond): Promise<boolean | null> => {
-    const r = await checkSat(ctx, e, e.and(inClass, c), timeoutMs);
+    const r = await ask(c);
     return r.status === 'unknown' ? null : r.status === 'sat';
   };
   const bound = async (low: boolean): Promise<number | null> => {
@@ -259,16 +260,18 @@ async function portSpan(e: Enc, p: SymPacket, inClass: Cond, drawn: Cond, w: Pac
   return { lo, hi, whole: gap.status === 'unsat' };
 }
 
-async function classify(e: Enc, p: SymPacket, within: Cond, drawn: Cond, w: Packet, timeoutMs: number): Promise<PacketClass> {
-  const ctx = await getZ3();
+/** The satisfiability of the question being classified (outside the classes already found) and `c`. */
+type Ask = (c: Cond) => Promise<{ readonly status: 'sat' | 'unsat' | 'unknown' }>;
+
+async function classify(e: Enc, p: SymPacket, ask: Ask, within: Cond, drawn: Cond, w: Packet, timeoutMs: number): Promise<PacketClass> {
   const proto = e.eq(p.proto, w.proto, 8);
   const only = async (field: 'dport' | 'icmp_type', v: number, bits: number) =>
-    (await checkSat(ctx, e, e.and(within, proto, e.not(e.eq(p[field], v, bits))), timeoutMs)).status === 'unsat';
+    (await ask(e.and(proto, e.not(e.eq(p[field], v, bits))))).status === 'unsat';
   const name = w.proto === IP_PROTO.tcp ? 'tcp' : w.proto === IP_PROTO.udp ? 'udp' : 'icmp';
   if ((w.proto === IP_PROTO.tcp || w.proto === IP_PROTO.udp) && w.dport !== null) {
     if (await only('dport', w.dport, 16)) return { label: `${name}/${w.dport}`, exact: true, cond: e.and(proto, e.eq(p.dport, w.dport, 16)) };
     // Several ports: the span they lie in, as a security-group rule's range reads (`tcp/2000-2100`).
-    const span = await portSpan(e, p, e.and(within, proto), drawn, w, timeoutMs);
+    const span = await portSpan(e, p, (c) => ask(e.and(proto, c)), e.and(within, proto), drawn, w, timeoutMs);
     if (span !== null && span.whole) {
       return { label: span.lo === 0 && span.hi === 65535 ? `${name} (every port)` : `${name}/${span.lo}-${span.hi}`, exact: true, cond: e.and(proto, e.range(p.dport, span.lo, span.hi, 16)) };
     }
@@ -280,7 +283,7 @@ async function classify(e: Enc, p: SymPacket, within: Cond, drawn: Cond, w: Pack
     return { label: `icmp (several types, e.g. ${w.icmp_type})`, exact: false, cond: proto };
   }
   const common = e.or(...[IP_PROTO.tcp, IP_PROTO.udp, IP_PROTO.icmp].map((x) => e.eq(p.proto, x, 8)));
-  const others = await checkSat(ctx, e, e.and(within, e.not(common), e.not(proto)), timeoutMs);
+  const others = await ask(e.and(e.not(common), e.not(proto)));
   if (others.status === 'unsat') return { label: `protocol ${w.proto}`, exact: true, cond: proto };
   return { label: `other protocols (e.g. ${w.proto})`, exact: false, cond: e.not(common) };
 }
@@ -338,13 +341,13 @@ function preferences(e: Enc, p: SymPacket, w: SenderWork, q: DiffQuestion) {
   const st = w.before.station;
   const subnet = st.kind === 'vm-port' ? { ip: ipToNum(st.ip), prefixLen: st.prefixLen } : null;
   const target = q.delivery.kind === 'vm' ? [w.before, w.after].map((s) => s.model.dataplane.stations.find((x) => x.kind === 'vm-port' && q.delivery.kind === 'vm' && x.vm === q.delivery.vm && x.index === q.delivery.port)).find((x) => x !== undefined) : undefined;
-  const own = target?.kind === 'vm-port' ? [{ name: "the place's own address", cond: e.eq(p.ip_dst, ipToNum(target.ip), 32) }]
+  const own = target?.kind === 'vm-port' ? [{ name: "the place's own address", cond: e.eq(p.ip_dst, ipToNum(target.ip), 32), pins: { ip_dst: ipToNum(target.ip) } }]
     // Towards the outside world, an address everybody knows.
-    : q.delivery.kind === 'external' ? [{ name: 'a well-known internet host', cond: e.eq(p.ip_dst, 0x08080808, 32) }] : [];
+    : q.delivery.kind === 'external' ? [{ name: 'a well-known internet host', cond: e.eq(p.ip_dst, 0x08080808, 32), pins: { ip_dst: 0x08080808 } }] : [];
   return [...own, ...defaultPreferences(e, p, subnet)];
 }
 
-async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, found: Difference[]): Promise<SenderResult> {
+async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: DiffHow, out: Difference[]): Promise<SenderResult> {
   const ctx = await getZ3();
   const [sb, sa] = specs(work.before.model, work.after.model, work.before.station, work.after.station);
   const sent = { ...pl.fields, ...(pl.ipDst !== null ? { ipDst: pl.ipDst } : {}), ...(pl.outsideSrc !== null && sb.station.kind === 'outside' ? { ipSrc: pl.outsideSrc } : {}) };
@@ -368,42 +371,44 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, found: 
     const which = [...before.unknown, ...after.unknown].find((x) => holds(e, u.model, x.cond));
     unknown = `some packets cross something not modelled${which?.end.kind === 'unknown' ? `: ${which.end.reason}` : ''}`;
   }
+  // Whether anything differs at all is asked first of a fresh solver: most senders of most changes
+  // have no difference, and there Z3's bit-blasting solver proves it faster than the incremental one.
   const any = await checkSat(ctx, e, dq.any, timeoutMs);
   if (any.status === 'unsat') return result(unknown === null, unknown);
   if (any.status === 'unknown') return result(false, unknown ?? `solver: ${any.reason}`);
 
   // One question over every (question, class) left: a model names the question it satisfies, whose
   // class is then decoded within that question alone — a check per class found, not per place asked.
-  const live = dq.questions.map((q, i) => ({ q, i, blocked: [] as Cond[], n: 0, open: true }));
-  const within = (l: (typeof live)[number]) => e.and(l.q.cond, e.not(e.or(...l.blocked)));
+  // Every check after the first is asked of one incremental solver holding every question (or, to
+  // hold it to the straightforward way, of a fresh solver each).
+  const found = dq.questions.map(() => 0);
   const mine: { i: number; d: Difference }[] = [];
   const flush = () => {
     // In the order of the questions (gained, lost, translated; places sorted), as one question at a time would find them.
-    for (const { d } of mine.sort((x, y) => x.i - y.i)) found.push(d);
+    for (const { d } of mine.sort((x, y) => x.i - y.i)) out.push(d);
   };
+  const qs: Questions = how.incremental ? new QuestionSession(e, ctx, dq.questions.map((q) => q.cond), timeoutMs) : new FreshQuestions(e, ctx, dq.questions.map((q) => q.cond), timeoutMs);
   let complete = true;
   for (let first = true; ; first = false) {
-    const open = live.filter((l) => l.open);
-    const r = first ? any : await checkSat(ctx, e, e.or(...open.map(within)), timeoutMs);
+    const open = dq.questions.map((_, i) => i).filter((i) => qs.isOpen(i));
+    const r = first ? any : await qs.next();
     if (r.status === 'unsat') break;
-    if (r.status === 'unknown') { flush(); return result(false, unknown ?? `solver: ${r.reason}`); }
-    const l = open.find((x) => holds(e, r.model, within(x)));
-    if (l === undefined) { flush(); return result(false, unknown ?? 'solver: a model of the differences satisfies none of them'); }
-    if (l.n === MAX_CLASSES) {
+    if (r.status === 'unknown') { flush(); return result(false, unknown ?? r.reason); }
+    const i = open.find((x) => holds(e, r.model, qs.within(x)));
+    if (i === undefined) { flush(); return result(false, unknown ?? 'solver: a model of the differences satisfies none of them'); }
+    if (found[i] === MAX_CLASSES) {
       // More classes than listed here: said as incomplete, and this question asked no further.
       complete = false;
-      l.open = false;
+      qs.close(i);
       continue;
     }
-    const q = l.q;
-    const inQ = within(l);
-    r.solver.add(e.bool(inQ));
-    const dec = await decodeWitness(e, r.solver, r.model, p, preferences(e, p, work, q));
+    const q = dq.questions[i]!;
+    const dec = await qs.witness(i, r.model, p, preferences(e, p, work, q));
     if (dec.reliesOnRandom) { flush(); return result(false, unknown ?? 'the packets found depend on the source port --random-fully SNAT draws at random'); }
     const w = dec.packet;
-    const cls = await classify(e, p, inQ, drawn, w, timeoutMs);
-    l.blocked.push(cls.cond);
-    l.n++;
+    const cls = await classify(e, p, (c) => qs.ask(i, c), qs.within(i), drawn, w, timeoutMs);
+    qs.block(i, cls.cond);
+    found[i]!++;
     const bt = replay(work.before, work.before.station, w);
     const at = replay(work.after, work.after.station, w);
     const claim = `${q.kind} at ${q.place}`;
@@ -418,15 +423,21 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, found: 
     const group = mine.find(({ d }) => deliveryKey(d.delivery) === q.place && d.change === change);
     if (group) {
       (group.d.classes as DiffClass[]).push(entry);
-      group.i = Math.min(group.i, l.i);
-    } else mine.push({ i: l.i, d: { from: work.name, delivery: q.delivery, change, classes: [entry] } });
+      group.i = Math.min(group.i, i);
+    } else mine.push({ i, d: { from: work.name, delivery: q.delivery, change, classes: [entry] } });
   }
   flush();
   return result(complete && unknown === null, unknown);
 }
 
+/** How the questions are asked (the answers are the same either way; tests hold the two to each other). */
+export interface DiffHow {
+  /** One incremental solver per sender (default) rather than a fresh solver per check. */
+  readonly incremental: boolean;
+}
+
 /** Which packets meet another fate in `after` than in `before`. */
-export async function runDiff(before: Party, after: Party, p: DiffParams, timeoutMs: number): Promise<Result<DiffAnswer>> {
+export async function runDiff(before: Party, after: Party, p: DiffParams, timeoutMs: number, how: DiffHow = { incremental: true }): Promise<Result<DiffAnswer>> {
   const planned = plan(before.model, after.model, p);
   if (!planned.ok) return planned;
   const pl = planned.value;
@@ -435,7 +446,7 @@ export async function runDiff(before: Party, after: Party, p: DiffParams, timeou
   const differences: Difference[] = [];
   const senders: SenderResult[] = [];
   for (const name of pl.stations) {
-    senders.push(await diffSender({ name, before: { ...before, station: b.get(name)! }, after: { ...after, station: a.get(name)! } }, pl, timeoutMs, differences));
+    senders.push(await diffSender({ name, before: { ...before, station: b.get(name)! }, after: { ...after, station: a.get(name)! } }, pl, timeoutMs, how, differences));
   }
   const verdict = differences.length > 0 ? 'different' : senders.some((s) => s.unknown !== null) ? 'unknown' : 'same';
   return { ok: true, value: { verdict, differences, senders, onlyBefore: pl.onlyBefore, onlyAfter: pl.onlyAfter } };

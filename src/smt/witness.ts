@@ -16,27 +16,29 @@ import { anyOf, type Conjunction } from './factor.ts';
 export interface Preference {
   readonly name: string;
   readonly cond: Cond;
+  /** Fields the condition sets to one value: a preference pinning a field kept at another value cannot hold, and is not asked. */
+  readonly pins?: Readonly<Partial<Record<keyof SymPacket, number>>>;
 }
 
 /** The default preferences for a sent packet; `subnet` is the sender's own address and prefix length. */
 export function defaultPreferences(e: Enc, p: SymPacket, subnet: { ip: number; prefixLen: number; mac?: number } | null): Preference[] {
   const out: Preference[] = [
     // A VM may send from any address, but a witness from its own reads as traffic, not as an attack.
-    ...(subnet?.mac !== undefined ? [{ name: "the sender's own MAC and address", cond: e.and(e.eq(p.eth_src, subnet.mac, 48), e.eq(p.ip_src, subnet.ip, 32)) }] : []),
-    { name: 'tcp', cond: e.eq(p.proto, IP_PROTO.tcp, 8) },
-    { name: 'dport 80', cond: e.eq(p.dport, 80, 16) },
-    { name: 'dport 443', cond: e.eq(p.dport, 443, 16) },
-    { name: 'dport 22', cond: e.eq(p.dport, 22, 16) },
-    { name: 'sport 40000', cond: e.eq(p.sport, 40000, 16) },
-    { name: 'udp', cond: e.eq(p.proto, IP_PROTO.udp, 8) },
-    { name: 'icmp echo', cond: e.and(e.eq(p.proto, IP_PROTO.icmp, 8), e.eq(p.icmp_type, 8, 8), e.eq(p.icmp_code, 0, 8)) },
+    ...(subnet?.mac !== undefined ? [{ name: "the sender's own MAC and address", cond: e.and(e.eq(p.eth_src, subnet.mac, 48), e.eq(p.ip_src, subnet.ip, 32)), pins: { eth_src: subnet.mac, ip_src: subnet.ip } }] : []),
+    { name: 'tcp', cond: e.eq(p.proto, IP_PROTO.tcp, 8), pins: { proto: IP_PROTO.tcp } },
+    { name: 'dport 80', cond: e.eq(p.dport, 80, 16), pins: { dport: 80 } },
+    { name: 'dport 443', cond: e.eq(p.dport, 443, 16), pins: { dport: 443 } },
+    { name: 'dport 22', cond: e.eq(p.dport, 22, 16), pins: { dport: 22 } },
+    { name: 'sport 40000', cond: e.eq(p.sport, 40000, 16), pins: { sport: 40000 } },
+    { name: 'udp', cond: e.eq(p.proto, IP_PROTO.udp, 8), pins: { proto: IP_PROTO.udp } },
+    { name: 'icmp echo', cond: e.and(e.eq(p.proto, IP_PROTO.icmp, 8), e.eq(p.icmp_type, 8, 8), e.eq(p.icmp_code, 0, 8)), pins: { proto: IP_PROTO.icmp, icmp_type: 8, icmp_code: 0 } },
   ];
   if (subnet !== null) {
-    out.push({ name: 'the sender\'s own address', cond: e.eq(p.ip_src, subnet.ip, 32) });
+    out.push({ name: 'the sender\'s own address', cond: e.eq(p.ip_src, subnet.ip, 32), pins: { ip_src: subnet.ip } });
     out.push({ name: 'source in subnet', cond: e.prefix(p.ip_src, subnet.ip, subnet.prefixLen) });
   } else {
     // The outside world may send from any address; a witness reads best from one everybody knows.
-    out.push({ name: 'a well-known internet host', cond: e.eq(p.ip_src, 0x08080808, 32) });
+    out.push({ name: 'a well-known internet host', cond: e.eq(p.ip_src, 0x08080808, 32), pins: { ip_src: 0x08080808 } });
   }
   // A destination a person would use: not 0.0.0.0/8 nor the limited broadcast.
   out.push({ name: 'a usable destination', cond: e.and(e.not(e.prefix(p.ip_dst, 0, 8)), e.not(e.eq(p.ip_dst, 0xffffffff, 32))) });
@@ -69,13 +71,18 @@ export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent
       }
     }
   }
+  // The values kept preferences pinned: a later one pinning such a field to another value is
+  // unsatisfiable with them (the check it would cost says unsat), so it is dropped unasked.
+  const kept = new Map<string, number>();
+  const keep = (pref: Preference) => { for (const [f, v] of Object.entries(pref.pins ?? {})) kept.set(f, v); };
   for (const pref of prefs) {
     if (typeof pref.cond === 'boolean') continue;
+    if (Object.entries(pref.pins ?? {}).some(([f, v]) => kept.has(f) && kept.get(f) !== v)) continue;
     solver.push();
     solver.add(e.bool(pref.cond));
     pushed++;
-    if (holds(e, best, pref.cond)) continue;
-    if ((await runCheck(solver)) === 'sat') best = solver.model();
+    if (holds(e, best, pref.cond)) { keep(pref); continue; }
+    if ((await runCheck(solver)) === 'sat') { best = solver.model(); keep(pref); }
     else {
       solver.pop();
       pushed--;
