@@ -41,6 +41,7 @@ svg.cloud { display: block; font-family: ui-monospace, "DejaVu Sans Mono", monos
 svg.cloud text { fill: #202124; }
 svg.cloud .host rect { fill: #f1f3f4; stroke: #9aa0a6; stroke-width: 1; }
 svg.cloud .host-label.head { font-weight: 700; font-size: 12px; }
+svg.cloud .host-title rect { fill: #f1f3f4; }
 svg.cloud .host-label { fill: var(--muted); }
 svg.cloud .host-label, svg.cloud .edge-label { paint-order: stroke; stroke: #f1f3f4; stroke-width: 3px; stroke-linejoin: round; }
 svg.cloud .node rect { fill: #fff; stroke: #80868b; stroke-width: 1; }

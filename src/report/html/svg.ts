@@ -1,5 +1,6 @@
-// The laid-out picture of the cloud (layout.ts) as inline SVG: host boxes, then edges, then device
-// nodes on top. Every element carries its key (`data-key`) so the page's script can light up a path;
+// The laid-out picture of the cloud (layout.ts) as inline SVG: host boxes, then edges, then the
+// hosts' titles (an edge entering a box crosses its title's room: drawn above it, a title stays
+// readable, on a backing in the box's colour that hides the line behind it), then device nodes on top. Every element carries its key (`data-key`) so the page's script can light up a path;
 // nothing here depends on a trace. Styles are the page's (page-style.ts), by class.
 import { xmlEscape } from '../verify-junit.ts';
 import { CHAR_WIDTH, FONT_SIZE, LINE_HEIGHT, PAD, type CloudLayout, type PlacedEdge, type PlacedNode } from './layout.ts';
@@ -18,7 +19,15 @@ function node(n: PlacedNode): string {
 
 function host(n: PlacedNode): string {
   const { x, y, width, height } = n.box;
-  return `<g class="host" data-key="${xmlEscape(n.key)}"><title>${xmlEscape(n.title)}</title><rect x="${r1(x)}" y="${r1(y)}" width="${r1(width)}" height="${r1(height)}" rx="8"/>${textLines(n.lines, x + PAD * 2, y + PAD, 'host-label')}</g>`;
+  return `<g class="host" data-key="${xmlEscape(n.key)}"><title>${xmlEscape(n.title)}</title><rect x="${r1(x)}" y="${r1(y)}" width="${r1(width)}" height="${r1(height)}" rx="8"/></g>`;
+}
+
+function hostTitle(n: PlacedNode): string {
+  const [x, y] = [n.box.x + PAD * 2, n.box.y + PAD];
+  // Its text's room, in the box's colour (the bold first line is a little wider than the rest).
+  const width = Math.max(...n.lines.map((l, i) => l.length * CHAR_WIDTH * (i === 0 ? 1.15 : 1))) + 4;
+  const backing = `<rect x="${r1(x - 2)}" y="${r1(y)}" width="${r1(width)}" height="${r1(n.lines.length * LINE_HEIGHT + 3)}" rx="2"/>`;
+  return `<g class="host-title">${backing}${textLines(n.lines, x, y, 'host-label')}</g>`;
 }
 
 function edge(e: PlacedEdge): string {
@@ -39,6 +48,7 @@ export function cloudSvg(l: CloudLayout): string {
     `<svg xmlns="http://www.w3.org/2000/svg" class="cloud" width="${w}" height="${h}" viewBox="-12 -12 ${w} ${h}" font-size="${FONT_SIZE}" data-char-width="${CHAR_WIDTH}">`,
     `<g class="hosts">${hosts.map(host).join('')}</g>`,
     `<g class="edges">${l.edges.map(edge).join('')}</g>`,
+    `<g class="host-titles">${hosts.map(hostTitle).join('')}</g>`,
     `<g class="nodes">${devices.map(node).join('')}</g>`,
     '<g class="badges"></g>',
     '</svg>',
