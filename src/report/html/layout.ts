@@ -54,7 +54,9 @@ export async function layoutCloud(g: CloudGraph): Promise<CloudLayout> {
     id: 'root',
     layoutOptions: {
       'elk.algorithm': 'layered',
-      'elk.direction': 'DOWN',
+      // Left to right: hosts side by side (a tunnel between two is one layer to the next), and in each
+      // host its devices in the order a VM's packet crosses them (VM, qbr, br-int, br-tun).
+      'elk.direction': 'RIGHT',
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
       'elk.edgeRouting': 'ORTHOGONAL',
       'elk.layered.spacing.nodeNodeBetweenLayers': '28',
