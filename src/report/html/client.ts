@@ -1,7 +1,8 @@
 // The HTML report's script, inlined into the page as plain browser JavaScript (no framework, nothing
 // fetched): clicking a result row with a path lights up exactly its hops on the picture — each hop's
 // node (or tunnel edge) and the edge it came over — with a numbered badge per hop, and lists the steps
-// beside the picture; hovering a step points at its element. The paths come from the JSON block
+// beside the picture; hovering a step points at its element; the packet's other copies (a flood) are
+// drawn dashed. The paths come from the JSON block
 // `#netproof-paths` (path.ts); the first row with a path is shown when the page opens.
 export const CLIENT_JS = `
 (function () {
@@ -16,7 +17,7 @@ export const CLIENT_JS = `
     return key === null ? null : svg.querySelector('[data-key="' + CSS.escape(key) + '"]');
   }
   function clear() {
-    svg.querySelectorAll('.hl, .focus').forEach(function (e) { e.classList.remove('hl', 'focus'); });
+    svg.querySelectorAll('.hl, .focus, .copy').forEach(function (e) { e.classList.remove('hl', 'focus', 'copy'); });
     while (badges.firstChild) badges.removeChild(badges.firstChild);
     document.querySelectorAll('tr.selected').forEach(function (r) { r.classList.remove('selected'); });
   }
@@ -56,6 +57,8 @@ export const CLIENT_JS = `
       var v = el(h.via);
       if (v) v.classList.add('hl');
     });
+    // The packet's other copies (a flood, a broadcast): drawn apart, dashed, without badges.
+    p.copies.keys.forEach(function (k) { var e = el(k); if (e) e.classList.add('copy'); });
     steps.innerHTML = '';
     steps.appendChild(text('h3', '', p.name));
     steps.appendChild(text('div', 'more', p.title));
@@ -73,6 +76,7 @@ export const CLIENT_JS = `
     });
     steps.appendChild(ol);
     steps.appendChild(text('div', 'outcome ' + (p.ok ? 'ok' : 'stop'), p.outcome.join(' ')));
+    if (p.copies.count > 0) steps.appendChild(text('div', 'more', 'and ' + p.copies.count + ' other ' + (p.copies.count === 1 ? 'copy' : 'copies') + ' of the packet (a flood or broadcast), dashed on the picture'));
     var first = el(p.hops.length > 0 ? p.hops[0].key : null);
     // On a click, bring the path's start into view; not when the page opens (the header stays on screen).
     if (scroll && first && first.scrollIntoView) first.scrollIntoView({ block: 'nearest', inline: 'nearest' });

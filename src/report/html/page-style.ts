@@ -58,8 +58,10 @@ svg.cloud .edge path { fill: none; stroke: #9aa0a6; stroke-width: 1.2; }
 svg.cloud .edge.k-tunnel path { stroke: #1a73e8; stroke-dasharray: 6 3; }
 svg.cloud .edge.k-wire path { stroke: #8430ce; }
 svg.cloud .edge-label { font-size: 9px; fill: #1a73e8; }
-svg.cloud.lit .node:not(.hl) { opacity: 0.45; }
-svg.cloud.lit .edge:not(.hl) { opacity: 0.35; }
+svg.cloud.lit .node:not(.hl):not(.copy) { opacity: 0.45; }
+svg.cloud.lit .edge:not(.hl):not(.copy) { opacity: 0.35; }
+svg.cloud .node.copy rect { stroke: var(--hl); stroke-width: 1.5; stroke-dasharray: 4 3; }
+svg.cloud .edge.copy path { stroke: var(--hl); stroke-width: 1.5; stroke-dasharray: 5 4; opacity: 0.8; }
 svg.cloud .node.hl rect { stroke: var(--hl); stroke-width: 2.5; }
 svg.cloud .edge.hl path { stroke: var(--hl); stroke-width: 3; stroke-dasharray: none; }
 svg.cloud .focus rect, svg.cloud .edge.focus path { stroke: #f9ab00 !important; stroke-width: 4 !important; }

@@ -1,7 +1,8 @@
 // A trace laid onto the picture of the cloud: for each hop, the element it is drawn on (a device's
 // node; the tunnel edge for a hop through the underlay) and the edge it arrived by, with the step's
 // text from the same trace graph the DOT and Mermaid printers draw (trace-graph.ts), and the hop whose
-// rule decided the packet's fate (decisive.ts).
+// rule decided the packet's fate (decisive.ts). The copies the dataplane made of the packet (a flood,
+// a broadcast: the trace's branches) are drawn too, apart from the path: the elements they crossed.
 import type { Hop, Trace } from '../../evaluate/trace.ts';
 import { decidingRule } from '../decisive.ts';
 import { originText } from '../packet-json.ts';
@@ -28,6 +29,8 @@ export interface PicturePath {
   /** How it ended: the trace graph's last node. */
   readonly outcome: readonly string[];
   readonly ok: boolean;
+  /** The copies: how many, and the elements (nodes, tunnels, edges) they crossed that the path did not. */
+  readonly copies: { readonly count: number; readonly keys: readonly string[] };
 }
 
 /** The node a hop's device is drawn as; null for the underlay (an edge, found by its ports). */
@@ -68,24 +71,41 @@ function tunnelOf(g: CloudGraph, h: Hop): string | null {
   return e?.key ?? null;
 }
 
-export function picturePath(t: Trace, g: CloudGraph, labels: Labels): PicturePath {
-  const tg = traceGraph(t, labels);
-  const decision = decidingRule(t);
-  const nodes = new Set(g.nodes.map((n) => n.key));
+/** The element each hop of `t` is drawn on, and the edge it came over. */
+function drawnHops(t: Trace, g: CloudGraph, nodes: ReadonlySet<string>): { key: string | null; via: string | null }[] {
   const keys = t.hops.map((h) => {
     const k = hopNode(h);
     if (k !== null) return nodes.has(k) ? k : null;
     return tunnelOf(g, h);
   });
-  const hops = t.hops.map((h, i): PathHop => {
+  return t.hops.map((h, i) => {
     const prev = i > 0 ? t.hops[i - 1]! : null;
     const [a, b] = [i > 0 ? keys[i - 1]! : null, keys[i]!];
     // An underlay hop is itself an edge: the moves into and out of it are the tunnel's ends.
     const via = prev === null || a === null || b === null || prev.deviceKind === 'underlay' || h.deviceKind === 'underlay'
       ? null : edgeBetween(g, a, prev.outPort, b, h.inPort);
-    const decisive = decision !== null && decision.hop === i ? `${decision.rule} (${originText(decision.origin)})` : null;
-    return { n: i + 1, key: b, via, lines: tg.nodes[i]!.lines, decisive };
+    return { key: b, via };
   });
+}
+
+/** Every copy of a trace other than the main path (each branch lists its own hops from the sender). */
+function copiesOf(t: Trace): Trace[] {
+  return t.branches.flatMap((b) => [b, ...copiesOf(b)]);
+}
+
+export function picturePath(t: Trace, g: CloudGraph, labels: Labels): PicturePath {
+  const tg = traceGraph(t, labels);
+  const decision = decidingRule(t);
+  const nodes = new Set(g.nodes.map((n) => n.key));
+  const drawn = drawnHops(t, g, nodes);
+  const hops = drawn.map(({ key, via }, i): PathHop => {
+    const decisive = decision !== null && decision.hop === i ? `${decision.rule} (${originText(decision.origin)})` : null;
+    return { n: i + 1, key, via, lines: tg.nodes[i]!.lines, decisive };
+  });
+  const onPath = new Set(drawn.flatMap((d) => [d.key, d.via]));
+  const copies = copiesOf(t);
+  const copyKeys = new Set<string>();
+  for (const c of copies) for (const d of drawnHops(c, g, nodes)) for (const k of [d.key, d.via]) if (k !== null && !onPath.has(k)) copyKeys.add(k);
   const last = tg.nodes.at(-1)!;
-  return { title: tg.title, hops, outcome: last.lines, ok: last.kind === 'end-ok' };
+  return { title: tg.title, hops, outcome: last.lines, ok: last.kind === 'end-ok', copies: { count: copies.length, keys: [...copyKeys] } };
 }
