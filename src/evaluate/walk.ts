@@ -1,7 +1,8 @@
 // The walk: follows every copy of a packet from device to device until each copy is delivered,
 // exits, is dropped or loops, and turns the copies into one Trace (the copy that gets somewhere is
 // the main path, the others are branches).
-// Guarantees: visiting the same (host, device, in-port, packet) twice on one path is a `loop`;
+// Guarantees: visiting the same (host, device, in-port, packet) twice on one path is a `loop`
+// (src/semantics/loop.ts, as the solver's walk);
 // the number of copies followed (leaves) and the device visits per path are capped (the solver has
 // the same bound, src/semantics/limits.ts), and hitting a cap is
 // recorded in `uncertain`; a copy that NORMAL/flooding did not send back out of its input port
@@ -21,6 +22,7 @@ import { runNamespace } from './namespace.ts';
 import { receiveAtVm, receiveOutside } from './stations.ts';
 import { isTunnelPort, portByName } from '../semantics/ovs-bridge.ts';
 import { MAX_DEVICE_VISITS } from '../semantics/limits.ts';
+import { loopKey, loopRule, visitPlace, wireEntry } from '../semantics/loop.ts';
 import type { LearningStore } from './state.ts';
 import type { NfEnv } from './hooks.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
@@ -73,8 +75,6 @@ export interface WalkResult {
   readonly uncertain: readonly string[];
 }
 
-const pkey = (p: Packet) =>
-  [p.eth_src, p.eth_dst, p.vlan, p.tun_id, p.eth_type, p.ip_src, p.ip_dst, p.proto, p.sport, p.dport, p.icmp_type, p.icmp_code].join('|');
 const epKey = (e: Endpoint) => `${e.host}/${e.device}/${e.port}`;
 
 export type Next = Arrival | { readonly kind: 'dead'; readonly rule: string };
@@ -124,7 +124,7 @@ function process(env: WalkEnv, a: Arrival): Processed {
       const copies = [...targets.keys()].map((k) => emitCopy(k, a.packet));
       const device = `physnet:${a.wire.physnet}`;
       const visit: Visit = {
-        host: a.host, device, deviceKind: 'wire', inPort: a.from ? epKey(a.from) : a.fromOutside !== null ? `outside:${a.fromOutside}` : null, in: a.packet,
+        host: a.host, device, deviceKind: 'wire', inPort: wireEntry(a.from, a.fromOutside), in: a.packet,
         steps: [], events: [], uncertain: [],
         copies: copies.length > 0 ? copies : [dropCopy(a.packet, { host: a.host, device, rule: `nothing else on physnet ${a.wire.physnet}`, origin: null }, 'quiet')],
       };
@@ -235,12 +235,12 @@ export function walk(env: WalkEnv, first: Hop, start: Next): WalkResult {
       return;
     }
     const { visit, next: nextOf } = process(env, next);
-    const key = `${visit.host}|${visit.device}|${visit.inPort}|${pkey(visit.in)}`;
+    const key = `${visitPlace(visit.host, visit.device, visit.inPort)}|${loopKey(visit.in)}`;
     if (seen.has(key)) {
       const hop: Hop = { host: visit.host, device: visit.device, deviceKind: visit.deviceKind, inPort: visit.inPort, outPort: null, in: visit.in, out: null, steps: [], events: [] };
       outcomes.push({
         disposition: 'loop', deliveredTo: null,
-        droppedAt: { host: visit.host, device: visit.device, rule: `loop: ${visit.device} entered again on ${visit.inPort ?? '-'} with the same packet`, origin: null },
+        droppedAt: { host: visit.host, device: visit.device, rule: loopRule(visit.device, visit.inPort), origin: null },
         final: visit.in, hops: [...path, hop], dropKind: null, arpOwner: null,
       });
       return;

@@ -12,6 +12,7 @@ export const MAX_RESUBMIT_DEPTH = 64;
  * links, wires, the underlay, the outside world and the sender itself are not visits. A path in a
  * cloud with a centralized network node crosses about six devices per router (qbr, br-int, br-tun,
  * br-tun, br-int, qrouter), so 64 is ten routers deep: no loop-free path of a real deployment comes
- * near it, while a forwarding loop (neither engine ends one by TTL) is given up on after a few rounds.
+ * near it. A forwarding loop ends well before it, where the copy enters a place again with the same headers
+ * (loop.ts; neither engine models the TTL); a loop whose packet changes at every round is given up on here.
  */
 export const MAX_DEVICE_VISITS = 64;

@@ -125,7 +125,8 @@ export async function explore(dp: Dataplane, sources: readonly (Station | Source
   asSources(sources).forEach((src, i) => {
     const { sent: p, starts, unresolved } = senderStarts(w, src, `s${i}`, sent);
     const ends: End[] = [...unresolved];
-    for (const start of starts) ends.push(...w.fromStation(src.station, start));
+    // One by one: a source's ends may be many (a spread into `push` passes each on the stack).
+    for (const start of starts) for (const end of w.fromStation(src.station, start)) ends.push(end);
     // The path condition as one term is built when first asked for: most ends are ruled out by a
     // question's predicate alone, and a term per end is a Z3 call per end.
     // Kept first, then merged: `keep` reads what makes ends mergeable (their kind, disposition and

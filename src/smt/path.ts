@@ -55,7 +55,8 @@ export function pathCond(e: Enc, p: Path): Cond {
   return e.and(...p.pc);
 }
 
-export type EndDisposition = 'delivered' | 'exited' | 'dropped' | 'no-route' | 'no-arp';
+/** How a copy ends; `loop`: it entered a place again on its own path with the same headers (src/semantics/loop.ts). */
+export type EndDisposition = 'delivered' | 'exited' | 'dropped' | 'no-route' | 'no-arp' | 'loop';
 
 /**
  * The device a copy ended in, structured (the same place `where` names in words): the host, the

@@ -3,9 +3,12 @@
 // physical wires to other hosts and to the outside world, tunnels between hosts' tunnel ports) and
 // collect how each copy ends, with its path condition and final symbolic packet.
 // Guarantees: every copy of every packet satisfying the start's path condition ends in exactly one of
-// the returned ends per path (branches partition); a path longer than `maxHops` device visits is an
-// `unknown` end; nothing here calls the solver (concrete parts are folded; a fully concrete packet is
-// evaluated exactly).
+// the returned ends per path (branches partition); a copy entering a place (device, wire, underlay)
+// again on its own path with the same headers is a `loop` end there, as in the evaluator
+// (src/semantics/loop.ts); a path longer than `maxHops` device visits is an `unknown` end, and so is a
+// walk that would list more than `maxEnds` ends (one `unknown` end standing for all its packets);
+// nothing here calls the solver (concrete parts are folded; a fully concrete packet is evaluated
+// exactly).
 import { answersArp, type ArpAsked } from '../semantics/arp-answer.ts';
 import { encLogic } from './martian.ts';
 import type { Dataplane, Namespace, Station } from '../ir/dataplane.ts';
@@ -14,9 +17,11 @@ import type { ConvergedState, FdbEntry } from '../semantics/converged.ts';
 import { TopologyIndex, type UpstreamRouter } from '../semantics/topology-index.ts';
 import { type FlowTables, flowTables, isTunnelPort, portByName } from '../semantics/ovs-bridge.ts';
 import { MAX_DEVICE_VISITS } from '../semantics/limits.ts';
+import { loopRule, visitPlace, wireEntry } from '../semantics/loop.ts';
+import { extendTrail, revisit, trailProjection, type Trail } from './loop.ts';
 import type { Flow, OvsPort } from '../ir/openflow.ts';
 import { Enc, type Cond } from './cond.ts';
-import { sameNetwork } from '../net/ipv4.ts';
+import { formatIpv4, sameNetwork } from '../net/ipv4.ts';
 import type { Ctx } from './z3.ts';
 import type { SymPacket } from './headers.ts';
 import { ipToNum, isArp, isIpv4, macToNum, symbolicPacket } from './headers.ts';
@@ -26,7 +31,7 @@ import { symRunBridge } from './openflow.ts';
 import { type RouteStep, symNamespace, toNextHop } from './namespace.ts';
 import { symLinuxBridge } from './linux-bridge.ts';
 import { addressOwners, ownersIn, type Owner } from './owners.ts';
-import { mergeSteps, pathKey } from './merge.ts';
+import { mergeBy, mergeSteps, pathKey } from './merge.ts';
 import type { ArpAnswer, Port, WalkCtx } from './walk-ctx.ts';
 
 export interface WalkOptions {
@@ -34,6 +39,8 @@ export interface WalkOptions {
   readonly converged?: ConvergedState;
   /** Device visits per path before the path is `unknown` (default MAX_DEVICE_VISITS). */
   readonly maxHops?: number;
+  /** Ends one walk may list before it stops and is one `unknown` end (default MAX_WALK_ENDS). */
+  readonly maxEnds?: number;
   /**
    * Cut (do not follow) a copy a router has routed onto an external network when it arrives at
    * another router there, addressed to that router's own address on it, and that router can only
@@ -56,12 +63,38 @@ const BROADCAST = 0xffffffffffff;
 const SURVEY_TARGET = 0;
 /** Ends the walker's memo holds at most (a few hundred MiB at the benchmark's largest size). */
 const MEMO_BUDGET = 500_000;
+/**
+ * Ends one walk (a sender's start, an ARP request) may list. A walk whose branches keep splitting
+ * (each split a real one, so merging cannot fold them) grows its list of ends geometrically with depth;
+ * past this many the walk stops and says so, as an `unknown` end for all its packets, instead of
+ * exhausting memory or the stack. The benchmark's largest size lists far fewer per start.
+ */
+export const MAX_WALK_ENDS = 1_000_000;
+
+/** Thrown inside a walk that has listed more than its budget of ends; caught where the walk started. */
+class EndBudgetExceeded extends Error {}
+
+/** Appends `items` to `out` one by one (a spread into `push` passes every item on the stack). */
+function append<T>(out: T[], items: readonly T[]): void {
+  for (const x of items) out.push(x);
+}
 const LIMITED_BROADCAST = 0xffffffff;
 
 /** What a memo entry holds: the ends of an arrival, or of a routed copy sent on to its next hop. */
 type Memoized =
   | { readonly kind: 'arrive'; readonly at: Port; readonly hops: number }
   | { readonly kind: 'route'; readonly at: Port; readonly ns: Namespace; readonly r: RouteStep; readonly hops: number };
+
+/**
+ * One memo entry: the ends, the places the walk entered (its own and its sub-walks'), and the trail's
+ * entries at those places it was computed behind (loop.ts `trailProjection`), so the ends are reused
+ * only behind a trail that says the same there.
+ */
+interface MemoVariant {
+  readonly places: ReadonlySet<string>;
+  readonly projection: string;
+  readonly rel: End[];
+}
 
 export class SymWalker implements WalkCtx {
   readonly e: Enc;
@@ -75,8 +108,13 @@ export class SymWalker implements WalkCtx {
   private readonly arpCache = new Map<string, ArpAnswer>();
   private readonly packets = new Map<string, SymPacket>();
   /** Downstream ends per arrival state, with conditions relative to the arrival (see `arrive`). */
-  private readonly memo = new Map<string, End[]>();
+  private readonly memo = new Map<string, MemoVariant[]>();
   private memoEnds = 0;
+  /** The places entered by each memoized walk under way, innermost last. */
+  private readonly entering: Set<string>[] = [];
+  /** Ends listed by the walk under way (`maxEnds`); null when no walk is under way. */
+  private listed: number | null = null;
+  private readonly maxEnds: number;
   /** Set while an ARP request is walked: it stops at the first answer (or, surveying, lists who would answer). */
   private hunt: { answered: boolean; heard: { ips: readonly number[]; mac: number }[] | null; asked: ArpAsked } | null = null;
   /** Per requester, the stations its ARP broadcast reaches that would answer, in walk order (or unreliable: it crossed something unmodelled). */
@@ -102,6 +140,7 @@ export class SymWalker implements WalkCtx {
     this.index = new TopologyIndex(dp);
     this.owners = addressOwners(dp);
     this.maxHops = opts.maxHops ?? MAX_DEVICE_VISITS;
+    this.maxEnds = opts.maxEnds ?? MAX_WALK_ENDS;
     const learned = (opts.converged?.learnedFlows ?? []).map((l) => l.flow);
     // The survey asks for 0.0.0.0, which must be nobody's address.
     this.arpSurveyable = opts.surveyArp !== false && !this.owners.some((o) => o.ip === SURVEY_TARGET) && ![...dp.hosts.flatMap((h) => h.ovsBridges.flatMap((b) => b.flows)), ...learned].some((f) => f.match.arp_tpa !== undefined);
@@ -177,11 +216,57 @@ export class SymWalker implements WalkCtx {
 
   /** All ends of the copies of a packet sent by `station` on `path`. */
   fromStation(s: Station, path: Path): End[] {
-    const ends = this.entryPoints(s).flatMap((p) => this.arrive(p, path, 0));
-    // An upstream router's frame reaches every other network's upstream router on its physical wire
-    // too, as the evaluator's wire does (they take it or not by VLAN and MAC).
-    if (s.kind === 'outside') for (const u of this.index.upstreamRouters(s.physnet)) if (u.network !== s.network) ends.push(...this.outside(u, path));
-    return ends;
+    return this.bounded(path, `from ${s.kind === 'vm-port' ? `${s.vm}:${s.index}` : `outside:${s.network}`}`, () => {
+      const ends: End[] = [];
+      for (const p of this.entryPoints(s)) append(ends, this.arrive(p, path, 0, null));
+      // An upstream router's frame reaches every other network's upstream router on its physical wire
+      // too, as the evaluator's wire does (they take it or not by VLAN and MAC).
+      if (s.kind === 'outside') for (const u of this.index.upstreamRouters(s.physnet)) if (u.network !== s.network) append(ends, this.outside(u, path));
+      return ends;
+    });
+  }
+
+  /**
+   * Runs a walk within the budget of ends (`maxEnds`): past it, the walk is one `unknown` end for
+   * every packet of `path`, saying why. A walk started inside another (an ARP request's) counts its own.
+   */
+  private bounded(path: Path, what: string, walk: () => End[]): End[] {
+    const outer = this.listed;
+    this.listed = 0;
+    try {
+      return walk();
+    } catch (x) {
+      if (!(x instanceof EndBudgetExceeded)) throw x;
+      return [unknownEnd(`budget: the walk ${what} listed more than ${this.maxEnds} path ends and was stopped (branches that keep splitting)`, path)];
+    } finally {
+      this.listed = outer;
+    }
+  }
+
+  /** Counts `n` more ends listed by the walk under way; past the budget, the walk stops (`bounded`). */
+  private spend(n: number): void {
+    if (this.listed === null) return;
+    this.listed += n;
+    if (this.listed > this.maxEnds) throw new EndBudgetExceeded();
+  }
+
+  /** A place entered: noted for every memoized walk under way (their ends depend on the trail there). */
+  private enter(place: string): void {
+    if (this.hunt === null) this.entering.at(-1)?.add(place);
+  }
+
+  /**
+   * A copy entering `place` (the device `device` by `inPort` on `host`): its `loop` end for the packets
+   * that entered it before on this path with the same headers, and the path going on for the others
+   * (either may be absent).
+   */
+  private loopCheck(host: string, device: string, inPort: string | null, path: Path, trail: Trail | null): { place: string; looped: End | null; on: Path | null } {
+    const place = visitPlace(host, device, inPort);
+    this.enter(place);
+    const again = revisit(this.e, trail, place, path.packet);
+    if (again === false) return { place, looped: null, on: path };
+    const l = assume(path, again);
+    return { place, looped: l ? ended('loop', l, `${host}/${device}: ${loopRule(device, inPort)}`) : null, on: assume(path, this.e.not(again)) };
   }
 
   arp(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number): ArpAnswer {
@@ -240,13 +325,15 @@ export class SymWalker implements WalkCtx {
     this.hunt = { answered: false, heard, asked };
     let ends: End[];
     try {
-      if ('arrive' in from) {
-        ends = [];
+      ends = this.bounded(path, `of an ARP request for ${target === SURVEY_TARGET ? 'anyone' : formatIpv4(target)}`, () => {
+        if (!('arrive' in from)) return this.leaveFrom(from, path, 0, null);
+        const all: End[] = [];
         for (const p of from.arrive) {
           if (this.stopped()) break;
-          ends.push(...this.arrive(p, path, 0));
+          append(all, this.arrive(p, path, 0, null));
         }
-      } else ends = this.leave(from, path, 0);
+        return all;
+      });
     } finally {
       this.hunt = outer;
     }
@@ -292,17 +379,17 @@ export class SymWalker implements WalkCtx {
    * condition so far: the downstream ends are computed once per such state, with conditions relative
    * to the arrival, and every path arriving in that state gets them behind its own condition.
    */
-  arrive(at: Port, path: Path, hops: number): End[] {
-    if (this.hunt !== null) return this.stopped() ? [] : this.arriveFresh(at, path, hops);
+  private arrive(at: Port, path: Path, hops: number, trail: Trail | null): End[] {
+    if (this.hunt !== null) return this.stopped() ? [] : this.arriveFresh(at, path, hops, trail);
     // Kept where paths from different senders meet (a namespace: a router, a DHCP server) and where a
     // sender's packet enters (explored again by every question about that sender); elsewhere a path's
     // ends are computed in place, so the memo does not hold every ends list at every depth.
-    if (hops > 0 && this.index.device(at.host, at.device)?.kind !== 'ns') return this.arriveFresh(at, path, hops);
+    if (hops > 0 && this.index.device(at.host, at.device)?.kind !== 'ns') return this.arriveFresh(at, path, hops, trail);
     if (this.opts.stopAcrossExternal === true && hops > 0 && this.acrossExternal(at, path)) {
       return [cutEnd(`${at.host}/${at.device}:${at.port}: routed across an external network to another router's own address (not followed)`, path)];
     }
     const key = `${at.host}\u0000${at.device}\u0000${at.port}\u0000${hops}\u0000${pathKey(path)}`;
-    return this.memoized(key, path, { kind: 'arrive', at, hops });
+    return this.memoized(key, path, { kind: 'arrive', at, hops }, trail);
   }
 
   /**
@@ -359,10 +446,10 @@ export class SymWalker implements WalkCtx {
    * A routed copy leaving a namespace: its next hop resolved and every resulting copy walked on, once
    * per packet state (kept like `arrive`'s, relative to the routing decision).
    */
-  private route(at: Port, ns: Namespace, r: RouteStep, hops: number): End[] {
-    if (this.hunt !== null) return this.walkSteps(at, toNextHop(this, at.host, ns, r.oif, r.route, r.path), hops - 1);
-    const key = `R\u0000${at.host}\u0000${at.device}\u0000${r.oif.name}\u0000${r.route.dst.ip}/${r.route.dst.prefixLen}\u0000${hops}\u0000${pathKey(r.path)}`;
-    return this.memoized(key, r.path, { kind: 'route', at, ns, r, hops });
+  private route(at: Port, ns: Namespace, r: RouteStep, hops: number, trail: Trail): End[] {
+    if (this.hunt !== null) return this.walkSteps(at, toNextHop(this, at.host, ns, r.oif, r.route, r.path), hops - 1, trail);
+    const key = `R\u0000${at.host}\u0000${at.device}\u0000${r.oif.name}\u0000${r.route.dst.ip}/${r.route.dst.prefixLen}\u0000${r.route.via}\u0000${hops}\u0000${pathKey(r.path)}`;
+    return this.memoized(key, r.path, { kind: 'route', at, ns, r, hops }, trail);
   }
 
   /** While resolving ARP: whether the answer has been found (the rest of the walk is skipped). */
@@ -371,56 +458,90 @@ export class SymWalker implements WalkCtx {
   }
 
   /** A device's steps walked on in order: copies left through their ports, ends kept. */
-  private walkSteps(at: Port, steps: readonly Step[], hops: number): End[] {
+  private walkSteps(at: Port, steps: readonly Step[], hops: number, trail: Trail | null): End[] {
     const out: End[] = [];
     for (const s of steps) {
       if (this.stopped()) break;
-      if (s.kind === 'emit') out.push(...this.leave({ host: at.host, device: at.device, port: s.port }, s.path, hops + 1));
+      if (s.kind === 'emit') append(out, this.leaveFrom({ host: at.host, device: at.device, port: s.port }, s.path, hops + 1, trail));
       else {
         out.push(s);
+        this.spend(1);
         if (this.hunt !== null && this.answersHunt(s)) this.hunt.answered = true;
       }
     }
     return out;
   }
 
-  /** The ends of `what` for `path` with an empty condition, kept per `key`, behind `path`'s condition. */
-  private memoized(key: string, path: Path, what: Memoized): End[] {
-    let rel = this.memo.get(key);
-    if (!rel) {
+  /**
+   * The ends of `what` for `path` with an empty condition, behind `trail`, kept per `key` and what the
+   * trail says at the places the walk entered (`MemoVariant`), handed on behind `path`'s condition.
+   */
+  private memoized(key: string, path: Path, what: Memoized, trail: Trail | null): End[] {
+    const variants = this.memo.get(key);
+    let hit = variants?.find((v) => v.projection === trailProjection(trail, v.places));
+    if (hit === undefined) {
       const base: Path = path.conns === undefined ? { pc: [], packet: path.packet } : { pc: [], packet: path.packet, conns: path.conns };
-      rel = what.kind === 'arrive' ? this.arriveFresh(what.at, base, what.hops) : this.walkSteps(what.at, toNextHop(this, what.at.host, what.ns, what.r.oif, what.r.route, base), what.hops - 1);
+      const places = new Set<string>();
+      this.entering.push(places);
+      let rel: End[];
+      try {
+        rel = what.kind === 'arrive'
+          ? this.arriveFresh(what.at, base, what.hops, trail)
+          : this.walkSteps(what.at, toNextHop(this, what.at.host, what.ns, what.r.oif, what.r.route, base), what.hops - 1, trail);
+      } finally {
+        this.entering.pop();
+      }
       if (this.opts.onlyTelling === true) rel = rel.filter(telling);
+      hit = { places, projection: trailProjection(trail, places), rel };
       // A bounded memo: past its budget it starts over (the ends it held are recomputed on demand).
       this.memoEnds += rel.length;
       if (this.memoEnds > MEMO_BUDGET) {
         this.memo.clear();
         this.memoEnds = rel.length;
       }
-      this.memo.set(key, rel);
+      const list = this.memo.get(key);
+      if (list) list.push(hit);
+      else this.memo.set(key, [hit]);
     }
+    // The walk under way entered these places too, through this one.
+    for (const p of hit.places) this.enter(p);
+    const rel = hit.rel;
+    this.spend(rel.length);
     if (path.pc.length === 0) return rel;
     const out: End[] = [];
     for (const end of rel) out.push({ ...end, path: { ...end.path, pc: [...path.pc, ...end.path.pc] } });
     return out;
   }
 
-  private arriveFresh(at: Port, path: Path, hops: number): End[] {
+  private arriveFresh(at: Port, path: Path, hops: number, trail: Trail | null): End[] {
     if (hops >= this.maxHops) return [unknownEnd(`path longer than ${this.maxHops} devices at ${at.host}/${at.device}`, path)];
+    const { place, looped, on } = this.loopCheck(at.host, at.device, at.port, path, trail);
+    const out: End[] = looped ? [looped] : [];
+    if (!on) return out;
+    const here = extendTrail(trail, place, on.packet);
     const dev = this.index.device(at.host, at.device);
-    if (dev === null) return [ended('dropped', path, `${at.host}/${at.device}: nothing attached`)];
+    if (dev === null) {
+      out.push(ended('dropped', on, `${at.host}/${at.device}: nothing attached`));
+      return out;
+    }
     if (dev.kind === 'ns') {
-      const all = symNamespace(this, at.host, dev.ns, at.port, path);
-      const routed: End[] = [];
+      const routes: RouteStep[] = [];
       const steps: Step[] = [];
-      for (const s of all) {
-        if (s.kind === 'route') routed.push(...this.route(at, dev.ns, s, hops + 1));
+      for (const s of symNamespace(this, at.host, dev.ns, at.port, on)) {
+        if (s.kind === 'route') routes.push(s);
         else steps.push(s);
       }
-      return [...routed, ...this.walkSteps(at, mergeSteps(this.e, steps), hops)];
+      // Routed copies of one route in the same state (the netfilter chains split a packet into
+      // branches that mostly come out alike) go on as one: walked apart, each would hand on the whole
+      // of what follows, and a loop between routers doubled its ends at every round.
+      const merged = mergeBy(this.e, routes, (r) => `${r.oif.name}|${r.route.dst.ip}/${r.route.dst.prefixLen}|${r.route.via}`, (r) => r.path, (r, p) => ({ ...r, path: p }));
+      for (const r of merged) append(out, this.route(at, dev.ns, r, hops + 1, here));
+      append(out, this.walkSteps(at, mergeSteps(this.e, steps), hops, here));
+      return out;
     }
     // Copies that leave by the same port in the same state go on as one (merge.ts).
-    return this.walkSteps(at, mergeSteps(this.e, this.layer2Steps(at, dev, path)), hops);
+    append(out, this.walkSteps(at, mergeSteps(this.e, this.layer2Steps(at, dev, on)), hops, here));
+    return out;
   }
 
   /**
@@ -448,28 +569,44 @@ export class SymWalker implements WalkCtx {
     }
   }
 
-  /** A copy leaving through `from`: to the link peer, the tunnel peer, or the physical wire. */
+  /** A copy leaving through `from` (a walk of its own): to the link peer, the tunnel peer, or the physical wire. */
   leave(from: Port, path: Path, hops: number): End[] {
+    return this.bounded(path, `out of ${from.host}/${from.device}:${from.port}`, () => this.leaveFrom(from, path, hops, null));
+  }
+
+  /**
+   * A copy leaving through `from` behind `trail`. The underlay and a physical wire are places of their
+   * own, as the evaluator's walk visits them (a copy entering one again with the same headers loops there).
+   */
+  private leaveFrom(from: Port, path: Path, hops: number, trail: Trail | null): End[] {
     const peer = this.index.peer(from.host, from.device, from.port);
-    if (peer) return this.arrive(peer, path, hops);
+    if (peer) return this.arrive(peer, path, hops, trail);
     const bridge = this.index.host(from.host)?.ovsBridges.find((b) => b.name === from.device);
     const port = bridge === undefined ? undefined : portByName(bridge, from.port);
     if (port && isTunnelPort(port)) {
+      const { place, looped, on } = this.loopCheck(from.host, 'underlay', port.name, path, trail);
+      const out: End[] = looped ? [looped] : [];
+      if (!on) return out;
       const blocked = this.index.tunnelBlocked(from.host, port);
       const t = blocked === null ? this.index.tunnelPeer(from.host, port) : null;
-      return t ? this.arrive(t, path, hops) : [ended('dropped', path, `${from.host}/${from.device}:${from.port}: ${blocked ?? 'no tunnel peer'}`)];
+      if (t) append(out, this.arrive(t, on, hops, extendTrail(trail, place, on.packet)));
+      else out.push(ended('dropped', on, `${from.host}/${from.device}:${from.port}: ${blocked ?? 'no tunnel peer'}`));
+      return out;
     }
     const wire = this.index.wireOf(from.host, from.device, from.port);
     if (!wire) return [ended('dropped', path, `${from.host}/${from.device}:${from.port}: nothing attached`)];
-    const out: End[] = [];
+    const { place, looped, on } = this.loopCheck(from.host, `physnet:${wire.physnet}`, wireEntry(from, null), path, trail);
+    const out: End[] = looped ? [looped] : [];
+    if (!on) return out;
+    const here = extendTrail(trail, place, on.packet);
     for (const m of this.index.wireTargets(wire, from)) {
       if (this.stopped()) return out;
-      out.push(...this.arrive(m, path, hops));
+      append(out, this.arrive(m, on, hops, here));
     }
     for (const o of this.index.upstreamRouters(wire.physnet)) {
       if (this.stopped()) return out;
-      const ends = this.outside(o, path);
-      out.push(...ends);
+      const ends = this.outside(o, on);
+      append(out, ends);
       if (this.hunt !== null && ends.some((x) => this.answersHunt(x))) this.hunt.answered = true;
     }
     return out;
