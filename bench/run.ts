@@ -5,17 +5,17 @@
 // table row per size, each size as a cloud directory against its topology file (bench/cloud.ts), and `diff` of
 // each size against itself with one security-group rule added beside one verify of that size (bench/diff.ts).
 // Each size is measured in a child process of its own, so its peak RSS is its own and one z3 instance never
-// outlives its size. The child writes one JSON line per finished stage (pipeline, verify, query, cloud), synchronously, so a solver stage that fails, runs out of memory or
-// overruns --solver-timeout costs only its own cells. Figures are medians of `--runs` runs.
-import { spawnSync } from 'node:child_process';
-import { writeSync } from 'node:fs';
+// outlives its size. The child writes one JSON line per finished stage (pipeline, verify, failures, query, cloud),
+// synchronously, so a solver stage that fails, runs out of memory or overruns --solver-timeout costs only its own
+// cells; each stage's figure is printed as it arrives, so a run stopped during a long stage (`--failures` at the
+// large size) keeps what it measured before. Figures are medians of `--runs` runs.
 import { cpus, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { shutdownZ3 } from '../src/smt/index.ts';
 import { QUICK_SIZES, SIZES, describeSize, type BenchSize } from './generate.ts';
 import { count, scanArgs, sizeNamed, sizesNamed } from './args.ts';
-import { measureSize, type MeasureOptions, type SizeFigures } from './measure.ts';
-import { measureQueries, measureVerify, type QueryFigures, type VerifyFigures } from './solver-phase.ts';
+import { measureSize } from './measure.ts';
+import { measureFailures, measureQueries, measureVerify } from './solver-phase.ts';
+import { emit, measureInChild, modelMs, type ChildOptions, type Collected } from './child.ts';
 import { formatTable, ms } from './table.ts';
 import { measureCloud, type CloudFigures } from './cloud.ts';
 import { DIFF_HEADERS, diffRow, measureDiffInChild } from './diff.ts';
@@ -30,45 +30,16 @@ import { formatStartup, measureStartup } from './startup.ts';
 import { measureCliVerify, type CliVerifyFigures } from './cli-verify.ts';
 import { growthExponent } from './stats.ts';
 
-interface Args extends MeasureOptions {
+interface Args extends ChildOptions {
   readonly sizes: readonly BenchSize[];
-  readonly queryPairs: number;
-  readonly noSolver: boolean;
-  /** Time each built-in property on its own too (a second verify pass). */
-  readonly perProperty: boolean;
-  /** Wall-clock budget of one size's child process, in seconds. */
-  readonly solverTimeoutS: number;
   /** Internal: measure this one size and write its figures as JSON lines. */
   readonly child: string | null;
-  /** How tenant networks are segmented in every size (`--tenant`). */
-  readonly tenant: 'vxlan' | 'vlan';
-  /** Measure a cloud directory of each size against its topology file too (--no-cloud skips it). */
-  readonly cloud: boolean;
-  /** Every router an L3 HA router on two network nodes (`--ha`). */
-  readonly ha: boolean;
-  /** Also time `verify --failures N` (`--failures`, 0: not). */
-  readonly failures: number;
   /** Runs of each CLI start-up measurement (0: none). */
   readonly startupRuns: number;
   /** Also time `netproof verify` of each size as a whole process (start-up and model building included). */
   readonly cli: boolean;
   /** Runs of the diff measurement per size (0: `--no-diff`). */
   readonly diffRuns: number;
-}
-
-type Line =
-  | { readonly kind: 'cloud'; readonly figures: CloudFigures }
-  | { readonly kind: 'pipeline'; readonly figures: SizeFigures }
-  | { readonly kind: 'verify'; readonly figures: VerifyFigures }
-  | { readonly kind: 'query'; readonly figures: QueryFigures };
-
-interface Collected {
-  pipeline: SizeFigures | null;
-  verify: VerifyFigures | null;
-  query: QueryFigures | null;
-  cloud: CloudFigures | null;
-  /** Why the child stopped early, if it did. */
-  failure: string | null;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -87,7 +58,7 @@ function parseArgs(argv: readonly string[]): Args {
     sizes: sizes.map((s) => ({ ...s, tenant, ha })),
     runs: count('runs', v.runs ?? '3'),
     tracePairs: count('pairs', v.pairs ?? '100'),
-    queryPairs: count('queries', v.queries ?? '20'),
+    queryPairs: count('queries', v.queries ?? '20', true),
     noSolver: v['no-solver'] === true,
     perProperty: v['per-property'] === true,
     solverTimeoutS: count('solver-timeout', v['solver-timeout'] ?? '600'),
@@ -107,11 +78,6 @@ function tenantNamed(v: string): 'vxlan' | 'vlan' {
   return v;
 }
 
-/** Written with writeSync: an abort inside Z3 must not lose the lines already measured. */
-function emit(line: Line): void {
-  writeSync(1, `${JSON.stringify(line)}\n`);
-}
-
 async function runChild(a: Args, size: BenchSize): Promise<void> {
   // Milliseconds since the process started (performance's time origin): Node and every module loaded.
   const startMs = performance.now();
@@ -119,50 +85,15 @@ async function runChild(a: Args, size: BenchSize): Promise<void> {
   emit({ kind: 'pipeline', figures: { ...figures, startMs } });
   if (a.noSolver) return;
   try {
-    emit({ kind: 'verify', figures: await measureVerify(model, a.perProperty, a.failures) });
-    emit({ kind: 'query', figures: await measureQueries(model, a.queryPairs) });
+    emit({ kind: 'verify', figures: await measureVerify(model, a.perProperty) });
+    if (a.failures > 0) emit({ kind: 'failures', figures: await measureFailures(model, a.failures, (done, of, ms, cpuMs) => emit({ kind: 'scenario', done, of, ms, cpuMs })) });
+    if (a.queryPairs > 0) emit({ kind: 'query', figures: await measureQueries(model, a.queryPairs) });
     if (a.cloud) emit({ kind: 'cloud', figures: await measureCloud(size, a.runs, CLOUD_TIMEOUT_MS) });
   } finally {
     await shutdownZ3();
   }
 }
 
-function measureInChild(a: Args, size: BenchSize): Collected {
-  const script = fileURLToPath(import.meta.url);
-  const args = [
-    '--child', size.name, '--tenant', a.tenant, '--runs', String(a.runs), '--pairs', String(a.tracePairs), '--queries', String(a.queryPairs),
-    ...(a.noSolver ? ['--no-solver'] : []), ...(a.perProperty ? ['--per-property'] : []), ...(a.cloud ? [] : ['--no-cloud']),
-    ...(a.ha ? ['--ha'] : []), ...(a.failures > 0 ? ['--failures', String(a.failures)] : []),
-  ];
-  const r = spawnSync(process.execPath, [...process.execArgv, script, ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    maxBuffer: 1 << 26,
-    timeout: a.solverTimeoutS * 1000,
-    killSignal: 'SIGKILL',
-  });
-  const got: Collected = { pipeline: null, verify: null, query: null, cloud: null, failure: null };
-  for (const text of (r.stdout ?? '').split('\n')) {
-    if (!text.startsWith('{')) continue;
-    const line = JSON.parse(text) as Line;
-    switch (line.kind) {
-      case 'pipeline': got.pipeline = line.figures; break;
-      case 'verify': got.verify = line.figures; break;
-      case 'query': got.query = line.figures; break;
-      case 'cloud': got.cloud = line.figures; break;
-      default: { const never: never = line; throw new Error(`unknown line ${JSON.stringify(never)}`); }
-    }
-  }
-  if (r.error || r.status !== 0) {
-    const why = r.signal === 'SIGKILL' ? `killed after ${a.solverTimeoutS} s` : (r.error?.message ?? `exit ${r.status ?? r.signal}`);
-    const lastErr = (r.stderr ?? '').split('\n').find((l) => /Error|Abort/.test(l)) ?? '';
-    got.failure = `${why}${lastErr ? `: ${lastErr.trim().slice(0, 200)}` : ''}`;
-  }
-  return got;
-}
-
-/** Load, render, parse+assemble and converge: the model a question needs, built from the topology text. */
-const modelMs = (p: SizeFigures) => p.loadMs + p.renderMs + p.assembleMs + p.convergeMs;
 
 function row(c: Collected, solver: boolean, size: BenchSize, cli: CliVerifyFigures | null): string[] {
   const p = c.pipeline;
@@ -174,7 +105,7 @@ function row(c: Collected, solver: boolean, size: BenchSize, cli: CliVerifyFigur
   const q = c.query;
   const solverCells = !solver
     ? ['skip', 'skip', 'skip']
-    : [v ? `${ms(v.verifyMs)}${v.unknown > 0 ? ` (${v.unknown}?)` : ''}` : stopped, q ? ms(q.queryP50) : stopped, q ? ms(q.queryP95) : stopped];
+    : [v ? `${ms(v.verifyMs)}${v.unknown > 0 ? ` (${v.unknown}?)` : ''}` : stopped, q ? ms(q.queryP50) : c.failure === null ? 'skip' : stopped, q ? ms(q.queryP95) : c.failure === null ? 'skip' : stopped];
   const rss = Math.max(p?.maxRssMiB ?? 0, v?.maxRssMiB ?? 0, q?.maxRssMiB ?? 0);
   const cliCells = cli === null ? ['skip', 'skip'] : cli.failure !== null ? ['fail', '—'] : [ms(cli.wallMs), cli.maxRssMiB === null ? '—' : cli.maxRssMiB.toFixed(0)];
   return [size.name, ...pipeline, ...solverCells, rss > 0 ? rss.toFixed(0) : '—', ...cliCells];
@@ -213,7 +144,7 @@ async function main(): Promise<void> {
   const cloudRows: string[][] = [];
   for (const size of a.sizes) {
     console.log(`  ${size.name}: ${describeSize(size)}`);
-    const c = measureInChild(a, size);
+    const c = await measureInChild(a, size);
     const cli = a.cli && !a.noSolver ? measureCliVerify(size, a.solverTimeoutS) : null;
     if (cli?.failure) notes.push(`${size.name}: netproof verify as a process — ${cli.failure}`);
     rows.push(row(c, !a.noSolver, size, cli));
@@ -221,8 +152,10 @@ async function main(): Promise<void> {
     if (c.verify && notes.length === 0) {
       notes.push(`verify: wall time of the built-in checks (${c.verify.properties.join(', ')}) once Z3 is up (Z3 start-up ${ms(c.verify.z3StartMs)} ms); (N?) = N unknown verdicts`);
     }
-    if (c.verify?.failuresMs !== null && c.verify?.failuresMs !== undefined) {
-      notes.push(`${size.name}: verify --failures ${a.failures} (${c.verify.scenarios} scenarios): ${ms(c.verify.failuresMs)} ms`);
+    if (c.verify) notes.push(`${size.name}: verify ${ms(c.verify.verifyMs)} ms wall, ${ms(c.verify.verifyCpuMs)} ms CPU (every thread)`);
+    if (c.failures) {
+      const f = c.failures;
+      notes.push(`${size.name}: verify --failures ${f.failures} (${f.scenarios} scenarios): ${ms(f.wallMs)} ms wall, ${ms(f.cpuMs)} ms CPU; ${f.results} results, ${f.violated} violated, ${f.unknown} unknown`);
     }
     if (c.verify && a.perProperty) {
       notes.push(`${size.name} per property (ms): ${Object.entries(c.verify.perProperty).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);
