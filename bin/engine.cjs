@@ -53,7 +53,8 @@ function loadEngine(root, where = {}) {
   const cacheFile = where.cache ?? join(root, ENGINE_CACHE);
   let source;
   try {
-    source = readFileSync(file, 'utf8');
+    // ASCII (the build escapes everything else: scripts/build.mjs), so Latin-1 reads it as UTF-8 would, without decoding.
+    source = readFileSync(file, 'latin1');
   } catch {
     return null; // built without it: the ES modules of dist/ serve
   }

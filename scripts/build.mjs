@@ -16,6 +16,23 @@ import { BUILD_RECORD, DIST, sourceFingerprint } from '../bin/freshness.cjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * commander requires Node's child_process at load, for sub-commands run as executables, which netproof
+ * has none of; loading it (with net, dgram and the stream modules it pulls in) is a few milliseconds of
+ * every start. commander's import of it is given a stand-in that requires it at its first use.
+ */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-child-process' } : undefined);
+    build.onLoad({ filter: /.*/, namespace: 'lazy-child-process' }, () => ({
+      contents: "let real; module.exports = new Proxy({}, { get: (_, key) => (real ??= require('node:child_process'))[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
 /** esbuild's options for the CLI bundle written to `outdir` (tests read its import graph from a metafile). */
 export function bundleOptions(outdir) {
   return {
@@ -34,9 +51,13 @@ export function bundleOptions(outdir) {
     // kept, so a stack trace still says which function.
     minifyWhitespace: true,
     minifySyntax: true,
+    // Every character outside ASCII escaped (esbuild's default, relied on): bin/engine.cjs reads the
+    // one-script CLIs as Latin-1, a plain copy, where decoding UTF-8 costs a millisecond or two more.
+    charset: 'ascii',
     // commander is CommonJS and requires Node's built-ins: give the bundle a `require`.
     banner: { js: "import { createRequire as __netproofRequire } from 'node:module'; const require = __netproofRequire(import.meta.url);" },
     chunkNames: 'chunks/[name]-[hash]',
+    plugins: [lazyChildProcess],
     logLevel: 'warning',
   };
 }
@@ -81,7 +102,8 @@ export function lightEngineOptions(outdir) {
       }));
     },
   };
-  return { ...engineOptions(outdir), entryPoints: { 'cli-light': 'src/cli/main.ts' }, plugins: [leaveOut] };
+  const engine = engineOptions(outdir);
+  return { ...engine, entryPoints: { 'cli-light': 'src/cli/main.ts' }, plugins: [...engine.plugins, leaveOut] };
 }
 
 /**

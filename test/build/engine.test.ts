@@ -2,7 +2,7 @@
 // and example; bin/engine.cjs), built and warmed as `npm run build` does it: V8 takes the code cache it
 // made, each script answers exactly what the sources answer, and a trace or a render through it requires
 // neither Z3 nor the layout engine of the HTML reports (left outside the bundle, required when a command
-// needs them). The light script holds no module of the other commands, and is chosen only for its own.
+// needs them), nor Node's child_process module (with what it pulls in, a few milliseconds of every start). The light script holds no module of the other commands, and is chosen only for its own.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,6 +35,10 @@ for (const script of ['cli.cjs', 'cli-light.cjs']) describe(`the one-script CLI 
   const base = createRequire(where.file);
   const recording = Object.assign((id: string) => (required.push(id), base(id)), base) as NodeJS.Require;
   const engine = loadEngine(root, { ...where, require: recording });
+
+  it('is ASCII, so that reading it as Latin-1 (bin/engine.cjs) reads what UTF-8 would', () => {
+    expect(readFileSync(where.file).every((b) => b < 0x80)).toBe(true);
+  });
 
   it('is built with a code cache, and V8 takes it', () => {
     expect(noCache).toBeNull();
@@ -72,6 +76,10 @@ for (const script of ['cli.cjs', 'cli-light.cjs']) describe(`the one-script CLI 
 
   it('the trace and the render above required neither Z3 nor the HTML layout engine', () => {
     expect(required.filter((id) => id.startsWith('z3-solver') || id.startsWith('elkjs'))).toEqual([]);
+  });
+
+  it("nor Node's child_process (commander's, for executable sub-commands)", () => {
+    expect(required.filter((id) => /^(node:)?child_process$/.test(id))).toEqual([]);
   });
 });
 
