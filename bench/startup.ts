@@ -2,7 +2,7 @@
 // `trace` and a `render` of the seed topology), medians of several runs, beside a bare `node` for the
 // machine's own floor, and on Linux their CPU time (user + system, from the kernel's count of waited-for
 // children: 10 ms ticks), which a busy machine inflates less than wall time. Says whether the compiled
-// build in dist/ ran, and the commands from its code-cached scripts (bin/engine.cjs), or the sources did
+// build in dist/ ran, and the command lines from its code-cached scripts (bin/engine.cjs), or the sources did
 // (the launcher falls back to the sources when dist/ is missing or stale; `npm run bench` builds it
 // first), and the machine's load average before and after, since a shared machine's figures mean little
 // without it. When NODE_EXTRA_CA_CERTS is set, Node reads and parses that bundle of certificates at every
@@ -14,7 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compiledEntry } from '../bin/freshness.cjs';
-import { LIGHT_ENGINE, LIGHT_ENGINE_CACHE, loadEngine } from '../bin/engine.cjs';
+import { HELP_ENGINE, HELP_ENGINE_CACHE, LIGHT_ENGINE, LIGHT_ENGINE_CACHE, loadEngine } from '../bin/engine.cjs';
 import { median } from './stats.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -22,7 +22,7 @@ const BIN = join(root, 'bin', 'netproof.cjs');
 
 export interface StartupFigures {
   readonly mode: 'compiled' | 'source';
-  /** With the compiled build: whether V8 took the code caches of its one-script CLIs (the full one and the light one). */
+  /** With the compiled build: whether V8 took the code caches of its one-script CLIs (the full one, the light one, the help one). */
   readonly codeCache: boolean;
   readonly runs: number;
   /** Median wall milliseconds per command line, by label, and median CPU milliseconds where the platform tells. */
@@ -79,7 +79,8 @@ export function measureStartup(runs: number): StartupFigures {
     const compiled = compiledEntry(root).fresh;
     return {
       mode: compiled ? 'compiled' : 'source',
-      codeCache: compiled && loadEngine(root)?.cached === true && loadEngine(root, { file: join(root, LIGHT_ENGINE), cache: join(root, LIGHT_ENGINE_CACHE) })?.cached === true,
+      codeCache: compiled && loadEngine(root)?.cached === true
+        && [[LIGHT_ENGINE, LIGHT_ENGINE_CACHE], [HELP_ENGINE, HELP_ENGINE_CACHE]].every(([file, cache]) => loadEngine(root, { file: join(root, file!), cache: join(root, cache!) })?.cached === true),
       runs,
       medians: lines.map(([label], j) => ({ label, ms: median(samples[j]!.map((x) => x.ms)), cpuMs: cpu(samples[j]!) })),
       load: [loadBefore, loadavg()[0]!],

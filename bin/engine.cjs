@@ -3,7 +3,8 @@
 // Node 20 (no module compile cache) is a sixth of a trace's start-up. The build makes the cache by
 // running a trace and a render of the seed (scripts/warm-engine.mjs); a cache V8 rejects (another Node
 // or V8 flags) is simply not used, and the next run that can write dist/ makes a new one.
-// trace, render and example start from a lighter build of the same CLI (LIGHT_ENGINE, below).
+// trace, render and example start from a lighter build of the same CLI (LIGHT_ENGINE, below); the bare
+// `netproof`, `--help` and `--version` from the lightest, the argument parser alone (HELP_ENGINE).
 // Plain JavaScript (CommonJS, as the launcher): it runs before any TypeScript can be loaded.
 'use strict';
 const { readFileSync, renameSync, writeFileSync } = require('node:fs');
@@ -22,6 +23,18 @@ const ENGINE_CACHE = join(DIST, 'cli.cjs.cache');
  */
 const LIGHT_ENGINE = join(DIST, 'cli-light.cjs');
 const LIGHT_ENGINE_CACHE = join(DIST, 'cli-light.cjs.cache');
+/**
+ * The CLI with the argument parser and the commands' definitions but no command's module: what the bare
+ * `netproof`, `--help`, `--version` and `help COMMAND` need, a tenth of the light script.
+ */
+const HELP_ENGINE = join(DIST, 'cli-help.cjs');
+const HELP_ENGINE_CACHE = join(DIST, 'cli-help.cjs.cache');
+
+/** Whether `argv` only asks for help or the version, so that no command runs: the help script serves it. */
+function helpEngineServes(argv) {
+  return argv.length === 0 || argv[0] === 'help' || (argv.length === 1 && ['--help', '-h', '--version', '-V'].includes(argv[0]));
+}
+
 /**
  * The commands the light script serves (every module they import is in it), and whether one reads a
  * cloud directory when its topology argument is one (then its reader is needed: the full script).
@@ -90,5 +103,8 @@ exports.ENGINE_CACHE = ENGINE_CACHE;
 exports.LIGHT_ENGINE = LIGHT_ENGINE;
 exports.LIGHT_ENGINE_CACHE = LIGHT_ENGINE_CACHE;
 exports.LIGHT_COMMANDS = LIGHT_COMMANDS;
+exports.HELP_ENGINE = HELP_ENGINE;
+exports.HELP_ENGINE_CACHE = HELP_ENGINE_CACHE;
+exports.helpEngineServes = helpEngineServes;
 exports.lightEngineServes = lightEngineServes;
 exports.loadEngine = loadEngine;

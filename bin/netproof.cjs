@@ -3,8 +3,9 @@
 // sources as they are now (`npm ci` builds it; `npm run build` rebuilds it), else the TypeScript sources
 // through tsx — slower to start, never stale. On a terminal it says when it falls back.
 // A command runs from a one-script build with V8's code cache (engine.cjs), loaded while libuv's
-// threads read what the freshness check needs (freshness.cjs); the bare `netproof`, `--help` and
-// `--version` from the ES modules, which load the argument parser alone.
+// threads read what the freshness check needs (freshness.cjs); so do the bare `netproof`, `--help` and
+// `--version`, from the script holding the argument parser alone; any other command line without a
+// command from the ES modules.
 // CommonJS, so that Node starts it without its ES module loader (a tenth of a trace's start-up).
 'use strict';
 const { statSync } = require('node:fs');
@@ -12,11 +13,16 @@ const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { startFreshnessCheck } = require('./freshness.cjs');
 
-/** The one-script CLI `argv` runs from: the light one when it serves the command (engine.cjs), else the full one. */
-function loadEngineFor(root, argv) {
-  const { loadEngine, lightEngineServes, LIGHT_ENGINE, LIGHT_ENGINE_CACHE } = require('./engine.cjs');
+/**
+ * The one-script CLI `argv` runs from: for a command, the light one when it serves the command (engine.cjs),
+ * else the full one; without a command, the help script when it serves the line, else none (the ES modules).
+ */
+function loadEngineFor(root, argv, command) {
+  const engines = require('./engine.cjs');
+  const { loadEngine } = engines;
+  if (!command) return engines.helpEngineServes(argv) ? loadEngine(root, { file: join(root, engines.HELP_ENGINE), cache: join(root, engines.HELP_ENGINE_CACHE) }) : null;
   const isDirectory = (p) => statSync(p, { throwIfNoEntry: false })?.isDirectory() === true;
-  const light = lightEngineServes(argv, isDirectory) ? loadEngine(root, { file: join(root, LIGHT_ENGINE), cache: join(root, LIGHT_ENGINE_CACHE) }) : null;
+  const light = engines.lightEngineServes(argv, isDirectory) ? loadEngine(root, { file: join(root, engines.LIGHT_ENGINE), cache: join(root, engines.LIGHT_ENGINE_CACHE) }) : null;
   return light ?? loadEngine(root);
 }
 
@@ -26,7 +32,7 @@ async function run() {
   const check = startFreshnessCheck(root);
   const command = argv[0] !== undefined && !argv[0].startsWith('-') && argv[0] !== 'help';
   // Loaded before the check answers; dropped unused if the sources turn out to have changed.
-  const engine = check.built && command ? loadEngineFor(root, argv) : null;
+  const engine = check.built ? loadEngineFor(root, argv, command) : null;
   const compiled = await check.result;
   let main;
   if (compiled.fresh) {

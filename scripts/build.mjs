@@ -4,7 +4,8 @@
 // compiling TypeScript, and loads only what its command needs. The CLI is also bundled as one CommonJS
 // script, dist/cli.cjs, with V8's code cache made by a trace and a render of the seed
 // (scripts/warm-engine.mjs): the commands start from it (bin/engine.cjs); trace, render and example from
-// dist/cli-light.cjs, the same without the modules of the other commands.
+// dist/cli-light.cjs, the same without the modules of the other commands; the bare `netproof`, `--help` and
+// `--version` from dist/cli-help.cjs, the argument parser and the commands' definitions alone.
 // dist/build.json records the sources' fingerprint (bin/freshness.cjs); the launcher uses dist/ only
 // while it matches. The new build is written beside the old one and swapped in, so a command starting
 // meanwhile never sees half of it.
@@ -86,35 +87,49 @@ export function engineOptions(outdir) {
  */
 export const LEFT_OUT_OF_LIGHT = /[\\/]src[\\/](cli[\\/](verify|query|report|serve|diff|drift|import|merge|collect)-command|cloud[\\/]load)\.ts$/;
 
-/** esbuild's options for the light script, `outdir`/cli-light.cjs. */
-export function lightEngineOptions(outdir) {
-  const leaveOut = {
-    name: 'leave-out-of-light',
+/** What the help script (HELP_ENGINE) leaves out: every command's module; it holds the argument parser and the commands' definitions. */
+export const LEFT_OUT_OF_HELP = /[\\/]src[\\/](cli[\\/][a-z-]+-command|cloud[\\/]load)\.ts$/;
+
+/** An esbuild plugin putting a module that fails plainly, naming `script`, in place of each module `leftOut` matches. */
+function leaveOut(leftOut, script) {
+  return {
+    name: `leave-out-of-${script}`,
     setup(build) {
       build.onResolve({ filter: /\.ts$/ }, async (args) => {
         if (args.pluginData === 'left-out') return undefined;
         const resolved = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'left-out' });
-        return LEFT_OUT_OF_LIGHT.test(resolved.path) ? { path: resolved.path, namespace: 'left-out' } : resolved;
+        return leftOut.test(resolved.path) ? { path: resolved.path, namespace: 'left-out' } : resolved;
       });
       build.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
-        contents: `throw new Error(${JSON.stringify(`${args.path} is not in the light CLI script (bin/engine.cjs runs this command line from dist/cli.cjs)`)});`,
+        contents: `throw new Error(${JSON.stringify(`${args.path} is not in the CLI script ${script} (bin/engine.cjs runs this command line from dist/cli.cjs)`)});`,
         loader: 'js',
       }));
     },
   };
+}
+
+/** esbuild's options for the light script, `outdir`/cli-light.cjs. */
+export function lightEngineOptions(outdir) {
   const engine = engineOptions(outdir);
-  return { ...engine, entryPoints: { 'cli-light': 'src/cli/main.ts' }, plugins: [...engine.plugins, leaveOut] };
+  return { ...engine, entryPoints: { 'cli-light': 'src/cli/main.ts' }, plugins: [...engine.plugins, leaveOut(LEFT_OUT_OF_LIGHT, 'cli-light.cjs')] };
+}
+
+/** esbuild's options for the help script, `outdir`/cli-help.cjs: the bare `netproof`, `--help`, `--version`, `help COMMAND`. */
+export function helpEngineOptions(outdir) {
+  const engine = engineOptions(outdir);
+  return { ...engine, entryPoints: { 'cli-help': 'src/cli/main.ts' }, plugins: [...engine.plugins, leaveOut(LEFT_OUT_OF_HELP, 'cli-help.cjs')] };
 }
 
 /**
- * Bundles the one-script CLI and its light version into `outdir` and makes their code caches there;
- * returns why there is no cache when a warm-up failed (the script still runs, compiling as it goes), else null.
+ * Bundles the one-script CLI, its light version and its help script into `outdir` and makes their code caches
+ * there; returns why there is no cache when a warm-up failed (the script still runs, compiling as it goes), else null.
  */
 export async function buildEngine(esbuild, outdir) {
   await esbuild.build(engineOptions(outdir));
   await esbuild.build(lightEngineOptions(outdir));
+  await esbuild.build(helpEngineOptions(outdir));
   const why = [];
-  for (const script of ['cli.cjs', 'cli-light.cjs']) {
+  for (const script of ['cli.cjs', 'cli-light.cjs', 'cli-help.cjs']) {
     // In a process of its own: the code cache is made under the V8 flags `netproof` runs with.
     const warm = spawnSync(process.execPath, [join(root, 'scripts', 'warm-engine.mjs'), outdir, script], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     if (warm.status !== 0) why.push(`${script}: ${warm.stderr.trim() || `exit ${warm.status ?? warm.signal}`}`);

@@ -1,6 +1,6 @@
 // Makes the code cache of a one-script CLI in DIR (DIR/SCRIPT → DIR/SCRIPT.cache, SCRIPT cli.cjs unless given; bin/engine.cjs):
-// runs a trace and a render of the seed topology in this process, output discarded, then writes the
-// bytecode of every function they compiled. Run by scripts/build.mjs in a process of its own, so that
+// runs a trace and a render of the seed topology in this process (the help script: --help, --version and
+// `help trace`), output discarded, then writes the bytecode of every function they compiled. Run by scripts/build.mjs in a process of its own, so that
 // the cache is made under Node's default V8 flags, as `netproof` runs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ const seed = join(root, 'topologies', 'seed.yaml');
 const out = mkdtempSync(join(tmpdir(), 'netproof-warm-'));
 const sink = { out() {}, err() {} };
 try {
-  const runs = [
+  const runs = script === 'cli-help.cjs' ? [['--help'], ['--version'], ['help', 'trace']] : [
     ['trace', seed, '--from', 'vm1', '--to', 'vm4', '--proto', 'tcp', '--dport', '22'],
     ['trace', seed, '--from', 'vm1', '--to', 'vm4', '--format', 'json'],
     ['render', seed, '--out', join(out, 'render')],

@@ -1,6 +1,7 @@
-// The one-script CLIs the commands start from (dist/cli.cjs, and dist/cli-light.cjs for trace, render
-// and example; bin/engine.cjs), built and warmed as `npm run build` does it: V8 takes the code cache it
-// made, each script answers exactly what the sources answer, and a trace or a render through it requires
+// The one-script CLIs the commands start from (dist/cli.cjs, dist/cli-light.cjs for trace, render
+// and example, dist/cli-help.cjs for --help and --version; bin/engine.cjs), built and warmed as `npm run build`
+// does it: V8 takes the code cache it made, each script answers exactly what the sources answer, and a trace or a
+// render through it requires
 // neither Z3 nor the layout engine of the HTML reports (left outside the bundle, required when a command
 // needs them), nor Node's child_process module (with what it pulls in, a few milliseconds of every start). The light script holds no module of the other commands, and is chosen only for its own.
 import * as esbuild from 'esbuild';
@@ -9,7 +10,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LIGHT_COMMANDS, lightEngineServes, loadEngine, type Engine } from '../../bin/engine.cjs';
+import { helpEngineServes, LIGHT_COMMANDS, lightEngineServes, loadEngine, type Engine } from '../../bin/engine.cjs';
 import { buildEngine } from '../../scripts/build.mjs';
 import { runCli } from '../cli/run.ts';
 
@@ -29,7 +30,9 @@ async function run(engine: Engine, argv: readonly string[]) {
 
 const noCache = await buildEngine(esbuild, dir);
 
-for (const script of ['cli.cjs', 'cli-light.cjs']) describe(`the one-script CLI ${script} and its code cache`, () => {
+const HELP_CASES: readonly (readonly string[])[] = [['--help'], ['--version'], ['help', 'trace'], ['help', 'nosuchcommand'], []];
+
+for (const script of ['cli.cjs', 'cli-light.cjs', 'cli-help.cjs']) describe(`the one-script CLI ${script} and its code cache`, () => {
   const where = { file: join(dir, script), cache: join(dir, `${script}.cache`) };
   const required: string[] = [];
   const base = createRequire(where.file);
@@ -46,15 +49,15 @@ for (const script of ['cli.cjs', 'cli-light.cjs']) describe(`the one-script CLI 
     expect(engine?.cached).toBe(true);
   });
 
-  const cases: readonly (readonly string[])[] = [
+  const commands = script === 'cli-help.cjs' ? [] : [
     TRACE,
     [...TRACE.slice(0, 6), '--format', 'json'],
     ['trace', 'topologies/seed.yaml', '--from', '198.51.100.7', '--to', '203.0.113.101', '--proto', 'tcp', '--dport', '22'],
     ['trace', 'topologies/seed.yaml', '--from', 'vm1', '--to', 'nosuchvm'],
-    ['--version'],
     ['trace', '--help'],
     ['example'],
   ];
+  const cases: readonly (readonly string[])[] = [...commands, ...HELP_CASES];
   for (const argv of cases) {
     it(`answers netproof ${argv.join(' ')} as the sources do`, async () => {
       const fromScript = await run(engine!, argv);
@@ -63,7 +66,7 @@ for (const script of ['cli.cjs', 'cli-light.cjs']) describe(`the one-script CLI 
     });
   }
 
-  it('a render writes what the sources write', async () => {
+  if (script !== 'cli-help.cjs') it('a render writes what the sources write', async () => {
     const a = join(dir, `render-${script}`);
     const b = join(dir, `render-sources-${script}`);
     expect((await run(engine!, ['render', 'topologies/seed.yaml', '--out', a])).code).toBe(0);
@@ -83,6 +86,25 @@ for (const script of ['cli.cjs', 'cli-light.cjs']) describe(`the one-script CLI 
   });
 });
 
+describe('the help script', () => {
+  const help = loadEngine(root, { file: join(dir, 'cli-help.cjs'), cache: join(dir, 'cli-help.cjs.cache') });
+
+  it('is a fraction of the light one', () => {
+    expect(statSync(join(dir, 'cli-help.cjs')).size).toBeLessThan(0.2 * statSync(join(dir, 'cli-light.cjs')).size);
+  });
+
+  it("fails plainly, never silently, if a command's module is reached", async () => {
+    const r = await run(help!, ['example']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/example-command\.ts is not in the CLI script cli-help\.cjs/);
+  });
+
+  it('is chosen only for a command line that runs no command', () => {
+    for (const argv of HELP_CASES) expect(helpEngineServes(argv), argv.join(' ')).toBe(true);
+    for (const argv of [TRACE, ['example'], ['--help', 'trace'], ['--', 'trace', 'x'], ['--foo'], ['-V', 'x']]) expect(helpEngineServes(argv), argv.join(' ')).toBe(false);
+  });
+});
+
 describe('the light script', () => {
   const light = loadEngine(root, { file: join(dir, 'cli-light.cjs'), cache: join(dir, 'cli-light.cjs.cache') });
 
@@ -93,7 +115,7 @@ describe('the light script', () => {
   it("fails plainly, never silently, if another command's module is reached", async () => {
     const r = await run(light!, ['verify', 'topologies/seed.yaml']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/verify-command\.ts is not in the light CLI script/);
+    expect(r.stderr).toMatch(/verify-command\.ts is not in the CLI script cli-light\.cjs/);
   });
 
   it('is chosen only for its commands, and for a trace only when no argument names a directory (a cloud)', () => {
