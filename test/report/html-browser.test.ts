@@ -163,6 +163,26 @@ describeOracle('the HTML report in headless chromium', ['chromium'], () => {
     expect(got.nodes.some((k) => /^n:network1\/qrouter-/.test(k))).toBe(true);
     expect(got.steps[0]).toMatch(/VM vm1/);
     expect(await page.textContent('#steps .outcome')).toMatch(/^delivered to vm4 \(port 0\) on compute2/);
+    // The picture fits the page's width (no part cut off at the side), kept in proportion; at a click it
+    // is shown at its own size, wider than the page here, and scrolls; another click fits it again.
+    const fit = () => page.$eval('#picture', (d) => {
+      const svg = d.querySelector('svg.cloud')!;
+      const box = svg.getBoundingClientRect();
+      const [w, h] = [Number(svg.getAttribute('width')), Number(svg.getAttribute('height'))];
+      return { scrolls: d.scrollWidth > d.clientWidth, shown: box.width, own: w, ratio: box.width / box.height, ownRatio: w / h, inside: box.right <= d.getBoundingClientRect().right + 0.5 };
+    });
+    const fitted = await fit();
+    expect(fitted.scrolls).toBe(false);
+    expect(fitted.inside).toBe(true);
+    expect(fitted.shown).toBeLessThan(fitted.own);
+    expect(Math.abs(fitted.ratio - fitted.ownRatio)).toBeLessThan(0.01);
+    await page.click('#zoom');
+    const own = await fit();
+    expect(own.shown).toBeCloseTo(own.own, 0);
+    expect(own.scrolls).toBe(true);
+    expect(await page.textContent('#zoom')).toBe('fit to width');
+    await page.click('#zoom');
+    expect((await fit()).scrolls).toBe(false);
     const shot = await page.screenshot({ fullPage: false });
     const size = (png: Buffer) => ({ width: png.readUInt32BE(16), height: png.readUInt32BE(20) });
     if (process.env.UPDATE_SCREENSHOTS === '1') writeFileSync(SCREENSHOT, shot);

@@ -2,7 +2,7 @@
 // fetched): clicking a result row with a path lights up exactly its hops on the picture — each hop's
 // node (or tunnel edge) and the edge it came over — with a numbered badge per hop, and lists the steps
 // beside the picture; hovering a step points at its element; the packet's other copies (a flood) are
-// drawn dashed. The paths come from the JSON block
+// drawn dashed; a button shows the picture at its own size instead of fitted to the page. The paths come from the JSON block
 // `#netproof-paths` (path.ts); the first row with a path is shown when the page opens.
 export const CLIENT_JS = `
 (function () {
@@ -80,6 +80,15 @@ export const CLIENT_JS = `
     var first = el(p.hops.length > 0 ? p.hops[0].key : null);
     // On a click, bring the path's start into view; not when the page opens (the header stays on screen).
     if (scroll && first && first.scrollIntoView) first.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }
+  // The picture fits the page's width, or is shown at its own size (scrolled), at a click.
+  var zoom = document.getElementById('zoom');
+  var picture = document.getElementById('picture');
+  if (zoom && picture) {
+    zoom.addEventListener('click', function () {
+      var fit = picture.classList.toggle('fit');
+      zoom.textContent = fit ? 'actual size' : 'fit to width';
+    });
   }
   document.querySelectorAll('tr.has-path').forEach(function (row) {
     row.addEventListener('click', function () { show(Number(row.getAttribute('data-path')), row, true); });

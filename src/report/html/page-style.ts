@@ -24,7 +24,8 @@ tr.selected { background: #fce8e6 !important; }
 .v-n\\/a, .v-waived, .v-unreachable { color: var(--muted); }
 button.show { font: inherit; font-size: 12px; padding: 1px 8px; border: 1px solid var(--line); border-radius: 10px; background: #fff; cursor: pointer; }
 .view { display: flex; gap: 16px; align-items: flex-start; }
-.picture { flex: 1 1 auto; overflow: auto; border: 1px solid var(--line); border-radius: 6px; max-height: 88vh; background: #fcfcfc; }
+.picture { flex: 1 1 auto; min-width: 0; overflow: auto; border: 1px solid var(--line); border-radius: 6px; max-height: 88vh; background: #fcfcfc; }
+.picture.fit svg.cloud { max-width: 100%; height: auto; }
 .steps { flex: 0 0 430px; max-height: 88vh; overflow: auto; font-size: 12.5px; }
 .steps h3 { font-size: 13px; margin: 0 0 6px; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-weight: 600; }
 .steps ol { list-style: none; padding: 0; margin: 0; }

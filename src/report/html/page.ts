@@ -87,9 +87,10 @@ export function htmlPage(r: HtmlReport): string {
     `<table class="verdicts"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>`,
     ...r.rows.map((x) => row(x, scenarios)),
     '</tbody></table>',
-    `<h2>The cloud${r.paths.length > 0 ? ' and the selected path' : ''}</h2>`,
+    `<h2>The cloud${r.paths.length > 0 ? ' and the selected path' : ''} <button class="show" id="zoom" title="the picture scaled to the page's width, or at its own size (scrolled)">actual size</button></h2>`,
     '<div class="view">',
-    `<div class="picture">${r.svg}</div>`,
+    // Scaled to fit the page's width when it opens: a wide cloud is seen whole, not cut off at the side.
+    `<div class="picture fit" id="picture">${r.svg}</div>`,
     `<aside class="steps" id="steps">${r.paths.length > 0 ? '' : '<div class="empty">No result has a path to show: every violation, witness or trace is drawn here when there is one.</div>'}</aside>`,
     '</div>',
     ...(r.assumptions.length > 0 ? ['<h2>Assumes</h2>', `<ul class="assumptions">${r.assumptions.map((a) => `<li>${xmlEscape(a)}</li>`).join('')}</ul>`] : []),
