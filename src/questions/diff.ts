@@ -375,7 +375,8 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   // have no difference, and there Z3's bit-blasting solver proves it faster than the incremental one.
   const any = await checkSat(ctx, e, dq.any, timeoutMs);
   if (any.status === 'unsat') return result(unknown === null, unknown);
-  if (any.status === 'unknown') return result(false, unknown ?? `solver: ${any.reason}`);
+  // The reason says it is the solver's already.
+  if (any.status === 'unknown') return result(false, unknown ?? any.reason);
 
   // One question over every (question, class) left: a model names the question it satisfies, whose
   // class is then decoded within that question alone — a check per class found, not per place asked.
