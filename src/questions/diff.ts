@@ -1,6 +1,8 @@
 // The `diff` question (docs/cli.md, netproof diff): which packets meet another fate after a change?
 // Every station both models have (VM ports by VM and port number, the outside world by external
 // network; `--from` picks one) sends the same symbolic packet into both dataplanes (smt/diff.ts);
+// a sender whose walk on the before side visits no device or chain that differs between the two
+// (smt/changed-devices.ts) is settled there, the same on both sides, with no second walk or question;
 // per place it may be delivered to, the packets gained, lost or translated differently are asked for
 // one class at a time — a protocol and port (or ICMP type) when only that one differs, else the whole
 // protocol — until none is left, each with a witness replayed through both evaluators.
@@ -19,6 +21,7 @@ import type { Trace } from '../evaluate/trace.ts';
 import type { Delivery } from '../semantics/delivery.ts';
 import { checkSat, defaultPreferences, getZ3, holds, type Cond, type Enc, type SourceSpec, type SymPacket } from '../smt/index.ts';
 import { deliveryKey, diffQuestions, exploreSide, type DiffKind, type DiffQuestion, type Side } from '../smt/diff.ts';
+import { changedDevices, type ChangedDevices } from '../smt/changed-devices.ts';
 import { ipToNum } from '../smt/headers.ts';
 import { FreshQuestions, QuestionSession, type Questions } from '../smt/question-session.ts';
 import { macToNumber } from '../net/mac.ts';
@@ -77,6 +80,12 @@ export interface SenderResult {
   readonly places: number;
   /** Of those, the places both sides reach by the very same paths (conditions and headers term for term): settled without a solver question. */
   readonly placesUnchanged: number;
+  /**
+   * Its packets reach no device that differs between the two dataplanes (shown by its walk on the
+   * before side, its ARP resolution included): they meet the same fate on both sides, settled without
+   * walking the after side or asking the solver.
+   */
+  readonly untouched: boolean;
   /** A witness whose replay contradicted the solver: both traces, never a difference. */
   readonly error?: { readonly message: string; readonly before: Trace; readonly after: Trace };
 }
@@ -347,14 +356,20 @@ function preferences(e: Enc, p: SymPacket, w: SenderWork, q: DiffQuestion) {
   return [...own, ...defaultPreferences(e, p, subnet)];
 }
 
-async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: DiffHow, out: Difference[]): Promise<SenderResult> {
+async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: DiffHow, changed: ChangedDevices, out: Difference[]): Promise<SenderResult> {
   const ctx = await getZ3();
   const [sb, sa] = specs(work.before.model, work.after.model, work.before.station, work.after.station);
   const sent = { ...pl.fields, ...(pl.ipDst !== null ? { ipDst: pl.ipDst } : {}), ...(pl.outsideSrc !== null && sb.station.kind === 'outside' ? { ipSrc: pl.outsideSrc } : {}) };
   // The outside world sends from addresses outside the cloud on both sides.
   const extra = (e: Enc, p: SymPacket): Cond =>
     sb.station.kind === 'outside' && pl.outsideSrc === null ? e.and(inAny(e, p.ip_src, outsideAddresses(work.before.model.topology)), inAny(e, p.ip_src, outsideAddresses(work.after.model.topology))) : true;
-  const before: Side & { packet: SymPacket } = await exploreSide(work.before.model.dataplane, sb, sent, extra, { converged: work.before.ev.converged });
+  // A sender whose walk on the before side visits no device that differs, when nothing read across
+  // devices differs and the sender is the same on both sides, meets the same fate on both: the after
+  // side's walk would build the very same ends (changed-devices.ts).
+  const settle = how.prune !== false && changed.global === null && specKey(sb) === specKey(sa)
+    && (sb.station.kind !== 'outside' || pl.outsideSrc !== null || JSON.stringify(outsideAddresses(work.before.model.topology)) === JSON.stringify(outsideAddresses(work.after.model.topology)));
+  const before = await exploreSide(work.before.model.dataplane, sb, sent, extra, { converged: work.before.ev.converged, ...(settle ? { marks: changed } : {}) });
+  if (settle && !before.touched) return untouched(ctx, work.name, before, timeoutMs);
   const after: Side = await exploreSide(work.after.model.dataplane, sa, sent, extra, { converged: work.after.ev.converged });
   const e = before.e;
   const p = before.packet;
@@ -362,15 +377,9 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   // that exists only for some draws of the kernel's random port is not one a replay could show.
   const drawn = e.and(before.e.choicesAsReplayed(), after.e.choicesAsReplayed());
   const dq = diffQuestions(before, after, drawn);
-  const result = (complete: boolean, unknown: string | null, error?: SenderResult['error']): SenderResult => ({ from: work.name, complete, unknown, places: dq.places, placesUnchanged: dq.sameAt, ...(error ? { error } : {}) });
+  const result = (complete: boolean, unknown: string | null, error?: SenderResult['error']): SenderResult => ({ from: work.name, complete, unknown, places: dq.places, placesUnchanged: dq.sameAt, untouched: false, ...(error ? { error } : {}) });
 
-  let unknown: string | null = null;
-  const u = await checkSat(ctx, e, dq.unknown, timeoutMs);
-  if (u.status === 'unknown') unknown = `the packets that cross something not modelled: ${u.reason}`;
-  else if (u.status === 'sat') {
-    const which = [...before.unknown, ...after.unknown].find((x) => holds(e, u.model, x.cond));
-    unknown = `some packets cross something not modelled${which?.end.kind === 'unknown' ? `: ${which.end.reason}` : ''}`;
-  }
+  const unknown = await unmodelled(ctx, e, [...before.unknown, ...after.unknown], dq.unknown, timeoutMs);
   // Whether anything differs at all is asked first of a fresh solver: most senders of most changes
   // have no difference, and there Z3's bit-blasting solver proves it faster than the incremental one.
   const any = await checkSat(ctx, e, dq.any, timeoutMs);
@@ -431,10 +440,35 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   return result(complete && unknown === null, unknown);
 }
 
+/** Why some of a sender's packets are not answered: those that cross something not modelled (`region`, on either side), or null. */
+async function unmodelled(ctx: Awaited<ReturnType<typeof getZ3>>, e: Enc, ends: Side['unknown'], region: Cond, timeoutMs: number): Promise<string | null> {
+  const u = await checkSat(ctx, e, region, timeoutMs);
+  if (u.status === 'unknown') return `the packets that cross something not modelled: ${u.reason}`;
+  if (u.status === 'unsat') return null;
+  const which = ends.find((x) => holds(e, u.model, x.cond));
+  return `some packets cross something not modelled${which?.end.kind === 'unknown' ? `: ${which.end.reason}` : ''}`;
+}
+
+/** A sender whose packets reach nothing that changed: the same fate on both sides, but for what is not modelled. */
+async function untouched(ctx: Awaited<ReturnType<typeof getZ3>>, name: string, before: Side, timeoutMs: number): Promise<SenderResult> {
+  const e = before.e;
+  // The after side's unknown ends are these very ends: its walk would visit the same devices.
+  const unknown = await unmodelled(ctx, e, before.unknown, e.or(...before.unknown.map((x) => x.cond)), timeoutMs);
+  return { from: name, complete: unknown === null, unknown, places: before.delivered.size, placesUnchanged: before.delivered.size, untouched: true };
+}
+
+/** A sender's rules as a comparable key (its station is compared with the rest of the dataplane). */
+const specKey = (s: SourceSpec): string => JSON.stringify({ ...s, station: null });
+
 /** How the questions are asked (the answers are the same either way; tests hold the two to each other). */
 export interface DiffHow {
   /** One incremental solver per sender (default) rather than a fresh solver per check. */
   readonly incremental: boolean;
+  /**
+   * Settle a sender on one side when its walk there visits nothing that differs (default true);
+   * false walks both sides of every sender.
+   */
+  readonly prune?: boolean;
 }
 
 /** Which packets meet another fate in `after` than in `before`. */
@@ -446,8 +480,9 @@ export async function runDiff(before: Party, after: Party, p: DiffParams, timeou
   const a = byName(after.model.dataplane);
   const differences: Difference[] = [];
   const senders: SenderResult[] = [];
+  const changed = changedDevices(before.model.dataplane, after.model.dataplane, before.ev.converged, after.ev.converged);
   for (const name of pl.stations) {
-    senders.push(await diffSender({ name, before: { ...before, station: b.get(name)! }, after: { ...after, station: a.get(name)! } }, pl, timeoutMs, how, differences));
+    senders.push(await diffSender({ name, before: { ...before, station: b.get(name)! }, after: { ...after, station: a.get(name)! } }, pl, timeoutMs, how, changed, differences));
   }
   const verdict = differences.length > 0 ? 'different' : senders.some((s) => s.unknown !== null) ? 'unknown' : 'same';
   return { ok: true, value: { verdict, differences, senders, onlyBefore: pl.onlyBefore, onlyAfter: pl.onlyAfter } };

@@ -26,7 +26,7 @@ export function diffJson(a: DiffAnswer, labels: Labels, o: { before: string; aft
         after: traceJson(c.after, labels),
       })),
     })),
-    senders: a.senders.map((s) => ({ from: s.from, complete: s.complete, unknown: s.unknown, places: s.places, places_unchanged: s.placesUnchanged, ...(s.error ? { error: s.error.message } : {}) })),
+    senders: a.senders.map((s) => ({ from: s.from, complete: s.complete, unknown: s.unknown, places: s.places, places_unchanged: s.placesUnchanged, untouched: s.untouched, ...(s.error ? { error: s.error.message } : {}) })),
     only_before: a.onlyBefore,
     only_after: a.onlyAfter,
     summary: {

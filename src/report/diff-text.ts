@@ -44,7 +44,9 @@ export function differenceHeadline(d: Difference, labels: Labels): string {
 function compared(a: DiffAnswer): string {
   const places = a.senders.reduce((n, s) => n + s.places, 0);
   const same = a.senders.reduce((n, s) => n + s.placesUnchanged, 0);
-  return `compared: ${a.senders.length} sender${a.senders.length === 1 ? '' : 's'} × the places each reaches (${places}): ${same} reached by the very same paths on both sides (nothing on the way changed), ${places - same} asked of the solver`;
+  const untouched = a.senders.filter((s) => s.untouched).length;
+  const settled = untouched === 0 ? '' : `; ${untouched} of the senders reach nothing that changed (shown by one walk, on the before side)`;
+  return `compared: ${a.senders.length} sender${a.senders.length === 1 ? '' : 's'} × the places each reaches (${places}): ${same} reached by the very same paths on both sides (nothing on the way changed), ${places - same} asked of the solver${settled}`;
 }
 
 const indent = (text: string, by: string) => text.split('\n').map((l) => `${by}${l}`).join('\n');

@@ -24,7 +24,7 @@ import { hasPorts, isIcmp, type SymPacket } from './headers.ts';
 import { pathCond, type End } from './path.ts';
 import { mergeEnds } from './merge.ts';
 import type { SourceSpec } from './sources.ts';
-import { senderStarts, walkerFor } from './starts.ts';
+import { senderStarts, walkerFor, type WalkScope } from './starts.ts';
 import type { SentConstraint } from './index.ts';
 
 /** Where a delivered copy is, as a key equal on both sides (a VM port whatever host it is on). */
@@ -93,12 +93,20 @@ function signature(place: string, end: End, mac: number | null, more: Cond): str
   return `${place}|${mac ?? '-'}|${astKey(more)}|${end.path.pc.map(astKey).join(',')}|${FIELDS.map((f) => astKey(end.path.packet[f])).join(',')}`;
 }
 
-/** Explores one side: the sender's starts, every end of each, conditions on the shared variables. */
-export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentConstraint, extra: (e: Enc, p: SymPacket) => Cond, opts: { converged?: ConvergedState }): Promise<Side & { readonly packet: SymPacket }> {
+/**
+ * Explores one side: the sender's starts, every end of each, conditions on the shared variables.
+ * With `marks`, also whether any of it (the starts' ARP resolution included) visited a marked device.
+ */
+export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentConstraint, extra: (e: Enc, p: SymPacket) => Cond, opts: { converged?: ConvergedState; marks?: WalkScope['marks'] }): Promise<Side & { readonly packet: SymPacket; readonly touched: boolean }> {
   const ctx = await getZ3();
-  const w = walkerFor(ctx, dp, opts.converged ? { converged: opts.converged } : {});
+  const w = walkerFor(ctx, dp, { ...(opts.converged ? { converged: opts.converged } : {}), ...(opts.marks ? { marks: opts.marks } : {}) });
   const e = w.e;
-  const { sent: p, starts, unresolved } = senderStarts(w, src, DIFF_PREFIX, sent);
+  const walked = w.touching(() => {
+    const { sent: p, starts, unresolved } = senderStarts(w, src, DIFF_PREFIX, sent);
+    // Each start pins the destination MAC to the one its next hop resolves to.
+    return { p, unresolved, ends: starts.map((start) => ({ mac: typeof start.packet.eth_dst === 'number' ? start.packet.eth_dst : null, ends: mergeEnds(e, w.fromStation(src.station, start)) })) };
+  });
+  const { p, unresolved, ends } = walked.value;
   const more = extra(e, p);
   const delivered = new Map<string, SideEnd[]>();
   const places = new Map<string, Delivery>();
@@ -124,12 +132,8 @@ export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentCons
     }
   };
   for (const u of unresolved) take(u, null);
-  for (const start of starts) {
-    // Each start pins the destination MAC to the one its next hop resolves to.
-    const mac = typeof start.packet.eth_dst === 'number' ? start.packet.eth_dst : null;
-    for (const end of mergeEnds(e, w.fromStation(src.station, start))) take(end, mac);
-  }
-  return { e, delivered, unknown, places, packet: p, condOf };
+  for (const s of ends) for (const end of s.ends) take(end, s.mac);
+  return { e, delivered, unknown, places, packet: p, condOf, touched: walked.touched };
 }
 
 /**

@@ -10,7 +10,7 @@ import type { SymPacket } from './headers.ts';
 import { equalsPacket, hasPorts, ipToNum, isIcmp, macToNum } from './headers.ts';
 import type { Binding, End, Guard, Path } from './path.ts';
 import { assume, pinEq, unknownEnd } from './path.ts';
-import { SymWalker } from './walk.ts';
+import { SymWalker, type WalkOptions } from './walk.ts';
 import { type SourceSpec, senderCases, senderIdentities } from './sources.ts';
 import type { Ctx } from './z3.ts';
 import type { QueryOptions, SentConstraint } from './index.ts';
@@ -56,7 +56,7 @@ const walkers = new WeakMap<Dataplane, Map<string, SymWalker>>();
 export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScope): SymWalker {
   let m = walkers.get(dp);
   if (!m) walkers.set(dp, (m = new Map()));
-  const key = `${opts.maxHops ?? ''}|${opts.stopAcrossExternal === true}|${opts.onlyTelling === true}`;
+  const key = `${opts.maxHops ?? ''}|${opts.stopAcrossExternal === true}|${opts.onlyTelling === true}|${opts.marks === undefined ? '' : marksId(opts.marks)}`;
   const w = m.get(key);
   if (w && w.e.ctx === ctx && w.converged === opts.converged) return w;
   // Walkers of one dataplane and context share their encoder: explorations made with different
@@ -67,16 +67,27 @@ export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScop
     ...(opts.maxHops !== undefined ? { maxHops: opts.maxHops } : {}),
     ...(opts.stopAcrossExternal === true ? { stopAcrossExternal: true } : {}),
     ...(opts.onlyTelling === true ? { onlyTelling: true } : {}),
+    ...(opts.marks !== undefined ? { marks: opts.marks } : {}),
   }, peer?.e);
   m.set(key, fresh);
   return fresh;
 }
 
-/** How far a walk goes and what it keeps (see `WalkOptions.stopAcrossExternal` and `onlyTelling`). */
+/** How far a walk goes, what it keeps and what it watches for (see `WalkOptions`). */
 export interface WalkScope {
   readonly stopAcrossExternal?: boolean;
   readonly onlyTelling?: boolean;
+  readonly marks?: WalkOptions['marks'];
 }
+
+/** A walker watching for other devices is another walker (what it noted is per set of marks). */
+const marks = new WeakMap<object, number>();
+let marked = 0;
+const marksId = (m: object): number => {
+  let id = marks.get(m);
+  if (id === undefined) marks.set(m, (id = ++marked));
+  return id;
+};
 
 /**
  * A sender's packet variables (named `prefix.<field>`), its start paths within `sent`, and the

@@ -20,6 +20,8 @@ import { MAX_DEVICE_VISITS } from '../semantics/limits.ts';
 import { loopRule, visitPlace, wireEntry } from '../semantics/loop.ts';
 import { extendTrail, revisit, trailProjection, type Trail } from './loop.ts';
 import type { Flow, OvsPort } from '../ir/openflow.ts';
+import type { NfChain } from '../ir/netfilter.ts';
+import { watchingChains } from './netfilter/watch.ts';
 import { Enc, type Cond } from './cond.ts';
 import { formatIpv4, sameNetwork } from '../net/ipv4.ts';
 import type { Ctx } from './z3.ts';
@@ -49,6 +51,12 @@ export interface WalkOptions {
    * reach by fixed address).
    */
   readonly stopAcrossExternal?: boolean;
+  /**
+   * Devices and iptables chains to watch for (changed-devices.ts): the walker notes whether a walk
+   * visits one of them, directly or through anything it reuses (its memo, ARP answers, surveys), for
+   * `touching`.
+   */
+  readonly marks?: { has(host: string, device: string): boolean; hasChain(chain: NfChain): boolean };
   /** false: resolve every ARP request by its own walk, never by a survey (for tests that compare the two). */
   readonly surveyArp?: boolean;
   /**
@@ -94,6 +102,8 @@ interface MemoVariant {
   readonly places: ReadonlySet<string>;
   readonly projection: string;
   readonly rel: End[];
+  /** With `marks`: the walk that made it visited a marked device or chain. */
+  readonly touched: boolean;
 }
 
 export class SymWalker implements WalkCtx {
@@ -106,6 +116,12 @@ export class SymWalker implements WalkCtx {
   private learned: Map<string, Flow[]> | null = null;
   private readonly wirePorts = new Map<string, readonly Port[]>();
   private readonly arpCache = new Map<string, ArpAnswer>();
+  /**
+   * With `marks`: whether the walk being made has visited a marked device or chain, and per ARP
+   * answer, survey and terminal decision, whether making it did (a reuse visits what its making did).
+   */
+  private touchedNow = false;
+  private readonly reuseTouched = new Map<string, boolean>();
   private readonly packets = new Map<string, SymPacket>();
   /** Downstream ends per arrival state, with conditions relative to the arrival (see `arrive`). */
   private readonly memo = new Map<string, MemoVariant[]>();
@@ -280,16 +296,19 @@ export class SymWalker implements WalkCtx {
       if (heard === undefined) {
         this.surveys.set(requester, []); // a request that comes back to this survey hears no one
         const list: { ips: readonly number[]; mac: number }[] = [];
-        const walked = this.walkRequest(from, mac, ip, vlan, SURVEY_TARGET, list);
+        const walked = this.tracked(`S\u0000${requester}`, () => this.walkRequest(from, mac, ip, vlan, SURVEY_TARGET, list));
         heard = walked !== null && typeof walked === 'object' ? 'unreliable' : list;
         this.surveys.set(requester, heard);
-      }
+      } else this.reused(`S\u0000${requester}`);
       if (heard !== 'unreliable') return heard.find((h) => h.ips.includes(target))?.mac ?? null;
     }
     const key = `${requester}|${target}`;
-    if (this.arpCache.has(key)) return this.arpCache.get(key)!;
+    if (this.arpCache.has(key)) {
+      this.reused(`A\u0000${key}`);
+      return this.arpCache.get(key)!;
+    }
     this.arpCache.set(key, null); // a request that comes back to this resolution is not answered
-    const answer = this.walkRequest(from, mac, ip, vlan, target, null);
+    const answer = this.tracked(`A\u0000${key}`, () => this.walkRequest(from, mac, ip, vlan, target, null));
     this.arpCache.set(key, answer);
     return answer;
   }
@@ -409,7 +428,8 @@ export class SymWalker implements WalkCtx {
     const iface = ns?.interfaces.find((i) => i.name === at.port);
     if (!ns || !iface || !iface.addresses.some((a) => ipToNum(a.ip) === dst)) return false;
     let t = this.terminals.get(k);
-    if (t === undefined) this.terminals.set(k, (t = this.terminal(at.host, ns, iface)));
+    if (t === undefined) this.terminals.set(k, (t = this.tracked(`T\u0000${k}`, () => this.terminal(at.host, ns, iface))));
+    else this.reused(`T\u0000${k}`);
     return t;
   }
 
@@ -424,6 +444,7 @@ export class SymWalker implements WalkCtx {
   private terminal(host: string, ns: Namespace, iface: Namespace['interfaces'][number]): boolean {
     const e = this.e;
     const p = this.symbolic('t', null);
+    this.visit(host, ns.name);
     const mine = new Set(ns.interfaces.map((i) => macToNum(i.mac)));
     // One address at a time, so the routing decision folds for it (and for what a DNAT makes of it).
     for (const a of iface.addresses) {
@@ -483,16 +504,19 @@ export class SymWalker implements WalkCtx {
       const base: Path = path.conns === undefined ? { pc: [], packet: path.packet } : { pc: [], packet: path.packet, conns: path.conns };
       const places = new Set<string>();
       this.entering.push(places);
-      let rel: End[];
+      let made: { readonly value: End[]; readonly touched: boolean };
       try {
-        rel = what.kind === 'arrive'
-          ? this.arriveFresh(what.at, base, what.hops, trail)
-          : this.walkSteps(what.at, toNextHop(this, what.at.host, what.ns, what.r.oif, what.r.route, base), what.hops - 1, trail);
+        made = this.touching(() => {
+          if (what.kind === 'arrive') return this.arriveFresh(what.at, base, what.hops, trail);
+          this.visit(what.at.host, what.at.device);
+          return this.walkSteps(what.at, toNextHop(this, what.at.host, what.ns, what.r.oif, what.r.route, base), what.hops - 1, trail);
+        });
       } finally {
         this.entering.pop();
       }
+      let rel = made.value;
       if (this.opts.onlyTelling === true) rel = rel.filter(telling);
-      hit = { places, projection: trailProjection(trail, places), rel };
+      hit = { places, projection: trailProjection(trail, places), rel, touched: made.touched };
       // A bounded memo: past its budget it starts over (the ends it held are recomputed on demand).
       this.memoEnds += rel.length;
       if (this.memoEnds > MEMO_BUDGET) {
@@ -503,8 +527,9 @@ export class SymWalker implements WalkCtx {
       if (list) list.push(hit);
       else this.memo.set(key, [hit]);
     }
-    // The walk under way entered these places too, through this one.
+    // The walk under way entered these places too, through this one (and what they are, the marks say).
     for (const p of hit.places) this.enter(p);
+    if (hit.touched) this.touchedNow = true;
     const rel = hit.rel;
     this.spend(rel.length);
     if (path.pc.length === 0) return rel;
@@ -513,8 +538,55 @@ export class SymWalker implements WalkCtx {
     return out;
   }
 
+  /**
+   * Runs `make` (the making of what is kept under `key`) and notes whether it visited a marked device
+   * or chain; the walk it is part of has then visited one too.
+   */
+  private tracked<T>(key: string, make: () => T): T {
+    if (this.opts.marks === undefined) return make();
+    // A reuse while it is being made (a request that comes back to itself) counts as touched: what it gives then depends on the order of the walk.
+    this.reuseTouched.set(key, true);
+    const made = this.touching(make);
+    this.reuseTouched.set(key, made.touched);
+    return made.value;
+  }
+
+  /** What is kept under `key` is reused: the walk visits what its making visited. */
+  private reused(key: string): void {
+    if (this.opts.marks !== undefined && this.reuseTouched.get(key) !== false) this.touchedNow = true;
+  }
+
+  /** A chain a traversal entered (netfilter/watch.ts): noted when it is marked. */
+  private readonly chainWatch = (chain: NfChain): void => {
+    if (this.opts.marks?.hasChain(chain) === true) this.touchedNow = true;
+  };
+
+  /** A device visit: noted when the device is marked. */
+  private visit(host: string, device: string): void {
+    if (this.opts.marks?.has(host, device) === true) this.touchedNow = true;
+    // A Linux bridge's br_netfilter runs its host's root namespace's iptables.
+    if (this.opts.marks !== undefined && this.index.device(host, device)?.kind === 'lb' && this.opts.marks.has(host, 'root')) this.touchedNow = true;
+  }
+
+  /**
+   * `walk`'s result and whether it visited a marked device or chain (`marks`), directly or through
+   * what it reused; the walk it is part of has then visited one too. Without marks: never.
+   */
+  touching<T>(walk: () => T): { readonly value: T; readonly touched: boolean } {
+    if (this.opts.marks === undefined) return { value: walk(), touched: false };
+    const outer = this.touchedNow;
+    this.touchedNow = false;
+    try {
+      const value = watchingChains(this.chainWatch, walk);
+      return { value, touched: this.touchedNow };
+    } finally {
+      this.touchedNow = outer || this.touchedNow;
+    }
+  }
+
   private arriveFresh(at: Port, path: Path, hops: number, trail: Trail | null): End[] {
     if (hops >= this.maxHops) return [unknownEnd(`path longer than ${this.maxHops} devices at ${at.host}/${at.device}`, path)];
+    this.visit(at.host, at.device);
     const { place, looped, on } = this.loopCheck(at.host, at.device, at.port, path, trail);
     const out: End[] = looped ? [looped] : [];
     if (!on) return out;
@@ -550,6 +622,7 @@ export class SymWalker implements WalkCtx {
    * namespace (its routed copies need the walk) or nothing attached.
    */
   deviceSteps(at: Port, path: Path): Step[] | null {
+    this.visit(at.host, at.device);
     const dev = this.index.device(at.host, at.device);
     return dev === null || dev.kind === 'ns' ? null : mergeSteps(this.e, this.layer2Steps(at, dev, path));
   }

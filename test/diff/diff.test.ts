@@ -72,6 +72,8 @@ describe('netproof diff on the seed', () => {
     expect(r.answer.senders.every((s) => s.complete && s.unknown === null)).toBe(true);
     // Identical clouds: every place each sender reaches, it reaches by the very same paths on both sides.
     expect(r.answer.senders.every((s) => s.places > 0 && s.placesUnchanged === s.places)).toBe(true);
+    // No device differs, so every sender is settled by its walk on one side.
+    expect(r.answer.senders.every((s) => s.untouched)).toBe(true);
   });
 
   it('adding a security-group rule: exactly the packets it newly allows, from every sender', async () => {

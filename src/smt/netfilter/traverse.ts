@@ -5,6 +5,7 @@
 // connection (the packet is rewritten at the hook's NAT stage) and accept. Guarantees: the branches
 // partition the packets entering the table; an unmodelled match or target, a jump to a missing chain
 // or a cycle yields an `unknown` end on the packets it concerns.
+import { entered } from './watch.ts';
 import type { NfChain, NfRule, NfTable, NetfilterRuleset } from '../../ir/netfilter.ts';
 import { type Hook, type NfContext, applyConnmark, applyMark } from '../../semantics/netfilter.ts';
 import type { Enc } from '../cond.ts';
@@ -70,6 +71,7 @@ export function symRunTable(e: Enc, ruleset: NetfilterRuleset, table: NfTable | 
   const policy = (w: NfPath): TableResult =>
     base.policy === 'DROP' ? { kind: 'drop', w, by: `${where} ${table.name}/${base.name} policy DROP` } : { kind: 'accept', w, nat: null };
   const work: { stack: readonly Frame[]; w: NfPath }[] = [{ stack: [{ chain: base, index: 0, via: [base.name] }], w: w0 }];
+  entered(base);
 
   while (work.length > 0) {
     const { stack, w } = work.pop()!;
@@ -118,6 +120,7 @@ export function symRunTable(e: Enc, ruleset: NetfilterRuleset, table: NfTable | 
         if (!next) { unknown.push(badEnd(where, 'jump to a missing chain', rule, hit.path)); break; }
         if (stack.some((f) => f.via.includes(next.name))) { unknown.push(badEnd(where, 'chain cycle', rule, hit.path)); break; }
         const frame: Frame = { chain: next, index: 0, via: t.kind === 'jump' ? [next.name] : [...top.via, next.name] };
+        entered(next);
         work.push({ stack: t.kind === 'jump' ? [...advanced, frame] : [...advanced.slice(0, -1), frame], w: hit });
         break;
       }
