@@ -59,6 +59,7 @@ export const ERROR_CODES = {
   NP408: 'host listed twice',
   NP409: 'HA state for a host without a router instance',
   NP410: 'two ports would share a device on a host',
+  NP411: 'two MACs for one DHCP port',
   NP501: 'unsupported: DVR',
   NP502: 'unsupported: native OVS firewall',
   NP503: 'unsupported: router on several hosts (L3 HA)',

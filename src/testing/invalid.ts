@@ -750,6 +750,23 @@ const FAMILIES: readonly Family[] = [
     },
   },
   {
+    code: 'NP411',
+    breaks: (f, k) => {
+      // A network its DHCP agents serve, given a second DHCP-enabled subnet: the agent's port written
+      // on both with one id (one port, as `netproof import` writes it) and two MACs.
+      const served = entries(f.networks).filter(([, n]) => Array.isArray(n.dhcp_hosts) && (n.dhcp_hosts as unknown[]).length > 0 && entries(n.subnets).some(([, x]) => x.dhcp !== false));
+      const net = pick(served, k);
+      if (!net) return null;
+      const host = String((net[1].dhcp_hosts as unknown[])[0]);
+      const first = entries(net[1].subnets).find(([, x]) => x.dhcp !== false)!;
+      const written = o(first[1].dhcp_ports ?? {})[host] as Obj | undefined;
+      const id = typeof written?.id === 'string' ? written.id : 'a4110000-0000-4000-8000-000000000411';
+      first[1].dhcp_ports = { ...o(first[1].dhcp_ports ?? {}), [host]: { ...(written ?? {}), id, mac: 'fa:16:3e:41:10:01' } };
+      o(net[1].subnets)['np411-v4'] = { cidr: '10.251.0.0/24', dhcp_ports: { [host]: { id, mac: 'fa:16:3e:41:10:02' } } };
+      return { how: "a DHCP agent's port written on two subnets with one id and two MACs", paths: [`networks.${net[0]}.subnets.np411-v4.dhcp_ports.${host}.mac`] };
+    },
+  },
+  {
     code: 'NP504',
     breaks: (f, k) => {
       const choices: (() => Broken)[] = [

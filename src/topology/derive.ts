@@ -102,22 +102,57 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
     return d;
   };
 
-  // DHCP ports: per agent serving the network, one per DHCP-enabled subnet (the first agent's keep the
-  // plain name `dhcp:NET:SUBNET`, the others' add `:HOST`).
+  // DHCP ports: per agent serving the network, one port with an address on each DHCP-enabled subnet,
+  // as the agent makes it (neutron/agent/linux/dhcp.py DeviceManager.setup_dhcp_port: one port per
+  // network and host, device_id dhcp<host>-<network>, fixed_ips one per subnet with enable_dhcp;
+  // `netproof import` writes its id and MAC on each of them). A draft per address (the first agent's
+  // keep the plain name `dhcp:NET:SUBNET`, the others' add `:HOST`); the addresses of one port share
+  // its id, MAC and tap (`dhcpAliases`). A subnet that writes another id for the host (or, with no id,
+  // another MAC) is another port, as files written before this read them.
   const dhcpHosts: Record<string, readonly string[]> = {};
+  /** A DHCP draft that is another address of an earlier draft's port → that draft. */
+  const dhcpAliases = new Map<PortDraft, PortDraft>();
   for (const [netName, hosts] of scheduleDhcp(ctx)) {
     const net = ctx.networks.get(netName);
     const subnets = (ctx.subnetsOf.get(netName) ?? []).filter((s) => s.dhcp);
     dhcpHosts[netName] = hosts;
     hosts.forEach((host, i) => {
-      for (const s of subnets) {
-        const written = net?.subnets?.[s.name]?.dhcp_ports?.[host];
+      const writtenOn = subnets.map((s) => net?.subnets?.[s.name]?.dhcp_ports?.[host]);
+      const pathOf = (k: number): Path => ['networks', netName, 'subnets', subnets[k]!.name, ...(writtenOn[k] ? ['dhcp_ports', host] : [])];
+      // The port an address belongs to: the id written for it; else the port written with the MAC
+      // written for it; else (nothing written) the first port. So what is written on every subnet
+      // (`netproof import`: the port's id and MAC) makes one port, and so does nothing.
+      const macAt = (k: number): string | null => (writtenOn[k]?.mac === undefined ? null : canonicalMac(writtenOn[k]!.mac!));
+      const idWithMac = (mac: string): string | undefined => writtenOn.find((w, k) => w?.id !== undefined && macAt(k) === mac)?.id?.toLowerCase();
+      const claimed = writtenOn.map((w, k): string | null => {
+        if (w?.id !== undefined) return w.id.toLowerCase();
+        const mac = macAt(k);
+        return mac === null ? null : (idWithMac(mac) ?? `mac ${mac}`);
+      });
+      const firstPort = claimed.find((x) => x !== null) ?? '';
+      const portOf = (k: number): string => claimed[k] ?? firstPort;
+      // A port's MAC: the one written on its subnets; two different ones under one id are two MACs for one port.
+      const macs = new Map<string, { readonly mac: string; readonly subnet: string }>();
+      writtenOn.forEach((_, k) => {
+        const mac = macAt(k);
+        if (mac === null) return; // a malformed MAC is NP309 already
+        const had = macs.get(portOf(k));
+        if (had === undefined) macs.set(portOf(k), { mac, subnet: subnets[k]!.name });
+        else if (had.mac !== mac) diag.add('NP411', [...pathOf(k), 'mac'], `network ${netName}'s DHCP port on ${host} is one port with one MAC (${had.mac} on subnet ${had.subnet}): the agent gives it an address on each DHCP-enabled subnet`);
+      });
+      const ports = new Map<string, PortDraft>();
+      subnets.forEach((s, k) => {
+        const written = writtenOn[k];
         const ip = written?.ip !== undefined ? ipOf(written.ip) : allocate(s, ['networks', netName, 'subnets', s.name], `network ${netName}'s DHCP port`);
         const name = i === 0 ? `dhcp:${netName}:${s.name}` : `dhcp:${netName}:${s.name}:${host}`;
-        if (ip !== null) {
-          draft(name, written?.id, s, ip, 'network:dhcp', netName, host, net?.project ?? null, ['networks', netName, 'subnets', s.name, ...(written ? ['dhcp_ports', host] : [])], { writtenMac: written?.mac === undefined ? null : canonicalMac(written.mac) });
-        }
-      }
+        if (ip === null) return;
+        const key = portOf(k);
+        const port = ports.get(key);
+        const id = port?.id ?? (key === '' || key.startsWith('mac ') ? undefined : key);
+        const d = draft(name, id, s, ip, 'network:dhcp', netName, host, net?.project ?? null, pathOf(k), { writtenMac: macs.get(key)?.mac ?? null });
+        if (port === undefined) ports.set(key, d);
+        else dhcpAliases.set(d, port);
+      });
     });
   }
 
@@ -197,16 +232,20 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
   const chains = f.defaults?.firewall_driver !== 'noop';
   checkDeviceNames(drafts.flatMap((d): PlacedPort[] => {
     const kind = placedKind(d.deviceOwner);
+    // Another address of a DHCP port is no device of its own.
+    if (dhcpAliases.has(d)) return [];
     return kind === null ? [] : [{ id: d.id, name: d.name, hosts: d.hosts, kind, chains: chains && kind === 'vm' && d.portSecurity, at: written.get(d) ?? [] }];
   }), diag);
   if (diag.count > 0) return null;
 
-  // MACs: written ones kept, the others derived from the port id, unique across the topology.
-  const macs = assignMacs(drafts.map((d) => ({ id: d.id, mac: d.writtenMac })));
+  // MACs: written ones kept, the others derived from the port id, unique across the topology; the
+  // other addresses of a DHCP port take its MAC.
+  const own = drafts.filter((d) => !dhcpAliases.has(d));
+  const macOf = new Map(assignMacs(own.map((d) => ({ id: d.id, mac: d.writtenMac }))).map((mac, i) => [own[i]!, mac]));
   const finished = new Map<PortDraft, PortT>();
-  const ports: PortT[] = drafts.map((d, i) => {
+  const ports: PortT[] = drafts.map((d) => {
     const { writtenMac: _unused, ...rest } = d;
-    const p: PortT = { ...rest, mac: macs[i] ?? '' };
+    const p: PortT = { ...rest, mac: macOf.get(dhcpAliases.get(d) ?? d) ?? '' };
     finished.set(d, p);
     return p;
   });

@@ -51,6 +51,20 @@ function comparable(t: Topology): unknown {
   };
 }
 
+describe('a network with two DHCP-enabled subnets', () => {
+  it('its DHCP port is one API port with a fixed IP on each, and reads back as the same topology', () => {
+    const loaded = loadTopologyFile('test/properties/topologies/dhcp-two-subnets.yaml');
+    if (!loaded.ok) throw new Error(loaded.errors.map(formatInputError).join('\n'));
+    const topo = loaded.value;
+    const files = topologyToApi(topo);
+    const ports = (JSON.parse(files.get(`api/${API_FILES.ports}`)!) as { ports: { device_owner: string; fixed_ips: unknown[] }[] }).ports.filter((p) => p.device_owner === 'network:dhcp');
+    expect(ports.map((p) => p.fixed_ips.length)).toEqual([2]);
+    const { topology, notes } = loadCloudTopology(cloud(files));
+    expect(comparable(topology)).toEqual(comparable(topo));
+    expect(notes).toEqual([]);
+  });
+});
+
 describe('the API view of a shipped topology', () => {
   for (const name of ['seed', 'seed-vlan', 'provider', 'ha']) {
     it(`${name}: reads back as the same topology (ids, MACs, addresses, bindings, DHCP and router ports, local VLANs)`, () => {

@@ -142,3 +142,15 @@ describe('project-isolation', () => {
     expect(demo.trace!.deliveredTo).toMatchObject({ kind: 'vm', vm: 'vm3' });
   });
 });
+
+describe('dhcp on a network with two DHCP-enabled subnets', () => {
+  it('one DHCP port serves both: the second subnet\'s server address is the same tap and MAC, and a unicast request there is answered', async () => {
+    const ctx = context('dhcp-two-subnets');
+    const servers = ctx.topology.ports.filter((p) => p.deviceOwner === 'network:dhcp');
+    expect(servers.map((p) => p.subnet)).toEqual(['net1-a', 'net1-b']);
+    expect(new Set(servers.map((p) => p.id)).size).toBe(1);
+    expect(new Set(servers.map((p) => p.mac)).size).toBe(1);
+    const rs = await dhcp.check(ctx);
+    expect(rs.map((r) => [r.subject, r.verdict, r.message])).toEqual([['network:net1', 'holds', expect.stringContaining('all 1 VM ports reach')]]);
+  });
+});

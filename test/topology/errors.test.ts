@@ -438,6 +438,37 @@ describe('ports that would share a device on a host (NP410)', () => {
   });
 });
 
+describe("a DHCP agent's port on a network with two DHCP-enabled subnets (NP411)", () => {
+  const ID = '0a1b2c3d-0000-4000-8000-000000000007';
+  const t1 = (a: string, b: string) => withLine(6, `  t1: { project: p, type: vxlan, segmentation_id: 5, dhcp_hosts: [n1], subnets: { s1: { cidr: 10.1.0.0/24${a} }, s1b: { cidr: 10.1.1.0/24${b} } } }`);
+  const dhcp = (text: string) => {
+    const r = loadTopologyText(text, 't.yaml');
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    return r.value.ports.filter((p) => p.deviceOwner === 'network:dhcp' && p.network === 't1').map((p) => [p.subnet, p.id, p.mac]);
+  };
+  it('is one port (one id, one MAC) with an address on each, derived or written as `netproof import` writes it', () => {
+    const derived = dhcp(t1('', ''));
+    expect(derived.map((x) => x[0])).toEqual(['s1', 's1b']);
+    expect(new Set(derived.map((x) => `${x[1]} ${x[2]}`)).size).toBe(1);
+    const written = dhcp(t1(`, dhcp_ports: { n1: { id: ${ID}, mac: 'fa:16:3e:00:00:71' } }`, `, dhcp_ports: { n1: { id: ${ID}, mac: 'fa:16:3e:00:00:71' } }`));
+    expect(written).toEqual([['s1', ID, 'fa:16:3e:00:00:71'], ['s1b', ID, 'fa:16:3e:00:00:71']]);
+    // Written on one subnet only: the other address is the same port's.
+    const once = dhcp(t1(`, dhcp_ports: { n1: { id: ${ID} } }`, ''));
+    expect(once.map((x) => x[1])).toEqual([ID, ID]);
+    expect(once[1]![2]).toBe(once[0]![2]);
+  });
+  it('another id written for a subnet is another port, with its own MAC', () => {
+    const two = dhcp(t1(`, dhcp_ports: { n1: { id: ${ID} } }`, ', dhcp_ports: { n1: { id: 9a1b2c3d-0000-4000-8000-000000000008 } }'));
+    expect(two.map((x) => x[1])).toEqual([ID, '9a1b2c3d-0000-4000-8000-000000000008']);
+    expect(two[0]![2]).not.toBe(two[1]![2]);
+  });
+  it('one id with two MACs is refused at the later MAC', () => {
+    const text = t1(`, dhcp_ports: { n1: { id: ${ID}, mac: 'fa:16:3e:00:00:71' } }`, `, dhcp_ports: { n1: { id: ${ID}, mac: 'fa:16:3e:00:00:72' } }`);
+    expect(errs(text)).toEqual([['NP411', 'networks.t1.subnets.s1b.dhcp_ports.n1.mac', 6]]);
+    expect(loadTopologyText(text, 't.yaml')).toMatchObject({ ok: false, errors: [{ message: expect.stringMatching(/^network t1's DHCP port on n1 is one port with one MAC \(fa:16:3e:00:00:71 on subnet s1\)/) }] });
+  });
+});
+
 describe('several errors', () => {
   it('are all reported, in file order, with columns', () => {
     const text = withLine(2, '  c1: { role: compute }').split('\n');

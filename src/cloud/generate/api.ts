@@ -184,7 +184,7 @@ function agents(topo: Topology): { all: Record<string, unknown>[]; l3: (host: st
   for (const h of topo.hosts) {
     const tunnels = h.tunnelIp !== null ? tunnelTypes(topo) : [];
     all.push(agent('Open vSwitch agent', 'neutron-openvswitch-agent', 'N/A', h.name, {
-      arp_responder_enabled: topo.arpResponder, bridge_mappings: { ...h.bridgeMappings }, datapath_type: 'system', devices: topo.ports.filter((p) => p.host === h.name).length,
+      arp_responder_enabled: topo.arpResponder, bridge_mappings: { ...h.bridgeMappings }, datapath_type: 'system', devices: new Set(topo.ports.filter((p) => p.host === h.name).map((p) => p.id)).size,
       enable_distributed_routing: false, extensions: [], in_distributed_mode: false, integration_bridge: 'br-int', l2_population: topo.l2Population,
       log_agent_heartbeats: false, ovs_hybrid_plug: topo.firewallDriver === 'iptables_hybrid', tunnel_types: tunnels, tunneling_ip: h.tunnelIp ?? '', vhostuser_socket_dir: '/var/run/openvswitch',
     }));
@@ -204,7 +204,21 @@ export function topologyToApi(topo: Topology): Map<string, string> {
   const api = (name: string, body: unknown) => files.set(`api/${name}`, json(body));
   api(API_FILES.networks, { networks: topo.networks.map((n) => network(topo, n)) });
   api(API_FILES.subnets, { subnets: subnets(topo) });
-  const ports = [...topo.ports.map((p, i) => port(topo, p, i)), ...topo.floatingIps.map((f, i) => floatingIpPort(topo, f, topo.ports.length + i))];
+  // A DHCP port's addresses (an entry each in the topology) are one API port with a fixed IP per subnet.
+  const ports: Record<string, unknown>[] = [];
+  const dhcpById = new Map<string, Record<string, unknown>>();
+  topo.ports.forEach((p, i) => {
+    const body = port(topo, p, i);
+    const dhcp = p.deviceOwner === 'network:dhcp';
+    const had = dhcp ? dhcpById.get(p.id) : undefined;
+    if (had !== undefined) {
+      (had.fixed_ips as unknown[]).push(...(body.fixed_ips as unknown[]));
+      return;
+    }
+    if (dhcp) dhcpById.set(p.id, body);
+    ports.push(body);
+  });
+  ports.push(...topo.floatingIps.map((f, i) => floatingIpPort(topo, f, topo.ports.length + i)));
   api(API_FILES.ports, { ports });
   api(API_FILES.routers, { routers: topo.routers.map((r) => router(topo, r)) });
   api(API_FILES.floatingips, { floatingips: topo.floatingIps.map((f) => floatingIp(topo, f)) });

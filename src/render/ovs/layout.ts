@@ -138,8 +138,13 @@ function brInt(ix: TopoIndex, h: HostT): BridgeLayout {
       neutron: describe.host(h), why: 'patch to br-tun, towards the tunnels to other hosts',
     });
   }
+  const plugged = new Set<string>();
   for (const p of ix.portsOfHost.get(h.name) ?? []) {
     const vif = p.deviceOwner === 'compute:nova';
+    // A DHCP port's addresses on several subnets are one port, one tap.
+    const device = brIntDevice(ix.topo, p);
+    if (plugged.has(device)) continue;
+    plugged.add(device);
     ports.push({
       name: brIntDevice(ix.topo, p), type: vif ? 'system' : 'internal', showType: !vif, tag: lvidOf(ix, h.name, p.network), peer: null, ...TUN_NONE,
       neutron: describe.port(p), why: portWhy(ix.topo, p),
