@@ -47,11 +47,35 @@ export interface AgreementCounts {
   compared: number;
   /** Replays or ends left unsettled: a solver timeout, an end or trace through something not modelled. */
   unknown: number;
+  /** `unknown` by cause (`unknownCause`). */
+  unknownBy: Record<string, number>;
   /** Ends left unchecked: by `maxEndsPerSource`, or reached only for a random draw other than the replayed one. */
   unchecked: number;
 }
 
-export const zeroCounts = (): AgreementCounts => ({ sources: 0, ends: 0, empty: 0, replayed: 0, compared: 0, unknown: 0, unchecked: 0 });
+export const zeroCounts = (): AgreementCounts => ({ sources: 0, ends: 0, empty: 0, replayed: 0, compared: 0, unknown: 0, unknownBy: {}, unchecked: 0 });
+
+/**
+ * Why a replay or an end was left unsettled, in a few words: the solver's own `unknown` (a timeout
+ * under load, mostly), the solver's walk stopped by its budget of ends or its depth bound, something
+ * netproof does not model on the solver's path (an unsupported match or action, an ARP answer through
+ * one), or the evaluator's trace marked uncertain (the same bounds, or an unsupported construct).
+ */
+export function unknownCause(why: string): string {
+  if (/^solver: .*(timeout|canceled)/i.test(why)) return 'solver timeout';
+  if (why.startsWith('solver: ')) return 'solver unknown';
+  if (why.startsWith('budget: ')) return 'walk budget';
+  if (/path longer than \d+ devices|device visit/.test(why)) return 'depth bound';
+  if (why.startsWith('evaluator: ')) return 'evaluator uncertain';
+  return 'not modelled';
+}
+
+/** Counts one unknown, by its cause. */
+export function countUnknown(c: AgreementCounts, why: string): void {
+  c.unknown++;
+  const k = unknownCause(why);
+  c.unknownBy[k] = (c.unknownBy[k] ?? 0) + 1;
+}
 
 /** A station as regression files name it (`vm1:0`, `outside:public@203.0.113.0/24`). */
 export const stationLabel = stationName;
@@ -128,13 +152,18 @@ export async function symbolicAgreement(m: Model, ev: Evaluator, sources: readon
       }
       counts.replayed++;
       if (r.status === 'unknown') {
-        counts.unknown++;
+        countUnknown(counts, r.reason);
         continue;
       }
       const packet = decode(r.model, o.sent);
       const t = ev.trace(station, packet);
-      if (o.end.kind === 'unknown' || copies(t).some((c) => c.uncertain.length > 0)) {
-        counts.unknown++;
+      if (o.end.kind === 'unknown') {
+        countUnknown(counts, o.end.reason);
+        continue;
+      }
+      const uncertain = copies(t).flatMap((c) => c.uncertain);
+      if (uncertain.length > 0) {
+        countUnknown(counts, `evaluator: ${uncertain[0]!}`);
         continue;
       }
       counts.compared++;
@@ -158,20 +187,22 @@ export async function symbolicAgreement(m: Model, ev: Evaluator, sources: readon
 export async function concreteAgreement(m: Model, ev: Evaluator, station: Station, packet: Packet, timeoutMs: number, counts: AgreementCounts = zeroCounts()): Promise<Disagreement | null> {
   counts.replayed++;
   const t = ev.trace(station, packet);
-  if (copies(t).some((c) => c.uncertain.length > 0)) {
-    counts.unknown++;
+  const uncertain = copies(t).flatMap((c) => c.uncertain);
+  if (uncertain.length > 0) {
+    countUnknown(counts, `evaluator: ${uncertain[0]!}`);
     return null;
   }
   const solver = await exploredKeys(m.dataplane, sourceSpec(m.topology, station), packet, ev.converged, timeoutMs);
   if (!solver.ok) {
     if (/^solver: /.test(solver.why) || solver.why.startsWith('unknown')) {
-      counts.unknown++;
+      countUnknown(counts, solver.why);
       return null;
     }
     return { source: stationLabel(station), packet, onlySolver: [], onlyEvaluator: [...evaluatorKeys(t)], note: solver.why };
   }
-  if ([...solver.keys].some((k) => k.startsWith('unknown: '))) {
-    counts.unknown++;
+  const unknownKey = [...solver.keys].find((k) => k.startsWith('unknown: '));
+  if (unknownKey !== undefined) {
+    countUnknown(counts, unknownKey.slice('unknown: '.length));
     return null;
   }
   counts.compared++;

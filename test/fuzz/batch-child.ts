@@ -33,6 +33,7 @@ const r = await runProperty(p, {
     const z3 = await z3AllocatedBytes();
     await send({ kind: 'case', done, counts, rssBytes: process.memoryUsage().rss, z3Bytes: z3 });
   },
+  onShrink: (caseIndex) => send({ kind: 'shrinking', caseIndex }),
 });
 const cpu = process.cpuUsage();
 await send({

@@ -8,6 +8,7 @@ import { runCampaign, splitCases } from './batches.ts';
 import { fuzzProperty } from './properties/index.ts';
 import type { FuzzProperty } from './property.ts';
 import { runProperty } from './run.ts';
+import { countUnknown, unknownCause, zeroCounts } from './agreement.ts';
 import type { SymbolicCase } from './properties/symbolic-agreement.ts';
 
 const SEED = 4242;
@@ -57,13 +58,27 @@ describe('fuzz campaigns in batches', () => {
     const whole: string[] = [];
     await runProperty(recorder(whole), { runs: RUNS, seed: SEED });
     const target = 7;
-    const r = await runProperty(recorder([], whole[target]), { runs: 4, seed: SEED, path: '6' });
+    const shrinking: number[] = [];
+    const r = await runProperty(recorder([], whole[target]), { runs: 4, seed: SEED, path: '6', onShrink: (i) => { shrinking.push(i); } });
     expect(r.failurePath?.split(':')[0]).toBe(String(target));
+    // Said once, when shrinking starts, with the same index.
+    expect(shrinking).toEqual([target]);
     expect(r.failure).toContain(`FAILED on case ${target} of seed ${SEED}`);
     // The printed path replays it: it starts at that case.
     const again: string[] = [];
     await runProperty(recorder(again), { runs: 1, seed: SEED, path: String(target) });
     expect(again).toEqual([whole[target]]);
+  });
+
+  it('names the cause of each unknown, as the campaign summary splits them', () => {
+    expect(['solver: timeout', 'solver: canceled', 'solver: (incomplete quantifiers)', 'budget: the walk from vm1:0 listed more than 1000000 path ends and was stopped (branches that keep splitting)',
+      'path longer than 64 devices at h/br-int', 'evaluator: path longer than 64 device visits: not followed further', 'h/qrouter-x: ARP for 10.0.0.5: unsupported action learn',
+    ].map(unknownCause)).toEqual(['solver timeout', 'solver timeout', 'solver unknown', 'walk budget', 'depth bound', 'depth bound', 'not modelled']);
+    const c = zeroCounts();
+    countUnknown(c, 'solver: timeout');
+    countUnknown(c, 'solver: timeout');
+    countUnknown(c, 'evaluator: uncertain: unsupported flow');
+    expect([c.unknown, c.unknownBy]).toEqual([3, { 'solver timeout': 2, 'evaluator uncertain': 1 }]);
   });
 
   it('child processes, two at a time, count what one process counts for the same seed (concrete-agreement, 3 cases)', { timeout: 240_000 }, async () => {

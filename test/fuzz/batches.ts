@@ -35,6 +35,8 @@ export interface CampaignOptions {
   readonly onProgress?: (p: Progress) => void;
   /** After each batch ends (passed, failed or crashed). */
   readonly onBatch?: (b: BatchResult) => void;
+  /** When a child starts shrinking a failed case (its index in the seed). */
+  readonly onShrink?: (caseIndex: number) => void;
   /** Aborting it ends the children under way (SIGTERM) and returns what was covered. */
   readonly signal?: AbortSignal;
 }
@@ -97,7 +99,8 @@ function runBatch(o: CampaignOptions, b: Batch, onCase: (done: number, counts: C
       done = m.done;
       counts = m.counts;
       onCase(m.done, m.counts, { rssBytes: m.rssBytes, z3Bytes: m.z3Bytes });
-    } else end = m;
+    } else if (m.kind === 'shrinking') o.onShrink?.(m.caseIndex);
+    else end = m;
   });
   const result = new Promise<BatchResult>((resolve, reject) => {
     child.on('error', reject);

@@ -95,6 +95,9 @@ async function main(): Promise<number> {
         const line = `${p.name} ${pr.done}/${runs} (${((100 * pr.done) / runs).toFixed(1)}%) ${duration(now - t0)} elapsed, ~${left} left, ${memoryOf(pr)} — ${formatCounts(pr.counts)}`;
         process.stderr.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
       },
+      onShrink: (i) => {
+        process.stderr.write(`${tty ? '\r\x1b[K' : ''}${p.name}: shrinking case ${i} of seed ${seed}… (the failure is reported when it is shrunk)\n`);
+      },
       onBatch: (b) => {
         if (!tty) process.stderr.write(`${p.name}: batch ${b.first}..${b.first + b.runs - 1} ${b.failure !== null ? 'FAILED' : b.stopped ? 'stopped' : 'passed'}: ${b.cases} cases in ${duration(b.ms)}, CPU ${duration(b.cpuMs)}, peak RSS ${mib(b.peakRssBytes)} (pid ${b.pid})\n`);
       },
@@ -114,7 +117,7 @@ async function main(): Promise<number> {
 /** `--path`: one case of the seed (and its shrinking), in this process. */
 async function replay(p: ReturnType<typeof fuzzProperty>, seed: number, path: string, runs: number): Promise<number> {
   process.stderr.write(`${p.name}: ${p.checks}\n${p.name}: replaying seed ${seed}, fast-check path "${path}"\n`);
-  const r = await runProperty(p, { runs, seed, path });
+  const r = await runProperty(p, { runs, seed, path, onShrink: (i) => { process.stderr.write(`${p.name}: shrinking case ${i} of seed ${seed}…\n`); } });
   process.stdout.write(`${p.name}: ${r.cases} cases in ${duration(r.ms)} (seed ${seed}, path "${path}"): ${formatCounts(r.counts)}\n`);
   if (r.failure !== null) process.stdout.write(`${r.failure}\n`);
   await shutdownZ3();

@@ -17,6 +17,8 @@ export interface RunOptions {
   readonly path?: string;
   /** Called after each case of the first pass (not while shrinking). */
   readonly onCase?: (done: number, counts: Counts) => void | Promise<void>;
+  /** Called once when a case fails and its shrinking starts, with the case's index in the seed. */
+  readonly onShrink?: (caseIndex: number) => void | Promise<void>;
 }
 
 export interface RunReport {
@@ -37,6 +39,13 @@ export async function runProperty<C>(p: FuzzProperty<C>, o: RunOptions): Promise
   const counts: Counts = {};
   let cases = 0;
   let shrinking = false;
+  // The index of the run's first case in the seed (a path's first number).
+  const start = o.path === undefined ? 0 : Number(o.path.split(':')[0]) || 0;
+  const startShrinking = async (index: number) => {
+    if (shrinking) return;
+    shrinking = true;
+    await o.onShrink?.(index);
+  };
   const t0 = Date.now();
   const r = await fc.check(
     fc.asyncProperty(p.arbitrary, async (c) => {
@@ -46,17 +55,15 @@ export async function runProperty<C>(p: FuzzProperty<C>, o: RunOptions): Promise
       try {
         why = await p.check(c, mine);
       } catch (e) {
-        shrinking = true;
+        await startShrinking(start + cases);
         throw e;
       }
       if (!shrinking) {
         cases++;
         await o.onCase?.(cases, counts);
+        if (why !== null) await startShrinking(start + cases - 1);
       }
-      if (why !== null) {
-        shrinking = true;
-        throw new CaseFailed(why);
-      }
+      if (why !== null) throw new CaseFailed(why);
     }),
     { numRuns: o.runs, seed: o.seed, ...(o.path !== undefined ? { path: o.path } : {}) },
   );

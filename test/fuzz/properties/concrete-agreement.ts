@@ -58,6 +58,7 @@ export function concreteAgreementProperty(o: ConcreteOptions = {}): FuzzProperty
       bump(counts, 'packets', a.replayed);
       bump(counts, 'compared', a.compared);
       bump(counts, 'unknown', a.unknown);
+      for (const [k, v] of Object.entries(a.unknownBy)) bump(counts, `unknown: ${k}`, v);
       return ds.length === 0 ? null : disagreementText(ds, 'evaluator/solver');
     },
     toRegression(c) {

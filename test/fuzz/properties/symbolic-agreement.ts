@@ -35,7 +35,9 @@ export function symbolicAgreementProperty(o: SymbolicOptions = {}): FuzzProperty
       const sources = c.labels !== undefined ? stationsByLabel(m, c.labels) : pickStations(m, c.sources);
       const a: AgreementCounts = zeroCounts();
       const ds = await symbolicAgreement(m, ev, sources, { timeoutMs, order: c.order, ...(o.maxEndsPerSource !== undefined ? { maxEndsPerSource: o.maxEndsPerSource } : {}) }, a);
-      for (const [k, v] of Object.entries(a)) bump(counts, k, v);
+      const { unknownBy, ...plain } = a;
+      for (const [k, v] of Object.entries(plain)) bump(counts, k, v);
+      for (const [k, v] of Object.entries(unknownBy)) bump(counts, `unknown: ${k}`, v);
       return ds.length === 0 ? null : disagreementText(ds, 'solver/evaluator');
     },
     toRegression(c) {
