@@ -81,7 +81,7 @@ export interface SenderResult {
   /** Of those, the places both sides reach by the very same paths (conditions and headers term for term): settled without a solver question. */
   readonly placesUnchanged: number;
   /**
-   * Its packets reach no device that differs between the two dataplanes (shown by its walk on the
+   * Its packets reach no device or iptables chain that differs between the two dataplanes (shown by its walk on the
    * before side, its ARP resolution included): they meet the same fate on both sides, settled without
    * walking the after side or asking the solver.
    */
