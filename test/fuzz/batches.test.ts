@@ -4,7 +4,7 @@
 // batches run in child processes add up to what one process counts for the same seed.
 import { afterAll, describe, expect, it } from 'vitest';
 import { shutdownZ3 } from '../../src/smt/index.ts';
-import { runCampaign, splitCases } from './batches.ts';
+import { remainderAfter, runCampaign, splitCases } from './batches.ts';
 import { fuzzProperty } from './properties/index.ts';
 import type { FuzzProperty } from './property.ts';
 import { runProperty } from './run.ts';
@@ -33,6 +33,15 @@ describe('fuzz campaigns in batches', () => {
     expect(splitCases(0, 10, 4)).toEqual([{ first: 0, runs: 4 }, { first: 4, runs: 4 }, { first: 8, runs: 2 }]);
     expect(splitCases(100, 3, 5)).toEqual([{ first: 100, runs: 3 }]);
     expect(splitCases(7, 2, 1)).toEqual([{ first: 7, runs: 1 }, { first: 8, runs: 1 }]);
+  });
+
+  it('past a failure (--keep-going), the cases of its batch after the failing one are queued again, and only those', () => {
+    const b = { first: 3188, runs: 50 };
+    expect(remainderAfter(b, 3229)).toEqual({ first: 3230, runs: 8 });
+    expect(remainderAfter(b, 3188)).toEqual({ first: 3189, runs: 49 });
+    // The batch's last case failed, or nothing failed: nothing is left.
+    expect(remainderAfter(b, 3237)).toBeNull();
+    expect(remainderAfter(b, null)).toBeNull();
   });
 
   it(`batches of a seed generate the topologies one run of it does (seed ${SEED}, ${RUNS} cases)`, async () => {

@@ -5,7 +5,9 @@
 // one instance serving hundreds of cases grows towards its fixed 2 GiB heap; a process that exits
 // returns all of it.
 // On a failure no new batch starts; the batches under way finish (one may fail on an earlier case),
-// and every failure is reported, earliest case first, as the child shrank it.
+// and every failure is reported, earliest case first, as the child shrank it. With `keepGoing` a
+// failure ends only its own case: the rest of its batch is queued again and the campaign goes on, so a
+// long unattended campaign reports every failure it meets instead of stopping at the first one.
 import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { ChildMessage } from './batch-messages.ts';
@@ -21,6 +23,13 @@ export function splitCases(first: number, runs: number, size: number): Batch[] {
   const out: Batch[] = [];
   for (let i = first; i < first + runs; i += size) out.push({ first: i, runs: Math.min(size, first + runs - i) });
   return out;
+}
+
+/** The cases of batch `b` left unchecked after its failing (or crashing) case, as a batch; null if none. */
+export function remainderAfter(b: Batch, failedCase: number | null): Batch | null {
+  if (failedCase === null) return null;
+  const end = b.first + b.runs;
+  return failedCase + 1 < end ? { first: failedCase + 1, runs: end - failedCase - 1 } : null;
 }
 
 export interface CampaignOptions {
@@ -39,6 +48,8 @@ export interface CampaignOptions {
   readonly onShrink?: (caseIndex: number) => void;
   /** Aborting it ends the children under way (SIGTERM) and returns what was covered. */
   readonly signal?: AbortSignal;
+  /** Go on past failures (see the top of this module). */
+  readonly keepGoing?: boolean;
 }
 
 export interface ChildMemory {
@@ -196,7 +207,11 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignReport> {
       doneFinished += r.cases;
       // A crashed or stopped child's counts are those of its last reported case.
       for (const [k, v] of Object.entries(r.counts)) bump(totals, k, v);
-      if (r.failure !== null) failed = true;
+      if (r.failure !== null) {
+        const rest = o.keepGoing === true ? remainderAfter(b, r.failedCase) : null;
+        if (rest !== null) queue.unshift(rest);
+        if (o.keepGoing !== true) failed = true;
+      }
       o.onBatch?.(r);
     }
   };
