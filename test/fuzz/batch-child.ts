@@ -3,7 +3,7 @@
 // shrinking a failure here. It reports each case's counts and its memory to the parent over the IPC
 // channel, then its totals, failure, peak RSS and CPU time, and exits: the process, and with it the Z3
 // instance it grew (which z3-solver never returns to the system), ends with the batch.
-// Arguments: --property NAME --seed S --first I --runs N (all required).
+// Arguments: --property NAME --seed S --first I --runs N (all required), --no-shrink.
 import { parseArgs } from 'node:util';
 import { shutdownZ3, z3AllocatedBytes } from '../../src/smt/index.ts';
 import type { ChildMessage } from './batch-messages.ts';
@@ -16,7 +16,7 @@ const send = (m: ChildMessage): Promise<void> =>
     process.send(m, undefined, {}, (e) => (e ? reject(e) : resolve()));
   });
 
-const { values } = parseArgs({ options: { property: { type: 'string' }, seed: { type: 'string' }, first: { type: 'string' }, runs: { type: 'string' } }, strict: true });
+const { values } = parseArgs({ options: { property: { type: 'string' }, seed: { type: 'string' }, first: { type: 'string' }, runs: { type: 'string' }, 'no-shrink': { type: 'boolean' } }, strict: true });
 const int = (name: string, v: string | undefined): number => {
   const n = Number(v);
   if (v === undefined || !Number.isInteger(n) || n < 0) throw new Error(`batch-child.ts: --${name} must be a non-negative integer (got ${v})`);
@@ -28,7 +28,7 @@ const runs = int('runs', values.runs);
 const p = fuzzProperty(values.property ?? '', 'campaign');
 
 const r = await runProperty(p, {
-  runs, seed, path: String(first),
+  runs, seed, path: String(first), shrink: values['no-shrink'] !== true,
   onCase: async (done, counts) => {
     const z3 = await z3AllocatedBytes();
     await send({ kind: 'case', done, counts, rssBytes: process.memoryUsage().rss, z3Bytes: z3 });

@@ -79,6 +79,21 @@ describe('fuzz campaigns in batches', () => {
     expect(again).toEqual([whole[target]]);
   });
 
+  it('without shrinking (--no-shrink), a failure is reported as generated, its path the case alone', async () => {
+    const whole: string[] = [];
+    await runProperty(recorder(whole), { runs: RUNS, seed: SEED });
+    const target = 5;
+    const shrinking: number[] = [];
+    const seen: string[] = [];
+    const r = await runProperty(recorder(seen, whole[target]), { runs: 4, seed: SEED, path: '4', shrink: false, onShrink: (i) => { shrinking.push(i); } });
+    expect(r.failurePath).toBe(String(target));
+    expect(r.failure).toContain(`FAILED on case ${target} of seed ${SEED}`);
+    expect(r.failure).toContain('not shrunk');
+    expect(shrinking).toEqual([]);
+    // Cases 4 and 5 only: nothing after the failure, no neighbour re-checked.
+    expect(seen).toEqual([whole[4], whole[5]]);
+  });
+
   it('names the cause of each unknown, as the campaign summary splits them', () => {
     expect(['solver: timeout', 'solver: canceled', 'solver: (incomplete quantifiers)', 'budget: the walk from vm1:0 listed more than 1000000 path ends and was stopped (branches that keep splitting)',
       'path longer than 64 devices at h/br-int', 'evaluator: path longer than 64 device visits: not followed further', 'h/qrouter-x: ARP for 10.0.0.5: unsupported action learn',

@@ -50,6 +50,8 @@ export interface CampaignOptions {
   readonly signal?: AbortSignal;
   /** Go on past failures (see the top of this module). */
   readonly keepGoing?: boolean;
+  /** false: failures are reported unshrunk (test/fuzz/run.ts). */
+  readonly shrink?: boolean;
 }
 
 export interface ChildMemory {
@@ -99,7 +101,7 @@ const childPath = new URL('./batch-child.ts', import.meta.url).pathname;
 const tsx = import.meta.resolve('tsx');
 
 function runBatch(o: CampaignOptions, b: Batch, onCase: (done: number, counts: Counts, mem: ChildMemory) => void): { child: ChildProcess; result: Promise<BatchResult> } {
-  const args = ['--property', o.property, '--seed', String(o.seed), '--first', String(b.first), '--runs', String(b.runs)];
+  const args = ['--property', o.property, '--seed', String(o.seed), '--first', String(b.first), '--runs', String(b.runs), ...(o.shrink === false ? ['--no-shrink'] : [])];
   const child = fork(childPath, args, { execArgv: ['--import', tsx], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const t0 = Date.now();
   let end: Extract<ChildMessage, { kind: 'end' }> | null = null;

@@ -1,4 +1,4 @@
-// `npm run fuzz -- --runs N [--seed S] [--property NAME] [--jobs J] [--batch B] [--from I] [--keep-going] [--path P]`:
+// `npm run fuzz -- --runs N [--seed S] [--property NAME] [--jobs J] [--batch B] [--from I] [--keep-going] [--no-shrink] [--path P]`:
 // a long fuzz campaign of one property (or each in turn), the full generator. The seed's cases
 // I..I+N-1 are cut into batches of B, each checked by a fresh child process, J at a time
 // (test/fuzz/batches.ts): z3-solver never frees an ended instance and one instance grows over hundreds
@@ -6,7 +6,8 @@
 // and B. One progress line for the whole campaign (cases, time left, the children's RSS and Z3
 // allocation); a summary with the cases covered, wall and CPU time and peak RSS per child; on a
 // failure, the seed, the fast-check path and the shrunk case as a regression file (test/fuzz/run.ts),
-// printed as soon as the child has shrunk it. `--keep-going` goes on past failures (test/fuzz/batches.ts).
+// printed as soon as the child has shrunk it. `--keep-going` goes on past failures (test/fuzz/batches.ts);
+// `--no-shrink` reports them as generated (a replay with --path shrinks one).
 // `--path P` replays one case in this process (with shrinking), as the failure report says.
 // SIGINT/SIGTERM end the children and print what was covered, to resume with --from.
 // Exit 0 when every case passed, 1 on a failure (or when stopped), 2 on bad arguments.
@@ -17,7 +18,7 @@ import { runCampaign, type Progress } from './batches.ts';
 import { fuzzProperties, fuzzProperty } from './properties/index.ts';
 import { formatCounts, runProperty } from './run.ts';
 
-const USAGE = 'usage: npm run fuzz -- --runs N [--seed S] [--property NAME] [--jobs J] [--batch B] [--from I] [--keep-going] [--path P]';
+const USAGE = 'usage: npm run fuzz -- --runs N [--seed S] [--property NAME] [--jobs J] [--batch B] [--from I] [--keep-going] [--no-shrink] [--path P]';
 
 function usage(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\nproperties: ${fuzzProperties('campaign').map((p) => p.name).join(', ')}\n`);
@@ -49,7 +50,7 @@ async function main(): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
-      options: { runs: { type: 'string' }, seed: { type: 'string' }, property: { type: 'string' }, path: { type: 'string' }, jobs: { type: 'string' }, batch: { type: 'string' }, from: { type: 'string' }, 'keep-going': { type: 'boolean' } },
+      options: { runs: { type: 'string' }, seed: { type: 'string' }, property: { type: 'string' }, path: { type: 'string' }, jobs: { type: 'string' }, batch: { type: 'string' }, from: { type: 'string' }, 'keep-going': { type: 'boolean' }, 'no-shrink': { type: 'boolean' } },
       strict: true,
     }));
   } catch (e) {
@@ -87,7 +88,7 @@ async function main(): Promise<number> {
     const t0 = Date.now();
     let last = 0;
     const r = await runCampaign({
-      property: p.name, seed, first: from, runs, batch, jobs, signal: abort.signal, keepGoing: values['keep-going'] === true,
+      property: p.name, seed, first: from, runs, batch, jobs, signal: abort.signal, keepGoing: values['keep-going'] === true, shrink: values['no-shrink'] !== true,
       onProgress: (pr) => {
         const now = Date.now();
         if (!tty && now - last < 30_000 && pr.done !== runs) return;

@@ -19,6 +19,9 @@ export interface RunOptions {
   readonly onCase?: (done: number, counts: Counts) => void | Promise<void>;
   /** Called once when a case fails and its shrinking starts, with the case's index in the seed. */
   readonly onShrink?: (caseIndex: number) => void | Promise<void>;
+  /** false: report a failing case as generated, without shrinking it (a shrink re-checks many
+   * neighbours, minutes of CPU for a symbolic case; an unattended campaign can leave it to a replay). */
+  readonly shrink?: boolean;
 }
 
 export interface RunReport {
@@ -42,7 +45,7 @@ export async function runProperty<C>(p: FuzzProperty<C>, o: RunOptions): Promise
   // The index of the run's first case in the seed (a path's first number).
   const start = o.path === undefined ? 0 : Number(o.path.split(':')[0]) || 0;
   const startShrinking = async (index: number) => {
-    if (shrinking) return;
+    if (shrinking || o.shrink === false) return;
     shrinking = true;
     await o.onShrink?.(index);
   };
@@ -65,14 +68,14 @@ export async function runProperty<C>(p: FuzzProperty<C>, o: RunOptions): Promise
       }
       if (why !== null) throw new CaseFailed(why);
     }),
-    { numRuns: o.runs, seed: o.seed, ...(o.path !== undefined ? { path: o.path } : {}) },
+    { numRuns: o.runs, seed: o.seed, endOnFailure: o.shrink === false, ...(o.path !== undefined ? { path: o.path } : {}) },
   );
   const ms = Date.now() - t0;
   if (!r.failed) return { property: p.name, cases, counts, ms, failure: null, failurePath: null };
-  return { property: p.name, cases, counts, ms, failure: await failureReport(p, o.seed, r), failurePath: r.counterexamplePath ?? null };
+  return { property: p.name, cases, counts, ms, failure: await failureReport(p, o.seed, r, o.shrink !== false), failurePath: r.counterexamplePath ?? null };
 }
 
-async function failureReport<C>(p: FuzzProperty<C>, seed: number, r: fc.RunDetails<[C]>): Promise<string> {
+async function failureReport<C>(p: FuzzProperty<C>, seed: number, r: fc.RunDetails<[C]>, shrunkIt: boolean): Promise<string> {
   if (r.counterexample === null) {
     const err: unknown = r.errorInstance;
     return `${p.name} FAILED (seed ${seed}) without a counterexample: ${err instanceof Error ? err.message : String(err)}`;
@@ -83,7 +86,7 @@ async function failureReport<C>(p: FuzzProperty<C>, seed: number, r: fc.RunDetai
   const path = r.counterexamplePath ?? '';
   const file = formatRegression(p.name, p.toRegression(shrunk), [`seed: ${seed}`, `path: ${path}`, `found: ${why.split('\n')[0]}`]);
   return [
-    `${p.name} FAILED on case ${path.split(':')[0]} of seed ${seed} (counted from 0; fast-check path "${path}", shrunk ${r.numShrinks} times)`,
+    `${p.name} FAILED on case ${path.split(':')[0]} of seed ${seed} (counted from 0; fast-check path "${path}", ${shrunkIt ? `shrunk ${r.numShrinks} times` : 'not shrunk: the replay below shrinks it'})`,
     why,
     '',
     `Replay: npm run fuzz -- --property ${p.name} --seed ${seed} --path "${path}"`,
