@@ -107,12 +107,17 @@ function runBatch(o: CampaignOptions, b: Batch, onCase: (done: number, counts: C
   let end: Extract<ChildMessage, { kind: 'end' }> | null = null;
   let done = 0;
   let counts: Counts = {};
+  // A case that failed and is being shrunk when the child is stopped is not covered.
+  let shrinkingCase: number | null = null;
   child.on('message', (m: ChildMessage) => {
     if (m.kind === 'case') {
       done = m.done;
       counts = m.counts;
       onCase(m.done, m.counts, { rssBytes: m.rssBytes, z3Bytes: m.z3Bytes });
-    } else if (m.kind === 'shrinking') o.onShrink?.(m.caseIndex);
+    } else if (m.kind === 'shrinking') {
+      shrinkingCase = m.caseIndex;
+      o.onShrink?.(m.caseIndex);
+    }
     else end = m;
   });
   const result = new Promise<BatchResult>((resolve, reject) => {
@@ -128,10 +133,12 @@ function runBatch(o: CampaignOptions, b: Batch, onCase: (done: number, counts: C
       }
       const stopped = o.signal?.aborted === true;
       const how = sig !== null ? `signal ${sig}` : `exit code ${code}`;
+      // The case under way: the one being shrunk, else the one after the last reported.
+      const at = shrinkingCase ?? b.first + done;
       resolve({
-        ...base, cases: done, counts, peakRssBytes: 0, cpuMs: cpuOf(pid), stopped,
-        failure: stopped ? null : `${o.property}: the child checking cases ${b.first}..${b.first + b.runs - 1} of seed ${o.seed} ended (${how}) on case ${b.first + done}, before reporting.\nReplay: npm run fuzz -- --property ${o.property} --seed ${o.seed} --from ${b.first + done} --runs 1 --batch 1`,
-        failedCase: stopped ? null : b.first + done,
+        ...base, cases: at - b.first, counts, peakRssBytes: 0, cpuMs: cpuOf(pid), stopped,
+        failure: stopped ? null : `${o.property}: the child checking cases ${b.first}..${b.first + b.runs - 1} of seed ${o.seed} ended (${how}) on case ${at}${shrinkingCase !== null ? ' while shrinking it' : ''}, before reporting.\nReplay: npm run fuzz -- --property ${o.property} --seed ${o.seed} --path ${at}`,
+        failedCase: stopped ? null : at,
       });
     });
   });
