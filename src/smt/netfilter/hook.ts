@@ -85,9 +85,14 @@ export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: Nf
           // A new connection is stored with the packet: a packet of this path that comes back here finds it.
           if (!w.hasConn || w.ctState !== 'NEW' || w.original === null) { next.push(w); break; }
           // Its reply is addressed to the packet's source as confirmed; on this one path a packet comes
-          // back so addressed only through a DNAT to that address. Where none exists the connection can
-          // never be met again: not kept (a kept one splits path keys, and with them the walk's memo).
-          const back = e.or(...w.dnatTargets.map((t) => e.eq(w.path.packet.ip_src, t, 32)));
+          // back so addressed only through a DNAT to that address, or as it is when its source is its
+          // destination (the reply tuple of a packet from an address to itself, with no ports or equal
+          // ones, is its own tuple: its next pass through this zone, e.g. at a sibling port's firewall
+          // of the same network's zone, is the reply, ESTABLISHED, as in the kernel, whose lookup meets
+          // the reply entry first). Otherwise the connection can never be met again: not kept (a kept
+          // one splits path keys, and with them the walk's memo).
+          const pk = w.path.packet;
+          const back = e.or(e.eq(pk.ip_src, pk.ip_dst, 32), ...w.dnatTargets.map((t) => e.eq(pk.ip_src, t, 32)));
           if (back === false) { next.push({ ...w, original: null }); break; }
           const conn = symConn(w.instance, w.zone, w.original, w.path.packet, e.or(w.srcNat, w.dstNat));
           next.push({ ...w, original: null, path: { ...w.path, conns: [...(w.path.conns ?? []), conn] } });
