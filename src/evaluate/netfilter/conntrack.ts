@@ -137,6 +137,9 @@ export function confirm(ct: Conntrack, ref: ConnectionRef): string | null {
   const kr = tupleKey(c.zone, c.reply);
   if (ct.index.has(ko) || ct.index.has(kr)) return `conntrack clash on confirm of ${ko}`;
   c.confirmed = true;
+  // Reply second: when both tuples are one (a packet from an address to itself, no ports or equal
+  // ones) the reply entry wins, as in the kernel, which adds the reply at the head of the same hash
+  // chain after the original, so a later lookup meets it first (ESTABLISHED, reply direction).
   ct.index.set(ko, { id: c.id, direction: 'original' });
   ct.index.set(kr, { id: c.id, direction: 'reply' });
   return null;
