@@ -7,9 +7,9 @@
 // connections are ever found.
 // Guarantees: a lookup's branches partition its packets: ESTABLISHED (the reply tuple of a recorded
 // connection without NAT, or its original tuple once a reply was seen), `unknown` (a reply of a
-// connection with a NAT binding, or an ICMP error quoting one: not modelled), and the rest, left to the
-// first-packet lookup (NEW/INVALID) as before.
-import { ICMP_ERROR_TYPES, ICMP_INVERSE } from '../../semantics/netfilter.ts';
+// connection with a NAT binding: not modelled), and the rest, left to the first-packet lookup
+// (NEW/INVALID) as before.
+import { ICMP_INVERSE } from '../../semantics/netfilter.ts';
 import type { Cond, Enc } from '../cond.ts';
 import { termKey } from '../cond.ts';
 import type { SymPacket } from '../headers.ts';
@@ -69,7 +69,7 @@ function replyTuple(e: Enc, p: SymPacket, c: SymPacket): Cond {
 export interface ConnHits {
   /** Per connection: the packet is its reply (or, after a reply, its original direction again). */
   readonly established: readonly { readonly conn: SymConn; readonly cond: Cond; readonly direction: 'reply' | 'original' }[];
-  /** The packet meets a connection in a way not modelled: a reply through NAT, an ICMP error quoting one. */
+  /** The packet meets a connection in a way not modelled: a reply through NAT. */
   readonly unmodelled: Cond;
   /** Any of the above: the first-packet lookup applies to the rest. */
   readonly any: Cond;
@@ -101,13 +101,14 @@ export function connHits(e: Enc, conns: readonly SymConn[], instance: string, zo
       }
     }
   }
-  // An ICMP error is RELATED to a connection with its destination as an endpoint; the quoted packet
-  // that decides which is not modelled (the evaluator notes the same approximation).
-  const error = e.and(icmp(e, p), e.or(...ICMP_ERROR_TYPES.map((t) => e.eq(p.icmp_type, t, 8))));
-  const related = e.or(...mine.map((c) => e.or(e.eq(p.ip_dst, c.original.ip_src, 32), e.eq(p.ip_dst, c.confirmed.ip_dst, 32), e.eq(p.ip_dst, c.original.ip_dst, 32), e.eq(p.ip_dst, c.confirmed.ip_src, 32))));
-  unmodelled.push(e.and(error, related, ...taken.map((t) => e.not(t))));
+  // No ICMP error meets these connections as RELATED (the evaluator's approximation for an error
+  // quoting a packet of another flow): each was opened by this path's own packet at a lookup that
+  // found it NEW, so no ICMP error (one is INVALID there), and nothing on a path rewrites an IPv4
+  // packet's protocol or ICMP type, so the packet is none now either. Said as a condition it would
+  // only be refuted by the path's condition, which structural pruning does not see: an end the
+  // solver then finds empty, but one that is walked on.
   const est = established.filter((x) => x.cond !== false);
-  return { established: est, unmodelled: e.or(...unmodelled), any: e.or(...taken, e.and(error, related)) };
+  return { established: est, unmodelled: e.or(...unmodelled), any: e.or(...taken) };
 }
 
 /** The connections with `c` marked as having seen its reply. */

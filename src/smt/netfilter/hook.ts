@@ -67,7 +67,7 @@ export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: Nf
               next.push({ ...w, path: seen, looked: true, ctState: 'ESTABLISHED', hasConn: true, original: null, srcNat: false, dstNat: false, srcNatDone: true, dstNatDone: true });
             }
             const u = assume(w.path, hits.unmodelled);
-            if (u) ends.push(unknownEnd(`${where}: conntrack: a connection this path opened through NAT met again, or an ICMP error quoting one (not modelled)`, u));
+            if (u) ends.push(unknownEnd(`${where}: conntrack: a connection this path opened through NAT met again (not modelled)`, u));
             rest = assume(w.path, e.not(hits.any));
           }
           if (!rest) break;
@@ -85,17 +85,27 @@ export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: Nf
           // A new connection is stored with the packet: a packet of this path that comes back here finds it.
           if (!w.hasConn || w.ctState !== 'NEW' || w.original === null) { next.push(w); break; }
           // Its reply is addressed to the packet's source as confirmed; on this one path a packet comes
-          // back so addressed only through a DNAT to that address, or as it is when its source is its
-          // destination (the reply tuple of a packet from an address to itself, with no ports or equal
-          // ones, is its own tuple: its next pass through this zone, e.g. at a sibling port's firewall
-          // of the same network's zone, is the reply, ESTABLISHED, as in the kernel, whose lookup meets
-          // the reply entry first). Otherwise the connection can never be met again: not kept (a kept
-          // one splits path keys, and with them the walk's memo).
+          // back so addressed only through a DNAT to that address, or as it is when it is addressed to
+          // its own source: a TCP/UDP packet from an address to itself (ports equal or not: a later SNAT
+          // may map them) or one without ports has a reply tuple its own next pass may carry, e.g. at a
+          // sibling port's firewall in the same zone, where the kernel's lookup meets the reply entry
+          // first (ESTABLISHED). An ICMP query never: its reply carries another type (ICMP_INVERSE).
+          // Elsewhere the connection can never be met again and is not kept: a kept one splits path
+          // keys, and with them the walk's memo, for nothing. So the path is split where that is
+          // decided per packet, and only the part that may come back carries the connection.
           const pk = w.path.packet;
-          const back = e.or(e.eq(pk.ip_src, pk.ip_dst, 32), ...w.dnatTargets.map((t) => e.eq(pk.ip_src, t, 32)));
-          if (back === false) { next.push({ ...w, original: null }); break; }
-          const conn = symConn(w.instance, w.zone, w.original, w.path.packet, e.or(w.srcNat, w.dstNat));
-          next.push({ ...w, original: null, path: { ...w.path, conns: [...(w.path.conns ?? []), conn] } });
+          const self = e.and(e.eq(pk.ip_src, pk.ip_dst, 32), e.not(isIcmp(e, pk)));
+          const dnat = e.or(...w.dnatTargets.map((t) => e.eq(pk.ip_src, t, 32)));
+          const back = e.or(self, dnat);
+          const gone = assume(w.path, e.not(back));
+          if (gone) next.push({ ...w, original: null, path: gone });
+          // On the self-addressed part a known address pins the other (its comparisons then fold).
+          const pin = dnat !== false ? [] : typeof pk.ip_src === 'number' ? [{ field: 'ip_dst' as const, value: pk.ip_src }]
+            : typeof pk.ip_dst === 'number' ? [{ field: 'ip_src' as const, value: pk.ip_dst }] : [];
+          const kept = assume(w.path, back, pin);
+          if (!kept) break;
+          const conn = symConn(w.instance, w.zone, w.original, kept.packet, e.or(w.srcNat, w.dstNat));
+          next.push({ ...w, original: null, path: { ...kept, conns: [...(kept.conns ?? []), conn] } });
           break;
         }
         case 'nat': {
