@@ -22,7 +22,14 @@ export interface RunOptions {
   /** false: report a failing case as generated, without shrinking it (a shrink re-checks many
    * neighbours, minutes of CPU for a symbolic case; an unattended campaign can leave it to a replay). */
   readonly shrink?: boolean;
+  /** How long a shrink may run (ms; default SHRINK_BUDGET_MS): past it the neighbours left are not
+   * checked, and the smallest failing case found so far is reported, saying so. */
+  readonly shrinkMs?: number;
 }
+
+/** A shrink's default budget: each step re-checks a case (seconds to a minute for a symbolic one), and
+ * an unbounded shrink of a large case was seen running past half an hour. */
+export const SHRINK_BUDGET_MS = 10 * 60_000;
 
 export interface RunReport {
   readonly property: string;
@@ -42,16 +49,22 @@ export async function runProperty<C>(p: FuzzProperty<C>, o: RunOptions): Promise
   const counts: Counts = {};
   let cases = 0;
   let shrinking = false;
+  let shrinkStart = 0;
+  let budgetSpent = false;
+  const budget = o.shrinkMs ?? SHRINK_BUDGET_MS;
   // The index of the run's first case in the seed (a path's first number).
   const start = o.path === undefined ? 0 : Number(o.path.split(':')[0]) || 0;
   const startShrinking = async (index: number) => {
     if (shrinking || o.shrink === false) return;
     shrinking = true;
+    shrinkStart = Date.now();
     await o.onShrink?.(index);
   };
   const t0 = Date.now();
   const r = await fc.check(
     fc.asyncProperty(p.arbitrary, async (c) => {
+      // Past the budget a neighbour passes unchecked: fast-check then ends on the smallest failure so far.
+      if (shrinking && Date.now() - shrinkStart >= budget) { budgetSpent = true; return; }
       // Shrinking re-runs failing neighbours: their counts are not the campaign's.
       const mine: Counts = shrinking ? {} : counts;
       let why: string | null;
@@ -72,21 +85,22 @@ export async function runProperty<C>(p: FuzzProperty<C>, o: RunOptions): Promise
   );
   const ms = Date.now() - t0;
   if (!r.failed) return { property: p.name, cases, counts, ms, failure: null, failurePath: null };
-  return { property: p.name, cases, counts, ms, failure: await failureReport(p, o.seed, r, o.shrink !== false), failurePath: r.counterexamplePath ?? null };
+  return { property: p.name, cases, counts, ms, failure: await failureReport(p, o.seed, r, o.shrink === false ? 'no' : budgetSpent ? budget : 'yes'), failurePath: r.counterexamplePath ?? null };
 }
 
-async function failureReport<C>(p: FuzzProperty<C>, seed: number, r: fc.RunDetails<[C]>, shrunkIt: boolean): Promise<string> {
+/** `shrunk`: 'yes', 'no' (not shrunk), or the budget (ms) that stopped the shrink. */
+async function failureReport<C>(p: FuzzProperty<C>, seed: number, r: fc.RunDetails<[C]>, shrunk: 'yes' | 'no' | number): Promise<string> {
   if (r.counterexample === null) {
     const err: unknown = r.errorInstance;
     return `${p.name} FAILED (seed ${seed}) without a counterexample: ${err instanceof Error ? err.message : String(err)}`;
   }
-  const shrunk = r.counterexample[0];
+  const smallest = r.counterexample[0];
   const err: unknown = r.errorInstance;
   const why = err instanceof CaseFailed ? err.message : `threw: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
   const path = r.counterexamplePath ?? '';
-  const file = formatRegression(p.name, p.toRegression(shrunk), [`seed: ${seed}`, `path: ${path}`, `found: ${why.split('\n')[0]}`]);
+  const file = formatRegression(p.name, p.toRegression(smallest), [`seed: ${seed}`, `path: ${path}`, `found: ${why.split('\n')[0]}`]);
   return [
-    `${p.name} FAILED on case ${path.split(':')[0]} of seed ${seed} (counted from 0; fast-check path "${path}", ${shrunkIt ? `shrunk ${r.numShrinks} times` : 'not shrunk: the replay below shrinks it'})`,
+    `${p.name} FAILED on case ${path.split(':')[0]} of seed ${seed} (counted from 0; fast-check path "${path}", ${shrunk === 'yes' ? `shrunk ${r.numShrinks} times` : shrunk === 'no' ? 'not shrunk: the replay below shrinks it' : `shrunk ${r.numShrinks} times, then stopped by its budget of ${Math.round(shrunk / 1000)} s: smaller failing cases may exist`})`,
     why,
     '',
     `Replay: npm run fuzz -- --property ${p.name} --seed ${seed} --path "${path}"`,
