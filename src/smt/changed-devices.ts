@@ -59,7 +59,12 @@ const canon = (v: unknown): string => JSON.stringify(v, (k, x: unknown) => (k ==
 function deviceContents(dp: Dataplane, conv: ConvergedState | undefined): Map<string, string> {
   const out = new Map<string, string>();
   const learned = new Map<string, unknown[]>();
-  const add = (k: string, v: unknown) => learned.set(k, [...(learned.get(k) ?? []), v]);
+  // Appended in place: a copy per entry was quadratic in a bridge's learned flows and MAC entries.
+  const add = (k: string, v: unknown) => {
+    const list = learned.get(k);
+    if (list) list.push(v);
+    else learned.set(k, [v]);
+  };
   for (const l of conv?.learnedFlows ?? []) add(`${l.host}\u0000${l.bridge}`, { learned: l.flow });
   for (const f of conv?.fdb ?? []) add(`${f.host}\u0000${f.bridge}`, { fdb: f });
   for (const h of dp.hosts) {
