@@ -23,17 +23,15 @@ import type { Trace } from '../../evaluate/trace.ts';
 import type { PortT } from '../../topology/model.ts';
 import type { SourceSpec } from '../../smt/index.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, sourceSpec, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
+import { holds, notApplicable, outsideStations, portLabel, portOf, sourceSpec, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { allows } from './sg-intent.ts';
 import { search, searchArriving, type EndPredicate } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 import { completenessViolation, droppedAllowed, firewallSite } from './sg-completeness.ts';
 import { settledAtFirewalls, type Settled } from './sg-local.ts';
-import { firewallFingerprint, setMemberships } from './firewall-fingerprint.ts';
+import { portClasses } from '../port-classes.ts';
 
 const ID = 'security-groups';
-
-const firewallOf = (ctx: VerifyContext) => (s: VmStation) => `${firewallFingerprint(ctx.dataplane, s)}\nin sets: ${setMemberships(ctx.dataplane, s)}`;
 
 const fields = (p: Trace['final']) => `proto ${p.proto}${p.dport !== null ? ` dport ${p.dport}` : ''}`;
 
@@ -92,7 +90,7 @@ const sendersOf = new WeakMap<VerifyContext, SourceSpec[]>();
 function ingressSenders(ctx: VerifyContext): SourceSpec[] {
   let out = sendersOf.get(ctx);
   if (!out) {
-    const vms = groupPorts(ctx.topology, vmStations(ctx), firewallOf(ctx)).flatMap((g) => g.members.slice(0, 2));
+    const vms = portClasses(ctx.topology, ctx.dataplane, vmStations(ctx)).flatMap((g) => g.members.slice(0, 2));
     out = [...vms, ...outsideStations(ctx)].map((st) => sourceSpec(ctx.topology, st));
     sendersOf.set(ctx, out);
   }
@@ -105,7 +103,7 @@ export const securityGroups: PropertyCheck = {
   async check(ctx) {
     const results: PropertyResult[] = [];
     const secured = vmStations(ctx).filter((s) => portOf(ctx.topology, s)?.portSecurity === true);
-    const all = groupPorts(ctx.topology, secured, firewallOf(ctx));
+    const all = portClasses(ctx.topology, ctx.dataplane, secured);
     // A class is checked through its representative, whose subject the result is.
     const mine = new Set(all.filter((g) => owned(ctx, `port:${portLabel(g.rep)}`)));
     const groups = all.filter((g) => mine.has(g));
