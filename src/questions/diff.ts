@@ -35,6 +35,7 @@ import { packetFieldsError, type ProtoArg } from './packet.ts';
 import { outsideAddresses, portSender } from './senders.ts';
 import { traceCopies } from './guard.ts';
 import { stationName } from './witness-replay.ts';
+import { diffSenderClasses } from './diff-classes.ts';
 
 export interface DiffParams {
   readonly from: string | null;
@@ -68,6 +69,12 @@ export interface Difference {
   readonly delivery: Delivery;
   readonly change: Change;
   readonly classes: readonly DiffClass[];
+  /**
+   * The other ports of the sender's class (diff-classes.ts), asked through it: each has this difference
+   * too, with its own addresses in place of the sender's — and where the place is the sender's own
+   * port, at its own port (where the place is a port of the class, at the sender's). Absent when none.
+   */
+  readonly standsFor?: readonly string[];
 }
 
 export interface SenderResult {
@@ -88,6 +95,11 @@ export interface SenderResult {
   readonly untouched: boolean;
   /** A witness whose replay contradicted the solver: both traces, never a difference. */
   readonly error?: { readonly message: string; readonly before: Trace; readonly after: Trace };
+  /**
+   * The port of its class that was asked in its place (diff-classes.ts): this sender's answer is that
+   * port's, by their equivalence. Absent when it was asked itself.
+   */
+  readonly representedBy?: string;
 }
 
 export interface DiffAnswer {
@@ -97,6 +109,8 @@ export interface DiffAnswer {
   /** Stations only one side has (they send nothing on the other). */
   readonly onlyBefore: readonly string[];
   readonly onlyAfter: readonly string[];
+  /** How many classes the senders were asked in (one representative each); as many as senders when none stood for another. */
+  readonly senderClasses: number;
 }
 
 /** The most classes asked for per place and change before saying "and more". */
@@ -469,6 +483,8 @@ export interface DiffHow {
    * false walks both sides of every sender.
    */
   readonly prune?: boolean;
+  /** Ask one port per class of senders alike on both sides (diff-classes.ts; default true); false asks every sender. */
+  readonly classes?: boolean;
 }
 
 /** Which packets meet another fate in `after` than in `before`. */
@@ -479,11 +495,21 @@ export async function runDiff(before: Party, after: Party, p: DiffParams, timeou
   const b = byName(before.model.dataplane);
   const a = byName(after.model.dataplane);
   const differences: Difference[] = [];
-  const senders: SenderResult[] = [];
+  const answered = new Map<string, SenderResult>();
   const changed = changedDevices(before.model.dataplane, after.model.dataplane, before.ev.converged, after.ev.converged);
-  for (const name of pl.stations) {
-    senders.push(await diffSender({ name, before: { ...before, station: b.get(name)! }, after: { ...after, station: a.get(name)! } }, pl, timeoutMs, how, changed, differences));
+  const classes = how.classes === false ? pl.stations.map((n) => ({ rep: n, members: [] })) : diffSenderClasses(before.model, after.model, pl.stations, changed);
+  for (const c of classes) {
+    const found: Difference[] = [];
+    const r = await diffSender({ name: c.rep, before: { ...before, station: b.get(c.rep)! }, after: { ...after, station: a.get(c.rep)! } }, pl, timeoutMs, how, changed, found);
+    answered.set(c.rep, r);
+    // The classmates' answers follow from the representative's (diff-classes.ts): said, not asked.
+    for (const m of c.members) {
+      const { error: _asked, ...same } = r;
+      answered.set(m, { ...same, from: m, representedBy: c.rep });
+    }
+    differences.push(...found.map((d) => (c.members.length > 0 ? { ...d, standsFor: c.members } : d)));
   }
+  const senders = pl.stations.map((n) => answered.get(n)!);
   const verdict = differences.length > 0 ? 'different' : senders.some((s) => s.unknown !== null) ? 'unknown' : 'same';
-  return { ok: true, value: { verdict, differences, senders, onlyBefore: pl.onlyBefore, onlyAfter: pl.onlyAfter } };
+  return { ok: true, value: { verdict, differences, senders, onlyBefore: pl.onlyBefore, onlyAfter: pl.onlyAfter, senderClasses: classes.length } };
 }
