@@ -1,6 +1,7 @@
 // The text form of a `diff` answer: what changed, grouped as an operator thinks of it — sender →
 // place: change, the classes of packets — then each class's witness with where it ended before and
 // after, and both traces; then the senders not fully answered, and the stations only one side has.
+// A difference asked of a class's representative names the ports it stands for beside the sender.
 import type { DiffAnswer, Difference } from '../questions/diff.ts';
 import { placeName } from '../questions/diff.ts';
 import type { Labels } from './labels.ts';
@@ -34,10 +35,31 @@ function letInBy(after: Trace): string {
   return g ? ` (security group ${g.group})` : '';
 }
 
+/** The most classmates named in a headline before the rest are counted. */
+const NAMED = 4;
+
+/** ` (and 3 ports alike: vm5:0, vm7:0, vm9:0)` — the sender's classmates, whose difference it is too ('' for none). */
+function alike(d: Difference): string {
+  const m = d.standsFor ?? [];
+  if (m.length === 0) return '';
+  const named = m.slice(0, NAMED).join(', ');
+  return ` (and ${m.length} port${m.length === 1 ? '' : 's'} alike: ${named}${m.length > NAMED ? `, ${m.length - NAMED} more` : ''})`;
+}
+
 /** `vm3:0 → outside(public): newly delivered — tcp/22 (security group ssh), icmp type 8`. */
 export function differenceHeadline(d: Difference, labels: Labels): string {
   const allowed = d.change === 'newly-delivered' || d.change === 'delivered-elsewhere';
-  return `${d.from} → ${placeName(d.delivery, labels)}: ${CHANGE_WORDS[d.change]} — ${d.classes.map((c) => `${c.packets}${allowed ? letInBy(c.after) : ''}`).join(', ')}`;
+  return `${d.from}${alike(d)} → ${placeName(d.delivery, labels)}: ${CHANGE_WORDS[d.change]} — ${d.classes.map((c) => `${c.packets}${allowed ? letInBy(c.after) : ''}`).join(', ')}`;
+}
+
+/** The senders with a difference, a class's members counted with its representative. */
+export function differingSenders(a: DiffAnswer): number {
+  return new Set(a.differences.flatMap((d) => [d.from, ...(d.standsFor ?? [])])).size;
+}
+
+/** The differences counted per sender: a class's counts once for each of its ports. */
+export function differencesPerSender(a: DiffAnswer): number {
+  return a.differences.reduce((n, d) => n + 1 + (d.standsFor?.length ?? 0), 0);
 }
 
 /** How much was settled without the solver: places both sides reach by the very same paths. */
@@ -46,7 +68,9 @@ function compared(a: DiffAnswer): string {
   const same = a.senders.reduce((n, s) => n + s.placesUnchanged, 0);
   const untouched = a.senders.filter((s) => s.untouched).length;
   const settled = untouched === 0 ? '' : `; ${untouched} of the senders reach nothing that changed (shown by one walk, on the before side)`;
-  return `compared: ${a.senders.length} sender${a.senders.length === 1 ? '' : 's'} × the places each reaches (${places}): ${same} reached by the very same paths on both sides (nothing on the way changed), ${places - same} asked of the solver${settled}`;
+  const classes = a.senderClasses === a.senders.length ? ''
+    : `\nclasses: the ${a.senders.length} senders in ${a.senderClasses} classes, one asked for each — ports alike in both models (network and subnet, groups, port security, address pairs, no floating IP, the same firewall rules for them on their hosts up to their own addresses, nothing else changed on their hosts that differs between them); each other port's answer is its representative's, with its own addresses in place of the representative's`;
+  return `compared: ${a.senders.length} sender${a.senders.length === 1 ? '' : 's'} × the places each reaches (${places}): ${same} reached by the very same paths on both sides (nothing on the way changed), ${places - same} asked of the solver${settled}${classes}`;
 }
 
 const indent = (text: string, by: string) => text.split('\n').map((l) => `${by}${l}`).join('\n');
@@ -57,7 +81,7 @@ export function diffText(a: DiffAnswer, labels: Labels, o: { before: string; aft
   const verdict =
     a.verdict === 'same' ? `SAME — no packet meets another fate (proved for ${a.senders.length} sender${a.senders.length === 1 ? '' : 's'})`
     : a.verdict === 'unknown' ? `UNKNOWN — no difference found, but ${unanswered.length} sender${unanswered.length === 1 ? ' is' : 's are'} not fully answered`
-    : `DIFFERENT — ${a.differences.length} change${a.differences.length === 1 ? '' : 's'} from ${new Set(a.differences.map((d) => d.from)).size} of ${a.senders.length} senders`;
+    : `DIFFERENT — ${differencesPerSender(a)} change${differencesPerSender(a) === 1 ? '' : 's'} from ${differingSenders(a)} of ${a.senders.length} senders${a.differences.length === differencesPerSender(a) ? '' : ` (${a.differences.length} asked, each standing for its class)`}`;
   lines.push(`verdict: ${verdict}`, compared(a));
   if (a.differences.length > 0) {
     lines.push('');
@@ -76,7 +100,7 @@ export function diffText(a: DiffAnswer, labels: Labels, o: { before: string; aft
   if (unanswered.length > 0) {
     lines.push('', 'not fully answered:');
     for (const s of unanswered) {
-      lines.push(`  ${s.from}: UNKNOWN — ${s.unknown}`);
+      lines.push(`  ${s.from}: UNKNOWN — ${s.unknown}${s.representedBy !== undefined ? ` (as ${s.representedBy}, its class's representative)` : ''}`);
       if (s.error) lines.push(`  INTERNAL ERROR: ${s.error.message}`, '  before:', indent(traceText(s.error.before, labels, { rules: o.rules }), '    '), '  after:', indent(traceText(s.error.after, labels, { rules: o.rules }), '    '));
     }
   }
