@@ -1,6 +1,6 @@
 // `diff` on the seed before and after one change each: a security-group rule added (exactly the
-// packets it newly allows, nothing else), a router interface removed (only packets newly dropped, or
-// sent on to where the routes now take them), a floating IP moved (translated differently, and
+// packets it newly allows, nothing else), a router interface removed (exactly what crossed it newly
+// dropped, for every sender, and what now leaves by the default route), a floating IP moved (translated differently, and
 // delivered to the new holder), and the seed against itself (no difference, proved for every sender).
 // Every class's witness is replayed here again, independently of the diff, on fresh evaluators.
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadTopologyText } from '../../src/topology/index.ts';
 import { modelFromTopology } from '../../src/pipeline.ts';
 import { createEvaluator } from '../../src/evaluate/index.ts';
-import { runDiff, stationName, type DiffAnswer, type DiffParams } from '../../src/questions/diff.ts';
+import { placeName, runDiff, stationName, type DiffAnswer, type DiffParams } from '../../src/questions/diff.ts';
+import { labelsFor } from '../../src/report/labels.ts';
 import { deliveryKey } from '../../src/smt/diff.ts';
 import { traceCopies } from '../../src/questions/guard.ts';
 import { runQuery } from '../../src/questions/query.ts';
@@ -136,17 +137,31 @@ describe('netproof diff on the seed', () => {
     expect(refused.ok ? null : refused.errors.map((e) => [e.code, e.path])).toEqual([['NP405', '--from']]);
   });
 
-  it('removing a router interface: what vm1 sent through it is newly dropped, and nothing newly delivered', async () => {
-    const r = await diff(edited('interfaces: [subnet1, subnet2]', 'interfaces: [subnet2]'), { from: 'vm1' });
-    expect(r.answer.senders).toEqual([expect.objectContaining({ from: 'vm1:0', complete: true, unknown: null })]);
-    expect(new Set(r.answer.differences.map((d) => d.change))).toEqual(new Set(['newly-dropped']));
-    const places = r.answer.differences.map((d) => deliveryKey(d.delivery));
-    expect(places).toEqual(expect.arrayContaining(['vm:vm3:0', 'vm:vm4:0', 'ext:public']));
-    // vm2 is on vm1's own subnet: untouched.
-    expect(places).not.toContain('vm:vm2:0');
-    // The gateway is gone: vm1 gets no ARP answer for it, so the packet never leaves.
-    for (const d of r.answer.differences) for (const c of d.classes) expect(c.after.disposition).toBe('no-arp');
-    expect(replaysAgain(r)).toBeGreaterThanOrEqual(3);
+  it('removing a router interface: exactly what crossed it is newly dropped, for every sender, and what now leaves by the default route is said', async () => {
+    const r = await diff(edited('interfaces: [subnet1, subnet2]', 'interfaces: [subnet2]'));
+    expect(r.answer.senders.map((s) => [s.from, s.complete, s.unknown])).toEqual(['vm1:0', 'vm2:0', 'vm3:0', 'vm4:0', 'outside(public)'].map((f) => [f, true, null]));
+    const labels = labelsFor(r.before.model.topology);
+    // Gained, whether its witness was delivered elsewhere before or nowhere (the witness is the solver's pick).
+    const change = (c: string) => (c === 'delivered-elsewhere' ? 'newly-delivered' : c);
+    const seen = [...new Set(r.answer.differences.map((d) => `${d.from} → ${placeName(d.delivery, labels)}: ${change(d.change)}`))].sort();
+    // subnet1's ports (vm1, vm2) lose everything beyond their gateway: net2's ports and DHCP server, the
+    // router itself, the external network and its DHCP server; nothing within subnet1.
+    const beyond = ['vm3:0', 'vm4:0', 'outside(public)', 'DHCP of net2@network1', 'DHCP of public@network1', 'router1@network1'];
+    const cutOff = ['vm1:0', 'vm2:0'].flatMap((from) => beyond.map((to) => `${from} → ${to}: newly-dropped`));
+    // From outside: what it reached in subnet1 through the router (vm1's ssh and icmp, the DHCP client
+    // port both VMs' rules let in, net1's DHCP server, the router's address in subnet1).
+    const fromOutside = ['vm1:0', 'vm2:0', 'DHCP of net1@network1', 'router1@network1'].map((to) => `outside(public) → ${to}: newly-dropped`);
+    // net2's ports: packets for subnet1 now leave by the router's default route, which they did not before.
+    const leave = ['vm3:0', 'vm4:0'].map((from) => `${from} → outside(public): newly-delivered`);
+    expect(seen).toEqual([...cutOff, ...fromOutside, ...leave].sort());
+    const labelled = (from: string, to: string) => r.answer.differences.filter((d) => d.from === from && placeName(d.delivery, labels) === to).flatMap((d) => d.classes.map((c) => c.packets.replace(/e\.g\. \d+/, 'e.g. N')));
+    expect(labelled('outside(public)', 'vm1:0').sort()).toEqual(['icmp (several types, e.g. N)', 'tcp/22', 'udp/68']);
+    expect(labelled('outside(public)', 'vm2:0')).toEqual(['udp/68']);
+    // The gateway is gone: vm1 and vm2 get no ARP answer for it, so their packets never leave.
+    for (const d of r.answer.differences) for (const c of d.classes) if (d.from === 'vm1:0' || d.from === 'vm2:0') expect(c.after.disposition).toBe('no-arp');
+    // The packets vm3 sends to subnet1's addresses leave by the default route, as the after trace shows.
+    for (const d of r.answer.differences) for (const c of d.classes) if (d.from === 'vm3:0') expect([c.witness.ip_dst.startsWith('192.168.1.'), c.after.disposition]).toEqual([true, 'exited']);
+    expect(replaysAgain(r)).toBe(r.answer.differences.reduce((n, d) => n + d.classes.length, 0));
   });
 
   it('moving a floating IP: the old holder is translated differently on the way out, the new one is reached through it', async () => {
