@@ -1,4 +1,4 @@
-// `npm run bench:diff [-- --sizes tiny,small] [--runs N] [--change first|last] [--prune off]` (and the
+// `npm run bench:diff [-- --sizes tiny,small] [--runs N] [--change first|last] [--prune off] [--classes off]` (and the
 // diff phase of `npm run bench`): `diff` of a generated size against itself with one security-group
 // rule added (tcp/8080 into project p1's ssh group, whose members include a VM with a floating IP, so
 // every sender's packets reach a changed firewall; `--change last`: into the last project's, whose
@@ -6,8 +6,9 @@
 // verify and diff alternated run by run; medians of --runs runs, wall and CPU time (every thread of
 // the process). Also the diff of one sender (`--from vm1`), which is what a change review of one VM
 // asks, how many senders were settled on one side (their walk there visits no changed device;
-// `--prune off` walks both sides of every sender), and how many sender-place pairs were settled
-// without the solver (reached by the very same paths on both sides).
+// `--prune off` walks both sides of every sender), how many classes of senders were asked (one port
+// standing for the ports alike in both models; `--classes off` asks every sender), and how many
+// sender-place pairs were settled without the solver (reached by the very same paths on both sides).
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,9 @@ export interface DiffFigures {
   readonly diffOneMs: number;
   /** Senders settled on one side (their walk there visits no changed device). */
   readonly untouched: number;
+  /** The classes the senders were asked in (one representative each), and whether classes were asked for. */
+  readonly senderClasses: number;
+  readonly classes: boolean;
   readonly change: Change;
   readonly prune: boolean;
   /** The verdict and what was found, in words. */
@@ -69,7 +73,7 @@ export function withOneRuleAdded(text: string, change: Change = 'first'): string
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
-async function child(sizeName: string, runs: number, change: Change, prune: boolean): Promise<void> {
+async function child(sizeName: string, runs: number, change: Change, prune: boolean, classes: boolean): Promise<void> {
   const start = loadavg()[0]!;
   const size = [...SIZES, ...EXTRA_SIZES].find((s) => s.name === sizeName)!;
   const text = generateTopologyText(size);
@@ -82,6 +86,7 @@ async function child(sizeName: string, runs: number, change: Change, prune: bool
   const one: number[] = [];
   let found = '';
   let untouched = 0;
+  let senderClasses = 0;
   let counts = { senders: 0, places: 0, placesUnchanged: 0 };
   for (let i = 0; i < runs; i++) {
     const v = party(text);
@@ -93,29 +98,32 @@ async function child(sizeName: string, runs: number, change: Change, prune: bool
     const [b, a] = [party(text), party(changed)];
     t = performance.now();
     c = process.cpuUsage();
-    const r = await runDiff(b, a, { from: null, to: null, via: null }, TIMEOUT_MS, { incremental: true, prune });
+    const r = await runDiff(b, a, { from: null, to: null, via: null }, TIMEOUT_MS, { incremental: true, prune, classes });
     diff.push(performance.now() - t);
     diffCpu.push(cpuMs(process.cpuUsage(c)));
     if (!r.ok) throw new Error('diff refused its input');
     const s = r.value.senders;
-    found = `${r.value.verdict}, ${r.value.differences.length} changes from ${new Set(r.value.differences.map((d) => d.from)).size} senders, ${s.filter((x) => x.unknown !== null).length} senders unknown`;
+    const perSender = r.value.differences.reduce((n, d) => n + 1 + (d.standsFor?.length ?? 0), 0);
+    const differing = new Set(r.value.differences.flatMap((d) => [d.from, ...(d.standsFor ?? [])])).size;
+    found = `${r.value.verdict}, ${perSender} changes from ${differing} senders (${r.value.differences.length} asked), ${s.filter((x) => x.unknown !== null).length} senders unknown`;
+    senderClasses = r.value.senderClasses;
     counts = { senders: s.length, places: s.reduce((n, x) => n + x.places, 0), placesUnchanged: s.reduce((n, x) => n + x.placesUnchanged, 0) };
     untouched = s.filter((x) => x.untouched).length;
     const [b1, a1] = [party(text), party(changed)];
     t = performance.now();
-    await runDiff(b1, a1, { from: 'vm1', to: null, via: null }, TIMEOUT_MS, { incremental: true, prune });
+    await runDiff(b1, a1, { from: 'vm1', to: null, via: null }, TIMEOUT_MS, { incremental: true, prune, classes });
     one.push(performance.now() - t);
     // Each run as it ends (stderr): a size that does not finish still leaves its runs.
     console.error(`run ${i + 1}: verify ${(verify[i]! / 1000).toFixed(1)} s (CPU ${(verifyCpu[i]! / 1000).toFixed(1)} s), diff ${(diff[i]! / 1000).toFixed(1)} s (CPU ${(diffCpu[i]! / 1000).toFixed(1)} s), load ${loadavg()[0]!.toFixed(1)}`);
   }
-  const figures: DiffFigures = { size: sizeName, vms: size.vms, verifyMs: median(verify), diffMs: median(diff), verifyCpuMs: median(verifyCpu), diffCpuMs: median(diffCpu), diffOneMs: median(one), untouched, change, prune, found, ...counts, runs, load: [start, loadavg()[0]!] };
+  const figures: DiffFigures = { size: sizeName, vms: size.vms, verifyMs: median(verify), diffMs: median(diff), verifyCpuMs: median(verifyCpu), diffCpuMs: median(diffCpu), diffOneMs: median(one), untouched, senderClasses, classes, change, prune, found, ...counts, runs, load: [start, loadavg()[0]!] };
   console.log(JSON.stringify(figures));
   await shutdownZ3();
 }
 
 /** One size measured in a process of its own (killed after `timeoutS`): its figures, or why it has none. */
-export function measureDiffInChild(sizeName: string, runs: number, timeoutS: number, change: Change = 'first', prune = true): DiffFigures | { readonly failure: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', sizeName, String(runs), change, prune ? 'on' : 'off'], {
+export function measureDiffInChild(sizeName: string, runs: number, timeoutS: number, change: Change = 'first', prune = true, classes = true): DiffFigures | { readonly failure: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', sizeName, String(runs), change, prune ? 'on' : 'off', classes ? 'on' : 'off'], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: timeoutS * 1000, killSignal: 'SIGKILL', maxBuffer: 1 << 24,
   });
   const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
@@ -123,24 +131,24 @@ export function measureDiffInChild(sizeName: string, runs: number, timeoutS: num
   return { failure: r.signal === 'SIGKILL' ? `killed after ${timeoutS} s` : `exit ${r.status ?? r.signal}: ${(r.stderr ?? '').split('\n').find((l) => /Error/.test(l))?.trim().slice(0, 200) ?? ''}` };
 }
 
-export const DIFF_HEADERS = ['size', 'VMs', 'verify (built-ins), wall / CPU', 'diff, every sender, wall / CPU', 'ratio wall / CPU', 'diff --from vm1', 'senders settled on one side', 'sender-place pairs settled as the same', 'found', 'load 1 min'];
+export const DIFF_HEADERS = ['size', 'VMs', 'verify (built-ins), wall / CPU', 'diff, every sender, wall / CPU', 'ratio wall / CPU', 'diff --from vm1', 'classes of senders asked', 'senders settled on one side', 'sender-place pairs settled as the same', 'found', 'load 1 min'];
 
 export function diffRow(sizeName: string, f: DiffFigures | { readonly failure: string }): string[] {
-  if ('failure' in f) return [sizeName, '—', '—', 'fail', '—', '—', '—', '—', f.failure, '—'];
+  if ('failure' in f) return [sizeName, '—', '—', 'fail', '—', '—', '—', '—', '—', f.failure, '—'];
   const s = (x: number) => `${(x / 1000).toFixed(1)} s`;
   return [sizeName, String(f.vms), `${s(f.verifyMs)} / ${s(f.verifyCpuMs)}`, `${s(f.diffMs)} / ${s(f.diffCpuMs)}`, `${(f.diffMs / f.verifyMs).toFixed(2)}× / ${(f.diffCpuMs / f.verifyCpuMs).toFixed(2)}×`, s(f.diffOneMs),
-    f.prune ? `${f.untouched} of ${f.senders}` : 'off', `${f.placesUnchanged} of ${f.places} (${f.senders} senders)`, f.found, `${f.load[0].toFixed(1)} → ${f.load[1].toFixed(1)}`];
+    f.classes ? `${f.senderClasses} of ${f.senders}` : 'off', f.prune ? `${f.untouched} of ${f.senders}` : 'off', `${f.placesUnchanged} of ${f.places} (${f.senders} senders)`, f.found, `${f.load[0].toFixed(1)} → ${f.load[1].toFixed(1)}`];
 }
 
 const args = process.argv.slice(2);
 const opt = (name: string, d: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : d; };
 // Only as the entry script: bench/run.ts imports this module, and its own children are also run with --child.
 const isEntry = process.argv[1] === fileURLToPath(import.meta.url);
-if (isEntry && args[0] === '--child') await child(args[1]!, Number(args[2]), args[3] === 'last' ? 'last' : 'first', args[4] !== 'off');
+if (isEntry && args[0] === '--child') await child(args[1]!, Number(args[2]), args[3] === 'last' ? 'last' : 'first', args[4] !== 'off', args[5] !== 'off');
 else if (isEntry) {
   const runs = Number(opt('--runs', '3'));
   const change = opt('--change', 'first');
   if (change !== 'first' && change !== 'last') throw new Error(`--change ${change}: first or last`);
   console.log(DIFF_HEADERS.join(' | '));
-  for (const s of opt('--sizes', 'tiny,small').split(',')) console.log(diffRow(s, measureDiffInChild(s, runs, Number(opt('--timeout', '3600')), change, opt('--prune', 'on') !== 'off')).join(' | '));
+  for (const s of opt('--sizes', 'tiny,small').split(',')) console.log(diffRow(s, measureDiffInChild(s, runs, Number(opt('--timeout', '3600')), change, opt('--prune', 'on') !== 'off', opt('--classes', 'on') !== 'off')).join(' | '));
 }

@@ -3,6 +3,8 @@
 // network; `--from` picks one) sends the same symbolic packet into both dataplanes (smt/diff.ts);
 // a sender whose walk on the before side visits no device or chain that differs between the two
 // (smt/changed-devices.ts) is settled there, the same on both sides, with no second walk or question;
+// VM ports alike in both models are asked once per class (diff-classes.ts), the others' answers
+// following from their representative's;
 // per place it may be delivered to, the packets gained, lost or translated differently are asked for
 // one class at a time — a protocol and port (or ICMP type) when only that one differs, else the whole
 // protocol — until none is left, each with a witness replayed through both evaluators.
