@@ -57,7 +57,8 @@ export function diffSenderClasses(before: Model, after: Model, names: readonly s
   const isPort = (s: Station | undefined): s is VmStation => s?.kind === 'vm-port';
   const ports = names.filter((n) => isPort(b.get(n)) && isPort(a.get(n)));
   const portsB = ports.map((n) => b.get(n) as VmStation);
-  const changesOn = hostChanges(changed, [...portsB, ...ports.map((n) => a.get(n) as VmStation)]);
+  // Every port of either model owns its chains, whether it is among the senders asked or not.
+  const changesOn = hostChanges(changed, [...b.values(), ...a.values()].filter(isPort));
   // The class in BEFORE (groupPorts' own key), and in AFTER and the host's changes as its extra part.
   const extra = (s: VmStation): string => {
     const sa = a.get(stationName(s)) as VmStation;

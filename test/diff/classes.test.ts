@@ -8,6 +8,8 @@
 //   differences (now a member of the default group) that vm3 does not have;
 // - vm5's host programmed a rule for it that vm3's host did not (a stale DROP in its egress chain, on
 //   both sides): two classes, and vm5 has no difference where vm3 has one;
+// - a host with something changed that any of its ports' packets may cross (a bridge, a chain no one
+//   port owns): its ports grouped only among themselves;
 // - something linking devices changed (a floating IP moved): every sender asked itself.
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -21,6 +23,8 @@ import { shutdownZ3 } from '../../src/smt/index.ts';
 import type { Dataplane } from '../../src/ir/dataplane.ts';
 import type { NfRule } from '../../src/ir/netfilter.ts';
 import { expectSameAnswers } from './pairs.ts';
+import { diffSenderClasses } from '../../src/questions/diff-classes.ts';
+import type { ChangedDevices } from '../../src/smt/changed-devices.ts';
 
 afterAll(async () => { await shutdownZ3(); });
 
@@ -110,6 +114,23 @@ describe('diff by classes of senders', () => {
     // Its own host drops its tcp/8080 on the way out: nothing newly reaches anyone from vm5.
     expect(of(classed, 'vm5:0')).toEqual([]);
   }, 300_000);
+
+  it("a host with something changed that any port's packets there may cross: its ports grouped only among themselves", () => {
+    const b = party(CLOUD);
+    const a = party(RULE_ADDED);
+    const names = ['vm3:0', 'vm5:0'];
+    const vm1 = b.model.dataplane.stations.find((s): s is VmStation => s.kind === 'vm-port' && s.vm === 'vm1')!;
+    const changed = (devices: string[], chains: string[]): ChangedDevices => ({ global: null, devices, chains, has: () => false, hasChain: () => false });
+    const classes = (c: ChangedDevices) => diffSenderClasses(b.model, a.model, names, c).map((x) => [x.rep, ...x.members]);
+    expect(classes(changed([], []))).toEqual([['vm3:0', 'vm5:0']]);
+    // Another port's own chain changed on vm5's host: crossed only by packets to or from that port, alike for both.
+    expect(classes(changed([], [`compute2/root/filter/neutron-openvswi-i${vm1.portId.slice(0, 10)}`]))).toEqual([['vm3:0', 'vm5:0']]);
+    // A chain no one port owns, or a bridge, changed on vm5's host: vm5 may cross it, vm3 not.
+    expect(classes(changed([], ['compute2/root/filter/neutron-openvswi-sg-chain']))).toEqual([['vm3:0'], ['vm5:0']]);
+    expect(classes(changed(['compute2/br-int'], []))).toEqual([['vm3:0'], ['vm5:0']]);
+    // Something linking devices changed: each alone.
+    expect(diffSenderClasses(b.model, a.model, names, { ...changed([], []), global: 'the links between devices differ' }).map((x) => x.rep)).toEqual(names);
+  });
 
   it('something linking devices changed (a floating IP moved): every sender asked itself', async () => {
     const moved = edited(RULE_ADDED, '{ ip: 203.0.113.101, vm: vm4 }', '{ ip: 203.0.113.101, vm: vm2 }');
