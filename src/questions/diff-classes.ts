@@ -41,7 +41,9 @@ function hostChanges(changed: ChangedDevices, ports: readonly VmStation[]): (hos
   const add = (item: string) => {
     const slash = item.indexOf('/');
     const host = item.slice(0, slash);
-    per.set(host, [...(per.get(host) ?? []), item.slice(slash + 1)]);
+    const list = per.get(host);
+    if (list === undefined) per.set(host, [item.slice(slash + 1)]);
+    else list.push(item.slice(slash + 1));
   };
   for (const d of changed.devices) add(d);
   for (const c of changed.chains) if (!owned(c.slice(c.lastIndexOf('/') + 1))) add(c);
