@@ -5,9 +5,12 @@
 // prints (with its exit code) and a digest of the rendered artifacts, one file per subject, into a
 // directory; with `--failures N`, for each subject with HA routers also what `verify --failures N`
 // prints. Run it on the old code and the new, then `--diff` the two directories. Not a test: it takes
-// minutes and compares two checkouts.
+// minutes and compares two checkouts. Each record also holds a digest of the evaluator's converged state (every
+// learned MAC and flow, the passes). With `--render-only`, verify is not run (the digests alone): the check for
+// the sizes too large to verify in minutes (`--sizes large,xlarge,huge`).
 //
 //   node --import tsx bench/compare-verdicts.ts --out /tmp/before [--sizes tiny,small,medium,large] [--failures 1]
+//   node --import tsx bench/compare-verdicts.ts --out /tmp/before-render --render-only --sizes large,xlarge,huge
 //   node --import tsx bench/compare-verdicts.ts --diff /tmp/before /tmp/after
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,7 +21,8 @@ import fc from 'fast-check';
 import { arbitraryTopology } from '../src/testing/index.ts';
 import { loadModel } from '../src/pipeline.ts';
 import { loadTopologyText } from '../src/topology/index.ts';
-import { SIZES, generateTopologyText } from './generate.ts';
+import { createEvaluator } from '../src/evaluate/index.ts';
+import { EXTRA_SIZES, SIZES, generateTopologyText } from './generate.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const GENERATED_SEED = 1414;
@@ -31,6 +35,7 @@ const sizesAt = process.argv.indexOf('--sizes');
 const BENCH_SIZES = sizesAt > 0 && process.argv[sizesAt + 1] ? process.argv[sizesAt + 1]!.split(',') : ['tiny', 'small', 'medium'];
 const failuresAt = process.argv.indexOf('--failures');
 const FAILURES = failuresAt > 0 ? Number(process.argv[failuresAt + 1]) : 0;
+const RENDER_ONLY = process.argv.includes('--render-only');
 
 interface Subject {
   readonly name: string;
@@ -77,7 +82,7 @@ function subjects(work: string): Subject[] {
   }
   for (const name of BENCH_SIZES) {
     for (const [tenant, withHa] of [['vxlan', false], ['vlan', false], ['vxlan', true]] as const) {
-      const size = SIZES.find((s) => s.name === name);
+      const size = [...SIZES, ...EXTRA_SIZES].find((s) => s.name === name);
       if (!size) throw new Error(`no bench size ${name}`);
       if (withHa && size.networkNodes < 2) continue; // an HA router needs two network nodes
       const label = `${name}-${tenant}${withHa ? '-ha' : ''}`;
@@ -95,12 +100,14 @@ function hasHa(text: string): boolean {
   return r.ok && r.value.routers.some((x) => x.ha !== null);
 }
 
-function renderDigest(path: string): string {
+/** Digests of the rendered artifacts and of the converged learning state. */
+function modelDigests(path: string): { render: string; converged: string } {
   const m = loadModel(path);
-  if (!m.ok) return `does not load: ${JSON.stringify(m.errors)}`;
+  if (!m.ok) return { render: `does not load: ${JSON.stringify(m.errors)}`, converged: '' };
   const h = createHash('sha256');
   for (const a of m.value.artifacts) h.update(JSON.stringify(a));
-  return h.digest('hex');
+  const c = createHash('sha256').update(JSON.stringify(createEvaluator(m.value.dataplane).converged));
+  return { render: h.digest('hex'), converged: c.digest('hex') };
 }
 
 function write(out: string): void {
@@ -109,9 +116,9 @@ function write(out: string): void {
     const withHa = FAILURES > 0 && (s.name.startsWith('cloud/') ? false : hasHa(readFileSync(s.path, 'utf8')));
     for (const extra of withHa ? [[], ['--failures', String(FAILURES)]] : [[]]) {
       const started = Date.now();
-      const r = spawnSync(process.execPath, [join(root, 'bin', 'netproof.cjs'), 'verify', s.path, '--format', 'json', ...extra], { encoding: 'utf8', maxBuffer: 1 << 28 });
+      const r = RENDER_ONLY ? { status: null, stdout: '', stderr: '' } : spawnSync(process.execPath, [join(root, 'bin', 'netproof.cjs'), 'verify', s.path, '--format', 'json', ...extra], { encoding: 'utf8', maxBuffer: 1 << 28 });
       const name = extra.length > 0 ? `${s.name}+failures${FAILURES}` : s.name;
-      const record = { subject: name, exit: r.status, render: renderDigest(s.path), stdout: r.stdout, stderr: r.stderr };
+      const record = { subject: name, exit: r.status, ...modelDigests(s.path), stdout: r.stdout, stderr: r.stderr };
       writeFileSync(join(out, `${name.replace(/[/\\]/g, '__')}.json`), JSON.stringify(record, null, 1));
       console.log(`${name}: exit ${r.status}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
     }
@@ -131,7 +138,7 @@ function diff(a: string, b: string): number {
     }
     const ra = JSON.parse(readFileSync(pa, 'utf8')) as Record<string, unknown>;
     const rb = JSON.parse(readFileSync(pb, 'utf8')) as Record<string, unknown>;
-    const fields = ['exit', 'render', 'stdout'].filter((k) => ra[k] !== rb[k]);
+    const fields = ['exit', 'render', 'converged', 'stdout'].filter((k) => ra[k] !== rb[k]);
     if (fields.length > 0) {
       console.log(`${n}: differs in ${fields.join(', ')}`);
       differ++;

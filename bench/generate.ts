@@ -58,6 +58,8 @@ export const SIZES: readonly BenchSize[] = [
  */
 export const EXTRA_SIZES: readonly BenchSize[] = [
   { name: 'xlarge', projects: 150, networksPerProject: 4, routersPerProject: 2, vms: 3000, computeHosts: 60, networkNodes: 6 },
+  // The scale target's counts: 10,000 VMs, 1,000 routers, 200 compute hosts, 3 network nodes.
+  { name: 'huge', projects: 500, networksPerProject: 4, routersPerProject: 2, vms: 10000, computeHosts: 200, networkNodes: 3 },
 ];
 
 /** Sizes cheap enough for `--quick` and for tests. */
