@@ -19,6 +19,14 @@ function macBytes(mac: Mac): readonly number[] | null {
   return bytes;
 }
 
+/**
+ * A MAC as a canonical key: two texts give the same key exactly when `macMatches` with a null mask holds
+ * between them; null for text that never matches.
+ */
+export function macKey(mac: Mac): string | null {
+  return macBytes(mac)?.join(':') ?? null;
+}
+
 /** `mac` equals `want` on the bits of `mask` (null mask = all bits). */
 export function macMatches(mac: Mac, want: Mac, mask: Mac | null): boolean {
   const a = macBytes(mac);

@@ -12,7 +12,7 @@ import type { Origin } from '../ir/origin.ts';
 import type { HopEvent, TraceStep } from './trace.ts';
 import type { Copy, DropKind } from './device.ts';
 import { dropCopy, emitCopy } from './device.ts';
-import { matchFlow } from './flow-match.ts';
+import { firstMatch } from './flow-index.ts';
 import { type FlowTables, isTunnelPort, portByName, portName, tunIdOut } from '../semantics/ovs-bridge.ts';
 import { MAX_RESUBMIT_DEPTH } from '../semantics/limits.ts';
 import { runNormal } from './normal.ts';
@@ -143,18 +143,14 @@ export function runBridge(env: BridgeEnv, inPort: string, packet0: Packet): Brid
     // packet meets there is a read of the learned state.
     if (env.learn && learnTargets(bridge).has(table)) env.state.noteRead();
     const flows = env.tables.get(table) ?? [];
-    let flow: Flow | undefined;
-    for (const f of flows) {
-      const r = matchFlow(bridge, f.match, { packet, inPort: curInPort, regs });
-      if (r.uncertain !== null) uncertain.push(`${r.uncertain}: ${f.origin.text}`);
-      if (r.matched) { flow = f; break; }
-    }
+    const flow = firstMatch(bridge, flows, { packet, inPort: curInPort, regs }, (why, f) => uncertain.push(`${why}: ${f.origin.text}`));
     if (!flow) {
       steps.push({ where: `table ${table}`, rule: 'no flow matched', action: 'drop', origin: null });
       lastDrop = { rule: `table ${table}: no flow matched`, origin: null, kind: 'default' };
       return;
     }
-    steps.push({ where: `table ${table}`, rule: flow.origin.text, action: flow.actions.map((a) => actionText(a, bridge)).join(',') || 'drop', origin: flow.origin });
+    // A learning walk keeps no steps (walk.ts keeps bare hops); a flood flow's text names every port.
+    if (!env.learn) steps.push({ where: `table ${table}`, rule: flow.origin.text, action: flow.actions.map((a) => actionText(a, bridge)).join(',') || 'drop', origin: flow.origin });
     if (flow.actions.length === 0) lastDrop = dropOf(flow);
     runActions(flow, depth);
   };
@@ -182,7 +178,7 @@ export function runBridge(env: BridgeEnv, inPort: string, packet0: Packet): Brid
           steps.push(...r.steps);
           events.push(...r.events);
           for (const c of r.copies) {
-            if (c.kind === 'emit' && !isTunnelPort(portOf(c.port))) copies.push({ ...c, packet: { ...c.packet, tun_id: null } });
+            if (c.kind === 'emit' && !isTunnelPort(portOf(c.port))) copies.push(c.packet.tun_id === null ? c : { ...c, packet: { ...c.packet, tun_id: null } });
             else if (c.kind === 'emit') copies.push(c);
             else if (c.drop) lastDrop = { rule: c.drop.rule, origin: null, kind: c.dropKind ?? 'default' };
           }
