@@ -37,6 +37,9 @@ function portsInVlan(bridge: OvsBridge, vid: number): readonly OvsPort[] {
   return ports;
 }
 
+const NO_STEPS: readonly TraceStep[] = [];
+const NO_EVENTS: readonly HopEvent[] = [];
+
 function outFrame(packet: Packet, port: OvsPort, vid: number): { packet: Packet; events: HopEvent[] } {
   if (port.tag !== null) {
     return { packet: { ...packet, vlan: null }, events: packet.vlan !== null ? [{ kind: 'vlan-strip', vid }] : [] };
@@ -79,18 +82,24 @@ export function runNormal(host: string, bridge: OvsBridge, inPortName: string, p
     return { steps, events, copies: [emitCopy(port.name, f.packet, [], f.events)] };
   }
   const targets = portsInVlan(bridge, vid).filter((p) => p.name !== inPort.name);
-  steps.push({
-    where: 'NORMAL',
-    rule: isGroupMac(packet.eth_dst) ? `flood VLAN ${vid} (${packet.eth_dst})` : `flood VLAN ${vid} (${packet.eth_dst} not learned)`,
-    action: targets.length > 0 ? `flood to ${targets.map((p) => p.name).join(', ')}` : 'no other port in the VLAN',
-    origin: null,
-  });
+  // A learning walk keeps no steps (walk.ts keeps bare hops), and a flood's step names every port: on a
+  // network node's external VLAN, every router's gateway port.
+  if (!learn) {
+    steps.push({
+      where: 'NORMAL',
+      rule: isGroupMac(packet.eth_dst) ? `flood VLAN ${vid} (${packet.eth_dst})` : `flood VLAN ${vid} (${packet.eth_dst} not learned)`,
+      action: targets.length > 0 ? `flood to ${targets.map((p) => p.name).join(', ')}` : 'no other port in the VLAN',
+      origin: null,
+    });
+  }
   if (targets.length === 0) {
     return { steps, events, copies: [dropCopy(tagged, { host, device: bridge.name, rule: `NORMAL: no other port in VLAN ${vid}`, origin: null }, 'quiet')] };
   }
-  const copies = targets.map((p) => {
-    const f = outFrame(tagged, p, vid);
-    return emitCopy(p.name, f.packet, [], f.events);
-  });
+  // Every copy to an access port is the same untagged frame and every copy to a trunk the tagged one
+  // (outFrame's two cases): made once per flood, not once per port.
+  const stripEvents: readonly HopEvent[] = tagged.vlan !== null ? [{ kind: 'vlan-strip', vid }] : NO_EVENTS;
+  let untagged: Packet | null = null;
+  const copies = targets.map((p) =>
+    p.tag !== null ? emitCopy(p.name, (untagged ??= { ...tagged, vlan: null }), NO_STEPS, stripEvents) : emitCopy(p.name, tagged, NO_STEPS, NO_EVENTS));
   return { steps, events, copies };
 }

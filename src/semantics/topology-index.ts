@@ -32,10 +32,29 @@ export const vmDevice = (vm: string) => `vm:${vm}`;
 
 const key = (...parts: string[]) => parts.join('\u0000');
 
+// Maps keyed by (host, device) and (host, device, port) one level per part: walks look devices and
+// far ends up per copy of every packet, and a joined string key would be built per lookup.
+type ByDevice<V> = Map<string, Map<string, V>>;
+type ByPort<V> = Map<string, Map<string, Map<string, V>>>;
+
+function setDevice<V>(m: ByDevice<V>, host: string, device: string, v: V): void {
+  let h = m.get(host);
+  if (!h) m.set(host, (h = new Map()));
+  h.set(device, v);
+}
+
+function setPort<V>(m: ByPort<V>, host: string, device: string, port: string, v: V): void {
+  let h = m.get(host);
+  if (!h) m.set(host, (h = new Map()));
+  let d = h.get(device);
+  if (!d) h.set(device, (d = new Map()));
+  d.set(port, v);
+}
+
 export class TopologyIndex {
-  private readonly devices = new Map<string, DeviceRef>();
-  private readonly peers = new Map<string, Endpoint>();
-  private readonly wires = new Map<string, Wire>();
+  private readonly devices: ByDevice<DeviceRef> = new Map();
+  private readonly peers: ByPort<Endpoint> = new Map();
+  private readonly wires: ByPort<Wire> = new Map();
   private readonly hosts = new Map<string, HostDataplane>();
   private readonly hostByTunnelIp = new Map<string, HostDataplane>();
   // Stations and wires by what walks ask for per packet: each the first (or all, in order) of what a
@@ -63,21 +82,21 @@ export class TopologyIndex {
           if (p.remoteIp !== null && !this.tunnelPorts.has(k)) this.tunnelPorts.set(k, { host: h.name, device: b.name, port: p.name });
         }
       }
-      for (const b of h.ovsBridges) this.devices.set(key(h.name, b.name), { kind: 'ovs', host: h.name, bridge: b });
-      for (const b of h.linuxBridges) this.devices.set(key(h.name, b.name), { kind: 'lb', host: h.name, bridge: b });
-      for (const n of h.namespaces) this.devices.set(key(h.name, n.name), { kind: 'ns', host: h.name, ns: n });
+      for (const b of h.ovsBridges) setDevice(this.devices, h.name, b.name, { kind: 'ovs', host: h.name, bridge: b });
+      for (const b of h.linuxBridges) setDevice(this.devices, h.name, b.name, { kind: 'lb', host: h.name, bridge: b });
+      for (const n of h.namespaces) setDevice(this.devices, h.name, n.name, { kind: 'ns', host: h.name, ns: n });
       // Patch ports name their peer; a `patch` link, when given, says the same thing.
       for (const b of h.ovsBridges) {
         for (const p of b.ports) {
           if (p.type !== 'patch' || p.peer === null) continue;
           const other = h.ovsBridges.find((ob) => ob.ports.some((op) => op.name === p.peer));
-          if (other) this.peers.set(key(h.name, b.name, p.name), { host: h.name, device: other.name, port: p.peer });
+          if (other) setPort(this.peers, h.name, b.name, p.name, { host: h.name, device: other.name, port: p.peer });
         }
       }
     }
     for (const s of dp.stations) {
       if (s.kind === 'vm-port') {
-        this.devices.set(key(s.host, vmDevice(s.vm)), { kind: 'vm', host: s.host, vm: s.vm });
+        setDevice(this.devices, s.host, vmDevice(s.vm), { kind: 'vm', host: s.host, vm: s.vm });
         const k = key(s.vm, String(s.index));
         if (!this.vmStations.has(k)) this.vmStations.set(k, s);
       } else {
@@ -88,14 +107,14 @@ export class TopologyIndex {
     }
     for (const w of dp.wires) if (!this.wireByPhysnet.has(w.physnet)) this.wireByPhysnet.set(w.physnet, w);
     for (const l of dp.links) {
-      this.peers.set(key(l.a.host, l.a.device, l.a.port), l.b);
-      this.peers.set(key(l.b.host, l.b.device, l.b.port), l.a);
+      setPort(this.peers, l.a.host, l.a.device, l.a.port, l.b);
+      setPort(this.peers, l.b.host, l.b.device, l.b.port, l.a);
     }
-    for (const w of dp.wires) for (const m of w.members) this.wires.set(key(m.host, m.device, m.port), w);
+    for (const w of dp.wires) for (const m of w.members) setPort(this.wires, m.host, m.device, m.port, w);
   }
 
   device(host: string, name: string): DeviceRef | null {
-    return this.devices.get(key(host, name)) ?? null;
+    return this.devices.get(host)?.get(name) ?? null;
   }
 
   host(name: string): HostDataplane | null {
@@ -104,11 +123,11 @@ export class TopologyIndex {
 
   /** The far end of a link or patch pair. */
   peer(host: string, device: string, port: string): Endpoint | null {
-    return this.peers.get(key(host, device, port)) ?? null;
+    return this.peers.get(host)?.get(device)?.get(port) ?? null;
   }
 
   wireOf(host: string, device: string, port: string): Wire | null {
-    return this.wires.get(key(host, device, port)) ?? null;
+    return this.wires.get(host)?.get(device)?.get(port) ?? null;
   }
 
   /**
