@@ -3,7 +3,7 @@
 // for the same size. Only small sizes here; the large ones are exercised by `npm run bench`.
 import { describe, it, expect } from 'vitest';
 import { parse } from 'yaml';
-import { countsOf, generateTopology, generateTopologyText, QUICK_SIZES, SIZES, type BenchSize } from '../../bench/generate.ts';
+import { countsOf, EXTRA_SIZES, generateTopology, generateTopologyText, QUICK_SIZES, SIZES, type BenchSize } from '../../bench/generate.ts';
 import { loadTopologyText } from '../../src/topology/index.ts';
 import type { Topology } from '../../src/topology/model.ts';
 import { growthExponent, median, percentile, samplePairs } from '../../bench/stats.ts';
@@ -83,6 +83,17 @@ describe('generateTopology', () => {
     expect(Object.keys(file.vms ?? {}).length).toBe(1000);
     expect(Object.keys(file.routers ?? {}).length).toBe(100);
     expect(Object.values(file.hosts).filter((h) => h.role === 'compute').length).toBe(20);
+  });
+
+  it('has a huge size at the pipeline\'s scale target (10,000 VMs, 1,000 routers, 200 compute and 3 network nodes, every host its own tunnel address), generated but not loaded here', () => {
+    const huge = EXTRA_SIZES.find((s) => s.name === 'huge') as BenchSize;
+    expect({ ...countsOf(huge), compute: huge.computeHosts, network: huge.networkNodes }).toMatchObject({ vms: 10000, routers: 1000, compute: 200, network: 3, floatingIps: 1000 });
+    const file = generateTopology(huge);
+    expect(Object.keys(file.vms ?? {}).length).toBe(10000);
+    expect(Object.keys(file.routers ?? {}).length).toBe(1000);
+    const tunnels = Object.values(file.hosts).map((h) => h.tunnel_ip);
+    expect(tunnels.length).toBe(203);
+    expect(new Set(tunnels).size).toBe(203);
   });
 
   it('gives every host a tunnel address of its own at any size (compute hosts past 100, network nodes after them)', () => {
