@@ -25,6 +25,7 @@ import {
 } from '../parse/index.ts';
 import { indexArtifacts, withProvenance, type ProvenanceIndex } from './provenance.ts';
 import { outsideStations } from './outside.ts';
+import { networkByName } from '../topology/lookup.ts';
 
 const EMPTY_RULESET: NetfilterRuleset = { tables: [], ipsets: {} };
 
@@ -113,6 +114,24 @@ function renderedSource(topo: Topology, artifacts: readonly Artifact[]): HostSou
     parsed.set(path, r.value);
     return r.value;
   };
+  // Every `${host}/${ns}.ip-addr` path under each host it may belong to (each `/` in it ends a candidate
+  // host name), found in one pass over the paths instead of one per host.
+  let nsByHost: Map<string, string[]> | null = null;
+  const namespacesByHost = (): Map<string, string[]> => {
+    if (nsByHost !== null) return nsByHost;
+    const m = new Map<string, string[]>();
+    for (const p of index.keys()) {
+      if (!p.endsWith('.ip-addr')) continue;
+      for (let i = p.indexOf('/'); i >= 0; i = p.indexOf('/', i + 1)) {
+        const host = p.slice(0, i);
+        const name = p.slice(i + 1, -'.ip-addr'.length);
+        const l = m.get(host);
+        if (l) l.push(name);
+        else m.set(host, [name]);
+      }
+    }
+    return (nsByHost = m);
+  };
   return {
     hosts: topo.hosts.map((h) => ({ name: h.name, tunnelIp: h.tunnelIp })),
     warnings,
@@ -122,10 +141,7 @@ function renderedSource(topo: Topology, artifacts: readonly Artifact[]): HostSou
     linuxBridges: (host) => read(artifactPath.brctlShow(host), parseBrctlShow) ?? [],
     rootRules: (host) => annotateRuleset(read(artifactPath.hostIptablesSave(host), parseIptablesSave) ?? EMPTY_RULESET, index),
     ipsets: (host) => read(artifactPath.hostIpsetSave(host), parseIpsetSave) ?? {},
-    namespaces: (host) => [...index.keys()]
-      .filter((p) => p.startsWith(`${host}/`) && p.endsWith('.ip-addr'))
-      .map((p) => p.slice(host.length + 1, -'.ip-addr'.length))
-      .sort(),
+    namespaces: (host) => [...(namespacesByHost().get(host) ?? [])].sort(),
     nsInterfaces: (host, ns) => read(artifactPath.nsIpAddr(host, ns), parseIpAddr) ?? [],
     nsRoutes: (host, ns) => (read(artifactPath.nsIpRoute(host, ns), parseIpRoute) ?? []).map((r) => ({ ...r, origin: withProvenance(r.origin, index) })),
     nsRules: (host, ns) => annotateRuleset(read(artifactPath.nsIptablesSave(host, ns), parseIptablesSave) ?? EMPTY_RULESET, index),
@@ -190,14 +206,39 @@ function patchLinks(hosts: readonly HostDataplane[]): Link[] {
   return links;
 }
 
+// A host's bridges by the ports they hold, the first bridge in the host's order for a name (what a scan of
+// the bridges finds): every VM port and namespace interface is looked up, and a network node's br-int holds
+// a port per router interface and DHCP server of the cloud.
+const ovsBridgeOfPort = new WeakMap<HostDataplane, ReadonlyMap<string, string>>();
+const linuxBridgeOfPort = new WeakMap<HostDataplane, ReadonlyMap<string, string>>();
+
 function findOvsPort(h: HostDataplane, port: string): Endpoint | null {
-  for (const b of h.ovsBridges) if (b.ports.some((p) => p.name === port)) return { host: h.name, device: b.name, port };
-  return null;
+  let m = ovsBridgeOfPort.get(h);
+  if (!m) {
+    const byPort = new Map<string, string>();
+    for (const b of h.ovsBridges) for (const p of b.ports) if (!byPort.has(p.name)) byPort.set(p.name, b.name);
+    ovsBridgeOfPort.set(h, (m = byPort));
+  }
+  const device = m.get(port);
+  return device === undefined ? null : { host: h.name, device, port };
 }
 
 function findLinuxBridgePort(h: HostDataplane, port: string): Endpoint | null {
-  for (const b of h.linuxBridges) if (b.ports.includes(port)) return { host: h.name, device: b.name, port };
-  return null;
+  let m = linuxBridgeOfPort.get(h);
+  if (!m) {
+    const byPort = new Map<string, string>();
+    for (const b of h.linuxBridges) for (const p of b.ports) if (!byPort.has(p)) byPort.set(p, b.name);
+    linuxBridgeOfPort.set(h, (m = byPort));
+  }
+  const device = m.get(port);
+  return device === undefined ? null : { host: h.name, device, port };
+}
+
+/** Hosts by name, the first of a name. */
+function hostsByName(hosts: readonly HostDataplane[]): Map<string, HostDataplane> {
+  const m = new Map<string, HostDataplane>();
+  for (const h of hosts) if (!m.has(h.name)) m.set(h.name, h);
+  return m;
 }
 
 /**
@@ -206,8 +247,9 @@ function findLinuxBridgePort(h: HostDataplane, port: string): Endpoint | null {
  */
 function vethAndVifLinks(topo: Topology, hosts: readonly HostDataplane[]): Link[] {
   const links: Link[] = [];
+  const byName = hostsByName(hosts);
   for (const vm of topo.vms) {
-    const h = hosts.find((x) => x.name === vm.host);
+    const h = byName.get(vm.host);
     if (!h) continue;
     vm.ports.forEach((p, i) => {
       const tap = deviceName.tap(p.id);
@@ -248,10 +290,11 @@ function physicalWires(topo: Topology, source: HostSource): Wire[] {
 
 function vmStations(topo: Topology, hosts: readonly HostDataplane[]): Station[] {
   const out: Station[] = [];
+  const byName = hostsByName(hosts);
   for (const vm of topo.vms) {
-    const h = hosts.find((x) => x.name === vm.host);
+    const h = byName.get(vm.host);
     vm.ports.forEach((p, i) => {
-      const subnet = topo.networks.find((n) => n.name === p.network)?.subnets.find((s) => s.name === p.subnet);
+      const subnet = networkByName(topo, p.network)?.subnets.find((s) => s.name === p.subnet);
       const tap = deviceName.tap(p.id);
       const attachment = (h && (findLinuxBridgePort(h, tap) ?? findOvsPort(h, tap))) ?? { host: vm.host, device: '(unplugged)', port: tap };
       out.push({
