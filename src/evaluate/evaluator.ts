@@ -128,6 +128,12 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
       const died = a.mac === null && a.trace.droppedAt ? `ARP request for ${ip} stopped at ${a.trace.droppedAt.device}@${a.trace.droppedAt.host}: ${a.trace.droppedAt.rule}` : null;
       return { mac: a.mac, note: died };
     },
+    resolveUpstreamArp: (station, ip) => {
+      if (learn) return { mac: null, note: 'no ARP during convergence' };
+      const a = stationArp(station, ip);
+      const died = a.mac === null && a.trace.droppedAt ? `ARP request for ${ip} stopped at ${a.trace.droppedAt.device}@${a.trace.droppedAt.host}: ${a.trace.droppedAt.rule}` : null;
+      return { mac: a.mac, note: died };
+    },
   });
 
   const arpWalk = (first: ReturnType<typeof senderHop>, start: Next, packet: Packet, ip: Ipv4): ArpAnswer => {
@@ -191,6 +197,18 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
   const { passes, capped } = opts.unconverged ? { passes: 0, capped: false } : converge(learnEnv, state, dp, opts.everyPass === true ? undefined : { env: recordEnv, kept: opts.learned ?? null });
   const converged = state.snapshot(passes, capped);
 
+  function stationArp(from: Station, ip: Ipv4): ArpAnswer {
+    const k = `${stationKey(from)}|${ip}`;
+    const hit = arpCache.get(k);
+    if (hit) return hit;
+    const spa = from.kind === 'vm-port' ? from.ip : from.gateway;
+    const p = arpRequest(from.mac, spa, ip, from.kind === 'outside' ? from.vlan : null);
+    const s = start(envFor(newNf(), false), from, p);
+    const ans = arpWalk(s.first, s.start, p, ip);
+    arpCache.set(k, ans);
+    return ans;
+  }
+
   const session = (o?: { readonly everyCopy?: boolean; readonly outcomeOnly?: boolean }): Session => {
     const env = o?.outcomeOnly === true ? { ...envFor(newNf(), false), pathless: true } : envFor(newNf(), false);
     const listed = o?.everyCopy ? { ...limits, maxBranches: Number.POSITIVE_INFINITY } : limits;
@@ -251,17 +269,7 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
     traceFromNamespace,
     sendFromNamespace,
     trace: (from, packet, o) => session(o).trace(from, packet),
-    resolveArp: (from, ip) => {
-      const k = `${stationKey(from)}|${ip}`;
-      const hit = arpCache.get(k);
-      if (hit) return hit;
-      const spa = from.kind === 'vm-port' ? from.ip : from.gateway;
-      const p = arpRequest(from.mac, spa, ip, from.kind === 'outside' ? from.vlan : null);
-      const s = start(envFor(newNf(), false), from, p);
-      const ans = arpWalk(s.first, s.start, p, ip);
-      arpCache.set(k, ans);
-      return ans;
-    },
+    resolveArp: stationArp,
   };
 }
 

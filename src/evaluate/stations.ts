@@ -1,18 +1,21 @@
 // The edges of the dataplane receiving a frame: a VM's NIC and the outside world's upstream router.
 // Guarantees: a VM takes frames addressed to its MAC or broadcast, and answers ARP only for its own
-// address and the VIPs it holds in the question's choice (`vips`); the outside station takes frames of its VLAN (null = untagged) addressed to its MAC —
-// delivered when the IP destination is its own gateway address or the limited broadcast, else the
-// packet has `exited` the cloud — and broadcast frames to its gateway address or the limited
-// broadcast (delivered: a router does not route a link-layer broadcast on); it answers ARP for its
-// gateway addresses (one per subnet of its network) and nothing else. Frames that are not for a station end there quietly (they are
-// copies of a flood, not a drop of the trace).
-import type { Packet } from '../ir/packet.ts';
+// address and the VIPs it holds in the question's choice (`vips`); the upstream router takes frames of
+// its VLAN (null = untagged) as src/semantics/upstream.ts decides, for both engines: delivered when
+// addressed to it, sent back onto its subnet (hairpin, after an ARP lookup there: unanswered →
+// `no-arp`) when addressed to another host address of one of its subnets, else the packet has `exited`
+// the cloud. Frames that are not for a station end there quietly (they are copies of a flood, not a
+// drop of the trace).
+import type { Ipv4, Mac, Packet } from '../ir/packet.ts';
 import { BROADCAST_MAC, ETH_TYPE } from '../ir/packet.ts';
 import type { Copy } from './device.ts';
-import { dropCopy, endCopy } from './device.ts';
-import type { UpstreamRouter, VmStation } from '../semantics/topology-index.ts';
-
-const LIMITED_BROADCAST = '255.255.255.255';
+import { dropCopy, emitCopy, endCopy } from './device.ts';
+import type { HopEvent } from './trace.ts';
+import type { OutsideStation, UpstreamRouter, VmStation } from '../semantics/topology-index.ts';
+import { upstreamReceives } from '../semantics/upstream.ts';
+import { concreteLogic, taken } from '../semantics/logic.ts';
+import { ipv4ToNumber } from '../net/ipv4.ts';
+import { macToNumber } from '../net/mac.ts';
 
 const isArpRequest = (p: Packet) => p.eth_type === ETH_TYPE.arp && p.proto === 1;
 
@@ -28,18 +31,44 @@ export function receiveAtVm(s: VmStation, device: string, packet: Packet): Copy 
   return endCopy('delivered', packet, delivery);
 }
 
-export function receiveOutside(s: UpstreamRouter, packet: Packet): Copy {
+/** The upstream router's ARP lookup of an address on one of its subnets (an ARP walk of its own). */
+export type UpstreamArp = (station: OutsideStation, ip: Ipv4) => { readonly mac: Mac | null; readonly note: string | null };
+
+export function receiveOutside(s: UpstreamRouter, packet: Packet, arp: UpstreamArp): Copy {
   const quiet = (rule: string) => dropCopy(packet, { host: 'outside', device: s.network, rule, origin: null }, 'quiet');
   if (packet.vlan !== s.vlan) return quiet(`outside ${s.network}: frame on VLAN ${packet.vlan ?? 'untagged'}, expects ${s.vlan ?? 'untagged'}`);
-  if (isArpRequest(packet)) {
-    // The upstream router answers for its own addresses only: it is no proxy for the outside world.
-    if (!s.gateways.includes(packet.ip_dst)) return quiet(`ARP request for ${packet.ip_dst}: the upstream router answers only for ${s.gateways.join(', ')}`);
-    return endCopy('delivered', packet, { kind: 'external', network: s.network }, { arpOwner: s.mac, events: [{ kind: 'arp', ip: packet.ip_dst, mac: s.mac }] });
+  const frame = { eth_type: packet.eth_type, proto: packet.proto, ip_dst: ipv4ToNumber(packet.ip_dst), eth_dst: macToNumber(packet.eth_dst) };
+  const external = { kind: 'external', network: s.network } as const;
+  const action = taken(upstreamReceives(concreteLogic, s, frame));
+  switch (action.kind) {
+    case 'arp-reply':
+      return endCopy('delivered', packet, external, { arpOwner: s.mac, events: [{ kind: 'arp', ip: packet.ip_dst, mac: s.mac }] });
+    case 'broadcast':
+    case 'own':
+      return endCopy('delivered', packet, external);
+    case 'exited':
+      return endCopy('exited', packet, external);
+    case 'not-for-it':
+      return isArpRequest(packet)
+        // The upstream router answers for its own addresses only: it is no proxy for the outside world.
+        ? quiet(`ARP request for ${packet.ip_dst}: the upstream router answers only for ${s.gateways.join(', ')}`)
+        : quiet(`outside ${s.network}: frame not addressed to the upstream router ${s.mac}`);
+    case 'hairpin': {
+      const st = action.station;
+      const subnet = `${st.cidr.ip}/${st.cidr.prefixLen}`;
+      const a = arp(st, packet.ip_dst);
+      const events: HopEvent[] = [{ kind: 'arp', ip: packet.ip_dst, mac: a.mac }, ...(a.note ? [{ kind: 'note', text: a.note } as const] : [])];
+      if (a.mac === null) {
+        const rule = `no ARP reply for ${packet.ip_dst} on ${subnet}`;
+        const steps = [{ where: 'route', rule: `${subnet} on-link (the upstream router's own subnet)`, action: 'drop', origin: null }];
+        return endCopy('no-arp', packet, null, { drop: { host: 'outside', device: s.network, rule, origin: null }, steps, events });
+      }
+      const steps = [{ where: 'route', rule: `${subnet} on-link (the upstream router's own subnet)`, action: `back onto ${s.network} to ${a.mac}`, origin: null }];
+      return emitCopy(`physnet:${s.physnet}`, { ...packet, eth_src: s.mac, eth_dst: a.mac, vlan: s.vlan }, steps, events);
+    }
+    default: {
+      const never: never = action;
+      throw new Error(`unknown upstream action ${JSON.stringify(never)}`);
+    }
   }
-  const toGateway = packet.eth_type === ETH_TYPE.ipv4 && (s.gateways.includes(packet.ip_dst) || packet.ip_dst === LIMITED_BROADCAST);
-  // A broadcast frame reaches the upstream router itself (a DHCP discover, say) but is never routed on.
-  if (packet.eth_dst === BROADCAST_MAC && toGateway) return endCopy('delivered', packet, { kind: 'external', network: s.network });
-  if (packet.eth_dst !== s.mac) return quiet(`outside ${s.network}: frame not addressed to the upstream router ${s.mac}`);
-  if (toGateway) return endCopy('delivered', packet, { kind: 'external', network: s.network });
-  return endCopy('exited', packet, { kind: 'external', network: s.network });
 }

@@ -19,7 +19,7 @@ import type { FlowTables } from '../semantics/ovs-bridge.ts';
 import { runBridge } from './openflow.ts';
 import { runLinuxBridge } from './linux-bridge.ts';
 import { runNamespace } from './namespace.ts';
-import { receiveAtVm, receiveOutside } from './stations.ts';
+import { receiveAtVm, receiveOutside, type UpstreamArp } from './stations.ts';
 import { isTunnelPort, portByName } from '../semantics/ovs-bridge.ts';
 import { MAX_DEVICE_VISITS } from '../semantics/limits.ts';
 import { loopKey, loopRule, visitPlace, wireEntry } from '../semantics/loop.ts';
@@ -49,6 +49,8 @@ export interface WalkEnv {
   readonly nf: NfEnv;
   /** ARP resolution for a namespace's next hop (a walk of its own, cached by the evaluator). */
   resolveNsArp(host: string, ns: string, iface: string, ip: Ipv4): { readonly mac: Mac | null; readonly note: string | null };
+  /** ARP resolution by the upstream router on one of its subnets (the outside station's ARP walk, cached by the evaluator). */
+  readonly resolveUpstreamArp: UpstreamArp;
   readonly limits: WalkLimits;
 }
 
@@ -132,8 +134,10 @@ function process(env: WalkEnv, a: Arrival): Processed {
     }
     case 'outside': {
       const s = a.station;
-      const visit: Visit = { host: 'outside', device: s.network, deviceKind: 'outside', inPort: `physnet:${s.physnet}`, in: a.packet, steps: [], events: [], uncertain: [], copies: [receiveOutside(s, a.packet)] };
-      return { visit, next: () => ({ kind: 'dead', rule: 'outside' }) };
+      const visit: Visit = { host: 'outside', device: s.network, deviceKind: 'outside', inPort: `physnet:${s.physnet}`, in: a.packet, steps: [], events: [], uncertain: [], copies: [receiveOutside(s, a.packet, env.resolveUpstreamArp)] };
+      // A copy sent back onto its network (hairpin) enters the physical wire from the outside world.
+      const wire = env.index.wireOfPhysnet(s.physnet);
+      return { visit, next: (c) => (wire ? { kind: 'wire', host: 'outside', wire, from: null, fromOutside: s.network, packet: c.packet } : { kind: 'dead', rule: `no wire for physnet ${s.physnet}` }) };
     }
     default: {
       const never: never = a;

@@ -106,6 +106,13 @@ function edgeWords(hop: Hop, labels: Labels): string | null {
       : `${hop.host}: ${vm} receives it on its port ${port}`;
   }
   if (hop.deviceKind === 'outside') {
+    // An upstream router's hop with an ARP lookup routed the packet back onto its own subnet (hairpin).
+    const arp = hop.events.find((e) => e.kind === 'arp');
+    if (hop.inPort !== null && arp?.kind === 'arp') {
+      return arp.mac !== null
+        ? `outside: the upstream router of ${hop.device} routes it back onto its own subnet: ARP: ${arp.ip} is at ${arp.mac}${ownerOf(arp.mac, labels)}; sent from its MAC ${hop.in.eth_dst} to ${arp.mac}, the IP header unchanged`
+        : `outside: the upstream router of ${hop.device} would route it back onto its own subnet, but no one answers its ARP request for ${arp.ip}`;
+    }
     return hop.outPort !== null
       ? `outside: ${hop.in.ip_src} sends it from beyond the upstream router of ${hop.device}, onto the physical network`
       : `outside: the upstream router of ${hop.device} takes it out of the cloud`;

@@ -19,6 +19,8 @@ export interface UpstreamRouter {
   readonly vlan: number | null;
   readonly mac: string;
   readonly gateways: readonly string[];
+  /** Its outside stations, one per subnet with a gateway address (the subnets it routes back onto: src/semantics/upstream.ts). */
+  readonly stations: readonly OutsideStation[];
 }
 
 export type DeviceRef =
@@ -164,6 +166,11 @@ export class TopologyIndex {
     return this.wireByPhysnet.get(physnet) ?? null;
   }
 
+  /** The upstream router an outside station is one subnet of. */
+  upstreamOf(s: OutsideStation): UpstreamRouter | null {
+    return this.upstreamRouters(s.physnet).find((u) => u.network === s.network) ?? null;
+  }
+
   outsideStations(physnet: string): readonly OutsideStation[] {
     return this.outsideByPhysnet.get(physnet) ?? [];
   }
@@ -180,13 +187,15 @@ export class TopologyIndex {
   }
 
   private upstreamRoutersOf(physnet: string): readonly UpstreamRouter[] {
-    const byNetwork = new Map<string, { station: OutsideStation; gateways: string[] }>();
+    const byNetwork = new Map<string, { station: OutsideStation; gateways: string[]; stations: OutsideStation[] }>();
     for (const s of this.outsideStations(physnet)) {
       const u = byNetwork.get(s.network);
-      if (u) u.gateways.push(s.gateway);
-      else byNetwork.set(s.network, { station: s, gateways: [s.gateway] });
+      if (u) {
+        u.gateways.push(s.gateway);
+        u.stations.push(s);
+      } else byNetwork.set(s.network, { station: s, gateways: [s.gateway], stations: [s] });
     }
-    return [...byNetwork.values()].map(({ station, gateways }) => ({ network: station.network, physnet, vlan: station.vlan, mac: station.mac, gateways }));
+    return [...byNetwork.values()].map(({ station, gateways, stations }) => ({ network: station.network, physnet, vlan: station.vlan, mac: station.mac, gateways, stations }));
   }
 
   vmStation(vm: string, index: number): VmStation | null {

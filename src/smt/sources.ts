@@ -23,6 +23,7 @@ import { formatIpv4 } from '../net/ipv4.ts';
 import { ownersIn } from './owners.ts';
 import type { Guard } from './path.ts';
 import type { SymWalker } from './walk.ts';
+import type { ArpFrom } from './walk-ctx.ts';
 
 /** An address a port may send from besides its fixed one (an allowed address pair: a prefix, and a MAC or the port's). */
 export interface AddressPair {
@@ -120,7 +121,7 @@ export function senderCases(w: SymWalker, src: SourceSpec, p: SymPacket): Sender
     byVia.get(via)!.push({ ip: ipToNum(r.dst.ip), len: r.dst.prefixLen });
   }
   const routers = [...byVia].map(([via, prefixes]) => ({ prefixes, via }));
-  return firstHopCases(w, { arrive: w.entryPoints(s) }, macToNum(s.mac), ipToNum(s.gateway), s.vlan, net, s.cidr.prefixLen, routers, p);
+  return firstHopCases(w, { outside: s }, macToNum(s.mac), ipToNum(s.gateway), s.vlan, net, s.cidr.prefixLen, routers, p);
 }
 
 
@@ -131,7 +132,7 @@ export function senderCases(w: SymWalker, src: SourceSpec, p: SymPacket): Sender
  */
 function firstHopCases(
   w: SymWalker,
-  from: { readonly arrive: readonly { host: string; device: string; port: string }[] },
+  from: ArpFrom,
   mac: number,
   ip: number,
   vlan: number | null,

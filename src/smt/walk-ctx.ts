@@ -3,7 +3,7 @@
 // through the dataplane). Kept apart so device models do not import the walker itself.
 import type { Dataplane } from '../ir/dataplane.ts';
 import type { FdbEntry } from '../semantics/converged.ts';
-import type { TopologyIndex } from '../semantics/topology-index.ts';
+import type { OutsideStation, TopologyIndex } from '../semantics/topology-index.ts';
 import type { Enc } from './cond.ts';
 import type { FlowTables } from '../semantics/ovs-bridge.ts';
 import type { Owner } from './owners.ts';
@@ -14,6 +14,13 @@ import type { Owner } from './owners.ts';
  * ARP responder's actions): no one may be said to answer or not, and what depends on it is unknown.
  */
 export type ArpAnswer = number | null | { readonly unknown: string };
+
+/**
+ * Where an ARP request is sent from: out of a device port, into the given ports (a VM's attachment),
+ * or by an outside station onto its network's physical wire (reaching the bridge ports there and the
+ * other networks' upstream routers, as the evaluator's walk of it does).
+ */
+export type ArpFrom = Port | { readonly arrive: readonly Port[] } | { readonly outside: OutsideStation };
 
 /** A point where a packet leaves a device: host, device and port. */
 export interface Port {
@@ -35,7 +42,7 @@ export interface WalkCtx {
    * The MAC that answers an ARP request for `target` sent out of `from` (sender `mac`/`ip`, VLAN
    * `vlan`), null when no one answers, or unknown. Decided by walking the concrete request; cached.
    */
-  arp(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number): ArpAnswer;
+  arp(from: ArpFrom, mac: number, ip: number, vlan: number | null, target: number): ArpAnswer;
   /**
    * Whether the walk is an ARP survey (who would answer a requester's broadcast, whatever it asks
    * for): device models that answer ARP tell it with `arpHeard` what they would answer for.

@@ -26,15 +26,16 @@ import { Enc, type Cond } from './cond.ts';
 import { formatIpv4, sameNetwork } from '../net/ipv4.ts';
 import type { Ctx } from './z3.ts';
 import type { SymPacket } from './headers.ts';
-import { ipToNum, isArp, isIpv4, macToNum, symbolicPacket } from './headers.ts';
+import { ipToNum, isArp, macToNum, symbolicPacket } from './headers.ts';
 import type { End, Path, Step } from './path.ts';
-import { assume, cutEnd, ended, telling, unknownEnd } from './path.ts';
+import { assume, cutEnd, ended, telling, unknownEnd, withPacket } from './path.ts';
 import { symRunBridge } from './openflow.ts';
 import { type RouteStep, symNamespace, toNextHop } from './namespace.ts';
 import { symLinuxBridge } from './linux-bridge.ts';
 import { addressOwners, ownersIn, type Owner } from './owners.ts';
 import { mergeBy, mergeSteps, pathKey } from './merge.ts';
-import type { ArpAnswer, Port, WalkCtx } from './walk-ctx.ts';
+import type { ArpAnswer, ArpFrom, Port, WalkCtx } from './walk-ctx.ts';
+import { hostRange, upstreamReceives } from '../semantics/upstream.ts';
 
 export interface WalkOptions {
   /** The converged learning state (MAC tables, learned flows); none = nothing learned, NORMAL floods. */
@@ -86,7 +87,6 @@ class EndBudgetExceeded extends Error {}
 function append<T>(out: T[], items: readonly T[]): void {
   for (const x of items) out.push(x);
 }
-const LIMITED_BROADCAST = 0xffffffff;
 
 /** What a memo entry holds: the ends of an arrival, or of a routed copy sent on to its next hop. */
 type Memoized =
@@ -233,11 +233,9 @@ export class SymWalker implements WalkCtx {
   /** All ends of the copies of a packet sent by `station` on `path`. */
   fromStation(s: Station, path: Path): End[] {
     return this.bounded(path, `from ${s.kind === 'vm-port' ? `${s.vm}:${s.index}` : `outside:${s.network}`}`, () => {
+      if (s.kind === 'outside') return this.fromUpstream(s, path, 0, null);
       const ends: End[] = [];
       for (const p of this.entryPoints(s)) append(ends, this.arrive(p, path, 0, null));
-      // An upstream router's frame reaches every other network's upstream router on its physical wire
-      // too, as the evaluator's wire does (they take it or not by VLAN and MAC).
-      if (s.kind === 'outside') for (const u of this.index.upstreamRouters(s.physnet)) if (u.network !== s.network) append(ends, this.outside(u, path));
       return ends;
     });
   }
@@ -285,8 +283,8 @@ export class SymWalker implements WalkCtx {
     return { place, looped: l ? ended('loop', l, `${host}/${device}: ${loopRule(device, inPort)}`) : null, on: assume(path, this.e.not(again)) };
   }
 
-  arp(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number): ArpAnswer {
-    const requester = `${'arrive' in from ? from.arrive.map((p) => `${p.host}/${p.device}:${p.port}`).join(',') : `${from.host}/${from.device}:${from.port}`}|${mac}|${ip}|${vlan}`;
+  arp(from: ArpFrom, mac: number, ip: number, vlan: number | null, target: number): ArpAnswer {
+    const requester = `${'arrive' in from ? from.arrive.map((p) => `${p.host}/${p.device}:${p.port}`).join(',') : 'outside' in from ? `outside:${from.outside.network}` : `${from.host}/${from.device}:${from.port}`}|${mac}|${ip}|${vlan}`;
     if (this.arpSurveyable) {
       // Who hears this requester's broadcast does not depend on the address asked for: one walk
       // lists the stations that would answer, in walk order, and the first that owns `target` is
@@ -333,7 +331,7 @@ export class SymWalker implements WalkCtx {
    * would answer. A copy not followed to its end before the first answer makes the answer unknown
    * (it might have been answered first).
    */
-  private walkRequest(from: Port | { readonly arrive: readonly Port[] }, mac: number, ip: number, vlan: number | null, target: number, heard: { ips: readonly number[]; mac: number }[] | null): ArpAnswer {
+  private walkRequest(from: ArpFrom, mac: number, ip: number, vlan: number | null, target: number, heard: { ips: readonly number[]; mac: number }[] | null): ArpAnswer {
     const packet: SymPacket = {
       eth_src: mac, eth_dst: BROADCAST, vlan, tun_id: null, eth_type: ETH_TYPE.arp, ip_src: ip, ip_dst: target,
       proto: 1, sport: 0, dport: 0, icmp_type: 0, icmp_code: 0,
@@ -345,6 +343,7 @@ export class SymWalker implements WalkCtx {
     let ends: End[];
     try {
       ends = this.bounded(path, `of an ARP request for ${target === SURVEY_TARGET ? 'anyone' : formatIpv4(target)}`, () => {
+        if ('outside' in from) return this.fromUpstream(from.outside, path, 0, null);
         if (!('arrive' in from)) return this.leaveFrom(from, path, 0, null);
         const all: End[] = [];
         for (const p of from.arrive) {
@@ -678,45 +677,104 @@ export class SymWalker implements WalkCtx {
     }
     for (const o of this.index.upstreamRouters(wire.physnet)) {
       if (this.stopped()) return out;
-      const ends = this.outside(o, on);
+      const ends = this.outside(o, on, hops, here);
       append(out, ends);
       if (this.hunt !== null && ends.some((x) => this.answersHunt(x))) this.hunt.answered = true;
     }
     return out;
   }
 
-  private outside(o: UpstreamRouter, path: Path): End[] {
+  /**
+   * A frame the outside world sends onto its network's physical wire (an outside station's packet,
+   * its ARP request, a copy its upstream router sends back, hairpin): the wire is a place entered from
+   * the outside world, as the evaluator's walk visits it; the frame reaches every bridge port on it and
+   * every other network's upstream router there (they take it or not by VLAN and MAC).
+   */
+  private fromUpstream(u: { readonly network: string; readonly physnet: string }, path: Path, hops: number, trail: Trail | null): End[] {
+    const wire = this.index.wireOfPhysnet(u.physnet);
+    if (!wire) return [ended('dropped', path, `outside:${u.network}: no wire for physnet ${u.physnet}`)];
+    const { place, looped, on } = this.loopCheck('outside', `physnet:${wire.physnet}`, wireEntry(null, u.network), path, trail);
+    const out: End[] = looped ? [looped] : [];
+    if (!on) return out;
+    const here = extendTrail(trail, place, on.packet);
+    for (const m of this.index.wireTargets(wire, null)) {
+      if (this.stopped()) return out;
+      append(out, this.arrive(m, on, hops, here));
+    }
+    for (const o of this.index.upstreamRouters(wire.physnet)) {
+      if (o.network === u.network) continue;
+      if (this.stopped()) return out;
+      const ends = this.outside(o, on, hops, here);
+      append(out, ends);
+      if (this.hunt !== null && ends.some((x) => this.answersHunt(x))) this.hunt.answered = true;
+    }
+    return out;
+  }
+
+  /** The upstream router receiving a frame, as src/semantics/upstream.ts decides (the evaluator's receiveOutside decides by it too). */
+  private outside(o: UpstreamRouter, path0: Path, hops: number, trail: Trail | null): End[] {
     const e = this.e;
-    const pk = path.packet;
     const where = `outside:${o.network}`;
-    if ((pk.vlan === null) !== (o.vlan === null)) return [ended('dropped', path, `${where}: other VLAN`)];
+    const { place, looped, on: path } = this.loopCheck('outside', o.network, `physnet:${o.physnet}`, path0, trail);
+    const out: End[] = looped ? [looped] : [];
+    if (!path) return out;
+    const pk = path.packet;
+    if ((pk.vlan === null) !== (o.vlan === null)) return [...out, ended('dropped', path, `${where}: other VLAN`)];
     const vlanOk = pk.vlan === null || o.vlan === null ? true : e.eq(pk.vlan, o.vlan, 12);
-    const out: End[] = [];
     const mac = macToNum(o.mac);
     const gws = o.gateways.map(ipToNum);
     const external = { kind: 'external', network: o.network } as const;
-    // As the evaluator's receiveOutside: an ARP request is answered for its gateway addresses only; a
-    // broadcast frame to the gateway or the limited broadcast reaches the router itself; a frame to
-    // its MAC is delivered when addressed to the router, else it has left the cloud; nothing else is taken.
-    const arpReq = e.and(isArp(e, pk), e.eq(pk.proto, 1, 8));
-    const ownIp = e.or(...gws.map((gw) => e.eq(pk.ip_dst, gw, 32)));
-    const toGw = e.and(isIpv4(e, pk), e.or(ownIp, e.eq(pk.ip_dst, LIMITED_BROADCAST, 32)));
-    const bcast = e.and(e.eq(pk.eth_dst, BROADCAST, 48), toGw);
-    if (this.surveying && e.and(vlanOk, arpReq) === true) this.arpHeard(gws, mac);
-    const taken: Cond[] = [];
-    const branch = (cond: Cond, make: (p: Path) => End) => {
-      const c = e.and(vlanOk, cond);
-      taken.push(c);
-      const p = assume(path, c);
-      if (p) out.push(make(p));
-    };
-    branch(e.and(arpReq, ownIp), (p) => ended('delivered', p, `${where}: ARP reply`, external, mac));
-    branch(e.and(e.not(arpReq), bcast), (p) => ended('delivered', p, `${where}: broadcast to the upstream router`, external));
-    const unicast = e.and(e.not(arpReq), e.not(bcast), e.eq(pk.eth_dst, mac, 48));
-    branch(e.and(unicast, toGw), (p) => ended('delivered', p, `${where}: the upstream router`, external));
-    branch(e.and(unicast, e.not(toGw)), (p) => ended('exited', p, where, external));
-    const rest = assume(path, e.not(e.or(...taken)));
-    if (rest) out.push(ended('dropped', rest, `${where}: not for the upstream router`));
+    if (this.surveying && e.and(vlanOk, isArp(e, pk), e.eq(pk.proto, 1, 8)) === true) this.arpHeard(gws, mac);
+    const here = extendTrail(trail, place, pk);
+    for (const b of upstreamReceives(encLogic(e), o, pk)) {
+      const p = assume(path, e.and(vlanOk, b.when));
+      if (!p) continue;
+      const a = b.then;
+      switch (a.kind) {
+        case 'arp-reply': out.push(ended('delivered', p, `${where}: ARP reply`, external, mac)); break;
+        case 'broadcast': out.push(ended('delivered', p, `${where}: broadcast to the upstream router`, external)); break;
+        case 'own': out.push(ended('delivered', p, `${where}: the upstream router`, external)); break;
+        case 'exited': out.push(ended('exited', p, where, external)); break;
+        case 'not-for-it': out.push(ended('dropped', p, `${where}: not for the upstream router`)); break;
+        case 'hairpin': append(out, this.hairpin(o, a.station, p, hops, here)); break;
+        default: {
+          const never: never = a;
+          throw new Error(`unknown upstream action ${JSON.stringify(never)}`);
+        }
+      }
+    }
+    const vlanOff = assume(path, e.not(vlanOk));
+    if (vlanOff) out.push(ended('dropped', vlanOff, `${where}: other VLAN`));
+    return out;
+  }
+
+  /**
+   * A packet the upstream router sends back onto `st`'s subnet (src/semantics/upstream.ts): one
+   * branch per address there that answers the router's ARP request, sent from its MAC to the answer;
+   * the rest `no-arp`, as a router namespace's connected route (namespace.ts toNextHop).
+   */
+  private hairpin(u: UpstreamRouter, st: UpstreamRouter['stations'][number], path: Path, hops: number, trail: Trail): End[] {
+    const e = this.e;
+    const where = `outside:${u.network}`;
+    const [first, last] = hostRange(st.cidr);
+    const own = new Set(u.gateways.map(ipToNum));
+    const out: End[] = [];
+    const answered: Cond[] = [];
+    const seen = new Set<number>();
+    for (const o of ownersIn(this.owners, ipToNum(st.cidr.ip), st.cidr.prefixLen)) {
+      if (seen.has(o.ip) || own.has(o.ip) || o.ip < first || o.ip > last) continue;
+      seen.add(o.ip);
+      const hit = e.eq(path.packet.ip_dst, o.ip, 32);
+      const p = assume(path, hit, [{ field: 'ip_dst', value: o.ip }]);
+      if (!p) continue;
+      const m = this.arp({ outside: st }, macToNum(st.mac), ipToNum(st.gateway), st.vlan, o.ip);
+      if (m === null) continue;
+      answered.push(hit);
+      if (typeof m === 'object') out.push(unknownEnd(`${where}: ARP for ${formatIpv4(o.ip)}: ${m.unknown}`, p));
+      else append(out, this.fromUpstream(u, withPacket(p, { ...p.packet, eth_src: macToNum(u.mac), eth_dst: m, vlan: u.vlan }), hops, trail));
+    }
+    const none = assume(path, e.and(...answered.map((c) => e.not(c))));
+    if (none) out.push(ended('no-arp', none, `${where}: no ARP answer on ${st.cidr.ip}/${st.cidr.prefixLen}`));
     return out;
   }
 
