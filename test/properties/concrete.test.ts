@@ -72,6 +72,24 @@ describe('gateway', () => {
     expect(r.witness).toMatchObject({ ip_src: '203.0.113.1', ip_dst: '203.0.113.10', icmp_type: 8 });
   });
 
+  it('the router sends to another address of its external subnet straight out of qg- (the on-link check holds)', async () => {
+    const r = (await gateway.check(basic)).find((x) => x.subject === 'router:router1/public-v4')!;
+    expect(r.verdict).toBe('holds');
+    expect(r.message).toMatch(/router1 sends to 203\.0\.113\.2 on public-v4 straight out of qg-\S+$/);
+  });
+
+  it("the external subnet's connected route deleted: the router's packet to 203.0.113.2 goes by the upstream router, a violation with that trace", async () => {
+    const ctx = context('basic', edit(/network1\/qrouter-[^/]*\.ip-route$/, dropLines(/^203\.0\.113\.0\/24 dev qg-\S+ proto kernel scope link/)));
+    const r = (await gateway.check(ctx)).find((x) => x.subject === 'router:router1/public-v4')!;
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toMatch(/^router1's packet to 203\.0\.113\.2 \(another address of public-v4, at \S+\) does not leave qg-\S+ straight to it: it is sent to the upstream router \(02:\S+\), off the link/);
+    expect(r.witness).toMatchObject({ ip_src: '203.0.113.10', ip_dst: '203.0.113.2', proto: 1, icmp_type: 8 });
+    // It still arrives, by the hairpin: from the upstream router's MAC.
+    expect(r.trace!.disposition).toBe('delivered');
+    expect(r.trace!.hops.some((h) => h.deviceKind === 'outside' && h.outPort !== null)).toBe(true);
+    expect(r.claim!.shownBy(r.trace!)).toBe(true);
+  });
+
   it("an extra route to a VM next hop: the router sends the route's packets to it", async () => {
     const rs = await gateway.check(context('route-via-vm'));
     const r = rs.find((x) => x.subject === 'router:router1/route:10.20.0.0/24 via 192.168.1.30')!;

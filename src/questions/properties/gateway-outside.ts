@@ -8,8 +8,9 @@
 // stack does (evaluator `sendFromNamespace`), must get back out to that network's outside world.
 // Concrete evaluator traces (cheap: no solver). The reply is sent as a new packet, not in the
 // request's conntrack session: Neutron's router rules never drop the router's own output.
-// A gateway on a subnet without a gateway address, or on a network with no outside world, has no
-// upstream router on its link: `n/a`, saying which.
+// Then the router must send to another address of that subnet straight out of its qg- device, not by
+// the upstream router (gateway-onlink.ts). A gateway on a subnet without a gateway address, or on a
+// network with no outside world, has no upstream router on its link: `n/a`, saying which.
 import type { RouterT } from '../../topology/model.ts';
 import type { Trace } from '../../evaluate/trace.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
@@ -20,6 +21,7 @@ import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import { holds, notApplicable, outsideStations } from './common.ts';
 import { copies } from './search.ts';
+import { checkOnLink } from './gateway-onlink.ts';
 
 const ID = 'gateway';
 
@@ -52,5 +54,7 @@ export function checkExternalGateway(ctx: VerifyContext, r: RouterT, subject: st
     return { property: ID, subject, verdict: 'violated', witness: reply.packet, trace: reply, claim: { says: `does not get back out to the outside world of ${gw.network}`, shownBy: (t) => !back(t) },
       message: `${upstream} reaches ${r.name}'s gateway ${ip}, but the echo reply ${ip} → ${o.gateway} does not get back out: ${traceOutcome(reply)}` };
   }
-  return holds(ID, subject, `${upstream} reaches ${ip} in ${ns} (ICMP echo request), and its echo reply gets back out`);
+  const onLink = checkOnLink(ctx, r, o, arrived.deliveredTo.host, asked, subject);
+  if (onLink.result !== null) return onLink.result;
+  return holds(ID, subject, `${upstream} reaches ${ip} in ${ns} (ICMP echo request), and its echo reply gets back out; ${r.name} ${onLink.checked.startsWith('no other') ? `is not asked to send on the link: ${onLink.checked}` : onLink.checked}`);
 }
