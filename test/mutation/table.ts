@@ -21,10 +21,6 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
     cls: 'route-deleted', behaviour: /: no-arp before, no-route with the fault$/,
     why: "a route whose next hop answers no ARP deleted: what it carried still dies in the router (without an ARP answer before, without a route after); no property asks how a packet that reaches nothing fails (an extra route's deletion is killed by `gateway`, which checks that the route is taken)",
   },
-  {
-    cls: 'route-deleted', what: /deleted: \S+ dev qg-\S+ proto kernel scope link/, behaviour: / external:\S+ [^,]* with the fault$/,
-    why: "the external subnet's connected route deleted from a router namespace: Linux then routes the subnet's other addresses (a DHCP port, another router's gateway or floating IP) by the default route, to the upstream router (the default route stays: its gateway is checked only when it is added, and the neighbour is resolved on the route's device); a real upstream router sends such a packet back onto its subnet (with an ICMP redirect), so it still arrives, one hop later, with the upstream's MAC as source and one TTL less. netproof's upstream router forwards nothing back into the cloud and says the packet exited: the spread shows delivered → exited where it should show the hairpin. Until the upstream router routes its own subnet back, no property can tell the detour (and an isolation property towards such an address may hold where the real cloud delivers)",
-  },
 ];
 
 /** Why `o` is a known gap, or null when it is none. */
