@@ -66,4 +66,16 @@ export const CODE_MUTANTS: readonly CodeMutant[] = [
     id: 'eval-route-shortest-prefix', file: 'src/evaluate/namespace.ts', what: 'the shortest matching prefix wins the route lookup (evaluator)',
     find: 'if (best === null || r.dst.prefixLen > best.dst.prefixLen) best = r;', replace: 'if (best === null || r.dst.prefixLen < best.dst.prefixLen) best = r;', killers: EVAL, fuzzRuns: 40,
   },
+  {
+    id: 'smt-hairpin-keeps-source', file: 'src/smt/walk.ts', what: 'the upstream router sends a packet back onto its subnet with the source MAC it came with (symbolic walk)',
+    find: 'eth_src: macToNum(u.mac), eth_dst: m, vlan: u.vlan', replace: 'eth_dst: m, vlan: u.vlan', killers: ['test/agreement/hairpin.test.ts'], fuzzRuns: 40,
+  },
+  {
+    id: 'eval-hairpin-keeps-source', file: 'src/evaluate/stations.ts', what: 'the upstream router sends a packet back onto its subnet with the source MAC it came with (evaluator)',
+    find: '{ ...packet, eth_src: s.mac, eth_dst: a.mac, vlan: s.vlan }', replace: '{ ...packet, eth_dst: a.mac, vlan: s.vlan }', killers: ['test/evaluate/hairpin.test.ts', 'test/agreement/hairpin.test.ts'], fuzzRuns: 40,
+  },
+  {
+    id: 'upstream-no-hairpin', file: 'src/semantics/upstream.ts', what: 'the upstream router routes its own subnet\'s addresses out of the cloud, as before the hairpin (both engines)',
+    find: '...u.stations.map((s)', replace: '...u.stations.slice(0, 0).map((s)', killers: ['test/evaluate/hairpin.test.ts', 'test/properties/concrete.test.ts'], fuzzRuns: 40,
+  },
 ];
