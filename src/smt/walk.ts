@@ -433,6 +433,27 @@ export class SymWalker implements WalkCtx {
   }
 
   /**
+   * With `stopAcrossExternal`: the router interface a router's routed copy would reach when the upstream
+   * router sends it back onto its subnet to `mac` (the copy's `ip_dst` pinned), when that arrival is one
+   * `acrossExternal` cuts — the same crossing of the external network, one hop later (the copy arrives
+   * from the upstream router's MAC, so the arrival alone no longer shows that a router routed it); else null.
+   */
+  private hairpinAcross(path: Path, mac: number): Port | null {
+    if (this.opts.stopAcrossExternal !== true) return null;
+    const dst = path.packet.ip_dst;
+    if (typeof dst !== 'number') return null;
+    for (const k of this.externalIfaces) {
+      const [host, device, port] = k.split('/') as [string, string, string];
+      const ref = this.index.device(host, device);
+      const iface = ref?.kind === 'ns' ? ref.ns.interfaces.find((i) => i.name === port) : undefined;
+      if (!iface || macToNum(iface.mac) !== mac || !iface.addresses.some((a) => ipToNum(a.ip) === dst)) continue;
+      const at = { host, device, port };
+      return this.acrossExternal(at, path) ? at : null;
+    }
+    return null;
+  }
+
+  /**
    * Whether a router, for any IPv4 packet arriving on `iface` addressed to one of its addresses there,
    * only delivers it locally, drops it, or routes it (after its own DNAT) straight to a station on one
    * of its internal subnets where no other router has an address: never out of an external interface,
@@ -770,7 +791,9 @@ export class SymWalker implements WalkCtx {
       const m = this.arp({ outside: st }, macToNum(st.mac), ipToNum(st.gateway), st.vlan, o.ip);
       if (m === null) continue;
       answered.push(hit);
+      const across = typeof m === 'number' ? this.hairpinAcross(p, m) : null;
       if (typeof m === 'object') out.push(unknownEnd(`${where}: ARP for ${formatIpv4(o.ip)}: ${m.unknown}`, p));
+      else if (across !== null) out.push(cutEnd(`${across.host}/${across.device}:${across.port}: routed across an external network to another router's own address, sent back onto the subnet by the upstream router of ${u.network} (not followed)`, p));
       else append(out, this.fromUpstream(u, withPacket(p, { ...p.packet, eth_src: macToNum(u.mac), eth_dst: m, vlan: u.vlan }), hops, trail));
     }
     const none = assume(path, e.and(...answered.map((c) => e.not(c))));
