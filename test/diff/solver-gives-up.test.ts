@@ -45,6 +45,9 @@ it('a solver that gives up on whether anything differs: the sender is unknown, t
   expect(r.value.differences).toEqual([]);
   const [s] = r.value.senders;
   expect(s!.complete).toBe(false);
-  expect(s!.unknown).toMatch(/^solver: \S/);
+  // Said of all the sender's packets, or of those whose walk ends unfinished (the outside world's packets that
+  // the upstream router sends back onto its subnet include some that meet their own NAT connection again,
+  // structurally: whether any such packet exists is the solver's to decide, and it gives up on that first).
+  expect(s!.unknown).toMatch(/^(the packets that cross something not modelled: )?solver: \S/);
   expect(s!.unknown).not.toMatch(/solver: solver/);
 });
