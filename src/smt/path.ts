@@ -92,7 +92,7 @@ export type End =
    * router's floating IP or gateway address, for questions that do not ask about that crossing):
    * neither an answer nor a reason for `unknown`, since the question does not look there.
    */
-  | { readonly kind: 'cut'; readonly where: string; readonly path: Path };
+  | { readonly kind: 'cut'; readonly where: string; readonly path: Path; readonly at?: EndSite };
 
 /** What a device visit yields: copies leaving through ports, and ends. */
 export type Step = { readonly kind: 'emit'; readonly port: string; readonly path: Path } | End;
@@ -111,8 +111,8 @@ export function telling(end: End): boolean {
   return end.kind === 'unknown' || end.disposition === 'delivered' || end.disposition === 'exited' || (end.disposition === 'dropped' && end.at !== undefined);
 }
 
-export function cutEnd(where: string, path: Path): End {
-  return { kind: 'cut', where, path };
+export function cutEnd(where: string, path: Path, at?: EndSite): End {
+  return at === undefined ? { kind: 'cut', where, path } : { kind: 'cut', where, path, at };
 }
 
 export function unknownEnd(reason: string, path: Path): End {

@@ -56,7 +56,7 @@ const walkers = new WeakMap<Dataplane, Map<string, SymWalker>>();
 export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScope): SymWalker {
   let m = walkers.get(dp);
   if (!m) walkers.set(dp, (m = new Map()));
-  const key = `${opts.maxHops ?? ''}|${opts.stopAcrossExternal === true}|${opts.onlyTelling === true}|${opts.marks === undefined ? '' : marksId(opts.marks)}`;
+  const key = `${opts.maxHops ?? ''}|${opts.stopAcrossExternal === true}|${opts.stopAt === undefined ? '' : marksId(opts.stopAt)}|${opts.onlyTelling === true}|${opts.marks === undefined ? '' : marksId(opts.marks)}`;
   const w = m.get(key);
   if (w && w.e.ctx === ctx && w.converged === opts.converged) return w;
   // Walkers of one dataplane and context share their encoder: explorations made with different
@@ -66,6 +66,7 @@ export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScop
     ...(opts.converged ? { converged: opts.converged } : {}),
     ...(opts.maxHops !== undefined ? { maxHops: opts.maxHops } : {}),
     ...(opts.stopAcrossExternal === true ? { stopAcrossExternal: true } : {}),
+    ...(opts.stopAt !== undefined ? { stopAt: opts.stopAt } : {}),
     ...(opts.onlyTelling === true ? { onlyTelling: true } : {}),
     ...(opts.marks !== undefined ? { marks: opts.marks } : {}),
   }, peer?.e);
@@ -76,11 +77,12 @@ export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScop
 /** How far a walk goes, what it keeps and what it watches for (see `WalkOptions`). */
 export interface WalkScope {
   readonly stopAcrossExternal?: boolean;
+  readonly stopAt?: WalkOptions['stopAt'];
   readonly onlyTelling?: boolean;
   readonly marks?: WalkOptions['marks'];
 }
 
-/** A walker watching for other devices is another walker (what it noted is per set of marks). */
+/** A walker watching for other devices, or cutting at other routers, is another walker (what it noted is per set of marks). */
 const marks = new WeakMap<object, number>();
 let marked = 0;
 const marksId = (m: object): number => {

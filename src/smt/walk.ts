@@ -53,6 +53,12 @@ export interface WalkOptions {
    */
   readonly stopAcrossExternal?: boolean;
   /**
+   * With `stopAcrossExternal`, the routers (host, namespace) a copy may be cut at; absent, every one.
+   * `diff` cuts only where nothing that changed lies beyond (diff-crossing.ts), and keeps the cut
+   * ends (also under `onlyTelling`) to compare them.
+   */
+  readonly stopAt?: (host: string, namespace: string) => boolean;
+  /**
    * Devices and iptables chains to watch for (changed-devices.ts): the walker notes whether a walk
    * visits one of them, directly or through anything it reuses (its memo, ARP answers, surveys), for
    * `touching`.
@@ -403,8 +409,8 @@ export class SymWalker implements WalkCtx {
     // sender's packet enters (explored again by every question about that sender); elsewhere a path's
     // ends are computed in place, so the memo does not hold every ends list at every depth.
     if (hops > 0 && this.index.device(at.host, at.device)?.kind !== 'ns') return this.arriveFresh(at, path, hops, trail);
-    if (this.opts.stopAcrossExternal === true && hops > 0 && this.acrossExternal(at, path)) {
-      return [cutEnd(`${at.host}/${at.device}:${at.port}: routed across an external network to another router's own address (not followed)`, path)];
+    if (this.opts.stopAcrossExternal === true && hops > 0 && (this.opts.stopAt?.(at.host, at.device) ?? true) && this.acrossExternal(at, path)) {
+      return [cutEnd(`${at.host}/${at.device}:${at.port}: routed across an external network to another router's own address (not followed)`, path, { host: at.host, device: at.device, inPort: at.port })];
     }
     const key = `${at.host}\u0000${at.device}\u0000${at.port}\u0000${hops}\u0000${pathKey(path)}`;
     return this.memoized(key, path, { kind: 'arrive', at, hops }, trail);
@@ -535,7 +541,8 @@ export class SymWalker implements WalkCtx {
         this.entering.pop();
       }
       let rel = made.value;
-      if (this.opts.onlyTelling === true) rel = rel.filter(telling);
+      // Cut ends are kept where the cut is chosen (`stopAt`): the question compares them.
+      if (this.opts.onlyTelling === true) rel = rel.filter((x) => telling(x) || (x.kind === 'cut' && this.opts.stopAt !== undefined));
       hit = { places, projection: trailProjection(trail, places), rel, touched: made.touched };
       // A bounded memo: past its budget it starts over (the ends it held are recomputed on demand).
       this.memoEnds += rel.length;
