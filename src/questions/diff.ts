@@ -4,7 +4,8 @@
 // a sender whose walk on the before side visits no device or chain that differs between the two
 // (smt/changed-devices.ts) is settled there, the same on both sides, with no second walk or question;
 // VM ports alike in both models are asked once per class (diff-classes.ts), the others' answers
-// following from their representative's;
+// following from their representative's; a copy crossing an external network to a router with nothing
+// changed beyond it is not followed there when that changes no answer (diff-crossing.ts);
 // per place it may be delivered to, the packets gained, lost or translated differently are asked for
 // one class at a time — a protocol and port (or ICMP type) when only that one differs, else the whole
 // protocol — until none is left, each with a witness replayed through both evaluators.
@@ -22,7 +23,7 @@ import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import type { Delivery } from '../semantics/delivery.ts';
 import { checkSat, defaultPreferences, getZ3, holds, type Cond, type Enc, type SourceSpec, type SymPacket } from '../smt/index.ts';
-import { deliveryKey, diffQuestions, exploreSide, type DiffKind, type DiffQuestion, type Side } from '../smt/diff.ts';
+import { deliveryKey, diffQuestions, exploreSide, sameEnds, type DiffKind, type DiffQuestion, type Side } from '../smt/diff.ts';
 import { changedDevices, type ChangedDevices } from '../smt/changed-devices.ts';
 import { ipToNum } from '../smt/headers.ts';
 import { FreshQuestions, QuestionSession, type Questions } from '../smt/question-session.ts';
@@ -38,6 +39,7 @@ import { outsideAddresses, portSender } from './senders.ts';
 import { traceCopies } from './guard.ts';
 import { stationName } from './witness-replay.ts';
 import { diffSenderClasses } from './diff-classes.ts';
+import { crossingAgrees, crossingFor, type Crossing } from './diff-crossing.ts';
 
 export interface DiffParams {
   readonly from: string | null;
@@ -372,7 +374,7 @@ function preferences(e: Enc, p: SymPacket, w: SenderWork, q: DiffQuestion) {
   return [...own, ...defaultPreferences(e, p, subnet)];
 }
 
-async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: DiffHow, changed: ChangedDevices, out: Difference[]): Promise<SenderResult> {
+async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: DiffHow, changed: ChangedDevices, crossing: Crossing | null, out: Difference[]): Promise<SenderResult> {
   const ctx = await getZ3();
   const [sb, sa] = specs(work.before.model, work.after.model, work.before.station, work.after.station);
   const sent = { ...pl.fields, ...(pl.ipDst !== null ? { ipDst: pl.ipDst } : {}), ...(pl.outsideSrc !== null && sb.station.kind === 'outside' ? { ipSrc: pl.outsideSrc } : {}) };
@@ -384,9 +386,16 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   // side's walk would build the very same ends (changed-devices.ts).
   const settle = how.prune !== false && changed.global === null && specKey(sb) === specKey(sa)
     && (sb.station.kind !== 'outside' || pl.outsideSrc !== null || JSON.stringify(outsideAddresses(work.before.model.topology)) === JSON.stringify(outsideAddresses(work.after.model.topology)));
-  const before = await exploreSide(work.before.model.dataplane, sb, sent, extra, { converged: work.before.ev.converged, ...(settle ? { marks: changed } : {}) });
+  // Copies crossing to a router with nothing changed beyond are not followed there (diff-crossing.ts),
+  // unless that could change an answer: then both sides are walked whole.
+  const cut = crossing === null ? {} : { stopAt: crossing.stopAt };
+  let before = await exploreSide(work.before.model.dataplane, sb, sent, extra, { converged: work.before.ev.converged, ...(settle ? { marks: changed } : {}), ...cut });
   if (settle && !before.touched) return untouched(ctx, work.name, before, timeoutMs);
-  const after: Side = await exploreSide(work.after.model.dataplane, sa, sent, extra, { converged: work.after.ev.converged });
+  let after: Side = await exploreSide(work.after.model.dataplane, sa, sent, extra, { converged: work.after.ev.converged, ...cut });
+  if (crossing !== null && !crossingAgrees(crossing, before, after, differingPlaces(before, after), (d) => portsAt(work, d))) {
+    before = await exploreSide(work.before.model.dataplane, sb, sent, extra, { converged: work.before.ev.converged });
+    after = await exploreSide(work.after.model.dataplane, sa, sent, extra, { converged: work.after.ev.converged });
+  }
   const e = before.e;
   const p = before.packet;
   // A port --random-fully SNAT draws is taken as the draw a replay shows, on both sides: a difference
@@ -456,6 +465,17 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   return result(complete && unknown === null, unknown);
 }
 
+/** The places the two sides do not reach by the very same ends (where the sender's packets may differ). */
+function differingPlaces(before: Side, after: Side): Delivery[] {
+  const keys = new Set([...before.delivered.keys(), ...after.delivered.keys()]);
+  return [...keys].filter((k) => !sameEnds(before.delivered.get(k), after.delivered.get(k))).map((k) => (before.places.get(k) ?? after.places.get(k))!);
+}
+
+/** The VM ports a place names, on either side. */
+function portsAt(work: SenderWork, d: Extract<Delivery, { kind: 'vm' }>): Station[] {
+  return [work.before, work.after].flatMap((s) => s.model.dataplane.stations.filter((x) => x.kind === 'vm-port' && x.vm === d.vm && x.index === d.port));
+}
+
 /** Why some of a sender's packets are not answered: those that cross something not modelled (`region`, on either side), or null. */
 async function unmodelled(ctx: Awaited<ReturnType<typeof getZ3>>, e: Enc, ends: Side['unknown'], region: Cond, timeoutMs: number): Promise<string | null> {
   const u = await checkSat(ctx, e, region, timeoutMs);
@@ -487,6 +507,11 @@ export interface DiffHow {
   readonly prune?: boolean;
   /** Ask one port per class of senders alike on both sides (diff-classes.ts; default true); false asks every sender. */
   readonly classes?: boolean;
+  /**
+   * Stop following a copy at a router across an external network when nothing beyond it changed
+   * (diff-crossing.ts; default true); false follows every copy to its end.
+   */
+  readonly cross?: boolean;
 }
 
 /** Which packets meet another fate in `after` than in `before`. */
@@ -499,10 +524,11 @@ export async function runDiff(before: Party, after: Party, p: DiffParams, timeou
   const differences: Difference[] = [];
   const answered = new Map<string, SenderResult>();
   const changed = changedDevices(before.model.dataplane, after.model.dataplane, before.ev.converged, after.ev.converged);
+  const crossing = how.cross === false ? null : crossingFor(before.model.dataplane, after.model.dataplane, changed);
   const classes = how.classes === false ? pl.stations.map((n) => ({ rep: n, members: [] })) : diffSenderClasses(before.model, after.model, pl.stations, changed);
   for (const c of classes) {
     const found: Difference[] = [];
-    const r = await diffSender({ name: c.rep, before: { ...before, station: b.get(c.rep)! }, after: { ...after, station: a.get(c.rep)! } }, pl, timeoutMs, how, changed, found);
+    const r = await diffSender({ name: c.rep, before: { ...before, station: b.get(c.rep)! }, after: { ...after, station: a.get(c.rep)! } }, pl, timeoutMs, how, changed, crossing, found);
     answered.set(c.rep, r);
     // The classmates' answers follow from the representative's (diff-classes.ts): said, not asked.
     for (const m of c.members) {

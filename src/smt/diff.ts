@@ -26,6 +26,7 @@ import { mergeEnds } from './merge.ts';
 import type { SourceSpec } from './sources.ts';
 import { senderStarts, walkerFor, type WalkScope } from './starts.ts';
 import type { SentConstraint } from './index.ts';
+import type { SymConn } from './netfilter/conntrack.ts';
 
 /** Where a delivered copy is, as a key equal on both sides (a VM port whatever host it is on). */
 export function deliveryKey(d: Delivery): string {
@@ -62,6 +63,12 @@ export interface Side {
   readonly unknown: readonly { readonly end: End; readonly cond: Cond }[];
   /** The delivery each key stands for. */
   readonly places: ReadonlyMap<string, Delivery>;
+  /**
+   * With `stopAt`: per router a copy was cut at (`host/namespace:port`), the ends cut there, and the
+   * routers (`host\u0000namespace`). Empty without.
+   */
+  readonly crossed: ReadonlyMap<string, readonly SideEnd[]>;
+  readonly crossedAt: ReadonlySet<string>;
   /** An end's condition on the shared packet variables (the question's constraint included). */
   condOf(x: SideEnd): Cond;
 }
@@ -93,13 +100,23 @@ function signature(place: string, end: End, mac: number | null, more: Cond): str
   return `${place}|${mac ?? '-'}|${astKey(more)}|${end.path.pc.map(astKey).join(',')}|${FIELDS.map((f) => astKey(end.path.packet[f])).join(',')}`;
 }
 
+/** A connection the path opened, as term identities (its own `key` numbers terms per encoder, and each side has its own). */
+function connSig(c: SymConn): string {
+  const tuple = (p: SymPacket) => CONN_FIELDS.map((f) => astKey(p[f])).join(',');
+  return `${c.instance}/${c.zone}/${tuple(c.original)}/${tuple(c.confirmed)}/${astKey(c.natted)}/${c.seenReply}`;
+}
+
+const CONN_FIELDS = ['ip_src', 'ip_dst', 'proto', 'sport', 'dport', 'icmp_type', 'icmp_code'] as const;
+
 /**
  * Explores one side: the sender's starts, every end of each, conditions on the shared variables.
  * With `marks`, also whether any of it (the starts' ARP resolution included) visited a marked device.
  */
-export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentConstraint, extra: (e: Enc, p: SymPacket) => Cond, opts: { converged?: ConvergedState; marks?: WalkScope['marks'] }): Promise<Side & { readonly packet: SymPacket; readonly touched: boolean }> {
+export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentConstraint, extra: (e: Enc, p: SymPacket) => Cond, opts: { converged?: ConvergedState; marks?: WalkScope['marks']; stopAt?: WalkScope['stopAt'] }): Promise<Side & { readonly packet: SymPacket; readonly touched: boolean }> {
   const ctx = await getZ3();
-  const w = walkerFor(ctx, dp, { ...(opts.converged ? { converged: opts.converged } : {}), ...(opts.marks ? { marks: opts.marks } : {}) });
+  // Only delivered, exited and unknown ends are read here (and cut ones, with `stopAt`): the walker
+  // keeps no others.
+  const w = walkerFor(ctx, dp, { onlyTelling: true, ...(opts.converged ? { converged: opts.converged } : {}), ...(opts.marks ? { marks: opts.marks } : {}), ...(opts.stopAt ? { stopAcrossExternal: true, stopAt: opts.stopAt } : {}) });
   const e = w.e;
   const walked = w.touching(() => {
     const { sent: p, starts, unresolved } = senderStarts(w, src, DIFF_PREFIX, sent);
@@ -111,6 +128,8 @@ export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentCons
   const delivered = new Map<string, SideEnd[]>();
   const places = new Map<string, Delivery>();
   const unknown: { end: End; cond: Cond }[] = [];
+  const crossed = new Map<string, SideEnd[]>();
+  const crossedAt = new Set<string>();
   const conds = new WeakMap<SideEnd, Cond>();
   const condOf = (x: SideEnd): Cond => {
     let c = conds.get(x);
@@ -119,7 +138,14 @@ export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentCons
   };
   const take = (end: End, mac: number | null) => {
     if (more === false) return;
-    if (end.kind === 'unknown') {
+    if (end.kind === 'cut' && end.at !== undefined) {
+      // Compared term for term with the other side's, the connections it carries included.
+      const k = `${end.at.host}/${end.at.device}:${end.at.inPort}`;
+      crossedAt.add(`${end.at.host}\u0000${end.at.device}`);
+      const list = crossed.get(k) ?? [];
+      list.push({ end, mac, sig: `${signature(k, end, mac, more)}|${(end.path.conns ?? []).map(connSig).join(',')}`, final: end.path.packet });
+      crossed.set(k, list);
+    } else if (end.kind === 'unknown') {
       const cond = e.and(more, substituted(ctx, e, pathCond(e, end.path), p.eth_dst, mac));
       if (cond !== false) unknown.push({ end, cond });
     } else if (end.kind === 'end' && end.arpOwner === null && end.delivery !== null && (end.disposition === 'delivered' || end.disposition === 'exited')) {
@@ -133,7 +159,7 @@ export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentCons
   };
   for (const u of unresolved) take(u, null);
   for (const s of ends) for (const end of s.ends) take(end, s.mac);
-  return { e, delivered, unknown, places, packet: p, condOf, touched: walked.touched };
+  return { e, delivered, unknown, places, crossed, crossedAt, packet: p, condOf, touched: walked.touched };
 }
 
 /**
