@@ -6,9 +6,10 @@
 // walk at the large sizes; where nothing beyond changed, both sides do the same there.
 // When: only if what changed is iptables chains of single ports (each named by its port's id, as
 // the agent names a port's own chains: changed-devices.ts), no device whole, nothing global. Then a
-// router may be cut at unless one of its namespace's chains changed or one of those ports' addresses
-// lies in a subnet of one of its interfaces (every port it could deliver to is on those subnets,
-// and a port's own chains are crossed only by packets to or from that port).
+// router may be cut at unless one of its namespace's chains changed, or one of those ports is on a
+// network the router is on (a network with a port in one of its interfaces' subnets, or the port's
+// own addresses in one: a copy it routes goes to a port on those subnets, and a frame flooded there
+// reaches every port of the network) — a port's own chains are crossed only by packets to or from it.
 // Why it is sound (checked per sender by `crossingAgrees`, else the sender is walked whole): a copy
 // cut at router R arrives there with the same path condition, headers and connections on both sides
 // (its cut ends are compared term for term), so what follows is the same walk on both sides
@@ -38,8 +39,8 @@ type VmPort = Extract<Station, { kind: 'vm-port' }>;
 export interface Crossing {
   /** Whether a copy may be cut at this router (host, namespace). */
   readonly stopAt: (host: string, namespace: string) => boolean;
-  /** The subnets of a router's interfaces (by `host\u0000namespace`): every place beyond it is on one. */
-  readonly subnets: (router: string) => readonly Subnet[];
+  /** Whether a VM port may be reached beyond a router (by `host\u0000namespace`): on one of its networks. */
+  readonly beyond: (router: string, port: VmPort) => boolean;
 }
 
 /** A VM port's addresses: its own and the VIPs it answers ARP for. */
@@ -50,7 +51,7 @@ export function crossingFor(before: Dataplane, after: Dataplane, changed: Change
   if (changed.global !== null || changed.devices.length > 0) return null;
   const ports = [...before.stations, ...after.stations].filter((s): s is VmPort => s.kind === 'vm-port');
   const namespaces = new Set<string>();
-  const owners: number[] = [];
+  const owners: VmPort[] = [];
   for (const c of changed.chains) {
     // `host/namespace/table/chain`.
     const parts = c.split('/');
@@ -58,38 +59,45 @@ export function crossingFor(before: Dataplane, after: Dataplane, changed: Change
     const own = ports.filter((p) => chain.includes(p.portId.slice(0, CHAIN_ID)));
     if (own.length === 0) return null;
     namespaces.add(`${parts[0]}\u0000${parts.slice(1, -2).join('/')}`);
-    for (const p of own) owners.push(...addressesOf(p));
+    owners.push(...own);
   }
   const subnetsOf = new Map<string, Subnet[]>();
   for (const h of before.hosts) {
     for (const n of h.namespaces) subnetsOf.set(`${h.name}\u0000${n.name}`, n.interfaces.flatMap((i) => i.addresses.map((a) => ({ ip: ipToNum(a.ip), len: a.prefixLen }))));
   }
-  const subnets = (router: string) => subnetsOf.get(router) ?? [];
+  const inSubnets = (router: string, p: VmPort) => addressesOf(p).some((a) => (subnetsOf.get(router) ?? []).some((s) => sameNetwork(a, s.ip, s.len)));
+  // Per router, the networks with a port in its subnets.
+  const networksOf = new Map<string, Set<string>>();
+  const networks = (router: string) => {
+    let n = networksOf.get(router);
+    if (n === undefined) networksOf.set(router, (n = new Set(ports.filter((p) => inSubnets(router, p)).map((p) => p.network))));
+    return n;
+  };
+  const beyond = (router: string, p: VmPort) => inSubnets(router, p) || networks(router).has(p.network);
   const verdicts = new Map<string, boolean>();
   const stopAt = (host: string, namespace: string): boolean => {
     const k = `${host}\u0000${namespace}`;
     let v = verdicts.get(k);
     if (v === undefined) {
-      v = subnetsOf.has(k) && !namespaces.has(k) && !owners.some((a) => subnets(k).some((s) => sameNetwork(a, s.ip, s.len)));
+      v = subnetsOf.has(k) && !namespaces.has(k) && !owners.some((p) => beyond(k, p));
       verdicts.set(k, v);
     }
     return v;
   };
-  return { stopAt, subnets };
+  return { stopAt, beyond };
 }
 
 /**
  * Whether leaving out the copies cut on the two sides changes none of the sender's answers: the
  * copies cut at each router are the same on both sides (term for term), and no place where the
  * sender's packets may differ (`places`: the places not reached by the very same ends on both sides)
- * lies beyond a router a copy was cut at (a namespace anywhere; a VM port with an address in one of
- * that router's subnets, on either side).
+ * lies beyond a router a copy was cut at (a namespace anywhere; a VM port on one of that router's
+ * networks, on either side).
  */
 export function crossingAgrees(crossing: Crossing, before: Side, after: Side, places: readonly Delivery[], ports: (d: Extract<Delivery, { kind: 'vm' }>) => readonly Station[]): boolean {
   for (const k of new Set([...before.crossed.keys(), ...after.crossed.keys()])) if (!sameEnds(before.crossed.get(k), after.crossed.get(k))) return false;
   const routers = [...new Set([...before.crossedAt, ...after.crossedAt])];
   if (routers.length === 0) return true;
-  const beyond = routers.flatMap((r) => crossing.subnets(r));
   for (const d of places) {
     if (d.kind === 'external') continue;
     if (d.kind === 'namespace') return false;
@@ -97,7 +105,7 @@ export function crossingAgrees(crossing: Crossing, before: Side, after: Side, pl
     if (at.length === 0) return false;
     for (const s of at) {
       if (s.kind !== 'vm-port') return false;
-      if (addressesOf(s).some((a) => beyond.some((n) => sameNetwork(a, n.ip, n.len)))) return false;
+      if (routers.some((r) => crossing.beyond(r, s))) return false;
     }
   }
   return true;
