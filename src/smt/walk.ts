@@ -11,7 +11,7 @@
 // exactly).
 import { answersArp, type ArpAsked } from '../semantics/arp-answer.ts';
 import { encLogic } from './martian.ts';
-import type { Dataplane, Namespace, Station } from '../ir/dataplane.ts';
+import type { Dataplane, Namespace, Station, Wire } from '../ir/dataplane.ts';
 import { ETH_TYPE } from '../ir/packet.ts';
 import type { ConvergedState, FdbEntry } from '../semantics/converged.ts';
 import { TopologyIndex, type UpstreamRouter } from '../semantics/topology-index.ts';
@@ -698,18 +698,27 @@ export class SymWalker implements WalkCtx {
     const { place, looped, on } = this.loopCheck(from.host, `physnet:${wire.physnet}`, wireEntry(from, null), path, trail);
     const out: End[] = looped ? [looped] : [];
     if (!on) return out;
-    const here = extendTrail(trail, place, on.packet);
+    this.ontoWire(wire, from, null, on, hops, extendTrail(trail, place, on.packet), out);
+    return out;
+  }
+
+  /**
+   * A frame on a physical wire, entered from `from` (a bridge port; null for the outside world): to every
+   * bridge port on the wire and every upstream router there but `skipNetwork`'s (the sender's own), each a
+   * walk of its own; their ends appended to `out`.
+   */
+  private ontoWire(wire: Wire, from: Port | null, skipNetwork: string | null, on: Path, hops: number, here: Trail, out: End[]): void {
     for (const m of this.index.wireTargets(wire, from)) {
-      if (this.stopped()) return out;
+      if (this.stopped()) return;
       append(out, this.arrive(m, on, hops, here));
     }
     for (const o of this.index.upstreamRouters(wire.physnet)) {
-      if (this.stopped()) return out;
+      if (o.network === skipNetwork) continue;
+      if (this.stopped()) return;
       const ends = this.outside(o, on, hops, here);
       append(out, ends);
       if (this.hunt !== null && ends.some((x) => this.answersHunt(x))) this.hunt.answered = true;
     }
-    return out;
   }
 
   /**
@@ -724,18 +733,7 @@ export class SymWalker implements WalkCtx {
     const { place, looped, on } = this.loopCheck('outside', `physnet:${wire.physnet}`, wireEntry(null, u.network), path, trail);
     const out: End[] = looped ? [looped] : [];
     if (!on) return out;
-    const here = extendTrail(trail, place, on.packet);
-    for (const m of this.index.wireTargets(wire, null)) {
-      if (this.stopped()) return out;
-      append(out, this.arrive(m, on, hops, here));
-    }
-    for (const o of this.index.upstreamRouters(wire.physnet)) {
-      if (o.network === u.network) continue;
-      if (this.stopped()) return out;
-      const ends = this.outside(o, on, hops, here);
-      append(out, ends);
-      if (this.hunt !== null && ends.some((x) => this.answersHunt(x))) this.hunt.answered = true;
-    }
+    this.ontoWire(wire, null, u.network, on, hops, extendTrail(trail, place, on.packet), out);
     return out;
   }
 
