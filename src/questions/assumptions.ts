@@ -57,7 +57,7 @@ export function assumptionsOf(topo: Topology, dp: Dataplane, scope: AssumptionSc
       },
       {
         id: 'leaves-cloud',
-        text: "a packet that leaves through an upstream router has left the cloud and is not followed back in: one sent to an address the router has no route for (another project's subnet on another router, say) leaves by the default route and counts as exited",
+        text: "a packet that leaves through an upstream router has left the cloud and is not followed back in: one sent to an address the router has no route for (another project's subnet on another router, say) leaves by the default route and counts as exited; only a packet for another address of the upstream router's own subnet (a floating IP, another router's gateway address) is sent back onto that subnet, to the MAC that answers its ARP",
       },
     );
   }
