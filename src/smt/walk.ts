@@ -148,6 +148,8 @@ export class SymWalker implements WalkCtx {
   private readonly externalIfaces = new Set<string>();
   /** Per external router interface (`host/namespace/interface`), whether it is `terminal`. */
   private readonly terminals = new Map<string, boolean>();
+  /** `externalByAddress`'s map, built on first use. */
+  private externalByAddr: Map<string, Port> | null = null;
   /** The MACs of every router interface: a frame carrying one as its source was sent by a router. */
   private readonly routerMacs = new Set<number>();
 
@@ -448,15 +450,31 @@ export class SymWalker implements WalkCtx {
     if (this.opts.stopAcrossExternal !== true) return null;
     const dst = path.packet.ip_dst;
     if (typeof dst !== 'number') return null;
+    const at = this.externalByAddress().get(`${mac}\u0000${dst}`);
+    if (at === undefined) return null;
+    return this.acrossExternal(at, path) ? { ...at } : null;
+  }
+
+  /**
+   * The external router interfaces by MAC and address (`mac\0ip`), the first of `externalIfaces` in
+   * its order for each: built once, since `hairpinAcross` asks per address of an external subnet
+   * (scanning every external interface per address grew as routers times addresses).
+   */
+  private externalByAddress(): ReadonlyMap<string, Port> {
+    if (this.externalByAddr !== null) return this.externalByAddr;
+    const m = new Map<string, Port>();
     for (const k of this.externalIfaces) {
       const [host, device, port] = k.split('/') as [string, string, string];
       const ref = this.index.device(host, device);
       const iface = ref?.kind === 'ns' ? ref.ns.interfaces.find((i) => i.name === port) : undefined;
-      if (!iface || macToNum(iface.mac) !== mac || !iface.addresses.some((a) => ipToNum(a.ip) === dst)) continue;
-      const at = { host, device, port };
-      return this.acrossExternal(at, path) ? at : null;
+      if (!iface) continue;
+      const mac = macToNum(iface.mac);
+      for (const a of iface.addresses) {
+        const key = `${mac}\u0000${ipToNum(a.ip)}`;
+        if (!m.has(key)) m.set(key, { host, device, port });
+      }
     }
-    return null;
+    return (this.externalByAddr = m);
   }
 
   /**
