@@ -12,6 +12,7 @@ import { summarize, verifyExitCode, type VerifyReport } from '../questions/verif
 import { applyWaivers, loadWaivers, type WaiverOutcome } from '../questions/waivers.ts';
 import { HA_INVARIANT_IDS, verifyScenario } from '../questions/verify-scenario.ts';
 import { ScenarioContexts, scenariosOf } from '../scenario/scenarios.ts';
+import { CarryStore } from '../questions/carry.ts';
 import type { PropertyCheck, PropertyResult } from '../questions/property.ts';
 import type { ResolvedProperty } from '../questions/user-properties/check.ts';
 import { assumptionsOf, type Assumption } from '../questions/assumptions.ts';
@@ -93,19 +94,24 @@ export function parseVerifyRequest(o: VerifyRequest) {
 /**
  * Every scenario's results in the run's order (the HA invariants asked in the first scenario only). With a
  * shard, the subjects of other shards are stand-ins marked `elsewhere`, kept so positions match the whole run.
+ * `carry: false` asks every result in every scenario afresh (the carry spares work only: carry.ts); `store`
+ * receives what was carried, for whoever wants to count it.
  */
 export async function verifyScenarios(
   topology: Topology, dataplane: Dataplane, scenarios: readonly ScenarioSpec[], builtins: readonly PropertyCheck[],
-  user: readonly ResolvedProperty[], o: { timeoutMs: number; wanted: (id: string) => boolean; shard?: Shard }, hooks: VerifyHooks = {},
+  user: readonly ResolvedProperty[], o: { timeoutMs: number; wanted: (id: string) => boolean; shard?: Shard; carry?: boolean; store?: CarryStore }, hooks: VerifyHooks = {},
 ): Promise<PropertyResult[]> {
   const results: PropertyResult[] = [];
   const steps = builtins.length + user.length;
   // ha-failover (first scenario) builds the single failures' contexts; the scenarios after take them.
   const contexts = new ScenarioContexts(topology, dataplane);
+  // Results settled by a few devices alone in the first scenario are taken in the others where those devices are the same (carry.ts).
+  const store = scenarios.length > 1 && o.carry !== false ? (o.store ?? new CarryStore()) : null;
   for (const [i, sc] of scenarios.entries()) {
     const onStep = (j: number, _n: number, id: string, _r: number) => hooks.step?.(i * steps + j, scenarios.length * steps, id, results.length);
     results.push(...(await verifyScenario(topology, dataplane, sc, builtins, user, {
       timeoutMs: o.timeoutMs, haInvariants: i === 0, wanted: o.wanted, onStep, progress: hooks.subjects ?? (() => {}), ...(o.shard === undefined ? {} : { shard: o.shard }), contexts,
+      ...(store === null ? {} : { carry: { store, mode: i === 0 ? 'keep' : 'take' } as const }),
     })));
     contexts.keepOnly(scenarios.slice(i + 1));
   }

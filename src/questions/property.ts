@@ -39,6 +39,14 @@ export interface PropertyResult {
    * no packet beyond it: it is the same whichever HA router instances are masters.
    */
   readonly local?: boolean;
+  /**
+   * For a `holds` settled by a few devices alone (a port's firewall), what it rests on: those devices
+   * (`host/device`) and a key of everything else its answer and message were made from (the port, the
+   * ports it stands for). Another choice of masters or another failure scenario in which these devices'
+   * digests (src/scenario/device-digest.ts) and the key are the same gives the same result, so it is
+   * taken from there rather than asked again (src/questions/carry.ts). Not itself reported.
+   */
+  readonly rests?: Rests;
   /** The failure scenario it was checked under (absent: none). */
   readonly scenario?: ScenarioTag;
   /** For a verdict that depends on which HA router instances are masters: theirs (router → hosts). */
@@ -48,6 +56,14 @@ export interface PropertyResult {
    * the subject's place in the order of results and is never reported.
    */
   readonly elsewhere?: true;
+}
+
+/** What a result settled by a few devices alone rests on (see `PropertyResult.rests`). */
+export interface Rests {
+  /** `host/device` of each device read. */
+  readonly devices: readonly string[];
+  /** Everything else the result was made from, as text. */
+  readonly key: string;
 }
 
 /** A failure scenario as results name it: the hosts down and the underlay connections cut. */
@@ -74,6 +90,12 @@ export interface VerifyContext {
    * returns a stand-in for it (`elsewhere`) in its place.
    */
   readonly owns?: (subject: string) => boolean;
+  /**
+   * A result of `subject` already settled elsewhere (another failure scenario) that rests on devices
+   * whose digests here are the same and on the same `key`, to be reported as it is; null when there is
+   * none. A property asks it only for a subject it would settle by those devices alone.
+   */
+  readonly reuse?: (subject: string, key: string) => PropertyResult | null;
 }
 
 /** A built-in invariant: an id and a check producing one result per subject. */

@@ -23,6 +23,7 @@ import type { VerifyStep } from './verify.ts';
 import { namespaceHolding } from './senders.ts';
 import { owns, scenarioKey, type Shard } from '../shard/assign.ts';
 import { elsewhere } from './properties/common.ts';
+import { sameRests, type CarryStore } from './carry.ts';
 
 export interface ScenarioVerifyOptions {
   readonly timeoutMs: number;
@@ -38,6 +39,11 @@ export interface ScenarioVerifyOptions {
   readonly shard?: Shard;
   /** Where the scenario's context, and those ha-failover fails hosts in, are built once (a run's scenarios share them). */
   readonly contexts?: ScenarioContexts;
+  /**
+   * Results carried between the run's scenarios (carry.ts): `keep` stores this scenario's results that
+   * rest on a few devices alone, `take` reports a stored one where its devices are the same here.
+   */
+  readonly carry?: { readonly store: CarryStore; readonly mode: 'keep' | 'take' };
 }
 
 /** The ids of the HA invariants, checked after the built-in and user properties. */
@@ -51,7 +57,8 @@ function crashed(property: string, subject: string, e: unknown): PropertyResult 
   return { property, subject, verdict: 'unknown', witness: null, trace: null, message: 'internal error while checking', error: message(e) };
 }
 
-const vctx = (topo: Topology, v: Variant, timeoutMs: number, progress?: SubjectProgress, owns?: (subject: string) => boolean): VerifyContext => ({
+const vctx = (topo: Topology, v: Variant, timeoutMs: number, progress?: SubjectProgress, owns?: (subject: string) => boolean, reuse?: VerifyContext['reuse']): VerifyContext => ({
+  ...(reuse === undefined ? {} : { reuse }),
   topology: topo, dataplane: v.dataplane, evaluator: v.evaluator, timeoutMs,
   ...(progress === undefined ? {} : { progress }),
   ...(owns === undefined ? {} : { owns }),
@@ -68,23 +75,28 @@ function ownerOf(spec: ScenarioSpec, o: ScenarioVerifyOptions, property: string)
 /**
  * Results of one check under every variant, merged subject by subject (in the first variant's order).
  * A check that does not depend on the masters is asked once; so is each subject whose result the first
- * variant settled at its own device (`local`): the other variants would say the same. Only the
- * subjects still open are asked under the other variants.
+ * variant settled at its own device (`local`) when the devices it rests on are the same under every
+ * other variant (carry.ts): the other variants would say the same. Only the subjects still open are
+ * asked under the other variants. With `o.carry`, the first variant's results that rest on a few
+ * devices are kept for the run's other scenarios, or taken from the scenario they were kept in.
  */
 async function builtinUnder(ctx: ScenarioContext, b: PropertyCheck, variants: readonly Variant[], o: ScenarioVerifyOptions): Promise<PropertyResult[]> {
   const mine = ownerOf(ctx.spec, o, b.id);
-  const run = async (v: Variant, owns?: (subject: string) => boolean): Promise<readonly PropertyResult[]> => {
+  const run = async (v: Variant, owns?: (subject: string) => boolean, reuse?: VerifyContext['reuse']): Promise<readonly PropertyResult[]> => {
     try {
       // A property that does not know the stand-ins still reports only what this run owns.
-      return (await b.check(vctx(ctx.topology, v, o.timeoutMs, o.progress, owns))).map((r) => (r.elsewhere === true || owns === undefined || owns(r.subject) ? r : elsewhere(r.property, r.subject)));
+      return (await b.check(vctx(ctx.topology, v, o.timeoutMs, o.progress, owns, reuse))).map((r) => (r.elsewhere === true || owns === undefined || owns(r.subject) ? r : elsewhere(r.property, r.subject)));
     } catch (e) {
       return [crashed(b.id, '-', e)];
     }
   };
-  const first = await run(variants[0]!, mine);
+  const v0 = variants[0]!;
+  const first = await run(v0, mine, o.carry?.mode === 'take' ? o.carry.store.reuser(b.id, v0) : undefined);
+  if (o.carry?.mode === 'keep') for (const r of first) o.carry.store.keep(r, v0);
   const once = (r: PropertyResult) => (variants.length > 1 ? { ...r, message: `${r.message} (whichever instances are masters)` } : r);
   if (b.mastersIndependent === true) return first.map((r) => (r.elsewhere === true ? r : once(r)));
-  const open = new Set(first.filter((r) => r.elsewhere !== true && r.local !== true).map((r) => r.subject));
+  const settled = (r: PropertyResult) => r.local === true && variants.slice(1).every((v) => sameRests(r, v0, v));
+  const open = new Set(first.filter((r) => r.elsewhere !== true && !settled(r)).map((r) => r.subject));
   const bySubject = new Map<string, VariantResult[]>(first.filter((r) => open.has(r.subject)).map((r) => [r.subject, [{ result: r, variant: variants[0]! }]]));
   for (const v of variants.slice(1)) {
     if (open.size === 0) break;

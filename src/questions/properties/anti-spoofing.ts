@@ -105,6 +105,9 @@ async function dhcpExceptions(ctx: VerifyContext, e: Enc, qs: readonly SpoofQues
   });
 }
 
+/** What a port's holds is made from besides its devices: the port as the dataplane shows it and as the topology describes it. */
+const restKey = (s: VmStation, port: PortT): string => JSON.stringify([s, port.mac, port.ip, addressPairs(port)]);
+
 export const antiSpoofing: PropertyCheck = {
   id: ID,
   description: "no packet from a MAC or address other than a port's own or an allowed address pair's gets past its firewall (DHCP client requests aside, reported)",
@@ -113,7 +116,16 @@ export const antiSpoofing: PropertyCheck = {
       const port = portOf(ctx.topology, s);
       return port?.portSecurity === true ? [{ s, port }] : [];
     });
-    const secured = everySecured.filter(({ s }) => owned(ctx, `port:${portLabel(s)}`));
+    // A port's holds rests on its first device alone (and its host's root namespace, whose hooks bridged
+    // packets cross): one settled in another scenario whose devices are the same here is taken as it is.
+    const reused = new Map<string, PropertyResult>();
+    const secured = everySecured.filter(({ s, port }) => {
+      const subject = `port:${portLabel(s)}`;
+      if (!owned(ctx, subject)) return false;
+      const r = ctx.reuse?.(subject, restKey(s, port)) ?? null;
+      if (r !== null) reused.set(subject, r);
+      return r === null;
+    });
     // Ports without port security have no anti-spoofing to check: each is left out, said in an `n/a` result.
     const open = vmStations(ctx).filter((s) => portOf(ctx.topology, s)?.portSecurity === false);
     const leftOut = open.map((s) => notApplicable(ID, `port:${portLabel(s)}`, `left out: port security is off on ${portLabel(s)} (it may send from any MAC and address, and every question takes it as doing so)`));
@@ -121,14 +133,14 @@ export const antiSpoofing: PropertyCheck = {
       const bySubject = new Map(out.map((r) => [r.subject, r]));
       return [...everySecured.map(({ s }) => bySubject.get(`port:${portLabel(s)}`) ?? elsewhere(ID, `port:${portLabel(s)}`)), ...leftOut];
     };
-    if (secured.length === 0) return inPlace([]);
+    if (secured.length === 0) return inPlace([...reused.values()]);
     // Every port's question at once (one solver call per batch; halves only where something is
     // found), or as already answered for narrowing the senders of the other properties.
     const proofs = await spoofProofs(ctx.dataplane, ctx.evaluator, secured.map(({ s, port }) => ({ s, pairs: addressPairs(port) })), ctx.timeoutMs, (i, n) => tick(ctx, i, n, 'port firewalls asked'));
     const proved = proofs.flatMap((p) => (p.q !== null && p.clean && p.settled ? [p.q] : []));
     const exceptions = proved.length === 0 ? [] : await dhcpExceptions(ctx, proved[0]!.enc, proved);
     let next = 0;
-    const out: PropertyResult[] = [];
+    const out: PropertyResult[] = [...reused.values()];
     for (const [i, p] of proofs.entries()) {
       const { q } = p;
       const port = secured[i]!.port;
@@ -148,7 +160,9 @@ export const antiSpoofing: PropertyCheck = {
       }
       const dhcp = exceptions[next++] ?? null;
       const pairs = port.allowedAddressPairs.length > 0 ? ` or its ${port.allowedAddressPairs.length} allowed address pair${port.allowedAddressPairs.length === 1 ? '' : 's'}` : '';
-      out.push(holds(ID, subject, `no IPv4 packet from another MAC or address than ${portLabel(s)}'s (${port.mac} ${port.ip})${pairs} gets past its firewall (${where(q.at)})${dhcp === null ? '' : `, but for ${dhcp}`}`));
+      const h = holds(ID, subject, `no IPv4 packet from another MAC or address than ${portLabel(s)}'s (${port.mac} ${port.ip})${pairs} gets past its firewall (${where(q.at)})${dhcp === null ? '' : `, but for ${dhcp}`}`);
+      // Settled by the port's first device alone: whichever instances are masters, wherever its devices are the same.
+      out.push({ ...h, local: true, rests: { devices: [`${q.at.host}/${q.at.device}`, `${q.at.host}/root`], key: restKey(s, port) } });
     }
     return inPlace(out);
   },

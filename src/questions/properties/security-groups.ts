@@ -35,6 +35,9 @@ const ID = 'security-groups';
 
 const fields = (p: Trace['final']) => `proto ${p.proto}${p.dport !== null ? ` dport ${p.dport}` : ''}`;
 
+/** What a class's result is made from besides its devices: the representative as the dataplane shows it, the ports it stands for, its firewall. */
+const restKey = (s: VmStation, stands: string, site: ReturnType<typeof firewallSite>): string => JSON.stringify([s, stands, site]);
+
 async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: string, settled: Settled): Promise<PropertyResult> {
   const subject = `port:${portLabel(s)}`;
   const site = firewallSite(ctx, s);
@@ -59,7 +62,9 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
   if (settled.ingress) {
     const h = holds(ID, subject, `${rules} (ingress checked at the firewall over every IPv4 packet from the network)${stands}`);
     // Both directions settled by the port's own firewall: nothing beyond it was followed.
-    return settled.egress ? { ...h, local: true } : h;
+    // Rests on the firewall bridge, its host's root namespace (whose hooks bridged packets cross) and the VM behind the tap.
+    if (!settled.egress || site === null) return h;
+    return { ...h, local: true, rests: { devices: [`${site.host}/${site.device}`, `${site.host}/root`, `${s.host}/vm:${s.vm}`], key: restKey(s, stands, site) } };
   }
   const senders = ingressSenders(ctx);
   const intrudes: EndPredicate = (e, _sent, final, end) => {
@@ -106,16 +111,23 @@ export const securityGroups: PropertyCheck = {
     const all = portClasses(ctx.topology, ctx.dataplane, secured);
     // A class is checked through its representative, whose subject the result is.
     const mine = new Set(all.filter((g) => owned(ctx, `port:${portLabel(g.rep)}`)));
-    const groups = all.filter((g) => mine.has(g));
-    const settled = await settledAtFirewalls(ctx, groups.map((g) => g.rep));
+    const standsOf = (g: (typeof all)[number]) => {
+      const others = g.members.filter((m) => m !== g.rep).map(portLabel);
+      return others.length > 0 ? `; also stands for ${others.join(', ')} (same class, same firewall rules)` : '';
+    };
     const checked = new Map<(typeof all)[number], PropertyResult>();
+    // A class settled at its firewall in another scenario, with the same devices and members here, is taken as it was.
+    for (const g of all) {
+      if (!mine.has(g)) continue;
+      const r = ctx.reuse?.(`port:${portLabel(g.rep)}`, restKey(g.rep, standsOf(g), firewallSite(ctx, g.rep))) ?? null;
+      if (r !== null) checked.set(g, r);
+    }
+    const groups = all.filter((g) => mine.has(g) && !checked.has(g));
+    const settled = await settledAtFirewalls(ctx, groups.map((g) => g.rep));
     for (const [i, g] of groups.entries()) {
-      const { rep, members } = g;
       tick(ctx, i, groups.length, 'port classes');
-      const port = portOf(ctx.topology, rep)!;
-      const others = members.filter((m) => m !== rep).map(portLabel);
-      const stands = others.length > 0 ? `; also stands for ${others.join(', ')} (same class, same firewall rules)` : '';
-      checked.set(g, await checkPort(ctx, rep, port, stands, settled[i]!));
+      const port = portOf(ctx.topology, g.rep)!;
+      checked.set(g, await checkPort(ctx, g.rep, port, standsOf(g), settled[i]!));
     }
     for (const g of all) results.push(checked.get(g) ?? elsewhere(ID, `port:${portLabel(g.rep)}`));
     // Ports without port security have no firewall to check: each is left out, said in an `n/a` result.
