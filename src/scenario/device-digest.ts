@@ -6,7 +6,7 @@
 // A digest holds: the host's name and tunnel address; the device's contents whole (an OVS or Linux
 // bridge with its ports and flows, a namespace with its interfaces, routes, tables and ipsets, a VM's
 // ports as stations), bar where a rule or flow was read from; what convergence learned there (every
-// learned flow and MAC table entry, in the order learned); every link and physical network at its
+// learned flow in the order learned, every MAC table entry); every link and physical network at its
 // ports; whether the host is down or its underlay cut; and whether learning was capped. Coarser than
 // needed is safe: a digest that differs only costs asking again.
 import type { Dataplane } from '../ir/dataplane.ts';
@@ -36,7 +36,17 @@ export class DeviceDigests {
       };
       const conv = this.ev.converged;
       for (const l of conv.learnedFlows) add(key(l.host, l.bridge), { learned: l.flow });
-      for (const f of conv.fdb) add(key(f.host, f.bridge), { fdb: f });
+      // A MAC table holds one port per VLAN and MAC and is looked up by them, so the order its entries
+      // were learned in (which differs with the order announcers were walked) tells nothing: sorted.
+      const fdbAt = new Map<string, string[]>();
+      for (const f of conv.fdb) {
+        const k = key(f.host, f.bridge);
+        const line = `${f.vlan ?? '-'} ${f.mac} ${f.port}`;
+        const list = fdbAt.get(k);
+        if (list) list.push(line);
+        else fdbAt.set(k, [line]);
+      }
+      for (const [k, lines] of fdbAt) add(k, { fdb: lines.sort() });
       this.learned = m;
     }
     return this.learned.get(key(host, device)) ?? [];
