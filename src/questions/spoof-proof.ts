@@ -156,7 +156,14 @@ export function spoofProofs(dp: Dataplane, ev: Evaluator, targets: readonly Spoo
   if (!byEvaluator) proofs.set(dp, (byEvaluator = new WeakMap()));
   let known = byEvaluator.get(ev);
   if (!known) byEvaluator.set(ev, (known = new Map()));
-  const todo = targets.filter((t, i) => !known.has(targetKey(t)) && targets.findIndex((x) => targetKey(x) === targetKey(t)) === i);
+  // The first of each port and its pairs, by a set of keys: a `findIndex` per target grew as ports squared.
+  const seen = new Set<string>();
+  const todo = targets.filter((t) => {
+    const k = targetKey(t);
+    if (known.has(k) || seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
   if (todo.length > 0) {
     const batch = (async (): Promise<SpoofProof[]> => {
       const qs: SpoofQuestion[] = [];
