@@ -9,7 +9,7 @@
 // learned flow in the order learned, every MAC table entry); every link and physical network at its
 // ports; whether the host is down or its underlay cut; and whether learning was capped. Coarser than
 // needed is safe: a digest that differs only costs asking again.
-import type { Dataplane } from '../ir/dataplane.ts';
+import type { Dataplane, Endpoint, Link, Station } from '../ir/dataplane.ts';
 import type { Evaluator } from '../evaluate/index.ts';
 import { vmDevice } from '../semantics/topology-index.ts';
 
@@ -18,12 +18,57 @@ const canon = (v: unknown): string => JSON.stringify(v, (k, x: unknown) => (k ==
 
 const key = (host: string, device: string) => `${host}\u0000${device}`;
 
+/** What is plugged into one device: its links, its ports on each physical network, its VM's ports. */
+interface Attached {
+  readonly links: Link[];
+  readonly wires: { readonly physnet: string; readonly members: Endpoint[] }[];
+  readonly vms: Station[];
+}
+
+const NOTHING_ATTACHED: Attached = { links: [], wires: [], vms: [] };
+
 /** The digests of one dataplane's devices under one evaluator's converged state, each computed once when first asked. */
 export class DeviceDigests {
   private readonly done = new Map<string, string>();
   private learned: Map<string, unknown[]> | null = null;
 
+  private attached: Map<string, Attached> | null = null;
+
   constructor(private readonly dp: Dataplane, private readonly ev: Evaluator) {}
+
+  /**
+   * The links, physical networks and VM ports at each device, in the dataplane's order: built on the first
+   * digest asked, since a filter of every link per device grew as devices times links.
+   */
+  private attachedAt(host: string, device: string): Attached {
+    if (this.attached === null) {
+      const m = new Map<string, Attached>();
+      const at = (k: string): Attached => {
+        let a = m.get(k);
+        if (a === undefined) m.set(k, (a = { links: [], wires: [], vms: [] }));
+        return a;
+      };
+      for (const l of this.dp.links) {
+        const ka = key(l.a.host, l.a.device);
+        const kb = key(l.b.host, l.b.device);
+        at(ka).links.push(l);
+        if (kb !== ka) at(kb).links.push(l);
+      }
+      for (const w of this.dp.wires) {
+        const members = new Map<string, Endpoint[]>();
+        for (const e of w.members) {
+          const k = key(e.host, e.device);
+          const list = members.get(k);
+          if (list) list.push(e);
+          else members.set(k, [e]);
+        }
+        for (const [k, list] of members) at(k).wires.push({ physnet: w.physnet, members: list });
+      }
+      for (const s of this.dp.stations) if (s.kind === 'vm-port') at(key(s.host, vmDevice(s.vm))).vms.push(s);
+      this.attached = m;
+    }
+    return this.attached.get(key(host, device)) ?? NOTHING_ATTACHED;
+  }
 
   /** What convergence learned, by device: built on the first digest asked. */
   private learnedAt(host: string, device: string): readonly unknown[] {
@@ -59,19 +104,19 @@ export class DeviceDigests {
     if (hit !== undefined) return hit;
     const dp = this.dp;
     const h = dp.hosts.find((x) => x.name === host);
+    const attached = this.attachedAt(host, device);
     const contents =
       h?.ovsBridges.find((b) => b.name === device) ??
       h?.linuxBridges.find((b) => b.name === device) ??
       h?.namespaces.find((n) => n.name === device) ??
-      dp.stations.filter((s) => s.kind === 'vm-port' && s.host === host && vmDevice(s.vm) === device);
-    const at = (e: { host: string; device: string }) => e.host === host && e.device === device;
+      attached.vms;
     const failures = dp.failures;
     const d = canon({
       host: h === undefined ? null : { name: h.name, tunnelIp: h.tunnelIp },
       contents: h === undefined ? 'absent' : contents,
       learned: this.learnedAt(host, device),
-      links: dp.links.filter((l) => at(l.a) || at(l.b)),
-      wires: dp.wires.filter((w) => w.members.some(at)).map((w) => ({ physnet: w.physnet, members: w.members.filter(at) })),
+      links: attached.links,
+      wires: attached.wires,
       down: failures?.down.includes(host) ?? false,
       cut: (failures?.cuts ?? []).filter(([a, b]) => a === host || b === host),
       capped: this.ev.converged.capped,
