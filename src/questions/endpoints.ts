@@ -26,9 +26,10 @@ function usage(file: string, path: string, message: string, code: 'NP404' | 'NP4
 
 /**
  * Resolves `text` (the value of `--from`/`--to`, named by `flag` in errors). `via` picks the external
- * network for an outside address when there are several.
+ * network for an outside address when there are several; without it, `prefer` (the network the other end is
+ * reached through, `arrivalNetwork`) is taken for an address that no external subnet holds.
  */
-export function resolveEndpoint(topo: Topology, dp: Dataplane, text: string, flag: string, via: string | null): Resolved {
+export function resolveEndpoint(topo: Topology, dp: Dataplane, text: string, flag: string, via: string | null, prefer: string | null = null): Resolved {
   const ports = dp.stations.filter((s): s is VmPortStation => s.kind === 'vm-port');
   const vmMatch = /^([^:/]+)(?::(\d+))?$/.exec(text);
   if (vmMatch && !isIpv4(text)) {
@@ -67,10 +68,31 @@ export function resolveEndpoint(topo: Topology, dp: Dataplane, text: string, fla
     const holder = topo.networks.find((n) => n.subnets.some((s) => inPrefix(ip, s.networkAddress, s.prefixLen)));
     return { ok: true, endpoint: { kind: 'address', ip, network: holder?.name ?? null } };
   }
-  // Prefer the external network whose subnet holds the address; else the first (or --via's).
-  const station = candidates.find((o) => inPrefix(ip, o.cidr.ip, o.cidr.prefixLen)) ?? candidates[0];
+  // Prefer the external network whose subnet holds the address; else the one the other end is reached
+  // through (an outside host sends to a floating IP or a provider port through that network's upstream
+  // router, not through whichever external network is written first); else the first (or --via's).
+  const station =
+    candidates.find((o) => inPrefix(ip, o.cidr.ip, o.cidr.prefixLen)) ?? candidates.find((o) => prefer !== null && o.network === prefer) ?? candidates[0];
   if (!station) return usage(topo.file, flag, `${ip} is outside every subnet and the topology has no external network`);
   return { ok: true, endpoint: { kind: 'outside', station, ip } };
+}
+
+/**
+ * The network whose outside world reaches `to`: the network holding it when that has an outside world (an
+ * external or provider network), else the external network of a router with an interface on its subnet (a
+ * floating IP of the port is on that network too). Null when nothing outside reaches it.
+ */
+export function arrivalNetwork(topo: Topology, dp: Dataplane, to: Endpoint): string | null {
+  if (to.kind === 'outside') return null;
+  const outside = new Set(dp.stations.filter((s): s is OutsideStation => s.kind === 'outside').map((s) => s.network));
+  const network = to.kind === 'port' ? to.station.network : to.network;
+  if (network === null) return null;
+  if (outside.has(network)) return network;
+  const subnet = to.kind === 'port' ? topo.ports.find((p) => p.id === to.station.portId)?.subnet : undefined;
+  const fip = to.kind === 'port' ? topo.floatingIps.find((f) => f.portId === to.station.portId && outside.has(f.network)) : undefined;
+  if (fip) return fip.network;
+  const onSubnet = (r: Topology['routers'][number]) => r.interfaces.some((i) => (subnet !== undefined ? i.subnet === subnet : i.network === network));
+  return topo.routers.find((r) => r.gateway !== null && outside.has(r.gateway.network) && onSubnet(r))?.gateway?.network ?? null;
 }
 
 /** `--via`'s error when it names no network with an outside world; null when it is absent or fine. */
@@ -85,8 +107,8 @@ export function checkVia(topo: Topology, dp: Dataplane, via: string | null): Inp
 export function resolveFromTo(topo: Topology, dp: Dataplane, from: string, to: string, via: string | null): Result<{ readonly from: Endpoint; readonly to: Endpoint }> {
   const viaError = checkVia(topo, dp, via);
   if (viaError !== null) return { ok: false, errors: [viaError] };
-  const f = resolveEndpoint(topo, dp, from, '--from', via);
   const t = resolveEndpoint(topo, dp, to, '--to', via);
+  const f = resolveEndpoint(topo, dp, from, '--from', via, via === null && t.ok ? arrivalNetwork(topo, dp, t.endpoint) : null);
   if (f.ok && t.ok) return { ok: true, value: { from: f.endpoint, to: t.endpoint } };
   return { ok: false, errors: [f, t].flatMap((r) => (r.ok ? [] : [r.error])) };
 }

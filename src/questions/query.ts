@@ -13,10 +13,11 @@ import type { Topology } from '../topology/model.ts';
 import type { InputError, Result } from '../errors.ts';
 import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
-import { checkVia, resolveEndpoint } from './endpoints.ts';
+import { arrivalNetwork, checkVia, resolveEndpoint, type OutsideStation } from './endpoints.ts';
 import { destsOf } from './destinations.ts';
 import { resolveSet, senderEntry, type SenderEntry } from './user-properties/endpoints.ts';
 import { someAddress } from './user-properties/cidr.ts';
+import { inPrefix } from '../net/ipv4.ts';
 import { packetFieldsError, protoNumber, type PacketFields, type ProtoArg } from './packet.ts';
 import { traceBetween } from './trace.ts';
 import { destIps, findPacket, traceHits, type Dest, type FieldConstraint } from './reach-set.ts';
@@ -78,22 +79,36 @@ export function isSetEndpoint(text: string): boolean {
 function endsOf(topo: Topology, dp: Dataplane, p: QueryParams): Result<{ senders: SenderEntry[]; dests: Dest[]; dstIp: Ipv4 }> {
   const viaError = checkVia(topo, dp, p.via);
   if (viaError !== null) return { ok: false, errors: [viaError] };
-  const senders = sendersOf(topo, dp, p.from, p.via);
+  const senders = sendersOf(topo, dp, p.from, p.via, p.via === null ? preferredArrival(topo, dp, p.to) : null);
   const to = destinationsOf(topo, dp, p.to, p.via, p.holder);
   const errors = [senders, to].filter((x): x is InputError => 'code' in x);
   if ('code' in senders || 'code' in to) return { ok: false, errors };
   return { ok: true, value: { senders, ...to } };
 }
 
-function sendersOf(topo: Topology, dp: Dataplane, text: string, via: string | null): SenderEntry[] | InputError {
+/** Without `--via`, the network an outside sender reaches a point `--to` through (`arrivalNetwork`). */
+function preferredArrival(topo: Topology, dp: Dataplane, to: string): string | null {
+  if (isSetEndpoint(to)) return null;
+  const r = resolveEndpoint(topo, dp, to, '--to', null);
+  return r.ok ? arrivalNetwork(topo, dp, r.endpoint) : null;
+}
+
+function sendersOf(topo: Topology, dp: Dataplane, text: string, via: string | null, prefer: string | null): SenderEntry[] | InputError {
   if (isSetEndpoint(text)) {
     const r = resolveSet(topo, dp, text, 'from');
     return r.ok ? [...r.set.senders] : notFound(topo, '--from', `${text}: ${r.message}`);
   }
-  const r = resolveEndpoint(topo, dp, text, '--from', via);
+  const r = resolveEndpoint(topo, dp, text, '--from', via, prefer);
   if (!r.ok) return r.error;
-  if (r.endpoint.kind === 'address') return notFound(topo, '--from', `${text} is not a sender: give a VM port, a project, a network, a prefix or an address outside the cloud`);
-  return [senderEntry(topo, r.endpoint)];
+  const ep = r.endpoint;
+  if (ep.kind === 'address') return notFound(topo, '--from', `${text} is not a sender: give a VM port, a project, a network, a prefix or an address outside the cloud`);
+  if (ep.kind === 'outside' && via === null && !inPrefix(ep.ip, ep.station.cidr.ip, ep.station.cidr.prefixLen)) {
+    // An address out on the internet may arrive through any external network's upstream router (docs/cli.md:
+    // `--via` defaults to any): one sender per network, the one the destination is reached through first.
+    const others = dp.stations.filter((s): s is OutsideStation => s.kind === 'outside' && s !== ep.station);
+    return [ep.station, ...others].map((station) => senderEntry(topo, { kind: 'outside', station, ip: ep.ip }));
+  }
+  return [senderEntry(topo, ep)];
 }
 
 function destinationsOf(topo: Topology, dp: Dataplane, text: string, via: string | null, holder?: string): { dests: Dest[]; dstIp: Ipv4 } | InputError {
