@@ -82,13 +82,29 @@ export function deviceWords(hop: Hop, labels: Labels): string {
  * access port) is one fact for an operator: the packet crossed the bridge on that VLAN.
  */
 export function eventPhrases(hop: Hop, labels: Labels): string[] {
-  const push = hop.events.find((e) => e.kind === 'vlan-push');
-  const strip = hop.events.find((e) => e.kind === 'vlan-strip');
+  const events = tagsPushedThenSet(hop.events);
+  const push = events.find((e) => e.kind === 'vlan-push');
+  const strip = events.find((e) => e.kind === 'vlan-strip');
   if (push && strip && push.vid === strip.vid) {
-    const rest = hop.events.filter((e) => e !== push && e !== strip).map((e) => eventWords(hop, e, labels));
+    const rest = events.filter((e) => e !== push && e !== strip).map((e) => eventWords(hop, e, labels));
     return [`carries it on the ${vlanWords(hop, labels, push.vid)}`, ...rest];
   }
-  return hop.events.map((e) => eventWords(hop, e, labels));
+  return events.map((e) => eventWords(hop, e, labels));
+}
+
+/**
+ * OpenFlow 1.3 spells OF1.0's `mod_vlan_vid:N` on an untagged frame as `push_vlan:0x8100,set_field:N->vlan_vid`
+ * (what `ovs-ofctl -O OpenFlow13` prints on a real node): a tag pushed with VID 0 and at once set. For an operator
+ * that is one fact — the frame was tagged with N — not a VLAN 0 that was then translated.
+ */
+function tagsPushedThenSet(events: readonly HopEvent[]): readonly HopEvent[] {
+  const out: HopEvent[] = [];
+  for (const e of events) {
+    const last = out.at(-1);
+    if (e.kind === 'vlan-mod' && e.from === 0 && last?.kind === 'vlan-push' && last.vid === 0) out[out.length - 1] = { kind: 'vlan-push', vid: e.to };
+    else out.push(e);
+  }
+  return out;
 }
 
 function ownerOf(mac: string, labels: Labels): string {
