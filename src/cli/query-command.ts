@@ -44,7 +44,9 @@ export function queryText(a: QueryAnswer, labels: Labels, o: { from: string; to:
 /** Why these masters are shown: the ones of the counterexample, or the first of the choices every one of which reaches. */
 function mastersNote(verdict: string, asked: number): string {
   if (verdict === 'unreachable') return 'a choice VRRP allows under which it does not get there';
-  if (verdict === 'reachable') return asked > 1 ? `reachable under each of ${asked} choices VRRP allows; the witness shown is under these` : 'the only choice VRRP allows';
+  // One choice asked is not one choice allowed: HA routers these endpoints are not behind are left as VRRP
+  // elects them first, whatever else it may elect.
+  if (verdict === 'reachable') return asked > 1 ? `reachable under each of ${asked} choices VRRP allows; the witness shown is under these` : 'the only choice asked: the HA routers these endpoints are behind have no other';
   return 'the choice the answer is unknown under';
 }
 
