@@ -9,11 +9,21 @@ import { readSource } from '../topology/source.ts';
 import { formatPath, type PathSegment } from '../topology/path.ts';
 import type { PropertyResult } from './property.ts';
 
+/** Whether YYYY-MM-DD names a day of the calendar: 2026-13-40 or 2026-02-30 would compare as text and never expire. */
+function isCalendarDay(s: string): boolean {
+  const [y, m, d] = s.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
 const WaiverSchema = z.strictObject({
   property: z.string().min(1),
   subject: z.string().min(1),
   reason: z.string().min(1),
-  expires: z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'), z.date()]).optional(),
+  expires: z.union([
+    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine(isCalendarDay, 'not a day of the calendar (a date YYYY-MM-DD)'),
+    z.date(),
+  ]).optional(),
 });
 
 export interface Waiver {
