@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   NP314: 'overlapping subnets in one network',
   NP315: 'overlapping subnets on one router',
   NP316: 'router interface overlaps its external network',
+  NP317: 'extra route through the router itself',
   NP401: 'VM on a host without the compute role',
   NP402: 'network not mapped in bridge_mappings',
   NP403: 'port_security false with security groups',

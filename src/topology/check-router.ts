@@ -35,6 +35,7 @@ function checkRouter(ctx: FileContext, diag: Diagnostics, name: string, r: Route
     else if (!rolesOf(host).network) diag.add('NP407', [...at, 'hosts', i], `host ${h} has no network role (no L3 agent) to host router ${name}`);
   });
   const reach: SubnetInfo[] = []; // subnets the router has an address on, for extra routes
+  const own = new Map<number, string>(); // the router's own addresses written or implied, for extra routes
   if (r.gateway) {
     const gat = [...at, 'gateway'];
     const net = ctx.networks.get(r.gateway.network);
@@ -47,6 +48,7 @@ function checkRouter(ctx: FileContext, diag: Diagnostics, name: string, r: Route
       if (ip !== null && !subnet) diag.add('NP301', [...gat, 'ip'], `${r.gateway.ip} is in no subnet of network ${r.gateway.network}`);
       else if (ip !== null && subnet) checkInSubnet(diag, [...gat, 'ip'], ip, subnet);
       if (subnet) reach.push(subnet);
+      if (ip !== null) own.set(ip, 'its gateway');
     }
     if (r.gateway.mac !== undefined) checkMac(diag, [...gat, 'mac'], r.gateway.mac);
   }
@@ -68,7 +70,10 @@ function checkRouter(ctx: FileContext, diag: Diagnostics, name: string, r: Route
     if (typeof itf !== 'string' && itf.ip !== undefined) {
       const ip = checkAddress(diag, [...iat, 'ip'], itf.ip);
       if (ip !== null) checkInSubnet(diag, [...iat, 'ip'], ip, subnet);
-    } else if (subnet.gateway === null && subnet.cidr !== null) {
+      if (ip !== null) own.set(ip, `its interface on ${sname}`);
+    } else if (subnet.gateway !== null) {
+      own.set(subnet.gateway, `its interface on ${sname}`);
+    } else if (subnet.cidr !== null) {
       diag.add('NP103', iat, `subnet ${sname} has no gateway; write { subnet: ${sname}, ip: … }`);
     }
   });
@@ -78,6 +83,9 @@ function checkRouter(ctx: FileContext, diag: Diagnostics, name: string, r: Route
     const hop = checkAddress(diag, [...rat, 'nexthop'], route.nexthop);
     if (hop !== null && !reach.some((s) => s.cidr !== null && cidrContains(s.cidr, hop))) {
       diag.add('NP301', [...rat, 'nexthop'], `nexthop ${route.nexthop} is on no subnet of router ${name}`);
+    } else if (hop !== null && own.has(hop)) {
+      // neutron/db/extraroute_db.py _validate_routes_nexthop: "the nexthop is used by router".
+      diag.add('NP317', [...rat, 'nexthop'], `nexthop ${route.nexthop} is router ${name}'s own address (${own.get(hop)}): Neutron refuses a route through the router itself`);
     }
   });
 }
