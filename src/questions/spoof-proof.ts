@@ -18,7 +18,8 @@
 // spoofed request gets past), and `checkedSources` narrows the sender to exactly those; what it leaves out ends in that
 // device, dropped (no question asks about those drops: they concern the anti-spoofing rules, which
 // this question reads). Proofs are kept per dataplane, evaluator, port and address pairs; ports asked together share one
-// solver call per batch.
+// solver call per batch. Under another choice of HA masters the narrowing takes the first choice's proof of a
+// port whose first device is the same there (takenProof): masters move no port's firewall.
 import { BROADCAST_MAC } from '../ir/packet.ts';
 import type { Dataplane } from '../ir/dataplane.ts';
 import type { Evaluator } from '../evaluate/index.ts';
@@ -26,6 +27,8 @@ import { anyOf, dhcpClientRequest, exploreDevice, getZ3, ownAddresses, unsatIndi
 import type { Port } from '../smt/walk-ctx.ts';
 import type { VmPortStation } from './endpoints.ts';
 import { macToNumber } from '../net/mac.ts';
+import { firstChoiceOf } from '../scenario/siblings.ts';
+import { sameDevices } from '../scenario/device-digest.ts';
 
 /** A port-secured VM port and its own addresses besides its fixed ones. */
 export interface SpoofTarget {
@@ -190,6 +193,49 @@ export function spoofProofs(dp: Dataplane, ev: Evaluator, targets: readonly Spoo
   return Promise.all(targets.map((t) => known.get(targetKey(t))!));
 }
 
+/**
+ * Proofs taken, per evaluator, from the first choice of masters of its scenario (src/scenario/siblings.ts),
+ * by port and address pairs.
+ */
+const taken = new WeakMap<Evaluator, Map<string, Promise<SpoofProof>>>();
+
+/**
+ * The proof of `t` asked at the first choice of masters `ev`'s variant was built after, when it was
+ * asked there and the question reads the same there: the port's first device and its host's root
+ * namespace (whose hooks bridged traffic crosses) with the same digests, and the same addresses DNAT
+ * rewrites to (the question explores that device alone: src/smt/local.ts). The same question of the
+ * same device has the same answer, so only the narrowing of senders takes it; the `anti-spoofing`
+ * property asks its own (and carries its results on the same devices: carry.ts). Undefined when there is none.
+ */
+function takenProof(dp: Dataplane, ev: Evaluator, t: SpoofTarget): Promise<SpoofProof> | undefined {
+  const from = firstChoiceOf(ev);
+  if (from === undefined) return undefined;
+  let mine = taken.get(ev);
+  if (!mine) taken.set(ev, (mine = new Map()));
+  const k = targetKey(t);
+  const hit = mine.get(k);
+  if (hit !== undefined) return hit;
+  const there = proofs.get(from.dataplane)?.get(from.evaluator)?.get(k);
+  const at = t.s.attachment;
+  if (there === undefined || !sameDevices(from, { dataplane: dp, evaluator: ev }, [`${at.host}/${at.device}`, `${at.host}/root`])) return undefined;
+  mine.set(k, there);
+  return there;
+}
+
+/** How many proofs the narrowing of senders took from the first choice of masters in `ev` (for tests and measurements). */
+export function proofsTaken(ev: Evaluator): number {
+  return taken.get(ev)?.size ?? 0;
+}
+
+/** The proofs the narrowing of senders reads: taken from the first choice of masters where they may be (takenProof), the others asked. */
+async function narrowingProofs(dp: Dataplane, ev: Evaluator, targets: readonly SpoofTarget[], timeoutMs: number, progress?: SpoofProgress): Promise<SpoofProof[]> {
+  const from = targets.map((t) => takenProof(dp, ev, t));
+  const asked = targets.filter((_, i) => from[i] === undefined);
+  const fresh = asked.length === 0 ? [] : await spoofProofs(dp, ev, asked, timeoutMs, progress);
+  let k = 0;
+  return Promise.all(from.map((p) => p ?? Promise.resolve(fresh[k++]!)));
+}
+
 /** The port-secured VM ports among `specs` that are explored with every source (candidates for narrowing). */
 function targetsOf(specs: readonly SourceSpec[]): SpoofTarget[] {
   return specs.flatMap((sp) => (sp.station.kind === 'vm-port' && sp.anySource === true && sp.portSecurity === true ? [{ s: sp.station, pairs: sp.allowedAddressPairs ?? [] }] : []));
@@ -198,7 +244,7 @@ function targetsOf(specs: readonly SourceSpec[]): SpoofTarget[] {
 /** Prove the anti-spoofing of the port-secured senders among `specs` ahead of time, all in one batch. */
 export async function proveSenders(dp: Dataplane, ev: Evaluator, specs: readonly SourceSpec[], timeoutMs: number, progress?: SpoofProgress): Promise<void> {
   const targets = targetsOf(specs);
-  if (targets.length > 0) await spoofProofs(dp, ev, targets, timeoutMs, progress);
+  if (targets.length > 0) await narrowingProofs(dp, ev, targets, timeoutMs, progress);
 }
 
 /**
@@ -210,7 +256,7 @@ export async function proveSenders(dp: Dataplane, ev: Evaluator, specs: readonly
 export async function checkedSources(dp: Dataplane, ev: Evaluator, specs: readonly SourceSpec[], timeoutMs: number): Promise<SourceSpec[]> {
   const targets = targetsOf(specs);
   if (targets.length === 0) return [...specs];
-  const proved = new Map((await spoofProofs(dp, ev, targets, timeoutMs)).map((p) => [targetKey(p.target), p] as const));
+  const proved = new Map((await narrowingProofs(dp, ev, targets, timeoutMs)).map((p) => [targetKey(p.target), p] as const));
   return specs.map((sp) => {
     const s = sp.station;
     const p = s.kind === 'vm-port' && sp.anySource === true && sp.portSecurity === true ? proved.get(targetKey({ s, pairs: sp.allowedAddressPairs ?? [] })) : undefined;

@@ -13,6 +13,7 @@ import { deviceName } from '../render/names.ts';
 import { observedMasters, siteKey, withVrrpState } from '../dataplane/vrrp-state.ts';
 import { applyFailures, NO_FAILURES } from './failures.ts';
 import { vrrpModel, type VrrpGroup, type VrrpModel } from './election.ts';
+import { noteFirstChoice } from './siblings.ts';
 
 /** What the user asked for: the failures, and masters pinned per HA router (router name → host). */
 export interface ScenarioSpec {
@@ -102,6 +103,9 @@ export class ScenarioContext {
     const same = observed.size === masters.size && [...masters].every((k) => observed.has(k));
     const dataplane = same ? this.dataplane : withVrrpState(this.dataplane, (s) => masters.has(siteKey(s)));
     const v: Variant = { choice: [...choice], masters, dataplane, evaluator: createEvaluator(dataplane, { learned: this.learned }) };
+    // The first variant built (the diagonal's first) is where questions about one device were asked first.
+    const first = this.cache.values().next().value;
+    if (first !== undefined) noteFirstChoice(v.evaluator, first);
     this.cache.set(key, v);
     return v;
   }

@@ -134,3 +134,38 @@ export function digestsOf(dp: Dataplane, ev: Evaluator): DeviceDigests {
   if (d === undefined) byEvaluator.set(ev, (d = new DeviceDigests(dp, ev)));
   return d;
 }
+
+/**
+ * What a question about one device reads beyond it: the addresses any DNAT rule of the dataplane
+ * rewrites to (a netfilter traversal is handed them: the only way a packet comes back to its source),
+ * sorted, as one string; one per dataplane.
+ */
+const dnatKeys = new WeakMap<Dataplane, string>();
+
+export function dnatTargetsKey(dp: Dataplane): string {
+  let k = dnatKeys.get(dp);
+  if (k === undefined) {
+    const to = new Set<string>();
+    for (const h of dp.hosts) for (const n of h.namespaces) for (const t of n.netfilter.tables) for (const c of t.chains) for (const r of c.rules) if (r.target.kind === 'DNAT') to.add(r.target.to);
+    dnatKeys.set(dp, (k = [...to].sort().join(',')));
+  }
+  return k;
+}
+
+/**
+ * Whether a question about `devices` alone (each `host/device`) asked in `a` has the answer it has in
+ * `b`: every one of them has the same digest in both, and so has what such a question reads beyond
+ * them (dnatTargetsKey).
+ */
+export function sameDevices(a: { readonly dataplane: Dataplane; readonly evaluator: Evaluator }, b: { readonly dataplane: Dataplane; readonly evaluator: Evaluator }, devices: readonly string[]): boolean {
+  if (a.dataplane === b.dataplane && a.evaluator === b.evaluator) return true;
+  if (dnatTargetsKey(a.dataplane) !== dnatTargetsKey(b.dataplane)) return false;
+  const da = digestsOf(a.dataplane, a.evaluator);
+  const db = digestsOf(b.dataplane, b.evaluator);
+  return devices.every((d) => {
+    const i = d.indexOf('/');
+    const host = d.slice(0, i);
+    const device = d.slice(i + 1);
+    return da.digest(host, device) === db.digest(host, device);
+  });
+}
