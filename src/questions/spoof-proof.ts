@@ -29,6 +29,7 @@ import type { VmPortStation } from './endpoints.ts';
 import { macToNumber } from '../net/mac.ts';
 import { firstChoiceOf } from '../scenario/siblings.ts';
 import { sameDevices } from '../scenario/device-digest.ts';
+import { vmDevice } from '../semantics/topology-index.ts';
 
 /** A port-secured VM port and its own addresses besides its fixed ones. */
 export interface SpoofTarget {
@@ -201,11 +202,12 @@ const taken = new WeakMap<Evaluator, Map<string, Promise<SpoofProof>>>();
 
 /**
  * The proof of `t` asked at the first choice of masters `ev`'s variant was built after, when it was
- * asked there and the question reads the same there: the port's first device and its host's root
- * namespace (whose hooks bridged traffic crosses) with the same digests, and the same addresses DNAT
- * rewrites to (the question explores that device alone: src/smt/local.ts). The same question of the
- * same device has the same answer, so only the narrowing of senders takes it; the `anti-spoofing`
- * property asks its own (and carries its results on the same devices: carry.ts). Undefined when there is none.
+ * asked there and the question reads the same there: the port's first device, its host's root
+ * namespace (whose hooks bridged traffic crosses) and its VM (the port's addresses, which the question
+ * calls its own) with the same digests, and the same addresses DNAT rewrites to (the question explores
+ * that device alone: src/smt/local.ts). The same question of the same device has the same answer, so
+ * only the narrowing of senders takes it; the `anti-spoofing` property asks its own (and carries its
+ * results on the same devices: carry.ts). Undefined when there is none.
  */
 function takenProof(dp: Dataplane, ev: Evaluator, t: SpoofTarget): Promise<SpoofProof> | undefined {
   const from = firstChoiceOf(ev);
@@ -217,7 +219,7 @@ function takenProof(dp: Dataplane, ev: Evaluator, t: SpoofTarget): Promise<Spoof
   if (hit !== undefined) return hit;
   const there = proofs.get(from.dataplane)?.get(from.evaluator)?.get(k);
   const at = t.s.attachment;
-  if (there === undefined || !sameDevices(from, { dataplane: dp, evaluator: ev }, [`${at.host}/${at.device}`, `${at.host}/root`])) return undefined;
+  if (there === undefined || !sameDevices(from, { dataplane: dp, evaluator: ev }, [`${at.host}/${at.device}`, `${at.host}/root`, `${t.s.host}/${vmDevice(t.s.vm)}`])) return undefined;
   mine.set(k, there);
   return there;
 }

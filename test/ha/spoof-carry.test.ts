@@ -2,7 +2,8 @@
 // proof of a port (src/questions/spoof-proof.ts `takenProof`) only where asking would give the same:
 // on topologies/ha.yaml every port's narrowing under the second choice of masters is what its own
 // proof there says, and a port whose host's firewall rules differ from the first choice's (its spoof
-// chains emptied) is asked again, and no longer narrowed, while the other host's ports are taken.
+// chains emptied) is asked again, and no longer narrowed, while the other host's ports are taken; so
+// is a port whose own addresses differ (its VM's station), its devices the same.
 import { afterAll, describe, expect, it } from 'vitest';
 import { shutdownZ3, type SourceSpec } from '../../src/smt/index.ts';
 import { loadModel } from '../../src/pipeline.ts';
@@ -88,5 +89,25 @@ describe('anti-spoofing proofs taken from the first choice of masters', () => {
     // compute2's ports were taken, compute1's were not.
     expect(proofsTaken(ev2)).toBe(own.size - onCompute1.size);
     expect(proofsTaken(ev2)).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('a port whose own address differs, its devices the same, is asked again there', async () => {
+    const { topology, dataplane } = loaded('topologies/ha.yaml');
+    const ev = createEvaluator(dataplane);
+    const port = dataplane.stations.find((s) => s.kind === 'vm-port' && s.host === 'compute2' && s.vm === 'web2');
+    if (port?.kind !== 'vm-port') throw new Error('no web2 port on compute2');
+    // The port says it is 192.168.1.99; its firewall still lets out what it let out as 192.168.1.12.
+    const moved: Dataplane = { ...dataplane, stations: dataplane.stations.map((s) => (s === port ? { ...port, ip: '192.168.1.99' } : s)) };
+    const ev2 = createEvaluator(moved);
+    const first = await narrowing(topology, dataplane, ev);
+    noteFirstChoice(ev2, { dataplane, evaluator: ev });
+    const got = await narrowing(topology, moved, ev2);
+    const own = await asked(topology, moved, ev2);
+    expect(first.get(port.portId)).not.toBe('not narrowed');
+    expect(own.get(port.portId)).toBe('not narrowed');
+    for (const [p, says] of own) expect(got.get(p), p).toBe(says);
+    // Some others were taken (what web2 no longer sends changes what a few bridges learned: those are asked too).
+    expect(proofsTaken(ev2)).toBeGreaterThan(0);
+    expect(proofsTaken(ev2)).toBeLessThan(own.size);
   }, 120_000);
 });
