@@ -3,6 +3,7 @@
 // through a port (`emit`) or ends there (`end`: delivered, exited, dropped, no-route, no-arp).
 // Guarantees: a device visit always yields at least one copy (an empty result is an explicit drop).
 import type { Packet, Mac } from '../ir/packet.ts';
+import type { OvsBridge, OvsPort } from '../ir/openflow.ts';
 import type { Delivery, DeviceKind, DropPoint, HopEvent, TraceStep } from './trace.ts';
 
 /**
@@ -32,6 +33,29 @@ export type Copy =
       readonly events: readonly HopEvent[];
     };
 
+/** What a device may put out: copies, and (an OVS bridge in a learning walk) a whole flood. */
+export type OutCopy = Copy | FloodCopy;
+
+/**
+ * A NORMAL flood in a learning walk, left whole: the copies `floodCopies` (normal.ts) lists, one per
+ * port of `ports` not named `except`, in order. A flood on a network node's external VLAN reaches every
+ * router's gateway port, and each of those copies ends at once in its namespace: the walk counts such
+ * copies in bulk instead of following each (walk.ts).
+ */
+export interface FloodCopy {
+  readonly kind: 'flood';
+  readonly bridge: OvsBridge;
+  /** The VLAN's ports, in the bridge's order (one array per bridge and VLAN, shared by its floods). */
+  readonly ports: readonly OvsPort[];
+  /** The input port: no copy goes back out of it. */
+  readonly except: string;
+  /** The frame to a trunk (tagged with the VLAN, untagged on VLAN 0) and to an access port (untagged). */
+  readonly tagged: Packet;
+  readonly untagged: Packet;
+  /** The events of a copy to an access port (the tag stripped). */
+  readonly stripEvents: readonly HopEvent[];
+}
+
 export interface Visit {
   readonly host: string;
   readonly device: string;
@@ -41,7 +65,7 @@ export interface Visit {
   readonly steps: readonly TraceStep[];
   readonly events: readonly HopEvent[];
   readonly uncertain: readonly string[];
-  readonly copies: readonly Copy[];
+  readonly copies: readonly OutCopy[];
 }
 
 export function dropCopy(packet: Packet, drop: DropPoint, dropKind: DropKind, steps: readonly TraceStep[] = [], events: readonly HopEvent[] = []): Copy {

@@ -45,6 +45,8 @@ export interface EvaluatorOptions {
   readonly learned?: AnnouncerFacts;
   /** Walk every learning pass instead of recording the walks first: the reference the recorded convergence is held to. */
   readonly everyPass?: boolean;
+  /** Follow every copy of convergence's floods one by one: the reference its bulk count (walk.ts) is held to. */
+  readonly copyByCopy?: boolean;
 }
 
 export interface ArpAnswer {
@@ -121,7 +123,7 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
   const arpCache = new Map<string, ArpAnswer>();
 
   const envFor = (nf: NfEnv, learn: boolean): WalkEnv => ({
-    index, state, learn, tablesOf, nf, limits,
+    index, state, learn, tablesOf, nf, limits, copyByCopy: opts.copyByCopy === true,
     resolveNsArp: (host, nsName, iface, ip) => {
       if (learn) return { mac: null, note: 'no ARP during convergence' };
       const a = nsArp(host, nsName, iface, ip);

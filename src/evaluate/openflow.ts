@@ -10,7 +10,7 @@ import type { Packet } from '../ir/packet.ts';
 import type { Flow, FlowAction, FlowMatch, OvsBridge } from '../ir/openflow.ts';
 import type { Origin } from '../ir/origin.ts';
 import type { HopEvent, TraceStep } from './trace.ts';
-import type { Copy, DropKind } from './device.ts';
+import type { DropKind, OutCopy } from './device.ts';
 import { dropCopy, emitCopy } from './device.ts';
 import { firstMatch } from './flow-index.ts';
 import { type FlowTables, isTunnelPort, portByName, portName, tunIdOut } from '../semantics/ovs-bridge.ts';
@@ -32,7 +32,7 @@ export interface BridgeResult {
   readonly steps: readonly TraceStep[];
   readonly events: readonly HopEvent[];
   readonly uncertain: readonly string[];
-  readonly copies: readonly Copy[];
+  readonly copies: readonly OutCopy[];
 }
 
 const hex = (n: number) => `0x${n.toString(16)}`;
@@ -111,7 +111,7 @@ export function runBridge(env: BridgeEnv, inPort: string, packet0: Packet): Brid
   const steps: TraceStep[] = [];
   const events: HopEvent[] = [];
   const uncertain: string[] = [];
-  const copies: Copy[] = [];
+  const copies: OutCopy[] = [];
   const regs: Record<number, number> = {};
   let packet = packet0;
   let lastDrop: { rule: string; origin: Origin | null; kind: DropKind } | null = null;
@@ -179,7 +179,7 @@ export function runBridge(env: BridgeEnv, inPort: string, packet0: Packet): Brid
           events.push(...r.events);
           for (const c of r.copies) {
             if (c.kind === 'emit' && !isTunnelPort(portOf(c.port))) copies.push(c.packet.tun_id === null ? c : { ...c, packet: { ...c.packet, tun_id: null } });
-            else if (c.kind === 'emit') copies.push(c);
+            else if (c.kind === 'emit' || c.kind === 'flood') copies.push(c);
             else if (c.drop) lastDrop = { rule: c.drop.rule, origin: null, kind: c.dropKind ?? 'default' };
           }
           break;

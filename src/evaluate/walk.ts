@@ -6,13 +6,17 @@
 // the number of copies followed (leaves) and the device visits per path are capped (the solver has
 // the same bound, src/semantics/limits.ts), and hitting a cap is
 // recorded in `uncertain`; a copy that NORMAL/flooding did not send back out of its input port
-// simply does not exist (it is no drop of the trace).
+// simply does not exist (it is no drop of the trace). A learning walk counts the copies of a flood
+// that end at once in bulk (flood-plan.ts) and keeps no outcome for them: its outcomes are never read,
+// only counted against the copy limit, and the count is the same.
 import type { Endpoint, Wire } from '../ir/dataplane.ts';
 import type { Ipv4, Mac, Packet } from '../ir/packet.ts';
 import type { OvsPort } from '../ir/openflow.ts';
 import type { Delivery, DeviceKind, Disposition, DropPoint, Hop, HopEvent, Trace } from './trace.ts';
-import type { Copy, DropKind, Visit } from './device.ts';
+import type { Copy, DropKind, FloodCopy, OutCopy, Visit } from './device.ts';
 import { dropCopy, emitCopy } from './device.ts';
+import { floodCopies, floodCopyTo } from './normal.ts';
+import { floodPlan } from './flood-plan.ts';
 import type { DeviceRef, TopologyIndex, UpstreamRouter } from '../semantics/topology-index.ts';
 import { vmDevice } from '../semantics/topology-index.ts';
 import type { FlowTables } from '../semantics/ovs-bridge.ts';
@@ -45,6 +49,8 @@ export interface WalkEnv {
   readonly learn: boolean;
   /** Keep no path: each copy's outcome says how it ended, its hops only the sender's (convergence, and `outcomeOnly` traces). */
   readonly pathless?: boolean;
+  /** Follow every copy of a learning walk's floods one by one (the reference the bulk count is held to). */
+  readonly copyByCopy?: boolean;
   tablesOf(host: string, bridge: string): FlowTables;
   readonly nf: NfEnv;
   /** ARP resolution for a namespace's next hop (a walk of its own, cached by the evaluator). */
@@ -216,15 +222,23 @@ export function walk(env: WalkEnv, first: Hop, start: Next): WalkResult {
   const outcomes: Outcome[] = [];
   const uncertain = new Set<string>();
   const seen = new Set<string>();
+  const max = env.limits.maxLeaves;
+  /** Copies ended so far: the outcomes, and in a learning walk the copies counted in bulk besides. */
+  let leaves = 0;
   let truncated = false;
 
+  const end = (o: Outcome): void => {
+    outcomes.push(o);
+    leaves++;
+  };
+
   const deadEnd = (path: readonly Hop[], at: { host: string; device: string }, rule: string, packet: Packet, kind: DropKind): void => {
-    outcomes.push({ disposition: 'dropped', deliveredTo: null, droppedAt: { host: at.host, device: at.device, rule, origin: null }, final: packet, hops: path, dropKind: kind, arpOwner: null });
+    end({ disposition: 'dropped', deliveredTo: null, droppedAt: { host: at.host, device: at.device, rule, origin: null }, final: packet, hops: path, dropKind: kind, arpOwner: null });
   };
 
   /** `visits`: the devices this path has been through (the solver counts the same way). */
   const go = (next: Next, path: readonly Hop[], last: Hop, visits: number): void => {
-    if (outcomes.length >= env.limits.maxLeaves) { truncated = true; return; }
+    if (leaves >= max) { truncated = true; return; }
     if (next.kind === 'dead') { deadEnd(path, last, next.rule, last.out ?? last.in, 'quiet'); return; }
     if (next.kind === 'device' && visits >= env.limits.maxHops) {
       uncertain.add(`path longer than ${env.limits.maxHops} device visits: not followed further`);
@@ -235,14 +249,14 @@ export function walk(env: WalkEnv, first: Hop, start: Next): WalkResult {
     // namespace it reaches, answered or not, as one copy: counted (for the copy limit) without working
     // out which way — a flood on an external network reaches every router's qg- port.
     if (env.learn && next.kind === 'device' && next.packet.eth_type === ETH_TYPE.arp && env.index.device(next.host, next.device)?.kind === 'ns') {
-      outcomes.push({ disposition: 'dropped', deliveredTo: null, droppedAt: null, final: next.packet, hops: path, dropKind: 'quiet', arpOwner: null });
+      end({ disposition: 'dropped', deliveredTo: null, droppedAt: null, final: next.packet, hops: path, dropKind: 'quiet', arpOwner: null });
       return;
     }
     const { visit, next: nextOf } = process(env, next);
     const key = `${visitPlace(visit.host, visit.device, visit.inPort)}|${loopKey(visit.in)}`;
     if (seen.has(key)) {
       const hop: Hop = { host: visit.host, device: visit.device, deviceKind: visit.deviceKind, inPort: visit.inPort, outPort: null, in: visit.in, out: null, steps: [], events: [] };
-      outcomes.push({
+      end({
         disposition: 'loop', deliveredTo: null,
         droppedAt: { host: visit.host, device: visit.device, rule: loopRule(visit.device, visit.inPort), origin: null },
         final: visit.in, hops: [...path, hop], dropKind: null, arpOwner: null,
@@ -251,18 +265,48 @@ export function walk(env: WalkEnv, first: Hop, start: Next): WalkResult {
     }
     for (const u of visit.uncertain) uncertain.add(u);
     seen.add(key);
-    for (const c of visit.copies) {
-      if (outcomes.length >= env.limits.maxLeaves) { truncated = true; break; }
+    const after = next.kind === 'device' ? visits + 1 : visits;
+    /** One copy out of this visit; false once the copy limit is reached (no later copy is followed). */
+    const one = (c: OutCopy): boolean => {
+      if (c.kind === 'flood') return flood(c);
+      if (leaves >= max) { truncated = true; return false; }
       // Convergence keeps no path (its outcomes are counted, for the copy limit, and never read).
       const bare = env.learn || env.pathless === true;
       const hop = bare ? bareHopOf(visit, c) : hopOf(visit, c);
       const hops = bare ? path : [...path, hop];
       if (c.kind === 'end') {
-        outcomes.push({ disposition: c.disposition, deliveredTo: c.delivery, droppedAt: c.drop, final: c.packet, hops, dropKind: c.dropKind, arpOwner: c.arpOwner });
+        end({ disposition: c.disposition, deliveredTo: c.delivery, droppedAt: c.drop, final: c.packet, hops, dropKind: c.dropKind, arpOwner: c.arpOwner });
       } else {
-        go(nextOf(c), hops, hop, next.kind === 'device' ? visits + 1 : visits);
+        go(nextOf(c), hops, hop, after);
       }
-    }
+      return true;
+    };
+    /**
+     * A whole flood (only a learning walk has them): the copies to ports that lead on are followed one
+     * by one; a run of copies that each end in a namespace, as the check above would end each, is
+     * counted at once — unless the path is at its visit limit (then each ends on the limit instead) or
+     * the reference is asked for (`copyByCopy`).
+     */
+    const flood = (f: FloodCopy): boolean => {
+      if (env.copyByCopy === true || f.tagged.eth_type !== ETH_TYPE.arp || after >= env.limits.maxHops) {
+        for (const c of floodCopies(f)) if (!one(c)) return false;
+        return true;
+      }
+      for (const seg of floodPlan(env.index, visit.host, f.bridge, f.ports).segments) {
+        if (seg.kind === 'port') {
+          if (seg.port.name !== f.except && !one(floodCopyTo(f, seg.port))) return false;
+          continue;
+        }
+        const n = seg.count - (seg.named.get(f.except) ?? 0);
+        if (n === 0) continue;
+        if (leaves >= max) { truncated = true; return false; }
+        const taken = Math.min(n, max - leaves);
+        leaves += taken;
+        if (taken < n) { truncated = true; return false; }
+      }
+      return true;
+    };
+    for (const c of visit.copies) if (!one(c)) break;
     seen.delete(key);
   };
 

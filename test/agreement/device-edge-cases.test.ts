@@ -17,7 +17,7 @@ import type { Cond, Val } from '../../src/smt/cond.ts';
 import { checkSat } from '../../src/smt/solve.ts';
 import type { SymPacket } from '../../src/smt/headers.ts';
 import { createEvaluator } from '../../src/evaluate/index.ts';
-import type { Copy } from '../../src/evaluate/device.ts';
+import type { OutCopy } from '../../src/evaluate/device.ts';
 import { flowTables } from '../../src/semantics/ovs-bridge.ts';
 import { runNamespace } from '../../src/evaluate/namespace.ts';
 import { loadModel } from '../../src/pipeline.ts';
@@ -48,7 +48,9 @@ function fromSym(s: Step): string | null {
   return null;
 }
 
-function fromCopy(c: Copy): string {
+function fromCopy(c: OutCopy): string {
+  // A bridge that is not learning lists a flood copy by copy.
+  if (c.kind === 'flood') throw new Error(`a whole flood out of ${c.bridge.name}, which was not learning`);
   const p = c.packet;
   const h = `${p.eth_src}>${p.eth_dst} vlan=${p.vlan ?? '-'} ${p.ip_src}>${p.ip_dst} proto=${p.proto}`;
   if (c.kind === 'emit') return `emit ${c.port} ${h}`;
