@@ -12,7 +12,7 @@
 import type { Endpoint, Wire } from '../ir/dataplane.ts';
 import type { Ipv4, Mac, Packet } from '../ir/packet.ts';
 import type { OvsPort } from '../ir/openflow.ts';
-import type { Delivery, DeviceKind, Disposition, DropPoint, Hop, HopEvent, Trace } from './trace.ts';
+import type { Delivery, DeviceKind, Disposition, DropPoint, Hop, HopEvent, Trace, TraceStep } from './trace.ts';
 import type { Copy, DropKind, FloodCopy, OutCopy, Visit } from './device.ts';
 import { dropCopy, emitCopy } from './device.ts';
 import { floodCopies, floodCopyTo } from './normal.ts';
@@ -154,16 +154,19 @@ function process(env: WalkEnv, a: Arrival): Processed {
 
 function processDevice(env: WalkEnv, a: Extract<Arrival, { kind: 'device' }>, ref: DeviceRef | null): Processed {
   const nextOf = (c: Extract<Copy, { kind: 'emit' }>) => follow(env, a.host, a.device, c.port, c.packet);
-  const base = { host: a.host, device: a.device, inPort: a.inPort, in: a.packet };
+  // One object literal of one shape per visit (a spread of a base object cost a third of the visit).
+  const visitOf = (deviceKind: DeviceKind, steps: readonly TraceStep[], events: readonly HopEvent[], uncertain: readonly string[], copies: readonly OutCopy[]): Processed => ({
+    visit: { host: a.host, device: a.device, inPort: a.inPort, in: a.packet, deviceKind, steps, events: a.pre.length === 0 ? events : [...a.pre, ...events], uncertain, copies },
+    next: nextOf,
+  });
   if (ref === null) {
-    const visit: Visit = { ...base, deviceKind: 'ovs-bridge', steps: [], events: [], uncertain: [`no device ${a.device} on ${a.host}`],
-      copies: [dropCopy(a.packet, { host: a.host, device: a.device, rule: `no device ${a.device} on ${a.host}`, origin: null }, 'default')] };
-    return { visit, next: nextOf };
+    return visitOf('ovs-bridge', [], [], [`no device ${a.device} on ${a.host}`],
+      [dropCopy(a.packet, { host: a.host, device: a.device, rule: `no device ${a.device} on ${a.host}`, origin: null }, 'default')]);
   }
   switch (ref.kind) {
     case 'ovs': {
       const r = runBridge({ host: a.host, bridge: ref.bridge, tables: env.tablesOf(a.host, ref.bridge.name), state: env.state, learn: env.learn }, a.inPort, a.packet);
-      return { visit: { ...base, deviceKind: 'ovs-bridge', steps: r.steps, events: [...a.pre, ...r.events], uncertain: r.uncertain, copies: r.copies }, next: nextOf };
+      return visitOf('ovs-bridge', r.steps, r.events, r.uncertain, r.copies);
     }
     case 'lb': {
       const root = env.index.host(a.host)?.namespaces.find((n) => n.name === 'root') ?? null;
@@ -174,7 +177,7 @@ function processDevice(env: WalkEnv, a: Extract<Arrival, { kind: 'device' }>, re
         },
         ref.bridge, a.inPort, a.packet,
       );
-      return { visit: { ...base, deviceKind: 'linux-bridge', steps: r.steps, events: [...a.pre, ...r.events], uncertain: r.uncertain, copies: r.copies }, next: nextOf };
+      return visitOf('linux-bridge', r.steps, r.events, r.uncertain, r.copies);
     }
     case 'ns': {
       // Learning: a namespace's routes and addresses decide what happens here, and they are not the
@@ -184,14 +187,14 @@ function processDevice(env: WalkEnv, a: Extract<Arrival, { kind: 'device' }>, re
         { host: a.host, nf: env.nf, resolveArp: (iface, ip) => env.resolveNsArp(a.host, ref.ns.name, iface, ip) },
         ref.ns, a.inPort, a.packet,
       );
-      return { visit: { ...base, deviceKind: 'namespace', steps: r.steps, events: [...a.pre, ...r.events], uncertain: r.uncertain, copies: r.copies }, next: nextOf };
+      return visitOf('namespace', r.steps, r.events, r.uncertain, r.copies);
     }
     case 'vm': {
       const s = env.index.vmStation(ref.vm, Number(a.inPort));
       const copy = s
         ? receiveAtVm(s, a.device, a.packet)
         : dropCopy(a.packet, { host: a.host, device: a.device, rule: `no station ${ref.vm}:${a.inPort}`, origin: null }, 'default');
-      return { visit: { ...base, deviceKind: 'vm', steps: [], events: [...a.pre], uncertain: [], copies: [copy] }, next: nextOf };
+      return visitOf('vm', [], [], [], [copy]);
     }
     default: {
       const never: never = ref;
