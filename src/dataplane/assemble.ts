@@ -173,8 +173,10 @@ function annotateVrrp(instances: VrrpInstance[] | null, index: ProvenanceIndex):
   return instances.map((v) => ({ ...at(v), vips: v.vips.map(at), excludedVips: v.excludedVips.map(at), routes: v.routes.map(at) }));
 }
 
+// The flow and the rule are written out in the parsers' field order rather than spread (one of each per
+// parsed line, so the spread was a second of assembly at 10,000 VMs).
 function annotateFlow(f: Flow, index: ProvenanceIndex): Flow {
-  return { ...f, origin: withProvenance(f.origin, index) };
+  return { table: f.table, priority: f.priority, match: f.match, actions: f.actions, cookie: f.cookie, origin: withProvenance(f.origin, index) };
 }
 
 function annotateRuleset(rs: NetfilterRuleset, index: ProvenanceIndex): NetfilterRuleset {
@@ -182,7 +184,7 @@ function annotateRuleset(rs: NetfilterRuleset, index: ProvenanceIndex): Netfilte
     ...rs,
     tables: rs.tables.map((t) => ({
       ...t,
-      chains: t.chains.map((c): NfChain => ({ ...c, rules: c.rules.map((r) => ({ ...r, origin: withProvenance(r.origin, index) })) })),
+      chains: t.chains.map((c): NfChain => ({ ...c, rules: c.rules.map((r) => ({ matches: r.matches, target: r.target, origin: withProvenance(r.origin, index) })) })),
     })),
   };
 }

@@ -42,7 +42,14 @@ export interface RuleContext {
   readonly line: number;
 }
 
-const isOption = (w: string | undefined): boolean => w !== undefined && (w === '!' || /^-[A-Za-z-]/.test(w));
+/** `!`, or `-` followed by a letter or `-` (as /^-[A-Za-z-]/, without a regular expression: it runs for every word of every rule). */
+const isOption = (w: string | undefined): boolean => {
+  if (w === undefined) return false;
+  if (w === '!') return true;
+  if (w.length < 2 || w.charCodeAt(0) !== 45) return false;
+  const c = w.charCodeAt(1);
+  return c === 45 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+};
 
 /** `22`, `1:65535`, `1024:` (to 65535), `:1023` (from 0) → [from, to]; null if unreadable. */
 export function parsePortRange(s: string): readonly [number, number] | null {
@@ -174,18 +181,19 @@ export function parseRuleSpec(words: readonly string[], ctx: RuleContext): RuleS
   function moduleOption(opt: string, neg: boolean): void {
     const a = args();
     const arg = a[0] ?? '';
-    const raw = `${neg ? '! ' : ''}${opt}${a.length ? ' ' + a.join(' ') : ''}`;
+    // The option as written, for what is not modelled (made only then: most options are read).
+    const raw = (): string => `${neg ? '! ' : ''}${opt}${a.length ? ' ' + a.join(' ') : ''}`;
     const mod = module as string;
     if ((mod === 'tcp' || mod === 'udp') && ['--sport', '--source-port', '--dport', '--destination-port'].includes(opt)) {
       const r = a.length === 1 ? parsePortRange(arg) : null;
-      if (r === null) return unsupportedMatch(raw);
+      if (r === null) return unsupportedMatch(raw());
       matches.push({ kind: opt === '--sport' || opt === '--source-port' ? 'sport' : 'dport', from: r[0], to: r[1], negate: neg });
       return;
     }
     const which = mod === 'multiport' ? MULTIPORT[opt] : undefined;
     if (which !== undefined) {
       const ranges = a.length === 1 ? arg.split(',').map(parsePortRange) : [null];
-      if (ranges.some((r) => r === null)) return unsupportedMatch(raw);
+      if (ranges.some((r) => r === null)) return unsupportedMatch(raw());
       matches.push({ kind: 'multiport', which, ranges: ranges as (readonly [number, number])[], negate: neg });
       return;
     }
@@ -194,7 +202,7 @@ export function parseRuleSpec(words: readonly string[], ctx: RuleContext): RuleS
       const named = ICMP_TYPES[arg];
       const m = /^(\d+)(?:\/(\d+))?$/.exec(arg);
       const tc = named ?? (m ? ([Number(m[1]), m[2] === undefined ? null : Number(m[2])] as const) : null);
-      if (tc === null || a.length !== 1) return unsupportedMatch(raw);
+      if (tc === null || a.length !== 1) return unsupportedMatch(raw());
       matches.push({ kind: 'icmp-type', type: tc[0], code: tc[1], negate: neg });
       return;
     }
@@ -208,29 +216,29 @@ export function parseRuleSpec(words: readonly string[], ctx: RuleContext): RuleS
         physdev[flag as 'isBridged' | 'isIn' | 'isOut'] = { negate: neg };
         return;
       }
-      return unsupportedMatch(raw);
+      return unsupportedMatch(raw());
     }
     if (mod === 'mac' && opt === '--mac-source') {
       const mac = a.length === 1 ? parseMac(arg) : null;
-      if (mac === null) return unsupportedMatch(raw);
+      if (mac === null) return unsupportedMatch(raw());
       matches.push({ kind: 'mac-source', mac, negate: neg });
       return;
     }
     if (mod === 'set' && opt === '--match-set' && a.length === 2) {
       const flags = (a[1] as string).split(',');
-      if (flags.some((f) => f !== 'src' && f !== 'dst')) return unsupportedMatch(raw);
+      if (flags.some((f) => f !== 'src' && f !== 'dst')) return unsupportedMatch(raw());
       matches.push({ kind: 'set', name: arg, flags: flags as ('src' | 'dst')[], negate: neg });
       return;
     }
     if ((mod === 'conntrack' && opt === '--ctstate') || (mod === 'state' && opt === '--state')) {
       const states = arg.split(',');
-      if (a.length !== 1 || states.some((s) => !CT_STATES.has(s as CtState))) return unsupportedMatch(raw);
+      if (a.length !== 1 || states.some((s) => !CT_STATES.has(s as CtState))) return unsupportedMatch(raw());
       matches.push({ kind: 'ctstate', states: states as CtState[], negate: neg });
       return;
     }
     if ((mod === 'mark' || mod === 'connmark') && opt === '--mark') {
       const vm = a.length === 1 ? valueMask(arg) : null;
-      if (vm === null) return unsupportedMatch(raw);
+      if (vm === null) return unsupportedMatch(raw());
       matches.push({ kind: mod, value: vm.value, mask: vm.mask, negate: neg });
       return;
     }
@@ -238,7 +246,7 @@ export function parseRuleSpec(words: readonly string[], ctx: RuleContext): RuleS
       matches.push({ kind: 'comment', text: a.join(' ') });
       return;
     }
-    unsupportedMatch(`-m ${mod} ${raw}`);
+    unsupportedMatch(`-m ${mod} ${raw()}`);
   }
 }
 

@@ -14,6 +14,8 @@ const EMPTY: NetfilterRuleset = { tables: [], ipsets: {} };
 
 /** True for `iptables -L` output, which drops details (interfaces, negations, options) of rules. */
 export function isIptablesListing(text: string): boolean {
+  // A plain search first: the multi-line patterns tried at every line start of every host's rules cost more.
+  if (!text.includes('Chain ')) return false;
   return /^Chain \S+ \((policy \w+|\d+ references)/m.test(text) && /^target\s+prot\s+opt\s+source\s+destination/m.test(text);
 }
 
