@@ -704,6 +704,28 @@ const FAMILIES: readonly Family[] = [
     },
   },
   {
+    code: 'NP317',
+    breaks: (f, k) => {
+      // The address the router's interface holds: written, else its subnet's gateway (written, or the first usable address).
+      const ownAddress = (itf: string | Obj): string | null => {
+        if (typeof itf !== 'string' && typeof itf.ip === 'string') return itf.ip;
+        const s = subnetsOf(f).find((x) => x.name === (typeof itf === 'string' ? itf : itf.subnet));
+        if (!s) return null;
+        if (typeof s.subnet.gateway === 'string') return s.subnet.gateway;
+        if (s.subnet.gateway === null) return null;
+        const c = parseCidr(String(s.subnet.cidr));
+        const range = c.ok ? usableRange(c.cidr) : null;
+        return range ? formatIpv4(range.first) : null;
+      };
+      const r = pick(entries(f.routers).filter(([, x]) => ((x.interfaces as (string | Obj)[] | undefined) ?? []).some((i) => ownAddress(i) !== null)), k);
+      if (!r) return null;
+      const own = (r[1].interfaces as (string | Obj)[]).map(ownAddress).filter((a): a is string => a !== null);
+      const nexthop = pick(own, k)!;
+      r[1].routes = [...((r[1].routes as unknown[] | undefined) ?? []), { destination: '10.77.0.0/24', nexthop }];
+      return { how: "an extra route whose nexthop is the router's own interface address", paths: [`routers.${r[0]}.routes`] };
+    },
+  },
+  {
     code: 'NP408',
     breaks: (f, k) => {
       const h = pick(networkHosts(f), k);
