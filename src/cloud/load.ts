@@ -15,6 +15,7 @@ import { readCaptures } from './hosts/capture.ts';
 import { capturedLocalVlans, coverageNotes } from './hosts/coverage.ts';
 import { cloudOptions, hostOptions, type CloudOptions } from './hosts/options.ts';
 import { captureSource } from './hosts/source.ts';
+import { deadAgentNotes } from './dead-agents.ts';
 import { assembleFromSource } from '../dataplane/assemble.ts';
 import type { Topology } from '../topology/model.ts';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../input/text-file.ts';
@@ -52,13 +53,17 @@ export function loadCloud(dir: string, limits: InputLimits = DEFAULT_INPUT_LIMIT
   if (!loaded.ok) return loaded;
   notes.push(...loaded.value.api.notes);
   const intent = loaded.value.topology;
-  if (caps === null) return { ok: true, value: { ...modelFromTopology(intent), notes, api: loaded.value.api, source: 'intent' } };
+  if (caps === null) {
+    notes.push(...deadAgentNotes(intent, view.value.agents, null));
+    return { ok: true, value: { ...modelFromTopology(intent), notes, api: loaded.value.api, source: 'intent' } };
+  }
 
   const source = captureSource(intent, captures, options);
   const shows = new Map(captures.map((c) => [c.host, source.ovsShow(c.host)]));
   const topology: Topology = { ...intent, localVlans: capturedLocalVlans(intent, shows) };
   const dataplane = assembleFromSource(topology, source);
   notes.push(...coverageNotes(topology, captures.map((c) => c.host)), ...source.notes);
+  notes.push(...deadAgentNotes(topology, view.value.agents, new Set(captures.map((c) => c.host))));
   return { ok: true, value: { topology, artifacts: [], dataplane, notes, api: loaded.value.api, source: 'collected' } };
 }
 

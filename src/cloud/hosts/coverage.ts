@@ -12,25 +12,12 @@ import { CLOUD_NOTE, note, type CloudNote } from '../notes.ts';
 export function coverageNotes(topo: Topology, captured: readonly string[]): CloudNote[] {
   const have = new Set(captured);
   const notes: CloudNote[] = [];
-  const allProjects = [...new Set(topo.vms.map((v) => `project:${v.project}`))];
   for (const h of topo.hosts) {
     if (have.has(h.name)) continue;
-    const ports = topo.ports.filter((p) => p.host === h.name);
-    const vms = topo.vms.filter((v) => v.host === h.name);
-    const networks = new Set(ports.map((p) => p.network));
-    const routers = topo.routers.filter((r) => r.hosts.includes(h.name) || r.interfaces.some((i) => networks.has(i.network)));
-    const taints = [
-      `host:${h.name}`,
-      ...vms.flatMap((v) => v.ports.map((_, i) => `port:${v.name}:${i}`)),
-      ...[...networks].map((n) => `network:${n}`),
-      ...routers.map((r) => `router:${r.name}`),
-      ...topo.floatingIps.filter((f) => vms.some((v) => v.name === f.vm) || routers.some((r) => r.name === f.router)).map((f) => `fip:${f.ip}`),
-      // Its VMs send nothing in the model: isolation from them would hold for want of a sender.
-      ...(ports.length > 0 ? allProjects : []),
-    ];
-    if (ports.length === 0 && taints.length === 1) continue;
+    const on = hostSubjects(topo, h.name);
+    if (on.ports === 0 && on.taints.length === 1) continue;
     notes.push(note(CLOUD_NOTE.coverage, { file: `${CLOUD_DIRS.hosts}/${h.name}`, line: 1 },
-      `Neutron has ${ports.length} port(s) on host ${h.name}${vms.length > 0 ? ` (servers ${vms.map((v) => v.name).join(', ')})` : ''}, but there is no capture of it (${CLOUD_DIRS.hosts}/${h.name}/)`, taints));
+      `Neutron has ${on.ports} port(s) on host ${h.name}${on.vms.length > 0 ? ` (servers ${on.vms.join(', ')})` : ''}, but there is no capture of it (${CLOUD_DIRS.hosts}/${h.name}/)`, on.taints));
   }
   const known = new Set(topo.hosts.map((h) => h.name));
   for (const h of captured) {
@@ -39,6 +26,35 @@ export function coverageNotes(topo: Topology, captured: readonly string[]): Clou
     }
   }
   return notes;
+}
+
+/** What a host holds, and the verify subjects whose verdicts depend on its devices being as modelled. */
+export interface HostSubjects {
+  readonly ports: number;
+  readonly vms: readonly string[];
+  readonly taints: readonly string[];
+}
+
+/**
+ * The subjects a host's devices decide: the host, its VMs' ports, the networks it has ports on, the
+ * routers there or on those networks, their floating IPs, and — when it has ports — every project (a VM
+ * there whose packets are not as modelled can break or fake any project's isolation).
+ */
+export function hostSubjects(topo: Topology, host: string): HostSubjects {
+  const ports = topo.ports.filter((p) => p.host === host);
+  const vms = topo.vms.filter((v) => v.host === host);
+  const networks = new Set(ports.map((p) => p.network));
+  const routers = topo.routers.filter((r) => r.hosts.includes(host) || r.interfaces.some((i) => networks.has(i.network)));
+  const allProjects = [...new Set(topo.vms.map((v) => `project:${v.project}`))];
+  const taints = [
+    `host:${host}`,
+    ...vms.flatMap((v) => v.ports.map((_, i) => `port:${v.name}:${i}`)),
+    ...[...networks].map((n) => `network:${n}`),
+    ...routers.map((r) => `router:${r.name}`),
+    ...topo.floatingIps.filter((f) => vms.some((v) => v.name === f.vm) || routers.some((r) => r.name === f.router)).map((f) => `fip:${f.ip}`),
+    ...(ports.length > 0 ? allProjects : []),
+  ];
+  return { ports: ports.length, vms: vms.map((v) => v.name), taints };
 }
 
 /** Host → network → local VLAN, from the br-int tags of each captured host's Neutron ports; other hosts keep the topology's. */
