@@ -26,6 +26,7 @@ import { checkSat, defaultPreferences, getZ3, holds, type Cond, type Enc, type S
 import { deliveryKey, diffQuestions, exploreSide, sameEnds, type DiffKind, type DiffQuestion, type Side } from '../smt/diff.ts';
 import { changedDevices, type ChangedDevices } from '../smt/changed-devices.ts';
 import { ipToNum } from '../smt/headers.ts';
+import { inPrefix } from '../net/ipv4.ts';
 import { FreshQuestions, QuestionSession, type Questions } from '../smt/question-session.ts';
 import { macToNumber } from '../net/mac.ts';
 import type { Model } from '../pipeline.ts';
@@ -197,9 +198,16 @@ function plan(before: Model, after: Model, p: DiffParams): Result<Plan> {
     if (!r.ok) errors.push(...r.errors);
     else if (r.value.ep.kind === 'address') errors.push({ code: 'NP405', file: before.topology.file, position: null, path: '--from', message: `${p.from} is not a sender: give a VM port, a project, a network, a prefix or an address outside the cloud` });
     else {
-      const name = stationName(r.value.ep.station);
-      stations = stations.filter((n) => n === name);
-      if (r.value.ep.kind === 'outside') outsideSrc = [{ ip: r.value.ep.ip, prefixLen: 32 }];
+      const ep = r.value.ep;
+      const name = stationName(ep.station);
+      if (ep.kind === 'outside' && p.via === null && !inPrefix(ep.ip, ep.station.cidr.ip, ep.station.cidr.prefixLen)) {
+        // An address out on the internet may arrive through any external network's upstream router, as
+        // query's does (docs/cli.md): asking only the first written would prove "no change" for a change
+        // reached through another.
+        const outside = new Set([...b.values(), ...a.values()].filter((s) => s.kind === 'outside').map(stationName));
+        stations = stations.filter((n) => outside.has(n));
+      } else stations = stations.filter((n) => n === name);
+      if (ep.kind === 'outside') outsideSrc = [{ ip: ep.ip, prefixLen: 32 }];
     }
   }
   let ipDst: Cidr[] | null = null;
