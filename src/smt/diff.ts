@@ -244,7 +244,7 @@ function unmatched(mine: readonly SideEnd[], theirs: readonly SideEnd[]): SideEn
  * can be where a packet is gained, lost or translated (a matched end delivers the same packets with
  * the same headers on both sides).
  */
-export function diffQuestions(before: Side, after: Side, drawn: Cond = true): { readonly questions: readonly DiffQuestion[]; readonly unknown: Cond; readonly any: Cond; readonly places: number; readonly sameAt: number } {
+export function diffQuestions(before: Side, after: Side, drawn: Cond = true, how: { readonly pairwise?: boolean } = {}): { readonly questions: readonly DiffQuestion[]; readonly unknown: Cond; readonly any: Cond; readonly places: number; readonly sameAt: number } {
   const e = before.e;
   const unknown = e.or(...before.unknown.map((x) => x.cond), ...after.unknown.map((x) => x.cond));
   const known = e.and(drawn, e.not(unknown));
@@ -267,7 +267,9 @@ export function diffQuestions(before: Side, after: Side, drawn: Cond = true): { 
     // a place (the outside world reaches a port by hundreds), and most ends share their headers term
     // for term: same(x, y) reads only the headers, so ends with the same header terms are taken
     // together — ∨H ((∨x∈H cx) ∧ ∧G ¬((∨y∈G cy) ∧ same(H, G))), the same condition.
+    // `how.pairwise` builds it end by end, the straightforward way, kept to hold the grouping to it.
     const novel = (mine: Side, xs: readonly SideEnd[], other: Side) => {
+      if (how.pairwise === true) return xs.map((x) => e.and(mine.condOf(x), ...ends(other, k).map((y) => e.not(e.and(other.condOf(y), sameHeaders(e, x.final, y.final))))));
       const theirs = byHeaders(e, ends(other, k), other);
       return byHeaders(e, xs, mine).map((h) => e.and(h.cond, ...theirs.map((g) => e.not(e.and(g.cond, sameHeaders(e, h.final, g.final))))));
     };
