@@ -56,7 +56,7 @@ const walkers = new WeakMap<Dataplane, Map<string, SymWalker>>();
 export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScope): SymWalker {
   let m = walkers.get(dp);
   if (!m) walkers.set(dp, (m = new Map()));
-  const key = `${opts.maxHops ?? ''}|${opts.stopAcrossExternal === true}|${opts.stopAt === undefined ? '' : marksId(opts.stopAt)}|${opts.onlyTelling === true}|${opts.marks === undefined ? '' : marksId(opts.marks)}`;
+  const key = `${opts.maxHops ?? ''}|${opts.stopAcrossExternal === true}|${opts.stopAt === undefined ? '' : marksId(opts.stopAt)}|${opts.onlyTelling === true}|${opts.marks === undefined ? '' : marksId(opts.marks)}|${opts.untoldCrossings === false}`;
   const w = m.get(key);
   if (w && w.e.ctx === ctx && w.converged === opts.converged) return w;
   // Walkers of one dataplane and context share their encoder: explorations made with different
@@ -69,6 +69,7 @@ export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScop
     ...(opts.stopAt !== undefined ? { stopAt: opts.stopAt } : {}),
     ...(opts.onlyTelling === true ? { onlyTelling: true } : {}),
     ...(opts.marks !== undefined ? { marks: opts.marks } : {}),
+    ...(opts.untoldCrossings === false ? { untoldCrossings: false } : {}),
   }, peer?.e);
   m.set(key, fresh);
   return fresh;
@@ -80,6 +81,7 @@ export interface WalkScope {
   readonly stopAt?: WalkOptions['stopAt'];
   readonly onlyTelling?: boolean;
   readonly marks?: WalkOptions['marks'];
+  readonly untoldCrossings?: WalkOptions['untoldCrossings'];
 }
 
 /** A walker watching for other devices, or cutting at other routers, is another walker (what it noted is per set of marks). */

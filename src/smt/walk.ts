@@ -36,6 +36,7 @@ import { addressOwners, ownersIn, type Owner } from './owners.ts';
 import { mergeBy, mergeSteps, pathKey } from './merge.ts';
 import type { ArpAnswer, ArpFrom, Port, WalkCtx } from './walk-ctx.ts';
 import { hostRange, upstreamReceives } from '../semantics/upstream.ts';
+import { crossingKey, stateless } from './untold.ts';
 
 export interface WalkOptions {
   /** The converged learning state (MAC tables, learned flows); none = nothing learned, NORMAL floods. */
@@ -71,6 +72,8 @@ export interface WalkOptions {
    * from its memo: for questions that never ask about the others (the built-in properties).
    */
   readonly onlyTelling?: boolean;
+  /** false: follow every copy a router sends onto an external network, never decide it untold (`untold`; for tests that compare the two). */
+  readonly untoldCrossings?: boolean;
 }
 
 const BROADCAST = 0xffffffffffff;
@@ -152,6 +155,9 @@ export class SymWalker implements WalkCtx {
   private externalByAddr: Map<string, Port> | null = null;
   /** The MACs of every router interface: a frame carrying one as its source was sent by a router. */
   private readonly routerMacs = new Set<number>();
+  /** Per `crossingKey`, whether a router's copy leaving by an external interface can only end untold (`untold`). */
+  private readonly untoldCrossings = new Map<string, boolean>();
+  private untoldCopies = 0;
 
   /** The converged state the walker reads (for reuse checks). */
   get converged(): ConvergedState | undefined {
@@ -317,6 +323,11 @@ export class SymWalker implements WalkCtx {
     const answer = this.tracked(`A\u0000${key}`, () => this.walkRequest(from, mac, ip, vlan, target, null));
     this.arpCache.set(key, answer);
     return answer;
+  }
+
+  /** How many copies were not followed, decided untold (`untold`): for measurements and tests. */
+  get copiesUntold(): number {
+    return this.untoldCopies;
   }
 
   /** How many ARP requests were walked for one address each (not answered from a survey): for measurements and tests. */
@@ -517,6 +528,40 @@ export class SymWalker implements WalkCtx {
     return this.memoized(key, r.path, { kind: 'route', at, ns, r, hops }, trail);
   }
 
+  /**
+   * Whether a copy a router sends out of its interface on an external network (`from`) can only end
+   * untold, so that a walk keeping only telling ends (`onlyTelling`) need not follow it (untold.ts):
+   * decided once per `crossingKey` by a walk of the copy with every other header field symbolic, no
+   * open connection and no trail, which must list no telling end and enter no place with netfilter.
+   * Only for walks that cut at other routers (`stopAcrossExternal`, where such copies end soon) and
+   * neither compare cut ends (`stopAt`) nor watch devices (`marks`): those want every copy walked.
+   */
+  private untold(from: Port, path: Path, hops: number): boolean {
+    if (this.opts.onlyTelling !== true || this.opts.untoldCrossings === false || this.opts.stopAcrossExternal !== true || this.opts.stopAt !== undefined || this.opts.marks !== undefined || this.hunt !== null) return false;
+    if (!this.externalIfaces.has(`${from.host}/${from.device}/${from.port}`)) return false;
+    const key = crossingKey(from, hops, path.packet);
+    if (key === null) return false;
+    let quiet = this.untoldCrossings.get(key);
+    if (quiet === undefined) {
+      const p = path.packet;
+      const vlan = typeof p.vlan === 'number' ? p.vlan : null;
+      const start: Path = { pc: [], packet: { ...this.symbolic('untold', vlan), eth_src: p.eth_src, eth_dst: p.eth_dst, vlan: p.vlan, tun_id: p.tun_id, eth_type: p.eth_type, ip_dst: p.ip_dst } };
+      // The places it enters are its own (not the walk under way's: what it decides holds behind any trail).
+      const places = new Set<string>();
+      this.entering.push(places);
+      let ends: End[];
+      try {
+        ends = this.bounded(start, `out of ${from.host}/${from.device}:${from.port}`, () => this.leaveFrom(from, start, hops, null));
+      } finally {
+        this.entering.pop();
+      }
+      quiet = ends.every((x) => !telling(x)) && [...places].every((pl) => stateless(this.index, pl));
+      this.untoldCrossings.set(key, quiet);
+    }
+    if (quiet) this.untoldCopies++;
+    return quiet;
+  }
+
   /** While resolving ARP: whether the answer has been found (the rest of the walk is skipped). */
   private stopped(): boolean {
     return this.hunt !== null && this.hunt.answered;
@@ -527,8 +572,10 @@ export class SymWalker implements WalkCtx {
     const out: End[] = [];
     for (const s of steps) {
       if (this.stopped()) break;
-      if (s.kind === 'emit') append(out, this.leaveFrom({ host: at.host, device: at.device, port: s.port }, s.path, hops + 1, trail));
-      else {
+      if (s.kind === 'emit') {
+        const from = { host: at.host, device: at.device, port: s.port };
+        if (!this.untold(from, s.path, hops + 1)) append(out, this.leaveFrom(from, s.path, hops + 1, trail));
+      } else {
         out.push(s);
         this.spend(1);
         if (this.hunt !== null && this.answersHunt(s)) this.hunt.answered = true;
