@@ -97,11 +97,13 @@ export function runNormal(host: string, bridge: OvsBridge, inPortName: string, p
   const stripEvents: readonly HopEvent[] = tagged.vlan !== null ? [{ kind: 'vlan-strip', vid }] : NO_EVENTS;
   // A learning walk keeps no steps (walk.ts keeps bare hops), and a flood's step names every port: on a
   // network node's external VLAN, every router's gateway port. Nor does it list the copies one by one.
+  // Every copy to an access port is the same untagged frame and every copy to a trunk the tagged one
+  // (outFrame's two cases): made once per flood, not once per port.
+  const flood: FloodCopy = { kind: 'flood', bridge, ports: inVid.ports, except: inPort.name, tagged, untagged: { ...tagged, vlan: null }, stripEvents };
   if (learn) {
     if (inVid.ports.length === (inVid.named.get(inPort.name) ?? 0)) {
       return { steps, events, copies: [dropCopy(tagged, { host, device: bridge.name, rule: `NORMAL: no other port in VLAN ${vid}`, origin: null }, 'quiet')] };
     }
-    const flood: FloodCopy = { kind: 'flood', bridge, ports: inVid.ports, except: inPort.name, tagged, untagged: { ...tagged, vlan: null }, stripEvents };
     return { steps, events, copies: [flood] };
   }
   const targets = inVid.ports.filter((p) => p.name !== inPort.name);
@@ -114,12 +116,7 @@ export function runNormal(host: string, bridge: OvsBridge, inPortName: string, p
   if (targets.length === 0) {
     return { steps, events, copies: [dropCopy(tagged, { host, device: bridge.name, rule: `NORMAL: no other port in VLAN ${vid}`, origin: null }, 'quiet')] };
   }
-  // Every copy to an access port is the same untagged frame and every copy to a trunk the tagged one
-  // (outFrame's two cases): made once per flood, not once per port.
-  let untagged: Packet | null = null;
-  const copies = targets.map((p) =>
-    p.tag !== null ? emitCopy(p.name, (untagged ??= { ...tagged, vlan: null }), NO_STEPS, stripEvents) : emitCopy(p.name, tagged, NO_STEPS, NO_EVENTS));
-  return { steps, events, copies };
+  return { steps, events, copies: targets.map((p) => floodCopyTo(flood, p)) };
 }
 
 /** A copy of a whole flood to one of its ports (`port` one of `f.ports`), as it leaves the bridge. */
