@@ -23,7 +23,7 @@
 import { BROADCAST_MAC } from '../ir/packet.ts';
 import type { Dataplane } from '../ir/dataplane.ts';
 import type { Evaluator } from '../evaluate/index.ts';
-import { anyOf, dhcpClientRequest, exploreDevice, getZ3, ownAddresses, unsatIndices, type AddressPair, type Cond, type Conjunction, type Enc, type SourceSpec, type SymPacket } from '../smt/index.ts';
+import { anyOf, dhcpClientRequest, exploreDevice, getZ3, perInstance, ownAddresses, unsatIndices, type AddressPair, type Cond, type Conjunction, type Enc, type SourceSpec, type SymPacket } from '../smt/index.ts';
 import type { Port } from '../smt/walk-ctx.ts';
 import type { VmPortStation } from './endpoints.ts';
 import { macToNumber } from '../net/mac.ts';
@@ -147,7 +147,8 @@ export const spoofPrefix = (s: VmPortStation): string => `spoof.${s.vm}:${s.inde
  * evaluator built without learning has another), then port and its address pairs: a proof is only
  * ever reused for the very dataplane, learning state and addresses it was asked about.
  */
-const proofs = new WeakMap<Dataplane, WeakMap<Evaluator, Map<string, Promise<SpoofProof>>>>();
+// Per Z3 instance: a proof holds the terms of its question, which a renewed instance does not know.
+const proofs = perInstance(() => new WeakMap<Dataplane, WeakMap<Evaluator, Map<string, Promise<SpoofProof>>>>());
 
 const targetKey = (t: SpoofTarget): string => `${t.s.portId}|${JSON.stringify(t.pairs)}`;
 
@@ -156,8 +157,8 @@ export type SpoofProgress = (done: number, total: number) => void;
 
 /** The proofs of `targets` in `dp` with `ev`'s learning state (kept); the ones not yet asked are asked together. */
 export function spoofProofs(dp: Dataplane, ev: Evaluator, targets: readonly SpoofTarget[], timeoutMs: number, progress?: SpoofProgress): Promise<SpoofProof[]> {
-  let byEvaluator = proofs.get(dp);
-  if (!byEvaluator) proofs.set(dp, (byEvaluator = new WeakMap()));
+  let byEvaluator = proofs().get(dp);
+  if (!byEvaluator) proofs().set(dp, (byEvaluator = new WeakMap()));
   let known = byEvaluator.get(ev);
   if (!known) byEvaluator.set(ev, (known = new Map()));
   // The first of each port and its pairs, by a set of keys: a `findIndex` per target grew as ports squared.
@@ -198,7 +199,7 @@ export function spoofProofs(dp: Dataplane, ev: Evaluator, targets: readonly Spoo
  * Proofs taken, per evaluator, from the first choice of masters of its scenario (src/scenario/siblings.ts),
  * by port and address pairs.
  */
-const taken = new WeakMap<Evaluator, Map<string, Promise<SpoofProof>>>();
+const taken = perInstance(() => new WeakMap<Evaluator, Map<string, Promise<SpoofProof>>>());
 
 /**
  * The proof of `t` asked at the first choice of masters `ev`'s variant was built after, when it was
@@ -212,12 +213,12 @@ const taken = new WeakMap<Evaluator, Map<string, Promise<SpoofProof>>>();
 function takenProof(dp: Dataplane, ev: Evaluator, t: SpoofTarget): Promise<SpoofProof> | undefined {
   const from = firstChoiceOf(ev);
   if (from === undefined) return undefined;
-  let mine = taken.get(ev);
-  if (!mine) taken.set(ev, (mine = new Map()));
+  let mine = taken().get(ev);
+  if (!mine) taken().set(ev, (mine = new Map()));
   const k = targetKey(t);
   const hit = mine.get(k);
   if (hit !== undefined) return hit;
-  const there = proofs.get(from.dataplane)?.get(from.evaluator)?.get(k);
+  const there = proofs().get(from.dataplane)?.get(from.evaluator)?.get(k);
   const at = t.s.attachment;
   if (there === undefined || !sameDevices(from, { dataplane: dp, evaluator: ev }, [`${at.host}/${at.device}`, `${at.host}/root`, `${t.s.host}/${vmDevice(t.s.vm)}`])) return undefined;
   mine.set(k, there);
@@ -226,7 +227,7 @@ function takenProof(dp: Dataplane, ev: Evaluator, t: SpoofTarget): Promise<Spoof
 
 /** How many proofs the narrowing of senders took from the first choice of masters in `ev` (for tests and measurements). */
 export function proofsTaken(ev: Evaluator): number {
-  return taken.get(ev)?.size ?? 0;
+  return taken().get(ev)?.size ?? 0;
 }
 
 /** The proofs the narrowing of senders reads: taken from the first choice of masters where they may be (takenProof), the others asked. */

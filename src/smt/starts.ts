@@ -12,7 +12,7 @@ import type { Binding, End, Guard, Path } from './path.ts';
 import { assume, pinEq, unknownEnd } from './path.ts';
 import { SymWalker, type WalkOptions } from './walk.ts';
 import { type SourceSpec, senderCases, senderIdentities } from './sources.ts';
-import type { Ctx } from './z3.ts';
+import { perInstance, type Ctx } from './z3.ts';
 import type { QueryOptions, SentConstraint } from './index.ts';
 
 /** The sent constraint as a guard: exact values (one port, one protocol, one /32) are pinned too. */
@@ -50,12 +50,15 @@ export function sentGuard(e: Enc, p: SymPacket, c: SentConstraint): Guard {
   return { cond, binds: cond === false ? [] : binds };
 }
 
-/** One walker per dataplane and Z3 context: its ARP answers, flow tables and numerals are reused. */
-const walkers = new WeakMap<Dataplane, Map<string, SymWalker>>();
+/**
+ * One walker per dataplane and Z3 context: its ARP answers, flow tables and numerals are reused. Per
+ * instance: a walker holds terms of its context, and with them the whole instance an ended one was.
+ */
+const walkers = perInstance(() => new WeakMap<Dataplane, Map<string, SymWalker>>());
 
 export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScope): SymWalker {
-  let m = walkers.get(dp);
-  if (!m) walkers.set(dp, (m = new Map()));
+  let m = walkers().get(dp);
+  if (!m) walkers().set(dp, (m = new Map()));
   const key = `${opts.maxHops ?? ''}|${opts.stopAcrossExternal === true}|${opts.stopAt === undefined ? '' : marksId(opts.stopAt)}|${opts.onlyTelling === true}|${opts.marks === undefined ? '' : marksId(opts.marks)}|${opts.untoldCrossings === false}`;
   const w = m.get(key);
   if (w && w.e.ctx === ctx && w.converged === opts.converged) return w;

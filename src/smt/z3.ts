@@ -7,7 +7,11 @@
 // release while a check runs on Z3's worker thread corrupts the WebAssembly heap ("memory access
 // out of bounds"). The registry z3-solver creates is made to hold such releases back until no check
 // is running.
+// Z3's heap is one fixed 2 GiB block per instance: a long-lived process renews the instance between
+// questions once it has used more than a threshold (`renewZ3IfOver`); what holds terms of an instance
+// is made per instance (`perInstance`), so nothing of the old one is asked of the new.
 import { init } from 'z3-solver';
+import { releaseMailboxes, watchMailboxes } from './z3-mailbox.ts';
 
 type Z3Init = Awaited<ReturnType<typeof init>>;
 /** The Z3 context type netproof uses (one context, named `main`). */
@@ -26,6 +30,8 @@ interface Instance {
 }
 
 let instance: Promise<Instance> | null = null;
+/** How many instances were ended so far: a value made for an earlier one is not used with a later one. */
+let generation = 0;
 
 /** Checks running now, and the releases held back until none is. */
 let running = 0;
@@ -45,6 +51,7 @@ class DeferredRegistry<T> extends FinalizationRegistry<T> {
 async function initDeferred(): ReturnType<typeof init> {
   const original = globalThis.FinalizationRegistry;
   globalThis.FinalizationRegistry = DeferredRegistry;
+  watchMailboxes();
   try {
     return await init();
   } finally {
@@ -111,5 +118,53 @@ export async function shutdownZ3(): Promise<void> {
   if (instance === null) return;
   const i = await instance;
   instance = null;
+  generation++;
   await terminateThreads(i.em.PThread);
+  // Only now that its threads are gone can nothing send to the main thread's mailbox any more.
+  // z3-solver types its Emscripten module as `any`; HEAP32 is the runtime's view of the instance's memory.
+  releaseMailboxes((i.em as { readonly HEAP32: Int32Array }).HEAP32.buffer);
+}
+
+/** How many instances were ended (by `shutdownZ3` or a renewal) in this process. */
+export const z3Generation = (): number => generation;
+
+/**
+ * How much of its heap an instance may have used before a long-lived process renews it: half of the
+ * 2 GiB, so that the question after the last one that stayed under it still has at least 1 GiB to use.
+ */
+let renewAbove = 2 ** 30;
+
+/** Sets the heap use above which `renewZ3IfOver()` renews (tests force a renewal with a tiny one); returns the previous. */
+export function setZ3RenewalLimit(bytes: number): number {
+  const before = renewAbove;
+  renewAbove = bytes;
+  return before;
+}
+
+/**
+ * Between questions (never while one runs: its terms live in the instance): when Z3 has allocated more
+ * than `limitBytes`, the instance is ended and the next `getZ3()` starts a fresh one with an empty
+ * heap. Returns whether it renewed. Callers that keep terms across questions keep them `perInstance`.
+ */
+export async function renewZ3IfOver(limitBytes = renewAbove): Promise<boolean> {
+  const used = await z3AllocatedBytes();
+  if (used === null || used <= limitBytes) return false;
+  await shutdownZ3();
+  return true;
+}
+
+/**
+ * A value made afresh for each Z3 instance (a cache of terms, of proofs asked with them): `make` is
+ * called on first use and again after the instance it was made with ended.
+ */
+export function perInstance<T>(make: () => T): () => T {
+  let made = -1;
+  let value: T | undefined;
+  return () => {
+    if (made !== generation || value === undefined) {
+      value = make();
+      made = generation;
+    }
+    return value;
+  };
 }
