@@ -2,8 +2,9 @@
 // or topology object is read, validated, rendered, parsed back, assembled and converged once; each question then
 // runs on it with the evaluator and scenario contexts kept between questions (src/answers/session.ts).
 // `trace` never loads Z3; `query` and `verify` load it on first use. Questions that use the solver run
-// one at a time per process (one Z3 instance per process); `close()` ends Z3's threads once no open
-// model needs them. `reload()` reads the source again and swaps the new model in only if it loads.
+// one at a time per process (one Z3 instance per process); before each, an instance that has used more
+// than half of its fixed heap is renewed (src/smt/z3.ts), so a long-lived process never runs out of it;
+// `close()` ends Z3's threads once no open model needs them. `reload()` reads the source again and swaps the new model in only if it loads.
 import type { InputError, Result } from '../errors.ts';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../input/text-file.ts';
 import { loadModel, modelFromTopology, type Model } from '../pipeline.ts';
@@ -183,7 +184,12 @@ export class ResidentModel {
     const o = optionsOf(q, params, file);
     if (!o.ok) return { ok: false, errors: o.errors, exitCode: 2 };
     try {
-      return envelope(await serially(() => {
+      return envelope(await serially(async () => {
+        if (z3Started) {
+          // Between questions: nothing of the last one runs or holds terms any more.
+          const { renewZ3IfOver } = await import('../smt/z3.ts');
+          await renewZ3IfOver();
+        }
         z3Started = true;
         return run(o.value);
       }));
