@@ -8,6 +8,7 @@ import type { Topology } from '../topology/model.ts';
 import type { InputError, Result } from '../errors.ts';
 import { inPrefix, isIpv4 } from '../net/ipv4.ts';
 import { nameHint } from './known-names.ts';
+import { stationIndex, topologyIndex } from './endpoint-index.ts';
 
 export type VmPortStation = Extract<Station, { kind: 'vm-port' }>;
 export type OutsideStation = Extract<Station, { kind: 'outside' }>;
@@ -30,14 +31,15 @@ function usage(file: string, path: string, message: string, code: 'NP404' | 'NP4
  * reached through, `arrivalNetwork`) is taken for an address that no external subnet holds.
  */
 export function resolveEndpoint(topo: Topology, dp: Dataplane, text: string, flag: string, via: string | null, prefer: string | null = null): Resolved {
-  const ports = dp.stations.filter((s): s is VmPortStation => s.kind === 'vm-port');
+  const ix = stationIndex(dp);
   const vmMatch = /^([^:/]+)(?::(\d+))?$/.exec(text);
   if (vmMatch && !isIpv4(text)) {
     const [, vm, n] = vmMatch;
     const index = n === undefined ? 0 : Number(n);
-    const station = ports.find((p) => p.vm === vm && p.index === index);
+    const mine = ix.portsOfVm.get(vm!) ?? [];
+    const station = mine.find((p) => p.index === index);
     if (station) return { ok: true, endpoint: { kind: 'port', station, ip: station.ip } };
-    const indexes = ports.filter((p) => p.vm === vm).map((p) => p.index);
+    const indexes = mine.map((p) => p.index);
     if (indexes.length > 0) return usage(topo.file, flag, `VM "${vm}" has no port ${index}; its ${indexes.length === 1 ? 'port is' : 'ports are'} ${indexes.join(', ')}`);
     return usage(topo.file, flag, `no VM named "${vm}" (and not an IP address)${nameHint(vm!, topo.vms.map((v) => v.name), 'VMs')}`);
   }
@@ -46,7 +48,7 @@ export function resolveEndpoint(topo: Topology, dp: Dataplane, text: string, fla
   if (!isIpv4(ip)) return usage(topo.file, flag, `"${text}" is not a VM, VM:N, IP or NETWORK/IP`);
   if (network !== null && !topo.networks.some((n) => n.name === network)) return usage(topo.file, flag, `no network named "${network}"${nameHint(network, topo.networks.map((n) => n.name), 'networks')}`);
 
-  const holders = ports.filter((p) => p.ip === ip && (network === null || p.network === network));
+  const holders = (ix.portsWithIp.get(ip) ?? []).filter((p) => network === null || p.network === network);
   if (holders.length > 1) {
     const names = holders.map((h) => `${h.network}/${ip} (${h.vm}:${h.index})`).join(', ');
     return usage(topo.file, flag, `${ip} is held by several ports; write one of ${names}`, 'NP404');
@@ -59,8 +61,8 @@ export function resolveEndpoint(topo: Topology, dp: Dataplane, text: string, fla
   if (tenantNet) return { ok: true, endpoint: { kind: 'address', ip, network: tenantNet.name } };
 
   // Outside every tenant subnet: a host of the outside world, or an address the cloud holds on an external network.
-  const inCloud = topo.ports.some((p) => p.ip === ip) || topo.floatingIps.some((f) => f.ip === ip);
-  const outsides = dp.stations.filter((s): s is OutsideStation => s.kind === 'outside');
+  const inCloud = topologyIndex(topo).cloudIps.has(ip);
+  const outsides = ix.outsides;
   const wanted = via ?? network;
   const candidates = wanted ? outsides.filter((o) => o.network === wanted) : outsides;
   if (wanted !== null && candidates.length === 0) return usage(topo.file, via !== null ? '--via' : flag, `"${wanted}" is not a network with an outside world`);
@@ -84,12 +86,13 @@ export function resolveEndpoint(topo: Topology, dp: Dataplane, text: string, fla
  */
 export function arrivalNetwork(topo: Topology, dp: Dataplane, to: Endpoint): string | null {
   if (to.kind === 'outside') return null;
-  const outside = new Set(dp.stations.filter((s): s is OutsideStation => s.kind === 'outside').map((s) => s.network));
+  const outside = stationIndex(dp).outsideNetworks;
   const network = to.kind === 'port' ? to.station.network : to.network;
   if (network === null) return null;
   if (outside.has(network)) return network;
-  const subnet = to.kind === 'port' ? topo.ports.find((p) => p.id === to.station.portId)?.subnet : undefined;
-  const fip = to.kind === 'port' ? topo.floatingIps.find((f) => f.portId === to.station.portId && outside.has(f.network)) : undefined;
+  const tix = topologyIndex(topo);
+  const subnet = to.kind === 'port' ? tix.portById.get(to.station.portId)?.subnet : undefined;
+  const fip = to.kind === 'port' ? tix.floatingIpsOfPort.get(to.station.portId)?.find((f) => outside.has(f.network)) : undefined;
   if (fip) return fip.network;
   const onSubnet = (r: Topology['routers'][number]) => r.interfaces.some((i) => (subnet !== undefined ? i.subnet === subnet : i.network === network));
   return topo.routers.find((r) => r.gateway !== null && outside.has(r.gateway.network) && onSubnet(r))?.gateway?.network ?? null;
@@ -97,7 +100,7 @@ export function arrivalNetwork(topo: Topology, dp: Dataplane, to: Endpoint): str
 
 /** `--via`'s error when it names no network with an outside world; null when it is absent or fine. */
 export function checkVia(topo: Topology, dp: Dataplane, via: string | null): InputError | null {
-  if (via === null || dp.stations.some((s) => s.kind === 'outside' && s.network === via)) return null;
+  if (via === null || stationIndex(dp).outsideNetworks.has(via)) return null;
   const external = topo.networks.filter((n) => n.external).map((n) => n.name);
   const hint = external.length > 0 ? `; external networks: ${external.join(', ')}` : '; the topology has no external network';
   return { code: 'NP405', file: topo.file, position: null, path: '--via', message: `"${via}" is not a network with an outside world${hint}` };

@@ -51,6 +51,29 @@ type Step =
   | { readonly kind: 'return' }
   | { readonly kind: 'call' | 'goto'; readonly chain: string };
 
+/**
+ * A table's chains by name, made once per table: a host's filter table has chains per port, and a
+ * trace runs several tables per hop (a map per run was most of a concrete trace's netfilter time).
+ * A jump goes to the last chain of its name, the built-in chain run is the first (as a parsed ruleset
+ * never has two of a name, this only keeps what the traversal did).
+ */
+interface Chains {
+  readonly byName: ReadonlyMap<string, NfChain>;
+  readonly firstByName: ReadonlyMap<string, NfChain>;
+}
+const chainMaps = new WeakMap<NfTable, Chains>();
+
+function chainsOf(table: NfTable): Chains {
+  let m = chainMaps.get(table);
+  if (m === undefined) {
+    const firstByName = new Map<string, NfChain>();
+    for (const c of table.chains) if (!firstByName.has(c.name)) firstByName.set(c.name, c);
+    m = { byName: new Map(table.chains.map((c) => [c.name, c] as const)), firstByName };
+    chainMaps.set(table, m);
+  }
+  return m;
+}
+
 /** Run `table`'s chain for `hook`; a missing table or chain accepts. */
 export function runTable(
   ruleset: NetfilterRuleset,
@@ -60,9 +83,10 @@ export function runTable(
   ctx: NfContext,
   conntrack: Conntrack,
 ): TableOutcome {
-  const base = table?.chains.find((c) => c.name === hook);
-  if (!table || !base) return { kind: 'accept' };
-  const chains = new Map(table.chains.map((c) => [c.name, c] as const));
+  if (!table) return { kind: 'accept' };
+  const { byName: chains, firstByName } = chainsOf(table);
+  const base = firstByName.get(hook);
+  if (!base) return { kind: 'accept' };
   const policy = (): TableOutcome =>
     base.policy === 'DROP' ? { kind: 'drop', chain: base.name, rule: null } : { kind: 'accept' };
 
