@@ -13,6 +13,7 @@ import { matchRule } from './match.ts';
 import { bindDst, bindSrc } from './nat.ts';
 import { applyConnmark, applyMark, dnatPort, natTargetAllowed, parseNatSpec, redirectAddress } from '../../semantics/netfilter.ts';
 import { describeTarget } from './describe.ts';
+import { contextKey, nextCandidates } from './candidates.ts';
 import type { Hook, NatEvent, NfContext, RuleHit } from './types.ts';
 
 /** The mutable working state of one hook evaluation (runHook copies it into an NfState at the end). */
@@ -41,6 +42,8 @@ interface Frame {
   index: number;
   /** The chains this frame has been through (its own and those it went to by goto). */
   via: string[];
+  /** The chain's next rule that may match in this context, per rule index (candidates.ts). */
+  next: Int32Array;
 }
 
 /** What a matched rule's target tells the traversal to do next. */
@@ -90,9 +93,13 @@ export function runTable(
   const policy = (): TableOutcome =>
     base.policy === 'DROP' ? { kind: 'drop', chain: base.name, rule: null } : { kind: 'accept' };
 
-  const stack: Frame[] = [{ chain: base, index: 0, via: [base.name] }];
+  const key = contextKey(ctx);
+  const frame = (chain: NfChain, via: string[]): Frame => ({ chain, index: 0, via, next: nextCandidates(chain, ctx, key) });
+  const stack: Frame[] = [frame(base, [base.name])];
   for (;;) {
     const top = stack[stack.length - 1]!;
+    // Rules whose interface or physdev match fails in this context are passed over (candidates.ts).
+    top.index = top.next[top.index]!;
     const rule = top.chain.rules[top.index];
     if (rule === undefined) {
       // End of a user chain is an implicit RETURN; end of the built-in chain is its policy.
@@ -130,8 +137,8 @@ export function runTable(
           noteUncertain(w, rule.origin.text); // a cycle: the kernel refuses such a ruleset (ELOOP)
           break;
         }
-        if (step.kind === 'call') stack.push({ chain: next, index: 0, via: [next.name] });
-        else stack[stack.length - 1] = { chain: next, index: 0, via: [...top.via, next.name] };
+        if (step.kind === 'call') stack.push(frame(next, [next.name]));
+        else stack[stack.length - 1] = frame(next, [...top.via, next.name]);
         break;
       }
       default: {

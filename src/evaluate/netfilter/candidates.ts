@@ -1,0 +1,51 @@
+// The rules of a chain that may match in one hook context: a rule with an interface or physdev match
+// that fails there (`-i`/`-o` naming another device, `--physdev-in/out` another bridge port) never
+// matches whatever the packet, and since a false match makes the whole rule not match (nor report an
+// unknown one: match.ts), passing over it changes nothing but the time. A hybrid firewall's chains
+// hold a rule or two per port of the host, so a concrete trace scanned every port's rules at each hook.
+import type { NfChain, NfRule } from '../../ir/netfilter.ts';
+import type { NfContext } from './types.ts';
+import { ifaceMatches, physdevMatches } from '../../semantics/netfilter.ts';
+
+/** Whether an interface or physdev match of `rule` fails in `ctx` (as match.ts decides each). */
+function failsInContext(rule: NfRule, ctx: NfContext): boolean {
+  for (const m of rule.matches) {
+    switch (m.kind) {
+      case 'in-iface':
+        if (ifaceMatches(m.name, ctx.inIface ?? '') === m.negate) return true;
+        break;
+      case 'out-iface':
+        if (ifaceMatches(m.name, ctx.outIface ?? '') === m.negate) return true;
+        break;
+      case 'physdev':
+        if (!physdevMatches(m, ctx)) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+const tables = new WeakMap<NfChain, Map<string, Int32Array>>();
+
+/** What of a context the rules passed over depend on. */
+export const contextKey = (ctx: NfContext): string => `${ctx.inIface}|${ctx.outIface}|${ctx.physdevIn}|${ctx.physdevOut}|${ctx.bridged}`;
+
+/**
+ * For each rule index i of `chain`, the first index j >= i whose rule does not fail in the context
+ * (the rule count when none): made once per chain and context key.
+ */
+export function nextCandidates(chain: NfChain, ctx: NfContext, key: string): Int32Array {
+  let m = tables.get(chain);
+  if (!m) tables.set(chain, (m = new Map()));
+  let next = m.get(key);
+  if (!next) {
+    const n = chain.rules.length;
+    next = new Int32Array(n + 1);
+    next[n] = n;
+    for (let i = n - 1; i >= 0; i--) next[i] = failsInContext(chain.rules[i]!, ctx) ? next[i + 1]! : i;
+    m.set(key, next);
+  }
+  return next;
+}
