@@ -17,6 +17,7 @@ import type { QueryResultJson } from '../answers/query.ts';
 import type { VerifyResultJson } from '../answers/verify.ts';
 import { optionsOf, type Question, type RequestOf } from './params.ts';
 import type { Answer, LoadOptions, ModelInfo, QueryParams, Source, TraceParams, VerifyParams } from './types.ts';
+import { AnswerCache, requestKey } from './answer-cache.ts';
 
 /** Where a topology given as an object has no lines: errors name their field paths only. */
 const NO_LINES = { locate: () => null };
@@ -55,6 +56,8 @@ export class ResidentModel {
   private session: Session;
   private info_: ModelInfo;
   private closed = false;
+  /** The query answers given on this session's model (a reload starts another). */
+  private queries = new AnswerCache<QueryResultJson>();
 
   private constructor(private readonly source: Source, private readonly options: LoadOptions, session: Session, loadMs: number) {
     this.session = session;
@@ -108,6 +111,7 @@ export class ResidentModel {
     const session = new Session(m.value);
     session.warm();
     this.session = session;
+    this.queries = new AnswerCache();
     this.info_ = this.describe(m.value, performance.now() - t0);
     return { ok: true, value: this.info_ };
   }
@@ -123,7 +127,7 @@ export class ResidentModel {
   /** `netproof query`'s answer (its `--format json`); loads Z3 on first use. */
   query(params: QueryParams): Promise<Answer<QueryResultJson>> {
     const session = this.session;
-    return this.answerAsync('query', params, async (o) => {
+    return this.answerAsync('query', params, this.queries, async (o) => {
       const { runQueryOn, queryRunCode, queryRunJson, queryRunWarnings } = await import('../answers/query.ts');
       const r = await runQueryOn(session, this.withTimeout(o));
       return r.ok ? { ok: true, value: { json: queryRunJson(r.value), code: queryRunCode(r.value), warnings: queryRunWarnings(r.value) } } : r;
@@ -133,7 +137,8 @@ export class ResidentModel {
   /** `netproof verify`'s answer (its `--format json`); loads Z3 on first use. */
   verify(params: VerifyParams = {}): Promise<Answer<VerifyResultJson>> {
     const session = this.session;
-    return this.answerAsync('verify', params, async (o) => {
+    // Never kept: its property, waiver and baseline files are read anew each time.
+    return this.answerAsync('verify', params, null, async (o) => {
       const { runVerifyOn, verifyRunCode, verifyRunJson } = await import('../answers/verify.ts');
       const r = await runVerifyOn(session, this.withTimeout(o), ResidentModel.limits(this.options));
       return r.ok ? { ok: true, value: { json: verifyRunJson(r.value, session.model.notes), code: verifyRunCode(r.value), warnings: [] } } : r;
@@ -178,13 +183,17 @@ export class ResidentModel {
     }
   }
 
-  private async answerAsync<T, Q extends Question>(q: Q, params: unknown, run: (o: RequestOf[Q]) => Promise<Result<{ json: T; code: number; warnings: string[] }>>): Promise<Answer<T>> {
+  private async answerAsync<T, Q extends Question>(q: Q, params: unknown, cache: AnswerCache<T> | null, run: (o: RequestOf[Q]) => Promise<Result<{ json: T; code: number; warnings: string[] }>>): Promise<Answer<T>> {
     this.assertOpen();
     const file = this.info_.source;
     const o = optionsOf(q, params, file);
     if (!o.ok) return { ok: false, errors: o.errors, exitCode: 2 };
+    // The options as the question reads them (the model's timeout filled in) make the key.
+    const key = cache === null ? '' : requestKey(this.withTimeout(o.value as { timeoutMs?: string }));
+    const kept = cache?.get(key);
+    if (kept !== undefined) return kept;
     try {
-      return envelope(await serially(async () => {
+      const answer = envelope(await serially(async () => {
         if (z3Started) {
           // Between questions: nothing of the last one runs or holds terms any more.
           const { renewZ3IfOver } = await import('../smt/z3.ts');
@@ -193,6 +202,8 @@ export class ResidentModel {
         z3Started = true;
         return run(o.value);
       }));
+      cache?.set(key, answer);
+      return answer;
     } catch (e) {
       if (e instanceof UsageError) return { ok: false, errors: [usageAsError(e, file)], exitCode: 2 };
       throw e;

@@ -51,7 +51,8 @@ function asksOn(np: ResidentModel): Ask[] {
     { kind: 'query', params: { from: vms[0], to: 'external', proto: 'tcp', dport: 443, bidirectional: true } },
     { kind: 'query', params: { from: vms[0], to: '8.8.8.8', proto: 'tcp', dport: 443 } },
     { kind: 'verify', params: { select: ['nat-egress', 'anti-spoofing', 'security-groups'] } },
-    { kind: 'query', params: { from: vms[0], to: vms[1], proto: 'tcp', dport: 22 } },
+    // Not the first again: a request asked before is answered from the model's kept answers, without Z3.
+    { kind: 'query', params: { from: vms[1], to: vms[0], proto: 'tcp', dport: 22 } },
   ];
 }
 
