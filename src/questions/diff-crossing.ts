@@ -3,7 +3,11 @@
 // only deliver it locally or into its own subnets (walk.ts `stopAcrossExternal`: no exit to the
 // outside world, no further router beyond) and nothing that changed lies beyond it. A sender's
 // packets reach every router's floating IPs this way, so walking beyond each is most of a sender's
-// walk at the large sizes; where nothing beyond changed, both sides do the same there.
+// walk at the large sizes; where nothing beyond changed, both sides do the same there. Likewise a copy
+// that entered such a router by its external interface from anywhere (the outside world, by its routes
+// into the cloud or a floating IP) is cut where the router routes it into one of its own subnets,
+// directly and to no other router's address there (walk.ts `intoOwnSubnet`): the outside world reaches
+// every router's subnets, and walked whole, it was the costliest sender of a large cloud.
 // When: only if what changed is iptables chains of single ports (each named by its port's id, as
 // the agent names a port's own chains: changed-devices.ts), no device whole, nothing global. Then a
 // router may be cut at unless one of its namespace's chains changed, or one of those ports is on a

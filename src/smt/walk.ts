@@ -151,6 +151,8 @@ export class SymWalker implements WalkCtx {
   private readonly externalIfaces = new Set<string>();
   /** Per external router interface (`host/namespace/interface`), whether it is `terminal`. */
   private readonly terminals = new Map<string, boolean>();
+  /** Per router and route prefix (`host/namespace/ip/len`), whether no other router has an address there (`intoOwnSubnet`). */
+  private readonly ownSubnets = new Map<string, boolean>();
   /** `externalByAddress`'s map, built on first use. */
   private externalByAddr: Map<string, Port> | null = null;
   /** The MACs of every router interface: a frame carrying one as its source was sent by a router. */
@@ -452,6 +454,30 @@ export class SymWalker implements WalkCtx {
   }
 
   /**
+   * With `stopAt` (diff-crossing.ts): whether a copy that entered a router by its interface on an
+   * external network, whatever sent it (the outside world, or another router's copy the upstream router
+   * routed there by a destination in this router's subnets), is routed into one of the router's own
+   * subnets, directly (no gateway, not out of an external interface) and to no other router's address
+   * there — where the router may be cut at. What follows then is the router delivering it into its own
+   * subnets, as `terminal` requires of a cut across an external network (by a destination anywhere in
+   * the route's prefix, where `terminal` asks of the router's own addresses): the copy is cut there
+   * and compared, as those are, with the other side's.
+   */
+  private intoOwnSubnet(at: Port, ns: Namespace, r: RouteStep): boolean {
+    if (this.opts.stopAcrossExternal !== true || this.opts.stopAt === undefined) return false;
+    if (!this.externalIfaces.has(`${at.host}/${at.device}/${at.port}`) || !this.opts.stopAt(at.host, at.device)) return false;
+    if (r.route.via !== null || this.externalIfaces.has(`${at.host}/${ns.name}/${r.oif.name}`)) return false;
+    const k = `${at.host}/${ns.name}/${r.route.dst.ip}/${r.route.dst.prefixLen}`;
+    let v = this.ownSubnets.get(k);
+    if (v === undefined) {
+      const mine = new Set(ns.interfaces.map((i) => macToNum(i.mac)));
+      v = !ownersIn(this.owners, ipToNum(r.route.dst.ip), r.route.dst.prefixLen).some((o) => this.routerMacs.has(o.mac) && !mine.has(o.mac));
+      this.ownSubnets.set(k, v);
+    }
+    return v;
+  }
+
+  /**
    * With `stopAcrossExternal`: the router interface a router's routed copy would reach when the upstream
    * router sends it back onto its subnet to `mac` (the copy's `ip_dst` pinned), when that arrival is one
    * `acrossExternal` cuts — the same crossing of the external network, one hop later (the copy arrives
@@ -524,6 +550,9 @@ export class SymWalker implements WalkCtx {
    */
   private route(at: Port, ns: Namespace, r: RouteStep, hops: number, trail: Trail): End[] {
     if (this.hunt !== null) return this.walkSteps(at, toNextHop(this, at.host, ns, r.oif, r.route, r.path), hops - 1, trail);
+    if (this.intoOwnSubnet(at, ns, r)) {
+      return [cutEnd(`${at.host}/${at.device}:${at.port}: routed from an external network into the router's own subnet (not followed)`, r.path, { host: at.host, device: at.device, inPort: at.port })];
+    }
     const key = `R\u0000${at.host}\u0000${at.device}\u0000${r.oif.name}\u0000${r.route.dst.ip}/${r.route.dst.prefixLen}\u0000${r.route.via}\u0000${hops}\u0000${pathKey(r.path)}`;
     return this.memoized(key, r.path, { kind: 'route', at, ns, r, hops }, trail);
   }

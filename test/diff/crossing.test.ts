@@ -6,7 +6,8 @@
 // places beyond are not counted, which is how the test sees that copies were cut; it fails if none
 // was). And on a topology of two projects whose VMs all have floating IPs, with a rule added to the
 // first project's group: the second project's VMs reach its members only across the external network,
-// through their floating IPs, so a cut at the first project's router would lose those differences.
+// through their floating IPs, so a cut at the first project's router would lose those differences;
+// the outside world's copies routed into the second project's subnet are cut at its router.
 // `DIFF_CROSSING_PER_KIND=N` compares N pairs of each kind of change (default 1).
 import { afterAll, describe, expect, it } from 'vitest';
 import { runDiff, type DiffAnswer } from '../../src/questions/diff.ts';
@@ -72,5 +73,10 @@ describe('diff: a copy not followed beyond a router with nothing changed there c
     for (const d of cut.value.differences.filter((x) => x.from === 'vm2:0')) expect(d.classes.map((c) => c.packets)).toEqual(['tcp/8080']);
     // Copies were cut: at p2's router, reached across the external network by p1's VMs.
     expect(cutSenders(cut.value, whole.value)).toBeGreaterThan(0);
+    // And the outside world's copies routed into p2's subnet (by its routes into the cloud or a
+    // floating IP of p2's), cut at p2's router: fewer places counted, the same differences.
+    const outside = (a: DiffAnswer) => a.senders.find((s) => s.from.startsWith('outside'))!;
+    expect(outside(cut.value).places).toBeLessThan(outside(whole.value).places);
+    expect(found.filter((g) => g.startsWith('outside')).length).toBeGreaterThan(0);
   }, 300_000);
 });
