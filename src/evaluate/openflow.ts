@@ -37,6 +37,23 @@ export interface BridgeResult {
 
 const hex = (n: number) => `0x${n.toString(16)}`;
 
+/**
+ * A flow's actions as a trace step shows them, made once per flow and bridge: a flow and the ports it
+ * names do not change, and a trace described every flow it met again.
+ */
+const described = new WeakMap<Flow, WeakMap<OvsBridge, string>>();
+
+function actionsText(flow: Flow, bridge: OvsBridge): string {
+  let byBridge = described.get(flow);
+  if (!byBridge) described.set(flow, (byBridge = new WeakMap()));
+  let text = byBridge.get(bridge);
+  if (text === undefined) {
+    text = flow.actions.map((a) => actionText(a, bridge)).join(',') || 'drop';
+    byBridge.set(bridge, text);
+  }
+  return text;
+}
+
 export function actionText(a: FlowAction, bridge: OvsBridge): string {
   switch (a.kind) {
     case 'output': return `output:${portName(bridge, a.port) ?? `#${a.port.kind === 'number' ? a.port.ofport : '?'}`}`;
@@ -150,7 +167,7 @@ export function runBridge(env: BridgeEnv, inPort: string, packet0: Packet): Brid
       return;
     }
     // A learning walk keeps no steps (walk.ts keeps bare hops); a flood flow's text names every port.
-    if (!env.learn) steps.push({ where: `table ${table}`, rule: flow.origin.text, action: flow.actions.map((a) => actionText(a, bridge)).join(',') || 'drop', origin: flow.origin });
+    if (!env.learn) steps.push({ where: `table ${table}`, rule: flow.origin.text, action: actionsText(flow, bridge), origin: flow.origin });
     if (flow.actions.length === 0) lastDrop = dropOf(flow);
     runActions(flow, depth);
   };
