@@ -147,3 +147,17 @@ COMMIT`;
     expect(run({ eth_src: 'fa:16:3e:aa:aa:aa', ip_src: '10.0.0.9' })).toBe('drop');
   });
 });
+
+describe('rules passed over by their interface match', () => {
+  // The same ruleset object across runs, so the table of rules passed over per context is reused.
+  const rs = ruleset(`*filter\n:FORWARD ACCEPT\n-A FORWARD -i null -j DROP\n-A FORWARD -o undefined -j DROP\nCOMMIT`);
+  const run = (ctx: ReturnType<typeof routed>) => runHook(rs, 'FORWARD', newState(pkt), ctx, createConntrack()).verdict;
+
+  it('a device named `null` or `undefined` is not taken for a context with no device', () => {
+    // The contexts without a device come first: their tables of rules passed over must not be reused.
+    expect(run(routed(null, 'qr-b'))).toBe('accept');
+    expect(run(routed('null', 'qr-b'))).toBe('drop');
+    expect(run(routed('qr-a', null))).toBe('accept');
+    expect(run(routed('qr-a', 'undefined'))).toBe('drop');
+  });
+});

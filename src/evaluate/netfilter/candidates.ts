@@ -29,8 +29,12 @@ function failsInContext(rule: NfRule, ctx: NfContext): boolean {
 
 const tables = new WeakMap<NfChain, Map<string, Int32Array>>();
 
-/** What of a context the rules passed over depend on. */
-export const contextKey = (ctx: NfContext): string => `${ctx.inIface}|${ctx.outIface}|${ctx.physdevIn}|${ctx.physdevOut}|${ctx.bridged}`;
+/**
+ * What of a context the rules passed over depend on. An absent name is written as NUL, which no
+ * interface name holds, so a device named `null` or `undefined` has a key of its own.
+ */
+const name = (n: string | null | undefined): string => n ?? '\u0000';
+export const contextKey = (ctx: NfContext): string => `${name(ctx.inIface)}|${name(ctx.outIface)}|${name(ctx.physdevIn)}|${name(ctx.physdevOut)}|${ctx.bridged}`;
 
 /**
  * For each rule index i of `chain`, the first index j >= i whose rule does not fail in the context
