@@ -13,7 +13,7 @@ import { matchRule } from './match.ts';
 import { bindDst, bindSrc } from './nat.ts';
 import { applyConnmark, applyMark, dnatPort, natTargetAllowed, parseNatSpec, redirectAddress } from '../../semantics/netfilter.ts';
 import { describeTarget } from './describe.ts';
-import { contextKey, nextCandidates } from './candidates.ts';
+import { contextKey, nextCandidates } from '../../semantics/netfilter-candidates.ts';
 import type { Hook, NatEvent, NfContext, RuleHit } from './types.ts';
 
 /** The mutable working state of one hook evaluation (runHook copies it into an NfState at the end). */
@@ -42,7 +42,7 @@ interface Frame {
   index: number;
   /** The chains this frame has been through (its own and those it went to by goto). */
   via: string[];
-  /** The chain's next rule that may match in this context, per rule index (candidates.ts). */
+  /** The chain's next rule that may match in this context, per rule index (semantics/netfilter-candidates.ts). */
   next: Int32Array;
 }
 
@@ -98,7 +98,7 @@ export function runTable(
   const stack: Frame[] = [frame(base, [base.name])];
   for (;;) {
     const top = stack[stack.length - 1]!;
-    // Rules whose interface or physdev match fails in this context are passed over (candidates.ts).
+    // Rules whose interface or physdev match fails in this context are passed over (semantics/netfilter-candidates.ts).
     top.index = top.next[top.index]!;
     const rule = top.chain.rules[top.index];
     if (rule === undefined) {

@@ -12,10 +12,7 @@ import type { SymPacket } from '../headers.ts';
 import { hasPorts, ipToNum, macToNum } from '../headers.ts';
 import type { Cond, Enc } from '../cond.ts';
 import type { Binding } from '../path.ts';
-import { newNfPath, type NfPath } from './state.ts';
-
-/** A state for the matches that do not read it (interfaces, physdev). */
-const INITIAL: NfPath = newNfPath({ pc: [], packet: { eth_src: 0, eth_dst: 0, vlan: null, tun_id: null, eth_type: 0, ip_src: 0, ip_dst: 0, proto: 0, sport: 0, dport: 0, icmp_type: 0, icmp_code: 0 } });
+import type { NfPath } from './state.ts';
 
 export interface SymRuleMatch {
   readonly cond: Cond;
@@ -49,14 +46,6 @@ export function symMatchRule(e: Enc, rule: NfRule, w: NfPath, ctx: NfContext, ip
 /** Whether a match the context and the path's state decide already fails (no term is built). */
 export function failsConcretely(rule: NfRule, w: NfPath, ctx: NfContext): boolean {
   for (const m of rule.matches) if (concreteMatch(m, w, ctx) === false) return true;
-  return false;
-}
-
-/** Whether an interface or physdev match fails in this hook context (the path's state aside). */
-export function failsInContext(rule: NfRule, ctx: NfContext): boolean {
-  for (const m of rule.matches) {
-    if ((m.kind === 'in-iface' || m.kind === 'out-iface' || m.kind === 'physdev') && concreteMatch(m, INITIAL, ctx) === false) return true;
-  }
   return false;
 }
 

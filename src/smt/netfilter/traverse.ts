@@ -13,7 +13,8 @@ import type { End } from '../path.ts';
 import { assume, unknownEnd } from '../path.ts';
 import { nfStateKey, type NfPath } from './state.ts';
 import { mergeBy, mergeEnds } from '../merge.ts';
-import { failsConcretely, failsInContext, symMatchRule } from './match.ts';
+import { failsConcretely, symMatchRule } from './match.ts';
+import { contextKey, nextCandidates } from '../../semantics/netfilter-candidates.ts';
 import { type NatBinding, natBinding } from './nat.ts';
 
 export type TableResult =
@@ -40,32 +41,11 @@ function chainsOf(table: NfTable): ReadonlyMap<string, NfChain> {
   return m;
 }
 
-const candidateTables = new WeakMap<NfChain, Map<string, Int32Array>>();
-
-/**
- * For each rule index i of the chain, the first index j >= i whose rule's interface and physdev
- * matches hold in this hook context (the rule count when none does): computed once per chain and
- * context, since a hybrid firewall's chains hold a rule or two per port of the host.
- */
-function candidates(chain: NfChain, ctx: NfContext, key: string): Int32Array {
-  let m = candidateTables.get(chain);
-  if (!m) candidateTables.set(chain, (m = new Map()));
-  let next = m.get(key);
-  if (!next) {
-    const n = chain.rules.length;
-    next = new Int32Array(n + 1);
-    next[n] = n;
-    for (let i = n - 1; i >= 0; i--) next[i] = failsInContext(chain.rules[i]!, ctx) ? next[i + 1]! : i;
-    m.set(key, next);
-  }
-  return next;
-}
-
 export function symRunTable(e: Enc, ruleset: NetfilterRuleset, table: NfTable | undefined, hook: Hook, w0: NfPath, ctx: NfContext, where: string): ChainOut {
   const base = table?.chains.find((c) => c.name === hook);
   if (!table || !base) return { results: [{ kind: 'accept', w: w0, nat: null }], unknown: [] };
   const chains = chainsOf(table);
-  const ctxKey = `${ctx.inIface}|${ctx.outIface}|${ctx.physdevIn}|${ctx.physdevOut}|${ctx.bridged}`;
+  const ctxKey = contextKey(ctx);
   const results: TableResult[] = [];
   const unknown: End[] = [];
   const policy = (w: NfPath): TableResult =>
@@ -78,7 +58,7 @@ export function symRunTable(e: Enc, ruleset: NetfilterRuleset, table: NfTable | 
     let top = stack[stack.length - 1]!;
     // Rules whose interface, physdev, mark or state matches already fail are passed over without a
     // branch (most of a hybrid firewall's rules name another port's device).
-    const next = candidates(top.chain, ctx, ctxKey);
+    const next = nextCandidates(top.chain, ctx, ctxKey);
     let skip = next[top.index]!;
     while (skip < top.chain.rules.length && failsConcretely(top.chain.rules[skip]!, w, ctx)) skip = next[skip + 1]!;
     if (skip !== top.index) top = { ...top, index: skip };

@@ -1,14 +1,14 @@
-// The rules of a chain that may match in one hook context: a rule with an interface or physdev match
-// that fails there (`-i`/`-o` naming another device, `--physdev-in/out` another bridge port) never
-// matches whatever the packet, and since a false match makes the whole rule not match (nor report an
-// unknown one: match.ts), passing over it changes nothing but the time. A hybrid firewall's chains
-// hold a rule or two per port of the host, so a concrete trace scanned every port's rules at each hook.
-import type { NfChain, NfRule } from '../../ir/netfilter.ts';
-import type { NfContext } from './types.ts';
-import { ifaceMatches, physdevMatches } from '../../semantics/netfilter.ts';
+// The rules of a chain that may match in one hook context, for both engines' traversals: a rule with
+// an interface or physdev match that fails there (`-i`/`-o` naming another device, `--physdev-in/out`
+// another bridge port) never matches whatever the packet, and since a false match makes the whole rule
+// not match (nor report an unknown one, in either engine), passing over it changes nothing but the
+// time. A hybrid firewall's chains hold a rule or two per port of the host, so each hook scanned every
+// port's rules.
+import type { NfChain, NfRule } from '../ir/netfilter.ts';
+import { ifaceMatches, physdevMatches, type NfContext } from './netfilter.ts';
 
-/** Whether an interface or physdev match of `rule` fails in `ctx` (as match.ts decides each). */
-function failsInContext(rule: NfRule, ctx: NfContext): boolean {
+/** Whether an interface or physdev match of `rule` fails in `ctx` (as both engines' matches decide each). */
+export function failsInContext(rule: NfRule, ctx: NfContext): boolean {
   for (const m of rule.matches) {
     switch (m.kind) {
       case 'in-iface':
