@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { load, type ResidentModel } from '../../src/index.ts';
-import type { Topology } from '../../src/topology/model.ts';
-import { inPrefix } from '../../src/net/ipv4.ts';
 import { shutdownZ3 } from '../../src/smt/index.ts';
 import { runCli } from '../cli/run.ts';
+import { sameUpToOutsideAddress } from './outside-address.ts';
 import { topologyToApi } from '../../src/cloud/generate/api.ts';
 import { CLOUD_DIRS } from '../../src/cloud/layout.ts';
 import { shippedTopology, writeCloud } from '../cloud/cloud-dir.ts';
@@ -51,24 +50,6 @@ function argvOf(params: Record<string, unknown>): string[] {
     if (v === true) return [flag];
     return Array.isArray(v) ? v.flatMap((x) => [flag, String(x)]) : [flag, String(v)];
   });
-}
-
-/**
- * The library's answer, with the address of the outside world its witness was sent to written as the
- * command's, when the question leaves it free (`to: external`) and it lies outside every address of the
- * cloud: the solver picks any such address, and which one depends on the terms its context made before
- * (a fresh command starts a fresh context). Everything else must be equal as it is.
- */
-function sameUpToOutsideAddress(got: unknown, want: unknown, free: boolean, topology: Topology): unknown {
-  type Q = { packet?: { ip_dst?: string } } | null;
-  const a = (got as Q)?.packet?.ip_dst;
-  const b = (want as Q)?.packet?.ip_dst;
-  if (!free || a === undefined || b === undefined || a === b) return got;
-  const subnets = topology.networks.flatMap((n) => n.subnets);
-  for (const ip of [a, b]) expect(subnets.filter((s) => inPrefix(ip, s.networkAddress, s.prefixLen)).map((s) => s.name), `${ip}: a free outside address, in no subnet of the cloud`).toEqual([]);
-  // Wherever it is written, in a field or in the words of an explanation (never as part of a longer address).
-  const at = new RegExp(`(?<![\\d.])${a.replaceAll('.', '\\.')}(?![\\d])`, 'g');
-  return JSON.parse(JSON.stringify(got).replace(at, b)) as unknown;
 }
 
 const SHIPPED = ['seed', 'seed-vlan', 'provider', 'ha'] as const;

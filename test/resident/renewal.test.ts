@@ -5,8 +5,7 @@
 // limit nothing is renewed, and a value kept `perInstance` is made afresh for the new instance.
 import { afterAll, describe, expect, it } from 'vitest';
 import { load, type ResidentModel } from '../../src/index.ts';
-import type { Topology } from '../../src/topology/model.ts';
-import { inPrefix } from '../../src/net/ipv4.ts';
+import { sameUpToOutsideAddress } from './outside-address.ts';
 import { getZ3, perInstance, renewZ3IfOver, setZ3RenewalLimit, shutdownZ3, z3Generation } from '../../src/smt/index.ts';
 
 const opened: ResidentModel[] = [];
@@ -22,22 +21,6 @@ function loaded(file: string): ResidentModel {
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   opened.push(r.value);
   return r.value;
-}
-
-/**
- * `got` with a free outside destination written as `want`'s, when both lie outside every subnet of the
- * cloud: the solver may pick any such address, and which one depends on the terms its context made
- * before (a renewed instance starts with none). Everything else must be equal as it is.
- */
-function sameUpToOutsideAddress(got: unknown, want: unknown, free: boolean, topology: Topology): unknown {
-  type Q = { packet?: { ip_dst?: string } } | null;
-  const a = (got as Q)?.packet?.ip_dst;
-  const b = (want as Q)?.packet?.ip_dst;
-  if (!free || a === undefined || b === undefined || a === b) return got;
-  const subnets = topology.networks.flatMap((n) => n.subnets);
-  for (const ip of [a, b]) expect(subnets.filter((s) => inPrefix(ip, s.networkAddress, s.prefixLen)).map((s) => s.name), `${ip}: a free outside address`).toEqual([]);
-  const at = new RegExp(`(?<![\\d.])${a.replaceAll('.', '\\.')}(?![\\d])`, 'g');
-  return JSON.parse(JSON.stringify(got).replace(at, b)) as unknown;
 }
 
 type Ask = { readonly kind: 'query' | 'verify'; readonly params: Record<string, unknown> };
