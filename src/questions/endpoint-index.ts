@@ -3,11 +3,9 @@
 // port. A resident model resolves two endpoints per question; at 1,000 VMs each lookup was a scan of
 // every station or port. Every list keeps the order of the one it indexes, so a lookup's first match is
 // the scan's first match.
-import type { Dataplane, Station } from '../ir/dataplane.ts';
+import type { Dataplane } from '../ir/dataplane.ts';
+import type { OutsideStation, VmStation as VmPortStation } from '../semantics/topology-index.ts';
 import type { Topology } from '../topology/model.ts';
-
-type VmPortStation = Extract<Station, { kind: 'vm-port' }>;
-type OutsideStation = Extract<Station, { kind: 'outside' }>;
 
 export interface StationIndex {
   readonly portsOfVm: ReadonlyMap<string, readonly VmPortStation[]>;
