@@ -27,7 +27,7 @@ import { senderStarts, walkerFor, type WalkScope } from './starts.ts';
 import { checkSat } from './solve.ts';
 import { defaultPreferences, holds, witnessAmong } from './witness.ts';
 
-export { getZ3, perInstance, renewZ3IfOver, setZ3RenewalLimit, shutdownZ3, z3AllocatedBytes, z3Generation } from './z3.ts';
+export { checksMade, getZ3, perInstance, renewZ3IfOver, setZ3RenewalLimit, shutdownZ3, z3AllocatedBytes, z3Generation } from './z3.ts';
 export { dhcpClientRequest, ownAddresses, type AddressPair, type SourceSpec } from './sources.ts';
 export type { SymPacket } from './headers.ts';
 export type { Cond, Val } from './cond.ts';

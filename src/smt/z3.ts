@@ -65,12 +65,21 @@ export async function getZ3(): Promise<Ctx> {
   return (await instance).ctx;
 }
 
+/**
+ * The checks made in this process, by every instance (a renewal starts no new count), and the wall
+ * time they took: what a measurement reads (bench/resident.ts), not something the questions use.
+ */
+export const checksMade = { count: 0, ms: 0 };
+
 /** `solver.check()`, with releases of collected terms held back while it runs. */
 export async function runCheck(solver: Z3Solver): Promise<'sat' | 'unsat' | 'unknown'> {
   running++;
+  const t0 = performance.now();
   try {
     return await solver.check();
   } finally {
+    checksMade.count++;
+    checksMade.ms += performance.now() - t0;
     running--;
     if (running === 0) for (const release of heldBack.splice(0)) release();
   }
