@@ -19,6 +19,19 @@ import { optionsOf, type Question, type RequestOf } from './params.ts';
 import type { Answer, LoadOptions, ModelInfo, QueryParams, Source, TraceParams, VerifyParams } from './types.ts';
 import { AnswerCache, requestKey } from './answer-cache.ts';
 
+/**
+ * The modules the solver's questions need, loaded on first use and then kept: a second `import()` of a
+ * loaded module still asks the module loader, which under a loader hook (tsx) is a round trip to the
+ * hook's thread, about 0.4 ms of every question.
+ */
+const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+  let loaded: Promise<T> | null = null;
+  return () => (loaded ??= load());
+};
+const queryModule = once(() => import('../answers/query.ts'));
+const verifyModule = once(() => import('../answers/verify.ts'));
+const z3Module = once(() => import('../smt/z3.ts'));
+
 /** Where a topology given as an object has no lines: errors name their field paths only. */
 const NO_LINES = { locate: () => null };
 
@@ -128,7 +141,7 @@ export class ResidentModel {
   query(params: QueryParams): Promise<Answer<QueryResultJson>> {
     const session = this.session;
     return this.answerAsync('query', params, this.queries, async (o) => {
-      const { runQueryOn, queryRunCode, queryRunJson, queryRunWarnings } = await import('../answers/query.ts');
+      const { runQueryOn, queryRunCode, queryRunJson, queryRunWarnings } = await queryModule();
       const r = await runQueryOn(session, this.withTimeout(o));
       return r.ok ? { ok: true, value: { json: queryRunJson(r.value), code: queryRunCode(r.value), warnings: queryRunWarnings(r.value) } } : r;
     });
@@ -139,7 +152,7 @@ export class ResidentModel {
     const session = this.session;
     // Never kept: its property, waiver and baseline files are read anew each time.
     return this.answerAsync('verify', params, null, async (o) => {
-      const { runVerifyOn, verifyRunCode, verifyRunJson } = await import('../answers/verify.ts');
+      const { runVerifyOn, verifyRunCode, verifyRunJson } = await verifyModule();
       const r = await runVerifyOn(session, this.withTimeout(o), ResidentModel.limits(this.options));
       return r.ok ? { ok: true, value: { json: verifyRunJson(r.value, session.model.notes), code: verifyRunCode(r.value), warnings: [] } } : r;
     });
@@ -156,7 +169,7 @@ export class ResidentModel {
     if (openModels > 0 || !z3Started) return;
     await serially(async () => {
       if (openModels > 0 || !z3Started) return;
-      const { shutdownZ3 } = await import('../smt/z3.ts');
+      const { shutdownZ3 } = await z3Module();
       await shutdownZ3();
       z3Started = false;
     });
@@ -196,7 +209,7 @@ export class ResidentModel {
       const answer = envelope(await serially(async () => {
         if (z3Started) {
           // Between questions: nothing of the last one runs or holds terms any more.
-          const { renewZ3IfOver } = await import('../smt/z3.ts');
+          const { renewZ3IfOver } = await z3Module();
           await renewZ3IfOver();
         }
         z3Started = true;
