@@ -1,0 +1,77 @@
+// A resident model resolves every VM port's gateway ARP at load (src/answers/warm-arp.ts): the answers
+// resolved then are those the evaluator gives when first asked later, and traces on a warmed session
+// are the traces of a session that resolves them on demand — on the shipped topologies and on random
+// valid ones (fast-check, seeded).
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { loadModel, type Model } from '../../src/pipeline.ts';
+import { Session } from '../../src/answers/session.ts';
+import { runTraceOn, traceRunJson } from '../../src/answers/trace.ts';
+import { createEvaluator } from '../../src/evaluate/index.ts';
+import { resolveGateways } from '../../src/answers/warm-arp.ts';
+import { arbitraryTopology, modelOf } from '../../src/testing/topology.ts';
+
+/** Every VM to every other (both ways), tcp/22 and icmp: the trace JSON, or the errors. */
+function traces(session: Session): string[] {
+  const vms = session.model.topology.vms.map((v) => v.name);
+  const out: string[] = [];
+  for (const from of vms) {
+    for (const to of vms) {
+      if (from === to) continue;
+      for (const fields of [{ proto: 'tcp', dport: '22' }, { proto: 'icmp' }]) {
+        const r = runTraceOn(session, { from, to, ...fields });
+        out.push(JSON.stringify(r.ok ? traceRunJson(r.value) : r.errors));
+      }
+    }
+  }
+  return out;
+}
+
+function loaded(file: string): Model {
+  const m = loadModel(file);
+  if (!m.ok) throw new Error(JSON.stringify(m.errors));
+  return m.value;
+}
+
+/** Compares a warmed session with one that resolves on demand; returns how many traces were compared. */
+function compare(model: Model): number {
+  const warmed = new Session(model);
+  warmed.warm();
+  const lazy = new Session(model);
+  const a = traces(warmed);
+  expect(a).toEqual(traces(lazy));
+  return a.length;
+}
+
+describe('gateway ARP resolved at load', () => {
+  it.each(['topologies/seed.yaml', 'topologies/seed-vlan.yaml', 'topologies/provider.yaml', 'topologies/ha.yaml'])('%s: traces the same as resolved on demand', (file) => {
+    expect(compare(loaded(file))).toBeGreaterThan(0);
+  });
+
+  it('the answers resolved at load are those a fresh evaluator gives when asked', () => {
+    const model = loaded('topologies/seed.yaml');
+    const warmed = createEvaluator(model.dataplane);
+    resolveGateways(warmed, model.dataplane);
+    const fresh = createEvaluator(model.dataplane);
+    const ports = model.dataplane.stations.filter((s) => s.kind === 'vm-port' && s.gateway !== null);
+    expect(ports.length).toBeGreaterThan(0);
+    for (const s of ports) {
+      if (s.kind !== 'vm-port' || s.gateway === null) continue;
+      const got = warmed.resolveArp(s, s.gateway);
+      expect(got.mac).not.toBeNull();
+      expect(JSON.stringify(got)).toBe(JSON.stringify(fresh.resolveArp(s, s.gateway)));
+    }
+  });
+
+  it('random valid topologies: traces the same as resolved on demand (20 topologies)', () => {
+    let topologies = 0;
+    fc.assert(
+      fc.property(arbitraryTopology({ maxHosts: 3, maxVms: 4 }), (g) => {
+        compare(modelOf(g));
+        topologies++;
+      }),
+      { numRuns: 20, seed: 0x5eed },
+    );
+    expect(topologies).toBe(20);
+  }, 120_000);
+});
