@@ -234,11 +234,15 @@ export function arpAnswers<C, V>(L: Logic<C, V>, ns: Namespace, s: NamespaceSysc
   const iface = ns.interfaces.find((i) => i.name === inIface);
   if (!iface) return L.no;
   // arp_ignore=1 asks inet_confirm_addr with the sender cleared: the target must be on the interface.
-  const ignoreOk = (): C => (s.arpIgnore === 0 ? L.yes : L.or(...iface.addresses.map((a) => L.eq(tip, ipv4ToNumber(a.ip), 32))));
+  const ignoreOk = s.arpIgnore === 0 ? L.yes : L.or(...iface.addresses.map((a) => L.eq(tip, ipv4ToNumber(a.ip), 32)));
+  // A target arp_ignore refuses (known when it is concrete: a router's other interfaces' addresses)
+  // is refused whoever asks: both answers below are conjunctions with it, so the input decision the
+  // request would be routed by (the costly part, asked for every address a router has) is not made.
+  if (ignoreOk === L.no) return L.no;
   const unroutable = L.or(L.prefix(tip, MULTICAST.net, MULTICAST.len), s.routeLocalnet ? L.no : L.prefix(tip, LOOPBACK.net, LOOPBACK.len));
   const tipLocal = L.or(...localTable(ns).filter((r) => r.type === 'local').map((r) => L.prefix(tip, r.net, r.len)));
-  const probe = L.and(L.eq(sip, 0, 32), tipLocal, ignoreOk());
+  const probe = L.and(L.eq(sip, 0, 32), tipLocal, ignoreOk);
   const routedLocal = L.or(...inputDecision(L, ns, s, inIface, sip, tip, null).filter((b) => b.then.kind === 'local' && b.then.how === 'address').map((b) => b.when));
-  const request = L.and(L.not(L.eq(sip, 0, 32)), routedLocal, ignoreOk());
+  const request = L.and(L.not(L.eq(sip, 0, 32)), routedLocal, ignoreOk);
   return L.and(L.not(unroutable), L.or(probe, request));
 }
