@@ -9,7 +9,7 @@ import { BUILTIN_PROPERTIES } from '../questions/properties/index.ts';
 import { resolveUserProperties } from '../questions/user-properties/check.ts';
 import { loadProperties } from '../questions/user-properties/load.ts';
 import { summarize, verifyExitCode, type VerifyReport } from '../questions/verify.ts';
-import { applyWaivers, loadWaivers, type WaiverOutcome } from '../questions/waivers.ts';
+import { applyWaivers, loadWaivers, type Waiver, type WaiverOutcome } from '../questions/waivers.ts';
 import { HA_INVARIANT_IDS, verifyScenario } from '../questions/verify-scenario.ts';
 import { ScenarioContexts, scenariosOf } from '../scenario/scenarios.ts';
 import { CarryStore } from '../questions/carry.ts';
@@ -118,8 +118,19 @@ export async function verifyScenarios(
   return results;
 }
 
-/** The verify run on a session's model; with a shard, only that shard's subjects are checked (for `netproof merge`). */
-export async function runVerifyOn(session: Session, o: VerifyRequest, limits: InputLimits, hooks: VerifyHooks = {}, shard?: Shard): Promise<Result<VerifyRun>> {
+/** What a run checks, read and checked before anything is: the files and options made into properties and scenarios. */
+export interface VerifyPlan {
+  readonly timeoutMs: number;
+  readonly waivers: readonly Waiver[] | null;
+  readonly baseline: Baseline | null;
+  readonly scenarios: readonly ScenarioSpec[];
+  readonly wanted: (id: string) => boolean;
+  readonly builtins: readonly PropertyCheck[];
+  readonly user: readonly ResolvedProperty[];
+}
+
+/** The run's property, waiver and baseline files read and its options checked against the model; input errors say what is wrong. */
+export function planVerify(session: Session, o: VerifyRequest, limits: InputLimits): Result<VerifyPlan> {
   const { timeoutMs, failures } = parseVerifyRequest(o);
   const props = loadProperties(o.properties ?? [], limits);
   if (!props.ok) return props;
@@ -128,7 +139,7 @@ export async function runVerifyOn(session: Session, o: VerifyRequest, limits: In
   if (waivers !== null && !waivers.ok) return { ok: false, errors: waivers.errors.map((e) => (e.path === '' && e.position === null ? { ...e, path: '--waivers' } : e)) };
   const baseline = o.baseline === undefined ? null : loadBaseline(o.baseline, limits);
   if (baseline !== null && !baseline.ok) return baseline;
-  const { topology, dataplane, notes } = session.model;
+  const { topology, dataplane } = session.model;
   const resolved = resolveUserProperties(topology, dataplane, props.value);
   if (!resolved.ok) return resolved;
   const spec = parseScenario(topology, { fail: o.fail ?? [], cut: o.cut ?? [] });
@@ -137,35 +148,55 @@ export async function runVerifyOn(session: Session, o: VerifyRequest, limits: In
   const select = idsOf('--select', o.select, known);
   const skip = idsOf('--skip', o.skip, known);
   const wanted = (id: string) => (select === null || select.has(id)) && (skip === null || !skip.has(id));
-  const builtins = BUILTIN_PROPERTIES.filter((b) => wanted(b.id));
-  const user = resolved.value.filter((u) => wanted(u.property.name));
-  const results = await verifyScenarios(topology, dataplane, scenariosOf(topology, spec.value, failures), builtins, user,
-    { timeoutMs, wanted, ...(shard === undefined ? {} : { shard }) }, hooks);
+  return {
+    ok: true,
+    value: {
+      timeoutMs, waivers: waivers?.value ?? null, baseline: baseline?.value ?? null, scenarios: scenariosOf(topology, spec.value, failures), wanted,
+      builtins: BUILTIN_PROPERTIES.filter((b) => wanted(b.id)), user: resolved.value.filter((u) => wanted(u.property.name)),
+    },
+  };
+}
+
+/** Every result of the planned run in its order; with a shard, the other shards' subjects are stand-ins (`elsewhere`). */
+export function checkPlan(session: Session, plan: VerifyPlan, hooks: VerifyHooks = {}, shard?: Shard): Promise<PropertyResult[]> {
+  const { topology, dataplane } = session.model;
+  return verifyScenarios(topology, dataplane, plan.scenarios, plan.builtins, plan.user,
+    { timeoutMs: plan.timeoutMs, wanted: plan.wanted, ...(shard === undefined ? {} : { shard }) }, hooks);
+}
+
+/** The run's answer from its results (the stand-ins of other shards left out): the cloud's notes, the waivers and the baseline applied. */
+export function finishVerify(session: Session, o: VerifyRequest, plan: VerifyPlan, results: readonly PropertyResult[], shard?: Shard): VerifyRun {
+  const { topology, dataplane, notes } = session.model;
   // A shard reports its own results, each with its place in the whole run's order.
   const mine = results.filter((r) => r.elsewhere !== true);
   const checked = taintReport({ results: mine, summary: summarize(mine) }, notes ?? []);
   let outcomes: WaiverOutcome[] | null = null;
   let report = checked;
-  if (waivers !== null) {
-    const applied = applyWaivers(checked.results, waivers.value, new Date().toISOString().slice(0, 10));
+  if (plan.waivers !== null) {
+    const applied = applyWaivers(checked.results, plan.waivers, new Date().toISOString().slice(0, 10));
     outcomes = applied.outcomes;
     report = { results: applied.results, summary: summarize(applied.results) };
   }
   return {
-    ok: true,
-    value: {
-      report,
-      waivers: outcomes,
-      baseline: baseline === null ? null : { file: baseline.value.file, changed: changesSince(baseline.value, report.results) },
-      saved: baseline?.value ?? null,
-      labels: session.labels(),
-      assumptions: assumptionsOf(topology, dataplane, { question: 'verify', outside: true, captured: notes !== undefined }),
-      builtins,
-      user,
-      onlyFailures: o.onlyFailures === true,
-      shard: shard === undefined ? null : { places: results.flatMap((r, i) => (r.elsewhere === true ? [] : [i])), runResults: results.length },
-    },
+    report,
+    waivers: outcomes,
+    baseline: plan.baseline === null ? null : { file: plan.baseline.file, changed: changesSince(plan.baseline, report.results) },
+    saved: plan.baseline,
+    labels: session.labels(),
+    assumptions: assumptionsOf(topology, dataplane, { question: 'verify', outside: true, captured: notes !== undefined }),
+    builtins: plan.builtins,
+    user: plan.user,
+    onlyFailures: o.onlyFailures === true,
+    shard: shard === undefined ? null : { places: results.flatMap((r, i) => (r.elsewhere === true ? [] : [i])), runResults: results.length },
   };
+}
+
+/** The verify run on a session's model; with a shard, only that shard's subjects are checked (for `netproof merge`). */
+export async function runVerifyOn(session: Session, o: VerifyRequest, limits: InputLimits, hooks: VerifyHooks = {}, shard?: Shard): Promise<Result<VerifyRun>> {
+  const plan = planVerify(session, o, limits);
+  if (!plan.ok) return plan;
+  const results = await checkPlan(session, plan.value, hooks, shard);
+  return { ok: true, value: finishVerify(session, o, plan.value, results, shard) };
 }
 
 /** `verify --format json` (docs/json.md). */
