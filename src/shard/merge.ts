@@ -65,6 +65,28 @@ function waiverStatus(statuses: readonly string[]): string {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+/** A part of a run: its results, each with its position in the whole run's order (ascending). */
+export interface Part<T> {
+  readonly positions: readonly number[];
+  readonly results: readonly T[];
+}
+
+/**
+ * The parts' results by their positions in the whole run (`merge` and `verify --jobs` join parts so), or
+ * the first position two parts both hold: part `part`'s result `index`, at `at`.
+ */
+export function placeParts<T>(parts: readonly Part<T>[]): { ok: true; placed: Map<number, T> } | { ok: false; part: number; index: number; at: number } {
+  const placed = new Map<number, T>();
+  for (const [part, p] of parts.entries()) {
+    for (const [index, r] of p.results.entries()) {
+      const at = p.positions[index]!;
+      if (placed.has(at)) return { ok: false, part, index, at };
+      placed.set(at, r);
+    }
+  }
+  return { ok: true, placed };
+}
+
 /** The whole run's JSON, or why these files are not the shards of one run. */
 export function mergeShards(files: readonly ShardFile[]): Result<Json> {
   const shards: Shard[] = [];
@@ -92,14 +114,9 @@ export function mergeShards(files: readonly ShardFile[]): Result<Json> {
   if (errors.length > 0) return { ok: false, errors };
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !byIndex.has(i));
   if (missing.length > 0) return { ok: false, errors: [mismatch('', 'shard.index', `shard${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')} missing: give every shard of the run`)] };
-  const placed = new Map<number, Json>();
-  for (const s of shards) {
-    for (const [i, r] of s.results.entries()) {
-      const at = s.block.positions[i]!;
-      if (placed.has(at)) return { ok: false, errors: [mismatch(s.file, `shard.positions[${i}]`, `result ${at} of the run is in two shards`)] };
-      placed.set(at, r);
-    }
-  }
+  const joined = placeParts(shards.map((s) => ({ positions: s.block.positions, results: s.results })));
+  if (!joined.ok) return { ok: false, errors: [mismatch(shards[joined.part]!.file, `shard.positions[${joined.index}]`, `result ${joined.at} of the run is in two shards`)] };
+  const placed = joined.placed;
   const summary: Record<string, number> = {};
   for (const s of shards) for (const [k, v] of Object.entries(s.body.summary as Record<string, number>)) summary[k] = (summary[k] ?? 0) + v;
   const counted = Object.values(summary).reduce((a, b) => a + b, 0);
