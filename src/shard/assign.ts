@@ -4,10 +4,18 @@
 // Each shard still builds the whole model and enumerates every subject (cheap), but does the work of
 // checking (explorations, solver calls, traces) only for its own.
 
-/** Shard `index` (1-based, as `--shard K/N` writes it) of `count`. */
+/** Which part (1..count) checks `property` on `subject` in the scenario keyed `scenario`. */
+export type Assign = (count: number, property: string, subject: string, scenario: string) => number;
+
+/**
+ * Shard `index` (1-based, as `--shard K/N` writes it) of `count`. `assign` says which part checks a
+ * result: the hash below by default; `verify --jobs N` gives one that keeps a project's subjects
+ * together (src/parallel/split.ts).
+ */
 export interface Shard {
   readonly index: number;
   readonly count: number;
+  readonly assign?: Assign;
 }
 
 /** 32-bit FNV-1a over the UTF-16 code units: stable across Node versions and platforms. */
@@ -33,5 +41,5 @@ export function shardOf(count: number, property: string, subject: string, scenar
 
 /** Whether `shard` checks it; everything when there is no shard. */
 export function owns(shard: Shard | undefined, property: string, subject: string, scenario: string): boolean {
-  return shard === undefined || shardOf(shard.count, property, subject, scenario) === shard.index;
+  return shard === undefined || (shard.assign ?? shardOf)(shard.count, property, subject, scenario) === shard.index;
 }
