@@ -72,6 +72,9 @@ export function engineOptions(outdir) {
   const { banner: _esmOnly, chunkNames: _split, ...common } = bundleOptions(outdir);
   return {
     ...common,
+    // CommonJS has no import.meta: the module's own URL from __filename (src/parallel/pool.ts finds the worker beside it).
+    define: { 'import.meta.url': '__netproofModuleUrl' },
+    banner: { js: "var __netproofModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     entryPoints: { cli: 'src/cli/main.ts' },
     format: 'cjs',
     splitting: false,
@@ -108,6 +111,15 @@ function leaveOut(leftOut, script) {
   };
 }
 
+/**
+ * esbuild's options for the worker thread of `verify --jobs N`, `outdir`/verify-worker.cjs
+ * (src/parallel/worker.ts): what checks one part of a run, without the CLI.
+ */
+export function workerOptions(outdir) {
+  const engine = engineOptions(outdir);
+  return { ...engine, entryPoints: { 'verify-worker': 'src/parallel/worker.ts' } };
+}
+
 /** esbuild's options for the light script, `outdir`/cli-light.cjs. */
 export function lightEngineOptions(outdir) {
   const engine = engineOptions(outdir);
@@ -126,6 +138,7 @@ export function helpEngineOptions(outdir) {
  */
 export async function buildEngine(esbuild, outdir) {
   await esbuild.build(engineOptions(outdir));
+  await esbuild.build(workerOptions(outdir));
   await esbuild.build(lightEngineOptions(outdir));
   await esbuild.build(helpEngineOptions(outdir));
   const why = [];

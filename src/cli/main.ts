@@ -112,6 +112,7 @@ export function buildProgram(io: Io, setCode: (c: number) => void): Command {
   verifyOptions(verify, (c) => c.option('--format <f>', 'text | json | junit | sarif | html', 'text'))
     .option('--no-rules', 'text: omit the rules under each trace step')
     .option('--shard <k/n>', 'check only shard K of N of the results (1 <= K <= N; with --format json), for netproof merge')
+    .option('--jobs <n>', 'spread the run over N worker threads, each with its own model and Z3 (auto: one per core; default 1)')
     .option(...MAX_INPUT)
     .action(async (file: string, o: VerifyOptions) => setCode(await (await import('./verify-command.ts')).runVerifyCommand(io, file, o)));
 

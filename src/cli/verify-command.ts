@@ -7,8 +7,11 @@
 // internal error occurred, else 0 (docs/exit-codes.md); `n/a` and waived results do not fail. Z3 starts
 // once (on the first check) and is shut down at the end of the run, whatever happens. On a terminal,
 // progress goes to stderr.
-import { loadModel } from '../pipeline.ts';
-import { parseVerifyRequest, runVerifyOn, verifyRunCode, verifyRunJson, type VerifyRequest } from '../answers/verify.ts';
+import { loadModel, type Model } from '../pipeline.ts';
+import type { Result } from '../errors.ts';
+import { parseVerifyRequest, planVerify, runVerifyOn, verifyRunCode, verifyRunJson, type VerifyRequest, type VerifyRun } from '../answers/verify.ts';
+import { availableParallelism } from 'node:os';
+import { startVerifyJobs } from '../parallel/jobs.ts';
 import { Session } from '../answers/session.ts';
 import { verifyJunit } from '../report/verify-junit.ts';
 import { verifyText } from '../report/verify-text.ts';
@@ -29,6 +32,8 @@ export interface VerifyOptions extends VerifyRequest {
   rules: boolean;
   maxInputMb?: string;
   shard?: string;
+  /** `--jobs N|auto`: the run spread over N worker threads (1: this thread alone). */
+  jobs?: string;
   /** Set by `netproof report`: the page is written to this file (the command line shown says so). */
   reportOut?: string;
 }
@@ -41,6 +46,15 @@ export function parseShard(v: string | undefined): Shard | undefined {
   const count = Number(m?.[2]);
   if (m === null || count < 1 || index < 1 || index > count) throw new UsageError(`--shard must be K/N with 1 <= K <= N (shard K of N, e.g. 1/4), not "${v}"`);
   return { index, count };
+}
+
+/** `--jobs N` (1 to 256) or `auto` (the cores Node says this process may use); 1 without the option. */
+export function parseJobs(v: string | undefined): number {
+  if (v === undefined) return 1;
+  if (v === 'auto') return availableParallelism();
+  const n = /^\d{1,3}$/.test(v) ? Number(v) : NaN;
+  if (!(n >= 1 && n <= 256)) throw new UsageError(`--jobs must be a number of worker threads from 1 to 256, or auto, not "${v}"`);
+  return n;
 }
 
 /** The options that change a sharded run's results, for its fingerprint. */
@@ -91,6 +105,9 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
   const shard = parseShard(o.shard);
   if (shard !== undefined && format !== 'json') throw new UsageError('--shard writes a part of a run for netproof merge: give --format json');
   if (shard !== undefined && o.baseline !== undefined) throw new UsageError('--baseline compares a whole run: it cannot be given with --shard');
+  const jobs = parseJobs(o.jobs);
+  if (shard !== undefined && jobs > 1) throw new UsageError('--shard and --jobs cannot be given together: run each shard with --jobs 1, or the whole run with --jobs N');
+  if (jobs > 1) return runJobs(io, file, o, jobs, (model, session, run) => printVerify(io, file, o, format, shard, model, session, run));
   const model = loadModel(file, limits);
   if (!model.ok) return reportInputErrors(io, model.errors);
   const session = new Session(model.value);
@@ -98,44 +115,72 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
   try {
     const run = await runVerifyOn(session, o, limits, { step: progress.step, subjects: progress.subjects }, shard);
     progress.stop();
-    if (!run.ok) return reportInputErrors(io, run.errors);
-    const r = run.value;
-    const { topology, dataplane } = model.value;
-    const notes = model.value.notes ?? [];
-    const { report, labels, onlyFailures, assumptions } = r;
-    const outcomes = r.waivers ?? [];
-    const baselineSection = () => baselineText(r.baseline?.file ?? '', r.baseline?.changed ?? null);
-    const code = verifyRunCode(r);
-    const sarif = () => verifySarif({
-      report, topology, labels, waivers: outcomes, exitCode: code, cwd: process.cwd(), builtins: r.builtins, user: r.user,
-      commandLine: verifyCommandLine(file, o), baseline: r.saved,
-    });
-    const html = async () => {
-      const { verifyHtml } = await import('../report/html/reports.ts');
-      const baselineNote = baselineSection().trim();
-      return verifyHtml({ topology, dataplane, labels, command: verifyCommandLine(file, o), equivalent: textCommandLine(file, o), assumptions,
-        notes: [...notes.map((n) => `${n.message} (${n.file}:${n.line})`), ...(baselineNote ? baselineNote.split('\n').map((l) => l.trim()) : [])] }, report, { onlyFailures });
-    };
-    io.out(
-      format === 'html' ? await html()
-      : format === 'json' ? JSON.stringify({
-        ...verifyRunJson(r, model.value.notes),
-        ...(shard === undefined || r.shard === null ? {} : {
-          shard: {
-            index: shard.index, count: shard.count, fingerprint: shardFingerprint(file, o, shard), run_results: r.shard.runResults,
-            positions: r.shard.places.filter((_, k) => !onlyFailures || shownInJson(report.results[k]!)),
-          },
-        }),
-      }, null, 2)
-      : format === 'junit' ? verifyJunit(report, labels, `netproof verify ${file}`)
-      : format === 'sarif' ? JSON.stringify(sarif(), null, 2)
-      : `${verifyText(report, labels, { rules: o.rules, style: io.style, onlyFailures, waivers: outcomes, assumptions })}${notes.length > 0 ? `
-
-${notesText(notes)}` : ''}${baselineSection()}`,
-    );
-    return code;
+    return await printVerify(io, file, o, format, shard, model.value, session, run);
   } finally {
     progress.stop();
     await shutdownZ3();
   }
+}
+
+/**
+ * `--jobs N`: the workers start first and build their models while this thread builds its own, which
+ * printing needs; a bad input file is said once, by this thread, as on one thread.
+ */
+async function runJobs(io: Io, file: string, o: VerifyOptions, jobs: number, print: (model: Model, session: Session, run: Result<VerifyRun>) => Promise<number>): Promise<number> {
+  const limits = parseInputLimit(o.maxInputMb);
+  const progress = startProgress(io);
+  const workers = startVerifyJobs(file, o, o.maxInputMb, jobs, { step: progress.step, subjects: progress.subjects });
+  try {
+    const model = loadModel(file, limits);
+    if (!model.ok) return reportInputErrors(io, model.errors);
+    const session = new Session(model.value);
+    const plan = planVerify(session, o, limits);
+    if (!plan.ok) return reportInputErrors(io, plan.errors);
+    const run = await workers.finish(session, o, plan.value);
+    progress.stop();
+    return await print(model.value, session, run);
+  } finally {
+    progress.stop();
+    await workers.stop();
+  }
+}
+
+/** Prints the run in `format`; returns the exit code. */
+async function printVerify(io: Io, file: string, o: VerifyOptions, format: string, shard: Shard | undefined, model: Model, session: Session, run: Result<VerifyRun>): Promise<number> {
+  if (!run.ok) return reportInputErrors(io, run.errors);
+  const r = run.value;
+  const { topology, dataplane } = model;
+  const notes = model.notes ?? [];
+  const { report, labels, onlyFailures, assumptions } = r;
+  const outcomes = r.waivers ?? [];
+  const baselineSection = () => baselineText(r.baseline?.file ?? '', r.baseline?.changed ?? null);
+  const code = verifyRunCode(r);
+  const sarif = () => verifySarif({
+    report, topology, labels, waivers: outcomes, exitCode: code, cwd: process.cwd(), builtins: r.builtins, user: r.user,
+    commandLine: verifyCommandLine(file, o), baseline: r.saved,
+  });
+  const html = async () => {
+    const { verifyHtml } = await import('../report/html/reports.ts');
+    const baselineNote = baselineSection().trim();
+    return verifyHtml({ topology, dataplane, labels, command: verifyCommandLine(file, o), equivalent: textCommandLine(file, o), assumptions,
+      notes: [...notes.map((n) => `${n.message} (${n.file}:${n.line})`), ...(baselineNote ? baselineNote.split('\n').map((l) => l.trim()) : [])] }, report, { onlyFailures });
+  };
+  io.out(
+    format === 'html' ? await html()
+    : format === 'json' ? JSON.stringify({
+      ...verifyRunJson(r, model.notes),
+      ...(shard === undefined || r.shard === null ? {} : {
+        shard: {
+          index: shard.index, count: shard.count, fingerprint: shardFingerprint(file, o, shard), run_results: r.shard.runResults,
+          positions: r.shard.places.filter((_, k) => !onlyFailures || shownInJson(report.results[k]!)),
+        },
+      }),
+    }, null, 2)
+    : format === 'junit' ? verifyJunit(report, labels, `netproof verify ${file}`)
+    : format === 'sarif' ? JSON.stringify(sarif(), null, 2)
+    : `${verifyText(report, labels, { rules: o.rules, style: io.style, onlyFailures, waivers: outcomes, assumptions })}${notes.length > 0 ? `
+
+${notesText(notes)}` : ''}${baselineSection()}`,
+  );
+  return code;
 }

@@ -1,0 +1,84 @@
+// The worker threads of `verify --jobs N`: each started on the worker entry (the bundled
+// dist/verify-worker.cjs when netproof runs from dist/, else src/parallel/worker.ts through tsx), given
+// its part, and awaited until it has posted its part and exited. A worker that throws, exits before
+// posting its part, or posts a failure makes the whole run fail with that said plainly: the others are
+// terminated and no partial result is ever returned. Worker threads share the process, so its peak
+// RSS counts every worker's model and Z3 heap.
+import { Worker } from 'node:worker_threads';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { PartMessage, PartTask } from './part.ts';
+
+/** The script a worker runs: a file Node runs as it is, or TypeScript that needs tsx's loader. */
+export interface WorkerEntry {
+  readonly file: string;
+  readonly typescript: boolean;
+}
+
+/** Where the worker entry is, beside the running code: dist/verify-worker.cjs from the build, else the TypeScript source. */
+export function workerEntry(): WorkerEntry {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) return { file: join(dirname(here), 'worker.ts'), typescript: true };
+  // The build's modules are dist/*.cjs, dist/*.js and dist/chunks/*.js.
+  const dist = basename(dirname(here)) === 'chunks' ? dirname(dirname(here)) : dirname(here);
+  return { file: join(dist, 'verify-worker.cjs'), typescript: false };
+}
+
+function start(entry: WorkerEntry, task: unknown): Worker {
+  if (!entry.typescript) return new Worker(entry.file, { workerData: task });
+  return new Worker(new URL('./tsx-boot.mjs', import.meta.url), { argv: [pathToFileURL(entry.file).href], workerData: task });
+}
+
+/** A part as a worker posted it. */
+export type PartOutcome = Extract<PartMessage, { kind: 'done' | 'input' }>;
+
+/** The running workers: their parts when every one has posted its own and exited, and a way to stop them all. */
+export interface Parts {
+  readonly outcomes: Promise<readonly PartOutcome[]>;
+  /** Terminates every worker still running (after the run, or when it failed); resolves once all have exited. */
+  readonly stop: () => Promise<void>;
+}
+
+/**
+ * Starts one worker per task on `entry`. `onProgress` is told each worker's progress messages.
+ * `outcomes` rejects with an Error saying which worker failed and how, once every worker has ended.
+ */
+export function startParts(entry: WorkerEntry, tasks: readonly PartTask[], onProgress: (part: number, m: Extract<PartMessage, { kind: 'step' | 'subjects' }>) => void): Parts {
+  const workers: Worker[] = [];
+  let failure: Error | null = null;
+  const fail = (e: Error) => {
+    if (failure !== null) return;
+    failure = e;
+    for (const w of workers) void w.terminate();
+  };
+  const ended = tasks.map((task, i) => {
+    const name = `verify --jobs ${tasks.length}: worker ${i + 1} of ${tasks.length}`;
+    const w = start(entry, task);
+    workers.push(w);
+    return new Promise<PartOutcome | null>((resolve) => {
+      let outcome: PartOutcome | null = null;
+      w.on('message', (m: PartMessage) => {
+        if (m.kind === 'step' || m.kind === 'subjects') onProgress(i, m);
+        else if (m.kind === 'failed') fail(new Error(`${name} failed: ${m.message}`));
+        else outcome = m;
+      });
+      w.on('error', (e) => fail(new Error(`${name} failed: ${e instanceof Error ? e.message : String(e)}`)));
+      w.on('exit', (code) => {
+        if (outcome === null) fail(new Error(`${name} ended (exit code ${code}) without its results`));
+        resolve(outcome);
+      });
+    });
+  });
+  const outcomes = Promise.all(ended).then((os) => {
+    if (failure !== null) throw failure;
+    return os.map((o) => o!);
+  });
+  // A run stopped before it asks for the parts (its own input errors) still ends every worker: no rejection goes unheard.
+  outcomes.catch(() => {});
+  return {
+    outcomes,
+    stop: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}

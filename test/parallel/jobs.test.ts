@@ -1,0 +1,189 @@
+// `verify --jobs N`: the run spread over N worker threads gives what the run on one thread gives —
+// the JSON byte for byte (witnesses and traces included), the text, JUnit and SARIF too, the exit
+// code — for N = 2 and 3 on the seed with its user properties, on HA routers, on a topology with
+// violations, under `--failures 1`; on generated topologies (fast-check, fixed seeds) the same
+// verdicts, with an unknown's unfinished path or a violation's witness free to be another one the
+// solver picked, the witness then the packet its evaluator trace sent (`expectSameRun`); the split
+// keeps a project's subjects together and covers every result once; a worker that throws or ends
+// without its part fails the run plainly, and every worker has ended when the run returns; bad
+// --jobs values and --jobs with --shard are usage errors. The CLI runs in this process, so its workers
+// run the TypeScript sources; one run goes through bin/netproof.cjs as users run it.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, type CliRun } from '../cli/run.ts';
+import { arbitraryTopology } from '../../src/testing/index.ts';
+import { loadModel } from '../../src/pipeline.ts';
+import { projectSplit } from '../../src/parallel/split.ts';
+import { startParts } from '../../src/parallel/pool.ts';
+import { shutdownZ3 } from '../../src/smt/index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), `netproof-jobs-${process.pid}-`));
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await shutdownZ3();
+});
+
+/** The run's output in `format` with `--jobs n`. */
+const verify = (n: number, format: string, args: readonly string[]): Promise<CliRun> => runCli('verify', ...args, '--format', format, '--jobs', String(n));
+
+type ResultJson = { property: string; subject: string; verdict: string; message: string; witness: unknown; trace: { packet: unknown } | null; scenario: unknown };
+
+/**
+ * The run on N threads against the run on one: equal whole, or, where the solver of a worker picked
+ * another model than the one thread's (its instance asked other questions before), every result the
+ * same but for the unfinished path an `unknown` names or the witness of a `violated` — and such a
+ * witness is the packet its trace (the evaluator's replay, held to the verdict in the worker) sent.
+ */
+function expectSameRun(got: Record<string, unknown>, want: Record<string, unknown>, what: string): void {
+  expect(got.summary, what).toEqual(want.summary);
+  const g = got.results as ResultJson[];
+  const w = want.results as ResultJson[];
+  expect(g.length, what).toBe(w.length);
+  for (const [i, r] of g.entries()) {
+    const x = w[i]!;
+    expect([r.property, r.subject, r.verdict, r.scenario], `${what}: result ${i}`).toEqual([x.property, x.subject, x.verdict, x.scenario]);
+    if (JSON.stringify(r) === JSON.stringify(x)) continue;
+    if (r.verdict === 'unknown') {
+      const path = /^(.*a path crosses something not modelled: )/.exec(x.message)?.[1];
+      expect(path, `${what}: result ${i} differs in more than the path named: ${r.message} / ${x.message}`).toBeDefined();
+      expect(r.message.startsWith(path!), `${what}: result ${i}`).toBe(true);
+    } else {
+      expect(r.verdict, `${what}: result ${i} differs: ${JSON.stringify(r)} / ${JSON.stringify(x)}`).toBe('violated');
+      expect(r.trace?.packet, `${what}: result ${i}'s witness is its trace's packet`).toEqual(r.witness);
+    }
+  }
+  expect({ ...got, results: [] }, what).toEqual({ ...want, results: [] });
+}
+
+/**
+ * Runs `args` with 1 job, then with each of `ns` jobs: the JSON compared whole (`exact`) or as
+ * `expectSameRun` allows, the exit code, and every other format asked byte for byte.
+ */
+async function same(args: readonly string[], o: { formats?: readonly string[]; ns?: readonly number[]; exact?: boolean } = {}): Promise<Record<string, unknown>> {
+  const one = await verify(1, 'json', args);
+  expect(one.stderr).toBe('');
+  expect([0, 1, 3]).toContain(one.code);
+  const json = JSON.parse(one.stdout) as Record<string, unknown>;
+  for (const n of o.ns ?? [2, 3]) {
+    const r = await verify(n, 'json', args);
+    expect(r.stderr, `--jobs ${n}`).toBe('');
+    expect(r.code, `--jobs ${n}`).toBe(one.code);
+    if (o.exact === false) expectSameRun(JSON.parse(r.stdout) as Record<string, unknown>, json, `--jobs ${n}`);
+    else expect(r.stdout, `--jobs ${n}`).toBe(one.stdout);
+  }
+  for (const format of o.formats ?? []) {
+    const base = await verify(1, format, args);
+    const r = await verify(2, format, args);
+    expect(r.code, `--jobs 2 --format ${format}`).toBe(base.code);
+    expect(r.stdout, `--jobs 2 --format ${format}`).toBe(base.stdout);
+  }
+  return json;
+}
+
+type Summary = Record<string, number>;
+
+describe('verify --jobs N prints what --jobs 1 prints', () => {
+  it('the seed with its user properties: json, text, junit and sarif', async () => {
+    await same(['topologies/seed.yaml', '--properties', 'properties/seed.yaml'], { formats: ['text', 'junit', 'sarif'] });
+  }, 240_000);
+
+  it('violations with witnesses and traces (two projects), and HA routers under every choice of masters', async () => {
+    const v = await same(['test/properties/topologies/two-projects.yaml'], { formats: ['text'] });
+    expect((v.summary as Summary).violated).toBeGreaterThan(0);
+    await same(['topologies/ha.yaml'], { ns: [2] });
+  }, 240_000);
+
+  it('every scenario of --failures 1 on HA routers', async () => {
+    const j = await same(['topologies/ha.yaml', '--failures', '1'], { formats: ['junit'] });
+    const failed = (j.results as { scenario: { failed: string[] } }[]).filter((r) => r.scenario.failed.length > 0);
+    expect(failed.length).toBeGreaterThan(0);
+  }, 240_000);
+
+  it('generated topologies (3, fixed seeds), at least one of them with a violation', async () => {
+    const gs = fc.sample(arbitraryTopology({ maxHosts: 3, maxVms: 4 }), { seed: 20261206, numRuns: 3 });
+    let violated = 0;
+    for (const [i, g] of gs.entries()) {
+      const file = join(dir, `generated-${i}.yaml`);
+      writeFileSync(file, g.yaml);
+      // Their unfinished paths (unmodelled matches) are where a worker's solver may pick another model.
+      const j = await same([file], { ns: [2], exact: false });
+      violated += (j.summary as Summary).violated ?? 0;
+    }
+    expect(violated).toBeGreaterThan(0);
+  }, 400_000);
+
+  it('as users run it (bin/netproof.cjs): the same JSON', async () => {
+    const run = (n: number) => new Promise<CliRun>((resolve) => {
+      execFile(process.execPath, ['bin/netproof.cjs', 'verify', 'test/properties/topologies/two-projects.yaml', '--format', 'json', '--jobs', String(n)], { maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
+        resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
+      });
+    });
+    const [one, two] = [await run(1), await run(2)];
+    expect(two.stderr).not.toMatch(/netproof:|Error/);
+    expect(two.code).toBe(one.code);
+    expect(JSON.parse(two.stdout)).toEqual(JSON.parse(one.stdout));
+  }, 120_000);
+});
+
+describe('the split', () => {
+  it("keeps each project's subjects in one part, the same for the same topology, and spreads the projects", () => {
+    const m = loadModel('test/properties/topologies/two-projects.yaml');
+    if (!m.ok) throw new Error('two-projects');
+    const t = m.value.topology;
+    const a = projectSplit(t, 2);
+    const b = projectSplit(t, 2);
+    const projects = [...new Set(t.vms.map((v) => v.project))];
+    expect(projects.length).toBe(2);
+    const parts = projects.map((p) => a(2, 'project-isolation', `project:${p}`, ''));
+    expect(new Set(parts).size).toBe(2);
+    for (const n of t.networks.filter((x) => x.project !== null)) {
+      const part = a(2, 'segment-isolation', `network:${n.name}`, 'compute1|');
+      expect(part).toBe(a(2, 'project-isolation', `project:${n.project}`, ''));
+      expect(b(2, 'segment-isolation', `network:${n.name}`, '')).toBe(part);
+    }
+    for (const v of t.vms) expect(a(2, 'anti-spoofing', `port:${v.name}:0`, '')).toBe(a(2, 'project-isolation', `project:${v.project}`, ''));
+  });
+});
+
+describe('a worker that fails', () => {
+  const task = { file: 'topologies/seed.yaml', request: {}, index: 1, count: 2, progress: false };
+  const fixture = (name: string) => ({ file: fileURLToPath(new URL(`fixtures/${name}`, import.meta.url)), typescript: true });
+
+  it('throwing: the run fails saying which worker and why, and the other worker is ended', async () => {
+    const parts = startParts(fixture('throwing-worker.ts'), [task, { ...task, index: 2 }], () => {});
+    await expect(parts.outcomes).rejects.toThrow(/verify --jobs 2: worker [12] of 2 failed: kaput in the worker/);
+    await parts.stop();
+  }, 60_000);
+
+  it('ending without its part: the run fails with its exit code', async () => {
+    const parts = startParts(fixture('silent-worker.ts'), [task], () => {});
+    await expect(parts.outcomes).rejects.toThrow(/worker 1 of 1 ended \(exit code 7\) without its results/);
+  }, 60_000);
+});
+
+describe('--jobs usage', () => {
+  it('bad values and --shard with --jobs exit 2 with a usage error', async () => {
+    for (const bad of ['0', 'two', '-1', '1000']) {
+      const r = await runCli('verify', 'topologies/seed.yaml', '--jobs', bad);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--jobs must be a number of worker threads from 1 to 256, or auto/);
+    }
+    const r = await runCli('verify', 'topologies/seed.yaml', '--jobs', '2', '--shard', '1/2', '--format', 'json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--shard and --jobs cannot be given together/);
+  });
+
+  it('a bad topology is said once, by the parent, exit 2', async () => {
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'hosts: [}\n');
+    const r = await runCli('verify', file, '--jobs', '2');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/NP\d{3}/);
+    expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+  }, 60_000);
+});
