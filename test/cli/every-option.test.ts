@@ -41,6 +41,7 @@ const BAD: Readonly<Record<string, string>> = {
   '--holder': 'vm3',
   '--failures': 'x',
   '--shard': '5/4',
+  '--jobs': 'many',
   '--socket': '/proc/netproof-no/such.sock',
 };
 
