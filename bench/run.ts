@@ -1,6 +1,6 @@
 // `npm run bench [-- --quick] [--sizes tiny,large] [--runs N] [--pairs N] [--queries N] [--no-solver]
 // [--per-property] [--solver-timeout S] [--tenant vxlan|vlan] [--ha] [--failures N] [--startup-runs N] [--no-cloud] [--no-cli]
-// [--no-diff] [--diff-runs N]`:
+// [--no-diff] [--diff-runs N] [--jobs N]`:
 // the CLI's start-up (bench/startup.ts), then the pipeline's timings on generated topologies (bench/generate.ts), one
 // table row per size, each size as a cloud directory against its topology file (bench/cloud.ts), and `diff` of
 // each size against itself with one security-group rule added beside one verify of that size (bench/diff.ts).
@@ -38,6 +38,8 @@ interface Args extends ChildOptions {
   readonly startupRuns: number;
   /** Also time `netproof verify` of each size as a whole process (start-up and model building included). */
   readonly cli: boolean;
+  /** `--jobs N`: the `netproof verify` process runs with `--jobs N` (1: on one thread). */
+  readonly jobs: number;
   /** Runs of the diff measurement per size (0: `--no-diff`). */
   readonly diffRuns: number;
 }
@@ -48,7 +50,7 @@ function parseArgs(argv: readonly string[]): Args {
     queries: { type: 'string' }, 'no-solver': { type: 'boolean' }, 'no-cloud': { type: 'boolean' }, 'no-cli': { type: 'boolean' },
     'no-diff': { type: 'boolean' }, 'diff-runs': { type: 'string' }, 'per-property': { type: 'boolean' },
     'solver-timeout': { type: 'string' }, tenant: { type: 'string' }, ha: { type: 'boolean' }, failures: { type: 'string' },
-    'startup-runs': { type: 'string' }, child: { type: 'string' },
+    'startup-runs': { type: 'string' }, child: { type: 'string' }, jobs: { type: 'string' },
   });
   const quick = v.quick === true;
   const tenant = tenantNamed(v.tenant ?? 'vxlan');
@@ -69,6 +71,7 @@ function parseArgs(argv: readonly string[]): Args {
     startupRuns: count('startup-runs', v['startup-runs'] ?? (quick ? '5' : '11'), true),
     cloud: v['no-cloud'] !== true,
     cli: v['no-cli'] !== true,
+    jobs: count('jobs', v.jobs ?? '1'),
     diffRuns: v['no-diff'] === true ? 0 : count('diff-runs', v['diff-runs'] ?? '1'),
   };
 }
@@ -145,8 +148,9 @@ async function main(): Promise<void> {
   for (const size of a.sizes) {
     console.log(`  ${size.name}: ${describeSize(size)}`);
     const c = await measureInChild(a, size);
-    const cli = a.cli && !a.noSolver ? measureCliVerify(size, a.solverTimeoutS) : null;
+    const cli = a.cli && !a.noSolver ? measureCliVerify(size, a.solverTimeoutS, a.jobs) : null;
     if (cli?.failure) notes.push(`${size.name}: netproof verify as a process — ${cli.failure}`);
+    else if (cli !== null) notes.push(`${size.name}: netproof verify${a.jobs > 1 ? ` --jobs ${a.jobs}` : ''} as a process: ${ms(cli.wallMs)} ms wall, ${cli.cpuMs === null ? '—' : ms(cli.cpuMs)} ms CPU (every thread), ${cli.maxRssMiB === null ? '—' : cli.maxRssMiB.toFixed(0)} MiB peak RSS`);
     rows.push(row(c, !a.noSolver, size, cli));
     measured.push({ size, c, cli });
     if (c.verify && notes.length === 0) {
