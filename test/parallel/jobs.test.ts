@@ -97,24 +97,24 @@ async function same(args: readonly string[], o: { formats?: readonly string[]; n
 type Summary = Record<string, number>;
 
 describe('verify --jobs N prints what --jobs 1 prints', () => {
-  it('the seed with its user properties: json, text, junit and sarif', async () => {
-    await same(['topologies/seed.yaml', '--properties', 'properties/seed.yaml'], { formats: ['text', 'junit', 'sarif'] });
+  it('the seed with its user properties: json, text and sarif', async () => {
+    await same(['topologies/seed.yaml', '--properties', 'properties/seed.yaml'], { ns: [3], formats: ['text', 'sarif'] });
   }, 240_000);
 
-  it('violations with witnesses and traces (two projects), and HA routers under every choice of masters', async () => {
-    const v = await same(['test/properties/topologies/two-projects.yaml'], { formats: ['text'] });
+  it('violations with witnesses and traces (two projects; json and junit), and HA routers under every choice of masters', async () => {
+    const v = await same(['test/properties/topologies/two-projects.yaml'], { formats: ['junit'] });
     expect((v.summary as Summary).violated).toBeGreaterThan(0);
     await same(['topologies/ha.yaml'], { ns: [2] });
   }, 240_000);
 
   it('every scenario of --failures 1 on HA routers', async () => {
-    const j = await same(['topologies/ha.yaml', '--failures', '1'], { formats: ['junit'] });
+    const j = await same(['topologies/ha.yaml', '--failures', '1'], { ns: [2] });
     const failed = (j.results as { scenario: { failed: string[] } }[]).filter((r) => r.scenario.failed.length > 0);
     expect(failed.length).toBeGreaterThan(0);
   }, 240_000);
 
-  it('generated topologies (3, fixed seeds), at least one of them with a violation', async () => {
-    const gs = fc.sample(arbitraryTopology({ maxHosts: 3, maxVms: 4 }), { seed: 20261206, numRuns: 3 });
+  it('generated topologies (2, fixed seeds), at least one of them with a violation', async () => {
+    const gs = fc.sample(arbitraryTopology({ maxHosts: 3, maxVms: 4 }), { seed: 20261206, numRuns: 2 });
     let violated = 0;
     for (const [i, g] of gs.entries()) {
       const file = join(dir, `generated-${i}.yaml`);
