@@ -6,7 +6,8 @@
 // anything is checked; otherwise 1 if any property is violated, else 3 if any verdict is unknown or an
 // internal error occurred, else 0 (docs/exit-codes.md); `n/a` and waived results do not fail. Z3 starts
 // once (on the first check) and is shut down at the end of the run, whatever happens. On a terminal,
-// progress goes to stderr.
+// progress goes to stderr. `--jobs N` checks the run in N worker threads (src/parallel/jobs.ts) and
+// prints it as here.
 import { loadModel, type Model } from '../pipeline.ts';
 import type { Result } from '../errors.ts';
 import { parseVerifyRequest, planVerify, runVerifyOn, verifyRunCode, verifyRunJson, type VerifyRequest, type VerifyRun } from '../answers/verify.ts';
