@@ -124,14 +124,17 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
 }
 
 /**
- * `--jobs N`: the workers start first and build their models while this thread builds its own, which
- * printing needs; a bad input file is said once, by this thread, as on one thread.
+ * `--jobs N`: the workers start first; this thread builds its own model, which printing needs, at once
+ * when a core is left for it, else once the first worker has ended (on 2 cores with --jobs 2, a third
+ * model built beside the workers' took their CPU and held its memory while theirs peaked). A bad input
+ * file is said once, by this thread, as on one thread.
  */
 async function runJobs(io: Io, file: string, o: VerifyOptions, jobs: number, print: (model: Model, session: Session, run: Result<VerifyRun>) => Promise<number>): Promise<number> {
   const limits = parseInputLimit(o.maxInputMb);
   const progress = startProgress(io);
   const workers = startVerifyJobs(file, o, o.maxInputMb, jobs, { step: progress.step, subjects: progress.subjects });
   try {
+    if (jobs >= availableParallelism()) await workers.firstEnded;
     const model = loadModel(file, limits);
     if (!model.ok) return reportInputErrors(io, model.errors);
     const session = new Session(model.value);

@@ -1,6 +1,7 @@
 // `verify --jobs N` in the parent thread: N workers started at once (pool.ts), each checking the part of
-// the run its projects make (split.ts), while the parent loads the model itself for what only printing
-// needs (labels, the user properties resolved, the reports' pictures) and plans the same run. The
+// the run its projects make (split.ts). The parent loads the model itself for what only printing needs
+// (labels, the user properties resolved, the reports' pictures) and plans the same run once the first
+// worker has ended: before, every core is taken by a worker building its own model or checking. The
 // parts are joined by their positions in the whole run's order as `netproof merge` joins shards
 // (src/shard/merge.ts `placeParts`), every position exactly once, and the run is finished — the cloud's
 // notes, the waivers, the baseline — as a run on one thread finishes it, so every format prints the same.
@@ -14,6 +15,8 @@ import { startParts, workerEntry, type WorkerEntry } from './pool.ts';
 export interface VerifyJobs {
   /** The run's answer once every part is in; rejects when a worker failed. */
   readonly finish: (session: Session, o: VerifyRequest, plan: VerifyPlan) => Promise<Result<VerifyRun>>;
+  /** Resolves when the first worker has ended (its part checked, or failed): a core is free from then on. */
+  readonly firstEnded: Promise<void>;
   /** Ends every worker (after the run, or when the parent stops early). */
   readonly stop: () => Promise<void>;
 }
@@ -34,6 +37,7 @@ export function startVerifyJobs(file: string, o: VerifyRequest, maxInputMb: stri
   });
   return {
     stop: parts.stop,
+    firstEnded: parts.firstEnded,
     finish: async (session, request, plan) => {
       const outcomes = await parts.outcomes;
       const errors = outcomes.flatMap((p) => (p.kind === 'input' ? p.errors : []));

@@ -35,6 +35,8 @@ export type PartOutcome = Extract<PartMessage, { kind: 'done' | 'input' }>;
 /** The running workers: their parts when every one has posted its own and exited, and a way to stop them all. */
 export interface Parts {
   readonly outcomes: Promise<readonly PartOutcome[]>;
+  /** Resolves when the first worker has ended, however it ended: from then on a core is free. */
+  readonly firstEnded: Promise<void>;
   /** Terminates every worker still running (after the run, or when it failed); resolves once all have exited. */
   readonly stop: () => Promise<void>;
 }
@@ -69,6 +71,7 @@ export function startParts(entry: WorkerEntry, tasks: readonly PartTask[], onPro
       });
     });
   });
+  const firstEnded = Promise.race(ended).then(() => {});
   const outcomes = Promise.all(ended).then((os) => {
     if (failure !== null) throw failure;
     return os.map((o) => o!);
@@ -77,6 +80,7 @@ export function startParts(entry: WorkerEntry, tasks: readonly PartTask[], onPro
   outcomes.catch(() => {});
   return {
     outcomes,
+    firstEnded,
     stop: async () => {
       await Promise.all(workers.map((w) => w.terminate()));
     },

@@ -165,8 +165,10 @@ describe('a worker that fails', () => {
     await parts.stop();
   }, 60_000);
 
-  it('ending without its part: the run fails with its exit code', async () => {
+  it('ending without its part: the run fails with its exit code, and the parent, waiting for the first worker to end, goes on', async () => {
     const parts = startParts(fixture('silent-worker.ts'), [task], () => {});
+    // The parent builds its model once the first worker has ended (verify-command.ts): a failed worker ends too.
+    await expect(parts.firstEnded).resolves.toBeUndefined();
     await expect(parts.outcomes).rejects.toThrow(/worker 1 of 1 ended \(exit code 7\) without its results/);
   }, 60_000);
 });
