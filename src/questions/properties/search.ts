@@ -16,7 +16,7 @@ import { telling, anyOf, checkSat, defaultPreferences, explore, getZ3, holds, un
 import type { VerifyContext } from '../property.ts';
 import { disagreementText, replayWitness } from '../witness-replay.ts';
 import { checkedSources, proveSenders } from '../spoof-proof.ts';
-import { sourceSpec, tick, vmStations } from './common.ts';
+import { owned, sourceSpec, tick, vmStations } from './common.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
 import { ipv4ToNumber } from '../../net/ipv4.ts';
 import { macToNumber } from '../../net/mac.ts';
@@ -75,17 +75,32 @@ export function explored(ctx: VerifyContext, src: SourceSpec, sent: SentConstrai
   return x;
 }
 
-const allProved = new WeakMap<VerifyContext, Promise<void>>();
+/** Per run context: the batch of the ports the run owns, then (asked once a walk needs one) the batch of every other. */
+const proving = new WeakMap<VerifyContext, { readonly own: Promise<void>; readonly mine: ReadonlySet<string>; rest?: Promise<void> }>();
 
 /**
  * The sender as explored: a port-secured VM port whose anti-spoofing the solver proves sends its own
- * packets and DHCP client requests, any other as given (spoof-proof.ts). Every port-secured port of
- * the run is proved on the first call, in one batch: nearly every property asks about most of them.
+ * packets and DHCP client requests, any other as given (spoof-proof.ts). The ports whose subjects the
+ * run owns (every port without a shard; with `verify --jobs N`, its part's projects) are proved on the
+ * first call, in one batch: nearly every property asks about most of them. The first time a walk asks
+ * about a port outside them, every other port is proved in a second batch, as the whole run's would
+ * be: a question that asks about one sender of another part (ingress, from every sender) asks about
+ * most. A port's proof is the same question in either batch, so the narrowing, and the results, do not
+ * depend on which ports a run owns.
  */
 async function narrowed(ctx: VerifyContext, src: SourceSpec): Promise<SourceSpec> {
-  let all = allProved.get(ctx);
-  if (!all) allProved.set(ctx, (all = proveSenders(ctx.dataplane, ctx.evaluator, vmStations(ctx).map((s) => sourceSpec(ctx.topology, s)), ctx.timeoutMs, (i, n) => tick(ctx, i, n, 'port firewalls asked about spoofing'))));
-  await all;
+  let p = proving.get(ctx);
+  if (!p) {
+    const specs = vmStations(ctx).map((s) => sourceSpec(ctx.topology, s));
+    const own = ctx.owns === undefined ? specs : specs.filter((sp) => sp.station.kind === 'vm-port' && owned(ctx, `port:${sp.station.vm}:${sp.station.index}`));
+    const mine = new Set(own.map((sp) => stationKey(sp.station)));
+    proving.set(ctx, (p = { own: proveSenders(ctx.dataplane, ctx.evaluator, own, ctx.timeoutMs, (i, n) => tick(ctx, i, n, 'port firewalls asked about spoofing')), mine }));
+  }
+  await p.own;
+  if (src.station.kind === 'vm-port' && !p.mine.has(stationKey(src.station))) {
+    p.rest ??= proveSenders(ctx.dataplane, ctx.evaluator, vmStations(ctx).map((s) => sourceSpec(ctx.topology, s)), ctx.timeoutMs, (i, n) => tick(ctx, i, n, 'other ports\' firewalls asked about spoofing'));
+    await p.rest;
+  }
   return (await checkedSources(ctx.dataplane, ctx.evaluator, [src], ctx.timeoutMs))[0]!;
 }
 
