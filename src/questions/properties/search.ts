@@ -16,6 +16,7 @@ import { telling, anyOf, checkSat, defaultPreferences, explore, getZ3, holds, un
 import type { VerifyContext } from '../property.ts';
 import { disagreementText, replayWitness } from '../witness-replay.ts';
 import { checkedSources, proveSenders } from '../spoof-proof.ts';
+import { firstSatisfiable } from '../../smt/first-sat.ts';
 import { owned, sourceSpec, tick, vmStations } from './common.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
 import { ipv4ToNumber } from '../../net/ipv4.ts';
@@ -270,7 +271,10 @@ async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], o
   const u = await checkSat(z3, e, anyOf(e, unknowns), ctx.timeoutMs);
   if (u.status === 'unknown') return { kind: 'unknown', reason: u.reason };
   if (u.status === 'sat') {
-    const which = unknowns.find((x) => holds(e, u.model, x.c())) ?? unknowns[0]!;
+    // The first unfinished path in walk order that could be one, not the one the model happens to take:
+    // the message is then the same whichever questions this solver instance was asked before.
+    const first = await firstSatisfiable(z3, e, unknowns.map((x) => x.c()), ctx.timeoutMs);
+    const which = (first === null ? unknowns.find((x) => holds(e, u.model, x.c())) : unknowns[first]) ?? unknowns[0]!;
     return { kind: 'unknown', reason: `a path crosses something not modelled: ${which.why}` };
   }
   return { kind: 'none', ends: total };
