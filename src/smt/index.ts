@@ -23,9 +23,9 @@ import type { End, EndDisposition } from './path.ts';
 import { pathCond } from './path.ts';
 import { mergeEnds } from './merge.ts';
 import type { SourceSpec } from './sources.ts';
-import { senderStarts, walkerFor, type WalkScope } from './starts.ts';
+import { senderStarts, sentGuard, walkerFor, type WalkScope } from './starts.ts';
 import { checkSat } from './solve.ts';
-import { defaultPreferences, holds, witnessAmong } from './witness.ts';
+import { defaultPreferences, holds, witnessAmong, type FixedFields } from './witness.ts';
 
 export { checksMade, getZ3, perInstance, renewZ3IfOver, setZ3RenewalLimit, shutdownZ3, z3AllocatedBytes, z3Generation } from './z3.ts';
 export { dhcpClientRequest, ownAddresses, type AddressPair, type SourceSpec } from './sources.ts';
@@ -34,7 +34,7 @@ export type { Cond, Val } from './cond.ts';
 export { Enc } from './cond.ts';
 export { checkSat, satIndices, unsatIndices, type Check } from './solve.ts';
 export { anyOf, type Conjunction } from './factor.ts';
-export { decodeWitness, defaultPreferences, holds, witnessAmong, type Preference, type WitnessHit } from './witness.ts';
+export { decodeWitness, defaultPreferences, holds, witnessAmong, witnessShortcuts, type FixedFields, type Preference, type WitnessHit } from './witness.ts';
 export type { End, EndDisposition } from './path.ts';
 export { telling } from './path.ts';
 
@@ -178,6 +178,11 @@ export async function reach(dp: Dataplane, q: { readonly sources: readonly (Stat
   }));
 }
 
+/** The fields `sent` sets to one value in every packet it allows (its guard's pins: the same for every sender). */
+function fixedBy(e: Enc, p: SymPacket, sent: SentConstraint): FixedFields {
+  return Object.fromEntries(sentGuard(e, p, sent).binds.map((b) => [b.field, b.value]));
+}
+
 export interface ExistsResult {
   readonly verdict: 'yes' | 'no' | 'unknown';
   readonly witness: Packet | null;
@@ -223,7 +228,7 @@ export async function exists(
         ...(opts.preferDst !== undefined ? [{ name: 'the target\'s own address', cond: e.eq(first.sent.ip_dst, opts.preferDst, 32) }] : []),
         ...defaultPreferences(e, first.sent, subnet),
       ];
-    });
+    }, fixedBy(e, hits[0]!.sent, sent));
     if (reliesOnRandom) {
       return { verdict: 'unknown', witness: null, source: null, reason: 'the packets found depend on the source port --random-fully SNAT draws at random, not on the one a replay shows', disposition: null };
     }

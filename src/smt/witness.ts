@@ -48,11 +48,21 @@ export function defaultPreferences(e: Enc, p: SymPacket, subnet: { ip: number; p
 }
 
 /**
+ * Whether `decodeWitness` drops, unasked, a preference the question's own pins contradict. Only a test
+ * turns it off, to hold the shortcut to the straightforward way (every such preference asked of Z3).
+ */
+export const witnessShortcuts = { questionPins: true };
+
+/** Fields of the sent packet the question itself sets to one value (its sent constraint's pins). */
+export type FixedFields = Readonly<Partial<Record<keyof SymPacket, number>>>;
+
+/**
  * Refines the model with the preferences that stay satisfiable, then decodes the packet; returns the
  * refined model too (it says which end the witness takes). A preference the current model already
- * satisfies is kept without a solver call.
+ * satisfies is kept without a solver call; one pinning a field that `fixed` (what the question pins:
+ * every model has it) or a kept preference sets to another value is dropped without one.
  */
-export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent: SymPacket, prefs: readonly Preference[]): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean }> {
+export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent: SymPacket, prefs: readonly Preference[], fixed: FixedFields = {}): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean }> {
   let best = model;
   let pushed = 0;
   // First, and not a mere preference: the values the kernel draws at random (--random-fully ports)
@@ -71,9 +81,10 @@ export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent
       }
     }
   }
-  // The values kept preferences pinned: a later one pinning such a field to another value is
-  // unsatisfiable with them (the check it would cost says unsat), so it is dropped unasked.
-  const kept = new Map<string, number>();
+  // The values the question and the kept preferences pinned: a later preference pinning such a field to
+  // another value is unsatisfiable with them (the check it would cost says unsat: a query for tcp/443
+  // never has dport 80, an outside sender 203.0.113.7 is never 8.8.8.8), so it is dropped unasked.
+  const kept = new Map<string, number>(witnessShortcuts.questionPins ? Object.entries(fixed).filter((x): x is [string, number] => x[1] !== undefined) : []);
   const keep = (pref: Preference) => { for (const [f, v] of Object.entries(pref.pins ?? {})) kept.set(f, v); };
   for (const pref of prefs) {
     if (typeof pref.cond === 'boolean') continue;
@@ -141,16 +152,16 @@ export interface WitnessHit extends Conjunction {
  * The witness of a satisfiable disjunction over `hits` (the solver holds it, `model` satisfies it):
  * the sender whose end the model takes, the preferences (`prefs` of that end) refined within that
  * sender's ends only, the packet decoded with that sender's variables, and the end the refined model
- * takes. Several senders' variables may share names (one question over every sender) but never their
+ * takes (`fixed`: what the question pins in every sender's packet). Several senders' variables may share names (one question over every sender) but never their
  * VLAN tag, which is the station's: a model refined across senders could land on another sender's end
  * while the packet is read with the first one's tag — a witness its own replay contradicts.
  */
-export async function witnessAmong<H extends WitnessHit>(e: Enc, solver: Z3Solver, model: Model, hits: readonly H[], prefs: (first: H) => readonly Preference[]): Promise<{ packet: Packet; model: Model; hit: H; reliesOnRandom: boolean }> {
+export async function witnessAmong<H extends WitnessHit>(e: Enc, solver: Z3Solver, model: Model, hits: readonly H[], prefs: (first: H) => readonly Preference[], fixed: FixedFields = {}): Promise<{ packet: Packet; model: Model; hit: H; reliesOnRandom: boolean }> {
   const cond = (h: H) => e.and(...h.pc, h.last);
   const first = hits.find((h) => holds(e, model, cond(h))) ?? hits[0]!;
   const mine = hits.filter((h) => h.sender === first.sender);
   if (mine.length < hits.length) solver.add(e.bool(anyOf(e, mine)));
-  const d = await decodeWitness(e, solver, model, first.sent, prefs(first));
+  const d = await decodeWitness(e, solver, model, first.sent, prefs(first), fixed);
   const hit = mine.find((h) => holds(e, d.model, cond(h))) ?? first;
   return { ...d, hit };
 }
