@@ -10,6 +10,7 @@
 // Z3's heap is one fixed 2 GiB block per instance: a long-lived process renews the instance between
 // questions once it has used more than a threshold (`renewZ3IfOver`); what holds terms of an instance
 // is made per instance (`perInstance`), so nothing of the old one is asked of the new.
+import diagnostics from 'node:diagnostics_channel';
 import { init } from 'z3-solver';
 import { releaseMailboxes, watchMailboxes } from './z3-mailbox.ts';
 
@@ -67,9 +68,18 @@ export async function getZ3(): Promise<Ctx> {
 
 /**
  * The checks made in this process, by every instance (a renewal starts no new count), and the wall
- * time they took: what a measurement reads (bench/resident.ts), not something the questions use.
+ * time they took: what a measurement or a test reads, not something the questions use.
  */
 export const checksMade = { count: 0, ms: 0 };
+
+/**
+ * The same, told to whoever subscribes to Node's diagnostics channel `netproof:z3-check` (one message,
+ * `{ ms }`, per check): channels are found by name, so a measurement of the compiled library (dist/,
+ * whose modules a program cannot import one by one) counts its checks without any export of the API.
+ * Nothing is sent while nobody subscribes.
+ */
+export const CHECK_CHANNEL = 'netproof:z3-check';
+const checkChannel = diagnostics.channel(CHECK_CHANNEL);
 
 /** `solver.check()`, with releases of collected terms held back while it runs. */
 export async function runCheck(solver: Z3Solver): Promise<'sat' | 'unsat' | 'unknown'> {
@@ -78,8 +88,10 @@ export async function runCheck(solver: Z3Solver): Promise<'sat' | 'unsat' | 'unk
   try {
     return await solver.check();
   } finally {
+    const ms = performance.now() - t0;
     checksMade.count++;
-    checksMade.ms += performance.now() - t0;
+    checksMade.ms += ms;
+    if (checkChannel.hasSubscribers) checkChannel.publish({ ms });
     running--;
     if (running === 0) for (const release of heldBack.splice(0)) release();
   }
