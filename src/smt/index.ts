@@ -25,7 +25,7 @@ import { mergeEnds } from './merge.ts';
 import type { SourceSpec } from './sources.ts';
 import { senderStarts, sentGuard, walkerFor, type WalkScope } from './starts.ts';
 import { checkSat } from './solve.ts';
-import { defaultPreferences, holds, witnessAmong, type FixedFields } from './witness.ts';
+import { defaultPreferences, holds, witnessAmong, witnessShortcuts, type FixedFields } from './witness.ts';
 
 export { checksMade, getZ3, perInstance, renewZ3IfOver, setZ3RenewalLimit, shutdownZ3, z3AllocatedBytes, z3Generation } from './z3.ts';
 export { dhcpClientRequest, ownAddresses, type AddressPair, type SourceSpec } from './sources.ts';
@@ -214,8 +214,15 @@ export async function exists(
     const p = predicate(e, o.final, o.end);
     return p === false ? [] : [{ o, c: e.and(o.cond, p), sender: o.source, sent: o.sent, pc: o.end.path.pc, last: p }];
   }).filter((x) => x.c !== false);
-  // One check over every end at once; the model then says which end it took.
-  const r = await checkSat(ctx, e, e.or(...hits.map((h) => h.c)), timeoutMs);
+  // One check over every end at once; the model then says which end it took. The values the kernel
+  // draws at random (--random-fully ports) are asked at the values a replay gives them in the same
+  // check: the witness needs them there (decodeWitness), and asked apart they cost a check of their own
+  // on nearly every question that crosses such a rule. Only when that fails is the question asked
+  // without them, to tell "no packet" from "packets that depend on the draw".
+  const any = e.or(...hits.map((h) => h.c));
+  const replayed = witnessShortcuts.replayInFirstCheck ? e.choicesAsReplayed() : true;
+  let r = await checkSat(ctx, e, replayed === true ? any : e.and(any, replayed), timeoutMs);
+  if (r.status !== 'sat' && replayed !== true) r = await checkSat(ctx, e, any, timeoutMs);
   if (r.status === 'unknown') return { verdict: 'unknown', witness: null, source: null, reason: r.reason, disposition: null };
   if (r.status === 'sat') {
     // The source the model took; preferences then range over every end of that source at once, so

@@ -48,10 +48,12 @@ export function defaultPreferences(e: Enc, p: SymPacket, subnet: { ip: number; p
 }
 
 /**
- * Whether `decodeWitness` drops, unasked, a preference the question's own pins contradict. Only a test
- * turns it off, to hold the shortcut to the straightforward way (every such preference asked of Z3).
+ * Checks the witness saves: `questionPins`, `decodeWitness` drops unasked a preference the question's own
+ * pins contradict; `replayInFirstCheck`, `exists` asks the question with the random draws at their
+ * replayed values in its first check, rather than in a check of their own. Only a test turns them off,
+ * to hold the shortcuts to the straightforward way.
  */
-export const witnessShortcuts = { questionPins: true };
+export const witnessShortcuts = { questionPins: true, replayInFirstCheck: true };
 
 /** Fields of the sent packet the question itself sets to one value (its sent constraint's pins). */
 export type FixedFields = Readonly<Partial<Record<keyof SymPacket, number>>>;
