@@ -1,8 +1,10 @@
-// A witness preference the question's own pins contradict (dport 80 when the query asks tcp/443, the
-// address 8.8.8.8 for an outside sender the query names 203.0.113.7) is dropped without asking Z3
-// (src/smt/witness.ts, `fixed`). Held to the straightforward way, every such preference asked: on the
-// shipped topologies and generated ones, the same queries give the very same JSON answers (witnesses
-// included) with the shortcut and without it, and the shortcut makes fewer solver checks.
+// Checks a witness saves (src/smt/witness.ts, `witnessShortcuts`): a preference the question's own pins
+// contradict (dport 80 when the query asks tcp/443, 8.8.8.8 for an outside sender the query names
+// 203.0.113.7) is dropped without asking Z3, and the random draws (--random-fully ports) are asked at their
+// replayed values in the question's first check instead of one of their own. Held to the straightforward way
+// (both off): on the shipped topologies and generated ones, the same queries give the very same JSON answers
+// (witnesses included) with the shortcuts and without them, never with more solver checks, and with fewer on
+// most topologies.
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -54,7 +56,7 @@ async function answers(source: Parameters<typeof load>[0], shortcuts: boolean): 
   }
 }
 
-describe('witness preferences the question pins away', () => {
+describe('the checks a witness saves', () => {
   const sources: [string, Parameters<typeof load>[0]][] = [
     ...SHIPPED.map((f): [string, string] => [f.split('/').pop()!, f]),
     ...GENERATED.map((g, i): [string, { topology: unknown; name: string }] => [`generated #${i}`, { topology: g.file, name: `generated-${i}.yaml` }]),
