@@ -27,7 +27,7 @@ import { senderStarts, sentGuard, walkerFor, type WalkScope } from './starts.ts'
 import { checkSat } from './solve.ts';
 import { defaultPreferences, holds, witnessAmong, witnessShortcuts, type FixedFields } from './witness.ts';
 
-export { checksMade, getZ3, perInstance, renewZ3IfOver, setZ3RenewalLimit, shutdownZ3, z3AllocatedBytes, z3Generation } from './z3.ts';
+export { CHECK_CHANNEL, getZ3, perInstance, renewZ3IfOver, setZ3RenewalLimit, shutdownZ3, z3AllocatedBytes, z3Generation } from './z3.ts';
 export { dhcpClientRequest, ownAddresses, type AddressPair, type SourceSpec } from './sources.ts';
 export type { SymPacket } from './headers.ts';
 export type { Cond, Val } from './cond.ts';
