@@ -7,7 +7,7 @@ import type { Model } from '../pipeline.ts';
 import { createEvaluator, type Evaluator } from '../evaluate/index.ts';
 import { NO_SCENARIO, type ScenarioContext, type ScenarioSpec } from '../scenario/context.ts';
 import { ScenarioContexts } from '../scenario/scenarios.ts';
-import { resolveGateways } from './warm-arp.ts';
+import { resolveGateways, resolveRouterNeighbours } from './warm-arp.ts';
 import { labelsFor, type Labels, type MastersByNamespace } from '../report/labels.ts';
 
 export class Session {
@@ -45,7 +45,8 @@ export class Session {
   /**
    * Builds now what the first question would otherwise build: the converged evaluator, and with HA routers
    * the scenario without failures and its first choice of masters (what a trace goes through), and on
-   * it every VM port's ARP answer for its gateway (warm-arp.ts).
+   * it every VM port's ARP answer for its gateway and every router interface's for the stations on its
+   * subnets (warm-arp.ts).
    */
   warm(): void {
     let ev: Evaluator;
@@ -54,6 +55,7 @@ export class Session {
       ev = ctx.variant(ctx.firstChoice()).evaluator;
     } else ev = this.evaluator();
     resolveGateways(ev, this.model.dataplane);
+    resolveRouterNeighbours(ev, this.model.dataplane);
   }
 
   /** Whether the model has L3 HA routers (then every question goes through a scenario context). */

@@ -68,6 +68,11 @@ export interface Evaluator extends Session {
   trace(from: Station, packet: Packet, opts?: { readonly everyCopy?: boolean; readonly outcomeOnly?: boolean }): Trace;
   resolveArp(from: Station, ip: Ipv4): ArpAnswer;
   /**
+   * The ARP answer a namespace's interface gets for `ip` (what a routed packet's next hop resolves to),
+   * kept like `resolveArp`'s: asking it ahead only moves the walk to then.
+   */
+  resolveNamespaceArp(host: string, namespace: string, iface: string, ip: Ipv4): ArpAnswer;
+  /**
    * Follows a packet a namespace sends out of one of its interfaces (as keepalived sends a VRRP
    * advertisement): the namespace's OUTPUT and POSTROUTING hooks first, as for any locally generated
    * packet, then the wire. With empty conntrack tables, like `trace`. `everyCopy` lists every copy
@@ -272,6 +277,7 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
     sendFromNamespace,
     trace: (from, packet, o) => session(o).trace(from, packet),
     resolveArp: stationArp,
+    resolveNamespaceArp: nsArp,
   };
 }
 
