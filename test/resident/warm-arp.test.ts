@@ -1,5 +1,6 @@
-// A resident model resolves every VM port's gateway ARP at load (src/answers/warm-arp.ts): the answers
-// resolved then are those the evaluator gives when first asked later, and traces on a warmed session
+// A resident model resolves every VM port's gateway ARP, and every router interface's ARP for the
+// stations on its subnets, at load (src/answers/warm-arp.ts): the answers resolved then are those the
+// evaluator gives when first asked later, and traces on a warmed session
 // are the traces of a session that resolves them on demand — on the shipped topologies and on random
 // valid ones (fast-check, seeded).
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,8 @@ import { loadModel, type Model } from '../../src/pipeline.ts';
 import { Session } from '../../src/answers/session.ts';
 import { runTraceOn, traceRunJson } from '../../src/answers/trace.ts';
 import { createEvaluator } from '../../src/evaluate/index.ts';
-import { resolveGateways } from '../../src/answers/warm-arp.ts';
+import { resolveGateways, resolveRouterNeighbours } from '../../src/answers/warm-arp.ts';
+import type { ArpAnswer, Evaluator } from '../../src/evaluate/evaluator.ts';
 import { arbitraryTopology, modelOf } from '../../src/testing/topology.ts';
 
 /** Every VM to every other (both ways), tcp/22 and icmp: the trace JSON, or the errors. */
@@ -61,6 +63,26 @@ describe('gateway ARP resolved at load', () => {
       expect(got.mac).not.toBeNull();
       expect(JSON.stringify(got)).toBe(JSON.stringify(fresh.resolveArp(s, s.gateway)));
     }
+  });
+
+  it('the router neighbours resolved at load are those a fresh evaluator gives when asked', () => {
+    const model = loaded('topologies/seed.yaml');
+    const warmed = createEvaluator(model.dataplane);
+    // What the warm-up asks, recorded as it asks it.
+    const asked: [string, string, string, string][] = [];
+    const recording: Evaluator = { ...warmed, resolveNamespaceArp: (h, ns, i, ip) => (asked.push([h, ns, i, ip]), warmed.resolveNamespaceArp(h, ns, i, ip)) };
+    resolveRouterNeighbours(recording, model.dataplane);
+    const vmIps = model.dataplane.stations.flatMap((s) => (s.kind === 'vm-port' ? [s.ip] : []));
+    // Every VM port of seed.yaml is on a routed subnet: each is asked for by a router interface.
+    expect(new Set(asked.map(([, , , ip]) => ip).filter((ip) => vmIps.includes(ip))).size).toBe(new Set(vmIps).size);
+    const fresh = createEvaluator(model.dataplane);
+    let answered = 0;
+    for (const [h, ns, i, ip] of asked) {
+      const got: ArpAnswer = warmed.resolveNamespaceArp(h, ns, i, ip);
+      if (got.mac !== null) answered++;
+      expect(JSON.stringify(got)).toBe(JSON.stringify(fresh.resolveNamespaceArp(h, ns, i, ip)));
+    }
+    expect(answered).toBeGreaterThan(vmIps.length / 2);
   });
 
   it('random valid topologies: traces the same as resolved on demand (20 topologies)', () => {
