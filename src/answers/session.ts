@@ -43,7 +43,8 @@ export class Session {
   }
 
   /**
-   * Builds now what the first question would otherwise build: the converged evaluator, and with HA routers
+   * Builds now what the first question would otherwise build: the converged evaluator and its per-device
+   * indexes (Evaluator.prepare), and with HA routers
    * the scenario without failures and its first choice of masters (what a trace goes through), and on
    * it every VM port's ARP answer for its gateway and every router interface's for the stations on its
    * subnets (warm-arp.ts).
@@ -54,6 +55,7 @@ export class Session {
       const ctx = this.scenario(NO_SCENARIO);
       ev = ctx.variant(ctx.firstChoice()).evaluator;
     } else ev = this.evaluator();
+    ev.prepare();
     resolveGateways(ev, this.model.dataplane);
     resolveRouterNeighbours(ev, this.model.dataplane);
   }

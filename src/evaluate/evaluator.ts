@@ -27,6 +27,8 @@ import { stationKey } from '../semantics/station-key.ts';
 import { runHookRecorded } from './hooks.ts';
 import { lookupRoute } from './namespace.ts';
 import type { Hop } from './trace.ts';
+import { prepareFlowIndex } from './flow-index.ts';
+import { localTable, namespaceSysctls } from '../semantics/martian.ts';
 
 export interface EvaluatorOptions {
   /** The netfilter engine (tests may pass a stand-in). */
@@ -88,6 +90,12 @@ export interface Evaluator extends Session {
   sendFromNamespace(host: string, namespace: string, packet: Packet): Trace;
   /** A new conntrack session: traces in it see each other's connections. */
   session(): Session;
+  /**
+   * Builds now what the first packet through each device builds for it and keeps: every OVS bridge's
+   * flow tables and their indexes, every namespace's netfilter chains by name and candidate indexes, its
+   * sysctls and local table. Answers do not change; a resident model pays this at load, not per first trace.
+   */
+  prepare(): void;
   /** The converged fdb and learned flows, as plain data. */
   readonly converged: ConvergedState;
 }
@@ -270,8 +278,20 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
     return traceFromNamespace(host, nsName, out.name, { ...packet, eth_src: out.mac, eth_dst: arp.mac, vlan: null, tun_id: null });
   };
 
+  const prepare = (): void => {
+    for (const host of dp.hosts) {
+      for (const br of host.ovsBridges) for (const flows of tablesOf(host.name, br.name).values()) prepareFlowIndex(br, flows);
+      for (const ns of host.namespaces) {
+        opts.netfilter.prepare?.(ns.netfilter);
+        namespaceSysctls(ns);
+        localTable(ns);
+      }
+    }
+  };
+
   return {
     converged,
+    prepare,
     session: () => session(),
     traceFromNamespace,
     sendFromNamespace,

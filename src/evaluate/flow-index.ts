@@ -94,6 +94,11 @@ function indexOf(bridge: OvsBridge, flows: readonly Flow[]): TableIndex | null {
   return ix;
 }
 
+/** Builds the index of one table now rather than at the first packet through it (a resident model's load). */
+export function prepareFlowIndex(bridge: OvsBridge, flows: readonly Flow[]): void {
+  indexOf(bridge, flows);
+}
+
 const NONE: readonly number[] = [];
 
 /**

@@ -23,4 +23,6 @@ export interface NetfilterEngine {
   newState(packet: Packet): NfStateView;
   createConntrack(): unknown;
   runHook(ruleset: NetfilterRuleset, hook: NfHook, state: NfStateView, ctx: NfCtx, conntrack: unknown): NfHookResultView<NfStateView>;
+  /** Builds now what runHook builds for `ruleset` on first use (an engine without such work has none). */
+  prepare?(ruleset: NetfilterRuleset): void;
 }

@@ -38,9 +38,18 @@ export function packetJson(p: Packet): PacketJson {
   return p.icmp_type === null ? base : { ...base, icmp_type: p.icmp_type, icmp_code: p.icmp_code ?? 0 };
 }
 
+// An origin is the IR's own object, read-only and shared by every step that cites its rule: its text is
+// made once, not once per step of every trace (a trace cites a hundred rules or so).
+const originTexts = new WeakMap<Origin, string>();
+
 /** `compute1/br-int.dump-flows:12 — port vm1:0 (3f2a…): anti-spoofing …` */
 export function originText(o: Origin | null): string | null {
   if (o === null) return null;
-  const why = o.neutron || o.why ? ` — ${[o.neutron, o.why].filter(Boolean).join(': ')}` : '';
-  return `${o.file}:${o.line}${why}`;
+  let text = originTexts.get(o);
+  if (text === undefined) {
+    const why = o.neutron || o.why ? ` — ${[o.neutron, o.why].filter(Boolean).join(': ')}` : '';
+    text = `${o.file}:${o.line}${why}`;
+    originTexts.set(o, text);
+  }
+  return text;
 }

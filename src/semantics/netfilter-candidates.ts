@@ -79,6 +79,11 @@ function indexOf(chain: NfChain): ChainIndex {
   return ix;
 }
 
+/** Builds `chain`'s index now rather than at its first new context (a resident model's load). */
+export function prepareChain(chain: NfChain): void {
+  indexOf(chain);
+}
+
 const NONE: readonly number[] = [];
 
 /** The rules of `chain` that may hold in `ctx`, ascending: a superset of those failsInContext passes. */

@@ -4,4 +4,5 @@ export type { Hook, NfContext, NfState, RuleHit, HookResult, NatEvent } from './
 export type { Conntrack, Connection, ConnectionRef, Direction } from './conntrack.ts';
 export { createConntrack, connections, getConnection } from './conntrack.ts';
 export { newState, runHook } from './hook.ts';
+export { prepareRuleset as prepare } from './traverse.ts';
 export { ifaceMatches } from '../../semantics/netfilter.ts';

@@ -13,7 +13,7 @@ import { matchRule } from './match.ts';
 import { bindDst, bindSrc } from './nat.ts';
 import { applyConnmark, applyMark, dnatPort, natTargetAllowed, parseNatSpec, redirectAddress } from '../../semantics/netfilter.ts';
 import { describeTarget } from './describe.ts';
-import { contextKey, nextCandidates } from '../../semantics/netfilter-candidates.ts';
+import { contextKey, nextCandidates, prepareChain } from '../../semantics/netfilter-candidates.ts';
 import type { Hook, NatEvent, NfContext, RuleHit } from './types.ts';
 
 /** The mutable working state of one hook evaluation (runHook copies it into an NfState at the end). */
@@ -75,6 +75,17 @@ function chainsOf(table: NfTable): Chains {
     chainMaps.set(table, m);
   }
   return m;
+}
+
+/**
+ * Builds now what the first packet through `ruleset` would: each table's chains by name and each chain's
+ * candidate index. A resident model does it at load for every namespace (a router's first packet otherwise pays it).
+ */
+export function prepareRuleset(ruleset: NetfilterRuleset): void {
+  for (const table of ruleset.tables) {
+    chainsOf(table);
+    for (const chain of table.chains) prepareChain(chain);
+  }
 }
 
 /** Run `table`'s chain for `hook`; a missing table or chain accepts. */
