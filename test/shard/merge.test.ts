@@ -50,10 +50,9 @@ writeFileSync(waiverFile, [
 ].join('\n'));
 
 const CASES: readonly { name: string; n: number; args: readonly string[] }[] = [
-  { name: 'violations with witnesses and traces (two projects)', n: 3, args: ['test/properties/topologies/two-projects.yaml'] },
+  { name: 'violations with witnesses and traces (two projects), waivers applied, unneeded and unmatched', n: 3, args: ['test/properties/topologies/two-projects.yaml', '--waivers', waiverFile] },
   { name: 'HA routers under every choice of masters', n: 2, args: ['topologies/ha.yaml'] },
-  { name: 'user properties', n: 3, args: ['topologies/seed.yaml', '--properties', 'properties/seed.yaml'] },
-  { name: 'waivers (applied, unneeded, unmatched)', n: 2, args: ['test/properties/topologies/two-projects.yaml', '--waivers', waiverFile] },
+  { name: 'user properties', n: 2, args: ['topologies/seed.yaml', '--properties', 'properties/seed.yaml'] },
   { name: '--only-failures', n: 2, args: ['test/properties/topologies/two-projects.yaml', '--only-failures'] },
 ];
 
@@ -104,8 +103,8 @@ describe('a subject stays in its shard when the topology file is reordered', () 
     const moved = join(dir, 'reordered.yaml');
     writeFileSync(moved, doc.toString());
     const keys = (f: string) => (JSON.parse(readFileSync(f, 'utf8')) as ShardJson).results.map((r) => `${r.property} ${r.subject} ${r.verdict}`).sort();
-    const a = made.get(CASES[0]!.name) ?? (await shards(3, [src], 'order-a'));
-    const b = await shards(3, [moved], 'order-b');
+    const a = made.get(CASES[0]!.name) ?? (await shards(3, CASES[0]!.args, 'order-a'));
+    const b = await shards(3, [moved, ...CASES[0]!.args.slice(1)], 'order-b');
     for (let k = 0; k < 3; k++) expect(keys(b[k]!)).toEqual(keys(a[k]!));
   }, 600_000);
 
@@ -137,7 +136,7 @@ describe('bad input exits 2 and says why', () => {
   });
 
   it('a shard missing, a shard given twice, a file that is no shard', async () => {
-    const files = made.get(CASES[2]!.name) ?? (await shards(3, CASES[2]!.args, 'bad'));
+    const files = made.get(CASES[0]!.name) ?? (await shards(3, CASES[0]!.args, 'bad'));
     const missing = await runCli('merge', files[0]!, files[2]!);
     expect([missing.code, missing.stdout]).toEqual([2, '']);
     expect(missing.stderr).toMatch(/NP608.*2\/3 missing/);
@@ -154,17 +153,21 @@ describe('bad input exits 2 and says why', () => {
   }, 600_000);
 
   it('shards of another topology, other options or another shard count', async () => {
-    // Shard 1/2 of two projects against shard 2/2 of the HA topology, of two projects with
-    // --only-failures, and shard 2/3 of two projects.
+    // Shard 1/2 of the HA topology against shard 2/2 of the seed; shard 1/2 of two projects with
+    // --only-failures against shard 2/3 of two projects with waivers; shard 1/2 of two projects with
+    // waivers against its shard 2/3 (the shard count is part of the run's fingerprint).
     const get = async (i: number) => made.get(CASES[i]!.name) ?? (await shards(CASES[i]!.n, CASES[i]!.args, `fp-${i}`));
-    const a = await get(3);
-    const otherTopo = await get(1);
-    const otherOpt = await get(4);
-    const otherN = await get(0);
-    for (const [what, second] of [['topology', otherTopo[1]!], ['options', otherOpt[1]!], ['count', otherN[1]!]] as const) {
-      const r = await runCli('merge', a[0]!, second);
+    const [ha, seed, filtered, plain] = [await get(1), await get(2), await get(3), await get(0)];
+    const half = join(dir, 'two-projects-1of2.json');
+    const r12 = await netproof('verify', ...CASES[0]!.args, '--format', 'json', '--shard', '1/2');
+    writeFileSync(half, r12.stdout);
+    const otherRun = /NP608 shards of different runs at shard\.fingerprint/;
+    const pairs = [['topology', ha[0]!, seed[1]!, otherRun], ['options', filtered[0]!, plain[1]!, otherRun], ['count', half, plain[1]!, otherRun]] as const;
+    for (const [what, first, second, field] of pairs) {
+      const r = await runCli('merge', first, second);
       expect(r.code, what).toBe(2);
       expect(r.stderr, what).toMatch(/NP608/);
+      expect(r.stderr, what).toMatch(field);
       expect(r.stdout, what).toBe('');
     }
   }, 600_000);
