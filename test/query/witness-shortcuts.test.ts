@@ -25,8 +25,9 @@ afterAll(async () => {
   await shutdownZ3();
 });
 
-const SHIPPED = ['seed.yaml', 'seed-vlan.yaml', 'provider.yaml', 'ha.yaml'].map((f) => join(import.meta.dirname, '..', '..', 'topologies', f));
-const GENERATED = fc.sample(arbitraryTopology({ minRouters: 1, minVms: 2 }), { numRuns: 4, seed: 6062 });
+// seed-vlan differs from the seed only below the routers, where no witness preference looks.
+const SHIPPED = ['seed.yaml', 'provider.yaml', 'ha.yaml'].map((f) => join(import.meta.dirname, '..', '..', 'topologies', f));
+const GENERATED = fc.sample(arbitraryTopology({ minRouters: 1, minVms: 2 }), { numRuns: 3, seed: 6062 });
 
 /** The queries the resident bench asks, on this model's VMs and floating IPs. */
 function queriesOf(m: ResidentModel): QueryParams[] {
