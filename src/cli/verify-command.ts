@@ -13,6 +13,7 @@ import type { Result } from '../errors.ts';
 import { parseVerifyRequest, planVerify, runVerifyOn, verifyRunCode, verifyRunJson, type VerifyRequest, type VerifyRun } from '../answers/verify.ts';
 import { availableParallelism } from 'node:os';
 import { startVerifyJobs } from '../parallel/jobs.ts';
+import { autoJobsFor, cappedNote } from '../parallel/auto-jobs.ts';
 import { Session } from '../answers/session.ts';
 import { verifyJunit } from '../report/verify-junit.ts';
 import { verifyText } from '../report/verify-text.ts';
@@ -49,10 +50,19 @@ export function parseShard(v: string | undefined): Shard | undefined {
   return { index, count };
 }
 
-/** `--jobs N` (1 to 256) or `auto` (the cores Node says this process may use); 1 without the option. */
-export function parseJobs(v: string | undefined): number {
+/**
+ * `--jobs N` (1 to 256) or `auto`: the cores Node says this process may use, no more than the memory
+ * available holds for `file`'s model in each (src/parallel/auto-jobs.ts; `said` hears why when fewer); 1
+ * without the option.
+ */
+export function parseJobs(v: string | undefined, file: string, said: (line: string) => void = () => {}): number {
   if (v === undefined) return 1;
-  if (v === 'auto') return availableParallelism();
+  if (v === 'auto') {
+    const auto = autoJobsFor(file);
+    const note = cappedNote(auto);
+    if (note !== null) said(note);
+    return auto.jobs;
+  }
   const n = /^\d{1,3}$/.test(v) ? Number(v) : NaN;
   if (!(n >= 1 && n <= 256)) throw new UsageError(`--jobs must be a number of worker threads from 1 to 256, or auto, not "${v}"`);
   return n;
@@ -106,7 +116,7 @@ export async function runVerifyCommand(io: Io, file: string, o: VerifyOptions): 
   const shard = parseShard(o.shard);
   if (shard !== undefined && format !== 'json') throw new UsageError('--shard writes a part of a run for netproof merge: give --format json');
   if (shard !== undefined && o.baseline !== undefined) throw new UsageError('--baseline compares a whole run: it cannot be given with --shard');
-  const jobs = parseJobs(o.jobs);
+  const jobs = parseJobs(o.jobs, file, (line) => io.err(line));
   if (shard !== undefined && jobs > 1) throw new UsageError('--shard and --jobs cannot be given together: run each shard with --jobs 1, or the whole run with --jobs N');
   if (jobs > 1) return runJobs(io, file, o, jobs, (model, session, run) => printVerify(io, file, o, format, shard, model, session, run));
   const model = loadModel(file, limits);
