@@ -1,4 +1,4 @@
-// `npm run bench:diff [-- --sizes tiny,small] [--runs N] [--change first|last] [--prune off] [--classes off] [--cross off]` (and the
+// `npm run bench:diff [-- --sizes tiny,small] [--runs N] [--change first|last] [--prune off] [--classes off] [--cross off] [--split off]` (and the
 // diff phase of `npm run bench`): `diff` of a generated size against itself with one security-group
 // rule added (tcp/8080 into project p1's ssh group, whose members include a VM with a floating IP, so
 // every sender's packets reach a changed firewall; `--change last`: into the last project's, whose
@@ -8,7 +8,8 @@
 // asks, how many senders were settled on one side (their walk there visits no changed device;
 // `--prune off` walks both sides of every sender), how many classes of senders were asked (one port
 // standing for the ports alike in both models; `--classes off` asks every sender; `--cross off` follows
-// every copy across an external network to its end, diff-crossing.ts), and how many
+// every copy across an external network to its end, diff-crossing.ts; `--split off` walks the after
+// side on its own instead of within the before side's walk, diff-split.ts), and how many
 // sender-place pairs were settled without the solver (reached by the very same paths on both sides).
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -41,6 +42,8 @@ export interface DiffFigures {
   readonly classes: boolean;
   /** Whether copies crossing to a router with nothing changed beyond were cut (diff-crossing.ts). */
   readonly cross: boolean;
+  /** Whether the after side was walked within the before side's walk (diff-split.ts). */
+  readonly split: boolean;
   readonly change: Change;
   readonly prune: boolean;
   /** The verdict and what was found, in words. */
@@ -84,7 +87,7 @@ async function freshZ3(): Promise<void> {
   if (await renewZ3IfOver()) await getZ3();
 }
 
-async function child(sizeName: string, runs: number, change: Change, prune: boolean, classes: boolean, cross: boolean): Promise<void> {
+async function child(sizeName: string, runs: number, change: Change, prune: boolean, classes: boolean, cross: boolean, split: boolean): Promise<void> {
   const start = loadavg()[0]!;
   const size = [...SIZES, ...EXTRA_SIZES].find((s) => s.name === sizeName)!;
   const text = generateTopologyText(size);
@@ -111,7 +114,7 @@ async function child(sizeName: string, runs: number, change: Change, prune: bool
     await freshZ3();
     t = performance.now();
     c = process.cpuUsage();
-    const r = await runDiff(b, a, { from: null, to: null, via: null }, TIMEOUT_MS, { incremental: true, prune, classes, cross });
+    const r = await runDiff(b, a, { from: null, to: null, via: null }, TIMEOUT_MS, { incremental: true, prune, classes, cross, split });
     diff.push(performance.now() - t);
     diffCpu.push(cpuMs(process.cpuUsage(c)));
     if (!r.ok) throw new Error('diff refused its input');
@@ -125,19 +128,19 @@ async function child(sizeName: string, runs: number, change: Change, prune: bool
     const [b1, a1] = [party(text), party(changed)];
     await freshZ3();
     t = performance.now();
-    await runDiff(b1, a1, { from: 'vm1', to: null, via: null }, TIMEOUT_MS, { incremental: true, prune, classes, cross });
+    await runDiff(b1, a1, { from: 'vm1', to: null, via: null }, TIMEOUT_MS, { incremental: true, prune, classes, cross, split });
     one.push(performance.now() - t);
     // Each run as it ends (stderr): a size that does not finish still leaves its runs.
     console.error(`run ${i + 1}: verify ${(verify[i]! / 1000).toFixed(1)} s (CPU ${(verifyCpu[i]! / 1000).toFixed(1)} s), diff ${(diff[i]! / 1000).toFixed(1)} s (CPU ${(diffCpu[i]! / 1000).toFixed(1)} s), load ${loadavg()[0]!.toFixed(1)}`);
   }
-  const figures: DiffFigures = { size: sizeName, vms: size.vms, verifyMs: median(verify), diffMs: median(diff), verifyCpuMs: median(verifyCpu), diffCpuMs: median(diffCpu), diffOneMs: median(one), untouched, senderClasses, classes, cross, change, prune, found, ...counts, runs, load: [start, loadavg()[0]!] };
+  const figures: DiffFigures = { size: sizeName, vms: size.vms, verifyMs: median(verify), diffMs: median(diff), verifyCpuMs: median(verifyCpu), diffCpuMs: median(diffCpu), diffOneMs: median(one), untouched, senderClasses, classes, cross, split, change, prune, found, ...counts, runs, load: [start, loadavg()[0]!] };
   console.log(JSON.stringify(figures));
   await shutdownZ3();
 }
 
 /** One size measured in a process of its own (killed after `timeoutS`): its figures, or why it has none. */
-export function measureDiffInChild(sizeName: string, runs: number, timeoutS: number, change: Change = 'first', prune = true, classes = true, cross = true): DiffFigures | { readonly failure: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', sizeName, String(runs), change, prune ? 'on' : 'off', classes ? 'on' : 'off', cross ? 'on' : 'off'], {
+export function measureDiffInChild(sizeName: string, runs: number, timeoutS: number, change: Change = 'first', prune = true, classes = true, cross = true, split = true): DiffFigures | { readonly failure: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', sizeName, String(runs), change, prune ? 'on' : 'off', classes ? 'on' : 'off', cross ? 'on' : 'off', split ? 'on' : 'off'], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: timeoutS * 1000, killSignal: 'SIGKILL', maxBuffer: 1 << 24,
   });
   const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
@@ -158,11 +161,11 @@ const args = process.argv.slice(2);
 const opt = (name: string, d: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : d; };
 // Only as the entry script: bench/run.ts imports this module, and its own children are also run with --child.
 const isEntry = process.argv[1] === fileURLToPath(import.meta.url);
-if (isEntry && args[0] === '--child') await child(args[1]!, Number(args[2]), args[3] === 'last' ? 'last' : 'first', args[4] !== 'off', args[5] !== 'off', args[6] !== 'off');
+if (isEntry && args[0] === '--child') await child(args[1]!, Number(args[2]), args[3] === 'last' ? 'last' : 'first', args[4] !== 'off', args[5] !== 'off', args[6] !== 'off', args[7] !== 'off');
 else if (isEntry) {
   const runs = Number(opt('--runs', '3'));
   const change = opt('--change', 'first');
   if (change !== 'first' && change !== 'last') throw new Error(`--change ${change}: first or last`);
   console.log(DIFF_HEADERS.join(' | '));
-  for (const s of opt('--sizes', 'tiny,small').split(',')) console.log(diffRow(s, measureDiffInChild(s, runs, Number(opt('--timeout', '3600')), change, opt('--prune', 'on') !== 'off', opt('--classes', 'on') !== 'off', opt('--cross', 'on') !== 'off')).join(' | '));
+  for (const s of opt('--sizes', 'tiny,small').split(',')) console.log(diffRow(s, measureDiffInChild(s, runs, Number(opt('--timeout', '3600')), change, opt('--prune', 'on') !== 'off', opt('--classes', 'on') !== 'off', opt('--cross', 'on') !== 'off', opt('--split', 'on') !== 'off')).join(' | '));
 }

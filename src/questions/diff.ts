@@ -5,7 +5,9 @@
 // (smt/changed-devices.ts) is settled there, the same on both sides, with no second walk or question;
 // VM ports alike in both models are asked once per class (diff-classes.ts), the others' answers
 // following from their representative's; a copy crossing an external network to a router with nothing
-// changed beyond it is not followed there when that changes no answer (diff-crossing.ts);
+// changed beyond it is not followed there when that changes no answer (diff-crossing.ts); the after
+// side is walked within the before side's walk, apart only from the devices that differ on
+// (diff-split.ts);
 // per place it may be delivered to, the packets gained, lost or translated differently are asked for
 // one class at a time — a protocol and port (or ICMP type) when only that one differs, else the whole
 // protocol — until none is left, each with a witness replayed through both evaluators.
@@ -23,7 +25,8 @@ import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import type { Delivery } from '../semantics/delivery.ts';
 import { checkSat, defaultPreferences, getZ3, holds, type Cond, type Enc, type SourceSpec, type SymPacket } from '../smt/index.ts';
-import { deliveryKey, diffQuestions, exploreSide, sameEnds, type DiffKind, type DiffQuestion, type Side } from '../smt/diff.ts';
+import { deliveryKey, diffQuestions, exploreSide, sameEnds, type DiffKind, type DiffQuestion, type Side, type SplitAt } from '../smt/diff.ts';
+import { splitDevices } from './diff-split.ts';
 import { changedDevices, type ChangedDevices } from '../smt/changed-devices.ts';
 import { ipToNum } from '../smt/headers.ts';
 import { inPrefix } from '../net/ipv4.ts';
@@ -382,7 +385,7 @@ function preferences(e: Enc, p: SymPacket, w: SenderWork, q: DiffQuestion) {
   return [...own, ...defaultPreferences(e, p, subnet)];
 }
 
-async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: DiffHow, changed: ChangedDevices, crossing: Crossing | null, out: Difference[]): Promise<SenderResult> {
+async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: DiffHow, changed: ChangedDevices, crossing: Crossing | null, splitAt: SplitAt['at'] | null, out: Difference[]): Promise<SenderResult> {
   const ctx = await getZ3();
   const [sb, sa] = specs(work.before.model, work.after.model, work.before.station, work.after.station);
   const sent = { ...pl.fields, ...(pl.ipDst !== null ? { ipDst: pl.ipDst } : {}), ...(pl.outsideSrc !== null && sb.station.kind === 'outside' ? { ipSrc: pl.outsideSrc } : {}) };
@@ -397,9 +400,12 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   // Copies crossing to a router with nothing changed beyond are not followed there (diff-crossing.ts),
   // unless that could change an answer: then both sides are walked whole.
   const cut = crossing === null ? {} : { stopAt: crossing.stopAt };
-  let before = await exploreSide(work.before.model.dataplane, sb, sent, extra, { converged: work.before.ev.converged, ...(settle ? { marks: changed } : {}), ...cut });
+  // The after side walked in the same walk where only what follows a changed device can differ
+  // (diff-split.ts), as a sender is settled: its own rules and what is read across devices the same.
+  const split = settle && splitAt !== null ? { split: { dp: work.after.model.dataplane, ...(work.after.ev.converged ? { converged: work.after.ev.converged } : {}), at: splitAt } } : {};
+  let before = await exploreSide(work.before.model.dataplane, sb, sent, extra, { converged: work.before.ev.converged, ...(settle ? { marks: changed } : {}), ...cut, ...split });
   if (settle && !before.touched) return untouched(ctx, work.name, before, timeoutMs);
-  let after: Side = await exploreSide(work.after.model.dataplane, sa, sent, extra, { converged: work.after.ev.converged, ...cut });
+  let after: Side = before.other ?? await exploreSide(work.after.model.dataplane, sa, sent, extra, { converged: work.after.ev.converged, ...cut });
   if (crossing !== null && !crossingAgrees(crossing, before, after, differingPlaces(before, after), (d) => portsAt(work, d))) {
     before = await exploreSide(work.before.model.dataplane, sb, sent, extra, { converged: work.before.ev.converged });
     after = await exploreSide(work.after.model.dataplane, sa, sent, extra, { converged: work.after.ev.converged });
@@ -520,6 +526,11 @@ export interface DiffHow {
    * (diff-crossing.ts; default true); false follows every copy to its end.
    */
   readonly cross?: boolean;
+  /**
+   * Walk the after side in the before side's walk, split at the devices that differ (diff-split.ts;
+   * default true); false walks it on its own.
+   */
+  readonly split?: boolean;
 }
 
 /** Which packets meet another fate in `after` than in `before`. */
@@ -533,10 +544,11 @@ export async function runDiff(before: Party, after: Party, p: DiffParams, timeou
   const answered = new Map<string, SenderResult>();
   const changed = changedDevices(before.model.dataplane, after.model.dataplane, before.ev.converged, after.ev.converged);
   const crossing = how.cross === false ? null : crossingFor(before.model.dataplane, after.model.dataplane, changed);
+  const splitAt = how.split === false ? null : splitDevices(before.model.dataplane, changed);
   const classes = how.classes === false ? pl.stations.map((n) => ({ rep: n, members: [] })) : diffSenderClasses(before.model, after.model, pl.stations, changed);
   for (const c of classes) {
     const found: Difference[] = [];
-    const r = await diffSender({ name: c.rep, before: { ...before, station: b.get(c.rep)! }, after: { ...after, station: a.get(c.rep)! } }, pl, timeoutMs, how, changed, crossing, found);
+    const r = await diffSender({ name: c.rep, before: { ...before, station: b.get(c.rep)! }, after: { ...after, station: a.get(c.rep)! } }, pl, timeoutMs, how, changed, crossing, splitAt, found);
     answered.set(c.rep, r);
     // The classmates' answers follow from the representative's (diff-classes.ts): said, not asked.
     for (const m of c.members) {

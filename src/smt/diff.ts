@@ -25,6 +25,7 @@ import { pathCond, type End } from './path.ts';
 import { mergeEnds } from './merge.ts';
 import type { SourceSpec } from './sources.ts';
 import { senderStarts, walkerFor, type WalkScope } from './starts.ts';
+import type { SymWalker } from './walk.ts';
 import type { SentConstraint } from './index.ts';
 import type { SymConn } from './netfilter/conntrack.ts';
 
@@ -108,23 +109,75 @@ function connSig(c: SymConn): string {
 
 const CONN_FIELDS = ['ip_src', 'ip_dst', 'proto', 'sport', 'dport', 'icmp_type', 'icmp_code'] as const;
 
+/** Where a walk of one side may be split with the other's (walk.ts `split`): the other dataplane and the devices that differ. */
+export interface SplitAt {
+  readonly dp: Dataplane;
+  readonly converged?: ConvergedState;
+  /** The devices a copy is followed on both dataplanes from (the rest is walked once for both). */
+  readonly at: (host: string, device: string) => boolean;
+}
+
+let splitSides = 0;
+
+/** How many sides were taken from the other side's split walk (`exploreSide` with `split`): for measurements and tests. */
+export function sidesFromSplits(): number {
+  return splitSides;
+}
+
+/** One split option per pair of walkers and devices (walkers are kept per option object: starts.ts). */
+const splits = new WeakMap<SymWalker, WeakMap<SplitAt['at'], NonNullable<WalkScope['split']>>>();
+
+function splitWith(other: SymWalker, at: SplitAt['at']): NonNullable<WalkScope['split']> {
+  let m = splits.get(other);
+  if (m === undefined) splits.set(other, (m = new WeakMap()));
+  let s = m.get(at);
+  if (s === undefined) m.set(at, (s = { other, at }));
+  return s;
+}
+
 /**
  * Explores one side: the sender's starts, every end of each, conditions on the shared variables.
  * With `marks`, also whether any of it (the starts' ARP resolution included) visited a marked device.
+ * With `split` (and `marks`, naming what differs between the two dataplanes): the other side too, in
+ * the same walk — what lies before a device of `split.at` walked once for both — unless a marked
+ * device or chain was visited outside those devices (`other` is then null and the other side must be
+ * walked on its own). Its ends are those the other side's own walk lists, in the same order, term for
+ * term: the part before a split visits only what is the same on both, and from a split on, each side
+ * is followed by its own walker from the same state.
  */
-export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentConstraint, extra: (e: Enc, p: SymPacket) => Cond, opts: { converged?: ConvergedState; marks?: WalkScope['marks']; stopAt?: WalkScope['stopAt'] }): Promise<Side & { readonly packet: SymPacket; readonly touched: boolean }> {
+export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentConstraint, extra: (e: Enc, p: SymPacket) => Cond, opts: { converged?: ConvergedState; marks?: WalkScope['marks']; stopAt?: WalkScope['stopAt']; split?: SplitAt }): Promise<Side & { readonly packet: SymPacket; readonly touched: boolean; readonly other: Side | null }> {
   const ctx = await getZ3();
   // Only delivered, exited and unknown ends are read here (and cut ones, with `stopAt`): the walker
   // keeps no others.
-  const w = walkerFor(ctx, dp, { onlyTelling: true, ...(opts.converged ? { converged: opts.converged } : {}), ...(opts.marks ? { marks: opts.marks } : {}), ...(opts.stopAt ? { stopAcrossExternal: true, stopAt: opts.stopAt } : {}) });
+  const scope = { onlyTelling: true, ...(opts.stopAt ? { stopAcrossExternal: true, stopAt: opts.stopAt } : {}) };
+  const other = opts.split && opts.marks ? walkerFor(ctx, opts.split.dp, { ...scope, ...(opts.split.converged ? { converged: opts.split.converged } : {}) }) : null;
+  const w = walkerFor(ctx, dp, { ...scope, ...(opts.converged ? { converged: opts.converged } : {}), ...(opts.marks ? { marks: opts.marks } : {}), ...(other !== null ? { split: splitWith(other, opts.split!.at) } : {}) });
   const e = w.e;
-  const walked = w.touching(() => {
+  const walked = w.splitting(() => {
     const { sent: p, starts, unresolved } = senderStarts(w, src, DIFF_PREFIX, sent);
     // Each start pins the destination MAC to the one its next hop resolves to.
-    return { p, unresolved, ends: starts.map((start) => ({ mac: typeof start.packet.eth_dst === 'number' ? start.packet.eth_dst : null, ends: mergeEnds(e, w.fromStation(src.station, start)) })) };
+    return { p, unresolved, ends: starts.map((start) => ({ mac: typeof start.packet.eth_dst === 'number' ? start.packet.eth_dst : null, ends: w.fromStation(src.station, start) })) };
   });
   const { p, unresolved, ends } = walked.value;
+  // A side's ends: those of both and its own, merged as its own walk merges them.
+  const view = (not: 'this' | 'other' | null) => ends.map((s) => ({ mac: s.mac, ends: mergeEnds(e, not === null ? s.ends : s.ends.filter((x) => x.side !== not).map(bare)) }));
   const more = extra(e, p);
+  const mine = sideOf(ctx, e, p, more, unresolved, view(other === null ? null : 'other'));
+  // The other side is this walk's only when nothing marked was visited outside the splits.
+  const theirs = other === null || walked.touched ? null : sideOf(ctx, other.e, p, extra(other.e, p), unresolved, view('this'));
+  if (theirs !== null) splitSides++;
+  return { ...mine, packet: p, touched: walked.touched || walked.splitTouched, other: theirs };
+}
+
+/** An end without its side of a split walk. */
+function bare(x: End): End {
+  if (x.side === undefined) return x;
+  const { side: _side, ...rest } = x;
+  return rest;
+}
+
+/** A side from its walk's ends (unresolved starts first, then each start's ends, its pinned MAC with them). */
+function sideOf(ctx: Ctx, e: Enc, p: SymPacket, more: Cond, unresolved: readonly End[], ends: readonly { readonly mac: number | null; readonly ends: readonly End[] }[]): Side {
   const delivered = new Map<string, SideEnd[]>();
   const places = new Map<string, Delivery>();
   const unknown: { end: End; cond: Cond }[] = [];
@@ -159,7 +212,7 @@ export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentCons
   };
   for (const u of unresolved) take(u, null);
   for (const s of ends) for (const end of s.ends) take(end, s.mac);
-  return { e, delivered, unknown, places, crossed, crossedAt, packet: p, condOf, touched: walked.touched };
+  return { e, delivered, unknown, places, crossed, crossedAt, condOf };
 }
 
 /**

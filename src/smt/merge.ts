@@ -62,10 +62,12 @@ export function mergeBy<T>(e: Enc, items: readonly T[], key: (x: T) => string, p
 
 /** What makes two ends the same end (apart from their packets). */
 export function endKey(x: End): string {
-  if (x.kind === 'unknown') return `?${x.reason}`;
-  if (x.kind === 'cut') return `/${x.where}`;
+  // Ends of one side of a split walk (walk.ts `split`) are never merged with the other side's or both's.
+  const side = x.side === undefined ? '' : `${x.side}:`;
+  if (x.kind === 'unknown') return `${side}?${x.reason}`;
+  if (x.kind === 'cut') return `${side}/${x.where}`;
   const at = x.at === undefined ? '-' : `${x.at.host}/${x.at.device}<${x.at.inPort}`;
-  return `${x.disposition}|${x.where}|${x.delivery === null ? '-' : JSON.stringify(x.delivery)}|${termKey(x.arpOwner)}|${at}`;
+  return `${side}${x.disposition}|${x.where}|${x.delivery === null ? '-' : JSON.stringify(x.delivery)}|${termKey(x.arpOwner)}|${at}`;
 }
 
 /** Ends of the same kind at the same place with the same packet, merged. */

@@ -73,7 +73,7 @@ export interface EndSite {
  * How a copy of the packet ends on one path. `unknown` is a path that crossed something netproof does
  * not model (an unsupported match or action, a depth bound): a verdict built on it is `unknown`.
  */
-export type End =
+export type End = (
   | {
       readonly kind: 'end';
       readonly disposition: EndDisposition;
@@ -92,7 +92,14 @@ export type End =
    * router's floating IP or gateway address, for questions that do not ask about that crossing):
    * neither an answer nor a reason for `unknown`, since the question does not look there.
    */
-  | { readonly kind: 'cut'; readonly where: string; readonly path: Path; readonly at?: EndSite };
+  | { readonly kind: 'cut'; readonly where: string; readonly path: Path; readonly at?: EndSite }
+) & {
+  /**
+   * Of a walk split between two dataplanes (walk.ts `split`): the end is of the walking dataplane's
+   * side only ('this') or of the other's ('other'); absent, of both.
+   */
+  readonly side?: 'this' | 'other';
+};
 
 /** What a device visit yields: copies leaving through ports, and ends. */
 export type Step = { readonly kind: 'emit'; readonly port: string; readonly path: Path } | End;

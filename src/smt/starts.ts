@@ -59,7 +59,7 @@ const walkers = perInstance(() => new WeakMap<Dataplane, Map<string, SymWalker>>
 export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScope): SymWalker {
   let m = walkers().get(dp);
   if (!m) walkers().set(dp, (m = new Map()));
-  const key = `${opts.maxHops ?? ''}|${opts.stopAcrossExternal === true}|${opts.stopAt === undefined ? '' : marksId(opts.stopAt)}|${opts.onlyTelling === true}|${opts.marks === undefined ? '' : marksId(opts.marks)}|${opts.untoldCrossings === false}`;
+  const key = `${opts.maxHops ?? ''}|${opts.stopAcrossExternal === true}|${opts.stopAt === undefined ? '' : marksId(opts.stopAt)}|${opts.onlyTelling === true}|${opts.marks === undefined ? '' : marksId(opts.marks)}|${opts.untoldCrossings === false}|${opts.split === undefined ? '' : marksId(opts.split)}`;
   const w = m.get(key);
   if (w && w.e.ctx === ctx && w.converged === opts.converged) return w;
   // Walkers of one dataplane and context share their encoder: explorations made with different
@@ -73,6 +73,7 @@ export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScop
     ...(opts.onlyTelling === true ? { onlyTelling: true } : {}),
     ...(opts.marks !== undefined ? { marks: opts.marks } : {}),
     ...(opts.untoldCrossings === false ? { untoldCrossings: false } : {}),
+    ...(opts.split !== undefined ? { split: opts.split } : {}),
   }, peer?.e);
   m.set(key, fresh);
   return fresh;
@@ -84,6 +85,7 @@ export interface WalkScope {
   readonly stopAt?: WalkOptions['stopAt'];
   readonly onlyTelling?: boolean;
   readonly marks?: WalkOptions['marks'];
+  readonly split?: WalkOptions['split'];
   readonly untoldCrossings?: WalkOptions['untoldCrossings'];
 }
 

@@ -74,6 +74,14 @@ export interface WalkOptions {
   readonly onlyTelling?: boolean;
   /** false: follow every copy a router sends onto an external network, never decide it untold (`untold`; for tests that compare the two). */
   readonly untoldCrossings?: boolean;
+  /**
+   * Walk two dataplanes at once (`diff`): this walker's and `other`'s, which differ only in the
+   * devices `at` names (and what `marks` watches for, so that a walk entering anything else that
+   * differs is seen). A copy arriving at such a device is followed on both from there — ends tagged
+   * `side` 'this' and 'other' — and everything before it once for both (untagged). Valid for the
+   * other dataplane only while `touchedOutside` stays false (see `SymWalker.split`).
+   */
+  readonly split?: { readonly other: SymWalker; readonly at: (host: string, device: string) => boolean };
 }
 
 const BROADCAST = 0xffffffffffff;
@@ -113,6 +121,8 @@ interface MemoVariant {
   readonly rel: End[];
   /** With `marks`: the walk that made it visited a marked device or chain. */
   readonly touched: boolean;
+  /** With `split`: whether the walk that made it visited a marked device or chain within a split (on this side). */
+  readonly splitTouched: boolean;
 }
 
 export class SymWalker implements WalkCtx {
@@ -130,6 +140,8 @@ export class SymWalker implements WalkCtx {
    * answer, survey and terminal decision, whether making it did (a reuse visits what its making did).
    */
   private touchedNow = false;
+  /** With `split`: the walk being made visited a marked device or chain on this side of a split (not counted in `touchedNow`). */
+  private splitTouchedNow = false;
   private readonly reuseTouched = new Map<string, boolean>();
   private readonly packets = new Map<string, SymPacket>();
   /** Downstream ends per arrival state, with conditions relative to the arrival (see `arrive`). */
@@ -420,6 +432,56 @@ export class SymWalker implements WalkCtx {
    */
   private arrive(at: Port, path: Path, hops: number, trail: Trail | null): End[] {
     if (this.hunt !== null) return this.stopped() ? [] : this.arriveFresh(at, path, hops, trail);
+    if (this.opts.split?.at(at.host, at.device) === true) return this.split(at, path, hops, trail);
+    return this.arriveHere(at, path, hops, trail);
+  }
+
+  /**
+   * With `split`: a copy arriving at a device that differs between the two dataplanes, followed from
+   * here on each (in the same arrival state: its path, hop count and trail), this side's ends tagged
+   * 'this', the other's 'other'. What this side's part visits that is marked is not the walk's
+   * (`touchedNow`: what the part before a split visits) but the split's (`splitTouchedNow`).
+   */
+  private split(at: Port, path: Path, hops: number, trail: Trail | null): End[] {
+    const outer = this.touchedNow;
+    this.touchedNow = false;
+    let mine: End[];
+    try {
+      mine = this.arriveHere(at, path, hops, trail);
+    } finally {
+      if (this.touchedNow) this.splitTouchedNow = true;
+      this.touchedNow = outer;
+    }
+    const theirs = this.opts.split!.other.resume(at, path, hops, trail);
+    // The places the other side's walk entered decide, as this side's do, behind which trails a memo
+    // entry holding its ends may be reused.
+    for (const p of theirs.places) this.enter(p);
+    this.spend(theirs.ends.length);
+    const out: End[] = [];
+    // A split met again within this side's part (a copy coming back to a changed device) is this
+    // side's only: the other side's part of it is in `theirs` already.
+    for (const x of mine) if (x.side !== 'other') out.push(x.side === 'this' ? x : { ...x, side: 'this' });
+    for (const x of theirs.ends) out.push({ ...x, side: 'other' });
+    return out;
+  }
+
+  /**
+   * The ends of a copy arriving at `at` in the given state, and the places the walk entered: for a
+   * walker splitting its walk with this one (`split`), which hands on its own path, hops and trail.
+   */
+  resume(at: Port, path: Path, hops: number, trail: Trail | null): { readonly ends: End[]; readonly places: ReadonlySet<string> } {
+    const places = new Set<string>();
+    this.entering.push(places);
+    try {
+      // The walker splitting with this one watches its own chains only.
+      return { ends: watchingChains(null, () => this.arrive(at, path, hops, trail)), places };
+    } finally {
+      this.entering.pop();
+    }
+  }
+
+  /** `arrive` past the split: kept (`memoized`) where paths meet, else walked in place. */
+  private arriveHere(at: Port, path: Path, hops: number, trail: Trail | null): End[] {
     // Kept where paths from different senders meet (a namespace: a router, a DHCP server) and where a
     // sender's packet enters (explored again by every question about that sender); elsewhere a path's
     // ends are computed in place, so the memo does not hold every ends list at every depth.
@@ -625,6 +687,9 @@ export class SymWalker implements WalkCtx {
       const places = new Set<string>();
       this.entering.push(places);
       let made: { readonly value: End[]; readonly touched: boolean };
+      const outerSplit = this.splitTouchedNow;
+      this.splitTouchedNow = false;
+      let splitTouched = false;
       try {
         made = this.touching(() => {
           if (what.kind === 'arrive') return this.arriveFresh(what.at, base, what.hops, trail);
@@ -633,11 +698,13 @@ export class SymWalker implements WalkCtx {
         });
       } finally {
         this.entering.pop();
+        splitTouched = this.splitTouchedNow;
+        this.splitTouchedNow = outerSplit || splitTouched;
       }
       let rel = made.value;
       // Cut ends are kept where the cut is chosen (`stopAt`): the question compares them.
       if (this.opts.onlyTelling === true) rel = rel.filter((x) => telling(x) || (x.kind === 'cut' && this.opts.stopAt !== undefined));
-      hit = { places, projection: trailProjection(trail, places), rel, touched: made.touched };
+      hit = { places, projection: trailProjection(trail, places), rel, touched: made.touched, splitTouched };
       // A bounded memo: past its budget it starts over (the ends it held are recomputed on demand).
       this.memoEnds += rel.length;
       if (this.memoEnds > MEMO_BUDGET) {
@@ -651,6 +718,7 @@ export class SymWalker implements WalkCtx {
     // The walk under way entered these places too, through this one (and what they are, the marks say).
     for (const p of hit.places) this.enter(p);
     if (hit.touched) this.touchedNow = true;
+    if (hit.splitTouched) this.splitTouchedNow = true;
     const rel = hit.rel;
     this.spend(rel.length);
     if (path.pc.length === 0) return rel;
@@ -702,6 +770,21 @@ export class SymWalker implements WalkCtx {
       return { value, touched: this.touchedNow };
     } finally {
       this.touchedNow = outer || this.touchedNow;
+    }
+  }
+
+  /**
+   * `touching`, and with `split` also whether the walk visited a marked device or chain on this
+   * side of a split (which `touched` leaves out).
+   */
+  splitting<T>(walk: () => T): { readonly value: T; readonly touched: boolean; readonly splitTouched: boolean } {
+    const outer = this.splitTouchedNow;
+    this.splitTouchedNow = false;
+    try {
+      const r = this.touching(walk);
+      return { ...r, splitTouched: this.splitTouchedNow };
+    } finally {
+      this.splitTouchedNow = outer || this.splitTouchedNow;
     }
   }
 
