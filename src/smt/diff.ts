@@ -25,7 +25,7 @@ import { pathCond, type End } from './path.ts';
 import { mergeEnds } from './merge.ts';
 import type { SourceSpec } from './sources.ts';
 import { senderStarts, walkerFor, type WalkScope } from './starts.ts';
-import type { SymWalker } from './walk.ts';
+import { MAX_WALK_ENDS, type SymWalker } from './walk.ts';
 import type { SentConstraint } from './index.ts';
 import type { SymConn } from './netfilter/conntrack.ts';
 
@@ -164,7 +164,10 @@ export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentCons
   const more = extra(e, p);
   const mine = sideOf(ctx, e, p, more, unresolved, view(other === null ? null : 'other'));
   // The other side is this walk's only when nothing marked was visited outside the splits.
-  const theirs = other === null || walked.touched ? null : sideOf(ctx, other.e, p, extra(other.e, p), unresolved, view('this'));
+  // A walk near the budget of ends (walk.ts MAX_WALK_ENDS) gives its other side apart: the budget
+  // counts the ends a walk lists, and the other side's own walk would count its ends before a split too.
+  const listed = ends.reduce((n, x) => n + x.ends.length, 0);
+  const theirs = other === null || walked.touched || listed > MAX_WALK_ENDS / 10 ? null : sideOf(ctx, other.e, p, extra(other.e, p), unresolved, view('this'));
   if (theirs !== null) splitSides++;
   return { ...mine, packet: p, touched: walked.touched || walked.splitTouched, other: theirs };
 }

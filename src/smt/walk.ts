@@ -123,6 +123,8 @@ interface MemoVariant {
   readonly touched: boolean;
   /** With `split`: whether the walk that made it visited a marked device or chain within a split (on this side). */
   readonly splitTouched: boolean;
+  /** The ends of `rel` this walk's budget counts: its own (`maxEnds`; with `split`, not the other side's). */
+  readonly own: number;
 }
 
 export class SymWalker implements WalkCtx {
@@ -456,7 +458,6 @@ export class SymWalker implements WalkCtx {
     // The places the other side's walk entered decide, as this side's do, behind which trails a memo
     // entry holding its ends may be reused.
     for (const p of theirs.places) this.enter(p);
-    this.spend(theirs.ends.length);
     const out: End[] = [];
     // A split met again within this side's part (a copy coming back to a changed device) is this
     // side's only: the other side's part of it is in `theirs` already.
@@ -704,7 +705,7 @@ export class SymWalker implements WalkCtx {
       let rel = made.value;
       // Cut ends are kept where the cut is chosen (`stopAt`): the question compares them.
       if (this.opts.onlyTelling === true) rel = rel.filter((x) => telling(x) || (x.kind === 'cut' && this.opts.stopAt !== undefined));
-      hit = { places, projection: trailProjection(trail, places), rel, touched: made.touched, splitTouched };
+      hit = { places, projection: trailProjection(trail, places), rel, touched: made.touched, splitTouched, own: this.opts.split === undefined ? rel.length : rel.filter((x) => x.side !== 'other').length };
       // A bounded memo: past its budget it starts over (the ends it held are recomputed on demand).
       this.memoEnds += rel.length;
       if (this.memoEnds > MEMO_BUDGET) {
@@ -720,7 +721,7 @@ export class SymWalker implements WalkCtx {
     if (hit.touched) this.touchedNow = true;
     if (hit.splitTouched) this.splitTouchedNow = true;
     const rel = hit.rel;
-    this.spend(rel.length);
+    this.spend(hit.own);
     if (path.pc.length === 0) return rel;
     const out: End[] = [];
     for (const end of rel) out.push({ ...end, path: { ...end.path, pc: [...path.pc, ...end.path.pc] } });
