@@ -4,9 +4,10 @@
 // one worker per core would ask for more memory than there is, and swap or be killed instead of
 // finishing sooner. A worker's peak is estimated from the input's size in bytes, fitted to
 // `npm run bench:jobs` and `npm run bench` peaks (one thread's peak RSS: 393 MiB for the medium
-// topology's 49 KB, 1,163 MiB for the large one's 178 KB and 3.1 GiB for 540 KB; a cloud directory of
-// the large size's captures, 7.0 MiB, the same model). Larger inputs grow slower than that line, so
-// the estimate errs towards fewer workers, never towards more than the memory holds.
+// topology's 49 KB, 1,163 MiB for the large one's 178 KB and 3.1 GiB for 540 KB). A cloud directory's
+// factor is set so that the large size's 7.0 MiB of captures, the same model, are estimated as its
+// topology file is. Larger inputs grow slower than that line, so the estimate errs towards fewer
+// workers, never towards more than the memory holds.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism, freemem, totalmem } from 'node:os';
