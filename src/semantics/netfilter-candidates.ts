@@ -38,22 +38,27 @@ export function failsInContext(rule: NfRule, ctx: NfContext): boolean {
 interface ChainIndex {
   /** Rules not ruled out by a name alone, ascending. */
   readonly free: readonly number[];
-  /** Rules by the name they need, under a key of the option's kind: `i`, `o`, `pi`, `po`. */
-  readonly byName: ReadonlyMap<string, readonly number[]>;
-  /** The rules keyed by `--physdev-in`, ascending: each a candidate where the input port is unknown. */
-  readonly physdevIn: readonly number[];
+  /** Rules by the name they need, one map per kind of option. */
+  readonly inIface: ReadonlyMap<string, readonly number[]>;
+  readonly outIface: ReadonlyMap<string, readonly number[]>;
+  readonly physdevOut: ReadonlyMap<string, readonly number[]>;
+  readonly physdevIn: ReadonlyMap<string, readonly number[]>;
+  /** Every rule keyed by `--physdev-in`: each a candidate where the input port is unknown. */
+  readonly anyPhysdevIn: readonly number[];
 }
+
+type Kind = 'inIface' | 'outIface' | 'physdevOut' | 'physdevIn';
 
 const exact = (o: { readonly name: string; readonly negate: boolean }): boolean => !o.negate && !o.name.endsWith('+');
 
-/** The name `rule` needs of a context, under its kind's key, or null when no single name decides it. */
-function neededName(rule: NfRule): string | null {
+/** The name `rule` needs of a context and its kind, or null when no single name decides it. */
+function neededName(rule: NfRule): { kind: Kind; name: string } | null {
   for (const m of rule.matches) {
-    if (m.kind === 'in-iface' && exact(m)) return `i\u0000${m.name}`;
-    if (m.kind === 'out-iface' && exact(m)) return `o\u0000${m.name}`;
-    if (m.kind === 'physdev' && m.out !== null && exact(m.out)) return `po\u0000${m.out.name}`;
+    if (m.kind === 'in-iface' && exact(m)) return { kind: 'inIface', name: m.name };
+    if (m.kind === 'out-iface' && exact(m)) return { kind: 'outIface', name: m.name };
+    if (m.kind === 'physdev' && m.out !== null && exact(m.out)) return { kind: 'physdevOut', name: m.out.name };
   }
-  for (const m of rule.matches) if (m.kind === 'physdev' && m.in !== null && exact(m.in)) return `pi\u0000${m.in.name}`;
+  for (const m of rule.matches) if (m.kind === 'physdev' && m.in !== null && exact(m.in)) return { kind: 'physdevIn', name: m.in.name };
   return null;
 }
 
@@ -63,17 +68,18 @@ function indexOf(chain: NfChain): ChainIndex {
   let ix = indexes.get(chain);
   if (ix === undefined) {
     const free: number[] = [];
-    const byName = new Map<string, number[]>();
-    const physdevIn: number[] = [];
+    const byKind: Record<Kind, Map<string, number[]>> = { inIface: new Map(), outIface: new Map(), physdevOut: new Map(), physdevIn: new Map() };
+    const anyPhysdevIn: number[] = [];
     chain.rules.forEach((r, i) => {
       const k = neededName(r);
       if (k === null) return void free.push(i);
-      const l = byName.get(k);
-      if (l === undefined) byName.set(k, [i]);
+      const byName = byKind[k.kind];
+      const l = byName.get(k.name);
+      if (l === undefined) byName.set(k.name, [i]);
       else l.push(i);
-      if (k.startsWith('pi\u0000')) physdevIn.push(i);
+      if (k.kind === 'physdevIn') anyPhysdevIn.push(i);
     });
-    ix = { free, byName, physdevIn };
+    ix = { free, ...byKind, anyPhysdevIn };
     indexes.set(chain, ix);
   }
   return ix;
@@ -86,24 +92,42 @@ export function prepareChain(chain: NfChain): void {
 
 const NONE: readonly number[] = [];
 
-/** The rules of `chain` that may hold in `ctx`, ascending: a superset of those failsInContext passes. */
-function candidatesOf(chain: NfChain, ctx: NfContext): number[] {
+/**
+ * The rules of `chain` that may hold in `ctx` (a superset of those failsInContext passes), in parts that
+ * share no rule: each rule is free or under one name (the physdev-in list stands for its names).
+ */
+function candidatesOf(chain: NfChain, ctx: NfContext): readonly (readonly number[])[] {
   const ix = indexOf(chain);
-  const named = (k: string) => ix.byName.get(k) ?? NONE;
-  const parts = [
+  return [
     ix.free,
-    named(`i\u0000${ctx.inIface ?? ''}`),
-    named(`o\u0000${ctx.outIface ?? ''}`),
-    ctx.physdevOut === null ? NONE : named(`po\u0000${ctx.physdevOut}`),
-    ctx.physdevIn === null ? (ctx.bridged ? ix.physdevIn : NONE) : named(`pi\u0000${ctx.physdevIn}`),
+    ix.inIface.get(ctx.inIface ?? '') ?? NONE,
+    ix.outIface.get(ctx.outIface ?? '') ?? NONE,
+    ctx.physdevOut === null ? NONE : ix.physdevOut.get(ctx.physdevOut) ?? NONE,
+    ctx.physdevIn === null ? (ctx.bridged ? ix.anyPhysdevIn : NONE) : ix.physdevIn.get(ctx.physdevIn) ?? NONE,
   ];
-  const out: number[] = [];
-  for (const p of parts) for (const i of p) out.push(i);
-  // Each rule is in one part only (one key each, or free; the physdev-in list stands for its keys).
-  return out.sort((a, b) => a - b);
 }
 
 const tables = new WeakMap<NfChain, Map<string, Int32Array>>();
+
+/**
+ * Below this many rules a chain's every rule is a candidate in every context: passing over a rule only
+ * saves time, and for a chain of a rule or two (most of a router's, the root's FORWARD) a table made per
+ * context (a port's first packet through it) cost more than trying them.
+ */
+export const INDEXED_FROM = 8;
+
+const identities = new WeakMap<NfChain, Int32Array>();
+
+/** next[i] = i: every rule of `chain` tried. */
+function everyRule(chain: NfChain): Int32Array {
+  let next = identities.get(chain);
+  if (next === undefined) {
+    next = new Int32Array(chain.rules.length + 1);
+    for (let i = 0; i < next.length; i++) next[i] = i;
+    identities.set(chain, next);
+  }
+  return next;
+}
 
 /**
  * What of a context the rules passed over depend on. An absent name is written as NUL, which no
@@ -114,24 +138,24 @@ export const contextKey = (ctx: NfContext): string => `${name(ctx.inIface)}|${na
 
 /**
  * For each rule index i of `chain`, the first index j >= i whose rule does not fail in the context
- * (the rule count when none): made once per chain and context key.
+ * (the rule count when none): made once per chain and context key; for a chain of fewer than
+ * INDEXED_FROM rules, i itself (every rule tried).
  */
 export function nextCandidates(chain: NfChain, ctx: NfContext, key: string): Int32Array {
+  if (chain.rules.length < INDEXED_FROM) return everyRule(chain);
   let m = tables.get(chain);
   if (!m) tables.set(chain, (m = new Map()));
   let next = m.get(key);
   if (!next) {
     const n = chain.rules.length;
     next = new Int32Array(n + 1);
-    const c = candidatesOf(chain, ctx);
-    let k = c.length - 1;
+    // First each candidate that holds is marked (i + 1, never 0: the array starts zeroed), then one pass
+    // from the end turns the marks into the next candidate's index: no sorting of the parts.
+    for (const part of candidatesOf(chain, ctx)) for (const i of part) if (!failsInContext(chain.rules[i]!, ctx)) next[i] = i + 1;
     let nx = n;
     next[n] = n;
     for (let i = n - 1; i >= 0; i--) {
-      if (k >= 0 && c[k] === i) {
-        k--;
-        if (!failsInContext(chain.rules[i]!, ctx)) nx = i;
-      }
+      if (next[i] !== 0) nx = i;
       next[i] = nx;
     }
     m.set(key, next);
