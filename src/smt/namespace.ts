@@ -149,7 +149,7 @@ export function toNextHop(w: WalkCtx, host: string, ns: Namespace, oif: Namespac
     path: withPacket(p, { ...p.packet, eth_src: macToNum(oif.mac), eth_dst: mac, vlan: null, tun_id: null }),
   });
   if (route.via !== null) {
-    const mac = w.arp(from, macToNum(oif.mac), srcIp, null, ipToNum(route.via));
+    const mac = w.arp(from, macToNum(oif.mac), srcIp, null, ipToNum(route.via), true);
     if (mac === null) return [ended('no-arp', path, `${where}: no ARP answer for ${route.via}`)];
     if (typeof mac === 'object') return [unknownEnd(`${where}: ARP for ${route.via}: ${mac.unknown}`, path)];
     return [leave(path, mac)];

@@ -163,7 +163,7 @@ function firstHopCases(
     const inScope = v.prefixes === null ? true : e.or(...v.prefixes.map((x) => e.prefix(p.ip_dst, x.ip, x.len)));
     const cond = e.and(offLink, inScope);
     if (cond === false) continue;
-    const m = w.arp(from, mac, ip, vlan, v.via);
+    const m = w.arp(from, mac, ip, vlan, v.via, true);
     if (m === null) continue;
     if (typeof m === 'object') cases.push({ cond, binds: [], unknown: `ARP for ${formatIpv4(v.via)}: ${m.unknown}` });
     else cases.push({ cond: e.and(cond, e.eq(p.eth_dst, m, 48)), binds: [{ field: 'eth_dst', value: m }] });

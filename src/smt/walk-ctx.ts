@@ -41,8 +41,10 @@ export interface WalkCtx {
   /**
    * The MAC that answers an ARP request for `target` sent out of `from` (sender `mac`/`ip`, VLAN
    * `vlan`), null when no one answers, or unknown. Decided by walking the concrete request; cached.
+   * `alone`: `target` is a route's next hop, likely the only address this requester asks for (see
+   * SymWalker.arp: walked for rather than surveyed); the answer is the same either way.
    */
-  arp(from: ArpFrom, mac: number, ip: number, vlan: number | null, target: number): ArpAnswer;
+  arp(from: ArpFrom, mac: number, ip: number, vlan: number | null, target: number, alone?: boolean): ArpAnswer;
   /**
    * Whether the walk is an ARP survey (who would answer a requester's broadcast, whatever it asks
    * for): device models that answer ARP tell it with `arpHeard` what they would answer for.

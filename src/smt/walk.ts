@@ -158,8 +158,6 @@ export class SymWalker implements WalkCtx {
   private hunt: { answered: boolean; heard: { ips: readonly number[]; mac: number }[] | null; asked: ArpAsked } | null = null;
   /** Per requester, the stations its ARP broadcast reaches that would answer, in walk order (or unreliable: it crossed something unmodelled). */
   private readonly surveys = new Map<string, { ips: readonly number[]; mac: number }[] | 'unreliable'>();
-  /** Requesters that had an address walked for alone (`arp`): the next new address asked is surveyed. */
-  private readonly walkedFor = new Set<string>();
   /** No flow matches an ARP request's target address, so who hears a request does not depend on it. */
   private readonly arpSurveyable: boolean;
   private readonly maxHops: number;
@@ -315,16 +313,15 @@ export class SymWalker implements WalkCtx {
     return { place, looped: l ? ended('loop', l, `${host}/${device}: ${loopRule(device, inPort)}`) : null, on: assume(path, this.e.not(again)) };
   }
 
-  arp(from: ArpFrom, mac: number, ip: number, vlan: number | null, target: number): ArpAnswer {
+  arp(from: ArpFrom, mac: number, ip: number, vlan: number | null, target: number, alone = false): ArpAnswer {
     const requester = `${'arrive' in from ? from.arrive.map((p) => `${p.host}/${p.device}:${p.port}`).join(',') : 'outside' in from ? `outside:${from.outside.network}` : `${from.host}/${from.device}:${from.port}`}|${mac}|${ip}|${vlan}`;
     const key = `${requester}|${target}`;
-    // A requester's first address is walked for alone (below): most ask for one only (a VM port for
-    // its gateway, a router's external interface for the upstream gateway), and a walk that stops at
-    // the answer is cheaper than a survey of the whole broadcast domain (at 1,000 VMs, an external
-    // interface's survey visits every router on the external network: about 3.5 times the walk).
-    // From its second address on, a requester is surveyed.
-    const first = !this.surveys.has(requester) && (this.arpCache.has(key) || !this.walkedFor.has(requester));
-    if (this.arpSurveyable && !first) {
+    // A route's next hop (`alone`) is walked for alone unless the requester's survey is made already:
+    // a requester asks for few such addresses (a VM port its gateway, a router's external interface
+    // the upstream gateway), and a walk that stops at the answer is cheaper than a survey of the
+    // whole broadcast domain (at 1,000 VMs, an external interface's survey visits every router on
+    // the external network: about 3.5 times the walk). Addresses on a connected subnet are surveyed.
+    if (this.arpSurveyable && (!alone || this.surveys.has(requester))) {
       // Who hears this requester's broadcast does not depend on the address asked for: one walk
       // lists the stations that would answer, in walk order, and the first that owns `target` is
       // the answer — the one a walk of that very request stops at.
@@ -339,7 +336,6 @@ export class SymWalker implements WalkCtx {
       } else this.reused(`S\u0000${requester}`);
       if (heard !== 'unreliable') return heard.find((h) => h.ips.includes(target))?.mac ?? null;
     }
-    this.walkedFor.add(requester);
     if (this.arpCache.has(key)) {
       this.reused(`A\u0000${key}`);
       return this.arpCache.get(key)!;
