@@ -8,6 +8,7 @@ import { createEvaluator, type Evaluator } from '../evaluate/index.ts';
 import { NO_SCENARIO, type ScenarioContext, type ScenarioSpec } from '../scenario/context.ts';
 import { ScenarioContexts } from '../scenario/scenarios.ts';
 import { resolveGateways, resolveRouterNeighbours } from './warm-arp.ts';
+import { traceEachVm } from './warm-traces.ts';
 import { labelsFor, type Labels, type MastersByNamespace } from '../report/labels.ts';
 
 export class Session {
@@ -47,7 +48,8 @@ export class Session {
    * indexes (Evaluator.prepare), and with HA routers
    * the scenario without failures and its first choice of masters (what a trace goes through), and on
    * it every VM port's ARP answer for its gateway and every router interface's for the stations on its
-   * subnets (warm-arp.ts).
+   * subnets (warm-arp.ts); then one trace from each VM to the next (warm-traces.ts), which builds what
+   * each VM's first packet through its host otherwise builds, and compiles the code a trace runs.
    */
   warm(): void {
     let ev: Evaluator;
@@ -58,6 +60,7 @@ export class Session {
     ev.prepare();
     resolveGateways(ev, this.model.dataplane);
     resolveRouterNeighbours(ev, this.model.dataplane);
+    traceEachVm(this);
   }
 
   /** Whether the model has L3 HA routers (then every question goes through a scenario context). */

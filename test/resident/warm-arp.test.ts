@@ -1,6 +1,7 @@
 // A resident model resolves every VM port's gateway ARP, and every router interface's ARP for the
-// stations on its subnets, at load (src/answers/warm-arp.ts): the answers resolved then are those the
-// evaluator gives when first asked later, and traces on a warmed session
+// stations on its subnets, at load (src/answers/warm-arp.ts), and traces one packet from each VM to the next
+// (src/answers/warm-traces.ts): the answers resolved then are those the evaluator gives when first asked
+// later, and traces on a warmed session
 // are the traces of a session that resolves them on demand — on the shipped topologies and on random
 // valid ones (fast-check, seeded).
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { Session } from '../../src/answers/session.ts';
 import { runTraceOn, traceRunJson } from '../../src/answers/trace.ts';
 import { createEvaluator } from '../../src/evaluate/index.ts';
 import { resolveGateways, resolveRouterNeighbours } from '../../src/answers/warm-arp.ts';
+import { traceEachVm } from '../../src/answers/warm-traces.ts';
 import type { ArpAnswer, Evaluator } from '../../src/evaluate/evaluator.ts';
 import { arbitraryTopology, modelOf } from '../../src/testing/topology.ts';
 
@@ -83,6 +85,14 @@ describe('gateway ARP resolved at load', () => {
       expect(JSON.stringify(got)).toBe(JSON.stringify(fresh.resolveNamespaceArp(h, ns, i, ip)));
     }
     expect(answered).toBeGreaterThan(vmIps.length / 2);
+  });
+
+  it('the warm-up traces a packet from every VM (seed.yaml, provider.yaml)', () => {
+    for (const file of ['topologies/seed.yaml', 'topologies/provider.yaml']) {
+      const model = loaded(file);
+      expect(model.topology.vms.length).toBeGreaterThan(1);
+      expect(traceEachVm(new Session(model))).toBe(model.topology.vms.length);
+    }
   });
 
   it('random valid topologies: traces the same as resolved on demand (20 topologies)', () => {
