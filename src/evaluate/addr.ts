@@ -3,7 +3,7 @@
 // cache, since every flow match compares MACs.
 import type { Mac } from '../ir/packet.ts';
 import { BROADCAST_MAC } from '../ir/packet.ts';
-import { macBytes as parseMacBytes } from '../net/mac.ts';
+import { macBytes as parseMacBytes, macToNumber } from '../net/mac.ts';
 
 // A cloud has few distinct MACs: parse each once. Bounded, since replayed witnesses may bring
 // arbitrary addresses.
@@ -19,6 +19,19 @@ function macBytes(mac: Mac): readonly number[] | null {
   return bytes;
 }
 
+const macNumbers = new Map<string, number>();
+
+/** `macToNumber` (net/mac.ts), cached as the bytes are: a Linux bridge and NORMAL read both MACs of every frame. */
+export function macNumber(mac: Mac): number {
+  let n = macNumbers.get(mac);
+  if (n === undefined) {
+    n = macToNumber(mac); // throws on text that is not a MAC, as before
+    if (macNumbers.size >= MAC_CACHE_LIMIT) macNumbers.clear();
+    macNumbers.set(mac, n);
+  }
+  return n;
+}
+
 /**
  * A MAC as a canonical key: two texts give the same key exactly when `macMatches` with a null mask holds
  * between them; null for text that never matches.
@@ -31,10 +44,13 @@ export function macKey(mac: Mac): string | null {
 export function macMatches(mac: Mac, want: Mac, mask: Mac | null): boolean {
   const a = macBytes(mac);
   const b = macBytes(want);
-  const m = mask === null ? [255, 255, 255, 255, 255, 255] : macBytes(mask);
+  const m = mask === null ? ALL_BITS : macBytes(mask);
   if (!a || !b || !m) return false;
-  return a.every((x, i) => (x & m[i]!) === (b[i]! & m[i]!));
+  for (let i = 0; i < 6; i++) if ((a[i]! & m[i]!) !== (b[i]! & m[i]!)) return false;
+  return true;
 }
+
+const ALL_BITS: readonly number[] = [255, 255, 255, 255, 255, 255];
 
 /** Group bit set: broadcast or multicast. */
 export function isGroupMac(mac: Mac): boolean {

@@ -3,13 +3,13 @@
 // the host, never forwarded, except the STP group address while STP is off).
 import type { Packet } from '../ir/packet.ts';
 import type { LinuxBridge } from '../ir/dataplane.ts';
-import { macToNumber } from '../net/mac.ts';
+import { macNumber } from './addr.ts';
 import { LINK_LAYER_WHY, bridgeForwardsLinkLocal, isLinkLocalMac, validBridgeSource } from '../semantics/link-layer.ts';
 
 /** Why the bridge discards the frame, or null when it goes on to forwarding. */
 export function bridgeDiscard(br: LinuxBridge, packet: Packet): string | null {
-  if (!validBridgeSource(macToNumber(packet.eth_src))) return `${LINK_LAYER_WHY.bridgeSource}: ${packet.eth_src}`;
-  const dst = macToNumber(packet.eth_dst);
+  if (!validBridgeSource(macNumber(packet.eth_src))) return `${LINK_LAYER_WHY.bridgeSource}: ${packet.eth_src}`;
+  const dst = macNumber(packet.eth_dst);
   if (isLinkLocalMac(dst) && !bridgeForwardsLinkLocal(dst, br.stp === true)) return `${LINK_LAYER_WHY.bridgeLinkLocal}: ${packet.eth_dst}`;
   return null;
 }

@@ -68,10 +68,14 @@ function supportedFieldsHold(bridge: OvsBridge, m: FlowMatch, x: MatchInput): bo
   return true;
 }
 
+// The two answers without a text, shared: a packet is matched against many flows per table.
+const MATCHED: MatchResult = { matched: true, uncertain: null };
+const NOT_MATCHED: MatchResult = { matched: false, uncertain: null };
+
 export function matchFlow(bridge: OvsBridge, m: FlowMatch, x: MatchInput): MatchResult {
-  if (!supportedFieldsHold(bridge, m, x)) return { matched: false, uncertain: null };
+  if (!supportedFieldsHold(bridge, m, x)) return NOT_MATCHED;
   if (m.unsupported !== undefined && m.unsupported.length > 0) {
     return { matched: false, uncertain: `unsupported match ${m.unsupported.join(',')} on ${bridge.name}` };
   }
-  return { matched: true, uncertain: null };
+  return MATCHED;
 }

@@ -2,10 +2,10 @@
 // frame to a reserved multicast destination (802.1D link-local, Cisco and Extreme protocol addresses)
 // instead of flooding it (src/semantics/link-layer.ts says which and why).
 import type { Packet } from '../ir/packet.ts';
-import { macToNumber } from '../net/mac.ts';
+import { macNumber } from './addr.ts';
 import { LINK_LAYER_WHY, ovsReservedDestination } from '../semantics/link-layer.ts';
 
 /** Why NORMAL refuses the frame, or null when it admits it. */
 export function normalRefusal(packet: Packet): string | null {
-  return ovsReservedDestination(macToNumber(packet.eth_dst)) ? `${LINK_LAYER_WHY.ovsReserved}: ${packet.eth_dst}` : null;
+  return ovsReservedDestination(macNumber(packet.eth_dst)) ? `${LINK_LAYER_WHY.ovsReserved}: ${packet.eth_dst}` : null;
 }

@@ -15,7 +15,7 @@ import type { OutsideStation, UpstreamRouter, VmStation } from '../semantics/top
 import { upstreamReceives } from '../semantics/upstream.ts';
 import { concreteLogic, taken } from '../semantics/logic.ts';
 import { ipv4ToNumber } from '../net/ipv4.ts';
-import { macToNumber } from '../net/mac.ts';
+import { macNumber } from './addr.ts';
 
 const isArpRequest = (p: Packet) => p.eth_type === ETH_TYPE.arp && p.proto === 1;
 
@@ -37,7 +37,7 @@ export type UpstreamArp = (station: OutsideStation, ip: Ipv4) => { readonly mac:
 export function receiveOutside(s: UpstreamRouter, packet: Packet, arp: UpstreamArp): Copy {
   const quiet = (rule: string) => dropCopy(packet, { host: 'outside', device: s.network, rule, origin: null }, 'quiet');
   if (packet.vlan !== s.vlan) return quiet(`outside ${s.network}: frame on VLAN ${packet.vlan ?? 'untagged'}, expects ${s.vlan ?? 'untagged'}`);
-  const frame = { eth_type: packet.eth_type, proto: packet.proto, ip_dst: ipv4ToNumber(packet.ip_dst), eth_dst: macToNumber(packet.eth_dst) };
+  const frame = { eth_type: packet.eth_type, proto: packet.proto, ip_dst: ipv4ToNumber(packet.ip_dst), eth_dst: macNumber(packet.eth_dst) };
   const external = { kind: 'external', network: s.network } as const;
   const action = taken(upstreamReceives(concreteLogic, s, frame));
   switch (action.kind) {

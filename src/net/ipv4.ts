@@ -5,19 +5,33 @@
 // operators work on signed 32-bit integers). Two ways to read an address, by what a caller wants
 // from bad text: `parseIpv4` gives null, `ipv4ToNumber` throws.
 
-const QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
+// Read character by character rather than with a regular expression: the evaluator reads a packet's
+// addresses at every route, flow and rule that tests one (a regular expression's match was about a
+// twentieth of a concrete trace). The same text is accepted (test/net/ipv4.test.ts holds it to the
+// pattern /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/).
 /** `10.0.0.5` → 0x0a000005, or null when the text is not a dotted quad. */
 export function parseIpv4(text: string): number | null {
-  const m = QUAD.exec(text);
-  if (!m) return null;
+  const len = text.length;
   let n = 0;
-  for (let i = 1; i <= 4; i++) {
-    const o = Number(m[i]);
-    if (o > 255) return null;
-    n = n * 256 + o;
+  let i = 0;
+  for (let octet = 0; octet < 4; octet++) {
+    if (octet > 0) {
+      if (i >= len || text.charCodeAt(i) !== 46) return null; // '.'
+      i++;
+    }
+    let v = 0;
+    let digits = 0;
+    while (i < len && digits < 4) {
+      const c = text.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      v = v * 10 + c;
+      digits++;
+      i++;
+    }
+    if (digits === 0 || digits > 3 || v > 255) return null;
+    n = n * 256 + v;
   }
-  return n;
+  return i === len ? n : null;
 }
 
 /** As `parseIpv4`, for text that must be an address: anything else throws. */

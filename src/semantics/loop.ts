@@ -29,5 +29,7 @@ export function loopRule(device: string, inPort: string | null): string {
 
 /** A concrete packet's headers as one key (for the evaluator's visits). */
 export function loopKey(p: Packet): string {
-  return LOOP_FIELDS.map((f) => p[f]).join('|');
+  // LOOP_FIELDS spelled out (one template rather than an array and a join per visit); a null field is
+  // the empty text, as join wrote it.
+  return `${p.eth_src}|${p.eth_dst}|${p.vlan ?? ''}|${p.tun_id ?? ''}|${p.eth_type}|${p.ip_src}|${p.ip_dst}|${p.proto}|${p.sport ?? ''}|${p.dport ?? ''}|${p.icmp_type ?? ''}|${p.icmp_code ?? ''}`;
 }

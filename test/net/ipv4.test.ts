@@ -23,6 +23,25 @@ describe('parseIpv4 / ipv4ToNumber', () => {
     }
   });
 
+  it('accepts exactly what the dotted-quad pattern accepts, with its value (3,000 random texts)', () => {
+    const QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+    const byPattern = (t: string): number | null => {
+      const m = QUAD.exec(t);
+      if (!m) return null;
+      const o = m.slice(1).map(Number);
+      return o.some((x) => x > 255) ? null : o.reduce((a, x) => a * 256 + x, 0);
+    };
+    const chars = fc.constantFrom('0', '1', '2', '5', '9', '.', '.', ' ', 'a', '/', '-', '\u0660');
+    const text = fc.oneof(fc.string({ unit: chars, maxLength: 18 }), fc.tuple(u32, fc.string({ unit: chars, maxLength: 2 })).map(([n, s]) => formatIpv4(n) + s));
+    let quads = 0;
+    fc.assert(fc.property(text, (t) => {
+      const want = byPattern(t);
+      if (want !== null) quads++;
+      return parseIpv4(t) === want;
+    }), { numRuns: 3000, seed: 7 });
+    expect(quads).toBeGreaterThan(100);
+  });
+
   it('round-trips with formatIpv4', () => {
     fc.assert(fc.property(u32, (n) => parseIpv4(formatIpv4(n)) === n && ipv4ToNumber(formatIpv4(n)) === n));
   });

@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Packet } from '../../src/ir/packet.ts';
-import { loopKey, loopRule, visitPlace, wireEntry } from '../../src/semantics/loop.ts';
+import { LOOP_FIELDS, loopKey, loopRule, visitPlace, wireEntry } from '../../src/semantics/loop.ts';
 import { Enc } from '../../src/smt/cond.ts';
 import { concretePacket, symbolicPacket } from '../../src/smt/headers.ts';
 import { extendTrail, revisit, samePacket, trailProjection } from '../../src/smt/loop.ts';
@@ -32,6 +32,16 @@ const packet: fc.Arbitrary<Packet> = fc.record({
 });
 
 describe('a loop, as both engines mean it', () => {
+  it('the evaluator\'s key is LOOP_FIELDS joined, null as the empty text (300 packets)', () => {
+    let runs = 0;
+    fc.assert(fc.property(packet, fc.constantFrom(null, 7, 1001), (p0, tun) => {
+      const p: Packet = { ...p0, tun_id: tun };
+      runs++;
+      expect(loopKey(p)).toBe(LOOP_FIELDS.map((f) => p[f]).join('|'));
+    }), { numRuns: 300, seed: 4 });
+    expect(runs).toBe(300);
+  });
+
   it('the solver\'s condition folds to the evaluator\'s key equality on concrete packets', async () => {
     const e = new Enc(await getZ3());
     let runs = 0;

@@ -27,14 +27,19 @@ type Tri = boolean | 'unknown';
 
 export type RuleMatch = { readonly kind: 'match' } | { readonly kind: 'no-match' } | { readonly kind: 'unknown' };
 
+// One object per answer, shared: a trace asks this of every candidate rule it meets.
+const MATCH: RuleMatch = { kind: 'match' };
+const NO_MATCH: RuleMatch = { kind: 'no-match' };
+const UNKNOWN: RuleMatch = { kind: 'unknown' };
+
 export function matchRule(rule: NfRule, env: MatchEnv): RuleMatch {
   let unknown = false;
   for (const m of rule.matches) {
     const r = matchOne(m, env);
-    if (r === false) return { kind: 'no-match' };
+    if (r === false) return NO_MATCH;
     if (r === 'unknown') unknown = true;
   }
-  return unknown ? { kind: 'unknown' } : { kind: 'match' };
+  return unknown ? UNKNOWN : MATCH;
 }
 
 const xor = (b: boolean, negate: boolean): boolean => b !== negate;
