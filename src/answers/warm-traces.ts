@@ -10,8 +10,12 @@
 import { runTraceOn, traceRunJson } from './trace.ts';
 import type { Session } from './session.ts';
 
-/** The packet of the warm-up traces: `netproof trace`'s default when no port is given (an ICMP echo request). */
-const FIELDS = {} as const;
+/**
+ * The packets of the warm-up traces, taken in turn: a TCP and a UDP packet to a common service and an ICMP
+ * echo request (what `netproof trace` sends when no port is given), so that each protocol's way through
+ * the rules (ports, conntrack) is compiled, not one alone.
+ */
+const PACKETS = [{ proto: 'tcp', dport: '80' }, { proto: 'udp', dport: '53' }, {}] as const;
 
 /** Traces one packet from each VM to the next (in the topology's order); returns how many were traced. */
 export function traceEachVm(session: Session): number {
@@ -19,7 +23,7 @@ export function traceEachVm(session: Session): number {
   if (vms.length < 2) return 0;
   let traced = 0;
   for (let i = 0; i < vms.length; i++) {
-    const r = runTraceOn(session, { ...FIELDS, from: vms[i]!.name, to: vms[(i + 1) % vms.length]!.name });
+    const r = runTraceOn(session, { ...PACKETS[i % PACKETS.length], from: vms[i]!.name, to: vms[(i + 1) % vms.length]!.name });
     if (r.ok) {
       traceRunJson(r.value);
       traced++;
