@@ -87,12 +87,17 @@ describe('gateway ARP resolved at load', () => {
     expect(answered).toBeGreaterThan(vmIps.length / 2);
   });
 
-  it('the warm-up traces a packet from every VM (seed.yaml, provider.yaml)', () => {
+  it('the warm-up traces a packet from every VM (seed.yaml, provider.yaml), or from every k-th when fewer are allowed', () => {
     for (const file of ['topologies/seed.yaml', 'topologies/provider.yaml']) {
       const model = loaded(file);
       expect(model.topology.vms.length).toBeGreaterThan(1);
       expect(traceEachVm(new Session(model))).toBe(model.topology.vms.length);
     }
+    // Fewer allowed: from every k-th VM.
+    const model = loaded('topologies/seed.yaml');
+    const n = model.topology.vms.length;
+    expect(n).toBeGreaterThan(2);
+    expect(traceEachVm(new Session(model), 2)).toBe(Math.ceil(n / Math.ceil(n / 2)));
   });
 
   it('random valid topologies: traces the same as resolved on demand (20 topologies)', () => {
