@@ -31,6 +31,11 @@ export interface AssumptionScope {
 
 const onOff = (b: boolean) => (b ? 'on' : 'off');
 
+// Every answer states its assumptions: the outside stations and the HA routers are found once per model,
+// not by a pass over every station and router per answer.
+const outsideOf = new WeakMap<Dataplane, ReturnType<typeof outsideStations>>();
+const haRoutersOf = new WeakMap<Topology, Topology['routers']>();
+
 export function assumptionsOf(topo: Topology, dp: Dataplane, scope: AssumptionScope): Assumption[] {
   const out: Assumption[] = [
     {
@@ -47,7 +52,8 @@ export function assumptionsOf(topo: Topology, dp: Dataplane, scope: AssumptionSc
       { id: 'first-packets', text: 'packets are the first of a connection, as conntrack sees them; replies are replayed (--bidirectional, dhcp), not proved' },
     );
   }
-  const outside = outsideStations(dp);
+  let outside = outsideOf.get(dp);
+  if (outside === undefined) outsideOf.set(dp, (outside = outsideStations(dp)));
   if (scope.outside && outside.length > 0) {
     const worlds = outside.map((o) => `${o.network} (beyond ${o.gateway})`).join(', ');
     out.push(
@@ -61,7 +67,8 @@ export function assumptionsOf(topo: Topology, dp: Dataplane, scope: AssumptionSc
       },
     );
   }
-  const ha = topo.routers.filter((r) => r.ha !== null);
+  let ha = haRoutersOf.get(topo);
+  if (ha === undefined) haRoutersOf.set(topo, (ha = topo.routers.filter((r) => r.ha !== null)));
   if (ha.length > 0) {
     if (scope.question === 'trace') {
       // The masters of the dataplane traced: whose namespace holds its router's primary VIP.
