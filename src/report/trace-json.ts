@@ -1,5 +1,5 @@
 // `--format json` of `trace` and `query`: exactly the contract of docs/json.md (fields may be added).
-import type { Delivery, DropPoint, Trace } from '../evaluate/trace.ts';
+import type { Delivery, DropPoint, Hop, Trace } from '../evaluate/trace.ts';
 import { explainHop } from './explain.ts';
 import type { Labels } from './labels.ts';
 import { originText, packetJson, type PacketJson } from './packet-json.ts';
@@ -43,7 +43,22 @@ function dropJson(d: DropPoint | null): TraceJson['dropped_at'] {
   return d === null ? null : { host: d.host, device: d.device, rule: d.rule, origin: originText(d.origin) };
 }
 
-export function traceJson(t: Trace, labels: Labels): TraceJson {
+/**
+ * A trace's branches carry the path they share with the main one as the same hop objects (walk.ts): each
+ * such hop's sentence is made once per answer (explainHop reads nothing but the hop and the labels). A
+ * flood on a physical network reaching every network node's br-ex made a branch per node, each
+ * explaining the whole path again.
+ */
+function explained(h: Hop, labels: Labels, made: Map<Hop, string>): string {
+  let text = made.get(h);
+  if (text === undefined) {
+    text = explainHop(h, labels);
+    made.set(h, text);
+  }
+  return text;
+}
+
+export function traceJson(t: Trace, labels: Labels, made: Map<Hop, string> = new Map()): TraceJson {
   return {
     disposition: t.disposition,
     delivered_to: deliveryJson(t.deliveredTo),
@@ -59,9 +74,9 @@ export function traceJson(t: Trace, labels: Labels): TraceJson {
       in: packetJson(h.in),
       out: h.out === null ? null : packetJson(h.out),
       steps: h.steps.map((s) => ({ where: s.where, rule: s.rule, action: s.action, origin: originText(s.origin) })),
-      explain: explainHop(h, labels),
+      explain: explained(h, labels, made),
     })),
-    branches: t.branches.map((b) => traceJson(b, labels)),
+    branches: t.branches.map((b) => traceJson(b, labels, made)),
     uncertain: t.uncertain,
   };
 }
