@@ -11,9 +11,10 @@ import type { Cidr } from '../ir/openflow.ts';
 import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import type { Delivery } from '../semantics/delivery.ts';
-import { exists, type Cond, type End, type Enc, type SentConstraint, type SourceSpec, type SymPacket } from '../smt/index.ts';
+import { exists, type Cond, type End, type Enc, type ExistsResult, type SentConstraint, type SourceSpec, type SymPacket } from '../smt/index.ts';
 import type { VmPortStation } from './endpoints.ts';
-import { ipv4ToNumber } from '../net/ipv4.ts';
+import { inPrefix, ipv4ToNumber } from '../net/ipv4.ts';
+import { canonicalWitnesses, reasonOfTrace, samePacket } from './canonical-witness.ts';
 import { disagreementText, replayWitness } from './witness-replay.ts';
 import { checkedSources, proveSenders } from './spoof-proof.ts';
 
@@ -115,6 +116,11 @@ export function traceHits(t: Trace, d: Dest): boolean {
  * witness looks like traffic a person would send (the solver may otherwise pick e.g. an ICMP echo
  * reply that conntrack calls INVALID); the free search follows only when TCP finds nothing.
  */
+/** Does the trace end where the solver said its end is (the same disposition, delivered to the same place)? */
+function sameEnd(t: Trace, r: ExistsResult): boolean {
+  return t.disposition === r.disposition && JSON.stringify(t.deliveredTo) === JSON.stringify(r.delivery ?? null);
+}
+
 export async function findPacket(
   dp: Dataplane,
   ev: Evaluator,
@@ -160,7 +166,8 @@ async function search({ dp, ev, groups, dests, timeoutMs }: Problem, fields: Fie
     }
     if (r.verdict === 'no') continue;
     if (r.witness === null || r.source === null) return { verdict: 'unknown', witness: null, source: null, trace: null, reason: r.reason, error: 'the solver found a packet but gave no witness' };
-    const replay = replayWitness(ev, r.source, r.witness, (t) => dests.some((d) => traceHits(t, d)));
+    const reaches = (t: Trace) => dests.some((d) => traceHits(t, d));
+    const replay = replayWitness(ev, r.source, r.witness, reaches);
     if (!replay.agrees) {
       return {
         verdict: 'unknown',
@@ -173,7 +180,18 @@ async function search({ dp, ev, groups, dests, timeoutMs }: Problem, fields: Fie
     }
     // A replay that crossed something unmodelled is not an answer either.
     if (replay.trace.uncertain.length > 0) return { verdict: 'unknown', witness: r.witness, source: r.source, trace: replay.trace, reason: `the witness crosses unmodelled constructs: ${replay.trace.uncertain.join('; ')}` };
-    return { verdict: 'reachable', witness: r.witness, source: r.source, trace: replay.trace, reason: r.reason };
+    // The witness's free fields at their canonical values (canonical-witness.ts), kept when that packet
+    // too gets there by its replay and its end reads in the solver's words; the solver's packet otherwise.
+    if (r.pinned !== undefined) {
+      const to = dests.find((d) => destIps(d).some((c) => inPrefix(r.witness!.ip_dst, c.ip, c.prefixLen))) ?? null;
+      for (const canonical of canonicalWitnesses(ev, r.source, r.witness, r.pinned, to, dp.stations)) {
+        if (samePacket(canonical, r.witness)) break;
+        const trace = ev.session().trace(r.source, canonical);
+        const said = reasonOfTrace(trace) ?? (sameEnd(trace, r) ? r.reason : null);
+        if (reaches(trace) && trace.uncertain.length === 0 && said !== null) return { verdict: 'reachable', witness: canonical, source: r.source, trace, reason: said };
+      }
+    }
+    return { verdict: 'reachable', witness: r.witness, source: r.source, trace: replay.trace, reason: reasonOfTrace(replay.trace) ?? r.reason };
   }
   if (unknown !== null) return { verdict: 'unknown', witness: null, source: null, trace: null, reason: unknown };
   return { verdict: 'unreachable', witness: null, source: null, trace: null, reason: `no packet (${checked} sender group${checked === 1 ? '' : 's'} checked)` };

@@ -15,6 +15,7 @@ import type { Dataplane, Station } from '../ir/dataplane.ts';
 import type { Packet } from '../ir/packet.ts';
 import type { Cidr } from '../ir/openflow.ts';
 import type { ConvergedState } from '../semantics/converged.ts';
+import type { Delivery } from '../semantics/delivery.ts';
 import { getZ3 } from './z3.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { SymPacket } from './headers.ts';
@@ -191,6 +192,9 @@ export interface ExistsResult {
   readonly reason: string;
   /** The witness's end, for callers that replay it. */
   readonly disposition: EndDisposition | null;
+  /** Yes: where the witness's end delivers it (as the evaluator's traces say), and the witness's fields the question or a kept preference pins (every other field is free). */
+  readonly delivery?: Delivery | null;
+  readonly pinned?: FixedFields;
 }
 
 /**
@@ -228,7 +232,7 @@ export async function exists(
     // The source the model took; preferences then range over every end of that source at once, so
     // a more natural packet to another end (the target's own address rather than a floating IP
     // leading back to it) is preferred, and the refined model says which end it takes.
-    const { packet: witness, hit, reliesOnRandom } = await witnessAmong(e, r.solver, r.model, hits, (first) => {
+    const { packet: witness, hit, reliesOnRandom, pinned } = await witnessAmong(e, r.solver, r.model, hits, (first) => {
       const st = first.o.source.station;
       const subnet = st.kind === 'vm-port' ? { ip: ipToNum(st.ip), prefixLen: st.prefixLen, mac: macToNum(st.mac) } : null;
       return [
@@ -240,7 +244,7 @@ export async function exists(
       return { verdict: 'unknown', witness: null, source: null, reason: 'the packets found depend on the source port --random-fully SNAT draws at random, not on the one a replay shows', disposition: null };
     }
     const end = hit.o.end;
-    return { verdict: 'yes', witness, source: hit.o.source.station, reason: end.kind === 'unknown' ? end.reason : end.where, disposition: end.kind === 'end' ? end.disposition : null };
+    return { verdict: 'yes', witness, source: hit.o.source.station, reason: end.kind === 'unknown' ? end.reason : end.where, disposition: end.kind === 'end' ? end.disposition : null, delivery: end.kind === 'end' ? end.delivery : null, pinned };
   }
   // Unknown: a path not followed to its end (something not modelled, the depth bound) could be one.
   const unknowns = outcomes.filter((o) => o.end.kind === 'unknown').map((o) => ({ o, c: o.cond, why: o.end.kind === 'unknown' ? o.end.reason : '' }));

@@ -10,7 +10,7 @@
 // what the solver learnt stays valid for every later check.
 import { runCheck, type Bool, type Ctx, type Model, type Z3Solver } from './z3.ts';
 import type { Cond, Enc } from './cond.ts';
-import { decodeWitness, type Preference } from './witness.ts';
+import { decodeWitness, type FixedFields, type Preference } from './witness.ts';
 import type { SymPacket } from './headers.ts';
 import type { Packet } from '../ir/packet.ts';
 
@@ -34,7 +34,7 @@ export interface Questions {
   /** Question `i`, outside its blocked classes, and `extra`. */
   ask(i: number, extra: Cond): Promise<SessionCheck>;
   /** The witness of question `i` from `model` (a model of it), refined by the preferences that stay satisfiable within it. */
-  witness(i: number, model: Model, sent: SymPacket, prefs: readonly Preference[]): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean }>;
+  witness(i: number, model: Model, sent: SymPacket, prefs: readonly Preference[]): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean; pinned: FixedFields }>;
 }
 
 /** The questions' conditions and the classes blocked in each, as both ways of asking keep them. */
@@ -146,7 +146,7 @@ export class QuestionSession extends Blocked implements Questions {
     }
   }
 
-  async witness(i: number, model: Model, sent: SymPacket, prefs: readonly Preference[]): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean }> {
+  async witness(i: number, model: Model, sent: SymPacket, prefs: readonly Preference[]): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean; pinned: FixedFields }> {
     this.solver.push();
     try {
       this.solver.add(this.selectors[i]!);

@@ -64,7 +64,7 @@ export type FixedFields = Readonly<Partial<Record<keyof SymPacket, number>>>;
  * satisfies is kept without a solver call; one pinning a field that `fixed` (what the question pins:
  * every model has it) or a kept preference sets to another value is dropped without one.
  */
-export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent: SymPacket, prefs: readonly Preference[], fixed: FixedFields = {}): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean }> {
+export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent: SymPacket, prefs: readonly Preference[], fixed: FixedFields = {}): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean; pinned: FixedFields }> {
   let best = model;
   let pushed = 0;
   // First, and not a mere preference: the values the kernel draws at random (--random-fully ports)
@@ -79,7 +79,7 @@ export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent
       if ((await runCheck(solver)) === 'sat') best = solver.model();
       else {
         solver.pop();
-        return { packet: decode(best, sent), model: best, reliesOnRandom: true };
+        return { packet: decode(best, sent), model: best, reliesOnRandom: true, pinned: fixed };
       }
     }
   }
@@ -87,8 +87,13 @@ export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent
   // another value is unsatisfiable with them (the check it would cost says unsat: a query for tcp/443
   // never has dport 80, an outside sender 203.0.113.7 is never 8.8.8.8), so it is dropped unasked.
   const kept = new Map<string, number>(witnessShortcuts.questionPins ? Object.entries(fixed).filter((x): x is [string, number] => x[1] !== undefined) : []);
-  const keep = (pref: Preference) => { for (const [f, v] of Object.entries(pref.pins ?? {})) kept.set(f, v); };
+  // What the witness's value of a field is not free in (the question's pins and the kept preferences'):
+  // the caller may give every other field a canonical value (src/questions/canonical-witness.ts).
+  const pinned: Record<string, number> = Object.fromEntries(Object.entries(fixed).filter((x): x is [string, number] => x[1] !== undefined));
+  const keep = (pref: Preference) => { for (const [f, v] of Object.entries(pref.pins ?? {})) { kept.set(f, v); pinned[f] = v; } };
   for (const pref of prefs) {
+    // A preference every packet meets pins its fields all the same (a concrete sender's own MAC).
+    if (pref.cond === true && !Object.entries(pref.pins ?? {}).some(([f, v]) => kept.has(f) && kept.get(f) !== v)) for (const [f, v] of Object.entries(pref.pins ?? {})) pinned[f] = v;
     if (typeof pref.cond === 'boolean') continue;
     if (Object.entries(pref.pins ?? {}).some(([f, v]) => kept.has(f) && kept.get(f) !== v)) continue;
     solver.push();
@@ -103,7 +108,7 @@ export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent
   }
   const packet = decode(best, sent);
   for (let i = 0; i < pushed; i++) solver.pop();
-  return { packet, model: best, reliesOnRandom: false };
+  return { packet, model: best, reliesOnRandom: false, pinned };
 }
 
 /** Does the model make the condition true? */
@@ -158,7 +163,7 @@ export interface WitnessHit extends Conjunction {
  * VLAN tag, which is the station's: a model refined across senders could land on another sender's end
  * while the packet is read with the first one's tag — a witness its own replay contradicts.
  */
-export async function witnessAmong<H extends WitnessHit>(e: Enc, solver: Z3Solver, model: Model, hits: readonly H[], prefs: (first: H) => readonly Preference[], fixed: FixedFields = {}): Promise<{ packet: Packet; model: Model; hit: H; reliesOnRandom: boolean }> {
+export async function witnessAmong<H extends WitnessHit>(e: Enc, solver: Z3Solver, model: Model, hits: readonly H[], prefs: (first: H) => readonly Preference[], fixed: FixedFields = {}): Promise<{ packet: Packet; model: Model; hit: H; reliesOnRandom: boolean; pinned: FixedFields }> {
   const cond = (h: H) => e.and(...h.pc, h.last);
   const first = hits.find((h) => holds(e, model, cond(h))) ?? hits[0]!;
   const mine = hits.filter((h) => h.sender === first.sender);
