@@ -97,21 +97,40 @@ export interface ThreadPool {
   terminateAllThreads(): void;
 }
 
-/** How long shutdown waits for Z3's threads to report that they finished. */
+/** How long shutdown waits at most for Z3's threads to report that they finished. */
 const DRAIN_MS = 2000;
+
+/**
+ * How long the running threads' count must stay the same for shutdown to stop waiting. Z3 keeps a thread
+ * running between checks (one, parked, after any check ran), so the count never
+ * reaches 0 once a check ran: waiting for 0 spent the whole DRAIN_MS on every shutdown. A thread that has
+ * just finished a check reports back within a few turns of the event loop; one that does not within this
+ * window is silenced like any terminated worker (below).
+ */
+const SETTLE_MS = 100;
 
 /**
  * Terminates the pool's threads. A thread that has just finished a check still has to tell the main
  * thread so (a `cleanupThread` message, handled on a later turn of the event loop). Terminated before
  * that message is handled, its worker's handler is replaced by Emscripten with one that prints
  * `received "cleanupThread" command from terminated worker` on stderr. So this first lets every
- * running thread report back (bounded: a thread still busy after `drainMs` is terminated anyway),
+ * running thread report back (until their count has not moved for `settleMs`, and at most `drainMs`: a
+ * thread still busy then is terminated anyway),
  * then terminates them all, and silences whatever a terminated worker still sends: after termination
  * nothing it says can matter.
  */
-export async function terminateThreads(pool: ThreadPool, drainMs = DRAIN_MS): Promise<void> {
+export async function terminateThreads(pool: ThreadPool, drainMs = DRAIN_MS, settleMs = SETTLE_MS): Promise<void> {
   const deadline = performance.now() + drainMs;
-  while (pool.runningWorkers.length > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 1));
+  let count = pool.runningWorkers.length;
+  let since = performance.now();
+  while (pool.runningWorkers.length > 0 && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1));
+    const now = performance.now();
+    if (pool.runningWorkers.length !== count) {
+      count = pool.runningWorkers.length;
+      since = now;
+    } else if (now - since >= settleMs) break;
+  }
   const workers = [...pool.runningWorkers, ...pool.unusedWorkers];
   pool.terminateAllThreads();
   for (const w of workers) w.onmessage = () => {};

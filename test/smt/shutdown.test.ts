@@ -9,7 +9,7 @@ import { terminateThreads, type ThreadPool } from '../../src/smt/z3.ts';
 
 interface FakeWorker { onmessage: (e: { data: { cmd: string } }) => void }
 
-function emscriptenLikePool(printed: string[]): ThreadPool & { reported: boolean; finishLater(ms: number): void } {
+function emscriptenLikePool(printed: string[]): ThreadPool & { reported: boolean; finishLater(ms: number): void; park(): void } {
   const pool = {
     runningWorkers: [] as FakeWorker[],
     unusedWorkers: [] as FakeWorker[],
@@ -19,6 +19,10 @@ function emscriptenLikePool(printed: string[]): ThreadPool & { reported: boolean
       }
       pool.runningWorkers = [];
       pool.unusedWorkers = [];
+    },
+    /** A thread parked between checks: running, and never reporting back. */
+    park() {
+      pool.runningWorkers.push({ onmessage: () => {} });
     },
     /** A thread that finished its work and reports back after `ms`; `reported` is set when it does. */
     reported: false,
@@ -72,4 +76,19 @@ describe('terminating Z3 threads', () => {
     expect(pool.reported).toBe(true);
     expect(printed).toEqual([]);
   });
+
+  it('a thread parked between checks (Z3 keeps one) does not hold shutdown to the bound: the others report, then all end', async () => {
+    const printed: string[] = [];
+    const pool = emscriptenLikePool(printed);
+    pool.park();
+    pool.finishLater(5);
+    const reports: boolean[] = [];
+    // A bound far beyond the test's own timeout: only the count having settled can end the wait in time.
+    await terminateThreads(pool, 3_600_000, 50);
+    reports.push(pool.reported);
+    await settle();
+    expect(reports, 'the finishing thread reported before termination').toEqual([true]);
+    expect(printed).toEqual([]);
+    expect(pool.runningWorkers).toEqual([]);
+  }, 10_000);
 });
