@@ -44,6 +44,8 @@ import { traceCopies } from './guard.ts';
 import { stationName } from './witness-replay.ts';
 import { diffSenderClasses } from './diff-classes.ts';
 import { crossingAgrees, crossingFor, type Crossing } from './diff-crossing.ts';
+import { candidates, changedHeaders, type ChangedHeaders } from './diff-concrete.ts';
+import { decode } from '../smt/witness.ts';
 
 export interface DiffParams {
   readonly from: string | null;
@@ -301,10 +303,11 @@ async function portSpan(e: Enc, p: SymPacket, ask: Ask, inClass: Cond, drawn: Co
 /** The satisfiability of the question being classified (outside the classes already found) and `c`. */
 type Ask = (c: Cond) => Promise<{ readonly status: 'sat' | 'unsat' | 'unknown' }>;
 
-async function classify(e: Enc, p: SymPacket, ask: Ask, within: Cond, drawn: Cond, w: Packet, timeoutMs: number): Promise<PacketClass> {
+async function classify(e: Enc, p: SymPacket, ask: Ask, within: Cond, drawn: Cond, w: Packet, timeoutMs: number, forced: number | null = null): Promise<PacketClass> {
   const proto = e.eq(p.proto, w.proto, 8);
+  // A port the question forces (`forcedPort`: no packet of it has another) is the only one of any protocol.
   const only = async (field: 'dport' | 'icmp_type', v: number, bits: number) =>
-    (await ask(e.and(proto, e.not(e.eq(p[field], v, bits))))).status === 'unsat';
+    (field === 'dport' && forced === v) || (await ask(e.and(proto, e.not(e.eq(p[field], v, bits))))).status === 'unsat';
   const name = w.proto === IP_PROTO.tcp ? 'tcp' : w.proto === IP_PROTO.udp ? 'udp' : 'icmp';
   if ((w.proto === IP_PROTO.tcp || w.proto === IP_PROTO.udp) && w.dport !== null) {
     if (await only('dport', w.dport, 16)) return { label: `${name}/${w.dport}`, exact: true, cond: e.and(proto, e.eq(p.dport, w.dport, 16)) };
@@ -324,6 +327,43 @@ async function classify(e: Enc, p: SymPacket, ask: Ask, within: Cond, drawn: Con
   const others = await ask(e.and(e.not(common), e.not(proto)));
   if (others.status === 'unsat') return { label: `protocol ${w.proto}`, exact: true, cond: proto };
   return { label: `other protocols (e.g. ${w.proto})`, exact: false, cond: e.not(common) };
+}
+
+/**
+ * The destination port every packet of the question has, when the model's packet is TCP or UDP and
+ * no packet of the question (outside its blocked classes) has another: the model's port, proved by one
+ * check. Null when some packet has another (or the model's is no TCP or UDP packet), undefined when the
+ * solver gave up.
+ */
+async function forcedPort(e: Enc, p: SymPacket, ask: Ask, m: Parameters<typeof holds>[1]): Promise<number | null | undefined> {
+  const w = decode(m, p);
+  if (w.dport === null) return null;
+  const r = await ask(e.not(e.eq(p.dport, w.dport, 16)));
+  if (r.status === 'unsat') shortcuts.forced++;
+  return r.status === 'unsat' ? w.dport : r.status === 'sat' ? null : undefined;
+}
+
+const shortcuts = { concrete: 0, forced: 0 };
+
+/**
+ * How many senders' first check went to the incremental solver on a concrete packet's word, and how
+ * many witnesses had their destination port proved forced (this process): for measurements and tests.
+ */
+export function diffShortcuts(): { readonly concrete: number; readonly forced: number } {
+  return { ...shortcuts };
+}
+
+/** Whether a candidate packet (diff-concrete.ts) shows, replayed on both sides, one of the differences asked. */
+function showsDifference(work: SenderWork, questions: readonly DiffQuestion[], headers: readonly ChangedHeaders[]): boolean {
+  const places = [...new Map(questions.map((q) => [q.place, q.delivery])).values()];
+  const sides = [work.before, work.after].map((s) => ({ topology: s.model.topology, stations: s.model.dataplane.stations }));
+  for (const c of candidates(work.before.station, places, headers, sides)) {
+    const bt = replay(work.before, work.before.station, c.packet);
+    const at = replay(work.after, work.after.station, c.packet);
+    const place = deliveryKey(c.place);
+    if (questions.some((q) => q.place === place && shown(q.kind, place, bt, at))) return true;
+  }
+  return false;
 }
 
 /** A side's replay of the witness: its first hop ARP-resolved there, then followed. */
@@ -385,7 +425,7 @@ function preferences(e: Enc, p: SymPacket, w: SenderWork, q: DiffQuestion) {
   return [...own, ...defaultPreferences(e, p, subnet)];
 }
 
-async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: DiffHow, changed: ChangedDevices, crossing: Crossing | null, splitAt: SplitAt['at'] | null, out: Difference[]): Promise<SenderResult> {
+async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: DiffHow, changed: ChangedDevices, crossing: Crossing | null, splitAt: SplitAt['at'] | null, headers: readonly ChangedHeaders[], out: Difference[]): Promise<SenderResult> {
   const ctx = await getZ3();
   const [sb, sa] = specs(work.before.model, work.after.model, work.before.station, work.after.station);
   const sent = { ...pl.fields, ...(pl.ipDst !== null ? { ipDst: pl.ipDst } : {}), ...(pl.outsideSrc !== null && sb.station.kind === 'outside' ? { ipSrc: pl.outsideSrc } : {}) };
@@ -421,10 +461,14 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   const unknown = await unmodelled(ctx, e, [...before.unknown, ...after.unknown], dq.unknown, timeoutMs);
   // Whether anything differs at all is asked first of a fresh solver: most senders of most changes
   // have no difference, and there Z3's bit-blasting solver proves it faster than the incremental one.
-  const any = await checkSat(ctx, e, dq.any, timeoutMs);
-  if (any.status === 'unsat') return result(unknown === null, unknown);
+  // Unless a concrete packet built from what changed already shows a difference in both replays
+  // (diff-concrete.ts): then the incremental solver asks it, internalizing the question once.
+  const likely = how.incremental && how.concrete !== false && dq.questions.length > 0 && showsDifference(work, dq.questions, headers);
+  if (likely) shortcuts.concrete++;
+  const any = likely ? null : await checkSat(ctx, e, dq.any, timeoutMs);
+  if (any?.status === 'unsat') return result(unknown === null, unknown);
   // The reason says it is the solver's already.
-  if (any.status === 'unknown') return result(false, unknown ?? any.reason);
+  if (any?.status === 'unknown') return result(false, unknown ?? any.reason);
 
   // One question over every (question, class) left: a model names the question it satisfies, whose
   // class is then decoded within that question alone — a check per class found, not per place asked.
@@ -440,7 +484,7 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   let complete = true;
   for (let first = true; ; first = false) {
     const open = dq.questions.map((_, i) => i).filter((i) => qs.isOpen(i));
-    const r = first ? any : await qs.next();
+    const r = first && any !== null ? any : await qs.next();
     if (r.status === 'unsat') break;
     if (r.status === 'unknown') { flush(); return result(false, unknown ?? r.reason); }
     const i = open.find((x) => holds(e, r.model, qs.within(x)));
@@ -452,10 +496,14 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
       continue;
     }
     const q = dq.questions[i]!;
-    const dec = await qs.witness(i, r.model, p, preferences(e, p, work, q));
+    // A destination port every packet of the question has (as a single changed rule's port makes it)
+    // rules out each preference for another port unasked: one check instead of one per preference.
+    const forced = how.forcedPort === false ? null : await forcedPort(e, p, (c) => qs.ask(i, c), r.model);
+    if (forced === undefined) { flush(); return result(false, unknown ?? 'solver: gave up on the destination port'); }
+    const dec = await qs.witness(i, r.model, p, preferences(e, p, work, q), forced === null ? {} : { dport: forced });
     if (dec.reliesOnRandom) { flush(); return result(false, unknown ?? 'the packets found depend on the source port --random-fully SNAT draws at random'); }
     const w = dec.packet;
-    const cls = await classify(e, p, (c) => qs.ask(i, c), qs.within(i), drawn, w, timeoutMs);
+    const cls = await classify(e, p, (c) => qs.ask(i, c), qs.within(i), drawn, w, timeoutMs, forced);
     qs.block(i, cls.cond);
     found[i]!++;
     const bt = replay(work.before, work.before.station, w);
@@ -531,6 +579,17 @@ export interface DiffHow {
    * default true); false walks it on its own.
    */
   readonly split?: boolean;
+  /**
+   * Ask a sender's first check of its incremental solver when a concrete packet built from what
+   * changed shows a difference in both replays (diff-concrete.ts; default true); false asks it of a
+   * fresh solver always.
+   */
+  readonly concrete?: boolean;
+  /**
+   * Prove a question's destination port forced in one check before the witness's port preferences
+   * (`forcedPort`; default true); false asks each preference.
+   */
+  readonly forcedPort?: boolean;
 }
 
 /** Which packets meet another fate in `after` than in `before`. */
@@ -545,10 +604,11 @@ export async function runDiff(before: Party, after: Party, p: DiffParams, timeou
   const changed = changedDevices(before.model.dataplane, after.model.dataplane, before.ev.converged, after.ev.converged);
   const crossing = how.cross === false ? null : crossingFor(before.model.dataplane, after.model.dataplane, changed);
   const splitAt = how.split === false ? null : splitDevices(before.model.dataplane, changed);
+  const headers = changedHeaders(before.model.topology, after.model.topology);
   const classes = how.classes === false ? pl.stations.map((n) => ({ rep: n, members: [] })) : diffSenderClasses(before.model, after.model, pl.stations, changed);
   for (const c of classes) {
     const found: Difference[] = [];
-    const r = await diffSender({ name: c.rep, before: { ...before, station: b.get(c.rep)! }, after: { ...after, station: a.get(c.rep)! } }, pl, timeoutMs, how, changed, crossing, splitAt, found);
+    const r = await diffSender({ name: c.rep, before: { ...before, station: b.get(c.rep)! }, after: { ...after, station: a.get(c.rep)! } }, pl, timeoutMs, how, changed, crossing, splitAt, headers, found);
     answered.set(c.rep, r);
     // The classmates' answers follow from the representative's (diff-classes.ts): said, not asked.
     for (const m of c.members) {

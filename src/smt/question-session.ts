@@ -34,7 +34,7 @@ export interface Questions {
   /** Question `i`, outside its blocked classes, and `extra`. */
   ask(i: number, extra: Cond): Promise<SessionCheck>;
   /** The witness of question `i` from `model` (a model of it), refined by the preferences that stay satisfiable within it. */
-  witness(i: number, model: Model, sent: SymPacket, prefs: readonly Preference[]): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean; pinned: FixedFields }>;
+  witness(i: number, model: Model, sent: SymPacket, prefs: readonly Preference[], fixed?: FixedFields): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean; pinned: FixedFields }>;
 }
 
 /** The questions' conditions and the classes blocked in each, as both ways of asking keep them. */
@@ -78,9 +78,9 @@ export class FreshQuestions extends Blocked implements Questions {
     return this.open[i] ? this.fresh(this.e.and(this.within(i), extra)) : { status: 'unsat' };
   }
 
-  async witness(i: number, model: Model, sent: SymPacket, prefs: readonly Preference[]) {
+  async witness(i: number, model: Model, sent: SymPacket, prefs: readonly Preference[], fixed: FixedFields = {}) {
     const solver = this.solverOf(this.within(i));
-    return decodeWitness(this.e, solver, model, sent, prefs);
+    return decodeWitness(this.e, solver, model, sent, prefs, fixed);
   }
 
   private solverOf(c: Cond): Z3Solver {
@@ -146,11 +146,11 @@ export class QuestionSession extends Blocked implements Questions {
     }
   }
 
-  async witness(i: number, model: Model, sent: SymPacket, prefs: readonly Preference[]): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean; pinned: FixedFields }> {
+  async witness(i: number, model: Model, sent: SymPacket, prefs: readonly Preference[], fixed: FixedFields = {}): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean; pinned: FixedFields }> {
     this.solver.push();
     try {
       this.solver.add(this.selectors[i]!);
-      return await decodeWitness(this.e, this.solver, model, sent, prefs);
+      return await decodeWitness(this.e, this.solver, model, sent, prefs, fixed);
     } finally {
       this.solver.pop();
     }

@@ -16,8 +16,14 @@
 //   with the same ends not followed and the same copies cut, as the two sides walked apart; fails if
 //   no after side came from a split. Not byte for byte in the witnesses: Z3's models, and so their
 //   unpinned fields, follow the order terms were made in the process.
+// - asking a sender's first check of its incremental solver when a concrete packet built from what
+//   changed shows a difference in both replays (src/questions/diff-concrete.ts), and proving a
+//   question's destination port forced in one check before the witness's port preferences
+//   (questions/diff.ts `forcedPort`), against a fresh solver's first check and every preference asked
+//   (`concrete: false, forcedPort: false`): the answers, the senders' records byte for byte, and the
+//   witnesses in every field a preference or the question pins.
 // Each comparison says how many pairs it compared and fails if none of them differed at all.
-// `DIFF_PRUNING_PER_KIND=N` and `DIFF_SPLIT_PER_KIND=N` (default 1 each) compare the first N pairs of
+// `DIFF_PRUNING_PER_KIND=N`, `DIFF_SPLIT_PER_KIND=N` and `DIFF_CONCRETE_PER_KIND=N` (default 1 each) compare the first N pairs of
 // each kind of change of one draw. The other optimisations are held to theirs on draws of their own
 // (incremental-, class-agreement.test.ts, crossing.test.ts), which these pairs would not serve: a
 // fresh solver per check costs much more on these larger topologies; classes need a twin VM and
@@ -29,16 +35,17 @@ import { changedDevices } from '../../src/smt/changed-devices.ts';
 import { crossingFor } from '../../src/questions/diff-crossing.ts';
 import { splitDevices } from '../../src/questions/diff-split.ts';
 import { portSender } from '../../src/questions/senders.ts';
+import { diffShortcuts, type DiffAnswer } from '../../src/questions/diff.ts';
 import { CHANGE_KINDS, changedPairs, expectSameAnswers, kindCounts, party, type ChangedPair } from './pairs.ts';
 import { ALL_ON, answer, firstOfEachKind } from './runs.ts';
 
 afterAll(async () => { await shutdownZ3(); });
 
 const perKind = (knob: string) => Number(process.env[knob] ?? 1);
-const PER_KIND = { prune: perKind('DIFF_PRUNING_PER_KIND'), split: perKind('DIFF_SPLIT_PER_KIND') };
+const PER_KIND = { prune: perKind('DIFF_PRUNING_PER_KIND'), split: perKind('DIFF_SPLIT_PER_KIND'), concrete: perKind('DIFF_CONCRETE_PER_KIND') };
 // Up to three hosts, networks and four VMs: room for senders that never reach what changed (settled;
 // after sides from a split walk).
-const drawn = once(() => changedPairs({ maxHosts: 3, maxNetworks: 3, maxRouters: 2, maxVms: 4, maxPortsPerVm: 2, maxFloatingIps: 1, minVms: 2, minExternals: 1, minRouters: 1, minGroups: 1, minFloatingIps: 1 }, 2718, Math.max(PER_KIND.prune, PER_KIND.split)));
+const drawn = once(() => changedPairs({ maxHosts: 3, maxNetworks: 3, maxRouters: 2, maxVms: 4, maxPortsPerVm: 2, maxFloatingIps: 1, minVms: 2, minExternals: 1, minRouters: 1, minGroups: 1, minFloatingIps: 1 }, 2718, Math.max(PER_KIND.prune, PER_KIND.split, PER_KIND.concrete)));
 
 describe('diff: each optimisation answers as the straightforward way, on the same random changed topologies', () => {
   it(`settling a sender on one side answers as walking both sides, on ${PER_KIND.prune * CHANGE_KINDS} pairs`, async () => {
@@ -85,7 +92,35 @@ describe('diff: each optimisation answers as the straightforward way, on the sam
     expect(differing).toBeGreaterThan(0);
     expect(split).toBeGreaterThan(0);
   }, 900_000);
+
+  it(`the first check chosen on a concrete packet's word and a forced port proved once answer as the solver's way, on ${PER_KIND.concrete * CHANGE_KINDS} pairs`, async () => {
+    const pairs = firstOfEachKind(drawn(), PER_KIND.concrete);
+    let differing = 0;
+    let witnesses = 0;
+    const before = diffShortcuts();
+    for (const pair of pairs) {
+      const quick = await answer(pair, ALL_ON);
+      const solver = await answer(pair, { incremental: true, concrete: false, forcedPort: false });
+      expectSameAnswers(quick, solver, pair.what);
+      expect(JSON.stringify(quick.senders), pair.what).toBe(JSON.stringify(solver.senders));
+      // The same classes in the same order, with the same witnesses in every field a preference or the
+      // question pins (addresses, protocol, ports, ICMP type and code); the source MAC and the
+      // destination MAC each side's replay resolves are left out (the MAC no preference pins).
+      expect(witnessed(quick), pair.what).toEqual(witnessed(solver));
+      witnesses += quick.differences.reduce((n, d) => n + d.classes.length, 0);
+      if (quick.differences.length > 0) differing++;
+    }
+    const used = diffShortcuts();
+    console.log(`diff concrete first and forced ports: ${pairs.length} pairs compared (${differing} with differences), ${witnesses} witnesses compared; ${used.concrete - before.concrete} first checks on a concrete packet's word, ${used.forced - before.forced} ports proved forced (both counts include the default runs shared with the other comparisons); changes: ${kindCounts(pairs)}`);
+    expect(pairs.length).toBe(PER_KIND.concrete * CHANGE_KINDS);
+    expect(differing).toBeGreaterThan(0);
+  }, 900_000);
 });
+
+/** Per difference, its place and change and each class's label with its witness's pinned fields. */
+function witnessed(a: DiffAnswer): string[] {
+  return a.differences.map((d) => JSON.stringify([d.from, d.delivery, d.change, d.classes.map((c) => [c.packets, c.exact, c.witness.ip_src, c.witness.ip_dst, c.witness.proto, c.witness.sport, c.witness.dport, c.witness.icmp_type, c.witness.icmp_code])]));
+}
 
 /** `f`'s value, made the first time it is asked for (a test left out by a filter draws nothing). */
 function once<T>(f: () => T): () => T {

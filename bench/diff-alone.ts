@@ -1,0 +1,47 @@
+// `node --import tsx bench/diff-alone.ts SIZE [--out FILE] [--from EP] [--split off]`: runDiff of a
+// generated size against itself with the bench's one security-group rule added (bench/diff.ts), the
+// two models built first and not timed; prints the CPU (every thread) and wall time of the diff, the
+// load average at its start and end, and with --out writes runDiff's whole answer as JSON (to hold
+// two checkouts' answers to each other byte for byte). What to profile: `node --cpu-prof --import tsx
+// bench/diff-alone.ts medium`.
+import diagnostics from 'node:diagnostics_channel';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { loadTopologyText } from '../src/topology/index.ts';
+import { modelFromTopology } from '../src/pipeline.ts';
+import { createEvaluator } from '../src/evaluate/index.ts';
+import { runDiff } from '../src/questions/diff.ts';
+import { getZ3, shutdownZ3 } from '../src/smt/index.ts';
+import { EXTRA_SIZES, SIZES, generateTopologyText } from './generate.ts';
+import { withOneRuleAdded } from './diff.ts';
+
+const args = process.argv.slice(2);
+const opt = (name: string): string | null => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : null; };
+const size = [...SIZES, ...EXTRA_SIZES].find((s) => s.name === args[0]);
+if (size === undefined) throw new Error(`no size ${args[0]}`);
+
+function party(text: string) {
+  const t = loadTopologyText(text, 'bench.yaml');
+  if (!t.ok) throw new Error(t.errors.map((e) => e.message).join('; '));
+  const model = modelFromTopology(t.value);
+  return { model, ev: createEvaluator(model.dataplane) };
+}
+
+const text = generateTopologyText(size);
+const [b, a] = [party(text), party(withOneRuleAdded(text, 'first'))];
+await getZ3();
+// Z3's checks, counted and timed (wall, on its worker threads) through src/smt/z3.ts's channel.
+let checks = 0;
+let checkMs = 0;
+diagnostics.subscribe('netproof:z3-check', (m) => { checks++; checkMs += (m as { ms: number }).ms; });
+const load0 = loadavg()[0]!;
+const t = performance.now();
+const c = process.cpuUsage();
+const r = await runDiff(b, a, { from: opt('--from'), to: null, via: null }, 10_000, { incremental: true, split: opt('--split') !== 'off' });
+const cpu = process.cpuUsage(c);
+const wall = performance.now() - t;
+if (!r.ok) throw new Error('diff refused its input');
+const out = opt('--out');
+if (out !== null) writeFileSync(out, JSON.stringify(r.value));
+console.log(JSON.stringify({ size: size.name, cpuS: +((cpu.user + cpu.system) / 1e6).toFixed(2), wallS: +(wall / 1000).toFixed(2), load: [load0, loadavg()[0]], verdict: r.value.verdict, differences: r.value.differences.length, classes: r.value.senderClasses, checks, checkS: +(checkMs / 1000).toFixed(2) }));
+await shutdownZ3();
