@@ -157,7 +157,7 @@ describe('diff: each optimisation answers as the straightforward way, on the sam
 /**
  * Per difference and class, all but what no preference need pin: the label without its example
  * (protocol, port or ICMP type), an exact class's witness's protocol (but that of `other protocols`),
- * ports and ICMP type and code, not
+ * ports (but a range's, unless a preferred one) and ICMP type and code, not
  * its addresses (a sender without port security sends from any MAC and any address of its subnet; one
  * towards the outside world goes to any address of a routed prefix), and both traces when the whole
  * witness is the same.
@@ -166,7 +166,9 @@ function pinned(a: DiffAnswer): string[] {
   return a.differences.map((d) => JSON.stringify([d.from, d.delivery, d.change, d.standsFor ?? [], d.classes.map((c) => {
     const w = c.witness;
     const proto = c.packets.startsWith('other protocols') ? '*' : w.proto;
-    return [c.packets.replace(/e\.g\. \d+/, 'e.g. *'), c.exact, c.exact ? [proto, w.sport, w.dport, w.icmp_type, w.icmp_code] : '*', JSON.stringify(w)];
+    // A range's port is any of it (no preference pins one but 80, 443 and 22).
+    const dport = /\/\d+-\d+$|every port/.test(c.packets) && ![80, 443, 22].includes(w.dport ?? -1) ? '*' : w.dport;
+    return [c.packets.replace(/e\.g\. \d+/, 'e.g. *'), c.exact, c.exact ? [proto, w.sport, dport, w.icmp_type, w.icmp_code] : '*', JSON.stringify(w)];
   })]));
 }
 
