@@ -137,8 +137,13 @@ function afterPrerouting(w: WalkCtx, host: string, ns: Namespace, inIface: strin
   return out;
 }
 
-/** The routed copy sent to its next hop's MAC (resolved by ARP), one branch per answering address. */
-export function toNextHop(w: WalkCtx, host: string, ns: Namespace, oif: Namespace['interfaces'][number], route: Namespace['routes'][number], path: Path): Step[] {
+/**
+ * The routed copy sent to its next hop's MAC (resolved by ARP), one branch per answering address.
+ * `only`: for a connected route, the addresses to branch on (a subset of the route's owners, in their
+ * order), and no `no-arp` branch for the rest — for a walker that knows the others' copies and that
+ * branch tell nothing (walk.ts `nextHop`).
+ */
+export function toNextHop(w: WalkCtx, host: string, ns: Namespace, oif: Namespace['interfaces'][number], route: Namespace['routes'][number], path: Path, only?: readonly number[]): Step[] {
   const { e } = w;
   const where = `${host}/${ns.name}`;
   const from = { host, device: ns.name, port: oif.name };
@@ -158,17 +163,18 @@ export function toNextHop(w: WalkCtx, host: string, ns: Namespace, oif: Namespac
   const out: Step[] = [];
   const answered: Cond[] = [];
   const seen = new Set<number>();
-  for (const o of ownersIn(w.owners, ipToNum(route.dst.ip), route.dst.prefixLen)) {
-    if (seen.has(o.ip)) continue;
-    seen.add(o.ip);
-    const hit = e.eq(path.packet.ip_dst, o.ip, 32);
-    const p = assume(path, hit, [{ field: 'ip_dst', value: o.ip }]);
+  for (const ip of only ?? ownersIn(w.owners, ipToNum(route.dst.ip), route.dst.prefixLen).map((o) => o.ip)) {
+    if (seen.has(ip)) continue;
+    seen.add(ip);
+    const hit = e.eq(path.packet.ip_dst, ip, 32);
+    const p = assume(path, hit, [{ field: 'ip_dst', value: ip }]);
     if (!p) continue;
-    const mac = w.arp(from, macToNum(oif.mac), srcIp, null, o.ip);
+    const mac = w.arp(from, macToNum(oif.mac), srcIp, null, ip);
     if (mac === null) continue;
     answered.push(hit);
-    out.push(typeof mac === 'object' ? unknownEnd(`${where}: ARP for ${formatIpv4(o.ip)}: ${mac.unknown}`, p) : leave(p, mac));
+    out.push(typeof mac === 'object' ? unknownEnd(`${where}: ARP for ${formatIpv4(ip)}: ${mac.unknown}`, p) : leave(p, mac));
   }
+  if (only !== undefined) return out;
   const none = assume(path, e.and(...answered.map((c) => e.not(c))));
   if (none) out.push(ended('no-arp', none, `${where}: no ARP answer on ${oif.name}`));
   return out;

@@ -37,6 +37,7 @@ import { mergeBy, mergeSteps, pathKey } from './merge.ts';
 import type { ArpAnswer, ArpFrom, Port, WalkCtx } from './walk-ctx.ts';
 import { hostRange, upstreamReceives } from '../semantics/upstream.ts';
 import { crossingKey, stateless } from './untold.ts';
+import { hairpinGroup, nextHopGroup, type QuietSplit } from './quiet-splits.ts';
 
 export interface WalkOptions {
   /** The converged learning state (MAC tables, learned flows); none = nothing learned, NORMAL floods. */
@@ -174,6 +175,8 @@ export class SymWalker implements WalkCtx {
   /** Per `crossingKey`, whether a router's copy leaving by an external interface can only end untold (`untold`). */
   private readonly untoldCrossings = new Map<string, boolean>();
   private untoldCopies = 0;
+  /** Per group of a split per external address, which addresses tell something (quiet-splits.ts). */
+  private readonly quietSplits = new Map<string, QuietSplit>();
 
   /** The converged state the walker reads (for reuse checks). */
   get converged(): ConvergedState | undefined {
@@ -659,6 +662,55 @@ export class SymWalker implements WalkCtx {
     return quiet;
   }
 
+  /**
+   * Whether the walk keeps telling ends only and decides crossings untold (`untold`'s conditions, and
+   * no split): where a split per external address may pass over the addresses that tell nothing.
+   */
+  private quietScope(): boolean {
+    const o = this.opts;
+    return o.onlyTelling === true && o.untoldCrossings !== false && o.stopAcrossExternal === true && o.stopAt === undefined && o.marks === undefined && o.split === undefined && this.hunt === null;
+  }
+
+  /**
+   * A routed copy (`path`, with an empty condition) sent to its next hop and walked on; `hops`: the
+   * visits up to the router. A connected route's split of a copy with a symbolic destination out of an
+   * external interface is kept per group (quiet-splits.ts): the group's first split is made whole and
+   * shows which addresses' copies were untold; later ones branch on the others only, and count the
+   * `no-arp` branch they leave out as the whole split's walk does.
+   */
+  private nextHop(at: Port, ns: Namespace, r: RouteStep, path: Path, hops: number, trail: Trail | null): End[] {
+    const from: Port = { host: at.host, device: at.device, port: r.oif.name };
+    const ethType = path.packet.eth_type;
+    const group = this.quietScope() && r.route.via === null && typeof path.packet.ip_dst !== 'number' && typeof ethType === 'number' && this.externalIfaces.has(`${from.host}/${from.device}/${from.port}`)
+      ? nextHopGroup(from, `${r.route.dst.ip}/${r.route.dst.prefixLen}`, hops, ethType)
+      : null;
+    const known = group === null ? undefined : this.quietSplits.get(group);
+    if (known !== undefined) {
+      this.spend(1);
+      this.untoldCopies += known.untold;
+      return this.walkSteps(at, toNextHop(this, at.host, ns, r.oif, r.route, path, known.follow), hops - 1, trail);
+    }
+    const steps = toNextHop(this, at.host, ns, r.oif, r.route, path);
+    const ends = this.walkSteps(at, steps, hops - 1, trail);
+    if (group === null) return ends;
+    const follow: number[] = [];
+    let untold = 0;
+    for (const s of steps) {
+      if (s.kind === 'emit') {
+        const k = crossingKey(from, hops, s.path.packet);
+        if (k !== null && this.untoldCrossings.get(k) === true) {
+          untold++;
+          continue;
+        }
+      } else if (s.kind !== 'unknown') continue; // the no-arp branch
+      const dst = s.path.packet.ip_dst;
+      if (typeof dst !== 'number') return ends; // not an address's branch: no group kept
+      follow.push(dst);
+    }
+    this.quietSplits.set(group, { follow, untold });
+    return ends;
+  }
+
   /** While resolving ARP: whether the answer has been found (the rest of the walk is skipped). */
   private stopped(): boolean {
     return this.hunt !== null && this.hunt.answered;
@@ -700,7 +752,7 @@ export class SymWalker implements WalkCtx {
         made = this.touching(() => {
           if (what.kind === 'arrive') return this.arriveFresh(what.at, base, what.hops, trail);
           this.visit(what.at.host, what.at.device);
-          return this.walkSteps(what.at, toNextHop(this, what.at.host, what.ns, what.r.oif, what.r.route, base), what.hops - 1, trail);
+          return this.nextHop(what.at, what.ns, what.r, base, what.hops, trail);
         });
       } finally {
         this.entering.pop();
@@ -970,20 +1022,31 @@ export class SymWalker implements WalkCtx {
     const out: End[] = [];
     const answered: Cond[] = [];
     const seen = new Set<number>();
-    for (const o of ownersIn(this.owners, ipToNum(st.cidr.ip), st.cidr.prefixLen)) {
-      if (seen.has(o.ip) || own.has(o.ip) || o.ip < first || o.ip > last) continue;
-      seen.add(o.ip);
-      const hit = e.eq(path.packet.ip_dst, o.ip, 32);
-      const p = assume(path, hit, [{ field: 'ip_dst', value: o.ip }]);
+    // With a symbolic destination, the split is kept per group (quiet-splits.ts): after the group's
+    // first, only the addresses whose branch was not cut are branched on, and no `no-arp` branch.
+    const src = path.packet.eth_src;
+    const group = this.quietScope() && typeof path.packet.ip_dst !== 'number'
+      ? hairpinGroup(u.network, `${st.network}|${st.cidr.ip}/${st.cidr.prefixLen}|${st.mac}|${st.gateway}|${st.vlan}`, typeof src === 'number' && this.routerMacs.has(src))
+      : null;
+    const known = group === null ? undefined : this.quietSplits.get(group);
+    const follow: number[] = [];
+    for (const ip of known?.follow ?? ownersIn(this.owners, ipToNum(st.cidr.ip), st.cidr.prefixLen).map((o) => o.ip)) {
+      if (seen.has(ip) || own.has(ip) || ip < first || ip > last) continue;
+      seen.add(ip);
+      const hit = e.eq(path.packet.ip_dst, ip, 32);
+      const p = assume(path, hit, [{ field: 'ip_dst', value: ip }]);
       if (!p) continue;
-      const m = this.arp({ outside: st }, macToNum(st.mac), ipToNum(st.gateway), st.vlan, o.ip);
+      const m = this.arp({ outside: st }, macToNum(st.mac), ipToNum(st.gateway), st.vlan, ip);
       if (m === null) continue;
       answered.push(hit);
       const across = typeof m === 'number' ? this.hairpinAcross(p, m) : null;
-      if (typeof m === 'object') out.push(unknownEnd(`${where}: ARP for ${formatIpv4(o.ip)}: ${m.unknown}`, p));
+      if (across === null) follow.push(ip);
+      if (typeof m === 'object') out.push(unknownEnd(`${where}: ARP for ${formatIpv4(ip)}: ${m.unknown}`, p));
       else if (across !== null) out.push(cutEnd(`${across.host}/${across.device}:${across.port}: routed across an external network to another router's own address, sent back onto the subnet by the upstream router of ${u.network} (not followed)`, p));
       else append(out, this.fromUpstream(u, withPacket(p, { ...p.packet, eth_src: macToNum(u.mac), eth_dst: m, vlan: u.vlan }), hops, trail));
     }
+    if (known !== undefined) return out;
+    if (group !== null) this.quietSplits.set(group, { follow, untold: 0 });
     const none = assume(path, e.and(...answered.map((c) => e.not(c))));
     if (none) out.push(ended('no-arp', none, `${where}: no ARP answer on ${st.cidr.ip}/${st.cidr.prefixLen}`));
     return out;
