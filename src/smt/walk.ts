@@ -38,6 +38,7 @@ import type { ArpAnswer, ArpFrom, Port, WalkCtx } from './walk-ctx.ts';
 import { hostRange, upstreamReceives } from '../semantics/upstream.ts';
 import { crossingKey, stateless } from './untold.ts';
 import { hairpinGroup, nextHopGroup, type QuietSplit } from './quiet-splits.ts';
+import { type AlikeExit, portShape, shareable, sourceBlind, unnamed } from './alike-exits.ts';
 
 export interface WalkOptions {
   /** The converged learning state (MAC tables, learned flows); none = nothing learned, NORMAL floods. */
@@ -177,6 +178,12 @@ export class SymWalker implements WalkCtx {
   private untoldCopies = 0;
   /** Per group of a split per external address, which addresses tell something (quiet-splits.ts). */
   private readonly quietSplits = new Map<string, QuietSplit>();
+  /** Per class of alike router exits and copy (alike-exits.ts), the exit whose walk decided it untold. */
+  private readonly alikeQuiet = new Map<string, AlikeExit>();
+  /** Per bridge (`host\0bridge`), whether no flow reads or writes the source MAC; per bridge port, whether no flow names it. */
+  private readonly blindBridges = new Map<string, boolean>();
+  private readonly unnamedPorts = new Map<string, boolean>();
+  private alikeShared = 0;
 
   /** The converged state the walker reads (for reuse checks). */
   get converged(): ConvergedState | undefined {
@@ -352,6 +359,11 @@ export class SymWalker implements WalkCtx {
   /** How many copies were not followed, decided untold (`untold`): for measurements and tests. */
   get copiesUntold(): number {
     return this.untoldCopies;
+  }
+
+  /** How many crossings were decided untold by another router's alike exit (`alikeExit`): for measurements and tests. */
+  get crossingsShared(): number {
+    return this.alikeShared;
   }
 
   /** How many ARP requests were walked for one address each (not answered from a survey): for measurements and tests. */
@@ -644,22 +656,76 @@ export class SymWalker implements WalkCtx {
     let quiet = this.untoldCrossings.get(key);
     if (quiet === undefined) {
       const p = path.packet;
-      const vlan = typeof p.vlan === 'number' ? p.vlan : null;
-      const start: Path = { pc: [], packet: { ...this.symbolic('untold', vlan), eth_src: p.eth_src, eth_dst: p.eth_dst, vlan: p.vlan, tun_id: p.tun_id, eth_type: p.eth_type, ip_dst: p.ip_dst } };
-      // The places it enters are its own (not the walk under way's: what it decides holds behind any trail).
-      const places = new Set<string>();
-      this.entering.push(places);
-      let ends: End[];
-      try {
-        ends = this.bounded(start, `out of ${from.host}/${from.device}:${from.port}`, () => this.leaveFrom(from, start, hops, null));
-      } finally {
-        this.entering.pop();
+      const alike = this.alikeExit(from, hops, p);
+      const rep = alike === null ? undefined : this.alikeQuiet.get(alike.cls);
+      if (alike !== null && rep !== undefined && shareable(rep, alike.exit, p.eth_dst as number, p.ip_dst as number)) {
+        quiet = true;
+        this.alikeShared++;
+      } else {
+        const vlan = typeof p.vlan === 'number' ? p.vlan : null;
+        const start: Path = { pc: [], packet: { ...this.symbolic('untold', vlan), eth_src: p.eth_src, eth_dst: p.eth_dst, vlan: p.vlan, tun_id: p.tun_id, eth_type: p.eth_type, ip_dst: p.ip_dst } };
+        // The places it enters are its own (not the walk under way's: what it decides holds behind any trail).
+        const places = new Set<string>();
+        this.entering.push(places);
+        let ends: End[];
+        try {
+          ends = this.bounded(start, `out of ${from.host}/${from.device}:${from.port}`, () => this.leaveFrom(from, start, hops, null));
+        } finally {
+          this.entering.pop();
+        }
+        quiet = ends.every((x) => !telling(x)) && [...places].every((pl) => stateless(this.index, pl));
+        if (quiet && alike !== null && rep === undefined && [...places].every((pl) => this.placeBlind(pl))) this.alikeQuiet.set(alike.cls, alike.exit);
       }
-      quiet = ends.every((x) => !telling(x)) && [...places].every((pl) => stateless(this.index, pl));
       this.untoldCrossings.set(key, quiet);
     }
     if (quiet) this.untoldCopies++;
     return quiet;
+  }
+
+  /**
+   * A router exit's class for a copy (alike-exits.ts): its gateway port an internal port of an OVS
+   * bridge that no flow names, the port's shape, and the copy's key but for the exit and source; null
+   * when the exit is none such or the source no router's MAC.
+   */
+  private alikeExit(from: Port, hops: number, p: SymPacket): { readonly cls: string; readonly exit: AlikeExit } | null {
+    if (typeof p.eth_src !== 'number' || !this.routerMacs.has(p.eth_src)) return null;
+    const peer = this.index.peer(from.host, from.device, from.port);
+    const dev = peer === null ? null : this.index.device(peer.host, peer.device);
+    if (peer === null || dev === null || dev.kind !== 'ovs') return null;
+    const port = portByName(dev.bridge, peer.port);
+    if (port === undefined || port.type !== 'internal') return null;
+    const pk = `${peer.host}\u0000${dev.bridge.name}\u0000${port.name}`;
+    let free = this.unnamedPorts.get(pk);
+    if (free === undefined) this.unnamedPorts.set(pk, (free = unnamed(this.flowsOf(peer.host, dev.bridge.name, dev.bridge.flows), port)));
+    if (!free) return null;
+    const ns = this.index.device(from.host, from.device);
+    const iface = ns?.kind === 'ns' ? ns.ns.interfaces.find((i) => i.name === from.port) : undefined;
+    if (iface === undefined) return null;
+    return {
+      cls: [peer.host, portShape(dev.bridge, port), hops, p.eth_dst, p.vlan, p.tun_id, p.eth_type, p.ip_dst].join('\u0000'),
+      exit: { mac: p.eth_src, addrs: iface.addresses.map((a) => ipToNum(a.ip)) },
+    };
+  }
+
+  /** A bridge's own flows and those it learned. */
+  private flowsOf(host: string, bridge: string, own: readonly Flow[]): readonly Flow[] {
+    const learned = this.learnedOf(host, bridge);
+    return learned.length === 0 ? own : [...own, ...learned];
+  }
+
+  /** A place (loop.ts `visitPlace`) that reads no source MAC: anything but an OVS bridge whose flows may (`stateless` places only are asked about). */
+  private placeBlind(place: string): boolean {
+    const a = place.indexOf('|');
+    const b = place.indexOf('|', a + 1);
+    if (a < 0 || b < 0) return false;
+    const host = place.slice(0, a);
+    const device = place.slice(a + 1, b);
+    const dev = host === 'outside' ? null : this.index.device(host, device);
+    if (dev === null || dev.kind !== 'ovs') return true;
+    const k = `${host}\u0000${device}`;
+    let blind = this.blindBridges.get(k);
+    if (blind === undefined) this.blindBridges.set(k, (blind = sourceBlind(this.flowsOf(host, device, dev.bridge.flows))));
+    return blind;
   }
 
   /**
