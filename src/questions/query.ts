@@ -16,13 +16,16 @@ import type { Trace } from '../evaluate/trace.ts';
 import { arrivalNetwork, checkVia, resolveEndpoint, type OutsideStation } from './endpoints.ts';
 import { destsOf } from './destinations.ts';
 import { resolveSet, senderEntry, type SenderEntry } from './user-properties/endpoints.ts';
-import { someAddress } from './user-properties/cidr.ts';
 import { inPrefix } from '../net/ipv4.ts';
 import { packetFieldsError, protoNumber, type PacketFields, type ProtoArg } from './packet.ts';
 import { traceBetween } from './trace.ts';
-import { destIps, findPacket, traceHits, type Dest, type FieldConstraint } from './reach-set.ts';
+import { findPacket, traceHits, type Dest, type FieldConstraint } from './reach-set.ts';
 import { roundTrip } from './bidirectional.ts';
 import { contradiction, traceCopies } from './guard.ts';
+import { representativeAddress } from './canonical-witness.ts';
+
+/** The address a representative packet to a destination is sent to (one definition, shared with the witness's canonical fields). */
+export { representativeAddress };
 
 export interface QueryParams {
   readonly from: string;
@@ -120,23 +123,6 @@ function destinationsOf(topo: Topology, dp: Dataplane, text: string, via: string
   if (!r.ok) return r.error;
   const dests = destsOf(topo, dp, r.endpoint, '--to', holder);
   return 'code' in dests ? dests : { dests, dstIp: r.endpoint.ip };
-}
-
-/** The address a representative packet to `d` is sent to. */
-export function representativeAddress(d: Dest): Ipv4 {
-  switch (d.kind) {
-    case 'port':
-      return d.ipDst;
-    case 'namespace':
-      return d.ip;
-    case 'external':
-    case 'prefix':
-      return someAddress(destIps(d)[0]!);
-    default: {
-      const never: never = d;
-      throw new Error(`unknown destination ${JSON.stringify(never)}`);
-    }
-  }
 }
 
 export function fieldsOf(p: { proto?: ProtoArg | 'any'; sport?: number | readonly [number, number]; dport?: number | readonly [number, number]; icmpType?: number }): FieldConstraint {

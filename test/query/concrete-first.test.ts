@@ -9,10 +9,11 @@ import diagnostics from 'node:diagnostics_channel';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { load, type QueryParams, type ResidentModel } from '../../src/index.ts';
+import { load, type ResidentModel } from '../../src/index.ts';
 import { CHECK_CHANNEL, shutdownZ3 } from '../../src/smt/index.ts';
 import { concreteFirstShortcut } from '../../src/questions/reach-set.ts';
 import { arbitraryTopology } from '../../src/testing/index.ts';
+import { namedSources, queryMix, SHIPPED } from './query-mix.ts';
 
 let checksMade = 0;
 const countCheck = () => { checksMade++; };
@@ -34,26 +35,8 @@ afterAll(async () => {
   await shutdownZ3();
 });
 
-const SHIPPED = ['seed.yaml', 'provider.yaml', 'ha.yaml'].map((f) => join(import.meta.dirname, '..', '..', 'topologies', f));
 const GENERATED = fc.sample(arbitraryTopology({ minRouters: 1, minVms: 2 }), { numRuns: 4, seed: 2207 });
 
-function queriesOf(m: ResidentModel): QueryParams[] {
-  const t = m.model.topology;
-  const vms = t.vms.map((v) => v.name);
-  const out: QueryParams[] = [];
-  for (let i = 0; i < Math.min(vms.length, 2); i++) {
-    const to = vms[(i + 1) % vms.length]!;
-    out.push(
-      { from: vms[i]!, to, proto: 'tcp', dport: 22 },
-      { from: vms[i]!, to },
-      { from: vms[i]!, to, proto: 'udp', dport: 53 },
-      { from: vms[i]!, to: '8.8.8.8', proto: 'tcp', dport: 443 },
-      { from: vms[i]!, to: 'external' },
-    );
-  }
-  for (const f of t.floatingIps.slice(0, 2)) out.push({ from: '203.0.113.7', to: f.ip, proto: 'tcp', dport: 22 }, { from: '203.0.113.7', to: f.ip });
-  return out;
-}
 
 async function answers(source: Parameters<typeof load>[0], shortcut: boolean): Promise<{ json: string[]; checks: number; taken: number }> {
   concreteFirstShortcut.on = shortcut;
@@ -64,7 +47,7 @@ async function answers(source: Parameters<typeof load>[0], shortcut: boolean): P
     const json: string[] = [];
     const c0 = checksMade;
     const t0 = concreteFirstShortcut.taken;
-    for (const q of queriesOf(m)) {
+    for (const q of queryMix(m, { senders: 2, udpAndExternal: true, floatingAny: true })) {
       const a = await m.query(q);
       json.push(JSON.stringify(a.ok ? a.value : a.errors));
     }
@@ -76,10 +59,7 @@ async function answers(source: Parameters<typeof load>[0], shortcut: boolean): P
 }
 
 describe('the concrete-first answer', () => {
-  const sources: [string, Parameters<typeof load>[0]][] = [
-    ...SHIPPED.map((f): [string, string] => [f.split('/').pop()!, f]),
-    ...GENERATED.map((g, i): [string, { topology: unknown; name: string }] => [`generated #${i}`, { topology: g.file, name: `generated-${i}.yaml` }]),
-  ];
+  const sources = namedSources(SHIPPED, GENERATED);
   let taken = 0;
   it.each(sources)('%s: the same answers as the solver\'s way', async (name, source) => {
     const solver = await answers(source, false);

@@ -10,9 +10,10 @@
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { load, type QueryParams, type ResidentModel } from '../../src/index.ts';
+import { load, type ResidentModel } from '../../src/index.ts';
 import { shutdownZ3 } from '../../src/smt/index.ts';
 import { arbitraryTopology } from '../../src/testing/index.ts';
+import { queryMix } from './query-mix.ts';
 
 const TOPOLOGIES = join(import.meta.dirname, '..', '..', 'topologies');
 
@@ -37,23 +38,6 @@ async function askBetween(): Promise<void> {
   await other!.query({ from: vms[k % vms.length]!, to: 'external', proto: 'tcp', dport: 1000 + k });
 }
 
-function queriesOf(m: ResidentModel): QueryParams[] {
-  const t = m.model.topology;
-  const vms = t.vms.map((v) => v.name);
-  const out: QueryParams[] = [];
-  for (let i = 0; i < Math.min(vms.length, 3); i++) {
-    const to = vms[(i + 1) % vms.length]!;
-    out.push(
-      { from: vms[i]!, to, proto: 'tcp', dport: 22 },
-      { from: vms[i]!, to },
-      { from: vms[i]!, to, proto: 'udp', dport: 53 },
-      { from: vms[i]!, to: '8.8.8.8', proto: 'tcp', dport: 443 },
-      { from: vms[i]!, to: 'external' },
-    );
-  }
-  for (const f of t.floatingIps.slice(0, 2)) out.push({ from: '203.0.113.7', to: f.ip, proto: 'tcp', dport: 22 });
-  return out;
-}
 
 const orders: ((n: number) => number[])[] = [
   (n) => [...Array(n).keys()],
@@ -73,7 +57,7 @@ describe('the same query, the same answer', () => {
       if (!r.ok) throw new Error(JSON.stringify(r.errors));
       const m = r.value;
       try {
-        const qs = queriesOf(m);
+        const qs = queryMix(m, { senders: 3, udpAndExternal: true });
         const got: string[] = new Array<string>(qs.length);
         for (const i of order(qs.length)) {
           const a = await m.query(qs[i]!);

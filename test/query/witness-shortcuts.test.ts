@@ -6,12 +6,12 @@
 // (witnesses included) with the shortcuts and without them, never with more solver checks, and with fewer on
 // most topologies.
 import diagnostics from 'node:diagnostics_channel';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { load, type QueryParams, type ResidentModel } from '../../src/index.ts';
+import { load } from '../../src/index.ts';
 import { CHECK_CHANNEL, shutdownZ3, witnessShortcuts } from '../../src/smt/index.ts';
 import { arbitraryTopology } from '../../src/testing/index.ts';
+import { namedSources, queryMix, SHIPPED } from './query-mix.ts';
 import { concreteFirstShortcut } from '../../src/questions/reach-set.ts';
 
 // Every solver check of the process, as the library tells them.
@@ -31,21 +31,8 @@ afterAll(async () => {
 });
 
 // seed-vlan differs from the seed only below the routers, where no witness preference looks.
-const SHIPPED = ['seed.yaml', 'provider.yaml', 'ha.yaml'].map((f) => join(import.meta.dirname, '..', '..', 'topologies', f));
 const GENERATED = fc.sample(arbitraryTopology({ minRouters: 1, minVms: 2 }), { numRuns: 3, seed: 6062 });
 
-/** The queries the resident bench asks, on this model's VMs and floating IPs. */
-function queriesOf(m: ResidentModel): QueryParams[] {
-  const vms = m.model.topology.vms.map((v) => v.name);
-  const fips = m.model.topology.floatingIps.map((f) => f.ip);
-  const out: QueryParams[] = [];
-  for (let i = 0; i < Math.min(vms.length, 3); i++) {
-    const to = vms[(i + 1) % vms.length]!;
-    out.push({ from: vms[i]!, to, proto: 'tcp', dport: 22 }, { from: vms[i]!, to }, { from: vms[i]!, to: '8.8.8.8', proto: 'tcp', dport: 443 });
-  }
-  for (const ip of fips.slice(0, 2)) out.push({ from: '203.0.113.7', to: ip, proto: 'tcp', dport: 22 });
-  return out;
-}
 
 /** Every query's answer (JSON or errors) on a freshly loaded model, and the checks Z3 made for them. */
 async function answers(source: Parameters<typeof load>[0], shortcuts: boolean): Promise<{ json: string[]; checks: number }> {
@@ -57,7 +44,7 @@ async function answers(source: Parameters<typeof load>[0], shortcuts: boolean): 
   try {
     const json: string[] = [];
     const c0 = checksMade;
-    for (const q of queriesOf(m)) {
+    for (const q of queryMix(m, { senders: 3 })) {
       const a = await m.query(q);
       json.push(JSON.stringify(a.ok ? a.value : a.errors));
     }
@@ -70,10 +57,7 @@ async function answers(source: Parameters<typeof load>[0], shortcuts: boolean): 
 }
 
 describe('the checks a witness saves', () => {
-  const sources: [string, Parameters<typeof load>[0]][] = [
-    ...SHIPPED.map((f): [string, string] => [f.split('/').pop()!, f]),
-    ...GENERATED.map((g, i): [string, { topology: unknown; name: string }] => [`generated #${i}`, { topology: g.file, name: `generated-${i}.yaml` }]),
-  ];
+  const sources = namedSources(SHIPPED, GENERATED);
   let fewer = 0;
   it.each(sources)('%s: the same answers, no more checks', async (_name, source) => {
     const asked = await answers(source, false);
