@@ -17,6 +17,9 @@
 import type { Flow, FlowAction, OvsBridge, OvsPort, PortRef } from '../ir/openflow.ts';
 import { GROUP_BIT } from '../semantics/link-layer.ts';
 
+/** Off only in tests that hold the walk to deciding each router's crossings itself (test/fuzz/properties/walk-shortcuts.ts); `shared`: crossings decided by an alike exit, in the process. */
+export const alikeExitsSwitch = { on: true, shared: 0 };
+
 /** Actions that neither read nor write a frame's source MAC (anything else, e.g. `move` or `learn`, may). */
 const BLIND: ReadonlySet<FlowAction['kind']> = new Set<FlowAction['kind']>([
   'output', 'in_port', 'normal', 'drop', 'resubmit', 'goto_table', 'mod_vlan_vid', 'push_vlan', 'set_vlan_vid', 'strip_vlan', 'set_tun_id', 'set_reg', 'mod_dl_dst', 'set_arp_op', 'set_arp_pa', 'set_arp_ha',

@@ -18,6 +18,9 @@
 // drops anyway; the budget of ends counts what it counted before (walk.ts `nextHop`).
 import type { Port } from './walk-ctx.ts';
 
+/** Off only in tests that hold the walk to splitting per sender (test/fuzz/properties/walk-shortcuts.ts); `reused`: splits taken from a group's first, in the process. */
+export const quietSplitsSwitch = { on: true, reused: 0 };
+
 /** What the first split of a group showed: the addresses to branch on, in order, and how many copies were untold. */
 export interface QuietSplit {
   readonly follow: readonly number[];

@@ -37,8 +37,8 @@ import { mergeBy, mergeSteps, pathKey } from './merge.ts';
 import type { ArpAnswer, ArpFrom, Port, WalkCtx } from './walk-ctx.ts';
 import { hostRange, upstreamReceives } from '../semantics/upstream.ts';
 import { crossingKey, stateless } from './untold.ts';
-import { hairpinGroup, nextHopGroup, type QuietSplit } from './quiet-splits.ts';
-import { type AlikeExit, portShape, shareable, sourceBlind, unnamed } from './alike-exits.ts';
+import { hairpinGroup, nextHopGroup, quietSplitsSwitch, type QuietSplit } from './quiet-splits.ts';
+import { type AlikeExit, alikeExitsSwitch, portShape, shareable, sourceBlind, unnamed } from './alike-exits.ts';
 
 export interface WalkOptions {
   /** The converged learning state (MAC tables, learned flows); none = nothing learned, NORMAL floods. */
@@ -656,11 +656,12 @@ export class SymWalker implements WalkCtx {
     let quiet = this.untoldCrossings.get(key);
     if (quiet === undefined) {
       const p = path.packet;
-      const alike = this.alikeExit(from, hops, p);
+      const alike = alikeExitsSwitch.on ? this.alikeExit(from, hops, p) : null;
       const rep = alike === null ? undefined : this.alikeQuiet.get(alike.cls);
       if (alike !== null && rep !== undefined && shareable(rep, alike.exit, p.eth_dst as number, p.ip_dst as number)) {
         quiet = true;
         this.alikeShared++;
+        alikeExitsSwitch.shared++;
       } else {
         const vlan = typeof p.vlan === 'number' ? p.vlan : null;
         const start: Path = { pc: [], packet: { ...this.symbolic('untold', vlan), eth_src: p.eth_src, eth_dst: p.eth_dst, vlan: p.vlan, tun_id: p.tun_id, eth_type: p.eth_type, ip_dst: p.ip_dst } };
@@ -734,7 +735,7 @@ export class SymWalker implements WalkCtx {
    */
   private quietScope(): boolean {
     const o = this.opts;
-    return o.onlyTelling === true && o.untoldCrossings !== false && o.stopAcrossExternal === true && o.stopAt === undefined && o.marks === undefined && o.split === undefined && this.hunt === null;
+    return quietSplitsSwitch.on && o.onlyTelling === true && o.untoldCrossings !== false && o.stopAcrossExternal === true && o.stopAt === undefined && o.marks === undefined && o.split === undefined && this.hunt === null;
   }
 
   /**
@@ -752,6 +753,7 @@ export class SymWalker implements WalkCtx {
       : null;
     const known = group === null ? undefined : this.quietSplits.get(group);
     if (known !== undefined) {
+      quietSplitsSwitch.reused++;
       this.spend(1);
       this.untoldCopies += known.untold;
       return this.walkSteps(at, toNextHop(this, at.host, ns, r.oif, r.route, path, known.follow), hops - 1, trail);
@@ -1095,6 +1097,7 @@ export class SymWalker implements WalkCtx {
       ? hairpinGroup(u.network, `${st.network}|${st.cidr.ip}/${st.cidr.prefixLen}|${st.mac}|${st.gateway}|${st.vlan}`, typeof src === 'number' && this.routerMacs.has(src))
       : null;
     const known = group === null ? undefined : this.quietSplits.get(group);
+    if (known !== undefined) quietSplitsSwitch.reused++;
     const follow: number[] = [];
     for (const ip of known?.follow ?? ownersIn(this.owners, ipToNum(st.cidr.ip), st.cidr.prefixLen).map((o) => o.ip)) {
       if (seen.has(ip) || own.has(ip) || ip < first || ip > last) continue;
