@@ -46,6 +46,7 @@ import { CHANGE_KINDS, changedPairs, expectSameAnswers, kindCounts, party, type 
 import { ALL_ON, answer, firstOfEachKind } from './runs.ts';
 import { SIZES, generateTopologyText } from '../../bench/generate.ts';
 import { withOneRuleAdded } from '../../bench/diff.ts';
+import { pinned, traces } from './pinned.ts';
 
 afterAll(async () => { await shutdownZ3(); });
 
@@ -153,32 +154,6 @@ describe('diff: each optimisation answers as the straightforward way, on the sam
     expect(forced).toBeGreaterThan(0);
   }, 900_000);
 });
-
-/**
- * Per difference and class, all but what no preference need pin: the label without its example
- * (protocol, port or ICMP type), an exact class's witness's protocol (but that of `other protocols`),
- * ports (but a range's, unless a preferred one) and ICMP type and code, not
- * its addresses (a sender without port security sends from any MAC and any address of its subnet; one
- * towards the outside world goes to any address of a routed prefix), and both traces when the whole
- * witness is the same.
- */
-function pinned(a: DiffAnswer): string[] {
-  return a.differences.map((d) => JSON.stringify([d.from, d.delivery, d.change, d.standsFor ?? [], d.classes.map((c) => {
-    const w = c.witness;
-    const proto = c.packets.startsWith('other protocols') ? '*' : w.proto;
-    // A range's port is any of it (no preference pins one but 80, 443 and 22).
-    const dport = /\/\d+-\d+$|every port/.test(c.packets) && ![80, 443, 22].includes(w.dport ?? -1) ? '*' : w.dport;
-    return [c.packets.replace(/e\.g\. \d+/, 'e.g. *'), c.exact, c.exact ? [proto, w.sport, dport, w.icmp_type, w.icmp_code] : '*', JSON.stringify(w)];
-  })]));
-}
-
-/** The whole witnesses and traces of the classes whose witnesses are the same in both answers, in order. */
-function traces(a: DiffAnswer, b: DiffAnswer): { readonly a: string[]; readonly b: string[] } {
-  const flat = (x: DiffAnswer) => x.differences.flatMap((d) => d.classes);
-  const [xs, ys] = [flat(a), flat(b)];
-  const same = xs.map((c, i) => JSON.stringify(c.witness) === JSON.stringify(ys[i]?.witness));
-  return { a: xs.filter((_, i) => same[i]).map((c) => JSON.stringify(c)), b: ys.filter((_, i) => same[i]).map((c) => JSON.stringify(c)) };
-}
 
 /** `f`'s value, made the first time it is asked for (a test left out by a filter draws nothing). */
 function once<T>(f: () => T): () => T {

@@ -5,6 +5,9 @@ import type { AnyFuzzProperty, FuzzProperty } from '../property.ts';
 import { symbolicAgreementProperty } from './symbolic-agreement.ts';
 import { concreteAgreementProperty } from './concrete-agreement.ts';
 import { faultKillProperty } from './fault-kill.ts';
+import { queryShortcutProperty } from './query-shortcut.ts';
+import { walkShortcutsProperty } from './walk-shortcuts.ts';
+import { diffShortcutsProperty } from './diff-shortcuts.ts';
 
 export type Profile = 'ci' | 'campaign';
 
@@ -19,6 +22,9 @@ export function fuzzProperties(profile: Profile): AnyFuzzProperty[] {
     erase(symbolicAgreementProperty(ci ? { bounds: CI_BOUNDS, maxSources: 1, maxEndsPerSource: 8 } : {})),
     erase(concreteAgreementProperty(ci ? { bounds: CI_BOUNDS, packetsPerTopology: 10 } : {})),
     erase(faultKillProperty(ci ? { bounds: CI_BOUNDS } : {})),
+    erase(queryShortcutProperty({ ci })),
+    erase(walkShortcutsProperty({ ci })),
+    erase(diffShortcutsProperty({ ci })),
   ];
 }
 
