@@ -1,13 +1,14 @@
 // The symbolic search the solver-backed properties share: explorations per (sender, sent constraint)
-// reused by every property that asks about that sender's packets while they are recent, and a
+// reused within one property's check while they are recent, and a
 // "some packet whose end satisfies P?" check over it with the same meaning as the SMT core's
 // `exists` (unfinished ends count against a "no"). Witnesses are decoded with
 // preferences (TCP, a well-known port, the sender's subnet) and replayed through the evaluator: a
 // disagreement becomes `unknown` with an error, never a verdict. A port-secured sender is explored with
 // its own packets and DHCP client requests only where its anti-spoofing is proved (spoof-proof.ts),
 // else with every source.
-// Why not `exists` directly: it re-explores the sender's paths on every call, and several properties
-// ask about the same sender; this keeps the recent explorations of a run (speed at scale: bench/README.md).
+// Why not `exists` directly: it re-explores the sender's paths on every call, and one property may ask
+// about the same sender twice (a batch's follow-up search, ingress after egress); this keeps the recent
+// explorations of a check (speed at scale: bench/README.md).
 import type { Station } from '../../ir/dataplane.ts';
 import type { Packet } from '../../ir/packet.ts';
 import { traceCopies } from '../guard.ts';
@@ -43,10 +44,13 @@ const cache = new WeakMap<VerifyContext, Map<string, Promise<Exploration>>>();
 const senderKey = (s: SourceSpec) => `${stationKey(s.station)}|${s.anySource ?? false}|${s.portSecurity ?? false}|${s.dhcpClients ?? '-'}|${JSON.stringify(s.allowedAddressPairs ?? [])}`;
 
 /**
- * Explorations a verify run keeps at once (the most recently used): every sender's of the benchmark's
- * largest size, so each is explored once for all the properties, and still a bound.
+ * Explorations a property's check keeps at once (the most recently used). Each check has a context of
+ * its own, so nothing is shared across properties, and the bench sizes ask each key once per check
+ * (no hits at large and xlarge: 460 and 840 keys a check): what is kept is memory only, each
+ * exploration every telling end's packet and path terms (about 0.3 MB at xlarge). A few hundred keep
+ * the reuse a check has (a batch's follow-up, ingress senders after egress) up to about as many senders.
  */
-const KEPT = 2048;
+const KEPT = 256;
 
 /**
  * How far a VM port's packets are followed: `near` stops a copy that a router has routed onto an
@@ -61,7 +65,7 @@ export type Scope = 'near' | 'whole';
 
 /**
  * The exploration of `src`'s packets within `sent`, reused while it is among the most recently used
- * of the run (exploring again is cheap: the walker keeps the ends downstream of each router).
+ * of the check (exploring again is cheap: the walker keeps the ends downstream of each router).
  */
 export function explored(ctx: VerifyContext, src: SourceSpec, sent: SentConstraint = {}, scope: Scope = 'whole'): Promise<Exploration> {
   let m = cache.get(ctx);
