@@ -17,15 +17,17 @@ import type { TopologyCase } from './cases.ts';
 /**
  * Bounds the shortcut properties draw from: at least one router and one external network, so that
  * routers, floating IPs and outside senders are there to ask about; in half the cases a single
- * external network with two routers or more on at most two hosts, where crossings of one external network are shared among
+ * external network with three routers or more on at most two hosts, where crossings of one external network are shared among
  * alike router exits (src/smt/alike-exits.ts) — the properties count how often it came.
  */
 export function shortcutBounds(ci: boolean): fc.Arbitrary<TopologyBounds> {
   const base: TopologyBounds = ci
     ? { maxHosts: 3, maxNetworks: 3, maxRouters: 3, maxVms: 4, maxPortsPerVm: 2, maxRules: 3, minRouters: 1, minExternals: 1, minVms: 2 }
     : { maxRouters: 4, minRouters: 1, minExternals: 1, minVms: 2 };
-  // Two hosts at most there: routers' gateway ports on one host's bridge are what alike exits need.
-  return fc.oneof(fc.constant(base), fc.constant({ ...base, maxHosts: 2, maxExternals: 1, minRouters: 2, minFloatingIps: 1 }));
+  // Two hosts at most there, three routers or more: routers' gateway ports on one host's bridge, with
+  // VMs behind two of them and an address of neither on the external subnet, are what alike exits need.
+  const alike: TopologyBounds = { ...base, maxHosts: 2, maxExternals: 1, minRouters: 3, maxRouters: Math.max(3, base.maxRouters ?? 3), minVms: 3, minFloatingIps: 1 };
+  return fc.oneof(fc.constant(base), fc.constant(alike));
 }
 
 /** Routers with a gateway on an external network another router also has its gateway on. */
