@@ -42,10 +42,12 @@ const lines = (json: string): string[] => {
   return Array.isArray(v.results) ? v.results.map((r) => JSON.stringify(r)).concat(JSON.stringify({ ...v, results: v.results.length })) : [json];
 };
 
-/** A result line without its witness and trace (their free fields are any model's). */
+/** A result line without its witness and trace, nor the numbers of its message (their free fields are any model's). */
 const gist = (line: string): string => {
   const r = JSON.parse(line) as Record<string, unknown>;
-  return JSON.stringify({ ...r, witness: r.witness === undefined ? undefined : r.witness === null ? null : '…', trace: r.trace === undefined ? undefined : r.trace === null ? null : '…' });
+  // A message quotes its witness's addresses and ports: its numbers left out.
+  const message = typeof r.message === 'string' ? r.message.replace(/\d+/g, '#') : r.message;
+  return JSON.stringify({ ...r, message, witness: r.witness === undefined ? undefined : r.witness === null ? null : '…', trace: r.trace === undefined ? undefined : r.trace === null ? null : '…' });
 };
 
 export function walkShortcutsProperty(o: WalkShortcutOptions = {}): FuzzProperty<TopologyCase> {
