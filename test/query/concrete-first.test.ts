@@ -13,7 +13,7 @@ import { load, type ResidentModel } from '../../src/index.ts';
 import { CHECK_CHANNEL, shutdownZ3 } from '../../src/smt/index.ts';
 import { concreteFirstShortcut } from '../../src/questions/reach-set.ts';
 import { arbitraryTopology } from '../../src/testing/index.ts';
-import { namedSources, queryMix, SHIPPED } from './query-mix.ts';
+import { answersOf, namedSources, queryMix, SHIPPED } from './query-mix.ts';
 
 let checksMade = 0;
 const countCheck = () => { checksMade++; };
@@ -44,13 +44,9 @@ async function answers(source: Parameters<typeof load>[0], shortcut: boolean): P
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   const m = r.value;
   try {
-    const json: string[] = [];
     const c0 = checksMade;
     const t0 = concreteFirstShortcut.taken;
-    for (const q of queryMix(m, { senders: 2, udpAndExternal: true, floatingAny: true })) {
-      const a = await m.query(q);
-      json.push(JSON.stringify(a.ok ? a.value : a.errors));
-    }
+    const json = await answersOf(m, queryMix(m, { senders: 2, udpAndExternal: true, floatingAny: true }));
     return { json, checks: checksMade - c0, taken: concreteFirstShortcut.taken - t0 };
   } finally {
     await m.close();

@@ -33,6 +33,16 @@ export function queryMix(m: ResidentModel, o: MixOptions): QueryParams[] {
   return out;
 }
 
+/** Each question's answer as JSON text (the answer, or the errors), asked in order of one model. */
+export async function answersOf(m: ResidentModel, questions: readonly QueryParams[]): Promise<string[]> {
+  const json: string[] = [];
+  for (const q of questions) {
+    const a = await m.query(q);
+    json.push(JSON.stringify(a.ok ? a.value : a.errors));
+  }
+  return json;
+}
+
 /** The shipped topologies these tests load. */
 export const SHIPPED = ['seed.yaml', 'provider.yaml', 'ha.yaml'].map((f) => join(import.meta.dirname, '..', '..', 'topologies', f));
 

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { load } from '../../src/index.ts';
 import { CHECK_CHANNEL, shutdownZ3, witnessShortcuts } from '../../src/smt/index.ts';
 import { arbitraryTopology } from '../../src/testing/index.ts';
-import { namedSources, queryMix, SHIPPED } from './query-mix.ts';
+import { answersOf, namedSources, queryMix, SHIPPED } from './query-mix.ts';
 import { concreteFirstShortcut } from '../../src/questions/reach-set.ts';
 
 // Every solver check of the process, as the library tells them.
@@ -42,12 +42,8 @@ async function answers(source: Parameters<typeof load>[0], shortcuts: boolean): 
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   const m = r.value;
   try {
-    const json: string[] = [];
     const c0 = checksMade;
-    for (const q of queryMix(m, { senders: 3 })) {
-      const a = await m.query(q);
-      json.push(JSON.stringify(a.ok ? a.value : a.errors));
-    }
+    const json = await answersOf(m, queryMix(m, { senders: 3 }));
     return { json, checks: checksMade - c0 };
   } finally {
     await m.close();
