@@ -4,7 +4,8 @@
 // its subnet) as source, a destination outside 0.0.0.0/8 and the limited broadcast. Guarantees: the returned packet satisfies every hard constraint (a preference that would
 // violate one is dropped); without any preference holding it is the plain model. Among the ends of
 // several senders (`witnessAmong`), the packet is decoded with the variables of the sender whose end
-// the refined model takes, and attributed to that sender.
+// the refined model takes, and attributed to that sender. Settled (`DecodeOptions.settle`), the fields the
+// preferences leave free take values of the question's alone (settle-witness.ts).
 import type { Packet } from '../ir/packet.ts';
 import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
 import { runCheck, type Model, type Z3Solver } from './z3.ts';
@@ -12,6 +13,7 @@ import type { SymPacket } from './headers.ts';
 import { WIDTH, numToIp, numToMac } from './headers.ts';
 import type { Cond, Enc, Val } from './cond.ts';
 import { anyOf, type Conjunction } from './factor.ts';
+import { settleFreeFields, type SettledField } from './settle-witness.ts';
 
 export interface Preference {
   readonly name: string;
@@ -55,6 +57,13 @@ export function defaultPreferences(e: Enc, p: SymPacket, subnet: { ip: number; p
  */
 export const witnessShortcuts = { questionPins: true, replayInFirstCheck: true };
 
+/** How a witness is decoded: `settle` gives the fields the preferences leave free values of the question's alone (settle-witness.ts). */
+export interface DecodeOptions {
+  readonly settle?: boolean;
+  /** Values a settled free field is tried at first (the sender's own MAC: a preference pins it only with the sender's own address). */
+  readonly canonical?: Partial<Record<SettledField, readonly number[]>>;
+}
+
 /** Fields of the sent packet the question itself sets to one value (its sent constraint's pins). */
 export type FixedFields = Readonly<Partial<Record<keyof SymPacket, number>>>;
 
@@ -64,7 +73,7 @@ export type FixedFields = Readonly<Partial<Record<keyof SymPacket, number>>>;
  * satisfies is kept without a solver call; one pinning a field that `fixed` (what the question pins:
  * every model has it) or a kept preference sets to another value is dropped without one.
  */
-export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent: SymPacket, prefs: readonly Preference[], fixed: FixedFields = {}): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean; pinned: FixedFields }> {
+export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent: SymPacket, prefs: readonly Preference[], fixed: FixedFields = {}, options: DecodeOptions = {}): Promise<{ packet: Packet; model: Model; reliesOnRandom: boolean; pinned: FixedFields }> {
   let best = model;
   let pushed = 0;
   // First, and not a mere preference: the values the kernel draws at random (--random-fully ports)
@@ -105,6 +114,11 @@ export async function decodeWitness(e: Enc, solver: Z3Solver, model: Model, sent
       solver.pop();
       pushed--;
     }
+  }
+  if (options.settle) {
+    const s = await settleFreeFields(e, solver, best, sent, pinned, num, options.canonical);
+    best = s.model;
+    pushed += s.pushed;
   }
   const packet = decode(best, sent);
   for (let i = 0; i < pushed; i++) solver.pop();
@@ -157,18 +171,55 @@ export interface WitnessHit extends Conjunction {
 
 /**
  * The witness of a satisfiable disjunction over `hits` (the solver holds it, `model` satisfies it):
- * the sender whose end the model takes, the preferences (`prefs` of that end) refined within that
+ * the sender whose end the model takes (settled, `optionsOf`: the first in the hits' order that has one), the preferences (`prefs` of that end) refined within that
  * sender's ends only, the packet decoded with that sender's variables, and the end the refined model
  * takes (`fixed`: what the question pins in every sender's packet). Several senders' variables may share names (one question over every sender) but never their
  * VLAN tag, which is the station's: a model refined across senders could land on another sender's end
  * while the packet is read with the first one's tag — a witness its own replay contradicts.
  */
-export async function witnessAmong<H extends WitnessHit>(e: Enc, solver: Z3Solver, model: Model, hits: readonly H[], prefs: (first: H) => readonly Preference[], fixed: FixedFields = {}): Promise<{ packet: Packet; model: Model; hit: H; reliesOnRandom: boolean; pinned: FixedFields }> {
+export async function witnessAmong<H extends WitnessHit>(e: Enc, solver: Z3Solver, model: Model, hits: readonly H[], prefs: (first: H) => readonly Preference[], fixed: FixedFields = {}, optionsOf: (first: H) => DecodeOptions = () => ({})): Promise<{ packet: Packet; model: Model; hit: H; reliesOnRandom: boolean; pinned: FixedFields }> {
   const cond = (h: H) => e.and(...h.pc, h.last);
-  const first = hits.find((h) => holds(e, model, cond(h))) ?? hits[0]!;
+  const byModel = { hit: hits.find((h) => holds(e, model, cond(h))) ?? hits[0]!, model };
+  // Settled, the sender is the first in the hits' order that has one (not the one the model takes).
+  const chosen = optionsOf(byModel.hit).settle ? ((await firstSender(e, solver, hits, model)) ?? byModel) : byModel;
+  const first = chosen.hit;
   const mine = hits.filter((h) => h.sender === first.sender);
   if (mine.length < hits.length) solver.add(e.bool(anyOf(e, mine)));
-  const d = await decodeWitness(e, solver, model, first.sent, prefs(first), fixed);
+  const d = await decodeWitness(e, solver, chosen.model, first.sent, prefs(first), fixed, optionsOf(first));
   const hit = mine.find((h) => holds(e, d.model, cond(h))) ?? first;
   return { ...d, hit };
+}
+
+/**
+ * The first hit of the first sender, in the hits' order, whose hits are satisfiable with what `solver`
+ * holds (it holds their disjunction, found sat), and a model of that sender's hits: halving over the
+ * senders, one pushed check each; null when a check did not answer.
+ */
+async function firstSender<H extends WitnessHit>(e: Enc, solver: Z3Solver, hits: readonly H[], model: Model): Promise<{ hit: H; model: Model } | null> {
+  const senders = [...new Set(hits.map((h) => h.sender))];
+  if (senders.length === 1) return { hit: hits[0]!, model };
+  const ask = async (ss: readonly object[]): Promise<Model | 'unsat' | 'unknown'> => {
+    solver.push();
+    solver.add(e.bool(anyOf(e, hits.filter((h) => ss.includes(h.sender)))));
+    const r = await runCheck(solver);
+    const m = r === 'sat' ? solver.model() : r;
+    solver.pop();
+    return m;
+  };
+  // Invariant: some sender in [lo, hi] has a satisfiable hit, none before lo does; `found` is a model of [lo, hi]'s hits once asked.
+  let lo = 0;
+  let hi = senders.length - 1;
+  let found: Model | null = null;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const r = await ask(senders.slice(lo, mid + 1));
+    if (r === 'unknown') return null;
+    if (r === 'unsat') { lo = mid + 1; found = null; } else { hi = mid; found = r; }
+  }
+  if (found === null) {
+    const r = await ask([senders[lo]!]);
+    if (typeof r === 'string') return null;
+    found = r;
+  }
+  return { hit: hits.find((h) => h.sender === senders[lo])!, model: found };
 }

@@ -71,7 +71,7 @@ async function violated(ctx: VerifyContext, { q: first, port }: PortQuestion): P
     ...(gw !== null ? [{ name: 'to the gateway', cond: e.eq(q.sent.eth_dst, gw, 48) }] : []),
     ...defaultPreferences(e, q.sent, { ip: ipNum(s.ip), prefixLen: s.prefixLen }),
   ];
-  const { packet, reliesOnRandom } = await decodeWitness(e, r.solver, r.model, q.sent, prefs);
+  const { packet, reliesOnRandom } = await decodeWitness(e, r.solver, r.model, q.sent, prefs, {}, { settle: true });
   if (reliesOnRandom) return unknown(ID, subject, RELIES_ON_RANDOM);
   const trace = ctx.evaluator.session().trace(s, packet);
   const claim = { says: `gets past ${where(q.at)}`, shownBy: (t: Trace) => gotPast(q.at, t) };

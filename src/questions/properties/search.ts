@@ -262,12 +262,13 @@ async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], o
   const r = await checkSat(z3, e, anyOf(e, hits), ctx.timeoutMs);
   if (r.status === 'unknown') return { kind: 'unknown', reason: r.reason };
   if (r.status === 'sat') {
-    // The sender the model takes, preferences over every violating end of that sender at once, then
-    // the end the preferred model takes (witnessAmong: the packet is that sender's).
+    // The first sender in order with a violating end, preferences over every violating end of that
+    // sender at once, the fields they leave free settled, then the end the packet takes (witnessAmong:
+    // the packet is that sender's; settled, it is the same whatever this process asked Z3 before).
     const { packet, hit, reliesOnRandom } = await witnessAmong(e, r.solver, r.model, hits, (first) => {
       const st = first.x.src.station;
       return defaultPreferences(e, first.sent, st.kind === 'vm-port' ? { ip: ipNum(st.ip), prefixLen: st.prefixLen, mac: macNum(st.mac) } : null);
-    });
+    }, {}, (first) => ({ settle: true, canonical: { eth_src: [macNum(first.x.src.station.mac)] } }));
     if (reliesOnRandom) return { kind: 'unknown', reason: RELIES_ON_RANDOM };
     return { kind: 'found', witness: packet, source: hit.x.src.station, end: hit.end };
   }
