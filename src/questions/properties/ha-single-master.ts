@@ -2,7 +2,9 @@
 // in (src/scenario/election.ts, from who hears whose advertisements on the dataplane), exactly one live
 // instance of the router is master and holds its addresses. Violated, with both masters named, when the
 // HA network between live instances is partitioned (each side elects its own: split brain, both
-// answering for the router's addresses); violated when the router can be left without a master (its
+// answering for the router's addresses); violated when it is cut in one direction only (VRRP then settles on
+// one master by the tie-break on addresses, but whenever the unheard instance is master the other becomes
+// master too until it is heard); violated when the router can be left without a master (its
 // VRID is another router's on the same HA network: keepalived makes them one group, and one master
 // among all of their instances). A router whose every instance is down has no master to check (n/a). In the
 // scenario without failures, a written observed state (`ha_state`) VRRP cannot reach is a finding too.
@@ -34,7 +36,16 @@ function missedCopy(ctx: ScenarioContext, from: string, to: string): Trace | nul
   if (!t) return null;
   const dropped = copiesOf(t).filter((c) => c.disposition !== 'delivered' && c.disposition !== 'exited');
   const toHost = hostOf(to);
-  return dropped.find((c) => (c.droppedAt?.rule ?? '').includes(toHost)) ?? dropped.sort((a, b) => b.hops.length - a.hops.length)[0] ?? t;
+  // When `to`'s own advertisement reaches `from`, the copy that stops on a device it crossed is the one
+  // that went the way it should have, the farthest along (the tunnel bridge, not br-ex, which drops every
+  // copy by design, nor a flood copy back into br-int).
+  const fromSite = ctx.vrrp.sites.get(from);
+  const backTrace = ctx.vrrp.adverts.get(to)?.trace;
+  const back = backTrace ? copiesOf(backTrace).find((c) => c.deliveredTo?.kind === 'namespace' && c.deliveredTo.host === fromSite?.host && c.deliveredTo.namespace === fromSite?.namespace) : undefined;
+  const crossed = new Set(back ? back.hops.map((h) => `${h.host} ${h.device}`) : []);
+  const onTheWay = dropped.filter((c) => { const last = c.hops.at(-1); return last !== undefined && crossed.has(`${last.host} ${last.device}`); })
+    .sort((a, b) => b.hops.length - a.hops.length)[0];
+  return dropped.find((c) => (c.droppedAt?.rule ?? '').includes(toHost)) ?? onTheWay ?? dropped.sort((a, b) => b.hops.length - a.hops.length)[0] ?? t;
 }
 
 /** The copy of `from`'s advertisement delivered to `to`'s namespace. */
@@ -101,6 +112,18 @@ function checkRouter(ctx: ScenarioContext, r: HaRouterView, withObserved: boolea
       message: `${name} can be left without a master: its instances hear ${rivalName}'s advertisements with the same VRID ${g?.vrid ?? '?'}, so keepalived makes them one VRRP group with one master among all ${g?.members.length ?? '?'} instances; while ${rivalName} holds it, no instance of ${name} holds its addresses`,
     };
   }
+  const deaf = oneWay(ctx, r);
+  if (deaf !== null) {
+    const { from, to } = deaf;
+    const trace = missedCopy(ctx, from, to);
+    const toSite = ctx.vrrp.sites.get(to);
+    const claim = { says: `stops before ${hostOf(to)}'s instance hears it`, shownBy: (t: Trace) => !copiesOf(t).some((c) => c.deliveredTo?.kind === 'namespace' && c.deliveredTo.host === toSite?.host && c.deliveredTo.namespace === toSite?.namespace) };
+    return {
+      property: ID, subject, verdict: 'violated', witness: trace?.packet ?? null, trace, claim,
+      message: `${name}'s instance on ${hostOf(to)} does not hear ${hostOf(from)}'s VRRP advertisements (${stopText(trace)}), though ${hostOf(from)} hears ${hostOf(to)}'s: whenever ${hostOf(from)} is master — while ${hostOf(to)}'s keepalived was down, or from a simultaneous start — ${hostOf(to)}'s master-down timer fires and it becomes master too, two masters at once until ${hostOf(from)} hears it and steps down, and the router moves each time; VRRP settles on one master only because of the tie-break on addresses`,
+      masters: { [name]: [hostOf(from), hostOf(to)] },
+    };
+  }
   const observed = Object.entries(r.router.ha?.observed ?? {});
   if (withObserved && observed.length > 0) {
     const active = observed.filter(([, s]) => s === 'active').map(([h]) => h).sort();
@@ -117,6 +140,26 @@ function checkRouter(ctx: ScenarioContext, r: HaRouterView, withObserved: boolea
   return holds(ID, subject, hosts.length === 1
     ? `${name}'s one live instance, on ${hosts[0]}, is its master`
     : `${name}'s ${hosts.length} live instances (${hosts.join(', ')}) hear each other's VRRP advertisements: exactly one is master in every state VRRP can reach (${sets.length})`);
+}
+
+/** Where a copy stops, with its host and device: `network1 br-tun: table 2: no flow matched`. */
+function stopText(t: Trace | null): string {
+  const last = t?.hops.at(-1);
+  if (!t || !last || !t.droppedAt) return 'they never arrive';
+  return `${last.host} ${last.device}: ${t.droppedAt.rule}`;
+}
+
+/**
+ * Two live instances of the router where one hears the other's advertisements and not the reverse (the
+ * HA network cut in one direction): VRRP still settles on one master, since the deaf one wins the
+ * tie-break, but every time the other is master both are for a while. Null when every instance hears
+ * every other (both ways cut is a split brain, found before as two masters in a stable state).
+ */
+function oneWay(ctx: ScenarioContext, r: HaRouterView): { from: string; to: string } | null {
+  const keys = [...r.sites.values()];
+  const hears = (a: string, b: string) => ctx.vrrp.adverts.get(b)?.heardBy.has(a) ?? false;
+  for (const from of keys) for (const to of keys) if (from !== to && !hears(to, from) && hears(from, to)) return { from, to };
+  return null;
 }
 
 export function haSingleMaster(ctx: ScenarioContext, withObserved: boolean): PropertyResult[] {
