@@ -6,9 +6,10 @@
 // the number of copies followed (leaves) and the device visits per path are capped (the solver has
 // the same bound, src/semantics/limits.ts), and hitting a cap is
 // recorded in `uncertain`; a copy that NORMAL/flooding did not send back out of its input port
-// simply does not exist (it is no drop of the trace). A learning walk counts the copies of a flood
-// that end at once in bulk (flood-plan.ts) and keeps no outcome for them: its outcomes are never read,
-// only counted against the copy limit, and the count is the same.
+// simply does not exist (it is no drop of the trace). A learning walk passes over the copies of a
+// flood that end at once in a namespace in bulk (flood-plan.ts), keeps no outcome for them and does
+// not count them against the copy limit (nor does it, followed one by one, each such copy): its
+// outcomes are never read, and such a copy learns nothing.
 import type { Endpoint, Wire } from '../ir/dataplane.ts';
 import type { Ipv4, Mac, Packet } from '../ir/packet.ts';
 import type { OvsPort } from '../ir/openflow.ts';
@@ -226,7 +227,7 @@ export function walk(env: WalkEnv, first: Hop, start: Next): WalkResult {
   const uncertain = new Set<string>();
   const seen = new Set<string>();
   const max = env.limits.maxLeaves;
-  /** Copies ended so far: the outcomes, and in a learning walk the copies counted in bulk besides. */
+  /** Copies ended so far: the outcomes (a learning walk's copies ending in a namespace are not counted). */
   let leaves = 0;
   let truncated = false;
 
@@ -249,12 +250,11 @@ export function walk(env: WalkEnv, first: Hop, start: Next): WalkResult {
       return;
     }
     // Convergence: a namespace learns nothing, and an ARP frame (all convergence sends) ends in the
-    // namespace it reaches, answered or not, as one copy: counted (for the copy limit) without working
-    // out which way — a flood on an external network reaches every router's qg- port.
-    if (env.learn && next.kind === 'device' && next.packet.eth_type === ETH_TYPE.arp && env.index.device(next.host, next.device)?.kind === 'ns') {
-      end({ disposition: 'dropped', deliveredTo: null, droppedAt: null, final: next.packet, hops: path, dropKind: 'quiet', arpOwner: null });
-      return;
-    }
+    // namespace it reaches, answered or not: such a copy costs nothing to end and is not counted
+    // against the copy limit — a flood on an external network reaches every router's qg- port, and
+    // counting those (1,000 at 1,000 routers) stopped an announcement before it reached the last
+    // network nodes, which then never learned the announcer's MAC and flooded every frame to it.
+    if (env.learn && next.kind === 'device' && next.packet.eth_type === ETH_TYPE.arp && env.index.device(next.host, next.device)?.kind === 'ns') return;
     const { visit, next: nextOf } = process(env, next);
     const key = `${visitPlace(visit.host, visit.device, visit.inPort)}|${loopKey(visit.in)}`;
     if (seen.has(key)) {
@@ -287,8 +287,9 @@ export function walk(env: WalkEnv, first: Hop, start: Next): WalkResult {
     /**
      * A whole flood (only a learning walk has them): the copies to ports that lead on are followed one
      * by one; a run of copies that each end in a namespace, as the check above would end each, is
-     * counted at once — unless the path is at its visit limit (then each ends on the limit instead) or
-     * the reference is asked for (`copyByCopy`).
+     * passed over at once (ended uncounted, as there, or cut where the copy limit was reached before
+     * it) — unless the path is at its visit limit (then each ends on the limit instead) or the
+     * reference is asked for (`copyByCopy`).
      */
     const flood = (f: FloodCopy): boolean => {
       if (env.copyByCopy === true || f.tagged.eth_type !== ETH_TYPE.arp || after >= env.limits.maxHops) {
@@ -303,9 +304,6 @@ export function walk(env: WalkEnv, first: Hop, start: Next): WalkResult {
         const n = seg.count - (seg.named.get(f.except) ?? 0);
         if (n === 0) continue;
         if (leaves >= max) { truncated = true; return false; }
-        const taken = Math.min(n, max - leaves);
-        leaves += taken;
-        if (taken < n) { truncated = true; return false; }
       }
       return true;
     };

@@ -1,0 +1,72 @@
+// `node [--expose-gc] --import tsx bench/verify-steps.ts FILE [--out JSON] [--every S]`: verify-all of one topology
+// file as `netproof verify FILE --format json` does it (the same session, plan and checks, one thread), with a line on
+// stderr as each property starts and ends: wall and CPU seconds (user + system of the whole process, Z3's threads
+// included), the heap in use and the RSS, and — with --expose-gc — the heap live after a full collection, so what a
+// property leaves held shows between lines. Within a long property, its progress (subjects done) every `--every`
+// seconds (default 30). `--census` adds what the walkers did and hold (bench/walker-census.ts), and at the end
+// what each kind of it held. `--out` writes the JSON the CLI would print, to hold against it byte for byte. A
+// measurement, not a test; the collections it forces cost time, so read its CPU apart from an unforced run's.
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { loadModel } from '../src/pipeline.ts';
+import { Session } from '../src/answers/session.ts';
+import { runVerifyOn, verifyRunJson } from '../src/answers/verify.ts';
+import { shutdownZ3 } from '../src/smt/index.ts';
+import { count, scanArgs } from './args.ts';
+import { censusLine, installCensus, release } from './walker-census.ts';
+
+const args = process.argv.slice(2);
+const file = args.find((a, i) => !a.startsWith('--') && (i === 0 || !args[i - 1]!.startsWith('--')));
+if (file === undefined) throw new Error('usage: verify-steps.ts FILE [--out JSON] [--every S]');
+const v = scanArgs(args.filter((a) => a !== file), { out: { type: 'string' }, every: { type: 'string' }, census: { type: 'boolean' } });
+if (v.census === true) installCensus();
+const everyMs = count('every', v.every ?? '30') * 1000;
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const t0 = performance.now();
+const c0 = process.cpuUsage();
+const mb = (n: number) => (n / 2 ** 20).toFixed(0);
+function line(what: string): void {
+  const c = process.cpuUsage(c0);
+  const mem = process.memoryUsage();
+  let live = '';
+  if (gc !== undefined) {
+    gc();
+    live = ` live ${mb(process.memoryUsage().heapUsed)} MiB`;
+  }
+  process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)} s wall, ${((c.user + c.system) / 1e6).toFixed(1)} s cpu, load ${loadavg()[0]!.toFixed(1)}] ${what}: heap ${mb(mem.heapUsed)} MiB, rss ${mb(mem.rss)} MiB${live}\n`);
+  if (v.census === true) process.stderr.write(`    ${censusLine()}\n`);
+}
+
+const model = loadModel(file, { maxBytes: 64 * 2 ** 20 });
+if (!model.ok) throw new Error(JSON.stringify(model.errors));
+const session = new Session(model.value);
+line('model built');
+let lastTick = 0;
+let current = '';
+const run = await runVerifyOn(session, {}, { maxBytes: 64 * 2 ** 20 }, {
+  step: (i, n, id, results) => {
+    line(`${current === '' ? 'start' : `${current} done`} (${results} results); ${id} (${i + 1} of ${n})`);
+    current = id;
+  },
+  subjects: (done, total, what) => {
+    const now = performance.now();
+    if (now - lastTick < everyMs) return;
+    lastTick = now;
+    line(`  ${current}: ${done} of ${total} ${what}`);
+  },
+});
+line(`${current} done; all done`);
+if (v.census === true && gc !== undefined) {
+  // What the walkers still hold at the end, one kind at a time (each line's live heap against the one before).
+  for (const what of ['memo', 'arp', 'crossings', 'walkers'] as const) {
+    release(what);
+    line(`released the walkers' ${what}`);
+  }
+}
+await shutdownZ3();
+if (!run.ok) throw new Error(JSON.stringify(run.errors));
+if (v.out !== undefined) writeFileSync(v.out, `${JSON.stringify(verifyRunJson(run.value, model.value.notes), null, 2)}\n`);
+const verdicts = new Map<string, number>();
+for (const r of run.value.report.results) verdicts.set(r.verdict, (verdicts.get(r.verdict) ?? 0) + 1);
+process.stderr.write(`${run.value.report.results.length} results: ${[...verdicts].map(([k, n]) => `${n} ${k}`).join(', ')}\n`);
