@@ -45,9 +45,9 @@ export function installCensus(): void {
   // The memo's start-over at its budget shows as its count of ends falling across a call (an inner call's start-over counted once more by each call around it: a rough count).
   const memoized = W.memoized as (...a: unknown[]) => unknown;
   W.memoized = function (this: Loose, ...args: unknown[]) {
-    const before = this.memoEnds as number;
+    const before = this.memoWeight as number;
     const r = memoized.apply(this, args);
-    if ((this.memoEnds as number) < before) counts.memoClears++;
+    if ((this.memoWeight as number) < before) counts.memoClears++;
     return r;
   };
   diagnostics.subscribe(CHECK_CHANNEL, (m) => {
@@ -60,12 +60,12 @@ export function installCensus(): void {
 export function censusLine(): string {
   let memoKeys = 0;
   let variants = 0;
-  let memoEnds = 0;
+  let memoWeight = 0;
   let heldEnds = 0;
   const sizes = { followed: 0, follow: 0, arpCache: 0, surveys: 0, surveyedStations: 0, untold: 0, quiet: 0, alike: 0, terminals: 0, packets: 0 };
   for (const w of walkers as Set<Loose>) {
     memoKeys += w.memo.size;
-    memoEnds += w.memoEnds;
+    memoWeight += w.memoWeight;
     for (const vs of w.memo.values()) {
       variants += vs.length;
       for (const v of vs) heldEnds += v.rel.length;
@@ -83,7 +83,7 @@ export function censusLine(): string {
   }
   const c = counts;
   return `walkers ${walkers.size}; starts ${c.starts}, visits ${c.visits}, ARP surveys ${c.surveys}, ARP walks ${c.arpWalks}, crossings asked ${c.untoldAsked}; `
-    + `memo ${memoKeys} keys ${variants} variants ${heldEnds} ends (counted ${memoEnds}; start-overs seen ${c.memoClears}); `
+    + `memo ${memoKeys} keys ${variants} variants ${heldEnds} ends (weight ${memoWeight}; start-overs seen ${c.memoClears}); `
     + `kept: ARP answers ${sizes.arpCache}, surveys ${sizes.surveys} (${sizes.surveyedStations} stations), untold ${sizes.untold} (${sizes.followed} followed), quiet splits ${sizes.quiet} (${sizes.follow} addresses followed), alike ${sizes.alike}, terminals ${sizes.terminals}, packets ${sizes.packets}; `
     + `Z3 checks ${c.checks} (${(c.checkMs / 1000).toFixed(1)} s); visits by kind: ${[...byKind].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`;
 }
@@ -93,7 +93,7 @@ export function release(what: 'memo' | 'arp' | 'crossings' | 'walkers'): void {
   for (const w of walkers as Set<Loose>) {
     if (what === 'memo') {
       w.memo.clear();
-      w.memoEnds = 0;
+      w.memoWeight = 0;
     } else if (what === 'arp') {
       w.arpCache.clear();
       w.surveys.clear();

@@ -89,7 +89,12 @@ export interface WalkOptions {
 const BROADCAST = 0xffffffffffff;
 /** The target of a surveying ARP request: 0.0.0.0, which no station owns, so no one answers it. */
 const SURVEY_TARGET = 0;
-/** Ends the walker's memo holds at most (a few hundred MiB at the benchmark's largest size). */
+/**
+ * What the walker's memo holds at most, counted as its ends plus one per entry (a few hundred MiB at
+ * the benchmark's sizes): an entry whose walk kept no end (`onlyTelling`) still holds its key and the
+ * places its walk entered, and with only ends counted such entries grew without bound (at 10,000 VMs,
+ * 2.8 million of them beside 0.35 million ends, about 3.5 GB).
+ */
 const MEMO_BUDGET = 500_000;
 /**
  * Ends one walk (a sender's start, an ARP request) may list. A walk whose branches keep splitting
@@ -150,7 +155,8 @@ export class SymWalker implements WalkCtx {
   private readonly packets = new Map<string, SymPacket>();
   /** Downstream ends per arrival state, with conditions relative to the arrival (see `arrive`). */
   private readonly memo = new Map<string, MemoVariant[]>();
-  private memoEnds = 0;
+  /** What the memo holds against its budget: its ends and its entries (`MEMO_BUDGET`). */
+  private memoWeight = 0;
   /** The places entered by each memoized walk under way, innermost last. */
   private readonly entering: Set<string>[] = [];
   /** Ends listed by the walk under way (`maxEnds`); null when no walk is under way. */
@@ -832,10 +838,11 @@ export class SymWalker implements WalkCtx {
       if (this.opts.onlyTelling === true) rel = rel.filter((x) => telling(x) || (x.kind === 'cut' && this.opts.stopAt !== undefined));
       hit = { places, projection: trailProjection(trail, places), rel, touched: made.touched, splitTouched, own: this.opts.split === undefined ? rel.length : rel.filter((x) => x.side !== 'other').length };
       // A bounded memo: past its budget it starts over (the ends it held are recomputed on demand).
-      this.memoEnds += rel.length;
-      if (this.memoEnds > MEMO_BUDGET) {
+      const weight = rel.length + 1;
+      this.memoWeight += weight;
+      if (this.memoWeight > MEMO_BUDGET) {
         this.memo.clear();
-        this.memoEnds = rel.length;
+        this.memoWeight = weight;
       }
       const list = this.memo.get(key);
       if (list) list.push(hit);
