@@ -17,6 +17,7 @@ import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import { byNetwork, holds, notApplicable, outsideStations, portLabel, portOf, portCount, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { copies } from './search.ts';
+import { checkProviderGateway } from './gateway-provider.ts';
 import { checkExternalGateway } from './gateway-outside.ts';
 import { checkExtraRoute, routeSubject } from './gateway-routes.ts';
 
@@ -72,7 +73,7 @@ function routedElsewhere(ctx: VerifyContext, r: RouterT, subnet: string, ports: 
 
 export const gateway: PropertyCheck = {
   id: ID,
-  description: "every port of a router's subnet reaches the subnet's gateway address on the router, the router's external gateway answers its external network, and its extra routes go to their next hops",
+  description: "every port of a router's subnet reaches the subnet's gateway address on the router, the router's external gateway answers its external network, and its extra routes go to their next hops; on a provider network, every port reaches its gateway, the upstream router, and gets the reply back",
   async check(ctx) {
     const out: PropertyResult[] = [];
     const total = ctx.topology.routers.reduce((n, r) => n + r.interfaces.length + (r.gateway ? 1 : 0) + r.routes.length, 0);
@@ -95,7 +96,8 @@ function unrouted(ctx: VerifyContext): PropertyResult[] {
   const left = vmStations(ctx).filter((s) => !routed.has(portOf(ctx.topology, s)?.subnet ?? ''));
   return [...byNetwork(left)].map(([net, on]) => {
     const subnets = [...new Set(on.map((s) => portOf(ctx.topology, s)?.subnet ?? '?'))].join(', ');
-    const outside = outsideStations(ctx).some((o) => o.network === net) ? ' (the gateway is the upstream router, outside the cloud)' : '';
-    return notApplicable(ID, `network:${net}`, `left out: ${portCount(on.length)} on ${subnets}, where no router has an interface${outside}`);
+    // On a network the outside world is on, the gateway is its upstream router: asked (gateway-provider.ts).
+    if (outsideStations(ctx).some((o) => o.network === net)) return owned(ctx, `network:${net}`) ? checkProviderGateway(ctx, net, on, subnets) : elsewhere(ID, `network:${net}`);
+    return notApplicable(ID, `network:${net}`, `left out: ${portCount(on.length)} on ${subnets}, where no router has an interface`);
   });
 }

@@ -1,0 +1,68 @@
+// `gateway` for a network whose subnets' gateway is the upstream router, outside the cloud (a flat or VLAN
+// provider network no router of the cloud has an interface on; subject `network:N`): one port of each
+// class on a subnet the outside world is on pings its gateway address and gets the echo reply back, replayed
+// in the request's conntrack session (bidirectional.ts `checkReply`) — what an operator tries first from a
+// VM on a provider network, and what every reply from beyond that router relies on: frames from the
+// physical network enter the provider bridge by its NORMAL flow and br-int by the segment's VLAN
+// translation, and the upstream router's MAC is learned only from them. One port per class on each host
+// (those are each host's own flows). Concrete evaluator traces (cheap: no solver). Ports on a subnet without a gateway address, or whose gateway is not the outside world's, are
+// left out and counted; with none left the result is `n/a`, as before this check.
+import type { Trace } from '../../evaluate/trace.ts';
+import { inPrefix } from '../../net/ipv4.ts';
+import type { PropertyResult, VerifyContext } from '../property.ts';
+import { traceBetween } from '../trace.ts';
+import { checkReply } from '../bidirectional.ts';
+import { traceOutcome } from '../witness-replay.ts';
+import { groupPorts, holds, notApplicable, outsideStations, portCount, portLabel, type VmStation } from './common.ts';
+import { copies } from './search.ts';
+
+const ID = 'gateway';
+
+type Outside = ReturnType<typeof outsideStations>[number];
+
+/** The outside world's station a port's gateway is: on its network, its subnet's gateway address. */
+function upstreamOf(ctx: VerifyContext, s: VmStation): Outside | null {
+  if (s.gateway === null) return null;
+  return outsideStations(ctx).find((o) => o.network === s.network && o.gateway === s.gateway && inPrefix(s.ip, o.cidr.ip, o.cidr.prefixLen)) ?? null;
+}
+
+/** `ports`: the VM ports of `net`, on subnets no router of the cloud has an interface on. */
+export function checkProviderGateway(ctx: VerifyContext, net: string, ports: readonly VmStation[], subnets: string): PropertyResult {
+  const subject = `network:${net}`;
+  const asked = ports.filter((s) => upstreamOf(ctx, s) !== null);
+  const left = ports.length - asked.length;
+  const leftOut = left === 0 ? '' : `; ${portCount(left)} left out (no gateway address, or a gateway that is not the upstream router's)`;
+  if (asked.length === 0) return notApplicable(ID, subject, `left out: ${portCount(ports.length)} on ${subnets}, where no router has an interface (the gateway is the upstream router, outside the cloud, and no port's subnet has its address as gateway)`);
+  // One port per class on each host: what brings the reply in (the provider bridge's flows, br-int's VLAN
+  // translation, the MAC learned from the wire) is each host's own.
+  const classes = groupPorts(ctx.topology, asked, (s) => s.host);
+  for (const { rep } of classes) {
+    const o = upstreamOf(ctx, rep)!;
+    const from = { kind: 'port' as const, station: rep, ip: rep.ip };
+    const request = traceBetween(ctx.topology, ctx.evaluator, from, o.gateway, { proto: 'icmp' });
+    const reaches = (t: Trace) => copies(t).some((c) => (c.disposition === 'exited' || c.disposition === 'delivered') && c.deliveredTo?.kind === 'external' && c.deliveredTo.network === net && c.final.ip_dst === o.gateway);
+    if (request.uncertain.length > 0) return unknownAcross(subject, request, `${portLabel(rep)}'s echo request to its gateway ${o.gateway}`);
+    if (!reaches(request)) {
+      return { property: ID, subject, verdict: 'violated', witness: request.packet, trace: request, claim: { says: `does not reach the upstream router ${o.gateway}`, shownBy: (t) => !reaches(t) },
+        message: `${portLabel(rep)} does not reach its gateway, the upstream router ${o.gateway} of ${net}: ${traceOutcome(request)}` };
+    }
+    const r = checkReply(ctx.topology, ctx.dataplane, ctx.evaluator, from, { kind: 'external', network: net, ipDst: [{ ip: o.gateway, prefixLen: 32 }] }, request.packet);
+    if (r.reply !== null && r.reply.uncertain.length > 0) return unknownAcross(subject, r.reply, `the echo reply from ${o.gateway} to ${portLabel(rep)}`);
+    if (!r.ok) {
+      const trace = r.reply ?? r.request;
+      return { property: ID, subject, verdict: 'violated', witness: trace.packet, trace, claim: { says: 'does not get back to the port', shownBy: (t) => !backAt(t, rep) },
+        message: `${portLabel(rep)} reaches its gateway, the upstream router ${o.gateway} of ${net}, but the echo reply does not get back: ${r.reply === null ? r.reason : traceOutcome(r.reply)}` };
+    }
+  }
+  const checked = classes.length === asked.length ? portCount(asked.length) : `${portCount(asked.length)} (${classes.length} checked, one of each class on each host)`;
+  const one = asked.length === 1;
+  return holds(ID, subject, `${checked} on ${subnets} ${one ? 'reaches its' : 'reach their'} gateway, the upstream router outside the cloud (ICMP echo request), and ${one ? 'gets' : 'get'} its reply back through the connection's state${leftOut}`);
+}
+
+function backAt(t: Trace, s: VmStation): boolean {
+  return copies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'vm' && c.deliveredTo.vm === s.vm && c.deliveredTo.port === s.index);
+}
+
+function unknownAcross(subject: string, t: Trace, what: string): PropertyResult {
+  return { property: ID, subject, verdict: 'unknown', witness: null, trace: t, message: `${what} crosses something not modelled: ${t.uncertain.join('; ')}` };
+}
