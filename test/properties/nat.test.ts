@@ -1,6 +1,6 @@
 // nat-egress and fip-ingress on small clouds: both hold with SNAT and a correct floating IP; snat:
-// false leaves vm1 with its fixed address (witness replayed), and a DNAT rendered to the wrong
-// address sends the floating IP's traffic to another VM.
+// false leaves vm1 with its fixed address (witness replayed), a DNAT rendered to the wrong
+// address sends the floating IP's traffic to another VM, and without its DNAT the router keeps it.
 import { afterAll, describe, expect, it } from 'vitest';
 import { shutdownZ3 } from '../../src/smt/index.ts';
 import { natEgress } from '../../src/questions/properties/nat-egress.ts';
@@ -39,5 +39,17 @@ describe('fip-ingress', () => {
     expect(r!.witness!.ip_dst).toBe('203.0.113.101');
     expect(r!.trace!.deliveredTo).toMatchObject({ kind: 'vm', vm: 'vm1' });
     expect(r!.message).toContain('vm1:0');
+  });
+
+  it('a floating IP whose DNAT rule is gone is violated: the router keeps its packets', async () => {
+    const ctx = context('basic', edit(/qrouter-.*\.iptables-save$/, (t) => t.split('\n').filter((l) => !/PREROUTING .*-j DNAT/.test(l)).join('\n')));
+    const [r] = await fipIngress.check(ctx);
+    expect(r!.verdict).toBe('violated');
+    expect(r!.error).toBeUndefined();
+    expect(r!.trace!.deliveredTo).toMatchObject({ kind: 'namespace' });
+    expect(r!.trace!.deliveredTo).toMatchObject({ namespace: expect.stringMatching(/^qrouter-/) });
+    // Conntrack never NATs an unsolicited echo reply: the witness opens a connection.
+    expect(r!.witness!.proto === 1 ? r!.witness!.icmp_type : 8).toBe(8);
+    expect(r!.message).toMatch(/is delivered to qrouter-\S+ on \S+ itself, not rewritten to vm2:0's fixed IP 192\.168\.2\.12/);
   });
 });

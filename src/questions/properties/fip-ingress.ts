@@ -1,12 +1,14 @@
 // `fip-ingress` (per floating IP, subject `fip:IP`): a packet from outside addressed to a floating IP
-// reaches, if any port, only the associated port, with the destination rewritten to its fixed IP.
+// reaches, if any port, only the associated port, with the destination rewritten to its fixed IP, and
+// is never kept by a namespace (the router's own stack, where a missing DNAT leaves it) when it opens a
+// connection.
 // How: one solver search over every packet the outside world of the FIP's external network may send
-// to the FIP: a violation is a delivery to another VM port, or to the associated port with a final
-// destination other than its fixed address.
+// to the FIP: a violation is a delivery to another VM port, to the associated port with a final
+// destination other than its fixed address, or to a namespace.
 import type { FloatingIpT } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { holds, outsideStations, tick, unknown, elsewhere, owned } from './common.ts';
-import { ipNum, search } from './search.ts';
+import { ipNum, opensConnection, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
 const ID = 'fip-ingress';
@@ -16,15 +18,21 @@ async function checkFip(ctx: VerifyContext, f: FloatingIpT): Promise<PropertyRes
   const outside = outsideStations(ctx).find((s) => s.network === f.network);
   if (!outside) return unknown(ID, subject, `no outside world on ${f.network} to send from`);
   const owner = `${f.vm}:${f.portIndex}`;
-  const res = await search(ctx, { station: outside }, (e, _sent, final, end) => {
+  const res = await search(ctx, { station: outside }, (e, sent, final, end) => {
     const d = end.delivery;
-    if (end.disposition !== 'delivered' || d?.kind !== 'vm') return false;
+    if (end.disposition !== 'delivered') return false;
+    // Kept by a namespace (the router's own stack) rather than rewritten: the DNAT is missing there.
+    // Only for a packet that opens a connection: one conntrack finds INVALID (an unsolicited echo
+    // reply) is never NATed and goes to the router's stack on any real router.
+    if (d?.kind === 'namespace') return opensConnection(e, sent);
+    if (d?.kind !== 'vm') return false;
     if (d.vm !== f.vm || d.port !== f.portIndex) return true;
     return e.not(e.eq(final.ip_dst, ipNum(f.fixedIp), 32));
   }, { ipDst: [{ ip: f.ip, prefixLen: 32 }] });
   if (res.kind === 'found') {
     return violation(ctx, ID, subject, res, (t) => {
       const d = t.deliveredTo;
+      if (d?.kind === 'namespace') return `a packet to ${f.ip} is delivered to ${d.namespace} on ${d.host} itself, not rewritten to ${owner}'s fixed IP ${f.fixedIp}`;
       const at = d?.kind === 'vm' ? `${d.vm}:${d.port}` : 'somewhere';
       return at === owner ? `a packet to ${f.ip} reaches ${owner} addressed to ${t.final.ip_dst}, not its fixed IP ${f.fixedIp}` : `a packet to ${f.ip} reaches ${at}, not only ${owner}`;
     });
@@ -34,7 +42,7 @@ async function checkFip(ctx: VerifyContext, f: FloatingIpT): Promise<PropertyRes
 
 export const fipIngress: PropertyCheck = {
   id: ID,
-  description: 'a packet from outside to a floating IP reaches only its port, with the destination rewritten to the fixed IP',
+  description: 'a packet from outside to a floating IP reaches only its port, with the destination rewritten to the fixed IP, never the router itself',
   async check(ctx) {
     const out: PropertyResult[] = [];
     for (const [i, f] of ctx.topology.floatingIps.entries()) {
