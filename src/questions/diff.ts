@@ -442,7 +442,7 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   const cut = crossing === null ? {} : { stopAt: crossing.stopAt };
   // The after side walked in the same walk where only what follows a changed device can differ
   // (diff-split.ts), as a sender is settled: its own rules and what is read across devices the same.
-  const split = settle && splitAt !== null ? { split: { dp: work.after.model.dataplane, ...(work.after.ev.converged ? { converged: work.after.ev.converged } : {}), at: splitAt } } : {};
+  const split = settle && splitAt !== null ? { split: { dp: work.after.model.dataplane, ...(work.after.ev.converged ? { converged: work.after.ev.converged } : {}), at: splitAt }, cutOnce: how.cutOnce !== false } : {};
   let before = await exploreSide(work.before.model.dataplane, sb, sent, extra, { converged: work.before.ev.converged, ...(settle ? { marks: changed } : {}), ...cut, ...split });
   if (settle && !before.touched) return untouched(ctx, work.name, before, timeoutMs);
   let after: Side = before.other ?? await exploreSide(work.after.model.dataplane, sa, sent, extra, { converged: work.after.ev.converged, ...cut });
@@ -579,6 +579,11 @@ export interface DiffHow {
    * default true); false walks it on its own.
    */
   readonly split?: boolean;
+  /**
+   * In a split walk, give a copy crossing an external network that can only end cut its cut ends
+   * without walking it, decided once per crossing (cut-crossings.ts; default true); false walks each.
+   */
+  readonly cutOnce?: boolean;
   /**
    * Ask a sender's first check of its incremental solver when a concrete packet built from what
    * changed shows a difference in both replays (diff-concrete.ts; default true); false asks it of a

@@ -143,15 +143,20 @@ function splitWith(other: SymWalker, at: SplitAt['at']): NonNullable<WalkScope['
  * device or chain was visited outside those devices (`other` is then null and the other side must be
  * walked on its own). Its ends are those the other side's own walk lists, in the same order, term for
  * term: the part before a split visits only what is the same on both, and from a split on, each side
- * is followed by its own walker from the same state.
+ * is followed by its own walker from the same state. With `cutOnce` too (and `stopAt`): a copy crossing
+ * an external network that can only end cut is given its cuts unwalked (cut-crossings.ts), one end
+ * for all that stands for both sides; when the other side is not this walk's, the side is walked
+ * again with every crossing followed, as the other side's own walk follows them.
  */
-export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentConstraint, extra: (e: Enc, p: SymPacket) => Cond, opts: { converged?: ConvergedState; marks?: WalkScope['marks']; stopAt?: WalkScope['stopAt']; split?: SplitAt }): Promise<Side & { readonly packet: SymPacket; readonly touched: boolean; readonly other: Side | null }> {
+export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentConstraint, extra: (e: Enc, p: SymPacket) => Cond, opts: { converged?: ConvergedState; marks?: WalkScope['marks']; stopAt?: WalkScope['stopAt']; split?: SplitAt; cutOnce?: boolean }): Promise<Side & { readonly packet: SymPacket; readonly touched: boolean; readonly other: Side | null }> {
   const ctx = await getZ3();
   // Only delivered, exited and unknown ends are read here (and cut ones, with `stopAt`): the walker
   // keeps no others.
   const scope = { onlyTelling: true, ...(opts.stopAt ? { stopAcrossExternal: true, stopAt: opts.stopAt } : {}) };
   const other = opts.split && opts.marks ? walkerFor(ctx, opts.split.dp, { ...scope, ...(opts.split.converged ? { converged: opts.split.converged } : {}) }) : null;
-  const w = walkerFor(ctx, dp, { ...scope, ...(opts.converged ? { converged: opts.converged } : {}), ...(opts.marks ? { marks: opts.marks } : {}), ...(other !== null ? { split: splitWith(other, opts.split!.at) } : {}) });
+  // Crossings that can only be cut are given their cuts unwalked only in a split walk (cut-crossings.ts).
+  const cutOnce = other !== null && opts.stopAt !== undefined && opts.cutOnce === true;
+  const w = walkerFor(ctx, dp, { ...scope, ...(opts.converged ? { converged: opts.converged } : {}), ...(opts.marks ? { marks: opts.marks } : {}), ...(other !== null ? { split: splitWith(other, opts.split!.at) } : {}), ...(cutOnce ? { cutOnce: true } : {}) });
   const e = w.e;
   const walked = w.splitting(() => {
     const { sent: p, starts, unresolved } = senderStarts(w, src, DIFF_PREFIX, sent);
@@ -168,6 +173,9 @@ export async function exploreSide(dp: Dataplane, src: SourceSpec, sent: SentCons
   // counts the ends a walk lists, and the other side's own walk would count its ends before a split too.
   const listed = ends.reduce((n, x) => n + x.ends.length, 0);
   const theirs = other === null || walked.touched || listed > MAX_WALK_ENDS / 10 ? null : sideOf(ctx, other.e, p, extra(other.e, p), unresolved, view('this'));
+  // Cuts given unwalked stand for both sides only within one split walk: a side whose other side must
+  // be walked on its own is walked again as that one will be, every crossing followed to its cut.
+  if (cutOnce && theirs === null) return exploreSide(dp, src, sent, extra, { ...opts, cutOnce: false });
   if (theirs !== null) splitSides++;
   return { ...mine, packet: p, touched: walked.touched || walked.splitTouched, other: theirs };
 }
@@ -197,9 +205,10 @@ function sideOf(ctx: Ctx, e: Enc, p: SymPacket, more: Cond, unresolved: readonly
     if (end.kind === 'cut' && end.at !== undefined) {
       // Compared term for term with the other side's, the connections it carries included.
       const k = `${end.at.host}/${end.at.device}:${end.at.inPort}`;
-      crossedAt.add(`${end.at.host}\u0000${end.at.device}`);
+      // A cut standing for copies cut at several routers (cut-crossings.ts) names them all.
+      for (const a of [end.at, ...(end.also ?? [])]) crossedAt.add(`${a.host}\u0000${a.device}`);
       const list = crossed.get(k) ?? [];
-      list.push({ end, mac, sig: `${signature(k, end, mac, more)}|${(end.path.conns ?? []).map(connSig).join(',')}`, final: end.path.packet });
+      list.push({ end, mac, sig: `${signature(k, end, mac, more)}|${(end.path.conns ?? []).map(connSig).join(',')}|${(end.also ?? []).map((a) => `${a.host}/${a.device}:${a.inPort}`).join(',')}`, final: end.path.packet });
       crossed.set(k, list);
     } else if (end.kind === 'unknown') {
       const cond = e.and(more, substituted(ctx, e, pathCond(e, end.path), p.eth_dst, mac));

@@ -65,7 +65,8 @@ export function endKey(x: End): string {
   // Ends of one side of a split walk (walk.ts `split`) are never merged with the other side's or both's.
   const side = x.side === undefined ? '' : `${x.side}:`;
   if (x.kind === 'unknown') return `${side}?${x.reason}`;
-  if (x.kind === 'cut') return `${side}/${x.where}`;
+  // A cut standing for several (cut-crossings.ts) is merged only with one standing for the same.
+  if (x.kind === 'cut') return `${side}/${x.where}${x.also === undefined ? '' : x.also.map((a) => `|${a.host}/${a.device}<${a.inPort}`).join('')}`;
   const at = x.at === undefined ? '-' : `${x.at.host}/${x.at.device}<${x.at.inPort}`;
   return `${side}${x.disposition}|${x.where}|${x.delivery === null ? '-' : JSON.stringify(x.delivery)}|${termKey(x.arpOwner)}|${at}`;
 }

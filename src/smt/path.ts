@@ -90,9 +90,11 @@ export type End = (
   /**
    * A copy the walk was told not to follow (a routed copy crossing an external network to another
    * router's floating IP or gateway address, for questions that do not ask about that crossing):
-   * neither an answer nor a reason for `unknown`, since the question does not look there.
+   * neither an answer nor a reason for `unknown`, since the question does not look there. `also`:
+   * with `at`, the routers where the copies it stands for were cut (cut-crossings.ts: copies given
+   * their cuts unwalked, one end for all, its path one of theirs).
    */
-  | { readonly kind: 'cut'; readonly where: string; readonly path: Path; readonly at?: EndSite }
+  | { readonly kind: 'cut'; readonly where: string; readonly path: Path; readonly at?: EndSite; readonly also?: readonly EndSite[] }
 ) & {
   /**
    * Of a walk split between two dataplanes (walk.ts `split`): the end is of the walking dataplane's
@@ -118,8 +120,9 @@ export function telling(end: End): boolean {
   return end.kind === 'unknown' || end.disposition === 'delivered' || end.disposition === 'exited' || (end.disposition === 'dropped' && end.at !== undefined);
 }
 
-export function cutEnd(where: string, path: Path, at?: EndSite): End {
-  return at === undefined ? { kind: 'cut', where, path } : { kind: 'cut', where, path, at };
+export function cutEnd(where: string, path: Path, at?: EndSite, also?: readonly EndSite[]): End {
+  if (at === undefined) return { kind: 'cut', where, path };
+  return also === undefined || also.length === 0 ? { kind: 'cut', where, path, at } : { kind: 'cut', where, path, at, also };
 }
 
 export function unknownEnd(reason: string, path: Path): End {

@@ -59,7 +59,7 @@ const walkers = perInstance(() => new WeakMap<Dataplane, Map<string, SymWalker>>
 export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScope): SymWalker {
   let m = walkers().get(dp);
   if (!m) walkers().set(dp, (m = new Map()));
-  const key = `${opts.maxHops ?? ''}|${opts.stopAcrossExternal === true}|${opts.stopAt === undefined ? '' : marksId(opts.stopAt)}|${opts.onlyTelling === true}|${opts.marks === undefined ? '' : marksId(opts.marks)}|${opts.untoldCrossings === false}|${opts.split === undefined ? '' : marksId(opts.split)}`;
+  const key = `${opts.maxHops ?? ''}|${opts.stopAcrossExternal === true}|${opts.stopAt === undefined ? '' : marksId(opts.stopAt)}|${opts.onlyTelling === true}|${opts.marks === undefined ? '' : marksId(opts.marks)}|${opts.untoldCrossings === false}|${opts.split === undefined ? '' : marksId(opts.split)}|${opts.cutOnce === true}`;
   const w = m.get(key);
   if (w && w.e.ctx === ctx && w.converged === opts.converged) return w;
   // Walkers of one dataplane and context share their encoder: explorations made with different
@@ -74,6 +74,7 @@ export function walkerFor(ctx: Ctx, dp: Dataplane, opts: QueryOptions & WalkScop
     ...(opts.marks !== undefined ? { marks: opts.marks } : {}),
     ...(opts.untoldCrossings === false ? { untoldCrossings: false } : {}),
     ...(opts.split !== undefined ? { split: opts.split } : {}),
+    ...(opts.cutOnce === true ? { cutOnce: true } : {}),
   }, peer?.e);
   m.set(key, fresh);
   return fresh;
@@ -87,6 +88,7 @@ export interface WalkScope {
   readonly marks?: WalkOptions['marks'];
   readonly split?: WalkOptions['split'];
   readonly untoldCrossings?: WalkOptions['untoldCrossings'];
+  readonly cutOnce?: WalkOptions['cutOnce'];
 }
 
 /** A walker watching for other devices, or cutting at other routers, is another walker (what it noted is per set of marks). */

@@ -27,7 +27,7 @@ import { formatIpv4, sameNetwork } from '../net/ipv4.ts';
 import type { Ctx } from './z3.ts';
 import type { SymPacket } from './headers.ts';
 import { ipToNum, isArp, macToNum, symbolicPacket } from './headers.ts';
-import type { End, Path, Step } from './path.ts';
+import type { End, EndSite, Path, Step } from './path.ts';
 import { assume, cutEnd, ended, telling, unknownEnd, withPacket } from './path.ts';
 import { symRunBridge } from './openflow.ts';
 import { type RouteStep, symNamespace, toNextHop } from './namespace.ts';
@@ -38,6 +38,7 @@ import type { ArpAnswer, ArpFrom, Port, WalkCtx } from './walk-ctx.ts';
 import { hostRange, upstreamReceives } from '../semantics/upstream.ts';
 import { crossingKey, stateless } from './untold.ts';
 import { hairpinGroup, nextHopGroup, quietSplitsSwitch, type QuietSplit } from './quiet-splits.ts';
+import { cutCrossings, type CutCrossing } from './cut-crossings.ts';
 import { type AlikeExit, alikeExitsSwitch, portShape, shareable, sourceBlind, unnamed } from './alike-exits.ts';
 
 export interface WalkOptions {
@@ -84,6 +85,12 @@ export interface WalkOptions {
    * other dataplane only while `touchedOutside` stays false (see `SymWalker.split`).
    */
   readonly split?: { readonly other: SymWalker; readonly at: (host: string, device: string) => boolean };
+  /**
+   * With `split` and `stopAt` (diff's before side): a copy a router sends onto an external network
+   * that can only end cut is given its cut ends without being walked, decided once per crossing key
+   * (cut-crossings.ts); only in the part of a walk before any split.
+   */
+  readonly cutOnce?: boolean;
 }
 
 const BROADCAST = 0xffffffffffff;
@@ -190,6 +197,12 @@ export class SymWalker implements WalkCtx {
   private readonly blindBridges = new Map<string, boolean>();
   private readonly unnamedPorts = new Map<string, boolean>();
   private alikeShared = 0;
+  /** Per `crossingKey`, the crossing's cuts when it can only end cut, else null (`cutOnce`). */
+  private readonly cutOnly = new Map<string, CutCrossing | null>();
+  /** Per class of alike router exits and copy (alike-exits.ts), the exit whose walk decided it cut-only, and its cuts. */
+  private readonly alikeCut = new Map<string, { readonly exit: AlikeExit; readonly cut: CutCrossing }>();
+  /** With `split`: how deep the walk is within a split's own part on this side (nothing is given uncut there). */
+  private inSplit = 0;
 
   /** The converged state the walker reads (for reuse checks). */
   get converged(): ConvergedState | undefined {
@@ -473,10 +486,12 @@ export class SymWalker implements WalkCtx {
   private split(at: Port, path: Path, hops: number, trail: Trail | null): End[] {
     const outer = this.touchedNow;
     this.touchedNow = false;
+    this.inSplit++;
     let mine: End[];
     try {
       mine = this.arriveHere(at, path, hops, trail);
     } finally {
+      this.inSplit--;
       if (this.touchedNow) this.splitTouchedNow = true;
       this.touchedNow = outer;
     }
@@ -690,6 +705,61 @@ export class SymWalker implements WalkCtx {
   }
 
   /**
+   * With `cutOnce` (cut-crossings.ts): the cuts a copy leaving a router by its interface on an external
+   * network can only end in, decided once per `crossingKey` by a walk of the copy with every other
+   * header field symbolic, no connection and no trail, which must list only cut ends and ends that tell
+   * nothing, enter no place with netfilter and visit nothing marked; null when it is not such a copy
+   * (then it is walked). What the deciding walk visits is not the walk under way's.
+   */
+  private cutOnlyCrossing(from: Port, path: Path, hops: number): CutCrossing | null {
+    const o = this.opts;
+    if (o.cutOnce !== true || o.split === undefined || o.stopAt === undefined || o.stopAcrossExternal !== true || o.onlyTelling !== true || this.inSplit > 0 || this.hunt !== null) return null;
+    if (!this.externalIfaces.has(`${from.host}/${from.device}/${from.port}`)) return null;
+    const key = crossingKey(from, hops, path.packet);
+    if (key === null) return null;
+    const known = this.cutOnly.get(key);
+    if (known !== undefined) return known;
+    const p = path.packet;
+    // Decided for an alike exit already: this exit's copy is the image of that one's (alike-exits.ts),
+    // cut at the same router.
+    const alike = alikeExitsSwitch.on ? this.alikeExit(from, hops, p) : null;
+    const rep = alike === null ? undefined : this.alikeCut.get(alike.cls);
+    if (alike !== null && rep !== undefined && shareable(rep.exit, alike.exit, p.eth_dst as number, p.ip_dst as number)) {
+      this.cutOnly.set(key, rep.cut);
+      return rep.cut;
+    }
+    const vlan = typeof p.vlan === 'number' ? p.vlan : null;
+    const start: Path = { pc: [], packet: { ...this.symbolic('cut', vlan), eth_src: p.eth_src, eth_dst: p.eth_dst, vlan: p.vlan, tun_id: p.tun_id, eth_type: p.eth_type, ip_dst: p.ip_dst } };
+    const places = new Set<string>();
+    this.entering.push(places);
+    const [touched, splitTouched] = [this.touchedNow, this.splitTouchedNow];
+    this.touchedNow = false;
+    this.splitTouchedNow = false;
+    let ends: End[];
+    let visited: boolean;
+    try {
+      ends = this.bounded(start, `out of ${from.host}/${from.device}:${from.port}`, () => watchingChains(this.chainWatch, () => this.leaveFrom(from, start, hops, null)));
+      visited = this.touchedNow || this.splitTouchedNow;
+    } finally {
+      this.entering.pop();
+      this.touchedNow = touched;
+      this.splitTouchedNow = splitTouched;
+    }
+    const cuts = new Map<string, { where: string; at: EndSite }>();
+    let only = !visited && [...places].every((pl) => stateless(this.index, pl));
+    for (const x of ends) {
+      if (!only) break;
+      if (x.side !== undefined) only = false;
+      else if (x.kind === 'cut' && x.at !== undefined && o.stopAt(x.at.host, x.at.device)) cuts.set(`${x.at.host}/${x.at.device}:${x.at.inPort}\u0000${x.where}`, { where: x.where, at: x.at });
+      else if (x.kind === 'cut' || telling(x)) only = false;
+    }
+    const decided = only && cuts.size > 0 ? { cuts: [...cuts.values()] } : null;
+    if (decided !== null && alike !== null && rep === undefined && [...places].every((pl) => this.placeBlind(pl))) this.alikeCut.set(alike.cls, { exit: alike.exit, cut: decided });
+    this.cutOnly.set(key, decided);
+    return decided;
+  }
+
+  /**
    * A router exit's class for a copy (alike-exits.ts): its gateway port an internal port of an OVS
    * bridge that no flow names, the port's shape, and the copy's key but for the exit and source; null
    * when the exit is none such or the source no router's MAC.
@@ -793,16 +863,30 @@ export class SymWalker implements WalkCtx {
   /** A device's steps walked on in order: copies left through their ports, ends kept. */
   private walkSteps(at: Port, steps: readonly Step[], hops: number, trail: Trail | null): End[] {
     const out: End[] = [];
+    // Copies given their cuts unwalked (`cutOnlyCrossing`): one end for all, where the first was.
+    let given: { readonly index: number; readonly path: Path; readonly sites: Map<string, EndSite> } | null = null;
     for (const s of steps) {
       if (this.stopped()) break;
       if (s.kind === 'emit') {
         const from = { host: at.host, device: at.device, port: s.port };
-        if (!this.untold(from, s.path, hops + 1)) append(out, this.leaveFrom(from, s.path, hops + 1, trail));
+        if (this.untold(from, s.path, hops + 1)) continue;
+        const cut = this.cutOnlyCrossing(from, s.path, hops + 1);
+        if (cut === null) append(out, this.leaveFrom(from, s.path, hops + 1, trail));
+        else {
+          if (given === null) given = { index: out.length, path: s.path, sites: new Map() };
+          for (const c of cut.cuts) given.sites.set(`${c.at.host}/${c.at.device}:${c.at.inPort}`, c.at);
+          cutCrossings.given++;
+        }
       } else {
         out.push(s);
         this.spend(1);
         if (this.hunt !== null && this.answersHunt(s)) this.hunt.answered = true;
       }
+    }
+    if (given !== null) {
+      const [first, ...rest] = [...given.sites.values()];
+      out.splice(given.index, 0, cutEnd(`${at.host}/${at.device}: copies routed across an external network to ${given.sites.size} other routers' own addresses, each cut there (not followed)`, given.path, first!, rest));
+      this.spend(1);
     }
     return out;
   }

@@ -28,8 +28,14 @@
 //   another solver): a witness's source MAC, its destination address towards the outside world, the
 //   example protocol of `other protocols`, and so those witnesses' traces; fails if either shortcut
 //   was never taken.
+// - giving a copy that crosses an external network and can only end cut its cut ends unwalked, decided
+//   once per crossing (src/smt/cut-crossings.ts, walk.ts `cutOnlyCrossing`), against walking each
+//   (`cutOnce: false`), on pairs drawn as crossing.test.ts draws them (two routers, floating IPs): the
+//   answers, and the senders' records byte for byte (the places counted: the routers cut at decide
+//   whether a sender is walked whole); fails if no crossing was given its cuts. A pinned case where a
+//   wrong decision loses differences is test/diff/cut-crossings.test.ts.
 // Each comparison says how many pairs it compared and fails if none of them differed at all.
-// `DIFF_PRUNING_PER_KIND=N`, `DIFF_SPLIT_PER_KIND=N` and `DIFF_CONCRETE_PER_KIND=N` (default 1 each) compare the first N pairs of
+// `DIFF_PRUNING_PER_KIND=N`, `DIFF_SPLIT_PER_KIND=N` and `DIFF_CONCRETE_PER_KIND=N`, `DIFF_CUT_PER_KIND=N` (default 1 each) compare the first N pairs of
 // each kind of change of one draw. The other optimisations are held to theirs on draws of their own
 // (incremental-, class-agreement.test.ts, crossing.test.ts), which these pairs would not serve: a
 // fresh solver per check costs much more on these larger topologies; classes need a twin VM and
@@ -47,16 +53,39 @@ import { ALL_ON, answer, firstOfEachKind } from './runs.ts';
 import { SIZES, generateTopologyText } from '../../bench/generate.ts';
 import { withOneRuleAdded } from '../../bench/diff.ts';
 import { pinned, traces } from './pinned.ts';
+import { cutCrossings } from '../../src/smt/cut-crossings.ts';
 
 afterAll(async () => { await shutdownZ3(); });
 
 const perKind = (knob: string) => Number(process.env[knob] ?? 1);
-const PER_KIND = { prune: perKind('DIFF_PRUNING_PER_KIND'), split: perKind('DIFF_SPLIT_PER_KIND'), concrete: perKind('DIFF_CONCRETE_PER_KIND') };
+const PER_KIND = { prune: perKind('DIFF_PRUNING_PER_KIND'), split: perKind('DIFF_SPLIT_PER_KIND'), concrete: perKind('DIFF_CONCRETE_PER_KIND'), cut: perKind('DIFF_CUT_PER_KIND') };
 // Up to three hosts, networks and four VMs: room for senders that never reach what changed (settled;
 // after sides from a split walk).
 const drawn = once(() => changedPairs({ maxHosts: 3, maxNetworks: 3, maxRouters: 2, maxVms: 4, maxPortsPerVm: 2, maxFloatingIps: 1, minVms: 2, minExternals: 1, minRouters: 1, minGroups: 1, minFloatingIps: 1 }, 2718, Math.max(PER_KIND.prune, PER_KIND.split, PER_KIND.concrete)));
 
+// As crossing.test.ts draws (seed 1619): floating IPs and two routers, copies crossing the external network.
+const crossingDrawn = once(() => changedPairs({ maxHosts: 3, maxNetworks: 3, maxRouters: 2, maxVms: 4, maxPortsPerVm: 1, maxFloatingIps: 2, minVms: 2, minExternals: 1, minRouters: 2, minGroups: 1, minFloatingIps: 1 }, 1619, PER_KIND.cut));
+
 describe('diff: each optimisation answers as the straightforward way, on the same random changed topologies', () => {
+  it(`crossings that can only be cut, given their cuts unwalked, answer as walking each, on ${PER_KIND.cut * CHANGE_KINDS} pairs`, async () => {
+    const pairs = firstOfEachKind(crossingDrawn(), PER_KIND.cut);
+    let differing = 0;
+    let given = 0;
+    for (const pair of pairs) {
+      const was = cutCrossings.given;
+      const once = await answer(pair, ALL_ON);
+      given += cutCrossings.given - was;
+      const each = await answer(pair, { incremental: true, cutOnce: false });
+      expectSameAnswers(once, each, pair.what);
+      expect(JSON.stringify(once.senders), pair.what).toBe(JSON.stringify(each.senders));
+      if (each.differences.length > 0) differing++;
+    }
+    console.log(`diff cut crossings: ${pairs.length} pairs compared (${differing} with differences), ${given} copies given their cuts unwalked; changes: ${kindCounts(pairs)}`);
+    expect(pairs.length).toBe(PER_KIND.cut * CHANGE_KINDS);
+    expect(differing).toBeGreaterThan(0);
+    expect(given).toBeGreaterThan(0);
+  }, 900_000);
+
   it(`settling a sender on one side answers as walking both sides, on ${PER_KIND.prune * CHANGE_KINDS} pairs`, async () => {
     const pairs = firstOfEachKind(drawn(), PER_KIND.prune);
     let differing = 0;
