@@ -531,7 +531,7 @@ export class SymWalker implements WalkCtx {
     if (this.opts.stopAcrossExternal === true && hops > 0 && (this.opts.stopAt?.(at.host, at.device) ?? true) && this.acrossExternal(at, path)) {
       return [cutEnd(`${at.host}/${at.device}:${at.port}: routed across an external network to another router's own address (not followed)`, path, { host: at.host, device: at.device, inPort: at.port })];
     }
-    const key = `${at.host}\u0000${at.device}\u0000${at.port}\u0000${hops}\u0000${pathKey(path)}`;
+    const key = `${at.host}\u0000${at.device}\u0000${at.port}\u0000${hops}\u0000${pathKey(path)}${this.memoPart()}`;
     return this.memoized(key, path, { kind: 'arrive', at, hops }, trail);
   }
 
@@ -657,7 +657,7 @@ export class SymWalker implements WalkCtx {
     if (this.intoOwnSubnet(at, ns, r)) {
       return [cutEnd(`${at.host}/${at.device}:${at.port}: routed from an external network into the router's own subnet (not followed)`, r.path, { host: at.host, device: at.device, inPort: at.port })];
     }
-    const key = `R\u0000${at.host}\u0000${at.device}\u0000${r.oif.name}\u0000${r.route.dst.ip}/${r.route.dst.prefixLen}\u0000${r.route.via}\u0000${hops}\u0000${pathKey(r.path)}`;
+    const key = `R\u0000${at.host}\u0000${at.device}\u0000${r.oif.name}\u0000${r.route.dst.ip}/${r.route.dst.prefixLen}\u0000${r.route.via}\u0000${hops}\u0000${pathKey(r.path)}${this.memoPart()}`;
     return this.memoized(key, r.path, { kind: 'route', at, ns, r, hops }, trail);
   }
 
@@ -702,6 +702,16 @@ export class SymWalker implements WalkCtx {
     }
     if (quiet) this.untoldCopies++;
     return quiet;
+  }
+
+  /**
+   * With `cutOnce`: what the memo keys of a split's own part add, so that its ends (every crossing
+   * walked, as the other side's walker walks them) and those of the part before any split (crossings
+   * given their cuts) are never reused for each other: the two sides' cut ends must stay term for term
+   * alike within a split, where diff compares them (diff-crossing.ts `crossingAgrees`).
+   */
+  private memoPart(): string {
+    return this.opts.cutOnce === true && this.inSplit > 0 ? '\u0000split' : '';
   }
 
   /**
