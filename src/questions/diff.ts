@@ -442,7 +442,13 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   const cut = crossing === null ? {} : { stopAt: crossing.stopAt };
   // The after side walked in the same walk where only what follows a changed device can differ
   // (diff-split.ts), as a sender is settled: its own rules and what is read across devices the same.
-  const split = settle && splitAt !== null ? { split: { dp: work.after.model.dataplane, ...(work.after.ev.converged ? { converged: work.after.ev.converged } : {}), at: splitAt }, cutOnce: how.cutOnce !== false } : {};
+  // Crossings that can only be cut given their cuts unwalked (cut-crossings.ts) for VM ports: decided
+  // once, a crossing serves every sender behind the same router exits. Not for the outside world, one
+  // sender whose copies reach every router's exits from outside: each crossing decided would serve it
+  // alone (at the large size its walk took more CPU so, and a check of its question ran past the
+  // timeout under load in two full runs), so it is walked as before.
+  const cutOnce = how.cutOnce !== false && work.before.station.kind === 'vm-port';
+  const split = settle && splitAt !== null ? { split: { dp: work.after.model.dataplane, ...(work.after.ev.converged ? { converged: work.after.ev.converged } : {}), at: splitAt }, cutOnce } : {};
   let before = await exploreSide(work.before.model.dataplane, sb, sent, extra, { converged: work.before.ev.converged, ...(settle ? { marks: changed } : {}), ...cut, ...split });
   if (settle && !before.touched) return untouched(ctx, work.name, before, timeoutMs);
   let after: Side = before.other ?? await exploreSide(work.after.model.dataplane, sa, sent, extra, { converged: work.after.ev.converged, ...cut });
