@@ -15,6 +15,7 @@ import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import type { Sender } from './query.ts';
 import { nextHopOf } from './trace.ts';
+import { inPrefix } from '../net/ipv4.ts';
 import { findPacket, type Dest, type FieldConstraint, type SourceGroup } from './reach-set.ts';
 
 /** The packets tried after the witness, as constraints added to the question's own (each only where the question left the fields free). */
@@ -87,7 +88,10 @@ function replier(dp: Dataplane, dest: Dest, at: Ipv4): Sender | null {
     case 'port':
       return { kind: 'port', station: dest.station, ip: dest.station.ip };
     case 'external': {
-      const o = dp.stations.find((s): s is Extract<Station, { kind: 'outside' }> => s.kind === 'outside' && (dest.network === null || s.network === dest.network));
+      // The upstream router of the subnet the packet got to, when it is one of theirs (an external network
+      // may have several); else the first of the network's.
+      const on = dp.stations.filter((s): s is Extract<Station, { kind: 'outside' }> => s.kind === 'outside' && (dest.network === null || s.network === dest.network));
+      const o = on.find((s) => inPrefix(at, s.cidr.ip, s.cidr.prefixLen)) ?? on[0];
       return o ? { kind: 'outside', station: o, ip: at } : null;
     }
     case 'namespace':

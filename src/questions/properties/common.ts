@@ -3,6 +3,7 @@
 // Guarantees: a representative stands for ports that differ only in address, MAC and host — same
 // network and subnet, same security groups, same port security and address pairs, same floating-IP
 // status — so any verdict drawn from it is stated as "one representative per class" in the message.
+import { inPrefix } from '../../net/ipv4.ts';
 import type { Station } from '../../ir/dataplane.ts';
 import type { PortT, Topology } from '../../topology/model.ts';
 import type { SourceSpec } from '../../smt/index.ts';
@@ -21,6 +22,16 @@ export function vmStations(ctx: VerifyContext): VmStation[] {
 
 export function outsideStations(ctx: VerifyContext): OutsideStation[] {
   return ctx.dataplane.stations.filter((s): s is OutsideStation => s.kind === 'outside');
+}
+
+/**
+ * The outside world of `network` that `ip` is on — an external network with several subnets has an
+ * upstream router on each, and from another subnet's no packet to `ip` starts at all (a proof over no
+ * packet) — else the network's first; undefined when the network has none.
+ */
+export function outsideFor(stations: readonly Station[], network: string | undefined, ip: string): OutsideStation | undefined {
+  const on = stations.filter((s): s is OutsideStation => s.kind === 'outside' && s.network === network);
+  return on.find((s) => inPrefix(ip, s.cidr.ip, s.cidr.prefixLen)) ?? on[0];
 }
 
 const portIndex = new WeakMap<Topology, ReadonlyMap<string, PortT>>();

@@ -7,8 +7,7 @@
 // destination other than its fixed address, or to a namespace.
 import type { FloatingIpT } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { inPrefix } from '../../net/ipv4.ts';
-import { holds, outsideStations, tick, unknown, elsewhere, owned } from './common.ts';
+import { holds, outsideFor, tick, unknown, elsewhere, owned } from './common.ts';
 import { ipNum, opensConnection, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
@@ -18,8 +17,7 @@ async function checkFip(ctx: VerifyContext, f: FloatingIpT): Promise<PropertyRes
   const subject = `fip:${f.ip}`;
   // The outside world on the floating IP's own subnet (an external network may have several): from
   // another subnet's upstream router no packet to the floating IP starts at all, and the proof was empty.
-  const onNetwork = outsideStations(ctx).filter((s) => s.network === f.network);
-  const outside = onNetwork.find((s) => inPrefix(f.ip, s.cidr.ip, s.cidr.prefixLen)) ?? onNetwork[0];
+  const outside = outsideFor(ctx.dataplane.stations, f.network, f.ip);
   if (!outside) return unknown(ID, subject, `no outside world on ${f.network} to send from`);
   const owner = `${f.vm}:${f.portIndex}`;
   const res = await search(ctx, { station: outside }, (e, sent, final, end) => {

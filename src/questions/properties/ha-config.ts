@@ -18,7 +18,7 @@ import { deviceName } from '../../render/names.ts';
 import { routerFloatingIps } from '../../render/linux/ha-vips.ts';
 import { traceBetween } from '../trace.ts';
 import type { PropertyResult } from '../property.ts';
-import { holds } from './common.ts';
+import { holds, outsideFor } from './common.ts';
 
 const ID = 'ha-config';
 
@@ -65,8 +65,8 @@ function witnessFor(ctx: ScenarioContext, router: RouterT, address: string): { f
   const ip = address.split('/')[0] ?? '';
   const stations = ctx.dataplane.stations;
   const fip = ctx.topology.floatingIps.find((f) => f.ip === ip);
-  const outside = stations.find((s) => s.kind === 'outside' && s.network === router.gateway?.network);
-  if (fip && outside?.kind === 'outside') return { from: { kind: 'outside', station: outside, ip: '198.51.100.7' }, dst: ip };
+  const outside = outsideFor(stations, router.gateway?.network, ip);
+  if (fip && outside) return { from: { kind: 'outside', station: outside, ip: '198.51.100.7' }, dst: ip };
   const itf = router.interfaces.find((i) => i.port.ip === ip);
   const vm = stations.find((s) => s.kind === 'vm-port' && (itf ? s.network === itf.network : router.interfaces.some((i) => i.network === s.network)));
   if (vm?.kind === 'vm-port') return { from: { kind: 'port', station: vm, ip: vm.ip }, dst: itf ? ip : '8.8.8.8' };

@@ -18,7 +18,7 @@ import type { PacketFields } from '../packet.ts';
 import { traceBetween, type Sender } from '../trace.ts';
 import type { PropertyResult } from '../property.ts';
 import type { Topology } from '../../topology/model.ts';
-import { groupPorts, holds, notApplicable, portLabel, type OutsideStation, type VmStation } from './common.ts';
+import { groupPorts, holds, outsideFor, notApplicable, portLabel, type OutsideStation, type VmStation } from './common.ts';
 
 const ID = 'ha-failover';
 
@@ -68,7 +68,7 @@ function flowsOf(ctx: ScenarioContext, r: HaRouterView): Flow[] {
     if (outside) {
       for (const f of EGRESS) out.push({ label: `${portLabel(p)} → ${INTERNET} (${fmt(f)})`, from, dst: INTERNET, fields: f, hosts: [p.host], reached: (t) => t.disposition === 'exited' });
       for (const fip of topo.floatingIps.filter((x) => x.portId === p.portId && x.router === r.router.name)) {
-        const src: Sender = { kind: 'outside', station: outside, ip: OUTSIDE_HOST };
+        const src: Sender = { kind: 'outside', station: outsideFor(ctx.dataplane.stations, r.router.gateway?.network, fip.ip) ?? outside, ip: OUTSIDE_HOST };
         for (const f of ingressFields(topo, p.portId)) {
           out.push({ label: `${OUTSIDE_HOST} → ${fip.ip} (${fmt(f)})`, from: src, dst: fip.ip, fields: f, hosts: [p.host],
             reached: (t) => t.disposition === 'delivered' && t.deliveredTo?.kind === 'vm' && t.deliveredTo.vm === p.vm && t.deliveredTo.port === p.index });
