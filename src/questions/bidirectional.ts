@@ -8,14 +8,14 @@
 // with the original addresses); when every packet tried fails on the way back, the answer is
 // `unknown` (no proof covers the packets not tried), with the first failing reply as its trace.
 import type { Topology } from '../topology/model.ts';
-import type { Dataplane, Station } from '../ir/dataplane.ts';
+import type { Dataplane } from '../ir/dataplane.ts';
 import type { Ipv4, Packet } from '../ir/packet.ts';
 import { IP_PROTO } from '../ir/packet.ts';
 import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import type { Sender } from './query.ts';
 import { nextHopOf } from './trace.ts';
-import { inPrefix } from '../net/ipv4.ts';
+import { outsideFor } from './properties/common.ts';
 import { findPacket, type Dest, type FieldConstraint, type SourceGroup } from './reach-set.ts';
 
 /** The packets tried after the witness, as constraints added to the question's own (each only where the question left the fields free). */
@@ -89,9 +89,8 @@ function replier(dp: Dataplane, dest: Dest, at: Ipv4): Sender | null {
       return { kind: 'port', station: dest.station, ip: dest.station.ip };
     case 'external': {
       // The upstream router of the subnet the packet got to, when it is one of theirs (an external network
-      // may have several); else the first of the network's.
-      const on = dp.stations.filter((s): s is Extract<Station, { kind: 'outside' }> => s.kind === 'outside' && (dest.network === null || s.network === dest.network));
-      const o = on.find((s) => inPrefix(at, s.cidr.ip, s.cidr.prefixLen)) ?? on[0];
+      // may have several); else the first of the network's (null: of any external network).
+      const o = outsideFor(dp.stations, dest.network, at);
       return o ? { kind: 'outside', station: o, ip: at } : null;
     }
     case 'namespace':

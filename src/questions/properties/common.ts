@@ -27,10 +27,10 @@ export function outsideStations(ctx: VerifyContext): OutsideStation[] {
 /**
  * The outside world of `network` that `ip` is on — an external network with several subnets has an
  * upstream router on each, and from another subnet's no packet to `ip` starts at all (a proof over no
- * packet) — else the network's first; undefined when the network has none.
+ * packet) — else the network's first; `network` null: of any external network; undefined when there is none.
  */
-export function outsideFor(stations: readonly Station[], network: string | undefined, ip: string): OutsideStation | undefined {
-  const on = stations.filter((s): s is OutsideStation => s.kind === 'outside' && s.network === network);
+export function outsideFor(stations: readonly Station[], network: string | null | undefined, ip: string): OutsideStation | undefined {
+  const on = stations.filter((s): s is OutsideStation => s.kind === 'outside' && (network === null || s.network === network));
   return on.find((s) => inPrefix(ip, s.cidr.ip, s.cidr.prefixLen)) ?? on[0];
 }
 
