@@ -10,7 +10,11 @@
 // (diff-split.ts);
 // per place it may be delivered to, the packets gained, lost or translated differently are asked for
 // one class at a time — a protocol and port (or ICMP type) when only that one differs, else the whole
-// protocol — until none is left, each with a witness replayed through both evaluators.
+// protocol — until none is left, each with a witness replayed through both evaluators; each check for
+// the next class is asked first near a concrete packet whose replays showed a difference at a place
+// not yet found (diff-concrete.ts): a model found with the packet's fields fixed costs the solver no
+// search, and any model of the question serves (what the answer says of a class comes from the
+// witness's preferences, and completeness from the last check, asked plainly).
 // Guarantees: a difference is printed only when both replays show it (a copy delivered there on one
 // side and not the other, or with other headers); a replay that contradicts the solver, or crosses
 // something not modelled, makes that sender `unknown` with both traces kept, never a difference.
@@ -353,17 +357,38 @@ export function diffShortcuts(): { readonly concrete: number; readonly forced: n
   return { ...shortcuts };
 }
 
-/** Whether a candidate packet (diff-concrete.ts) shows, replayed on both sides, one of the differences asked. */
-function showsDifference(work: SenderWork, questions: readonly DiffQuestion[], headers: readonly ChangedHeaders[]): boolean {
+/**
+ * The candidate packets (diff-concrete.ts) whose replays on both sides show one of the differences
+ * asked, at most one per place, in the candidates' order; lazily, each replayed only when the one
+ * before it has been taken.
+ */
+function* shownCandidates(work: SenderWork, questions: readonly DiffQuestion[], headers: readonly ChangedHeaders[]): Generator<Packet> {
   const places = [...new Map(questions.map((q) => [q.place, q.delivery])).values()];
   const sides = [work.before, work.after].map((s) => ({ topology: s.model.topology, stations: s.model.dataplane.stations }));
+  const done = new Set<string>();
   for (const c of candidates(work.before.station, places, headers, sides)) {
+    const place = deliveryKey(c.place);
+    if (done.has(place)) continue;
     const bt = replay(work.before, work.before.station, c.packet);
     const at = replay(work.after, work.after.station, c.packet);
-    const place = deliveryKey(c.place);
-    if (questions.some((q) => q.place === place && shown(q.kind, place, bt, at))) return true;
+    if (questions.some((q) => q.place === place && shown(q.kind, place, bt, at))) {
+      done.add(place);
+      yield c.packet;
+    }
   }
-  return false;
+}
+
+/** The next value of an iterator, or undefined when it is done. */
+function nextOf<T>(it: Iterator<T>): T | undefined {
+  const n = it.next();
+  return n.done === true ? undefined : n.value;
+}
+
+/** The packet `w` as a condition on the sent packet's fields. */
+function near(e: Enc, p: SymPacket, w: Packet): Cond {
+  return e.and(e.eq(p.eth_src, macToNumber(w.eth_src), 48), e.eq(p.ip_src, ipToNum(w.ip_src), 32), e.eq(p.ip_dst, ipToNum(w.ip_dst), 32), e.eq(p.proto, w.proto, 8),
+    ...(w.sport !== null ? [e.eq(p.sport, w.sport, 16)] : []), ...(w.dport !== null ? [e.eq(p.dport, w.dport, 16)] : []),
+    ...(w.icmp_type !== null ? [e.eq(p.icmp_type, w.icmp_type, 8)] : []), ...(w.icmp_code !== null ? [e.eq(p.icmp_code, w.icmp_code, 8)] : []));
 }
 
 /** A side's replay of the witness: its first hop ARP-resolved there, then followed. */
@@ -469,7 +494,9 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   // have no difference, and there Z3's bit-blasting solver proves it faster than the incremental one.
   // Unless a concrete packet built from what changed already shows a difference in both replays
   // (diff-concrete.ts): then the incremental solver asks it, internalizing the question once.
-  const likely = how.incremental && how.concrete !== false && dq.questions.length > 0 && showsDifference(work, dq.questions, headers);
+  const shownAll = how.incremental && how.concrete !== false && dq.questions.length > 0 ? shownCandidates(work, dq.questions, headers) : null;
+  const shownFirst = shownAll?.next();
+  const likely = shownFirst !== undefined && shownFirst.done !== true;
   if (likely) shortcuts.concrete++;
   const any = likely ? null : await checkSat(ctx, e, dq.any, timeoutMs);
   if (any?.status === 'unsat') return result(unknown === null, unknown);
@@ -490,7 +517,13 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   let complete = true;
   for (let first = true; ; first = false) {
     const open = dq.questions.map((_, i) => i).filter((i) => qs.isOpen(i));
-    const r = first && any !== null ? any : await qs.next();
+    // A packet whose replays showed a difference at a place not yet found, tried first (`nextNear`):
+    // with its fields fixed the solver only propagates, where a plain check searched (at the large
+    // size most of a sender's solver time was its first check). A hint outside every open question
+    // costs one check and asks plainly after; when none is left, the check is asked plainly: the
+    // unsat that says the classes found are complete is never a hinted check's.
+    const hint = how.hints === false || shownAll === null ? undefined : first ? (shownFirst?.done === true ? undefined : shownFirst?.value) : nextOf(shownAll);
+    const r = first && any !== null ? any : hint !== undefined ? await qs.nextNear(near(e, p, hint)) : await qs.next();
     if (r.status === 'unsat') break;
     if (r.status === 'unknown') { flush(); return result(false, unknown ?? r.reason); }
     const i = open.find((x) => holds(e, r.model, qs.within(x)));
@@ -596,6 +629,11 @@ export interface DiffHow {
    * fresh solver always.
    */
   readonly concrete?: boolean;
+  /**
+   * Ask each `next` of the incremental solver first near a candidate packet whose replays showed a
+   * difference (diff-concrete.ts, `nextNear`; default true); false asks it plainly.
+   */
+  readonly hints?: boolean;
   /**
    * Prove a question's destination port forced in one check before the witness's port preferences
    * (`forcedPort`; default true); false asks each preference.
