@@ -101,6 +101,11 @@ export interface SymOutcome {
 export interface Exploration {
   readonly enc: Enc;
   readonly outcomes: readonly SymOutcome[];
+  /**
+   * How many of the sources' packet cases were followed from the sender (a next hop resolved or not):
+   * 0 when no packet within what was asked leaves any source, and every "no such end" over it is empty.
+   */
+  readonly followed: number;
 }
 
 /** Normalises `Station[]` to source specs (VM ports with port security on). */
@@ -123,8 +128,10 @@ export async function explore(dp: Dataplane, sources: readonly (Station | Source
   const w = walkerFor(ctx, dp, opts);
   const e = w.e;
   const outcomes: SymOutcome[] = [];
+  let followed = 0;
   asSources(sources).forEach((src, i) => {
     const { sent: p, starts, unresolved } = senderStarts(w, src, `s${i}`, sent);
+    followed += starts.length + unresolved.length;
     const ends: End[] = [...unresolved];
     // One by one: a source's ends may be many (a spread into `push` passes each on the stack).
     for (const start of starts) for (const end of w.fromStation(src.station, start)) ends.push(end);
@@ -138,7 +145,7 @@ export async function explore(dp: Dataplane, sources: readonly (Station | Source
       outcomes.push({ source: src, sent: p, end, final: end.path.packet, get cond() { return (cond ??= pathCond(e, end.path)); } });
     }
   });
-  return { enc: e, outcomes };
+  return { enc: e, outcomes, followed };
 }
 
 function hitsTarget(end: End, t: Target): boolean {

@@ -39,7 +39,7 @@ async function checkFip(ctx: VerifyContext, f: FloatingIpT): Promise<PropertyRes
       return at === owner ? `a packet to ${f.ip} reaches ${owner} addressed to ${t.final.ip_dst}, not its fixed IP ${f.fixedIp}` : `a packet to ${f.ip} reaches ${at}, not only ${owner}`;
     });
   }
-  return notFound(ID, subject, res, `packets to ${f.ip}`) ?? holds(ID, subject, `every packet from outside (${f.network}) to ${f.ip} reaches only ${owner}, addressed to ${f.fixedIp}`);
+  return notFound(ID, subject, res, `packets to ${f.ip} from ${outside.gateway}`) ?? holds(ID, subject, `every packet from outside (${f.network}) to ${f.ip} reaches only ${owner}, addressed to ${f.fixedIp}`);
 }
 
 export const fipIngress: PropertyCheck = {

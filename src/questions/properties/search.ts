@@ -34,7 +34,8 @@ export type FinishedEnd = Extract<End, { kind: 'end' }>;
 export type EndPredicate = (e: Enc, sent: SymPacket, final: SymPacket, end: FinishedEnd) => Cond;
 
 export type SearchResult =
-  | { readonly kind: 'none'; readonly ends: number }
+  /** No violating end; `followed` packet cases left the sender (0: the proof is over no packet at all). */
+  | { readonly kind: 'none'; readonly ends: number; readonly followed: number }
   | { readonly kind: 'unknown'; readonly reason: string }
   | { readonly kind: 'found'; readonly witness: Packet; readonly source: Station; readonly end: FinishedEnd };
 
@@ -126,7 +127,7 @@ function unfinished(x: Exploration): readonly Outcome[] {
 export async function search(ctx: VerifyContext, src: SourceSpec, pred: EndPredicate, sent: SentConstraint = {}, scope: Scope = 'whole'): Promise<SearchResult> {
   const x = await explored(ctx, src, sent, scope);
   const asked = x.outcomes.map((o) => ({ src, o }));
-  return decide(ctx, x.enc, asked, unfinished(x).map((o) => ({ src, o })), pred, x.outcomes.length);
+  return decide(ctx, x.enc, asked, unfinished(x).map((o) => ({ src, o })), pred, x.outcomes.length, x.followed);
 }
 
 /** An end of one sender's exploration. */
@@ -141,6 +142,8 @@ interface DeliveryIndex {
   readonly byPlace: ReadonlyMap<string, readonly SenderEnd[]>;
   readonly unfinished: readonly SenderEnd[];
   readonly ends: number;
+  /** Packet cases followed from the senders, all of them together. */
+  readonly followed: number;
 }
 
 const deliveryIndexes = new WeakMap<VerifyContext, Map<string, Promise<DeliveryIndex>>>();
@@ -165,11 +168,13 @@ function deliveryIndex(ctx: VerifyContext, senders: readonly SourceSpec[]): Prom
       const byPlace = new Map<string, SenderEnd[]>();
       const open: SenderEnd[] = [];
       let ends = 0;
+      let followed = 0;
       let enc: Enc | null = null;
       for (const src of senders) {
         const x = await explored(ctx, src);
         enc = x.enc;
         ends += x.outcomes.length;
+        followed += x.followed;
         for (const o of x.outcomes) {
           if (o.end.kind === 'unknown') { open.push({ src, o }); continue; }
           const k = placeOf(o.end);
@@ -179,7 +184,7 @@ function deliveryIndex(ctx: VerifyContext, senders: readonly SourceSpec[]): Prom
           else byPlace.set(k, [{ src, o }]);
         }
       }
-      return { enc: enc ?? (await explore(ctx.dataplane, [], {}, { converged: ctx.evaluator.converged })).enc, byPlace, unfinished: open, ends };
+      return { enc: enc ?? (await explore(ctx.dataplane, [], {}, { converged: ctx.evaluator.converged })).enc, byPlace, unfinished: open, ends, followed };
     })();
     m.set(key, p);
   }
@@ -196,7 +201,7 @@ export async function searchArriving(ctx: VerifyContext, senders: readonly Sourc
   const ix = await deliveryIndex(ctx, senders);
   const self = (s: SourceSpec) => s.station.kind === 'vm-port' && s.station.portId === to.portId;
   const here = [...(ix.byPlace.get(`vm:${to.vm}:${to.port}`) ?? []), ...(dropSite === null ? [] : (ix.byPlace.get(`at:${dropSite}`) ?? []))];
-  return decide(ctx, ix.enc, here.filter((x) => !self(x.src)), ix.unfinished.filter((x) => !self(x.src)), pred, ix.ends);
+  return decide(ctx, ix.enc, here.filter((x) => !self(x.src)), ix.unfinished.filter((x) => !self(x.src)), pred, ix.ends, ix.followed);
 }
 
 /** One question of `searchAll`. */
@@ -217,7 +222,7 @@ export interface SearchAsk {
  */
 export async function searchAll(ctx: VerifyContext, asks: readonly SearchAsk[], what = 'port classes'): Promise<SearchResult[]> {
   const z3 = await getZ3();
-  const built: { hits: Cond; open: Cond; ends: number }[] = [];
+  const built: { hits: Cond; open: Cond; ends: number; followed: number }[] = [];
   let enc: Enc | null = null;
   for (const [i, a] of asks.entries()) {
     tick(ctx, i, asks.length, `${what} explored`);
@@ -229,7 +234,7 @@ export async function searchAll(ctx: VerifyContext, asks: readonly SearchAsk[], 
       const p = a.pred(e, o.sent, o.final, o.end);
       if (p !== false) hits.push({ pc: o.end.path.pc, last: p });
     }
-    built.push({ hits: anyOf(e, hits), open: anyOf(e, unfinished(x).map((o) => ({ pc: o.end.path.pc, last: true }))), ends: x.outcomes.length });
+    built.push({ hits: anyOf(e, hits), open: anyOf(e, unfinished(x).map((o) => ({ pc: o.end.path.pc, last: true }))), ends: x.outcomes.length, followed: x.followed });
   }
   if (enc === null) return [];
   const e = enc;
@@ -240,13 +245,13 @@ export async function searchAll(ctx: VerifyContext, asks: readonly SearchAsk[], 
   const out: SearchResult[] = [];
   for (const [i, a] of asks.entries()) {
     if (!none.has(i)) tick(ctx, i, asks.length, `${what} checked`);
-    out.push(none.has(i) ? { kind: 'none', ends: built[i]!.ends } : await search(ctx, a.src, a.pred, a.sent ?? {}, a.scope ?? 'whole'));
+    out.push(none.has(i) ? { kind: 'none', ends: built[i]!.ends, followed: built[i]!.followed } : await search(ctx, a.src, a.pred, a.sent ?? {}, a.scope ?? 'whole'));
   }
   return out;
 }
 
 /** The check behind `search` and `searchArriving`: the predicate over the ends, then the unfinished ones. */
-async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], open: readonly SenderEnd[], pred: EndPredicate, total: number): Promise<SearchResult> {
+async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], open: readonly SenderEnd[], pred: EndPredicate, total: number, followed: number): Promise<SearchResult> {
   const z3 = await getZ3();
   // Each candidate's condition is its path condition and the predicate; the solver gets their
   // disjunction factored over shared conjuncts (factor.ts), and one candidate's own condition is
@@ -282,7 +287,7 @@ async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], o
     const which = (first === null ? unknowns.find((x) => holds(e, u.model, x.c())) : unknowns[first]) ?? unknowns[0]!;
     return { kind: 'unknown', reason: `a path crosses something not modelled: ${which.why}` };
   }
-  return { kind: 'none', ends: total };
+  return { kind: 'none', ends: total, followed };
 }
 
 /** Why a satisfiable search is not a violation when only a port the kernel draws at random makes it one. */

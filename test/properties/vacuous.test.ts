@@ -1,0 +1,27 @@
+// A search whose sender starts no packet within what was asked is no proof: "no violating end" over
+// nothing would read as `holds`. The built-ins say `unknown` then (verdict.ts notFound), and only then.
+import { afterAll, describe, expect, it } from 'vitest';
+import { shutdownZ3 } from '../../src/smt/index.ts';
+import { fipIngress } from '../../src/questions/properties/fip-ingress.ts';
+import { search } from '../../src/questions/properties/search.ts';
+import { context } from './build.ts';
+
+afterAll(async () => { await shutdownZ3(); });
+
+describe('a proof over no packet', () => {
+  it('a floating IP on an external subnet without an upstream router is unknown, not held; the other still holds', async () => {
+    const rs = await fipIngress.check(context('fip-gatewayless-subnet'));
+    expect(rs.map((r) => [r.subject, r.verdict])).toEqual([['fip:203.0.113.101', 'holds'], ['fip:198.51.100.5', 'unknown']]);
+    expect(rs[1]!.message).toMatch(/^packets to 198\.51\.100\.5 from 203\.0\.113\.1: no packet was followed/);
+  });
+
+  it('counts the packets followed from the sender: none to an address nobody owns, some to a floating IP', async () => {
+    const ctx = context('basic');
+    const outside = ctx.dataplane.stations.find((s) => s.kind === 'outside')!;
+    const to = (ip: string) => search(ctx, { station: outside }, () => false, { ipDst: [{ ip, prefixLen: 32 }] });
+    expect(await to('203.0.113.77')).toEqual({ kind: 'none', ends: 0, followed: 0 });
+    const fip = await to('203.0.113.101');
+    expect(fip.kind).toBe('none');
+    expect(fip.kind === 'none' && fip.followed).toBeGreaterThan(0);
+  });
+});
