@@ -1,6 +1,7 @@
 // The L3 HA invariants and the ordinary properties under every master, on topologies/ha.yaml as
 // rendered (all hold) and with faults injected where each must be violated: a partitioned HA network
-// (split brain), two routers with one VRID, a keepalived.conf that lost a floating IP, an observed
+// (split brain), two routers with one VRID, a keepalived.conf that lost a floating IP (on the backup
+// instance, and on the master, whose namespace still holds it), an observed
 // state VRRP cannot reach, a one-instance HA router whose host fails, an instance whose namespace lost
 // its SNAT rule (nat-egress violated only while that instance is master), a legacy router on a failed
 // node. Every violation carries its witness and trace.
@@ -94,6 +95,19 @@ describe('two routers with one VRID', () => {
     // And each router can be left without a master.
     expect(find(rs, 'ha-single-master', 'router:edge')).toMatchObject({ verdict: 'violated', message: expect.stringMatching(/can be left without a master/) });
     expect(find(rs, 'ha-config', 'router:backend@network1')).toMatchObject({ verdict: 'violated', message: expect.stringMatching(/its VRID is 1, the router's is 2/) });
+  });
+});
+
+describe('the keepalived.conf of the instance holding the addresses lost a floating IP', () => {
+  // network2 is master as rendered: its namespace holds the address outside what keepalived manages.
+  const ns = nsOf(topo, 'edge');
+  const dp = injected(topo, (path, text) => (path === `network2/${ns}.keepalived.conf` ? text.split('\n').filter((l) => !l.includes('203.0.113.101/32')).join('\n') : null));
+  it('ha-config is violated for that instance, without a witness its own trace would contradict', async () => {
+    const rs = await verify(dp, { builtins: [] });
+    const bad = find(rs, 'ha-config', 'router:edge@network2');
+    expect(bad).toMatchObject({ verdict: 'violated', witness: null, trace: null });
+    expect(bad.message).toMatch(/missing 203\.0\.113\.101\/32 dev qg-\S+ .*holds 203\.0\.113\.101\/32 dev qg-\S+ now, outside keepalived's configuration/);
+    expect(find(rs, 'ha-config', 'router:edge@network1').verdict).toBe('holds');
   });
 });
 
