@@ -1,11 +1,12 @@
 // nat-egress and fip-ingress on small clouds: both hold with SNAT and a correct floating IP; snat:
 // false leaves vm1 with its fixed address (witness replayed), a DNAT rendered to the wrong
-// address sends the floating IP's traffic to another VM, and without its DNAT the router keeps it.
+// address sends the floating IP's traffic to another VM, without its DNAT the router keeps it, and
+// without its address on the router's qg- device nothing from outside reaches it.
 import { afterAll, describe, expect, it } from 'vitest';
 import { shutdownZ3 } from '../../src/smt/index.ts';
 import { natEgress } from '../../src/questions/properties/nat-egress.ts';
 import { fipIngress } from '../../src/questions/properties/fip-ingress.ts';
-import { context, edit } from './build.ts';
+import { context, dropLines, edit } from './build.ts';
 
 afterAll(async () => { await shutdownZ3(); });
 
@@ -51,5 +52,15 @@ describe('fip-ingress', () => {
     // Conntrack never NATs an unsolicited echo reply: the witness opens a connection.
     expect(r!.witness!.proto === 1 ? r!.witness!.icmp_type : 8).toBe(8);
     expect(r!.message).toMatch(/is delivered to qrouter-\S+ on \S+ itself, not rewritten to vm2:0's fixed IP 192\.168\.2\.12/);
+  });
+
+  it('a floating IP whose address is gone from the router\'s qg- device is violated: nothing from outside reaches it', async () => {
+    // The router no longer answers ARP for it: the upstream router sends nothing, so the search alone proves nothing.
+    const ctx = context('basic', edit(/qrouter-.*\.ip-addr$/, dropLines(/inet 203\.0\.113\.101\/32/)));
+    const [r] = await fipIngress.check(ctx);
+    expect(r!.verdict).toBe('violated');
+    expect(r!.witness!.ip_dst).toBe('203.0.113.101');
+    expect(r!.trace!.disposition).toBe('no-arp');
+    expect(r!.message).toMatch(/^nothing from outside reaches 203\.0\.113\.101: a packet to it from the upstream router of public \(203\.0\.113\.1\) ends no-arp/);
   });
 });

@@ -1,15 +1,18 @@
 // `fip-ingress` (per floating IP, subject `fip:IP`): a packet from outside addressed to a floating IP
 // reaches, if any port, only the associated port, with the destination rewritten to its fixed IP, and
 // is never kept by a namespace (the router's own stack, where a missing DNAT leaves it) when it opens a
-// connection.
+// connection; and packets from outside do reach it.
 // How: one solver search over every packet the outside world of the FIP's external network may send
 // to the FIP: a violation is a delivery to another VM port, to the associated port with a final
-// destination other than its fixed address, or to a namespace.
+// destination other than its fixed address, or to a namespace. And something must arrive at the port
+// (fip-reach.ts): a floating IP nothing reaches is no floating IP.
 import type { FloatingIpT } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { holds, outsideFor, tick, unknown, elsewhere, owned } from './common.ts';
 import { ipNum, opensConnection, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
+import { unreachableFip } from './fip-reach.ts';
+import { inPrefix } from '../../net/ipv4.ts';
 
 const ID = 'fip-ingress';
 
@@ -19,6 +22,9 @@ async function checkFip(ctx: VerifyContext, f: FloatingIpT): Promise<PropertyRes
   // another subnet's upstream router no packet to the floating IP starts at all, and the proof was empty.
   const outside = outsideFor(ctx.dataplane.stations, f.network, f.ip);
   if (!outside) return unknown(ID, subject, `no outside world on ${f.network} to send from`);
+  // On a subnet without an upstream router (no gateway), how the outside world reaches the address is
+  // not modelled: nothing would be sent to it, and a proof over nothing is none.
+  if (!inPrefix(f.ip, outside.cidr.ip, outside.cidr.prefixLen)) return unknown(ID, subject, `${f.ip}'s subnet of ${f.network} has no gateway: no upstream router sends to it, so nothing from outside is followed to it`);
   const owner = `${f.vm}:${f.portIndex}`;
   const res = await search(ctx, { station: outside }, (e, sent, final, end) => {
     const d = end.delivery;
@@ -39,7 +45,7 @@ async function checkFip(ctx: VerifyContext, f: FloatingIpT): Promise<PropertyRes
       return at === owner ? `a packet to ${f.ip} reaches ${owner} addressed to ${t.final.ip_dst}, not its fixed IP ${f.fixedIp}` : `a packet to ${f.ip} reaches ${at}, not only ${owner}`;
     });
   }
-  return notFound(ID, subject, res, `packets to ${f.ip} from ${outside.gateway}`) ?? holds(ID, subject, `every packet from outside (${f.network}) to ${f.ip} reaches only ${owner}, addressed to ${f.fixedIp}`);
+  return unreachableFip(ctx, ID, f, outside) ?? notFound(ID, subject, res, `packets to ${f.ip} from ${outside.gateway}`) ?? holds(ID, subject, `every packet from outside (${f.network}) to ${f.ip} reaches only ${owner}, addressed to ${f.fixedIp}`);
 }
 
 export const fipIngress: PropertyCheck = {
