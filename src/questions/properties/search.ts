@@ -34,8 +34,11 @@ export type FinishedEnd = Extract<End, { kind: 'end' }>;
 export type EndPredicate = (e: Enc, sent: SymPacket, final: SymPacket, end: FinishedEnd) => Cond;
 
 export type SearchResult =
-  /** No violating end; `followed` packet cases left the sender (0: the proof is over no packet at all). */
-  | { readonly kind: 'none'; readonly ends: number; readonly followed: number }
+  /**
+   * No violating end; `followed` packet cases left the sender(s). `overNothing`: none did although the
+   * question expects some (see `overNothing`), so "none" is a proof over no packet at all.
+   */
+  | { readonly kind: 'none'; readonly ends: number; readonly followed: number; readonly overNothing: boolean }
   | { readonly kind: 'unknown'; readonly reason: string }
   | { readonly kind: 'found'; readonly witness: Packet; readonly source: Station; readonly end: FinishedEnd };
 
@@ -127,7 +130,7 @@ function unfinished(x: Exploration): readonly Outcome[] {
 export async function search(ctx: VerifyContext, src: SourceSpec, pred: EndPredicate, sent: SentConstraint = {}, scope: Scope = 'whole'): Promise<SearchResult> {
   const x = await explored(ctx, src, sent, scope);
   const asked = x.outcomes.map((o) => ({ src, o }));
-  return decide(ctx, x.enc, asked, unfinished(x).map((o) => ({ src, o })), pred, x.outcomes.length, x.followed);
+  return decide(ctx, x.enc, asked, unfinished(x).map((o) => ({ src, o })), pred, x.outcomes.length, x.followed, overNothing([src], sent, x.followed));
 }
 
 /** An end of one sender's exploration. */
@@ -201,7 +204,7 @@ export async function searchArriving(ctx: VerifyContext, senders: readonly Sourc
   const ix = await deliveryIndex(ctx, senders);
   const self = (s: SourceSpec) => s.station.kind === 'vm-port' && s.station.portId === to.portId;
   const here = [...(ix.byPlace.get(`vm:${to.vm}:${to.port}`) ?? []), ...(dropSite === null ? [] : (ix.byPlace.get(`at:${dropSite}`) ?? []))];
-  return decide(ctx, ix.enc, here.filter((x) => !self(x.src)), ix.unfinished.filter((x) => !self(x.src)), pred, ix.ends, ix.followed);
+  return decide(ctx, ix.enc, here.filter((x) => !self(x.src)), ix.unfinished.filter((x) => !self(x.src)), pred, ix.ends, ix.followed, overNothing(senders, {}, ix.followed));
 }
 
 /** One question of `searchAll`. */
@@ -222,7 +225,7 @@ export interface SearchAsk {
  */
 export async function searchAll(ctx: VerifyContext, asks: readonly SearchAsk[], what = 'port classes'): Promise<SearchResult[]> {
   const z3 = await getZ3();
-  const built: { hits: Cond; open: Cond; ends: number; followed: number }[] = [];
+  const built: { hits: Cond; open: Cond; ends: number; followed: number; overNothing: boolean }[] = [];
   let enc: Enc | null = null;
   for (const [i, a] of asks.entries()) {
     tick(ctx, i, asks.length, `${what} explored`);
@@ -234,7 +237,7 @@ export async function searchAll(ctx: VerifyContext, asks: readonly SearchAsk[], 
       const p = a.pred(e, o.sent, o.final, o.end);
       if (p !== false) hits.push({ pc: o.end.path.pc, last: p });
     }
-    built.push({ hits: anyOf(e, hits), open: anyOf(e, unfinished(x).map((o) => ({ pc: o.end.path.pc, last: true }))), ends: x.outcomes.length, followed: x.followed });
+    built.push({ hits: anyOf(e, hits), open: anyOf(e, unfinished(x).map((o) => ({ pc: o.end.path.pc, last: true }))), ends: x.outcomes.length, followed: x.followed, overNothing: overNothing([a.src], a.sent ?? {}, x.followed) });
   }
   if (enc === null) return [];
   const e = enc;
@@ -245,13 +248,13 @@ export async function searchAll(ctx: VerifyContext, asks: readonly SearchAsk[], 
   const out: SearchResult[] = [];
   for (const [i, a] of asks.entries()) {
     if (!none.has(i)) tick(ctx, i, asks.length, `${what} checked`);
-    out.push(none.has(i) ? { kind: 'none', ends: built[i]!.ends, followed: built[i]!.followed } : await search(ctx, a.src, a.pred, a.sent ?? {}, a.scope ?? 'whole'));
+    out.push(none.has(i) ? { kind: 'none', ends: built[i]!.ends, followed: built[i]!.followed, overNothing: built[i]!.overNothing } : await search(ctx, a.src, a.pred, a.sent ?? {}, a.scope ?? 'whole'));
   }
   return out;
 }
 
 /** The check behind `search` and `searchArriving`: the predicate over the ends, then the unfinished ones. */
-async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], open: readonly SenderEnd[], pred: EndPredicate, total: number, followed: number): Promise<SearchResult> {
+async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], open: readonly SenderEnd[], pred: EndPredicate, total: number, followed: number, vacuous: boolean): Promise<SearchResult> {
   const z3 = await getZ3();
   // Each candidate's condition is its path condition and the predicate; the solver gets their
   // disjunction factored over shared conjuncts (factor.ts), and one candidate's own condition is
@@ -287,7 +290,19 @@ async function decide(ctx: VerifyContext, e: Enc, asked: readonly SenderEnd[], o
     const which = (first === null ? unknowns.find((x) => holds(e, u.model, x.c())) : unknowns[first]) ?? unknowns[0]!;
     return { kind: 'unknown', reason: `a path crosses something not modelled: ${which.why}` };
   }
-  return { kind: 'none', ends: total, followed };
+  return { kind: 'none', ends: total, followed, overNothing: vacuous };
+}
+
+/**
+ * Is a search that followed no packet a proof over nothing? When the question names the packets
+ * (`sent`) or a sender is the outside world (which may send anything), some packet is expected to
+ * leave: none means the question asks the wrong sender (the outside world of another subnet) or the
+ * dataplane lets nothing start (no ARP answer for the address), never that the property holds. A VM
+ * port asked about everything it sends that sends nothing has nobody to address under the sender model
+ * (src/smt/sources.ts: its subnet's owners and its gateway): "no packet of it does X" holds.
+ */
+export function overNothing(senders: readonly SourceSpec[], sent: SentConstraint, followed: number): boolean {
+  return followed === 0 && (Object.keys(sent).length > 0 || senders.some((s) => s.station.kind !== 'vm-port'));
 }
 
 /** Why a satisfiable search is not a violation when only a port the kernel draws at random makes it one. */

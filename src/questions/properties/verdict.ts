@@ -21,12 +21,12 @@ export function violation(ctx: VerifyContext, property: string, subject: string,
 
 /**
  * A search that did not find a violation: `none` over some packet means nothing; `unknown` is reported
- * as such, and so is `none` over no packet at all — no packet within what was asked left the sender,
- * so "no such end" is empty, not a proof (a sender that cannot send to the subject is a mistake in the
- * question, e.g. the outside world of another subnet than the address's, never a `holds`).
+ * as such, and so is `none` over no packet where the question expects some (search.ts `overNothing`):
+ * "no such end" is then empty, not a proof (a sender that cannot send to the subject is a mistake in
+ * the question, e.g. the outside world of another subnet than the address's, never a `holds`).
  */
 export function notFound(property: string, subject: string, r: Exclude<SearchResult, Found>, what: string): PropertyResult | null {
   if (r.kind === 'unknown') return unknown(property, subject, `${what}: ${r.reason}`);
-  if (r.followed === 0) return unknown(property, subject, `${what}: no packet was followed (none of them leaves the sender), so there is nothing to prove the property over`);
+  if (r.overNothing) return unknown(property, subject, `${what}: no packet was followed (none of them leaves the sender), so there is nothing to prove the property over`);
   return null;
 }
