@@ -3,7 +3,9 @@
 // the artifacts as a node with that one fault would dump them (read back by the same parsers). The
 // classes: a flow deleted, a VNI or a local VLAN changed on one host only, `strip_vlan` dropped, a DNAT
 // or SNAT rule deleted, a floating IP's fixed address swapped, a security-group rule removed or
-// widened, the anti-spoofing DROP removed, an ipset member dropped, a router's route deleted.
+// widened, the anti-spoofing DROP removed, an ipset member dropped, a router's route deleted, an
+// address deleted from a router's or DHCP server's namespace, an address or route deleted from an HA
+// router instance's keepalived.conf, an HA router instance's VRID changed to an unused one.
 // Guarantees: a fault changes exactly one artifact (the VNI and local VLAN faults: one host's files
 // only); line provenance follows the lines it keeps.
 import type { Artifact, Provenance } from '../../src/render/artifacts.ts';
@@ -21,6 +23,9 @@ export const FAULT_CLASSES = [
   'anti-spoofing-removed',
   'ipset-member-dropped',
   'route-deleted',
+  'address-deleted',
+  'vrrp-address-deleted',
+  'vrid-changed-on-one-host',
 ] as const;
 
 export type FaultClass = (typeof FAULT_CLASSES)[number];
@@ -71,6 +76,7 @@ const isFlows = (a: Artifact) => a.path.endsWith('.dump-flows');
 const isNsIptables = (a: Artifact) => /\/q(router|dhcp)-[^/]*\.iptables-save$/.test(a.path);
 const isHostIptables = (a: Artifact) => /^[^/]+\/iptables-save$/.test(a.path);
 const provenanceOf = (a: Artifact, n: number) => a.provenance.get(n);
+const isKeepalived = (a: Artifact) => a.path.endsWith('.keepalived.conf');
 
 /** Every fault of class `cls` that `artifacts` (rendered from `topo`) can take. */
 export function faultSites(cls: FaultClass, artifacts: readonly Artifact[], topo: Topology): Fault[] {
@@ -103,6 +109,14 @@ export function faultSites(cls: FaultClass, artifacts: readonly Artifact[], topo
     case 'ipset-member-dropped':
       return artifacts.filter((a) => a.path.endsWith('/ipset-save')).flatMap((a) => linesOf(a, /^add /).map(({ n, text }) =>
         fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
+    case 'address-deleted':
+      return artifacts.filter((a) => /\/q(router|dhcp)-[^/]*\.ip-addr$/.test(a.path)).flatMap((a) => linesOf(a, /^\s+inet (?!127\.)/).map(({ n, text }) =>
+        fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
+    case 'vrrp-address-deleted':
+      return artifacts.filter(isKeepalived).flatMap((a) => vrrpManagedLines(a).map(({ n, text }) =>
+        fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
+    case 'vrid-changed-on-one-host':
+      return vridFaults(artifacts);
     case 'route-deleted':
       return artifacts.filter((a) => /\/qrouter-[^/]*\.ip-route$/.test(a.path)).flatMap((a) => linesOf(a, /\S/).map(({ n, text }) =>
         fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
@@ -196,4 +210,30 @@ function widen(rule: string): string | null {
   const steps: RegExp[] = [/ --dports? [\d:,]+/, / --icmp-type \S+/, / -m set --match-set \S+ (src|dst)/, / -[sd] [\d./]+/, / -p \w+( -m \w+)?/];
   for (const re of steps) if (re.test(rule)) return rule.replace(re, '').replace(/ -m (tcp|udp|icmp|multiport)(?= -j| -m)/, '');
   return null;
+}
+
+/** The lines of a keepalived.conf inside its `virtual_ipaddress`, `virtual_ipaddress_excluded` and `virtual_routes` blocks. */
+function vrrpManagedLines(a: Artifact): { n: number; text: string }[] {
+  const out: { n: number; text: string }[] = [];
+  let inBlock = false;
+  for (const [i, text] of a.text.split('\n').entries()) {
+    if (/^\s*virtual_(ipaddress|ipaddress_excluded|routes)\s*\{/.test(text)) inBlock = true;
+    else if (/^\s*\}/.test(text)) inBlock = false;
+    else if (inBlock && text.trim() !== '') out.push({ n: i + 1, text });
+  }
+  return out;
+}
+
+/**
+ * One HA router instance's VRID changed to one no instance uses: its advertisements are another
+ * group's to the router's other instances, so they no longer elect one master between them.
+ */
+function vridFaults(artifacts: readonly Artifact[]): Fault[] {
+  const confs = artifacts.filter(isKeepalived);
+  const vrid = (a: Artifact) => linesOf(a, /^\s*virtual_router_id \d+/).map(({ n, text }) => ({ n, text, id: Number(/virtual_router_id (\d+)/.exec(text)![1]) }));
+  const used = new Set(confs.flatMap(vrid).map((x) => x.id));
+  const unused = Array.from({ length: 254 }, (_, i) => i + 1).find((x) => !used.has(x));
+  if (unused === undefined) return [];
+  return confs.flatMap((a) => vrid(a).map(({ n, text, id }) =>
+    fault('vrid-changed-on-one-host', a, n, `${a.path}:${n} VRID ${id} → ${unused}`, replaceLine(n, text.replace(/virtual_router_id \d+/, `virtual_router_id ${unused}`)))));
 }

@@ -21,6 +21,10 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
     cls: 'route-deleted', behaviour: /: no-arp before, no-route with the fault$/,
     why: "a route whose next hop answers no ARP deleted: what it carried still dies in the router (without an ARP answer before, without a route after); no property asks how a packet that reaches nothing fails (an extra route's deletion is killed by `gateway`, which checks that the route is taken)",
   },
+  {
+    cls: 'address-deleted', what: /\/qdhcp-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: ns:qdhcp-/,
+    why: "a DHCP server's own address deleted where no port depends on that server alone: `dhcp` asks that every port gets a lease from one server of its network (a client takes the first offer), and another server answers, or the network has no VM port (an external network's); only a packet addressed to that server shows it",
+  },
 ];
 
 /** Why `o` is a known gap, or null when it is none. */
