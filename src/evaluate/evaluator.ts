@@ -141,7 +141,7 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
       if (learn) return { mac: null, note: 'no ARP during convergence' };
       const a = nsArp(host, nsName, iface, ip);
       const died = a.mac === null && a.trace.droppedAt ? `ARP request for ${ip} stopped at ${a.trace.droppedAt.device}@${a.trace.droppedAt.host}: ${a.trace.droppedAt.rule}` : null;
-      return { mac: a.mac, note: died };
+      return a.mac === null && a.trace.uncertain.length > 0 ? { mac: null, note: died, uncertain: a.trace.uncertain } : { mac: a.mac, note: died };
     },
     resolveUpstreamArp: (station, ip) => {
       if (learn) return { mac: null, note: 'no ARP during convergence' };

@@ -24,8 +24,11 @@ import { namespaceSysctls, sysctlWords } from '../semantics/martian.ts';
 export interface NamespaceEnv {
   readonly host: string;
   readonly nf: NfEnv;
-  /** ARP resolution of `ip` from the namespace's interface `iface` (a walk of its own). */
-  resolveArp(iface: string, ip: Ipv4): { readonly mac: Mac | null; readonly note: string | null };
+  /**
+   * ARP resolution of `ip` from the namespace's interface `iface` (a walk of its own); `uncertain`: what
+   * the unanswered request crossed that is not modelled (an answer may have come from beyond it).
+   */
+  resolveArp(iface: string, ip: Ipv4): { readonly mac: Mac | null; readonly note: string | null; readonly uncertain?: readonly string[] };
 }
 
 export interface NamespaceResult {
@@ -141,6 +144,8 @@ export function runNamespace(env: NamespaceEnv, ns: Namespace, inIface: string, 
   events.push({ kind: 'arp', ip: nextHop, mac: arp.mac });
   if (arp.note) events.push({ kind: 'note', text: arp.note });
   if (arp.mac === null) {
+    // No answer is a fact only where the request crossed nothing unmodelled.
+    uncertain.push(...(arp.uncertain ?? []));
     return result(endCopy('no-arp', p, null, { drop: { host, device: ns.name, rule: `no ARP reply for ${nextHop} on ${out.name}`, origin: null } }));
   }
   return result(emitCopy(out.name, { ...p, eth_src: out.mac, eth_dst: arp.mac, vlan: null, tun_id: null }));

@@ -55,7 +55,7 @@ export interface WalkEnv {
   tablesOf(host: string, bridge: string): FlowTables;
   readonly nf: NfEnv;
   /** ARP resolution for a namespace's next hop (a walk of its own, cached by the evaluator). */
-  resolveNsArp(host: string, ns: string, iface: string, ip: Ipv4): { readonly mac: Mac | null; readonly note: string | null };
+  resolveNsArp(host: string, ns: string, iface: string, ip: Ipv4): { readonly mac: Mac | null; readonly note: string | null; readonly uncertain?: readonly string[] };
   /** ARP resolution by the upstream router on one of its subnets (the outside station's ARP walk, cached by the evaluator). */
   readonly resolveUpstreamArp: UpstreamArp;
   readonly limits: WalkLimits;
