@@ -7,7 +7,7 @@
 // address deleted from a router's or DHCP server's namespace, an address or route deleted from an HA
 // router instance's keepalived.conf, an HA router instance's VRID changed to an unused one.
 // Guarantees: a fault changes exactly one artifact (the VNI and local VLAN faults: one host's files
-// only); line provenance follows the lines it keeps.
+// only; an address deleted: its namespace's addresses and routes); line provenance follows the lines it keeps.
 import type { Artifact, Provenance } from '../../src/render/artifacts.ts';
 import type { Topology } from '../../src/topology/model.ts';
 
@@ -110,8 +110,7 @@ export function faultSites(cls: FaultClass, artifacts: readonly Artifact[], topo
       return artifacts.filter((a) => a.path.endsWith('/ipset-save')).flatMap((a) => linesOf(a, /^add /).map(({ n, text }) =>
         fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
     case 'address-deleted':
-      return artifacts.filter((a) => /\/q(router|dhcp)-[^/]*\.ip-addr$/.test(a.path)).flatMap((a) => linesOf(a, /^\s+inet (?!127\.)/).map(({ n, text }) =>
-        fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
+      return addressFaults(artifacts);
     case 'vrrp-address-deleted':
       return artifacts.filter(isKeepalived).flatMap((a) => vrrpManagedLines(a).map(({ n, text }) =>
         fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
@@ -210,6 +209,28 @@ function widen(rule: string): string | null {
   const steps: RegExp[] = [/ --dports? [\d:,]+/, / --icmp-type \S+/, / -m set --match-set \S+ (src|dst)/, / -[sd] [\d./]+/, / -p \w+( -m \w+)?/];
   for (const re of steps) if (re.test(rule)) return rule.replace(re, '').replace(/ -m (tcp|udp|icmp|multiport)(?= -j| -m)/, '');
   return null;
+}
+
+/**
+ * An address deleted from a router's or DHCP server's namespace, as `ip addr del` leaves it: the
+ * kernel takes the address's connected route with it (the namespace's `proto kernel … src ADDRESS`
+ * route), so a dump after it lacks both.
+ */
+function addressFaults(artifacts: readonly Artifact[]): Fault[] {
+  const out: Fault[] = [];
+  for (const a of artifacts.filter((x) => /\/q(router|dhcp)-[^/]*\.ip-addr$/.test(x.path))) {
+    const routes = artifacts.find((x) => x.path === a.path.replace(/\.ip-addr$/, '.ip-route'));
+    for (const { n, text } of linesOf(a, /^\s+inet (?!127\.)/)) {
+      const ip = /inet ([\d.]+)\//.exec(text)![1]!;
+      const connected = routes === undefined ? [] : linesOf(routes, new RegExp(`proto kernel .*\\bsrc ${ip.replace(/\./g, '\\.')}$`));
+      out.push({
+        cls: 'address-deleted', artifact: a.path, line: n,
+        what: `${a.path}:${n} deleted: ${short(text)}${connected.length > 0 ? ` (and its connected route, ${routes!.path}:${connected[0]!.n})` : ''}`,
+        apply: (arts) => arts.map((x) => (x.path === a.path ? edited(x, deleteLine(n)) : connected.length > 0 && x.path === routes!.path ? edited(x, deleteLine(connected[0]!.n)) : x)),
+      });
+    }
+  }
+  return out;
 }
 
 /** The lines of a keepalived.conf inside its `virtual_ipaddress`, `virtual_ipaddress_excluded` and `virtual_routes` blocks. */

@@ -22,6 +22,10 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
     why: "a route whose next hop answers no ARP deleted: what it carried still dies in the router (without an ARP answer before, without a route after); no property asks how a packet that reaches nothing fails (an extra route's deletion is killed by `gateway`, which checks that the route is taken)",
   },
   {
+    cls: 'address-deleted', what: /\/qrouter-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: ns:qrouter-/,
+    why: "a router's address deleted where only a packet to that address itself shows it (a subnet with no VM port, whose ports `gateway` would send from): no property asks for a router's own addresses from elsewhere",
+  },
+  {
     cls: 'address-deleted', what: /\/qdhcp-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: ns:qdhcp-/,
     why: "a DHCP server's own address deleted where no port depends on that server alone: `dhcp` asks that every port gets a lease from one server of its network (a client takes the first offer), and another server answers, or the network has no VM port (an external network's); only a packet addressed to that server shows it",
   },
