@@ -9,6 +9,7 @@ import type { AddressPair, SourceSpec } from '../smt/index.ts';
 import type { OutsideStation, VmPortStation } from './endpoints.ts';
 import { complement, parseCidr } from './user-properties/cidr.ts';
 import { inPrefix, parseIpv4 } from '../net/ipv4.ts';
+import { topologyIndex } from './endpoint-index.ts';
 
 /** A port's allowed address pairs as the SMT core takes them. */
 export function addressPairs(port: PortT): AddressPair[] {
@@ -25,7 +26,8 @@ export function addressPairs(port: PortT): AddressPair[] {
  * anti-spoofing to narrow the sender to them (spoof-proof.ts).
  */
 export function portSender(topo: Topology, station: VmPortStation): SourceSpec {
-  const port = topo.ports.find((p) => p.id === station.portId);
+  // By the topology's index: asked once per VM port of a run (a scan per call grew as ports squared).
+  const port = topologyIndex(topo).portById.get(station.portId);
   if (port === undefined || !port.portSecurity) return { station, anySource: true };
   return { station, anySource: true, portSecurity: true, allowedAddressPairs: addressPairs(port) };
 }
@@ -114,7 +116,7 @@ function routingIndex(topo: Topology, dp: Dataplane): RoutingIndex {
 
 /** Whether one of the port's allowed address pairs (an address or a prefix) holds `ip`. */
 function pairHolds(topo: Topology, s: VmPortStation, ip: Ipv4): boolean {
-  const port = topo.ports.find((p) => p.id === s.portId);
+  const port = topologyIndex(topo).portById.get(s.portId);
   return (port?.allowedAddressPairs ?? []).some((a) => {
     const c = parseCidr(a.ipAddress.includes('/') ? a.ipAddress : `${a.ipAddress}/32`);
     return c !== null && inPrefix(ip, c.ip, c.prefixLen);
