@@ -14,6 +14,7 @@ import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.t
 import { coverage, groupPorts, holds, leftOut, notApplicable, portLabel, sourceSpec, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { ipNum, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
+import type { EndSite } from './search-sites.ts';
 
 const ID = 'project-isolation';
 
@@ -26,13 +27,16 @@ async function checkProject(ctx: VerifyContext, project: string, shared: Readonl
   if (others.size === 0) return notApplicable(ID, subject, `no port of another project outside shared networks: nothing to be isolated from${note}`);
   if (mine.length === 0) return notApplicable(ID, subject, `no port of ${project} outside shared networks: nothing to isolate${note}`);
   const groups = groupPorts(ctx.topology, mine);
+  // Only a delivery to another project's port can be a violation: a sender whose exploration (by an
+  // earlier property of the run, alike) delivered to none is settled without walking it again.
+  const toOther = (end: EndSite) => end.disposition === 'delivered' && end.delivery?.kind === 'vm' && others.has(`${end.delivery.vm}:${end.delivery.port}`);
   for (const { rep } of groups) {
     const res = await search(ctx, sourceSpec(ctx.topology, rep), (e, sent, _final, end) => {
       const d = end.delivery;
       if (end.disposition !== 'delivered' || d?.kind !== 'vm') return false;
       const dst = others.get(`${d.vm}:${d.port}`);
       return dst === undefined ? false : e.eq(sent.ip_dst, ipNum(dst.ip), 32);
-    }, {}, 'near');
+    }, {}, 'near', toOther);
     if (res.kind === 'found') {
       return violation(ctx, ID, subject, res, (t) => {
         const d = t.deliveredTo;

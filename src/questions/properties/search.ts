@@ -23,6 +23,7 @@ import { IP_PROTO } from '../../ir/packet.ts';
 import { ipv4ToNumber } from '../../net/ipv4.ts';
 import { macToNumber } from '../../net/mac.ts';
 import { stationKey } from '../../semantics/station-key.ts';
+import { noneBySites, noteSites, siteOf, type EndGuard } from './search-sites.ts';
 
 type Exploration = Awaited<ReturnType<typeof explore>>;
 type Outcome = Exploration['outcomes'][number];
@@ -74,14 +75,41 @@ export type Scope = 'near' | 'whole';
 export function explored(ctx: VerifyContext, src: SourceSpec, sent: SentConstraint = {}, scope: Scope = 'whole'): Promise<Exploration> {
   let m = cache.get(ctx);
   if (!m) cache.set(ctx, (m = new Map()));
-  const near = scope === 'near' && src.station.kind === 'vm-port';
-  const k = `${senderKey(src)}|${JSON.stringify(sent)}|${near}`;
+  const k = exploredKey(ctx, src, sent, scope);
   let x = m.get(k);
   if (x) m.delete(k);
-  else x = narrowed(ctx, src).then((s) => explore(ctx.dataplane, [s], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs, keep: telling, onlyTelling: true, ...(near ? { stopAcrossExternal: true } : {}) }));
+  else {
+    const near = scope === 'near' && src.station.kind === 'vm-port';
+    x = narrowed(ctx, src).then((s) => explore(ctx.dataplane, [s], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs, keep: telling, onlyTelling: true, ...(near ? { stopAcrossExternal: true } : {}) })).then((r) => {
+      noteSites(ctx.dataplane, ctx.evaluator, k, r.outcomes.map((o) => o.end), r.followed);
+      return r;
+    });
+  }
   m.set(k, x);
   if (m.size > KEPT) m.delete(m.keys().next().value!);
   return x;
+}
+
+/** What an exploration depends on besides the dataplane and evaluator: the sender, the sent constraint, the scope, the timeout its sender's narrowing was proved under. */
+function exploredKey(ctx: VerifyContext, src: SourceSpec, sent: SentConstraint, scope: Scope): string {
+  const near = scope === 'near' && src.station.kind === 'vm-port';
+  return `${senderKey(src)}|${JSON.stringify(sent)}|${near}|${ctx.timeoutMs}`;
+}
+
+/**
+ * `none`, with the exploration's count of ends, when an earlier exploration of the same sender in this
+ * run (by any property) shows that no end can satisfy a predicate `guard` stands for: none of its
+ * ends is where the guard allows, none is unfinished (search-sites.ts). Else null: explore.
+ */
+function settledBySites(ctx: VerifyContext, src: SourceSpec, sent: SentConstraint, scope: Scope, guard: EndGuard | undefined): Extract<SearchResult, { kind: 'none' }> | null {
+  if (guard === undefined) return null;
+  const n = noneBySites(ctx.dataplane, ctx.evaluator, exploredKey(ctx, src, sent, scope), guard);
+  return n === null ? null : { kind: 'none', ends: n.ends, followed: n.followed, overNothing: overNothing([src], sent, n.followed) };
+}
+
+/** The predicate, false wherever the guard says it cannot hold (so that the guard is exact about it). */
+function guarded(pred: EndPredicate, guard: EndGuard | undefined): EndPredicate {
+  return guard === undefined ? pred : (e, sent, final, end) => (guard(siteOf(end)) ? pred(e, sent, final, end) : false);
 }
 
 /** Per run context: the batch of the ports the run owns, then (asked once a walk needs one) the batch of every other. */
@@ -125,12 +153,16 @@ function unfinished(x: Exploration): readonly Outcome[] {
 /**
  * Is there a packet `src` may send (within `sent`) whose end, followed as far as `scope` says,
  * satisfies `pred`? `none` is a proof over all of them; `unknown` when the solver timed out or an
- * unmodelled or unfinished path could satisfy it.
+ * unmodelled or unfinished path could satisfy it. `guard`: where `pred` can hold at all (it is taken
+ * as false elsewhere); with it, a sender whose earlier exploration ended nowhere the guard allows is
+ * answered without exploring it again.
  */
-export async function search(ctx: VerifyContext, src: SourceSpec, pred: EndPredicate, sent: SentConstraint = {}, scope: Scope = 'whole'): Promise<SearchResult> {
+export async function search(ctx: VerifyContext, src: SourceSpec, pred: EndPredicate, sent: SentConstraint = {}, scope: Scope = 'whole', guard?: EndGuard): Promise<SearchResult> {
+  const settled = settledBySites(ctx, src, sent, scope, guard);
+  if (settled !== null) return settled;
   const x = await explored(ctx, src, sent, scope);
   const asked = x.outcomes.map((o) => ({ src, o }));
-  return decide(ctx, x.enc, asked, unfinished(x).map((o) => ({ src, o })), pred, x.outcomes.length, x.followed, overNothing([src], sent, x.followed));
+  return decide(ctx, x.enc, asked, unfinished(x).map((o) => ({ src, o })), guarded(pred, guard), x.outcomes.length, x.followed, overNothing([src], sent, x.followed));
 }
 
 /** An end of one sender's exploration. */
@@ -214,6 +246,8 @@ export interface SearchAsk {
   readonly sent?: SentConstraint;
   /** How far the sender's packets are followed (default `whole`). */
   readonly scope?: Scope;
+  /** Where `pred` can hold at all (see `search`). */
+  readonly guard?: EndGuard;
 }
 
 /**
@@ -229,17 +263,25 @@ export async function searchAll(ctx: VerifyContext, asks: readonly SearchAsk[], 
   let enc: Enc | null = null;
   for (const [i, a] of asks.entries()) {
     tick(ctx, i, asks.length, `${what} explored`);
+    const settled = settledBySites(ctx, a.src, a.sent ?? {}, a.scope ?? 'whole', a.guard);
+    if (settled !== null) {
+      // No end can satisfy it and none is unfinished: the conditions built below would both be false.
+      built.push({ hits: false, open: false, ends: settled.ends, followed: settled.followed, overNothing: settled.overNothing });
+      continue;
+    }
     const x = await explored(ctx, a.src, a.sent ?? {}, a.scope ?? 'whole');
     const e = (enc = x.enc);
+    const pred = guarded(a.pred, a.guard);
     const hits: Conjunction[] = [];
     for (const o of x.outcomes) {
       if (o.end.kind !== 'end') continue;
-      const p = a.pred(e, o.sent, o.final, o.end);
+      const p = pred(e, o.sent, o.final, o.end);
       if (p !== false) hits.push({ pc: o.end.path.pc, last: p });
     }
     built.push({ hits: anyOf(e, hits), open: anyOf(e, unfinished(x).map((o) => ({ pc: o.end.path.pc, last: true }))), ends: x.outcomes.length, followed: x.followed, overNothing: overNothing([a.src], a.sent ?? {}, x.followed) });
   }
-  if (enc === null) return [];
+  // Nothing explored: every question (if any) was settled by its sender's sites.
+  if (enc === null) return built.map((b) => ({ kind: 'none', ends: b.ends, followed: b.followed, overNothing: b.overNothing }));
   const e = enc;
   const noHit = await unsatIndices(z3, e, built.map((b) => b.hits), ctx.timeoutMs);
   const settledIdx = [...noHit];
@@ -248,7 +290,7 @@ export async function searchAll(ctx: VerifyContext, asks: readonly SearchAsk[], 
   const out: SearchResult[] = [];
   for (const [i, a] of asks.entries()) {
     if (!none.has(i)) tick(ctx, i, asks.length, `${what} checked`);
-    out.push(none.has(i) ? { kind: 'none', ends: built[i]!.ends, followed: built[i]!.followed, overNothing: built[i]!.overNothing } : await search(ctx, a.src, a.pred, a.sent ?? {}, a.scope ?? 'whole'));
+    out.push(none.has(i) ? { kind: 'none', ends: built[i]!.ends, followed: built[i]!.followed, overNothing: built[i]!.overNothing } : await search(ctx, a.src, a.pred, a.sent ?? {}, a.scope ?? 'whole', a.guard));
   }
   return out;
 }
