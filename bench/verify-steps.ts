@@ -3,7 +3,8 @@
 // stderr as each property starts and ends: wall and CPU seconds (user + system of the whole process, Z3's threads
 // included), the heap in use and the RSS, and — with --expose-gc — the heap live after a full collection, so what a
 // property leaves held shows between lines. Within a long property, its progress (subjects done) every `--every`
-// seconds (default 30). `--census` adds what the walkers did and hold (bench/walker-census.ts), and at the end
+// seconds (default 30). `--select IDS` checks only those properties (as the CLI's); `--stop-after S` ends the run at the first progress line
+// after S seconds (a sample of a long run, with `--cpu-prof` profiled). `--census` adds what the walkers did and hold (bench/walker-census.ts), and at the end
 // what each kind of it held. `--out` writes the JSON the CLI would print, to hold against it byte for byte. A
 // measurement, not a test; the collections it forces cost time, so read its CPU apart from an unforced run's.
 import { writeFileSync } from 'node:fs';
@@ -18,9 +19,10 @@ import { censusLine, installCensus, release } from './walker-census.ts';
 const args = process.argv.slice(2);
 const file = args.find((a, i) => !a.startsWith('--') && (i === 0 || !args[i - 1]!.startsWith('--')));
 if (file === undefined) throw new Error('usage: verify-steps.ts FILE [--out JSON] [--every S]');
-const v = scanArgs(args.filter((a) => a !== file), { out: { type: 'string' }, every: { type: 'string' }, census: { type: 'boolean' } });
+const v = scanArgs(args.filter((a) => a !== file), { out: { type: 'string' }, every: { type: 'string' }, census: { type: 'boolean' }, select: { type: 'string' }, 'stop-after': { type: 'string' } });
 if (v.census === true) installCensus();
 const everyMs = count('every', v.every ?? '30') * 1000;
+const stopAfterMs = v['stop-after'] === undefined ? null : count('stop-after', v['stop-after']) * 1000;
 const gc = (globalThis as { gc?: () => void }).gc;
 
 const t0 = performance.now();
@@ -44,7 +46,7 @@ const session = new Session(model.value);
 line('model built');
 let lastTick = 0;
 let current = '';
-const run = await runVerifyOn(session, {}, { maxBytes: 64 * 2 ** 20 }, {
+const run = await runVerifyOn(session, v.select === undefined ? {} : { select: [v.select] }, { maxBytes: 64 * 2 ** 20 }, {
   step: (i, n, id, results) => {
     line(`${current === '' ? 'start' : `${current} done`} (${results} results); ${id} (${i + 1} of ${n})`);
     current = id;
@@ -54,6 +56,11 @@ const run = await runVerifyOn(session, {}, { maxBytes: 64 * 2 ** 20 }, {
     if (now - lastTick < everyMs) return;
     lastTick = now;
     line(`  ${current}: ${done} of ${total} ${what}`);
+    if (stopAfterMs !== null && now - t0 > stopAfterMs) {
+      // A sample of a long run: exit here as a normal exit (so `--cpu-prof` writes its profile).
+      process.stderr.write(`stopped after ${(stopAfterMs / 1000).toFixed(0)} s (--stop-after)\n`);
+      process.exit(0);
+    }
   },
 });
 line(`${current} done; all done`);

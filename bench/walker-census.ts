@@ -8,6 +8,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import { SymWalker } from '../src/smt/walk.ts';
 import { CHECK_CHANNEL } from '../src/smt/z3.ts';
+import { siteCounts } from '../src/questions/properties/search-sites.ts';
 
 const walkers = new Set<SymWalker>();
 /** Device visits by kind of device (a bridge by name, a namespace by kind and the port it was entered by). */
@@ -85,7 +86,7 @@ export function censusLine(): string {
   return `walkers ${walkers.size}; starts ${c.starts}, visits ${c.visits}, ARP surveys ${c.surveys}, ARP walks ${c.arpWalks}, crossings asked ${c.untoldAsked}; `
     + `memo ${memoKeys} keys ${variants} variants ${heldEnds} ends (weight ${memoWeight}; start-overs seen ${c.memoClears}); `
     + `kept: ARP answers ${sizes.arpCache}, surveys ${sizes.surveys} (${sizes.surveyedStations} stations), untold ${sizes.untold} (${sizes.followed} followed), quiet splits ${sizes.quiet} (${sizes.follow} addresses followed), alike ${sizes.alike}, terminals ${sizes.terminals}, packets ${sizes.packets}; `
-    + `Z3 checks ${c.checks} (${(c.checkMs / 1000).toFixed(1)} s); visits by kind: ${[...byKind].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`;
+    + `questions settled by earlier explorations' sites ${siteCounts.settled} of ${siteCounts.asked}; Z3 checks ${c.checks} (${(c.checkMs / 1000).toFixed(1)} s); visits by kind: ${[...byKind].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`;
 }
 
 /** Empties one kind of what every walker keeps (for a collection to show its size); the walkers stay usable. */
