@@ -6,8 +6,8 @@
 // difference there, the sender very likely has one, and its first check is asked of its incremental
 // solver rather than of a fresh one (questions/diff.ts: a fresh solver proves "nothing differs"
 // fastest, but internalizes the sender's whole question only to have the incremental solver do it
-// again), and each check for a next difference is asked first near the first candidate that showed
-// one at each place (question-session.ts `nextNear`). Only the choice of solver and which model of
+// again), and that check is asked first near the candidate that showed it (question-session.ts
+// `nextNear`). Only the choice of solver and which model of
 // the question a check gives depend on this: a candidate that misleads (a packet in the unknown
 // region, a question narrowed by `--proto`) costs time, never an answer.
 import type { Packet } from '../ir/packet.ts';

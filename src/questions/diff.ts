@@ -10,11 +10,11 @@
 // (diff-split.ts);
 // per place it may be delivered to, the packets gained, lost or translated differently are asked for
 // one class at a time — a protocol and port (or ICMP type) when only that one differs, else the whole
-// protocol — until none is left, each with a witness replayed through both evaluators; each check for
-// the next class is asked first near a concrete packet whose replays showed a difference at a place
-// not yet found (diff-concrete.ts): a model found with the packet's fields fixed costs the solver no
-// search, and any model of the question serves (what the answer says of a class comes from the
-// witness's preferences, and completeness from the last check, asked plainly).
+// protocol — until none is left, each with a witness replayed through both evaluators; the first of
+// those checks is asked first near a concrete packet whose replays showed a difference
+// (diff-concrete.ts): a model found with the packet's fields fixed costs the solver no search, and any
+// model of the question serves (what the answer says of a class comes from the witness's
+// preferences, and completeness from the last check, asked plainly).
 // Guarantees: a difference is printed only when both replays show it (a copy delivered there on one
 // side and not the other, or with other headers); a replay that contradicts the solver, or crosses
 // something not modelled, makes that sender `unknown` with both traces kept, never a difference.
@@ -357,31 +357,17 @@ export function diffShortcuts(): { readonly concrete: number; readonly forced: n
   return { ...shortcuts };
 }
 
-/**
- * The candidate packets (diff-concrete.ts) whose replays on both sides show one of the differences
- * asked, at most one per place, in the candidates' order; lazily, each replayed only when the one
- * before it has been taken.
- */
-function* shownCandidates(work: SenderWork, questions: readonly DiffQuestion[], headers: readonly ChangedHeaders[]): Generator<Packet> {
+/** The first candidate packet (diff-concrete.ts) whose replays on both sides show one of the differences asked, or null. */
+function shownCandidate(work: SenderWork, questions: readonly DiffQuestion[], headers: readonly ChangedHeaders[]): Packet | null {
   const places = [...new Map(questions.map((q) => [q.place, q.delivery])).values()];
   const sides = [work.before, work.after].map((s) => ({ topology: s.model.topology, stations: s.model.dataplane.stations }));
-  const done = new Set<string>();
   for (const c of candidates(work.before.station, places, headers, sides)) {
-    const place = deliveryKey(c.place);
-    if (done.has(place)) continue;
     const bt = replay(work.before, work.before.station, c.packet);
     const at = replay(work.after, work.after.station, c.packet);
-    if (questions.some((q) => q.place === place && shown(q.kind, place, bt, at))) {
-      done.add(place);
-      yield c.packet;
-    }
+    const place = deliveryKey(c.place);
+    if (questions.some((q) => q.place === place && shown(q.kind, place, bt, at))) return c.packet;
   }
-}
-
-/** The next value of an iterator, or undefined when it is done. */
-function nextOf<T>(it: Iterator<T>): T | undefined {
-  const n = it.next();
-  return n.done === true ? undefined : n.value;
+  return null;
 }
 
 /** The packet `w` as a condition on the sent packet's fields. */
@@ -494,9 +480,8 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   // have no difference, and there Z3's bit-blasting solver proves it faster than the incremental one.
   // Unless a concrete packet built from what changed already shows a difference in both replays
   // (diff-concrete.ts): then the incremental solver asks it, internalizing the question once.
-  const shownAll = how.incremental && how.concrete !== false && dq.questions.length > 0 ? shownCandidates(work, dq.questions, headers) : null;
-  const shownFirst = shownAll?.next();
-  const likely = shownFirst !== undefined && shownFirst.done !== true;
+  const shownBy = how.incremental && how.concrete !== false && dq.questions.length > 0 ? shownCandidate(work, dq.questions, headers) : null;
+  const likely = shownBy !== null;
   if (likely) shortcuts.concrete++;
   const any = likely ? null : await checkSat(ctx, e, dq.any, timeoutMs);
   if (any?.status === 'unsat') return result(unknown === null, unknown);
@@ -517,13 +502,14 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   let complete = true;
   for (let first = true; ; first = false) {
     const open = dq.questions.map((_, i) => i).filter((i) => qs.isOpen(i));
-    // A packet whose replays showed a difference at a place not yet found, tried first (`nextNear`):
-    // with its fields fixed the solver only propagates, where a plain check searched (at the large
-    // size most of a sender's solver time was its first check). A hint outside every open question
-    // costs one check and asks plainly after; when none is left, the check is asked plainly: the
-    // unsat that says the classes found are complete is never a hinted check's.
-    const hint = how.hints === false || shownAll === null ? undefined : first ? (shownFirst?.done === true ? undefined : shownFirst?.value) : nextOf(shownAll);
-    const r = first && any !== null ? any : hint !== undefined ? await qs.nextNear(near(e, p, hint)) : await qs.next();
+    // The first check, when a packet's replays showed a difference: asked near that packet first
+    // (`nextNear`): with its fields fixed the solver only propagates, where the first check of a
+    // class searched (at the large size most of a sender's solver time). Only the first: a hint for
+    // each later check cost another candidate's replays per place and moved the search to the last,
+    // unsat check, and took more CPU than it saved (docs/performance.md). The unsat that says the
+    // classes found are complete is never a hinted check's.
+    const hint = first && how.hints !== false ? shownBy : null;
+    const r = first && any !== null ? any : hint !== null ? await qs.nextNear(near(e, p, hint)) : await qs.next();
     if (r.status === 'unsat') break;
     if (r.status === 'unknown') { flush(); return result(false, unknown ?? r.reason); }
     const i = open.find((x) => holds(e, r.model, qs.within(x)));
@@ -630,8 +616,8 @@ export interface DiffHow {
    */
   readonly concrete?: boolean;
   /**
-   * Ask each `next` of the incremental solver first near a candidate packet whose replays showed a
-   * difference (diff-concrete.ts, `nextNear`; default true); false asks it plainly.
+   * Ask a sender's first check of the incremental solver first near the candidate packet whose
+   * replays showed a difference (diff-concrete.ts, `nextNear`; default true); false asks it plainly.
    */
   readonly hints?: boolean;
   /**

@@ -27,7 +27,7 @@
 //   traces included, or else different only in what no preference pins (the first model comes from
 //   another solver): a witness's source MAC, its destination address towards the outside world, the
 //   example protocol of `other protocols`, and so those witnesses' traces; fails if either shortcut
-//   was never taken. And on the same pairs, asking each of a sender's checks for a next difference
+//   was never taken. And on the same pairs, asking a sender's first check of its incremental solver
 //   near a concrete packet whose replays showed one (questions/diff.ts `hints`, question-session.ts
 //   `nextNear`: another model of the same question, found fast) against asking it plainly
 //   (`hints: false`), held the same way; fails if no check found a model near its packet.
