@@ -1,4 +1,4 @@
-// `node --import tsx bench/diff-alone.ts SIZE [--out FILE] [--from EP] [--split off] [--hints off] [--verify]`: runDiff of a
+// `node --import tsx bench/diff-alone.ts SIZE [--out FILE] [--from EP] [--split off] [--verify]`: runDiff of a
 // generated size against itself with the bench's one security-group rule added (bench/diff.ts), the
 // two models built first and not timed; prints the CPU (every thread) and wall time of the diff, the
 // load average at its start and end, Z3's checks (how many, their wall time), and with --out writes
@@ -54,7 +54,7 @@ diagnostics.subscribe('netproof:z3-check', (m) => { checks++; checkMs += (m as {
 const load0 = loadavg()[0]!;
 const t = performance.now();
 const c = process.cpuUsage();
-const r = await runDiff(b, a, { from: opt('--from'), to: null, via: null }, 10_000, { incremental: true, split: opt('--split') !== 'off', hints: opt('--hints') !== 'off' });
+const r = await runDiff(b, a, { from: opt('--from'), to: null, via: null }, 10_000, { incremental: true, split: opt('--split') !== 'off' });
 const cpu = process.cpuUsage(c);
 const wall = performance.now() - t;
 if (!r.ok) throw new Error('diff refused its input');

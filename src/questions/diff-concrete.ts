@@ -6,10 +6,8 @@
 // difference there, the sender very likely has one, and its first check is asked of its incremental
 // solver rather than of a fresh one (questions/diff.ts: a fresh solver proves "nothing differs"
 // fastest, but internalizes the sender's whole question only to have the incremental solver do it
-// again), and that check is asked first near the candidate that showed it (question-session.ts
-// `nextNear`). Only the choice of solver and which model of
-// the question a check gives depend on this: a candidate that misleads (a packet in the unknown
-// region, a question narrowed by `--proto`) costs time, never an answer.
+// again). Only the choice of solver depends on this: a candidate that misleads (a packet in the
+// unknown region, a question narrowed by `--proto`) costs time, never an answer.
 import type { Packet } from '../ir/packet.ts';
 import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
 import type { Station } from '../ir/dataplane.ts';

@@ -10,11 +10,7 @@
 // (diff-split.ts);
 // per place it may be delivered to, the packets gained, lost or translated differently are asked for
 // one class at a time — a protocol and port (or ICMP type) when only that one differs, else the whole
-// protocol — until none is left, each with a witness replayed through both evaluators; the first of
-// those checks is asked first near a concrete packet whose replays showed a difference
-// (diff-concrete.ts): a model found with the packet's fields fixed costs the solver no search, and any
-// model of the question serves (what the answer says of a class comes from the witness's
-// preferences, and completeness from the last check, asked plainly).
+// protocol — until none is left, each with a witness replayed through both evaluators.
 // Guarantees: a difference is printed only when both replays show it (a copy delivered there on one
 // side and not the other, or with other headers); a replay that contradicts the solver, or crosses
 // something not modelled, makes that sender `unknown` with both traces kept, never a difference.
@@ -357,24 +353,17 @@ export function diffShortcuts(): { readonly concrete: number; readonly forced: n
   return { ...shortcuts };
 }
 
-/** The first candidate packet (diff-concrete.ts) whose replays on both sides show one of the differences asked, or null. */
-function shownCandidate(work: SenderWork, questions: readonly DiffQuestion[], headers: readonly ChangedHeaders[]): Packet | null {
+/** Whether a candidate packet (diff-concrete.ts) shows, replayed on both sides, one of the differences asked. */
+function showsDifference(work: SenderWork, questions: readonly DiffQuestion[], headers: readonly ChangedHeaders[]): boolean {
   const places = [...new Map(questions.map((q) => [q.place, q.delivery])).values()];
   const sides = [work.before, work.after].map((s) => ({ topology: s.model.topology, stations: s.model.dataplane.stations }));
   for (const c of candidates(work.before.station, places, headers, sides)) {
     const bt = replay(work.before, work.before.station, c.packet);
     const at = replay(work.after, work.after.station, c.packet);
     const place = deliveryKey(c.place);
-    if (questions.some((q) => q.place === place && shown(q.kind, place, bt, at))) return c.packet;
+    if (questions.some((q) => q.place === place && shown(q.kind, place, bt, at))) return true;
   }
-  return null;
-}
-
-/** The packet `w` as a condition on the sent packet's fields. */
-function near(e: Enc, p: SymPacket, w: Packet): Cond {
-  return e.and(e.eq(p.eth_src, macToNumber(w.eth_src), 48), e.eq(p.ip_src, ipToNum(w.ip_src), 32), e.eq(p.ip_dst, ipToNum(w.ip_dst), 32), e.eq(p.proto, w.proto, 8),
-    ...(w.sport !== null ? [e.eq(p.sport, w.sport, 16)] : []), ...(w.dport !== null ? [e.eq(p.dport, w.dport, 16)] : []),
-    ...(w.icmp_type !== null ? [e.eq(p.icmp_type, w.icmp_type, 8)] : []), ...(w.icmp_code !== null ? [e.eq(p.icmp_code, w.icmp_code, 8)] : []));
+  return false;
 }
 
 /** A side's replay of the witness: its first hop ARP-resolved there, then followed. */
@@ -480,8 +469,7 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   // have no difference, and there Z3's bit-blasting solver proves it faster than the incremental one.
   // Unless a concrete packet built from what changed already shows a difference in both replays
   // (diff-concrete.ts): then the incremental solver asks it, internalizing the question once.
-  const shownBy = how.incremental && how.concrete !== false && dq.questions.length > 0 ? shownCandidate(work, dq.questions, headers) : null;
-  const likely = shownBy !== null;
+  const likely = how.incremental && how.concrete !== false && dq.questions.length > 0 && showsDifference(work, dq.questions, headers);
   if (likely) shortcuts.concrete++;
   const any = likely ? null : await checkSat(ctx, e, dq.any, timeoutMs);
   if (any?.status === 'unsat') return result(unknown === null, unknown);
@@ -502,14 +490,7 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   let complete = true;
   for (let first = true; ; first = false) {
     const open = dq.questions.map((_, i) => i).filter((i) => qs.isOpen(i));
-    // The first check, when a packet's replays showed a difference: asked near that packet first
-    // (`nextNear`): with its fields fixed the solver only propagates, where the first check of a
-    // class searched (at the large size most of a sender's solver time). Only the first: a hint for
-    // each later check cost another candidate's replays per place and moved the search to the last,
-    // unsat check, and took more CPU than it saved (docs/performance.md). The unsat that says the
-    // classes found are complete is never a hinted check's.
-    const hint = first && how.hints !== false ? shownBy : null;
-    const r = first && any !== null ? any : hint !== null ? await qs.nextNear(near(e, p, hint)) : await qs.next();
+    const r = first && any !== null ? any : await qs.next();
     if (r.status === 'unsat') break;
     if (r.status === 'unknown') { flush(); return result(false, unknown ?? r.reason); }
     const i = open.find((x) => holds(e, r.model, qs.within(x)));
@@ -615,11 +596,6 @@ export interface DiffHow {
    * fresh solver always.
    */
   readonly concrete?: boolean;
-  /**
-   * Ask a sender's first check of the incremental solver first near the candidate packet whose
-   * replays showed a difference (diff-concrete.ts, `nextNear`; default true); false asks it plainly.
-   */
-  readonly hints?: boolean;
   /**
    * Prove a question's destination port forced in one check before the witness's port preferences
    * (`forcedPort`; default true); false asks each preference.

@@ -31,11 +31,6 @@ export interface Questions {
   block(i: number, cls: Cond): void;
   /** Some open question, outside its blocked classes. */
   next(): Promise<SessionCheck>;
-  /**
-   * As `next`, a model satisfying `hint` first when there is one (another model of the same
-   * question: a packet a replay showed is one of its models, found fast with its fields fixed).
-   */
-  nextNear(hint: Cond): Promise<SessionCheck>;
   /** Question `i`, outside its blocked classes, and `extra`. */
   ask(i: number, extra: Cond): Promise<SessionCheck>;
   /** The witness of question `i` from `model` (a model of it), refined by the preferences that stay satisfiable within it. */
@@ -79,11 +74,6 @@ export class FreshQuestions extends Blocked implements Questions {
     return this.fresh(this.e.or(...this.conds.map((_, i) => (this.open[i] ? this.within(i) : false))));
   }
 
-  /** The straightforward way asks plainly: the hint is left out. */
-  async nextNear(_hint: Cond): Promise<SessionCheck> {
-    return this.next();
-  }
-
   async ask(i: number, extra: Cond): Promise<SessionCheck> {
     return this.open[i] ? this.fresh(this.e.and(this.within(i), extra)) : { status: 'unsat' };
   }
@@ -108,13 +98,6 @@ export class FreshQuestions extends Blocked implements Questions {
     if (r === 'unknown') return { status: 'unknown', reason: `solver: ${solver.reasonUnknown()}` };
     return { status: 'sat', model: solver.model() };
   }
-}
-
-let nearHits = 0;
-
-/** How many `nextNear` checks found a model near their hint (this process): for measurements and tests. */
-export function nearModels(): number {
-  return nearHits;
 }
 
 /** Selector names are unique in the process: sessions share the one Z3 context. */
@@ -149,22 +132,6 @@ export class QuestionSession extends Blocked implements Questions {
 
   async next(): Promise<SessionCheck> {
     return this.check();
-  }
-
-  async nextNear(hint: Cond): Promise<SessionCheck> {
-    if (hint === false) return this.check();
-    // In a pushed scope, so that the hint constrains this check alone; a hint outside every open
-    // question (unsat) or one the solver gives up on asks plainly after.
-    this.solver.push();
-    let r: SessionCheck;
-    try {
-      this.solver.add(this.e.bool(hint));
-      r = await this.check();
-    } finally {
-      this.solver.pop();
-    }
-    if (r.status === 'sat') nearHits++;
-    return r.status === 'sat' ? r : this.check();
   }
 
   async ask(i: number, extra: Cond): Promise<SessionCheck> {
