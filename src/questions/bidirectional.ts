@@ -15,7 +15,8 @@ import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import type { Sender } from './query.ts';
 import { nextHopOf } from './trace.ts';
-import { outsideFor } from './properties/common.ts';
+import { outsideFor, type OutsideStation } from './properties/common.ts';
+import { inPrefix } from '../net/ipv4.ts';
 import { findPacket, type Dest, type FieldConstraint, type SourceGroup } from './reach-set.ts';
 
 /** The packets tried after the witness, as constraints added to the question's own (each only where the question left the fields free). */
@@ -83,14 +84,18 @@ export async function roundTrip(
 const key = (p: Packet) => `${p.proto}/${p.dport ?? '-'}/${p.icmp_type ?? '-'}/${p.ip_dst}`;
 
 /** The station that answers at `dest` (bidirectional replies), as a sender endpoint. */
-function replier(dp: Dataplane, dest: Dest, at: Ipv4): Sender | null {
+function replier(dp: Dataplane, dest: Dest, arrived: Packet): Sender | null {
+  const at = arrived.ip_dst;
   switch (dest.kind) {
     case 'port':
       return { kind: 'port', station: dest.station, ip: dest.station.ip };
     case 'external': {
       // The upstream router of the subnet the packet got to, when it is one of theirs (an external network
-      // may have several); else the first of the network's (null: of any external network).
-      const o = outsideFor(dp.stations, dest.network, at);
+      // may have several); for an address beyond them (the internet), the one of the subnet it came from
+      // (its source, a router's SNAT address or floating IP, is where that router's default route leads);
+      // else the first of the network's (null: of any external network).
+      const on = (ip: Ipv4) => dp.stations.find((s): s is OutsideStation => s.kind === 'outside' && (dest.network === null || s.network === dest.network) && inPrefix(ip, s.cidr.ip, s.cidr.prefixLen));
+      const o = on(at) ?? on(arrived.ip_src) ?? outsideFor(dp.stations, dest.network, at);
       return o ? { kind: 'outside', station: o, ip: at } : null;
     }
     case 'namespace':
@@ -150,7 +155,7 @@ export function checkReply(topo: Topology, dp: Dataplane, ev: Evaluator, from: S
   // The reply needs the request's conntrack entries: both in one session.
   const session = ev.session();
   const request = session.trace(from.station, witness);
-  const who = replier(dp, dest, request.final.ip_dst);
+  const who = replier(dp, dest, request.final);
   const reply = who ? replyPacket(topo, ev, who, request.final) : null;
   if (who === null || reply === null) return { ok: false, request, reply: null, reason: `the destination has no route or ARP answer back to ${request.final.ip_src}` };
   const back = session.trace(who.station, reply);

@@ -12,13 +12,15 @@
 // followed through other routers that route them on (search.ts's `near` scope stops only at a router
 // that can just deliver them locally or into its own subnets, where nothing leaves the cloud).
 // And something must leave: a router that lets nothing out (its default route gone) violates the
-// property rather than holding it vacuously (`nothingLeaves`, evaluator traces).
+// property rather than holding it vacuously (`nothingLeaves`, evaluator traces); and the answer to
+// what leaves must come back, NAT undone (`replyLost`: a route to the port's subnet gone).
 // Ports behind no router with a gateway are left out, counted in an `n/a` result per network.
 import type { RouterT, Topology } from '../../topology/model.ts';
 import type { Trace } from '../../evaluate/trace.ts';
 import { deviceName } from '../../render/names.ts';
 import type { PacketFields } from '../packet.ts';
 import { traceBetween } from '../trace.ts';
+import { checkReply } from '../bidirectional.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { byNetwork, coverage, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, sourceSpec, vmStations, type VmStation, elsewhere, owned } from './common.ts';
@@ -96,11 +98,12 @@ const INTERNET = '8.8.8.8';
 const PROBES: readonly PacketFields[] = [{ proto: 'icmp' }, { proto: 'tcp', dport: 443 }, { proto: 'tcp', dport: 80 }, { proto: 'udp', dport: 53 }];
 
 /**
- * Whether anything leaves at all: a router that lets nothing out satisfies the rule above vacuously.
- * Each representative whose default gateway is this router sends the packets of PROBES to the
- * internet (evaluator traces, no solver); once one leaves through the gateway's network, the router
- * passes. A violation is a router that stops every such packet its ports' firewalls let through
- * (no route, a drop in its namespace): the trace of the first is the witness.
+ * Whether anything leaves at all, and its answer comes back: a router that lets nothing out satisfies
+ * the rule above vacuously. Each representative whose default gateway is this router sends the
+ * packets of PROBES to the internet (evaluator traces, no solver) until one leaves through the
+ * gateway's network; the reply to that one must come back (`replyLost`), once per subnet. A violation
+ * is a router that stops every such packet its ports' firewalls let through (no route, a drop in its
+ * namespace), with the trace of the first as witness, or one that drops the answers to a subnet.
  */
 function nothingLeaves(ctx: VerifyContext, p: RouterPlan): PropertyResult | null {
   const { r } = p;
@@ -109,20 +112,51 @@ function nothingLeaves(ctx: VerifyContext, p: RouterPlan): PropertyResult | null
   const exits = (t: Trace) => copies(t).some((c) => c.disposition === 'exited' && c.deliveredTo?.kind === 'external' && c.deliveredTo.network === gw.network);
   const stopsHere = (t: Trace) => !exits(t) && copies(t).some((c) => c.disposition !== 'delivered' && c.disposition !== 'exited' && c.hops.at(-1)?.device === ns);
   let first: { rep: VmStation; t: Trace } | null = null;
+  let left = false;
+  // Subnets whose answer came back: the way back into a subnet is its route, the same for its classes.
+  const answered = new Set<string>();
   for (const { rep } of p.reps) {
     if (!r.interfaces.some((i) => i.port.ip === rep.gateway)) continue;
+    const subnet = `${rep.network}|${rep.gateway}`;
+    if (answered.has(subnet)) continue;
     for (const f of PROBES) {
       const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: rep, ip: rep.ip }, INTERNET, f);
       if (t.uncertain.length > 0) return null;
-      if (exits(t)) return null;
+      if (exits(t)) {
+        left = true;
+        const lost = replyLost(ctx, p, rep, t);
+        if (lost !== null) return lost;
+        answered.add(subnet);
+        break;
+      }
       if (first === null && stopsHere(t)) first = { rep, t };
     }
   }
-  if (first === null) return null;
+  if (left || first === null) return null;
   const { rep, t } = first;
   const claim = { says: `does not leave through ${gw.network}`, shownBy: (x: Trace) => !exits(x) };
   return { property: ID, subject: `router:${r.name}`, verdict: 'violated', witness: t.packet, trace: t, claim,
     message: `nothing from behind ${r.name} leaves through ${gw.network}: ${portLabel(rep)}'s packet to ${INTERNET} stops in ${r.name} (${traceOutcome(t)}), and so does every other packet tried` };
+}
+
+/**
+ * The reply to what leaves: the internet's answer to the first packet of `rep` that left, replayed in
+ * its conntrack session from the upstream router, must come back to `rep` with the original addresses
+ * (the router undoes its NAT and routes it into the port's subnet). A violation when it does not — a
+ * router that lost its route to the subnet sends its SNAT traffic out and drops every answer — with the
+ * reply's trace; null when it comes back or crossed something not modelled.
+ */
+function replyLost(ctx: VerifyContext, p: RouterPlan, rep: VmStation, request: Trace): PropertyResult | null {
+  const gw = p.r.gateway!;
+  const from = { kind: 'port', station: rep, ip: rep.ip } as const;
+  const c = checkReply(ctx.topology, ctx.dataplane, ctx.evaluator, from, { kind: 'external', network: gw.network, ipDst: [{ ip: INTERNET, prefixLen: 32 }] }, request.packet);
+  if (c.ok || c.reply === null || c.reply.uncertain.length > 0 || c.request.uncertain.length > 0) return null;
+  const back = (x: Trace) => x.disposition === 'delivered' && x.deliveredTo?.kind === 'vm' && x.deliveredTo.vm === rep.vm && x.deliveredTo.port === rep.index;
+  return {
+    property: ID, subject: `router:${p.r.name}`, verdict: 'violated', witness: c.reply.packet, trace: c.reply,
+    claim: { says: `does not get back to ${portLabel(rep)}`, shownBy: (x: Trace) => !back(x) },
+    message: `what leaves ${gw.network} from behind ${p.r.name} gets no answer back: ${portLabel(rep)}'s packet to ${INTERNET} leaves with source ${c.request.final.ip_src}, and the reply to it ends ${traceOutcome(c.reply)}, not at ${portLabel(rep)}`,
+  };
 }
 
 export const natEgress: PropertyCheck = {
