@@ -22,6 +22,10 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
     why: "a route whose next hop answers no ARP deleted: what it carried still dies in the router (without an ARP answer before, without a route after); no property asks how a packet that reaches nothing fails (an extra route's deletion is killed by `gateway`, which checks that the route is taken)",
   },
   {
+    cls: 'route-deleted', what: /proto kernel scope link/, behaviour: /^\S+ -> [\d.]+ \w+: ns:qdhcp-/,
+    why: "a router's connected route to a subnet with no VM port deleted: only a packet from elsewhere to that subnet's DHCP server shows it, which no VM port needs (DHCP is asked on the subnet itself); `gateway` and `nat-egress` ask from the subnet's own ports",
+  },
+  {
     cls: 'address-deleted', what: /\/qrouter-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: ns:qrouter-/,
     why: "a router's address deleted where only a packet to that address itself shows it (a subnet with no VM port, whose ports `gateway` would send from): no property asks for a router's own addresses from elsewhere",
   },
