@@ -15,8 +15,7 @@ import type { Evaluator } from '../evaluate/index.ts';
 import type { Trace } from '../evaluate/trace.ts';
 import type { Sender } from './query.ts';
 import { nextHopOf } from './trace.ts';
-import { outsideFor, type OutsideStation } from './properties/common.ts';
-import { inPrefix } from '../net/ipv4.ts';
+import { outsideFor, outsideOn } from './properties/common.ts';
 import { findPacket, type Dest, type FieldConstraint, type SourceGroup } from './reach-set.ts';
 
 /** The packets tried after the witness, as constraints added to the question's own (each only where the question left the fields free). */
@@ -94,8 +93,7 @@ function replier(dp: Dataplane, dest: Dest, arrived: Packet): Sender | null {
       // may have several); for an address beyond them (the internet), the one of the subnet it came from
       // (its source, a router's SNAT address or floating IP, is where that router's default route leads);
       // else the first of the network's (null: of any external network).
-      const on = (ip: Ipv4) => dp.stations.find((s): s is OutsideStation => s.kind === 'outside' && (dest.network === null || s.network === dest.network) && inPrefix(ip, s.cidr.ip, s.cidr.prefixLen));
-      const o = on(at) ?? on(arrived.ip_src) ?? outsideFor(dp.stations, dest.network, at);
+      const o = outsideOn(dp.stations, dest.network, at) ?? outsideOn(dp.stations, dest.network, arrived.ip_src) ?? outsideFor(dp.stations, dest.network, at);
       return o ? { kind: 'outside', station: o, ip: at } : null;
     }
     case 'namespace':

@@ -30,9 +30,16 @@ export function outsideStations(ctx: VerifyContext): OutsideStation[] {
  * packet) — else the network's first; `network` null: of any external network; undefined when there is none.
  */
 export function outsideFor(stations: readonly Station[], network: string | null | undefined, ip: string): OutsideStation | undefined {
-  const on = stations.filter((s): s is OutsideStation => s.kind === 'outside' && (network === null || s.network === network));
-  return on.find((s) => inPrefix(ip, s.cidr.ip, s.cidr.prefixLen)) ?? on[0];
+  return outsideOn(stations, network, ip) ?? stations.find((s): s is OutsideStation => s.kind === 'outside' && (network === null || s.network === network));
 }
+
+/** The outside world of `network` (null: of any external network) whose subnet holds `ip`, if any. */
+export function outsideOn(stations: readonly Station[], network: string | null | undefined, ip: string): OutsideStation | undefined {
+  return stations.find((s): s is OutsideStation => s.kind === 'outside' && (network === null || s.network === network) && inPrefix(ip, s.cidr.ip, s.cidr.prefixLen));
+}
+
+/** An address on the internet, beyond every external network: where the built-ins' probes go to or come from. */
+export const INTERNET = '8.8.8.8';
 
 const portIndex = new WeakMap<Topology, ReadonlyMap<string, PortT>>();
 

@@ -8,11 +8,10 @@
 // (fip-reach.ts): a floating IP nothing reaches is no floating IP.
 import type { FloatingIpT } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { holds, outsideFor, tick, unknown, elsewhere, owned } from './common.ts';
+import { holds, outsideFor, outsideOn, tick, unknown, elsewhere, owned } from './common.ts';
 import { ipNum, opensConnection, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 import { unreachableFip } from './fip-reach.ts';
-import { inPrefix } from '../../net/ipv4.ts';
 
 const ID = 'fip-ingress';
 
@@ -20,11 +19,11 @@ async function checkFip(ctx: VerifyContext, f: FloatingIpT): Promise<PropertyRes
   const subject = `fip:${f.ip}`;
   // The outside world on the floating IP's own subnet (an external network may have several): from
   // another subnet's upstream router no packet to the floating IP starts at all, and the proof was empty.
-  const outside = outsideFor(ctx.dataplane.stations, f.network, f.ip);
-  if (!outside) return unknown(ID, subject, `no outside world on ${f.network} to send from`);
+  const outside = outsideOn(ctx.dataplane.stations, f.network, f.ip);
+  if (!outside && !outsideFor(ctx.dataplane.stations, f.network, f.ip)) return unknown(ID, subject, `no outside world on ${f.network} to send from`);
   // On a subnet without an upstream router (no gateway), how the outside world reaches the address is
   // not modelled: nothing would be sent to it, and a proof over nothing is none.
-  if (!inPrefix(f.ip, outside.cidr.ip, outside.cidr.prefixLen)) return unknown(ID, subject, `${f.ip}'s subnet of ${f.network} has no gateway: no upstream router sends to it, so nothing from outside is followed to it`);
+  if (!outside) return unknown(ID, subject, `${f.ip}'s subnet of ${f.network} has no gateway: no upstream router sends to it, so nothing from outside is followed to it`);
   const owner = `${f.vm}:${f.portIndex}`;
   const res = await search(ctx, { station: outside }, (e, sent, final, end) => {
     const d = end.delivery;

@@ -13,10 +13,8 @@ import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import { copies } from './search.ts';
 import { firewallSite } from './sg-completeness.ts';
-import { vmStations, type OutsideStation } from './common.ts';
+import { INTERNET, vmStations, type OutsideStation } from './common.ts';
 
-/** An address on the internet, beyond every external network: where the probes come from. */
-const INTERNET = '8.8.8.8';
 
 /** What is commonly sent to a floating IP from the internet. */
 const PROBES: readonly PacketFields[] = [{ proto: 'icmp' }, { proto: 'tcp', dport: 22 }, { proto: 'tcp', dport: 443 }, { proto: 'tcp', dport: 80 }, { proto: 'udp', dport: 53 }];

@@ -18,7 +18,7 @@ import type { PacketFields } from '../packet.ts';
 import { traceBetween, type Sender } from '../trace.ts';
 import type { PropertyResult } from '../property.ts';
 import type { Topology } from '../../topology/model.ts';
-import { groupPorts, holds, outsideFor, notApplicable, portLabel, type OutsideStation, type VmStation } from './common.ts';
+import { INTERNET, groupPorts, holds, outsideFor, notApplicable, portLabel, type OutsideStation, type VmStation } from './common.ts';
 
 const ID = 'ha-failover';
 
@@ -33,7 +33,6 @@ interface Flow {
 }
 
 const OUTSIDE_HOST = '198.51.100.7';
-const INTERNET = '8.8.8.8';
 /** Out to the internet: an echo and a connection (the router routes and NATs them alike, by protocol). */
 const EGRESS: readonly PacketFields[] = [{ proto: 'icmp' }, { proto: 'tcp', dport: 443 }];
 /** At most this many services per port are asked through its floating IP. */

@@ -23,7 +23,7 @@ import { traceBetween } from '../trace.ts';
 import { checkReply } from '../bidirectional.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { byNetwork, coverage, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, sourceSpec, vmStations, type VmStation, elsewhere, owned } from './common.ts';
+import { INTERNET, byNetwork, coverage, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, sourceSpec, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { copies, ipNum, opensConnection, searchAll, type SearchAsk, type SearchResult } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
@@ -91,8 +91,6 @@ function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchRe
   return holds(ID, subject, `every packet from ${coverage(p.behind, p.reps.length)} behind ${r.name} leaves ${gw.network} with a floating IP of its port or ${gw.port.ip} (connection-opening packets: an unsolicited ICMP reply or error is INVALID to conntrack and not NATed)${note}`);
 }
 
-/** An address on the internet, beyond every external network. */
-const INTERNET = '8.8.8.8';
 
 /** What a VM commonly sends to the internet. */
 const PROBES: readonly PacketFields[] = [{ proto: 'icmp' }, { proto: 'tcp', dport: 443 }, { proto: 'tcp', dport: 80 }, { proto: 'udp', dport: 53 }];

@@ -1,6 +1,6 @@
 // Where a sender's explored packets end, kept for the whole run: per exploration (sender, sent
 // constraint, scope, under one dataplane and converged state), the distinct places its finished ends
-// are at (disposition, delivery, and the final source MAC when it is one value) and how many ends it has and how many are unfinished — no terms,
+// are at (disposition and delivery) and how many ends it has and how many are unfinished — no terms,
 // a few dozen bytes a place. A question whose predicate can hold only at some places (an `EndGuard`)
 // is answered `none` from this alone when no place passes the guard and no end is unfinished: the
 // answer the solver would give over the exploration (no end can satisfy the predicate, so no packet
@@ -18,13 +18,12 @@ import type { End } from '../../smt/index.ts';
 
 type FinishedEnd = Extract<End, { kind: 'end' }>;
 
-/** Where a finished end is, as far as a guard reads it; `ethSrc`: the final packet's source MAC when it is one value. */
-export type EndSite = Pick<FinishedEnd, 'disposition' | 'delivery'> & { readonly ethSrc: number | null };
+/** Where a finished end is, as far as a guard reads it. */
+export type EndSite = Pick<FinishedEnd, 'disposition' | 'delivery'>;
 
 /** A finished end's site. */
 export function siteOf(end: FinishedEnd): EndSite {
-  const mac = end.path.packet.eth_src;
-  return { disposition: end.disposition, delivery: end.delivery, ethSrc: typeof mac === 'number' ? mac : null };
+  return { disposition: end.disposition, delivery: end.delivery };
 }
 
 /**
@@ -64,7 +63,7 @@ export function noteSites(dp: Dataplane, ev: Evaluator, key: string, ends: reado
     if (end.kind === 'unknown') unfinished++;
     if (end.kind !== 'end') continue;
     const site = siteOf(end);
-    const k = `${site.disposition}|${JSON.stringify(site.delivery)}|${site.ethSrc}`;
+    const k = `${site.disposition}|${JSON.stringify(site.delivery)}`;
     if (!sites.has(k)) sites.set(k, site);
   }
   table(dp, ev, true)!.set(key, { sites: [...sites.values()], unfinished, ends: ends.length, followed });
