@@ -5,7 +5,7 @@
 // constraint (sources.ts), with exact values (one port, one protocol, one /32) pinned in the packet.
 import type { Dataplane } from '../ir/dataplane.ts';
 import type { Cidr } from '../ir/openflow.ts';
-import type { Cond, Enc } from './cond.ts';
+import type { Cond, Enc, Val } from './cond.ts';
 import type { SymPacket } from './headers.ts';
 import { equalsPacket, hasPorts, ipToNum, isIcmp, macToNum } from './headers.ts';
 import type { Binding, End, Guard, Path } from './path.ts';
@@ -112,11 +112,13 @@ export function senderStarts(w: SymWalker, src: SourceSpec, prefix: string, sent
   const asked = sentGuard(e, p, sent);
   const sentPath = assume({ pc: [], packet: p }, asked.cond, asked.binds);
   if (!sentPath) return { sent: p, starts: [], unresolved: [] };
+  notePin(p, asked);
   const starts: Path[] = [];
   const unresolved: End[] = [];
   for (const id of senderIdentities(w, src, sentPath.packet)) {
     const base = assume(sentPath, id.cond, id.binds);
     if (!base) continue;
+    notePin(sentPath.packet, id);
     for (const c of senderCases(w, src, base.packet)) {
       const start = assume(base, c.cond, c.binds);
       if (!start) continue;
@@ -125,4 +127,34 @@ export function senderStarts(w: SymWalker, src: SourceSpec, prefix: string, sent
     }
   }
   return { sent: p, starts, unresolved };
+}
+
+/**
+ * Conditions a sender's start puts on its path that pin the sent source MAC (the variable `v`) to one
+ * value: the guard's `binds` say so (a guard's condition implies each of its bindings). A path
+ * condition holds its start's conjuncts as the same term objects to its end (walks, the memo and
+ * merging append to it or keep the shared prefix), so an end's condition shows what its sent MAC was
+ * pinned to without the solver.
+ */
+const macPins = new WeakMap<object, { readonly v: Val; readonly mac: number }>();
+
+/** Notes `g`'s condition as a pin of `p`'s source MAC, when `g` (built on `p`) binds it and it is still a variable there. */
+function notePin(p: SymPacket, g: Guard): void {
+  const b = g.binds.find((x) => x.field === 'eth_src');
+  if (b !== undefined && typeof g.cond !== 'boolean' && typeof p.eth_src !== 'number') macPins.set(g.cond, { v: p.eth_src, mac: b.value });
+}
+
+/**
+ * The value a path condition pins the sent source MAC `sentMac` to, found among its conjuncts as a
+ * sender's start put it there (`senderStarts`); null when none is found (the MAC may be any, or the
+ * pin is inside a merged disjunction): then nothing is known, never something wrong.
+ */
+export function sentMacPin(pc: readonly Cond[], sentMac: Val): number | null {
+  if (typeof sentMac === 'number') return sentMac;
+  for (const c of pc) {
+    if (typeof c === 'boolean') continue;
+    const pin = macPins.get(c);
+    if (pin !== undefined && pin.v === sentMac) return pin.mac;
+  }
+  return null;
 }

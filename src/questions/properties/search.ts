@@ -81,7 +81,7 @@ export function explored(ctx: VerifyContext, src: SourceSpec, sent: SentConstrai
   else {
     const near = scope === 'near' && src.station.kind === 'vm-port';
     x = narrowed(ctx, src).then((s) => explore(ctx.dataplane, [s], sent, { converged: ctx.evaluator.converged, timeoutMs: ctx.timeoutMs, keep: telling, onlyTelling: true, ...(near ? { stopAcrossExternal: true } : {}) })).then((r) => {
-      noteSites(ctx.dataplane, ctx.evaluator, k, r.outcomes.map((o) => o.end), r.followed);
+      noteSites(ctx.dataplane, ctx.evaluator, k, r.outcomes, r.followed);
       return r;
     });
   }
@@ -109,7 +109,7 @@ function settledBySites(ctx: VerifyContext, src: SourceSpec, sent: SentConstrain
 
 /** The predicate, false wherever the guard says it cannot hold (so that the guard is exact about it). */
 function guarded(pred: EndPredicate, guard: EndGuard | undefined): EndPredicate {
-  return guard === undefined ? pred : (e, sent, final, end) => (guard(siteOf(end)) ? pred(e, sent, final, end) : false);
+  return guard === undefined ? pred : (e, sent, final, end) => (guard(siteOf(end, sent)) ? pred(e, sent, final, end) : false);
 }
 
 /** Per run context: the batch of the ports the run owns, then (asked once a walk needs one) the batch of every other. */

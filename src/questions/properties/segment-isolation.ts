@@ -14,6 +14,7 @@ import { coverage, groupPorts, holds, portLabel, sourceSpec, vmStations, type Vm
 import { macNum, searchAll, type SearchAsk, type SearchResult } from './search.ts';
 import type { Cond, SymPacket } from '../../smt/index.ts';
 import { segmentIssues, type SegmentIssue } from './segment-structure.ts';
+import type { EndGuard, EndSite } from './search-sites.ts';
 import { notFound, violation } from './verdict.ts';
 
 const ID = 'segment-isolation';
@@ -33,14 +34,33 @@ interface Facts {
   readonly routerMacs: readonly number[];
 }
 
+/** The network of a VM port or DHCP namespace an end was delivered to (undefined: neither, or not delivered). */
+function networkOf(end: Pick<EndSite, 'disposition' | 'delivery'>, f: Facts): string | undefined {
+  const d = end.delivery;
+  if (end.disposition !== 'delivered' || d === null) return undefined;
+  return d.kind === 'vm' ? f.netOfVm.get(`${d.vm}:${d.port}`) : d.kind === 'namespace' ? f.netOfNs.get(d.namespace) : undefined;
+}
+
+/**
+ * Where a crossing can be at all: delivered on another network with a final source MAC that may be the
+ * sent one. A sender whose earlier exploration in the run (nat-egress's, alike) ended nowhere such is
+ * answered without walking it again (search-sites.ts): a packet routed to another network carries a
+ * router's MAC, which a port-secured sender's own MAC is not.
+ */
+function crossable(net: NetworkT, f: Facts): EndGuard {
+  return (end) => {
+    if (!end.macKept) return false;
+    const other = networkOf(end, f);
+    return other !== undefined && other !== net.name;
+  };
+}
+
 /** Delivered to a VM port or DHCP namespace of another network, still carrying the sender's MAC (not a router's). */
 function crossing(net: NetworkT, f: Facts): SearchAsk['pred'] {
   // "Not sent from a router's MAC", built once per sender (its ends share its sent variables).
   let notRouter: { sent: SymPacket; cond: Cond } | null = null;
   return (e, sent, final, end) => {
-    const d = end.delivery;
-    if (end.disposition !== 'delivered' || d === null) return false;
-    const other = d.kind === 'vm' ? f.netOfVm.get(`${d.vm}:${d.port}`) : d.kind === 'namespace' ? f.netOfNs.get(d.namespace) : undefined;
+    const other = networkOf(end, f);
     if (other === undefined || other === net.name) return false;
     const same = e.eq(final.eth_src, sent.eth_src, 48);
     if (same === false) return false;
@@ -87,7 +107,7 @@ export const segmentIsolation: PropertyCheck = {
       return { net, issues: mine, ports: ports.length, reps: mine.length > 0 ? [] : groupPorts(ctx.topology, ports).map((g) => g.rep) };
     });
     // Every network's questions at once: the solver proves the empty ones in batches.
-    const results = await searchAll(ctx, plans.flatMap((p) => p.reps.map((rep) => ({ src: sourceSpec(ctx.topology, rep), pred: crossing(p.net, facts), scope: 'near' as const }))));
+    const results = await searchAll(ctx, plans.flatMap((p) => p.reps.map((rep) => ({ src: sourceSpec(ctx.topology, rep), pred: crossing(p.net, facts), scope: 'near' as const, guard: crossable(p.net, facts) }))));
     let k = 0;
     const verdicts = new Map(plans.map((p) => [p.net.name, verdictOf(ctx, p, results.slice(k, (k += p.reps.length)))]));
     return ctx.topology.networks.map((net) => verdicts.get(net.name) ?? elsewhere(ID, `network:${net.name}`));
