@@ -36,6 +36,15 @@ describe('dhcp', () => {
     expect(rs[0]!.trace!.disposition).toBe('dropped');
     expect(rs[0]!.witness!.sport).toBe(67);
   });
+
+  it("a port whose ARP br-int drops (its address gone from the ARP anti-spoofing table) cannot renew: the unicast request's ARP for the server is reported", async () => {
+    const ctx = context('basic', edit(/compute1\/br-int\.dump-flows$/, dropLines(/table=24,.*arp_spa=192\.168\.1\.11\b/)));
+    const rs = await dhcp.check(ctx);
+    expect(rs.map((r) => [r.subject, r.verdict])).toEqual([['network:net1', 'violated'], ['network:net2', 'holds']]);
+    expect(rs[0]!.message).toContain('unicast DHCP request');
+    expect(rs[0]!.trace!.disposition).toBe('no-arp');
+    expect(rs[0]!.trace!.droppedAt?.device).toBe('br-int');
+  });
 });
 
 describe('gateway', () => {
