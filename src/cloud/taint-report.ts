@@ -26,10 +26,11 @@ export function taintReport(report: VerifyReport, notes: readonly CloudNote[]): 
   if (!notes.some((n) => n.taints.length > 0)) return report;
   const results = report.results.map((r): PropertyResult => {
     // An `n/a` (nothing to check) may be wrong too: what is missing could be what there is to check.
-    if (r.verdict === 'unknown' || r.verdict === 'waived') return r;
+    if (r.verdict === 'waived') return r;
     const n = taintingNote(r, notes);
     if (n === null) return r;
-    const was = r.verdict === 'n/a' ? 'nothing to check in the modelled part' : `${r.verdict} in the modelled part`;
+    // An answer already unknown (its trace crossed what is missing) still says what is missing.
+    const was = r.verdict === 'n/a' ? 'nothing to check in the modelled part' : r.verdict === 'unknown' ? 'not decided in the modelled part' : `${r.verdict} in the modelled part`;
     return { ...r, verdict: 'unknown', message: `${was}, but ${n.message} (${n.file}:${n.line}) — ${r.message}` };
   });
   return { results, summary: summarize(results) };
