@@ -108,10 +108,12 @@ export interface KillOutcome {
   readonly fault: Fault;
   /**
    * `killed`: some result became violated (with its witness); `unknown`: none did, but some became
-   * unknown (verify then exits 3, without a proof either way); `survived`: neither; `rejected`: the
-   * faulty artifacts do not parse.
+   * unknown (verify then exits 3, without a proof either way); `masked`: neither, but a result violated
+   * without the fault says another finding with it (the fault's effect lands on a subject already
+   * failing, which one result cannot fail twice); `survived`: none of these; `rejected`: the faulty
+   * artifacts do not parse.
    */
-  readonly status: 'killed' | 'unknown' | 'survived' | 'rejected';
+  readonly status: 'killed' | 'unknown' | 'masked' | 'survived' | 'rejected';
   /** The results that changed: `property subject: before → after (witness …)`. */
   readonly killedBy: readonly string[];
   /** The properties that killed it (a result of theirs became violated). */
@@ -135,11 +137,13 @@ export async function killCheck(m: Model, baseline: Verdicts, probes: readonly P
   const killedBy: string[] = [];
   const properties = new Set<string>();
   let unknown = false;
+  const refound: string[] = [];
   // A result that turns violated or unknown says something is wrong; one that merely appears holding
   // (a port now checked on its own) or goes says nothing.
   for (const key of new Set([...baseline.keys(), ...after.keys()])) {
     const x = baseline.get(key);
     const y = after.get(key);
+    if (x?.verdict === 'violated' && y?.verdict === 'violated' && x.message !== y.message) refound.push(`${key}: violated → violated, now: ${y.message}`);
     if (y === undefined || x?.verdict === y.verdict || (y.verdict !== 'violated' && y.verdict !== 'unknown')) continue;
     if (y.verdict === 'violated') properties.add(y.property);
     else unknown = true;
@@ -149,5 +153,6 @@ export async function killCheck(m: Model, baseline: Verdicts, probes: readonly P
   let before = baseChoices.get(m.dataplane);
   if (!before) baseChoices.set(m.dataplane, (before = choicesOf(m.topology, m.dataplane)));
   const behaviour = behaviourChange(probes, before, choicesOf(m.topology, dp));
+  if (behaviour !== null && !unknown && refound.length > 0) return { fault, status: 'masked', killedBy: refound, properties: [], behaviour };
   return { fault, status: unknown ? 'unknown' : 'survived', killedBy, properties: [], behaviour };
 }

@@ -1,9 +1,10 @@
 // The kill table: per fault class, how many faults were applied, how many a property killed (and
 // which properties), how many only turned some result unknown, how many survived although a packet
 // of the behaviour spread ends differently (a gap: the fault changes behaviour and no property says
-// so), how many survived with no packet of the spread ending differently, and how many the parsers
-// refused. The kill rate is over the faults shown to change something: killed / (killed + unknown
-// that change behaviour + gaps).
+// so), how many were masked (a result already violated without the fault says a further finding),
+// how many survived with no packet of the spread ending differently, and how many the parsers refused.
+// The kill rate is over the faults shown to change something: killed / (killed + unknown that change
+// behaviour + gaps); masked faults are in none of these.
 import { FAULT_CLASSES, type FaultClass } from './faults.ts';
 import type { KillOutcome } from './kill.ts';
 
@@ -44,6 +45,8 @@ export interface ClassRow {
   killed: number;
   /** No result turned violated, some turned unknown, and a packet of the spread ends differently. */
   unknown: number;
+  /** No result turned violated, but one violated without the fault says a further finding with it. */
+  masked: number;
   /** Survived, and a packet of the spread ends differently. */
   gaps: number;
   /** Survived, and no packet of the spread ends differently. */
@@ -54,7 +57,7 @@ export interface ClassRow {
 
 export type KillTable = Map<FaultClass, ClassRow>;
 
-export const emptyTable = (): KillTable => new Map(FAULT_CLASSES.map((c) => [c, { faults: 0, killed: 0, unknown: 0, gaps: 0, quiet: 0, rejected: 0, killers: new Map() }]));
+export const emptyTable = (): KillTable => new Map(FAULT_CLASSES.map((c) => [c, { faults: 0, killed: 0, unknown: 0, masked: 0, gaps: 0, quiet: 0, rejected: 0, killers: new Map() }]));
 
 export function record(t: KillTable, o: KillOutcome): void {
   const row = t.get(o.fault.cls)!;
@@ -65,6 +68,7 @@ export function record(t: KillTable, o: KillOutcome): void {
     for (const p of o.properties) row.killers.set(p, (row.killers.get(p) ?? 0) + 1);
   } else if (o.behaviour === null) row.quiet++;
   else if (o.status === 'unknown') row.unknown++;
+  else if (o.status === 'masked') row.masked++;
   else row.gaps++;
 }
 
@@ -72,15 +76,15 @@ export function record(t: KillTable, o: KillOutcome): void {
 export const killRate = (r: ClassRow): number | null => (r.killed + r.unknown + r.gaps === 0 ? null : (100 * r.killed) / (r.killed + r.unknown + r.gaps));
 
 export function formatTable(t: KillTable): string {
-  const head = ['fault class', 'faults', 'killed', 'unknown', 'gap', 'no change seen', 'refused', 'kill rate', 'killed by'];
+  const head = ['fault class', 'faults', 'killed', 'unknown', 'masked', 'gap', 'no change seen', 'refused', 'kill rate', 'killed by'];
   const rows = [...t].map(([cls, r]) => {
     const rate = killRate(r);
-    return [cls, String(r.faults), String(r.killed), String(r.unknown), String(r.gaps), String(r.quiet), String(r.rejected), rate === null ? '-' : `${rate.toFixed(0)}%`,
+    return [cls, String(r.faults), String(r.killed), String(r.unknown), String(r.masked), String(r.gaps), String(r.quiet), String(r.rejected), rate === null ? '-' : `${rate.toFixed(0)}%`,
       [...r.killers].sort((a, b) => b[1] - a[1]).map(([p, n]) => `${p} ${n}`).join(', ')];
   });
-  const total = [...t.values()].reduce((a, r) => ({ f: a.f + r.faults, k: a.k + r.killed, u: a.u + r.unknown, g: a.g + r.gaps }), { f: 0, k: 0, u: 0, g: 0 });
+  const total = [...t.values()].reduce((a, r) => ({ f: a.f + r.faults, k: a.k + r.killed, u: a.u + r.unknown, m: a.m + r.masked, g: a.g + r.gaps }), { f: 0, k: 0, u: 0, m: 0, g: 0 });
   const changed = total.k + total.u + total.g;
-  rows.push(['all', String(total.f), String(total.k), String(total.u), String(total.g), '', '', changed === 0 ? '-' : `${((100 * total.k) / changed).toFixed(0)}%`, '']);
+  rows.push(['all', String(total.f), String(total.k), String(total.u), String(total.m), String(total.g), '', '', changed === 0 ? '-' : `${((100 * total.k) / changed).toFixed(0)}%`, '']);
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: readonly string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(width[i]!))).join('  ').trimEnd();
   return [line(head), ...rows.map(line)].join('\n');

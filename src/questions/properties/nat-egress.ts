@@ -78,9 +78,13 @@ function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchRe
     const res = results[i]!;
     if (res.kind === 'found') {
       const allowedText = allowed.join(', ');
-      return violation(ctx, ID, subject, res,
+      const found = violation(ctx, ID, subject, res,
         (t) => `${portLabel(rep)} leaves through ${gw.network} with source ${t.final.ip_src}, not one of ${allowedText}${gw.snat ? '' : ' (the router has snat: false and the port no floating IP)'}`,
         (t) => !allowed.includes(t.final.ip_src));
+      // One result per router: a second finding (nothing reaches the internet, or no answer comes back)
+      // is said beside the first, not hidden by it.
+      const stuck = found.verdict === 'violated' ? nothingLeaves(ctx, p) : null;
+      return stuck === null ? found : { ...found, message: `${found.message}; and ${stuck.message}` };
     }
     const u = notFound(ID, subject, res, `${portLabel(rep)}`);
     if (u) return u;
@@ -134,7 +138,7 @@ function nothingLeaves(ctx: VerifyContext, p: RouterPlan): PropertyResult | null
   const { rep, t } = first;
   const claim = { says: `does not leave through ${gw.network}`, shownBy: (x: Trace) => !exits(x) };
   return { property: ID, subject: `router:${r.name}`, verdict: 'violated', witness: t.packet, trace: t, claim,
-    message: `nothing from behind ${r.name} leaves through ${gw.network}: ${portLabel(rep)}'s packet to ${INTERNET} stops in ${r.name} (${traceOutcome(t)}), and so does every other packet tried` };
+    message: `nothing from behind ${r.name} reaches the internet through ${gw.network}: ${portLabel(rep)}'s packet to ${INTERNET} stops in ${r.name} (${traceOutcome(t)}), and so does every other packet tried` };
 }
 
 /**

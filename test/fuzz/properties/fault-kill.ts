@@ -2,8 +2,9 @@
 // (at a random site of the class) is put into the rendered artifacts, and the built-in properties
 // must kill each one that changes how a packet of the behaviour spread ends (test/mutation/kill.ts),
 // but for the known gaps of test/mutation/table.ts. Counts go per class: `killed CLASS`, `unknown
-// CLASS` (only turned a result unknown), `gap CLASS` (known gaps), `quiet CLASS` (no packet of the
-// spread ends differently), so a campaign prints its kill table.
+// CLASS` (only turned a result unknown), `masked CLASS` (a result violated without the fault says a
+// further finding with it), `gap CLASS` (known gaps), `quiet CLASS` (no packet of the spread ends
+// differently), so a campaign prints its kill table.
 import fc from 'fast-check';
 import { createEvaluator } from '../../../src/evaluate/index.ts';
 import type { TopologyBounds } from '../../../src/testing/index.ts';
@@ -48,6 +49,7 @@ export function faultKillProperty(o: FaultOptions = {}): FuzzProperty<FaultCase>
           bump(counts, `refused ${cls}`);
           missed.push(`${cls}: ${out.fault.what}\n  the faulty artifacts do not parse: ${out.error ?? ''}`);
         } else if (out.behaviour === null) bump(counts, `quiet ${cls}`);
+        else if (out.status === 'masked') bump(counts, `masked ${cls}`);
         else {
           bump(counts, `${out.status === 'unknown' ? 'unknown' : 'gap'} ${cls}`);
           if (knownGap(out) === null) missed.push(show(out));
