@@ -15,7 +15,7 @@ import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
-import { byNetwork, holds, notApplicable, outsideStations, portLabel, portOf, portCount, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
+import { byNetwork, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { copies } from './search.ts';
 import { checkProviderGateway } from './gateway-provider.ts';
 import { checkExternalGateway } from './gateway-outside.ts';
@@ -50,7 +50,7 @@ function checkInterface(ctx: VerifyContext, r: RouterT, subnet: string, gw: stri
  * The other way through the router: a packet a port of another of the router's subnets sends to a
  * port of `subnet` (ICMP echo, evaluator trace) must leave the router's namespace through its
  * interface on `subnet`. A packet its sender's own firewall stops never reaches the router and tells
- * nothing; one the router sends elsewhere (a route to the subnet gone: out of the gateway, or nowhere)
+ * nothing (the next sender, one of each class, is tried); one the router sends elsewhere (a route to the subnet gone: out of the gateway, or nowhere)
  * is a violation with that trace.
  */
 function routedElsewhere(ctx: VerifyContext, r: RouterT, subnet: string, ports: readonly VmStation[]): PropertyResult | null {
@@ -59,12 +59,17 @@ function routedElsewhere(ctx: VerifyContext, r: RouterT, subnet: string, ports: 
   const qr = deviceName.qr(iface.port.id);
   const target = ports[0]!;
   const others = r.interfaces.filter((i) => i.subnet !== subnet);
-  const sender = vmStations(ctx).find((s) => others.some((i) => i.subnet === portOf(ctx.topology, s)?.subnet && i.port.ip === s.gateway));
-  if (sender === undefined) return null;
-  const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: sender, ip: sender.ip }, target.ip, { proto: 'icmp' });
-  if (t.uncertain.length > 0) return null;
-  const atRouter = copies(t).flatMap((c) => c.hops.filter((h) => h.device === ns));
-  if (atRouter.length === 0 || atRouter.some((h) => h.outPort === qr)) return null;
+  const candidates = vmStations(ctx).filter((s) => others.some((i) => i.subnet === portOf(ctx.topology, s)?.subnet && i.port.ip === s.gateway));
+  // The first sender, one of each class, whose packet gets as far as the router decides: a port its own
+  // security groups stop (no egress rule) tells nothing about the router.
+  const decisive = (s: VmStation) => {
+    const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: s, ip: s.ip }, target.ip, { proto: 'icmp' });
+    const atRouter = t.uncertain.length > 0 ? [] : copies(t).flatMap((c) => c.hops.filter((h) => h.device === ns));
+    return atRouter.length === 0 ? null : { sender: s, t, routed: atRouter.some((h) => h.outPort === qr) };
+  };
+  const found = groupPorts(ctx.topology, candidates).reduce<ReturnType<typeof decisive>>((got, { rep }) => got ?? decisive(rep), null);
+  if (found === null || found.routed) return null;
+  const { sender, t } = found;
   const through = (x: Trace) => copies(x).some((c) => c.hops.some((h) => h.device === ns && h.outPort === qr));
   const claim = { says: `does not leave ${ns} through ${qr}`, shownBy: (x: Trace) => !through(x) };
   return { property: ID, subject: `router:${r.name}/${subnet}`, verdict: 'violated', witness: t.packet, trace: t, claim,
