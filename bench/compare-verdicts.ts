@@ -11,16 +11,19 @@
 //
 //   node --import tsx bench/compare-verdicts.ts --out /tmp/before [--sizes tiny,small,medium,large] [--failures 1]
 //   node --import tsx bench/compare-verdicts.ts --out /tmp/before-render --render-only --sizes large,xlarge,huge
+//   node --import tsx bench/compare-verdicts.ts --out /tmp/before-clouds --only cloud/
 //   node --import tsx bench/compare-verdicts.ts --diff /tmp/before /tmp/after
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { arbitraryTopology } from '../src/testing/index.ts';
 import { loadModel } from '../src/pipeline.ts';
-import { loadTopologyText } from '../src/topology/index.ts';
+import { loadTopologyFile, loadTopologyText } from '../src/topology/index.ts';
+import { topologyToApi } from '../src/cloud/generate/api.ts';
+import { CLOUD_DIRS } from '../src/cloud/layout.ts';
 import { createEvaluator } from '../src/evaluate/index.ts';
 import { EXTRA_SIZES, SIZES, generateTopologyText } from './generate.ts';
 
@@ -36,6 +39,9 @@ const BENCH_SIZES = sizesAt > 0 && process.argv[sizesAt + 1] ? process.argv[size
 const failuresAt = process.argv.indexOf('--failures');
 const FAILURES = failuresAt > 0 ? Number(process.argv[failuresAt + 1]) : 0;
 const RENDER_ONLY = process.argv.includes('--render-only');
+// `--only PREFIX`: the subjects whose name starts with it (e.g. `cloud/`).
+const onlyAt = process.argv.indexOf('--only');
+const ONLY = onlyAt > 0 ? (process.argv[onlyAt + 1] ?? '') : '';
 
 interface Subject {
   readonly name: string;
@@ -54,6 +60,19 @@ function yamlFiles(dir: string): string[] {
   return out;
 }
 
+/** Writes into `dir` the cloud of `captures` (host folders) with the API view of topologies/`name`.yaml. */
+function cloudDir(dir: string, captures: string, name: string): string {
+  rmSync(dir, { recursive: true, force: true });
+  const topo = loadTopologyFile(join(root, 'topologies', `${name}.yaml`));
+  if (!topo.ok) throw new Error(`topologies/${name}.yaml does not load`);
+  for (const [p, text] of topologyToApi(topo.value)) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), text);
+  }
+  cpSync(join(captures, CLOUD_DIRS.hosts), join(dir, CLOUD_DIRS.hosts), { recursive: true });
+  return dir;
+}
+
 /** Test topologies: YAML files under test/ that load as topologies (property files do not). */
 function subjects(work: string): Subject[] {
   const out: Subject[] = [];
@@ -62,9 +81,11 @@ function subjects(work: string): Subject[] {
     if (!/^(\w[\w-]*:|#)/m.test(readFileSync(f, 'utf8')) || !/^hosts:/m.test(readFileSync(f, 'utf8'))) continue;
     out.push({ name: relative(root, f), path: f });
   }
-  const clouds = join(root, 'test', 'fixtures', 'cloud');
-  if (existsSync(clouds)) for (const c of readdirSync(clouds)) out.push({ name: `cloud/${c}`, path: join(clouds, c) });
   mkdirSync(work, { recursive: true });
+  // A test cloud is its host captures (test/fixtures/cloud/NAME) with the API view of the shipped
+  // topology it was captured from, as test/cloud builds it: the captures alone do not load.
+  const clouds = join(root, 'test', 'fixtures', 'cloud');
+  if (existsSync(clouds)) for (const c of readdirSync(clouds)) out.push({ name: `cloud/${c}`, path: cloudDir(join(work, `cloud-${c}`), join(clouds, c), c) });
   const generated = fc.sample(arbitraryTopology(), { seed: GENERATED_SEED, numRuns: GENERATED_RUNS });
   generated.forEach((g, i) => {
     const p = join(work, `generated-${i}.yaml`);
@@ -112,7 +133,7 @@ function modelDigests(path: string): { render: string; converged: string } {
 
 function write(out: string): void {
   mkdirSync(out, { recursive: true });
-  for (const s of subjects(join(out, 'inputs'))) {
+  for (const s of subjects(join(out, 'inputs')).filter((x) => x.name.startsWith(ONLY))) {
     const withHa = FAILURES > 0 && (s.name.startsWith('cloud/') ? false : hasHa(readFileSync(s.path, 'utf8')));
     for (const extra of withHa ? [[], ['--failures', String(FAILURES)]] : [[]]) {
       const started = Date.now();
