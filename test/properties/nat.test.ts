@@ -25,6 +25,13 @@ describe('nat-egress', () => {
     expect(r!.trace!.deliveredTo).toEqual({ kind: 'external', network: 'public' });
     expect(r!.message).toContain('vm1:0');
   });
+
+  it('every class that leaks is named, not only the first: without the router\'s SNAT and float-snat rules both ports leave un-NATed', async () => {
+    const ctx = context('basic', edit(/qrouter-.*\.iptables-save$/, dropLines(/-j SNAT --to-source/)));
+    const [r] = await natEgress.check(ctx);
+    expect(r!.verdict).toBe('violated');
+    expect(r!.message).toMatch(/^vm1:0 leaves through public with source 192\.168\.1\.11, .*; and another class leaks too: vm2:0 \(source 192\.168\.2\.12 through public\)/);
+  });
 });
 
 describe('fip-ingress', () => {

@@ -81,10 +81,13 @@ function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchRe
       const found = violation(ctx, ID, subject, res,
         (t) => `${portLabel(rep)} leaves through ${gw.network} with source ${t.final.ip_src}, not one of ${allowedText}${gw.snat ? '' : ' (the router has snat: false and the port no floating IP)'}`,
         (t) => !allowed.includes(t.final.ip_src));
-      // One result per router: a second finding (nothing reaches the internet, or no answer comes back)
-      // is said beside the first, not hidden by it.
-      const stuck = found.verdict === 'violated' ? nothingLeaves(ctx, p) : null;
-      return stuck === null ? found : { ...found, message: `${found.message}; and ${stuck.message}` };
+      if (found.verdict !== 'violated') return found;
+      // One result per router: the other findings (other classes leaking, each replayed; nothing reaching
+      // the internet; no answer coming back) are said beside the first, not hidden by it.
+      const more = alsoLeaking(ctx, p, results, i);
+      const stuck = nothingLeaves(ctx, p);
+      const also = [...(more.length > 0 ? [`${more.length === 1 ? 'another class leaks' : `${more.length} more classes leak`} too: ${more.join(', ')}`] : []), ...(stuck ? [stuck.message] : [])];
+      return also.length === 0 ? found : { ...found, message: `${found.message}; and ${also.join('; and ')}` };
     }
     const u = notFound(ID, subject, res, `${portLabel(rep)}`);
     if (u) return u;
@@ -95,6 +98,17 @@ function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchRe
   return holds(ID, subject, `every packet from ${coverage(p.behind, p.reps.length)} behind ${r.name} leaves ${gw.network} with a floating IP of its port or ${gw.port.ip} (connection-opening packets: an unsolicited ICMP reply or error is INVALID to conntrack and not NATed)${note}`);
 }
 
+
+/** The representatives after the `first` whose leak the evaluator confirms (replayed as the first's is), as `port (source)`. */
+function alsoLeaking(ctx: VerifyContext, p: RouterPlan, results: readonly SearchResult[], first: number): string[] {
+  const gw = p.r.gateway!;
+  return p.reps.flatMap(({ rep, allowed }, i) => {
+    const res = results[i]!;
+    if (i <= first || res.kind !== 'found') return [];
+    const v = violation(ctx, ID, `router:${p.r.name}`, res, (t) => t.final.ip_src, (t) => !allowed.includes(t.final.ip_src));
+    return v.verdict === 'violated' ? [`${portLabel(rep)} (source ${v.message} through ${gw.network})`] : [];
+  });
+}
 
 /** What a VM commonly sends to the internet. */
 const PROBES: readonly PacketFields[] = [{ proto: 'icmp' }, { proto: 'tcp', dport: 443 }, { proto: 'tcp', dport: 80 }, { proto: 'udp', dport: 53 }];
