@@ -19,6 +19,10 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
     why: "only a broadcast shows it (a port no unicast from the sender reaches, e.g. on another subnet of the network without a router): the built-in properties' senders send the first packets of unicast flows",
   },
   {
+    cls: 'flow-deleted', what: /table=22,/, behaviour: /^\S+ -> \S+ \w+: (.+) before, dropped, \1 with the fault$/,
+    why: "a br-tun flood flow (table 22: a network's broadcasts and unknown unicast out to the tunnels) deleted on one host, where every packet of the spread still gets where it got, and only a copy flooded from that host towards the tunnels now dies there: no property's sender needs a flood out of that host (a broadcast a property asks, e.g. a DHCP request to a server on another host, is killed by it)",
+  },
+  {
     cls: 'route-deleted', behaviour: /: no-arp before, no-route with the fault$/,
     why: "a route whose next hop answers no ARP deleted: what it carried still dies in the router (without an ARP answer before, without a route after); no property asks how a packet that reaches nothing fails (an extra route's deletion is killed by `gateway`, which checks that the route is taken)",
   },
