@@ -111,6 +111,18 @@ describe('the keepalived.conf of the instance holding the addresses lost a float
   });
 });
 
+describe("an instance whose ha- device lost its own address (the L3 agent's, on the HA network)", () => {
+  const ns = nsOf(topo, 'edge');
+  const dp = injected(topo, (path, text) => (path === `network1/${ns}.ip-addr` ? text.split('\n').filter((l) => !/inet 169\.254\.(19[2-9]|2\d\d)\.\d+\/18 .*scope global ha-/.test(l)).join('\n') : null));
+  it('ha-config is violated for that instance: it has nothing to advertise from, so nobody hears it', async () => {
+    const rs = await verify(dp, { builtins: [] });
+    const bad = find(rs, 'ha-config', 'router:edge@network1');
+    expect(bad.verdict).toBe('violated');
+    expect(bad.message).toMatch(/its ha- device ha-\S+ has no address of its own to advertise from \(the L3 agent gives it 169\.254\.\d+\.\d+ on the HA network\), so no other instance hears it/);
+    expect(find(rs, 'ha-config', 'router:edge@network2').verdict).toBe('holds');
+  });
+});
+
 describe('a keepalived.conf that lost a floating IP', () => {
   const ns = nsOf(topo, 'edge');
   const dp = injected(topo, (path, text) => (path === `network1/${ns}.keepalived.conf` ? text.split('\n').filter((l) => !l.includes('203.0.113.101/32')).join('\n') : null));

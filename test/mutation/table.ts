@@ -31,8 +31,8 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
     why: "a router's connected route to a subnet with no VM port deleted: only a packet from elsewhere to that subnet's DHCP server shows it, which no VM port needs (DHCP is asked on the subnet itself); `gateway` and `nat-egress` ask from the subnet's own ports",
   },
   {
-    cls: 'address-deleted', what: /\/qrouter-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: ns:qrouter-/,
-    why: "a router's address deleted where only a packet to that address itself shows it (a subnet with no VM port, whose ports `gateway` would send from): no property asks for a router's own addresses from elsewhere",
+    cls: 'address-deleted', what: /\/qrouter-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: ns:q(router|dhcp)-/,
+    why: "a router's address deleted (with its connected route) where only a packet to that address itself, or from elsewhere to that subnet's DHCP server, shows it (a subnet with no VM port, whose ports `gateway` would send from): no property asks for a router's own addresses, or its way into a subnet without VM ports, from elsewhere",
   },
   {
     cls: 'address-deleted', what: /\/qdhcp-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: ns:qdhcp-/,

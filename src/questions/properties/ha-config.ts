@@ -3,8 +3,8 @@
 // qr- device's subnet gateway address, the qg- address, every floating IP the router serves as /32,
 // and the primary VIP 169.254.0.<vrid>/24 on its ha- device — and exactly its routes (the default route
 // via the external subnet's gateway, the extra routes), on the devices they belong on, with the
-// router's VRID on its own ha- device. Anything missing or extra means a failover to this instance
-// brings up the wrong addresses. The expectation comes from the topology (what Neutron intends), the
+// router's VRID on its own ha- device, which holds an address of its own to advertise from. Anything
+// missing or extra means a failover to this instance brings up the wrong addresses. The expectation comes from the topology (what Neutron intends), the
 // configuration from the artifact: a collected keepalived.conf is held to the API's intent. A missing
 // address comes with a witness: the packet that fails once this instance is master, and its trace.
 import type { Dataplane } from '../../ir/dataplane.ts';
@@ -19,6 +19,7 @@ import { routerFloatingIps } from '../../render/linux/ha-vips.ts';
 import { traceBetween } from '../trace.ts';
 import type { PropertyResult } from '../property.ts';
 import { holds, outsideFor } from './common.ts';
+import { advertisementOf } from '../../scenario/hearing.ts';
 
 const ID = 'ha-config';
 
@@ -87,6 +88,11 @@ function checkInstance(ctx: ScenarioContext, dp: Dataplane, r: HaRouterView, hos
   const v = instances[0]!;
   const problems: string[] = [];
   if (v.interface !== haDev) problems.push(`it runs VRRP on ${v.interface}, not on the instance's ha- device ${haDev}`);
+  // keepalived advertises from its interface's own address (the L3 agent's, on the HA network): without
+  // one this instance is never heard — never master while another lives, and a master nobody hears.
+  const unheard = v.interface === haDev && advertisementOf(dp, { host, namespace: r.namespace, instance: v }) === null
+    ? `its ha- device ${haDev} has no address of its own to advertise from${haPort ? ` (the L3 agent gives it ${haPort.ip} on the HA network)` : ''}, so no other instance hears it`
+    : null;
   if (v.vrid !== r.router.ha?.vrid) problems.push(`its VRID is ${v.vrid}, the router's is ${r.router.ha?.vrid ?? '?'}`);
   const want = expected(ctx.topology, r.router, haDev);
   const have = actual(v);
@@ -98,6 +104,8 @@ function checkInstance(ctx: ScenarioContext, dp: Dataplane, r: HaRouterView, hos
   if (extra.length > 0) problems.push(`extra ${extra.join(', ')}`);
   if (missingRoutes.length > 0) problems.push(`missing route ${missingRoutes.map(([k, why]) => `${k} (${why})`).join(', ')}`);
   if (extraRoutes.length > 0) problems.push(`extra route ${extraRoutes.join(', ')}`);
+  if (problems.length === 0 && unheard !== null) return fail(`keepalived on ${host}: ${unheard} — while another instance lives this one never becomes master, and as master (the other down, then back: nopreempt) it is not heard, so both are`);
+  if (unheard !== null) problems.push(unheard);
   if (problems.length === 0) {
     return holds(ID, subject, `keepalived on ${host} holds exactly ${name}'s ${want.addresses.size} addresses and ${want.routes.size} route${want.routes.size === 1 ? '' : 's'} (VRID ${v.vrid} on ${v.interface})`);
   }
