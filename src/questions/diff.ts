@@ -10,7 +10,9 @@
 // (diff-split.ts);
 // per place it may be delivered to, the packets gained, lost or translated differently are asked for
 // one class at a time — a protocol and port (or ICMP type) when only that one differs, else the whole
-// protocol — until none is left, each with a witness replayed through both evaluators.
+// protocol — until none is left, each with a witness replayed through both evaluators (a witness
+// preference for another destination address than every end of the question has is not asked:
+// diff-pins.ts).
 // Guarantees: a difference is printed only when both replays show it (a copy delivered there on one
 // side and not the other, or with other headers); a replay that contradicts the solver, or crosses
 // something not modelled, makes that sender `unknown` with both traces kept, never a difference.
@@ -46,6 +48,7 @@ import { diffSenderClasses } from './diff-classes.ts';
 import { crossingAgrees, crossingFor, type Crossing } from './diff-crossing.ts';
 import { candidates, changedHeaders, type ChangedHeaders } from './diff-concrete.ts';
 import { decode } from '../smt/witness.ts';
+import { questionPins } from './diff-pins.ts';
 
 export interface DiffParams {
   readonly from: string | null;
@@ -343,13 +346,15 @@ async function forcedPort(e: Enc, p: SymPacket, ask: Ask, m: Parameters<typeof h
   return r.status === 'unsat' ? w.dport : r.status === 'sat' ? null : undefined;
 }
 
-const shortcuts = { concrete: 0, forced: 0 };
+const shortcuts = { concrete: 0, forced: 0, pinned: 0 };
 
 /**
- * How many senders' first check went to the incremental solver on a concrete packet's word, and how
- * many witnesses had their destination port proved forced (this process): for measurements and tests.
+ * How many senders' first check went to the incremental solver on a concrete packet's word, how
+ * many witnesses had their destination port proved forced, and how many witness preferences a
+ * question's own destination address ruled out unasked (diff-pins.ts; this process): for
+ * measurements and tests.
  */
-export function diffShortcuts(): { readonly concrete: number; readonly forced: number } {
+export function diffShortcuts(): { readonly concrete: number; readonly forced: number; readonly pinned: number } {
   return { ...shortcuts };
 }
 
@@ -506,7 +511,12 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
     // rules out each preference for another port unasked: one check instead of one per preference.
     const forced = how.forcedPort === false ? null : await forcedPort(e, p, (c) => qs.ask(i, c), r.model);
     if (forced === undefined) { flush(); return result(false, unknown ?? 'solver: gave up on the destination port'); }
-    const dec = await qs.witness(i, r.model, p, preferences(e, p, work, q), forced === null ? {} : { dport: forced });
+    // The destination address every packet of the question has, read off its ends (diff-pins.ts):
+    // a preference for another one (the place's own address, through a floating IP) is dropped unasked.
+    const prefs = preferences(e, p, work, q);
+    const pins = how.questionPins === false ? {} : questionPins(e, p, q, before, after, r.model);
+    shortcuts.pinned += prefs.filter((pref) => Object.entries(pref.pins ?? {}).some(([f, v]) => f in pins && pins[f as keyof typeof pins] !== v)).length;
+    const dec = await qs.witness(i, r.model, p, prefs, { ...pins, ...(forced === null ? {} : { dport: forced }) });
     if (dec.reliesOnRandom) { flush(); return result(false, unknown ?? 'the packets found depend on the source port --random-fully SNAT draws at random'); }
     const w = dec.packet;
     const cls = await classify(e, p, (c) => qs.ask(i, c), qs.within(i), drawn, w, timeoutMs, forced);
@@ -601,6 +611,11 @@ export interface DiffHow {
    * (`forcedPort`; default true); false asks each preference.
    */
   readonly forcedPort?: boolean;
+  /**
+   * Rule out unasked the witness preferences for another destination address than the one every end
+   * of the question has (diff-pins.ts; default true); false asks each.
+   */
+  readonly questionPins?: boolean;
 }
 
 /** Which packets meet another fate in `after` than in `before`. */

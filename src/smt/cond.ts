@@ -114,6 +114,17 @@ export class Enc {
     return this.consed(`=${termKey(x)},${termKey(y)}`, () => x.eq(y));
   }
 
+  /**
+   * `a == v` over `bits` as `eq` makes it, when this encoder has made it and still holds it; else
+   * null. Makes nothing: a term made changes the order Z3 numbers its terms in, which its models follow.
+   */
+  eqIfMade(a: BV, v: number, bits: number): Bool | null {
+    const n = this.numerals.get(`${bits}:${v}`);
+    if (n === undefined) return null;
+    const t = this.terms.get(`=${termKey(a)},${termKey(n)}`)?.deref();
+    return t === undefined ? null : (t as Bool);
+  }
+
   /** `(a & mask) == (value & mask)`; mask null means all bits. */
   masked(a: Val, value: number, mask: number | null, bits: number): Cond {
     if (mask === null) return this.eq(a, value, bits);

@@ -11,7 +11,7 @@ export const ALL_ON: DiffHow = { incremental: true };
 const kept = new WeakMap<ChangedPair, Map<string, Promise<DiffAnswer>>>();
 
 /** The switches as they take effect (each optional one defaults to on: runDiff tests `=== false`). */
-const meaning = (how: DiffHow) => JSON.stringify([how.incremental, how.prune !== false, how.classes !== false, how.cross !== false, how.split !== false, how.concrete !== false, how.forcedPort !== false, how.cutOnce !== false]);
+const meaning = (how: DiffHow) => JSON.stringify([how.incremental, how.prune !== false, how.classes !== false, how.cross !== false, how.split !== false, how.concrete !== false, how.forcedPort !== false, how.cutOnce !== false, how.questionPins !== false]);
 
 /** The pair's answer under `how` (a fresh parse of both files, as any run), from the first time it was asked. */
 export function answer(pair: ChangedPair, how: DiffHow): Promise<DiffAnswer> {

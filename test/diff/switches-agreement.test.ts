@@ -16,17 +16,19 @@
 //   with the same ends not followed and the same copies cut, as the two sides walked apart; fails if
 //   no after side came from a split. Not byte for byte in the witnesses: Z3's models, and so their
 //   unpinned fields, follow the order terms were made in the process.
-// - on the pairs whose change is a group's rule added, and the bench's change at its tiny size
-//   (bench/diff.ts), a port and a range of ports: asking a sender's first check of
+// - on the pairs whose change is a group's rule added, the bench's change at its tiny size
+//   (bench/diff.ts), a port and a range of ports, and at three projects with floating IPs on every VM: asking a sender's first check of
 //   its incremental solver when a concrete packet built from what changed shows a difference in both
 //   replays (src/questions/diff-concrete.ts), and proving a
 //   question's destination port forced in one check before the witness's port preferences
-//   (questions/diff.ts `forcedPort`), against a fresh solver's first check and every preference asked
-//   (`concrete: false, forcedPort: false`), each way run on a Z3 context started afresh (Z3's models
+//   (questions/diff.ts `forcedPort`), and ruling out unasked the preferences for another destination
+//   address than every end of the question has (src/questions/diff-pins.ts), against a fresh solver's
+//   first check and every preference asked (`concrete: false, forcedPort: false, questionPins: false`),
+//   each way run on a Z3 context started afresh (Z3's models
 //   follow the order terms were made in the context): the whole answer byte for byte, witnesses and
 //   traces included, or else different only in what no preference pins (the first model comes from
 //   another solver): a witness's source MAC, its destination address towards the outside world, the
-//   example protocol of `other protocols`, and so those witnesses' traces; fails if either shortcut
+//   example protocol of `other protocols`, and so those witnesses' traces; fails if any shortcut
 //   was never taken.
 // - giving a copy that crosses an external network and can only end cut its cut ends unwalked, decided
 //   once per crossing (src/smt/cut-crossings.ts, walk.ts `cutOnlyCrossing`), against walking each
@@ -58,6 +60,9 @@ import { cutCrossings } from '../../src/smt/cut-crossings.ts';
 
 afterAll(async () => { await shutdownZ3(); });
 
+/** Three projects of a network and router each, a floating IP on every VM (bench/generate.ts). */
+const THREE = generateTopologyText({ name: 'three', projects: 3, networksPerProject: 1, routersPerProject: 1, vms: 6, computeHosts: 2, networkNodes: 2, fipEvery: 1, sshEvery: 2 });
+
 const perKind = (knob: string) => Number(process.env[knob] ?? 1);
 const PER_KIND = { prune: perKind('DIFF_PRUNING_PER_KIND'), split: perKind('DIFF_SPLIT_PER_KIND'), concrete: perKind('DIFF_CONCRETE_PER_KIND'), cut: perKind('DIFF_CUT_PER_KIND') };
 // Up to three hosts, networks and four VMs: room for senders that never reach what changed (settled;
@@ -72,8 +77,7 @@ describe('diff: each optimisation answers as the straightforward way, on the sam
     // And three projects of a network and router each, floating IPs on every VM, a rule added to the
     // first project's group: VM ports' copies crossing to the other projects' routers, cut there (the
     // drawn pairs give few such crossings to VM ports; the outside world's are walked).
-    const three = generateTopologyText({ name: 'three', projects: 3, networksPerProject: 1, routersPerProject: 1, vms: 6, computeHosts: 2, networkNodes: 2, fipEvery: 1, sshEvery: 2 });
-    const pairs = [...firstOfEachKind(crossingDrawn(), PER_KIND.cut), { kind: 'bench', what: "a rule added to the first of three projects' groups", before: three, after: withOneRuleAdded(three) }];
+    const pairs = [...firstOfEachKind(crossingDrawn(), PER_KIND.cut), { kind: 'bench', what: "a rule added to the first of three projects' groups", before: THREE, after: withOneRuleAdded(THREE) }];
     let differing = 0;
     let given = 0;
     for (const pair of pairs) {
@@ -136,17 +140,20 @@ describe('diff: each optimisation answers as the straightforward way, on the sam
     expect(split).toBeGreaterThan(0);
   }, 900_000);
 
-  it(`the first check chosen on a concrete packet's word and a forced port proved once answer as the solver's way, on ${PER_KIND.concrete + 2} pairs of a group's rule changed`, async () => {
+  it(`the first check chosen on a concrete packet's word, a forced port proved once and a destination address read off the ends answer as the solver's way, on ${PER_KIND.concrete + 3} pairs of a group's rule changed`, async () => {
     // A group's rule added, whose protocol and port make the concrete packets (the other kinds try a
     // plain tcp/80 one, and cost the most to run twice more), and the bench's change at its
     // tiny size (tcp/8080 into a group whose members have a floating IP: every sender has a difference).
     const tiny = generateTopologyText(SIZES.find((x) => x.name === 'tiny')!);
     const pairs = [...firstOfEachKind(drawn(), PER_KIND.concrete).filter((p) => p.kind === 'rule-added'), { kind: 'bench', what: "the bench's change at tiny", before: tiny, after: withOneRuleAdded(tiny) },
       // The same with a range of ports: no port forced.
-      { kind: 'bench', what: "the bench's change at tiny, ports 8080-8090", before: tiny, after: withOneRuleAdded(tiny).replace('port: 8080\n', 'port: "8080-8090"\n') }];
+      { kind: 'bench', what: "the bench's change at tiny, ports 8080-8090", before: tiny, after: withOneRuleAdded(tiny).replace('port: 8080\n', 'port: "8080-8090"\n') },
+      // Three projects, floating IPs on every VM: the other projects' ports reach the changed group's
+      // only through its floating IPs, the destination address every end of their questions has.
+      { kind: 'bench', what: "a rule added to the first of three projects' groups", before: THREE, after: withOneRuleAdded(THREE) }];
     let differing = 0;
     let witnesses = 0;
-    let [concrete, forced, same] = [0, 0, 0];
+    let [concrete, forced, ruledOut, same] = [0, 0, 0, 0];
     for (const pair of pairs) {
       // Each way on a Z3 context of its own, started afresh: Z3's models (and so a witness's fields no
       // preference pins) follow the order terms were made in the context, the same for both here.
@@ -156,13 +163,13 @@ describe('diff: each optimisation answers as the straightforward way, on the sam
         const r = await runDiff(party(pair.before)!, party(pair.after)!, { from: null, to: null, via: null }, 20_000, how);
         if (!r.ok) throw new Error(`diff refused a generated pair (${pair.what})`);
         const now = diffShortcuts();
-        return { answer: JSON.stringify(r.value), concrete: now.concrete - was.concrete, forced: now.forced - was.forced, classes: r.value.differences.reduce((n, d) => n + d.classes.length, 0) };
+        return { answer: JSON.stringify(r.value), concrete: now.concrete - was.concrete, forced: now.forced - was.forced, pinned: now.pinned - was.pinned, classes: r.value.differences.reduce((n, d) => n + d.classes.length, 0) };
       };
       const t0 = performance.now();
       const quick = await run(ALL_ON);
-      const solver = await run({ incremental: true, concrete: false, forcedPort: false });
+      const solver = await run({ incremental: true, concrete: false, forcedPort: false, questionPins: false });
       if (process.env.DIFF_AGREEMENT_LOG) console.log(pair.what, Math.round(performance.now() - t0), 'ms');
-      expect(solver.concrete + solver.forced, pair.what).toBe(0);
+      expect(solver.concrete + solver.forced + solver.pinned, pair.what).toBe(0);
       if (quick.answer === solver.answer) same++;
       else {
         // Else only in what no preference pins: a witness's source MAC (a port without port security
@@ -177,15 +184,17 @@ describe('diff: each optimisation answers as the straightforward way, on the sam
       }
       concrete += quick.concrete;
       forced += quick.forced;
+      ruledOut += quick.pinned;
       witnesses += quick.classes;
       if (quick.classes > 0) differing++;
     }
-    console.log(`diff concrete first and forced ports: ${pairs.length} pairs compared (${differing} with differences), ${same} the same byte for byte, ${witnesses} witnesses; ${concrete} first checks asked of the incremental solver on a concrete packet's word, ${forced} ports proved forced; changes: ${kindCounts(pairs)}`);
-    expect(pairs.length).toBe(PER_KIND.concrete + 2);
+    console.log(`diff concrete first and forced ports: ${pairs.length} pairs compared (${differing} with differences), ${same} the same byte for byte, ${witnesses} witnesses; ${concrete} first checks asked of the incremental solver on a concrete packet's word, ${forced} ports proved forced, ${ruledOut} preferences ruled out by a question's destination address; changes: ${kindCounts(pairs)}`);
+    expect(pairs.length).toBe(PER_KIND.concrete + 3);
     expect(differing).toBeGreaterThan(0);
     // Not a comparison of the same way twice: both shortcuts were taken.
     expect(concrete).toBeGreaterThan(0);
     expect(forced).toBeGreaterThan(0);
+    expect(ruledOut).toBeGreaterThan(0);
   }, 900_000);
 });
 
