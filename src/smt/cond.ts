@@ -120,7 +120,8 @@ export class Enc {
    */
   eqIfMade(a: BV, v: number, bits: number): Bool | null {
     const n = this.numerals.get(`${bits}:${v}`);
-    if (n === undefined) return null;
+    // Operands never named in a key (termKey) are in no term made here; naming them now would number them.
+    if (n === undefined || !ids.has(a) || !ids.has(n)) return null;
     const t = this.terms.get(`=${termKey(a)},${termKey(n)}`)?.deref();
     return t === undefined ? null : (t as Bool);
   }
