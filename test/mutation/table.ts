@@ -35,7 +35,7 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
     why: "a router's address deleted (with its connected route) where only a packet to that address itself, or from elsewhere to that subnet's DHCP server, shows it (a subnet with no VM port, whose ports `gateway` would send from): no property asks for a router's own addresses, or its way into a subnet without VM ports, from elsewhere",
   },
   {
-    cls: 'address-deleted', what: /\/qdhcp-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: ns:qdhcp-/,
+    cls: 'address-deleted', what: /\/qdhcp-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: (\S+, )*ns:qdhcp-/,
     why: "a DHCP server's own address deleted where no port depends on that server alone: `dhcp` asks that every port gets a lease from one server of its network (a client takes the first offer), and another server answers, or the network has no VM port (an external network's); only a packet addressed to that server shows it",
   },
 ];
