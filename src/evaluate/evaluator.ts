@@ -152,7 +152,10 @@ export function createEvaluatorWith(dp: Dataplane, opts: EvaluatorOptions): Eval
   });
 
   const arpWalk = (first: ReturnType<typeof senderHop>, start: Next, packet: Packet, ip: Ipv4): ArpAnswer => {
-    const env = envFor(newNf(), false);
+    // A request floods its whole segment and is answered only where it reaches the owner: the copy limit
+    // of a traced flood would leave an owner past it unanswered (an external network with more router
+    // ports than the limit). Loops stay bounded by the visit limit.
+    const env = { ...envFor(newNf(), false), limits: { ...limits, maxLeaves: Number.POSITIVE_INFINITY } };
     const w = walk(env, first, start);
     // Answered where the request reaches the owner of the address, or by a reply the dataplane made
     // of it that comes back to the requester (src/semantics/arp-answer.ts), whichever ends first.
