@@ -1,8 +1,8 @@
 // `dhcp` (per network with a DHCP-enabled subnet, subject `network:N`): every VM port on a
 // DHCP-enabled subnet reaches a DHCP server of its network with a request — broadcast (0.0.0.0 →
 // 255.255.255.255) and unicast to the DHCP port's address (its MAC resolved by the port's ARP, as a
-// renewing client's stack does), UDP 68 → 67 — and the reply (UDP 67 → 68,
-// unicast to the port) comes back. With several DHCP agents on the network, one server that does all
+// renewing client's stack does), UDP 68 → 67 — and the reply (UDP 67 → 68, unicast to the port) comes
+// back. With several DHCP agents on the network, one server that does all
 // three is enough (a client takes the first offer). Concrete evaluator traces of these standard
 // packets, per port. Ports on subnets without DHCP, and on networks not checked, are left out and
 // counted (in the network's message, or an `n/a` result per network).

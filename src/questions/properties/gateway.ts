@@ -50,8 +50,8 @@ function checkInterface(ctx: VerifyContext, r: RouterT, subnet: string, gw: stri
  * The other way through the router: a packet a port of another of the router's subnets sends to a
  * port of `subnet` (ICMP echo, evaluator trace) must leave the router's namespace through its
  * interface on `subnet`. A packet its sender's own firewall stops never reaches the router and tells
- * nothing (the next sender, one of each class, is tried); one the router sends elsewhere (a route to the subnet gone: out of the gateway, or nowhere)
- * is a violation with that trace.
+ * nothing (the next sender, one of each class, is tried); one the router sends elsewhere (a route to
+ * the subnet gone: out of the gateway, or nowhere) is a violation with that trace.
  */
 function routedElsewhere(ctx: VerifyContext, r: RouterT, subnet: string, ports: readonly VmStation[]): PropertyResult | null {
   const ns = deviceName.qrouter(r.id);

@@ -4,9 +4,10 @@
 // and the primary VIP 169.254.0.<vrid>/24 on its ha- device — and exactly its routes (the default route
 // via the external subnet's gateway, the extra routes), on the devices they belong on, with the
 // router's VRID on its own ha- device, which holds an address of its own to advertise from. Anything
-// missing or extra means a failover to this instance brings up the wrong addresses. The expectation comes from the topology (what Neutron intends), the
-// configuration from the artifact: a collected keepalived.conf is held to the API's intent. A missing
-// address comes with a witness: the packet that fails once this instance is master, and its trace.
+// missing or extra means a failover to this instance brings up the wrong addresses. The expectation
+// comes from the topology (what Neutron intends), the configuration from the artifact: a collected
+// keepalived.conf is held to the API's intent. A missing address comes with a witness: the packet that
+// fails once this instance is master, and its trace.
 import type { Dataplane } from '../../ir/dataplane.ts';
 import type { VrrpInstance } from '../../ir/vrrp.ts';
 import type { Packet } from '../../ir/packet.ts';

@@ -98,15 +98,14 @@ function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchRe
   return holds(ID, subject, `every packet from ${coverage(p.behind, p.reps.length)} behind ${r.name} leaves ${gw.network} with a floating IP of its port or ${gw.port.ip} (connection-opening packets: an unsolicited ICMP reply or error is INVALID to conntrack and not NATed)${note}`);
 }
 
-
 /** The representatives after the `first` whose leak the evaluator confirms (replayed as the first's is), as `port (source)`. */
 function alsoLeaking(ctx: VerifyContext, p: RouterPlan, results: readonly SearchResult[], first: number): string[] {
   const gw = p.r.gateway!;
   return p.reps.flatMap(({ rep, allowed }, i) => {
     const res = results[i]!;
     if (i <= first || res.kind !== 'found') return [];
-    const v = violation(ctx, ID, `router:${p.r.name}`, res, (t) => t.final.ip_src, (t) => !allowed.includes(t.final.ip_src));
-    return v.verdict === 'violated' ? [`${portLabel(rep)} (source ${v.message} through ${gw.network})`] : [];
+    const v = violation(ctx, ID, `router:${p.r.name}`, res, () => '', (t) => !allowed.includes(t.final.ip_src));
+    return v.verdict === 'violated' && v.trace !== null ? [`${portLabel(rep)} (source ${v.trace.final.ip_src} through ${gw.network})`] : [];
   });
 }
 
