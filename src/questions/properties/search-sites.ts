@@ -1,7 +1,7 @@
 // Where a sender's explored packets end, kept for the whole run: per exploration (sender, sent
 // constraint, scope, under one dataplane and converged state), the distinct places its finished ends
-// are at (disposition, delivery, and whether the final source MAC may be the sent one) and how many ends it has and how many are unfinished — no terms,
-// a few dozen bytes a place. A question whose predicate can hold only at some places (an `EndGuard`)
+// are at (disposition, delivery, and whether the final source MAC may be the sent one) and how many
+// ends it has and how many are unfinished — no terms, a few dozen bytes a place. A question whose predicate can hold only at some places (an `EndGuard`)
 // is answered `none` from this alone when no place passes the guard and no end is unfinished: the
 // answer the solver would give over the exploration (no end can satisfy the predicate, so no packet
 // does; nothing unfinished could), without walking the sender again.
