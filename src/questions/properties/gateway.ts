@@ -8,6 +8,8 @@
 // gateway address reachable from the external network and answering back (gateway-outside.ts). Per
 // extra route (subject `router:R/route:DEST via NEXTHOP`): what the router routes to DEST goes to
 // NEXTHOP (gateway-routes.ts).
+// A port whose own security groups do not let the echo out, stopped by its own firewall, is not
+// asked (own-firewall.ts; security-groups judges that); with every port so, the interface is `n/a`.
 // Ports on subnets no router serves are left out, counted in an `n/a` result per network.
 import type { RouterT } from '../../topology/model.ts';
 import type { Trace } from '../../evaluate/trace.ts';
@@ -17,33 +19,44 @@ import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import { byNetwork, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { copies } from './search.ts';
+import { stoppedAsIntended } from './own-firewall.ts';
+import { Enc, getZ3 } from '../../smt/index.ts';
 import { checkProviderGateway } from './gateway-provider.ts';
 import { checkExternalGateway } from './gateway-outside.ts';
 import { checkExtraRoute, routeSubject } from './gateway-routes.ts';
 
 const ID = 'gateway';
 
-function checkInterface(ctx: VerifyContext, r: RouterT, subnet: string, gw: string): PropertyResult {
+function checkInterface(ctx: VerifyContext, e: Enc, r: RouterT, subnet: string, gw: string): PropertyResult {
   const subject = `router:${r.name}/${subnet}`;
   const ns = deviceName.qrouter(r.id);
   const ports = vmStations(ctx).filter((s) => portOf(ctx.topology, s)?.subnet === subnet);
+  const reaches = (x: Trace) => copies(x).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns);
+  // A port whose own security groups do not let the echo out, and whose firewall stops it there,
+  // tells nothing about the router (own-firewall.ts); security-groups judges that firewall.
+  const stopped: VmStation[] = [];
   for (const s of ports) {
     const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: s, ip: s.ip }, gw, { proto: 'icmp' });
-    const reaches = (x: Trace) => copies(x).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'namespace' && c.deliveredTo.namespace === ns);
     // A trace that crossed something unmodelled (an opaque device of a cloud capture, an unsupported
     // action) shows neither that the packet gets there nor that it does not.
     if (t.uncertain.length > 0) {
       return { property: ID, subject, verdict: 'unknown', witness: null, trace: t, message: `${portLabel(s)} ${reaches(t) ? 'reaches' : 'does not reach'} ${gw} only across something not modelled: ${t.uncertain.join('; ')}` };
     }
-    if (!reaches(t)) {
-      const claim = { says: `does not reach ${gw} in ${ns}`, shownBy: (x: Trace) => !reaches(x) };
-      return { property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, message: `${portLabel(s)} does not reach its gateway ${gw} on ${r.name}: ${traceOutcome(t)}`, claim };
+    if (reaches(t)) continue;
+    if (stoppedAsIntended(e, ctx, s, t)) {
+      stopped.push(s);
+      continue;
     }
+    const claim = { says: `does not reach ${gw} in ${ns}`, shownBy: (x: Trace) => !reaches(x) };
+    return { property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, message: `${portLabel(s)} does not reach its gateway ${gw} on ${r.name}: ${traceOutcome(t)}`, claim };
   }
   if (ports.length === 0) return notApplicable(ID, subject, `no VM port on ${subnet}: nothing to reach its gateway from`);
+  const asked = ports.length - stopped.length;
+  const excused = stopped.length === 0 ? '' : `; ${portCount(stopped.length)} (${stopped.slice(0, 3).map(portLabel).join(', ')}${stopped.length > 3 ? ', …' : ''}) not asked: ${stopped.length === 1 ? 'its' : 'their'} own security groups do not let an ICMP echo out, and ${stopped.length === 1 ? 'its' : 'their'} firewall stops it`;
+  if (asked === 0) return notApplicable(ID, subject, `no VM port of ${subnet} may send an ICMP echo to ${gw}${excused}`);
   const misrouted = routedElsewhere(ctx, r, subnet, ports);
   if (misrouted !== null) return misrouted;
-  return holds(ID, subject, `all ${ports.length} VM ports of ${subnet} reach ${gw} in ${ns} (ICMP echo request)`);
+  return holds(ID, subject, `${asked === ports.length ? `all ${ports.length} VM ports of ${subnet} reach` : `${asked} of ${ports.length} VM ports of ${subnet} ${asked === 1 ? 'reaches' : 'reach'}`} ${gw} in ${ns} (ICMP echo request)${excused}`);
 }
 
 /**
@@ -80,6 +93,7 @@ export const gateway: PropertyCheck = {
   id: ID,
   description: "every port of a router's subnet reaches the subnet's gateway address on the router, the router's external gateway answers its external network, and its extra routes go to their next hops; on a provider network, every port reaches its gateway, the upstream router, and gets the reply back",
   async check(ctx) {
+    const e = new Enc(await getZ3());
     const out: PropertyResult[] = [];
     const total = ctx.topology.routers.reduce((n, r) => n + r.interfaces.length + (r.gateway ? 1 : 0) + r.routes.length, 0);
     const ask = (subject: string, check: () => PropertyResult) => {
@@ -87,7 +101,7 @@ export const gateway: PropertyCheck = {
       out.push(owned(ctx, subject) ? check() : elsewhere(ID, subject));
     };
     for (const r of ctx.topology.routers) {
-      for (const i of r.interfaces) ask(`router:${r.name}/${i.subnet}`, () => checkInterface(ctx, r, i.subnet, i.port.ip));
+      for (const i of r.interfaces) ask(`router:${r.name}/${i.subnet}`, () => checkInterface(ctx, e, r, i.subnet, i.port.ip));
       if (r.gateway) ask(`router:${r.name}/${r.gateway.subnet}`, () => checkExternalGateway(ctx, r, `router:${r.name}/${r.gateway!.subnet}`));
       for (const x of r.routes) ask(routeSubject(r, x), () => checkExtraRoute(ctx, r, x, routeSubject(r, x)));
     }
