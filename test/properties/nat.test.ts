@@ -32,6 +32,16 @@ describe('nat-egress', () => {
     expect(r!.verdict).toBe('violated');
     expect(r!.message).toMatch(/^vm1:0 leaves through public with source 192\.168\.1\.11, .*; and another class leaks too: vm2:0 \(source 192\.168\.2\.12 through public\)/);
   });
+  it('from an allowed address pair the port may leave with the SNAT address; from its fixed address only with its floating IP', async () => {
+    const [r] = await natEgress.check(context('fip-pair'));
+    expect(r).toMatchObject({ subject: 'router:router1', verdict: 'holds' });
+    // Without the float-snat rule, what vm2 sends from its fixed address leaves with the SNAT address.
+    const ctx = context('fip-pair', edit(/qrouter-.*\.iptables-save$/, dropLines(/-s 192\.168\.2\.12\/32 -j SNAT/)));
+    const [v] = await natEgress.check(ctx);
+    expect(v!.verdict).toBe('violated');
+    expect(v!.message).toMatch(/^vm2:0 leaves through public with source 203\.0\.113\.10 \(sent from 192\.168\.2\.12\), not one of 203\.0\.113\.101/);
+    expect(v!.trace!.packet.ip_src).toBe('192.168.2.12');
+  });
 });
 
 describe('fip-ingress', () => {

@@ -1,7 +1,10 @@
 // `nat-egress` (per router with a gateway, subject `router:R`): every packet from a tenant port behind
 // the router that leaves the cloud through the router's external network carries as its source a
-// floating IP bound to that port or the router's SNAT (qg-) address — for a port with a floating IP
-// on that network, its floating IP only (Neutron's float-snat rule comes before the router's SNAT).
+// floating IP bound to that port or the router's SNAT (qg-) address — for a packet sent from the fixed
+// address a floating IP on that network is bound to, that floating IP only (Neutron's float-snat rule,
+// `-s FIXED/32 -j SNAT --to-source FIP`, comes before the router's SNAT). A packet the port sends from
+// another address (an allowed address pair's, a keepalived VIP; any, without port security) matches no
+// float-snat rule, and the router's SNAT address is what it leaves with (or the port's floating IP).
 // How: per source port (one representative per class; a port with a floating IP is its own class),
 // a solver search for an `exited` end on the router's external network whose final source address is
 // none of the allowed ones. The symbolic end does not name the router it crossed, so the allowed set
@@ -38,9 +41,21 @@ function routersServing(topo: Topology, s: VmStation, network: string): RouterT[
 interface RouterPlan {
   readonly r: RouterT;
   readonly behind: number;
-  readonly reps: readonly { rep: VmStation; allowed: readonly string[] }[];
+  readonly reps: readonly { rep: VmStation; allowed: Allowed }[];
   readonly shared: boolean;
 }
+
+/**
+ * The sources a port's packet may leave with, by the address it was sent from: from a fixed address a
+ * floating IP is bound to, that floating IP; from any other, the SNAT addresses or the port's floating IPs.
+ */
+interface Allowed {
+  /** Each fixed address with a floating IP on the network, and the floating IPs it leaves with. */
+  readonly fixed: readonly { readonly ip: string; readonly fips: readonly string[] }[];
+  readonly other: readonly string[];
+}
+
+const allowedFrom = (a: Allowed, sentFrom: string): readonly string[] => a.fixed.find((f) => f.ip === sentFrom)?.fips ?? a.other;
 
 function plan(ctx: VerifyContext, r: RouterT): RouterPlan {
   const gw = r.gateway!;
@@ -51,23 +66,37 @@ function plan(ctx: VerifyContext, r: RouterT): RouterPlan {
     const fips = ctx.topology.floatingIps.filter((f) => f.portId === rep.portId && f.network === gw.network);
     const routers = routersServing(ctx.topology, rep, gw.network);
     if (routers.length > 1) shared = true;
+    const snat = routers.flatMap((x) => (x.gateway ? [x.gateway.port.ip] : []));
     // A router that holds a floating IP of the port sends everything from its fixed IP out with the
-    // floating IP (the float-snat rule comes before the router's own SNAT): its SNAT address is no
-    // allowed source for this port.
-    const viaFip = new Set(fips.map((f) => f.router));
-    const snat = routers.filter((x) => !viaFip.has(x.name)).flatMap((x) => (x.gateway ? [x.gateway.port.ip] : []));
-    return { rep, allowed: [...fips.map((f) => f.ip), ...snat] };
+    // floating IP (the float-snat rule comes before the router's own SNAT): from that address, its
+    // SNAT address is no allowed source.
+    const fixed = [...new Set(fips.map((f) => f.fixedIp))].map((ip) => {
+      const mine = fips.filter((f) => f.fixedIp === ip);
+      const viaFip = new Set(mine.map((f) => f.router));
+      const others = routers.filter((x) => !viaFip.has(x.name)).flatMap((x) => (x.gateway ? [x.gateway.port.ip] : []));
+      return { ip, fips: [...mine.map((f) => f.ip), ...others] };
+    });
+    return { rep, allowed: { fixed, other: [...fips.map((f) => f.ip), ...snat] } };
   });
   return { r, behind: behind.length, reps, shared };
 }
 
-/** A packet from the port leaving through the router's external network with a source not allowed. */
-function leak(gwNetwork: string, allowed: readonly string[]): SearchAsk['pred'] {
-  return (e, sent, final, end) =>
-    end.delivery?.kind === 'external' && end.delivery.network === gwNetwork
-      ? e.and(opensConnection(e, sent), e.not(e.or(...allowed.map((ip) => e.eq(final.ip_src, ipNum(ip), 32)))))
-      : false;
+/** A packet from the port leaving through the router's external network with a source not allowed for the address it was sent from. */
+function leak(gwNetwork: string, allowed: Allowed): SearchAsk['pred'] {
+  return (e, sent, final, end) => {
+    if (end.delivery?.kind !== 'external' || end.delivery.network !== gwNetwork) return false;
+    const oneOf = (ips: readonly string[]) => e.or(...ips.map((ip) => e.eq(final.ip_src, ipNum(ip), 32)));
+    const from = (ip: string) => e.eq(sent.ip_src, ipNum(ip), 32);
+    const ok = e.or(
+      ...allowed.fixed.map((f) => e.and(from(f.ip), oneOf(f.fips))),
+      e.and(...allowed.fixed.map((f) => e.not(from(f.ip))), oneOf(allowed.other)),
+    );
+    return e.and(opensConnection(e, sent), e.not(ok));
+  };
 }
+
+/** Where a port with floating IPs sent the packet from, when that decides what it may leave with. */
+const sentFrom = (a: Allowed, ip: string): string => (a.fixed.length === 0 ? '' : a.fixed.some((f) => f.ip === ip) ? ` (sent from ${ip})` : ` (sent from ${ip}, which no floating IP is bound to)`);
 
 function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchResult[]): PropertyResult {
   const { r } = p;
@@ -77,10 +106,9 @@ function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchRe
   for (const [i, { rep, allowed }] of p.reps.entries()) {
     const res = results[i]!;
     if (res.kind === 'found') {
-      const allowedText = allowed.join(', ');
       const found = violation(ctx, ID, subject, res,
-        (t) => `${portLabel(rep)} leaves through ${gw.network} with source ${t.final.ip_src}, not one of ${allowedText}${gw.snat ? '' : ' (the router has snat: false and the port no floating IP)'}`,
-        (t) => !allowed.includes(t.final.ip_src));
+        (t) => `${portLabel(rep)} leaves through ${gw.network} with source ${t.final.ip_src}${sentFrom(allowed, t.packet.ip_src)}, not one of ${allowedFrom(allowed, t.packet.ip_src).join(', ')}${gw.snat ? '' : ' (the router has snat: false and the port no floating IP)'}`,
+        (t) => !allowedFrom(allowed, t.packet.ip_src).includes(t.final.ip_src));
       if (found.verdict !== 'violated') return found;
       // One result per router: the other findings (other classes leaking, each replayed; nothing reaching
       // the internet; no answer coming back) are said beside the first, not hidden by it.
@@ -104,7 +132,7 @@ function alsoLeaking(ctx: VerifyContext, p: RouterPlan, results: readonly Search
   return p.reps.flatMap(({ rep, allowed }, i) => {
     const res = results[i]!;
     if (i <= first || res.kind !== 'found') return [];
-    const v = violation(ctx, ID, `router:${p.r.name}`, res, () => '', (t) => !allowed.includes(t.final.ip_src));
+    const v = violation(ctx, ID, `router:${p.r.name}`, res, () => '', (t) => !allowedFrom(allowed, t.packet.ip_src).includes(t.final.ip_src));
     return v.verdict === 'violated' && v.trace !== null ? [`${portLabel(rep)} (source ${v.trace.final.ip_src} through ${gw.network})`] : [];
   });
 }
