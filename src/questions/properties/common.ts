@@ -5,7 +5,7 @@
 // status — so any verdict drawn from it is stated as "one representative per class" in the message.
 import { inPrefix } from '../../net/ipv4.ts';
 import type { Station } from '../../ir/dataplane.ts';
-import type { PortT, Topology } from '../../topology/model.ts';
+import type { PortT, RouterT, Topology } from '../../topology/model.ts';
 import type { SourceSpec } from '../../smt/index.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
 import { portSender } from '../senders.ts';
@@ -40,6 +40,24 @@ export function outsideOn(stations: readonly Station[], network: string | null |
 
 /** An address on the internet, beyond every external network: where the built-ins' probes go to or come from. */
 export const INTERNET = '8.8.8.8';
+
+/** Well-known public resolvers, tried in turn when the first is routed otherwise. */
+const PUBLIC = [INTERNET, '1.1.1.1', '9.9.9.9', '208.67.222.222', '4.2.2.2'];
+
+/**
+ * An internet address router `r` sends by its default route: the first of PUBLIC that none of its
+ * extra routes, its subnets and its gateway's subnet covers (an extra route to 8.8.8.0/24 through a VM
+ * takes the usual probe elsewhere); INTERNET when every one is covered.
+ */
+export function internetFor(topo: Topology, r: RouterT): string {
+  const subnets = new Map(topo.networks.flatMap((n) => n.subnets.map((x) => [x.name, x.cidr] as const)));
+  const mine = [...r.interfaces.map((i) => i.subnet), ...(r.gateway ? [r.gateway.subnet] : [])].flatMap((n) => (subnets.has(n) ? [subnets.get(n)!] : []));
+  const covered = [...r.routes.map((x) => x.destination), ...mine].map((c) => {
+    const [ip, len] = c.split('/');
+    return { ip: ip!, prefixLen: len === undefined ? 32 : Number(len) };
+  });
+  return PUBLIC.find((ip) => !covered.some((c) => inPrefix(ip, c.ip, c.prefixLen))) ?? INTERNET;
+}
 
 const portIndex = new WeakMap<Topology, ReadonlyMap<string, PortT>>();
 

@@ -26,7 +26,7 @@ import { traceBetween } from '../trace.ts';
 import { checkReply } from '../bidirectional.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { INTERNET, byNetwork, coverage, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, sourceSpec, vmStations, type VmStation, elsewhere, owned } from './common.ts';
+import { internetFor, byNetwork, coverage, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, sourceSpec, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { copies, ipNum, opensConnection, searchAll, type SearchAsk, type SearchResult } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
@@ -143,7 +143,7 @@ const PROBES: readonly PacketFields[] = [{ proto: 'icmp' }, { proto: 'tcp', dpor
 /**
  * Whether anything leaves at all, and its answer comes back: a router that lets nothing out satisfies
  * the rule above vacuously. Each representative whose default gateway is this router sends the
- * packets of PROBES to the internet (evaluator traces, no solver) until one leaves through the
+ * packets of PROBES to the internet (an address its default route takes: `internetFor`) (evaluator traces, no solver) until one leaves through the
  * gateway's network; the reply to that one must come back (`replyLost`), once per subnet. A violation
  * is a router that stops every such packet its ports' firewalls let through (no route, a drop in its
  * namespace), with the trace of the first as witness, or one that drops the answers to a subnet.
@@ -154,6 +154,8 @@ function nothingLeaves(ctx: VerifyContext, p: RouterPlan): PropertyResult | null
   const ns = deviceName.qrouter(r.id);
   const exits = (t: Trace) => copies(t).some((c) => c.disposition === 'exited' && c.deliveredTo?.kind === 'external' && c.deliveredTo.network === gw.network);
   const stopsHere = (t: Trace) => !exits(t) && copies(t).some((c) => c.disposition !== 'delivered' && c.disposition !== 'exited' && c.hops.at(-1)?.device === ns);
+  // An address the router sends by its default route (an extra route may take 8.8.8.8 elsewhere).
+  const internet = internetFor(ctx.topology, r);
   let first: { rep: VmStation; t: Trace } | null = null;
   let left = false;
   // Subnets whose answer came back: the way back into a subnet is its route, the same for its classes.
@@ -163,11 +165,11 @@ function nothingLeaves(ctx: VerifyContext, p: RouterPlan): PropertyResult | null
     const subnet = `${rep.network}|${rep.gateway}`;
     if (answered.has(subnet)) continue;
     for (const f of PROBES) {
-      const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: rep, ip: rep.ip }, INTERNET, f);
+      const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: rep, ip: rep.ip }, internet, f);
       if (t.uncertain.length > 0) return null;
       if (exits(t)) {
         left = true;
-        const lost = replyLost(ctx, p, rep, t);
+        const lost = replyLost(ctx, p, rep, t, internet);
         if (lost !== null) return lost;
         answered.add(subnet);
         break;
@@ -179,7 +181,7 @@ function nothingLeaves(ctx: VerifyContext, p: RouterPlan): PropertyResult | null
   const { rep, t } = first;
   const claim = { says: `does not leave through ${gw.network}`, shownBy: (x: Trace) => !exits(x) };
   return { property: ID, subject: `router:${r.name}`, verdict: 'violated', witness: t.packet, trace: t, claim,
-    message: `nothing from behind ${r.name} reaches the internet through ${gw.network}: ${portLabel(rep)}'s packet to ${INTERNET} stops in ${r.name} (${traceOutcome(t)}), and so does every other packet tried` };
+    message: `nothing from behind ${r.name} reaches the internet through ${gw.network}: ${portLabel(rep)}'s packet to ${internet} stops in ${r.name} (${traceOutcome(t)}), and so does every other packet tried` };
 }
 
 /**
@@ -189,16 +191,16 @@ function nothingLeaves(ctx: VerifyContext, p: RouterPlan): PropertyResult | null
  * router that lost its route to the subnet sends its SNAT traffic out and drops every answer — with the
  * reply's trace; null when it comes back or crossed something not modelled.
  */
-function replyLost(ctx: VerifyContext, p: RouterPlan, rep: VmStation, request: Trace): PropertyResult | null {
+function replyLost(ctx: VerifyContext, p: RouterPlan, rep: VmStation, request: Trace, internet: string): PropertyResult | null {
   const gw = p.r.gateway!;
   const from = { kind: 'port', station: rep, ip: rep.ip } as const;
-  const c = checkReply(ctx.topology, ctx.dataplane, ctx.evaluator, from, { kind: 'external', network: gw.network, ipDst: [{ ip: INTERNET, prefixLen: 32 }] }, request.packet);
+  const c = checkReply(ctx.topology, ctx.dataplane, ctx.evaluator, from, { kind: 'external', network: gw.network, ipDst: [{ ip: internet, prefixLen: 32 }] }, request.packet);
   if (c.ok || c.reply === null || c.reply.uncertain.length > 0 || c.request.uncertain.length > 0) return null;
   const back = (x: Trace) => x.disposition === 'delivered' && x.deliveredTo?.kind === 'vm' && x.deliveredTo.vm === rep.vm && x.deliveredTo.port === rep.index;
   return {
     property: ID, subject: `router:${p.r.name}`, verdict: 'violated', witness: c.reply.packet, trace: c.reply,
     claim: { says: `does not get back to ${portLabel(rep)}`, shownBy: (x: Trace) => !back(x) },
-    message: `what leaves ${gw.network} from behind ${p.r.name} gets no answer back: ${portLabel(rep)}'s packet to ${INTERNET} leaves with source ${c.request.final.ip_src}, and the reply to it ends ${traceOutcome(c.reply)}, not at ${portLabel(rep)}`,
+    message: `what leaves ${gw.network} from behind ${p.r.name} gets no answer back: ${portLabel(rep)}'s packet to ${internet} leaves with source ${c.request.final.ip_src}, and the reply to it ends ${traceOutcome(c.reply)}, not at ${portLabel(rep)}`,
   };
 }
 
