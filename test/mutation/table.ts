@@ -27,12 +27,8 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
     why: "a route whose next hop answers no ARP deleted: what it carried still dies in the router (without an ARP answer before, without a route after); no property asks how a packet that reaches nothing fails (an extra route's deletion is killed by `gateway`, which checks that the route is taken)",
   },
   {
-    cls: 'route-deleted', what: /proto kernel scope link/, behaviour: /^\S+ -> [\d.]+ \w+: ns:qdhcp-/,
-    why: "a router's connected route to a subnet with no VM port deleted: only a packet from elsewhere to that subnet's DHCP server shows it, which no VM port needs (DHCP is asked on the subnet itself); `gateway` and `nat-egress` ask from the subnet's own ports",
-  },
-  {
     cls: 'address-deleted', what: /\/qrouter-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: ns:q(router|dhcp)-/,
-    why: "a router's address deleted (with its connected route) where only a packet to that address itself, or from elsewhere to that subnet's DHCP server, shows it (a subnet with no VM port, whose ports `gateway` would send from): no property asks for a router's own addresses, or its way into a subnet without VM ports, from elsewhere",
+    why: "a router's address deleted (with its connected route) on a subnet without VM ports, where no sender's packet reaches the router to route from (no other subnet of its with a port that gets there, no gateway): only a packet to that address itself, or from elsewhere to that subnet's DHCP server, shows it, and `gateway` asks a router with a sender (routing into a subnet without VM ports) and every subnet's ports (its address)",
   },
   {
     cls: 'address-deleted', what: /\/qdhcp-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: (\S+, )*ns:qdhcp-/,

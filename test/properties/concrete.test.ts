@@ -74,6 +74,25 @@ describe('gateway', () => {
     expect([after.get('router:router1/subnet1'), after.get('router:router1/subnet2'), after.get('router:router1/subnet3')]).toEqual(['violated', 'violated', 'n/a']);
   });
 
+  it("a router's subnet without VM ports: the router must still route into it; its address and connected route deleted, what is sent there leaves by the default route", async () => {
+    const r = (await gateway.check(context('empty-subnet'))).find((x) => x.subject === 'router:router1/subnet3')!;
+    expect(r.verdict).toBe('holds');
+    expect(r.message).toContain("vm1:0's packet to 192.168.3.2 leaves qrouter-");
+    const gone = context('empty-subnet', (a) => edit(/network1\/qrouter-.*\.ip-route$/, dropLines(/^192\.168\.3\.0\/24 dev/))(edit(/network1\/qrouter-.*\.ip-addr$/, dropLines(/inet 192\.168\.3\.1\/24/))(a)));
+    const v = (await gateway.check(gone)).find((x) => x.subject === 'router:router1/subnet3')!;
+    expect(v.verdict).toBe('violated');
+    expect(v.message).toContain('router1 does not route to subnet3 through its interface there');
+    expect(v.trace!.final.ip_dst).toBe('192.168.3.2');
+  });
+
+  it('a provider network: a class whose own groups let no echo out is not asked, a network of only such ports is n/a', async () => {
+    const rs = new Map((await gateway.check(context('provider-no-egress'))).map((r) => [r.subject, r]));
+    expect(rs.get('network:provider-vlan')!.verdict).toBe('holds');
+    expect(rs.get('network:provider-vlan')!.message).toContain('2 ports on vlan200-v4 reach their gateway');
+    expect(rs.get('network:provider-vlan')!.message).toContain('(locked1:0) not asked');
+    expect(rs.get('network:provider-vlan2')!.verdict).toBe('n/a');
+  });
+
   it("br-ex without the flow that takes the external network's VLAN out: the gateway is reached, its echo reply never gets back out", async () => {
     // Everything br-int sends onto the external network dies at br-ex's `in_port=phy-br-ex actions=drop`:
     // the router's ARP request for the upstream router first.

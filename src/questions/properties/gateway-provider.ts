@@ -6,7 +6,8 @@
 // physical network enter the provider bridge by its NORMAL flow and br-int by the segment's VLAN
 // translation, and the upstream router's MAC is learned only from them. One port per class on each host
 // (those are each host's own flows). Concrete evaluator traces (cheap: no solver). Ports on a subnet without a gateway address, or whose gateway is not the outside world's, are
-// left out and counted; with none left the result is `n/a`, as before this check.
+// left out and counted; with none left the result is `n/a`, as before this check. A class whose own
+// security groups do not let the echo out, stopped by its own firewall, is not asked (own-firewall.ts).
 import type { Trace } from '../../evaluate/trace.ts';
 import { inPrefix } from '../../net/ipv4.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
@@ -15,6 +16,8 @@ import { checkReply } from '../bidirectional.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import { groupPorts, holds, notApplicable, outsideStations, portCount, portLabel, type VmStation } from './common.ts';
 import { copies } from './search.ts';
+import { stoppedAsIntended } from './own-firewall.ts';
+import type { Enc } from '../../smt/index.ts';
 
 const ID = 'gateway';
 
@@ -27,7 +30,7 @@ function upstreamOf(ctx: VerifyContext, s: VmStation): Outside | null {
 }
 
 /** `ports`: the VM ports of `net`, on subnets no router of the cloud has an interface on. */
-export function checkProviderGateway(ctx: VerifyContext, net: string, ports: readonly VmStation[], subnets: string): PropertyResult {
+export function checkProviderGateway(ctx: VerifyContext, e: Enc, net: string, ports: readonly VmStation[], subnets: string): PropertyResult {
   const subject = `network:${net}`;
   const asked = ports.filter((s) => upstreamOf(ctx, s) !== null);
   const left = ports.length - asked.length;
@@ -36,12 +39,17 @@ export function checkProviderGateway(ctx: VerifyContext, net: string, ports: rea
   // One port per class on each host: what brings the reply in (the provider bridge's flows, br-int's VLAN
   // translation, the MAC learned from the wire) is each host's own.
   const classes = groupPorts(ctx.topology, asked, (s) => s.host);
+  const stopped: VmStation[] = [];
   for (const { rep } of classes) {
     const o = upstreamOf(ctx, rep)!;
     const from = { kind: 'port' as const, station: rep, ip: rep.ip };
     const request = traceBetween(ctx.topology, ctx.evaluator, from, o.gateway, { proto: 'icmp' });
     const reaches = (t: Trace) => copies(t).some((c) => (c.disposition === 'exited' || c.disposition === 'delivered') && c.deliveredTo?.kind === 'external' && c.deliveredTo.network === net && c.final.ip_dst === o.gateway);
     if (request.uncertain.length > 0) return unknownAcross(subject, request, `${portLabel(rep)}'s echo request to its gateway ${o.gateway}`);
+    if (!reaches(request) && stoppedAsIntended(e, ctx, rep, request)) {
+      stopped.push(rep);
+      continue;
+    }
     if (!reaches(request)) {
       return { property: ID, subject, verdict: 'violated', witness: request.packet, trace: request, claim: { says: `does not reach the upstream router ${o.gateway}`, shownBy: (t) => !reaches(t) },
         message: `${portLabel(rep)} does not reach its gateway, the upstream router ${o.gateway} of ${net}: ${traceOutcome(request)}` };
@@ -54,9 +62,13 @@ export function checkProviderGateway(ctx: VerifyContext, net: string, ports: rea
         message: `${portLabel(rep)} reaches its gateway, the upstream router ${o.gateway} of ${net}, but the echo reply does not get back: ${r.reply === null ? r.reason : traceOutcome(r.reply)}` };
     }
   }
-  const checked = classes.length === asked.length ? portCount(asked.length) : `${portCount(asked.length)} (${classes.length} checked, one of each class on each host)`;
-  const one = asked.length === 1;
-  return holds(ID, subject, `${checked} on ${subnets} ${one ? 'reaches its' : 'reach their'} gateway, the upstream router outside the cloud (ICMP echo request), and ${one ? 'gets' : 'get'} its reply back through the connection's state${leftOut}`);
+  const excused = stopped.length === 0 ? '' : `; ${stopped.length === 1 ? 'a class' : `${stopped.length} classes`} (${stopped.slice(0, 3).map(portLabel).join(', ')}${stopped.length > 3 ? ', …' : ''}) not asked: ${stopped.length === 1 ? 'its' : 'their'} own security groups do not let an ICMP echo out, and ${stopped.length === 1 ? 'its' : 'their'} firewall stops it`;
+  if (stopped.length === classes.length) return notApplicable(ID, subject, `no VM port on ${subnets} may send an ICMP echo to its gateway, the upstream router outside the cloud${excused}${leftOut}`);
+  const reached = classes.filter((c) => !stopped.includes(c.rep));
+  const reachedPorts = reached.reduce((n, c) => n + c.members.length, 0);
+  const checked = reached.length === reachedPorts ? portCount(reachedPorts) : `${portCount(reachedPorts)} (${reached.length} checked, one of each class on each host)`;
+  const one = reachedPorts === 1;
+  return holds(ID, subject, `${checked} on ${subnets} ${one ? 'reaches its' : 'reach their'} gateway, the upstream router outside the cloud (ICMP echo request), and ${one ? 'gets' : 'get'} its reply back through the connection's state${excused}${leftOut}`);
 }
 
 function backAt(t: Trace, s: VmStation): boolean {

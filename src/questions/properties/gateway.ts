@@ -10,14 +10,18 @@
 // NEXTHOP (gateway-routes.ts).
 // A port whose own security groups do not let the echo out, stopped by its own firewall, is not
 // asked (own-firewall.ts; security-groups judges that); with every port so, the interface is `n/a`.
+// A subnet of the router without VM ports is asked the other way: a packet to an address there (from
+// a port of another of its subnets, else from outside) must leave through the interface (`emptySubnet`).
 // Ports on subnets no router serves are left out, counted in an `n/a` result per network.
 import type { RouterT } from '../../topology/model.ts';
-import type { Trace } from '../../evaluate/trace.ts';
+import type { Hop, Trace } from '../../evaluate/trace.ts';
 import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { traceBetween } from '../trace.ts';
+import type { Sender } from '../trace.ts';
+import { formatIpv4, inPrefix, ipv4ToNumber } from '../../net/ipv4.ts';
 import { traceOutcome } from '../witness-replay.ts';
-import { byNetwork, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
+import { INTERNET, outsideFor, byNetwork, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { copies } from './search.ts';
 import { stoppedAsIntended } from './own-firewall.ts';
 import { Enc, getZ3 } from '../../smt/index.ts';
@@ -50,43 +54,85 @@ function checkInterface(ctx: VerifyContext, e: Enc, r: RouterT, subnet: string, 
     const claim = { says: `does not reach ${gw} in ${ns}`, shownBy: (x: Trace) => !reaches(x) };
     return { property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, message: `${portLabel(s)} does not reach its gateway ${gw} on ${r.name}: ${traceOutcome(t)}`, claim };
   }
-  if (ports.length === 0) return notApplicable(ID, subject, `no VM port on ${subnet}: nothing to reach its gateway from`);
+  if (ports.length === 0) return emptySubnet(ctx, r, subnet);
   const asked = ports.length - stopped.length;
   const excused = stopped.length === 0 ? '' : `; ${portCount(stopped.length)} (${stopped.slice(0, 3).map(portLabel).join(', ')}${stopped.length > 3 ? ', …' : ''}) not asked: ${stopped.length === 1 ? 'its' : 'their'} own security groups do not let an ICMP echo out, and ${stopped.length === 1 ? 'its' : 'their'} firewall stops it`;
   if (asked === 0) return notApplicable(ID, subject, `no VM port of ${subnet} may send an ICMP echo to ${gw}${excused}`);
-  const misrouted = routedElsewhere(ctx, r, subnet, ports);
-  if (misrouted !== null) return misrouted;
+  const misrouted = routedElsewhere(ctx, r, subnet, { ip: ports[0]!.ip, label: portLabel(ports[0]!) });
+  if (misrouted !== null && misrouted.verdict === 'violated') return misrouted;
   return holds(ID, subject, `${asked === ports.length ? `all ${ports.length} VM ports of ${subnet} reach` : `${asked} of ${ports.length} VM ports of ${subnet} ${asked === 1 ? 'reaches' : 'reach'}`} ${gw} in ${ns} (ICMP echo request)${excused}`);
 }
 
 /**
- * The other way through the router: a packet a port of another of the router's subnets sends to a
- * port of `subnet` (ICMP echo, evaluator trace) must leave the router's namespace through its
- * interface on `subnet`. A packet its sender's own firewall stops never reaches the router and tells
- * nothing (the next sender, one of each class, is tried); one the router sends elsewhere (a route to
- * the subnet gone: out of the gateway, or nowhere) is a violation with that trace.
+ * A subnet of the router without VM ports: nothing sends from it, but the router must still route
+ * into it. A packet to an address there (its DHCP port's, else a free one no extra route of the router
+ * takes elsewhere) must leave through the router's interface on it (`routedElsewhere`); `n/a` when no
+ * sender's packet gets as far as the router, or no address of the subnet is left to ask about.
  */
-function routedElsewhere(ctx: VerifyContext, r: RouterT, subnet: string, ports: readonly VmStation[]): PropertyResult | null {
+function emptySubnet(ctx: VerifyContext, r: RouterT, subnet: string): PropertyResult {
+  const subject = `router:${r.name}/${subnet}`;
+  const none = `no VM port on ${subnet}: nothing to reach its gateway from`;
+  const target = addressIn(ctx, r, subnet);
+  if (target === null) return notApplicable(ID, subject, none);
+  const routed = routedElsewhere(ctx, r, subnet, { ip: target, label: target });
+  if (routed === null) return notApplicable(ID, subject, `${none}, and no packet to ${target} there reaches ${r.name} to show how it routes into it`);
+  if (routed.verdict === 'violated') return routed;
+  return holds(ID, subject, `${none}; ${r.name} routes into it through its interface there: ${routed.message}`);
+}
+
+/** An address of `subnet` to send to: its DHCP port's, else a free one; none that a more specific extra route of `r` covers. */
+function addressIn(ctx: VerifyContext, r: RouterT, subnet: string): string | null {
+  const sn = ctx.topology.networks.flatMap((n) => n.subnets).find((x) => x.name === subnet);
+  if (sn === undefined) return null;
+  const [base, len] = sn.cidr.split('/');
+  const prefixLen = Number(len);
+  const held = new Set([...ctx.topology.ports.filter((p) => p.subnet === subnet).map((p) => p.ip), ...r.interfaces.map((i) => i.port.ip)]);
+  const dhcp = ctx.topology.ports.filter((p) => p.subnet === subnet && p.deviceOwner === 'network:dhcp').map((p) => p.ip);
+  const size = 2 ** (32 - prefixLen);
+  const free = [2, 3, size - 2].filter((o) => o > 0 && o < size - 1).map((o) => formatIpv4((ipv4ToNumber(base!) + o) >>> 0)).filter((ip) => !held.has(ip));
+  const elsewhere = r.routes.map((x) => x.destination.split('/')).filter(([, l]) => Number(l ?? 32) > prefixLen);
+  return [...dhcp, ...free].find((ip) => !elsewhere.some(([d, l]) => inPrefix(ip, d!, Number(l ?? 32)))) ?? null;
+}
+
+/**
+ * The other way through the router: a packet to `target`, an address of `subnet`, from a port of
+ * another of the router's subnets (ICMP echo, evaluator trace) — else from the outside world of its
+ * gateway's network, whose upstream router routes the router's subnets to it — must leave the
+ * router's namespace through its interface on `subnet` (a hop out of it, or the route the router took
+ * there when the address answers no ARP). A packet its sender's own firewall stops never reaches the
+ * router and tells nothing (the next sender, one of each class, is tried); one the router sends
+ * elsewhere (a route to the subnet gone: out of the gateway, or nowhere) is a violation with that
+ * trace. Null when no sender's packet reaches the router; else the violation, or a `holds` saying
+ * which packet showed it.
+ */
+function routedElsewhere(ctx: VerifyContext, r: RouterT, subnet: string, target: { ip: string; label: string }): PropertyResult | null {
   const ns = deviceName.qrouter(r.id);
   const iface = r.interfaces.find((i) => i.subnet === subnet)!;
   const qr = deviceName.qr(iface.port.id);
-  const target = ports[0]!;
   const others = r.interfaces.filter((i) => i.subnet !== subnet);
   const candidates = vmStations(ctx).filter((s) => others.some((i) => i.subnet === portOf(ctx.topology, s)?.subnet && i.port.ip === s.gateway));
-  // The first sender, one of each class, whose packet gets as far as the router decides: a port its own
-  // security groups stop (no egress rule) tells nothing about the router.
-  const decisive = (s: VmStation) => {
-    const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: s, ip: s.ip }, target.ip, { proto: 'icmp' });
+  const outside = r.gateway ? outsideFor(ctx.dataplane.stations, r.gateway.network, r.gateway.port.ip) : undefined;
+  const senders: { from: Sender; label: string }[] = [
+    ...groupPorts(ctx.topology, candidates).map(({ rep }) => ({ from: { kind: 'port', station: rep, ip: rep.ip } as Sender, label: portLabel(rep) })),
+    ...(outside ? [{ from: { kind: 'outside', station: outside, ip: INTERNET } as Sender, label: `${INTERNET} (outside, beyond ${r.gateway!.network})` }] : []),
+  ];
+  const intoSubnet = (h: Hop) => h.device === ns && (h.outPort === qr || h.events.some((e) => e.kind === 'route' && e.route.dev === qr));
+  // The first sender whose packet gets as far as the router decides: a port its own security groups
+  // stop (no egress rule) tells nothing about the router.
+  const decisive = (x: { from: Sender; label: string }) => {
+    const t = traceBetween(ctx.topology, ctx.evaluator, x.from, target.ip, { proto: 'icmp' });
     const atRouter = t.uncertain.length > 0 ? [] : copies(t).flatMap((c) => c.hops.filter((h) => h.device === ns));
-    return atRouter.length === 0 ? null : { sender: s, t, routed: atRouter.some((h) => h.outPort === qr) };
+    return atRouter.length === 0 ? null : { sender: x.label, t, routed: atRouter.some(intoSubnet) };
   };
-  const found = groupPorts(ctx.topology, candidates).reduce<ReturnType<typeof decisive>>((got, { rep }) => got ?? decisive(rep), null);
-  if (found === null || found.routed) return null;
+  const found = senders.reduce<ReturnType<typeof decisive>>((got, x) => got ?? decisive(x), null);
+  if (found === null) return null;
   const { sender, t } = found;
-  const through = (x: Trace) => copies(x).some((c) => c.hops.some((h) => h.device === ns && h.outPort === qr));
+  const subject = `router:${r.name}/${subnet}`;
+  if (found.routed) return holds(ID, subject, `${sender}'s packet to ${target.label} leaves ${ns} through ${qr}`);
+  const through = (x: Trace) => copies(x).some((c) => c.hops.some(intoSubnet));
   const claim = { says: `does not leave ${ns} through ${qr}`, shownBy: (x: Trace) => !through(x) };
-  return { property: ID, subject: `router:${r.name}/${subnet}`, verdict: 'violated', witness: t.packet, trace: t, claim,
-    message: `${r.name} does not route to ${subnet} through its interface there: ${portLabel(sender)}'s packet to ${portLabel(target)} (${target.ip}) ${traceOutcome(t)}` };
+  return { property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, claim,
+    message: `${r.name} does not route to ${subnet} through its interface there: ${sender}'s packet to ${target.label} (${target.ip}) ${traceOutcome(t)}` };
 }
 
 export const gateway: PropertyCheck = {
@@ -105,18 +151,18 @@ export const gateway: PropertyCheck = {
       if (r.gateway) ask(`router:${r.name}/${r.gateway.subnet}`, () => checkExternalGateway(ctx, r, `router:${r.name}/${r.gateway!.subnet}`));
       for (const x of r.routes) ask(routeSubject(r, x), () => checkExtraRoute(ctx, r, x, routeSubject(r, x)));
     }
-    return [...out, ...unrouted(ctx)];
+    return [...out, ...unrouted(ctx, e)];
   },
 };
 
 /** The ports on subnets no router has an interface on, one `n/a` result per network saying how many. */
-function unrouted(ctx: VerifyContext): PropertyResult[] {
+function unrouted(ctx: VerifyContext, e: Enc): PropertyResult[] {
   const routed = new Set(ctx.topology.routers.flatMap((r) => r.interfaces.map((i) => i.subnet)));
   const left = vmStations(ctx).filter((s) => !routed.has(portOf(ctx.topology, s)?.subnet ?? ''));
   return [...byNetwork(left)].map(([net, on]) => {
     const subnets = [...new Set(on.map((s) => portOf(ctx.topology, s)?.subnet ?? '?'))].join(', ');
     // On a network the outside world is on, the gateway is its upstream router: asked (gateway-provider.ts).
-    if (outsideStations(ctx).some((o) => o.network === net)) return owned(ctx, `network:${net}`) ? checkProviderGateway(ctx, net, on, subnets) : elsewhere(ID, `network:${net}`);
+    if (outsideStations(ctx).some((o) => o.network === net)) return owned(ctx, `network:${net}`) ? checkProviderGateway(ctx, e, net, on, subnets) : elsewhere(ID, `network:${net}`);
     return notApplicable(ID, `network:${net}`, `left out: ${portCount(on.length)} on ${subnets}, where no router has an interface`);
   });
 }
