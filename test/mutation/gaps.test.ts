@@ -21,4 +21,11 @@ describe('known gaps', () => {
   it('is no gap where the packet no longer gets where it got', () => {
     expect(knownGap(tableTwentyTwo(`vm4:0 -> 172.16.0.62 icmp: ${ends} before, dropped with the fault (masters: router1 on network1)`))).toBeNull();
   });
+
+  it("a router's connected route to its external subnet deleted, where what is sent there dies either way, is a gap; one whose packet now gets through is not", () => {
+    const fault = { cls: 'route-deleted' as const, artifact: 'allinone1/qrouter-ff58.ip-route', line: 5, what: 'allinone1/qrouter-ff58.ip-route:5 deleted: 203.0.113.0/24 dev qg-3c6ef362-00 proto kernel scope link src 203.0.113.254', apply: (a: readonly never[]) => [...a] };
+    const at = (behaviour: string): KillOutcome => ({ fault, status: 'survived', killedBy: [], properties: [], behaviour });
+    expect(knownGap(at('vm3:0 -> 203.0.113.253 icmp: no-arp before, dropped, no-arp with the fault'))).toContain('external subnet');
+    expect(knownGap(at('vm3:0 -> 203.0.113.253 icmp: no-arp before, external:public fa:16:3e:aa:00:01>02:14:08:3c:a7:17 vlan - 10.0.1.233>203.0.113.253 proto 1 type 8 code 0 with the fault'))).toBeNull();
+  });
 });

@@ -27,12 +27,16 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
     why: "a route whose next hop answers no ARP deleted: what it carried still dies in the router (without an ARP answer before, without a route after); no property asks how a packet that reaches nothing fails (an extra route's deletion is killed by `gateway`, which checks that the route is taken)",
   },
   {
+    cls: 'route-deleted', what: /\/qrouter-[^/]*\.ip-route:\d+ deleted: \S+ dev qg-\S+ proto kernel scope link/, behaviour: /: no-arp before, (dropped, )?no-arp with the fault( \(masters: [^)]*\))?$/,
+    why: "a router's connected route to its external subnet deleted where no other address of that subnet answers ARP: what the router sends there dies either way (no ARP answer on the link before; by the default route to the upstream router and back onto the link, still unanswered, after); `gateway` checks the router sends to another holder of the subnet straight out of qg- wherever there is one",
+  },
+  {
     cls: 'address-deleted', what: /\/qrouter-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: ns:q(router|dhcp)-/,
     why: "a router's address deleted (with its connected route) on a subnet without VM ports, where no sender's packet reaches the router to route from (no other subnet of its with a port that gets there, no gateway): only a packet to that address itself, or from elsewhere to that subnet's DHCP server, shows it, and `gateway` asks a router with a sender (routing into a subnet without VM ports) and every subnet's ports (its address)",
   },
   {
     cls: 'address-deleted', what: /\/qdhcp-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: (\S+, )*ns:qdhcp-/,
-    why: "a DHCP server's own address deleted where no port depends on that server alone: `dhcp` asks that every port gets a lease from one server of its network (a client takes the first offer), and another server answers, or the network has no VM port (an external network's); only a packet addressed to that server shows it",
+    why: "a DHCP server's own address deleted on a subnet no VM port is on (an external network's, a second subnet of a network whose ports are all on the first): `dhcp` asks each agent's server, from each port, at its address on the port's own subnet; only a packet addressed to that server shows it",
   },
 ];
 

@@ -47,6 +47,18 @@ describe('dhcp', () => {
   });
 });
 
+describe('dhcp with two agents', () => {
+  it("holds when each agent's server answers; one server's address deleted is a violation naming that server, though the other still answers", async () => {
+    const [ok] = await dhcp.check(context('dhcp-two-agents'));
+    expect(ok!.verdict).toBe('holds');
+    expect(ok!.message).toContain('on each of network1, network2');
+    const ctx = context('dhcp-two-agents', edit(/network2\/qdhcp-.*\.ip-addr$/, dropLines(/inet 192\.168\.1\.3\/24/)));
+    const [r] = await dhcp.check(ctx);
+    expect(r!.verdict).toBe('violated');
+    expect(r!.message).toContain('unicast DHCP request to 192.168.1.3');
+  });
+});
+
 describe('gateway', () => {
   it('holds for each router interface and for the router\'s external gateway', async () => {
     const rs = await gateway.check(basic);

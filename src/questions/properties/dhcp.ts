@@ -2,8 +2,11 @@
 // DHCP-enabled subnet reaches a DHCP server of its network with a request — broadcast (0.0.0.0 →
 // 255.255.255.255) and unicast to the DHCP port's address (its MAC resolved by the port's ARP, as a
 // renewing client's stack does), UDP 68 → 67 — and the reply (UDP 67 → 68, unicast to the port) comes
-// back. With several DHCP agents on the network, one server that does all
-// three is enough (a client takes the first offer). Concrete evaluator traces of these standard
+// back. With several DHCP agents on the network, each agent's server must do all three: a client
+// takes the first offer and renews with the server that gave it, so a server a port cannot reach is a
+// lease that fails when the other agent's host does (what `dhcp_agents_per_network` is there for).
+// Under a failure scenario (hosts down, underlay cut) the question is whether DHCP survives it: one
+// live server that does all three is enough. Concrete evaluator traces of these standard
 // packets, per port. Ports on subnets without DHCP, and on networks not checked, are left out and
 // counted (in the network's message, or an `n/a` result per network).
 // The reply is traced as the DHCP namespace puts it on br-int: from a stand-in sender attached at the
@@ -21,6 +24,7 @@ import { copies } from './search.ts';
 import { dhcpPortsOn } from '../../topology/lookup.ts';
 import { inPrefix } from '../../net/ipv4.ts';
 import { firstPacketOf } from '../trace.ts';
+import { isEmptyFailure } from '../../scenario/failures.ts';
 
 const ID = 'dhcp';
 
@@ -104,21 +108,24 @@ function checkNetwork(ctx: VerifyContext, idx: StationIndex, net: NetworkT): Pro
   const fail = (s: VmStation, what: string, t: Trace, got: (t: Trace) => boolean): PropertyResult =>
     t.uncertain.length > 0 ? unknown(ID, subject, `${portLabel(s)}: ${what} fails across something not modelled: ${t.uncertain.join('; ')}`) : ({ property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, message: `${portLabel(s)}: ${what} fails: ${traceOutcome(t)}`, claim: { says: `(${what}) does not get there`, shownBy: (x) => !got(x) } });
   const hosts = [...new Set(servers.map((p) => p.host))];
+  const failing = ctx.dataplane.failures !== undefined && !isEmptyFailure(ctx.dataplane.failures);
   for (const s of ports) {
     const subnet = portOf(ctx.topology, s)?.subnet;
-    // Each agent's server in turn; the port is served when one does all three. Otherwise an unknown
-    // answer from some server leaves it unknown, else the first failure is the finding.
+    // Each agent's server in turn: with no failure, the first that fails this port is the finding;
+    // under a failure, the port is served when one does all three (else an unknown answer from some
+    // server leaves it unknown, else the first failure is the finding).
     const outcomes: PropertyResult[] = [];
     for (const host of hosts) {
       const mine = servers.filter((p) => p.host === host);
       const server = mine.find((p) => p.subnet === subnet) ?? mine[0]!;
       const r = serve(ctx, net, s, server, toServer(host), toPort(s), fail);
-      if (r === null) break;
-      outcomes.push(r);
+      if (r === null && failing) break;
+      if (r !== null && !failing) return r;
+      if (r !== null) outcomes.push(r);
     }
-    if (outcomes.length === hosts.length) return outcomes.find((r) => r.verdict === 'unknown') ?? outcomes[0]!;
+    if (failing && outcomes.length === hosts.length) return outcomes.find((r) => r.verdict === 'unknown') ?? outcomes[0]!;
   }
-  const where = hosts.length === 1 ? ns : `${ns} on one of ${hosts.join(', ')}`;
+  const where = hosts.length === 1 ? ns : failing ? `${ns} on one of ${hosts.join(', ')}` : `${ns} on each of ${hosts.join(', ')}`;
   if (ports.length === 0) return notApplicable(ID, subject, `no VM port on a DHCP-enabled subnet of ${net.name}: nothing to serve${note}`);
   return holds(ID, subject, `all ${ports.length} VM ports reach ${where} with broadcast and unicast requests and get the reply back${note}`);
 }
