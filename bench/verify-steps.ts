@@ -4,7 +4,8 @@
 // included), the heap in use and the RSS, and — with --expose-gc — the heap live after a full collection, so what a
 // property leaves held shows between lines. Within a long property, its progress (subjects done) every `--every`
 // seconds (default 30). `--select IDS` checks only those properties (as the CLI's); `--stop-after S` ends the run at the first progress line
-// after S seconds (a sample of a long run, with `--cpu-prof` profiled). `--census` adds what the walkers did and hold (bench/walker-census.ts), and at the end
+// after S seconds (a sample of a long run, with `--cpu-prof` profiled); `--shard K/N` checks only that shard's subjects (as
+// `verify --shard`: a hash of property and subject, so a sample of a property's subjects, the model whole). `--census` adds what the walkers did and hold (bench/walker-census.ts), and at the end
 // what each kind of it held. `--out` writes the JSON the CLI would print, to hold against it byte for byte. A
 // measurement, not a test; the collections it forces cost time, so read its CPU apart from an unforced run's.
 import { writeFileSync } from 'node:fs';
@@ -14,12 +15,14 @@ import { Session } from '../src/answers/session.ts';
 import { runVerifyOn, verifyRunJson } from '../src/answers/verify.ts';
 import { shutdownZ3 } from '../src/smt/index.ts';
 import { count, scanArgs } from './args.ts';
+import { parseShard } from '../src/cli/verify-command.ts';
 import { censusLine, installCensus, release } from './walker-census.ts';
 
 const args = process.argv.slice(2);
 const file = args.find((a, i) => !a.startsWith('--') && (i === 0 || !args[i - 1]!.startsWith('--')));
 if (file === undefined) throw new Error('usage: verify-steps.ts FILE [--out JSON] [--every S]');
-const v = scanArgs(args.filter((a) => a !== file), { out: { type: 'string' }, every: { type: 'string' }, census: { type: 'boolean' }, select: { type: 'string' }, 'stop-after': { type: 'string' } });
+const v = scanArgs(args.filter((a) => a !== file), { out: { type: 'string' }, every: { type: 'string' }, census: { type: 'boolean' }, select: { type: 'string' }, 'stop-after': { type: 'string' }, shard: { type: 'string' } });
+const shard = parseShard(v.shard);
 if (v.census === true) installCensus();
 const everyMs = count('every', v.every ?? '30') * 1000;
 const stopAfterMs = v['stop-after'] === undefined ? null : count('stop-after', v['stop-after']) * 1000;
@@ -62,7 +65,7 @@ const run = await runVerifyOn(session, v.select === undefined ? {} : { select: [
       process.exit(0);
     }
   },
-});
+}, shard);
 line(`${current} done; all done`);
 if (v.census === true && gc !== undefined) {
   // What the walkers still hold at the end, one kind at a time (each line's live heap against the one before).
