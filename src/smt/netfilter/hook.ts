@@ -10,8 +10,8 @@
 // to carry to the next hook), drops (naming the rule or policy) and unknown ends.
 import type { NetfilterRuleset } from '../../ir/netfilter.ts';
 import { type Hook, type NfContext, HOOK_STAGES, ICMP_NEW_TYPES } from '../../semantics/netfilter.ts';
-import { isIcmp, isIpv4 } from '../headers.ts';
-import type { Enc } from '../cond.ts';
+import { isIcmp, isIpv4, type SymPacket } from '../headers.ts';
+import { mod, type Cond, type Enc } from '../cond.ts';
 import type { End, EndSite } from '../path.ts';
 import { assume, ended, unknownEnd, withPacket, type Path } from '../path.ts';
 import { mergeNfPaths, type NfPath } from './state.ts';
@@ -19,6 +19,28 @@ import { mergeEnds } from '../merge.ts';
 import { symRunTable } from './traverse.ts';
 import { applyBinding } from './nat.ts';
 import { connHits, symConn, withReplySeen } from './conntrack.ts';
+
+const targetSets = new WeakMap<readonly number[], ReadonlySet<number>>();
+const targetEqs = new WeakMap<object, { readonly targets: readonly number[]; readonly eqs: readonly Cond[] }>();
+
+/**
+ * `src` is one of `targets` (every address a DNAT rewrites to: one per floating IP of the cloud), as
+ * `e.or(...targets.map((t) => e.eq(src, t, 32)))` makes it, which every new connection's confirmation
+ * asked — a pass over every floating IP per netfilter pass, a cost per visit that grew with the cloud.
+ * For a concrete source every comparison folds and so does their disjunction: a set lookup gives the
+ * same boolean. For a symbolic one the comparisons are the hash-consed terms `e.eq` gives (kept here
+ * per source term, so they are the same objects), and the disjunction is made as before.
+ */
+export function fromDnatTarget(e: Enc, src: SymPacket['ip_src'], targets: readonly number[]): Cond {
+  if (typeof src === 'number') {
+    let set = targetSets.get(targets);
+    if (set === undefined) targetSets.set(targets, (set = new Set(targets.map((t) => mod(t, 32)))));
+    return set.has(mod(src, 32));
+  }
+  let kept = targetEqs.get(src);
+  if (kept === undefined || kept.targets !== targets) targetEqs.set(src, (kept = { targets, eqs: targets.map((t) => e.eq(src, t, 32)) }));
+  return e.or(...kept.eqs);
+}
 
 export interface HookOut {
   readonly accepted: readonly NfPath[];
@@ -95,7 +117,7 @@ export function symRunHook(e: Enc, ruleset: NetfilterRuleset, hook: Hook, w0: Nf
           // decided per packet, and only the part that may come back carries the connection.
           const pk = w.path.packet;
           const self = e.and(e.eq(pk.ip_src, pk.ip_dst, 32), e.not(isIcmp(e, pk)));
-          const dnat = e.or(...w.dnatTargets.map((t) => e.eq(pk.ip_src, t, 32)));
+          const dnat = fromDnatTarget(e, pk.ip_src, w.dnatTargets);
           const back = e.or(self, dnat);
           const gone = assume(w.path, e.not(back));
           if (gone) next.push({ ...w, original: null, path: gone });
