@@ -28,4 +28,12 @@ describe('known gaps', () => {
     expect(knownGap(at('vm3:0 -> 203.0.113.253 icmp: no-arp before, dropped, no-arp with the fault'))).toContain('external subnet');
     expect(knownGap(at('vm3:0 -> 203.0.113.253 icmp: no-arp before, external:public fa:16:3e:aa:00:01>02:14:08:3c:a7:17 vlan - 10.0.1.233>203.0.113.253 proto 1 type 8 code 0 with the fault'))).toBeNull();
   });
+
+  it('a floating IP moved to another fixed address where only a hairpinned packet\'s source shows it is a gap; one delivered elsewhere is not', () => {
+    const fault = { cls: 'fip-fixed-address-swapped' as const, artifact: 'allinone1/qrouter-3c6e.iptables-save', line: 0, what: 'allinone1/qrouter-3c6e.iptables-save: floating IP 203.0.113.252 → 10.0.0.253 instead of 10.0.1.254', apply: (a: readonly never[]) => [...a] };
+    const at = (behaviour: string): KillOutcome => ({ fault, status: 'survived', killedBy: [], properties: [], behaviour });
+    const to = (src: string, vm = 'vm1:1') => `vm:${vm}@allinone1 fa:16:3e:7d:2b:50>fa:16:3e:aa:00:02 vlan - ${src}>10.0.0.253 proto 1 type 8 code 0`;
+    expect(knownGap(at(`vm1:0 -> 203.0.113.251 icmp: ${to('203.0.113.252')} before, ${to('203.0.113.253')} with the fault`))).toContain('hairpinned');
+    expect(knownGap(at(`vm1:0 -> 203.0.113.251 icmp: ${to('203.0.113.252')} before, ${to('203.0.113.253', 'vm2:0')} with the fault`))).toBeNull();
+  });
 });

@@ -31,6 +31,10 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
     why: "a router's connected route to its external subnet deleted where no other address of that subnet answers ARP: what the router sends there dies either way (no ARP answer on the link before; by the default route to the upstream router and back onto the link, still unanswered, after); `gateway` checks the router sends to another holder of the subnet straight out of qg- wherever there is one",
   },
   {
+    cls: 'fip-fixed-address-swapped', behaviour: /^\S+ -> [\d.]+ \w+: (vm:\S+) \S+ vlan \S+ [\d.]+>([\d.]+) (.+) before, \1 \S+ vlan \S+ [\d.]+>\2 \3 with the fault( \(masters: [^)]*\))?$/,
+    why: "a floating IP's rules moved to another fixed address where only a packet hairpinned through the router to a floating IP shows it, delivered to the same port either way with another source address (an external subnet without an outside world to leave to): `nat-egress` judges what leaves the cloud and `fip-ingress` what comes in from outside; no property asks which source a packet delivered inside the cloud through a floating IP carries",
+  },
+  {
     cls: 'address-deleted', what: /\/qrouter-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: ns:q(router|dhcp)-/,
     why: "a router's address deleted (with its connected route) on a subnet without VM ports, where no sender's packet reaches the router to route from (no other subnet of its with a port that gets there, no gateway): only a packet to that address itself, or from elsewhere to that subnet's DHCP server, shows it, and `gateway` asks a router with a sender (routing into a subnet without VM ports) and every subnet's ports (its address)",
   },
