@@ -9,27 +9,17 @@
 import diagnostics from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { loadTopologyText } from '../src/topology/index.ts';
-import { modelFromTopology } from '../src/pipeline.ts';
-import { createEvaluator } from '../src/evaluate/index.ts';
 import { runDiff } from '../src/questions/diff.ts';
 import { runVerify } from '../src/questions/verify.ts';
 import { BUILTIN_PROPERTIES } from '../src/questions/properties/index.ts';
 import { getZ3, shutdownZ3 } from '../src/smt/index.ts';
 import { EXTRA_SIZES, SIZES, generateTopologyText } from './generate.ts';
-import { withOneRuleAdded } from './diff.ts';
+import { party, withOneRuleAdded } from './diff.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | null => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : null; };
 const size = [...SIZES, ...EXTRA_SIZES].find((s) => s.name === args[0]);
 if (size === undefined) throw new Error(`no size ${args[0]}`);
-
-function party(text: string) {
-  const t = loadTopologyText(text, 'bench.yaml');
-  if (!t.ok) throw new Error(t.errors.map((e) => e.message).join('; '));
-  const model = modelFromTopology(t.value);
-  return { model, ev: createEvaluator(model.dataplane) };
-}
 
 const text = generateTopologyText(size);
 if (args.includes('--verify')) {

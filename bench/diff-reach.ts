@@ -11,16 +11,13 @@
 // in the splits; and per class the places (delivered or exited on the before side, as the answer counts them)
 // and those reached only by ends of such subtrees. A measurement, not a test: it reads the walker's private
 // shape (walk.ts), and a subtree the memo hands on is counted where it was made.
-import { loadTopologyText } from '../src/topology/index.ts';
-import { modelFromTopology } from '../src/pipeline.ts';
-import { createEvaluator } from '../src/evaluate/index.ts';
 import { runDiff } from '../src/questions/diff.ts';
 import { deliveryKey } from '../src/smt/diff.ts';
 import type { End } from '../src/smt/path.ts';
 import { SymWalker } from '../src/smt/walk.ts';
 import { getZ3, shutdownZ3 } from '../src/smt/index.ts';
 import { EXTRA_SIZES, SIZES, generateTopologyText } from './generate.ts';
-import { withOneRuleAdded } from './diff.ts';
+import { party, withOneRuleAdded } from './diff.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | null => { const i = args.indexOf(name); return i >= 0 ? args[i + 1]! : null; };
@@ -99,13 +96,6 @@ W.splitting = function (this: Loose, ...a: unknown[]) {
     perClass.push({ places: mine.all.size, quietOnly: [...mine.all].filter((k) => !mine.loud.has(k)).length });
   }
 };
-
-function party(text: string) {
-  const t = loadTopologyText(text, 'bench.yaml');
-  if (!t.ok) throw new Error(t.errors.map((e) => e.message).join('; '));
-  const model = modelFromTopology(t.value);
-  return { model, ev: createEvaluator(model.dataplane) };
-}
 
 const text = generateTopologyText(size);
 const [b, a] = [party(text), party(withOneRuleAdded(text, 'first'))];

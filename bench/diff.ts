@@ -56,7 +56,8 @@ export interface DiffFigures {
   readonly load: readonly [number, number];
 }
 
-function party(text: string) {
+/** One side of a diff: a generated topology's model and its evaluator (the benches of diff share it). */
+export function party(text: string) {
   const t = loadTopologyText(text, 'bench.yaml');
   if (!t.ok) throw new Error(t.errors.map((e) => e.message).join('; '));
   const model = modelFromTopology(t.value);
