@@ -3,7 +3,7 @@
 // the router's qrouter namespace. Concrete evaluator traces of that standard packet, one per port
 // (cheap: no solver); a failure reports the port and the trace of the packet that fails. And the
 // router routes to the subnet through its interface there: a packet from a port of another of its
-// subnets to a port of this one leaves the namespace through that interface (`routedElsewhere`).
+// subnets to a port of this one leaves the namespace through that interface (`routesInto`).
 // Per router with an external gateway (subject `router:R/SUBNET` of the gateway's subnet): the
 // gateway address reachable from the external network and answering back (gateway-outside.ts). Per
 // extra route (subject `router:R/route:DEST via NEXTHOP`): what the router routes to DEST goes to
@@ -58,7 +58,7 @@ function checkInterface(ctx: VerifyContext, e: Enc, r: RouterT, subnet: string, 
   const asked = ports.length - stopped.length;
   const excused = stopped.length === 0 ? '' : `; ${portCount(stopped.length)} (${stopped.slice(0, 3).map(portLabel).join(', ')}${stopped.length > 3 ? ', …' : ''}) not asked: ${stopped.length === 1 ? 'its' : 'their'} own security groups do not let an ICMP echo out, and ${stopped.length === 1 ? 'its' : 'their'} firewall stops it`;
   if (asked === 0) return notApplicable(ID, subject, `no VM port of ${subnet} may send an ICMP echo to ${gw}${excused}`);
-  const misrouted = routedElsewhere(ctx, r, subnet, { ip: ports[0]!.ip, label: portLabel(ports[0]!) });
+  const misrouted = routesInto(ctx, r, subnet, { ip: ports[0]!.ip, label: portLabel(ports[0]!) });
   if (misrouted !== null && misrouted.verdict === 'violated') return misrouted;
   return holds(ID, subject, `${asked === ports.length ? `all ${ports.length} VM ports of ${subnet} reach` : `${asked} of ${ports.length} VM ports of ${subnet} ${asked === 1 ? 'reaches' : 'reach'}`} ${gw} in ${ns} (ICMP echo request)${excused}`);
 }
@@ -66,7 +66,7 @@ function checkInterface(ctx: VerifyContext, e: Enc, r: RouterT, subnet: string, 
 /**
  * A subnet of the router without VM ports: nothing sends from it, but the router must still route
  * into it. A packet to an address there (its DHCP port's, else a free one no extra route of the router
- * takes elsewhere) must leave through the router's interface on it (`routedElsewhere`); `n/a` when no
+ * takes elsewhere) must leave through the router's interface on it (`routesInto`); `n/a` when no
  * sender's packet gets as far as the router, or no address of the subnet is left to ask about.
  */
 function emptySubnet(ctx: VerifyContext, r: RouterT, subnet: string): PropertyResult {
@@ -74,7 +74,7 @@ function emptySubnet(ctx: VerifyContext, r: RouterT, subnet: string): PropertyRe
   const none = `no VM port on ${subnet}: nothing to reach its gateway from`;
   const target = addressIn(ctx, r, subnet);
   if (target === null) return notApplicable(ID, subject, none);
-  const routed = routedElsewhere(ctx, r, subnet, { ip: target, label: target });
+  const routed = routesInto(ctx, r, subnet, { ip: target, label: target });
   if (routed === null) return notApplicable(ID, subject, `${none}, and no packet to ${target} there reaches ${r.name} to show how it routes into it`);
   if (routed.verdict === 'violated') return routed;
   return holds(ID, subject, `${none}; ${r.name} routes into it through its interface there: ${routed.message}`);
@@ -105,7 +105,7 @@ function addressIn(ctx: VerifyContext, r: RouterT, subnet: string): string | nul
  * trace. Null when no sender's packet reaches the router; else the violation, or a `holds` saying
  * which packet showed it.
  */
-function routedElsewhere(ctx: VerifyContext, r: RouterT, subnet: string, target: { ip: string; label: string }): PropertyResult | null {
+function routesInto(ctx: VerifyContext, r: RouterT, subnet: string, target: { ip: string; label: string }): PropertyResult | null {
   const ns = deviceName.qrouter(r.id);
   const iface = r.interfaces.find((i) => i.subnet === subnet)!;
   const qr = deviceName.qr(iface.port.id);
@@ -132,7 +132,7 @@ function routedElsewhere(ctx: VerifyContext, r: RouterT, subnet: string, target:
   const through = (x: Trace) => copies(x).some((c) => c.hops.some(intoSubnet));
   const claim = { says: `does not leave ${ns} through ${qr}`, shownBy: (x: Trace) => !through(x) };
   return { property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, claim,
-    message: `${r.name} does not route to ${subnet} through its interface there: ${sender}'s packet to ${target.label} (${target.ip}) ${traceOutcome(t)}` };
+    message: `${r.name} does not route to ${subnet} through its interface there: ${sender}'s packet to ${target.label}${target.label === target.ip ? '' : ` (${target.ip})`} ${traceOutcome(t)}` };
 }
 
 export const gateway: PropertyCheck = {
