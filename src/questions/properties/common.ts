@@ -9,7 +9,8 @@ import type { PortT, RouterT, Topology } from '../../topology/model.ts';
 import type { SourceSpec } from '../../smt/index.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
 import { portSender } from '../senders.ts';
-import { hasFloatingIp } from '../../topology/lookup.ts';
+import { hasFloatingIp, subnetByRef } from '../../topology/lookup.ts';
+import { parseCidr } from '../../render/linux/addr.ts';
 
 export type VmStation = Extract<Station, { kind: 'vm-port' }>;
 export type OutsideStation = Extract<Station, { kind: 'outside' }>;
@@ -50,12 +51,8 @@ const PUBLIC = [INTERNET, '1.1.1.1', '9.9.9.9', '208.67.222.222', '4.2.2.2'];
  * takes the usual probe elsewhere); INTERNET when every one is covered.
  */
 export function internetFor(topo: Topology, r: RouterT): string {
-  const subnets = new Map(topo.networks.flatMap((n) => n.subnets.map((x) => [x.name, x.cidr] as const)));
-  const mine = [...r.interfaces.map((i) => i.subnet), ...(r.gateway ? [r.gateway.subnet] : [])].flatMap((n) => (subnets.has(n) ? [subnets.get(n)!] : []));
-  const covered = [...r.routes.map((x) => x.destination), ...mine].map((c) => {
-    const [ip, len] = c.split('/');
-    return { ip: ip!, prefixLen: len === undefined ? 32 : Number(len) };
-  });
+  const mine = [...r.interfaces.map((i) => i.subnet), ...(r.gateway ? [r.gateway.subnet] : [])].flatMap((n) => subnetByRef(topo, n)?.cidr ?? []);
+  const covered = [...r.routes.map((x) => x.destination), ...mine].map(parseCidr);
   return PUBLIC.find((ip) => !covered.some((c) => inPrefix(ip, c.ip, c.prefixLen))) ?? INTERNET;
 }
 

@@ -20,6 +20,8 @@ import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.t
 import { traceBetween } from '../trace.ts';
 import type { Sender } from '../trace.ts';
 import { formatIpv4, inPrefix, ipv4ToNumber } from '../../net/ipv4.ts';
+import { parseCidr } from '../../render/linux/addr.ts';
+import { subnetByRef } from '../../topology/lookup.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import { INTERNET, outsideFor, byNetwork, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { copies } from './search.ts';
@@ -82,16 +84,15 @@ function emptySubnet(ctx: VerifyContext, r: RouterT, subnet: string): PropertyRe
 
 /** An address of `subnet` to send to: its DHCP port's, else a free one; none that a more specific extra route of `r` covers. */
 function addressIn(ctx: VerifyContext, r: RouterT, subnet: string): string | null {
-  const sn = ctx.topology.networks.flatMap((n) => n.subnets).find((x) => x.name === subnet);
+  const sn = subnetByRef(ctx.topology, subnet);
   if (sn === undefined) return null;
-  const [base, len] = sn.cidr.split('/');
-  const prefixLen = Number(len);
+  const { ip: base, prefixLen } = parseCidr(sn.cidr);
   const held = new Set([...ctx.topology.ports.filter((p) => p.subnet === subnet).map((p) => p.ip), ...r.interfaces.map((i) => i.port.ip)]);
   const dhcp = ctx.topology.ports.filter((p) => p.subnet === subnet && p.deviceOwner === 'network:dhcp').map((p) => p.ip);
   const size = 2 ** (32 - prefixLen);
-  const free = [2, 3, size - 2].filter((o) => o > 0 && o < size - 1).map((o) => formatIpv4((ipv4ToNumber(base!) + o) >>> 0)).filter((ip) => !held.has(ip));
-  const elsewhere = r.routes.map((x) => x.destination.split('/')).filter(([, l]) => Number(l ?? 32) > prefixLen);
-  return [...dhcp, ...free].find((ip) => !elsewhere.some(([d, l]) => inPrefix(ip, d!, Number(l ?? 32)))) ?? null;
+  const free = [2, 3, size - 2].filter((o) => o > 0 && o < size - 1).map((o) => formatIpv4((ipv4ToNumber(base) + o) >>> 0)).filter((ip) => !held.has(ip));
+  const elsewhere = r.routes.map((x) => parseCidr(x.destination)).filter((d) => d.prefixLen > prefixLen);
+  return [...dhcp, ...free].find((ip) => !elsewhere.some((d) => inPrefix(ip, d.ip, d.prefixLen))) ?? null;
 }
 
 /**
