@@ -1,14 +1,15 @@
 // Parsing and checking of option values shared by the subcommands; a bad value is a usage error.
+import { IP_PROTO } from '../ir/packet.ts';
 import type { ProtoArg } from '../questions/packet.ts';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../input/text-file.ts';
 
 export class UsageError extends Error {}
 
 export function parseProto(v: string, allowAny: boolean): ProtoArg | 'any' {
-  if (v === 'tcp' || v === 'udp' || v === 'icmp') return v;
+  if (Object.hasOwn(IP_PROTO, v)) return v as keyof typeof IP_PROTO;
   if (v === 'any' && allowAny) return 'any';
   if (/^\d+$/.test(v) && Number(v) <= 255) return Number(v);
-  throw new UsageError(`--proto must be tcp, udp, icmp${allowAny ? ', any' : ''} or a protocol number 0-255, not "${v}"`);
+  throw new UsageError(`--proto must be tcp, udp, icmp, sctp, dccp, udplite${allowAny ? ', any' : ''} or a protocol number 0-255, not "${v}"`);
 }
 
 export function parsePort(flag: string, v: string | undefined): number | undefined {

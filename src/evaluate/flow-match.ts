@@ -4,7 +4,7 @@
 // `nd_target` never matches (no IPv6); a flow with fields netproof does not understand is treated
 // as not matching, and that is reported as uncertain when everything else did match.
 import type { Packet } from '../ir/packet.ts';
-import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
+import { ETH_TYPE, IP_PROTO, OF_PORTED_PROTOS } from '../ir/packet.ts';
 import type { FlowMatch, MaskedInt, OvsBridge } from '../ir/openflow.ts';
 import { portName } from '../semantics/ovs-bridge.ts';
 import { inPrefix } from '../net/ipv4.ts';
@@ -30,7 +30,8 @@ function maskedInt(v: number, m: MaskedInt): boolean {
 
 const isIpv4 = (p: Packet) => p.eth_type === ETH_TYPE.ipv4;
 const isArp = (p: Packet) => p.eth_type === ETH_TYPE.arp;
-const hasPorts = (p: Packet) => isIpv4(p) && (p.proto === IP_PROTO.tcp || p.proto === IP_PROTO.udp) && p.sport !== null && p.dport !== null;
+// OVS holds transport ports in its flow key for TCP, UDP and SCTP only (not DCCP or UDP-Lite).
+const hasPorts = (p: Packet) => isIpv4(p) && OF_PORTED_PROTOS.includes(p.proto) && p.sport !== null && p.dport !== null;
 
 /** Every understood field of the match holds (unsupported fields are not looked at). */
 function supportedFieldsHold(bridge: OvsBridge, m: FlowMatch, x: MatchInput): boolean {

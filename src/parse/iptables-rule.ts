@@ -7,7 +7,7 @@ import { PARSE_WARNING, type WarningSink } from './parsed.ts';
 import { parseCidr, parseIntAuto, parseMac } from './values.ts';
 
 const PROTOCOLS: Readonly<Record<string, number>> = {
-  icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58, vrrp: 112, sctp: 132, udplite: 136,
+  icmp: 1, igmp: 2, tcp: 6, udp: 17, dccp: 33, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58, vrrp: 112, sctp: 132, udplite: 136,
 };
 
 /** ICMP type names iptables accepts → [type, code or null]. */
@@ -28,7 +28,10 @@ const MULTIPORT: Readonly<Record<string, 'sports' | 'dports' | 'ports'>> = {
   '--dports': 'dports', '--destination-ports': 'dports', '--sports': 'sports', '--source-ports': 'sports', '--ports': 'ports',
 };
 const CT_STATES = new Set<CtState>(['NEW', 'ESTABLISHED', 'RELATED', 'INVALID', 'UNTRACKED', 'SNAT', 'DNAT']);
-const MODULES = new Set(['tcp', 'udp', 'multiport', 'icmp', 'physdev', 'mac', 'set', 'conntrack', 'state', 'mark', 'connmark', 'comment']);
+// iptables has no `-m udplite` (the kernel's match exists, iptables' extension does not): UDP-Lite
+// ports are matched with `-m multiport` only, as Neutron writes them.
+const PORT_MODULES = new Set(['tcp', 'udp', 'sctp', 'dccp']);
+const MODULES = new Set([...PORT_MODULES, 'multiport', 'icmp', 'physdev', 'mac', 'set', 'conntrack', 'state', 'mark', 'connmark', 'comment']);
 
 export interface RuleSpec {
   readonly matches: NfMatch[];
@@ -184,7 +187,8 @@ export function parseRuleSpec(words: readonly string[], ctx: RuleContext): RuleS
     // The option as written, for what is not modelled (made only then: most options are read).
     const raw = (): string => `${neg ? '! ' : ''}${opt}${a.length ? ' ' + a.join(' ') : ''}`;
     const mod = module as string;
-    if ((mod === 'tcp' || mod === 'udp') && ['--sport', '--source-port', '--dport', '--destination-port'].includes(opt)) {
+    // --chunk-types (sctp), --dccp-types/--dccp-option (dccp), --tcp-flags (tcp) are left unsupported.
+    if (PORT_MODULES.has(mod) && ['--sport', '--source-port', '--dport', '--destination-port'].includes(opt)) {
       const r = a.length === 1 ? parsePortRange(arg) : null;
       if (r === null) return unsupportedMatch(raw());
       matches.push({ kind: opt === '--sport' || opt === '--source-port' ? 'sport' : 'dport', from: r[0], to: r[1], negate: neg });

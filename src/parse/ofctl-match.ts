@@ -41,6 +41,8 @@ const ALIASES: Readonly<Record<string, string>> = {
   tcp_dst: 'tp_dst',
   udp_src: 'tp_src',
   udp_dst: 'tp_dst',
+  sctp_src: 'tp_src',
+  sctp_dst: 'tp_dst',
   icmpv6_type: 'icmp_type',
   icmpv6_code: 'icmp_code',
   tunnel_id: 'tun_id',

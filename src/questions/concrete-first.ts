@@ -9,7 +9,7 @@
 // Only the first sender group is tried: the solver's way tries the groups in order and answers with the
 // first that has a packet, so a packet of the first group is the answer it would give.
 import type { Station } from '../ir/dataplane.ts';
-import { ETH_TYPE, IP_PROTO, type Packet } from '../ir/packet.ts';
+import { ETH_TYPE, IP_PROTO, protoHasPorts, type Packet } from '../ir/packet.ts';
 import type { Evaluator } from '../evaluate/index.ts';
 import { formatIpv4, inPrefix, ipv4ToNumber } from '../net/ipv4.ts';
 import { destIps, traceHits, type Dest, type FieldConstraint, type Finding, type SourceGroup } from './reach-set.ts';
@@ -73,7 +73,7 @@ function preferredPacket(ev: Evaluator, g: SourceGroup, station: Station, dests:
   }
   if (kept.proto === undefined || kept.ip_src === undefined) return null;
   const proto = kept.proto;
-  const ported = proto === IP_PROTO.tcp || proto === IP_PROTO.udp;
+  const ported = protoHasPorts(proto);
   const icmp = proto === IP_PROTO.icmp;
   if (ported && (kept.sport === undefined || kept.dport === undefined || kept.sport === 0 || kept.dport === 0)) return null;
   if (icmp && (kept.icmp_type === undefined || kept.icmp_code === undefined)) return null;

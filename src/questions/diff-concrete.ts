@@ -9,7 +9,7 @@
 // again). Only the choice of solver depends on this: a candidate that misleads (a packet in the
 // unknown region, a question narrowed by `--proto`) costs time, never an answer.
 import type { Packet } from '../ir/packet.ts';
-import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
+import { ETH_TYPE, IP_PROTO, protoHasPorts } from '../ir/packet.ts';
 import type { Station } from '../ir/dataplane.ts';
 import type { Topology } from '../topology/model.ts';
 import type { Delivery } from '../semantics/delivery.ts';
@@ -40,7 +40,7 @@ export function changedHeaders(before: Topology, after: Topology): ChangedHeader
     const r = JSON.parse(rule) as { protocol: number | null; portMin: number | null; icmpType: number | null; icmpCode: number | null; ethertype: string };
     if (r.ethertype !== 'IPv4') return;
     const proto = r.protocol ?? IP_PROTO.tcp;
-    const ported = proto === IP_PROTO.tcp || proto === IP_PROTO.udp;
+    const ported = protoHasPorts(proto);
     const h: ChangedHeaders = { proto, dport: ported ? (r.portMin ?? 80) : null, icmpType: proto === IP_PROTO.icmp ? (r.icmpType ?? 8) : null, icmpCode: proto === IP_PROTO.icmp ? (r.icmpCode ?? 0) : null };
     out.set(JSON.stringify(h), h);
   };
@@ -74,7 +74,7 @@ export function candidates(sender: Station, places: readonly Delivery[], headers
   for (const place of places.slice(0, MAX_PLACES)) {
     for (const ipDst of destinations(place, sides)) {
       for (const h of headers) {
-        const ported = h.proto === IP_PROTO.tcp || h.proto === IP_PROTO.udp;
+        const ported = protoHasPorts(h.proto);
         out.push({ place, packet: { eth_src: sender.mac, eth_dst: '00:00:00:00:00:00', vlan: null, tun_id: null, eth_type: ETH_TYPE.ipv4, ip_src: sender.ip, ip_dst: ipDst, proto: h.proto, sport: ported ? 40000 : null, dport: ported ? h.dport : null, icmp_type: h.icmpType, icmp_code: h.icmpCode } });
       }
     }

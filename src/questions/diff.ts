@@ -20,7 +20,7 @@
 // unsat); a sender whose packets reach a path not followed to its end is `unknown` for those packets.
 import type { Dataplane, Station } from '../ir/dataplane.ts';
 import type { Cidr } from '../ir/openflow.ts';
-import { IP_PROTO, type Packet } from '../ir/packet.ts';
+import { IP_PROTO, ipProtoName, protoHasPorts, type Packet } from '../ir/packet.ts';
 import type { Topology } from '../topology/model.ts';
 import type { InputError, Result } from '../errors.ts';
 import type { Evaluator } from '../evaluate/index.ts';
@@ -311,8 +311,8 @@ async function classify(e: Enc, p: SymPacket, ask: Ask, within: Cond, drawn: Con
   // A port the question forces (`forcedPort`: no packet of it has another) is the only one of any protocol.
   const only = async (field: 'dport' | 'icmp_type', v: number, bits: number) =>
     (field === 'dport' && forced === v) || (await ask(e.and(proto, e.not(e.eq(p[field], v, bits))))).status === 'unsat';
-  const name = w.proto === IP_PROTO.tcp ? 'tcp' : w.proto === IP_PROTO.udp ? 'udp' : 'icmp';
-  if ((w.proto === IP_PROTO.tcp || w.proto === IP_PROTO.udp) && w.dport !== null) {
+  const name = ipProtoName(w.proto) ?? String(w.proto);
+  if (protoHasPorts(w.proto) && w.dport !== null) {
     if (await only('dport', w.dport, 16)) return { label: `${name}/${w.dport}`, exact: true, cond: e.and(proto, e.eq(p.dport, w.dport, 16)) };
     // Several ports: the span they lie in, as a security-group rule's range reads (`tcp/2000-2100`).
     const span = await portSpan(e, p, (c) => ask(e.and(proto, c)), e.and(within, proto), drawn, w, timeoutMs);

@@ -1,11 +1,12 @@
 // The packet a question starts from (docs/cli.md, netproof trace): unset fields default to an ICMP echo request, or
-// for TCP/UDP to source port 40000 and destination port 80. And the check that the header fields a
+// for a protocol with ports (TCP, UDP, SCTP, DCCP, UDP-Lite) to source port 40000 and destination port 80. And the check that the header fields a
 // question gives describe at least one packet: a question about no packet at all is an input error,
 // never an answer (it would hold vacuously).
-import { ETH_TYPE, IP_PROTO, type Ipv4, type Mac, type Packet } from '../ir/packet.ts';
+import { ETH_TYPE, IP_PROTO, ipProtoName, protoHasPorts, type Ipv4, type Mac, type Packet } from '../ir/packet.ts';
 import type { InputError } from '../errors.ts';
 
-export type ProtoArg = 'tcp' | 'udp' | 'icmp' | number;
+/** A protocol by name (`IP_PROTO`'s) or number. */
+export type ProtoArg = keyof typeof IP_PROTO | number;
 
 export interface PacketFields {
   readonly proto: ProtoArg;
@@ -21,7 +22,7 @@ export function protoNumber(p: ProtoArg): number {
 
 export function firstPacket(f: PacketFields, l2: { src: Mac; dst: Mac; vlan: number | null }, l3: { src: Ipv4; dst: Ipv4 }): Packet {
   const proto = protoNumber(f.proto);
-  const ported = proto === IP_PROTO.tcp || proto === IP_PROTO.udp;
+  const ported = protoHasPorts(proto);
   const icmp = proto === IP_PROTO.icmp;
   return {
     eth_src: l2.src,
@@ -56,15 +57,13 @@ export interface FieldConflict {
   readonly message: string;
 }
 
-const PORTED: readonly number[] = [IP_PROTO.tcp, IP_PROTO.udp];
-
 function protoName(p: number): string {
-  return p === IP_PROTO.tcp ? 'tcp' : p === IP_PROTO.udp ? 'udp' : p === IP_PROTO.icmp ? 'icmp' : String(p);
+  return ipProtoName(p) ?? String(p);
 }
 
 /**
  * Whether the fields can all hold of one IPv4 packet: port ranges must be ranges of 0-65535, ports
- * exist only on TCP and UDP packets (the protocols netproof models ports for), ICMP type and code only
+ * exist only on TCP, UDP, SCTP, DCCP and UDP-Lite packets (PORTED_PROTOS), ICMP type and code only
  * on ICMP packets — so ports and an ICMP type never go together, nor either with another protocol.
  * `name(field)` spells a field in the message as the user wrote it (`--dport`, `dport`).
  */
@@ -80,10 +79,10 @@ export function packetSetConflict(f: FieldSpec, name: (field: PacketField) => st
   const icmp = (['icmpType', 'icmpCode'] as const).find((x) => f[x] !== undefined);
   const proto = f.proto === undefined || f.proto === 'any' ? null : protoNumber(f.proto);
   if (ported !== undefined && icmp !== undefined) {
-    return { field: icmp, message: `${name(ported)} asks for a TCP or UDP packet and ${name(icmp)} for an ICMP one: no packet is both` };
+    return { field: icmp, message: `${name(ported)} asks for a packet with ports (TCP, UDP, SCTP, DCCP, UDP-Lite) and ${name(icmp)} for an ICMP one: no packet is both` };
   }
-  if (ported !== undefined && proto !== null && !PORTED.includes(proto)) {
-    return { field: ported, message: `${name(ported)} asks for a port, but ${name('proto')} ${protoName(proto)} packets have none (ports are TCP's and UDP's)` };
+  if (ported !== undefined && proto !== null && !protoHasPorts(proto)) {
+    return { field: ported, message: `${name(ported)} asks for a port, but ${name('proto')} ${protoName(proto)} packets have none (ports are TCP's, UDP's, SCTP's, DCCP's and UDP-Lite's)` };
   }
   if (icmp !== undefined && proto !== null && proto !== IP_PROTO.icmp) {
     return { field: icmp, message: `${name(icmp)} asks for an ICMP packet, but ${name('proto')} is ${protoName(proto)}` };

@@ -2,7 +2,7 @@
 import { ETH_TYPE, type Packet } from '../ir/packet.ts';
 import type { Origin } from '../ir/origin.ts';
 
-const PROTO_NAMES: Readonly<Record<number, string>> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 47: 'gre', 112: 'vrrp' };
+const PROTO_NAMES: Readonly<Record<number, string>> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 112: 'vrrp', 132: 'sctp', 136: 'udplite' };
 
 export function protoName(p: Packet): string | number {
   if (p.eth_type === ETH_TYPE.arp) return p.proto === 2 ? 'arp-reply' : 'arp-request';

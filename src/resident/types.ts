@@ -2,6 +2,7 @@
 // and `verify` as typed values, and the envelope every answer comes in. The JSON inside an answer is
 // exactly what the command prints with `--format json` (docs/json.md).
 import type { InputError } from '../errors.ts';
+import type { ProtoArg } from '../questions/packet.ts';
 
 export type { InputError } from '../errors.ts';
 export type { TraceResultJson } from '../answers/trace.ts';
@@ -23,7 +24,8 @@ export interface PacketParams {
   readonly to: string;
   /** The external network an outside packet arrives through. */
   readonly via?: string;
-  readonly proto?: 'tcp' | 'udp' | 'icmp' | number;
+  /** By name (tcp, udp, icmp, sctp, dccp, udplite) or number. */
+  readonly proto?: ProtoArg;
   readonly dport?: number;
   readonly sport?: number;
   readonly icmpType?: number;

@@ -7,7 +7,7 @@
 import type { FlowMatch, OvsBridge } from '../ir/openflow.ts';
 import { portName } from '../semantics/ovs-bridge.ts';
 import type { SymPacket } from './headers.ts';
-import { WIDTH, hasPorts, ipToNum, isArp, isIcmp, isIpv4, macToNum } from './headers.ts';
+import { WIDTH, hasFlowPorts, ipToNum, isArp, isIcmp, isIpv4, macToNum } from './headers.ts';
 import type { Cond, Enc } from './cond.ts';
 import type { Binding, Guard } from './path.ts';
 import { pinEq } from './path.ts';
@@ -85,6 +85,6 @@ function cidr(e: Enc, parts: Cond[], binds: Binding[], cond: Cond, p: SymPacket,
 }
 
 function port(e: Enc, parts: Cond[], binds: Binding[], p: SymPacket, field: 'sport' | 'dport', v: { value: number; mask: number | null }): void {
-  parts.push(hasPorts(e, p), e.masked(p[field], v.value, v.mask === null ? 0xffff : v.mask, 16));
+  parts.push(hasFlowPorts(e, p), e.masked(p[field], v.value, v.mask === null ? 0xffff : v.mask, 16));
   if (v.mask === null || (v.mask & 0xffff) === 0xffff) binds.push({ field, value: v.value & 0xffff });
 }

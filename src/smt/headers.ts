@@ -2,10 +2,11 @@
 // the widths of each field, and the conversions between concrete `Packet`s and symbolic ones.
 // Guarantees: `symbolicPacket` names one fresh variable per field, so a model of the variables is a
 // packet; VLAN and tunnel presence are concrete (`null` = absent): no IR action makes presence depend
-// on header data, so every path knows it. `sport`/`dport` mean something only for TCP/UDP and
+// on header data, so every path knows it. `sport`/`dport` mean something only for the protocols
+// with ports (TCP, UDP, DCCP, SCTP, UDP-Lite: PORTED_PROTOS) and
 // `icmp_type`/`icmp_code` only for ICMP (`hasPorts`/`isIcmp`), as in the concrete `Packet`.
 import type { Packet } from '../ir/packet.ts';
-import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
+import { ETH_TYPE, IP_PROTO, OF_PORTED_PROTOS, PORTED_PROTOS } from '../ir/packet.ts';
 import type { Ctx } from './z3.ts';
 import type { Cond, Enc, Val } from './cond.ts';
 import { formatIpv4 as numToIp, ipv4ToNumber } from '../net/ipv4.ts';
@@ -100,9 +101,12 @@ export function equalsPacket(e: Enc, s: SymPacket, p: Packet): Cond {
 
 export const isIpv4 = (e: Enc, p: SymPacket): Cond => e.eq(p.eth_type, ETH_TYPE.ipv4, 16);
 export const isArp = (e: Enc, p: SymPacket): Cond => e.eq(p.eth_type, ETH_TYPE.arp, 16);
-/** IPv4 TCP or UDP: the packet has ports. */
-export const hasPorts = (e: Enc, p: SymPacket): Cond =>
-  e.and(isIpv4(e, p), e.or(e.eq(p.proto, IP_PROTO.tcp, 8), e.eq(p.proto, IP_PROTO.udp, 8)));
+/** The protocol is one with ports (PORTED_PROTOS), whatever the ethertype (conntrack's tuples: IPv4 only there). */
+export const portedProto = (e: Enc, p: SymPacket): Cond => e.or(...PORTED_PROTOS.map((x) => e.eq(p.proto, x, 8)));
+/** IPv4 TCP, UDP, DCCP, SCTP or UDP-Lite: the packet has ports. */
+export const hasPorts = (e: Enc, p: SymPacket): Cond => e.and(isIpv4(e, p), portedProto(e, p));
+/** IPv4 TCP, UDP or SCTP: the packet has ports an OpenFlow match reads (OF_PORTED_PROTOS). */
+export const hasFlowPorts = (e: Enc, p: SymPacket): Cond => e.and(isIpv4(e, p), e.or(...OF_PORTED_PROTOS.map((x) => e.eq(p.proto, x, 8))));
 export const isIcmp = (e: Enc, p: SymPacket): Cond => e.and(isIpv4(e, p), e.eq(p.proto, IP_PROTO.icmp, 8));
 /** Group bit of the destination MAC (broadcast or multicast). */
 export const isGroupDst = (e: Enc, p: SymPacket): Cond => e.masked(p.eth_dst, 0x010000000000, 0x010000000000, 48);

@@ -11,7 +11,7 @@
 import { runCheck, type Model, type Z3Solver } from './z3.ts';
 import { WIDTH, type SymPacket } from './headers.ts';
 import type { Cond, Enc, Val } from './cond.ts';
-import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
+import { ETH_TYPE, IP_PROTO, protoHasPorts } from '../ir/packet.ts';
 import type { FixedFields } from './witness.ts';
 
 export type SettledField = keyof typeof WIDTH & keyof SymPacket;
@@ -26,7 +26,7 @@ const CANONICAL: Partial<Record<Field, readonly number[]>> = {
 function shownFields(ethType: number, proto: number): Field[] {
   const out: Field[] = ['eth_type', 'eth_src', 'eth_dst', 'vlan', 'tun_id', 'ip_src', 'ip_dst', 'proto'];
   if (ethType !== ETH_TYPE.ipv4) return out;
-  if (proto === IP_PROTO.tcp || proto === IP_PROTO.udp) out.push('dport', 'sport');
+  if (protoHasPorts(proto)) out.push('dport', 'sport');
   if (proto === IP_PROTO.icmp) out.push('icmp_type', 'icmp_code');
   return out;
 }

@@ -7,7 +7,7 @@
 // the refined model takes, and attributed to that sender. Settled (`DecodeOptions.settle`), the fields the
 // preferences leave free take values of the question's alone (settle-witness.ts).
 import type { Packet } from '../ir/packet.ts';
-import { ETH_TYPE, IP_PROTO } from '../ir/packet.ts';
+import { ETH_TYPE, IP_PROTO, protoHasPorts } from '../ir/packet.ts';
 import { runCheck, type Model, type Z3Solver } from './z3.ts';
 import type { SymPacket } from './headers.ts';
 import { WIDTH, numToIp, numToMac } from './headers.ts';
@@ -144,7 +144,7 @@ export function decode(m: Model, s: SymPacket): Packet {
   const ethType = num(m, s.eth_type);
   const proto = num(m, s.proto);
   const v4 = ethType === ETH_TYPE.ipv4;
-  const ported = v4 && (proto === IP_PROTO.tcp || proto === IP_PROTO.udp);
+  const ported = v4 && protoHasPorts(proto);
   const icmp = v4 && proto === IP_PROTO.icmp;
   return {
     eth_src: numToMac(num(m, s.eth_src)),

@@ -123,6 +123,41 @@ describe('iptables rule matches', () => {
     expect(rule('-p ipv6-icmp -j RETURN').rule.matches).toEqual([{ kind: 'proto', proto: 58, negate: false }]);
   });
 
+  // As Neutron's iptables_firewall.py writes security-group ports and iptables-save prints them back.
+  it('reads SCTP and DCCP ports (-m sctp, -m dccp) and UDP-Lite ports (-m multiport only)', () => {
+    const { rule: sctp, warnings } = rule('-p sctp -m sctp --dport 38412 -j RETURN');
+    expect(warnings).toEqual([]);
+    expect(sctp.matches).toEqual([{ kind: 'proto', proto: 132, negate: false }, { kind: 'dport', from: 38412, to: 38412, negate: false }]);
+    expect(rule('-p sctp -m sctp -m multiport --dports 38412:38415 -j RETURN').rule.matches).toEqual([
+      { kind: 'proto', proto: 132, negate: false },
+      { kind: 'multiport', which: 'dports', ranges: [[38412, 38415]], negate: false },
+    ]);
+    expect(rule('-p dccp -m dccp ! --sport 1000:2000 -m dccp --destination-port 5004 -j RETURN').rule.matches).toEqual([
+      { kind: 'proto', proto: 33, negate: false },
+      { kind: 'sport', from: 1000, to: 2000, negate: true },
+      { kind: 'dport', from: 5004, to: 5004, negate: false },
+    ]);
+    expect(rule('-p udplite -m multiport --dports 5000 -j RETURN').rule.matches).toEqual([
+      { kind: 'proto', proto: 136, negate: false },
+      { kind: 'multiport', which: 'dports', ranges: [[5000, 5000]], negate: false },
+    ]);
+  });
+
+  it('keeps what SCTP, DCCP and UDP-Lite matches say beyond ports as unsupported', () => {
+    // Chunk and packet types are not in the packet model; iptables has no UDP-Lite match of its own
+    // (the `--dport` Neutron wrote for a single UDP-Lite port before Stein is refused by iptables).
+    const { rule: r, warnings } = rule('-p sctp -m sctp --chunk-types any INIT -m dccp --dccp-types REQUEST -j RETURN');
+    expect(r.matches).toEqual([
+      { kind: 'proto', proto: 132, negate: false },
+      { kind: 'unsupported', text: '-m sctp --chunk-types any INIT' },
+      { kind: 'unsupported', text: '-m dccp --dccp-types REQUEST' },
+    ]);
+    expect(warnings).toHaveLength(2);
+    const lite = rule('-p udplite --dport 5000 -j RETURN');
+    expect(lite.rule.matches).toEqual([{ kind: 'proto', proto: 136, negate: false }, { kind: 'unsupported', text: '--dport 5000' }]);
+    expect(lite.warnings).toHaveLength(1);
+  });
+
   it('reads ICMP types by number, number/code and name', () => {
     expect(rule('-p icmp -m icmp --icmp-type 8 -j RETURN').rule.matches[1]).toEqual({ kind: 'icmp-type', type: 8, code: null, negate: false });
     expect(rule('-p icmp -m icmp --icmp-type 3/4 -j RETURN').rule.matches[1]).toEqual({ kind: 'icmp-type', type: 3, code: 4, negate: false });

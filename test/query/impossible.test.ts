@@ -83,11 +83,11 @@ describe('packetSetConflict', () => {
 
   // An independent reading of the same rule: search a small universe of packets for one with every field.
   const universe = (f: FieldSpec) => {
-    const protos = [1, 6, 17, 47, 132];
+    const protos = [1, 6, 17, 33, 47, 132, 136];
     const ports = (r: FieldSpec['dport']) => (r === undefined ? [null] : typeof r === 'number' ? [r] : [r[0], r[1], Math.floor((r[0] + r[1]) / 2)]);
     return protos.some((p) => {
-      if (f.proto !== undefined && f.proto !== 'any' && ({ tcp: 6, udp: 17, icmp: 1 } as Record<string, number>)[String(f.proto)] !== p && f.proto !== p) return false;
-      const hasPorts = p === 6 || p === 17;
+      if (f.proto !== undefined && f.proto !== 'any' && ({ tcp: 6, udp: 17, icmp: 1, dccp: 33, sctp: 132, udplite: 136 } as Record<string, number>)[String(f.proto)] !== p && f.proto !== p) return false;
+      const hasPorts = p === 6 || p === 17 || p === 33 || p === 132 || p === 136;
       const inRange = (v: number | null, r: FieldSpec['dport']) => r === undefined || (v !== null && (typeof r === 'number' ? v === r : v >= r[0] && v <= r[1] && v >= 0 && v <= 65535));
       const portsOk = (f.sport === undefined && f.dport === undefined) || (hasPorts && ports(f.sport).some((s) => inRange(s, f.sport)) && ports(f.dport).some((d) => inRange(d, f.dport)));
       const icmpOk = (f.icmpType === undefined && f.icmpCode === undefined) || p === 1;
@@ -99,7 +99,7 @@ describe('packetSetConflict', () => {
     const port = fc.integer({ min: 0, max: 65535 });
     const range = fc.oneof(port, fc.tuple(port, port));
     const spec = fc.record({
-      proto: fc.constantFrom<FieldSpec['proto']>('tcp', 'udp', 'icmp', 'any', 47, 6),
+      proto: fc.constantFrom<FieldSpec['proto']>('tcp', 'udp', 'icmp', 'any', 47, 6, 'sctp', 136),
       sport: range, dport: range, icmpType: fc.integer({ min: 0, max: 255 }), icmpCode: fc.integer({ min: 0, max: 255 }),
     }, { requiredKeys: [] }) as fc.Arbitrary<FieldSpec>;
     fc.assert(fc.property(spec, (f) => (packetSetConflict(f, name) === null) === universe(f)), { numRuns: 400 });

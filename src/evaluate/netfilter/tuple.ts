@@ -11,7 +11,7 @@ export interface Tuple {
   readonly src: string;
   readonly dst: string;
   readonly proto: number;
-  /** TCP/UDP ports; null for other protocols. */
+  /** Ports (TCP, UDP, DCCP, SCTP, UDP-Lite); null for other protocols. */
   readonly sport: number | null;
   readonly dport: number | null;
   /** ICMP type and code; null for other protocols. */

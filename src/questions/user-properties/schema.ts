@@ -6,7 +6,7 @@
 import * as z from 'zod';
 
 const Port = z.union([z.int().min(0).max(65535), z.string().regex(/^\d{1,5}-\d{1,5}$/, 'a port or a range "LOW-HIGH"')]);
-const Proto = z.union([z.enum(['tcp', 'udp', 'icmp', 'any']), z.int().min(0).max(255)]);
+const Proto = z.union([z.enum(['tcp', 'udp', 'icmp', 'sctp', 'dccp', 'udplite', 'any']), z.int().min(0).max(255)]);
 const Endpoint = z.string().min(1);
 
 export const ReachItemSchema = z.strictObject({

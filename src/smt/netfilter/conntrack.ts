@@ -12,7 +12,7 @@
 import { ICMP_INVERSE } from '../../semantics/netfilter.ts';
 import type { Cond, Enc } from '../cond.ts';
 import { termKey } from '../cond.ts';
-import type { SymPacket } from '../headers.ts';
+import { portedProto, type SymPacket } from '../headers.ts';
 
 /** One connection the path opened: where, in which zone, its tuples, and whether a NAT binding changed it. */
 export interface SymConn {
@@ -37,7 +37,6 @@ export function symConn(instance: string, zone: number, original: SymPacket, con
   return { instance, zone, original, confirmed, natted, seenReply, key };
 }
 
-const ported = (e: Enc, p: SymPacket): Cond => e.or(e.eq(p.proto, 6, 8), e.eq(p.proto, 17, 8));
 const icmp = (e: Enc, p: SymPacket): Cond => e.eq(p.proto, 1, 8);
 
 /** The ICMP type a reply to type `t` carries (ICMP_INVERSE, else the same type), as a condition on `answer`. */
@@ -47,11 +46,11 @@ function inverseType(e: Enc, t: SymPacket['icmp_type'], answer: SymPacket['icmp_
   return e.or(...mapped, unmapped);
 }
 
-/** `p`'s tuple equals `t`'s (ports for TCP/UDP, type and code for ICMP, as tupleOf). */
+/** `p`'s tuple equals `t`'s (ports for the protocols with ports, type and code for ICMP, as tupleOf). */
 function sameTuple(e: Enc, p: SymPacket, t: SymPacket): Cond {
   return e.and(
     e.eq(p.ip_src, t.ip_src, 32), e.eq(p.ip_dst, t.ip_dst, 32), e.eq(p.proto, t.proto, 8),
-    e.or(e.not(ported(e, p)), e.and(e.eq(p.sport, t.sport, 16), e.eq(p.dport, t.dport, 16))),
+    e.or(e.not(portedProto(e, p)), e.and(e.eq(p.sport, t.sport, 16), e.eq(p.dport, t.dport, 16))),
     e.or(e.not(icmp(e, p)), e.and(e.eq(p.icmp_type, t.icmp_type, 8), e.eq(p.icmp_code, t.icmp_code, 8))),
   );
 }
@@ -60,7 +59,7 @@ function sameTuple(e: Enc, p: SymPacket, t: SymPacket): Cond {
 function replyTuple(e: Enc, p: SymPacket, c: SymPacket): Cond {
   return e.and(
     e.eq(p.ip_src, c.ip_dst, 32), e.eq(p.ip_dst, c.ip_src, 32), e.eq(p.proto, c.proto, 8),
-    e.or(e.not(ported(e, p)), e.and(e.eq(p.sport, c.dport, 16), e.eq(p.dport, c.sport, 16))),
+    e.or(e.not(portedProto(e, p)), e.and(e.eq(p.sport, c.dport, 16), e.eq(p.dport, c.sport, 16))),
     e.or(e.not(icmp(e, p)), e.and(inverseType(e, c.icmp_type, p.icmp_type), e.eq(p.icmp_code, c.icmp_code, 8))),
   );
 }
