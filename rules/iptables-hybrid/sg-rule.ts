@@ -11,6 +11,8 @@ export const sgRuleText = {
   /** iptables adds the protocol's match module when a port (or ICMP type) is given. */
   protocolModule: '-m {module}',
   singlePort: '--dport {port}',
+  /** A single port of a protocol iptables matches with `-m multiport` only (UDP-Lite), since Stein. */
+  multiportPort: '-m multiport --dports {port}',
   portRange: '-m multiport --dports {min}:{max}',
   icmpType: '--icmp-type {type}',
   icmpTypeCode: '--icmp-type {type}/{code}',
@@ -40,5 +42,19 @@ export const protocolModules: Readonly<Record<string, string>> = {
   dccp: 'dccp',
 };
 
-/** Protocols whose ports iptables matches with --dport / -m multiport. */
+/** Protocols whose ports iptables matches with --dport / -m multiport (Neutron's SG_PORT_PROTO_NAMES). */
 export const portProtocols: readonly string[] = ['tcp', 'udp', 'sctp', 'dccp', 'udplite'];
+
+/**
+ * Until Ocata `_port_arg` wrote ports for tcp and udp only (`protocol not in ['udp', 'tcp', 'icmp',
+ * 'ipv6-icmp']` → no port arguments): an SCTP, DCCP or UDP-Lite rule with a port range let every
+ * port of its protocol in. Ocata (10.0.0) writes them for every protocol.
+ */
+export const OTHER_PORTS_SINCE = 'ocata';
+
+/**
+ * iptables has no UDP-Lite match of its own, so `--dport N` is refused there; since Stein (commit
+ * 4350ed3c35, "Better handle ports in security groups") a single UDP-Lite port is written as
+ * `-m multiport --dports N`. Before, the agent wrote `--dport N`, which iptables-restore rejects.
+ */
+export const MULTIPORT_ONLY = { protocols: ['udplite'] as readonly string[], since: 'stein' } as const;

@@ -22,12 +22,14 @@ export function edit(path: RegExp, f: (text: string) => string): (a: Artifact[])
   };
 }
 
-export function context(name: string, mutate: (a: Artifact[]) => Artifact[] = (a) => a): VerifyContext {
+export function context(name: string, mutate: (a: Artifact[]) => Artifact[] = (a) => a, release?: string): VerifyContext {
   const t = loadTopologyFile(topo(name));
   if (!t.ok) throw new Error(JSON.stringify(t.errors));
-  const artifacts = mutate([...renderTopology(t.value)]);
-  const dataplane = assembleDataplane(t.value, artifacts);
-  return { topology: t.value, dataplane, evaluator: createEvaluator(dataplane), timeoutMs: 20_000 };
+  // Another release than the file's: the same cloud as that release's agents would program it.
+  const topology = release === undefined ? t.value : { ...t.value, release };
+  const artifacts = mutate([...renderTopology(topology)]);
+  const dataplane = assembleDataplane(topology, artifacts);
+  return { topology, dataplane, evaluator: createEvaluator(dataplane), timeoutMs: 20_000 };
 }
 
 /** Drops the lines of an artifact that match `re`. */

@@ -28,7 +28,7 @@ function sgRuleItems(topo: Topology, port: PortT, direction: SgRuleT['direction'
     const sg = securityGroupById(topo, sgId);
     for (const r of sg?.rules ?? []) {
       if (r.direction !== direction) continue;
-      const text = sgRuleToIptables(r, { ipsetOf });
+      const text = sgRuleToIptables(r, { ipsetOf, release: topo.release });
       // Rules from several groups can render alike; the agent keeps the first.
       if (text === null || seen.has(text)) continue;
       seen.add(text);

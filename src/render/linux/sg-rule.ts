@@ -2,14 +2,17 @@
 // pieces in rules/iptables-hybrid/sg-rule.ts, following iptables_firewall.py: a remote_ip_prefix of
 // /0 is no constraint and is left out; a remote group becomes an ipset match (and the rule is left
 // out entirely when the group has no member, as Neutron creates no ipset for an empty group).
-import { portProtocols, protocolModules, protocolNames, sgRuleText } from '../../../rules/iptables-hybrid/sg-rule.ts';
+import { MULTIPORT_ONLY, OTHER_PORTS_SINCE, portProtocols, protocolModules, protocolNames, sgRuleText } from '../../../rules/iptables-hybrid/sg-rule.ts';
 import type { SgRuleT } from '../../topology/model.ts';
 import { canonicalCidr } from './addr.ts';
 import { fill } from './engine.ts';
+import { releaseIn } from './release.ts';
 
 export interface SgRuleContext {
   /** ipset name of a remote group, or null when the group has no IPv4 member (no ipset exists). */
   readonly ipsetOf: (sgId: string) => string | null;
+  /** The deployment's Neutron release (the port arguments of SCTP, DCCP and UDP-Lite changed with it). */
+  readonly release: string;
 }
 
 export function protocolName(proto: number): string {
@@ -34,7 +37,9 @@ export function sgRuleToIptables(r: SgRuleT, ctx: SgRuleContext): string | null 
     parts.push(fill(t.protocol, { proto }));
     const module = protocolModules[proto];
     const isIcmp = proto === 'icmp';
-    const hasArg = isIcmp ? r.icmpType !== null : r.portMin !== null;
+    // Before Ocata the agent left the ports of protocols other than tcp and udp out altogether.
+    const ports = r.portMin !== null && (proto === 'tcp' || proto === 'udp' || releaseIn(ctx.release, OTHER_PORTS_SINCE, undefined)) ? r.portMin : null;
+    const hasArg = isIcmp ? r.icmpType !== null : ports !== null;
     if (hasArg && module !== undefined) parts.push(fill(t.protocolModule, { module }));
     if (isIcmp && r.icmpType !== null) {
       parts.push(
@@ -42,12 +47,13 @@ export function sgRuleToIptables(r: SgRuleT, ctx: SgRuleContext): string | null 
           ? fill(t.icmpType, { type: String(r.icmpType) })
           : fill(t.icmpTypeCode, { type: String(r.icmpType), code: String(r.icmpCode) }),
       );
-    } else if (portProtocols.includes(proto) && r.portMin !== null) {
-      const max = r.portMax ?? r.portMin;
+    } else if (portProtocols.includes(proto) && ports !== null) {
+      const max = r.portMax ?? ports;
+      const multiportOnly = MULTIPORT_ONLY.protocols.includes(proto) && releaseIn(ctx.release, MULTIPORT_ONLY.since, undefined);
       parts.push(
-        r.portMin === max
-          ? fill(t.singlePort, { port: String(r.portMin) })
-          : fill(t.portRange, { min: String(r.portMin), max: String(max) }),
+        ports !== max ? fill(t.portRange, { min: String(ports), max: String(max) })
+          : multiportOnly ? fill(t.multiportPort, { port: String(ports) })
+            : fill(t.singlePort, { port: String(ports) }),
       );
     }
   }
