@@ -2,7 +2,8 @@
 // itself uses — its ports' addresses and MACs, floating IPs, gateways, subnet and broadcast addresses,
 // the ports and port-range bounds its security group rules name (and one past each bound) — with a
 // share of arbitrary values, since a rule is most often wrong at its edges or for a value nobody wrote.
-// Guarantees: every packet is a well-formed IPv4 packet of the IR (ports only for TCP/UDP, ICMP type
+// Guarantees: every packet is a well-formed IPv4 packet of the IR (ports only for the protocols with
+// ports — TCP, UDP, SCTP, DCCP, UDP-Lite —, ICMP type
 // and code only for ICMP), sent by one of the dataplane's stations, untagged as a VM or an untagged
 // physical network sends it (an outside station on a VLAN provider network tags it with its VLAN).
 import fc from 'fast-check';
@@ -59,13 +60,14 @@ function biased<T>(used: readonly T[], any: fc.Arbitrary<T>): fc.Arbitrary<T> {
   return used.length === 0 ? any : fc.oneof({ arbitrary: fc.constantFrom(...used), weight: 4 }, { arbitrary: any, weight: 1 });
 }
 
-/** The L4 part of a packet: TCP, UDP, ICMP or another protocol, with biased ports. */
+/** The L4 part of a packet: TCP, UDP, SCTP, DCCP, UDP-Lite, ICMP or another protocol, with biased ports. */
 export function arbitraryFields(v: TopologyValues): fc.Arbitrary<PacketFields & { readonly sport?: number; readonly dport?: number }> {
   const port = biased(v.ports, fc.nat({ max: 65535 }));
   return fc.oneof(
     { arbitrary: fc.record({ proto: fc.constantFrom('tcp' as const, 'udp' as const), sport: port, dport: port }), weight: 6 },
+    { arbitrary: fc.record({ proto: fc.constantFrom('sctp' as const, 'dccp' as const, 'udplite' as const), sport: port, dport: port }), weight: 2 },
     { arbitrary: fc.record({ proto: fc.constant('icmp' as const), icmpType: fc.constantFrom(8, 0, 3, 11, 5, 13), icmpCode: fc.constantFrom(0, 0, 1, 3, 4) }), weight: 2 },
-    { arbitrary: fc.record({ proto: fc.oneof(fc.constantFrom(47, 132, 50), fc.nat({ max: 255 })) }), weight: 1 },
+    { arbitrary: fc.record({ proto: fc.oneof(fc.constantFrom(47, 50, 112), fc.nat({ max: 255 })) }), weight: 1 },
   );
 }
 

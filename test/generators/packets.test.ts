@@ -21,7 +21,7 @@ describe('random packets for a topology', () => {
         total++;
         expect(m.dataplane.stations).toContain(station);
         expect(p.eth_type).toBe(0x0800);
-        const ported = p.proto === 6 || p.proto === 17;
+        const ported = [6, 17, 33, 132, 136].includes(p.proto); // tcp, udp, dccp, sctp, udplite
         expect(p.sport !== null && p.dport !== null).toBe(ported);
         expect(p.icmp_type !== null && p.icmp_code !== null).toBe(p.proto === 1);
         expect(p.vlan).toBe(station.kind === 'outside' ? station.vlan : null);

@@ -14,7 +14,9 @@ const SEED = 20_240_901;
 const STATED_UNMODELLED = [
   // Neutron's ARP responder (arp_responder with l2_population): the flow that turns an ARP request into its reply.
   /action not modelled: (load:0x[0-9a-f]+->NXM_(OF_ARP_OP|NX_ARP_SHA|OF_ARP_SPA)\[\]|move:NXM_(OF_ETH_SRC\[\]->NXM_OF_ETH_DST|NX_ARP_SHA\[\]->NXM_NX_ARP_THA|OF_ARP_SPA\[\]->NXM_OF_ARP_TPA)\[\])$/,
-  /match not modelled: -m sctp( --dport \d+(:\d+)?)?$/, // SCTP rules: the packet IR carries ports for TCP and UDP only
+  // A single UDP-Lite port before Stein: the agent wrote `-p udplite --dport N`, which iptables refuses
+  // (it has no UDP-Lite match); what the firewall then holds cannot be known.
+  /match not modelled: --dport \d+$/,
 ];
 
 describe('generated topologies are valid', () => {

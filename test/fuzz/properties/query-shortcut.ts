@@ -33,7 +33,7 @@ export interface QueryShortcutOptions {
   readonly queriesPerTopology?: number;
 }
 
-const PROTOS = [undefined, 'any', 'tcp', 'udp', 'icmp'] as const;
+const PROTOS = [undefined, 'any', 'tcp', 'udp', 'icmp', 'sctp'] as const;
 const PORTS = [22, 53, 80, 443, 8080, 3306];
 
 /** Random questions about a topology's own names and addresses. */
@@ -49,7 +49,7 @@ export function arbitraryQuery(t: Topology): fc.Arbitrary<QueryParams> {
   const fips = t.floatingIps.map((f) => f.ip);
   const vm = fc.constantFrom(...vms, ...vmPorts);
   const l4 = fc.record({ proto: fc.constantFrom(...PROTOS), dport: fc.oneof(fc.constantFrom(...PORTS), fc.integer({ min: 1, max: 65535 })) }).map(({ proto, dport }) =>
-    proto === 'tcp' || proto === 'udp' ? { proto, dport } : proto === undefined ? {} : { proto });
+    proto === 'tcp' || proto === 'udp' || proto === 'sctp' ? { proto, dport } : proto === undefined ? {} : { proto });
   const kinds: fc.Arbitrary<{ from: string; to: string }>[] = [
     fc.record({ from: vm, to: vm }),
     fc.record({ from: vm, to: fc.constantFrom(...outsideIps) }),
