@@ -441,7 +441,7 @@ export function buildTopology(spec: TopologySpec): TopologyFile {
   };
 }
 
-const PORTED: ReadonlySet<RuleSpec['protocol']> = new Set(['tcp', 'udp', 33, 132, 136]);
+const PORTED: ReadonlySet<RuleSpec['protocol']> = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite', 33, 132, 136]);
 
 /** One security group rule; fields its protocol cannot carry are left out. */
 function ruleOf(r: RuleSpec, groups: readonly string[], ports: readonly PortBook[], idOf: (w: boolean) => { id?: string }): RuleFile {

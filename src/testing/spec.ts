@@ -114,8 +114,8 @@ export type RemoteSpec =
 
 export interface RuleSpec {
   readonly direction: 'ingress' | 'egress';
-  /** 33 dccp, 47 gre, 132 sctp, 136 udplite (by number: the topology format names tcp, udp and icmp only). */
-  readonly protocol: 'tcp' | 'udp' | 'icmp' | 'any' | 'absent' | 'null' | 33 | 47 | 132 | 136;
+  /** By name or by number: 33 dccp, 47 gre, 132 sctp, 136 udplite. */
+  readonly protocol: 'tcp' | 'udp' | 'icmp' | 'sctp' | 'dccp' | 'udplite' | 'any' | 'absent' | 'null' | 33 | 47 | 132 | 136;
   /** A single port (index into the port pool) or a range (two indices), for the protocols with ports (tcp, udp, dccp, sctp, udplite). */
   readonly port: { readonly from: number; readonly to: number | null; readonly asString: boolean } | null;
   /** ICMP type and optionally code, for icmp. */
@@ -243,7 +243,7 @@ export const ROUTE_DESTINATION_COUNT = 6;
 
 const ruleSpec: fc.Arbitrary<RuleSpec> = fc.record({
   direction: fc.constantFrom('ingress' as const, 'egress' as const),
-  protocol: fc.constantFrom('tcp' as const, 'udp' as const, 'icmp' as const, 'any' as const, 'absent' as const, 'null' as const, 47 as const, 132 as const, 33 as const, 136 as const),
+  protocol: fc.constantFrom('tcp' as const, 'udp' as const, 'icmp' as const, 'any' as const, 'absent' as const, 'null' as const, 47 as const, 132 as const, 33 as const, 136 as const, 'sctp' as const, 'dccp' as const, 'udplite' as const),
   port: fc.option(fc.record({ from: fc.nat({ max: PORT_POOL_COUNT - 1 }), to: fc.option(fc.nat({ max: PORT_POOL_COUNT - 1 }), { freq: 2 }), asString: fc.boolean() }), { freq: 3 }),
   icmp: fc.option(fc.record({ type: fc.constantFrom(8, 0, 3, 11), code: fc.option(fc.constantFrom(0, 1, 4), { freq: 2 }) }), { freq: 4 }),
   remote: fc.option(

@@ -70,7 +70,7 @@ export const RouterSchema = z.strictObject({
 export const RuleSchema = z.strictObject({
   id,
   direction: z.enum(['ingress', 'egress']),
-  protocol: optional(nullable(z.union([z.enum(['tcp', 'udp', 'icmp', 'any']), int(0, 255)]))),
+  protocol: optional(nullable(z.union([z.enum(['tcp', 'udp', 'icmp', 'sctp', 'dccp', 'udplite', 'any']), int(0, 255)]))),
   port: optional(z.union([int(), z.string()])),
   icmp_type: optional(int(0, 255)),
   icmp_code: optional(int(0, 255)),

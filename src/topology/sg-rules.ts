@@ -2,7 +2,7 @@
 // a range, shared by the checks (which report bad values) and the derivation (which trusts them).
 
 /** Protocol names netproof accepts; `any` (or no protocol) means every protocol, stored as null. */
-export const PROTOCOL_NUMBERS = { tcp: 6, udp: 17, icmp: 1, any: null } as const;
+export const PROTOCOL_NUMBERS = { tcp: 6, udp: 17, icmp: 1, sctp: 132, dccp: 33, udplite: 136, any: null } as const;
 
 export function protocolNumber(p: keyof typeof PROTOCOL_NUMBERS | number | null | undefined): number | null {
   if (p === undefined || p === null) return null;
