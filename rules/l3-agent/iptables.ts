@@ -11,6 +11,7 @@ import { chain, group, rule, type TemplateGroup } from '../../src/render/linux/t
 const METADATA_MARK = '0x1/0xffff'; // metadata_access_mark / ROUTER_MARK_MASK
 const EXTERNAL_MARK = '0x2/0xffff'; // external_ingress_mark / ROUTER_MARK_MASK
 const NO_SCOPE_MARK = '0x4000000/0xffff0000'; // the default ("no scope") address scope mark
+const HAIRPIN = 'internal traffic to a floating IP (hairpin) gets the router\'s address {gwIp} so replies return through the router';
 const SNAT_OUT = '-m comment --comment "Perform source NAT on outgoing traffic."';
 
 const wrapped = (table: 'raw' | 'mangle' | 'nat' | 'filter', builtins: readonly string[]) =>
@@ -105,22 +106,30 @@ export const l3Nat: readonly TemplateGroup[] = [
           group({
             when: 'snat',
             since: 'train',
-            entries: [
-              rule('nat', 'neutron-l3-agent-snat', '-o {qg} -j SNAT --to-source {gwIp} --random-fully',
-                'traffic leaving through the gateway without a floating IP gets the router\'s address {gwIp}'),
-              rule('nat', 'neutron-l3-agent-snat', `-m mark ! --mark ${EXTERNAL_MARK} -m conntrack --ctstate DNAT -j SNAT --to-source {gwIp} --random-fully`,
-                'internal traffic to a floating IP (hairpin) gets the router\'s address {gwIp} so replies return through the router'),
-            ],
+            entries: [rule('nat', 'neutron-l3-agent-snat', '-o {qg} -j SNAT --to-source {gwIp} --random-fully',
+              'traffic leaving through the gateway without a floating IP gets the router\'s address {gwIp}')],
           }),
           group({
             when: 'snat',
             until: 'train',
-            entries: [
-              rule('nat', 'neutron-l3-agent-snat', '-o {qg} -j SNAT --to-source {gwIp}',
-                'traffic leaving through the gateway without a floating IP gets the router\'s address {gwIp}'),
-              rule('nat', 'neutron-l3-agent-snat', `-m mark ! --mark ${EXTERNAL_MARK} -m conntrack --ctstate DNAT -j SNAT --to-source {gwIp}`,
-                'internal traffic to a floating IP (hairpin) gets the router\'s address {gwIp} so replies return through the router'),
-            ],
+            entries: [rule('nat', 'neutron-l3-agent-snat', '-o {qg} -j SNAT --to-source {gwIp}',
+              'traffic leaving through the gateway without a floating IP gets the router\'s address {gwIp}')],
+          }),
+          // The hairpin rule is a floating IP's, not SNAT's: since Newton (bug 1551530, router_info.py
+          // external_gateway_nat_fip_rules) it is programmed whether or not the router does SNAT.
+          group({
+            since: 'train',
+            entries: [rule('nat', 'neutron-l3-agent-snat', `-m mark ! --mark ${EXTERNAL_MARK} -m conntrack --ctstate DNAT -j SNAT --to-source {gwIp} --random-fully`, HAIRPIN)],
+          }),
+          group({
+            since: 'newton',
+            until: 'train',
+            entries: [rule('nat', 'neutron-l3-agent-snat', `-m mark ! --mark ${EXTERNAL_MARK} -m conntrack --ctstate DNAT -j SNAT --to-source {gwIp}`, HAIRPIN)],
+          }),
+          group({
+            when: 'snat',
+            until: 'newton',
+            entries: [rule('nat', 'neutron-l3-agent-snat', `-m mark ! --mark ${EXTERNAL_MARK} -m conntrack --ctstate DNAT -j SNAT --to-source {gwIp}`, HAIRPIN)],
           }),
         ],
       }),

@@ -88,13 +88,17 @@ describe('qrouter namespace of the seed router', () => {
 });
 
 describe('qrouter variants', () => {
-  it('snat: false removes the router SNAT rules but keeps floating IPs and the no-NAT rule', () => {
+  it('snat: false removes the router SNAT rule but keeps floating IPs, their hairpin rule and the no-NAT rule', () => {
     const gw = router.gateway;
     if (!gw) throw new Error('seed router has a gateway');
     const ipt = iptablesOf(withRouter(seed, { gateway: { ...gw, snat: false } }));
     expectRestorable(ipt);
-    expect(chainRules(ipt, 'nat', 'neutron-l3-agent-snat')).toEqual(['-j neutron-l3-agent-float-snat']);
-    expect(ipt).not.toMatch(/--to-source 203\.0\.113\.10( |$)/m); // (203.0.113.101 is the floating IP)
+    // Since Newton (bug 1551530) the hairpin rule is the floating IPs' (external_gateway_nat_fip_rules), programmed without SNAT too.
+    expect(chainRules(ipt, 'nat', 'neutron-l3-agent-snat')).toEqual([
+      '-j neutron-l3-agent-float-snat',
+      '-m mark ! --mark 0x2/0xffff -m conntrack --ctstate DNAT -j SNAT --to-source 203.0.113.10 --random-fully',
+    ]);
+    expect(ipt).not.toMatch(/-o qg-\S+ -j SNAT/);
     expect(chainRules(ipt, 'nat', 'neutron-l3-agent-float-snat')).toHaveLength(1);
     expect(chainRules(ipt, 'nat', 'neutron-l3-agent-POSTROUTING')).toHaveLength(1);
   });
