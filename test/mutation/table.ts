@@ -32,7 +32,7 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
   },
   {
     cls: 'fip-fixed-address-swapped', behaviour: /^\S+ -> [\d.]+ \w+: (vm:\S+) \S+ vlan \S+ [\d.]+>([\d.]+) (.+) before, \1 \S+ vlan \S+ [\d.]+>\2 \3 with the fault( \(masters: [^)]*\))?$/,
-    why: "a floating IP's rules moved to another fixed address where only a packet hairpinned through the router to a floating IP shows it, delivered to the same port either way with another source address (an external subnet without an outside world to leave to): `nat-egress` judges what leaves the cloud and `fip-ingress` what comes in from outside; no property asks which source a packet delivered inside the cloud through a floating IP carries",
+    why: "a floating IP's rules moved to another fixed address where only a packet hairpinned through the router to a floating IP shows it, delivered to the same port either way with another source address (an external subnet without an outside world to leave to): `nat-egress` judges what leaves the cloud and `fip-ingress` what comes in from outside, and the source a packet sent to a floating IP from behind its router arrives with only from one sender per floating IP (fip-hairpin.ts: a port beside the floating IP's port), whose own floating IP the move need not touch",
   },
   {
     cls: 'address-deleted', what: /\/qrouter-[^/]*\.ip-addr:/, behaviour: /^\S+ -> [\d.]+ \w+: ns:q(router|dhcp)-/,

@@ -5,13 +5,15 @@
 // How: one solver search over every packet the outside world of the FIP's external network may send
 // to the FIP: a violation is a delivery to another VM port, to the associated port with a final
 // destination other than its fixed address, or to a namespace. And something must arrive at the port
-// (fip-reach.ts): a floating IP nothing reaches is no floating IP.
+// (fip-reach.ts): a floating IP nothing reaches is no floating IP. And a packet sent to it from behind
+// its router arrives source-NATed by the router (fip-hairpin.ts), so the answer goes back through it.
 import type { FloatingIpT } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { holds, outsideFor, outsideOn, tick, unknown, elsewhere, owned } from './common.ts';
 import { ipNum, opensConnection, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 import { unreachableFip } from './fip-reach.ts';
+import { hairpin } from './fip-hairpin.ts';
 
 const ID = 'fip-ingress';
 
@@ -20,10 +22,12 @@ async function checkFip(ctx: VerifyContext, f: FloatingIpT): Promise<PropertyRes
   // The outside world on the floating IP's own subnet (an external network may have several): from
   // another subnet's upstream router no packet to the floating IP starts at all, and the proof was empty.
   const outside = outsideOn(ctx.dataplane.stations, f.network, f.ip);
-  if (!outside && !outsideFor(ctx.dataplane.stations, f.network, f.ip)) return unknown(ID, subject, `no outside world on ${f.network} to send from`);
+  // From inside the cloud (hairpin): a concrete violation stands whatever the outside world is.
+  const inside = hairpin(ctx, ID, f);
+  if (!outside && !outsideFor(ctx.dataplane.stations, f.network, f.ip)) return inside.result ?? unknown(ID, subject, `no outside world on ${f.network} to send from`);
   // On a subnet without an upstream router (no gateway), how the outside world reaches the address is
   // not modelled: nothing would be sent to it, and a proof over nothing is none.
-  if (!outside) return unknown(ID, subject, `${f.ip}'s subnet of ${f.network} has no gateway: no upstream router sends to it, so nothing from outside is followed to it`);
+  if (!outside) return inside.result ?? unknown(ID, subject, `${f.ip}'s subnet of ${f.network} has no gateway: no upstream router sends to it, so nothing from outside is followed to it`);
   const owner = `${f.vm}:${f.portIndex}`;
   const res = await search(ctx, { station: outside }, (e, sent, final, end) => {
     const d = end.delivery;
@@ -44,7 +48,8 @@ async function checkFip(ctx: VerifyContext, f: FloatingIpT): Promise<PropertyRes
       return at === owner ? `a packet to ${f.ip} reaches ${owner} addressed to ${t.final.ip_dst}, not its fixed IP ${f.fixedIp}` : `a packet to ${f.ip} reaches ${at}, not only ${owner}`;
     });
   }
-  return unreachableFip(ctx, ID, f, outside) ?? notFound(ID, subject, res, `packets to ${f.ip} from ${outside.gateway}`) ?? holds(ID, subject, `every packet from outside (${f.network}) to ${f.ip} reaches only ${owner}, addressed to ${f.fixedIp}`);
+  const also = inside.checked === null ? '' : `; ${inside.checked}`;
+  return inside.result ?? unreachableFip(ctx, ID, f, outside) ?? notFound(ID, subject, res, `packets to ${f.ip} from ${outside.gateway}`) ?? holds(ID, subject, `every packet from outside (${f.network}) to ${f.ip} reaches only ${owner}, addressed to ${f.fixedIp}${also}`);
 }
 
 export const fipIngress: PropertyCheck = {

@@ -17,7 +17,7 @@ import { INTERNET, vmStations, type OutsideStation } from './common.ts';
 
 
 /** What is commonly sent to a floating IP from the internet. */
-const PROBES: readonly PacketFields[] = [{ proto: 'icmp' }, { proto: 'tcp', dport: 22 }, { proto: 'tcp', dport: 443 }, { proto: 'tcp', dport: 80 }, { proto: 'udp', dport: 53 }];
+export const PROBES: readonly PacketFields[] = [{ proto: 'icmp' }, { proto: 'tcp', dport: 22 }, { proto: 'tcp', dport: 443 }, { proto: 'tcp', dport: 80 }, { proto: 'udp', dport: 53 }];
 
 /**
  * A violation when no probe from `outside` to the floating IP arrives at its port, `unknown` when one

@@ -1,0 +1,115 @@
+// What a port behind a floating IP's router sees of a packet it sends to that floating IP (hairpin
+// NAT). The L3 agent DNATs it to the fixed address and, as it did not come in through the gateway
+// (no mark 0x2), source-NATs it to the router's gateway address — `-m mark ! --mark 0x2/0xffff -m
+// conntrack --ctstate DNAT -j SNAT --to-source GW` in the snat chain (router_info.py
+// external_gateway_nat_fip_rules: since Newton whether or not the router does SNAT, before only with
+// SNAT) — or to the sender's own floating IP, whose float-snat rule the snat chain jumps to first. Without it a sender on the port's subnet gets
+// the answer straight from the fixed address, past the router's conntrack, and its connection to the
+// floating IP never opens; from another subnet the packet arrives with the sender's own address.
+// How: concrete probes (the evaluator, no solver) from one port behind the router — on the floating
+// IP's port's subnet when another port is there, else on another of the router's subnets — to the
+// floating IP; the first that arrives at the port (delivered, or stopped by its own firewall, where
+// its security groups decide) must carry the expected source there. Nothing is said when none
+// arrives (anti-spoofing, groups or a failure stop it: other properties ask) or a trace crosses
+// something not modelled.
+import type { Trace } from '../../evaluate/trace.ts';
+import type { FloatingIpT, RouterT, Topology } from '../../topology/model.ts';
+import type { PropertyResult, VerifyContext } from '../property.ts';
+import { traceBetween } from '../trace.ts';
+import { copies } from './search.ts';
+import { firewallSite } from './sg-completeness.ts';
+import { portLabel, portOf, vmStations, type VmStation } from './common.ts';
+import { PROBES } from './fip-reach.ts';
+import { releaseOrdinal } from '../../topology/release.ts';
+
+export interface HairpinCheck {
+  /** A violation, or null when the probe arrived as expected or nothing can be said. */
+  readonly result: PropertyResult | null;
+  /** What was checked and found as expected, for the holds message; null when nothing was. */
+  readonly checked: string | null;
+}
+
+/** Whether the release programs the hairpin rule on a router without SNAT (bug 1551530, fixed in Newton). */
+export const hairpinWithoutSnat = (release: string): boolean => (releaseOrdinal(release) ?? Number.POSITIVE_INFINITY) >= releaseOrdinal('newton')!;
+
+const NOTHING: HairpinCheck = { result: null, checked: null };
+
+const stationsBySubnet = new WeakMap<VerifyContext['dataplane'], Map<string, VmStation[]>>();
+
+function bySubnet(ctx: VerifyContext): Map<string, VmStation[]> {
+  let m = stationsBySubnet.get(ctx.dataplane);
+  if (m) return m;
+  m = new Map();
+  for (const s of vmStations(ctx)) {
+    const subnet = portOf(ctx.topology, s)?.subnet;
+    if (subnet === undefined) continue;
+    const list = m.get(subnet);
+    if (list) list.push(s);
+    else m.set(subnet, [s]);
+  }
+  stationsBySubnet.set(ctx.dataplane, m);
+  return m;
+}
+
+/** The sender: another port on the floating IP's port's subnet, else a port on another of the router's subnets. */
+function senderFor(ctx: VerifyContext, r: RouterT, f: FloatingIpT, ownSubnet: string): VmStation | null {
+  const m = bySubnet(ctx);
+  const other = (s: VmStation) => s.portId !== f.portId;
+  const same = (m.get(ownSubnet) ?? []).find(other);
+  if (same) return same;
+  for (const i of r.interfaces) {
+    if (i.subnet === ownSubnet) continue;
+    const s = (m.get(i.subnet) ?? []).find(other);
+    if (s) return s;
+  }
+  return null;
+}
+
+/** The source the router gives what `s` sends to a floating IP: its own floating IP on the router, else the gateway address. */
+function expectedSource(topo: Topology, r: RouterT, s: VmStation): string {
+  return topo.floatingIps.find((x) => x.portId === s.portId && x.fixedIp === s.ip && x.router === r.name)?.ip ?? r.gateway!.port.ip;
+}
+
+export function hairpin(ctx: VerifyContext, property: string, f: FloatingIpT): HairpinCheck {
+  const r = ctx.topology.routers.find((x) => x.name === f.router);
+  // Before Newton a router without SNAT got no hairpin rule: what a port behind it sends to a floating IP keeps its address.
+  if (r === undefined || r.gateway === null || (!r.gateway.snat && !hairpinWithoutSnat(ctx.topology.release))) return NOTHING;
+  const owner = vmStations(ctx).find((s) => s.portId === f.portId && s.ip === f.fixedIp);
+  const ownSubnet = owner === undefined ? undefined : portOf(ctx.topology, owner)?.subnet;
+  if (owner === undefined || ownSubnet === undefined) return NOTHING;
+  const sender = senderFor(ctx, r, f, ownSubnet);
+  if (sender === null) return NOTHING;
+  const site = firewallSite(ctx, owner);
+  const arrival = (t: Trace) => copies(t).find((c) => {
+    const d = c.deliveredTo;
+    if (c.disposition === 'delivered') return d?.kind === 'vm' && d.vm === f.vm && d.port === f.portIndex;
+    if (c.disposition !== 'dropped' || c.droppedAt === null || site === null) return false;
+    return c.droppedAt.host === site.host && c.droppedAt.device === site.device;
+  });
+  const expected = expectedSource(ctx.topology, r, sender);
+  const from = portLabel(sender);
+  const onSubnet = portOf(ctx.topology, sender)?.subnet === ownSubnet;
+  for (const fields of PROBES) {
+    const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: sender, ip: sender.ip }, f.ip, fields);
+    if (t.uncertain.length > 0) return NOTHING;
+    const a = arrival(t);
+    if (a === undefined) continue;
+    const got = a.final.ip_src;
+    const reached = a.disposition === 'delivered' ? `arrives at ${f.vm}:${f.portIndex}` : `reaches ${f.vm}:${f.portIndex}'s firewall`;
+    if (got === expected) return { result: null, checked: `a packet from ${from} behind ${r.name} to ${f.ip} ${reached} from ${expected}` };
+    const why = got === sender.ip
+      ? onSubnet
+        ? `: the router did not source-NAT it, so ${f.vm}:${f.portIndex} answers straight from ${f.fixedIp}, past the router's conntrack, and ${from} never hears back from ${f.ip}`
+        : ': the router did not source-NAT it'
+      : '';
+    return {
+      result: {
+        property, subject: `fip:${f.ip}`, verdict: 'violated', witness: t.packet, trace: t,
+        claim: { says: `arrives at ${f.vm}:${f.portIndex} from another address than ${expected}`, shownBy: (x) => { const y = arrival(x); return y !== undefined && y.final.ip_src !== expected; } },
+        message: `a packet from ${from} behind ${r.name} to ${f.ip} (${f.vm}:${f.portIndex}'s floating IP) ${reached} from ${got}, not from ${expected}${why}`,
+      },
+      checked: null,
+    };
+  }
+  return NOTHING;
+}
