@@ -1,5 +1,6 @@
 // `gateway` for a network whose subnets' gateway is the upstream router, outside the cloud (a flat or VLAN
-// provider network no router of the cloud has an interface on; subject `network:N`): one port of each
+// provider network; subject `network:N`), for ports on subnets no router of the cloud has an interface on
+// and on subnets where one has an interface at another address than the gateway's: one port of each
 // class on a subnet the outside world is on pings its gateway address and gets the echo reply back, replayed
 // in the request's conntrack session (bidirectional.ts `checkReply`) — what an operator tries first from a
 // VM on a provider network, and what every reply from beyond that router relies on: frames from the
@@ -24,12 +25,12 @@ const ID = 'gateway';
 type Outside = ReturnType<typeof outsideStations>[number];
 
 /** The outside world's station a port's gateway is: on its network, its subnet's gateway address. */
-function upstreamOf(ctx: VerifyContext, s: VmStation): Outside | null {
+export function upstreamOf(ctx: VerifyContext, s: VmStation): Outside | null {
   if (s.gateway === null) return null;
   return outsideStations(ctx).find((o) => o.network === s.network && o.gateway === s.gateway && inPrefix(s.ip, o.cidr.ip, o.cidr.prefixLen)) ?? null;
 }
 
-/** `ports`: the VM ports of `net`, on subnets no router of the cloud has an interface on. */
+/** `ports`: the VM ports of `net` on subnets no router of the cloud has an interface on, or whose gateway is the upstream router. */
 export function checkProviderGateway(ctx: VerifyContext, e: Enc, net: string, ports: readonly VmStation[], subnets: string): PropertyResult {
   const subject = `network:${net}`;
   const asked = ports.filter((s) => upstreamOf(ctx, s) !== null);

@@ -27,7 +27,7 @@ import { INTERNET, outsideFor, byNetwork, groupPorts, holds, notApplicable, outs
 import { copies } from './search.ts';
 import { stoppedAsIntended } from './own-firewall.ts';
 import { Enc, getZ3 } from '../../smt/index.ts';
-import { checkProviderGateway } from './gateway-provider.ts';
+import { checkProviderGateway, upstreamOf } from './gateway-provider.ts';
 import { checkExternalGateway } from './gateway-outside.ts';
 import { checkExtraRoute, routeSubject } from './gateway-routes.ts';
 
@@ -156,10 +156,15 @@ export const gateway: PropertyCheck = {
   },
 };
 
-/** The ports on subnets no router has an interface on, one `n/a` result per network saying how many. */
+/**
+ * The ports on subnets no router has an interface on, one `n/a` result per network saying how many —
+ * but on a network the outside world is on, the ports whose gateway is its upstream router are asked,
+ * also where a router has an interface on their subnet at another address (what the router's interface
+ * answers says nothing of the way out through the provider bridge to that gateway).
+ */
 function unrouted(ctx: VerifyContext, e: Enc): PropertyResult[] {
   const routed = new Set(ctx.topology.routers.flatMap((r) => r.interfaces.map((i) => i.subnet)));
-  const left = vmStations(ctx).filter((s) => !routed.has(portOf(ctx.topology, s)?.subnet ?? ''));
+  const left = vmStations(ctx).filter((s) => !routed.has(portOf(ctx.topology, s)?.subnet ?? '') || upstreamOf(ctx, s) !== null);
   return [...byNetwork(left)].map(([net, on]) => {
     const subnets = [...new Set(on.map((s) => portOf(ctx.topology, s)?.subnet ?? '?'))].join(', ');
     // On a network the outside world is on, the gateway is its upstream router: asked (gateway-provider.ts).
