@@ -93,13 +93,20 @@ function endsChange(probes: readonly Probe[], a: { dp: Model['dataplane']; ev: E
   return null;
 }
 
-/** The first probe whose ends differ, under the first choice of HA masters where one does; null when none does under any. */
+/**
+ * The first probe whose ends differ, under the first choice of HA masters where one does; null when none
+ * does under any. Choices are paired by their masters, not their order: the observed state comes first,
+ * and a fault that changes what is observed (a keepalived address deleted on the master) reorders them.
+ */
 export function behaviourChange(probes: readonly Probe[], before: Choices, after: Choices): string | null {
   if (before.variants.length !== after.variants.length) return `the choices of HA masters differ: ${before.variants.length} before, ${after.variants.length} with the fault`;
-  for (const [i, v] of before.variants.entries()) {
-    const w = after.variants[i]!;
+  const byMasters = new Map(after.variants.map((w) => [after.ctx.describeMasters(w), w]));
+  for (const v of before.variants) {
+    const masters = before.ctx.describeMasters(v);
+    const w = byMasters.get(masters);
+    if (w === undefined) return `the choices of HA masters differ: ${masters} only before the fault`;
     const d = endsChange(probes, { dp: v.dataplane, ev: v.evaluator }, { dp: w.dataplane, ev: w.evaluator });
-    if (d !== null) return before.variants.length > 1 ? `${d} (masters: ${before.ctx.describeMasters(v)})` : d;
+    if (d !== null) return before.variants.length > 1 ? `${d} (masters: ${masters})` : d;
   }
   return null;
 }
