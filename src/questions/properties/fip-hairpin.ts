@@ -12,14 +12,11 @@
 // its security groups decide) must carry the expected source there. Nothing is said when none
 // arrives (anti-spoofing, groups or a failure stop it: other properties ask) or a trace crosses
 // something not modelled.
-import type { Trace } from '../../evaluate/trace.ts';
 import type { FloatingIpT, RouterT, Topology } from '../../topology/model.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
 import { traceBetween } from '../trace.ts';
-import { copies } from './search.ts';
-import { firewallSite } from './sg-completeness.ts';
 import { portLabel, portOf, vmStations, type VmStation } from './common.ts';
-import { PROBES } from './fip-reach.ts';
+import { PROBES, arrivalAt } from './fip-reach.ts';
 import { releaseOrdinal } from '../../topology/release.ts';
 
 export interface HairpinCheck {
@@ -79,13 +76,7 @@ export function hairpin(ctx: VerifyContext, property: string, f: FloatingIpT): H
   if (owner === undefined || ownSubnet === undefined) return NOTHING;
   const sender = senderFor(ctx, r, f, ownSubnet);
   if (sender === null) return NOTHING;
-  const site = firewallSite(ctx, owner);
-  const arrival = (t: Trace) => copies(t).find((c) => {
-    const d = c.deliveredTo;
-    if (c.disposition === 'delivered') return d?.kind === 'vm' && d.vm === f.vm && d.port === f.portIndex;
-    if (c.disposition !== 'dropped' || c.droppedAt === null || site === null) return false;
-    return c.droppedAt.host === site.host && c.droppedAt.device === site.device;
-  });
+  const arrival = arrivalAt(ctx, f, owner);
   const expected = expectedSource(ctx.topology, r, sender);
   const from = portLabel(sender);
   const onSubnet = portOf(ctx.topology, sender)?.subnet === ownSubnet;
