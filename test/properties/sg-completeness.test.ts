@@ -46,7 +46,7 @@ describe('security-groups completeness', () => {
     const r = rs.find((x) => x.subject === 'port:vm1:0')!;
     expect(r.verdict).toBe('violated');
     expect(r.error).toBeUndefined();
-    expect(r.message).toMatch(/^ingress: a first packet from \S+ to vm1:0 \(proto 6 dport 22\), which its groups allow, is dropped by its firewall at qbr/);
+    expect(r.message).toMatch(/^ingress: a first packet from \S+ to vm1:0 \(proto tcp dport 22\), which its groups allow, is dropped by its firewall at qbr/);
     // The replayed witness: from a source outside the default group (only it needs the ssh rule: vm2
     // by its own floating IP through the router, or the outside world, to vm1's floating IP or, routed
     // by the upstream router, its fixed address), dropped at vm1's qbr on the way in (from the qvb

@@ -19,6 +19,7 @@
 // whose host's rules differ from its classmates' (one host's faulty or stale rules), or that a set
 // leaves out, is a class of its own, checked on its own. Ports with port security off are left out,
 // each said in an `n/a` result.
+import { protoName } from '../../report/packet-json.ts';
 import type { Trace } from '../../evaluate/trace.ts';
 import type { PortT } from '../../topology/model.ts';
 import type { SourceSpec } from '../../smt/index.ts';
@@ -33,7 +34,7 @@ import { portClasses } from '../port-classes.ts';
 
 const ID = 'security-groups';
 
-const fields = (p: Trace['final']) => `proto ${p.proto}${p.dport !== null ? ` dport ${p.dport}` : ''}`;
+const fields = (p: Trace['final']) => `proto ${protoName(p)}${p.dport !== null ? ` dport ${p.dport}` : ''}`;
 
 /** What a class's result is made from besides its devices: the representative as the dataplane shows it, the ports it stands for, its firewall. */
 const restKey = (s: VmStation, stands: string, site: ReturnType<typeof firewallSite>): string => JSON.stringify([s, stands, site]);

@@ -13,6 +13,7 @@
 // entry port tells the direction, and a found witness becomes a violation only when its replay through
 // the evaluator is dropped at that same qbr, entered by the same side, with the replayed packet
 // allowed and addressed as the solver claimed; otherwise `unknown` with the disagreement.
+import { protoName } from '../../report/packet-json.ts';
 import type { Trace } from '../../evaluate/trace.ts';
 import { ETH_TYPE } from '../../ir/packet.ts';
 import type { PortT } from '../../topology/model.ts';
@@ -81,7 +82,7 @@ function replayedAsClaimed(e: Enc, ctx: VerifyContext, port: PortT, site: Firewa
   return allowedFirst(e, ctx, port, concretePacket(dir === 'egress' ? copy.packet : copy.final), dir) === true;
 }
 
-const fields = (p: Trace['final']) => `proto ${p.proto}${p.dport !== null ? ` dport ${p.dport}` : ''}${p.icmp_type !== null ? ` icmp type ${p.icmp_type}` : ''}`;
+const fields = (p: Trace['final']) => `proto ${protoName(p)}${p.dport !== null ? ` dport ${p.dport}` : ''}${p.icmp_type !== null ? ` icmp type ${p.icmp_type}` : ''}`;
 
 /** A found completeness witness, replayed: a violation naming the drop, or `unknown` when the evaluator disagrees. */
 export async function completenessViolation(
