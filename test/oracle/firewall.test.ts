@@ -5,7 +5,8 @@
 // converged MAC table installed. Random frames enter a random port (from the VM through tap, or from
 // br-int through qvb); the copies that come out must be the evaluator's, header for header. When a
 // first packet passes, its reply is sent back through the same conntrack table and compared too.
-// Subjects: the shipped topologies and random topologies from the generator (netproof/testing), those
+// Subjects: the shipped topologies, one with SCTP/DCCP/UDP-Lite port rules (test/properties/topologies/
+// sctp-ports.yaml) and random topologies from the generator (netproof/testing), those
 // with no qbr bridge (the noop driver, no VM port) passed over by name.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeOracle } from './prereq.ts';
@@ -14,18 +15,18 @@ import { createNamespace, type IptablesBackend, type Netns } from './netfilter-h
 import { bridgeBatch, bridgeLines, ipBatch, quietIpv6, staticFdbLine, vethLines } from './linux-wiring.ts';
 import { startPacketIo, type PacketIo } from './packet-io.ts';
 import { decodeFrame, encodeFrame, type FrameOptions } from './frame.ts';
-import { diffKeys, frameKey, isSctp, markerMaker, packetKey, replyTo, SCTP } from './linux-compare.ts';
+import { countedKind, diffKeys, frameKey, markerMaker, packetKey, replyOptions, replyTo } from './linux-compare.ts';
 import { oracleSeed, randomPacket } from './random-packet.ts';
-import { firewallUnfit, generatedSubjects, rngFor, shippedSubject, type OracleSubject } from './subjects.ts';
+import { firewallUnfit, generatedSubjects, rngFor, shippedSubject, testTopologySubject, type OracleSubject } from './subjects.ts';
 import { Tally, type ExclusionRule } from './tally.ts';
 import { linuxBridgeProbe } from './evaluator-probe.ts';
 import { createEvaluator } from '../../src/evaluate/index.ts';
 import { ETH_TYPE, IP_PROTO, type Packet } from '../../src/ir/packet.ts';
-import type { LinuxBridge } from '../../src/ir/dataplane.ts';
+import type { Dataplane, LinuxBridge, Station } from '../../src/ir/dataplane.ts';
 
 const IPV6: ExclusionRule = { name: 'ipv6', why: 'IPv6 frames: netproof does not model IPv6 (topologies with IPv6 are refused)' };
 const UNSUPPORTED: ExclusionRule = { name: 'unsupported', why: 'the evaluator crossed a construct it marks unsupported (any verdict built on it is unknown)' };
-const RULES = [IPV6, SCTP, UNSUPPORTED];
+const RULES = [IPV6, UNSUPPORTED];
 
 const BACKENDS = ['nft', 'legacy'] as const satisfies readonly IptablesBackend[];
 /** First packets per shipped topology and per generated one (each tried on both backends, replies besides). */
@@ -38,12 +39,59 @@ const GENERATED = 4;
 const generated = generatedSubjects(SEED, GENERATED, { maxHosts: 3, maxVms: 4, minVms: 2, maxPortsPerVm: 2 }, firewallUnfit);
 const SUBJECTS: readonly { readonly make: () => OracleSubject; readonly packets: number }[] = [
   ...(['seed.yaml', 'seed-vlan.yaml', 'provider.yaml'] as const).map((f) => ({ make: () => shippedSubject(f), packets: PER_SHIPPED })),
+  // SCTP, DCCP and UDP-Lite port rules as Neutron renders them (ports at each rule's edges are aimed at).
+  { make: () => testTopologySubject('test/properties/topologies/sctp-ports.yaml'), packets: PER_SHIPPED },
   ...generated.subjects.map((g) => ({ make: () => g, packets: PER_GENERATED })),
 ];
 
 const totals = new Map<IptablesBackend, Tally>(BACKENDS.map((b) => [b, new Tally(`hybrid firewall (iptables-${b}), all subjects`, RULES)]));
 
 interface HostRig { readonly host: string; readonly ns: Map<IptablesBackend, Netns>; readonly bridges: readonly LinuxBridge[] }
+interface Ask { readonly rig: HostRig; readonly br: LinuxBridge; readonly inPort: string; readonly packet: Packet }
+
+/** The ports SCTP and UDP-Lite rules of the dataplane's iptables name, each bound and one past it. */
+function sctpUdpLitePorts(dp: Dataplane): number[] {
+  const out = new Set<number>();
+  for (const h of dp.hosts) for (const ns of h.namespaces) for (const t of ns.netfilter.tables) for (const c of t.chains) for (const r of c.rules) {
+    if (!r.matches.some((m) => m.kind === 'proto' && !m.negate && (m.proto === IP_PROTO.sctp || m.proto === IP_PROTO.udplite))) continue;
+    for (const m of r.matches) {
+      const ranges = m.kind === 'dport' ? [[m.from, m.to] as const] : m.kind === 'multiport' ? m.ranges : [];
+      for (const [lo, hi] of ranges) for (const p of [lo - 1, lo, hi, hi + 1]) if (p >= 0 && p <= 65535) out.add(p);
+    }
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * Besides the random packets, which seldom hit a rule's port: an SCTP and a UDP-Lite first packet to
+ * each VM port's address at each port an SCTP or UDP-Lite rule names (each bound and one past it),
+ * entering its qbr bridge from br-int's side, from an outside address and from a sibling VM's.
+ */
+function portEdgeAsks(rigs: readonly HostRig[], dp: Dataplane): Ask[] {
+  const out: Ask[] = [];
+  const ports = sctpUdpLitePorts(dp);
+  const stations = dp.stations;
+  const vms = stations.filter((s): s is Extract<Station, { kind: 'vm-port' }> => s.kind === 'vm-port');
+  for (const rig of rigs) {
+    for (const br of rig.bridges) {
+      const vm = vms.find((s) => s.attachment.host === rig.host && s.attachment.device === br.name);
+      const inPort = br.ports.find((p) => p.startsWith('qvb'));
+      if (vm === undefined || inPort === undefined) continue;
+      const sources = ['198.51.100.7', ...vms.filter((s) => s !== vm).map((s) => s.ip).slice(0, 1)];
+      for (const proto of [IP_PROTO.sctp, IP_PROTO.udplite]) {
+        for (const dport of ports) {
+          for (const ip_src of sources) {
+            out.push({ rig, br, inPort, packet: {
+              eth_src: 'fa:16:3e:00:00:fe', eth_dst: vm.mac, vlan: null, tun_id: null, eth_type: ETH_TYPE.ipv4,
+              ip_src, ip_dst: vm.ip, proto, sport: 40000, dport, icmp_type: null, icmp_code: null,
+            } });
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
 
 describeOracle('oracle: real Linux bridges with the rendered hybrid firewall against the evaluator', ['ip', 'iptables', 'ipset', 'python3'], () => {
   for (const { make, packets } of SUBJECTS) {
@@ -104,11 +152,15 @@ describeOracle('oracle: real Linux bridges with the rendered hybrid firewall aga
         const rng = rngFor(SEED, file);
         const marker = markerMaker();
         if (rigs.length === 0) return;
+        const asks: Ask[] = [];
         for (let i = 0; i < packets; i++) {
           const rig = rng.pick(rigs);
           const br = rng.pick(rig.bridges);
           const inPort = rng.pick(br.ports);
-          const packet = randomPacket(rng, universe, { vlan: 'any', tunnel: false });
+          asks.push({ rig, br, inPort, packet: randomPacket(rng, universe, { vlan: 'any', tunnel: false }) });
+        }
+        asks.push(...portEdgeAsks(rigs, model.dataplane));
+        for (const [i, { rig, br, inPort, packet }] of asks.entries()) {
           const icmpRest = (0x1000 + i) * 0x10000 + 1;
           for (const backend of BACKENDS) {
             const tally = tallies.get(backend)!;
@@ -127,23 +179,22 @@ describeOracle('oracle: real Linux bridges with the rendered hybrid firewall aga
               return { keys: mine, diff: d.length === 0 ? [] : [...d, `evaluator: ${r.steps.map((s) => `${s.where}: ${s.action}`).join(' | ')}`] };
             };
             if (packet.eth_type === ETH_TYPE.ipv6) { tally.exclude(IPV6); continue; }
-            if (isSctp(packet)) { tally.exclude(SCTP); continue; }
             probe.fresh();
             await io.flushConntrack(ns.name);
             const first = await send(packet, inPort, { icmpRest });
             if (first.diff[0] === 'unsupported') { tally.exclude(UNSUPPORTED); continue; }
             if (first.diff.length > 0) { tally.disagree(`${rig.host}/${br.name} in ${inPort} (first packet): ${packetKey(inPort, packet)}\n    ${first.diff.join('\n    ')}`); continue; }
-            tally.agreeOne();
+            tally.agreeOne(countedKind(packet));
             // The reply, in the same connection, from the first port the packet came out of.
             const out = first.keys[0];
             if (out === undefined || packet.eth_type !== ETH_TYPE.ipv4) continue;
             const outPort = out.split(' ')[0]!;
             const reply = replyTo(packet);
-            const tcp = packet.proto === IP_PROTO.tcp ? { tcpFlags: 0x12, tcpSeq: 0x7000, tcpAck: 0x1000 + 1 + 8 } : {};
-            const second = await send(reply, outPort, { icmpRest, ...tcp });
+            const answer = replyOptions(packet);
+            const second = await send(reply, outPort, { icmpRest, ...answer });
             if (second.diff[0] === 'unsupported') tally.exclude(UNSUPPORTED);
             else if (second.diff.length > 0) tally.disagree(`${rig.host}/${br.name} in ${outPort} (reply): ${packetKey(outPort, reply)}\n    ${second.diff.join('\n    ')}`);
-            else tally.agreeOne();
+            else tally.agreeOne(countedKind(packet));
           }
         }
         console.info(`${file}: packets in ${Date.now() - t1} ms`);

@@ -1,13 +1,14 @@
 // Ethernet frames from netproof packets and back, for the oracles that put real frames on real Linux
-// interfaces: 802.1Q tag, IPv4 with TCP (a SYN), UDP, ICMP or any other protocol, ARP, or any other
-// ethertype, each carrying an 8-byte marker in its payload so the frame can be recognised wherever it
-// comes out (NAT rewrites addresses and ports, never the payload). Checksums are computed as a real
-// sender's would be, so conntrack never calls a frame INVALID for a bad checksum; a GRE frame carries a
-// GRE header before its marker.
+// interfaces: 802.1Q tag, IPv4 with TCP (a SYN), UDP, UDP-Lite, SCTP (an INIT, or the INIT ACK that
+// answers it), ICMP or any other protocol, ARP, or any other ethertype, each carrying an 8-byte marker
+// in its payload so the frame can be recognised wherever it comes out (NAT rewrites addresses and
+// ports, never the payload). Checksums (SCTP's CRC32c too) are computed as a real sender's would be, so
+// conntrack never calls a frame INVALID for a bad checksum; a GRE frame carries a GRE header before its
+// marker.
 // Guarantees: decode(encode(p)) gives back p's header fields; a frame too short for its own headers
 // decodes to null fields instead of throwing.
 import type { Packet } from '../../src/ir/packet.ts';
-import { ETH_TYPE, IP_PROTO } from '../../src/ir/packet.ts';
+import { ETH_TYPE, IP_PROTO, protoHasPorts } from '../../src/ir/packet.ts';
 import { macBytes } from '../../src/net/mac.ts';
 
 export interface FrameOptions {
@@ -24,6 +25,8 @@ export interface FrameOptions {
   readonly tcpFlags?: number;
   readonly tcpSeq?: number;
   readonly tcpAck?: number;
+  /** SCTP: the frame is the INIT ACK answering an INIT of encodeFrame's (else it is that INIT). */
+  readonly sctpInitAck?: boolean;
 }
 
 const mac = (m: string): number[] => {
@@ -49,19 +52,60 @@ function withChecksum(bytes: number[], at: number, pseudo: readonly number[] = [
   return bytes;
 }
 
+/** CRC32c (Castagnoli, reflected), SCTP's checksum (RFC 9260 appendix A). */
+const CRC32C_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0x82f63b78 : c >>> 1;
+  return c >>> 0;
+});
+export function crc32c(bytes: readonly number[]): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = (CRC32C_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8)) >>> 0;
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+const SCTP = 132;
+const UDPLITE = 136;
+/**
+ * The initiate tags of the INIT and of the INIT ACK answering it. Conntrack starts an SCTP connection
+ * only on an INIT whose header carries verification tag 0, keeps the INIT's initiate tag and drops an
+ * answer not carrying it (nf_conntrack_proto_sctp.c, RFC 9260 8.5).
+ */
+const SCTP_INIT_TAG = 0x5c7a0001;
+const SCTP_ACK_TAG = 0x5c7a0002;
+/** The marker rides in an INIT parameter of a type an endpoint skips (the top bits 10: skip, report). */
+const SCTP_MARKER_PARAM = 0xbf00;
+/** Where the marker starts after the SCTP common header: the INIT chunk's 20 bytes, the parameter's 4. */
+const SCTP_MARKER_AT = 12 + 20 + 4;
+
 function l4(p: Packet, marker: number[], o: FrameOptions): number[] {
   const pseudo = (len: number) => [...ip4(p.ip_src), ...ip4(p.ip_dst), 0, p.proto, ...u16(len)];
   if (p.proto === IP_PROTO.tcp) {
     const seg = [...u16(p.sport ?? 0), ...u16(p.dport ?? 0), ...u32(o.tcpSeq ?? 0x1000), ...u32(o.tcpAck ?? 0), 0x50, o.tcpFlags ?? 0x02, ...u16(64240), 0, 0, 0, 0, ...marker];
     return withChecksum(seg, 16, pseudo(seg.length));
   }
-  if (p.proto === IP_PROTO.udp) {
+  if (p.proto === IP_PROTO.udp || p.proto === UDPLITE) {
     const len = 8 + marker.length;
-    const dgram = [...u16(p.sport ?? 0), ...u16(p.dport ?? 0), ...u16(len), 0, 0, ...marker];
+    // UDP-Lite's length field is its checksum coverage: 0 covers the whole datagram (RFC 3828).
+    const dgram = [...u16(p.sport ?? 0), ...u16(p.dport ?? 0), ...u16(p.proto === UDPLITE ? 0 : len), 0, 0, ...marker];
     const withSum = withChecksum(dgram, 6, pseudo(len));
     // A computed UDP checksum of 0 is sent as 0xffff (0 means "no checksum").
     if (withSum[6] === 0 && withSum[7] === 0) withSum[6] = withSum[7] = 0xff;
     return withSum;
+  }
+  if (p.proto === SCTP) {
+    const ack = o.sctpInitAck === true;
+    const param = [...u16(SCTP_MARKER_PARAM), ...u16(4 + marker.length), ...marker];
+    // INIT or INIT ACK: initiate tag, a_rwnd, outbound and inbound streams, initial TSN, parameters.
+    const chunk = [ack ? 2 : 1, 0, ...u16(20 + param.length), ...u32(ack ? SCTP_ACK_TAG : SCTP_INIT_TAG), ...u32(65535), ...u16(1), ...u16(1), ...u32(1), ...param];
+    const pkt = [...u16(p.sport ?? 0), ...u16(p.dport ?? 0), ...u32(ack ? SCTP_INIT_TAG : 0), 0, 0, 0, 0, ...chunk];
+    // The CRC goes on the wire least significant byte first (as Linux's sctp_end_cksum writes it).
+    const crc = crc32c(pkt);
+    pkt[8] = crc & 0xff;
+    pkt[9] = (crc >>> 8) & 0xff;
+    pkt[10] = (crc >>> 16) & 0xff;
+    pkt[11] = crc >>> 24;
+    return pkt;
   }
   if (p.proto === IP_PROTO.icmp) {
     return withChecksum([p.icmp_type ?? 0, p.icmp_code ?? 0, 0, 0, ...u32(o.icmpRest ?? 0x12340001), ...marker], 2);
@@ -151,7 +195,8 @@ export function decodeFrame(b: Buffer): DecodedFrame {
     const proto = b[at + 9]!;
     const l4at = at + ihl;
     const ip = { ...base, ipSrc: dotted(b, at + 12), ipDst: dotted(b, at + 16), proto, ttl: b[at + 8]!, ipId: b.readUInt16BE(at + 4) };
-    if ((proto === IP_PROTO.tcp && b.length >= l4at + 20) || (proto === IP_PROTO.udp && b.length >= l4at + 8)) {
+    if (proto === SCTP && b.length >= l4at + 12) return { ...ip, sport: b.readUInt16BE(l4at), dport: b.readUInt16BE(l4at + 2), marker: markerAt(l4at + SCTP_MARKER_AT) };
+    if ((proto === IP_PROTO.tcp && b.length >= l4at + 20) || ((proto === IP_PROTO.udp || proto === UDPLITE) && b.length >= l4at + 8)) {
       const off = proto === IP_PROTO.tcp ? ((b[l4at + 12]! >>> 4) * 4) : 8;
       return { ...ip, sport: b.readUInt16BE(l4at), dport: b.readUInt16BE(l4at + 2), marker: markerAt(l4at + off) };
     }
@@ -167,7 +212,7 @@ export function decodeFrame(b: Buffer): DecodedFrame {
 /** The netproof packet a decoded IPv4 frame carries (for building a reply to what really came out). */
 export function packetOfFrame(f: DecodedFrame): Packet {
   if (f.ethType !== ETH_TYPE.ipv4 || f.ipSrc === null || f.ipDst === null || f.proto === null) throw new Error('not an IPv4 frame');
-  const ports = f.proto === IP_PROTO.tcp || f.proto === IP_PROTO.udp;
+  const ports = protoHasPorts(f.proto);
   const icmp = f.proto === IP_PROTO.icmp;
   return {
     eth_src: f.ethSrc, eth_dst: f.ethDst, vlan: f.vlan, tun_id: null, eth_type: f.ethType, ip_src: f.ipSrc, ip_dst: f.ipDst, proto: f.proto,

@@ -3,23 +3,32 @@
 // netproof models (MACs, VLAN, ethertype, addresses, protocol, ports, ICMP type and code, ARP opcode)
 // and compared as multisets per output interface.
 import type { Packet } from '../../src/ir/packet.ts';
-import { ETH_TYPE, IP_PROTO } from '../../src/ir/packet.ts';
+import { ETH_TYPE, IP_PROTO, protoHasPorts } from '../../src/ir/packet.ts';
 import type { DecodedFrame } from './frame.ts';
 import type { ExclusionRule } from './tally.ts';
 
 /**
- * SCTP frames are not compared: the kernel's conntrack reads an SCTP packet's own header (its chunks, the
- * verification tag, the CRC32c) to call it NEW or INVALID, and NAT rewrites its ports; netproof's packet
- * holds none of these (an SCTP packet stands for a well-formed one), and the frames sent here carry no SCTP header.
+ * The reply options a protocol's answer needs beyond the swapped packet: a TCP SYN is answered by a
+ * SYN-ACK, an SCTP INIT by the INIT ACK carrying its tag (conntrack drops an answer without it).
  */
-export const SCTP: ExclusionRule = { name: 'sctp', why: "SCTP frames: conntrack judges them by SCTP's own header (chunks, verification tag, CRC32c), which netproof's packet does not hold and these frames do not carry" };
-export const isSctp = (p: Packet): boolean => p.eth_type === ETH_TYPE.ipv4 && p.proto === 132;
+export function replyOptions(p: Packet): { tcpFlags?: number; tcpSeq?: number; tcpAck?: number; sctpInitAck?: boolean } {
+  if (p.eth_type !== ETH_TYPE.ipv4) return {};
+  if (p.proto === IP_PROTO.tcp) return { tcpFlags: 0x12, tcpSeq: 0x7000, tcpAck: 0x1000 + 1 + 8 };
+  if (p.proto === IP_PROTO.sctp) return { sctpInitAck: true };
+  return {};
+}
+
+/** The packets whose comparison a suite counts apart: SCTP and UDP-Lite (their ports are modelled since the packet carries them). */
+export function countedKind(p: Packet): string | undefined {
+  if (p.eth_type !== ETH_TYPE.ipv4) return undefined;
+  return p.proto === IP_PROTO.sctp ? 'SCTP' : p.proto === IP_PROTO.udplite ? 'UDP-Lite' : undefined;
+}
 
 /** One copy leaving a device, as text both sides can produce. */
 export type CopyKey = string;
 
 const l4 = (proto: number, sport: number | null, dport: number | null, t: number | null, c: number | null) =>
-  proto === IP_PROTO.tcp || proto === IP_PROTO.udp ? ` ${sport}>${dport}` : proto === IP_PROTO.icmp ? ` icmp ${t}/${c}` : '';
+  protoHasPorts(proto) ? ` ${sport}>${dport}` : proto === IP_PROTO.icmp ? ` icmp ${t}/${c}` : '';
 
 /** The evaluator's copy as text; `sport: 'any'` leaves the source port out (a port the kernel picks at random). */
 export function packetKey(port: string, p: Packet, opts: { anySport?: boolean } = {}): CopyKey {

@@ -5,7 +5,7 @@
 // a flow of a later table is reached only if the pipeline leads there, as it would in the real switch.
 // Pure: a seeded generator, the universe and a match in, a packet (or why none can be built) out.
 import type { Packet } from '../../src/ir/packet.ts';
-import { ETH_TYPE, IP_PROTO } from '../../src/ir/packet.ts';
+import { ETH_TYPE, IP_PROTO, protoHasPorts } from '../../src/ir/packet.ts';
 import type { Cidr, Flow, FlowMatch, MaskedInt, MaskedMac } from '../../src/ir/openflow.ts';
 import { formatIpv4, ipv4ToNumber, prefixMask } from '../../src/net/ipv4.ts';
 import { formatMac, macToNumber } from '../../src/net/mac.ts';
@@ -66,7 +66,7 @@ export function packetFromMatch(r: Rng, u: Universe, m: FlowMatch, tunnel: boole
   }
   if (ethType === ETH_TYPE.ipv4 && m.nw_proto !== undefined && p.proto !== m.nw_proto) {
     const proto = m.nw_proto;
-    const ports = proto === IP_PROTO.tcp || proto === IP_PROTO.udp;
+    const ports = protoHasPorts(proto);
     const icmp = proto === IP_PROTO.icmp;
     p = { ...p, proto, sport: ports ? r.int(0, 65535) : null, dport: ports ? r.int(0, 65535) : null, icmp_type: icmp ? 8 : null, icmp_code: icmp ? 0 : null };
   }

@@ -29,8 +29,9 @@ export function ofprotoFlow(inPort: string, p: Packet, tunnel: TunnelIn | null =
   } else if (p.eth_type === ETH_TYPE.ipv4) {
     const l3 = `nw_src=${p.ip_src},nw_dst=${p.ip_dst}`;
     if (p.proto === IP_PROTO.icmp) f.push('icmp', l3, `icmp_type=${p.icmp_type ?? 0}`, `icmp_code=${p.icmp_code ?? 0}`);
-    else if (p.proto === IP_PROTO.tcp || p.proto === IP_PROTO.udp) {
-      const l4 = p.proto === IP_PROTO.tcp ? 'tcp' : 'udp';
+    // OVS's flow key holds ports for TCP, UDP and SCTP only (a UDP-Lite or DCCP packet is plain IP to it).
+    else if (p.proto === IP_PROTO.tcp || p.proto === IP_PROTO.udp || p.proto === IP_PROTO.sctp) {
+      const l4 = p.proto === IP_PROTO.tcp ? 'tcp' : p.proto === IP_PROTO.udp ? 'udp' : 'sctp';
       f.push(l4, l3);
       if (p.sport !== null) f.push(`${l4}_src=${p.sport}`);
       if (p.dport !== null) f.push(`${l4}_dst=${p.dport}`);
@@ -50,7 +51,7 @@ function portField(m: FlowMatch): string {
   switch (m.nw_proto) {
     case IP_PROTO.tcp: return 'tcp';
     case IP_PROTO.udp: return 'udp';
-    case 132: return 'sctp';
+    case IP_PROTO.sctp: return 'sctp';
     default: throw new Error(`a transport port match needs nw_proto tcp, udp or sctp (got ${m.nw_proto ?? 'none'})`);
   }
 }

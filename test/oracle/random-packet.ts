@@ -1,11 +1,12 @@
 // Random packets for the differential oracles: a seeded generator (the same seed gives the same
 // packets, so a failure replays) biased towards what a Neutron dataplane's rules look at — the
 // addresses, VLANs and tunnel keys of the topology itself — mixed with the edge cases real kernels and
-// switches treat specially: IPv4 of every protocol family the model handles (TCP, UDP, ICMP, others),
+// switches treat specially: IPv4 of every protocol family the model handles (TCP, UDP, ICMP, SCTP and
+// UDP-Lite with ports, others; not DCCP: kernels since 6.16 track it without its ports),
 // ARP requests and replies, other ethertypes, VLAN 0 / 4095 / random, reserved multicast and all-zero
 // MACs, martian addresses. Pure: the seed and the universe in, packets out.
 import type { Packet } from '../../src/ir/packet.ts';
-import { BROADCAST_MAC, ETH_TYPE, IP_PROTO } from '../../src/ir/packet.ts';
+import { BROADCAST_MAC, ETH_TYPE, IP_PROTO, protoHasPorts } from '../../src/ir/packet.ts';
 import { formatIpv4 } from '../../src/net/ipv4.ts';
 import { formatMac } from '../../src/net/mac.ts';
 
@@ -57,6 +58,8 @@ export interface Universe {
   readonly ips: readonly string[];
   readonly vlans: readonly number[];
   readonly tunIds: readonly number[];
+  /** Transport ports the dataplane's rules name, with one past each bound (a rule is most often wrong at its edges). */
+  readonly ports?: readonly number[];
 }
 
 /** Destinations OVS's NORMAL and the Linux bridge treat specially (802.1D reserved, Cisco, Extreme). */
@@ -73,7 +76,7 @@ export const MARTIAN_IPS: readonly string[] = ['0.0.0.0', '0.1.2.3', '127.0.0.1'
 // Not 0x8100 or 0x88a8: those are VLAN tag types, and a frame carrying one is a tagged frame (the `vlan` field).
 const OTHER_ETHERTYPES = [ETH_TYPE.ipv6, 0x88cc, 0x8035, 0x0842, 0x1234];
 const PORTS = [22, 53, 67, 68, 80, 443, 9697, 1, 1023, 1024, 40000, 65535];
-const OTHER_PROTOS = [0, 2, 4, 47, 50, 89, 112, 132, 255];
+const OTHER_PROTOS = [0, 2, 4, 47, 50, 89, 112, 255];
 
 function randomUnicastMac(r: Rng): string {
   // Locally administered, unicast: bit 1 of the first byte set, bit 0 clear.
@@ -101,7 +104,7 @@ function ip(r: Rng, u: Universe): string {
   ])();
 }
 
-const port = (r: Rng) => (r.chance(0.6) ? r.pick(PORTS) : r.int(0, 65535));
+const port = (r: Rng, u: Universe) => (u.ports !== undefined && u.ports.length > 0 && r.chance(0.3) ? r.pick(u.ports) : r.chance(0.6) ? r.pick(PORTS) : r.int(0, 65535));
 
 /** How a packet arrives at the port being tested. */
 export interface Arrival {
@@ -126,9 +129,9 @@ export function randomPacket(r: Rng, u: Universe, arrival: Arrival): Packet {
     // Non-IP frames keep the L3 fields empty, as the evaluator reads none of them.
     return { ...base, eth_type: r.pick(OTHER_ETHERTYPES), ip_src: '0.0.0.0', ip_dst: '0.0.0.0', proto: 0, sport: null, dport: null, icmp_type: null, icmp_code: null };
   }
-  const proto = r.weighted<number>([[35, IP_PROTO.tcp], [30, IP_PROTO.udp], [22, IP_PROTO.icmp], [13, r.pick(OTHER_PROTOS)]]);
+  const proto = r.weighted<number>([[35, IP_PROTO.tcp], [30, IP_PROTO.udp], [8, IP_PROTO.sctp], [6, IP_PROTO.udplite], [22, IP_PROTO.icmp], [13, r.pick(OTHER_PROTOS)]]);
   const l3 = { ...base, eth_type: ETH_TYPE.ipv4, ip_src: ip(r, u), ip_dst: ip(r, u), proto };
-  if (proto === IP_PROTO.tcp || proto === IP_PROTO.udp) return { ...l3, sport: port(r), dport: port(r), icmp_type: null, icmp_code: null };
+  if (protoHasPorts(proto)) return { ...l3, sport: port(r, u), dport: port(r, u), icmp_type: null, icmp_code: null };
   if (proto === IP_PROTO.icmp) {
     const [t, c] = r.weighted<readonly [number, number]>([[50, [8, 0]], [15, [0, 0]], [15, [3, r.int(0, 15)]], [20, [r.int(0, 255), r.int(0, 255)]]]);
     return { ...l3, sport: null, dport: null, icmp_type: t, icmp_code: c };

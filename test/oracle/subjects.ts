@@ -26,6 +26,13 @@ export function shippedSubject(file: string): OracleSubject {
   return subjectOf(file, loaded.value);
 }
 
+/** A topology of the test suites (`path` from the repository's root), loaded; named by its file. */
+export function testTopologySubject(path: string): OracleSubject {
+  const loaded = loadModel(join(repoRoot, path));
+  if (!loaded.ok) throw new Error(`${path}: ${loaded.errors.map(formatInputError).join('\n')}`);
+  return subjectOf(path.split('/').pop()!, loaded.value);
+}
+
 export function subjectOf(name: string, model: Model): OracleSubject {
   return { name, model, universe: universeOf(model.dataplane) };
 }

@@ -13,12 +13,15 @@ export class Tally {
   agree = 0;
   readonly excluded = new Map<string, number>();
   readonly disagreements: string[] = [];
+  /** Agreed packets of kinds a suite names (the protocols whose comparison is new, say), by kind. */
+  readonly agreedOf = new Map<string, number>();
 
   constructor(readonly suite: string, private readonly rules: readonly ExclusionRule[]) {}
 
-  agreeOne(): void {
+  agreeOne(kind?: string): void {
     this.tried++;
     this.agree++;
+    if (kind !== undefined) this.agreedOf.set(kind, (this.agreedOf.get(kind) ?? 0) + 1);
   }
 
   disagree(text: string): void {
@@ -39,6 +42,7 @@ export class Tally {
     this.tried += t.tried;
     this.agree += t.agree;
     for (const [k, v] of t.excluded) this.excluded.set(k, (this.excluded.get(k) ?? 0) + v);
+    for (const [k, v] of t.agreedOf) this.agreedOf.set(k, (this.agreedOf.get(k) ?? 0) + v);
     this.disagreements.push(...t.disagreements);
   }
 
@@ -57,7 +61,8 @@ export class Tally {
   /** `suite: tried N, agree N, disagree N, excluded N (rule: n — why; …)`, every declared rule listed. */
   summary(): string {
     const rules = this.rules.map((r) => `${r.name}: ${this.excluded.get(r.name) ?? 0} — ${r.why}`);
-    return `${this.suite}: tried ${this.tried}, agree ${this.agree}, disagree ${this.disagreements.length}, excluded ${this.excludedCount}` +
+    const of = [...this.agreedOf].map(([k, v]) => `${k} ${v}`).join(', ');
+    return `${this.suite}: tried ${this.tried}, agree ${this.agree}${of ? ` (of which ${of})` : ''}, disagree ${this.disagreements.length}, excluded ${this.excludedCount}` +
       (rules.length > 0 ? `\n  excluded by rule:\n    ${rules.join('\n    ')}` : '');
   }
 }

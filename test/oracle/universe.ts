@@ -1,8 +1,10 @@
 // The values of a dataplane worth aiming random packets at: every MAC and IPv4 address a station or a
 // namespace interface holds (with each subnet's broadcast address), the VLANs its flows and ports
-// name, and the tunnel keys its flows match or set. Pure: a Dataplane in, sorted distinct lists out.
+// name, the tunnel keys its flows match or set, and the ports its iptables rules name (each bound and
+// one past it). Pure: a Dataplane in, sorted distinct lists out.
 import type { Dataplane } from '../../src/ir/dataplane.ts';
 import type { Flow } from '../../src/ir/openflow.ts';
+import type { NetfilterRuleset } from '../../src/ir/netfilter.ts';
 import { broadcastOf, formatIpv4, ipv4ToNumber } from '../../src/net/ipv4.ts';
 import type { Universe } from './random-packet.ts';
 
@@ -23,11 +25,22 @@ function flowTunIds(f: Flow): number[] {
   return out;
 }
 
+function rulePorts(nf: NetfilterRuleset): number[] {
+  const out: number[] = [];
+  const edges = (lo: number, hi: number) => out.push(lo - 1, lo, hi, hi + 1);
+  for (const t of nf.tables) for (const c of t.chains) for (const r of c.rules) for (const m of r.matches) {
+    if (m.kind === 'sport' || m.kind === 'dport') edges(m.from, m.to);
+    if (m.kind === 'multiport') for (const [lo, hi] of m.ranges) edges(lo, hi);
+  }
+  return out.filter((p) => p >= 0 && p <= 65535);
+}
+
 export function universeOf(dp: Dataplane): Universe {
   const macs: string[] = [];
   const ips: string[] = [];
   const vlans: number[] = [];
   const tunIds: number[] = [];
+  const ports: number[] = [];
   for (const s of dp.stations) {
     macs.push(s.mac);
     if (s.kind === 'vm-port') ips.push(s.ip);
@@ -36,6 +49,7 @@ export function universeOf(dp: Dataplane): Universe {
   }
   for (const h of dp.hosts) {
     for (const ns of h.namespaces) {
+      ports.push(...rulePorts(ns.netfilter));
       for (const i of ns.interfaces) {
         macs.push(i.mac);
         for (const a of i.addresses) {
@@ -57,5 +71,5 @@ export function universeOf(dp: Dataplane): Universe {
       }
     }
   }
-  return { macs: sorted(macs), ips: sorted(ips), vlans: sorted(vlans).sort((a, b) => a - b), tunIds: sorted(tunIds).sort((a, b) => a - b) };
+  return { macs: sorted(macs), ips: sorted(ips), vlans: sorted(vlans).sort((a, b) => a - b), tunIds: sorted(tunIds).sort((a, b) => a - b), ports: sorted(ports).sort((a, b) => a - b) };
 }
