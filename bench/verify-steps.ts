@@ -8,8 +8,13 @@
 // `verify --shard`: a hash of property and subject, so a sample of a property's subjects, the model whole). `--census` adds what the walkers did and hold (bench/walker-census.ts), and at the end
 // what each kind of it held. `--out` writes the JSON the CLI would print, to hold against it byte for byte. A
 // measurement, not a test; the collections it forces cost time, so read its CPU apart from an unforced run's.
+// Each line also says the garbage collector's pauses so far (the main thread's, by Node's `gc` performance entries:
+// scavenges and mark-compacts, count and seconds), and the first line the young generation's size in effect
+// (V8's new space holds both semi-spaces: `--max-semi-space-size` or a worker's `maxYoungGenerationSizeMb` set it).
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { loadModel } from '../src/pipeline.ts';
 import { Session } from '../src/answers/session.ts';
 import { runVerifyOn, verifyRunJson } from '../src/answers/verify.ts';
@@ -31,6 +36,25 @@ const gc = (globalThis as { gc?: () => void }).gc;
 const t0 = performance.now();
 const c0 = process.cpuUsage();
 const mb = (n: number) => (n / 2 ** 20).toFixed(0);
+/** The collector's pauses so far: scavenges (minor) and the rest (mark-compact, incremental steps, weak callbacks). */
+const pauses = { minor: 0, minorMs: 0, major: 0, majorMs: 0 };
+/** The largest the new space (two semi-spaces) has been: what the young generation grew to, up to its limit. */
+let newSpaceMax = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries() as (PerformanceEntry & { detail?: { kind?: number } })[]) {
+    if (e.detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR) {
+      pauses.minor++;
+      pauses.minorMs += e.duration;
+    } else {
+      pauses.major++;
+      pauses.majorMs += e.duration;
+    }
+  }
+  const ns = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0;
+  if (ns > newSpaceMax) newSpaceMax = ns;
+}).observe({ entryTypes: ['gc'] });
+const gcPart = () => `gc ${pauses.minor} scavenges ${(pauses.minorMs / 1000).toFixed(1)} s, ${pauses.major} other ${(pauses.majorMs / 1000).toFixed(1)} s, new space up to ${mb(newSpaceMax)} MiB`;
+process.stderr.write(`node ${process.execArgv.join(' ')}\n`);
 function line(what: string): void {
   const c = process.cpuUsage(c0);
   const mem = process.memoryUsage();
@@ -39,7 +63,7 @@ function line(what: string): void {
     gc();
     live = ` live ${mb(process.memoryUsage().heapUsed)} MiB`;
   }
-  process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)} s wall, ${((c.user + c.system) / 1e6).toFixed(1)} s cpu, load ${loadavg()[0]!.toFixed(1)}] ${what}: heap ${mb(mem.heapUsed)} MiB, rss ${mb(mem.rss)} MiB${live}\n`);
+  process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)} s wall, ${((c.user + c.system) / 1e6).toFixed(1)} s cpu, load ${loadavg()[0]!.toFixed(1)}] ${what}: heap ${mb(mem.heapUsed)} MiB, rss ${mb(mem.rss)} MiB${live}; ${gcPart()}\n`);
   if (v.census === true) process.stderr.write(`    ${censusLine()}\n`);
 }
 
