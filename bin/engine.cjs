@@ -54,6 +54,19 @@ function lightEngineServes(argv, isDirectory) {
 }
 
 /**
+ * The code cache to use for `cacheFile` in a process started with `execArgv`: a semi-space set on node's command
+ * line (a sweep's child process, bin/young-generation.cjs) is one of the V8 flags a code cache is made under
+ * (V8 rejects a cache made under other flags), so such a process keeps a cache of its own beside the default one
+ * (`cli.cjs.cache` → `cli.cjs.semi-64.cache`) instead of replacing it at every start.
+ * @param {string} cacheFile
+ * @param {readonly string[]} execArgv
+ */
+function cacheUnderFlags(cacheFile, execArgv) {
+  const semi = execArgv.map((a) => /^--max[-_]semi[-_]space[-_]size=(\d+)$/.exec(a)).find((m) => m !== null);
+  return semi === undefined ? cacheFile : cacheFile.replace(/\.cache$/, `.semi-${semi[1]}.cache`);
+}
+
+/**
  * Loads the compiled CLI script under `root` with its code cache when V8 accepts it.
  * `cache` is where the code cache is read (default `root`/dist/cli.cjs.cache); `require` resolves what
  * the script leaves outside the bundle (z3-solver, elkjs; tests pass one that records them). Null when
@@ -108,3 +121,4 @@ exports.HELP_ENGINE_CACHE = HELP_ENGINE_CACHE;
 exports.helpEngineServes = helpEngineServes;
 exports.lightEngineServes = lightEngineServes;
 exports.loadEngine = loadEngine;
+exports.cacheUnderFlags = cacheUnderFlags;

@@ -14,3 +14,4 @@ export interface Engine {
   saveCache(): void;
 }
 export declare function loadEngine(root: string, where?: { file?: string; cache?: string; require?: NodeJS.Require }): Engine | null;
+export declare function cacheUnderFlags(cacheFile: string, execArgv: readonly string[]): string;

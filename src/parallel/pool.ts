@@ -3,10 +3,13 @@
 // its part, and awaited until it has posted its part and exited. A worker that throws, exits before
 // posting its part, or posts a failure makes the whole run fail with that said plainly: the others are
 // terminated and no partial result is ever returned. Worker threads share the process, so its peak
-// RSS counts every worker's model and Z3 heap.
-import { Worker } from 'node:worker_threads';
+// RSS counts every worker's model and Z3 heap. Each worker's young generation is as large as a sweep's
+// in a process of its own (bin/young-generation.cjs), unless node's own options already set one for
+// every thread.
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { semiSpaceChoice, youngGenerationMb } from '../../bin/young-generation.cjs';
 import type { PartMessage, PartTask } from './part.ts';
 
 /** The script a worker runs: a file Node runs as it is, or TypeScript that needs tsx's loader. */
@@ -24,9 +27,20 @@ export function workerEntry(): WorkerEntry {
   return { file: join(dist, 'verify-worker.cjs'), typescript: false };
 }
 
+/**
+ * A worker's resource limits under node's options `execArgv` and `env`: the young generation a sweep gets, or
+ * none when node's options set the semi-space (V8's flags hold for every thread) or NETPROOF_SEMI_SPACE_MB=0.
+ */
+export function workerLimits(execArgv: readonly string[], env: Readonly<Record<string, string | undefined>>): ResourceLimits | undefined {
+  const { mb } = semiSpaceChoice(execArgv, env);
+  return mb === null ? undefined : { maxYoungGenerationSizeMb: youngGenerationMb(mb) };
+}
+
 function start(entry: WorkerEntry, task: unknown): Worker {
-  if (!entry.typescript) return new Worker(entry.file, { workerData: task });
-  return new Worker(new URL('./tsx-boot.mjs', import.meta.url), { argv: [pathToFileURL(entry.file).href], workerData: task });
+  const resourceLimits = workerLimits(process.execArgv, process.env);
+  const limits = resourceLimits === undefined ? {} : { resourceLimits };
+  if (!entry.typescript) return new Worker(entry.file, { workerData: task, ...limits });
+  return new Worker(new URL('./tsx-boot.mjs', import.meta.url), { argv: [pathToFileURL(entry.file).href], workerData: task, ...limits });
 }
 
 /** A part as a worker posted it. */
