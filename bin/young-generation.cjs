@@ -3,7 +3,7 @@
 // one sender's walk holds its paths and ends; with V8's default semi-space (16 MiB on 64-bit Node) much of
 // that is promoted when a scavenge comes before the walk is done, and then dies in the old generation, whose
 // collections cost far more: at 10,000 VMs the collector took a quarter to a half of the CPU
-// (docs/performance.md, "the young generation"). A semi-space of SEMI_SPACE_MB cuts that. Node can only set
+// (docs/performance.md, "The young generation"). A semi-space of SEMI_SPACE_MB cuts that. Node can only set
 // it when a thread's heap is made: the process's own by the `--max-semi-space-size` flag (so the launcher
 // runs a sweep's command in a child process with it, bin/netproof.cjs), a worker's by `resourceLimits`.
 // Whoever set it already — the flag on node's command line or in NODE_OPTIONS — is left alone, and
