@@ -39,6 +39,17 @@ describe('fip-ingress from behind the router (hairpin)', () => {
     expect(bad!.message).toContain('from 192.168.1.11, not from 203.0.113.10: the router did not source-NAT it');
   });
 
+  it('a sender with a floating IP of its own arrives from that floating IP (float-snat first); its rule gone, from the gateway address: violated', async () => {
+    const [ok] = await fipIngress.check(context('fip-hairpin-two'));
+    expect(ok!.verdict).toBe('holds');
+    expect(ok!.message).toContain('a packet from vm1:0 behind router1 to 203.0.113.101');
+    expect(ok!.message).toContain("a packet from vm3:0 behind router1 to 203.0.113.101 reaches vm2:0's firewall from 203.0.113.102");
+    const ctx = context('fip-hairpin-two', edit(/network1\/qrouter-[^/]*\.iptables-save$/, dropLines(/-s 192\.168\.2\.13\/32 -j SNAT/)));
+    const [bad] = (await fipIngress.check(ctx)).filter((r) => r.subject === 'fip:203.0.113.101');
+    expect(bad!.verdict).toBe('violated');
+    expect(bad!.message).toContain('from 203.0.113.10, not from 203.0.113.102');
+  });
+
   it('a router without SNAT gets the hairpin rule since Newton (bug 1551530), and only then is it asked', async () => {
     const text = readFileSync(topo('no-snat'), 'utf8');
     const nat = (release: string) => {

@@ -1,17 +1,18 @@
 // What a port behind a floating IP's router sees of a packet it sends to that floating IP (hairpin
-// NAT). The L3 agent DNATs it to the fixed address and, as it did not come in through the gateway
-// (no mark 0x2), source-NATs it to the router's gateway address — `-m mark ! --mark 0x2/0xffff -m
-// conntrack --ctstate DNAT -j SNAT --to-source GW` in the snat chain (router_info.py
-// external_gateway_nat_fip_rules: since Newton whether or not the router does SNAT, before only with
-// SNAT) — or to the sender's own floating IP, whose float-snat rule the snat chain jumps to first. Without it a sender on the port's subnet gets
-// the answer straight from the fixed address, past the router's conntrack, and its connection to the
-// floating IP never opens; from another subnet the packet arrives with the sender's own address.
-// How: concrete probes (the evaluator, no solver) from one port behind the router — on the floating
-// IP's port's subnet when another port is there, else on another of the router's subnets — to the
-// floating IP; the first that arrives at the port (delivered, or stopped by its own firewall, where
-// its security groups decide) must carry the expected source there. Nothing is said when none
-// arrives (anti-spoofing, groups or a failure stop it: other properties ask) or a trace crosses
-// something not modelled.
+// NAT). The L3 agent DNATs it to the fixed address and, as it did not come in through the gateway (no
+// mark 0x2), source-NATs it to the router's gateway address — `-m mark ! --mark 0x2/0xffff -m conntrack
+// --ctstate DNAT -j SNAT --to-source GW` in the snat chain (router_info.py external_gateway_nat_fip_rules:
+// since Newton whether or not the router does SNAT, before only with SNAT) — or to the sender's own
+// floating IP, whose float-snat rule the snat chain jumps to first. Without it a sender on the port's
+// subnet gets the answer straight from the fixed address, past the router's conntrack, and its
+// connection to the floating IP never opens; from another subnet the packet arrives with the sender's
+// own address.
+// How: concrete probes (the evaluator, no solver) from up to two ports behind the router — one without
+// a floating IP of its own and one with, on the floating IP's port's subnet where there are, else on
+// another of the router's subnets — to the floating IP; from each, the first that arrives at the port
+// (delivered, or stopped by its own firewall, where its security groups decide) must carry the
+// expected source there. Nothing is said of a sender none of whose probes arrives (anti-spoofing,
+// groups or a failure stop it: other properties ask) or whose trace crosses something not modelled.
 import type { FloatingIpT, RouterT, Topology } from '../../topology/model.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
 import { traceBetween } from '../trace.ts';
@@ -48,23 +49,33 @@ function bySubnet(ctx: VerifyContext): Map<string, VmStation[]> {
   return m;
 }
 
-/** The sender: another port on the floating IP's port's subnet, else a port on another of the router's subnets. */
-function senderFor(ctx: VerifyContext, r: RouterT, f: FloatingIpT, ownSubnet: string): VmStation | null {
-  const m = bySubnet(ctx);
-  const other = (s: VmStation) => s.portId !== f.portId;
-  const same = (m.get(ownSubnet) ?? []).find(other);
-  if (same) return same;
-  for (const i of r.interfaces) {
-    if (i.subnet === ownSubnet) continue;
-    const s = (m.get(i.subnet) ?? []).find(other);
-    if (s) return s;
-  }
-  return null;
+const fipsBySender = new WeakMap<Topology, Map<string, string>>();
+
+/** The floating IP the router `r` gives what `s` sends from its fixed address (float-snat), if any. */
+function ownFloatingIp(topo: Topology, r: RouterT, s: VmStation): string | undefined {
+  let m = fipsBySender.get(topo);
+  if (!m) fipsBySender.set(topo, (m = new Map(topo.floatingIps.map((x) => [`${x.router}|${x.portId}|${x.fixedIp}`, x.ip]))));
+  return m.get(`${r.name}|${s.portId}|${s.ip}`);
 }
 
-/** The source the router gives what `s` sends to a floating IP: its own floating IP on the router, else the gateway address. */
-function expectedSource(topo: Topology, r: RouterT, s: VmStation): string {
-  return topo.floatingIps.find((x) => x.portId === s.portId && x.fixedIp === s.ip && x.router === r.name)?.ip ?? r.gateway!.port.ip;
+/**
+ * The senders, in the order of the router's subnets with the floating IP's port's own first: the first
+ * port other than it without a floating IP of its own (the hairpin rule source-NATs what it sends) and
+ * the first with one (the float-snat rule, which comes first in the snat chain, does).
+ */
+function sendersFor(ctx: VerifyContext, r: RouterT, f: FloatingIpT, ownSubnet: string): VmStation[] {
+  const m = bySubnet(ctx);
+  let plain: VmStation | undefined;
+  let floating: VmStation | undefined;
+  for (const subnet of [ownSubnet, ...r.interfaces.map((i) => i.subnet).filter((x) => x !== ownSubnet)]) {
+    for (const s of m.get(subnet) ?? []) {
+      if (s.portId === f.portId) continue;
+      if (ownFloatingIp(ctx.topology, r, s) === undefined) plain ??= s;
+      else floating ??= s;
+      if (plain && floating) return [plain, floating];
+    }
+  }
+  return [plain, floating].filter((s): s is VmStation => s !== undefined);
 }
 
 export function hairpin(ctx: VerifyContext, property: string, f: FloatingIpT): HairpinCheck {
@@ -74,33 +85,37 @@ export function hairpin(ctx: VerifyContext, property: string, f: FloatingIpT): H
   const owner = vmStations(ctx).find((s) => s.portId === f.portId && s.ip === f.fixedIp);
   const ownSubnet = owner === undefined ? undefined : portOf(ctx.topology, owner)?.subnet;
   if (owner === undefined || ownSubnet === undefined) return NOTHING;
-  const sender = senderFor(ctx, r, f, ownSubnet);
-  if (sender === null) return NOTHING;
   const arrival = arrivalAt(ctx, f, owner);
-  const expected = expectedSource(ctx.topology, r, sender);
-  const from = portLabel(sender);
-  const onSubnet = portOf(ctx.topology, sender)?.subnet === ownSubnet;
-  for (const fields of PROBES) {
-    const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: sender, ip: sender.ip }, f.ip, fields);
-    if (t.uncertain.length > 0) return NOTHING;
-    const a = arrival(t);
-    if (a === undefined) continue;
-    const got = a.final.ip_src;
-    const reached = a.disposition === 'delivered' ? `arrives at ${f.vm}:${f.portIndex}` : `reaches ${f.vm}:${f.portIndex}'s firewall`;
-    if (got === expected) return { result: null, checked: `a packet from ${from} behind ${r.name} to ${f.ip} ${reached} from ${expected}` };
-    const why = got === sender.ip
-      ? onSubnet
-        ? `: the router did not source-NAT it, so ${f.vm}:${f.portIndex} answers straight from ${f.fixedIp}, past the router's conntrack, and ${from} never hears back from ${f.ip}`
-        : ': the router did not source-NAT it'
-      : '';
-    return {
-      result: {
-        property, subject: `fip:${f.ip}`, verdict: 'violated', witness: t.packet, trace: t,
-        claim: { says: `arrives at ${f.vm}:${f.portIndex} from another address than ${expected}`, shownBy: (x) => { const y = arrival(x); return y !== undefined && y.final.ip_src !== expected; } },
-        message: `a packet from ${from} behind ${r.name} to ${f.ip} (${f.vm}:${f.portIndex}'s floating IP) ${reached} from ${got}, not from ${expected}${why}`,
-      },
-      checked: null,
-    };
+  const checked: string[] = [];
+  for (const sender of sendersFor(ctx, r, f, ownSubnet)) {
+    const expected = ownFloatingIp(ctx.topology, r, sender) ?? r.gateway.port.ip;
+    const from = portLabel(sender);
+    const onSubnet = portOf(ctx.topology, sender)?.subnet === ownSubnet;
+    for (const fields of PROBES) {
+      const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: sender, ip: sender.ip }, f.ip, fields);
+      if (t.uncertain.length > 0) break;
+      const a = arrival(t);
+      if (a === undefined) continue;
+      const got = a.final.ip_src;
+      const reached = a.disposition === 'delivered' ? `arrives at ${f.vm}:${f.portIndex}` : `reaches ${f.vm}:${f.portIndex}'s firewall`;
+      if (got === expected) {
+        checked.push(`a packet from ${from} behind ${r.name} to ${f.ip} ${reached} from ${expected}`);
+        break;
+      }
+      const why = got === sender.ip
+        ? onSubnet
+          ? `: the router did not source-NAT it, so ${f.vm}:${f.portIndex} answers straight from ${f.fixedIp}, past the router's conntrack, and ${from} never hears back from ${f.ip}`
+          : ': the router did not source-NAT it'
+        : '';
+      return {
+        result: {
+          property, subject: `fip:${f.ip}`, verdict: 'violated', witness: t.packet, trace: t,
+          claim: { says: `arrives at ${f.vm}:${f.portIndex} from another address than ${expected}`, shownBy: (x) => { const y = arrival(x); return y !== undefined && y.final.ip_src !== expected; } },
+          message: `a packet from ${from} behind ${r.name} to ${f.ip} (${f.vm}:${f.portIndex}'s floating IP) ${reached} from ${got}, not from ${expected}${why}`,
+        },
+        checked: null,
+      };
+    }
   }
-  return NOTHING;
+  return { result: null, checked: checked.length === 0 ? null : checked.join('; ') };
 }
