@@ -1,7 +1,11 @@
 // `query` and `trace` with --proto sctp, dccp and udplite: the packet carries the ports asked for,
 // the answer is proved over the firewall Neutron renders for port-range rules of these protocols
 // (test/properties/topologies/sctp-ports.yaml: vm1 lets SCTP 38412-38415 and DCCP 5004 in from
-// anywhere, UDP-Lite 6000-6001 from net2 only), and the trace and JSON name the protocol.
+// anywhere, UDP-Lite 6000-6001 from net2 only), and the trace and JSON name the protocol; `diff` names
+// an SCTP class by its ports as it names TCP's.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run.ts';
 
@@ -44,5 +48,20 @@ describe('--proto sctp, dccp, udplite', () => {
     const r = await runCli('query', TOPO, '--from', 'vm2', '--to', 'vm1', '--proto', '47', '--dport', '38412');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("(ports are TCP's, UDP's, SCTP's, DCCP's and UDP-Lite's)");
+  });
+
+  it('diff: an SCTP range widened is newly delivered traffic of exactly the added ports', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'np-sctp-'));
+    try {
+      const wider = join(dir, 'wider.yaml');
+      const text = readFileSync(TOPO, 'utf8');
+      expect(text).toContain('port: "38412-38415"');
+      writeFileSync(wider, text.replace('port: "38412-38415"', 'port: "38412-38420"'));
+      const r = await runCli('diff', TOPO, wider);
+      expect(r.stdout).toContain('outside(public) → vm1:0: newly delivered — sctp/38416-38420 (security group ngap)');
+      expect(r.stdout).toMatch(/witness: sctp 8\.8\.8\.8 → 192\.168\.1\.11 \d+ → 3841[6-9]|witness: sctp 8\.8\.8\.8 → 192\.168\.1\.11 \d+ → 38420/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
