@@ -6,10 +6,10 @@
 // matching and uncertain, so the caller must make the packets satisfying `cond` an unknown end).
 import type { CtState, NfMatch, NfRule } from '../../ir/netfilter.ts';
 import type { Cidr } from '../../ir/openflow.ts';
-import { IP_PROTO } from '../../ir/packet.ts';
+import { IP_PROTO, protoHasPorts } from '../../ir/packet.ts';
 import { ifaceMatches, physdevMatches, type NfContext } from '../../semantics/netfilter.ts';
 import type { SymPacket } from '../headers.ts';
-import { hasPorts, ipToNum, macToNum } from '../headers.ts';
+import { hasPorts, ipToNum, isIpv4, macToNum } from '../headers.ts';
 import type { Cond, Enc } from '../cond.ts';
 import type { Binding } from '../path.ts';
 import type { NfPath } from './state.ts';
@@ -32,15 +32,28 @@ export function symMatchRule(e: Enc, rule: NfRule, w: NfPath, ctx: NfContext, ip
   const conds: Cond[] = [];
   const binds: Binding[] = [];
   let unknown = false;
+  // A port match needs a packet with ports; iptables takes one only beside `-p` of its protocol, and
+  // when that protocol has ports the rule's own `-p` says so: IPv4 is all that is left to require
+  // (the same condition as hasPorts beside it, without the disjunction over five protocols per rule).
+  const ported = portedRule(rule);
+  const withPorts = (): Cond => (ported ? isIpv4(e, w.path.packet) : hasPorts(e, w.path.packet));
   for (const m of rule.matches) {
     if (concreteMatch(m, w, ctx) !== null) continue;
-    const r = headerMatch(e, m, w, ctx, ipsets);
+    const r = headerMatch(e, m, w, ctx, ipsets, withPorts);
     if (r === 'unknown') { unknown = true; continue; }
     if (r.cond === false) return { cond: false, binds: [], unknown: false };
     conds.push(r.cond);
     binds.push(...(r.binds ?? []));
   }
   return { cond: e.and(...conds), binds, unknown };
+}
+
+const portedRules = new WeakMap<NfRule, boolean>();
+/** The rule has `-p` of a protocol with ports (once per rule: it is asked for every path meeting it). */
+function portedRule(rule: NfRule): boolean {
+  let v = portedRules.get(rule);
+  if (v === undefined) portedRules.set(rule, (v = rule.matches.some((m) => m.kind === 'proto' && !m.negate && protoHasPorts(m.proto))));
+  return v;
 }
 
 /** Whether a match the context and the path's state decide already fails (no term is built). */
@@ -79,7 +92,7 @@ function exact(e: Enc, p: SymPacket, field: 'ip_src' | 'ip_dst', c: Cidr, negate
 }
 
 /** A match on the packet's headers (or on the connection's NAT status) as a condition. */
-function headerMatch(e: Enc, m: NfMatch, w: NfPath, ctx: NfContext, ipsets: Readonly<Record<string, readonly Cidr[]>>): Part {
+function headerMatch(e: Enc, m: NfMatch, w: NfPath, ctx: NfContext, ipsets: Readonly<Record<string, readonly Cidr[]>>, withPorts: () => Cond): Part {
   const p = w.path.packet;
   switch (m.kind) {
     case 'src': return exact(e, p, 'ip_src', m.cidr, m.negate);
@@ -92,12 +105,12 @@ function headerMatch(e: Enc, m: NfMatch, w: NfPath, ctx: NfContext, ipsets: Read
     // The tcp/udp match only sees packets with ports; `!` inverts the port test, not the protocol.
     case 'sport':
       return {
-        cond: e.and(hasPorts(e, p), neg(e, e.range(p.sport, m.from, m.to, 16), m.negate)),
+        cond: e.and(withPorts(), neg(e, e.range(p.sport, m.from, m.to, 16), m.negate)),
         binds: !m.negate && m.from === m.to ? [{ field: 'sport', value: m.from }] : [],
       };
     case 'dport':
       return {
-        cond: e.and(hasPorts(e, p), neg(e, e.range(p.dport, m.from, m.to, 16), m.negate)),
+        cond: e.and(withPorts(), neg(e, e.range(p.dport, m.from, m.to, 16), m.negate)),
         binds: !m.negate && m.from === m.to ? [{ field: 'dport', value: m.from }] : [],
       };
     case 'multiport': {
@@ -105,7 +118,7 @@ function headerMatch(e: Enc, m: NfMatch, w: NfPath, ctx: NfContext, ipsets: Read
         m.which === 'sports' ? e.range(p.sport, lo, hi, 16)
           : m.which === 'dports' ? e.range(p.dport, lo, hi, 16)
             : e.or(e.range(p.sport, lo, hi, 16), e.range(p.dport, lo, hi, 16))));
-      return { cond: e.and(hasPorts(e, p), neg(e, hit, m.negate)) };
+      return { cond: e.and(withPorts(), neg(e, hit, m.negate)) };
     }
     case 'icmp-type': {
       const hit = m.type === 255 ? true : e.and(e.eq(p.icmp_type, m.type, 8), m.code === null ? true : e.eq(p.icmp_code, m.code, 8));
