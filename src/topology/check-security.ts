@@ -18,7 +18,7 @@ function checkRule(ctx: FileContext, diag: Diagnostics, project: string, at: Pat
   const proto = protocolNumber(rule.protocol);
   if (rule.port !== undefined) {
     if (proto === null || !PORTED_PROTOCOLS.has(proto)) {
-      diag.add('NP102', [...at, 'port'], `port needs protocol tcp or udp (got ${rule.protocol ?? 'any'})`);
+      diag.add('NP102', [...at, 'port'], `port needs a protocol with ports: tcp, udp, sctp, dccp or udplite (got ${rule.protocol ?? 'any'})`);
     } else {
       const r = parsePortRange(rule.port);
       if (!r.ok) diag.add('NP102', [...at, 'port'], r.reason);
