@@ -92,7 +92,9 @@ describe('verify --jobs N prints what --jobs 1 prints', () => {
   }, 240_000);
 
   it('generated topologies (2, fixed seeds), with violations and unknowns among them', async () => {
-    const gs = fc.sample(arbitraryTopology({ maxHosts: 3, maxVms: 4 }), { seed: 20261206, numRuns: 2 });
+    // A seed whose two topologies have both (the generator's draws change with it: since it draws SCTP,
+    // DCCP and UDP-Lite ports, which are modelled, 20261206's have no unknown); the expectations below say so if not.
+    const gs = fc.sample(arbitraryTopology({ maxHosts: 3, maxVms: 4 }), { seed: 20261209, numRuns: 2 });
     let violated = 0;
     let unfinished = 0;
     for (const [i, g] of gs.entries()) {
