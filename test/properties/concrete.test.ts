@@ -73,17 +73,19 @@ describe('gateway', () => {
     expect(rs[0]!.trace!.droppedAt).not.toBeNull();
   });
 
-  it("a port whose own groups let no ICMP echo out is not asked; a subnet of only such ports is n/a; the drop of an echo they allow is still a violation", async () => {
+  it("a port whose own groups let no ICMP echo out is not asked; of a subnet of only such ports, how the router routes into it; the drop of an echo they allow is still a violation", async () => {
     const rs = await gateway.check(context('sg-no-egress'));
     const by = new Map(rs.map((r) => [r.subject, r]));
     expect(by.get('router:router1/subnet1')!.verdict).toBe('holds');
     expect(by.get('router:router1/subnet1')!.message).toContain('1 of 2 VM ports of subnet1 reaches 192.168.1.1');
     expect(by.get('router:router1/subnet1')!.message).toContain('(vm3:0) not asked: its own security groups do not let an ICMP echo out');
-    expect(by.get('router:router1/subnet3')!.verdict).toBe('n/a');
+    expect(by.get('router:router1/subnet3')!.verdict).toBe('holds');
+    expect(by.get('router:router1/subnet3')!.message).toMatch(/^no VM port of subnet3 may send an ICMP echo to 192\.168\.3\.1; .*; router1 routes into it through its interface there: vm1:0's packet to vm4:0 leaves qrouter-\S+ through qr-/);
     // The same ports, their egress allowed by intent but the firewall's allow rules gone: the dataplane's fault.
     const broken = context('sg-no-egress', edit(/compute1\/iptables-save$/, dropLines(/^-A neutron-openvswi-o\S+ -j RETURN$/)));
     const after = new Map((await gateway.check(broken)).map((r) => [r.subject, r.verdict]));
-    expect([after.get('router:router1/subnet1'), after.get('router:router1/subnet2'), after.get('router:router1/subnet3')]).toEqual(['violated', 'violated', 'n/a']);
+    // subnet3's routing is shown from outside then (the ports' own echoes are all dropped leaving them).
+    expect([after.get('router:router1/subnet1'), after.get('router:router1/subnet2'), after.get('router:router1/subnet3')]).toEqual(['violated', 'violated', 'holds']);
   });
 
   it("a router's subnet without VM ports: the router must still route into it; its address and connected route deleted, what is sent there leaves by the default route", async () => {

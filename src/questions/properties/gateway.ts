@@ -59,8 +59,15 @@ function checkInterface(ctx: VerifyContext, e: Enc, r: RouterT, subnet: string, 
   if (ports.length === 0) return emptySubnet(ctx, r, subnet);
   const asked = ports.length - stopped.length;
   const excused = stopped.length === 0 ? '' : `; ${portCount(stopped.length)} (${stopped.slice(0, 3).map(portLabel).join(', ')}${stopped.length > 3 ? ', …' : ''}) not asked: ${stopped.length === 1 ? 'its' : 'their'} own security groups do not let an ICMP echo out, and ${stopped.length === 1 ? 'its' : 'their'} firewall stops it`;
-  if (asked === 0) return notApplicable(ID, subject, `no VM port of ${subnet} may send an ICMP echo to ${gw}${excused}`);
   const misrouted = routesInto(ctx, r, subnet, { ip: ports[0]!.ip, label: portLabel(ports[0]!) });
+  // Ports that may not send the echo still get packets routed to them: how the router routes into
+  // their subnet is asked all the same, as of a subnet without VM ports.
+  if (asked === 0) {
+    const none = `no VM port of ${subnet} may send an ICMP echo to ${gw}${excused}`;
+    if (misrouted === null) return notApplicable(ID, subject, none);
+    if (misrouted.verdict === 'violated') return misrouted;
+    return holds(ID, subject, `${none}; ${r.name} routes into it through its interface there: ${misrouted.message}`);
+  }
   if (misrouted !== null && misrouted.verdict === 'violated') return misrouted;
   return holds(ID, subject, `${asked === ports.length ? `all ${ports.length} VM ports of ${subnet} reach` : `${asked} of ${ports.length} VM ports of ${subnet} ${asked === 1 ? 'reaches' : 'reach'}`} ${gw} in ${ns} (ICMP echo request)${excused}`);
 }
