@@ -10,13 +10,11 @@ import { Enc } from '../../src/smt/cond.ts';
 import { concretePacket, numToIp } from '../../src/smt/headers.ts';
 import { symRunBridge } from '../../src/smt/openflow.ts';
 import { flowTables } from '../../src/semantics/ovs-bridge.ts';
-import { symRunHook } from '../../src/smt/netfilter/hook.ts';
-import { newNfPath } from '../../src/smt/netfilter/state.ts';
 import { runBridge } from '../../src/evaluate/openflow.ts';
 import { LearningState } from '../../src/evaluate/state.ts';
-import { createConntrack, newState, runHook } from '../../src/evaluate/netfilter/index.ts';
 import type { Packet } from '../../src/ir/packet.ts';
 import { MAC, ROUTER_NAT, VM1, VM2, bridge, chain, cloud, flow, ipv4, port, rule, ruleset } from './build.ts';
+import { throughHooks } from './hooks-both.ts';
 
 let ctx: Ctx;
 let e: Enc;
@@ -80,22 +78,7 @@ describe('netfilter hooks agree with src/evaluate/netfilter/', () => {
   it('same verdict and same rewritten packet through PREROUTING, FORWARD, POSTROUTING', () => {
     fc.assert(fc.property(packets, (p0) => {
       const p = { ...p0, vlan: null };
-      const ct = createConntrack();
-      let ref = newState(p);
-      let refVerdict: 'accept' | 'drop' = 'accept';
-      let sym = [newNfPath({ pc: [], packet: concretePacket(p) })];
-      for (const [hook, io] of hooks) {
-        const c = { ...io, physdevIn: null, physdevOut: null, bridged: false };
-        if (refVerdict === 'accept') {
-          const r = runHook(rs, hook, ref, c, ct);
-          refVerdict = r.verdict;
-          ref = r.state;
-        }
-        sym = sym.flatMap((w) => {
-          const r = symRunHook(e, rs, hook, w, c, 'ns');
-          return r.accepted as typeof sym;
-        });
-      }
+      const { refVerdict, ref, sym } = throughHooks(e, rs, hooks, p);
       expect(sym.length > 0 ? 'accept' : 'drop').toBe(refVerdict);
       if (refVerdict === 'accept') {
         expect(sym.length).toBe(1);

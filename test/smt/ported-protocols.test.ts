@@ -12,14 +12,12 @@ import { Enc } from '../../src/smt/cond.ts';
 import { concretePacket, numToIp } from '../../src/smt/headers.ts';
 import { symRunBridge } from '../../src/smt/openflow.ts';
 import { flowTables } from '../../src/semantics/ovs-bridge.ts';
-import { symRunHook } from '../../src/smt/netfilter/hook.ts';
-import { newNfPath } from '../../src/smt/netfilter/state.ts';
 import { runBridge } from '../../src/evaluate/openflow.ts';
 import { LearningState } from '../../src/evaluate/state.ts';
-import { createConntrack, newState, runHook } from '../../src/evaluate/netfilter/index.ts';
 import { parseDumpFlows, parseIptablesSave } from '../../src/parse/index.ts';
 import type { Packet } from '../../src/ir/packet.ts';
 import { bridge, ipv4, port } from './build.ts';
+import { throughHooks } from './hooks-both.ts';
 
 let ctx: Ctx;
 let e: Enc;
@@ -103,19 +101,7 @@ describe('netfilter port matches and NAT', () => {
 
   /** The evaluator's and the solver's verdict and packet out, as text. */
   const run = (p: Packet): { ref: string; sym: string } => {
-    const ct = createConntrack();
-    let ref = newState(p);
-    let refVerdict: 'accept' | 'drop' = 'accept';
-    let sym = [newNfPath({ pc: [], packet: concretePacket(p) })];
-    for (const [hook, io] of hooks) {
-      const c = { ...io, physdevIn: null, physdevOut: null, bridged: false };
-      if (refVerdict === 'accept') {
-        const r = runHook(parsed.value, hook, ref, c, ct);
-        refVerdict = r.verdict;
-        ref = r.state;
-      }
-      sym = sym.flatMap((w) => symRunHook(e, parsed.value, hook, w, c, 'ns').accepted as typeof sym);
-    }
+    const { refVerdict, ref, sym } = throughHooks(e, parsed.value, hooks, p);
     const refText = refVerdict === 'drop' ? 'dropped' : `${ref.packet.ip_src}:${ref.packet.sport ?? '-'} → ${ref.packet.ip_dst}:${ref.packet.dport ?? '-'}`;
     expect(sym.length, label(p)).toBeLessThanOrEqual(1);
     const out = sym[0]?.path.packet;
