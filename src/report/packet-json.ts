@@ -1,12 +1,13 @@
 // Packets in the JSON contract (docs/json.md): `proto` is a name where one exists, else a number.
-import { ETH_TYPE, type Packet } from '../ir/packet.ts';
+import { ETH_TYPE, ipProtoName, type Packet } from '../ir/packet.ts';
 import type { Origin } from '../ir/origin.ts';
 
-const PROTO_NAMES: Readonly<Record<number, string>> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 33: 'dccp', 47: 'gre', 112: 'vrrp', 132: 'sctp', 136: 'udplite' };
+/** Names beside the ones packets are built with (IP_PROTO's): protocols a trace may show but no question asks. */
+const OTHER_NAMES: Readonly<Record<number, string>> = { 47: 'gre', 112: 'vrrp' };
 
 export function protoName(p: Packet): string | number {
   if (p.eth_type === ETH_TYPE.arp) return p.proto === 2 ? 'arp-reply' : 'arp-request';
-  return PROTO_NAMES[p.proto] ?? p.proto;
+  return ipProtoName(p.proto) ?? OTHER_NAMES[p.proto] ?? p.proto;
 }
 
 export interface PacketJson {

@@ -21,8 +21,14 @@ export function vmStations(ctx: VerifyContext): VmStation[] {
   return ctx.dataplane.stations.filter((s): s is VmStation => s.kind === 'vm-port');
 }
 
-export function outsideStations(ctx: VerifyContext): OutsideStation[] {
-  return ctx.dataplane.stations.filter((s): s is OutsideStation => s.kind === 'outside');
+const outsideByStations = new WeakMap<readonly unknown[], readonly OutsideStation[]>();
+
+/** The outside world's stations, found once per dataplane: asked per port (gateway's upstream), a scan of every station each time grew as ports². */
+export function outsideStations(ctx: VerifyContext): readonly OutsideStation[] {
+  const all = ctx.dataplane.stations;
+  let out = outsideByStations.get(all);
+  if (out === undefined) outsideByStations.set(all, (out = all.filter((s): s is OutsideStation => s.kind === 'outside')));
+  return out;
 }
 
 /**
