@@ -116,9 +116,11 @@ export interface KillOutcome {
   /**
    * `killed`: some result became violated (with its witness); `unknown`: none did, but some became
    * unknown (verify then exits 3, without a proof either way); `masked`: neither, but a result violated
-   * without the fault says another finding with it (the fault's effect lands on a subject already
-   * failing, which one result cannot fail twice); `survived`: none of these; `rejected`: the faulty
-   * artifacts do not parse.
+   * without the fault says another finding with it, or holds (the fault's effect lands on a subject
+   * already failing, which one result cannot fail twice — or the fault takes away what made it fail:
+   * a router without tenant ports that no longer SNATs what another router routes through it, where
+   * nat-egress counted that second SNAT as the leak); `survived`: none of these; `rejected`: the
+   * faulty artifacts do not parse.
    */
   readonly status: 'killed' | 'unknown' | 'masked' | 'survived' | 'rejected';
   /** The results that changed: `property subject: before → after (witness …)`. */
@@ -150,7 +152,9 @@ export async function killCheck(m: Model, baseline: Verdicts, probes: readonly P
   for (const key of new Set([...baseline.keys(), ...after.keys()])) {
     const x = baseline.get(key);
     const y = after.get(key);
-    if (x?.verdict === 'violated' && y?.verdict === 'violated' && x.message !== y.message) refound.push(`${key}: violated → violated, now: ${y.message}`);
+    // A violated result that says something else with the fault (another finding, or holds) judged what
+    // the fault changed on a subject already failing: not a kill, and no gap either.
+    if (x?.verdict === 'violated' && y !== undefined && (y.verdict === 'holds' || (y.verdict === 'violated' && x.message !== y.message))) refound.push(`${key}: violated → ${y.verdict}, now: ${y.message}`);
     if (y === undefined || x?.verdict === y.verdict || (y.verdict !== 'violated' && y.verdict !== 'unknown')) continue;
     if (y.verdict === 'violated') properties.add(y.property);
     else unknown = true;

@@ -1,7 +1,7 @@
 // The kill table: per fault class, how many faults were applied, how many a property killed (and
 // which properties), how many only turned some result unknown, how many survived although a packet
 // of the behaviour spread ends differently (a gap: the fault changes behaviour and no property says
-// so), how many were masked (a result already violated without the fault says a further finding),
+// so), how many were masked (a result already violated without the fault says a further finding, or holds),
 // how many survived with no packet of the spread ending differently, and how many the parsers refused.
 // The kill rate is over the faults shown to change something: killed / (killed + unknown that change
 // behaviour + gaps); masked faults are in none of these.

@@ -3,7 +3,7 @@
 // must kill each one that changes how a packet of the behaviour spread ends (test/mutation/kill.ts),
 // but for the known gaps of test/mutation/table.ts. Counts go per class: `killed CLASS`, `unknown
 // CLASS` (only turned a result unknown), `masked CLASS` (a result violated without the fault says a
-// further finding with it), `gap CLASS` (known gaps), `quiet CLASS` (no packet of the spread ends
+// further finding with it, or holds), `gap CLASS` (known gaps), `quiet CLASS` (no packet of the spread ends
 // differently), so a campaign prints its kill table.
 import fc from 'fast-check';
 import { createEvaluator } from '../../../src/evaluate/index.ts';
