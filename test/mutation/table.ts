@@ -28,7 +28,7 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
   },
   {
     cls: 'route-deleted', what: /\/qrouter-[^/]*\.ip-route:\d+ deleted: \S+ dev qg-\S+ proto kernel scope link/, behaviour: /: no-arp before, (dropped, )?no-arp with the fault( \(masters: [^)]*\))?$/,
-    why: "a router's connected route to its external subnet deleted where no other address of that subnet answers ARP: what the router sends there dies either way (no ARP answer on the link before; by the default route to the upstream router and back onto the link, still unanswered, after); `gateway` checks the router sends to another holder of the subnet straight out of qg- wherever there is one",
+    why: "a router's connected route to its external subnet deleted where no other address of that subnet answers ARP: what the router sends there dies either way (no ARP answer on the link before; by the default route to the upstream router and back onto the link, still unanswered, after); `gateway` checks the router sends to another holder of the subnet straight out of qg- wherever there is one (where there is none, to the upstream router's own address, which the default route still reaches straight unless an extra route replaced it)",
   },
   {
     cls: 'fip-fixed-address-swapped', behaviour: /^\S+ -> [\d.]+ \w+: (vm:\S+) \S+ vlan \S+ [\d.]+>([\d.]+) (.+) before, \1 \S+ vlan \S+ [\d.]+>\2 \3 with the fault( \(masters: [^)]*\))?$/,

@@ -9,7 +9,11 @@
 // arrive, from the upstream router's MAC, so no property that judges where a packet ends sees it.
 // The address asked for: the first, in address order, of those another holder has on the subnet
 // (namespaces other than the router's own, VM ports) that answer the upstream router's ARP request
-// (an address in use on the link); none → nothing to check, said in the result. The packet: an ICMP
+// (an address in use on the link); none → the upstream router's own address, which the router must
+// reach on the link too: by its connected route, or by its default route via that address out of
+// qg- — but not when an extra route has replaced the default route (`0.0.0.0/0` via a tenant next
+// hop) and the connected route is gone, when a packet to the subnet's gateway leaves by another
+// router, untranslated. The packet: an ICMP
 // echo request from the gateway address, sent as the namespace's own stack sends it (evaluator
 // `sendFromNamespace`); it must leave qg- addressed to the MAC the upstream router's ARP found.
 import type { RouterT } from '../../topology/model.ts';
@@ -52,16 +56,16 @@ export function checkOnLink(ctx: VerifyContext, r: RouterT, o: OutsideStation, h
   const ns = deviceName.qrouter(r.id);
   const qg = deviceName.qg(gw.port.id);
   const own = new Set(ctx.dataplane.hosts.flatMap((h) => h.namespaces.filter((n) => n.name === ns).flatMap((n) => n.interfaces.flatMap((i) => i.addresses.map((a) => a.ip)))));
-  const target = onLinkTarget(ctx, ns, o, own);
-  if (target === null) return { result: null, checked: `no other address of ${gw.subnet} answers ARP: nothing to send to on the link` };
+  const holder = onLinkTarget(ctx, ns, o, own);
+  const target = holder ?? { ip: o.gateway, mac: o.mac };
   const t = ctx.evaluator.sendFromNamespace(host, ns, { ...asked, ip_src: gw.port.ip, ip_dst: target.ip, icmp_type: 8, icmp_code: 0 });
   const straight = (x: Trace) => copies(x).some((c) => c.hops.some((h) => h.device === ns && h.outPort === qg && h.out?.ip_dst === target.ip && h.out.eth_dst === target.mac));
-  const what = `${r.name}'s packet to ${target.ip} (another address of ${gw.subnet}, at ${target.mac})`;
+  const what = `${r.name}'s packet to ${target.ip} (${holder !== null ? 'another address' : "the upstream router's address, no other address answering ARP there,"} of ${gw.subnet}, at ${target.mac})`;
   if (t.uncertain.length > 0) {
     return { result: { property: ID, subject, verdict: 'unknown', witness: null, trace: t, message: `${what} ${straight(t) ? 'leaves' : 'does not leave'} ${qg} straight only across something not modelled: ${t.uncertain.join('; ')}` }, checked: '' };
   }
   if (!straight(t)) {
-    const viaUpstream = t.hops.some((h) => h.device === ns && h.out?.eth_dst === o.mac);
+    const viaUpstream = holder !== null && t.hops.some((h) => h.device === ns && h.out?.eth_dst === o.mac);
     return {
       result: {
         property: ID, subject, verdict: 'violated', witness: t.packet, trace: t,

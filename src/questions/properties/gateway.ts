@@ -125,22 +125,36 @@ function routesInto(ctx: VerifyContext, r: RouterT, subnet: string, target: { ip
     ...(outside ? [{ from: { kind: 'outside', station: outside, ip: INTERNET } as Sender, label: `${INTERNET} (outside, beyond ${r.gateway!.network})` }] : []),
   ];
   const intoSubnet = (h: Hop) => h.device === ns && (h.outPort === qr || h.events.some((e) => e.kind === 'route' && e.route.dev === qr));
+  // Into its own subnet the router sends on-link, to the destination's own MAC (the connected route),
+  // unless an extra route at least as specific as the subnet takes the address to a next hop. A route via
+  // a next hop on the subnet (a default extra route through a VM there, once the connected route is
+  // gone) still leaves through the interface, but to the next hop's MAC: the packet is delivered there.
+  const sn = subnetByRef(ctx.topology, subnet);
+  const byExtraRoute = sn !== undefined && r.routes.some((x) => {
+    const d = parseCidr(x.destination);
+    return d.prefixLen >= sn.prefixLen && inPrefix(target.ip, d.ip, d.prefixLen);
+  });
+  const viaNextHop = (h: Hop) => h.device === ns && h.events.some((e) => e.kind === 'route' && e.route.dev === qr && e.route.via !== null);
   // The first sender whose packet gets as far as the router decides: a port its own security groups
   // stop (no egress rule) tells nothing about the router.
   const decisive = (x: { from: Sender; label: string }) => {
     const t = traceBetween(ctx.topology, ctx.evaluator, x.from, target.ip, { proto: 'icmp' });
     const atRouter = t.uncertain.length > 0 ? [] : copies(t).flatMap((c) => c.hops.filter((h) => h.device === ns));
-    return atRouter.length === 0 ? null : { sender: x.label, t, routed: atRouter.some(intoSubnet) };
+    return atRouter.length === 0 ? null : { sender: x.label, t, routed: atRouter.some(intoSubnet) && (byExtraRoute || !atRouter.some(viaNextHop)) };
   };
   const found = senders.reduce<ReturnType<typeof decisive>>((got, x) => got ?? decisive(x), null);
   if (found === null) return null;
   const { sender, t } = found;
   const subject = `router:${r.name}/${subnet}`;
-  if (found.routed) return holds(ID, subject, `${sender}'s packet to ${target.label} leaves ${ns} through ${qr}`);
-  const through = (x: Trace) => copies(x).some((c) => c.hops.some(intoSubnet));
-  const claim = { says: `does not leave ${ns} through ${qr}`, shownBy: (x: Trace) => !through(x) };
+  if (found.routed) return holds(ID, subject, `${sender}'s packet to ${target.label} leaves ${ns} through ${qr}${byExtraRoute ? '' : ' on-link'}`);
+  const hops = (x: Trace) => copies(x).flatMap((c) => c.hops);
+  const through = (x: Trace) => hops(x).some(intoSubnet) && (byExtraRoute || !hops(x).some(viaNextHop));
+  const nextHop = hops(t).filter(intoSubnet).flatMap((h) => h.events.flatMap((e) => (e.kind === 'route' && e.route.dev === qr && e.route.via !== null ? [e.route] : [])))[0];
+  const how = nextHop === undefined ? `does not route to ${subnet} through its interface there`
+    : `routes to ${subnet} by ${nextHop.dst.prefixLen === 0 ? 'the default route' : `${nextHop.dst.ip}/${nextHop.dst.prefixLen}`} via ${nextHop.via} out of ${qr}, not on-link to the destination (no connected route to ${sn?.cidr ?? subnet}?)`;
+  const claim = { says: nextHop === undefined ? `does not leave ${ns} through ${qr}` : `does not leave ${ns} through ${qr} on-link`, shownBy: (x: Trace) => !through(x) };
   return { property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, claim,
-    message: `${r.name} does not route to ${subnet} through its interface there: ${sender}'s packet to ${target.label}${target.label === target.ip ? '' : ` (${target.ip})`} ${traceOutcome(t)}` };
+    message: `${r.name} ${how}: ${sender}'s packet to ${target.label}${target.label === target.ip ? '' : ` (${target.ip})`} ${traceOutcome(t)}` };
 }
 
 export const gateway: PropertyCheck = {

@@ -1,0 +1,41 @@
+// gateway's on-link checks where a default extra route points into a tenant subnet (route-default-extra:
+// router1's 0.0.0.0/0 via router2 on subnet2). With a connected route deleted, what router1 routes to
+// that subnet, or to its external subnet's gateway, goes to router2 instead — still out of the right
+// device in the first case, and out again to the outside world in the second — so neither "leaves
+// through the interface" nor "the echo reply gets back out" shows it: the route taken must be on-link.
+import { afterAll, describe, expect, it } from 'vitest';
+import { shutdownZ3 } from '../../src/smt/index.ts';
+import { gateway } from '../../src/questions/properties/gateway.ts';
+import { context, dropLines, edit } from './build.ts';
+
+afterAll(async () => { await shutdownZ3(); });
+
+const ROUTER1_ROUTES = /network1\/qrouter-ff589f1d[^/]*\.ip-route$/;
+const of = async (ctx: ReturnType<typeof context>, subject: string) => (await gateway.check(ctx)).find((r) => r.subject === subject)!;
+
+describe('gateway: on-link where a default extra route points into a tenant subnet', () => {
+  it('as rendered, router1 sends to its external subnet\'s gateway and into subnet2 on-link', async () => {
+    const ctx = context('route-default-extra');
+    const ext = await of(ctx, 'router:router1/public-v4');
+    expect(ext.verdict).toBe('holds');
+    expect(ext.message).toContain('router1 sends to 203.0.113.1 on public-v4 straight out of qg-');
+    const into = await of(ctx, 'router:router1/subnet2');
+    expect(into.verdict).toBe('holds');
+  });
+
+  it('without the connected route to the external subnet, the upstream router is reached through router2: violated', async () => {
+    const ctx = context('route-default-extra', edit(ROUTER1_ROUTES, dropLines(/^203\.0\.113\.0\/24 dev qg-/)));
+    const r = await of(ctx, 'router:router1/public-v4');
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toContain("router1's packet to 203.0.113.1 (the upstream router's address, no other address answering ARP there, of public-v4");
+    expect(r.trace!.hops.some((h) => h.device.startsWith('qrouter-0c756e29'))).toBe(true);
+  });
+
+  it('without the connected route to subnet2, a packet for vm2 goes to router2\'s MAC: violated, naming the route', async () => {
+    const ctx = context('route-default-extra', edit(ROUTER1_ROUTES, dropLines(/^192\.168\.2\.0\/24 dev qr-/)));
+    const r = await of(ctx, 'router:router1/subnet2');
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toContain('router1 routes to subnet2 by the default route via 192.168.2.254 out of qr-');
+    expect(r.message).toContain('not on-link to the destination');
+  });
+});
