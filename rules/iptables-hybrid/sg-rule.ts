@@ -48,7 +48,10 @@ export const portProtocols: readonly string[] = ['tcp', 'udp', 'sctp', 'dccp', '
 /**
  * Until Ocata `_port_arg` wrote ports for tcp and udp only (`protocol not in ['udp', 'tcp', 'icmp',
  * 'ipv6-icmp']` → no port arguments): an SCTP, DCCP or UDP-Lite rule with a port range let every
- * port of its protocol in. Ocata (10.0.0) writes them for every protocol.
+ * port of its protocol in. Ocata (10.0.0) writes them for every protocol. The test is of the rule's
+ * protocol as stored, and the API stores a number as given (`convert_protocol` in
+ * extensions/securitygroup.py returns `str(value)`; Juno 2014.2 to Newton 9.0.0 alike): a rule of
+ * protocol `6` port 22 let every TCP port in, one of protocol `1` type 8 every ICMP message.
  */
 export const OTHER_PORTS_SINCE = 'ocata';
 

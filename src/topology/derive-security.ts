@@ -32,6 +32,7 @@ function resolveRule(rule: RuleFile, id: string, groupIds: ReadonlyMap<string, s
     direction: rule.direction,
     ethertype: rule.ethertype ?? 'IPv4',
     protocol: protocolNumber(rule.protocol),
+    ...(typeof rule.protocol === 'number' ? { protocolNumbered: true as const } : {}),
     portMin: range?.ok ? range.min : null,
     portMax: range?.ok ? range.max : null,
     icmpType: rule.icmp_type ?? null,

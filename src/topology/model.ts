@@ -94,6 +94,11 @@ export interface SgRuleT {
   readonly ethertype: 'IPv4' | 'IPv6';
   /** IP protocol number; null = any. */
   readonly protocol: number | null;
+  /**
+   * The protocol was given as a number (`6`, not `tcp`). Neutron stores it as given, and its agents
+   * before Ocata wrote ports and ICMP types only for protocols given by name (render/linux/sg-rule.ts).
+   */
+  readonly protocolNumbered?: true;
   readonly portMin: number | null;
   readonly portMax: number | null;
   readonly icmpType: number | null;

@@ -75,6 +75,21 @@ describe('the API view of a shipped topology', () => {
     });
   }
 
+  it('a rule\'s protocol keeps its spelling: "6" as a number, "tcp" as a name (agents before Ocata wrote no ports for a number)', () => {
+    const file = new URL('../properties/topologies/numbered-protocols.yaml', import.meta.url).pathname;
+    const loaded = loadTopologyFile(file);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+    const files = topologyToApi(loaded.value);
+    const groups = (JSON.parse(files.get(`api/${API_FILES.securityGroups}`)!) as { security_groups: { security_group_rules: { protocol: string | null; port_range_min: number | null }[] }[] }).security_groups;
+    const rules = groups.flatMap((g) => g.security_group_rules);
+    expect(rules.filter((r) => r.port_range_min === 22).map((r) => r.protocol).sort()).toEqual(['6', 'tcp']);
+    expect(rules.filter((r) => r.port_range_min === 8).map((r) => r.protocol).sort()).toEqual(['1', 'icmp']);
+    const { topology } = loadCloudTopology(cloud(files));
+    expect(comparable(topology)).toEqual(comparable(loaded.value));
+    const numbered = topology.securityGroups.flatMap((g) => g.rules.filter((r) => r.protocolNumbered).map(() => g.name));
+    expect(numbered).toEqual(['by-number', 'by-number']);
+  });
+
   it('is generated deterministically, byte for byte', () => {
     const t = shippedTopology('seed');
     expect([...topologyToApi(t)]).toEqual([...topologyToApi(t)]);

@@ -11,6 +11,8 @@ const PROTOCOL_BY_NAME: Readonly<Record<string, number>> = {
   rsvp: 46, sctp: 132, tcp: 6, udp: 17, udplite: 136, vrrp: 112,
 };
 const PORTED = new Set([6, 17, 33, 132, 136]);
+/** The protocols a topology file names (topology/sg-rules.ts PROTOCOL_NUMBERS); others are written as numbers. */
+const TOPOLOGY_NAMES: Readonly<Record<number, 'tcp' | 'udp' | 'icmp' | 'sctp' | 'dccp' | 'udplite'>> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 132: 'sctp', 33: 'dccp', 136: 'udplite' };
 
 export type RuleConversion =
   | { readonly kind: 'rule'; readonly rule: RuleFile; readonly remoteGroupId: string | null }
@@ -30,7 +32,9 @@ export function convertRule(r: SecurityGroupRuleApiT): RuleConversion {
   const proto = protocolOf(r.protocol);
   if (proto === 'bad') return { kind: 'unsupported', why: `protocol ${String(r.protocol)}` };
   const rule: { -readonly [K in keyof RuleFile]: RuleFile[K] } = { id: r.id, direction: r.direction };
-  if (proto !== null) rule.protocol = proto === 6 ? 'tcp' : proto === 17 ? 'udp' : proto === 1 ? 'icmp' : proto;
+  // Spelled as the API spelled it: Neutron stores a number as a number (`convert_protocol`), and agents
+  // before Ocata wrote no ports for one (render/linux/sg-rule.ts).
+  if (proto !== null) rule.protocol = typeof r.protocol === 'number' || /^\d+$/.test(String(r.protocol)) ? proto : (TOPOLOGY_NAMES[proto] ?? proto);
   const min = r.port_range_min ?? null;
   const max = r.port_range_max ?? null;
   if (proto !== null && PORTED.has(proto) && (min !== null || max !== null)) {

@@ -143,7 +143,8 @@ function rule(g: SecurityGroupT, r: SgRuleT): Record<string, unknown> {
   const icmp = r.protocol === 1;
   return {
     id: r.id, security_group_id: g.id, project_id: project, tenant_id: project, direction: r.direction, ethertype: r.ethertype,
-    protocol: r.protocol === null ? null : (PROTOCOL_NAMES[r.protocol] ?? String(r.protocol)),
+    // A protocol given as a number is stored as one (a string), as the API keeps it.
+    protocol: r.protocol === null ? null : r.protocolNumbered ? String(r.protocol) : (PROTOCOL_NAMES[r.protocol] ?? String(r.protocol)),
     port_range_min: icmp ? r.icmpType : r.portMin, port_range_max: icmp ? r.icmpCode : r.portMax,
     remote_ip_prefix: r.remoteIpPrefix, remote_group_id: r.remoteGroup, remote_address_group_id: null,
     normalized_cidr: r.remoteIpPrefix, description: '', tags: [], revision_number: 0, created_at: STAMP, updated_at: STAMP, belongs_to_default_sg: g.name === 'default',

@@ -37,15 +37,18 @@ export function sgRuleToIptables(r: SgRuleT, ctx: SgRuleContext): string | null 
     parts.push(fill(t.protocol, { proto }));
     const module = protocolModules[proto];
     const isIcmp = proto === 'icmp';
-    // Before Ocata the agent left the ports of protocols other than tcp and udp out altogether.
-    const ports = r.portMin !== null && (proto === 'tcp' || proto === 'udp' || releaseIn(ctx.release, OTHER_PORTS_SINCE, undefined)) ? r.portMin : null;
-    const hasArg = isIcmp ? r.icmpType !== null : ports !== null;
+    // Before Ocata the agent wrote ports (and ICMP types) only for tcp, udp and icmp given by name:
+    // other protocols, and these three given as numbers ('6'), had them left out altogether.
+    const portsWritten = (!r.protocolNumbered && (proto === 'tcp' || proto === 'udp' || isIcmp)) || releaseIn(ctx.release, OTHER_PORTS_SINCE, undefined);
+    const ports = r.portMin !== null && portsWritten ? r.portMin : null;
+    const icmpType = portsWritten ? r.icmpType : null;
+    const hasArg = isIcmp ? icmpType !== null : ports !== null;
     if (hasArg && module !== undefined) parts.push(fill(t.protocolModule, { module }));
-    if (isIcmp && r.icmpType !== null) {
+    if (isIcmp && icmpType !== null) {
       parts.push(
         r.icmpCode === null
-          ? fill(t.icmpType, { type: String(r.icmpType) })
-          : fill(t.icmpTypeCode, { type: String(r.icmpType), code: String(r.icmpCode) }),
+          ? fill(t.icmpType, { type: String(icmpType) })
+          : fill(t.icmpTypeCode, { type: String(icmpType), code: String(r.icmpCode) }),
       );
     } else if (portProtocols.includes(proto) && ports !== null) {
       const max = r.portMax ?? ports;
