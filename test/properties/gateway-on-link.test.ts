@@ -38,4 +38,15 @@ describe('gateway: on-link where a default extra route points into a tenant subn
     expect(r.message).toContain('router1 routes to subnet2 by the default route via 192.168.2.254 out of qr-');
     expect(r.message).toContain('not on-link to the destination');
   });
+
+  it('a router whose ARP onto a provider network dies on its own host (br-provider\'s flow out deleted) does not reach the port it routes to: violated', async () => {
+    const ok = await of(context('router-on-provider'), 'router:router1/net2-v4');
+    expect(ok.verdict).toBe('holds');
+    expect(ok.message).toBe('all 1 VM ports of net2-v4 reach 10.0.1.1 in qrouter-ff589f1d-8332-51d7-9e9d-1a69f4c70e7d (ICMP echo request)');
+    const ctx = context('router-on-provider', edit(/network1\/br-provider\.dump-flows$/, dropLines(/dl_vlan=1 actions=strip_vlan,NORMAL/)));
+    const r = await of(ctx, 'router:router1/net2-v4');
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toContain("router1 routes to net2-v4 out of qr-");
+    expect(r.message).toContain("but gets no ARP answer there from vm1:0, which answers ARP: the packet never leaves: vm2:0's packet to vm1:0 (10.0.1.241)");
+  });
 });

@@ -59,7 +59,7 @@ function checkInterface(ctx: VerifyContext, e: Enc, r: RouterT, subnet: string, 
   if (ports.length === 0) return emptySubnet(ctx, r, subnet);
   const asked = ports.length - stopped.length;
   const excused = stopped.length === 0 ? '' : `; ${portCount(stopped.length)} (${stopped.slice(0, 3).map(portLabel).join(', ')}${stopped.length > 3 ? ', …' : ''}) not asked: ${stopped.length === 1 ? 'its' : 'their'} own security groups do not let an ICMP echo out, and ${stopped.length === 1 ? 'its' : 'their'} firewall stops it`;
-  const misrouted = routesInto(ctx, r, subnet, { ip: ports[0]!.ip, label: portLabel(ports[0]!) });
+  const misrouted = routesInto(ctx, r, subnet, { ip: ports[0]!.ip, label: portLabel(ports[0]!), answersArp: true });
   // Ports that may not send the echo still get packets routed to them: how the router routes into
   // their subnet is asked all the same, as of a subnet without VM ports.
   if (asked === 0) {
@@ -83,7 +83,9 @@ function emptySubnet(ctx: VerifyContext, r: RouterT, subnet: string): PropertyRe
   const none = `no VM port on ${subnet}: nothing to reach its gateway from`;
   const target = addressIn(ctx, r, subnet);
   if (target === null) return notApplicable(ID, subject, none);
-  const routed = routesInto(ctx, r, subnet, { ip: target, label: target });
+  // Its DHCP port answers ARP (the packet must leave through the interface); a free address does not.
+  const answersArp = ctx.topology.ports.some((p) => p.subnet === subnet && p.ip === target);
+  const routed = routesInto(ctx, r, subnet, { ip: target, label: target, answersArp });
   if (routed === null) return notApplicable(ID, subject, `${none}, and no packet to ${target} there reaches ${r.name} to show how it routes into it`);
   if (routed.verdict === 'violated') return routed;
   return holds(ID, subject, `${none}; ${r.name} routes into it through its interface there: ${routed.message}`);
@@ -113,7 +115,7 @@ function addressIn(ctx: VerifyContext, r: RouterT, subnet: string): string | nul
  * trace. Null when no sender's packet reaches the router; else the violation, or a `holds` saying
  * which packet showed it.
  */
-function routesInto(ctx: VerifyContext, r: RouterT, subnet: string, target: { ip: string; label: string }): PropertyResult | null {
+function routesInto(ctx: VerifyContext, r: RouterT, subnet: string, target: { ip: string; label: string; answersArp: boolean }): PropertyResult | null {
   const ns = deviceName.qrouter(r.id);
   const iface = r.interfaces.find((i) => i.subnet === subnet)!;
   const qr = deviceName.qr(iface.port.id);
@@ -135,12 +137,18 @@ function routesInto(ctx: VerifyContext, r: RouterT, subnet: string, target: { ip
     return d.prefixLen >= sn.prefixLen && inPrefix(target.ip, d.ip, d.prefixLen);
   });
   const viaNextHop = (h: Hop) => h.device === ns && h.events.some((e) => e.kind === 'route' && e.route.dev === qr && e.route.via !== null);
+  // An address that answers ARP (a VM or DHCP port) must be reached: the packet leaves through the
+  // interface. The route alone counts only for a free address, whose ARP dies either way; for a port,
+  // an ARP that dies on the way (a bridge out of the router's host broken) is the router failing to
+  // deliver what it routes there.
+  const leaves = (h: Hop) => h.device === ns && h.outPort === qr;
+  const routedIn = (hs: readonly Hop[]) => hs.some(intoSubnet) && (byExtraRoute || (!hs.some(viaNextHop) && (!target.answersArp || hs.some(leaves))));
   // The first sender whose packet gets as far as the router decides: a port its own security groups
   // stop (no egress rule) tells nothing about the router.
   const decisive = (x: { from: Sender; label: string }) => {
     const t = traceBetween(ctx.topology, ctx.evaluator, x.from, target.ip, { proto: 'icmp' });
     const atRouter = t.uncertain.length > 0 ? [] : copies(t).flatMap((c) => c.hops.filter((h) => h.device === ns));
-    return atRouter.length === 0 ? null : { sender: x.label, t, routed: atRouter.some(intoSubnet) && (byExtraRoute || !atRouter.some(viaNextHop)) };
+    return atRouter.length === 0 ? null : { sender: x.label, t, routed: routedIn(atRouter) };
   };
   const found = senders.reduce<ReturnType<typeof decisive>>((got, x) => got ?? decisive(x), null);
   if (found === null) return null;
@@ -148,9 +156,11 @@ function routesInto(ctx: VerifyContext, r: RouterT, subnet: string, target: { ip
   const subject = `router:${r.name}/${subnet}`;
   if (found.routed) return holds(ID, subject, `${sender}'s packet to ${target.label} leaves ${ns} through ${qr}${byExtraRoute ? '' : ' on-link'}`);
   const hops = (x: Trace) => copies(x).flatMap((c) => c.hops);
-  const through = (x: Trace) => hops(x).some(intoSubnet) && (byExtraRoute || !hops(x).some(viaNextHop));
+  const through = (x: Trace) => routedIn(hops(x));
   const nextHop = hops(t).filter(intoSubnet).flatMap((h) => h.events.flatMap((e) => (e.kind === 'route' && e.route.dev === qr && e.route.via !== null ? [e.route] : [])))[0];
-  const how = nextHop === undefined ? `does not route to ${subnet} through its interface there`
+  const unanswered = nextHop === undefined && hops(t).some((h) => intoSubnet(h) && h.events.some((e) => e.kind === 'arp' && e.mac === null));
+  const how = unanswered ? `routes to ${subnet} out of ${qr}, but gets no ARP answer there from ${target.label}, which answers ARP: the packet never leaves`
+    : nextHop === undefined ? `does not route to ${subnet} through its interface there`
     : `routes to ${subnet} by ${nextHop.dst.prefixLen === 0 ? 'the default route' : `${nextHop.dst.ip}/${nextHop.dst.prefixLen}`} via ${nextHop.via} out of ${qr}, not on-link to the destination (no connected route to ${sn?.cidr ?? subnet}?)`;
   const claim = { says: nextHop === undefined ? `does not leave ${ns} through ${qr}` : `does not leave ${ns} through ${qr} on-link`, shownBy: (x: Trace) => !through(x) };
   return { property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, claim,
