@@ -29,6 +29,13 @@ const setVlan = (f: Flow): number | 'strip' | null => {
   return null;
 };
 
+/**
+ * Neutron's TUN_TABLE (the OVS agent's constants): br-tun decapsulates each tunnel type's packets by key
+ * in its own table — GRE in 3, VXLAN in 4 (GENEVE in 6, not modelled). A GRE network and a VXLAN network
+ * may have the same segmentation ID (separate ID pools): a key matched in table 3 is the GRE network's.
+ */
+const TUNNEL_TYPE_OF_TABLE: ReadonlyMap<number, NetworkT['type']> = new Map([[3, 'gre'], [4, 'vxlan']]);
+
 export function segmentIssues(topo: Topology, dp: Dataplane): SegmentIssue[] {
   const issues: SegmentIssue[] = [];
   for (const h of dp.hosts) {
@@ -67,7 +74,9 @@ function tunnelIssues(topo: Topology, host: string, br: OvsBridge, byLvid: Map<n
       else if (net.segmentationId !== key.value || (net.type !== 'vxlan' && net.type !== 'gre')) out.push({ network: net.name, text: `local VLAN ${v} of ${net.name} leaves with key ${key.value}, not ${net.segmentationId} at ${at(host, br.name, f)}` });
     }
     if (f.match.tun_id !== undefined && forwards(f)) {
-      const net = topo.networks.find((n) => (n.type === 'vxlan' || n.type === 'gre') && n.segmentationId === f.match.tun_id!.value);
+      // In a table of one tunnel type, that type's network with the key; elsewhere, any tunnel network's.
+      const type = TUNNEL_TYPE_OF_TABLE.get(f.table);
+      const net = topo.networks.find((n) => (type !== undefined ? n.type === type : n.type === 'vxlan' || n.type === 'gre') && n.segmentationId === f.match.tun_id!.value);
       const sv = setVlan(f);
       const want = net ? lv[net.name] : undefined;
       if (net === undefined) out.push({ network: null, text: `tunnel key ${f.match.tun_id.value} belongs to no network at ${at(host, br.name, f)}` });
