@@ -78,6 +78,19 @@ describe("the spoof chain's DROP removed on compute1", () => {
   });
 });
 
+describe("vm2's address gone from br-int's ARP spoofing protection on compute2 (table 24)", () => {
+  const ctx = context('spoofing', edit(/compute2\/br-int\.dump-flows$/, dropLines(/table=24,.*arp,.*arp_spa=192\.168\.1\.12\b/)));
+
+  it("anti-spoofing is violated for vm2 alone: its own ARP reply dies in br-int, nobody resolves it", async () => {
+    const rs = (await antiSpoofing.check(ctx)).map(guardResult);
+    expect(verdicts(rs)).toEqual({ 'port:vm1:0': 'holds', 'port:vm2:0': 'violated', 'port:vm3:0': 'holds', 'port:vm4:0': 'holds', 'port:vm5:0': 'n/a' });
+    const vm2 = rs.find((r) => r.subject === 'port:vm2:0')!;
+    expect(vm2.witness).toMatchObject({ eth_type: 0x0806, proto: 2, ip_src: '192.168.1.12' });
+    expect(vm2.trace!.droppedAt?.device).toBe('br-int');
+    expect(vm2.message).toMatch(/^vm2:0's own ARP \(a reply from \S+ 192\.168\.1\.12\) does not get past br-int on compute2/);
+  });
+});
+
 describe('the seed-shaped basic cloud', () => {
   it("without the spoof chain's DROP some built-in is violated with a witness (it was not: every one held)", async () => {
     const ctx = context('basic', withoutSpoofDrop('compute1'));

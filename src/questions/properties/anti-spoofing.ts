@@ -7,7 +7,9 @@
 // firewall, else br-int) is followed through that device with the solver (spoof-proof.ts, the same
 // question that lets the other properties narrow a proved port's packets to its own), and a packet
 // counts as past when the device sends it on towards the network, spoofed as sent or as it leaves.
-// The port's addresses come from the topology, never from the rules.
+// The port's addresses come from the topology, never from the rules. The other way round, what is the
+// port's own must get through: its own ARP (a reply from its MAC and fixed address) past br-int's ARP
+// spoofing protection, or nobody on its network resolves it (`ownArpStopped`, an evaluator trace).
 // The DHCP client exceptions (UDP 68 → 67: a client asks for an address before it has one) are not
 // violations but are reported as what the rendered rules let through — from 0.0.0.0 to
 // 255.255.255.255 in current releases, from any address in older ones — and with which MACs.
@@ -15,6 +17,8 @@
 // carries a witness replayed through the evaluator past the same device (else `unknown` with both
 // shown); an unmodelled rule on the way makes the port `unknown`.
 import type { Trace } from '../../evaluate/trace.ts';
+import { arpRequest } from '../../evaluate/arp.ts';
+import type { Packet } from '../../ir/packet.ts';
 import type { PortT } from '../../topology/model.ts';
 import { checkSat, decodeWitness, defaultPreferences, getZ3, satIndices, unsatIndices, type Enc } from '../../smt/index.ts';
 import type { Port } from '../../smt/walk-ctx.ts';
@@ -105,12 +109,50 @@ async function dhcpExceptions(ctx: VerifyContext, e: Enc, qs: readonly SpoofQues
   });
 }
 
-/** What a port's holds is made from besides its devices: the port as the dataplane shows it and as the topology describes it. */
-const restKey = (s: VmStation, port: PortT): string => JSON.stringify([s, port.mac, port.ip, addressPairs(port)]);
+/** A neighbour on the port's network to answer its ARP: the port holding its gateway address, else another port there (null: none). */
+function neighbourOf(ctx: VerifyContext, s: VmStation): { readonly mac: string; readonly ip: string } | null {
+  const onNet = (p: PortT) => p.network === s.network && p.mac !== s.mac;
+  const gw = s.gateway === null ? undefined : ctx.topology.ports.find((p) => onNet(p) && p.ip === s.gateway);
+  const n = gw ?? ctx.topology.ports.find(onNet);
+  return n === undefined ? null : { mac: n.mac, ip: n.ip };
+}
+
+/**
+ * The port's own ARP must get past br-int: Neutron's ARP spoofing protection (br-int table 24,
+ * `arp,in_port=P,arp_spa=A` for each address of the port, every other ARP from the port dropped) that
+ * lost the port's own address leaves nobody on the network able to resolve the port, nor the port
+ * anyone (on a network with DHCP, `dhcp`'s unicast request shows it too; on one without, nothing else
+ * asks). An ARP reply from the port's MAC and fixed address to a neighbour is followed by the evaluator
+ * (one unicast frame); br-int on the port's host must send it on. Null when it does, or when the port
+ * has no neighbour on its network to answer; otherwise the violation, with the reply as witness.
+ */
+function ownArpStopped(ctx: VerifyContext, s: VmStation, subject: string): PropertyResult | null {
+  const n = neighbourOf(ctx, s);
+  if (n === null) return null;
+  const reply: Packet = { ...arpRequest(s.mac, s.ip, n.ip, null), eth_dst: n.mac, proto: 2 };
+  const t = ctx.evaluator.trace(s, reply);
+  const passed = (x: Trace) => traceCopies(x).some((c) => c.hops.some((h) => h.host === s.host && h.device === 'br-int' && h.outPort !== null));
+  if (passed(t)) return null;
+  if (t.uncertain.length > 0) return unknown(ID, subject, `${portLabel(s)}'s own ARP reply (from ${s.mac} ${s.ip}) does not get past br-int on ${s.host}, across something not modelled: ${t.uncertain.join('; ')}`);
+  return {
+    property: ID, subject, verdict: 'violated', witness: reply, trace: t,
+    claim: { says: `does not get past br-int on ${s.host}`, shownBy: (x: Trace) => !passed(x) },
+    message: `${portLabel(s)}'s own ARP (a reply from ${s.mac} ${s.ip}) does not get past br-int on ${s.host} (ARP spoofing protection): ${traceOutcome(t)}; nobody on ${s.network} resolves it`,
+  };
+}
+
+/**
+ * What a port's holds is made from besides its devices: the port as the dataplane shows it and as the
+ * topology describes it, and whether its own ARP got past br-int here (asked in every scenario, one
+ * trace, so that a holds is taken from another scenario only where that answer is the same: br-int is
+ * no device the holds rests on, its digest changing with every choice of masters for what it learned,
+ * while whether it drops the port's ARP is decided by its flows, the same under every choice).
+ */
+const restKey = (s: VmStation, port: PortT, arpPasses: boolean): string => JSON.stringify([s, port.mac, port.ip, addressPairs(port), arpPasses]);
 
 export const antiSpoofing: PropertyCheck = {
   id: ID,
-  description: "no packet from a MAC or address other than a port's own or an allowed address pair's gets past its firewall (DHCP client requests aside, reported)",
+  description: "no packet from a MAC or address other than a port's own or an allowed address pair's gets past its firewall (DHCP client requests aside, reported), and the port's own ARP gets past br-int",
   async check(ctx) {
     const everySecured = vmStations(ctx).flatMap((s) => {
       const port = portOf(ctx.topology, s);
@@ -119,10 +161,13 @@ export const antiSpoofing: PropertyCheck = {
     // A port's holds rests on its first device alone (and its host's root namespace, whose hooks bridged
     // packets cross): one settled in another scenario whose devices are the same here is taken as it is.
     const reused = new Map<string, PropertyResult>();
+    const arpStopped = new Map<string, PropertyResult>();
     const secured = everySecured.filter(({ s, port }) => {
       const subject = `port:${portLabel(s)}`;
       if (!owned(ctx, subject)) return false;
-      const r = ctx.reuse?.(subject, restKey(s, port)) ?? null;
+      const arp = ownArpStopped(ctx, s, subject);
+      if (arp !== null) arpStopped.set(subject, arp);
+      const r = ctx.reuse?.(subject, restKey(s, port, arp === null)) ?? null;
       if (r !== null) reused.set(subject, r);
       return r === null;
     });
@@ -159,10 +204,16 @@ export const antiSpoofing: PropertyCheck = {
         continue;
       }
       const dhcp = exceptions[next++] ?? null;
+      const arp = arpStopped.get(subject);
+      if (arp !== undefined) {
+        out.push(arp);
+        continue;
+      }
       const pairs = port.allowedAddressPairs.length > 0 ? ` or its ${port.allowedAddressPairs.length} allowed address pair${port.allowedAddressPairs.length === 1 ? '' : 's'}` : '';
       const h = holds(ID, subject, `no IPv4 packet from another MAC or address than ${portLabel(s)}'s (${port.mac} ${port.ip})${pairs} gets past its firewall (${where(q.at)})${dhcp === null ? '' : `, but for ${dhcp}`}`);
-      // Settled by the port's first device alone: whichever instances are masters, wherever its devices are the same.
-      out.push({ ...h, local: true, rests: { devices: [`${q.at.host}/${q.at.device}`, `${q.at.host}/root`], key: restKey(s, port) } });
+      // Settled by the port's first device alone (and its own ARP, in the key): whichever instances are
+      // masters, wherever its devices are the same.
+      out.push({ ...h, local: true, rests: { devices: [`${q.at.host}/${q.at.device}`, `${q.at.host}/root`], key: restKey(s, port, true) } });
     }
     return inPlace(out);
   },
