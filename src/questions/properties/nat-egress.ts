@@ -10,6 +10,8 @@
 // none of the allowed ones. The symbolic end does not name the router it crossed, so the allowed set
 // is the port's floating IPs plus the qg- address of every router with a gateway on that network and
 // an interface on the port's subnet (normally just this one; the message says when it is more).
+// A class that leaks is asked again past the sources found (`furtherSources`), so the message names
+// every way it leaks (up to three sources), not the first alone.
 // Only packets that open a connection count: Linux never NATs a packet conntrack finds INVALID (an
 // unsolicited ICMP echo reply), so such a packet leaves un-translated on any real router. Packets are
 // followed through other routers that route them on (search.ts's `near` scope stops only at a router
@@ -81,8 +83,8 @@ function plan(ctx: VerifyContext, r: RouterT): RouterPlan {
   return { r, behind: behind.length, reps, shared };
 }
 
-/** A packet from the port leaving through the router's external network with a source not allowed for the address it was sent from. */
-function leak(gwNetwork: string, allowed: Allowed): SearchAsk['pred'] {
+/** A packet from the port leaving through the router's external network with a source not allowed for the address it was sent from (and none of `besides`). */
+function leak(gwNetwork: string, allowed: Allowed, besides: readonly string[] = []): SearchAsk['pred'] {
   return (e, sent, final, end) => {
     if (end.delivery?.kind !== 'external' || end.delivery.network !== gwNetwork) return false;
     const oneOf = (ips: readonly string[]) => e.or(...ips.map((ip) => e.eq(final.ip_src, ipNum(ip), 32)));
@@ -91,14 +93,18 @@ function leak(gwNetwork: string, allowed: Allowed): SearchAsk['pred'] {
       ...allowed.fixed.map((f) => e.and(from(f.ip), oneOf(f.fips))),
       e.and(...allowed.fixed.map((f) => e.not(from(f.ip))), oneOf(allowed.other)),
     );
-    return e.and(opensConnection(e, sent), e.not(ok));
+    // `besides`: sources already found leaking, asked past for another.
+    return e.and(opensConnection(e, sent), e.not(ok), ...(besides.length > 0 ? [e.not(oneOf(besides))] : []));
   };
 }
 
 /** Where a port with floating IPs sent the packet from, when that decides what it may leave with. */
 const sentFrom = (a: Allowed, ip: string): string => (a.fixed.length === 0 ? '' : a.fixed.some((f) => f.ip === ip) ? ` (sent from ${ip})` : ` (sent from ${ip}, which no floating IP is bound to)`);
 
-function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchResult[]): PropertyResult {
+/** The further sources each class leaks with besides its witness's (`furtherSources`), said after it. */
+const besidesText = (more: readonly string[] | undefined): string => (more === undefined || more.length === 0 ? '' : `, and also with ${more.join(', ')}`);
+
+function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchResult[], further: readonly (readonly string[])[]): PropertyResult {
   const { r } = p;
   const subject = `router:${r.name}`;
   const gw = r.gateway!;
@@ -107,12 +113,12 @@ function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchRe
     const res = results[i]!;
     if (res.kind === 'found') {
       const found = violation(ctx, ID, subject, res,
-        (t) => `${portLabel(rep)} leaves through ${gw.network} with source ${t.final.ip_src}${sentFrom(allowed, t.packet.ip_src)}, not one of ${allowedFrom(allowed, t.packet.ip_src).join(', ')}${gw.snat ? '' : ' (the router has snat: false and the port no floating IP)'}`,
+        (t) => `${portLabel(rep)} leaves through ${gw.network} with source ${t.final.ip_src}${sentFrom(allowed, t.packet.ip_src)}, not one of ${allowedFrom(allowed, t.packet.ip_src).join(', ')}${gw.snat ? '' : ' (the router has snat: false and the port no floating IP)'}${besidesText(further[i])}`,
         (t) => !allowedFrom(allowed, t.packet.ip_src).includes(t.final.ip_src));
       if (found.verdict !== 'violated') return found;
       // One result per router: the other findings (other classes leaking, each replayed; nothing reaching
       // the internet; no answer coming back) are said beside the first, not hidden by it.
-      const more = alsoLeaking(ctx, p, results, i);
+      const more = alsoLeaking(ctx, p, results, further, i);
       const stuck = nothingLeaves(ctx, p);
       const also = [...(more.length > 0 ? [`${more.length === 1 ? 'another class leaks' : `${more.length} more classes leak`} too: ${more.join(', ')}`] : []), ...(stuck ? [stuck.message] : [])];
       return also.length === 0 ? found : { ...found, message: `${found.message}; and ${also.join('; and ')}` };
@@ -127,13 +133,14 @@ function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchRe
 }
 
 /** The representatives after the `first` whose leak the evaluator confirms (replayed as the first's is), as `port (source)`. */
-function alsoLeaking(ctx: VerifyContext, p: RouterPlan, results: readonly SearchResult[], first: number): string[] {
+function alsoLeaking(ctx: VerifyContext, p: RouterPlan, results: readonly SearchResult[], further: readonly (readonly string[])[], first: number): string[] {
   const gw = p.r.gateway!;
   return p.reps.flatMap(({ rep, allowed }, i) => {
     const res = results[i]!;
     if (i <= first || res.kind !== 'found') return [];
     const v = violation(ctx, ID, `router:${p.r.name}`, res, () => '', (t) => !allowedFrom(allowed, t.packet.ip_src).includes(t.final.ip_src));
-    return v.verdict === 'violated' && v.trace !== null ? [`${portLabel(rep)} (source ${v.trace.final.ip_src} through ${gw.network})`] : [];
+    const more = further[i] ?? [];
+    return v.verdict === 'violated' && v.trace !== null ? [`${portLabel(rep)} (source${more.length > 0 ? 's' : ''} ${[v.trace.final.ip_src, ...more].join(', ')} through ${gw.network})`] : [];
   });
 }
 
@@ -204,6 +211,40 @@ function replyLost(ctx: VerifyContext, p: RouterPlan, rep: VmStation, request: T
   };
 }
 
+/** Sources asked past per leaking class, besides its witness's. */
+const MORE_SOURCES = 2;
+
+/**
+ * For each class found leaking, the other sources it leaks with (up to MORE_SOURCES, each a witness
+ * replayed through the evaluator): the question asked again with the sources found so far excluded.
+ * One result per router says one finding per class, and a second way a class leaks (a floating IP's
+ * own SNAT rule gone, beside a second router's SNAT of what an extra route sends it) would otherwise be
+ * hidden behind the first. Nothing is asked for a class that does not leak.
+ */
+async function furtherSources(ctx: VerifyContext, items: readonly { p: RouterPlan; allowed: Allowed; ask: SearchAsk }[], results: readonly SearchResult[]): Promise<string[][]> {
+  const sourceOf = (i: number, res: SearchResult): string | null => {
+    if (res.kind !== 'found') return null;
+    const { p, allowed } = items[i]!;
+    const v = violation(ctx, ID, `router:${p.r.name}`, res, () => '', (t) => !allowedFrom(allowed, t.packet.ip_src).includes(t.final.ip_src));
+    return v.verdict === 'violated' && v.trace !== null ? v.trace.final.ip_src : null;
+  };
+  const seen = results.map((res, i) => { const x = sourceOf(i, res); return x === null ? [] : [x]; });
+  const further: string[][] = results.map(() => []);
+  let open = seen.flatMap((s, i) => (s.length > 0 ? [i] : []));
+  for (let round = 0; round < MORE_SOURCES && open.length > 0; round++) {
+    const asks = open.map((i) => ({ ...items[i]!.ask, pred: leak(items[i]!.p.r.gateway!.network, items[i]!.allowed, seen[i]!) }));
+    const again = await searchAll(ctx, asks, 'leaking port classes');
+    open = open.filter((i, k) => {
+      const x = sourceOf(i, again[k]!);
+      if (x === null || seen[i]!.includes(x)) return false;
+      seen[i]!.push(x);
+      further[i]!.push(x);
+      return true;
+    });
+  }
+  return further;
+}
+
 export const natEgress: PropertyCheck = {
   id: ID,
   description: "every packet leaving the cloud through a router's gateway carries its port's floating IP or the router's SNAT address",
@@ -211,13 +252,15 @@ export const natEgress: PropertyCheck = {
     const routers = ctx.topology.routers.filter((r) => r.gateway !== null);
     const plans = routers.map((r) => (owned(ctx, `router:${r.name}`) ? plan(ctx, r) : null));
     // Every router's questions at once: the solver proves the empty ones in batches.
-    const asks = plans.flatMap((p) => (p === null ? [] : p.reps.map(({ rep, allowed }) => ({ src: sourceSpec(ctx.topology, rep), pred: leak(p.r.gateway!.network, allowed), scope: 'near' as const }))));
-    const results = await searchAll(ctx, asks, 'port classes behind routers');
+    const items = plans.flatMap((p) => (p === null ? [] : p.reps.map(({ rep, allowed }) => ({ p, allowed, ask: { src: sourceSpec(ctx.topology, rep), pred: leak(p.r.gateway!.network, allowed), scope: 'near' as const } }))));
+    const results = await searchAll(ctx, items.map((x) => x.ask), 'port classes behind routers');
+    const further = await furtherSources(ctx, items, results);
     let k = 0;
     const checked = plans.map((p, i) => {
       if (p === null) return elsewhere(ID, `router:${routers[i]!.name}`);
-      const mine = results.slice(k, (k += p.reps.length));
-      return verdictOf(ctx, p, mine);
+      const from = k;
+      k += p.reps.length;
+      return verdictOf(ctx, p, results.slice(from, k), further.slice(from, k));
     });
     return [...checked, ...unrouted(ctx)];
   },
