@@ -11,6 +11,10 @@
 // Each line also says the garbage collector's pauses so far (the main thread's, by Node's `gc` performance entries:
 // scavenges and mark-compacts, count and seconds), and the first line the young generation's size in effect
 // (V8's new space holds both semi-spaces: `--max-semi-space-size` or a worker's `maxYoungGenerationSizeMb` set it).
+// Each line also says the solver's checks so far (count and the wall time Z3 took for them, on its own thread), so
+// what a property spends in the solver shows apart from its walks: a property's lines with the same count of checks
+// spent their time walking.
+import diagnostics from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
@@ -19,6 +23,7 @@ import { loadModel } from '../src/pipeline.ts';
 import { Session } from '../src/answers/session.ts';
 import { runVerifyOn, verifyRunJson } from '../src/answers/verify.ts';
 import { shutdownZ3 } from '../src/smt/index.ts';
+import { CHECK_CHANNEL } from '../src/smt/z3.ts';
 import { count, scanArgs } from './args.ts';
 import { parseShard } from '../src/cli/verify-command.ts';
 import { censusLine, installCensus, release } from './walker-census.ts';
@@ -53,6 +58,12 @@ new PerformanceObserver((list) => {
   const ns = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space')?.space_size ?? 0;
   if (ns > newSpaceMax) newSpaceMax = ns;
 }).observe({ entryTypes: ['gc'] });
+/** The solver's checks so far: how many, and their wall time (each timed while it ran, z3.ts `runCheck`). */
+const checks = { n: 0, ms: 0 };
+diagnostics.subscribe(CHECK_CHANNEL, (m) => {
+  checks.n++;
+  checks.ms += (m as { ms: number }).ms;
+});
 const gcPart = () => `gc ${pauses.minor} scavenges ${(pauses.minorMs / 1000).toFixed(1)} s, ${pauses.major} other ${(pauses.majorMs / 1000).toFixed(1)} s, new space up to ${mb(newSpaceMax)} MiB`;
 process.stderr.write(`node ${process.execArgv.join(' ')}\n`);
 function line(what: string): void {
@@ -63,7 +74,7 @@ function line(what: string): void {
     gc();
     live = ` live ${mb(process.memoryUsage().heapUsed)} MiB`;
   }
-  process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)} s wall, ${((c.user + c.system) / 1e6).toFixed(1)} s cpu, load ${loadavg()[0]!.toFixed(1)}] ${what}: heap ${mb(mem.heapUsed)} MiB, rss ${mb(mem.rss)} MiB${live}; ${gcPart()}\n`);
+  process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)} s wall, ${((c.user + c.system) / 1e6).toFixed(1)} s cpu, load ${loadavg()[0]!.toFixed(1)}] ${what}: heap ${mb(mem.heapUsed)} MiB, rss ${mb(mem.rss)} MiB${live}; ${gcPart()}; z3 ${checks.n} checks ${(checks.ms / 1000).toFixed(1)} s\n`);
   if (v.census === true) process.stderr.write(`    ${censusLine()}\n`);
 }
 
