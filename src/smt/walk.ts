@@ -39,7 +39,8 @@ import { hostRange, upstreamReceives } from '../semantics/upstream.ts';
 import { crossingKey, stateless } from './untold.ts';
 import { hairpinGroup, nextHopGroup, quietSplitsSwitch, type QuietSplit } from './quiet-splits.ts';
 import { cutCrossings, type CutCrossing } from './cut-crossings.ts';
-import { type AlikeExit, alikeExitsSwitch, portShape, shareable, sourceBlind, unnamed } from './alike-exits.ts';
+import { type AlikeExit, alikeExitsSwitch, portShape, shareable, sourceBlind, unicast, unnamed } from './alike-exits.ts';
+import { alikeSurveysSwitch, fromAlike, type Hearer, type SharedSurvey, surveyBlind, type SurveyExit } from './walk-surveys.ts';
 
 export interface WalkOptions {
   /** The converged learning state (MAC tables, learned flows); none = nothing learned, NORMAL floods. */
@@ -170,7 +171,13 @@ export class SymWalker implements WalkCtx {
   private listed: number | null = null;
   private readonly maxEnds: number;
   /** Set while an ARP request is walked: it stops at the first answer (or, surveying, lists who would answer). */
-  private hunt: { answered: boolean; heard: { ips: readonly number[]; mac: number }[] | null; asked: ArpAsked } | null = null;
+  private hunt: { answered: boolean; heard: Hearer[] | null; asked: ArpAsked; places: Set<string> | null } | null = null;
+  /** While a survey's walk is in a namespace: where the request is heard (a `Hearer`'s `at`). */
+  private hearing: Hearer['at'] = null;
+  /** Per class of alike router exits (walk-surveys.ts), a survey walked from one of them, to make the others' from. */
+  private readonly alikeSurveys = new Map<string, SharedSurvey>();
+  /** Per bridge (`host\0bridge`), whether no flow reads an ARP request's sender (walk-surveys.ts `surveyBlind`). */
+  private readonly surveyBlindBridges = new Map<string, boolean>();
   /** Per requester, the stations its ARP broadcast reaches that would answer, in walk order (or unreliable: it crossed something unmodelled). */
   private readonly surveys = new Map<string, { ips: readonly number[]; mac: number }[] | 'unreliable'>();
   /** No flow matches an ARP request's target address, so who hears a request does not depend on it. */
@@ -326,6 +333,7 @@ export class SymWalker implements WalkCtx {
   /** A place entered: noted for every memoized walk under way (their ends depend on the trail there). */
   private enter(place: string): void {
     if (this.hunt === null) this.entering.at(-1)?.add(place);
+    else this.hunt.places?.add(place);
   }
 
   /**
@@ -358,9 +366,20 @@ export class SymWalker implements WalkCtx {
       let heard = this.surveys.get(requester);
       if (heard === undefined) {
         this.surveys.set(requester, []); // a request that comes back to this survey hears no one
-        const list: { ips: readonly number[]; mac: number }[] = [];
-        const walked = this.tracked(`S\u0000${requester}`, () => this.walkRequest(from, mac, ip, vlan, SURVEY_TARGET, list));
-        heard = walked !== null && typeof walked === 'object' ? 'unreliable' : list;
+        // A router exit alike to one whose survey is kept takes its survey from that one (walk-surveys.ts).
+        const exit = this.surveyExit(from, mac, vlan);
+        const rep = exit === null ? undefined : this.alikeSurveys.get(exit.cls);
+        const shared = rep === undefined ? null : fromAlike(rep, exit!, ip, (i) => macToNum(i.mac));
+        if (shared !== null) {
+          heard = shared;
+          alikeSurveysSwitch.shared++;
+        } else {
+          const list: Hearer[] = [];
+          const places = exit === null || rep !== undefined ? null : new Set<string>();
+          const walked = this.tracked(`S\u0000${requester}`, () => this.walkRequest(from, mac, ip, vlan, SURVEY_TARGET, list, places));
+          heard = walked !== null && typeof walked === 'object' ? 'unreliable' : list;
+          if (exit !== null && places !== null && heard !== 'unreliable' && this.sharable(exit, list, places)) this.alikeSurveys.set(exit.cls, { exit, sip: ip, heard: list });
+        }
         this.surveys.set(requester, heard);
       } else this.reused(`S\u0000${requester}`);
       if (heard !== 'unreliable') return heard.find((h) => h.ips.includes(target))?.mac ?? null;
@@ -392,7 +411,55 @@ export class SymWalker implements WalkCtx {
 
   /** While surveying: a station reached by the request would answer ARP for `ips` with `mac`. */
   arpHeard(ips: readonly number[], mac: number): void {
-    this.hunt?.heard?.push({ ips, mac });
+    this.hunt?.heard?.push({ ips, mac, at: this.hearing });
+  }
+
+  /**
+   * A requester that is a router exit a survey may be shared between (walk-surveys.ts): its gateway port
+   * an internal port of an OVS bridge that no flow names, sending untagged from a unicast MAC; its class
+   * the bridge's host and the port record but for name and number. Null otherwise, and for walkers that
+   * watch devices or split their walks (what a survey visits is theirs to note).
+   */
+  private surveyExit(from: ArpFrom, mac: number, vlan: number | null): SurveyExit | null {
+    if (!alikeSurveysSwitch.on || this.opts.marks !== undefined || this.opts.split !== undefined) return null;
+    if ('arrive' in from || 'outside' in from || vlan !== null || !unicast(mac)) return null;
+    const ref = this.index.device(from.host, from.device);
+    const iface = ref?.kind === 'ns' ? ref.ns.interfaces.find((i) => i.name === from.port) : undefined;
+    if (ref?.kind !== 'ns' || iface === undefined || macToNum(iface.mac) !== mac) return null;
+    const peer = this.index.peer(from.host, from.device, from.port);
+    const dev = peer === null ? null : this.index.device(peer.host, peer.device);
+    if (peer === null || dev === null || dev.kind !== 'ovs') return null;
+    const port = portByName(dev.bridge, peer.port);
+    if (port === undefined || port.type !== 'internal') return null;
+    const pk = `${peer.host}\u0000${dev.bridge.name}\u0000${port.name}`;
+    let free = this.unnamedPorts.get(pk);
+    if (free === undefined) this.unnamedPorts.set(pk, (free = unnamed(this.flowsOf(peer.host, dev.bridge.name, dev.bridge.flows), port)));
+    if (!free) return null;
+    return { cls: [peer.host, portShape(dev.bridge, port)].join('\u0000'), host: from.host, ns: ref.ns, iface };
+  }
+
+  /**
+   * Whether a survey walked from `exit` may be shared with its alike exits: it entered only places that
+   * read no request's sender (walk-surveys.ts), and the exit's own namespace did not hear it.
+   */
+  private sharable(exit: SurveyExit, heard: readonly Hearer[], places: ReadonlySet<string>): boolean {
+    if (heard.some((h) => h.at !== null && h.at.host === exit.host && h.at.ns.name === exit.ns.name)) return false;
+    for (const place of places) {
+      const a = place.indexOf('|');
+      const b = place.indexOf('|', a + 1);
+      if (a < 0 || b < 0) return false;
+      const host = place.slice(0, a);
+      const device = place.slice(a + 1, b);
+      if (host === 'outside' || device === 'underlay' || device.startsWith('physnet:')) continue;
+      const dev = this.index.device(host, device);
+      if (dev === null || dev.kind === 'ns' || dev.kind === 'vm') continue;
+      if (dev.kind !== 'ovs') return false;
+      const k = `${host}\u0000${device}`;
+      let blind = this.surveyBlindBridges.get(k);
+      if (blind === undefined) this.surveyBlindBridges.set(k, (blind = surveyBlind(this.flowsOf(host, device, dev.bridge.flows))));
+      if (!blind) return false;
+    }
+    return true;
   }
 
   get surveying(): boolean {
@@ -405,7 +472,7 @@ export class SymWalker implements WalkCtx {
    * would answer. A copy not followed to its end before the first answer makes the answer unknown
    * (it might have been answered first).
    */
-  private walkRequest(from: ArpFrom, mac: number, ip: number, vlan: number | null, target: number, heard: { ips: readonly number[]; mac: number }[] | null): ArpAnswer {
+  private walkRequest(from: ArpFrom, mac: number, ip: number, vlan: number | null, target: number, heard: Hearer[] | null, places: Set<string> | null = null): ArpAnswer {
     const packet: SymPacket = {
       eth_src: mac, eth_dst: BROADCAST, vlan, tun_id: null, eth_type: ETH_TYPE.arp, ip_src: ip, ip_dst: target,
       proto: 1, sport: 0, dport: 0, icmp_type: 0, icmp_code: 0,
@@ -413,7 +480,9 @@ export class SymWalker implements WalkCtx {
     const path: Path = { pc: [], packet };
     const outer = this.hunt;
     const asked: ArpAsked = { mac, ip, target };
-    this.hunt = { answered: false, heard, asked };
+    // A request walked within a survey's walk: what it entered is not the survey's (not shared, walk-surveys.ts).
+    outer?.places?.add('nested');
+    this.hunt = { answered: false, heard, asked, places };
     let ends: End[];
     try {
       ends = this.bounded(path, `of an ARP request for ${target === SURVEY_TARGET ? 'anyone' : formatIpv4(target)}`, () => {
@@ -1030,7 +1099,16 @@ export class SymWalker implements WalkCtx {
     if (dev.kind === 'ns') {
       const routes: RouteStep[] = [];
       const steps: Step[] = [];
-      for (const s of symNamespace(this, at.host, dev.ns, at.port, on)) {
+      // A survey notes where a namespace heard it (walk-surveys.ts).
+      const outer = this.hearing;
+      this.hearing = this.surveying ? { host: at.host, ns: dev.ns, iface: at.port } : null;
+      let made: ReturnType<typeof symNamespace>;
+      try {
+        made = symNamespace(this, at.host, dev.ns, at.port, on);
+      } finally {
+        this.hearing = outer;
+      }
+      for (const s of made) {
         if (s.kind === 'route') routes.push(s);
         else steps.push(s);
       }
