@@ -92,9 +92,12 @@ describe('verify --jobs N prints what --jobs 1 prints', () => {
   }, 240_000);
 
   it('generated topologies (2, fixed seeds), with violations and unknowns among them', async () => {
-    // A seed whose two topologies have both (the generator's draws change with it: since it draws SCTP,
-    // DCCP and UDP-Lite ports, which are modelled, 20261206's have no unknown); the expectations below say so if not.
-    const gs = fc.sample(arbitraryTopology({ maxHosts: 3, maxVms: 4 }), { seed: 20261209, numRuns: 2 });
+    // The first topology of each of two seeds: 20261209's has unknowns (a UDP-Lite port rule iptables
+    // refuses before Stein), 20261212's violations. Drawn from fixed seeds, they change when the generator
+    // or the properties do (20261209's first had its one violation from segment-isolation mistaking a VXLAN
+    // network's tunnel key for a GRE network's of the same ID, fixed since); the expectations below say so if not.
+    const arb = arbitraryTopology({ maxHosts: 3, maxVms: 4 });
+    const gs = [20261209, 20261212].map((seed) => fc.sample(arb, { seed, numRuns: 1 })[0]!);
     let violated = 0;
     let unfinished = 0;
     for (const [i, g] of gs.entries()) {
