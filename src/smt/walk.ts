@@ -19,7 +19,7 @@ import { type FlowTables, flowTables, isTunnelPort, portByName } from '../semant
 import { MAX_DEVICE_VISITS } from '../semantics/limits.ts';
 import { loopRule, visitPlace, wireEntry } from '../semantics/loop.ts';
 import { extendTrail, revisit, trailProjection, type Trail } from './loop.ts';
-import type { Flow, OvsPort } from '../ir/openflow.ts';
+import type { Flow, OvsBridge, OvsPort } from '../ir/openflow.ts';
 import type { NfChain } from '../ir/netfilter.ts';
 import { watchingChains } from './netfilter/watch.ts';
 import { Enc, type Cond } from './cond.ts';
@@ -426,16 +426,9 @@ export class SymWalker implements WalkCtx {
     const ref = this.index.device(from.host, from.device);
     const iface = ref?.kind === 'ns' ? ref.ns.interfaces.find((i) => i.name === from.port) : undefined;
     if (ref?.kind !== 'ns' || iface === undefined || macToNum(iface.mac) !== mac) return null;
-    const peer = this.index.peer(from.host, from.device, from.port);
-    const dev = peer === null ? null : this.index.device(peer.host, peer.device);
-    if (peer === null || dev === null || dev.kind !== 'ovs') return null;
-    const port = portByName(dev.bridge, peer.port);
-    if (port === undefined || port.type !== 'internal') return null;
-    const pk = `${peer.host}\u0000${dev.bridge.name}\u0000${port.name}`;
-    let free = this.unnamedPorts.get(pk);
-    if (free === undefined) this.unnamedPorts.set(pk, (free = unnamed(this.flowsOf(peer.host, dev.bridge.name, dev.bridge.flows), port)));
-    if (!free) return null;
-    return { cls: [peer.host, portShape(dev.bridge, port)].join('\u0000'), host: from.host, ns: ref.ns, iface };
+    const exit = this.unnamedInternalPeer(from);
+    if (exit === null) return null;
+    return { cls: [exit.host, portShape(exit.bridge, exit.port)].join('\u0000'), host: from.host, ns: ref.ns, iface };
   }
 
   /**
@@ -845,6 +838,23 @@ export class SymWalker implements WalkCtx {
    */
   private alikeExit(from: Port, hops: number, p: SymPacket): { readonly cls: string; readonly exit: AlikeExit } | null {
     if (typeof p.eth_src !== 'number' || !this.routerMacs.has(p.eth_src)) return null;
+    const exit = this.unnamedInternalPeer(from);
+    if (exit === null) return null;
+    const ns = this.index.device(from.host, from.device);
+    const iface = ns?.kind === 'ns' ? ns.ns.interfaces.find((i) => i.name === from.port) : undefined;
+    if (iface === undefined) return null;
+    return {
+      cls: [exit.host, portShape(exit.bridge, exit.port), hops, p.eth_dst, p.vlan, p.tun_id, p.eth_type, p.ip_dst].join('\u0000'),
+      exit: { mac: p.eth_src, addrs: iface.addresses.map((a) => ipToNum(a.ip)) },
+    };
+  }
+
+  /**
+   * The OVS port `from` (a namespace's interface) is plugged into, when it is an internal port that no
+   * flow of its bridge names (own or learned; remembered per port): what alike router exits and their
+   * shared surveys rest on. Null otherwise.
+   */
+  private unnamedInternalPeer(from: Port): { readonly host: string; readonly bridge: OvsBridge; readonly port: OvsPort } | null {
     const peer = this.index.peer(from.host, from.device, from.port);
     const dev = peer === null ? null : this.index.device(peer.host, peer.device);
     if (peer === null || dev === null || dev.kind !== 'ovs') return null;
@@ -853,14 +863,7 @@ export class SymWalker implements WalkCtx {
     const pk = `${peer.host}\u0000${dev.bridge.name}\u0000${port.name}`;
     let free = this.unnamedPorts.get(pk);
     if (free === undefined) this.unnamedPorts.set(pk, (free = unnamed(this.flowsOf(peer.host, dev.bridge.name, dev.bridge.flows), port)));
-    if (!free) return null;
-    const ns = this.index.device(from.host, from.device);
-    const iface = ns?.kind === 'ns' ? ns.ns.interfaces.find((i) => i.name === from.port) : undefined;
-    if (iface === undefined) return null;
-    return {
-      cls: [peer.host, portShape(dev.bridge, port), hops, p.eth_dst, p.vlan, p.tun_id, p.eth_type, p.ip_dst].join('\u0000'),
-      exit: { mac: p.eth_src, addrs: iface.addresses.map((a) => ipToNum(a.ip)) },
-    };
+    return free ? { host: peer.host, bridge: dev.bridge, port } : null;
   }
 
   /** A bridge's own flows and those it learned. */
