@@ -62,6 +62,7 @@ export interface DiffParams {
 
 /** How a class of packets' fate changed. */
 export type Change = 'newly-delivered' | 'delivered-elsewhere' | 'newly-dropped' | 'translated-differently';
+const CHANGES: readonly Change[] = ['newly-delivered', 'delivered-elsewhere', 'newly-dropped', 'translated-differently'];
 
 /** One class of differing packets, with a witness and its trace on each side. */
 export interface DiffClass {
@@ -126,8 +127,14 @@ export interface DiffAnswer {
   readonly senderClasses: number;
 }
 
-/** The most classes asked for per place and change before saying "and more". */
-const MAX_CLASSES = 6;
+/**
+ * The protocols a class is asked in, in the order a difference lists its classes: each protocol
+ * named here, then every other protocol as one. A class covers every packet of its protocol left in
+ * the question (one port, a span of ports, or the whole protocol), so a question has at most one
+ * class per entry, and which classes it lists does not depend on the order the solver finds them in.
+ */
+const FAMILIES: readonly number[] = [IP_PROTO.tcp, IP_PROTO.udp, IP_PROTO.icmp, IP_PROTO.dccp, IP_PROTO.sctp, IP_PROTO.udplite];
+const familyOf = (proto: number): number => { const i = FAMILIES.indexOf(proto); return i < 0 ? FAMILIES.length : i; };
 
 export { stationName };
 
@@ -326,7 +333,8 @@ async function classify(e: Enc, p: SymPacket, ask: Ask, within: Cond, drawn: Con
     if (await only('icmp_type', w.icmp_type, 8)) return { label: `icmp type ${w.icmp_type}`, exact: true, cond: e.and(proto, e.eq(p.icmp_type, w.icmp_type, 8)) };
     return { label: `icmp (several types, e.g. ${w.icmp_type})`, exact: false, cond: proto };
   }
-  const common = e.or(...[IP_PROTO.tcp, IP_PROTO.udp, IP_PROTO.icmp].map((x) => e.eq(p.proto, x, 8)));
+  // Every protocol without a family of its own (FAMILIES) is one class: a named one is never swallowed here.
+  const common = e.or(...FAMILIES.map((x) => e.eq(p.proto, x, 8)));
   const others = await ask(e.and(e.not(common), e.not(proto)));
   if (others.status === 'unsat') return { label: `protocol ${w.proto}`, exact: true, cond: proto };
   return { label: `other protocols (e.g. ${w.proto})`, exact: false, cond: e.not(common) };
@@ -485,14 +493,17 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
   // class is then decoded within that question alone — a check per class found, not per place asked.
   // Every check after the first is asked of one incremental solver holding every question (or, to
   // hold it to the straightforward way, of a fresh solver each).
-  const found = dq.questions.map(() => 0);
+  const found = dq.questions.map(() => new Set<number>());
   const mine: { i: number; d: Difference }[] = [];
   const flush = () => {
-    // In the order of the questions (gained, lost, translated; places sorted), as one question at a time would find them.
-    for (const { d } of mine.sort((x, y) => x.i - y.i)) out.push(d);
+    // In the order of the questions (gained, lost, translated; places sorted), then of the changes,
+    // and each difference's classes in the order of FAMILIES: the same whatever order the solver found them in.
+    for (const { d } of mine.sort((x, y) => x.i - y.i || CHANGES.indexOf(x.d.change) - CHANGES.indexOf(y.d.change))) {
+      (d.classes as DiffClass[]).sort((x, y) => familyOf(x.witness.proto) - familyOf(y.witness.proto));
+      out.push(d);
+    }
   };
   const qs: Questions = how.incremental ? new QuestionSession(e, ctx, dq.questions.map((q) => q.cond), timeoutMs) : new FreshQuestions(e, ctx, dq.questions.map((q) => q.cond), timeoutMs);
-  let complete = true;
   for (let first = true; ; first = false) {
     const open = dq.questions.map((_, i) => i).filter((i) => qs.isOpen(i));
     const r = first && any !== null ? any : await qs.next();
@@ -500,12 +511,6 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
     if (r.status === 'unknown') { flush(); return result(false, unknown ?? r.reason); }
     const i = open.find((x) => holds(e, r.model, qs.within(x)));
     if (i === undefined) { flush(); return result(false, unknown ?? 'solver: a model of the differences satisfies none of them'); }
-    if (found[i] === MAX_CLASSES) {
-      // More classes than listed here: said as incomplete, and this question asked no further.
-      complete = false;
-      qs.close(i);
-      continue;
-    }
     const q = dq.questions[i]!;
     // A destination port every packet of the question has (as a single changed rule's port makes it)
     // rules out each preference for another port unasked: one check instead of one per preference.
@@ -519,9 +524,11 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
     const dec = await qs.witness(i, r.model, p, prefs, { ...pins, ...(forced === null ? {} : { dport: forced }) });
     if (dec.reliesOnRandom) { flush(); return result(false, unknown ?? 'the packets found depend on the source port --random-fully SNAT draws at random'); }
     const w = dec.packet;
+    // Each class covers what is left of its protocol family (FAMILIES), so a family found again is the solver's error.
+    if (found[i]!.has(familyOf(w.proto))) { flush(); return result(false, unknown ?? `solver: protocol ${w.proto} found again after its class was excluded`); }
     const cls = await classify(e, p, (c) => qs.ask(i, c), qs.within(i), drawn, w, timeoutMs, forced);
     qs.block(i, cls.cond);
-    found[i]!++;
+    found[i]!.add(familyOf(w.proto));
     const bt = replay(work.before, work.before.station, w);
     const at = replay(work.after, work.after.station, w);
     const claim = `${q.kind} at ${q.place}`;
@@ -540,7 +547,7 @@ async function diffSender(work: SenderWork, pl: Plan, timeoutMs: number, how: Di
     } else mine.push({ i, d: { from: work.name, delivery: q.delivery, change, classes: [entry] } });
   }
   flush();
-  return result(complete && unknown === null, unknown);
+  return result(unknown === null, unknown);
 }
 
 /** The places the two sides do not reach by the very same ends (where the sender's packets may differ). */

@@ -86,8 +86,6 @@ export function diffText(a: DiffAnswer, labels: Labels, o: { before: string; aft
   if (a.differences.length > 0) {
     lines.push('');
     for (const d of a.differences) lines.push(`  ${differenceHeadline(d, labels)}`);
-    const partial = a.senders.filter((s) => !s.complete && s.unknown === null);
-    for (const s of partial) lines.push(`  ${s.from}: more classes of packets differ than are listed`);
   }
   for (const d of a.differences) {
     lines.push('', `== ${differenceHeadline(d, labels)}`);
