@@ -4,6 +4,7 @@
 // operator could collect; the topology contributes only what no artifact shows (which VM NIC is which
 // tap, which host is on which physical network, where the outside world is).
 import type { Dataplane, Endpoint, HostDataplane, Link, LinuxBridge, Namespace, NsInterface, Route, Station, Wire } from '../ir/dataplane.ts';
+import { UNPLUGGED } from '../ir/dataplane.ts';
 import type { Cidr, Flow, OvsBridge, OvsPort } from '../ir/openflow.ts';
 import type { NetfilterRuleset, NfChain } from '../ir/netfilter.ts';
 import type { Origin, Warning } from '../ir/origin.ts';
@@ -298,7 +299,7 @@ function vmStations(topo: Topology, hosts: readonly HostDataplane[]): Station[] 
     vm.ports.forEach((p, i) => {
       const subnet = networkByName(topo, p.network)?.subnets.find((s) => s.name === p.subnet);
       const tap = deviceName.tap(p.id);
-      const attachment = (h && (findLinuxBridgePort(h, tap) ?? findOvsPort(h, tap))) ?? { host: vm.host, device: '(unplugged)', port: tap };
+      const attachment = (h && (findLinuxBridgePort(h, tap) ?? findOvsPort(h, tap))) ?? { host: vm.host, device: UNPLUGGED, port: tap };
       out.push({
         kind: 'vm-port',
         vm: vm.name,

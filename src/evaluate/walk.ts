@@ -11,6 +11,7 @@
 // not count them against the copy limit (nor does it, followed one by one, each such copy): its
 // outcomes are never read, and such a copy learns nothing.
 import type { Endpoint, Wire } from '../ir/dataplane.ts';
+import { UNPLUGGED } from '../ir/dataplane.ts';
 import type { Ipv4, Mac, Packet } from '../ir/packet.ts';
 import type { OvsPort } from '../ir/openflow.ts';
 import type { Delivery, DeviceKind, Disposition, DropPoint, Hop, HopEvent, Trace, TraceStep } from './trace.ts';
@@ -161,8 +162,11 @@ function processDevice(env: WalkEnv, a: Extract<Arrival, { kind: 'device' }>, re
     next: nextOf,
   });
   if (ref === null) {
-    return visitOf('ovs-bridge', [], [], [`no device ${a.device} on ${a.host}`],
-      [dropCopy(a.packet, { host: a.host, device: a.device, rule: `no device ${a.device} on ${a.host}`, origin: null }, 'default')]);
+    // A VM's tap that no bridge holds (assemble.ts `(unplugged)`): its frames reach the host's own
+    // stack, whose addresses, ARP and forwarding are not modelled.
+    const why = a.device === UNPLUGGED ? `${a.inPort} is on no bridge of ${a.host} (neither brctl show nor ovs-vsctl show lists it): what the host's own stack does with its frames is not modelled`
+      : `no device ${a.device} on ${a.host}`;
+    return visitOf('ovs-bridge', [], [], [why], [dropCopy(a.packet, { host: a.host, device: a.device, rule: why, origin: null }, 'default')]);
   }
   switch (ref.kind) {
     case 'ovs': {

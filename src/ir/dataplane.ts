@@ -107,6 +107,9 @@ export interface Wire {
 }
 
 /** Something that sends and receives packets at the edge of the dataplane. */
+/** The device of a VM port's attachment when no bridge of its host holds its tap (`brctl show`, `ovs-vsctl show`). */
+export const UNPLUGGED = '(unplugged)';
+
 export type Station =
   | {
       readonly kind: 'vm-port';
@@ -120,7 +123,7 @@ export type Station =
       readonly ip: Ipv4;
       readonly prefixLen: number;
       readonly gateway: Ipv4 | null;
-      /** Where the VM's NIC is plugged: the `vif` link's far end (the tap on qbr, or on br-int). */
+      /** Where the VM's NIC is plugged: the `vif` link's far end (the tap on qbr, or on br-int; device UNPLUGGED on none). */
       readonly attachment: Endpoint;
       /**
        * Addresses besides its own the VM answers ARP for: VIPs (allowed address pairs) it holds in the

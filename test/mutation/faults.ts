@@ -5,7 +5,10 @@
 // or SNAT rule deleted, a floating IP's fixed address swapped, a security-group rule removed or
 // widened, the anti-spoofing DROP removed, an ipset member dropped, a router's route deleted, an
 // address deleted from a router's or DHCP server's namespace, an address or route deleted from an HA
-// router instance's keepalived.conf, an HA router instance's VRID changed to an unused one.
+// router instance's keepalived.conf, an HA router instance's VRID changed to an unused one; on a
+// compute host, a jump of the hybrid firewall's chains deleted (a port's chain or the whole firewall
+// skipped, or its fallback DROP), a port chain's RELATED,ESTABLISHED RETURN deleted, a conntrack
+// zone rule deleted, a tap device unplugged from its Linux bridge, an OVS port's access tag changed.
 // Guarantees: a fault changes exactly one artifact (the VNI and local VLAN faults: one host's files
 // only; an address deleted: its namespace's addresses and routes); line provenance follows the lines it keeps.
 import type { Artifact, Provenance } from '../../src/render/artifacts.ts';
@@ -26,6 +29,11 @@ export const FAULT_CLASSES = [
   'address-deleted',
   'vrrp-address-deleted',
   'vrid-changed-on-one-host',
+  'firewall-jump-deleted',
+  'conntrack-return-deleted',
+  'conntrack-zone-deleted',
+  'tap-unplugged',
+  'port-tag-changed',
 ] as const;
 
 export type FaultClass = (typeof FAULT_CLASSES)[number];
@@ -119,6 +127,21 @@ export function faultSites(cls: FaultClass, artifacts: readonly Artifact[], topo
     case 'route-deleted':
       return artifacts.filter((a) => /\/qrouter-[^/]*\.ip-route$/.test(a.path)).flatMap((a) => linesOf(a, /\S/).map(({ n, text }) =>
         fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
+    case 'firewall-jump-deleted':
+      // Every jump between the hybrid firewall's own chains (FORWARD into it, into sg-chain, a port's
+      // chains, the fallback), but the built-in chains' own jumps into neutron-filter-top and -local.
+      return artifacts.filter(isHostIptables).flatMap((a) => filterLines(a, /-j neutron-openvswi-(?!local\b)\S+$/).map(({ n, text }) =>
+        fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
+    case 'conntrack-return-deleted':
+      return artifacts.filter(isHostIptables).flatMap((a) => filterLines(a, /--state RELATED,ESTABLISHED .*-j RETURN$/).map(({ n, text }) =>
+        fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
+    case 'conntrack-zone-deleted':
+      return artifacts.filter(isHostIptables).flatMap((a) => linesOf(a, /^-A \S+ .*-j CT --zone \d+/).map(({ n, text }) =>
+        fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n))));
+    case 'tap-unplugged':
+      return tapFaults(artifacts);
+    case 'port-tag-changed':
+      return tagFaults(artifacts);
     default: {
       const never: never = cls;
       throw new Error(`unknown fault class ${String(never)}`);
@@ -257,4 +280,39 @@ function vridFaults(artifacts: readonly Artifact[]): Fault[] {
   if (unused === undefined) return [];
   return confs.flatMap((a) => vrid(a).map(({ n, text, id }) =>
     fault('vrid-changed-on-one-host', a, n, `${a.path}:${n} VRID ${id} → ${unused}`, replaceLine(n, text.replace(/virtual_router_id \d+/, `virtual_router_id ${unused}`)))));
+}
+
+/** The `-A` lines of an iptables-save's filter table that match `re`. */
+function filterLines(a: Artifact, re: RegExp): { n: number; text: string }[] {
+  let table = '';
+  return a.text.split('\n').flatMap((text, i) => {
+    if (text.startsWith('*')) table = text.slice(1);
+    return table === 'filter' && text.startsWith('-A ') && re.test(text) ? [{ n: i + 1, text }] : [];
+  });
+}
+
+/**
+ * A VM's tap device unplugged from its Linux bridge (`brctl delif`): its line in `brctl show` goes.
+ * Only a tap on a line of its own; one on the bridge's own line would take the bridge's columns with it.
+ */
+function tapFaults(artifacts: readonly Artifact[]): Fault[] {
+  return artifacts.filter((a) => a.path.endsWith('/brctl-show')).flatMap((a) => linesOf(a, /^\s+tap\S+\s*$/).map(({ n, text }) =>
+    fault('tap-unplugged', a, n, `${a.path}:${n} unplugged: ${text.trim()}`, deleteLine(n))));
+}
+
+/**
+ * An OVS port's access tag in `ovs-vsctl show` changed to another local VLAN of the bridge (traffic
+ * may leak between networks) or, with none, an unused one: the agent's flows still name the old one.
+ */
+function tagFaults(artifacts: readonly Artifact[]): Fault[] {
+  const out: Fault[] = [];
+  for (const a of artifacts.filter((x) => x.path.endsWith('/ovs-vsctl-show'))) {
+    const rows = linesOf(a, /^\s+tag: \d+\s*$/);
+    const tags = rows.map(({ text }) => Number(/tag: (\d+)/.exec(text)![1]));
+    for (const [i, { n, text }] of rows.entries()) {
+      const other = tags.find((t) => t !== tags[i]) ?? tags[i]! + 100;
+      out.push(fault('port-tag-changed', a, n, `${a.path}:${n} tag ${tags[i]} → ${other}`, replaceLine(n, text.replace(/tag: \d+/, `tag: ${other}`))));
+    }
+  }
+  return out;
 }
