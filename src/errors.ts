@@ -61,6 +61,8 @@ export const ERROR_CODES = {
   NP409: 'HA state for a host without a router instance',
   NP410: 'two ports would share a device on a host',
   NP411: 'two MACs for one DHCP port',
+  NP412: 'stateful and stateless security groups on one port',
+  NP413: 'a stateless port whose conntrack depends on group order',
   NP501: 'unsupported: DVR',
   NP502: 'unsupported: native OVS firewall',
   NP503: 'unsupported: router on several hosts (L3 HA)',

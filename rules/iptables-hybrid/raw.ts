@@ -2,8 +2,13 @@
 // Since Queens every filtered port has its own zone (from 4097) set on its qvb (by physdev and by
 // input interface) and its tap, with a "Set zone for <port id>" comment; before Queens the zone was a
 // small per-network number, set on qvb and tap by physdev only, without a comment (the Newton sample).
+// Since Ussuri a port in stateless groups (`stateful: false`; neutron commit cbc473e066, "Support for
+// stateless security groups") gets the same three matches with `-j CT --notrack` and a "Make <port id>
+// stateless" comment instead: its packets are UNTRACKED, so the filter chains' RELATED,ESTABLISHED
+// RETURN (and INVALID DROP) never match them — replies come back only where a rule lets them in. The
+// loader refuses `stateful: false` before Ussuri (check-security.ts).
 //
-// Scopes: filteredPort (vars qvb, tap, zone, portId).
+// Scopes: filteredPort (vars qvb, tap, zone, portId; flag stateless).
 import { chain, group, rule, type TemplateGroup } from '../../src/render/linux/template.ts';
 
 const R = 'raw';
@@ -22,6 +27,7 @@ export const hybridRaw: readonly TemplateGroup[] = [
     entries: [
       group({
         since: 'queens',
+        when: '!stateless',
         entries: [
           rule(R, 'neutron-openvswi-PREROUTING', '-m physdev --physdev-in {qvb} -m comment --comment "Set zone for {portId}" -j CT --zone {zone}',
             'traffic entering the port\'s bridge from br-int is tracked in the port\'s conntrack zone {zone}'),
@@ -29,6 +35,18 @@ export const hybridRaw: readonly TemplateGroup[] = [
             'traffic arriving on the port\'s qvb is tracked in the port\'s conntrack zone {zone}'),
           rule(R, 'neutron-openvswi-PREROUTING', '-m physdev --physdev-in {tap} -m comment --comment "Set zone for {portId}" -j CT --zone {zone}',
             'traffic from the VM is tracked in the port\'s conntrack zone {zone}'),
+        ],
+      }),
+      group({
+        since: 'ussuri',
+        when: 'stateless',
+        entries: [
+          rule(R, 'neutron-openvswi-PREROUTING', '-m physdev --physdev-in {qvb} -m comment --comment "Make {portId} stateless" -j CT --notrack',
+            'the port\'s groups are stateless: traffic entering its bridge from br-int is not tracked, so no reply is let in by conntrack (iptables_firewall.py _get_jump_rules, since Ussuri)'),
+          rule(R, 'neutron-openvswi-PREROUTING', '-i {qvb} -m comment --comment "Make {portId} stateless" -j CT --notrack',
+            'the port\'s groups are stateless: traffic arriving on its qvb is not tracked'),
+          rule(R, 'neutron-openvswi-PREROUTING', '-m physdev --physdev-in {tap} -m comment --comment "Make {portId} stateless" -j CT --notrack',
+            'the port\'s groups are stateless: traffic from the VM is not tracked, so no reply is let out by conntrack'),
         ],
       }),
       group({

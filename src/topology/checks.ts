@@ -7,7 +7,7 @@ import { checkDefaults, checkHosts, checkNetworks } from './check-network.ts';
 import { checkRouters } from './check-router.ts';
 import { checkHaDefaults, checkHaRouters } from './check-ha.ts';
 import { checkOverlaps } from './check-overlap.ts';
-import { checkSecurityGroups } from './check-security.ts';
+import { checkSecurityGroups, checkStatelessGroups } from './check-security.ts';
 import { checkDuplicateAddresses, checkFloatingIps, checkVms, dhcpClaims, routerAndUpstreamClaims } from './check-ports.ts';
 
 export function checkTopology(ctx: FileContext, diag: Diagnostics): void {
@@ -19,6 +19,7 @@ export function checkTopology(ctx: FileContext, diag: Diagnostics): void {
   checkHaRouters(ctx, diag);
   checkOverlaps(ctx, diag);
   checkSecurityGroups(ctx, diag);
+  checkStatelessGroups(ctx, diag);
   const claims = [...routerAndUpstreamClaims(ctx), ...dhcpClaims(ctx)];
   checkVms(ctx, diag, claims);
   checkFloatingIps(ctx, diag, claims);

@@ -51,7 +51,7 @@ function resolveGroup(project: string, name: string, g: GroupFile, groupIds: Rea
   if (Array.isArray(g) || g.auto_egress !== false) {
     rules.push(bare(ruleId(written.length), 'egress', 'IPv4', null), bare(ruleId(written.length + 1), 'egress', 'IPv6', null));
   }
-  return { name, id, project, rules };
+  return { name, id, project, rules, stateful: Array.isArray(g) || g.stateful !== false };
 }
 
 function neutronDefault(project: string): SecurityGroupT {
@@ -62,6 +62,7 @@ function neutronDefault(project: string): SecurityGroupT {
     id,
     project,
     rules: [bare(ruleId(0), 'ingress', 'IPv4', id), bare(ruleId(1), 'ingress', 'IPv6', id), bare(ruleId(2), 'egress', 'IPv4', null), bare(ruleId(3), 'egress', 'IPv6', null)],
+    stateful: true,
   };
 }
 

@@ -113,6 +113,11 @@ export interface SecurityGroupT {
   readonly id: string;
   readonly project: string;
   readonly rules: readonly SgRuleT[];
+  /**
+   * False for a stateless group (`stateful: false`, Neutron's stateful-security-group extension, since
+   * Ussuri): the hybrid firewall does not track its ports' connections (render/linux/zones.ts).
+   */
+  readonly stateful: boolean;
 }
 
 export interface RouterInterfaceT { readonly subnet: string; readonly network: string; readonly port: PortT }

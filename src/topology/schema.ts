@@ -81,7 +81,13 @@ export const RuleSchema = z.strictObject({
 
 export const GroupSchema = z.union([
   z.array(RuleSchema),
-  z.strictObject({ id, rules: z.array(RuleSchema), auto_egress: optional(z.boolean()) }),
+  z.strictObject({
+    id,
+    rules: z.array(RuleSchema),
+    auto_egress: optional(z.boolean()),
+    /** `false`: a stateless group (Neutron's stateful-security-group extension, Ussuri+). */
+    stateful: optional(z.boolean()),
+  }),
 ]);
 
 export const PortSchema = z.strictObject({

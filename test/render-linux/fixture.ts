@@ -13,6 +13,7 @@ const defaultGroup: SecurityGroupT = {
   name: 'default',
   id: SG_DEFAULT,
   project: 'demo',
+  stateful: true,
   rules: [
     bare('r-def-0', 'ingress', 'IPv4', SG_DEFAULT),
     bare('r-def-1', 'ingress', 'IPv6', SG_DEFAULT),
@@ -25,6 +26,7 @@ const sshGroup: SecurityGroupT = {
   name: 'ssh',
   id: SG_SSH,
   project: 'demo',
+  stateful: true,
   rules: [
     { ...bare('r-ssh-0', 'ingress', 'IPv4', null), protocol: 6, portMin: 22, portMax: 22 },
     { ...bare('r-ssh-1', 'ingress', 'IPv4', null), protocol: 1 },

@@ -157,6 +157,7 @@ describe('hybrid firewall variants', () => {
       name: 'web',
       id: 'aaaa0000-0000-4000-8000-00000000feed',
       project: 'demo',
+      stateful: true,
       rules: [
         { id: 'w0', direction: 'ingress', ethertype: 'IPv4', protocol: 6, portMin: 8000, portMax: 8080, icmpType: null, icmpCode: null, remoteIpPrefix: '10.0.0.0/8', remoteGroup: null },
         { id: 'w1', direction: 'ingress', ethertype: 'IPv4', protocol: 1, portMin: null, portMax: null, icmpType: 8, icmpCode: 0, remoteIpPrefix: '0.0.0.0/0', remoteGroup: null },
@@ -179,6 +180,7 @@ describe('hybrid firewall variants', () => {
       name: 'lonely',
       id: 'bbbb0000-0000-4000-8000-0000000000aa',
       project: 'demo',
+      stateful: true,
       rules: [{ id: 'l0', direction: 'ingress', ethertype: 'IPv4', protocol: null, portMin: null, portMax: null, icmpType: null, icmpCode: null, remoteIpPrefix: null, remoteGroup: 'cccc0000-0000-4000-8000-0000000000bb' }],
     };
     const t = replacePort({ ...seedFixture, securityGroups: [...seedFixture.securityGroups, lonely] }, IDS.vm1, { securityGroups: [lonely.id] });

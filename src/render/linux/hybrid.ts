@@ -14,7 +14,7 @@ import { writeIptablesSave } from './iptables-save.ts';
 import { describeSgRule, sgRuleToIptables } from './sg-rule.ts';
 import type { Item } from './template.ts';
 import { LineWriter } from './text.ts';
-import { conntrackZones, vmPortsOn } from './zones.ts';
+import { conntrackZones, untrackedPort, vmPortsOn } from './zones.ts';
 import { dhcpPortsOn, securityGroupById } from '../../topology/lookup.ts';
 
 
@@ -62,6 +62,7 @@ function filteredPortItem(topo: Topology, port: PortT, zone: number, ipsetOf: (i
       zone: String(zone),
     },
     neutron: portLabel(port),
+    flags: { stateless: untrackedPort(topo, port) },
     scopes: {
       dhcpServer: dhcp.map((d) => ({ vars: { dhcpIp: d.ip }, neutron: portLabel(d) })),
       dhcpDestination: [`${port.ip}/32`, '255.255.255.255/32'].map((dst) => ({ vars: { dhcpDst: dst }, neutron: `${portLabel(port)} provider rule` })),
