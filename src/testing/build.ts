@@ -8,6 +8,7 @@
 import type { FloatingIpFile, GroupFile, HostFile, NetworkFile, PortFile, RouterFile, RuleFile, SubnetFile, TopologyFile, VmFile } from '../topology/schema.ts';
 import { cidrsOverlap, parseCidr, usableRange, type Cidr } from '../topology/ipv4.ts';
 import { formatIpv4 } from '../net/ipv4.ts';
+import { releaseOrdinal } from '../topology/release.ts';
 import {
   BRIDGE_OF_PHYSNET, EXTERNAL_CIDRS, FLAT_EXTERNAL_PHYSNETS, FLAT_TENANT_PHYSNETS, GROUP_NAMES, PORTS, PROJECTS, REMOTE_PREFIXES,
   ROUTE_DESTINATIONS, SEGMENTATION_BASE, TENANT_CIDRS,
@@ -365,11 +366,15 @@ export function buildTopology(spec: TopologySpec): TopologyFile {
   // Security groups, now that ports' addresses are known (a rule may name one as its remote prefix).
   const written = ports.filter((p) => p.ip !== null);
   const groupsFile: Record<string, Record<string, GroupFile>> = {};
+  const stateless = statelessGroups(spec, groupSpecs, vmsFile, spec.defaults.release);
+  const drawnStateless = new Set(groupSpecs.length === 0 ? [] : (spec.stateless ?? []).map((i) => at(groupSpecs, i)));
   for (const g of groupSpecs) {
     const rules = g.spec.rules.map((r) => ruleOf(r, groupNames.get(g.project)!, written, idOf));
     const withId = idOf(g.spec.id);
-    const group: GroupFile = g.spec.objectForm || withId.id !== undefined || g.spec.autoEgress !== null
-      ? { ...withId, rules, ...(g.spec.autoEgress !== null ? { auto_egress: g.spec.autoEgress } : {}) }
+    // Drawn stateless but not allowed to be: written `stateful: true`, the default spelt out.
+    const flag = stateless.has(g) ? { stateful: false } : drawnStateless.has(g) ? { stateful: true } : {};
+    const group: GroupFile = g.spec.objectForm || withId.id !== undefined || g.spec.autoEgress !== null || drawnStateless.has(g)
+      ? { ...withId, rules, ...(g.spec.autoEgress !== null ? { auto_egress: g.spec.autoEgress } : {}), ...flag }
       : rules;
     (groupsFile[g.project] ??= {})[g.name] = group;
   }
@@ -439,6 +444,38 @@ export function buildTopology(spec: TopologySpec): TopologyFile {
     ...(Object.keys(vmsFile).length > 0 ? { vms: vmsFile } : {}),
     ...(fipsFile.length > 0 ? { floating_ips: fipsFile } : {}),
   };
+}
+
+/**
+ * The groups drawn stateless that the file may write `stateful: false` on: the release has stateless
+ * groups (Ussuri and later, or the default release), and every port in such a group is in stateless
+ * groups only (NP412), all with rules or all without (NP413) — groups that break this are dropped from
+ * the draw until none does. An unwritten `default` is Neutron's, stateful.
+ */
+function statelessGroups<G extends { project: string; name: string; spec: GroupSpec }>(spec: TopologySpec, groupSpecs: readonly G[], vms: Readonly<Record<string, VmFile>>, release: number | null): Set<G> {
+  const out = new Set<G>();
+  if (spec.stateless === null || groupSpecs.length === 0) return out;
+  if (release !== null && (releaseOrdinal(at(RELEASES, release)) ?? 0) < (releaseOrdinal('ussuri') as number)) return out;
+  for (const i of spec.stateless) out.add(at(groupSpecs, i));
+  // A written group has rules unless it writes none and leaves out the automatic egress ones.
+  const hasRules = (g: G) => g.spec.rules.length > 0 || g.spec.autoEgress !== false;
+  const portGroups = Object.values(vms).flatMap((vm) => vm.ports.filter((p) => p.port_security !== false).map((p) => ({ project: vm.project, names: [...new Set(p.security_groups ?? ['default'])] })));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const g of [...out]) {
+      const fine = portGroups.every((p) => {
+        if (p.project !== g.project || !p.names.includes(g.name)) return true;
+        const groups = p.names.map((n) => [...out].find((x) => x.project === p.project && x.name === n));
+        if (groups.some((x) => x === undefined)) return false;
+        return new Set(groups.map((x) => hasRules(x as G))).size === 1;
+      });
+      if (!fine) {
+        out.delete(g);
+        changed = true;
+      }
+    }
+  }
+  return out;
 }
 
 const PORTED: ReadonlySet<RuleSpec['protocol']> = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite', 33, 132, 136]);

@@ -12,6 +12,7 @@ import type { TopologyFile } from '../topology/schema.ts';
 import { parseCidr, usableRange } from '../topology/ipv4.ts';
 import { formatIpv4, parseIpv4 } from '../net/ipv4.ts';
 import { arbitraryTopology } from './topology.ts';
+import { releaseOrdinal } from '../topology/release.ts';
 import type { TopologyBounds } from './spec.ts';
 import { topologyYaml } from './yaml.ts';
 
@@ -71,6 +72,12 @@ function someRules(f: Obj, k: number): { rules: Obj[]; path: string } | null {
   const g = pick(groups, k);
   if (!g) return null;
   return Array.isArray(g.g) ? { rules: g.g as Obj[], path: g.path } : { rules: o(g.g).rules as Obj[], path: `${g.path}.rules` };
+}
+
+/** Whether the file's release has stateless security groups (Ussuri and later; the default release does). */
+function statelessRelease(f: Obj): boolean {
+  const release = o(f.defaults ?? {}).release;
+  return release === undefined || (releaseOrdinal(String(release)) ?? 0) >= (releaseOrdinal('ussuri') as number);
 }
 
 /** Every address written anywhere in the file, so a new one can avoid them. */
@@ -733,6 +740,8 @@ const FAMILIES: readonly Family[] = [
       const dhcp = pick(entries(f.networks).filter(([, n]) => entries(n.subnets).some(([, x]) => x.dhcp !== false)), k);
       if (k % 2 === 0 && dhcp) {
         dhcp[1].dhcp_hosts = [h, h];
+        // DHCP ports written for the hosts no longer listed would dangle (NP201).
+        for (const [, x] of entries(dhcp[1].subnets)) if (x.dhcp_ports !== undefined) x.dhcp_ports = Object.fromEntries(entries(x.dhcp_ports).filter(([host]) => host === h));
         return { how: 'a DHCP host listed twice', paths: [`networks.${dhcp[0]}.dhcp_hosts`] };
       }
       const r = pick(entries(f.routers), k);
@@ -786,6 +795,32 @@ const FAMILIES: readonly Family[] = [
       first[1].dhcp_ports = { ...o(first[1].dhcp_ports ?? {}), [host]: { ...(written ?? {}), id, mac: 'fa:16:3e:41:10:01' } };
       o(net[1].subnets)['np411-v4'] = { cidr: '10.251.0.0/24', dhcp_ports: { [host]: { id, mac: 'fa:16:3e:41:10:02' } } };
       return { how: "a DHCP agent's port written on two subnets with one id and two MACs", paths: [`networks.${net[0]}.subnets.np411-v4.dhcp_ports.${host}.mac`] };
+    },
+  },
+  {
+    code: 'NP412',
+    breaks: (f, k) => {
+      // A port-secured port put in a new stateless group and a new stateful one (a release with them).
+      const p = pick(vmPorts(f).filter((x) => x.port.port_security !== false), k);
+      if (!p || !statelessRelease(f)) return null;
+      const groups = section(section(f, 'security_groups'), String(o(o(f.vms)[p.vm]).project));
+      groups['np412-stateless'] = { rules: [{ direction: 'ingress', protocol: 'tcp', port: 22 }], stateful: false };
+      groups['np412-stateful'] = k % 2 === 0 ? [{ direction: 'ingress', protocol: 'icmp' }] : { rules: [], stateful: true };
+      p.port.security_groups = k % 2 === 0 ? ['np412-stateful', 'np412-stateless'] : ['np412-stateless', 'np412-stateful'];
+      return { how: 'a port in a stateless and a stateful group', paths: [`${p.path}.security_groups`] };
+    },
+  },
+  {
+    code: 'NP413',
+    breaks: (f, k) => {
+      // Under the hybrid firewall, a port-secured port in two new stateless groups, one without rules.
+      const p = pick(vmPorts(f).filter((x) => x.port.port_security !== false), k);
+      if (!p || !statelessRelease(f) || o(f.defaults ?? {}).firewall_driver === 'noop') return null;
+      const groups = section(section(f, 'security_groups'), String(o(o(f.vms)[p.vm]).project));
+      groups['np413-rules'] = { rules: k % 2 === 0 ? [{ direction: 'ingress', protocol: 'tcp', port: 22 }] : [], stateful: false };
+      groups['np413-none'] = { rules: [], auto_egress: false, stateful: false };
+      p.port.security_groups = ['np413-rules', 'np413-none'];
+      return { how: 'a port in stateless groups with and without rules', paths: [`${p.path}.security_groups`] };
     },
   },
   {

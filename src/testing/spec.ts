@@ -188,6 +188,12 @@ export interface TopologySpec {
   readonly groups: readonly GroupSpec[];
   readonly vms: readonly VmSpec[];
   readonly fips: readonly FipSpec[];
+  /**
+   * Groups (indices into `groups`) written `stateful: false` where the file may say so: a release
+   * with stateless groups, and every port in the group in it alone (build.ts). Drawn last and rarely,
+   * so the rest of a seed's topologies stay what they were.
+   */
+  readonly stateless: readonly number[] | null;
 }
 
 /** Bounds of a generated topology; the defaults are the issue's ranges. */
@@ -354,5 +360,6 @@ export function topologySpec(bounds: TopologyBounds = {}): fc.Arbitrary<Topology
       b.maxVms,
     ),
     fips: between(fc.record({ vm: fc.nat({ max: 5 }), port: fc.nat({ max: 2 }), writePort: rareTrue, subnet: fc.nat({ max: 1 }), id: rareTrue }), min(bounds.minFloatingIps, b.maxFloatingIps), b.maxFloatingIps),
+    stateless: fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: 3 }, { arbitrary: between(fc.nat({ max: Math.max(0, b.maxGroups - 1) }), 1, 4), weight: 1 }),
   });
 }
