@@ -101,6 +101,8 @@ export const SecurityGroupApi = z.looseObject({
   name: nullableString,
   ...projectOf,
   security_group_rules: z.array(SecurityGroupRuleApi),
+  /** The stateful-security-group extension (Ussuri+); absent before it or without it: stateful. */
+  stateful: z.boolean().nullable().optional(),
 });
 
 export const AgentApi = z.looseObject({

@@ -4,13 +4,15 @@
 // router ports are written out as the API shows them, so the rendered device names are the real ones.
 // What the topology format cannot say (a DVR router, IPv6, a second DHCP agent, a port of an unknown
 // kind, an admin-down object) is left out with a note naming the API object's file and line and the
-// verdicts it makes `unknown`; nothing is silently modelled as something else.
+// verdicts it makes `unknown`; nothing is silently modelled as something else. A group's `stateful`
+// flag is kept; a server whose port the OVS agent would track, or not, on grounds the topology cannot
+// carry (IPv6 rules, or its stateless groups' order) is left out (`untrackedMismatch`).
 import type { TopologyFile } from '../../topology/schema.ts';
 import { looksIpv6, parseIpv4 } from '../../topology/ipv4.ts';
 import { CLOUD_NOTE, note, type CloudNote } from '../notes.ts';
 import { NameBook } from './names.ts';
 import type { ApiAt, ApiView, Located } from './read.ts';
-import type { AgentApiT, NetworkApiT, PortApiT, RouterApiT, SubnetApiT } from './schema.ts';
+import type { AgentApiT, NetworkApiT, PortApiT, RouterApiT, SecurityGroupApiT, SubnetApiT } from './schema.ts';
 import { convertRule } from './sg-rules.ts';
 
 /** Mutable versions of the file types, to build the file piece by piece. */
@@ -305,6 +307,8 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
     for (const g of list) groupById.set(g.value.id, { project: proj, name: names.get(`sg:${proj}`, g.value.id) as string });
   }
   const taintedGroups = new Map<string, string>();
+  /** Group id → how many rules the topology writes for it (IPv4 rules netproof models). */
+  const modelledRules = new Map<string, number>();
   for (const [proj, list] of byProject) {
     const out: Mut<Groups[string]> = {};
     for (const g of list) {
@@ -336,16 +340,19 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
       }
       const why = taintedGroups.get(g.value.id);
       if (why !== undefined) say(CLOUD_NOTE.unmodelled, g.at, `security group ${name} (project ${proj}): ${why}; left out of the group`);
-      out[name] = { id: g.value.id, rules, auto_egress: false };
+      modelledRules.set(g.value.id, rules.length);
+      out[name] = { id: g.value.id, rules, auto_egress: false, ...(g.value.stateful === false ? { stateful: false } : {}) };
     }
     groups[proj] = out;
   }
 
   // --- VMs ----------------------------------------------------------------------------------------
   const vms: Vms = {};
+  const apiGroups = new Map(api.securityGroups.map((g) => [g.value.id, g.value]));
+  const hybrid = (opts.defaults?.firewall_driver ?? 'iptables_hybrid') === 'iptables_hybrid';
   const vmIds = [...vmPorts.keys()].filter((id) => {
     if (id === '') return false;
-    const dropped = drop.get(id);
+    const dropped = drop.get(id) ?? (hybrid ? untrackedMismatch(vmPorts.get(id) ?? [], apiGroups, modelledRules, (g) => groupById.get(g)?.name ?? g) : undefined);
     if (dropped === undefined) return true;
     const first = (vmPorts.get(id) ?? [])[0] as Located<PortApiT>;
     const nets = new Set((vmPorts.get(id) ?? []).map((p) => netById.get(p.value.network_id)?.name).filter((n): n is string => n !== undefined));
@@ -488,6 +495,47 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
   if (Object.keys(vms).length > 0) file.vms = vms;
   if (fips.length > 0) file.floating_ips = fips;
   return { file, origins, notes: resolved, names, unmodelledPorts, objectIds, unmodelledRouters };
+}
+
+/**
+ * Whether the hybrid firewall tracks a port in stateless groups (iptables_firewall.py
+ * `_are_sg_rules_stateful`): by the first rule of its first group, a group without rules counting as
+ * stateful, with the groups taken from a set. 'untracked' when every group has a rule, 'tracked' when
+ * none has, 'either' when some have (which one the agent meets first is chance); null for a port in
+ * no stateless group.
+ */
+function untrackedBy(groups: readonly { readonly stateful: boolean; readonly rules: number }[]): 'untracked' | 'tracked' | 'either' | null {
+  if (!groups.some((g) => !g.stateful)) return null;
+  const withRules = groups.filter((g) => g.rules > 0).length;
+  return withRules === groups.length ? 'untracked' : withRules === 0 ? 'tracked' : 'either';
+}
+
+/**
+ * Why a server whose port is in stateless groups cannot be modelled, if it cannot: the agent decides
+ * from the groups' rules as the API holds them (IPv6 and not-modelled rules too), the topology from
+ * the rules it writes (IPv4 only) — where the two decide differently, or the agent's decision is chance,
+ * the rendered firewall would track connections the real one does not (or the reverse), so the server
+ * is left out rather than answered for wrongly.
+ */
+function untrackedMismatch(
+  ports: readonly Located<PortApiT>[], apiGroups: ReadonlyMap<string, SecurityGroupApiT>, modelledRules: ReadonlyMap<string, number>, nameOf: (id: string) => string,
+): string | undefined {
+  for (const p of ports) {
+    if (p.value.port_security_enabled === false) continue;
+    const ids = [...new Set(p.value.security_groups ?? [])];
+    const api = ids.map((g) => apiGroups.get(g));
+    const real = untrackedBy(api.map((g) => ({ stateful: g?.stateful !== false, rules: g?.security_group_rules.length ?? 0 })));
+    if (real === null) continue;
+    const names = ids.map(nameOf).join(', ');
+    if (real === 'either' || api.some((g) => g === undefined)) {
+      return `port ${p.value.id} is in stateless security groups (${names}) some of which have rules and some not (or not listed): the OVS agent's hybrid firewall leaves the port untracked only if the first group it is given has a rule, and it is given them in no set order (iptables_firewall.py _are_sg_rules_stateful)`;
+    }
+    const modelled = untrackedBy(ids.map((g) => ({ stateful: apiGroups.get(g)?.stateful !== false, rules: modelledRules.get(g) ?? 0 })));
+    if (modelled !== real) {
+      return `port ${p.value.id} is in stateless security groups (${names}) whose rules the agent sees ${real === 'untracked' ? 'leave it untracked' : 'keep it tracked'}, but the rules netproof models (IPv4 only) would ${modelled === 'untracked' ? 'leave it untracked' : modelled === 'tracked' ? 'keep it tracked' : 'not decide'}`;
+    }
+  }
+  return undefined;
 }
 
 type Segment =

@@ -155,7 +155,7 @@ function securityGroup(g: SecurityGroupT): Record<string, unknown> {
   const project = projectId(g.project);
   return {
     id: g.id, name: g.name, project_id: project, tenant_id: project, description: g.name === 'default' ? 'Default security group' : '',
-    security_group_rules: g.rules.map((r) => rule(g, r)), stateful: true, shared: false, tags: [], revision_number: 1, created_at: STAMP, updated_at: STAMP,
+    security_group_rules: g.rules.map((r) => rule(g, r)), stateful: g.stateful, shared: false, tags: [], revision_number: 1, created_at: STAMP, updated_at: STAMP,
   };
 }
 
