@@ -82,6 +82,19 @@ export const FloatingIpApi = z.looseObject({
   fixed_ip_address: nullableString,
   router_id: nullableString,
   ...projectOf,
+  /**
+   * The floating IP's port forwardings (port_forwarding service plugin, exposed in the floating IP
+   * since Rocky: neutron d00a1558a5); absent where the plugin is not loaded.
+   */
+  port_forwardings: z.array(z.looseObject({
+    internal_port_id: nullableString,
+    internal_ip_address: nullableString,
+    protocol: nullableString,
+    internal_port: z.number().int().nullable().optional(),
+    external_port: z.number().int().nullable().optional(),
+    internal_port_range: nullableString,
+    external_port_range: nullableString,
+  })).nullable().optional(),
 });
 
 export const SecurityGroupRuleApi = z.looseObject({

@@ -12,7 +12,7 @@ import { looksIpv6, parseIpv4 } from '../../topology/ipv4.ts';
 import { CLOUD_NOTE, note, type CloudNote } from '../notes.ts';
 import { NameBook } from './names.ts';
 import type { ApiAt, ApiView, Located } from './read.ts';
-import type { AgentApiT, NetworkApiT, PortApiT, RouterApiT, SecurityGroupApiT, SubnetApiT } from './schema.ts';
+import type { AgentApiT, FloatingIpApiT, NetworkApiT, PortApiT, RouterApiT, SecurityGroupApiT, SubnetApiT } from './schema.ts';
 import { convertRule } from './sg-rules.ts';
 
 /** Mutable versions of the file types, to build the file piece by piece. */
@@ -428,8 +428,10 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
   // --- floating IPs -------------------------------------------------------------------------------
   const fips: Mut<NonNullable<FileT['floating_ips']>> = [];
   for (const f of api.floatingips) {
-    if (!f.value.port_id) continue;
     if (!isV4(f.value.floating_ip_address)) continue;
+    const forwarded = portForwardingNote(f.value, (id) => routerName.get(id), (id) => netById.get(id)?.name);
+    if (forwarded !== null) say(CLOUD_NOTE.unmodelled, f.at, forwarded.message, forwarded.taints);
+    if (!f.value.port_id) continue;
     const target = vmPortIndex.get(f.value.port_id);
     const dropped = drop.get(f.value.id);
     if (dropped !== undefined) {
@@ -495,6 +497,32 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
   if (Object.keys(vms).length > 0) file.vms = vms;
   if (fips.length > 0) file.floating_ips = fips;
   return { file, origins, notes: resolved, names, unmodelledPorts, objectIds, unmodelledRouters };
+}
+
+/**
+ * A floating IP's port forwardings (Rocky+, the port_forwarding service plugin): the L3 agent's
+ * port_forwarding extension puts the address on the router's qg- device and DNATs its external ports
+ * to internal ports (neutron/agent/l3/extensions/port_forwarding.py), which the topology cannot say —
+ * so a floating IP with forwardings, or one a router holds without a port (how such a floating IP
+ * looks where the API does not list forwardings: `router_id` set, `port_id` null), is left out with
+ * the router, its external network, the floating IP and the internal ports made `unknown`.
+ */
+function portForwardingNote(
+  f: FloatingIpApiT, routerName: (id: string) => string | undefined, networkName: (id: string) => string | undefined,
+): { message: string; taints: string[] } | null {
+  const pfs = f.port_forwardings ?? [];
+  const held = !f.port_id && !!f.router_id;
+  if (pfs.length === 0 && !held) return null;
+  const router = f.router_id ? routerName(f.router_id) : undefined;
+  const net = networkName(f.floating_network_id);
+  const taints = [`fip:${f.floating_ip_address}`, ...(router ? [`router:${router}`] : []), ...(net ? [`network:${net}`] : [])];
+  for (const pf of pfs) if (pf.internal_port_id) taints.push(`port-id:${pf.internal_port_id}`);
+  const at = router ? `router ${router}` : f.router_id ? `router ${f.router_id}` : 'no router';
+  if (pfs.length === 0) {
+    return { message: `floating IP ${f.floating_ip_address} is held by ${at} without a port: port forwardings (not listed in this API view) may send its traffic to internal ports, which is not modelled`, taints };
+  }
+  const shown = pfs.slice(0, 3).map((pf) => `${pf.protocol ?? '?'} ${pf.external_port ?? pf.external_port_range ?? '?'} → ${pf.internal_ip_address ?? '?'}:${pf.internal_port ?? pf.internal_port_range ?? '?'}`).join(', ');
+  return { message: `floating IP ${f.floating_ip_address} on ${at} has ${pfs.length} port forwarding${pfs.length > 1 ? 's' : ''} (${shown}${pfs.length > 3 ? ', …' : ''}): not modelled`, taints };
 }
 
 /**
