@@ -8,7 +8,8 @@
 // translation, and the upstream router's MAC is learned only from them. One port per class on each host
 // (those are each host's own flows). Concrete evaluator traces (cheap: no solver). Ports on a subnet without a gateway address, or whose gateway is not the outside world's, are
 // left out and counted; with none left the result is `n/a`, as before this check. A class whose own
-// security groups do not let the echo out, stopped by its own firewall, is not asked (own-firewall.ts).
+// security groups do not let the echo out, stopped by its own firewall, is not asked (own-firewall.ts);
+// nor is one whose stateless groups do not let the echo reply in (its own firewall drops it by intent).
 import type { Trace } from '../../evaluate/trace.ts';
 import { inPrefix } from '../../net/ipv4.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
@@ -17,7 +18,7 @@ import { checkReply } from '../bidirectional.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import { groupPorts, holds, notApplicable, outsideStations, portCount, portLabel, type VmStation } from './common.ts';
 import { copies } from './search.ts';
-import { stoppedAsIntended } from './own-firewall.ts';
+import { replyStoppedAsIntended, stoppedAsIntended } from './own-firewall.ts';
 import type { Enc } from '../../smt/index.ts';
 
 const ID = 'gateway';
@@ -41,6 +42,8 @@ export function checkProviderGateway(ctx: VerifyContext, e: Enc, net: string, po
   // translation, the MAC learned from the wire) is each host's own.
   const classes = groupPorts(ctx.topology, asked, (s) => s.host);
   const stopped: VmStation[] = [];
+  // Classes whose echo reply came back to their own firewall, which their stateless groups keep shut to it.
+  const shut: VmStation[] = [];
   for (const { rep } of classes) {
     const o = upstreamOf(ctx, rep)!;
     const from = { kind: 'port' as const, station: rep, ip: rep.ip };
@@ -57,6 +60,10 @@ export function checkProviderGateway(ctx: VerifyContext, e: Enc, net: string, po
     }
     const r = checkReply(ctx.topology, ctx.dataplane, ctx.evaluator, from, { kind: 'external', network: net, ipDst: [{ ip: o.gateway, prefixLen: 32 }] }, request.packet);
     if (r.reply !== null && r.reply.uncertain.length > 0) return unknownAcross(subject, r.reply, `the echo reply from ${o.gateway} to ${portLabel(rep)}`);
+    if (!r.ok && r.reply !== null && replyStoppedAsIntended(e, ctx, rep, r.reply)) {
+      shut.push(rep);
+      continue;
+    }
     if (!r.ok) {
       const trace = r.reply ?? r.request;
       return { property: ID, subject, verdict: 'violated', witness: trace.packet, trace, claim: { says: 'does not get back to the port', shownBy: (t) => !backAt(t, rep) },
@@ -64,12 +71,14 @@ export function checkProviderGateway(ctx: VerifyContext, e: Enc, net: string, po
     }
   }
   const excused = stopped.length === 0 ? '' : `; ${stopped.length === 1 ? 'a class' : `${stopped.length} classes`} (${stopped.slice(0, 3).map(portLabel).join(', ')}${stopped.length > 3 ? ', …' : ''}) not asked: ${stopped.length === 1 ? 'its' : 'their'} own security groups do not let an ICMP echo out, and ${stopped.length === 1 ? 'its' : 'their'} firewall stops it`;
+  const shutText = shut.length === 0 ? '' : `; ${shut.length === 1 ? 'a class' : `${shut.length} classes`} (${shut.slice(0, 3).map(portLabel).join(', ')}${shut.length > 3 ? ', …' : ''}) ${shut.length === 1 ? 'gets its' : 'get their'} echo reply back only to ${shut.length === 1 ? 'its' : 'their'} own firewall: ${shut.length === 1 ? 'its' : 'their'} security groups are stateless and let no such reply in`;
   if (stopped.length === classes.length) return notApplicable(ID, subject, `no VM port on ${subnets} may send an ICMP echo to its gateway, the upstream router outside the cloud${excused}${leftOut}`);
-  const reached = classes.filter((c) => !stopped.includes(c.rep));
+  const reached = classes.filter((c) => !stopped.includes(c.rep) && !shut.includes(c.rep));
+  if (reached.length === 0) return notApplicable(ID, subject, `no VM port on ${subnets} may have an ICMP echo to its gateway answered${excused}${shutText}${leftOut}`);
   const reachedPorts = reached.reduce((n, c) => n + c.members.length, 0);
   const checked = reached.length === reachedPorts ? portCount(reachedPorts) : `${portCount(reachedPorts)} (${reached.length} checked, one of each class on each host)`;
   const one = reachedPorts === 1;
-  return holds(ID, subject, `${checked} on ${subnets} ${one ? 'reaches its' : 'reach their'} gateway, the upstream router outside the cloud (ICMP echo request), and ${one ? 'gets' : 'get'} its reply back through the connection's state${excused}${leftOut}`);
+  return holds(ID, subject, `${checked} on ${subnets} ${one ? 'reaches its' : 'reach their'} gateway, the upstream router outside the cloud (ICMP echo request), and ${one ? 'gets' : 'get'} its reply back through the connection's state${excused}${shutText}${leftOut}`);
 }
 
 function backAt(t: Trace, s: VmStation): boolean {

@@ -18,7 +18,8 @@
 // that can just deliver them locally or into its own subnets, where nothing leaves the cloud).
 // And something must leave: a router that lets nothing out (its default route gone) violates the
 // property rather than holding it vacuously (`nothingLeaves`, evaluator traces); and the answer to
-// what leaves must come back, NAT undone (`replyLost`: a route to the port's subnet gone).
+// what leaves must come back, NAT undone (`replyLost`: a route to the port's subnet gone) — up to the
+// port's own firewall, which for a port in stateless groups lets in only what a rule allows (own-firewall.ts).
 // Ports behind no router with a gateway are left out, counted in an `n/a` result per network.
 import type { RouterT, Topology } from '../../topology/model.ts';
 import type { Trace } from '../../evaluate/trace.ts';
@@ -31,6 +32,8 @@ import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.t
 import { internetFor, byNetwork, coverage, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, sourceSpec, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { copies, ipNum, opensConnection, searchAll, type SearchAsk, type SearchResult } from './search.ts';
 import { notFound, violation } from './verdict.ts';
+import { replyStoppedAsIntended } from './own-firewall.ts';
+import { Enc, getZ3 } from '../../smt/index.ts';
 
 const ID = 'nat-egress';
 
@@ -104,7 +107,7 @@ const sentFrom = (a: Allowed, ip: string): string => (a.fixed.length === 0 ? '' 
 /** The further sources each class leaks with besides its witness's (`furtherSources`), said after it. */
 const besidesText = (more: readonly string[] | undefined): string => (more === undefined || more.length === 0 ? '' : `, and also with ${more.join(', ')}`);
 
-function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchResult[], further: readonly (readonly string[])[]): PropertyResult {
+function verdictOf(ctx: VerifyContext, e: Enc, p: RouterPlan, results: readonly SearchResult[], further: readonly (readonly string[])[]): PropertyResult {
   const { r } = p;
   const subject = `router:${r.name}`;
   const gw = r.gateway!;
@@ -119,14 +122,14 @@ function verdictOf(ctx: VerifyContext, p: RouterPlan, results: readonly SearchRe
       // One result per router: the other findings (other classes leaking, each replayed; nothing reaching
       // the internet; no answer coming back) are said beside the first, not hidden by it.
       const more = alsoLeaking(ctx, p, results, further, i);
-      const stuck = nothingLeaves(ctx, p);
+      const stuck = nothingLeaves(ctx, e, p);
       const also = [...(more.length > 0 ? [`${more.length === 1 ? 'another class leaks' : `${more.length} more classes leak`} too: ${more.join(', ')}`] : []), ...(stuck ? [stuck.message] : [])];
       return also.length === 0 ? found : { ...found, message: `${found.message}; and ${also.join('; and ')}` };
     }
     const u = notFound(ID, subject, res, `${portLabel(rep)}`);
     if (u) return u;
   }
-  const stuck = nothingLeaves(ctx, p);
+  const stuck = nothingLeaves(ctx, e, p);
   if (stuck !== null) return stuck;
   const note = p.shared ? '; some subnets are behind several routers on this network, whose SNAT addresses were all allowed' : '';
   return holds(ID, subject, `every packet from ${coverage(p.behind, p.reps.length)} behind ${r.name} leaves ${gw.network} with a floating IP of its port or ${gw.port.ip} (connection-opening packets: an unsolicited ICMP reply or error is INVALID to conntrack and not NATed)${note}`);
@@ -155,7 +158,7 @@ const PROBES: readonly PacketFields[] = [{ proto: 'icmp' }, { proto: 'tcp', dpor
  * is a router that stops every such packet its ports' firewalls let through (no route, a drop in its
  * namespace), with the trace of the first as witness, or one that drops the answers to a subnet.
  */
-function nothingLeaves(ctx: VerifyContext, p: RouterPlan): PropertyResult | null {
+function nothingLeaves(ctx: VerifyContext, e: Enc, p: RouterPlan): PropertyResult | null {
   const { r } = p;
   const gw = r.gateway!;
   const ns = deviceName.qrouter(r.id);
@@ -176,7 +179,7 @@ function nothingLeaves(ctx: VerifyContext, p: RouterPlan): PropertyResult | null
       if (t.uncertain.length > 0) return null;
       if (exits(t)) {
         left = true;
-        const lost = replyLost(ctx, p, rep, t, internet);
+        const lost = replyLost(ctx, e, p, rep, t, internet);
         if (lost !== null) return lost;
         answered.add(subnet);
         break;
@@ -198,11 +201,13 @@ function nothingLeaves(ctx: VerifyContext, p: RouterPlan): PropertyResult | null
  * router that lost its route to the subnet sends its SNAT traffic out and drops every answer — with the
  * reply's trace; null when it comes back or crossed something not modelled.
  */
-function replyLost(ctx: VerifyContext, p: RouterPlan, rep: VmStation, request: Trace, internet: string): PropertyResult | null {
+function replyLost(ctx: VerifyContext, e: Enc, p: RouterPlan, rep: VmStation, request: Trace, internet: string): PropertyResult | null {
   const gw = p.r.gateway!;
   const from = { kind: 'port', station: rep, ip: rep.ip } as const;
   const c = checkReply(ctx.topology, ctx.dataplane, ctx.evaluator, from, { kind: 'external', network: gw.network, ipDst: [{ ip: internet, prefixLen: 32 }] }, request.packet);
   if (c.ok || c.reply === null || c.reply.uncertain.length > 0 || c.request.uncertain.length > 0) return null;
+  // Back at the port's own firewall, which its stateless groups keep shut to it: the router did its part.
+  if (replyStoppedAsIntended(e, ctx, rep, c.reply)) return null;
   const back = (x: Trace) => x.disposition === 'delivered' && x.deliveredTo?.kind === 'vm' && x.deliveredTo.vm === rep.vm && x.deliveredTo.port === rep.index;
   return {
     property: ID, subject: `router:${p.r.name}`, verdict: 'violated', witness: c.reply.packet, trace: c.reply,
@@ -249,6 +254,7 @@ export const natEgress: PropertyCheck = {
   id: ID,
   description: "every packet leaving the cloud through a router's gateway carries its port's floating IP or the router's SNAT address",
   async check(ctx) {
+    const e = new Enc(await getZ3());
     const routers = ctx.topology.routers.filter((r) => r.gateway !== null);
     const plans = routers.map((r) => (owned(ctx, `router:${r.name}`) ? plan(ctx, r) : null));
     // Every router's questions at once: the solver proves the empty ones in batches.
@@ -260,7 +266,7 @@ export const natEgress: PropertyCheck = {
       if (p === null) return elsewhere(ID, `router:${routers[i]!.name}`);
       const from = k;
       k += p.reps.length;
-      return verdictOf(ctx, p, results.slice(from, k), further.slice(from, k));
+      return verdictOf(ctx, e, p, results.slice(from, k), further.slice(from, k));
     });
     return [...checked, ...unrouted(ctx)];
   },
