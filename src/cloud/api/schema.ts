@@ -52,11 +52,15 @@ export const PortApi = z.looseObject({
   status: nullableString,
   'binding:host_id': nullableString,
   'binding:vif_type': nullableString,
+  /** normal (an OVS port), or direct/macvtap/direct-physical/baremetal/… (SR-IOV and friends, not modelled). */
+  'binding:vnic_type': nullableString,
   'binding:vif_details': z.record(z.string(), z.unknown()).nullable().optional(),
   security_groups: z.array(id).optional(),
   port_security_enabled: z.boolean().nullable().optional(),
   allowed_address_pairs: z.array(z.looseObject({ ip_address: z.string(), mac_address: nullableString })).optional(),
   created_at: nullableString,
+  /** A trunk's parent port (trunk-details extension): its trunk and subports. */
+  trunk_details: z.looseObject({ trunk_id: nullableString, sub_ports: z.array(z.looseObject({ port_id: nullableString })).nullable().optional() }).nullable().optional(),
 });
 
 export const RouterApi = z.looseObject({

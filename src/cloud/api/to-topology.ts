@@ -230,6 +230,10 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
       else {
         router.gateway = { network: net.name, ...(ip ? { ip: ip.ip_address } : {}), ...(gw.enable_snat === false ? { snat: false } : {}), ...(port ? { id: port.value.id, mac: port.value.mac_address } : {}) };
         if (port) origins.set(`routers.${name}.gateway`, port.at);
+        // The L3 agent SNATs to the first IPv4 address (router_info._add_snat_rules) but puts every one on
+        // qg- and routes to each one's subnet, which the topology cannot say.
+        const more = (gw.external_fixed_ips ?? []).filter((f) => isV4(f.ip_address) && f.ip_address !== ip?.ip_address).map((f) => f.ip_address);
+        if (more.length > 0) say(CLOUD_NOTE.unmodelled, r.at, `router ${name}'s gateway has several IPv4 addresses; only ${ip?.ip_address} is modelled, not ${more.join(', ')}`, [`router:${name}`, `network:${net.name}`]);
       }
     }
     const itfs: Mut<NonNullable<Routers[string]['interfaces']>> = [];
@@ -374,6 +378,14 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
         say(CLOUD_NOTE.state, p.at, `port ${p.value.id} of server ${name} is not bound to a host: nothing is plugged to verify`);
         continue;
       }
+      const plug = pluggedElsewhere(p.value);
+      if (plug !== null) {
+        // Not on br-int through a hybrid qbr: neither the OVS agent's flows nor its firewall see it.
+        const nets = [netById.get(p.value.network_id)?.name].filter((n): n is string => n !== undefined);
+        say(CLOUD_NOTE.unmodelled, p.at, `port ${p.value.id} of server ${name} is ${plug}: not modelled (no security group of the hybrid firewall applies to it); left out`, [...nets.map((n) => `network:${n}`), `project:${project(projectIdOf(p.value))}`]);
+        unmodelledPorts.set(p.value.id, `port of server ${name}, ${plug}`);
+        continue;
+      }
       if (!v4) {
         say(CLOUD_NOTE.ipv6, p.at, `port ${p.value.id} of server ${name} has no IPv4 address: not modelled`);
         unmodelledPorts.set(p.value.id, `port of server ${name} without an IPv4 address`);
@@ -413,6 +425,11 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
       const pairs = (p.value.allowed_address_pairs ?? []).filter((a) => isV4(a.ip_address.split('/')[0] ?? ''));
       if (pairs.length > 0) port.allowed_address_pairs = pairs.map((a) => ({ ip_address: a.ip_address, ...(a.mac_address ? { mac_address: a.mac_address } : {}) }));
       if (p.value.admin_state_up === false) say(CLOUD_NOTE.state, p.at, `port ${name}:${index} is administratively down: the OVS agent puts it on the dead VLAN, which the topology cannot say`, [subject]);
+      else if (p.value.status === 'DOWN') say(CLOUD_NOTE.state, p.at, `port ${name}:${index} is bound but DOWN: the OVS agent has not wired it (or it is on the dead VLAN), which the topology cannot say`, [subject]);
+      if (p.value.trunk_details) {
+        const subs = p.value.trunk_details.sub_ports ?? [];
+        say(CLOUD_NOTE.unmodelled, p.at, `port ${name}:${index} is the parent of trunk ${p.value.trunk_details.trunk_id ?? ''} (${subs.length} subport${subs.length === 1 ? '' : 's'}): its trunk bridge and subports are not modelled`, [subject, `network:${v4.subnet.network}`]);
+      }
       origins.set(`vms.${name}.ports[${index}]`, p.at);
       vmPortIndex.set(p.value.id, { vm: name, index });
       ports.push(port);
@@ -433,7 +450,7 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
     if (forwarded !== null) say(CLOUD_NOTE.unmodelled, f.at, forwarded.message, forwarded.taints);
     if (!f.value.port_id) continue;
     const target = vmPortIndex.get(f.value.port_id);
-    const dropped = drop.get(f.value.id);
+    const dropped = drop.get(f.value.id) ?? fixedIpElsewhere(f.value, target === undefined ? undefined : vms[target.vm]?.ports[target.index]?.ip);
     if (dropped !== undefined) {
       say(CLOUD_NOTE.unmodelled, f.at, `floating IP ${f.value.floating_ip_address}: ${dropped}; left out`, [`fip:${f.value.floating_ip_address}`]);
       continue;
@@ -497,6 +514,27 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
   if (Object.keys(vms).length > 0) file.vms = vms;
   if (fips.length > 0) file.floating_ips = fips;
   return { file, origins, notes: resolved, names, unmodelledPorts, objectIds, unmodelledRouters };
+}
+
+/**
+ * How a bound VM port is plugged if not as the OVS agent's hybrid firewall plugs one (`binding:vif_type`
+ * `ovs`, `binding:vnic_type` `normal`): an SR-IOV VF or macvtap (vnic_type direct, macvtap, direct-physical,
+ * …; vif_type hw_veb, hostdev_physical, macvtap), a vhost-user socket of OVS-DPDK (vif_type vhostuser, which
+ * iptables never sees), a Linux bridge agent's tap (vif_type bridge), …; null for a normal OVS port.
+ */
+function pluggedElsewhere(p: PortApiT): string | null {
+  const vnic = p['binding:vnic_type'] ?? 'normal';
+  const vif = p['binding:vif_type'] ?? 'ovs';
+  if (vnic !== 'normal') return `a ${vnic} port (binding:vnic_type ${vnic}, vif_type ${vif})`;
+  if (vif !== 'ovs') return `plugged as vif_type ${vif}`;
+  return null;
+}
+
+/** Why a floating IP cannot be modelled on its port: it is bound to one of the port's fixed IPs that the topology does not carry. */
+function fixedIpElsewhere(f: FloatingIpApiT, modelled: string | undefined): string | undefined {
+  const fixed = f.fixed_ip_address ?? null;
+  if (fixed === null || modelled === undefined || fixed === modelled) return undefined;
+  return `bound to ${fixed} of its port, but only ${modelled} of that port is modelled`;
 }
 
 /**
