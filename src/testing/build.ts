@@ -373,7 +373,7 @@ export function buildTopology(spec: TopologySpec): TopologyFile {
     const withId = idOf(g.spec.id);
     // Drawn stateless but not allowed to be: written `stateful: true`, the default spelt out.
     const flag = stateless.has(g) ? { stateful: false } : drawnStateless.has(g) ? { stateful: true } : {};
-    const group: GroupFile = g.spec.objectForm || withId.id !== undefined || g.spec.autoEgress !== null || drawnStateless.has(g)
+    const group: GroupFile = g.spec.objectForm || withId.id !== undefined || g.spec.autoEgress !== null || stateless.has(g) || drawnStateless.has(g)
       ? { ...withId, rules, ...(g.spec.autoEgress !== null ? { auto_egress: g.spec.autoEgress } : {}), ...flag }
       : rules;
     (groupsFile[g.project] ??= {})[g.name] = group;
