@@ -17,13 +17,13 @@ afterAll(() => {
 });
 
 type Obj = Record<string, unknown>;
-interface Api { ports: Obj[]; routers: Obj[]; networks: Obj[]; subnets: Obj[]; floatingips: Obj[] }
+interface Api { ports: Obj[]; routers: Obj[]; networks: Obj[]; subnets: Obj[]; floatingips: Obj[]; groups: Obj[] }
 
 function load(edit: (a: Api) => void) {
   const topo = shippedTopology('seed');
   const api = apiOf(topo);
   const body = (k: keyof typeof API_FILES, key: string) => (api.get(`api/${API_FILES[k]}`) as Record<string, Obj[]>)[key]!;
-  edit({ ports: body('ports', 'ports'), routers: body('routers', 'routers'), networks: body('networks', 'networks'), subnets: body('subnets', 'subnets'), floatingips: body('floatingips', 'floatingips') });
+  edit({ ports: body('ports', 'ports'), routers: body('routers', 'routers'), networks: body('networks', 'networks'), subnets: body('subnets', 'subnets'), floatingips: body('floatingips', 'floatingips'), groups: body('securityGroups', 'security_groups') });
   const dir = writeCloud(serialise(api));
   made.push(dir);
   const view = readApi(dir);
@@ -133,5 +133,18 @@ describe('floating IPs', () => {
     expect(noteOf(notes, /floating IP 203\.0\.113\.101: bound to 192\.168\.2\.99 of its port, but only 192\.168\.2\.14 of that port is modelled; left out/)?.taints).toEqual(['fip:203.0.113.101']);
     // The port's second address is said too.
     expect(noteOf(notes, /vm4:0 has several IPv4 addresses/)?.taints).toEqual(['port:vm4:0', 'network:net2']);
+  });
+});
+
+describe('security group rules', () => {
+  it('a rule naming a remote address group is left out of its group, said, and every port in the group unknown — and every project\'s isolation (an allow left out may let any project in)', () => {
+    const { topology, notes } = load((a) => {
+      const ssh = a.groups.find((g) => g.name === 'ssh')!;
+      const rules = ssh.security_group_rules as Obj[];
+      rules.push({ ...rules[0]!, id: 'ag-rule-1', remote_ip_prefix: null, remote_address_group_id: 'ag-1' });
+    });
+    expect(topology.securityGroups.find((g) => g.name === 'ssh')?.rules.some((r) => r.id === 'ag-rule-1')).toBe(false);
+    expect(noteOf(notes, /security group ssh \(project demo\): rule ag-rule-1: remote address group ag-1 is not modelled; left out of the group/)).toBeDefined();
+    expect(noteOf(notes, /port vm1:0 is in security group ssh, part of which is not modelled/)?.taints).toEqual(expect.arrayContaining(['port:vm1:0', 'project:demo']));
   });
 });

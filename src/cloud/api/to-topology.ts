@@ -409,15 +409,18 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
         const sgs: string[] = [];
         for (const g of p.value.security_groups ?? []) {
           const ref = groupById.get(g);
+          // Rules left out are allows left out: what gets into the port (from any project) or out of it
+          // may be more than modelled, so every project's isolation is unknown as well as the port.
+          const groupTaints = [subject, ...allProjects()];
           if (ref && drop.has(g)) {
-            say(CLOUD_NOTE.unmodelled, p.at, `port ${name}:${index} is in security group ${ref.name}, which is left out`, [subject]);
+            say(CLOUD_NOTE.unmodelled, p.at, `port ${name}:${index} is in security group ${ref.name}, which is left out`, groupTaints);
             continue;
           }
           if (!ref || ref.project !== project(projectIdOf(p.value))) {
-            say(CLOUD_NOTE.unmodelled, p.at, `port ${name}:${index} is in security group ${g} of ${ref ? `project ${ref.project}` : 'no project the API shows'}: left out`, [subject]);
+            say(CLOUD_NOTE.unmodelled, p.at, `port ${name}:${index} is in security group ${g} of ${ref ? `project ${ref.project}` : 'no project the API shows'}: left out`, groupTaints);
             continue;
           }
-          if (taintedGroups.has(g)) say(CLOUD_NOTE.unmodelled, p.at, `port ${name}:${index} is in security group ${ref.name}, part of which is not modelled`, [subject]);
+          if (taintedGroups.has(g)) say(CLOUD_NOTE.unmodelled, p.at, `port ${name}:${index} is in security group ${ref.name}, part of which is not modelled`, groupTaints);
           sgs.push(ref.name);
         }
         port.security_groups = sgs;
