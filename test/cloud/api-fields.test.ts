@@ -38,19 +38,19 @@ const portOf = (a: Api, vm: string) => a.ports.find((p) => p.id === seed.ports.f
 const noteOf = (notes: readonly { message: string }[], re: RegExp) => notes.find((n) => re.test(n.message)) as { message: string; taints: readonly string[]; file: string; line: number } | undefined;
 
 describe('the port binding', () => {
-  it('an SR-IOV port (binding:vnic_type direct, vif_type hw_veb) is left out: no hybrid firewall, no br-int — its network and project unknown', () => {
+  it('an SR-IOV port (binding:vnic_type direct, vif_type hw_veb) is left out: no hybrid firewall, no br-int — its network and every project unknown', () => {
     const { topology, notes } = load((a) => Object.assign(portOf(a, 'vm1'), { 'binding:vnic_type': 'direct', 'binding:vif_type': 'hw_veb' }));
     expect(topology.vms.map((v) => v.name)).not.toContain('vm1');
     const n = noteOf(notes, /server vm1 is a direct port/);
     expect(n?.message).toMatch(/binding:vnic_type direct, vif_type hw_veb\): not modelled \(no security group of the hybrid firewall applies to it\); left out/);
-    expect(n?.taints).toEqual(['network:net1', 'project:demo']);
+    expect(n?.taints).toEqual(['network:net1', 'project:admin', 'project:demo']);
     expect(n?.file).toBe('api/ports.json');
   });
 
   it('an OVS-DPDK vhost-user port (vif_type vhostuser, which iptables never sees) is left out the same way', () => {
     const { topology, notes } = load((a) => Object.assign(portOf(a, 'vm2'), { 'binding:vif_type': 'vhostuser' }));
     expect(topology.vms.map((v) => v.name)).not.toContain('vm2');
-    expect(noteOf(notes, /server vm2 is plugged as vif_type vhostuser/)?.taints).toEqual(['network:net1', 'project:demo']);
+    expect(noteOf(notes, /server vm2 is plugged as vif_type vhostuser/)?.taints).toEqual(['network:net1', 'project:admin', 'project:demo']);
   });
 
   it('unbound and binding_failed ports are not plugged: said, nothing to verify on them', () => {

@@ -382,7 +382,8 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
       if (plug !== null) {
         // Not on br-int through a hybrid qbr: neither the OVS agent's flows nor its firewall see it.
         const nets = [netById.get(p.value.network_id)?.name].filter((n): n is string => n !== undefined);
-        say(CLOUD_NOTE.unmodelled, p.at, `port ${p.value.id} of server ${name} is ${plug}: not modelled (no security group of the hybrid firewall applies to it); left out`, [...nets.map((n) => `network:${n}`), `project:${project(projectIdOf(p.value))}`]);
+        // Every project: other projects' ports may reach its fixed address (their isolation), it may reach theirs.
+        say(CLOUD_NOTE.unmodelled, p.at, `port ${p.value.id} of server ${name} is ${plug}: not modelled (no security group of the hybrid firewall applies to it); left out`, [...nets.map((n) => `network:${n}`), ...allProjects()]);
         unmodelledPorts.set(p.value.id, `port of server ${name}, ${plug}`);
         continue;
       }
