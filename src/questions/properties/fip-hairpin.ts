@@ -11,12 +11,16 @@
 // a floating IP of its own and one with, on the floating IP's port's subnet where there are, else on
 // another of the router's subnets — to the floating IP; from each, the first that arrives at the port
 // (delivered, or stopped by its own firewall, where its security groups decide) must carry the
-// expected source there. Nothing is said of a sender none of whose probes arrives (anti-spoofing,
-// groups or a failure stop it: other properties ask) or whose trace crosses something not modelled.
+// expected source there. A sender none of whose probes arrives (its own groups let nothing out,
+// anti-spoofing or a failure stop it: other properties ask) or whose trace crosses something not
+// modelled tells nothing, and the next port of its kind, one of each class (common.ts `classKey`), is
+// asked instead: a first port whose groups had no egress rule hid the hairpin rule deleted, where the
+// next port's packet arrived with its own address (fault-kill seed 20261207 case 670).
+import type { Trace } from '../../evaluate/trace.ts';
 import type { FloatingIpT, RouterT, Topology } from '../../topology/model.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
 import { traceBetween } from '../trace.ts';
-import { portLabel, portOf, vmStations, type VmStation } from './common.ts';
+import { groupPorts, portLabel, portOf, vmStations, type VmStation } from './common.ts';
 import { PROBES, arrivalAt } from './fip-reach.ts';
 import { releaseOrdinal } from '../../topology/release.ts';
 
@@ -59,23 +63,53 @@ function ownFloatingIp(topo: Topology, r: RouterT, s: VmStation): string | undef
 }
 
 /**
- * The senders, in the order of the router's subnets with the floating IP's port's own first: the first
- * port other than it without a floating IP of its own (the hairpin rule source-NATs what it sends) and
- * the first with one (the float-snat rule, which comes first in the snat chain, does).
+ * The candidate senders of each kind, one of each class, in the order of the router's subnets with the
+ * floating IP's port's own first: the ports other than it without a floating IP of their own (the
+ * hairpin rule source-NATs what they send) and those with one (the float-snat rule, which comes first
+ * in the snat chain, does). Each kind's first whose probe arrives decides for it.
  */
-function sendersFor(ctx: VerifyContext, r: RouterT, f: FloatingIpT, ownSubnet: string): VmStation[] {
+function sendersFor(ctx: VerifyContext, r: RouterT, f: FloatingIpT, ownSubnet: string): VmStation[][] {
   const m = bySubnet(ctx);
-  let plain: VmStation | undefined;
-  let floating: VmStation | undefined;
+  const plain: VmStation[] = [];
+  const floating: VmStation[] = [];
   for (const subnet of [ownSubnet, ...r.interfaces.map((i) => i.subnet).filter((x) => x !== ownSubnet)]) {
     for (const s of m.get(subnet) ?? []) {
       if (s.portId === f.portId) continue;
-      if (ownFloatingIp(ctx.topology, r, s) === undefined) plain ??= s;
-      else floating ??= s;
-      if (plain && floating) return [plain, floating];
+      (ownFloatingIp(ctx.topology, r, s) === undefined ? plain : floating).push(s);
     }
   }
-  return [plain, floating].filter((s): s is VmStation => s !== undefined);
+  return [plain, floating].map((kind) => groupPorts(ctx.topology, kind).map((g) => g.rep)).filter((kind) => kind.length > 0);
+}
+
+/**
+ * `sender`'s probes to the floating IP: the first that arrives at the port decides — what was found as
+ * expected (for the holds message) or the violation; null when none arrives or a trace crosses
+ * something not modelled (the sender tells nothing).
+ */
+function probe(ctx: VerifyContext, property: string, r: RouterT, gatewayIp: string, f: FloatingIpT, sender: VmStation, ownSubnet: string, arrival: (t: Trace) => Trace | undefined): string | PropertyResult | null {
+  const expected = ownFloatingIp(ctx.topology, r, sender) ?? gatewayIp;
+  const from = portLabel(sender);
+  const onSubnet = portOf(ctx.topology, sender)?.subnet === ownSubnet;
+  for (const fields of PROBES) {
+    const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: sender, ip: sender.ip }, f.ip, fields);
+    if (t.uncertain.length > 0) return null;
+    const a = arrival(t);
+    if (a === undefined) continue;
+    const got = a.final.ip_src;
+    const reached = a.disposition === 'delivered' ? `arrives at ${f.vm}:${f.portIndex}` : `reaches ${f.vm}:${f.portIndex}'s firewall`;
+    if (got === expected) return `a packet from ${from} behind ${r.name} to ${f.ip} ${reached} from ${expected}`;
+    const why = got === sender.ip
+      ? onSubnet
+        ? `: the router did not source-NAT it, so ${f.vm}:${f.portIndex} answers straight from ${f.fixedIp}, past the router's conntrack, and ${from} never hears back from ${f.ip}`
+        : ': the router did not source-NAT it'
+      : '';
+    return {
+      property, subject: `fip:${f.ip}`, verdict: 'violated', witness: t.packet, trace: t,
+      claim: { says: `arrives at ${f.vm}:${f.portIndex} from another address than ${expected}`, shownBy: (x) => { const y = arrival(x); return y !== undefined && y.final.ip_src !== expected; } },
+      message: `a packet from ${from} behind ${r.name} to ${f.ip} (${f.vm}:${f.portIndex}'s floating IP) ${reached} from ${got}, not from ${expected}${why}`,
+    };
+  }
+  return null;
 }
 
 export function hairpin(ctx: VerifyContext, property: string, f: FloatingIpT): HairpinCheck {
@@ -87,34 +121,13 @@ export function hairpin(ctx: VerifyContext, property: string, f: FloatingIpT): H
   if (owner === undefined || ownSubnet === undefined) return NOTHING;
   const arrival = arrivalAt(ctx, f, owner);
   const checked: string[] = [];
-  for (const sender of sendersFor(ctx, r, f, ownSubnet)) {
-    const expected = ownFloatingIp(ctx.topology, r, sender) ?? r.gateway.port.ip;
-    const from = portLabel(sender);
-    const onSubnet = portOf(ctx.topology, sender)?.subnet === ownSubnet;
-    for (const fields of PROBES) {
-      const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: sender, ip: sender.ip }, f.ip, fields);
-      if (t.uncertain.length > 0) break;
-      const a = arrival(t);
-      if (a === undefined) continue;
-      const got = a.final.ip_src;
-      const reached = a.disposition === 'delivered' ? `arrives at ${f.vm}:${f.portIndex}` : `reaches ${f.vm}:${f.portIndex}'s firewall`;
-      if (got === expected) {
-        checked.push(`a packet from ${from} behind ${r.name} to ${f.ip} ${reached} from ${expected}`);
-        break;
-      }
-      const why = got === sender.ip
-        ? onSubnet
-          ? `: the router did not source-NAT it, so ${f.vm}:${f.portIndex} answers straight from ${f.fixedIp}, past the router's conntrack, and ${from} never hears back from ${f.ip}`
-          : ': the router did not source-NAT it'
-        : '';
-      return {
-        result: {
-          property, subject: `fip:${f.ip}`, verdict: 'violated', witness: t.packet, trace: t,
-          claim: { says: `arrives at ${f.vm}:${f.portIndex} from another address than ${expected}`, shownBy: (x) => { const y = arrival(x); return y !== undefined && y.final.ip_src !== expected; } },
-          message: `a packet from ${from} behind ${r.name} to ${f.ip} (${f.vm}:${f.portIndex}'s floating IP) ${reached} from ${got}, not from ${expected}${why}`,
-        },
-        checked: null,
-      };
+  for (const kind of sendersFor(ctx, r, f, ownSubnet)) {
+    for (const sender of kind) {
+      const got = probe(ctx, property, r, r.gateway.port.ip, f, sender, ownSubnet, arrival);
+      if (got === null) continue; // nothing of this sender's arrives: the next of its kind is asked
+      if (typeof got === 'string') checked.push(got);
+      else return { result: got, checked: null };
+      break;
     }
   }
   return { result: null, checked: checked.length === 0 ? null : checked.join('; ') };
