@@ -10,6 +10,7 @@
 //
 // Scopes: filteredPort (vars qvb, tap, zone, portId; flag stateless).
 import { chain, group, rule, type TemplateGroup } from '../../src/render/linux/template.ts';
+import { STATELESS_SINCE } from '../../src/render/linux/zones.ts';
 
 const R = 'raw';
 
@@ -38,7 +39,7 @@ export const hybridRaw: readonly TemplateGroup[] = [
         ],
       }),
       group({
-        since: 'ussuri',
+        since: STATELESS_SINCE,
         when: 'stateless',
         entries: [
           rule(R, 'neutron-openvswi-PREROUTING', '-m physdev --physdev-in {qvb} -m comment --comment "Make {portId} stateless" -j CT --notrack',

@@ -63,6 +63,11 @@ describe('the raw table of a stateless port', () => {
     expect(chainRules(ipt, 'filter', chainName.ingress(vm1))[0]).toContain('--state RELATED,ESTABLISHED');
   });
 
+  it('a model with a stateless group before Ussuri (which the loader refuses) is not rendered as anything else', () => {
+    const t = { ...load(false), release: 'train' };
+    expect(() => renderLinuxArtifacts(t)).toThrow(/stateless security groups, which release train does not have/);
+  });
+
   it('a stateful group renders zones as before', () => {
     const t = load(true);
     const raw = chainRules(artifact(renderLinuxArtifacts(t), 'compute1/iptables-save').text, 'raw', 'neutron-openvswi-PREROUTING');

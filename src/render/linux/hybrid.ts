@@ -14,7 +14,8 @@ import { writeIptablesSave } from './iptables-save.ts';
 import { describeSgRule, sgRuleToIptables } from './sg-rule.ts';
 import type { Item } from './template.ts';
 import { LineWriter } from './text.ts';
-import { conntrackZones, untrackedPort, vmPortsOn } from './zones.ts';
+import { conntrackZones, STATELESS_SINCE, untrackedPort, vmPortsOn } from './zones.ts';
+import { releaseIn } from './release.ts';
 import { dhcpPortsOn, securityGroupById } from '../../topology/lookup.ts';
 
 
@@ -42,6 +43,11 @@ function sgRuleItems(topo: Topology, port: PortT, direction: SgRuleT['direction'
 }
 
 function filteredPortItem(topo: Topology, port: PortT, zone: number, ipsetOf: (id: string) => string | null): Item {
+  const stateless = untrackedPort(topo, port);
+  // The loader refuses stateless groups before Ussuri (NP102); a model built otherwise has no agent to render.
+  if (stateless && !releaseIn(topo.release, STATELESS_SINCE, undefined)) {
+    throw new Error(`internal: port ${portLabel(port)} is in stateless security groups, which release ${topo.release} does not have (Ussuri and later)`);
+  }
   const dhcp = dhcpPortsOn(topo, port.network);
   const pairs: Item[] = [];
   // Allowed address pairs first, then the fixed IP, as `_spoofing_rule` orders them.
@@ -62,7 +68,7 @@ function filteredPortItem(topo: Topology, port: PortT, zone: number, ipsetOf: (i
       zone: String(zone),
     },
     neutron: portLabel(port),
-    flags: { stateless: untrackedPort(topo, port) },
+    flags: { stateless },
     scopes: {
       dhcpServer: dhcp.map((d) => ({ vars: { dhcpIp: d.ip }, neutron: portLabel(d) })),
       dhcpDestination: [`${port.ip}/32`, '255.255.255.255/32'].map((dst) => ({ vars: { dhcpDst: dst }, neutron: `${portLabel(port)} provider rule` })),

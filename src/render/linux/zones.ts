@@ -9,6 +9,8 @@ import { releaseRank } from './release.ts';
 import { portsOwnedOn, securityGroupsOfPort } from '../../topology/lookup.ts';
 
 const ZONE_START = 4097;
+/** The first release with stateless security groups (neutron 16.0.0, commit cbc473e066). */
+export const STATELESS_SINCE = 'ussuri';
 
 /** The VM ports bound to `host`, in the topology's port order. */
 export function vmPortsOn(topo: Topology, host: string): PortT[] {
