@@ -147,4 +147,14 @@ describe('security group rules', () => {
     expect(noteOf(notes, /security group ssh \(project demo\): rule ag-rule-1: remote address group ag-1 is not modelled; left out of the group/)).toBeDefined();
     expect(noteOf(notes, /port vm1:0 is in security group ssh, part of which is not modelled/)?.taints).toEqual(expect.arrayContaining(['port:vm1:0', 'project:demo']));
   });
+
+  it('a remote prefix with host bits (Neutron stores it as given) is the network iptables applies, not a group left out', () => {
+    const { topology, notes } = load((a) => {
+      const ssh = a.groups.find((g) => g.name === 'ssh')!;
+      const rules = ssh.security_group_rules as Obj[];
+      rules.push({ ...rules[0]!, id: '0b0b0b0b-0000-4000-8000-0000000000b1', ethertype: 'IPv4', remote_group_id: null, remote_ip_prefix: '10.20.30.40/16', normalized_cidr: '10.20.0.0/16' });
+    });
+    expect(topology.securityGroups.find((g) => g.name === 'ssh')?.rules.find((r) => r.id === '0b0b0b0b-0000-4000-8000-0000000000b1')?.remoteIpPrefix).toBe('10.20.0.0/16');
+    expect(notes).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@
 // ICMP they are the type and code. IPv6 rules have no effect on the IPv4 dataplane netproof models.
 import type { RuleFile } from '../../topology/schema.ts';
 import type { SecurityGroupRuleApiT } from './schema.ts';
+import { formatIpv4, networkOf, parseIpv4 } from '../../net/ipv4.ts';
 
 /** neutron_lib.constants.IP_PROTOCOL_MAP (IPv4 names; the IPv6-only ones never reach here). */
 const PROTOCOL_BY_NAME: Readonly<Record<string, number>> = {
@@ -45,6 +46,20 @@ export function convertRule(r: SecurityGroupRuleApiT): RuleConversion {
     if (min !== null) rule.icmp_type = min;
     if (max !== null) rule.icmp_code = max;
   }
-  if (r.remote_ip_prefix) rule.remote_ip_prefix = r.remote_ip_prefix;
+  if (r.remote_ip_prefix) rule.remote_ip_prefix = networkForm(r.remote_ip_prefix);
   return { kind: 'rule', rule, remoteGroupId: r.remote_group_id ?? null };
+}
+
+/**
+ * A prefix as the agent's iptables rule applies it: Neutron stores `remote_ip_prefix` as given, host
+ * bits and all (`10.0.0.5/24`; the API's read-only `normalized_cidr`, since Wallaby, says what it means),
+ * the iptables driver writes it into `-s`/`-d` unchanged, and iptables masks it to its network. Anything
+ * that is not an IPv4 prefix is kept as written, for the loader to judge.
+ */
+function networkForm(prefix: string): string {
+  const m = /^([0-9.]+)\/(\d{1,2})$/.exec(prefix.trim());
+  const ip = m ? parseIpv4(m[1] as string) : null;
+  const len = m ? Number(m[2]) : NaN;
+  if (ip === null || !(len >= 0 && len <= 32)) return prefix;
+  return `${formatIpv4(networkOf(ip, len))}/${len}`;
 }
