@@ -30,6 +30,7 @@ import { search, searchArriving, type EndPredicate } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 import { completenessViolation, droppedAllowed, firewallSite } from './sg-completeness.ts';
 import { settledAtFirewalls, type Settled } from './sg-local.ts';
+import { checkReplies } from './sg-replies.ts';
 import { portClasses } from '../port-classes.ts';
 
 const ID = 'security-groups';
@@ -60,9 +61,14 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
     ? `, and every first packet they allow passes its firewall (${site.device}@${site.host})`
     : '; completeness not checked: the port has no hybrid firewall bridge';
   const rules = `no first packet leaves or enters ${portLabel(s)} unless its groups' rules or Neutron's per-port rules allow it${complete}`;
+  // Replies, replayed once the first packets hold (sg-replies.ts).
+  const replies = () => (site === null ? null : checkReplies(ctx, ID, subject, s, site, stands));
   if (settled.ingress) {
-    const h = holds(ID, subject, `${rules} (ingress checked at the firewall over every IPv4 packet from the network)${stands}`);
-    // Both directions settled by the port's own firewall: nothing beyond it was followed.
+    const r = replies();
+    if (r?.violation) return r.violation;
+    const h = holds(ID, subject, `${rules} (ingress checked at the firewall over every IPv4 packet from the network)${r?.said ?? ''}${stands}`);
+    // Both directions settled by the port's own firewall: no first packet beyond it was followed, and
+    // what the replies show is that firewall's treatment of them (sg-replies.ts).
     // Rests on the firewall bridge, its host's root namespace (whose hooks bridged packets cross) and the VM behind the tap.
     if (!settled.egress || site === null) return h;
     return { ...h, local: true, rests: { devices: [`${site.host}/${site.device}`, `${site.host}/root`, `${s.host}/vm:${s.vm}`], key: restKey(s, stands, site) } };
@@ -83,7 +89,9 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
   const v = notFound(ID, subject, r, `ingress to ${portLabel(s)}`);
   if (v) return v;
   const others = senders.filter((x) => !(x.station.kind === 'vm-port' && x.station.portId === s.portId)).length;
-  return holds(ID, subject, `${rules} (ingress checked against ${others} senders)${stands}`);
+  const back = replies();
+  if (back?.violation) return back.violation;
+  return holds(ID, subject, `${rules} (ingress checked against ${others} senders)${back?.said ?? ''}${stands}`);
 }
 
 const sendersOf = new WeakMap<VerifyContext, SourceSpec[]>();

@@ -73,13 +73,17 @@ export function droppedAllowed(ctx: VerifyContext, port: PortT, site: FirewallSi
   return (e, sent, final, end) => (site !== null && droppedAt(end, site, dir) ? allowedFirst(e, ctx, port, dir === 'egress' ? sent : final, dir) : false);
 }
 
-/** The replayed copy ends as claimed: dropped at the site, entered from the claimed side, the packet (as sent out, as arrived in) allowed and for the port. */
-function replayedAsClaimed(e: Enc, ctx: VerifyContext, port: PortT, site: FirewallSite, dir: Direction, copy: Trace): boolean {
+/** A replayed copy dropped at the site, having entered it from the VM's side (egress) or the network's (ingress). */
+export function droppedAtSite(copy: Trace, site: FirewallSite, dir: Direction): boolean {
   const d = copy.droppedAt;
   const last = copy.hops[copy.hops.length - 1];
   if (copy.disposition !== 'dropped' || d === null || d.host !== site.host || d.device !== site.device || last === undefined) return false;
-  if (last.host !== site.host || last.device !== site.device || (dir === 'egress') !== (last.inPort === site.tap)) return false;
-  return allowedFirst(e, ctx, port, concretePacket(dir === 'egress' ? copy.packet : copy.final), dir) === true;
+  return last.host === site.host && last.device === site.device && (dir === 'egress') === (last.inPort === site.tap);
+}
+
+/** The replayed copy ends as claimed: dropped at the site, entered from the claimed side, the packet (as sent out, as arrived in) allowed and for the port. */
+function replayedAsClaimed(e: Enc, ctx: VerifyContext, port: PortT, site: FirewallSite, dir: Direction, copy: Trace): boolean {
+  return droppedAtSite(copy, site, dir) && allowedFirst(e, ctx, port, concretePacket(dir === 'egress' ? copy.packet : copy.final), dir) === true;
 }
 
 const fields = (p: Trace['final']) => `proto ${protoName(p)}${p.dport !== null ? ` dport ${p.dport}` : ''}${p.icmp_type !== null ? ` icmp type ${p.icmp_type}` : ''}`;
