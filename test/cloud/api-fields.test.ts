@@ -5,11 +5,8 @@
 // floating IP on a fixed IP the topology does not carry.
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadApiTopology } from '../../src/cloud/api/load.ts';
-import { readApi } from '../../src/cloud/api/read.ts';
 import { API_FILES } from '../../src/cloud/layout.ts';
-import { formatInputError } from '../../src/errors.ts';
-import { apiOf, serialise, shippedTopology, writeCloud } from './cloud-dir.ts';
+import { apiOf, serialise, shippedTopology, writeCloud, loadCloudApi } from './cloud-dir.ts';
 
 const made: string[] = [];
 afterAll(() => {
@@ -26,11 +23,7 @@ function load(edit: (a: Api) => void) {
   edit({ ports: body('ports', 'ports'), routers: body('routers', 'routers'), networks: body('networks', 'networks'), subnets: body('subnets', 'subnets'), floatingips: body('floatingips', 'floatingips'), groups: body('securityGroups', 'security_groups') });
   const dir = writeCloud(serialise(api));
   made.push(dir);
-  const view = readApi(dir);
-  if (!view.ok) throw new Error(view.errors.map(formatInputError).join('\n'));
-  const loaded = loadApiTopology(dir, view.value);
-  if (!loaded.ok) throw new Error(loaded.errors.map(formatInputError).join('\n'));
-  return { topology: loaded.value.topology, notes: loaded.value.api.notes, seed: topo };
+  return { ...loadCloudApi(dir), seed: topo };
 }
 
 const seed = shippedTopology('seed');

@@ -5,12 +5,9 @@
 // the API view does not list forwardings but a router holds the floating IP without a port.
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadApiTopology } from '../../src/cloud/api/load.ts';
-import { readApi } from '../../src/cloud/api/read.ts';
 import { API_FILES } from '../../src/cloud/layout.ts';
-import { formatInputError } from '../../src/errors.ts';
 import { runCli } from '../cli/run.ts';
-import { apiOf, serialise, shippedTopology, writeCloud } from './cloud-dir.ts';
+import { apiOf, serialise, shippedTopology, writeCloud, loadCloudApi } from './cloud-dir.ts';
 
 const made: string[] = [];
 afterAll(() => {
@@ -41,13 +38,7 @@ function cloudWithForwarding(listed: boolean): string {
   return dir;
 }
 
-function notesOf(dir: string) {
-  const view = readApi(dir);
-  if (!view.ok) throw new Error(view.errors.map(formatInputError).join('\n'));
-  const loaded = loadApiTopology(dir, view.value);
-  if (!loaded.ok) throw new Error(loaded.errors.map(formatInputError).join('\n'));
-  return loaded.value.api.notes;
-}
+const notesOf = (dir: string) => loadCloudApi(dir).notes;
 
 describe('floating IP port forwardings in the API view', () => {
   it('are left out with a note naming them, the floating IP, router, external network and internal port made unknown', () => {

@@ -5,14 +5,11 @@
 // some with rules and some without, handed to the agent in no set order).
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadApiTopology } from '../../src/cloud/api/load.ts';
-import { readApi } from '../../src/cloud/api/read.ts';
 import { API_FILES } from '../../src/cloud/layout.ts';
-import { formatInputError } from '../../src/errors.ts';
 import { renderLinuxArtifacts } from '../../src/render/linux/index.ts';
 import { untrackedPort } from '../../src/render/linux/zones.ts';
 import type { Topology } from '../../src/topology/model.ts';
-import { apiOf, serialise, shippedTopology, writeCloud } from './cloud-dir.ts';
+import { apiOf, serialise, shippedTopology, writeCloud, loadCloudApi } from './cloud-dir.ts';
 
 const made: string[] = [];
 afterAll(() => {
@@ -26,11 +23,7 @@ function load(edit: (groups: Group[]) => void) {
   edit((api.get(`api/${API_FILES.securityGroups}`) as { security_groups: Group[] }).security_groups);
   const dir = writeCloud(serialise(api));
   made.push(dir);
-  const view = readApi(dir);
-  if (!view.ok) throw new Error(view.errors.map(formatInputError).join('\n'));
-  const loaded = loadApiTopology(dir, view.value);
-  if (!loaded.ok) throw new Error(loaded.errors.map(formatInputError).join('\n'));
-  return { topology: loaded.value.topology, notes: loaded.value.api.notes };
+  return loadCloudApi(dir);
 }
 
 const demo = (groups: Group[]) => groups.filter((g) => g.name === 'default' || g.name === 'ssh');

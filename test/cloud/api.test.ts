@@ -5,7 +5,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadApiTopology } from '../../src/cloud/api/load.ts';
 import { readApi } from '../../src/cloud/api/read.ts';
 import { topologyToApi } from '../../src/cloud/generate/api.ts';
 import { API_FILES } from '../../src/cloud/layout.ts';
@@ -14,7 +13,7 @@ import { loadTopologyFile } from '../../src/topology/index.ts';
 import type { Topology } from '../../src/topology/model.ts';
 import { runCli } from '../cli/run.ts';
 import { readSample } from '../fixtures/samples.ts';
-import { apiOf, serialise, shippedTopology, writeCloud } from './cloud-dir.ts';
+import { apiOf, serialise, shippedTopology, writeCloud, loadCloudApi } from './cloud-dir.ts';
 
 const made: string[] = [];
 const cloud = (files: ReadonlyMap<string, string>) => {
@@ -26,13 +25,7 @@ afterAll(() => {
   for (const d of made) rmSync(d, { recursive: true, force: true });
 });
 
-function loadCloudTopology(dir: string): { topology: Topology; notes: readonly { message: string; taints: readonly string[]; file: string; line: number }[] } {
-  const view = readApi(dir);
-  if (!view.ok) throw new Error(view.errors.map(formatInputError).join('\n'));
-  const loaded = loadApiTopology(dir, view.value);
-  if (!loaded.ok) throw new Error(loaded.errors.map(formatInputError).join('\n'));
-  return { topology: loaded.value.topology, notes: loaded.value.api.notes };
-}
+const loadCloudTopology = loadCloudApi;
 
 /**
  * A topology with what the API view cannot carry normalised away: the Neutron API gives every network an

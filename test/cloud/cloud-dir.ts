@@ -1,10 +1,12 @@
-// Helpers for tests that build cloud directories: write a set of files under a fresh temp dir, and
-// the API view of a shipped topology (src/cloud/generate/api.ts).
+// Helpers for tests that build cloud directories: write a set of files under a fresh temp dir, the
+// API view of a shipped topology (src/cloud/generate/api.ts), and what the API reader makes of one.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { topologyToApi } from '../../src/cloud/generate/api.ts';
 import { formatInputError } from '../../src/errors.ts';
+import { loadApiTopology } from '../../src/cloud/api/load.ts';
+import { readApi } from '../../src/cloud/api/read.ts';
 import { loadTopologyFile } from '../../src/topology/index.ts';
 import type { Topology } from '../../src/topology/model.ts';
 import { repoRoot } from '../fixtures/samples.ts';
@@ -32,4 +34,13 @@ export function apiOf(topo: Topology): Map<string, unknown> {
 
 export function serialise(files: ReadonlyMap<string, unknown>): Map<string, string> {
   return new Map([...files].map(([p, v]) => [p, typeof v === 'string' ? v : `${JSON.stringify(v, null, 2)}\n`]));
+}
+
+/** The topology and notes the API reader makes of the cloud directory `dir`; throws on an input error. */
+export function loadCloudApi(dir: string): { topology: Topology; notes: readonly { message: string; taints: readonly string[]; file: string; line: number }[] } {
+  const view = readApi(dir);
+  if (!view.ok) throw new Error(view.errors.map(formatInputError).join('\n'));
+  const loaded = loadApiTopology(dir, view.value);
+  if (!loaded.ok) throw new Error(loaded.errors.map(formatInputError).join('\n'));
+  return { topology: loaded.value.topology, notes: loaded.value.api.notes };
 }
