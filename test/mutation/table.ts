@@ -39,14 +39,6 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
     why: "a router's address deleted (with its connected route) on a subnet without VM ports, where no sender's packet reaches the router to route from (no other subnet of its with a port that gets there, no gateway): only a packet to that address itself, or from elsewhere to that subnet's DHCP server, shows it, and `gateway` asks a router with a sender (routing into a subnet without VM ports) and every subnet's ports (its address)",
   },
   {
-    cls: 'port-tag-changed', behaviour: /^\S+ -> [\d.]+ \w+: (\S+, )*ns:qdhcp-/,
-    why: "a DHCP server's port moved to another local VLAN on a network no VM port is on (an external network's): as for its address deleted, only a packet addressed to that server shows it, and `dhcp` asks each server from the ports of its network",
-  },
-  {
-    cls: 'port-tag-changed', behaviour: /^vm\S+ -> [\d.]+ \w+: vm:\S+ .* before, dropped with the fault( \(masters: [^)]*\))?$/,
-    why: "a VM port moved to an unused local VLAN, where only its packets to its neighbours on the network show it (no DHCP server or router on the network, whose checks kill it elsewhere): no built-in asks whether the ports of a network reach each other — `security-groups` judges only each port's own firewall, `segment-isolation` what leaks — and `query` answers it for a pair",
-  },
-  {
     cls: 'tap-unplugged',
     why: "a VM's tap on no bridge: its frames reach the host's own stack (its addresses, ARP, forwarding), which is not modelled, so what the VM sends turns the results that cross it unknown, naming the tap, and verify exits 3 without a proof either way; what is sent to the VM dies on its Linux bridge, which some results show violated",
   },

@@ -7,10 +7,11 @@
 // to that network's local VLAN; on a physical bridge, a flow from phy-br-X that forwards translates
 // the local VLAN to the segment's VLAN (or strips it for flat) and nothing else forwards from phy-br-X
 // untranslated; on br-int, a flow from int-br-X maps the segment's VLAN (untagged for flat) to the
-// network's local VLAN.
+// network's local VLAN, and every Neutron port's access tag is its network's local VLAN.
 import { deviceName } from '../../render/names.ts';
 import type { Flow, OvsBridge } from '../../ir/openflow.ts';
-import type { HostT, NetworkT, Topology } from '../../topology/model.ts';
+import type { HostT, NetworkT, PortT, Topology } from '../../topology/model.ts';
+import { brIntDevice } from '../../render/ovs/layout.ts';
 import type { Dataplane } from '../../ir/dataplane.ts';
 
 /** A problem found, attributed to a network when one is known. */
@@ -51,9 +52,41 @@ export function segmentIssues(topo: Topology, dp: Dataplane): SegmentIssue[] {
       const physnet = host ? physnetOf(host, br.name) : null;
       if (physnet !== null) issues.push(...physIssues(h.name, br, physnet, byLvid));
       if (br.name === 'br-int' && host) issues.push(...intIssues(h.name, br, host, topo, lv));
+      if (br.name === 'br-int') issues.push(...tagIssues(h.name, br, topo, lv));
     }
   }
   return issues;
+}
+
+/** The dead VLAN the OVS agent parks a port it cannot bind in (constants.DEAD_VLAN_TAG). */
+const DEAD_VLAN = 4095;
+
+const devicesOf = new WeakMap<Topology, ReadonlyMap<string, PortT>>();
+/** Each Neutron port by its br-int device name (an HA router's replicated interface has one name on every host). */
+function portsByDevice(topo: Topology): ReadonlyMap<string, PortT> {
+  let m = devicesOf.get(topo);
+  if (m === undefined) devicesOf.set(topo, (m = new Map(topo.ports.filter((p) => p.deviceOwner !== 'network:floatingip').map((p) => [brIntDevice(topo, p), p] as const))));
+  return m;
+}
+
+/**
+ * Every Neutron port's access tag on br-int is its network's local VLAN there, as the OVS agent sets it
+ * (ovs_neutron_agent.py `_bind_devices`: a port whose tag is not its network's `lvm.vlan` is set to it):
+ * NORMAL puts what the port sends on the tag's VLAN and delivers the tag's VLAN to it, so a port with
+ * another network's tag is on that network. A port in the dead VLAN (unbound) is left alone.
+ */
+function tagIssues(host: string, br: OvsBridge, topo: Topology, lv: Readonly<Record<string, number>>): SegmentIssue[] {
+  const byDevice = portsByDevice(topo);
+  const out: SegmentIssue[] = [];
+  for (const port of br.ports) {
+    if (port.tag === null || port.tag === DEAD_VLAN) continue;
+    const p = byDevice.get(port.name);
+    const want = p === undefined ? undefined : lv[p.network];
+    if (p === undefined || want === undefined || port.tag === want) continue;
+    const other = Object.entries(lv).find(([, v]) => v === port.tag)?.[0];
+    out.push({ network: p.network, text: `${host}/br-int port ${port.name} (${p.name}) has tag ${port.tag}${other === undefined ? '' : `, ${other}'s local VLAN`}, not ${p.network}'s local VLAN ${want} (ovs-vsctl show)` });
+  }
+  return out;
 }
 
 function physnetOf(host: HostT, bridge: string): string | null {
