@@ -7,7 +7,8 @@
 // to that network's local VLAN; on a physical bridge, a flow from phy-br-X that forwards translates
 // the local VLAN to the segment's VLAN (or strips it for flat) and nothing else forwards from phy-br-X
 // untranslated; on br-int, a flow from int-br-X maps the segment's VLAN (untagged for flat) to the
-// network's local VLAN, and every Neutron port's access tag is its network's local VLAN.
+// network's local VLAN, nothing else forwards from int-br-X untranslated, and every Neutron port's
+// access tag is its network's local VLAN.
 import { deviceName } from '../../render/names.ts';
 import type { Flow, OvsBridge } from '../../ir/openflow.ts';
 import type { HostT, NetworkT, PortT, Topology } from '../../topology/model.ts';
@@ -144,6 +145,22 @@ function intIssues(host: string, br: OvsBridge, h: HostT, topo: Topology, lv: Re
   const out: SegmentIssue[] = [];
   for (const [physnet, bridge] of Object.entries(h.bridgeMappings)) {
     const port = deviceName.intToPhys(bridge);
+    // The OVS agent drops what comes from a physical bridge untranslated (ovs_neutron_agent.py
+    // setup_physical_bridges, `self.int_br.drop_port(in_port=int_ofport)`: table 0, priority 2 — Mitaka
+    // (mitaka-eol) to 2024.1 (2024.1-eom) alike): a frame of a segment no network of this host has, or
+    // whose translation is gone, would otherwise go on to normal switching carrying the physical VLAN
+    // as if it were a local one, into whichever network has that local VLAN here. So a table-0 flow
+    // bound to no in_port that forwards must lie below that drop (the agent's own is priority 0).
+    const intPort = br.ports.find((x) => x.name === port);
+    const fromPort = (f: Flow) => inPortName(f) === port || (f.match.in_port?.kind === 'number' && intPort?.ofport != null && f.match.in_port.ofport === intPort.ofport);
+    const dropPrio = Math.max(-1, ...br.flows.filter((f) => f.table === 0 && fromPort(f) && f.match.dl_vlan === undefined && f.match.vlan_tci === undefined && f.actions.every((a) => a.kind === 'drop')).map((f) => f.priority));
+    if (intPort !== undefined) {
+      for (const f of br.flows) {
+        if (f.table === 0 && f.match.in_port === undefined && forwards(f) && f.priority >= dropPrio) {
+          out.push({ network: null, text: `a flow not bound to an in_port forwards ${dropPrio < 0 ? `with no drop of ${port}'s untranslated frames` : `above the ${port} drop`}, so ${physnet}'s VLANs no network of this host maps reach its local VLANs at ${at(host, br.name, f)}` });
+        }
+      }
+    }
     for (const f of br.flows) {
       if (inPortName(f) !== port || !forwards(f)) continue;
       const v = vlanOf(f);
