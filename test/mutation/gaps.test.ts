@@ -18,6 +18,12 @@ describe('known gaps', () => {
     expect(knownGap(tableTwentyTwo(`vm4:0 -> 172.16.0.62 icmp: ${ends} before, dropped, ${ends} with the fault (masters: router1 on network1)`))).toContain('table 22');
   });
 
+  it("br-tun table 2's entry into table 22 (every multicast frame from br-int) deleted, where only a flooded copy now dies, is the same gap; table 2's unicast entry is not", () => {
+    const at = (flow: string): KillOutcome => ({ ...tableTwentyTwo(`vm2:1 -> 10.0.0.1 icmp: no-route before, dropped, no-route with the fault (masters: router2 on network1)`), fault: { ...tableTwentyTwo('').fault, what: `allinone1/br-tun.dump-flows:6 deleted: cookie=0xb2ad6271d3d1a, ${flow}` } });
+    expect(knownGap(at('table=2, priority=0,dl_dst=01:00:00:00:00:00/01:00:00:00:00:00 actions=resubmit(,22)'))).toContain('table 22');
+    expect(knownGap(at('table=2, priority=0,dl_dst=00:00:00:00:00:00/01:00:00:00:00:00 actions=resubmit(,20)'))).toBeNull();
+  });
+
   it('is no gap where the packet no longer gets where it got', () => {
     expect(knownGap(tableTwentyTwo(`vm4:0 -> 172.16.0.62 icmp: ${ends} before, dropped with the fault (masters: router1 on network1)`))).toBeNull();
   });

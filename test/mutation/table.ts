@@ -19,8 +19,8 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
     why: "only a broadcast shows it (a port no unicast from the sender reaches, e.g. on another subnet of the network without a router): the built-in properties' senders send the first packets of unicast flows",
   },
   {
-    cls: 'flow-deleted', what: /table=22,/, behaviour: /^\S+ -> \S+ \w+: (.+) before, dropped, \1 with the fault( \(masters: [^)]*\))?$/,
-    why: "a br-tun flood flow (table 22: a network's broadcasts and unknown unicast out to the tunnels) deleted on one host, where every packet of the spread still gets where it got, and only a copy flooded from that host towards the tunnels now dies there: no property's sender needs a flood out of that host (a broadcast a property asks, e.g. a DHCP request to a server on another host, is killed by it)",
+    cls: 'flow-deleted', what: /table=22,|table=2, priority=\d+,dl_dst=01:00:00:00:00:00\/01:00:00:00:00:00 actions=resubmit\(,22\)$/, behaviour: /^\S+ -> \S+ \w+: (.+) before, dropped, \1 with the fault( \(masters: [^)]*\))?$/,
+    why: "a br-tun flood flow (table 22: a network's broadcasts and unknown unicast out to the tunnels; or table 2's entry into it for every multicast frame from br-int) deleted on one host, where every packet of the spread still gets where it got, and only a copy flooded from that host towards the tunnels now dies there: no property's sender needs a flood out of that host (a broadcast a property asks, e.g. a DHCP request to a server on another host, is killed by it)",
   },
   {
     cls: 'route-deleted', behaviour: /: no-arp before, no-route with the fault$/,
