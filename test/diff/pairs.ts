@@ -51,7 +51,7 @@ export function withTwin(file: TopologyFile, pick: number): TopologyFile {
 }
 
 export function changedPairs(bounds: TopologyBounds, seed: number, perKind: number, prepare?: (file: TopologyFile, pick: number) => TopologyFile): ChangedPair[] {
-  const draws = fc.sample(fc.tuple(arbitraryTopology(bounds), arbitraryChange), { numRuns: perKind * CHANGE_KINDS * 10, seed });
+  const draws = fc.sample(fc.tuple(arbitraryTopology(bounds), arbitraryChange), { numRuns: perKind * CHANGE_KINDS * 20, seed });
   const out: ChangedPair[] = [];
   const kinds = new Map<string, number>();
   for (const [g, change] of draws) {
