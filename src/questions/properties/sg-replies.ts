@@ -17,6 +17,7 @@
 import type { Trace } from '../../evaluate/trace.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
 import { checkReply } from '../bidirectional.ts';
+import { traceCopies } from '../guard.ts';
 import { firstPacketOf, type Sender } from '../trace.ts';
 import type { PacketFields } from '../packet.ts';
 import type { Dest } from '../reach-set.ts';
@@ -58,7 +59,7 @@ const portDest = (s: VmStation): Dest => ({ kind: 'port', station: s, ipDst: s.i
 interface Tried { readonly request: Trace; readonly reply: Trace; readonly peer: string }
 
 /** Whether the reply got to the port's firewall: a hop of it there (let through or dropped). */
-const reachedSite = (t: Trace, site: FirewallSite): boolean => allHops(t).some((h) => h.host === site.host && h.device === site.device);
+const reachedSite = (t: Trace, site: FirewallSite): boolean => traceCopies(t).some((c) => c.hops.some((h) => h.host === site.host && h.device === site.device));
 
 /**
  * The first request from `from` to one of `peers` that is delivered and whose reply, replayed in its
@@ -124,4 +125,3 @@ export function checkReplies(ctx: VerifyContext, property: string, subject: stri
   return { violation: null, said: said.length === 0 ? '; no reply replayed (no first packet tried had its reply reach the firewall)' : `; replayed replies pass its firewall: ${said.join(', ')}` };
 }
 
-const allHops = (t: Trace): Trace['hops'] => [...t.hops, ...t.branches.flatMap(allHops)];
