@@ -1,7 +1,8 @@
 // nat-egress and fip-ingress on small clouds: both hold with SNAT and a correct floating IP; snat:
 // false leaves vm1 with its fixed address (witness replayed), a DNAT rendered to the wrong
 // address sends the floating IP's traffic to another VM, without its DNAT the router keeps it, and
-// without its address on the router's qg- device nothing from outside reaches it.
+// without its address on the router's qg- device nothing from outside reaches it; on an external subnet
+// without a gateway, what reaches the network's DHCP server is asked as what leaves.
 import { afterAll, describe, expect, it } from 'vitest';
 import { shutdownZ3 } from '../../src/smt/index.ts';
 import { natEgress } from '../../src/questions/properties/nat-egress.ts';
@@ -41,6 +42,17 @@ describe('nat-egress', () => {
     expect(v!.verdict).toBe('violated');
     expect(v!.message).toMatch(/^vm2:0 leaves through public with source 203\.0\.113\.10 \(sent from 192\.168\.2\.12\), not one of 203\.0\.113\.101/);
     expect(v!.trace!.packet.ip_src).toBe('192.168.2.12');
+  });
+  it("what reaches the external network's DHCP server is asked as what leaves: without the router's SNAT rule vm1's packets get there with its fixed address", async () => {
+    // No gateway on the external subnet: no outside world, so nothing leaves, and only the DHCP server sees the wire.
+    const [r] = await natEgress.check(context('external-no-gateway'));
+    expect(r).toMatchObject({ subject: 'router:router1', verdict: 'violated' });
+    expect(r!.message).toMatch(/^nothing from behind router1 reaches the internet through public/);
+    const [v] = await natEgress.check(context('external-no-gateway', edit(/qrouter-.*\.iptables-save$/, dropLines(/-o qg-\S+ -j SNAT --to-source 203\.0\.113\.10/))));
+    expect(v!.verdict).toBe('violated');
+    expect(v!.message).toMatch(/^vm1:0 reaches public's DHCP server \(203\.0\.113\.\d+\) with source 192\.168\.1\.11, not one of 203\.0\.113\.10; and nothing from behind router1 reaches the internet/);
+    expect(v!.trace!.deliveredTo).toMatchObject({ kind: 'namespace', namespace: expect.stringMatching(/^qdhcp-/) });
+    expect(v!.trace!.final.ip_src).toBe('192.168.1.11');
   });
 });
 

@@ -1,5 +1,7 @@
 // `nat-egress` (per router with a gateway, subject `router:R`): every packet from a tenant port behind
-// the router that leaves the cloud through the router's external network carries as its source a
+// the router that leaves the cloud through the router's external network (or reaches that network's
+// own DHCP server, which sees what the wire carries: on an external subnet without a gateway it is all
+// a router's qg- port can reach) carries as its source a
 // floating IP bound to that port or the router's SNAT (qg-) address — for a packet sent from the fixed
 // address a floating IP on that network is bound to, that floating IP only (Neutron's float-snat rule,
 // `-s FIXED/32 -j SNAT --to-source FIP`, comes before the router's SNAT). A packet the port sends from
@@ -86,10 +88,20 @@ function plan(ctx: VerifyContext, r: RouterT): RouterPlan {
   return { r, behind: behind.length, reps, shared };
 }
 
-/** A packet from the port leaving through the router's external network with a source not allowed for the address it was sent from (and none of `besides`). */
-function leak(gwNetwork: string, allowed: Allowed, besides: readonly string[] = []): SearchAsk['pred'] {
+/**
+ * The namespaces of the DHCP servers of the router's external network: a packet the router sends out of
+ * qg- to one of them crossed that network's wire as one leaving the cloud does, and Neutron's SNAT rule
+ * (`-o qg-X -j SNAT --to-source GW`) translates both alike. No router interface is on an external subnet
+ * (the generator and the shipped topologies put none there), so nothing else reaches them from a tenant port.
+ */
+const serversOn = (topo: Topology, network: string): ReadonlySet<string> =>
+  new Set(topo.networks.filter((n) => n.name === network && n.subnets.some((s) => s.dhcp)).map((n) => deviceName.qdhcp(n.id)));
+
+/** A packet from the port leaving through the router's external network (or reaching its DHCP servers, `servers`) with a source not allowed for the address it was sent from (and none of `besides`). */
+function leak(gwNetwork: string, servers: ReadonlySet<string>, allowed: Allowed, besides: readonly string[] = []): SearchAsk['pred'] {
   return (e, sent, final, end) => {
-    if (end.delivery?.kind !== 'external' || end.delivery.network !== gwNetwork) return false;
+    const d = end.delivery;
+    if (!((d?.kind === 'external' && d.network === gwNetwork) || (d?.kind === 'namespace' && servers.has(d.namespace)))) return false;
     const oneOf = (ips: readonly string[]) => e.or(...ips.map((ip) => e.eq(final.ip_src, ipNum(ip), 32)));
     const from = (ip: string) => e.eq(sent.ip_src, ipNum(ip), 32);
     const ok = e.or(
@@ -116,7 +128,7 @@ function verdictOf(ctx: VerifyContext, e: Enc, p: RouterPlan, results: readonly 
     const res = results[i]!;
     if (res.kind === 'found') {
       const found = violation(ctx, ID, subject, res,
-        (t) => `${portLabel(rep)} leaves through ${gw.network} with source ${t.final.ip_src}${sentFrom(allowed, t.packet.ip_src)}, not one of ${allowedFrom(allowed, t.packet.ip_src).join(', ')}${gw.snat ? '' : ' (the router has snat: false and the port no floating IP)'}${besidesText(further[i])}`,
+        (t) => `${portLabel(rep)} ${t.deliveredTo?.kind === 'namespace' ? `reaches ${gw.network}'s DHCP server (${t.final.ip_dst})` : `leaves through ${gw.network}`} with source ${t.final.ip_src}${sentFrom(allowed, t.packet.ip_src)}, not one of ${allowedFrom(allowed, t.packet.ip_src).join(', ')}${gw.snat ? '' : ' (the router has snat: false and the port no floating IP)'}${besidesText(further[i])}`,
         (t) => !allowedFrom(allowed, t.packet.ip_src).includes(t.final.ip_src));
       if (found.verdict !== 'violated') return found;
       // One result per router: the other findings (other classes leaking, each replayed; nothing reaching
@@ -237,7 +249,7 @@ async function furtherSources(ctx: VerifyContext, items: readonly { p: RouterPla
   const further: string[][] = results.map(() => []);
   let open = seen.flatMap((s, i) => (s.length > 0 ? [i] : []));
   for (let round = 0; round < MORE_SOURCES && open.length > 0; round++) {
-    const asks = open.map((i) => ({ ...items[i]!.ask, pred: leak(items[i]!.p.r.gateway!.network, items[i]!.allowed, seen[i]!) }));
+    const asks = open.map((i) => ({ ...items[i]!.ask, pred: leak(items[i]!.p.r.gateway!.network, serversOn(ctx.topology, items[i]!.p.r.gateway!.network), items[i]!.allowed, seen[i]!) }));
     const again = await searchAll(ctx, asks, 'leaking port classes');
     open = open.filter((i, k) => {
       const x = sourceOf(i, again[k]!);
@@ -258,7 +270,7 @@ export const natEgress: PropertyCheck = {
     const routers = ctx.topology.routers.filter((r) => r.gateway !== null);
     const plans = routers.map((r) => (owned(ctx, `router:${r.name}`) ? plan(ctx, r) : null));
     // Every router's questions at once: the solver proves the empty ones in batches.
-    const items = plans.flatMap((p) => (p === null ? [] : p.reps.map(({ rep, allowed }) => ({ p, allowed, ask: { src: sourceSpec(ctx.topology, rep), pred: leak(p.r.gateway!.network, allowed), scope: 'near' as const } }))));
+    const items = plans.flatMap((p) => (p === null ? [] : p.reps.map(({ rep, allowed }) => ({ p, allowed, ask: { src: sourceSpec(ctx.topology, rep), pred: leak(p.r.gateway!.network, serversOn(ctx.topology, p.r.gateway!.network), allowed), scope: 'near' as const } }))));
     const results = await searchAll(ctx, items.map((x) => x.ask), 'port classes behind routers');
     const further = await furtherSources(ctx, items, results);
     let k = 0;
