@@ -18,7 +18,7 @@ const basic = context('basic');
 
 describe('the built-in list', () => {
   it('has the issue\'s ids in order', () => {
-    expect(BUILTIN_PROPERTIES.map((p) => p.id)).toEqual(['nat-egress', 'fip-ingress', 'project-isolation', 'segment-isolation', 'loop-free', 'dhcp', 'gateway', 'security-groups', 'anti-spoofing']);
+    expect(BUILTIN_PROPERTIES.map((p) => p.id)).toEqual(['nat-egress', 'fip-ingress', 'project-isolation', 'segment-isolation', 'loop-free', 'dhcp', 'gateway', 'security-groups', 'anti-spoofing', 'east-west']);
   });
 });
 

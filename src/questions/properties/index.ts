@@ -10,5 +10,6 @@ import { dhcp } from './dhcp.ts';
 import { gateway } from './gateway.ts';
 import { securityGroups } from './security-groups.ts';
 import { antiSpoofing } from './anti-spoofing.ts';
+import { eastWest } from './east-west.ts';
 
-export const BUILTIN_PROPERTIES: readonly PropertyCheck[] = [natEgress, fipIngress, projectIsolation, segmentIsolation, loopFree, dhcp, gateway, securityGroups, antiSpoofing];
+export const BUILTIN_PROPERTIES: readonly PropertyCheck[] = [natEgress, fipIngress, projectIsolation, segmentIsolation, loopFree, dhcp, gateway, securityGroups, antiSpoofing, eastWest];

@@ -1,0 +1,233 @@
+// `east-west` (per network with VM ports, subject `network:N`): the network's VM ports are reached by
+// the VM ports beside them as their security groups mean — from their own subnet straight across the
+// segment (br-int, then br-tun's tunnels or the provider bridge between hosts), and from the other
+// subnets of a router that is the sender's gateway, through its qrouter namespace: the operator's two
+// east-west walkthroughs. Concrete evaluator traces, no solver. Per pair of places — the sender's
+// (subnet, host) and the receiver's — the first pair of ports there with a packet both ports' intents
+// allow (sg-intent.ts: the sender's egress, the receiver's ingress) sends it as the sender's stack
+// would, its first hop resolved by the sender's own ARP request through the dataplane; some copy of it
+// must be delivered to the receiver.
+// Why one pair per pair of places: what carries a packet between two ports — local VLANs, tunnels and
+// their flows, flood and l2pop entries, the provider bridges, the router — depends on their subnets and
+// hosts, not on their groups; each port's own firewall is judged over every packet by
+// `security-groups`, and its br-int tag by `segment-isolation`. Alike pairs of groups are asked once
+// per pair of places when looking for a packet to send.
+// Guarantees: a violation is a packet both ports' groups allow, sent after the sender's ARP, whose trace
+// (every copy of a flood followed) delivers no copy to the receiver — or the ARP request nobody
+// answered — with nothing unmodelled crossed (else `unknown`). A `holds` says how many pairs of places
+// exchanged such a packet: one packet each, not every packet between them. Pairs of places whose
+// ports' groups allow nothing between them (none of the packets tried: each rule of the receiver's
+// ingress, then TCP 22, ICMP echo, TCP 443 and 80, UDP 53) are not asked, and counted.
+import type { Trace } from '../../evaluate/trace.ts';
+import type { PortT, Topology } from '../../topology/model.ts';
+import { IP_PROTO, ipProtoName, protoHasPorts } from '../../ir/packet.ts';
+import { concretePacket } from '../../smt/headers.ts';
+import { Enc, getZ3 } from '../../smt/index.ts';
+import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
+import { firstPacket, type PacketFields } from '../packet.ts';
+import { firstPacketOf } from '../trace.ts';
+import { traceCopies } from '../guard.ts';
+import { traceOutcome } from '../witness-replay.ts';
+import { allows } from './sg-intent.ts';
+import { byNetwork, elsewhere, holds, notApplicable, owned, portLabel, portOf, tick, unknown, vmStations, type VmStation } from './common.ts';
+
+const ID = 'east-west';
+
+/** What a VM commonly opens, tried after the receiver's own ingress rules. */
+const COMMON: readonly PacketFields[] = [{ proto: 'tcp', dport: 22 }, { proto: 'icmp' }, { proto: 'tcp', dport: 443 }, { proto: 'tcp', dport: 80 }, { proto: 'udp', dport: 53 }];
+
+/** ICMP types that open a conversation (a reply or an error sent first is INVALID to conntrack, and dropped as such). */
+const ICMP_REQUESTS = new Set([8, 13, 15, 17]);
+
+/**
+ * The first packets tried from a sender to `to`: one per IPv4 ingress rule of its groups (the rule's
+ * protocol and lowest port or ICMP request type), then COMMON; each is sent only if both intents allow it.
+ */
+function tried(topo: Topology, to: PortT): PacketFields[] {
+  const groups = new Set(to.securityGroups);
+  const out: PacketFields[] = [];
+  for (const g of topo.securityGroups) {
+    if (!groups.has(g.id)) continue;
+    for (const r of g.rules) {
+      if (r.direction !== 'ingress' || r.ethertype !== 'IPv4' || r.protocol === null) continue;
+      if (r.protocol === IP_PROTO.icmp) {
+        if (r.icmpType === null || ICMP_REQUESTS.has(r.icmpType)) out.push({ proto: 'icmp', icmpType: r.icmpType ?? 8, icmpCode: r.icmpCode ?? 0 });
+      } else if (protoHasPorts(r.protocol)) out.push({ proto: r.protocol, ...(r.portMin === null ? {} : { dport: r.portMin }) });
+      else out.push({ proto: r.protocol });
+    }
+  }
+  const seen = new Set<string>();
+  return [...out, ...COMMON].filter((f) => {
+    const k = JSON.stringify([typeof f.proto === 'number' ? f.proto : IP_PROTO[f.proto], f.dport ?? null, f.icmpType ?? null, f.icmpCode ?? null]);
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+
+/** Whether the port's intent lets `f` through in `dir`: always without port security or with the `noop` driver. */
+function intends(e: Enc, topo: Topology, port: PortT, from: VmStation, to: VmStation, f: PacketFields, dir: 'ingress' | 'egress'): boolean {
+  if (!port.portSecurity || topo.firewallDriver === 'noop') return true;
+  const p = firstPacket(f, { src: from.mac, dst: to.mac, vlan: null }, { src: from.ip, dst: to.ip });
+  return allows(e, topo, port, concretePacket(p), dir) === true;
+}
+
+/** The first packet tried that both ports' intents allow from `a` to `b`, or null. */
+function intendedPacket(e: Enc, topo: Topology, a: VmStation, b: VmStation): PacketFields | null {
+  const pa = portOf(topo, a);
+  const pb = portOf(topo, b);
+  if (pa === undefined || pb === undefined) return null;
+  return tried(topo, pb).find((f) => intends(e, topo, pa, a, b, f, 'egress') && intends(e, topo, pb, a, b, f, 'ingress')) ?? null;
+}
+
+/** Ports' groups as the intent reads them: alike ports are tried once per pair of places. */
+const groupsKey = (topo: Topology, s: VmStation): string => {
+  const p = portOf(topo, s);
+  return p === undefined ? `?${s.portId}` : `${p.portSecurity}|${[...p.securityGroups].sort().join(',')}|${p.allowedAddressPairs.map((x) => x.ipAddress).join(',')}`;
+};
+
+/** A place: a subnet on a host, and its ports there, in station order. */
+interface Place { readonly subnet: string; readonly host: string; readonly ports: VmStation[] }
+
+function placesOf(topo: Topology, ports: readonly VmStation[]): Place[] {
+  const m = new Map<string, Place>();
+  for (const s of ports) {
+    const subnet = portOf(topo, s)?.subnet ?? '';
+    const k = `${subnet}\u0000${s.host}`;
+    const p = m.get(k);
+    if (p) p.ports.push(s);
+    else m.set(k, { subnet, host: s.host, ports: [s] });
+  }
+  return [...m.values()];
+}
+
+/** One port per groups key, in station order: who is tried at a place. */
+function alikeOnce(topo: Topology, ports: readonly VmStation[]): VmStation[] {
+  const seen = new Set<string>();
+  return ports.filter((s) => {
+    const k = groupsKey(topo, s);
+    return seen.has(k) ? false : (seen.add(k), true);
+  });
+}
+
+/** The subnets whose ports send to `subnet` through a router that is their gateway and has an interface on it, with that router. */
+function routedFrom(topo: Topology, subnet: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const r of topo.routers) {
+    if (!r.interfaces.some((i) => i.subnet === subnet)) continue;
+    for (const i of r.interfaces) if (i.subnet !== subnet && !out.has(i.subnet)) out.set(i.subnet, r.name);
+  }
+  return out;
+}
+
+interface Asked { readonly from: VmStation; readonly to: VmStation; readonly fields: PacketFields; readonly via: string | null }
+
+const fieldsText = (f: PacketFields): string => {
+  const name = typeof f.proto === 'number' ? (ipProtoName(f.proto) ?? `proto ${f.proto}`) : f.proto;
+  return f.dport !== undefined ? `${name}/${f.dport}` : name === 'icmp' && f.icmpType !== undefined && f.icmpType !== 8 ? `icmp type ${f.icmpType}` : name;
+};
+
+/** Delivered to `to`'s port, by some copy. */
+const deliveredTo = (to: VmStation) => (t: Trace): boolean =>
+  traceCopies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'vm' && c.deliveredTo.vm === to.vm && c.deliveredTo.port === to.index);
+
+/** Sends the pair's packet: null when it is delivered, else the violation or unknown. */
+function send(ctx: VerifyContext, subject: string, q: Asked): PropertyResult | null {
+  const { from, to } = q;
+  const between = `${portLabel(from)} (${from.host}) → ${portLabel(to)} ${to.ip} (${to.host}) ${fieldsText(q.fields)}${q.via === null ? '' : ` through ${q.via}`}, which both ports' groups allow`;
+  const first = firstPacketOf(ctx.topology, ctx.evaluator, { kind: 'port', station: from, ip: from.ip }, to.ip, q.fields);
+  if ('stopped' in first) {
+    const t = first.stopped;
+    if (t.uncertain.length > 0) return unknown(ID, subject, `${between}: its ARP request crossed something not modelled: ${t.uncertain.join('; ')}`);
+    const hop = q.via === null ? to.ip : from.gateway;
+    return {
+      property: ID, subject, verdict: 'violated', witness: t.packet, trace: t,
+      claim: { says: `gets no ARP answer for ${hop}`, shownBy: (x: Trace) => x.disposition === 'no-arp' || x.disposition === 'no-route' },
+      message: `${between}: ${portLabel(from)} gets no answer to its ARP request for ${hop}${t.droppedAt === null ? '' : ` (stopped at ${t.droppedAt.device}@${t.droppedAt.host}: ${t.droppedAt.rule})`}`,
+    };
+  }
+  const reached = deliveredTo(to);
+  const quick = ctx.evaluator.trace(from, first.packet, { outcomeOnly: true, everyCopy: true });
+  if (quick.uncertain.length === 0 && reached(quick)) return null;
+  // Followed again hop by hop for the report.
+  const t = ctx.evaluator.trace(from, first.packet, { everyCopy: true });
+  if (t.uncertain.length > 0) return unknown(ID, subject, `${between}: ${reached(t) ? 'delivered' : 'not delivered'} only across something not modelled: ${t.uncertain.join('; ')}`);
+  if (reached(t)) return null;
+  return {
+    property: ID, subject, verdict: 'violated', witness: t.packet, trace: t,
+    claim: { says: `is not delivered to ${portLabel(to)}`, shownBy: (x: Trace) => !reached(x) },
+    message: `${between}: not delivered: ${traceOutcome(t)}`,
+  };
+}
+
+function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: readonly VmStation[], senders: ReadonlyMap<string, VmStation[]>): PropertyResult {
+  const subject = `network:${network}`;
+  const topo = ctx.topology;
+  let asked = 0;
+  let quiet = 0;
+  let example: Asked | null = null;
+  for (const to of placesOf(topo, receivers)) {
+    const via = routedFrom(topo, to.subnet);
+    // Its own subnet's ports, then those of each subnet a router routes to it from (when that router is their gateway).
+    const sources = [
+      ...(senders.get(to.subnet) ?? []).map((s) => ({ s, via: null as string | null })),
+      ...[...via].flatMap(([subnet, router]) => {
+        const r = topo.routers.find((x) => x.name === router)!;
+        const gw = r.interfaces.find((i) => i.subnet === subnet)?.port.ip;
+        return (senders.get(subnet) ?? []).filter((s) => s.gateway === gw).map((s) => ({ s, via: router as string | null }));
+      }),
+    ];
+    const fromPlaces = placesOf(topo, sources.map((x) => x.s));
+    const viaOf = new Map(sources.map((x) => [x.s, x.via]));
+    const targets = alikeOnce(topo, to.ports);
+    for (const fp of fromPlaces) {
+      let q: Asked | null = null;
+      for (const a of alikeOnce(topo, fp.ports)) {
+        for (const b of targets) {
+          const other = b.portId !== a.portId && b.ip !== a.ip ? b : to.ports.find((x) => x.portId !== a.portId && x.ip !== a.ip && groupsKey(topo, x) === groupsKey(topo, b));
+          if (other === undefined) continue;
+          const fields = intendedPacket(e, topo, a, other);
+          if (fields !== null) {
+            q = { from: a, to: other, fields, via: viaOf.get(a) ?? null };
+            break;
+          }
+        }
+        if (q !== null) break;
+      }
+      if (q === null) {
+        // A place that is the receivers' own alone (one port, or none other to send to) is no pair.
+        if (fp.ports.some((a) => to.ports.some((b) => b.portId !== a.portId && b.ip !== a.ip))) quiet++;
+        continue;
+      }
+      const r = send(ctx, subject, q);
+      if (r !== null) return r;
+      asked++;
+      example ??= q;
+    }
+  }
+  const nothing = quiet === 0 ? '' : `; ${quiet} pair${quiet === 1 ? '' : 's'} of places not asked: their ports' groups allow none of the packets tried between them`;
+  if (example === null) {
+    return notApplicable(ID, subject, receivers.length < 2 && quiet === 0 ? `nothing sends to its ${receivers.length === 1 ? 'one VM port' : 'VM ports'}: no other port on its subnets or behind their routers` : `no pair of ports whose groups allow a packet between them${nothing}`);
+  }
+  const e1 = `${portLabel(example.from)} → ${portLabel(example.to)} ${fieldsText(example.fields)}`;
+  return holds(ID, subject, `${asked} pair${asked === 1 ? '' : 's'} of places (a sender's subnet and host, a receiver's of its ${receivers.length} VM port${receivers.length === 1 ? '' : 's'}) each delivered a packet both ports' groups allow, its first hop resolved by ARP (e.g. ${e1}): one packet per pair, not every packet${nothing}`);
+}
+
+export const eastWest: PropertyCheck = {
+  id: ID,
+  description: "ports reach each other as their security groups allow, on their subnet and through their router: per pair of hosts, one packet both ports' groups allow, ARP first",
+  async check(ctx) {
+    const e = new Enc(await getZ3());
+    const stations = vmStations(ctx);
+    const bySubnet = new Map<string, VmStation[]>();
+    for (const s of stations) {
+      const k = portOf(ctx.topology, s)?.subnet ?? '';
+      const l = bySubnet.get(k);
+      if (l) l.push(s);
+      else bySubnet.set(k, [s]);
+    }
+    const nets = [...byNetwork(stations)].filter(([name]) => ctx.topology.networks.find((n) => n.name === name)?.ha !== true);
+    return nets.map(([name, receivers], i) => {
+      tick(ctx, i, nets.length, 'networks');
+      return owned(ctx, `network:${name}`) ? checkNetwork(ctx, e, name, receivers, bySubnet) : elsewhere(ID, `network:${name}`);
+    });
+  },
+};
