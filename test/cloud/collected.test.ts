@@ -74,12 +74,14 @@ describe('the honest test clouds', () => {
 const EXPECTED: Readonly<Record<string, { drift: readonly [string, RegExp][]; verdicts: readonly string[] }>> = {
   'flow-deleted': {
     drift: [['missing', /^br-tun on compute2: no flow takes VNI 101 \(network net1\) off the tunnels onto network net1/]],
-    // vm2's requests still leave compute2; what comes back to it on VNI 101 is dropped: the DHCP reply.
-    verdicts: ['dhcp network:net1'],
+    // vm2's requests still leave compute2; what comes to it on VNI 101 is dropped: the DHCP reply, and
+    // vm1's packet to it (east-west).
+    verdicts: ['dhcp network:net1', 'east-west network:net1'],
   },
   'vni-changed': {
     drift: [['changed', /^br-tun on compute1: the flow that carries VNI 101 \(network net1\) from network net1 \(local VLAN \d\) to compute2, network1 now carries VNI 1002 \(no network\)/]],
-    verdicts: ['segment-isolation network:net1', 'dhcp network:net1', 'gateway router:router1/subnet1'],
+    // east-west: vm1 (compute1) reaches neither vm2 on net1 nor, through router1, the ports of net2.
+    verdicts: ['segment-isolation network:net1', 'dhcp network:net1', 'gateway router:router1/subnet1', 'east-west network:net1', 'east-west network:net2'],
   },
   'sg-rule-missing': {
     drift: [['missing', /^port vm1:0 on compute1: the ingress chain lacks the rule for security group rule \S+ \(security group ssh allows tcp port 22 in from anywhere\)/]],

@@ -70,7 +70,8 @@ describe('agents the API reports as not alive', () => {
     expect(stateNotes(notes).map((n) => n.message)).toEqual([expect.stringMatching(/^the DHCP agent on host network1 is not alive \(it manages DHCP for network\(s\) public, net1, net2\)/)]);
     expect(stateNotes(notes)[0]?.makes_unknown).toEqual(['network:public', 'network:net1', 'network:net2']);
     for (const [k, r] of alive.verdicts) {
-      const touched = /^(dhcp|segment-isolation) network:(net[12]|public)$/.test(k);
+      // A note taints subjects, whatever the property: every per-network result of those networks.
+      const touched = /^(dhcp|segment-isolation|east-west) network:(net[12]|public)$/.test(k);
       expect(verdicts.get(k)?.verdict, k).toBe(touched ? 'unknown' : r.verdict);
     }
     expect(verdicts.get('dhcp network:net1')?.verdict).toBe('unknown');

@@ -89,7 +89,7 @@ if (needs !== null && process.env[REQUIRE_ENV] !== '1') process.stderr.write(`sk
 
   it('the spinner on stderr says how far the current property is through its subjects', () => {
     const seen = onTerminal('stty cols 160 rows 40; ');
-    expect(seen).toMatch(/verify: [a-z-]+ \(\d of \d\) — \d+ of \d+ [a-z ]+, \d+ results? so far, \d+ s/);
+    expect(seen).toMatch(/verify: [a-z-]+ \(\d+ of \d+\) — \d+ of \d+ [a-z ]+, \d+ results? so far, \d+ s/);
   }, 150_000);
 
   it('a terminal that reports no width gets no spinner (it would clear lines without end)', () => {

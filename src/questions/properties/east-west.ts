@@ -17,7 +17,11 @@
 // answered — with nothing unmodelled crossed (else `unknown`). A `holds` says how many pairs of places
 // exchanged such a packet: one packet each, not every packet between them. Pairs of places whose
 // ports' groups allow nothing between them (none of the packets tried: each rule of the receiver's
-// ingress, then TCP 22, ICMP echo, TCP 443 and 80, UDP 53) are not asked, and counted.
+// ingress, then TCP 22, ICMP echo, TCP 443 and 80, UDP 53) are not asked, and counted. Never asked: a
+// VM to itself; through a router, a VM with a port of its own on the receiver's subnet (its stack sends
+// there straight), or an address an extra route of that router at least as specific as the subnet
+// takes elsewhere (the router is told not to deliver it on-link); and an address another port of the
+// network also holds (a VIP as a query places it), left out and counted.
 import type { Trace } from '../../evaluate/trace.ts';
 import type { PortT, Topology } from '../../topology/model.ts';
 import { IP_PROTO, ipProtoName, protoHasPorts } from '../../ir/packet.ts';
@@ -29,7 +33,10 @@ import { firstPacketOf } from '../trace.ts';
 import { traceCopies } from '../guard.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import { allows } from './sg-intent.ts';
-import { byNetwork, elsewhere, holds, notApplicable, owned, portLabel, portOf, tick, unknown, vmStations, type VmStation } from './common.ts';
+import { subnetByRef } from '../../topology/lookup.ts';
+import { parseCidr } from '../../render/linux/addr.ts';
+import { inPrefix } from '../../net/ipv4.ts';
+import { byNetwork, elsewhere, holds, leftOut, notApplicable, owned, portLabel, portOf, tick, unknown, vmStations, type VmStation } from './common.ts';
 
 const ID = 'east-west';
 
@@ -158,13 +165,37 @@ function send(ctx: VerifyContext, subject: string, q: Asked): PropertyResult | n
   };
 }
 
+/** Whether an extra route of `router` at least as specific as `subnet` takes `ip` elsewhere: the router is told not to deliver it on-link. */
+function reroutedBy(topo: Topology, router: string, subnet: string, ip: string): boolean {
+  const r = topo.routers.find((x) => x.name === router);
+  const sn = subnetByRef(topo, subnet);
+  if (r === undefined || sn === undefined) return false;
+  return r.routes.some((x) => {
+    const d = parseCidr(x.destination);
+    return d.prefixLen >= sn.prefixLen && inPrefix(ip, d.ip, d.prefixLen);
+  });
+}
+
+/** Who may be asked to send to whom: never a VM to itself, nor through a router when its stack has a port of its own on the receiver's subnet, nor to an address an extra route takes elsewhere. */
+function pairOk(topo: Topology, onSubnet: ReadonlyMap<string, VmStation[]>, a: VmStation, b: VmStation, via: string | null, bSubnet: string): boolean {
+  if (a.vm === b.vm || a.ip === b.ip) return false;
+  if (via === null) return true;
+  if ((onSubnet.get(bSubnet) ?? []).some((x) => x.vm === a.vm)) return false;
+  return !reroutedBy(topo, via, bSubnet, b.ip);
+}
+
 function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: readonly VmStation[], senders: ReadonlyMap<string, VmStation[]>): PropertyResult {
   const subject = `network:${network}`;
   const topo = ctx.topology;
+  // An address another port of the network holds too (a VIP of an allowed address pair, as a query
+  // places it) may be answered for by either: who receives is not the dataplane's choice alone.
+  const held = (b: VmStation) => receivers.some((x) => x !== b && (x.ip === b.ip || (x.vips ?? []).includes(b.ip)));
+  const shared = receivers.filter(held);
+  const targetsAll = receivers.filter((b) => !held(b));
   let asked = 0;
   let quiet = 0;
   let example: Asked | null = null;
-  for (const to of placesOf(topo, receivers)) {
+  for (const to of placesOf(topo, targetsAll)) {
     const via = routedFrom(topo, to.subnet);
     // Its own subnet's ports, then those of each subnet a router routes to it from (when that router is their gateway).
     const sources = [
@@ -180,21 +211,23 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
     const targets = alikeOnce(topo, to.ports);
     for (const fp of fromPlaces) {
       let q: Asked | null = null;
+      let pairs = false;
       for (const a of alikeOnce(topo, fp.ports)) {
+        const v = viaOf.get(a) ?? null;
         for (const b of targets) {
-          const other = b.portId !== a.portId && b.ip !== a.ip ? b : to.ports.find((x) => x.portId !== a.portId && x.ip !== a.ip && groupsKey(topo, x) === groupsKey(topo, b));
+          const other = pairOk(topo, senders, a, b, v, to.subnet) ? b : to.ports.find((x) => groupsKey(topo, x) === groupsKey(topo, b) && pairOk(topo, senders, a, x, v, to.subnet));
           if (other === undefined) continue;
+          pairs = true;
           const fields = intendedPacket(e, topo, a, other);
           if (fields !== null) {
-            q = { from: a, to: other, fields, via: viaOf.get(a) ?? null };
+            q = { from: a, to: other, fields, via: v };
             break;
           }
         }
         if (q !== null) break;
       }
       if (q === null) {
-        // A place that is the receivers' own alone (one port, or none other to send to) is no pair.
-        if (fp.ports.some((a) => to.ports.some((b) => b.portId !== a.portId && b.ip !== a.ip))) quiet++;
+        if (pairs) quiet++;
         continue;
       }
       const r = send(ctx, subject, q);
@@ -204,11 +237,12 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
     }
   }
   const nothing = quiet === 0 ? '' : `; ${quiet} pair${quiet === 1 ? '' : 's'} of places not asked: their ports' groups allow none of the packets tried between them`;
+  const sharing = leftOut(shared.length, `whose address another port also holds (${shared.slice(0, 3).map(portLabel).join(', ')}${shared.length > 3 ? ', …' : ''})`);
   if (example === null) {
-    return notApplicable(ID, subject, receivers.length < 2 && quiet === 0 ? `nothing sends to its ${receivers.length === 1 ? 'one VM port' : 'VM ports'}: no other port on its subnets or behind their routers` : `no pair of ports whose groups allow a packet between them${nothing}`);
+    return notApplicable(ID, subject, quiet === 0 ? `nothing to ask: no pair of VM ports on its subnets, or behind a router on them${nothing}${sharing}` : `no pair of ports whose groups allow a packet between them${nothing}${sharing}`);
   }
   const e1 = `${portLabel(example.from)} → ${portLabel(example.to)} ${fieldsText(example.fields)}`;
-  return holds(ID, subject, `${asked} pair${asked === 1 ? '' : 's'} of places (a sender's subnet and host, a receiver's of its ${receivers.length} VM port${receivers.length === 1 ? '' : 's'}) each delivered a packet both ports' groups allow, its first hop resolved by ARP (e.g. ${e1}): one packet per pair, not every packet${nothing}`);
+  return holds(ID, subject, `${asked} pair${asked === 1 ? '' : 's'} of places (a sender's subnet and host, a receiver's of its ${receivers.length} VM port${receivers.length === 1 ? '' : 's'}) each delivered a packet both ports' groups allow, its first hop resolved by ARP (e.g. ${e1}): one packet per pair, not every packet${nothing}${sharing}`);
 }
 
 export const eastWest: PropertyCheck = {
