@@ -20,7 +20,7 @@ export const KNOWN_GAPS: readonly { readonly cls: FaultClass | 'any'; readonly w
   },
   {
     cls: 'flow-deleted', what: /table=22,|table=2, priority=\d+,dl_dst=01:00:00:00:00:00\/01:00:00:00:00:00 actions=resubmit\(,22\)$/, behaviour: /^\S+ -> \S+ \w+: (.+) before, dropped, \1 with the fault( \(masters: [^)]*\))?$/,
-    why: "a br-tun flood flow (table 22: a network's broadcasts and unknown unicast out to the tunnels; or table 2's entry into it for every multicast frame from br-int) deleted on one host, where every packet of the spread still gets where it got, and only a copy flooded from that host towards the tunnels now dies there: no property's sender needs a flood out of that host (a broadcast a property asks, e.g. a DHCP request to a server on another host, is killed by it)",
+    why: "a br-tun flood flow (table 22: a network's broadcasts and unknown unicast out to the tunnels; or table 2's entry into it for every multicast frame from br-int) deleted on one host, where every packet of the spread still gets where it got, and only a copy flooded from that host towards the tunnels now dies there: no property's sender needs a flood out of that host (a broadcast a property asks is killed by it: a DHCP request to a server on another host, or `east-west`'s ARP request for a port on another host where br-tun's ARP responder does not answer it)",
   },
   {
     cls: 'route-deleted', behaviour: /: no-arp before, no-route with the fault$/,
