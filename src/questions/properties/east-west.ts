@@ -23,7 +23,7 @@
 // takes elsewhere (the router is told not to deliver it on-link); and an address another port of the
 // network also holds (a VIP as a query places it), left out and counted.
 import type { Trace } from '../../evaluate/trace.ts';
-import type { PortT, Topology } from '../../topology/model.ts';
+import type { PortT, RouterT, Topology } from '../../topology/model.ts';
 import { IP_PROTO, ipProtoName, protoHasPorts } from '../../ir/packet.ts';
 import { concretePacket } from '../../smt/headers.ts';
 import { Enc, getZ3 } from '../../smt/index.ts';
@@ -115,14 +115,10 @@ function alikeOnce(topo: Topology, ports: readonly VmStation[]): VmStation[] {
   });
 }
 
-/** The subnets whose ports send to `subnet` through a router that is their gateway and has an interface on it, with that router. */
-function routedFrom(topo: Topology, subnet: string): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const r of topo.routers) {
-    if (!r.interfaces.some((i) => i.subnet === subnet)) continue;
-    for (const i of r.interfaces) if (i.subnet !== subnet && !out.has(i.subnet)) out.set(i.subnet, r.name);
-  }
-  return out;
+/** The (subnet, router) pairs whose ports may send to `subnet` through that router: every other subnet of a router with an interface on it. */
+function routedFrom(topo: Topology, subnet: string): { readonly subnet: string; readonly router: RouterT }[] {
+  return topo.routers.filter((r) => r.interfaces.some((i) => i.subnet === subnet))
+    .flatMap((r) => r.interfaces.filter((i) => i.subnet !== subnet).map((i) => ({ subnet: i.subnet, router: r })));
 }
 
 interface Asked { readonly from: VmStation; readonly to: VmStation; readonly fields: PacketFields; readonly via: string | null }
@@ -196,14 +192,13 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
   let quiet = 0;
   let example: Asked | null = null;
   for (const to of placesOf(topo, targetsAll)) {
-    const via = routedFrom(topo, to.subnet);
-    // Its own subnet's ports, then those of each subnet a router routes to it from (when that router is their gateway).
+    // Its own subnet's ports, then those of each subnet a router routes to it from, when that router's
+    // interface there is their gateway (a sender appears once: its gateway is one router's address).
     const sources = [
       ...(senders.get(to.subnet) ?? []).map((s) => ({ s, via: null as string | null })),
-      ...[...via].flatMap(([subnet, router]) => {
-        const r = topo.routers.find((x) => x.name === router)!;
-        const gw = r.interfaces.find((i) => i.subnet === subnet)?.port.ip;
-        return (senders.get(subnet) ?? []).filter((s) => s.gateway === gw).map((s) => ({ s, via: router as string | null }));
+      ...routedFrom(topo, to.subnet).flatMap(({ subnet, router }) => {
+        const gw = router.interfaces.find((i) => i.subnet === subnet)?.port.ip;
+        return (senders.get(subnet) ?? []).filter((s) => s.gateway === gw).map((s) => ({ s, via: router.name as string | null }));
       }),
     ];
     const fromPlaces = placesOf(topo, sources.map((x) => x.s));
@@ -242,7 +237,7 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
     return notApplicable(ID, subject, quiet === 0 ? `nothing to ask: no pair of VM ports on its subnets, or behind a router on them${nothing}${sharing}` : `no pair of ports whose groups allow a packet between them${nothing}${sharing}`);
   }
   const e1 = `${portLabel(example.from)} → ${portLabel(example.to)} ${fieldsText(example.fields)}`;
-  return holds(ID, subject, `${asked} pair${asked === 1 ? '' : 's'} of places (a sender's subnet and host, a receiver's of its ${receivers.length} VM port${receivers.length === 1 ? '' : 's'}) each delivered a packet both ports' groups allow, its first hop resolved by ARP (e.g. ${e1}): one packet per pair, not every packet${nothing}${sharing}`);
+  return holds(ID, subject, `${asked} pair${asked === 1 ? '' : 's'} of places (a sender's subnet and host, a receiver's of its ${receivers.length} VM port${receivers.length === 1 ? '' : 's'}) ${asked === 1 ? 'delivered' : 'each delivered'} a packet both ports' groups allow, its first hop resolved by ARP (e.g. ${e1}): one packet per pair, not every packet${nothing}${sharing}`);
 }
 
 export const eastWest: PropertyCheck = {
