@@ -64,6 +64,15 @@ describe('east-west: ports reach each other as their groups allow', () => {
     expect(r.claim!.shownBy(r.trace!)).toBe(true);
   });
 
+  it("vm2's tap unplugged: what vm2 sends crosses the host's own stack (undecided), but vm1's ARP request dies on vm2's bridge: violated, not unknown", async () => {
+    const base = context('east-west');
+    const tap = `tap${base.topology.vms.find((v) => v.name === 'vm2')!.ports[0]!.id.slice(0, 11)}`;
+    const r = await of(context('east-west', edit(/^compute2\/brctl-show$/, dropLines(new RegExp(`^\\s+${tap}$`)))), 'network:net1');
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toMatch(/^vm1:0 \(compute1\) → vm2:0 192\.168\.1\.12 \(compute2\) tcp\/22, which both ports' groups allow: vm1:0 gets no answer to its ARP request/);
+    expect(r.trace!.uncertain).toEqual([]);
+  });
+
   it("across the router: compute2's br-tun not taking network1's tunnel in, vm1 (net1) no longer reaches vm4 (net2) through router1", async () => {
     const fromNetworkNode = edit(/^compute2\/br-tun\.dump-flows$/, dropLines(/in_port="vxlan-0a000015" actions=resubmit\(,4\)$/));
     const r = await of(withResponder(fromNetworkNode), 'network:net2');

@@ -14,7 +14,8 @@
 // per pair of places when looking for a packet to send.
 // Guarantees: a violation is a packet both ports' groups allow, sent after the sender's ARP, whose trace
 // (every copy of a flood followed) delivers no copy to the receiver — or the ARP request nobody
-// answered — with nothing unmodelled crossed (else `unknown`). A `holds` says how many pairs of places
+// answered — with nothing unmodelled crossed; a pair that crossed something unmodelled decides nothing, and
+// the result is `unknown` only when no other pair shows a violation. A `holds` says how many pairs of places
 // exchanged such a packet: one packet each, not every packet between them. Pairs of places whose
 // ports' groups allow nothing between them (none of the packets tried: each rule of the receiver's
 // ingress, then TCP 22, ICMP echo, TCP 443 and 80, UDP 53) are not asked, and counted. Never asked: a
@@ -191,6 +192,7 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
   let asked = 0;
   let quiet = 0;
   let example: Asked | null = null;
+  let undecided: PropertyResult | null = null;
   for (const to of placesOf(topo, targetsAll)) {
     // Its own subnet's ports, then those of each subnet a router routes to it from, when that router's
     // interface there is their gateway (a sender appears once: its gateway is one router's address).
@@ -226,11 +228,17 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
         continue;
       }
       const r = send(ctx, subject, q);
+      // A pair that crossed something unmodelled decides nothing; a later pair may still show a violation.
+      if (r?.verdict === 'unknown') {
+        undecided ??= r;
+        continue;
+      }
       if (r !== null) return r;
       asked++;
       example ??= q;
     }
   }
+  if (undecided !== null) return { ...undecided, message: `${undecided.message} (${asked} other pair${asked === 1 ? '' : 's'} of places delivered theirs)` };
   const nothing = quiet === 0 ? '' : `; ${quiet} pair${quiet === 1 ? '' : 's'} of places not asked: their ports' groups allow none of the packets tried between them`;
   const sharing = leftOut(shared.length, `whose address another port also holds (${shared.slice(0, 3).map(portLabel).join(', ')}${shared.length > 3 ? ', …' : ''})`);
   if (example === null) {
