@@ -7,8 +7,8 @@
 // allocation); a summary with the cases covered, wall and CPU time and peak RSS per child; on a
 // failure, the seed, the fast-check path and the shrunk case as a regression file (test/fuzz/run.ts),
 // printed as soon as the child has shrunk it. `--keep-going` goes on past failures (test/fuzz/batches.ts);
-// `--no-shrink` reports them as generated (a replay with --path shrinks one).
-// `--path P` replays one case in this process (with shrinking), as the failure report says.
+// `--no-shrink` reports them as generated (a replay with --path shrinks one, unless --no-shrink is given
+// there too). `--path P` replays one case in this process, as the failure report says.
 // SIGINT/SIGTERM end the children and print what was covered, to resume with --from.
 // Exit 0 when every case passed, 1 on a failure (or when stopped), 2 on bad arguments.
 import { availableParallelism } from 'node:os';
@@ -71,7 +71,7 @@ async function main(): Promise<number> {
   if (values.path !== undefined) {
     if (props.length !== 1) usage('--path replays a case of one property: name it with --property');
     // A path "i" alone starts at case i: replay that one unless --runs says more.
-    return replay(props[0]!, seed, values.path, values.runs === undefined ? 1 : runs);
+    return replay(props[0]!, seed, values.path, values.runs === undefined ? 1 : runs, values['no-shrink'] !== true);
   }
   const abort = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
@@ -118,10 +118,10 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-/** `--path`: one case of the seed (and its shrinking), in this process. */
-async function replay(p: ReturnType<typeof fuzzProperty>, seed: number, path: string, runs: number): Promise<number> {
-  process.stderr.write(`${p.name}: ${p.checks}\n${p.name}: replaying seed ${seed}, fast-check path "${path}"\n`);
-  const r = await runProperty(p, { runs, seed, path, onShrink: (i) => { process.stderr.write(`${p.name}: shrinking case ${i} of seed ${seed}…\n`); } });
+/** `--path`: one case of the seed (and its shrinking, unless `shrink` is false), in this process. */
+async function replay(p: ReturnType<typeof fuzzProperty>, seed: number, path: string, runs: number, shrink: boolean): Promise<number> {
+  process.stderr.write(`${p.name}: ${p.checks}\n${p.name}: replaying seed ${seed}, fast-check path "${path}"${shrink ? '' : ' (not shrunk)'}\n`);
+  const r = await runProperty(p, { runs, seed, path, shrink, onShrink: (i) => { process.stderr.write(`${p.name}: shrinking case ${i} of seed ${seed}…\n`); } });
   process.stdout.write(`${p.name}: ${r.cases} cases in ${duration(r.ms)} (seed ${seed}, path "${path}"): ${formatCounts(r.counts)}\n`);
   if (r.failure !== null) process.stdout.write(`${r.failure}\n`);
   await shutdownZ3();
