@@ -7,7 +7,10 @@
 // the reference evaluator: a spread of packets (every VM port to every address the cloud uses, the
 // outside world to every floating IP, gateway and port, DHCP broadcasts, and spoofed packets from each
 // port) is traced through both dataplanes, under each of those choices of masters (a fault on a backup
-// instance shows only once it is master), and the first packet whose ends differ is shown.
+// instance shows only once it is master), and the first packet whose ends differ is shown. A result
+// violated without the fault that says another finding with it is no kill (`masked`); where it reads the
+// same, violated under each choice of masters, its property is asked again under each choice alone, as
+// verify's result says only the first choice's finding.
 // Guarantees: a fault the parsers refuse is reported as such (`rejected`), never as killed; a
 // survivor with no packet of the spread ending differently is reported as such, never as equivalent
 // in general.
@@ -111,13 +114,44 @@ export function behaviourChange(probes: readonly Probe[], before: Choices, after
   return null;
 }
 
+/**
+ * For results `keys` (`property subject`) violated with and without the fault, under more than one choice
+ * of HA masters: each property asked again under each choice alone, and each subject whose violation says
+ * something else with the fault under some choice, as `key: violated → violated under MASTERS, now: …`.
+ */
+async function refoundPerChoice(topology: Model['topology'], keys: ReadonlySet<string>, before: Choices, after: Choices): Promise<string[]> {
+  if (keys.size === 0 || before.variants.length < 2) return [];
+  const byMasters = new Map(after.variants.map((w) => [after.ctx.describeMasters(w), w]));
+  const out: string[] = [];
+  for (const b of BUILTIN_PROPERTIES) {
+    const mine = [...keys].filter((k) => k.startsWith(`${b.id} `));
+    if (mine.length === 0) continue;
+    const subjects = new Set(mine.map((k) => k.slice(b.id.length + 1)));
+    const owns = (subject: string) => subjects.has(subject);
+    for (const v of before.variants) {
+      const masters = before.ctx.describeMasters(v);
+      const w = byMasters.get(masters);
+      if (w === undefined) continue;
+      const ask = async (x: Variant) => new Map((await b.check({ topology, dataplane: x.dataplane, evaluator: x.evaluator, timeoutMs: TIMEOUT_MS, owns })).filter((r) => owns(r.subject) && r.elsewhere !== true).map((r) => [r.subject, r]));
+      const [xs, ys] = [await ask(v), await ask(w)];
+      for (const [subject, x] of xs) {
+        const y = ys.get(subject);
+        if (x.verdict === 'violated' && y?.verdict === 'violated' && y.message !== x.message) out.push(`${b.id} ${subject}: violated → violated under ${masters}, now: ${y.message}`);
+      }
+      if (out.length > 0) return out;
+    }
+  }
+  return out;
+}
+
 export interface KillOutcome {
   readonly fault: Fault;
   /**
    * `killed`: some result became violated (with its witness); `unknown`: none did, but some became
    * unknown (verify then exits 3, without a proof either way); `masked`: neither, but a result violated
    * without the fault says another finding with it, or holds (the fault's effect lands on a subject
-   * already failing, which one result cannot fail twice — or the fault takes away what made it fail:
+   * already failing, which one result cannot fail twice; under one choice of HA masters, where verify's
+   * result, violated under each, says the first choice's message — or the fault takes away what made it fail:
    * a router without tenant ports that no longer SNATs what another router routes through it, where
    * nat-egress counted that second SNAT as the leak); `survived`: none of these; `rejected`: the
    * faulty artifacts do not parse.
@@ -163,7 +197,14 @@ export async function killCheck(m: Model, baseline: Verdicts, probes: readonly P
   if (properties.size > 0) return { fault, status: 'killed', killedBy, properties: [...properties].sort(), behaviour: null };
   let before = baseChoices.get(m.dataplane);
   if (!before) baseChoices.set(m.dataplane, (before = choicesOf(m.topology, m.dataplane)));
-  const behaviour = behaviourChange(probes, before, choicesOf(m.topology, dp));
+  const afterChoices = choicesOf(m.topology, dp);
+  const behaviour = behaviourChange(probes, before, afterChoices);
+  if (behaviour !== null && !unknown && refound.length === 0) {
+    // Violated the same way under every choice of masters, as verify says it: its message is the first
+    // choice's, and a further finding under another choice (the fault on that choice's master) is not in it.
+    const same = [...baseline].filter(([k, x]) => x.verdict === 'violated' && after.get(k)?.verdict === 'violated' && after.get(k)?.message === x.message).map(([k]) => k);
+    refound.push(...await refoundPerChoice(m.topology, new Set(same), before, afterChoices));
+  }
   if (behaviour !== null && !unknown && refound.length > 0) return { fault, status: 'masked', killedBy: refound, properties: [], behaviour };
   return { fault, status: unknown ? 'unknown' : 'survived', killedBy, properties: [], behaviour };
 }
