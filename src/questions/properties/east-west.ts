@@ -34,7 +34,7 @@ import { firstPacketOf } from '../trace.ts';
 import { traceCopies } from '../guard.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import { allows } from './sg-intent.ts';
-import { subnetByRef } from '../../topology/lookup.ts';
+import { securityGroupsOfPort, subnetByRef } from '../../topology/lookup.ts';
 import { parseCidr } from '../../render/linux/addr.ts';
 import { inPrefix } from '../../net/ipv4.ts';
 import { byNetwork, elsewhere, holds, leftOut, notApplicable, owned, portLabel, portOf, tick, unknown, vmStations, type VmStation } from './common.ts';
@@ -52,10 +52,8 @@ const ICMP_REQUESTS = new Set([8, 13, 15, 17]);
  * protocol and lowest port or ICMP request type), then COMMON; each is sent only if both intents allow it.
  */
 function tried(topo: Topology, to: PortT): PacketFields[] {
-  const groups = new Set(to.securityGroups);
   const out: PacketFields[] = [];
-  for (const g of topo.securityGroups) {
-    if (!groups.has(g.id)) continue;
+  for (const g of securityGroupsOfPort(topo, to)) {
     for (const r of g.rules) {
       if (r.direction !== 'ingress' || r.ethertype !== 'IPv4' || r.protocol === null) continue;
       if (r.protocol === IP_PROTO.icmp) {
@@ -78,12 +76,16 @@ function intends(e: Enc, topo: Topology, port: PortT, from: VmStation, to: VmSta
   return allows(e, topo, port, concretePacket(p), dir) === true;
 }
 
+const triedFor = new WeakMap<PortT, PacketFields[]>();
+
 /** The first packet tried that both ports' intents allow from `a` to `b`, or null. */
 function intendedPacket(e: Enc, topo: Topology, a: VmStation, b: VmStation): PacketFields | null {
   const pa = portOf(topo, a);
   const pb = portOf(topo, b);
   if (pa === undefined || pb === undefined) return null;
-  return tried(topo, pb).find((f) => intends(e, topo, pa, a, b, f, 'egress') && intends(e, topo, pb, a, b, f, 'ingress')) ?? null;
+  let t = triedFor.get(pb);
+  if (t === undefined) triedFor.set(pb, (t = tried(topo, pb)));
+  return t.find((f) => intends(e, topo, pa, a, b, f, 'egress') && intends(e, topo, pb, a, b, f, 'ingress')) ?? null;
 }
 
 /** Ports' groups as the intent reads them: alike ports are tried once per pair of places. */
@@ -116,13 +118,20 @@ function alikeOnce(topo: Topology, ports: readonly VmStation[]): VmStation[] {
   });
 }
 
+const routersBySubnet = new WeakMap<Topology, ReadonlyMap<string, readonly RouterT[]>>();
+
 /** The (subnet, router) pairs whose ports may send to `subnet` through that router: every other subnet of a router with an interface on it. */
 function routedFrom(topo: Topology, subnet: string): { readonly subnet: string; readonly router: RouterT }[] {
-  return topo.routers.filter((r) => r.interfaces.some((i) => i.subnet === subnet))
-    .flatMap((r) => r.interfaces.filter((i) => i.subnet !== subnet).map((i) => ({ subnet: i.subnet, router: r })));
+  let m = routersBySubnet.get(topo);
+  if (m === undefined) {
+    const idx = new Map<string, RouterT[]>();
+    for (const r of topo.routers) for (const sn of new Set(r.interfaces.map((i) => i.subnet))) idx.set(sn, [...(idx.get(sn) ?? []), r]);
+    routersBySubnet.set(topo, (m = idx));
+  }
+  return (m.get(subnet) ?? []).flatMap((r) => r.interfaces.filter((i) => i.subnet !== subnet).map((i) => ({ subnet: i.subnet, router: r })));
 }
 
-interface Asked { readonly from: VmStation; readonly to: VmStation; readonly fields: PacketFields; readonly via: string | null }
+interface Asked { readonly from: VmStation; readonly to: VmStation; readonly fields: PacketFields; readonly via: RouterT | null }
 
 const fieldsText = (f: PacketFields): string => {
   const name = typeof f.proto === 'number' ? (ipProtoName(f.proto) ?? `proto ${f.proto}`) : f.proto;
@@ -136,7 +145,7 @@ const deliveredTo = (to: VmStation) => (t: Trace): boolean =>
 /** Sends the pair's packet: null when it is delivered, else the violation or unknown. */
 function send(ctx: VerifyContext, subject: string, q: Asked): PropertyResult | null {
   const { from, to } = q;
-  const between = `${portLabel(from)} (${from.host}) → ${portLabel(to)} ${to.ip} (${to.host}) ${fieldsText(q.fields)}${q.via === null ? '' : ` through ${q.via}`}, which both ports' groups allow`;
+  const between = `${portLabel(from)} (${from.host}) → ${portLabel(to)} ${to.ip} (${to.host}) ${fieldsText(q.fields)}${q.via === null ? '' : ` through ${q.via.name}`}, which both ports' groups allow`;
   const first = firstPacketOf(ctx.topology, ctx.evaluator, { kind: 'port', station: from, ip: from.ip }, to.ip, q.fields);
   if ('stopped' in first) {
     const t = first.stopped;
@@ -163,10 +172,9 @@ function send(ctx: VerifyContext, subject: string, q: Asked): PropertyResult | n
 }
 
 /** Whether an extra route of `router` at least as specific as `subnet` takes `ip` elsewhere: the router is told not to deliver it on-link. */
-function reroutedBy(topo: Topology, router: string, subnet: string, ip: string): boolean {
-  const r = topo.routers.find((x) => x.name === router);
+function reroutedBy(topo: Topology, r: RouterT, subnet: string, ip: string): boolean {
   const sn = subnetByRef(topo, subnet);
-  if (r === undefined || sn === undefined) return false;
+  if (sn === undefined) return false;
   return r.routes.some((x) => {
     const d = parseCidr(x.destination);
     return d.prefixLen >= sn.prefixLen && inPrefix(ip, d.ip, d.prefixLen);
@@ -174,19 +182,26 @@ function reroutedBy(topo: Topology, router: string, subnet: string, ip: string):
 }
 
 /** Who may be asked to send to whom: never a VM to itself, nor through a router when its stack has a port of its own on the receiver's subnet, nor to an address an extra route takes elsewhere. */
-function pairOk(topo: Topology, onSubnet: ReadonlyMap<string, VmStation[]>, a: VmStation, b: VmStation, via: string | null, bSubnet: string): boolean {
+function pairOk(topo: Topology, vmsOn: ReadonlyMap<string, ReadonlySet<string>>, a: VmStation, b: VmStation, via: RouterT | null, bSubnet: string): boolean {
   if (a.vm === b.vm || a.ip === b.ip) return false;
   if (via === null) return true;
-  if ((onSubnet.get(bSubnet) ?? []).some((x) => x.vm === a.vm)) return false;
+  if (vmsOn.get(bSubnet)?.has(a.vm) === true) return false;
   return !reroutedBy(topo, via, bSubnet, b.ip);
 }
 
-function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: readonly VmStation[], senders: ReadonlyMap<string, VmStation[]>): PropertyResult {
+/** The VM ports of each subnet, and the VMs with a port there (built once per run). */
+interface BySubnet { readonly ports: ReadonlyMap<string, VmStation[]>; readonly vms: ReadonlyMap<string, ReadonlySet<string>> }
+
+function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: readonly VmStation[], bySubnet: BySubnet): PropertyResult {
+  const senders = bySubnet.ports;
+  const vmsOn = bySubnet.vms;
   const subject = `network:${network}`;
   const topo = ctx.topology;
   // An address another port of the network holds too (a VIP of an allowed address pair, as a query
   // places it) may be answered for by either: who receives is not the dataplane's choice alone.
-  const held = (b: VmStation) => receivers.some((x) => x !== b && (x.ip === b.ip || (x.vips ?? []).includes(b.ip)));
+  const holders = new Map<string, number>();
+  for (const x of receivers) for (const ip of new Set([x.ip, ...(x.vips ?? [])])) holders.set(ip, (holders.get(ip) ?? 0) + 1);
+  const held = (b: VmStation) => (holders.get(b.ip) ?? 0) > 1;
   const shared = receivers.filter(held);
   const targetsAll = receivers.filter((b) => !held(b));
   let asked = 0;
@@ -197,10 +212,10 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
     // Its own subnet's ports, then those of each subnet a router routes to it from, when that router's
     // interface there is their gateway (a sender appears once: its gateway is one router's address).
     const sources = [
-      ...(senders.get(to.subnet) ?? []).map((s) => ({ s, via: null as string | null })),
+      ...(senders.get(to.subnet) ?? []).map((s) => ({ s, via: null as RouterT | null })),
       ...routedFrom(topo, to.subnet).flatMap(({ subnet, router }) => {
         const gw = router.interfaces.find((i) => i.subnet === subnet)?.port.ip;
-        return (senders.get(subnet) ?? []).filter((s) => s.gateway === gw).map((s) => ({ s, via: router.name as string | null }));
+        return (senders.get(subnet) ?? []).filter((s) => s.gateway === gw).map((s) => ({ s, via: router as RouterT | null }));
       }),
     ];
     const fromPlaces = placesOf(topo, sources.map((x) => x.s));
@@ -212,7 +227,7 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
       for (const a of alikeOnce(topo, fp.ports)) {
         const v = viaOf.get(a) ?? null;
         for (const b of targets) {
-          const other = pairOk(topo, senders, a, b, v, to.subnet) ? b : to.ports.find((x) => groupsKey(topo, x) === groupsKey(topo, b) && pairOk(topo, senders, a, x, v, to.subnet));
+          const other = pairOk(topo, vmsOn, a, b, v, to.subnet) ? b : to.ports.find((x) => groupsKey(topo, x) === groupsKey(topo, b) && pairOk(topo, vmsOn, a, x, v, to.subnet));
           if (other === undefined) continue;
           pairs = true;
           const fields = intendedPacket(e, topo, a, other);
@@ -261,10 +276,12 @@ export const eastWest: PropertyCheck = {
       if (l) l.push(s);
       else bySubnet.set(k, [s]);
     }
-    const nets = [...byNetwork(stations)].filter(([name]) => ctx.topology.networks.find((n) => n.name === name)?.ha !== true);
+    const ha = new Set(ctx.topology.networks.filter((n) => n.ha).map((n) => n.name));
+    const nets = [...byNetwork(stations)].filter(([name]) => !ha.has(name));
+    const by: BySubnet = { ports: bySubnet, vms: new Map([...bySubnet].map(([subnet, ports]) => [subnet, new Set(ports.map((x) => x.vm))])) };
     return nets.map(([name, receivers], i) => {
       tick(ctx, i, nets.length, 'networks');
-      return owned(ctx, `network:${name}`) ? checkNetwork(ctx, e, name, receivers, bySubnet) : elsewhere(ID, `network:${name}`);
+      return owned(ctx, `network:${name}`) ? checkNetwork(ctx, e, name, receivers, by) : elsewhere(ID, `network:${name}`);
     });
   },
 };
