@@ -2,7 +2,8 @@
 // false leaves vm1 with its fixed address (witness replayed), a DNAT rendered to the wrong
 // address sends the floating IP's traffic to another VM, without its DNAT the router keeps it, and
 // without its address on the router's qg- device nothing from outside reaches it; on an external subnet
-// without a gateway, what reaches the network's DHCP server is asked as what leaves.
+// without a gateway, what the network's DHCP server or another router's gateway address takes from a
+// router's gateway port is asked as what leaves.
 import { afterAll, describe, expect, it } from 'vitest';
 import { shutdownZ3 } from '../../src/smt/index.ts';
 import { natEgress } from '../../src/questions/properties/nat-egress.ts';
@@ -50,8 +51,24 @@ describe('nat-egress', () => {
     expect(r!.message).toMatch(/^nothing from behind router1 reaches the internet through public/);
     const [v] = await natEgress.check(context('external-no-gateway', edit(/qrouter-.*\.iptables-save$/, dropLines(/-o qg-\S+ -j SNAT --to-source 203\.0\.113\.10/))));
     expect(v!.verdict).toBe('violated');
-    expect(v!.message).toMatch(/^vm1:0 reaches public's DHCP server \(203\.0\.113\.\d+\) with source 192\.168\.1\.11, not one of 203\.0\.113\.10; and nothing from behind router1 reaches the internet/);
+    expect(v!.message).toMatch(/^vm1:0 reaches 203\.0\.113\.\d+ in qdhcp-\S+ across public with source 192\.168\.1\.11, not one of 203\.0\.113\.10; and nothing from behind router1 reaches the internet/);
     expect(v!.trace!.deliveredTo).toMatchObject({ kind: 'namespace', namespace: expect.stringMatching(/^qdhcp-/) });
+    expect(v!.trace!.final.ip_src).toBe('192.168.1.11');
+  });
+
+  it("what another router's gateway address takes from the external network is asked as what leaves: without router1's SNAT rule vm1's packets get there with its fixed address", async () => {
+    const [r] = await natEgress.check(context('external-no-gateway-two-routers'));
+    expect(r).toMatchObject({ subject: 'router:router1', verdict: 'violated' });
+    expect(r!.message).toMatch(/^nothing from behind router1 reaches the internet through public/);
+    // router1's namespace's rules only (the first qrouter- file may be router2's).
+    const snat = /-o qg-\S+ -j SNAT --to-source 203\.0\.113\.10 /;
+    const [v] = await natEgress.check(context('external-no-gateway-two-routers', (arts) => {
+      const i = arts.findIndex((a) => /qrouter-.*\.iptables-save$/.test(a.path) && snat.test(a.text));
+      expect(i).toBeGreaterThanOrEqual(0);
+      return arts.map((a, j) => (j === i ? { ...a, text: dropLines(snat)(a.text) } : a));
+    }));
+    expect(v!.verdict).toBe('violated');
+    expect(v!.message).toMatch(/^vm1:0 reaches 203\.0\.113\.20 in qrouter-\S+ across public with source 192\.168\.1\.11, not one of 203\.0\.113\.10/);
     expect(v!.trace!.final.ip_src).toBe('192.168.1.11');
   });
 });

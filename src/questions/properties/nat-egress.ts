@@ -1,7 +1,8 @@
 // `nat-egress` (per router with a gateway, subject `router:R`): every packet from a tenant port behind
-// the router that leaves the cloud through the router's external network (or reaches that network's
-// own DHCP server, which sees what the wire carries: on an external subnet without a gateway it is all
-// a router's qg- port can reach) carries as its source a
+// the router that leaves the cloud through the router's external network (or that a namespace takes
+// from a router's gateway port there — the network's DHCP server, another router's gateway address —
+// which sees what the wire carries: on an external subnet without a gateway that is all a router's qg-
+// port can reach) carries as its source a
 // floating IP bound to that port or the router's SNAT (qg-) address — for a packet sent from the fixed
 // address a floating IP on that network is bound to, that floating IP only (Neutron's float-snat rule,
 // `-s FIXED/32 -j SNAT --to-source FIP`, comes before the router's SNAT). A packet the port sends from
@@ -32,7 +33,7 @@ import { checkReply } from '../bidirectional.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { internetFor, byNetwork, coverage, groupPorts, holds, notApplicable, outsideStations, portLabel, portOf, portCount, sourceSpec, vmStations, type VmStation, elsewhere, owned } from './common.ts';
-import { copies, ipNum, opensConnection, searchAll, type SearchAsk, type SearchResult } from './search.ts';
+import { copies, ipNum, macNum, opensConnection, searchAll, type SearchAsk, type SearchResult } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 import { replyStoppedAsIntended } from './own-firewall.ts';
 import { Enc, getZ3 } from '../../smt/index.ts';
@@ -89,19 +90,23 @@ function plan(ctx: VerifyContext, r: RouterT): RouterPlan {
 }
 
 /**
- * The namespaces of the DHCP servers of the router's external network: a packet the router sends out of
- * qg- to one of them crossed that network's wire as one leaving the cloud does, and Neutron's SNAT rule
- * (`-o qg-X -j SNAT --to-source GW`) translates both alike. No router interface is on an external subnet
- * (the generator and the shipped topologies put none there), so nothing else reaches them from a tenant port.
+ * The MACs of the gateway (qg-) ports of the routers with a gateway on `network`: a frame from one of
+ * them that a namespace takes (the network's DHCP server, another router's gateway address) was put on
+ * that network's wire by a router, as one leaving the cloud is, and Neutron's SNAT rule (`-o qg-X -j
+ * SNAT --to-source GW`) translates both alike. On an external subnet without a gateway (no outside
+ * world) these namespaces are all a router's gateway reaches.
  */
-const serversOn = (topo: Topology, network: string): ReadonlySet<string> =>
-  new Set(topo.networks.filter((n) => n.name === network && n.subnets.some((s) => s.dhcp)).map((n) => deviceName.qdhcp(n.id)));
+const gatewayMacs = (topo: Topology, network: string): readonly string[] =>
+  topo.routers.flatMap((r) => (r.gateway?.network === network ? [r.gateway.port.mac] : []));
 
-/** A packet from the port leaving through the router's external network (or reaching its DHCP servers, `servers`) with a source not allowed for the address it was sent from (and none of `besides`). */
-function leak(gwNetwork: string, servers: ReadonlySet<string>, allowed: Allowed, besides: readonly string[] = []): SearchAsk['pred'] {
+/** A packet from the port leaving through the router's external network (or taken from it by a namespace from a router's gateway port, `macs`) with a source not allowed for the address it was sent from (and none of `besides`). */
+function leak(gwNetwork: string, macs: readonly string[], allowed: Allowed, besides: readonly string[] = []): SearchAsk['pred'] {
   return (e, sent, final, end) => {
     const d = end.delivery;
-    if (!((d?.kind === 'external' && d.network === gwNetwork) || (d?.kind === 'namespace' && servers.has(d.namespace)))) return false;
+    // A frame the port sent with a gateway's MAC, taken as it was sent (no router on the way), is no router's.
+    const fromGateway = () => e.and(e.or(...macs.map((m) => e.eq(final.eth_src, macNum(m), 48))), e.not(e.eq(final.eth_src, sent.eth_src, 48)));
+    const crossed = d?.kind === 'external' && d.network === gwNetwork ? true : d?.kind === 'namespace' && macs.length > 0 ? fromGateway() : false;
+    if (crossed === false) return false;
     const oneOf = (ips: readonly string[]) => e.or(...ips.map((ip) => e.eq(final.ip_src, ipNum(ip), 32)));
     const from = (ip: string) => e.eq(sent.ip_src, ipNum(ip), 32);
     const ok = e.or(
@@ -109,7 +114,7 @@ function leak(gwNetwork: string, servers: ReadonlySet<string>, allowed: Allowed,
       e.and(...allowed.fixed.map((f) => e.not(from(f.ip))), oneOf(allowed.other)),
     );
     // `besides`: sources already found leaking, asked past for another.
-    return e.and(opensConnection(e, sent), e.not(ok), ...(besides.length > 0 ? [e.not(oneOf(besides))] : []));
+    return e.and(...(crossed === true ? [] : [crossed]), opensConnection(e, sent), e.not(ok), ...(besides.length > 0 ? [e.not(oneOf(besides))] : []));
   };
 }
 
@@ -128,7 +133,7 @@ function verdictOf(ctx: VerifyContext, e: Enc, p: RouterPlan, results: readonly 
     const res = results[i]!;
     if (res.kind === 'found') {
       const found = violation(ctx, ID, subject, res,
-        (t) => `${portLabel(rep)} ${t.deliveredTo?.kind === 'namespace' ? `reaches ${gw.network}'s DHCP server (${t.final.ip_dst})` : `leaves through ${gw.network}`} with source ${t.final.ip_src}${sentFrom(allowed, t.packet.ip_src)}, not one of ${allowedFrom(allowed, t.packet.ip_src).join(', ')}${gw.snat ? '' : ' (the router has snat: false and the port no floating IP)'}${besidesText(further[i])}`,
+        (t) => `${portLabel(rep)} ${t.deliveredTo?.kind === 'namespace' ? `reaches ${t.final.ip_dst} in ${t.deliveredTo.namespace} across ${gw.network}` : `leaves through ${gw.network}`} with source ${t.final.ip_src}${sentFrom(allowed, t.packet.ip_src)}, not one of ${allowedFrom(allowed, t.packet.ip_src).join(', ')}${gw.snat ? '' : ' (the router has snat: false and the port no floating IP)'}${besidesText(further[i])}`,
         (t) => !allowedFrom(allowed, t.packet.ip_src).includes(t.final.ip_src));
       if (found.verdict !== 'violated') return found;
       // One result per router: the other findings (other classes leaking, each replayed; nothing reaching
@@ -249,7 +254,7 @@ async function furtherSources(ctx: VerifyContext, items: readonly { p: RouterPla
   const further: string[][] = results.map(() => []);
   let open = seen.flatMap((s, i) => (s.length > 0 ? [i] : []));
   for (let round = 0; round < MORE_SOURCES && open.length > 0; round++) {
-    const asks = open.map((i) => ({ ...items[i]!.ask, pred: leak(items[i]!.p.r.gateway!.network, serversOn(ctx.topology, items[i]!.p.r.gateway!.network), items[i]!.allowed, seen[i]!) }));
+    const asks = open.map((i) => ({ ...items[i]!.ask, pred: leak(items[i]!.p.r.gateway!.network, gatewayMacs(ctx.topology, items[i]!.p.r.gateway!.network), items[i]!.allowed, seen[i]!) }));
     const again = await searchAll(ctx, asks, 'leaking port classes');
     open = open.filter((i, k) => {
       const x = sourceOf(i, again[k]!);
@@ -270,7 +275,7 @@ export const natEgress: PropertyCheck = {
     const routers = ctx.topology.routers.filter((r) => r.gateway !== null);
     const plans = routers.map((r) => (owned(ctx, `router:${r.name}`) ? plan(ctx, r) : null));
     // Every router's questions at once: the solver proves the empty ones in batches.
-    const items = plans.flatMap((p) => (p === null ? [] : p.reps.map(({ rep, allowed }) => ({ p, allowed, ask: { src: sourceSpec(ctx.topology, rep), pred: leak(p.r.gateway!.network, serversOn(ctx.topology, p.r.gateway!.network), allowed), scope: 'near' as const } }))));
+    const items = plans.flatMap((p) => (p === null ? [] : p.reps.map(({ rep, allowed }) => ({ p, allowed, ask: { src: sourceSpec(ctx.topology, rep), pred: leak(p.r.gateway!.network, gatewayMacs(ctx.topology, p.r.gateway!.network), allowed), scope: 'near' as const } }))));
     const results = await searchAll(ctx, items.map((x) => x.ask), 'port classes behind routers');
     const further = await furtherSources(ctx, items, results);
     let k = 0;
