@@ -7,7 +7,8 @@
 // the reference evaluator: a spread of packets (every VM port to every address the cloud uses, the
 // outside world to every floating IP, gateway and port, DHCP broadcasts, and spoofed packets from each
 // port) is traced through both dataplanes, under each of those choices of masters (a fault on a backup
-// instance shows only once it is master), and the first packet whose ends differ is shown. A result
+// instance shows only once it is master; a choice only one side has counts where no choice of the other
+// ends every probe alike), and the first packet whose ends differ is shown. A result
 // violated without the fault that says another finding with it is no kill (`masked`); where it reads the
 // same, violated under each choice of masters, its property is asked again under each choice alone, as
 // verify's result says only the first choice's finding.
@@ -102,12 +103,27 @@ function endsChange(probes: readonly Probe[], a: { dp: Model['dataplane']; ev: E
  * and a fault that changes what is observed (a keepalived address deleted on the master) reorders them.
  */
 export function behaviourChange(probes: readonly Probe[], before: Choices, after: Choices): string | null {
-  if (before.variants.length !== after.variants.length) return `the choices of HA masters differ: ${before.variants.length} before, ${after.variants.length} with the fault`;
+  const on = (v: Variant) => ({ dp: v.dataplane, ev: v.evaluator });
+  // A choice only one side has (the fault takes a master away, or makes a new one possible) changes what
+  // is seen only where no choice of the other side ends every probe as it does: an HA router that routes
+  // nothing (no interface, no gateway) whose instance can no longer be master changes no packet.
+  const unmatched = (xs: Choices, ys: Choices, before: boolean): string | null => {
+    const others = new Set(ys.variants.map((w) => ys.ctx.describeMasters(w)));
+    for (const v of xs.variants) {
+      const masters = xs.ctx.describeMasters(v);
+      if (others.has(masters)) continue;
+      const same = ys.variants.some((w) => (before ? endsChange(probes, on(v), on(w)) : endsChange(probes, on(w), on(v))) === null);
+      if (!same) return `the choices of HA masters differ: ${masters} only ${before ? 'before' : 'with'} the fault, where some probe ends as under no choice ${before ? 'with the fault' : 'before it'}`;
+    }
+    return null;
+  };
+  const lost = unmatched(before, after, true) ?? unmatched(after, before, false);
+  if (lost !== null) return lost;
   const byMasters = new Map(after.variants.map((w) => [after.ctx.describeMasters(w), w]));
   for (const v of before.variants) {
     const masters = before.ctx.describeMasters(v);
     const w = byMasters.get(masters);
-    if (w === undefined) return `the choices of HA masters differ: ${masters} only before the fault`;
+    if (w === undefined) continue;
     const d = endsChange(probes, { dp: v.dataplane, ev: v.evaluator }, { dp: w.dataplane, ev: w.evaluator });
     if (d !== null) return before.variants.length > 1 ? `${d} (masters: ${masters})` : d;
   }
