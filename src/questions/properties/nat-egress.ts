@@ -89,23 +89,39 @@ function plan(ctx: VerifyContext, r: RouterT): RouterPlan {
   return { r, behind: behind.length, reps, shared };
 }
 
+interface GatewayMacs { readonly list: readonly number[]; readonly set: ReadonlySet<number> }
+const gatewayMacsOf = new WeakMap<Topology, Map<string, GatewayMacs>>();
+
 /**
- * The MACs of the gateway (qg-) ports of the routers with a gateway on `network`: a frame from one of
+ * The MACs of the gateway (qg-) ports of the routers with a gateway on `network` (once per topology and
+ * network: every port class of every router asks, and at 1,000 routers a scan each was a million): a frame from one of
  * them that a namespace takes (the network's DHCP server, another router's gateway address) was put on
  * that network's wire by a router, as one leaving the cloud is, and Neutron's SNAT rule (`-o qg-X -j
  * SNAT --to-source GW`) translates both alike. On an external subnet without a gateway (no outside
  * world) these namespaces are all a router's gateway reaches.
  */
-const gatewayMacs = (topo: Topology, network: string): readonly string[] =>
-  topo.routers.flatMap((r) => (r.gateway?.network === network ? [r.gateway.port.mac] : []));
+function gatewayMacs(topo: Topology, network: string): GatewayMacs {
+  let byNet = gatewayMacsOf.get(topo);
+  if (byNet === undefined) gatewayMacsOf.set(topo, (byNet = new Map()));
+  let m = byNet.get(network);
+  if (m === undefined) {
+    const list = topo.routers.flatMap((r) => (r.gateway?.network === network ? [macNum(r.gateway.port.mac)] : []));
+    byNet.set(network, (m = { list, set: new Set(list) }));
+  }
+  return m;
+}
 
 /** A packet from the port leaving through the router's external network (or taken from it by a namespace from a router's gateway port, `macs`) with a source not allowed for the address it was sent from (and none of `besides`). */
-function leak(gwNetwork: string, macs: readonly string[], allowed: Allowed, besides: readonly string[] = []): SearchAsk['pred'] {
+function leak(gwNetwork: string, macs: GatewayMacs, allowed: Allowed, besides: readonly string[] = []): SearchAsk['pred'] {
   return (e, sent, final, end) => {
     const d = end.delivery;
     // A frame the port sent with a gateway's MAC, taken as it was sent (no router on the way), is no router's.
-    const fromGateway = () => e.and(e.or(...macs.map((m) => e.eq(final.eth_src, macNum(m), 48))), e.not(e.eq(final.eth_src, sent.eth_src, 48)));
-    const crossed = d?.kind === 'external' && d.network === gwNetwork ? true : d?.kind === 'namespace' && macs.length > 0 ? fromGateway() : false;
+    // A concrete source MAC (a router's rewrite) is looked up, not compared with every gateway's.
+    const fromGateway = () => {
+      const src = final.eth_src;
+      return e.and(typeof src === 'number' ? macs.set.has(src) : e.or(...macs.list.map((m) => e.eq(src, m, 48))), e.not(e.eq(src, sent.eth_src, 48)));
+    };
+    const crossed = d?.kind === 'external' && d.network === gwNetwork ? true : d?.kind === 'namespace' && macs.list.length > 0 ? fromGateway() : false;
     if (crossed === false) return false;
     const oneOf = (ips: readonly string[]) => e.or(...ips.map((ip) => e.eq(final.ip_src, ipNum(ip), 32)));
     const from = (ip: string) => e.eq(sent.ip_src, ipNum(ip), 32);
