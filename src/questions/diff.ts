@@ -277,7 +277,7 @@ interface PacketClass {
 
 /**
  * The ports of one protocol a class of differing packets spans: the lowest and highest destination
- * port with a differing packet (binary search, a check per halving), and whether every port between
+ * port with a differing packet (the end port itself, then a binary search, a check per halving), and whether every port between
  * differs too — the witness's other headers kept, each port in the range is asked at once. Null when
  * the solver gave up on a check.
  */
@@ -288,7 +288,13 @@ async function portSpan(e: Enc, p: SymPacket, ask: Ask, inClass: Cond, drawn: Co
     return r.status === 'unknown' ? null : r.status === 'sat';
   };
   const bound = async (low: boolean): Promise<number | null> => {
-    let [a, b] = [0, 65535];
+    // The end port itself first: a class of every port (a floating IP moved, a rule for any port) has
+    // it, and then one check settles what the halving would take sixteen for.
+    const end = low ? 0 : 65535;
+    const atEnd = await sat(e.range(p.dport, end, end, 16));
+    if (atEnd === null) return null;
+    if (atEnd) return end;
+    let [a, b] = low ? [1, 65535] : [0, 65534];
     while (a < b) {
       const mid = (a + b) >> 1;
       const s = await sat(low ? e.range(p.dport, 0, mid, 16) : e.range(p.dport, mid + 1, 65535, 16));
