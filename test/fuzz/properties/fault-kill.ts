@@ -38,6 +38,9 @@ export interface FaultOptions {
   readonly classes?: readonly FaultClass[];
 }
 
+/** The classes a checked case failed on, for its regression file's `# classes:` line. */
+const failedOn = new WeakMap<FaultCase, FaultClass[]>();
+
 const show = (o: KillOutcome) => `${o.fault.cls}: ${o.fault.what}\n  ${o.behaviour ?? ''}`;
 
 export function faultKillProperty(o: FaultOptions = {}): FuzzProperty<FaultCase> {
@@ -53,6 +56,7 @@ export function faultKillProperty(o: FaultOptions = {}): FuzzProperty<FaultCase>
       const base = await verdictsOf(m);
       const probes = probesOf(m, ev);
       const missed: string[] = [];
+      const failed: FaultClass[] = [];
       for (const cls of c.classes ?? classes) {
         const sites = faultSites(cls, m.artifacts, m.topology);
         // A class the case names must still have a site, or the regression would check nothing.
@@ -64,17 +68,21 @@ export function faultKillProperty(o: FaultOptions = {}): FuzzProperty<FaultCase>
         else if (out.status === 'rejected') {
           bump(counts, `refused ${cls}`);
           missed.push(`${cls}: ${out.fault.what}\n  the faulty artifacts do not parse: ${out.error ?? ''}`);
+          failed.push(cls);
         } else if (out.behaviour === null) bump(counts, `quiet ${cls}`);
         else if (out.status === 'masked') bump(counts, `masked ${cls}`);
         else {
           bump(counts, `${out.status === 'unknown' ? 'unknown' : 'gap'} ${cls}`);
-          if (knownGap(out) === null) missed.push(show(out));
+          if (knownGap(out) === null) { missed.push(show(out)); failed.push(cls); }
         }
       }
+      failedOn.set(c, failed);
       return missed.length === 0 ? null : `${missed.length} fault${missed.length === 1 ? '' : 's'} changing behaviour survived every property:\n${missed.join('\n')}`;
     },
     toRegression(c) {
-      return { topology: c.g.yaml, args: { site: String(c.site) } };
+      // Its regression asks only the classes it failed on (add `# expect:` once fixed: test/regressions/README.md).
+      const failed = failedOn.get(c) ?? c.classes ?? [];
+      return { topology: c.g.yaml, args: { site: String(c.site), ...(failed.length > 0 ? { classes: failed.join(', ') } : {}) } };
     },
     fromRegression(r) {
       const only = classesArg(r.args.classes);
