@@ -10,6 +10,9 @@
 // left out and counted; with none left the result is `n/a`, as before this check. A class whose own
 // security groups do not let the echo out, stopped by its own firewall, is not asked (own-firewall.ts);
 // nor is one whose stateless groups do not let the echo reply in (its own firewall drops it by intent).
+// And per router interface on such a subnet, at another address than the gateway's: the upstream router
+// pings it and gets the echo reply back (`checkProviderInterface`).
+import type { RouterInterfaceT, RouterT } from '../../topology/model.ts';
 import type { Trace } from '../../evaluate/trace.ts';
 import { inPrefix } from '../../net/ipv4.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
@@ -20,6 +23,7 @@ import { groupPorts, holds, notApplicable, outsideStations, portCount, portLabel
 import { copies } from './search.ts';
 import { replyStoppedAsIntended, stoppedAsIntended } from './own-firewall.ts';
 import type { Enc } from '../../smt/index.ts';
+import { upstreamEcho } from './gateway-upstream.ts';
 
 const ID = 'gateway';
 
@@ -87,4 +91,25 @@ function backAt(t: Trace, s: VmStation): boolean {
 
 function unknownAcross(subject: string, t: Trace, what: string): PropertyResult {
   return { property: ID, subject, verdict: 'unknown', witness: null, trace: t, message: `${what} crosses something not modelled: ${t.uncertain.join('; ')}` };
+}
+
+/**
+ * A router's interface on a subnet whose gateway is the upstream router (the router holds another address
+ * there, as beside a provider network's physical router): the upstream router, its neighbour on that link,
+ * pings the interface's address and gets the echo reply back (gateway-upstream.ts) — what an operator
+ * tries from the physical network, and what everything the router exchanges with that link relies on
+ * (the ARP answers and replies of the upstream router and the hosts behind it enter by the provider
+ * bridge's NORMAL flow and br-int's VLAN translation). No port's packet shows it: a request from a port
+ * behind the router to the upstream router still leaves, flooded, when nothing from the physical network
+ * enters the router's host. Null when no outside world is on the interface's subnet (its gateway is a
+ * router of the cloud, it has none, or the network has no physical segment VMs sit on); else the
+ * violated or unknown result, or what held.
+ */
+export function checkProviderInterface(ctx: VerifyContext, r: RouterT, iface: RouterInterfaceT, subject: string): { readonly result: PropertyResult } | { readonly text: string } | null {
+  const ip = iface.port.ip;
+  const o = outsideStations(ctx).find((s) => s.network === iface.network && inPrefix(ip, s.cidr.ip, s.cidr.prefixLen) && s.gateway !== ip);
+  if (o === undefined) return null;
+  const echo = upstreamEcho(ctx, r, o, ip, `${r.name}'s interface ${ip} on ${iface.subnet}`, subject);
+  if ('result' in echo) return echo;
+  return { text: `the upstream router of ${o.network} (${o.gateway}), ${iface.subnet}'s gateway, reaches ${r.name}'s interface ${ip} there (ICMP echo request), and its echo reply gets back out` };
 }

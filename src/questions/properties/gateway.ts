@@ -7,13 +7,14 @@
 // Per router with an external gateway (subject `router:R/SUBNET` of the gateway's subnet): the
 // gateway address reachable from the external network and answering back (gateway-outside.ts). Per
 // extra route (subject `router:R/route:DEST via NEXTHOP`): what the router routes to DEST goes to
-// NEXTHOP (gateway-routes.ts).
+// NEXTHOP (gateway-routes.ts). An interface on a subnet whose gateway is the upstream router, outside the
+// cloud, is also pinged by that router and must answer back (gateway-provider.ts `checkProviderInterface`).
 // A port whose own security groups do not let the echo out, stopped by its own firewall, is not
 // asked (own-firewall.ts; security-groups judges that); with every port so, the interface is `n/a`.
 // A subnet of the router without VM ports is asked the other way: a packet to an address there (from
 // a port of another of its subnets, else from outside) must leave through the interface (`emptySubnet`).
 // Ports on subnets no router serves are left out, counted in an `n/a` result per network.
-import type { RouterT } from '../../topology/model.ts';
+import type { RouterInterfaceT, RouterT } from '../../topology/model.ts';
 import type { Hop, Trace } from '../../evaluate/trace.ts';
 import { deviceName } from '../../render/names.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
@@ -27,13 +28,27 @@ import { INTERNET, outsideFor, byNetwork, groupPorts, holds, notApplicable, outs
 import { copies } from './search.ts';
 import { stoppedAsIntended } from './own-firewall.ts';
 import { Enc, getZ3 } from '../../smt/index.ts';
-import { checkProviderGateway, upstreamOf } from './gateway-provider.ts';
+import { checkProviderGateway, checkProviderInterface, upstreamOf } from './gateway-provider.ts';
 import { checkExternalGateway } from './gateway-outside.ts';
 import { checkExtraRoute, routeSubject } from './gateway-routes.ts';
 
 const ID = 'gateway';
 
-function checkInterface(ctx: VerifyContext, e: Enc, r: RouterT, subnet: string, gw: string): PropertyResult {
+/**
+ * A router interface: its subnet's ports reach it and the router routes into the subnet (`portsReach`);
+ * on a subnet whose gateway is the upstream router, also the upstream router's echo exchange with the
+ * interface (gateway-provider.ts `checkProviderInterface`).
+ */
+function checkInterface(ctx: VerifyContext, e: Enc, r: RouterT, i: RouterInterfaceT): PropertyResult {
+  const inner = portsReach(ctx, e, r, i.subnet, i.port.ip);
+  if (inner.verdict === 'violated' || inner.verdict === 'unknown') return inner;
+  const up = checkProviderInterface(ctx, r, i, inner.subject);
+  if (up === null) return inner;
+  if ('result' in up) return up.result;
+  return holds(ID, inner.subject, inner.verdict === 'holds' ? `${inner.message}; ${up.text}` : `${up.text}; ${inner.message}`);
+}
+
+function portsReach(ctx: VerifyContext, e: Enc, r: RouterT, subnet: string, gw: string): PropertyResult {
   const subject = `router:${r.name}/${subnet}`;
   const ns = deviceName.qrouter(r.id);
   const ports = vmStations(ctx).filter((s) => portOf(ctx.topology, s)?.subnet === subnet);
@@ -169,7 +184,7 @@ function routesInto(ctx: VerifyContext, r: RouterT, subnet: string, target: { ip
 
 export const gateway: PropertyCheck = {
   id: ID,
-  description: "every port of a router's subnet reaches the subnet's gateway address on the router, the router's external gateway answers its external network, and its extra routes go to their next hops; on a provider network, every port reaches its gateway, the upstream router, and gets the reply back",
+  description: "every port of a router's subnet reaches the subnet's gateway address on the router, the router's external gateway answers its external network, and its extra routes go to their next hops; on a provider network, every port reaches its gateway, the upstream router, and gets the reply back, and so does that router reach a router's interface beside it",
   async check(ctx) {
     const e = new Enc(await getZ3());
     const out: PropertyResult[] = [];
@@ -179,7 +194,7 @@ export const gateway: PropertyCheck = {
       out.push(owned(ctx, subject) ? check() : elsewhere(ID, subject));
     };
     for (const r of ctx.topology.routers) {
-      for (const i of r.interfaces) ask(`router:${r.name}/${i.subnet}`, () => checkInterface(ctx, e, r, i.subnet, i.port.ip));
+      for (const i of r.interfaces) ask(`router:${r.name}/${i.subnet}`, () => checkInterface(ctx, e, r, i));
       if (r.gateway) ask(`router:${r.name}/${r.gateway.subnet}`, () => checkExternalGateway(ctx, r, `router:${r.name}/${r.gateway!.subnet}`));
       for (const x of r.routes) ask(routeSubject(r, x), () => checkExtraRoute(ctx, r, x, routeSubject(r, x)));
     }
