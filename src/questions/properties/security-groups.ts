@@ -13,6 +13,8 @@
 //   port's own firewall count: a packet allowed here but stopped elsewhere (a router, another port's
 //   firewall) is another property's business.
 // Every violation carries a witness replayed through the evaluator; a disagreement is `unknown`.
+// A direction the solver cannot decide (a rule not modelled on its paths) is `unknown` only when the other
+// direction shows no violation: an undecided egress does not hide an ingress leak.
 // One representative per class of ports (same network, groups, port security, address pairs, no
 // floating IP, the same firewall rules programmed for it on its host and the same ipsets holding its
 // address: firewall-fingerprint.ts) is checked, and the result names the ports it stands for. A port
@@ -55,8 +57,9 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
     if (out.end.disposition === 'dropped' && site !== null) return completenessViolation(ctx, ID, subject, s, port, site, 'egress', out, stands);
     return violation(ctx, ID, subject, out, (t) => `egress: ${portLabel(s)} sends ${t.packet.ip_dst} ${fields(t.packet)}, which no rule of its groups allows${stands}`);
   }
+  // An egress the solver could not decide proves nothing either way, and hides nothing either: ingress is
+  // still asked, and its violation (a witness, replayed) is the result; else the egress's unknown is.
   const u = out === null ? null : notFound(ID, subject, out, `egress from ${portLabel(s)}`);
-  if (u) return u;
   const complete = site !== null
     ? `, and every first packet they allow passes its firewall (${site.device}@${site.host})`
     : '; completeness not checked: the port has no hybrid firewall bridge';
@@ -64,6 +67,7 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
   // Replies, replayed once the first packets hold (sg-replies.ts).
   const replies = () => (site === null ? null : checkReplies(ctx, ID, subject, s, site, stands));
   if (settled.ingress) {
+    if (u) return u;
     const r = replies();
     if (r?.violation) return r.violation;
     const h = holds(ID, subject, `${rules} (ingress checked at the firewall over every IPv4 packet from the network)${r?.said ?? ''}${stands}`);
@@ -86,6 +90,7 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
     if (r.end.disposition === 'dropped' && site !== null) return completenessViolation(ctx, ID, subject, s, port, site, 'ingress', r, stands);
     return violation(ctx, ID, subject, r, (t) => `ingress: ${t.final.ip_src} reaches ${portLabel(s)} with ${fields(t.final)}, which no rule of its groups allows${stands}`);
   }
+  if (u) return u;
   const v = notFound(ID, subject, r, `ingress to ${portLabel(s)}`);
   if (v) return v;
   const others = senders.filter((x) => !(x.station.kind === 'vm-port' && x.station.portId === s.portId)).length;
