@@ -50,3 +50,29 @@ describe('gateway: on-link where a default extra route points into a tenant subn
     expect(r.message).toContain("but gets no ARP answer there from vm1:0, which answers ARP: the packet never leaves: vm2:0's packet to vm1:0 (10.0.1.241)");
   });
 });
+
+// On an external subnet without a gateway address (external-no-gateway-two-routers: router1 and router2
+// alone on public-v4) there is no upstream router to ping the gateway from, but what a router reaches
+// there at all it reaches by its connected route: the on-link part is asked of another holder.
+describe('gateway: on-link on an external subnet without an upstream router', () => {
+  const ROUTER1 = /network1\/qrouter-ff589f1d[^/]*\.ip-route$/;
+
+  it('as rendered, router1 sends to router2\'s gateway address straight out of its qg- device', async () => {
+    const r = await of(context('external-no-gateway-two-routers'), 'router:router1/public-v4');
+    expect(r.verdict).toBe('holds');
+    expect(r.message).toMatch(/^public-v4 has no gateway address: no upstream router on the link of router1's gateway 203\.0\.113\.10 to reach it from; router1 sends to 203\.0\.113\.20 on public-v4 straight out of qg-\S+$/);
+  });
+
+  it('without its connected route to public-v4, router1 has no route to router2\'s gateway: violated', async () => {
+    const r = await of(context('external-no-gateway-two-routers', edit(ROUTER1, dropLines(/^203\.0\.113\.0\/24 dev qg-/))), 'router:router1/public-v4');
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toMatch(/^router1's packet to 203\.0\.113\.20 \(another address of public-v4, at \S+\) does not leave qg-\S+ straight to it: no-route/);
+    expect(r.witness).toMatchObject({ ip_src: '203.0.113.10', ip_dst: '203.0.113.20', proto: 1, icmp_type: 8 });
+  });
+
+  it("with DHCP on the subnet and one router, the other holder is the network's DHCP server", async () => {
+    const r = await of(context('external-no-gateway'), 'router:router1/public-v4');
+    expect(r.verdict).toBe('holds');
+    expect(r.message).toMatch(/; router1 sends to 203\.0\.113\.1 on public-v4 straight out of qg-\S+$/);
+  });
+});

@@ -5,13 +5,15 @@
 // gateway address and gets the router's echo reply back (gateway-upstream.ts).
 // Then the router must send to another address of that subnet straight out of its qg- device, not by
 // the upstream router (gateway-onlink.ts). A gateway on a subnet without a gateway address, or on a
-// network with no outside world, has no upstream router on its link: `n/a`, saying which.
+// network with no outside world, has no upstream router on its link: only the on-link part is asked, of
+// another holder of the subnet (`checkOnLinkAlone`), and with none there the result is `n/a`, saying which.
 import type { RouterT } from '../../topology/model.ts';
 import { deviceName } from '../../render/names.ts';
 import { inPrefix } from '../../net/ipv4.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
 import { holds, notApplicable, outsideStations } from './common.ts';
-import { checkOnLink } from './gateway-onlink.ts';
+import { checkOnLink, checkOnLinkAlone } from './gateway-onlink.ts';
+import { subnetByRef } from '../../topology/lookup.ts';
 import { upstreamEcho } from './gateway-upstream.ts';
 
 const ID = 'gateway';
@@ -22,8 +24,12 @@ export function checkExternalGateway(ctx: VerifyContext, r: RouterT, subject: st
   const ns = deviceName.qrouter(r.id);
   const o = outsideStations(ctx).find((s) => s.network === gw.network && inPrefix(ip, s.cidr.ip, s.cidr.prefixLen));
   if (o === undefined) {
-    const why = outsideStations(ctx).some((s) => s.network === gw.network) ? `${gw.subnet} has no gateway address` : `${gw.network} has no outside world (no flat or VLAN segment on a physical network)`;
-    return notApplicable(ID, subject, `${why}: no upstream router on the link of ${r.name}'s gateway ${ip} to reach it from`);
+    const why = subnetByRef(ctx.topology, gw.subnet)?.gateway === null ? `${gw.subnet} has no gateway address` : `${gw.network} has no outside world (no flat or VLAN segment on a physical network)`;
+    const none = `${why}: no upstream router on the link of ${r.name}'s gateway ${ip} to reach it from`;
+    // What the router reaches on that subnet all the same (its DHCP server, other routers), it reaches on-link.
+    const onLink = checkOnLinkAlone(ctx, r, subject);
+    if (onLink === null) return notApplicable(ID, subject, none);
+    return onLink.result ?? holds(ID, subject, `${none}; ${r.name} ${onLink.checked}`);
   }
   const echo = upstreamEcho(ctx, r, o, ip, `${r.name}'s gateway ${ip}`, subject);
   if ('result' in echo) return echo.result;
