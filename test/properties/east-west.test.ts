@@ -39,9 +39,9 @@ describe('east-west: ports reach each other as their groups allow', () => {
     expect(rs.map((r) => [r.subject, r.verdict])).toEqual([['network:net1', 'holds'], ['network:net2', 'holds']]);
     // net1: vm1 and vm2 reach each other (default group) and are reached from vm3 through router1; vm6's
     // group lets nothing in or out, and vm4 (port security off) is no member of vm1's or vm2's default group.
-    expect(rs[0]!.message).toMatch(/^4 pairs of places .* each delivered a packet both ports' groups allow, .*; 8 pairs of places not asked: their ports' groups allow none of the packets tried between them$/);
+    expect(rs[0]!.message).toMatch(/^4 pairs of places .*: each delivers every first packet both ports' groups allow \(proved over all of them, after one was delivered: .*\), its first hop resolved by ARP; 8 pairs of places not asked: their ports' groups allow none of the packets tried between them$/);
     // net2: vm4 lets everything in (vm3, and vm1 and vm2 through router1); vm3 lets in its group's members.
-    expect(rs[1]!.message).toMatch(/^5 pairs of places .*; 3 pairs of places not asked/);
+    expect(rs[1]!.message).toMatch(/^5 pairs of places .*: each delivers every first packet both ports' groups allow \(proved over all of them, .*; 3 pairs of places not asked/);
   });
 
   it("compute2's br-tun not taking compute1's tunnel in: vm1's ARP request for vm2 goes unanswered, a violation with its trace", async () => {
@@ -80,5 +80,21 @@ describe('east-west: ports reach each other as their groups allow', () => {
     // vm3 → vm4 (same subnet, compute1 → compute2) is asked first and still delivered.
     expect(r.message).toMatch(/^vm1:0 \(compute1\) → vm4:0 192\.168\.2\.14 \(compute2\) tcp\/22 through router1, which both ports' groups allow: not delivered: /);
     expect(traceCopies(r.trace!).some((c) => c.hops.some((h) => h.device.startsWith('qrouter-')))).toBe(true);
+  });
+
+  it("router1 dropping what it forwards over UDP: tcp/22 still crosses, and the proof finds a UDP packet both groups allow that is not delivered, replayed", async () => {
+    const udpDropped = edit(/^network1\/qrouter-.*\.iptables-save$/, (text) => text.replace(/^(-A neutron-l3-agent-FORWARD -j neutron-l3-agent-scope)$/m, '-A neutron-l3-agent-FORWARD -p udp -j DROP\n$1'));
+    const r = await of(context('east-west', udpDropped), 'network:net2');
+    expect(r.verdict).toBe('violated');
+    // The concrete packet (tcp/22) of the pair was delivered: only the proof over every allowed packet finds it.
+    expect(r.message).toMatch(/^vm[12]:0 \(compute[12]\) → vm[34]:0 192\.168\.2\.1[34] \(compute[12]\) through router1: udp port 80 from port 40000, which both ports' groups allow, is not delivered \(other packets are\): dropped at qrouter-.*: -A neutron-l3-agent-FORWARD -p udp -j DROP$/);
+    expect(r.witness!.proto).toBe(17);
+    expect(r.trace!.packet).toEqual(r.witness);
+    expect(r.claim!.shownBy(r.trace!)).toBe(true);
+    expect(traceCopies(r.trace!).some((c) => c.droppedAt?.device.startsWith('qrouter-') === true)).toBe(true);
+    // net1's ports, reached from net2 (vm3) through router1, alike.
+    const back = await of(context('east-west', udpDropped), 'network:net1');
+    expect(back.verdict).toBe('violated');
+    expect(back.message).toMatch(/^vm3:0 \(compute1\) → vm[12]:0 .* through router1: udp port 80 from port 40000, which both ports' groups allow, is not delivered/);
   });
 });

@@ -6,7 +6,8 @@
 // (subnet, host) and the receiver's — the first pair of ports there with a packet both ports' intents
 // allow (sg-intent.ts: the sender's egress, the receiver's ingress) sends it as the sender's stack
 // would, its first hop resolved by the sender's own ARP request through the dataplane; some copy of it
-// must be delivered to the receiver.
+// must be delivered to the receiver. Then every first packet of that pair of ports that both intents allow
+// is proved delivered as well (east-west-proof.ts), and a packet found that is not is the violation.
 // Why one pair per pair of places: what carries a packet between two ports — local VLANs, tunnels and
 // their flows, flood and l2pop entries, the provider bridges, the router — depends on their subnets and
 // hosts, not on their groups; each port's own firewall is judged over every packet by
@@ -16,7 +17,8 @@
 // (every copy of a flood followed) delivers no copy to the receiver — or the ARP request nobody
 // answered — with nothing unmodelled crossed; a pair that crossed something unmodelled decides nothing, and
 // the result is `unknown` only when no other pair shows a violation. A `holds` says how many pairs of places
-// exchanged such a packet: one packet each, not every packet between them. Pairs of places whose
+// exchanged such a packet and how many of them every such packet (proved); a pair the proof cannot decide
+// (its undelivered packets cross something not modelled, or a solver timeout) keeps its one packet. Pairs of places whose
 // ports' groups allow nothing between them (none of the packets tried: each rule of the receiver's
 // ingress, then TCP 22, ICMP echo, TCP 443 and 80, UDP 53) are not asked, and counted. Never asked: a
 // VM to itself; through a router, a VM with a port of its own on the receiver's subnet (its stack sends
@@ -34,6 +36,8 @@ import { firstPacketOf } from '../trace.ts';
 import { traceCopies } from '../guard.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import { allows } from './sg-intent.ts';
+import { provePairs, type PairProof, type ProvedPair } from './east-west-proof.ts';
+import type { Packet } from '../../ir/packet.ts';
 import { securityGroupsOfPort, subnetByRef } from '../../topology/lookup.ts';
 import { parseCidr } from '../../render/linux/addr.ts';
 import { inPrefix } from '../../net/ipv4.ts';
@@ -142,8 +146,8 @@ const fieldsText = (f: PacketFields): string => {
 const deliveredTo = (to: VmStation) => (t: Trace): boolean =>
   traceCopies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'vm' && c.deliveredTo.vm === to.vm && c.deliveredTo.port === to.index);
 
-/** Sends the pair's packet: null when it is delivered, else the violation or unknown. */
-function send(ctx: VerifyContext, subject: string, q: Asked): PropertyResult | null {
+/** Sends the pair's packet: the packet as sent when it is delivered, else the violation or unknown. */
+function send(ctx: VerifyContext, subject: string, q: Asked): PropertyResult | { readonly delivered: Packet; readonly between: string } {
   const { from, to } = q;
   const between = `${portLabel(from)} (${from.host}) → ${portLabel(to)} ${to.ip} (${to.host}) ${fieldsText(q.fields)}${q.via === null ? '' : ` through ${q.via.name}`}, which both ports' groups allow`;
   const first = firstPacketOf(ctx.topology, ctx.evaluator, { kind: 'port', station: from, ip: from.ip }, to.ip, q.fields);
@@ -159,11 +163,12 @@ function send(ctx: VerifyContext, subject: string, q: Asked): PropertyResult | n
   }
   const reached = deliveredTo(to);
   const quick = ctx.evaluator.trace(from, first.packet, { outcomeOnly: true, everyCopy: true });
-  if (quick.uncertain.length === 0 && reached(quick)) return null;
+  const pair = `${portLabel(from)} (${from.host}) → ${portLabel(to)} ${to.ip} (${to.host})${q.via === null ? '' : ` through ${q.via.name}`}`;
+  if (quick.uncertain.length === 0 && reached(quick)) return { delivered: first.packet, between: pair };
   // Followed again hop by hop for the report.
   const t = ctx.evaluator.trace(from, first.packet, { everyCopy: true });
   if (t.uncertain.length > 0) return unknown(ID, subject, `${between}: ${reached(t) ? 'delivered' : 'not delivered'} only across something not modelled: ${t.uncertain.join('; ')}`);
-  if (reached(t)) return null;
+  if (reached(t)) return { delivered: first.packet, between: pair };
   return {
     property: ID, subject, verdict: 'violated', witness: t.packet, trace: t,
     claim: { says: `is not delivered to ${portLabel(to)}`, shownBy: (x: Trace) => !reached(x) },
@@ -192,7 +197,7 @@ function pairOk(topo: Topology, vmsOn: ReadonlyMap<string, ReadonlySet<string>>,
 /** The VM ports of each subnet, and the VMs with a port there (built once per run). */
 interface BySubnet { readonly ports: ReadonlyMap<string, VmStation[]>; readonly vms: ReadonlyMap<string, ReadonlySet<string>> }
 
-function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: readonly VmStation[], bySubnet: BySubnet): PropertyResult {
+function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: readonly VmStation[], bySubnet: BySubnet): PropertyResult | Pending {
   const senders = bySubnet.ports;
   const vmsOn = bySubnet.vms;
   const subject = `network:${network}`;
@@ -208,6 +213,7 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
   let quiet = 0;
   let example: Asked | null = null;
   let undecided: PropertyResult | null = null;
+  const delivered: ProvedPair[] = [];
   for (const to of placesOf(topo, targetsAll)) {
     // Its own subnet's ports, then those of each subnet a router routes to it from, when that router's
     // interface there is their gateway (a sender appears once: its gateway is one router's address).
@@ -244,13 +250,15 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
       }
       const r = send(ctx, subject, q);
       // A pair that crossed something unmodelled decides nothing; a later pair may still show a violation.
-      if (r?.verdict === 'unknown') {
+      if ('verdict' in r && r.verdict === 'unknown') {
         undecided ??= r;
         continue;
       }
-      if (r !== null) return r;
+      if ('verdict' in r) return r;
       asked++;
       example ??= q;
+      const [fromPort, toPort] = [portOf(topo, q.from), portOf(topo, q.to)];
+      if (fromPort !== undefined && toPort !== undefined) delivered.push({ from: q.from, to: q.to, fromPort, toPort, firstHopMac: r.delivered.eth_dst, between: r.between });
     }
   }
   if (undecided !== null) return { ...undecided, message: `${undecided.message} (${asked} other pair${asked === 1 ? '' : 's'} of places delivered theirs)` };
@@ -260,12 +268,31 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
     return notApplicable(ID, subject, quiet === 0 ? `nothing to ask: no pair of VM ports on its subnets, or behind a router on them${nothing}${sharing}` : `no pair of ports whose groups allow a packet between them${nothing}${sharing}`);
   }
   const e1 = `${portLabel(example.from)} → ${portLabel(example.to)} ${fieldsText(example.fields)}`;
-  return holds(ID, subject, `${asked} pair${asked === 1 ? '' : 's'} of places (a sender's subnet and host, a receiver's of its ${receivers.length} VM port${receivers.length === 1 ? '' : 's'}) ${asked === 1 ? 'delivered' : 'each delivered'} a packet both ports' groups allow, its first hop resolved by ARP (e.g. ${e1}): one packet per pair, not every packet${nothing}${sharing}`);
+  // Every packet both groups allow, proved per pair of places whose concrete packet was delivered (asked
+  // with every network's pairs at once: `eastWest.check`).
+  return {
+    pairs: delivered,
+    finish(proofs) {
+      const failed = proofs.find((x): x is Extract<PairProof, { kind: 'violated' }> => x.kind === 'violated');
+      if (failed !== undefined) return failed.result;
+      const open = proofs.flatMap((x, i) => (x.kind === 'undecided' ? [`${delivered[i]!.between}: ${x.why}`] : []));
+      const proved = proofs.length - open.length;
+      const every = proved === asked ? `${asked === 1 ? 'it delivers' : 'each delivers'} every first packet both ports' groups allow (proved over all of them, after one was delivered: ${e1}), its first hop resolved by ARP`
+        : `${asked === 1 ? 'it delivered' : 'each delivered'} a packet both ports' groups allow, its first hop resolved by ARP (e.g. ${e1}), and ${proved} of them every such packet (proved); for ${open.length} only that one packet (${open.slice(0, 2).join('; ')}${open.length > 2 ? '; …' : ''})`;
+      return holds(ID, subject, `${asked} pair${asked === 1 ? '' : 's'} of places (a sender's subnet and host, a receiver's of its ${receivers.length} VM port${receivers.length === 1 ? '' : 's'}): ${every}${nothing}${sharing}`);
+    },
+  };
+}
+
+/** A network whose concrete packets were all delivered: its pairs to prove, and its result once they are. */
+interface Pending {
+  readonly pairs: readonly ProvedPair[];
+  finish(proofs: readonly PairProof[]): PropertyResult;
 }
 
 export const eastWest: PropertyCheck = {
   id: ID,
-  description: "ports reach each other as their security groups allow, on their subnet and through their router: per pair of hosts, one packet both ports' groups allow, ARP first",
+  description: "ports reach each other as their security groups allow, on their subnet and through their router: per pair of places, every first packet both ports' groups allow, ARP first",
   async check(ctx) {
     const e = new Enc(await getZ3());
     const stations = vmStations(ctx);
@@ -279,9 +306,18 @@ export const eastWest: PropertyCheck = {
     const ha = new Set(ctx.topology.networks.filter((n) => n.ha).map((n) => n.name));
     const nets = [...byNetwork(stations)].filter(([name]) => !ha.has(name));
     const by: BySubnet = { ports: bySubnet, vms: new Map([...bySubnet].map(([subnet, ports]) => [subnet, new Set(ports.map((x) => x.vm))])) };
-    return nets.map(([name, receivers], i) => {
+    const first = nets.map(([name, receivers], i) => {
       tick(ctx, i, nets.length, 'networks');
       return owned(ctx, `network:${name}`) ? checkNetwork(ctx, e, name, receivers, by) : elsewhere(ID, `network:${name}`);
+    });
+    const pending = first.flatMap((x, i) => ('finish' in x ? [{ x, subject: `network:${nets[i]![0]}` }] : []));
+    const proofs = await provePairs(ctx, pending.flatMap(({ x, subject }) => x.pairs.map((pair) => ({ subject, pair }))));
+    let at = 0;
+    return first.map((x) => {
+      if (!('finish' in x)) return x;
+      const mine = proofs.slice(at, at + x.pairs.length);
+      at += x.pairs.length;
+      return x.finish(mine);
     });
   },
 };
