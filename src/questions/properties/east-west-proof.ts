@@ -15,7 +15,7 @@
 // claims only the concrete packet for it.
 import type { Packet } from '../../ir/packet.ts';
 import type { Trace } from '../../evaluate/trace.ts';
-import type { PortT } from '../../topology/model.ts';
+import type { PortT, Topology } from '../../topology/model.ts';
 import { checkSat, decodeWitness, defaultPreferences, explore, getZ3, telling, unsatIndices, type Cond, type Enc, type SymPacket } from '../../smt/index.ts';
 import { concretePacket } from '../../smt/headers.ts';
 import { ETH_TYPE } from '../../ir/packet.ts';
@@ -44,13 +44,13 @@ export type PairProof =
   | { readonly kind: 'undecided'; readonly why: string };
 
 /** Whether the port's intent lets `p` through in `dir`: everything without port security or with the `noop` driver. */
-function intent(e: Enc, ctx: VerifyContext, port: PortT, p: SymPacket, dir: 'ingress' | 'egress'): Cond {
-  if (!port.portSecurity || ctx.topology.firewallDriver === 'noop') return true;
-  return allows(e, ctx.topology, port, p, dir);
+export function intent(e: Enc, topo: Topology, port: PortT, p: SymPacket, dir: 'ingress' | 'egress'): Cond {
+  if (!port.portSecurity || topo.firewallDriver === 'noop') return true;
+  return allows(e, topo, port, p, dir);
 }
 
 /** Delivered to `to`'s port by some copy. */
-const deliveredTo = (to: VmStation) => (t: Trace): boolean =>
+export const deliveredTo = (to: VmStation) => (t: Trace): boolean =>
   traceCopies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'vm' && c.deliveredTo.vm === to.vm && c.deliveredTo.port === to.index);
 
 interface Question {
@@ -78,7 +78,7 @@ async function questionOf(ctx: VerifyContext, pair: ProvedPair): Promise<Questio
     e.eq(sent.eth_src, macNum(from.mac), 48), e.eq(sent.ip_src, ipNum(from.ip), 32),
     e.eq(sent.eth_dst, macNum(pair.firstHopMac), 48), e.eq(sent.ip_dst, ipNum(to.ip), 32), e.eq(sent.eth_type, ETH_TYPE.ipv4, 16),
   );
-  const allowed = e.and(asSent, opensConnection(e, sent), intent(e, ctx, pair.fromPort, sent, 'egress'), intent(e, ctx, pair.toPort, sent, 'ingress'));
+  const allowed = e.and(asSent, opensConnection(e, sent), intent(e, ctx.topology, pair.fromPort, sent, 'egress'), intent(e, ctx.topology, pair.toPort, sent, 'ingress'));
   const missed = e.and(allowed, e.not(e.or(...delivered.map((o) => o.cond))));
   const unfinished = e.or(...x.outcomes.filter((o) => o.end.kind === 'unknown').map((o) => o.cond));
   return { pair, e, sent, missed, unfinished };
@@ -100,7 +100,7 @@ async function witnessed(ctx: VerifyContext, subject: string, q: Question): Prom
   const prefs = defaultPreferences(e, q.sent, { ip: ipNum(pair.from.ip), prefixLen: 32, mac: macNum(pair.from.mac) });
   const w = (await decodeWitness(e, r.solver, r.model, q.sent, prefs)).packet;
   const c = concretePacket(w);
-  if (intent(e, ctx, pair.fromPort, c, 'egress') !== true || intent(e, ctx, pair.toPort, c, 'ingress') !== true) {
+  if (intent(e, ctx.topology, pair.fromPort, c, 'egress') !== true || intent(e, ctx.topology, pair.toPort, c, 'ingress') !== true) {
     return { kind: 'violated', result: unknown('east-west', subject, `${pair.between}: the solver's packet ${describe(w)} is not one both ports' groups allow (solver and intent disagree)`) };
   }
   const t = ctx.evaluator.trace(pair.from, w, { everyCopy: true });

@@ -35,8 +35,7 @@ import { firstPacket, type PacketFields } from '../packet.ts';
 import { firstPacketOf } from '../trace.ts';
 import { traceCopies } from '../guard.ts';
 import { traceOutcome } from '../witness-replay.ts';
-import { allows } from './sg-intent.ts';
-import { provePairs, type PairProof, type ProvedPair } from './east-west-proof.ts';
+import { deliveredTo, intent, provePairs, type PairProof, type ProvedPair } from './east-west-proof.ts';
 import type { Packet } from '../../ir/packet.ts';
 import { securityGroupsOfPort, subnetByRef } from '../../topology/lookup.ts';
 import { parseCidr } from '../../render/linux/addr.ts';
@@ -73,11 +72,10 @@ function tried(topo: Topology, to: PortT): PacketFields[] {
   });
 }
 
-/** Whether the port's intent lets `f` through in `dir`: always without port security or with the `noop` driver. */
+/** Whether the port's intent lets `f` through in `dir` (east-west-proof.ts `intent`). */
 function intends(e: Enc, topo: Topology, port: PortT, from: VmStation, to: VmStation, f: PacketFields, dir: 'ingress' | 'egress'): boolean {
-  if (!port.portSecurity || topo.firewallDriver === 'noop') return true;
   const p = firstPacket(f, { src: from.mac, dst: to.mac, vlan: null }, { src: from.ip, dst: to.ip });
-  return allows(e, topo, port, concretePacket(p), dir) === true;
+  return intent(e, topo, port, concretePacket(p), dir) === true;
 }
 
 const triedFor = new WeakMap<PortT, PacketFields[]>();
@@ -141,10 +139,6 @@ const fieldsText = (f: PacketFields): string => {
   const name = typeof f.proto === 'number' ? (ipProtoName(f.proto) ?? `proto ${f.proto}`) : f.proto;
   return f.dport !== undefined ? `${name}/${f.dport}` : name === 'icmp' && f.icmpType !== undefined && f.icmpType !== 8 ? `icmp type ${f.icmpType}` : name;
 };
-
-/** Delivered to `to`'s port, by some copy. */
-const deliveredTo = (to: VmStation) => (t: Trace): boolean =>
-  traceCopies(t).some((c) => c.disposition === 'delivered' && c.deliveredTo?.kind === 'vm' && c.deliveredTo.vm === to.vm && c.deliveredTo.port === to.index);
 
 /** Sends the pair's packet: the packet as sent when it is delivered, else the violation or unknown. */
 function send(ctx: VerifyContext, subject: string, q: Asked): PropertyResult | { readonly delivered: Packet; readonly between: string } {
