@@ -5,7 +5,9 @@
 //
 // Item of the router: vars qg, gwIp; flags gateway (has an external gateway), snat (enable_snat).
 // Scopes: scopeDevice (qr- devices then qg-; vars dev),
-// fip (the floating IPs it serves; vars fip, fixed).
+// fip (the floating IPs it serves; vars fip, fixed),
+// pf (the port forwardings of the floating IPs it serves that no port holds; vars pfFip, proto, ext, internal,
+// intPort, pfChain). Flag portForwarding: it serves any.
 import { chain, group, rule, type TemplateGroup } from '../../src/render/linux/template.ts';
 
 const METADATA_MARK = '0x1/0xffff'; // metadata_access_mark / ROUTER_MARK_MASK
@@ -76,6 +78,34 @@ export const l3Nat: readonly TemplateGroup[] = [
             'traffic to floating IP {fip} is sent on to its fixed IP {fixed}'),
           rule('nat', 'neutron-l3-agent-OUTPUT', '-d {fip}/32 -j DNAT --to-destination {fixed}',
             'traffic from the router itself to floating IP {fip} is sent on to {fixed}'),
+        ],
+      }),
+      // Port forwardings (Rocky+, neutron/agent/l3/extensions/port_forwarding.py): the extension adds a fip-pf
+      // chain hooked from the wrapped PREROUTING only (_install_default_rules; not OUTPUT, so the router's own
+      // traffic to the floating IP is not forwarded), then per forwarding a pf-<id[:8]> chain (chain names are
+      // cut to 11 characters before the wrap) with one DNAT rule (_get_fip_rules). No SNAT rule: replies leave
+      // with the floating IP by conntrack's reverse NAT, and the port's own new connections take the router's
+      // SNAT. Rules are appended in the order the agent processed them, after the floating IPs' DNAT here; their
+      // destinations never overlap (a floating IP with forwardings is associated with no port), so the order
+      // between them decides nothing. Zed's port ranges (`--dport A:B`, `--to-destination IP:C-D/A`) are not
+      // rendered: the topology format writes single ports.
+      group({
+        when: 'portForwarding',
+        since: 'rocky',
+        entries: [
+          chain('nat', 'neutron-l3-agent-fip-pf'),
+          rule('nat', 'neutron-l3-agent-PREROUTING', '-j neutron-l3-agent-fip-pf',
+            'traffic arriving for a floating IP\'s forwarded ports goes through the port-forwarding chains'),
+        ],
+      }),
+      group({
+        each: 'pf',
+        since: 'rocky',
+        entries: [
+          chain('nat', 'neutron-l3-agent-{pfChain}'),
+          rule('nat', 'neutron-l3-agent-fip-pf', '-j neutron-l3-agent-{pfChain}', 'port forwarding of {pfFip} {proto}/{ext} has its own chain'),
+          rule('nat', 'neutron-l3-agent-{pfChain}', '-d {pfFip}/32 -p {proto} -m {proto} --dport {ext} -j DNAT --to-destination {internal}:{intPort}',
+            '{proto} traffic to floating IP {pfFip} port {ext} is forwarded to {internal} port {intPort}'),
         ],
       }),
       group({

@@ -8,6 +8,7 @@ import { checkRouters } from './check-router.ts';
 import { checkHaDefaults, checkHaRouters } from './check-ha.ts';
 import { checkOverlaps } from './check-overlap.ts';
 import { checkSecurityGroups, checkStatelessGroups } from './check-security.ts';
+import { checkPortForwardings } from './check-port-forwardings.ts';
 import { checkDuplicateAddresses, checkFloatingIps, checkVms, dhcpClaims, routerAndUpstreamClaims } from './check-ports.ts';
 
 export function checkTopology(ctx: FileContext, diag: Diagnostics): void {
@@ -23,5 +24,6 @@ export function checkTopology(ctx: FileContext, diag: Diagnostics): void {
   const claims = [...routerAndUpstreamClaims(ctx), ...dhcpClaims(ctx)];
   checkVms(ctx, diag, claims);
   checkFloatingIps(ctx, diag, claims);
+  checkPortForwardings(ctx, diag, claims);
   checkDuplicateAddresses(diag, claims);
 }

@@ -14,6 +14,7 @@ import { allocateVrids, DEFAULT_ADVERT_INT, HA_NETWORK_CIDR, haNetworkName, haPr
 import { createPools } from './allocate.ts';
 import { deriveHosts, deriveNetworks } from './derive-networks.ts';
 import { deriveSecurityGroups } from './derive-security.ts';
+import { derivePortForwardings } from './derive-port-forwardings.ts';
 import { assignMacs, canonicalMac, deriveId } from './ids.ts';
 import { checkDeviceNames, type PlacedPort } from './check-devices.ts';
 import { cidrContains, formatIpv4, parseCidr, parseIpv4 } from './ipv4.ts';
@@ -55,7 +56,7 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
       }
     }
   }
-  for (const fip of f.floating_ips ?? []) {
+  for (const fip of [...(f.floating_ips ?? []), ...(f.port_forwardings ?? []).map((pf) => ({ ip: pf.floating_ip }))]) {
     const ip = ipOf(fip.ip);
     for (const s of ctx.subnets.values()) if (s.cidr && ctx.networks.get(s.network)?.external && cidrContains(s.cidr, ip)) pools.reserve(s.name, ip);
   }
@@ -295,6 +296,8 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
     };
   });
 
+  const portForwardings = derivePortForwardings(ctx, networks, vms, routers);
+
   const localVlans: Record<string, Record<string, number>> = {};
   for (const p of ports) {
     for (const h of p.hosts) {
@@ -317,6 +320,7 @@ export function deriveTopology(ctx: FileContext, fileName: string, diag: Diagnos
     vms,
     ports,
     floatingIps,
+    portForwardings,
     dhcpHosts,
     localVlans,
   };

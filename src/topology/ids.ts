@@ -12,7 +12,8 @@ export type IdKind =
   | 'vm'
   | 'security_group'
   | 'security_group_rule'
-  | 'floatingip';
+  | 'floatingip'
+  | 'port_forwarding';
 
 /**
  * A name-based UUID: sha1 of `netproof:<kind>:<name>`, formatted 8-4-4-4-12 with the version-5

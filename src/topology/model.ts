@@ -175,6 +175,26 @@ export interface FloatingIpT {
   readonly router: string;
 }
 
+/**
+ * A floating IP port forwarding: traffic of `protocol` to `floatingIp`:`externalPort` is sent on to
+ * `internalIp`:`internalPort` of a VM port. The floating IP is associated with no port.
+ */
+export interface PortForwardingT {
+  readonly id: string;
+  readonly floatingIpId: string;
+  readonly floatingIp: Ipv4;
+  readonly network: string; // the external network
+  readonly protocol: 'tcp' | 'udp';
+  readonly externalPort: number;
+  readonly portId: string;
+  readonly vm: string;
+  readonly portIndex: number;
+  readonly internalIp: Ipv4;
+  readonly internalPort: number;
+  /** The router that serves the floating IP: one with a gateway on `network` and an interface on the subnet of every port it forwards to. */
+  readonly router: string;
+}
+
 export interface Topology {
   /** The file it was loaded from, for messages. */
   readonly file: string;
@@ -195,6 +215,8 @@ export interface Topology {
    */
   readonly ports: readonly PortT[];
   readonly floatingIps: readonly FloatingIpT[];
+  /** Port forwardings of floating IPs held by no port, in file order. */
+  readonly portForwardings: readonly PortForwardingT[];
   /**
    * Network name → the network nodes whose DHCP agents serve it (DHCP-enabled networks only): the written
    * `dhcp_hosts`, else `dhcp_agents_per_network` of the nodes that reach it, least loaded first.

@@ -104,6 +104,24 @@ export const VmSchema = z.strictObject({ id, project: name, host: name, ports: z
 
 export const FloatingIpSchema = z.strictObject({ id, ip: z.string(), vm: name, port: optional(int(0)) });
 
+/**
+ * A floating IP port forwarding (Neutron's port_forwarding service plugin, Rocky+): the floating IP `floating_ip`,
+ * held by no port, forwards `protocol` traffic to its `external_port` on to `internal_ip`:`internal_port` of a VM port.
+ */
+export const PortForwardingSchema = z.strictObject({
+  id,
+  floating_ip: z.string(),
+  /** The floating IP's own id (default: derived from its address, as for `floating_ips`). */
+  floating_ip_id: id,
+  protocol: z.enum(['tcp', 'udp']),
+  external_port: int(1, 65535),
+  vm: name,
+  port: optional(int(0)),
+  /** Default: the port's fixed IP; when written, it must be that address. */
+  internal_ip: optional(z.string()),
+  internal_port: int(1, 65535),
+});
+
 export const DefaultsSchema = z.strictObject({
   release: optional(z.string()),
   /** `openvswitch` is accepted only to be rejected with NP502: the native OVS firewall is not modelled. */
@@ -128,6 +146,7 @@ export const TopologyFileSchema = z.strictObject({
   security_groups: optional(z.record(name, z.record(name, GroupSchema))),
   vms: optional(z.record(name, VmSchema)),
   floating_ips: optional(z.array(FloatingIpSchema)),
+  port_forwardings: optional(z.array(PortForwardingSchema)),
 });
 
 export type TopologyFile = z.infer<typeof TopologyFileSchema>;
@@ -140,3 +159,4 @@ export type GroupFile = z.infer<typeof GroupSchema>;
 export type PortFile = z.infer<typeof PortSchema>;
 export type VmFile = z.infer<typeof VmSchema>;
 export type FloatingIpFile = z.infer<typeof FloatingIpSchema>;
+export type PortForwardingFile = z.infer<typeof PortForwardingSchema>;

@@ -117,6 +117,7 @@ export const seedFixture: Topology = {
   ],
   ports: [dhcp1, dhcp2, qr1, qr2, qg, vm1, vm2, vm3, vm4],
   floatingIps: [{ id: 'fip-1', ip: '203.0.113.101', network: 'public', portId: IDS.vm4, vm: 'vm4', portIndex: 0, fixedIp: '192.168.2.14', router: 'router1' }],
+  portForwardings: [],
   dhcpHosts: { net1: ['network1'], net2: ['network1'] },
   localVlans: { compute1: { net1: 1, net2: 2 }, compute2: { net1: 1, net2: 2 }, network1: { net1: 1, net2: 2, public: 3 } },
 };

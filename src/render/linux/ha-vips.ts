@@ -1,5 +1,5 @@
 // What keepalived manages for an HA router (neutron/agent/l3/ha_router.py): the addresses its master
-// holds — each qr- device's subnet address, the qg- address and every floating IP as /32, and each
+// holds — each qr- device's subnet address, the qg- address and every floating IP (port-forwarded ones too) as /32, and each
 // qr-/qg- device's IPv6 link-local address — and the routes its master installs (the default route via
 // the external subnet's gateway, then the extra routes). The keepalived.conf renderer writes them and
 // the master instance's `ip addr` / `ip route` show them; one list serves both, so the two never differ.
@@ -49,6 +49,18 @@ export function routerFloatingIps(topo: Topology, router: RouterT) {
   return topo.floatingIps.filter((f) => f.router === router.name || f.router === router.id);
 }
 
+/** The port forwardings of the floating IPs this router serves that no port holds, in the topology's order. */
+export function routerPortForwardings(topo: Topology, router: RouterT) {
+  return topo.portForwardings.filter((f) => f.router === router.name || f.router === router.id);
+}
+
+/** The floating IPs held for port forwardings by this router, once each, in order of their first forwarding. */
+export function routerForwardedIps(topo: Topology, router: RouterT): { ip: string; id: string }[] {
+  const seen = new Map<string, string>();
+  for (const pf of routerPortForwardings(topo, router)) if (!seen.has(pf.floatingIp)) seen.set(pf.floatingIp, pf.floatingIpId);
+  return [...seen].map(([ip, id]) => ({ ip, id }));
+}
+
 /** Every address the router's master holds on its qr-/qg- devices, sorted as keepalived.conf lists them. */
 export function routerVips(topo: Topology, router: RouterT): Vip[] {
   const { internal, gateway } = routerDevices(topo, router);
@@ -65,6 +77,10 @@ export function routerVips(topo: Topology, router: RouterT): Vip[] {
     out.push(v4(gateway, gateway.port.ip, gateway.prefixLen, { neutron: portLabel(gateway.port), why: 'the router\'s external (SNAT) address, held by the master only' }));
     for (const f of routerFloatingIps(topo, router)) {
       out.push(v4(gateway, f.ip, 32, { neutron: `floating IP ${f.ip} (${f.id}) of ${f.vm}:${f.portIndex}`, why: `the master answers for floating IP ${f.ip} on its gateway` }));
+    }
+    // The port-forwarding extension adds a forwarded floating IP as a VIP of an HA router (_process_create → add_floating_ip).
+    for (const f of routerForwardedIps(topo, router)) {
+      out.push(v4(gateway, f.ip, 32, { neutron: `floating IP ${f.ip} (${f.id}) with port forwardings`, why: `the master answers for floating IP ${f.ip} on its gateway, for its port forwardings` }));
     }
     out.push(lla(gateway));
   }

@@ -14,7 +14,7 @@ import { type Artifact, artifactPath, type Provenance } from '../artifacts.ts';
 import { deviceName } from '../names.ts';
 import { canonicalCidr, cidrContains, networkAddress } from './addr.ts';
 import { emptyBuild, fill, instantiate } from './engine.ts';
-import { routerDevices, routerFloatingIps, routerVips, routerVirtualRoutes } from './ha-vips.ts';
+import { routerDevices, routerFloatingIps, routerForwardedIps, routerPortForwardings, routerVips, routerVirtualRoutes } from './ha-vips.ts';
 import { type IfaceSpec, type RouteLine, writeIpAddr, writeIpRoute } from './ip-text.ts';
 import { writeIptablesSave } from './iptables-save.ts';
 import { renderKeepalivedConf } from './keepalived.ts';
@@ -100,6 +100,12 @@ function legacyAddresses(topo: Topology, router: RouterT, isGateway: boolean, po
       ip: f.ip,
       prefixLen: 32,
       provenance: { neutron: `floating IP ${f.ip} (${f.id}) of ${f.vm}:${f.portIndex}`, why: `the router answers for floating IP ${f.ip} on its gateway` },
+    })),
+    // The port-forwarding extension adds the floating IP to qg- when it processes the first forwarding (_process_create).
+    ...(releaseIn(topo.release, 'rocky', undefined) ? routerForwardedIps(topo, router) : []).map((f) => ({
+      ip: f.ip,
+      prefixLen: 32,
+      provenance: { neutron: `floating IP ${f.ip} (${f.id}) with port forwardings`, why: `the router answers for floating IP ${f.ip} on its gateway, for its port forwardings` },
     })),
   ];
 }
@@ -194,7 +200,7 @@ function renderIptables(topo: Topology, router: RouterT, host: string, ns: strin
   const root: Item = {
     vars,
     neutron: routerLabel(router),
-    flags: { gateway: gateway !== null, snat: router.gateway?.snat ?? false },
+    flags: { gateway: gateway !== null, snat: router.gateway?.snat ?? false, portForwarding: gateway !== null && routerPortForwardings(topo, router).length > 0 },
     scopes: {
       scopeDevice: devices.map((d) => ({ vars: { dev: d.dev }, neutron: portLabel(d.port) })),
       // Floating IPs need the gateway: without one the router serves none.
@@ -202,6 +208,16 @@ function renderIptables(topo: Topology, router: RouterT, host: string, ns: strin
         ? routerFloatingIps(topo, router).map((f) => ({
             vars: { fip: f.ip, fixed: f.fixedIp },
             neutron: `floating IP ${f.ip} (${f.id}) of ${f.vm}:${f.portIndex}`,
+          }))
+        : [],
+      pf: gateway
+        ? routerPortForwardings(topo, router).map((pf) => ({
+            vars: {
+              pfFip: pf.floatingIp, proto: pf.protocol, ext: String(pf.externalPort), internal: pf.internalIp, intPort: String(pf.internalPort),
+              // PORT_FORWARDING_CHAIN_PREFIX + id, cut to MAX_IPTABLES_CHAIN_LEN_WRAP (11) characters.
+              pfChain: `pf-${pf.id}`.slice(0, 11),
+            },
+            neutron: `port forwarding ${pf.id} of floating IP ${pf.floatingIp} to ${pf.vm}:${pf.portIndex}`,
           }))
         : [],
     },
