@@ -57,7 +57,7 @@ export function topologyIndex(topo: Topology): TopologyIndex {
     for (const p of topo.ports) if (!portById.has(p.id)) portById.set(p.id, p);
     const floatingIpsOfPort = new Map<string, Topology['floatingIps'][number][]>();
     for (const f of topo.floatingIps) push(floatingIpsOfPort, f.portId, f);
-    x = { cloudIps: new Set([...topo.ports.map((p) => p.ip), ...topo.floatingIps.map((f) => f.ip)]), portById, floatingIpsOfPort };
+    x = { cloudIps: new Set([...topo.ports.map((p) => p.ip), ...topo.floatingIps.map((f) => f.ip), ...topo.portForwardings.map((f) => f.floatingIp)]), portById, floatingIpsOfPort };
     topologies.set(topo, x);
   }
   return x;

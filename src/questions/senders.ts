@@ -34,7 +34,7 @@ export function portSender(topo: Topology, station: VmPortStation): SourceSpec {
 
 /**
  * Addresses of the outside world (docs/topology.md, Conventions: The outside world): every address except tenant subnets and the addresses the
- * cloud holds on external networks (router gateways, DHCP ports, floating IPs).
+ * cloud holds on external networks (router gateways, DHCP ports, floating IPs, port-forwarded ones too).
  */
 export function outsideAddresses(topo: Topology): Cidr[] {
   const external = new Set(topo.networks.filter((n) => n.external).map((n) => n.name));
@@ -42,6 +42,7 @@ export function outsideAddresses(topo: Topology): Cidr[] {
     ...topo.networks.filter((n) => !n.external).flatMap((n) => n.subnets.map((s) => ({ ip: s.networkAddress, prefixLen: s.prefixLen }))),
     ...topo.ports.filter((p) => external.has(p.network)).map((p) => ({ ip: p.ip, prefixLen: 32 })),
     ...topo.floatingIps.map((f) => ({ ip: f.ip, prefixLen: 32 })),
+    ...topo.portForwardings.map((f) => ({ ip: f.floatingIp, prefixLen: 32 })),
     // Not host addresses a person would send from or to: "this network", loopback, multicast and above.
     { ip: '0.0.0.0', prefixLen: 8 },
     { ip: '127.0.0.0', prefixLen: 8 },

@@ -36,6 +36,7 @@ export function topologyValues(topo: Topology, dp: Dataplane): TopologyValues {
   const ips = unique([
     ...topo.ports.map((p) => p.ip),
     ...topo.floatingIps.map((f) => f.ip),
+    ...topo.portForwardings.map((f) => f.floatingIp),
     ...subnets.flatMap((s) => [s.networkAddress, formatIpv4(broadcastOf(parseIpv4(s.networkAddress) ?? 0, s.prefixLen)), ...(s.gateway ? [s.gateway] : [])]),
     ...topo.routers.flatMap((r) => r.routes.map((x) => x.nexthop)),
     ...topo.ports.flatMap((p) => p.allowedAddressPairs.map((a) => a.ipAddress.split('/')[0]!)),
@@ -49,7 +50,8 @@ export function topologyValues(topo: Topology, dp: Dataplane): TopologyValues {
     BROADCAST_MAC,
   ]);
   const bounds = topo.securityGroups.flatMap((g) => g.rules.flatMap((r) => (r.portMin === null || r.portMax === null ? [] : [r.portMin, r.portMax, r.portMin - 1, r.portMax + 1])));
-  const ports = unique([...bounds, 22, 53, 67, 68, 80, 443, 40000].filter((p) => p >= 0 && p <= 65535));
+  const forwarded = topo.portForwardings.flatMap((f) => [f.externalPort, f.externalPort - 1, f.externalPort + 1, f.internalPort]);
+  const ports = unique([...bounds, ...forwarded, 22, 53, 67, 68, 80, 443, 40000].filter((p) => p >= 0 && p <= 65535));
   return { ips, macs, ports };
 }
 
