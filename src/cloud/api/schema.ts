@@ -91,6 +91,7 @@ export const FloatingIpApi = z.looseObject({
    * since Rocky: neutron d00a1558a5); absent where the plugin is not loaded.
    */
   port_forwardings: z.array(z.looseObject({
+    id: nullableString,
     internal_port_id: nullableString,
     internal_ip_address: nullableString,
     protocol: nullableString,

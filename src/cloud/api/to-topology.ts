@@ -12,6 +12,7 @@ import { looksIpv6, parseIpv4 } from '../../topology/ipv4.ts';
 import { CLOUD_NOTE, note, type CloudNote } from '../notes.ts';
 import { NameBook } from './names.ts';
 import type { ApiAt, ApiView, Located } from './read.ts';
+import { forwardingsOf } from './port-forwardings.ts';
 import type { AgentApiT, FloatingIpApiT, NetworkApiT, PortApiT, RouterApiT, SecurityGroupApiT, SubnetApiT } from './schema.ts';
 import { convertRule } from './sg-rules.ts';
 
@@ -448,10 +449,27 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
 
   // --- floating IPs -------------------------------------------------------------------------------
   const fips: Mut<NonNullable<FileT['floating_ips']>> = [];
+  const forwardings: Mut<NonNullable<FileT['port_forwardings']>> = [];
   for (const f of api.floatingips) {
     if (!isV4(f.value.floating_ip_address)) continue;
-    const forwarded = portForwardingNote(f.value, (id) => routerName.get(id), (id) => netById.get(id)?.name);
-    if (forwarded !== null) say(CLOUD_NOTE.unmodelled, f.at, forwarded.message, forwarded.taints);
+    const forwarded = drop.has(f.value.id)
+      ? ({ kind: 'none' } as const)
+      : forwardingsOf(f.value, (id) => {
+          const at = vmPortIndex.get(id);
+          return at ? { ...at, ip: vms[at.vm]?.ports[at.index]?.ip } : undefined;
+        });
+    if (forwarded.kind === 'modelled') {
+      for (const pf of forwarded.forwardings) {
+        origins.set(`port_forwardings[${forwardings.length}]`, f.at);
+        objectIds.set(`port_forwardings[${forwardings.length}]`, pf.id ?? f.value.id);
+        forwardings.push(pf);
+      }
+      continue;
+    }
+    if (forwarded.kind === 'unmodelled') {
+      const note = portForwardingNote(f.value, forwarded.why, (id) => routerName.get(id), (id) => netById.get(id)?.name);
+      say(CLOUD_NOTE.unmodelled, f.at, note.message, note.taints);
+    }
     if (!f.value.port_id) continue;
     const target = vmPortIndex.get(f.value.port_id);
     const dropped = drop.get(f.value.id) ?? fixedIpElsewhere(f.value, target === undefined ? undefined : vms[target.vm]?.ports[target.index]?.ip);
@@ -517,6 +535,7 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
   if (Object.keys(groups).length > 0) file.security_groups = groups;
   if (Object.keys(vms).length > 0) file.vms = vms;
   if (fips.length > 0) file.floating_ips = fips;
+  if (forwardings.length > 0) file.port_forwardings = forwardings;
   return { file, origins, notes: resolved, names, unmodelledPorts, objectIds, unmodelledRouters };
 }
 
@@ -542,29 +561,20 @@ function fixedIpElsewhere(f: FloatingIpApiT, modelled: string | undefined): stri
 }
 
 /**
- * A floating IP's port forwardings (Rocky+, the port_forwarding service plugin): the L3 agent's
- * port_forwarding extension puts the address on the router's qg- device and DNATs its external ports
- * to internal ports (neutron/agent/l3/extensions/port_forwarding.py), which the topology cannot say —
- * so a floating IP with forwardings, or one a router holds without a port (how such a floating IP
- * looks where the API does not list forwardings: `router_id` set, `port_id` null), is left out with
- * the router, its external network, the floating IP and the internal ports made `unknown`.
+ * The note for a floating IP whose port forwardings are not modelled (port-forwardings.ts says why): the L3
+ * agent's port_forwarding extension puts the address on the router's qg- device and DNATs its external
+ * ports to internal ports (neutron/agent/l3/extensions/port_forwarding.py), so the router, its external
+ * network, the floating IP and the internal ports are made `unknown`.
  */
 function portForwardingNote(
-  f: FloatingIpApiT, routerName: (id: string) => string | undefined, networkName: (id: string) => string | undefined,
-): { message: string; taints: string[] } | null {
-  const pfs = f.port_forwardings ?? [];
-  const held = !f.port_id && !!f.router_id;
-  if (pfs.length === 0 && !held) return null;
+  f: FloatingIpApiT, why: string, routerName: (id: string) => string | undefined, networkName: (id: string) => string | undefined,
+): { message: string; taints: string[] } {
   const router = f.router_id ? routerName(f.router_id) : undefined;
   const net = networkName(f.floating_network_id);
   const taints = [`fip:${f.floating_ip_address}`, ...(router ? [`router:${router}`] : []), ...(net ? [`network:${net}`] : [])];
-  for (const pf of pfs) if (pf.internal_port_id) taints.push(`port-id:${pf.internal_port_id}`);
+  for (const pf of f.port_forwardings ?? []) if (pf.internal_port_id) taints.push(`port-id:${pf.internal_port_id}`);
   const at = router ? `router ${router}` : f.router_id ? `router ${f.router_id}` : 'no router';
-  if (pfs.length === 0) {
-    return { message: `floating IP ${f.floating_ip_address} is held by ${at} without a port: port forwardings (not listed in this API view) may send its traffic to internal ports, which is not modelled`, taints };
-  }
-  const shown = pfs.slice(0, 3).map((pf) => `${pf.protocol ?? '?'} ${pf.external_port ?? pf.external_port_range ?? '?'} → ${pf.internal_ip_address ?? '?'}:${pf.internal_port ?? pf.internal_port_range ?? '?'}`).join(', ');
-  return { message: `floating IP ${f.floating_ip_address} on ${at} has ${pfs.length} port forwarding${pfs.length > 1 ? 's' : ''} (${shown}${pfs.length > 3 ? ', …' : ''}): not modelled`, taints };
+  return { message: `floating IP ${f.floating_ip_address} on ${at}: ${why}; not modelled`, taints };
 }
 
 /**

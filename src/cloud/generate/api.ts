@@ -4,7 +4,7 @@
 // reads API views; an extension (L3 HA's ha- ports and HA network, say) adds its objects here.
 // Deterministic: the same topology always gives the same bodies, byte for byte.
 import { createHash } from 'node:crypto';
-import type { FloatingIpT, NetworkT, PortT, RouterT, SecurityGroupT, SgRuleT, Topology } from '../../topology/model.ts';
+import type { FloatingIpT, NetworkT, PortForwardingT, PortT, RouterT, SecurityGroupT, SgRuleT, Topology } from '../../topology/model.ts';
 import { API_FILES, API_DIRS } from '../layout.ts';
 
 /** Keystone-style project ids (32 hex digits), stable per project name. */
@@ -66,7 +66,7 @@ function deviceId(topo: Topology, p: PortT): string {
     case 'network:router_gateway': return topo.routers.find((r) => r.name === p.deviceName)?.id ?? '';
     // Neutron names a DHCP port's device after the agent's host and the network: dhcp<uuid5(host)>-<network id>.
     case 'network:dhcp': return `dhcp${uuidOf('dhcp-host', p.host)}-${topo.networks.find((n) => n.name === p.network)?.id ?? ''}`;
-    case 'network:floatingip': return topo.floatingIps.find((f) => f.ip === p.ip)?.id ?? '';
+    case 'network:floatingip': return topo.floatingIps.find((f) => f.ip === p.ip)?.id ?? topo.portForwardings.find((f) => f.floatingIp === p.ip)?.floatingIpId ?? '';
     default: {
       const never: never = p.deviceOwner;
       return String(never);
@@ -92,7 +92,7 @@ function port(topo: Topology, p: PortT, i: number): Record<string, unknown> {
 }
 
 /** The port Neutron creates for each floating IP (device_owner network:floatingip, bound nowhere). */
-function floatingIpPort(topo: Topology, f: FloatingIpT, i: number): Record<string, unknown> {
+function floatingIpPort(topo: Topology, f: Pick<FloatingIpT, 'ip' | 'id' | 'network'>, i: number): Record<string, unknown> {
   const net = topo.networks.find((n) => n.name === f.network);
   const subnet = net?.subnets.find((s) => s.networkAddress && inCidr(f.ip, s.cidr));
   const id = uuidOf('floatingip-port', f.ip);
@@ -136,6 +136,27 @@ function floatingIp(topo: Topology, f: FloatingIpT): Record<string, unknown> {
     port_details: p ? { name: '', network_id: topo.networks.find((n) => n.name === p.network)?.id ?? '', mac_address: p.mac, admin_state_up: true, status: 'ACTIVE', device_id: vm?.id ?? '', device_owner: 'compute:nova' } : null,
     description: '', dns_domain: '', dns_name: '', port_forwardings: [], tags: [], revision_number: 1, created_at: STAMP, updated_at: STAMP, qos_policy_id: null,
   };
+}
+
+/** A floating IP held for port forwardings: no port, its router, and the forwardings as pf_plugin.py lists them in it. */
+function forwardedIp(topo: Topology, pfs: readonly PortForwardingT[]): Record<string, unknown> {
+  const f = pfs[0]!;
+  const net = topo.networks.find((n) => n.name === f.network);
+  const project = projectId(topo.vms.find((v) => v.name === f.vm)?.project ?? null);
+  return {
+    id: f.floatingIpId, floating_ip_address: f.floatingIp, floating_network_id: net?.id ?? '', port_id: null, fixed_ip_address: null,
+    router_id: topo.routers.find((r) => r.name === f.router)?.id ?? null, project_id: project, tenant_id: project, status: 'ACTIVE', port_details: null,
+    description: '', dns_domain: '', dns_name: '',
+    port_forwardings: pfs.map((pf) => ({ id: pf.id, protocol: pf.protocol, internal_ip_address: pf.internalIp, internal_port: pf.internalPort, external_port: pf.externalPort, internal_port_id: pf.portId })),
+    tags: [], revision_number: 1, created_at: STAMP, updated_at: STAMP, qos_policy_id: null,
+  };
+}
+
+/** The port forwardings by floating IP, in order of each floating IP's first forwarding. */
+function forwardedIps(topo: Topology): PortForwardingT[][] {
+  const by = new Map<string, PortForwardingT[]>();
+  for (const pf of topo.portForwardings) by.set(pf.floatingIp, [...(by.get(pf.floatingIp) ?? []), pf]);
+  return [...by.values()];
 }
 
 function rule(g: SecurityGroupT, r: SgRuleT): Record<string, unknown> {
@@ -220,9 +241,10 @@ export function topologyToApi(topo: Topology): Map<string, string> {
     ports.push(body);
   });
   ports.push(...topo.floatingIps.map((f, i) => floatingIpPort(topo, f, topo.ports.length + i)));
+  ports.push(...forwardedIps(topo).map(([f], i) => floatingIpPort(topo, { ip: f!.floatingIp, id: f!.floatingIpId, network: f!.network }, topo.ports.length + topo.floatingIps.length + i)));
   api(API_FILES.ports, { ports });
   api(API_FILES.routers, { routers: topo.routers.map((r) => router(topo, r)) });
-  api(API_FILES.floatingips, { floatingips: topo.floatingIps.map((f) => floatingIp(topo, f)) });
+  api(API_FILES.floatingips, { floatingips: [...topo.floatingIps.map((f) => floatingIp(topo, f)), ...forwardedIps(topo).map((pfs) => forwardedIp(topo, pfs))] });
   api(API_FILES.securityGroups, { security_groups: topo.securityGroups.map(securityGroup) });
   api(API_FILES.agents, { agents: ag.all });
   for (const r of topo.routers) {
