@@ -7,6 +7,7 @@
 // destination other than its fixed address, or to a namespace. And something must arrive at the port
 // (fip-reach.ts): a floating IP nothing reaches is no floating IP. And a packet sent to it from behind
 // its router arrives source-NATed by the router (fip-hairpin.ts), so the answer goes back through it.
+// A floating IP with port forwardings instead (no port of its own) is checked by fip-forwarding.ts.
 import type { FloatingIpT } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { holds, outsideFor, outsideOn, tick, unknown, elsewhere, owned } from './common.ts';
@@ -14,6 +15,7 @@ import { ipNum, opensConnection, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 import { unreachableFip } from './fip-reach.ts';
 import { hairpin } from './fip-hairpin.ts';
+import { checkForwardedFip, forwardedFloatingIps } from './fip-forwarding.ts';
 
 const ID = 'fip-ingress';
 
@@ -54,12 +56,19 @@ async function checkFip(ctx: VerifyContext, f: FloatingIpT): Promise<PropertyRes
 
 export const fipIngress: PropertyCheck = {
   id: ID,
-  description: 'a packet from outside to a floating IP reaches only its port, with the destination rewritten to the fixed IP, never the router itself',
+  description: 'a packet from outside to a floating IP reaches only its port, with the destination rewritten to the fixed IP, never the router itself; through a floating IP with port forwardings, only by a forwarding, and each forwarding works',
   async check(ctx) {
     const out: PropertyResult[] = [];
+    const forwarded = forwardedFloatingIps(ctx.topology.portForwardings);
+    const total = ctx.topology.floatingIps.length + forwarded.length;
     for (const [i, f] of ctx.topology.floatingIps.entries()) {
-      tick(ctx, i, ctx.topology.floatingIps.length, 'floating IPs');
+      tick(ctx, i, total, 'floating IPs');
       out.push(owned(ctx, `fip:${f.ip}`) ? await checkFip(ctx, f) : elsewhere(ID, `fip:${f.ip}`));
+    }
+    for (const [i, pfs] of forwarded.entries()) {
+      const subject = `fip:${pfs[0]!.floatingIp}`;
+      tick(ctx, ctx.topology.floatingIps.length + i, total, 'floating IPs');
+      out.push(owned(ctx, subject) ? await checkForwardedFip(ctx, ID, pfs) : elsewhere(ID, subject));
     }
     return out;
   },
