@@ -21,7 +21,7 @@ import { startPacketIo, type PacketIo, type SeenFrame } from './packet-io.ts';
 import { decodeFrame, encodeFrame, packetOfFrame, type DecodedFrame, type FrameOptions } from './frame.ts';
 import { countedKind, diffKeys, frameKey, markerMaker, packetKey, replyOptions, replyTo } from './linux-compare.ts';
 import { oracleSeed, randomPacket } from './random-packet.ts';
-import { generatedSubjects, rngFor, routerUnfit, shippedSubject, type OracleSubject } from './subjects.ts';
+import { generatedSubjects, rngFor, routerUnfit, shippedSubject, testTopologySubject, type OracleSubject } from './subjects.ts';
 import { Tally, type ExclusionRule } from './tally.ts';
 import { namespaceProbe, neighbourMap } from './evaluator-probe.ts';
 import { ETH_TYPE, IP_PROTO, type Packet } from '../../src/ir/packet.ts';
@@ -55,6 +55,8 @@ const generated = generatedSubjects(SEED, GENERATED, { maxHosts: 3, maxVms: 3, m
 const SUBJECTS: readonly { readonly make: () => OracleSubject; readonly perRouter: number }[] = [
   ...(['seed.yaml', 'seed-vlan.yaml'] as const).map((f) => ({ make: () => shippedSubject(f), perRouter: PER_SHIPPED_ROUTER })),
   ...generated.subjects.map((g) => ({ make: () => g, perRouter: PER_GENERATED_ROUTER })),
+  // Port forwardings (one floating IP, three forwardings): the random frames, and frames aimed at each forwarding (toForwardings).
+  { make: () => testTopologySubject('test/properties/topologies/port-forwarding.yaml'), perRouter: PER_GENERATED_ROUTER },
 ];
 
 /** What the L3 agent sets in every router namespace (neutron/agent/l3/namespaces.py, ip_lib.py). */
@@ -98,6 +100,28 @@ function icmpFromOutside(ns: Namespace): { inIface: Namespace['interfaces'][numb
   })));
 }
 
+/**
+ * Besides the random frames: from outside, by qg- to its MAC, to each port-forwarded floating IP — each
+ * forwarding's protocol and external port (DNATed to its internal address and port, the reply back from the
+ * floating IP and external port), the next port up and the other protocol (not forwarded: the router's own).
+ */
+function toForwardings(model: OracleSubject['model'], ns: Namespace): { inIface: Namespace['interfaces'][number]; packet: Packet }[] {
+  const gw = ns.interfaces.find((i) => i.name.startsWith('qg-'));
+  if (!gw) return [];
+  const held = new Set(gw.addresses.map((a) => a.ip));
+  return model.topology.portForwardings.filter((pf) => held.has(pf.floatingIp)).flatMap((pf) => {
+    const proto = pf.protocol === 'tcp' ? IP_PROTO.tcp : IP_PROTO.udp;
+    const other = pf.protocol === 'tcp' ? IP_PROTO.udp : IP_PROTO.tcp;
+    return ([[proto, pf.externalPort], [proto, pf.externalPort + 1], [other, pf.externalPort]] as const).map(([p, dport]) => ({
+      inIface: gw,
+      packet: {
+        eth_src: '02:00:5e:00:53:01', eth_dst: gw.mac, vlan: null, tun_id: null, eth_type: ETH_TYPE.ipv4,
+        ip_src: '198.18.0.9', ip_dst: pf.floatingIp, proto: p, sport: 40000, dport, icmp_type: null, icmp_code: null,
+      },
+    }));
+  });
+}
+
 describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'iptables', 'python3'], () => {
   for (const { make, perRouter } of SUBJECTS) {
     const { name: file, model, universe } = make();
@@ -107,6 +131,9 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
       let io: PacketIo | null = null;
       /** Frames the namespace answered with a packet of its own (an ARP request of that answer, and its delivery back to the namespace, set aside). */
       let ownAnswers = 0;
+      /** Frames aimed at a port forwarding that both the evaluator and the real namespace DNATed to its internal address and port, with their replies agreeing too. */
+      let forwarded = 0;
+      const forwardings = model.topology.portForwardings;
 
       beforeAll(async () => {
         const t0 = Date.now();
@@ -182,7 +209,7 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
             if (rng.chance(0.6)) packet = { ...packet, eth_dst: inIface.mac };
             asked.push({ inIface, packet });
           }
-          asked.push(...icmpFromOutside(rig.ns));
+          asked.push(...icmpFromOutside(rig.ns), ...toForwardings(model, rig.ns));
           for (const [k, { inIface, packet }] of asked.entries()) {
             const icmpRest = (0x2000 + k) * 0x10000 + 1;
             // A forwarded copy keeps the IP identification; the kernel's own replies (echo reply) do not.
@@ -224,7 +251,11 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
               const second = await once(reply, out.port, { icmpRest, ipId, ...answer }, realReply);
               if (second.diff[0] === 'unsupported') tally.exclude(UNSUPPORTED);
               else if (second.diff.length > 0) tally.disagree(`${rig.host}/${rig.ns.name} in ${out.port} (reply): ${packetKey(out.port, reply)}\n    ${second.diff.join('\n    ')}`);
-              else tally.agreeOne(countedKind(packet));
+              else {
+                tally.agreeOne(countedKind(packet));
+                if (forwardings.some((pf) => pf.floatingIp === packet.ip_dst && packet.dport === pf.externalPort && packet.proto === (pf.protocol === 'tcp' ? IP_PROTO.tcp : IP_PROTO.udp)
+                  && out.packet.ip_dst === pf.internalIp && out.packet.dport === pf.internalPort)) forwarded++;
+              }
             }
           }
         }
@@ -241,6 +272,12 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
           const t = tallies.get(v.name)!;
           console.info(`${t.summary()}\n  frames the namespace answered with a packet of its own (ICMP, TCP reset; not followed by the evaluator), in all variants: ${ownAnswers}`);
           expect(t.disagreements.slice(0, 15), t.disagreements.slice(0, 15).join('\n')).toEqual([]);
+        });
+      }
+      if (forwardings.length > 0) {
+        it('every port forwarding\'s frame was DNATed to its internal address and port, and its reply un-NATed, in the real kernel as in the evaluator', () => {
+          console.info(`${file}: ${forwarded} forwarded frames agreed, request and reply (${forwardings.length} forwardings × ${VARIANTS.length} variants)`);
+          expect(forwarded).toBeGreaterThanOrEqual(forwardings.length * VARIANTS.length);
         });
       }
     });
