@@ -8,7 +8,8 @@
 // stack on any real router (the address is on its qg- device) and are no violation. Then per forwarding one
 // packet from the outside world to FIP:EXT (evaluator trace) must arrive at the port — delivered, or dropped by
 // its own firewall, where its security groups decide, as fip-reach.ts counts a floating IP's arrival —
-// addressed to the internal address and port.
+// addressed to the internal address and port. Not asked yet: a packet to a forwarded port from behind the
+// router (the hairpin SNAT fip-hairpin.ts checks for a bound floating IP); the holds message says so.
 import type { Trace } from '../../evaluate/trace.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
 import type { FloatingIpT, PortForwardingT } from '../../topology/model.ts';
@@ -87,5 +88,5 @@ export async function checkForwardedFip(ctx: VerifyContext, property: string, pf
     if (broken) return broken;
   }
   return notFound(property, subject, res, `packets to ${ip} from ${outside.gateway}`)
-    ?? holds(property, subject, `every packet from outside (${first.network}) to ${ip} reaches a VM only by one of its ${pfs.length} port forwarding${pfs.length > 1 ? 's' : ''}, at the forwarding's internal address and port, and each forwarding's packet arrives at its port (${pfs.map(label).join('; ')})`);
+    ?? holds(property, subject, `every packet from outside (${first.network}) to ${ip} reaches a VM only by one of its ${pfs.length} port forwarding${pfs.length > 1 ? 's' : ''}, at the forwarding's internal address and port, and each forwarding's packet arrives at its port (${pfs.map(label).join('; ')}); packets from behind the router (hairpin) not asked`);
 }
