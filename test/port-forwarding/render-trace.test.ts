@@ -5,6 +5,8 @@
 // internal port, and the reply back out with the floating IP and external port as its source; and the solver
 // agrees with the evaluator on every feasible end from every station.
 import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { loadTopologyText } from '../../src/topology/index.ts';
 import { loadModel } from '../../src/pipeline.ts';
 import { renderTopology } from '../../src/render/index.ts';
 import { parseIptablesSave } from '../../src/parse/iptables-save.ts';
@@ -131,4 +133,21 @@ describe('solver and evaluator agree with port forwardings', () => {
     expect(counts.compared).toBeGreaterThan(20);
     expect(counts.unknown).toBe(0);
   }, 180_000);
+});
+
+describe('on an L3 HA router', () => {
+  it('the forwarded floating IP is a VIP of keepalived (the extension adds it with add_floating_ip) and the master holds it', () => {
+    const text = readFileSync(FILE, 'utf8')
+      .replace('  network1: { role: network, tunnel_ip: 10.0.0.21, bridge_mappings: { external: br-ex } }', '  network1: { role: network, tunnel_ip: 10.0.0.21, bridge_mappings: { external: br-ex } }\n  network2: { role: network, tunnel_ip: 10.0.0.22, bridge_mappings: { external: br-ex } }')
+      .replace('hosts: [network1]', 'hosts: [network1, network2]');
+    const t = loadTopologyText(text, 'ha.yaml');
+    if (!t.ok) throw new Error(JSON.stringify(t.errors));
+    expect(t.value.routers[0]!.ha).not.toBeNull();
+    const arts = renderTopology(t.value);
+    const confs = arts.filter((a) => a.path.endsWith('.keepalived.conf'));
+    expect(confs).toHaveLength(2);
+    for (const c of confs) expect(c.text).toMatch(new RegExp(`\\n\\s+${FIP.replace(/\./g, '\\.')}/32 dev qg-\\S+ no_track\\n`));
+    const held = arts.filter((a) => a.path.endsWith('.ip-addr') && /qrouter-/.test(a.path) && a.text.includes(`inet ${FIP}/32`));
+    expect(held.map((a) => a.path.split('/')[0])).toEqual([t.value.routers[0]!.ha!.master]);
+  });
 });
