@@ -3,7 +3,8 @@
 // and each fault of the router's rules a real cloud can have is found, with its trace —
 // the forwarding's DNAT rule deleted (its packets stay in the router itself), the jump into its chain deleted,
 // the DNAT rewritten to another internal port or to another VM (what arrives through it arrives elsewhere),
-// the floating IP's address gone from qg- (nothing arrives). The ordinary floating IP beside it is unaffected.
+// the floating IP's address gone from qg- (nothing arrives), the hairpin rule deleted (a forwarding's packet from
+// behind the router arrives from its sender's own address). The ordinary floating IP beside it is unaffected.
 import { afterAll, describe, expect, it } from 'vitest';
 import { shutdownZ3 } from '../../src/smt/index.ts';
 import { fipIngress } from '../../src/questions/properties/fip-ingress.ts';
@@ -63,5 +64,14 @@ describe('fip-ingress through port forwardings', () => {
     const rs = byFip(await fipIngress.check(context('port-forwarding', edit(ADDR, dropLines(/inet 203\.0\.113\.50\/32/)))));
     expect(rs.get(FIP)!.verdict).toBe('violated');
     expect(rs.get(FIP)!.message).toContain('does not work');
+  });
+
+  it('from behind the router, the hairpin rule deleted: a forwarding\'s packet arrives from its sender\'s own address: violated', async () => {
+    const ok = byFip(await fipIngress.check(context('port-forwarding'))).get(FIP)!;
+    expect(ok.message).toMatch(/a packet from vm\d:0 behind router1 to 203\.0\.113\.50 .* from 203\.0\.113\.10/);
+    const rs = byFip(await fipIngress.check(context('port-forwarding', edit(ROUTER, dropLines(/-m mark ! --mark 0x2\/0xffff -m conntrack --ctstate DNAT -j SNAT/)))));
+    const r = rs.get(FIP)!;
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toMatch(/behind router1 to 203\.0\.113\.50 .* not from 203\.0\.113\.10/);
   });
 });

@@ -8,8 +8,8 @@
 // stack on any real router (the address is on its qg- device) and are no violation. Then per forwarding one
 // packet from the outside world to FIP:EXT (evaluator trace) must arrive at the port — delivered, or dropped by
 // its own firewall, where its security groups decide, as fip-reach.ts counts a floating IP's arrival —
-// addressed to the internal address and port. Not asked yet: a packet to a forwarded port from behind the
-// router (the hairpin SNAT fip-hairpin.ts checks for a bound floating IP); the holds message says so.
+// addressed to the internal address and port. And from behind the router, each forwarding's packet arrives
+// source-NATed by the router (fip-hairpin.ts, with the forwarding's protocol and external port).
 import type { Trace } from '../../evaluate/trace.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
 import type { FloatingIpT, PortForwardingT } from '../../topology/model.ts';
@@ -18,6 +18,7 @@ import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
 import { holds, INTERNET, outsideFor, outsideOn, unknown, vmStations, type OutsideStation } from './common.ts';
 import { arrivalAt } from './fip-reach.ts';
+import { hairpin } from './fip-hairpin.ts';
 import { ipNum, opensConnection, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
@@ -87,6 +88,13 @@ export async function checkForwardedFip(ctx: VerifyContext, property: string, pf
     const broken = unreachableForwarding(ctx, property, pf, outside);
     if (broken) return broken;
   }
+  // From behind the router (hairpin): each forwarding's packet arrives source-NATed, as for a bound floating IP.
+  const checked: string[] = [];
+  for (const pf of pfs) {
+    const h = hairpin(ctx, property, asFip(pf), [{ proto: pf.protocol, dport: pf.externalPort }]);
+    if (h.result) return h.result;
+    if (h.checked) checked.push(h.checked);
+  }
   return notFound(property, subject, res, `packets to ${ip} from ${outside.gateway}`)
-    ?? holds(property, subject, `every packet from outside (${first.network}) to ${ip} reaches a VM only by one of its ${pfs.length} port forwarding${pfs.length > 1 ? 's' : ''}, at the forwarding's internal address and port, and each forwarding's packet arrives at its port (${pfs.map(label).join('; ')}); packets from behind the router (hairpin) not asked`);
+    ?? holds(property, subject, `every packet from outside (${first.network}) to ${ip} reaches a VM only by one of its ${pfs.length} port forwarding${pfs.length > 1 ? 's' : ''}, at the forwarding's internal address and port, and each forwarding's packet arrives at its port (${pfs.map(label).join('; ')})${checked.length > 0 ? `; ${checked.join('; ')}` : ''}`);
 }

@@ -22,6 +22,7 @@ import type { PropertyResult, VerifyContext } from '../property.ts';
 import { traceBetween } from '../trace.ts';
 import { groupPorts, portLabel, portOf, vmStations, type VmStation } from './common.ts';
 import { PROBES, arrivalAt } from './fip-reach.ts';
+import type { PacketFields } from '../packet.ts';
 import { releaseOrdinal } from '../../topology/release.ts';
 
 export interface HairpinCheck {
@@ -86,11 +87,11 @@ function sendersFor(ctx: VerifyContext, r: RouterT, f: FloatingIpT, ownSubnet: s
  * expected (for the holds message) or the violation; null when none arrives or a trace crosses
  * something not modelled (the sender tells nothing).
  */
-function probe(ctx: VerifyContext, property: string, r: RouterT, gatewayIp: string, f: FloatingIpT, sender: VmStation, ownSubnet: string, arrival: (t: Trace) => Trace | undefined): string | PropertyResult | null {
+function probe(ctx: VerifyContext, property: string, r: RouterT, gatewayIp: string, f: FloatingIpT, sender: VmStation, ownSubnet: string, arrival: (t: Trace) => Trace | undefined, probes: readonly PacketFields[]): string | PropertyResult | null {
   const expected = ownFloatingIp(ctx.topology, r, sender) ?? gatewayIp;
   const from = portLabel(sender);
   const onSubnet = portOf(ctx.topology, sender)?.subnet === ownSubnet;
-  for (const fields of PROBES) {
+  for (const fields of probes) {
     const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'port', station: sender, ip: sender.ip }, f.ip, fields);
     if (t.uncertain.length > 0) return null;
     const a = arrival(t);
@@ -112,7 +113,8 @@ function probe(ctx: VerifyContext, property: string, r: RouterT, gatewayIp: stri
   return null;
 }
 
-export function hairpin(ctx: VerifyContext, property: string, f: FloatingIpT): HairpinCheck {
+/** `probes`: what is sent (a port forwarding's protocol and external port; by default what is commonly sent to a floating IP). */
+export function hairpin(ctx: VerifyContext, property: string, f: FloatingIpT, probes: readonly PacketFields[] = PROBES): HairpinCheck {
   const r = ctx.topology.routers.find((x) => x.name === f.router);
   // Before Newton a router without SNAT got no hairpin rule: what a port behind it sends to a floating IP keeps its address.
   if (r === undefined || r.gateway === null || (!r.gateway.snat && !hairpinWithoutSnat(ctx.topology.release))) return NOTHING;
@@ -123,7 +125,7 @@ export function hairpin(ctx: VerifyContext, property: string, f: FloatingIpT): H
   const checked: string[] = [];
   for (const kind of sendersFor(ctx, r, f, ownSubnet)) {
     for (const sender of kind) {
-      const got = probe(ctx, property, r, r.gateway.port.ip, f, sender, ownSubnet, arrival);
+      const got = probe(ctx, property, r, r.gateway.port.ip, f, sender, ownSubnet, arrival, probes);
       if (got === null) continue; // nothing of this sender's arrives: the next of its kind is asked
       if (typeof got === 'string') checked.push(got);
       else return { result: got, checked: null };
