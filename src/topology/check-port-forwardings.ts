@@ -7,7 +7,7 @@
 import type { Diagnostics } from './diagnostics.ts';
 import { checkAddress } from './check-util.ts';
 import type { FileContext } from './context.ts';
-import { subnetFor } from './context.ts';
+import { externalNetworkOf, subnetFor } from './context.ts';
 import { parseIpv4 } from './ipv4.ts';
 import type { Path } from './path.ts';
 import { ordinalOf, releaseOrdinal } from './release.ts';
@@ -51,7 +51,7 @@ export function checkPortForwardings(ctx: FileContext, diag: Diagnostics, claims
     const fip = checkAddress(diag, [...at, 'floating_ip'], pf.floating_ip);
     let network: string | undefined;
     if (fip !== null) {
-      network = [...ctx.networks].find(([n, net]) => net.external === true && subnetFor(ctx, n, fip) !== undefined)?.[0];
+      network = externalNetworkOf(ctx, fip);
       if (network === undefined) diag.add('NP305', [...at, 'floating_ip'], `${pf.floating_ip} is in no subnet of an external network`);
       const bound = associated.get(fip);
       if (bound !== undefined) {

@@ -7,7 +7,7 @@ import { checkAddress, checkCidr, checkInSubnet } from './check-util.ts';
 import { checkMapped } from './check-router.ts';
 import { groupNames } from './check-security.ts';
 import type { FileContext } from './context.ts';
-import { rolesOf, subnetFor } from './context.ts';
+import { externalNetworkOf, rolesOf, subnetFor } from './context.ts';
 import { canonicalMac } from './ids.ts';
 import { cidrContains, formatIpv4, parseIpv4 } from './ipv4.ts';
 import type { Path } from './path.ts';
@@ -125,7 +125,7 @@ export function checkFloatingIps(ctx: FileContext, diag: Diagnostics, claims: Cl
     const ip = checkAddress(diag, [...at, 'ip'], f.ip);
     let network: string | undefined;
     if (ip !== null) {
-      network = [...ctx.networks].find(([n, net]) => net.external === true && subnetFor(ctx, n, ip) !== undefined)?.[0];
+      network = externalNetworkOf(ctx, ip);
       if (network === undefined) diag.add('NP305', [...at, 'ip'], `${f.ip} is in no subnet of an external network`);
       const prev = byIp.get(ip);
       if (prev !== undefined) diag.add('NP306', [...at, 'ip'], `floating IP ${f.ip} is already floating_ips[${prev}]`);

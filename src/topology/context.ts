@@ -73,6 +73,11 @@ export function subnetFor(ctx: FileContext, network: string, ip: number | null):
   return list.find((s) => s.cidr !== null && cidrContains(s.cidr, ip));
 }
 
+/** The external network one of whose subnets holds `ip` (a floating IP's), the first in file order; undefined when none does. */
+export function externalNetworkOf(ctx: FileContext, ip: number): string | undefined {
+  return [...ctx.networks].find(([n, net]) => net.external === true && subnetFor(ctx, n, ip) !== undefined)?.[0];
+}
+
 /** The network nodes (file order) that can run `network`'s DHCP server: network role, and they reach it. */
 export function dhcpCandidates(ctx: FileContext, network: string): string[] {
   const net = ctx.networks.get(network);
