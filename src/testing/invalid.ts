@@ -41,6 +41,27 @@ const o = (v: unknown): Obj => v as Obj;
 const pick = <T>(xs: readonly T[], k: number): T | null => (xs.length === 0 ? null : xs[k % xs.length]!);
 const entries = (v: unknown): [string, Obj][] => Object.entries(o(v ?? {})).map(([k, x]) => [k, o(x)]);
 const section = (f: Obj, key: string): Obj => o((f[key] ??= {}));
+
+/**
+ * A floating IP of the file turned into a port forwarding (tcp 2222 → 22 on the same port, its fixed address
+ * written when the port writes one): the forwarding, or null when no floating IP names its address (or, unless
+ * `rockyOrLater` is false, the file's release is before Rocky).
+ */
+function forwardingFrom(f: Obj, k: number, rockyOrLater = true): Obj | null {
+  // Before Rocky a forwarding is refused for the release (NP506) whatever else it says.
+  const release = o(f.defaults ?? {}).release;
+  if (rockyOrLater && release !== undefined && (releaseOrdinal(String(release)) ?? 0) < (releaseOrdinal('rocky') as number)) return null;
+  const fips = (f.floating_ips as Obj[] | undefined) ?? [];
+  const fip = pick(fips.filter((x) => typeof x.ip === 'string' && typeof x.vm === 'string'), k);
+  if (!fip) return null;
+  const port = Number(fip.port ?? 0);
+  const ip = ((o(o(f.vms)[String(fip.vm)]).ports as Obj[] | undefined) ?? [])[port];
+  f.floating_ips = fips.filter((x) => x !== fip);
+  if ((f.floating_ips as Obj[]).length === 0) delete f.floating_ips;
+  const pf: Obj = { floating_ip: fip.ip, protocol: 'tcp', external_port: 2222, vm: fip.vm, ...(fip.port !== undefined ? { port } : {}), internal_port: 22, ...(typeof ip?.ip === 'string' ? { internal_ip: ip.ip } : {}) };
+  f.port_forwardings = [pf];
+  return pf;
+}
 const rolesOf = (h: Obj): string[] => (Array.isArray(h.role) ? (h.role as string[]) : [String(h.role)]);
 
 interface PortRef { readonly vm: string; readonly index: number; readonly port: Obj; readonly path: string }
@@ -730,6 +751,26 @@ const FAMILIES: readonly Family[] = [
       const nexthop = pick(own, k)!;
       r[1].routes = [...((r[1].routes as unknown[] | undefined) ?? []), { destination: '10.77.0.0/24', nexthop }];
       return { how: "an extra route whose nexthop is the router's own interface address", paths: [`routers.${r[0]}.routes`] };
+    },
+  },
+  {
+    code: 'NP318',
+    breaks: (f, k) => {
+      const pf = forwardingFrom(f, k);
+      if (!pf) return null;
+      // Another address than the port's own: one of another subnet, or the port's own with its last byte moved.
+      pf.internal_ip = k % 2 === 0 ? '10.255.255.77' : pf.internal_ip === undefined ? '192.0.2.77' : `${String(pf.internal_ip).split('.').slice(0, 3).join('.')}.${(Number(String(pf.internal_ip).split('.')[3]) % 250) + 3}`;
+      return { how: 'a port forwarding to an address its port does not hold', paths: ['port_forwardings[0].internal_ip'] };
+    },
+  },
+  {
+    code: 'NP506',
+    breaks: (f, k) => {
+      // Queens has no stateless groups either: a file that writes one is left to other families.
+      if (entries(f.security_groups).some(([, groups]) => entries(groups).some(([, g]) => g.stateful === false))) return null;
+      if (!forwardingFrom(f, k, false)) return null;
+      section(f, 'defaults').release = pick(['queens', 'pike', 'newton'], k)!;
+      return { how: 'a port forwarding on a release before Rocky', paths: ['port_forwardings'] };
     },
   },
   {
