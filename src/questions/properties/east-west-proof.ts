@@ -129,7 +129,8 @@ export async function provePairs(ctx: VerifyContext, pairs: readonly { readonly 
   const qs: (Question | null)[] = [];
   for (const p of pairs) qs.push(await questionOf(ctx, p.pair));
   const live = qs.flatMap((q, i) => (q === null ? [] : [i]));
-  const out: PairProof[] = pairs.map(() => ({ kind: 'undecided', why: 'the walk delivers nothing where the evaluator delivered its packet' }));
+  // No end of the walk at all where the evaluator delivered the pair's packet: the engines disagree, said as such.
+  const out: PairProof[] = pairs.map((p) => ({ kind: 'violated', result: unknown('east-west', p.subject, `${p.pair.between}: the evaluator delivers its packet, the solver's walk of the sender's packets ends nowhere: solver and evaluator disagree`) }));
   // The walks of one dataplane share their encoder (starts.ts walkerFor): one batch holds every pair's
   // question, a disjunction, so shared variable names change nothing. Grouped by encoder all the same.
   const z3 = await getZ3();
