@@ -1,7 +1,8 @@
 // east-west (east-west.ts): ports reach each other as their groups allow, one packet per pair of
 // places (sender's subnet and host, receiver's), ARP first. On east-west.yaml (net1 and net2 behind
 // router1, three compute hosts, no ARP responder): as rendered every pair whose ports' groups allow a
-// packet delivers it, and the pairs with nothing allowed are counted, not asked; with compute2's br-tun
+// packet delivers it (a packet the solver finds when none of the usual ones is allowed by both), and the
+// pairs with nothing allowed are proved to have none and counted; with compute2's br-tun
 // no longer taking what arrives from compute1's tunnel, vm1's ARP request for vm2 goes unanswered (and,
 // with br-tun's ARP responder answering it on compute1, its packet is not delivered) — a fault in the
 // forwarding between two hosts that no other built-in sees (test/mutation's kill table said it survived).
@@ -37,11 +38,14 @@ describe('east-west: ports reach each other as their groups allow', () => {
   it('as rendered, every pair of places with a packet allowed delivers it; the others are counted', async () => {
     const rs = await eastWest.check(context('east-west'));
     expect(rs.map((r) => [r.subject, r.verdict])).toEqual([['network:net1', 'holds'], ['network:net2', 'holds']]);
-    // net1: vm1 and vm2 reach each other (default group) and are reached from vm3 through router1; vm6's
-    // group lets nothing in or out, and vm4 (port security off) is no member of vm1's or vm2's default group.
-    expect(rs[0]!.message).toMatch(/^4 pairs of places .*: each delivers every first packet both ports' groups allow \(proved over all of them, after one was delivered: .*\), its first hop resolved by ARP; 8 pairs of places not asked: their ports' groups allow none of the packets tried between them$/);
-    // net2: vm4 lets everything in (vm3, and vm1 and vm2 through router1); vm3 lets in its group's members.
-    expect(rs[1]!.message).toMatch(/^5 pairs of places .*: each delivers every first packet both ports' groups allow \(proved over all of them, .*; 3 pairs of places not asked/);
+    // net1: vm1 and vm2 reach each other (default group) and are reached from vm3 through router1; vm4
+    // (port security off) is no member of vm1's or vm2's default group, but may send what their firewalls
+    // admit by destination whatever the group (a DHCP reply, udp 67 → 68: 2024.1): found by the solver, as
+    // none of the packets tried is. vm6's group lets nothing in or out: 12 pairs of places, 5 with nothing.
+    expect(rs[0]!.message).toMatch(/^7 pairs of places .*: each delivers every first packet both ports' groups allow \(proved over all of them, after one was delivered: .*\), its first hop resolved by ARP; 5 pairs of places not asked: their ports' groups allow no first packet between them \(proved\)$/);
+    // net2: vm4 lets everything in (vm3, and vm1 and vm2 through router1, and vm6's DHCP client requests,
+    // udp 68 → 67, all its firewall sends); vm3 lets in its group's members and vm4's udp 67 → 68.
+    expect(rs[1]!.message).toMatch(/^7 pairs of places .*: each delivers every first packet both ports' groups allow \(proved over all of them, .*; 1 pair of places not asked: their ports' groups allow no first packet between them \(proved\)$/);
   });
 
   it("compute2's br-tun not taking compute1's tunnel in: vm1's ARP request for vm2 goes unanswered, a violation with its trace", async () => {
@@ -82,19 +86,54 @@ describe('east-west: ports reach each other as their groups allow', () => {
     expect(traceCopies(r.trace!).some((c) => c.hops.some((h) => h.device.startsWith('qrouter-')))).toBe(true);
   });
 
-  it("router1 dropping what it forwards over UDP: tcp/22 still crosses, and the proof finds a UDP packet both groups allow that is not delivered, replayed", async () => {
+  it("router1 dropping what it forwards over UDP: the packets the solver finds for pairs whose groups send or admit only what the firewall itself lets through (DHCP) are dropped, a violation with its trace", async () => {
     const udpDropped = edit(/^network1\/qrouter-.*\.iptables-save$/, (text) => text.replace(/^(-A neutron-l3-agent-FORWARD -j neutron-l3-agent-scope)$/m, '-A neutron-l3-agent-FORWARD -p udp -j DROP\n$1'));
     const r = await of(context('east-west', udpDropped), 'network:net2');
     expect(r.verdict).toBe('violated');
-    // The concrete packet (tcp/22) of the pair was delivered: only the proof over every allowed packet finds it.
-    expect(r.message).toMatch(/^vm[12]:0 \(compute[12]\) → vm[34]:0 192\.168\.2\.1[34] \(compute[12]\) through router1: udp port 80 from port 40000, which both ports' groups allow, is not delivered \(other packets are\): dropped at qrouter-.*: -A neutron-l3-agent-FORWARD -p udp -j DROP$/);
+    // vm6, whose group sends nothing, sends only what its firewall lets out whatever the group (a DHCP
+    // client's request, udp 68 → 67), which vm4 (port security off) lets in: the solver's packet for their
+    // pair of places, itself dropped by the router.
+    expect(r.message).toMatch(/^vm6:0 \(compute3\) → vm4:0 192\.168\.2\.14 \(compute2\) udp\/67 from port 68 through router1, which both ports' groups allow: not delivered: dropped at qrouter-.*: -A neutron-l3-agent-FORWARD -p udp -j DROP$/);
     expect(r.witness!.proto).toBe(17);
     expect(r.trace!.packet).toEqual(r.witness);
     expect(r.claim!.shownBy(r.trace!)).toBe(true);
     expect(traceCopies(r.trace!).some((c) => c.droppedAt?.device.startsWith('qrouter-') === true)).toBe(true);
-    // net1's ports, reached from net2 (vm3) through router1, alike.
+    // And net1's: vm4 (port security off) sends vm1 what its firewall admits by destination (udp 67 → 68), dropped alike.
     const back = await of(context('east-west', udpDropped), 'network:net1');
     expect(back.verdict).toBe('violated');
-    expect(back.message).toMatch(/^vm3:0 \(compute1\) → vm[12]:0 .* through router1: udp port 80 from port 40000, which both ports' groups allow, is not delivered/);
+    expect(back.message).toMatch(/^vm4:0 \(compute2\) → vm[12]:0 .* udp\/68 from port 67 through router1, which both ports' groups allow: not delivered: dropped at qrouter-.*: -A neutron-l3-agent-FORWARD -p udp -j DROP$/);
+  });
+
+  it("router1 dropping what it forwards to UDP port 80 only: every pair's first packet crosses, and only the proof over every allowed packet finds udp/80 not delivered, replayed", async () => {
+    const udp80Dropped = edit(/^network1\/qrouter-.*\.iptables-save$/, (text) => text.replace(/^(-A neutron-l3-agent-FORWARD -j neutron-l3-agent-scope)$/m, '-A neutron-l3-agent-FORWARD -p udp -m udp --dport 80 -j DROP\n$1'));
+    for (const subject of ['network:net1', 'network:net2']) {
+      const r = await of(context('east-west', udp80Dropped), subject);
+      expect(r.verdict).toBe('violated');
+      expect(r.message).toMatch(/ through router1: udp port 80 from port 40000, which both ports' groups allow, is not delivered \(other packets are\): dropped at qrouter-.*: -A neutron-l3-agent-FORWARD -p udp -m udp --dport 80 -j DROP$/);
+      expect(r.witness!.proto).toBe(17);
+      expect(r.witness!.dport).toBe(80);
+      expect(r.trace!.packet).toEqual(r.witness);
+      expect(r.claim!.shownBy(r.trace!)).toBe(true);
+    }
+  });
+
+  describe('groups whose common packets none of the usual first packets is (east-west-narrow.yaml)', () => {
+    it('the solver finds one (tcp 5001 or 5002), it is delivered and proved for every such packet; the pairs with nothing in common are proved to have none', async () => {
+      const [r] = await eastWest.check(context('east-west-narrow'));
+      expect(r!.verdict).toBe('holds');
+      // vm1 → vm2 is the one pair of places with a packet; vm2 and vm3 → vm1 (nothing admitted), vm2 ↔ vm3 (no packet of one the other admits): proved to have none.
+      expect(r!.message).toMatch(/^1 pair of places .*: it delivers every first packet both ports' groups allow \(proved over all of them, after one was delivered: vm1:0 → vm2:0 tcp\/500[12]\), its first hop resolved by ARP; 2 pairs of places not asked: their ports' groups allow no first packet between them \(proved\)$/);
+    });
+
+    it("compute2's br-int dropping tcp 5001–5002 from vm1: the solver's packet is not delivered, a violation with its trace", async () => {
+      const dropped = edit(/^compute2\/br-int\.dump-flows$/, (text) => ` cookie=0x1, priority=200,tcp,tp_dst=5001 actions=drop\n cookie=0x1, priority=200,tcp,tp_dst=5002 actions=drop\n${text}`);
+      const [r] = await eastWest.check(context('east-west-narrow', dropped));
+      expect(r!.verdict).toBe('violated');
+      expect(r!.message).toMatch(/^vm1:0 \(compute1\) → vm2:0 192\.168\.1\.12 \(compute2\) tcp\/500[12], which both ports' groups allow: not delivered: /);
+      expect(r!.witness!.proto).toBe(6);
+      expect([5001, 5002]).toContain(r!.witness!.dport);
+      expect(r!.claim!.shownBy(r!.trace!)).toBe(true);
+      expect(traceCopies(r!.trace!).some((c) => c.droppedAt?.host === 'compute2' && c.droppedAt.device === 'br-int')).toBe(true);
+    });
   });
 });

@@ -18,9 +18,11 @@
 // answered — with nothing unmodelled crossed; a pair that crossed something unmodelled decides nothing, and
 // the result is `unknown` only when no other pair shows a violation. A `holds` says how many pairs of places
 // exchanged such a packet and how many of them every such packet (proved); a pair the proof cannot decide
-// (its undelivered packets cross something not modelled, or a solver timeout) keeps its one packet. Pairs of places whose
-// ports' groups allow nothing between them (none of the packets tried: each rule of the receiver's
-// ingress, then TCP 22, ICMP echo, TCP 443 and 80, UDP 53) are not asked, and counted. Never asked: a
+// (its undelivered packets cross something not modelled, or a solver timeout) keeps its one packet. The
+// packets tried first: each rule of the receiver's ingress, then TCP 22, ICMP echo, TCP 443 and 80, UDP
+// 53; when both intents allow none of them, the solver looks for any first packet they both allow
+// (anyIntended), and a pair of places whose ports' intents allow none is proved so, not asked and
+// counted (a timeout there makes the result `unknown`). Never asked: a
 // VM to itself; through a router, a VM with a port of its own on the receiver's subnet (its stack sends
 // there straight), or an address an extra route of that router at least as specific as the subnet
 // takes elsewhere (the router is told not to deliver it on-link); and an address another port of the
@@ -29,7 +31,9 @@ import type { Trace } from '../../evaluate/trace.ts';
 import type { PortT, RouterT, Topology } from '../../topology/model.ts';
 import { IP_PROTO, ipProtoName, protoHasPorts } from '../../ir/packet.ts';
 import { concretePacket } from '../../smt/headers.ts';
-import { Enc, getZ3 } from '../../smt/index.ts';
+import { checkSat, decodeWitness, defaultPreferences, Enc, getZ3 } from '../../smt/index.ts';
+import { isIpv4, symbolicPacket } from '../../smt/headers.ts';
+import { ipNum, macNum, opensConnection } from './search.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { firstPacket, type PacketFields } from '../packet.ts';
 import { firstPacketOf } from '../trace.ts';
@@ -90,6 +94,59 @@ function intendedPacket(e: Enc, topo: Topology, a: VmStation, b: VmStation): Pac
   return t.find((f) => intends(e, topo, pa, a, b, f, 'egress') && intends(e, topo, pb, a, b, f, 'ingress')) ?? null;
 }
 
+/** A pair of ports of a pair of places that may be asked to exchange a packet. */
+interface Candidate { readonly from: VmStation; readonly to: VmStation; readonly via: RouterT | null }
+
+type Found =
+  | { readonly kind: 'asked'; readonly asked: Asked }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'undecided'; readonly why: string }
+  | { readonly kind: 'disagree'; readonly why: string };
+
+/**
+ * When none of the packets tried is allowed by both ports' intents: any first packet (IPv4, any
+ * protocol, ports, ICMP request type) from the sender's own MAC and address to the receiver's address
+ * that both allow, for one of the pair of places' candidates. Unsat over all of them proves their groups
+ * allow nothing between them; a model is decoded as a person would send it and checked against both
+ * intents concretely before it is sent.
+ */
+async function anyIntended(ctx: VerifyContext, e: Enc, candidates: readonly Candidate[]): Promise<Found> {
+  const topo = ctx.topology;
+  const z3 = await getZ3();
+  const p = symbolicPacket(z3, 'east-west.any', null);
+  const allowedFor = (c: Candidate) => {
+    const [pa, pb] = [portOf(topo, c.from), portOf(topo, c.to)];
+    if (pa === undefined || pb === undefined) return false;
+    return e.and(
+      e.eq(p.eth_src, macNum(c.from.mac), 48), e.eq(p.ip_src, ipNum(c.from.ip), 32), e.eq(p.ip_dst, ipNum(c.to.ip), 32), isIpv4(e, p),
+      opensConnection(e, p), intent(e, topo, pa, p, 'egress'), intent(e, topo, pb, p, 'ingress'),
+    );
+  };
+  const conds = candidates.map(allowedFor);
+  const all = await checkSat(z3, e, e.or(...conds), ctx.timeoutMs);
+  if (all.status === 'unsat') return { kind: 'none' };
+  if (all.status === 'unknown') return { kind: 'undecided', why: `${portLabel(candidates[0]!.from)} → ${portLabel(candidates[0]!.to)}: ${all.reason}` };
+  for (const [i, c] of candidates.entries()) {
+    const r = candidates.length === 1 ? all : await checkSat(z3, e, conds[i]!, ctx.timeoutMs);
+    if (r.status === 'unsat') continue;
+    if (r.status === 'unknown') return { kind: 'undecided', why: `${portLabel(c.from)} → ${portLabel(c.to)}: ${r.reason}` };
+    const prefs = defaultPreferences(e, p, { ip: ipNum(c.from.ip), prefixLen: 32, mac: macNum(c.from.mac) });
+    const w = (await decodeWitness(e, r.solver, r.model, p, prefs)).packet;
+    const fields: PacketFields = {
+      proto: w.proto,
+      ...(w.sport !== null ? { sport: w.sport } : {}),
+      ...(w.dport !== null ? { dport: w.dport } : {}),
+      ...(w.icmp_type !== null ? { icmpType: w.icmp_type, icmpCode: w.icmp_code ?? 0 } : {}),
+    };
+    if (!intends(e, topo, portOf(topo, c.from)!, c.from, c.to, fields, 'egress') || !intends(e, topo, portOf(topo, c.to)!, c.from, c.to, fields, 'ingress')) {
+      return { kind: 'disagree', why: `${portLabel(c.from)} → ${portLabel(c.to)}: the solver's packet ${fieldsText(fields)} is not one both ports' groups allow (solver and intent disagree)` };
+    }
+    return { kind: 'asked', asked: { ...c, fields } };
+  }
+  // Satisfiable together, each alone unsat: the solver contradicts itself.
+  return { kind: 'disagree', why: `${portLabel(candidates[0]!.from)} → ${portLabel(candidates[0]!.to)}: the solver finds a packet both ports' groups allow for the pairs together and for none alone` };
+}
+
 /** Ports' groups as the intent reads them: alike ports are tried once per pair of places. */
 const groupsKey = (topo: Topology, s: VmStation): string => {
   const p = portOf(topo, s);
@@ -137,7 +194,9 @@ interface Asked { readonly from: VmStation; readonly to: VmStation; readonly fie
 
 const fieldsText = (f: PacketFields): string => {
   const name = typeof f.proto === 'number' ? (ipProtoName(f.proto) ?? `proto ${f.proto}`) : f.proto;
-  return f.dport !== undefined ? `${name}/${f.dport}` : name === 'icmp' && f.icmpType !== undefined && f.icmpType !== 8 ? `icmp type ${f.icmpType}` : name;
+  // A source port other than the stack's usual one is named: a solver's packet may need it (udp 67 → 68).
+  const from = f.sport !== undefined && f.sport !== 40000 ? ` from port ${f.sport}` : '';
+  return f.dport !== undefined ? `${name}/${f.dport}${from}` : name === 'icmp' && f.icmpType !== undefined && f.icmpType !== 8 ? `icmp type ${f.icmpType}` : name;
 };
 
 /** Sends the pair's packet: the packet as sent when it is delivered, else the violation or unknown. */
@@ -191,7 +250,7 @@ function pairOk(topo: Topology, vmsOn: ReadonlyMap<string, ReadonlySet<string>>,
 /** The VM ports of each subnet, and the VMs with a port there (built once per run). */
 interface BySubnet { readonly ports: ReadonlyMap<string, VmStation[]>; readonly vms: ReadonlyMap<string, ReadonlySet<string>> }
 
-function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: readonly VmStation[], bySubnet: BySubnet): PropertyResult | Pending {
+async function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: readonly VmStation[], bySubnet: BySubnet): Promise<PropertyResult | Pending> {
   const senders = bySubnet.ports;
   const vmsOn = bySubnet.vms;
   const subject = `network:${network}`;
@@ -205,6 +264,7 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
   const targetsAll = receivers.filter((b) => !held(b));
   let asked = 0;
   let quiet = 0;
+  const unasked: string[] = [];
   let example: Asked | null = null;
   let undecided: PropertyResult | null = null;
   const delivered: ProvedPair[] = [];
@@ -223,13 +283,13 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
     const targets = alikeOnce(topo, to.ports);
     for (const fp of fromPlaces) {
       let q: Asked | null = null;
-      let pairs = false;
+      const candidates: Candidate[] = [];
       for (const a of alikeOnce(topo, fp.ports)) {
         const v = viaOf.get(a) ?? null;
         for (const b of targets) {
           const other = pairOk(topo, vmsOn, a, b, v, to.subnet) ? b : to.ports.find((x) => groupsKey(topo, x) === groupsKey(topo, b) && pairOk(topo, vmsOn, a, x, v, to.subnet));
           if (other === undefined) continue;
-          pairs = true;
+          candidates.push({ from: a, to: other, via: v });
           const fields = intendedPacket(e, topo, a, other);
           if (fields !== null) {
             q = { from: a, to: other, fields, via: v };
@@ -238,10 +298,15 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
         }
         if (q !== null) break;
       }
-      if (q === null) {
-        if (pairs) quiet++;
-        continue;
+      if (q === null && candidates.length > 0) {
+        // None of the packets tried: the solver looks for any first packet both intents allow.
+        const found = await anyIntended(ctx, e, candidates);
+        if (found.kind === 'none') quiet++;
+        else if (found.kind === 'undecided') unasked.push(found.why);
+        else if (found.kind === 'disagree') return unknown(ID, subject, found.why);
+        else q = found.asked;
       }
+      if (q === null) continue;
       const r = send(ctx, subject, q);
       // A pair that crossed something unmodelled decides nothing; a later pair may still show a violation.
       if ('verdict' in r && r.verdict === 'unknown') {
@@ -256,7 +321,10 @@ function checkNetwork(ctx: VerifyContext, e: Enc, network: string, receivers: re
     }
   }
   if (undecided !== null) return { ...undecided, message: `${undecided.message} (${asked} other pair${asked === 1 ? '' : 's'} of places delivered theirs)` };
-  const nothing = quiet === 0 ? '' : `; ${quiet} pair${quiet === 1 ? '' : 's'} of places not asked: their ports' groups allow none of the packets tried between them`;
+  if (unasked.length > 0 && undecided === null) {
+    return unknown(ID, subject, `${unasked.length} pair${unasked.length === 1 ? '' : 's'} of places not decided: whether their ports' groups allow any first packet between them (${unasked.slice(0, 2).join('; ')}${unasked.length > 2 ? '; …' : ''}); ${asked} other pair${asked === 1 ? '' : 's'} of places delivered theirs`);
+  }
+  const nothing = quiet === 0 ? '' : `; ${quiet} pair${quiet === 1 ? '' : 's'} of places not asked: their ports' groups allow no first packet between them (proved)`;
   const sharing = leftOut(shared.length, `whose address another port also holds (${shared.slice(0, 3).map(portLabel).join(', ')}${shared.length > 3 ? ', …' : ''})`);
   if (example === null) {
     return notApplicable(ID, subject, quiet === 0 ? `nothing to ask: no pair of VM ports on its subnets, or behind a router on them${nothing}${sharing}` : `no pair of ports whose groups allow a packet between them${nothing}${sharing}`);
@@ -300,10 +368,11 @@ export const eastWest: PropertyCheck = {
     const ha = new Set(ctx.topology.networks.filter((n) => n.ha).map((n) => n.name));
     const nets = [...byNetwork(stations)].filter(([name]) => !ha.has(name));
     const by: BySubnet = { ports: bySubnet, vms: new Map([...bySubnet].map(([subnet, ports]) => [subnet, new Set(ports.map((x) => x.vm))])) };
-    const first = nets.map(([name, receivers], i) => {
+    const first: (PropertyResult | Pending)[] = [];
+    for (const [i, [name, receivers]] of nets.entries()) {
       tick(ctx, i, nets.length, 'networks');
-      return owned(ctx, `network:${name}`) ? checkNetwork(ctx, e, name, receivers, by) : elsewhere(ID, `network:${name}`);
-    });
+      first.push(owned(ctx, `network:${name}`) ? await checkNetwork(ctx, e, name, receivers, by) : elsewhere(ID, `network:${name}`));
+    }
     const pending = first.flatMap((x, i) => ('finish' in x ? [{ x, subject: `network:${nets[i]![0]}` }] : []));
     const proofs = await provePairs(ctx, pending.flatMap(({ x, subject }) => x.pairs.map((pair) => ({ subject, pair }))));
     let at = 0;
