@@ -38,7 +38,11 @@ export type NfTarget =
   | { readonly kind: 'REJECT'; readonly with: string | null }
   | { readonly kind: 'jump' | 'goto'; readonly chain: string }
   | { readonly kind: 'SNAT'; readonly to: string; readonly fully_random: boolean }
-  | { readonly kind: 'DNAT'; readonly to: string; readonly port: number | null }
+  /**
+   * `port`: a single `--to-destination IP:P`; `ports`: a port range `IP:C-D` or `IP:C-D/B` with its base
+   * port (semantics/dnat-port.ts says which port the kernel picks); neither: the port is kept.
+   */
+  | { readonly kind: 'DNAT'; readonly to: string; readonly port: number | null; readonly ports?: { readonly from: number; readonly to: number; readonly base: number | null } }
   | { readonly kind: 'REDIRECT'; readonly toPort: number }
   | { readonly kind: 'MARK'; readonly op: 'set' | 'and' | 'or' | 'xor'; readonly value: number; readonly mask: number }
   | { readonly kind: 'CONNMARK'; readonly op: 'set' | 'save' | 'restore'; readonly value: number; readonly mask: number }

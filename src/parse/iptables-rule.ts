@@ -298,9 +298,16 @@ function targetOf(name: string, opts: readonly string[], isGoto: boolean, ctx: R
       return { kind: 'SNAT', to, fully_random: o.has('--random-fully') };
     }
     case 'DNAT': {
-      const m = /^(\d+\.\d+\.\d+\.\d+)(?::(\d+))?$/.exec(o.get('--to-destination') ?? '');
+      // `IP[:P[-Q[/B]]]` (libxt_NAT revision 2; the base port B since kernel 4.18): Neutron writes
+      // `IP:C-D/A` for a port-forwarding range (port_forwarding.py extract_ports). An address range, a
+      // port out of 1-65535 or Q < P stays unsupported.
+      const m = /^(\d+\.\d+\.\d+\.\d+)(?::(\d+)(?:-(\d+))?(?:\/(\d+))?)?$/.exec(o.get('--to-destination') ?? '');
       if (!m || !only('--to-destination', '--random', '--persistent')) return unsupported;
-      return { kind: 'DNAT', to: m[1] as string, port: m[2] === undefined ? null : Number(m[2]) };
+      if (m[2] === undefined) return { kind: 'DNAT', to: m[1] as string, port: null };
+      const [from, to, base] = [Number(m[2]), m[3] === undefined ? Number(m[2]) : Number(m[3]), m[4] === undefined ? null : Number(m[4])];
+      if ([from, to, base ?? 1].some((x) => x < 1 || x > 65535) || to < from) return unsupported;
+      if (from === to && base === null) return { kind: 'DNAT', to: m[1] as string, port: from };
+      return { kind: 'DNAT', to: m[1] as string, port: null, ports: { from, to, base } };
     }
     case 'REDIRECT': {
       const port = /^\d+$/.test(o.get('--to-ports') ?? '') ? Number(o.get('--to-ports')) : null;

@@ -126,11 +126,6 @@ export function natTargetAllowed(t: NatTarget, table: string, hook: Hook): boole
   return table === 'nat' && hooks.includes(hook);
 }
 
-/** The destination port a DNAT binds: `--to-destination`'s port (or its range's first), else unchanged (null). */
-export function dnatPort(t: Extract<NfTarget, { kind: 'DNAT' }>, spec: NatSpec): number | null {
-  return t.port ?? spec.ports?.[0] ?? null;
-}
-
 /** The address REDIRECT rewrites the destination to: 127.0.0.1 from OUTPUT, else the incoming interface's (null: none, the kernel drops). */
 export function redirectAddress(hook: Hook, ctx: NfContext): string | null {
   return hook === 'OUTPUT' ? '127.0.0.1' : (ctx.localAddress ?? null);

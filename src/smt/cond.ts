@@ -150,6 +150,17 @@ export class Enc {
     return this.and(...parts);
   }
 
+  /**
+   * `from + (((a − base) mod 2^bits) mod size)`, unsigned over `bits`: the port a DNAT with a base port
+   * maps `a` to (semantics/dnat-port.ts). `size` ≥ 1.
+   */
+  offsetMod(a: Val, base: number, from: number, size: number, bits: number): Val {
+    const span = 2 ** bits;
+    if (typeof a === 'number') return mod(from + (((mod(a, bits) - base) % span + span) % span) % size, bits);
+    const x = this.bv(a, bits);
+    return this.consed(`o${bits}:${termKey(x)},${base},${from},${size}`, () => x.sub(this.bv(mod(base, bits), bits)).urem(this.bv(size, bits)).add(this.bv(from, bits)));
+  }
+
   /** `a` lies in `net/prefixLen` (32-bit). */
   prefix(a: Val, net: number, prefixLen: number): Cond {
     if (prefixLen <= 0) return true;

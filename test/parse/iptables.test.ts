@@ -222,6 +222,11 @@ describe('iptables rule targets', () => {
     expect(target('-j SNAT --to-source 172.24.4.11 --random-fully')).toEqual({ kind: 'SNAT', to: '172.24.4.11', fully_random: true });
     expect(target('-j DNAT --to-destination 10.0.0.22')).toEqual({ kind: 'DNAT', to: '10.0.0.22', port: null });
     expect(target('-j DNAT --to-destination 10.0.0.22:8080')).toEqual({ kind: 'DNAT', to: '10.0.0.22', port: 8080 });
+    // Port ranges as Neutron's port forwardings write them (port_forwarding.py extract_ports) and iptables-save prints them.
+    expect(target('-j DNAT --to-destination 10.0.0.22:80-90/8080')).toEqual({ kind: 'DNAT', to: '10.0.0.22', port: null, ports: { from: 80, to: 90, base: 8080 } });
+    expect(target('-j DNAT --to-destination 10.0.0.22:100-110')).toEqual({ kind: 'DNAT', to: '10.0.0.22', port: null, ports: { from: 100, to: 110, base: null } });
+    expect(target('-j DNAT --to-destination 10.0.0.22:90-80')).toEqual({ kind: 'unsupported', text: '-j DNAT --to-destination 10.0.0.22:90-80' });
+    expect(target('-j DNAT --to-destination 10.0.0.22-10.0.0.23')).toEqual({ kind: 'unsupported', text: '-j DNAT --to-destination 10.0.0.22-10.0.0.23' });
     expect(target('-j REDIRECT --to-ports 9697')).toEqual({ kind: 'REDIRECT', toPort: 9697 });
   });
 

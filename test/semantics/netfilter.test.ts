@@ -3,8 +3,9 @@
 // them could see it.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
+import { dnatPortMap, rangePortFor } from '../../src/semantics/dnat-port.ts';
 import {
-  HOOK_STAGES, ICMP_NEW_TYPES, applyConnmark, applyMark, dnatPort, ifaceMatches, natTargetAllowed, parseNatSpec, physdevMatches, redirectAddress,
+  HOOK_STAGES, ICMP_NEW_TYPES, applyConnmark, applyMark, ifaceMatches, natTargetAllowed, parseNatSpec, physdevMatches, redirectAddress,
   type Hook, type NfContext,
 } from '../../src/semantics/netfilter.ts';
 import type { NfMatch } from '../../src/ir/netfilter.ts';
@@ -104,10 +105,16 @@ describe('NAT targets', () => {
     expect(hooks.some((h) => natTargetAllowed(snat, 'filter', h) || natTargetAllowed(dnat, 'mangle', h))).toBe(false);
   });
 
-  it('DNAT binds the written port, else the range’s first, else leaves the port; REDIRECT goes to the incoming address (127.0.0.1 from OUTPUT)', () => {
-    expect(dnatPort({ kind: 'DNAT', to: '10.0.0.5:8080', port: null }, parseNatSpec('10.0.0.5:8080-8090')!)).toBe(8080);
-    expect(dnatPort({ kind: 'DNAT', to: '10.0.0.5', port: 22 }, parseNatSpec('10.0.0.5')!)).toBe(22);
-    expect(dnatPort({ kind: 'DNAT', to: '10.0.0.5', port: null }, parseNatSpec('10.0.0.5')!)).toBeNull();
+  it('DNAT binds the written port, maps a port range (by its base port\'s offset, else keeping a port within it), else leaves the port; REDIRECT goes to the incoming address (127.0.0.1 from OUTPUT)', () => {
+    expect(dnatPortMap({ kind: 'DNAT', to: '10.0.0.5:8080-8090', port: null }, parseNatSpec('10.0.0.5:8080-8090')!)).toEqual({ kind: 'range', range: { from: 8080, to: 8090, base: null } });
+    expect(dnatPortMap({ kind: 'DNAT', to: '10.0.0.5', port: 22 }, parseNatSpec('10.0.0.5')!)).toEqual({ kind: 'set', port: 22 });
+    expect(dnatPortMap({ kind: 'DNAT', to: '10.0.0.5', port: null }, parseNatSpec('10.0.0.5')!)).toEqual({ kind: 'keep' });
+    const offset = { from: 80, to: 90, base: 8080 };
+    expect([8080, 8085, 8090, 8091, 8102].map((p) => rangePortFor(offset, p))).toEqual([80, 85, 90, 80, 80].map((port) => ({ kind: 'port', port })));
+    expect(rangePortFor(offset, 8079).kind).toBe('any');
+    const plain = { from: 100, to: 110, base: null };
+    expect(rangePortFor(plain, 105)).toEqual({ kind: 'port', port: 105 });
+    expect(rangePortFor(plain, 9050)).toMatchObject({ kind: 'any', range: [100, 110] });
     const ctx: NfContext = { inIface: 'qr-1', outIface: null, physdevIn: null, physdevOut: null, bridged: false, localAddress: '192.168.1.1' };
     expect(redirectAddress('PREROUTING', ctx)).toBe('192.168.1.1');
     expect(redirectAddress('OUTPUT', ctx)).toBe('127.0.0.1');

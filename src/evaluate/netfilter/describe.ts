@@ -1,5 +1,6 @@
 // Short operator-facing text for what a matched rule's target did, used in RuleHit.action and traces.
 import type { NfTarget } from '../../ir/netfilter.ts';
+import { rangeText } from '../../semantics/dnat-port.ts';
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`;
 
@@ -32,7 +33,7 @@ function targetText(t: NfTarget): string {
     case 'SNAT':
       return `SNAT to ${t.to}${t.fully_random ? ' random-fully' : ''}`;
     case 'DNAT':
-      return `DNAT to ${t.to}${t.port !== null ? `:${t.port}` : ''}`;
+      return `DNAT to ${t.to}${t.port !== null ? `:${t.port}` : t.ports !== undefined ? `:${rangeText(t.ports)}` : ''}`;
     case 'REDIRECT':
       return `REDIRECT to port ${t.toPort}`;
     case 'MARK':

@@ -11,7 +11,8 @@ import type { CtState, NfChain, NfRule, NfTable, NfTarget, NetfilterRuleset } fr
 import { type Conntrack, type ConnectionRef, getConnection } from './conntrack.ts';
 import { matchRule } from './match.ts';
 import { bindDst, bindSrc } from './nat.ts';
-import { applyConnmark, applyMark, dnatPort, natTargetAllowed, parseNatSpec, redirectAddress } from '../../semantics/netfilter.ts';
+import { applyConnmark, applyMark, natTargetAllowed, parseNatSpec, redirectAddress } from '../../semantics/netfilter.ts';
+import { dnatPortMap, rangePortFor } from '../../semantics/dnat-port.ts';
 import { describeTarget } from './describe.ts';
 import { contextKey, nextCandidates, prepareChain } from '../../semantics/netfilter-candidates.ts';
 import type { Hook, NatEvent, NfContext, RuleHit } from './types.ts';
@@ -222,7 +223,15 @@ function natTarget(rule: NfRule, t: NatTarget, table: string, hook: Hook, w: Wor
     case 'DNAT': {
       const spec = parseNatSpec(t.to);
       if (!spec) break;
-      bindDst(c, spec.ip, dnatPort(t, spec), 'DNAT');
+      const map = dnatPortMap(t, spec);
+      let port: number | null = map.kind === 'set' ? map.port : null;
+      if (map.kind === 'range' && w.packet.dport !== null) {
+        const choice = rangePortFor(map.range, w.packet.dport);
+        // The kernel may pick any port of the range: the replay shows its first, and the trace says it is not the only one.
+        if (choice.kind === 'any') noteUncertain(w, `${rule.origin.text} (${choice.why})`);
+        port = choice.kind === 'port' ? choice.port : choice.range[0];
+      }
+      bindDst(c, spec.ip, port, 'DNAT');
       return { kind: 'accept' };
     }
     case 'SNAT': {

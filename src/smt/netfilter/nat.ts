@@ -9,7 +9,8 @@
 // Approximation: SNAT ignores port clashes with other connections (there are none for a first packet
 // in an empty conntrack table, which is what a query asks about).
 import type { NfTarget } from '../../ir/netfilter.ts';
-import { type Hook, type NfContext, dnatPort, natTargetAllowed, parseNatSpec, redirectAddress } from '../../semantics/netfilter.ts';
+import { type Hook, type NfContext, natTargetAllowed, parseNatSpec, redirectAddress } from '../../semantics/netfilter.ts';
+import { type DnatPortRange, dnatPortMap, rangeText } from '../../semantics/dnat-port.ts';
 import type { SymPacket } from '../headers.ts';
 import { hasPorts, ipToNum } from '../headers.ts';
 import { textKey, type Cond, type Enc, type Val } from '../cond.ts';
@@ -24,6 +25,8 @@ export interface NatBinding {
   readonly range: readonly [number, number] | null;
   /** SNAT --random-fully: the source port is drawn at random (snat-port.ts). */
   readonly random?: boolean;
+  /** DNAT to a port range (semantics/dnat-port.ts): the port mapped by offset, kept, or any of the range. */
+  readonly ports?: DnatPortRange;
 }
 
 type NatTarget = Extract<NfTarget, { kind: 'SNAT' | 'DNAT' | 'REDIRECT' }>;
@@ -39,7 +42,10 @@ export function natBinding(t: NatTarget, table: string, hook: Hook, w: NfPath, c
     case 'DNAT': {
       const spec = parseNatSpec(t.to);
       if (!spec) return { kind: 'bad', why: 'NAT address not understood' };
-      return { kind: 'bind', binding: { manip: 'dst', ip: ipToNum(spec.ip), port: dnatPort(t, spec), range: null } };
+      const map = dnatPortMap(t, spec);
+      const ip = ipToNum(spec.ip);
+      if (map.kind === 'range') return { kind: 'bind', binding: { manip: 'dst', ip, port: null, range: null, ports: map.range } };
+      return { kind: 'bind', binding: { manip: 'dst', ip, port: map.kind === 'set' ? map.port : null, range: null } };
     }
     case 'SNAT': {
       const spec = parseNatSpec(t.to);
@@ -82,6 +88,23 @@ export function applyBinding(e: Enc, b: NatBinding, p: SymPacket): { packet: Sym
     const sport = e.ite(ports, v, orig, 16);
     const changed = e.or(e.not(e.eq(p.ip_src, b.ip, 32)), e.and(ports, e.not(e.eq(v, orig, 16))));
     return { packet: { ...p, ip_src: b.ip, sport }, changed, assume: e.or(e.not(ports), drawn) };
+  }
+  if (b.manip === 'dst' && b.ports !== undefined) {
+    // rangePortFor (semantics/dnat-port.ts) over a symbolic port: the mapped port where the kernel's choice is
+    // fixed, else a value the kernel chooses, anywhere in the range (the range's first in a replay).
+    const r = b.ports;
+    const fixed = r.base !== null ? e.range(p.dport, r.base, 65535, 16) : e.range(p.dport, r.from, r.to, 16);
+    const mapped = r.base !== null ? e.offsetMod(p.dport, r.base, r.from, r.to - r.from + 1, 16) : p.dport;
+    let port: Val = mapped;
+    let assume: Cond = true;
+    if (fixed !== true) {
+      const v = e.randomChoice(`dnat.${textKey(p.dport)}.${b.ip}.${rangeText(r)}`, 16, r.from);
+      port = e.ite(fixed, mapped, v, 16);
+      assume = e.or(e.not(ports), fixed, e.range(v, r.from, r.to, 16));
+    }
+    const dport = e.ite(ports, port, p.dport, 16);
+    const changed = e.or(e.not(e.eq(p.ip_dst, b.ip, 32)), e.and(ports, e.not(e.eq(p.dport, port, 16))));
+    return { packet: { ...p, ip_dst: b.ip, dport }, changed, assume };
   }
   if (b.manip === 'dst') {
     const dport = b.port === null ? p.dport : e.ite(ports, b.port, p.dport, 16);

@@ -52,7 +52,7 @@ export const CODE_MUTANTS: readonly CodeMutant[] = [
   },
   {
     id: 'smt-dnat-rewrites-source', file: 'src/smt/netfilter/nat.ts', what: 'DNAT binds the source instead of the destination (symbolic netfilter)',
-    find: "return { kind: 'bind', binding: { manip: 'dst', ip: ipToNum(spec.ip), port: dnatPort(t, spec), range: null } };", replace: "return { kind: 'bind', binding: { manip: 'src', ip: ipToNum(spec.ip), port: dnatPort(t, spec), range: null } };", killers: SMT, fuzzRuns: 40,
+    find: "return { kind: 'bind', binding: { manip: 'dst', ip, port: map.kind === 'set' ? map.port : null, range: null } };", replace: "return { kind: 'bind', binding: { manip: 'src', ip, port: map.kind === 'set' ? map.port : null, range: null } };", killers: SMT, fuzzRuns: 40,
   },
   {
     id: 'eval-strip-vlan-noop', file: 'src/evaluate/openflow.ts', what: 'strip_vlan does nothing (evaluator)',
