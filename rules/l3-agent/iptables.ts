@@ -7,7 +7,7 @@
 // Scopes: scopeDevice (qr- devices then qg-; vars dev),
 // fip (the floating IPs it serves; vars fip, fixed),
 // pf (the port forwardings of the floating IPs it serves that no port holds; vars pfFip, proto, ext, internal,
-// intPort, pfChain). Flag portForwarding: it serves any.
+// intPort, pfHow, pfChain). Flag portForwarding: it serves any.
 import { chain, group, rule, type TemplateGroup } from '../../src/render/linux/template.ts';
 
 const METADATA_MARK = '0x1/0xffff'; // metadata_access_mark / ROUTER_MARK_MASK
@@ -87,8 +87,10 @@ export const l3Nat: readonly TemplateGroup[] = [
       // with the floating IP by conntrack's reverse NAT, and the port's own new connections take the router's
       // SNAT. Rules are appended in the order the agent processed them, after the floating IPs' DNAT here; their
       // destinations never overlap (a floating IP with forwardings is associated with no port), so the order
-      // between them decides nothing. Zed's port ranges (`--dport A:B`, `--to-destination IP:C-D/A`) are not
-      // rendered: the topology format writes single ports.
+      // between them decides nothing. Zed's port ranges: `--dport A:B` and `--to-destination IP:C-D/A` (or `IP:C`
+      // for one internal port), as extract_ports writes them (src/render/linux/pf-ports.ts); the kernel maps A + i
+      // to C + i by the base port's offset (nf_nat_l4proto_unique_tuple, NF_NAT_RANGE_PROTO_OFFSET; checked on the
+      // real kernel, test/oracle/pf-range.test.ts).
       group({
         when: 'portForwarding',
         since: 'rocky',
@@ -105,7 +107,7 @@ export const l3Nat: readonly TemplateGroup[] = [
           chain('nat', 'neutron-l3-agent-{pfChain}'),
           rule('nat', 'neutron-l3-agent-fip-pf', '-j neutron-l3-agent-{pfChain}', 'port forwarding of {pfFip} {proto}/{ext} has its own chain'),
           rule('nat', 'neutron-l3-agent-{pfChain}', '-d {pfFip}/32 -p {proto} -m {proto} --dport {ext} -j DNAT --to-destination {internal}:{intPort}',
-            '{proto} traffic to floating IP {pfFip} port {ext} is forwarded to {internal} port {intPort}'),
+            '{proto} traffic to floating IP {pfFip} port {ext} is forwarded to {internal} port {intPort}{pfHow}'),
         ],
       }),
       group({

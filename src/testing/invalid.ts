@@ -774,6 +774,38 @@ const FAMILIES: readonly Family[] = [
     },
   },
   {
+    code: 'NP319',
+    breaks: (f, k) => {
+      // Ranges need Zed: an older file is left to other families.
+      const release = o(f.defaults ?? {}).release;
+      if (release !== undefined && (releaseOrdinal(String(release)) ?? 0) < (releaseOrdinal('zed') as number)) return null;
+      const pf = forwardingFrom(f, k);
+      if (!pf) return null;
+      // An internal range longer or shorter than the external one, or behind one external port.
+      delete pf.internal_port;
+      if (k % 2 === 0) {
+        delete pf.external_port;
+        pf.external_port_range = '2222:2231';
+        pf.internal_port_range = '22:25';
+      } else pf.internal_port_range = '22:23';
+      return { how: 'a port forwarding whose internal port range is neither one port nor as long as the external one', paths: ['port_forwardings[0].internal_port_range'] };
+    },
+  },
+  {
+    code: 'NP507',
+    breaks: (f, k) => {
+      if (!forwardingFrom(f, k)) return null;
+      const pf = (f.port_forwardings as Obj[])[0]!;
+      delete pf.external_port;
+      pf.external_port_range = '2222:2225';
+      // Rocky to Yoga have forwardings but no ranges (stateless groups, since Wallaby, are kept from Wallaby on).
+      const release = o(f.defaults ?? {}).release;
+      const rank = release === undefined ? null : releaseOrdinal(String(release));
+      if (rank === null || rank >= (releaseOrdinal('zed') as number)) section(f, 'defaults').release = pick(['yoga', 'xena', 'wallaby'], k)!;
+      return { how: 'a port forwarding with a port range on a release before Zed', paths: ['port_forwardings[0].external_port_range'] };
+    },
+  },
+  {
     code: 'NP408',
     breaks: (f, k) => {
       const h = pick(networkHosts(f), k);

@@ -50,7 +50,8 @@ export function topologyValues(topo: Topology, dp: Dataplane): TopologyValues {
     BROADCAST_MAC,
   ]);
   const bounds = topo.securityGroups.flatMap((g) => g.rules.flatMap((r) => (r.portMin === null || r.portMax === null ? [] : [r.portMin, r.portMax, r.portMin - 1, r.portMax + 1])));
-  const forwarded = topo.portForwardings.flatMap((f) => [f.externalPort, f.externalPort - 1, f.externalPort + 1, f.internalPort]);
+  // A range's last port and the one past it too, and its last internal port (a single port adds nothing new).
+  const forwarded = topo.portForwardings.flatMap((f) => [f.externalPort, f.externalPort - 1, f.externalPort + 1, f.internalPort, f.externalPortEnd, f.externalPortEnd + 1, f.internalPortEnd]);
   const ports = unique([...bounds, ...forwarded, 22, 53, 67, 68, 80, 443, 40000].filter((p) => p >= 0 && p <= 65535));
   return { ips, macs, ports };
 }

@@ -7,6 +7,14 @@ import type { FileContext } from './context.ts';
 import { cidrContains, formatIpv4, parseIpv4 } from './ipv4.ts';
 import { deriveId } from './ids.ts';
 import type { NetworkT, PortForwardingT, RouterT, VmT } from './model.ts';
+import { parsePortRangeText } from './port-forwarding-ports.ts';
+
+/** A side's ports (the checks passed: exactly one field is written, a range parses). */
+function ports(single: number | undefined, range: string | undefined): readonly [number, number] {
+  if (single !== undefined) return [single, single];
+  const r = parsePortRangeText(range ?? '');
+  return typeof r === 'string' ? [0, 0] : r;
+}
 
 export function derivePortForwardings(ctx: FileContext, networks: readonly NetworkT[], vms: readonly VmT[], routers: readonly RouterT[]): PortForwardingT[] {
   const drafts = (ctx.file.port_forwardings ?? []).map((pf) => {
@@ -24,18 +32,25 @@ export function derivePortForwardings(ctx: FileContext, networks: readonly Netwo
     const r = routers.find((x) => x.gateway?.network === network && [...subnets].every((s) => x.interfaces.some((i) => i.subnet === s)));
     routerOf.set(fip, r?.name ?? '');
   }
-  return drafts.map(({ pf, fip, network, portIndex, port }) => ({
-    id: pf.id?.toLowerCase() ?? deriveId('port_forwarding', `${fip}/${pf.protocol}/${pf.external_port}`),
-    floatingIpId: pf.floating_ip_id?.toLowerCase() ?? deriveId('floatingip', fip),
-    floatingIp: fip,
-    network,
-    protocol: pf.protocol,
-    externalPort: pf.external_port,
-    portId: port?.id ?? '',
-    vm: pf.vm,
-    portIndex,
-    internalIp: port?.ip ?? '',
-    internalPort: pf.internal_port,
-    router: routerOf.get(fip) ?? '',
-  }));
+  return drafts.map(({ pf, fip, network, portIndex, port }) => {
+    const ext = ports(pf.external_port, pf.external_port_range);
+    const int = ports(pf.internal_port, pf.internal_port_range);
+    return {
+      // One external port names a forwarding's id as before ranges; a range by its first port (ranges of a floating IP never overlap).
+      id: pf.id?.toLowerCase() ?? deriveId('port_forwarding', `${fip}/${pf.protocol}/${ext[0]}`),
+      floatingIpId: pf.floating_ip_id?.toLowerCase() ?? deriveId('floatingip', fip),
+      floatingIp: fip,
+      network,
+      protocol: pf.protocol,
+      externalPort: ext[0],
+      externalPortEnd: ext[1],
+      portId: port?.id ?? '',
+      vm: pf.vm,
+      portIndex,
+      internalIp: port?.ip ?? '',
+      internalPort: int[0],
+      internalPortEnd: int[1],
+      router: routerOf.get(fip) ?? '',
+    };
+  });
 }

@@ -185,12 +185,19 @@ export interface PortForwardingT {
   readonly floatingIp: Ipv4;
   readonly network: string; // the external network
   readonly protocol: 'tcp' | 'udp';
+  /** The external ports `externalPort`..`externalPortEnd` (one port: equal; a range since Zed). */
   readonly externalPort: number;
+  readonly externalPortEnd: number;
   readonly portId: string;
   readonly vm: string;
   readonly portIndex: number;
   readonly internalIp: Ipv4;
+  /**
+   * The internal ports `internalPort`..`internalPortEnd`: one port (equal), which every external port is sent
+   * on to, or a range as long as the external one, port for port (Neutron allows N-N or 1-N; forwardedPort).
+   */
   readonly internalPort: number;
+  readonly internalPortEnd: number;
   /** The router that serves the floating IP: one with a gateway on `network` and an interface on the subnet of every port it forwards to. */
   readonly router: string;
 }

@@ -108,19 +108,30 @@ export const FloatingIpSchema = z.strictObject({ id, ip: z.string(), vm: name, p
  * A floating IP port forwarding (Neutron's port_forwarding service plugin, Rocky+): the floating IP `floating_ip`,
  * held by no port, forwards `protocol` traffic to its `external_port` on to `internal_ip`:`internal_port` of a VM port.
  */
-export const PortForwardingSchema = z.strictObject({
+const PortForwardingFields = z.strictObject({
   id,
   floating_ip: z.string(),
   /** The floating IP's own id (default: derived from its address, as for `floating_ips`). */
   floating_ip_id: id,
   protocol: z.enum(['tcp', 'udp']),
-  external_port: int(1, 65535),
+  /** One of `external_port` and `external_port_range` (Zed+, `"N:M"` or `"N"`) is written; the same for `internal_`. */
+  external_port: optional(int(1, 65535)),
+  external_port_range: optional(z.string()),
   vm: name,
   port: optional(int(0)),
   /** Default: the port's fixed IP; when written, it must be that address. */
   internal_ip: optional(z.string()),
-  internal_port: int(1, 65535),
+  internal_port: optional(int(1, 65535)),
+  internal_port_range: optional(z.string()),
 });
+type PortForwardingShape = z.output<typeof PortForwardingFields>;
+export const PortForwardingSchema = PortForwardingFields.check(...(['external', 'internal'] as const).flatMap((side) => [
+  // A side's port is written once: as a port or as a range (validate.ts reports `params.code` when given).
+  z.refine<PortForwardingShape>((pf) => pf[`${side}_port`] !== undefined || pf[`${side}_port_range`] !== undefined,
+    { message: `missing field "${side}_port" (or "${side}_port_range")`, path: [`${side}_port`], params: { code: 'NP103' } }),
+  z.refine<PortForwardingShape>((pf) => pf[`${side}_port`] === undefined || pf[`${side}_port_range`] === undefined,
+    { message: `write ${side}_port or ${side}_port_range, not both (Neutron's API takes one of them)`, path: [`${side}_port_range`] }),
+]));
 
 export const DefaultsSchema = z.strictObject({
   release: optional(z.string()),

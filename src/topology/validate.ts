@@ -76,6 +76,10 @@ function report(issue: Issue, base: Path, data: unknown, diag: Diagnostics): voi
       }
       diag.add('NP102', path, `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(valueAt(data, path).value)}`);
       return;
+    case 'custom':
+      // A schema refinement may name its code (a field missing unless another one is written: NP103).
+      diag.add(issue.params?.['code'] === 'NP103' ? 'NP103' : 'NP102', path, issue.message);
+      return;
     default:
       diag.add('NP102', path, issue.message);
   }

@@ -10,9 +10,13 @@
 // its own firewall, where its security groups decide, as fip-reach.ts counts a floating IP's arrival —
 // addressed to the internal address and port. And from behind the router, each forwarding's packet arrives
 // source-NATed by the router (fip-hairpin.ts, with the forwarding's protocol and external port).
+// A forwarding with port ranges (Zed+) forwards every port of its external range: the search allows an
+// external port E + i to arrive only at internal port I + i (or at the one internal port), and the first and
+// last ports of the range are each traced and sent from behind the router.
 import type { Trace } from '../../evaluate/trace.ts';
 import { IP_PROTO } from '../../ir/packet.ts';
 import type { FloatingIpT, PortForwardingT } from '../../topology/model.ts';
+import { externalText, forwardedPort, internalText } from '../../topology/port-forwarding-ports.ts';
 import type { PropertyResult, VerifyContext } from '../property.ts';
 import { traceBetween } from '../trace.ts';
 import { traceOutcome } from '../witness-replay.ts';
@@ -23,7 +27,9 @@ import { ipNum, opensConnection, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 
 const PROTO = { tcp: IP_PROTO.tcp, udp: IP_PROTO.udp } as const;
-const label = (pf: PortForwardingT) => `${pf.protocol}/${pf.externalPort} → ${pf.vm}:${pf.portIndex} ${pf.internalIp}:${pf.internalPort}`;
+const label = (pf: PortForwardingT) => `${pf.protocol}/${externalText(pf)} → ${pf.vm}:${pf.portIndex} ${pf.internalIp}:${internalText(pf)}`;
+/** The external ports traced for a forwarding: its one port, or the first and last of its range. */
+const tracedPorts = (pf: PortForwardingT): number[] => (pf.externalPortEnd === pf.externalPort ? [pf.externalPort] : [pf.externalPort, pf.externalPortEnd]);
 
 /** The forwardings of each forwarded floating IP, in order of each floating IP's first forwarding. */
 export function forwardedFloatingIps(pfs: readonly PortForwardingT[]): PortForwardingT[][] {
@@ -38,22 +44,23 @@ const asFip = (pf: PortForwardingT): FloatingIpT => ({
 });
 
 /** A violation when the forwarding's packet from `outside` does not arrive at its port at the internal address and port; `unknown` when it crossed something not modelled; else null. */
-function unreachableForwarding(ctx: VerifyContext, property: string, pf: PortForwardingT, outside: OutsideStation): PropertyResult | null {
+function unreachableForwarding(ctx: VerifyContext, property: string, pf: PortForwardingT, outside: OutsideStation, ext: number): PropertyResult | null {
   const subject = `fip:${pf.floatingIp}`;
   const port = vmStations(ctx).find((s) => s.vm === pf.vm && s.index === pf.portIndex);
   if (port === undefined) return null;
   const arrival = arrivalAt(ctx, asFip(pf), port);
+  const internal = forwardedPort(pf, ext);
   const arrives = (t: Trace) => {
     const c = arrival(t);
-    return c !== undefined && c.final.ip_dst === pf.internalIp && c.final.dport === pf.internalPort;
+    return c !== undefined && c.final.ip_dst === pf.internalIp && c.final.dport === internal;
   };
-  const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'outside', station: outside, ip: INTERNET }, pf.floatingIp, { proto: pf.protocol, dport: pf.externalPort });
+  const t = traceBetween(ctx.topology, ctx.evaluator, { kind: 'outside', station: outside, ip: INTERNET }, pf.floatingIp, { proto: pf.protocol, dport: ext });
   if (arrives(t)) return null;
   if (t.uncertain.length > 0) return unknown(property, subject, `whether port forwarding ${label(pf)} works: the packet crosses something not modelled: ${t.uncertain.join('; ')}`);
   return {
     property, subject, verdict: 'violated', witness: t.packet, trace: t,
-    claim: { says: `does not arrive at ${pf.vm}:${pf.portIndex} as ${pf.internalIp}:${pf.internalPort}`, shownBy: (x) => !arrives(x) },
-    message: `port forwarding ${label(pf)} of ${pf.floatingIp} does not work: a ${pf.protocol} packet from outside to ${pf.floatingIp}:${pf.externalPort} ends ${traceOutcome(t)}`,
+    claim: { says: `does not arrive at ${pf.vm}:${pf.portIndex} as ${pf.internalIp}:${internal}`, shownBy: (x) => !arrives(x) },
+    message: `port forwarding ${label(pf)} of ${pf.floatingIp} does not work: a ${pf.protocol} packet from outside to ${pf.floatingIp}:${ext} ends ${traceOutcome(t)}`,
   };
 }
 
@@ -67,13 +74,16 @@ export async function checkForwardedFip(ctx: VerifyContext, property: string, pf
   const res = await search(ctx, { station: outside }, (e, sent, final, end) => {
     const d = end.delivery;
     if (end.disposition !== 'delivered') return false;
-    const forwarded = (pf: PortForwardingT) => e.and(e.eq(sent.proto, PROTO[pf.protocol], 8), e.eq(sent.dport, pf.externalPort, 16));
+    const forwarded = (pf: PortForwardingT) => e.and(e.eq(sent.proto, PROTO[pf.protocol], 8), e.range(sent.dport, pf.externalPort, pf.externalPortEnd, 16));
+    // The internal port the sent port goes to: I + (E' − E) for a range as long as the external one, else the one port.
+    const internalOf = (pf: PortForwardingT) => (pf.internalPortEnd === pf.internalPort ? pf.internalPort
+      : e.offsetMod(sent.dport, pf.externalPort, pf.internalPort, pf.internalPortEnd - pf.internalPort + 1, 16));
     // Kept by the router's own stack although a forwarding's: its DNAT is missing. Only a connection-opening
     // packet: conntrack's INVALID ones are never NATed. Other ports of the address are the router's own.
     if (d?.kind === 'namespace') return e.and(opensConnection(e, sent), e.or(...pfs.map(forwarded)));
     if (d?.kind !== 'vm') return false;
     const mine = pfs.filter((pf) => pf.vm === d.vm && pf.portIndex === d.port);
-    return e.not(e.or(...mine.map((pf) => e.and(forwarded(pf), e.eq(final.ip_dst, ipNum(pf.internalIp), 32), e.eq(final.dport, pf.internalPort, 16)))));
+    return e.not(e.or(...mine.map((pf) => e.and(forwarded(pf), e.eq(final.ip_dst, ipNum(pf.internalIp), 32), e.eq(final.dport, internalOf(pf), 16)))));
   }, { ipDst: [{ ip, prefixLen: 32 }] });
   if (res.kind === 'found') {
     return violation(ctx, property, subject, res, (t) => {
@@ -85,13 +95,15 @@ export async function checkForwardedFip(ctx: VerifyContext, property: string, pf
     });
   }
   for (const pf of pfs) {
-    const broken = unreachableForwarding(ctx, property, pf, outside);
-    if (broken) return broken;
+    for (const ext of tracedPorts(pf)) {
+      const broken = unreachableForwarding(ctx, property, pf, outside, ext);
+      if (broken) return broken;
+    }
   }
   // From behind the router (hairpin): each forwarding's packet arrives source-NATed, as for a bound floating IP.
   const checked: string[] = [];
   for (const pf of pfs) {
-    const h = hairpin(ctx, property, asFip(pf), [{ proto: pf.protocol, dport: pf.externalPort }]);
+    const h = hairpin(ctx, property, asFip(pf), tracedPorts(pf).map((dport) => ({ proto: pf.protocol, dport })));
     if (h.result) return h.result;
     if (h.checked) checked.push(h.checked);
   }

@@ -17,6 +17,7 @@ import { emptyBuild, fill, instantiate } from './engine.ts';
 import { routerDevices, routerFloatingIps, routerForwardedIps, routerPortForwardings, routerVips, routerVirtualRoutes } from './ha-vips.ts';
 import { type IfaceSpec, type RouteLine, writeIpAddr, writeIpRoute } from './ip-text.ts';
 import { writeIptablesSave } from './iptables-save.ts';
+import { pfRulePorts } from './pf-ports.ts';
 import { renderKeepalivedConf } from './keepalived.ts';
 import { findSubnet, mtuOf, portLabel } from './lookup.ts';
 import { releaseIn } from './release.ts';
@@ -213,7 +214,7 @@ function renderIptables(topo: Topology, router: RouterT, host: string, ns: strin
       pf: gateway
         ? routerPortForwardings(topo, router).map((pf) => ({
             vars: {
-              pfFip: pf.floatingIp, proto: pf.protocol, ext: String(pf.externalPort), internal: pf.internalIp, intPort: String(pf.internalPort),
+              pfFip: pf.floatingIp, proto: pf.protocol, internal: pf.internalIp, ...pfRulePorts(pf),
               // PORT_FORWARDING_CHAIN_PREFIX + id, cut to MAX_IPTABLES_CHAIN_LEN_WRAP (11) characters.
               pfChain: `pf-${pf.id}`.slice(0, 11),
             },
