@@ -76,3 +76,34 @@ describe('gateway: on-link on an external subnet without an upstream router', ()
     expect(r.message).toMatch(/; router1 sends to 203\.0\.113\.1 on public-v4 straight out of qg-\S+$/);
   });
 });
+
+// An extra route with the prefix of one of the router's own subnets (route-over-subnet: router1's
+// 192.168.2.0/24 via vm3 on subnet1) takes the connected route's place: what router1 routes into
+// subnet2 leaves through subnet1's interface to vm3, as its owner told it, and must be routed by that
+// route — found on generated topologies, where it was called a violation of routing into subnet2.
+describe('gateway: an extra route over a subnet of the router', () => {
+  const ROUTES = /network1\/qrouter-ff589f1d[^/]*\.ip-route$/;
+
+  it('as rendered, subnet2 holds: its ports reach their gateway, and what the router routes there goes by the extra route to vm3', async () => {
+    const ctx = context('route-over-subnet');
+    const r = await of(ctx, 'router:router1/subnet2');
+    expect(r.verdict).toBe('holds');
+    expect(r.message).toBe('all 1 VM ports of subnet2 reach 192.168.2.1 in qrouter-ff589f1d-8332-51d7-9e9d-1a69f4c70e7d (ICMP echo request)');
+  });
+
+  it('without the extra route (nor a connected route, which it replaced), a packet for vm2 has no route: violated, naming the route', async () => {
+    const ctx = context('route-over-subnet', edit(ROUTES, dropLines(/^192\.168\.2\.0\/24 via 192\.168\.1\.20 /)));
+    const r = await of(ctx, 'router:router1/subnet2');
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toMatch(/^router1 does not route 192\.168\.2\.12 by its extra route via 192\.168\.1\.20, which takes that address of subnet2: vm1:0's packet to vm2:0 \(192\.168\.2\.12\) /);
+    expect(r.claim!.shownBy(r.trace!)).toBe(true);
+  });
+
+  it('with the extra route pointing at another next hop (vm1), violated: the route taken is not the extra route', async () => {
+    const ctx = context('route-over-subnet', edit(ROUTES, (t) => t.replace(/^192\.168\.2\.0\/24 via 192\.168\.1\.20 /m, '192.168.2.0/24 via 192.168.1.11 ')));
+    const r = await of(ctx, 'router:router1/subnet2');
+    expect(r.verdict).toBe('violated');
+    expect(r.message).toContain('router1 does not route 192.168.2.12 by its extra route via 192.168.1.20');
+    expect(r.claim!.shownBy(r.trace!)).toBe(true);
+  });
+});

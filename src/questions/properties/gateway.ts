@@ -127,7 +127,8 @@ function addressIn(ctx: VerifyContext, r: RouterT, subnet: string): string | nul
  * there when the address answers no ARP). A packet its sender's own firewall stops never reaches the
  * router and tells nothing (the next sender, one of each class, is tried); one the router sends
  * elsewhere (a route to the subnet gone: out of the gateway, or nowhere) is a violation with that
- * trace. Null when no sender's packet reaches the router; else the violation, or a `holds` saying
+ * trace. An address an extra route at least as specific as the subnet takes must be routed by it, to
+ * one of its next hops, out of whichever interface that is. Null when no sender's packet reaches the router; else the violation, or a `holds` saying
  * which packet showed it.
  */
 function routesInto(ctx: VerifyContext, r: RouterT, subnet: string, target: { ip: string; label: string; answersArp: boolean }): PropertyResult | null {
@@ -146,18 +147,24 @@ function routesInto(ctx: VerifyContext, r: RouterT, subnet: string, target: { ip
   // unless an extra route at least as specific as the subnet takes the address to a next hop. A route via
   // a next hop on the subnet (a default extra route through a VM there, once the connected route is
   // gone) still leaves through the interface, but to the next hop's MAC: the packet is delivered there.
+  // Such a route may lead out of another interface (a next hop on another subnet: Neutron's `ip route
+  // replace` of the subnet's own prefix takes the connected route's place), and then the packet must
+  // be routed by it — to one of those next hops — wherever it leaves; whether the next hop answers is
+  // the route's business (gateway-routes.ts).
   const sn = subnetByRef(ctx.topology, subnet);
-  const byExtraRoute = sn !== undefined && r.routes.some((x) => {
+  const extraHops = new Set(sn === undefined ? [] : r.routes.filter((x) => {
     const d = parseCidr(x.destination);
     return d.prefixLen >= sn.prefixLen && inPrefix(target.ip, d.ip, d.prefixLen);
-  });
+  }).map((x) => x.nexthop));
+  const byExtraRoute = extraHops.size > 0;
+  const viaExtraRoute = (h: Hop) => h.device === ns && h.events.some((e) => e.kind === 'route' && e.route.via !== null && extraHops.has(e.route.via));
   const viaNextHop = (h: Hop) => h.device === ns && h.events.some((e) => e.kind === 'route' && e.route.dev === qr && e.route.via !== null);
   // An address that answers ARP (a VM or DHCP port) must be reached: the packet leaves through the
   // interface. The route alone counts only for a free address, whose ARP dies either way; for a port,
   // an ARP that dies on the way (a bridge out of the router's host broken) is the router failing to
   // deliver what it routes there.
   const leaves = (h: Hop) => h.device === ns && h.outPort === qr;
-  const routedIn = (hs: readonly Hop[]) => hs.some(intoSubnet) && (byExtraRoute || (!hs.some(viaNextHop) && (!target.answersArp || hs.some(leaves))));
+  const routedIn = (hs: readonly Hop[]) => (byExtraRoute ? hs.some(viaExtraRoute) : hs.some(intoSubnet) && !hs.some(viaNextHop) && (!target.answersArp || hs.some(leaves)));
   // The first sender whose packet gets as far as the router decides: a port its own security groups
   // stop (no egress rule) tells nothing about the router.
   const decisive = (x: { from: Sender; label: string }) => {
@@ -169,15 +176,16 @@ function routesInto(ctx: VerifyContext, r: RouterT, subnet: string, target: { ip
   if (found === null) return null;
   const { sender, t } = found;
   const subject = `router:${r.name}/${subnet}`;
-  if (found.routed) return holds(ID, subject, `${sender}'s packet to ${target.label} leaves ${ns} through ${qr}${byExtraRoute ? '' : ' on-link'}`);
+  if (found.routed) return holds(ID, subject, byExtraRoute ? `${sender}'s packet to ${target.label} is routed by ${r.name}'s extra route via ${[...extraHops].join(' or ')}, which takes that address` : `${sender}'s packet to ${target.label} leaves ${ns} through ${qr} on-link`);
   const hops = (x: Trace) => copies(x).flatMap((c) => c.hops);
   const through = (x: Trace) => routedIn(hops(x));
   const nextHop = hops(t).filter(intoSubnet).flatMap((h) => h.events.flatMap((e) => (e.kind === 'route' && e.route.dev === qr && e.route.via !== null ? [e.route] : [])))[0];
   const unanswered = nextHop === undefined && hops(t).some((h) => intoSubnet(h) && h.events.some((e) => e.kind === 'arp' && e.mac === null));
-  const how = unanswered ? `routes to ${subnet} out of ${qr}, but gets no ARP answer there from ${target.label}, which answers ARP: the packet never leaves`
+  const how = byExtraRoute ? `does not route ${target.ip} by its extra route via ${[...extraHops].join(' or ')}, which takes that address of ${subnet}`
+    : unanswered ? `routes to ${subnet} out of ${qr}, but gets no ARP answer there from ${target.label}, which answers ARP: the packet never leaves`
     : nextHop === undefined ? `does not route to ${subnet} through its interface there`
     : `routes to ${subnet} by ${nextHop.dst.prefixLen === 0 ? 'the default route' : `${nextHop.dst.ip}/${nextHop.dst.prefixLen}`} via ${nextHop.via} out of ${qr}, not on-link to the destination (no connected route to ${sn?.cidr ?? subnet}?)`;
-  const claim = { says: nextHop === undefined ? `does not leave ${ns} through ${qr}` : `does not leave ${ns} through ${qr} on-link`, shownBy: (x: Trace) => !through(x) };
+  const claim = { says: byExtraRoute ? `is not routed by ${r.name}'s extra route` : nextHop === undefined ? `does not leave ${ns} through ${qr}` : `does not leave ${ns} through ${qr} on-link`, shownBy: (x: Trace) => !through(x) };
   return { property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, claim,
     message: `${r.name} ${how}: ${sender}'s packet to ${target.label}${target.label === target.ip ? '' : ` (${target.ip})`} ${traceOutcome(t)}` };
 }
