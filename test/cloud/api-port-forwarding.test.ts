@@ -57,8 +57,8 @@ describe('floating IP port forwardings read from the API view', () => {
     const dir = cloudWithForwarding({});
     const { topology } = loadCloudApi(dir);
     expect(topology.portForwardings.map((p) => ({ ...p }))).toEqual([{
-      id: PF_ID, floatingIpId: 'f0f0f0f0-0000-4000-8000-00000000f0f0', floatingIp: '203.0.113.150', network: 'public', protocol: 'tcp', externalPort: 2222,
-      portId: topology.ports.find((p) => p.name === 'vm1:0')!.id, vm: 'vm1', portIndex: 0, internalIp: '192.168.1.11', internalPort: 22, router: 'router1',
+      id: PF_ID, floatingIpId: 'f0f0f0f0-0000-4000-8000-00000000f0f0', floatingIp: '203.0.113.150', network: 'public', protocol: 'tcp', externalPort: 2222, externalPortEnd: 2222,
+      portId: topology.ports.find((p) => p.name === 'vm1:0')!.id, vm: 'vm1', portIndex: 0, internalIp: '192.168.1.11', internalPort: 22, internalPortEnd: 22, router: 'router1',
     }]);
     expect(about(dir, '203.0.113.150')).toEqual([]);
   });
