@@ -35,7 +35,7 @@ export function collectApiScript(): string {
 #   sh collect-api.sh [OUTDIR]
 #
 # It only reads: GET requests to Neutron, and \`openstack token issue\`, \`endpoint list\`,
-# \`router list\`, \`network list\`, \`server list\` and \`project list\`. Needs openstack and curl.
+# \`router list\`, \`network list\`, \`floating ip list\`, \`server list\` and \`project list\`. Needs openstack and curl.
 #
 # Environment (all optional):
 #   NEUTRON_URL     Neutron's endpoint (default: from \`openstack endpoint list --service network\`)
@@ -118,6 +118,15 @@ done
 for n in $(openstack network list -f value -c ID); do
   get ${API_DIRS.dhcpAgents}/$n.json /v2.0/networks/$n/dhcp-agents agents
 done
+
+# Port forwardings with port ranges (Zed+): the floating IP's own listing leaves a range's ports out, so each
+# floating IP without a port has its forwardings saved, where Neutron has the port-ranges extension.
+if curl -sS -f \${OS_CACERT:+--cacert "$OS_CACERT"} -H "X-Auth-Token: $TOKEN" -H 'Accept: application/json' -o /dev/null "$URL/v2.0/extensions/floating-ip-port-forwarding-port-ranges" 2>/dev/null; then
+  mkdir -p "$OUT/${API_DIRS.portForwardings}" || exit 1
+  for f in $(openstack floating ip list -f value -c ID -c Port | awk '$2 == "None" { print $1 }'); do
+    get ${API_DIRS.portForwardings}/$f.json /v2.0/floatingips/$f/port_forwardings port_forwardings
+  done
+fi
 
 osc ${API_FILES.servers} server list --all-projects -f json
 osc ${API_FILES.projects} project list -f json

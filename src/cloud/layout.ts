@@ -24,8 +24,12 @@ export const API_FILES = {
   log: 'collect.log',
 } as const;
 
-/** Per-object API files: `l3-agents/<router id>.json`, `dhcp-agents/<network id>.json`. */
-export const API_DIRS = { l3Agents: 'l3-agents', dhcpAgents: 'dhcp-agents' } as const;
+/**
+ * Per-object API files: `l3-agents/<router id>.json`, `dhcp-agents/<network id>.json`, and
+ * `port-forwardings/<floating ip id>.json` for the floating IPs without a port (where Neutron has the
+ * port-ranges extension: the floating IP's own listing leaves a range's ports out).
+ */
+export const API_DIRS = { l3Agents: 'l3-agents', dhcpAgents: 'dhcp-agents', portForwardings: 'port-forwardings' } as const;
 
 export type ApiFileKey = keyof typeof API_FILES;
 
@@ -43,6 +47,7 @@ export const API_SOURCES: Readonly<Record<ApiFileKey | keyof typeof API_DIRS, st
   log: '(the API collect script itself)',
   l3Agents: 'GET /v2.0/routers/<router id>/l3-agents',
   dhcpAgents: 'GET /v2.0/networks/<network id>/dhcp-agents',
+  portForwardings: 'GET /v2.0/floatingips/<floating ip id>/port_forwardings',
 };
 
 /**

@@ -7,7 +7,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { API_FILES } from '../../src/cloud/layout.ts';
+import { API_DIRS, API_FILES } from '../../src/cloud/layout.ts';
 import { loadTopologyFile } from '../../src/topology/index.ts';
 import type { Topology } from '../../src/topology/model.ts';
 import { runCli } from '../cli/run.ts';
@@ -74,15 +74,54 @@ describe('floating IP port forwardings read from the API view', () => {
     expect(notes.filter((n) => n.message.includes('203.0.113.50'))).toEqual([]);
   });
 
-  it('a port range (Zed+) is left out with a note naming it; the floating IP, router, network and port made unknown', () => {
-    const dir = cloudWithForwarding({ external_port: null, internal_port: null, external_port_range: '2222:2230', internal_port_range: '22:30' });
+  it('a port range (Zed+) listed as the floating IP shows it — no ports, the range fields dropped — is left out with a note naming where its ports are; the floating IP, router, network and port made unknown', () => {
+    const dir = cloudWithForwarding({ external_port: undefined, internal_port: undefined });
     expect(loadCloudApi(dir).topology.portForwardings).toEqual([]);
     const [n, ...rest] = about(dir, '203.0.113.150');
     expect(rest).toEqual([]);
-    expect(n?.message).toBe('floating IP 203.0.113.150 on router router1: port forwarding tcp 2222:2230 → 192.168.1.11:22:30: port ranges are not modelled; not modelled');
+    expect(n?.message).toBe('floating IP 203.0.113.150 on router router1: port forwarding tcp ? → 192.168.1.11:?: its ports are not listed (a port range: the floating IP\'s listing leaves them out; port-forwardings/f0f0f0f0-0000-4000-8000-00000000f0f0.json, GET /v2.0/floatingips/f0f0f0f0-0000-4000-8000-00000000f0f0/port_forwardings, gives them); not modelled');
     expect(n?.file).toBe('api/floatingips.json');
     expect(n?.line).toBeGreaterThan(1);
     expect(n?.taints).toEqual(['fip:203.0.113.150', 'router:router1', 'network:public', 'port:vm1:0']);
+  });
+
+  it('a port range with its ports listed becomes the topology\'s range, port for port', () => {
+    const dir = cloudWithForwarding({ external_port: null, internal_port: null, external_port_range: '2222:2230', internal_port_range: '22:30' });
+    expect(loadCloudApi(dir).topology.portForwardings.map((p) => [p.externalPort, p.externalPortEnd, p.internalPort, p.internalPortEnd])).toEqual([[2222, 2230, 22, 30]]);
+    expect(about(dir, '203.0.113.150')).toEqual([]);
+  });
+
+  it('ranges Neutron refuses (an internal range of another length) are left out with a note', () => {
+    const dir = cloudWithForwarding({ external_port: null, internal_port: null, external_port_range: '2222:2230', internal_port_range: '22:25' });
+    expect(loadCloudApi(dir).topology.portForwardings).toEqual([]);
+    expect(about(dir, '203.0.113.150')[0]?.message).toMatch(/an internal range neither one port nor as long as the external one/);
+  });
+
+  it('a range topology\'s forwardings come back from its own API view: the floating IP lists them without their ranges, port-forwardings/<id>.json with them', () => {
+    const loaded = loadTopologyFile(join(import.meta.dirname, '..', 'properties', 'topologies', 'port-forwarding-range.yaml'));
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+    const api = apiOf(loaded.value);
+    const fip = (api.get(`api/${API_FILES.floatingips}`) as { floatingips: Fip[] }).floatingips.find((f) => f.floating_ip_address === '203.0.113.60')!;
+    // As _extend_floatingip_dict lists them: N-N without ports, 1-N with its internal port only, no range fields.
+    expect(fip.port_forwardings).toEqual([
+      expect.not.objectContaining({ external_port: expect.anything(), internal_port: expect.anything() }),
+      expect.objectContaining({ internal_port: 53 }),
+      expect.objectContaining({ external_port: 2201, internal_port: 22 }),
+    ]);
+    for (const pf of fip.port_forwardings as Fip[]) expect(Object.keys(pf).some((k) => k.endsWith('_range'))).toBe(false);
+    const dir = writeCloud(serialise(api));
+    made.push(dir);
+    const { topology, notes } = loadCloudApi(dir);
+    const key = (x: Topology) => x.portForwardings.map((p) => [p.id, p.floatingIpId, p.floatingIp, p.protocol, p.externalPort, p.externalPortEnd, p.vm, p.portIndex, p.internalIp, p.internalPort, p.internalPortEnd, p.router].join(' '));
+    expect(key(topology)).toEqual(key(loaded.value));
+    expect(key(topology)).toHaveLength(3);
+    expect(notes.filter((n) => n.message.includes('203.0.113.60'))).toEqual([]);
+    // Without the per-floating-IP file the range forwardings cannot be read: all of the floating IP's are left out.
+    api.delete(`api/${API_DIRS.portForwardings}/${fip.id as string}.json`);
+    const bare = writeCloud(serialise(api));
+    made.push(bare);
+    expect(loadCloudApi(bare).topology.portForwardings).toEqual([]);
+    expect(about(bare, '203.0.113.60')[0]?.message).toMatch(/its ports are not listed/);
   });
 
   it('a range of one port is that port', () => {
@@ -114,7 +153,7 @@ describe('floating IP port forwardings read from the API view', () => {
   });
 
   it('verify answers unknown, not holds, for the subjects a left-out forwarding touches', async () => {
-    const r = await runCli('verify', cloudWithForwarding({ external_port: null, external_port_range: '2222:2230', internal_port: null, internal_port_range: '22:30' }), '--format', 'json');
+    const r = await runCli('verify', cloudWithForwarding({ external_port: undefined, internal_port: undefined }), '--format', 'json');
     const results = (JSON.parse(r.stdout) as { results: { property: string; subject: string; verdict: string; message: string }[] }).results;
     const touched = results.filter((x) => /^(router:router1|port:vm1:0|network:public)/.test(x.subject));
     expect(touched.length).toBeGreaterThan(3);

@@ -2,7 +2,8 @@
 // records every invocation and answers as the CLI does) and a fake Neutron (an HTTP server on
 // 127.0.0.1 serving the neutron-lib API reference samples, which checks the token). Checks that every
 // file of api/ is the served body byte for byte, that every `openstack` command line is one the
-// OpenStack CLI documents, and that a paginated answer is refused instead of saved as if complete.
+// OpenStack CLI documents, and that a paginated answer is refused instead of saved as if complete. The fake
+// Neutron has the port-ranges extension: each floating IP without a port has its port forwardings saved.
 import { createServer, type Server } from 'node:http';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,11 @@ import { readSample } from '../fixtures/samples.ts';
 
 const TOKEN = 'gAAAAABfake-token';
 const sample = (name: string) => readSample(`api/neutronlib_${name}.json`);
+/** GET /v2.0/floatingips/<id>/port_forwardings: neutron-lib's api-ref sample (port-fowarding-list-response.json). */
+const PF_LIST = `${JSON.stringify({ port_forwardings: [
+  { protocol: 'tcp', internal_ip_address: '10.0.0.24', internal_port: 25, internal_port_id: '070ef0b2-0175-4299-be5c-01fea8cca522', external_port: 2229, description: 'Some description', id: '1798dc82-c0ed-4b79-b12d-4c3c18f90eb2' },
+  { protocol: 'tcp', internal_ip_address: '10.0.0.12', internal_port_range: '80:90', internal_port_id: '2057ec54-8be2-11eb-8dcd-0242ac130003', external_port_range: '8080:8090', description: 'using port ranges', id: '0f23a90a-8be2-11eb-8dcd-0242ac130003' },
+] }, null, 2)}\n`;
 const ids = (body: string, key: string) => (JSON.parse(body)[key] as { id: string }[]).map((o) => o.id.trim());
 
 /**
@@ -31,13 +37,18 @@ const DOCUMENTED: Readonly<Record<string, { readonly flags: readonly string[]; r
   'network list': { flags: ['--long', '--external', '--internal'], valued: ['-f', '-c', '--project'] },
   'server list': { flags: ['--all-projects', '--long'], valued: ['-f', '-c', '--limit'] },
   'project list': { flags: ['--long'], valued: ['-f', '-c', '--domain'] },
+  // network/v2/floating_ip.py ListFloatingIP.
+  'floating ip list': { flags: ['--long'], valued: ['-f', '-c', '--network', '--port', '--router', '--project'] },
 };
 
+/** The subcommand's words: three for `floating ip …`, else two. */
+const subcommand = (argv: readonly string[]): number => (argv[0] === 'floating' ? 3 : 2);
+
 function undocumented(argv: readonly string[]): string | null {
-  const cmd = argv.slice(0, 2).join(' ');
+  const cmd = argv.slice(0, subcommand(argv)).join(' ');
   const doc = DOCUMENTED[cmd];
   if (!doc) return `unknown subcommand "${cmd}"`;
-  for (let i = 2; i < argv.length; i++) {
+  for (let i = subcommand(argv); i < argv.length; i++) {
     const a = argv[i] as string;
     if (doc.flags.includes(a)) continue;
     if (doc.valued.includes(a) && i + 1 < argv.length) {
@@ -71,11 +82,16 @@ async function startFakeNeutron(paginateNetworks: boolean): Promise<Fake> {
   ]);
   for (const r of ids(routers, 'routers')) bodies.set(`/v2.0/routers/${r}/l3-agents`, sample('agents_router-l3-agent-list-response'));
   for (const n of ids(networks, 'networks')) bodies.set(`/v2.0/networks/${n}/dhcp-agents`, sample('agents_network-dhcp-agent-list-response'));
+  // The floating IPs without a port: their forwardings (the neutron-lib api-ref's list sample, a range among them).
+  const fips = JSON.parse(sample('floatingips_floating-ips-list-response')).floatingips as { id: string; port_id: string | null }[];
+  for (const f of fips.filter((x) => x.port_id === null)) bodies.set(`/v2.0/floatingips/${f.id}/port_forwardings`, PF_LIST);
+  // Asked to know whether Neutron has the port-ranges extension: answered, not saved.
+  const extensions = new Map([['/v2.0/extensions/floating-ip-port-forwarding-port-ranges', JSON.stringify({ extension: { alias: 'floating-ip-port-forwarding-port-ranges', name: 'Floating IP Port Forwarding support port ranges' } })]]);
   const requests: Fake['requests'] = [];
   const server = createServer((req, res) => {
     const token = req.headers['x-auth-token'] as string | undefined;
     requests.push({ path: req.url ?? '', token });
-    const body = bodies.get(req.url ?? '');
+    const body = bodies.get(req.url ?? '') ?? extensions.get(req.url ?? '');
     if (req.method !== 'GET') res.writeHead(405).end();
     else if (token !== TOKEN) res.writeHead(401).end('{"error": "unauthorized"}');
     else if (body === undefined) res.writeHead(404).end('{"NeutronError": "not found"}');
@@ -95,6 +111,7 @@ case "$*" in
   "endpoint list --service network --interface public -f value -c URL") echo http://127.0.0.1:${port}/ ;;
   "router list -f value -c ID") printf '%s\\n' ${ids(routers, 'routers').join(' ')} ;;
   "network list -f value -c ID") printf '%s\\n' ${ids(networks, 'networks').join(' ')} ;;
+  "floating ip list -f value -c ID -c Port") printf '%s\\n' ${fips.map((f) => `'${f.id} ${f.port_id ?? 'None'}'`).join(' ')} ;;
   "server list --all-projects -f json") echo '${servers}' ;;
   "project list -f json") echo '${projects}' ;;
   *) echo "openstack: '$*' is not an openstack command" >&2; exit 2 ;;
@@ -136,22 +153,25 @@ describeOracle('collect-api-script against a fake openstack CLI and a fake Neutr
     for (const [path, body] of fake.bodies) {
       const m = /^\/v2\.0\/(routers|networks)\/([^/]+)\/(l3|dhcp)-agents$/.exec(path);
       if (m) want.push([`${m[3] === 'l3' ? API_DIRS.l3Agents : API_DIRS.dhcpAgents}/${m[2]}.json`, path]);
+      const f = /^\/v2\.0\/floatingips\/([^/]+)\/port_forwardings$/.exec(path);
+      if (f) want.push([`${API_DIRS.portForwardings}/${f[1]}.json`, path]);
       void body;
     }
-    expect(want.length).toBe(7 + 2 + 2);
+    expect(want.length).toBe(7 + 2 + 2 + 2);
     for (const [file, path] of want) expect(readFileSync(join(api, file), 'utf8'), file).toBe(fake.bodies.get(path));
     expect(JSON.parse(readFileSync(join(api, API_FILES.servers), 'utf8'))[0].Name).toBe('web-1');
     expect(JSON.parse(readFileSync(join(api, API_FILES.projects), 'utf8'))[0].Name).toBe('demo');
   });
 
   it('sends the token from `openstack token issue` with every request, and only GETs', () => {
-    expect(fake.requests.length).toBe(fake.bodies.size);
+    // Every body once, and the extension asked about once.
+    expect(fake.requests.length).toBe(fake.bodies.size + 1);
     expect(fake.requests.every((r) => r.token === TOKEN)).toBe(true);
   });
 
   it('runs only documented openstack command lines', () => {
     const calls = invocations(fake);
-    expect(calls.map((c) => c.slice(0, 2).join(' '))).toEqual(['token issue', 'endpoint list', 'router list', 'network list', 'server list', 'project list']);
+    expect(calls.map((c) => c.slice(0, subcommand(c)).join(' '))).toEqual(['token issue', 'endpoint list', 'router list', 'network list', 'floating ip list', 'server list', 'project list']);
     for (const c of calls) expect(undocumented(c), c.join(' ')).toBeNull();
   });
 

@@ -47,6 +47,7 @@ describe('docs/cloud-directory.md', () => {
       ...Object.entries(API_FILES).map(([k, f]) => ({ name: f, source: API_SOURCES[k as keyof typeof API_SOURCES] })),
       { name: `${API_DIRS.l3Agents}/<router id>.json`, source: API_SOURCES.l3Agents },
       { name: `${API_DIRS.dhcpAgents}/<network id>.json`, source: API_SOURCES.dhcpAgents },
+      { name: `${API_DIRS.portForwardings}/<floating ip id>.json`, source: API_SOURCES.portForwardings },
     ];
     expect(listed.map((r) => r.name).sort()).toEqual(expected.map((e) => e.name).sort());
     for (const e of expected) {

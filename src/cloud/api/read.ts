@@ -14,11 +14,13 @@ import { API_DIRS, API_FILES, API_SOURCES, CLOUD_DIRS, type ApiFileKey } from '.
 import {
   AgentApi,
   API_BODIES,
+  PortForwardingApi,
   type AgentApiT,
   type FloatingIpApiT,
   type NetworkApiT,
   type OscRowT,
   type PortApiT,
+  type PortForwardingApiT,
   type RouterApiT,
   type SecurityGroupApiT,
   type SubnetApiT,
@@ -44,6 +46,8 @@ export interface ApiView {
   readonly l3Agents: ReadonlyMap<string, readonly Located<AgentApiT>[]>;
   /** Network id → its DHCP agents (`dhcp-agents/<id>.json`). */
   readonly dhcpAgents: ReadonlyMap<string, readonly Located<AgentApiT>[]>;
+  /** Floating IP id → its port forwardings with their port ranges (`port-forwardings/<id>.json`), where collected. */
+  readonly portForwardings: ReadonlyMap<string, readonly Located<PortForwardingApiT>[]>;
   /** API files absent that netproof can do without (said as warnings by the caller). */
   readonly missingOptional: readonly string[];
 }
@@ -118,9 +122,9 @@ function items<T>(f: JsonFile, key: string | null, schema: z.ZodType<T>, what: s
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: out };
 }
 
-/** `l3-agents/` or `dhcp-agents/`: object id → its agents. */
-function perObject(cloudDir: string, dir: string, errors: InputError[], limits: InputLimits): Map<string, Located<AgentApiT>[]> {
-  const out = new Map<string, Located<AgentApiT>[]>();
+/** `l3-agents/`, `dhcp-agents/` or `port-forwardings/`: object id → the items its file lists under `key` (the agents' by default: T is then AgentApiT). */
+function perObject<T>(cloudDir: string, dir: string, errors: InputError[], limits: InputLimits, key = 'agents', schema: z.ZodType<T> = AgentApi as unknown as z.ZodType<T>): Map<string, Located<T>[]> {
+  const out = new Map<string, Located<T>[]>();
   const abs = join(cloudDir, CLOUD_DIRS.api, dir);
   if (!existsSync(abs)) return out;
   for (const name of readdirSync(abs).sort()) {
@@ -130,7 +134,7 @@ function perObject(cloudDir: string, dir: string, errors: InputError[], limits: 
       errors.push(...f.errors);
       continue;
     }
-    const r = items(f.value, 'agents', AgentApi, `${dir}/<id>.json`);
+    const r = items(f.value, key, schema, `${dir}/<id>.json`);
     if (r.ok) out.set(name.slice(0, -'.json'.length), r.value);
     else errors.push(...r.errors);
   }
@@ -164,8 +168,9 @@ export function readApi(cloudDir: string, limits: InputLimits = DEFAULT_INPUT_LI
     if (r.ok) got[key] = r.value;
     else errors.push(...r.errors);
   }
-  const l3Agents = perObject(cloudDir, API_DIRS.l3Agents, errors, limits);
-  const dhcpAgents = perObject(cloudDir, API_DIRS.dhcpAgents, errors, limits);
+  const l3Agents = perObject<AgentApiT>(cloudDir, API_DIRS.l3Agents, errors, limits);
+  const dhcpAgents = perObject<AgentApiT>(cloudDir, API_DIRS.dhcpAgents, errors, limits);
+  const portForwardings = perObject<PortForwardingApiT>(cloudDir, API_DIRS.portForwardings, errors, limits, 'port_forwardings', PortForwardingApi as z.ZodType<PortForwardingApiT>);
   if (errors.length > 0) return { ok: false, errors };
   const list = <T>(k: ApiFileKey) => (got[k] ?? []) as Located<T>[];
   const ports = list<PortApiT>('ports');
@@ -188,6 +193,7 @@ export function readApi(cloudDir: string, limits: InputLimits = DEFAULT_INPUT_LI
       projects: list('projects'),
       l3Agents,
       dhcpAgents,
+      portForwardings,
       missingOptional,
     },
   };

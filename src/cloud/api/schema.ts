@@ -78,6 +78,23 @@ export const RouterApi = z.looseObject({
   routes: z.array(z.looseObject({ destination: z.string(), nexthop: z.string() })).optional(),
 });
 
+/**
+ * One port forwarding, as the floating IP lists it (id, protocol, internal_ip_address, internal_port,
+ * external_port, internal_port_id: pf_plugin.py _extend_floatingip_dict, which keeps a port only when it is
+ * one port) and as `GET /v2.0/floatingips/<id>/port_forwardings` lists it (with `external_port_range` and
+ * `internal_port_range`, "N:M", since Zed).
+ */
+export const PortForwardingApi = z.looseObject({
+  id: nullableString,
+  internal_port_id: nullableString,
+  internal_ip_address: nullableString,
+  protocol: nullableString,
+  internal_port: z.number().int().nullable().optional(),
+  external_port: z.number().int().nullable().optional(),
+  internal_port_range: nullableString,
+  external_port_range: nullableString,
+});
+
 export const FloatingIpApi = z.looseObject({
   id,
   floating_ip_address: z.string(),
@@ -90,16 +107,7 @@ export const FloatingIpApi = z.looseObject({
    * The floating IP's port forwardings (port_forwarding service plugin, exposed in the floating IP
    * since Rocky: neutron d00a1558a5); absent where the plugin is not loaded.
    */
-  port_forwardings: z.array(z.looseObject({
-    id: nullableString,
-    internal_port_id: nullableString,
-    internal_ip_address: nullableString,
-    protocol: nullableString,
-    internal_port: z.number().int().nullable().optional(),
-    external_port: z.number().int().nullable().optional(),
-    internal_port_range: nullableString,
-    external_port_range: nullableString,
-  })).nullable().optional(),
+  port_forwardings: z.array(PortForwardingApi).nullable().optional(),
 });
 
 export const SecurityGroupRuleApi = z.looseObject({
@@ -155,6 +163,7 @@ export type SubnetApiT = z.infer<typeof SubnetApi>;
 export type PortApiT = z.infer<typeof PortApi>;
 export type RouterApiT = z.infer<typeof RouterApi>;
 export type FloatingIpApiT = z.infer<typeof FloatingIpApi>;
+export type PortForwardingApiT = z.infer<typeof PortForwardingApi>;
 export type SecurityGroupApiT = z.infer<typeof SecurityGroupApi>;
 export type SecurityGroupRuleApiT = z.infer<typeof SecurityGroupRuleApi>;
 export type AgentApiT = z.infer<typeof AgentApi>;

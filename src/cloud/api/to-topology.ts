@@ -457,7 +457,7 @@ export function apiToTopology(api: ApiView, opts: ApiTopologyOptions = {}): ApiT
       : forwardingsOf(f.value, (id) => {
           const at = vmPortIndex.get(id);
           return at ? { ...at, ip: vms[at.vm]?.ports[at.index]?.ip } : undefined;
-        });
+        }, (api.portForwardings.get(f.value.id) ?? []).map((x) => x.value));
     if (forwarded.kind === 'modelled') {
       for (const pf of forwarded.forwardings) {
         origins.set(`port_forwardings[${forwardings.length}]`, f.at);

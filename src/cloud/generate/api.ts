@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { FloatingIpT, NetworkT, PortForwardingT, PortT, RouterT, SecurityGroupT, SgRuleT, Topology } from '../../topology/model.ts';
 import { API_FILES, API_DIRS } from '../layout.ts';
+import { ordinalOf, releaseOrdinal } from '../../topology/release.ts';
 
 /** Keystone-style project ids (32 hex digits), stable per project name. */
 export function projectId(name: string | null): string {
@@ -147,8 +148,29 @@ function forwardedIp(topo: Topology, pfs: readonly PortForwardingT[]): Record<st
     id: f.floatingIpId, floating_ip_address: f.floatingIp, floating_network_id: net?.id ?? '', port_id: null, fixed_ip_address: null,
     router_id: topo.routers.find((r) => r.name === f.router)?.id ?? null, project_id: project, tenant_id: project, status: 'ACTIVE', port_details: null,
     description: '', dns_domain: '', dns_name: '',
-    port_forwardings: pfs.map((pf) => ({ id: pf.id, protocol: pf.protocol, internal_ip_address: pf.internalIp, internal_port: pf.internalPort, external_port: pf.externalPort, internal_port_id: pf.portId })),
+    // _extend_floatingip_dict: a port only where it is one port (modify_fields_from_db), never the range fields.
+    port_forwardings: pfs.map((pf) => ({
+      id: pf.id, protocol: pf.protocol, internal_ip_address: pf.internalIp,
+      ...(pf.internalPortEnd === pf.internalPort ? { internal_port: pf.internalPort } : {}),
+      ...(pf.externalPortEnd === pf.externalPort ? { external_port: pf.externalPort } : {}),
+      internal_port_id: pf.portId,
+    })),
     tags: [], revision_number: 1, created_at: STAMP, updated_at: STAMP, qos_policy_id: null,
+  };
+}
+
+/**
+ * GET /v2.0/floatingips/<id>/port_forwardings (Zed+): each forwarding with its single ports where it has one and
+ * its ranges always ("N:M", a single port as "N:N", as modify_fields_from_db gives both).
+ */
+function forwardingListing(pfs: readonly PortForwardingT[]): Record<string, unknown> {
+  return {
+    port_forwardings: pfs.map((pf) => ({
+      id: pf.id, external_port: pf.externalPortEnd === pf.externalPort ? pf.externalPort : null,
+      internal_port: pf.internalPortEnd === pf.internalPort ? pf.internalPort : null,
+      internal_ip_address: pf.internalIp, protocol: pf.protocol, internal_port_id: pf.portId, description: '',
+      external_port_range: `${pf.externalPort}:${pf.externalPortEnd}`, internal_port_range: `${pf.internalPort}:${pf.internalPortEnd}`,
+    })),
   };
 }
 
@@ -252,6 +274,10 @@ export function topologyToApi(topo: Topology): Map<string, string> {
   }
   for (const n of topo.networks) {
     api(`${API_DIRS.dhcpAgents}/${n.id}.json`, { agents: (topo.dhcpHosts[n.name] ?? []).map((h) => ag.dhcp(h)) });
+  }
+  // The collect script saves these where Neutron has the port-ranges extension (Zed+).
+  if ((releaseOrdinal(topo.release) ?? 0) >= ordinalOf('zed')) {
+    for (const pfs of forwardedIps(topo)) api(`${API_DIRS.portForwardings}/${pfs[0]!.floatingIpId}.json`, forwardingListing(pfs));
   }
   api(API_FILES.servers, topo.vms.map((v) => ({
     ID: v.id, Name: v.name, Status: 'ACTIVE',
