@@ -15,10 +15,13 @@
 // 255.255.255.255 in current releases, from any address in older ones — and with which MACs.
 // Guarantees: `holds` only when the solver proves no other spoofed packet gets past; a violation
 // carries a witness replayed through the evaluator past the same device (else `unknown` with both
-// shown); an unmodelled rule on the way makes the port `unknown`.
+// shown); an unmodelled rule on the way makes the port `unknown`. Under another choice of HA masters, a
+// port violated under the first choice whose witness (spoofed as sent) gets past here too is violated
+// here, shown by that replay (first-choice.ts); only the other ports are asked again.
 import type { Trace } from '../../evaluate/trace.ts';
+import type { TraceClaim } from '../guard.ts';
 import { arpRequest } from '../../evaluate/arp.ts';
-import type { Packet } from '../../ir/packet.ts';
+import { ETH_TYPE, IP_PROTO, type Packet } from '../../ir/packet.ts';
 import type { PortT } from '../../topology/model.ts';
 import { checkSat, decodeWitness, defaultPreferences, getZ3, satIndices, unsatIndices, type Enc } from '../../smt/index.ts';
 import type { Port } from '../../smt/walk-ctx.ts';
@@ -27,6 +30,7 @@ import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.t
 import { addressPairs } from '../senders.ts';
 import { askSpoofing, spoofPrefix, spoofProofs, type SpoofQuestion } from '../spoof-proof.ts';
 import { disagreementText, traceOutcome } from '../witness-replay.ts';
+import { foundFirst, keepFound } from './first-choice.ts';
 import { holds, notApplicable, portLabel, portOf, tick, unknown, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { ipNum, macNum, RELIES_ON_RANDOM } from './search.ts';
 
@@ -82,8 +86,38 @@ async function violated(ctx: VerifyContext, { q: first, port }: PortQuestion): P
   if (!claim.shownBy(trace)) {
     return { property: ID, subject, verdict: 'unknown', witness: packet, trace, message: 'internal error: solver and evaluator disagree', error: disagreementText(`gets past ${where(q.at)}`, s, packet, trace) };
   }
-  const message = `${portLabel(s)} sends from ${packet.eth_src} ${packet.ip_src}, not its own (${port.mac} ${port.ip}) nor an allowed address pair's, and it gets past its firewall (${where(q.at)}): ${traceOutcome(trace)}`;
-  return { property: ID, subject, verdict: 'violated', witness: packet, trace, message, claim };
+  keepFound(ctx, ID, subject, { source: s, witness: packet });
+  return spoofed(s, port, packet, trace, claim);
+}
+
+/** The violation a spoofed packet that got past the port's first device shows. */
+function spoofed(s: VmStation, port: PortT, packet: Packet, trace: Trace, claim: TraceClaim): PropertyResult {
+  const message = `${portLabel(s)} sends from ${packet.eth_src} ${packet.ip_src}, not its own (${port.mac} ${port.ip}) nor an allowed address pair's, and it gets past its firewall (${where(s.attachment)}): ${traceOutcome(trace)}`;
+  return { property: ID, subject: `port:${portLabel(s)}`, verdict: 'violated', witness: packet, trace, message, claim };
+}
+
+/** Whether a packet is spoofed as the VM sent it: neither from the port's own MAC and address nor an allowed address pair's, nor a DHCP client request (as `bad` asks: spoof-proof.ts). */
+function spoofedAsSent(port: PortT, p: Packet): boolean {
+  const mac = macNum(p.eth_src);
+  const ip = ipNum(p.ip_src);
+  const inPrefix = (net: string, len: number) => len === 0 || (ip >>> (32 - len)) === (ipNum(net) >>> (32 - len));
+  const own = (mac === macNum(port.mac) && ip === ipNum(port.ip)) || addressPairs(port).some((a) => mac === macNum(a.mac ?? port.mac) && inPrefix(a.ip, a.prefixLen ?? 32));
+  const client = p.eth_type === ETH_TYPE.ipv4 && p.proto === IP_PROTO.udp && p.sport === 68 && p.dport === 67;
+  return p.eth_type === ETH_TYPE.ipv4 && !own && !client;
+}
+
+/**
+ * Under another choice of HA masters, the port's violation under the first choice, shown here by its
+ * witness (spoofed as sent) getting past the port's first device (first-choice.ts); null when it is
+ * not (the port is asked).
+ */
+function violatedAgain(ctx: VerifyContext, s: VmStation, port: PortT): PropertyResult | null {
+  const found = foundFirst(ctx, ID, `port:${portLabel(s)}`);
+  if (found === null || !spoofedAsSent(port, found.witness)) return null;
+  const at = s.attachment;
+  const trace = ctx.evaluator.session().trace(s, found.witness);
+  const claim = { says: `gets past ${where(at)}`, shownBy: (t: Trace) => gotPast(at, t) };
+  return claim.shownBy(trace) ? spoofed(s, port, found.witness, trace, claim) : null;
 }
 
 /**
@@ -165,6 +199,12 @@ export const antiSpoofing: PropertyCheck = {
     const secured = everySecured.filter(({ s, port }) => {
       const subject = `port:${portLabel(s)}`;
       if (!owned(ctx, subject)) return false;
+      // A spoofed packet that gets past is the violation whatever the port's own ARP does (below).
+      const again = violatedAgain(ctx, s, port);
+      if (again !== null) {
+        reused.set(subject, again);
+        return false;
+      }
       const arp = ownArpStopped(ctx, s, subject);
       if (arp !== null) arpStopped.set(subject, arp);
       const r = ctx.reuse?.(subject, restKey(s, port, arp === null)) ?? null;

@@ -20,7 +20,9 @@
 // address: firewall-fingerprint.ts) is checked, and the result names the ports it stands for. A port
 // whose host's rules differ from its classmates' (one host's faulty or stale rules), or that a set
 // leaves out, is a class of its own, checked on its own. Ports with port security off are left out,
-// each said in an `n/a` result.
+// each said in an `n/a` result. Under another choice of HA masters, a class whose egress leaked under
+// the first choice is violated here when the same witness, sent again, leaks here too (ends where it
+// ended there: first-choice.ts); only the other classes are asked again.
 import { protoName } from '../../report/packet-json.ts';
 import type { Trace } from '../../evaluate/trace.ts';
 import type { PortT } from '../../topology/model.ts';
@@ -28,16 +30,37 @@ import type { SourceSpec } from '../../smt/index.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
 import { holds, notApplicable, outsideStations, portLabel, portOf, sourceSpec, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { allows } from './sg-intent.ts';
-import { search, searchArriving, type EndPredicate } from './search.ts';
+import { search, searchArriving, type EndPredicate, type SearchResult } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 import { completenessViolation, droppedAllowed, firewallSite } from './sg-completeness.ts';
 import { settledAtFirewalls, type Settled } from './sg-local.ts';
 import { checkReplies } from './sg-replies.ts';
 import { portClasses } from '../port-classes.ts';
+import { foundFirst, keepFound } from './first-choice.ts';
 
 const ID = 'security-groups';
 
 const fields = (p: Trace['final']) => `proto ${protoName(p)}${p.dport !== null ? ` dport ${p.dport}` : ''}`;
+
+type Found = Extract<SearchResult, { kind: 'found' }>;
+
+/** An egress leak: the port sends a packet its groups do not allow, and it ends where the solver said (replayed). */
+function egressLeak(ctx: VerifyContext, subject: string, s: VmStation, f: Found, stands: string): PropertyResult {
+  return violation(ctx, ID, subject, f, (t) => `egress: ${portLabel(s)} sends ${t.packet.ip_dst} ${fields(t.packet)}, which no rule of its groups allows${stands}`);
+}
+
+/**
+ * Under another choice of HA masters, the class's egress leak under the first choice, when its witness,
+ * sent again here, ends where it ended there (delivered or exited: a leak whatever the masters, the
+ * groups judging the packet as sent); null when it does not (the class is asked).
+ */
+function leakedAgain(ctx: VerifyContext, s: VmStation, stands: string): PropertyResult | null {
+  const subject = `port:${portLabel(s)}`;
+  const f = foundFirst<Found>(ctx, ID, subject);
+  if (f === null) return null;
+  const r = egressLeak(ctx, subject, s, f, stands);
+  return r.verdict === 'violated' ? r : null;
+}
 
 /** What a class's result is made from besides its devices: the representative as the dataplane shows it, the ports it stands for, its firewall. */
 const restKey = (s: VmStation, stands: string, site: ReturnType<typeof firewallSite>): string => JSON.stringify([s, stands, site]);
@@ -55,7 +78,9 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
   const out = settled.egress ? null : await search(ctx, sourceSpec(ctx.topology, s), (e, sent, final, end) => e.or(leaks(e, sent, final, end), blocksOut(e, sent, final, end)), {}, 'whole');
   if (out?.kind === 'found') {
     if (out.end.disposition === 'dropped' && site !== null) return completenessViolation(ctx, ID, subject, s, port, site, 'egress', out, stands);
-    return violation(ctx, ID, subject, out, (t) => `egress: ${portLabel(s)} sends ${t.packet.ip_dst} ${fields(t.packet)}, which no rule of its groups allows${stands}`);
+    const leak = egressLeak(ctx, subject, s, out, stands);
+    if (leak.verdict === 'violated') keepFound(ctx, ID, subject, out);
+    return leak;
   }
   // An egress the solver could not decide proves nothing either way, and hides nothing either: ingress is
   // still asked, and its violation (a witness, replayed) is the result; else the egress's unknown is.
@@ -133,7 +158,7 @@ export const securityGroups: PropertyCheck = {
     // A class settled at its firewall in another scenario, with the same devices and members here, is taken as it was.
     for (const g of all) {
       if (!mine.has(g)) continue;
-      const r = ctx.reuse?.(`port:${portLabel(g.rep)}`, restKey(g.rep, standsOf(g), firewallSite(ctx, g.rep))) ?? null;
+      const r = ctx.reuse?.(`port:${portLabel(g.rep)}`, restKey(g.rep, standsOf(g), firewallSite(ctx, g.rep))) ?? leakedAgain(ctx, g.rep, standsOf(g));
       if (r !== null) checked.set(g, r);
     }
     const groups = all.filter((g) => mine.has(g) && !checked.has(g));
