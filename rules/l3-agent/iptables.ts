@@ -90,7 +90,7 @@ export const l3Nat: readonly TemplateGroup[] = [
       // between them decides nothing. Zed's port ranges: `--dport A:B` and `--to-destination IP:C-D/A` (or `IP:C`
       // for one internal port), as extract_ports writes them (src/render/linux/pf-ports.ts); the kernel maps A + i
       // to C + i by the base port's offset (nf_nat_l4proto_unique_tuple, NF_NAT_RANGE_PROTO_OFFSET; checked on the
-      // real kernel, test/oracle/pf-range.test.ts).
+      // real kernel, test/oracle/router.test.ts on port-forwarding-range.yaml).
       group({
         when: 'portForwarding',
         since: 'rocky',

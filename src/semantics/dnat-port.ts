@@ -4,13 +4,15 @@
 // - `--to-destination IP` keeps the port; `IP:P` sets P.
 // - `IP:C-D/B` (a base port, NF_NAT_RANGE_PROTO_OFFSET, kernel ≥ 4.18; Neutron's port-forwarding ranges since
 //   Zed) maps the original port p to C + ((p − B) mod (D − C + 1)): one to one when the matched ports B.. and
-//   C..D have equal length, wrapping around C..D when they do not (checked on the real kernel:
-//   test/oracle/pf-range.test.ts). Below B the offset is a negative number whose width differs between
-//   kernels, so such a packet's port is any of C..D.
+//   C..D have equal length (test/oracle/router.test.ts on port-forwarding-range.yaml, every variant), wrapping
+//   around C..D when they do not (seen on kernel 6.18: --dport 7000:7020 → 200-210/7000 sent 7015 to 204 and
+//   7020 to 209). Below B the offset is a negative number whose width differs between kernels, so such a
+//   packet's port is any of C..D.
 // - `IP:C-D` without a base keeps p when it is within C..D; otherwise the kernel picks: a per-protocol rover
-//   before 5.0, a random offset from 5.0 (commit 6ed5943f8735 "remove l4 protocol port rovers"), C first
-//   since the DNAT fix of 2024 (off = 0 for a destination manip). Any port of C..D is possible, so the
-//   model says "any of C..D" (the range's first is what a replay shows, as this machine's kernel does).
+//   in older kernels, a random offset after commit 6ed5943f8735 ("remove l4 protocol port rovers", Dec 2018), C first
+//   since "netfilter: nat: restore default DNAT behavior" (2024: off = 0 for a destination manip; kernel 6.18 sent 9000 and 9050 of
+//   --dport 9000:9100 → 100-110 both to 100). Any port of C..D is possible, so the model says "any of C..D"
+//   (the range's first is what a replay shows).
 // Approximation, as for every NAT here: the chosen tuple is assumed free (the first packet of a flow in
 // an empty table); a clash moves the port on to the next free one.
 import type { NfTarget } from '../ir/netfilter.ts';

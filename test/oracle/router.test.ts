@@ -23,6 +23,7 @@ import { countedKind, diffKeys, frameKey, markerMaker, packetKey, replyOptions, 
 import { oracleSeed, randomPacket } from './random-packet.ts';
 import { generatedSubjects, rngFor, routerUnfit, shippedSubject, testTopologySubject, type OracleSubject } from './subjects.ts';
 import { Tally, type ExclusionRule } from './tally.ts';
+import { forwardedPort } from '../../src/topology/port-forwarding-ports.ts';
 import { namespaceProbe, neighbourMap } from './evaluator-probe.ts';
 import { ETH_TYPE, IP_PROTO, type Packet } from '../../src/ir/packet.ts';
 import type { Namespace } from '../../src/ir/dataplane.ts';
@@ -57,6 +58,9 @@ const SUBJECTS: readonly { readonly make: () => OracleSubject; readonly perRoute
   ...generated.subjects.map((g) => ({ make: () => g, perRouter: PER_GENERATED_ROUTER })),
   // Port forwardings (one floating IP, three forwardings): the random frames, and frames aimed at each forwarding (toForwardings).
   { make: () => testTopologySubject('test/properties/topologies/port-forwarding.yaml'), perRouter: PER_GENERATED_ROUTER },
+  // Port ranges (Zed+): tcp 8080:8090 → 80:90 by the base port (--to-destination IP:80-90/8080), udp 5000:5010 → 53:
+  // only the frames aimed at the forwardings (toForwardings) and from outside (icmpFromOutside), no random ones.
+  { make: () => testTopologySubject('test/properties/topologies/port-forwarding-range.yaml'), perRouter: 0 },
 ];
 
 /** What the L3 agent sets in every router namespace (neutron/agent/l3/namespaces.py, ip_lib.py). */
@@ -104,6 +108,8 @@ function icmpFromOutside(ns: Namespace): { inIface: Namespace['interfaces'][numb
  * Besides the random frames: from outside, by qg- to its MAC, to each port-forwarded floating IP — each
  * forwarding's protocol and external port (DNATed to its internal address and port, the reply back from the
  * floating IP and external port), the next port up and the other protocol (not forwarded: the router's own).
+ * For a port range: its first, a middle and its last port (each to its own internal port, or all to the one),
+ * and the ports just outside it.
  */
 function toForwardings(model: OracleSubject['model'], ns: Namespace): { inIface: Namespace['interfaces'][number]; packet: Packet }[] {
   const gw = ns.interfaces.find((i) => i.name.startsWith('qg-'));
@@ -112,7 +118,10 @@ function toForwardings(model: OracleSubject['model'], ns: Namespace): { inIface:
   return model.topology.portForwardings.filter((pf) => held.has(pf.floatingIp)).flatMap((pf) => {
     const proto = pf.protocol === 'tcp' ? IP_PROTO.tcp : IP_PROTO.udp;
     const other = pf.protocol === 'tcp' ? IP_PROTO.udp : IP_PROTO.tcp;
-    return ([[proto, pf.externalPort], [proto, pf.externalPort + 1], [other, pf.externalPort]] as const).map(([p, dport]) => ({
+    const ports = pf.externalPortEnd === pf.externalPort
+      ? [pf.externalPort, pf.externalPort + 1]
+      : [pf.externalPort, (pf.externalPort + pf.externalPortEnd) >> 1, pf.externalPortEnd, pf.externalPort - 1, pf.externalPortEnd + 1];
+    return ([...ports.map((d) => [proto, d] as const), [other, pf.externalPort] as const]).map(([p, dport]) => ({
       inIface: gw,
       packet: {
         eth_src: '02:00:5e:00:53:01', eth_dst: gw.mac, vlan: null, tun_id: null, eth_type: ETH_TYPE.ipv4,
@@ -133,6 +142,8 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
       let ownAnswers = 0;
       /** Frames aimed at a port forwarding that both the evaluator and the real namespace DNATed to its internal address and port, with their replies agreeing too. */
       let forwarded = 0;
+      /** Of them, frames to a port of a range other than its first (E + i arriving at I + i, or at the one internal port). */
+      let rangeForwarded = 0;
       const forwardings = model.topology.portForwardings;
 
       beforeAll(async () => {
@@ -253,8 +264,10 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
               else if (second.diff.length > 0) tally.disagree(`${rig.host}/${rig.ns.name} in ${out.port} (reply): ${packetKey(out.port, reply)}\n    ${second.diff.join('\n    ')}`);
               else {
                 tally.agreeOne(countedKind(packet));
-                if (forwardings.some((pf) => pf.floatingIp === packet.ip_dst && packet.dport === pf.externalPort && packet.proto === (pf.protocol === 'tcp' ? IP_PROTO.tcp : IP_PROTO.udp)
-                  && out.packet.ip_dst === pf.internalIp && out.packet.dport === pf.internalPort)) forwarded++;
+                const hit = forwardings.find((pf) => pf.floatingIp === packet.ip_dst && packet.dport !== null && packet.dport >= pf.externalPort && packet.dport <= pf.externalPortEnd
+                  && packet.proto === (pf.protocol === 'tcp' ? IP_PROTO.tcp : IP_PROTO.udp) && out.packet.ip_dst === pf.internalIp && out.packet.dport === forwardedPort(pf, packet.dport));
+                if (hit) forwarded++;
+                if (hit && packet.dport !== hit.externalPort) rangeForwarded++;
               }
             }
           }
@@ -278,6 +291,13 @@ describeOracle('oracle: real router namespaces against the evaluator', ['ip', 'i
         it('every port forwarding\'s frame was DNATed to its internal address and port, and its reply un-NATed, in the real kernel as in the evaluator', () => {
           console.info(`${file}: ${forwarded} forwarded frames agreed, request and reply (${forwardings.length} forwardings × ${VARIANTS.length} variants)`);
           expect(forwarded).toBeGreaterThanOrEqual(forwardings.length * VARIANTS.length);
+        });
+      }
+      const ranges = forwardings.filter((pf) => pf.externalPortEnd !== pf.externalPort);
+      if (ranges.length > 0) {
+        it('every port range\'s middle and last port was DNATed to its own internal port (or the one), and un-NATed back, in the real kernel as in the evaluator', () => {
+          console.info(`${file}: ${rangeForwarded} frames to a range's middle or last port agreed (${ranges.length} ranges × 2 ports × ${VARIANTS.length} variants)`);
+          expect(rangeForwarded).toBeGreaterThanOrEqual(ranges.length * 2 * VARIANTS.length);
         });
       }
     });
