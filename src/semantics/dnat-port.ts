@@ -10,7 +10,7 @@
 //   packet's port is any of C..D.
 // - `IP:C-D` without a base keeps p when it is within C..D; otherwise the kernel picks: a per-protocol rover
 //   in older kernels, a random offset after commit 6ed5943f8735 ("remove l4 protocol port rovers", Dec 2018), C first
-//   since "netfilter: nat: restore default DNAT behavior" (2024: off = 0 for a destination manip; kernel 6.18 sent 9000 and 9050 of
+//   since a 2024 fix of that commit (off = 0 for a destination manip; kernel 6.18 sent 9000 and 9050 of
 //   --dport 9000:9100 → 100-110 both to 100). Any port of C..D is possible, so the model says "any of C..D"
 //   (the range's first is what a replay shows).
 // Approximation, as for every NAT here: the chosen tuple is assumed free (the first packet of a flow in
