@@ -8,7 +8,9 @@
 // router instance's keepalived.conf, an HA router instance's VRID changed to an unused one; on a
 // compute host, a jump of the hybrid firewall's chains deleted (a port's chain or the whole firewall
 // skipped, or its fallback DROP), a port chain's RELATED,ESTABLISHED RETURN deleted, a conntrack
-// zone rule deleted, a tap device unplugged from its Linux bridge, an OVS port's access tag changed.
+// zone rule deleted, a tap device unplugged from its Linux bridge, an OVS port's access tag changed; in a
+// router's namespace, a floating IP port forwarding's rules altered (its DNAT deleted, the jump into its
+// chain deleted, its internal port moved, its internal address another VM port's, a range's --dport cut short).
 // Guarantees: a fault changes exactly one artifact (the VNI and local VLAN faults: one host's files
 // only; an address deleted: its namespace's addresses and routes); line provenance follows the lines it keeps.
 import type { Artifact, Provenance } from '../../src/render/artifacts.ts';
@@ -34,6 +36,7 @@ export const FAULT_CLASSES = [
   'conntrack-zone-deleted',
   'tap-unplugged',
   'port-tag-changed',
+  'port-forwarding-altered',
 ] as const;
 
 export type FaultClass = (typeof FAULT_CLASSES)[number];
@@ -142,6 +145,8 @@ export function faultSites(cls: FaultClass, artifacts: readonly Artifact[], topo
       return tapFaults(artifacts);
     case 'port-tag-changed':
       return tagFaults(artifacts);
+    case 'port-forwarding-altered':
+      return forwardingFaults(artifacts, topo);
     default: {
       const never: never = cls;
       throw new Error(`unknown fault class ${String(never)}`);
@@ -312,6 +317,44 @@ function tagFaults(artifacts: readonly Artifact[]): Fault[] {
     for (const [i, { n, text }] of rows.entries()) {
       const other = tags.find((t) => t !== tags[i]) ?? tags[i]! + 100;
       out.push(fault('port-tag-changed', a, n, `${a.path}:${n} tag ${tags[i]} → ${other}`, replaceLine(n, text.replace(/tag: \d+/, `tag: ${other}`))));
+    }
+  }
+  return out;
+}
+
+/**
+ * A floating IP port forwarding's rules in its router's namespace altered, as a hand edit or a half-applied
+ * update of the L3 agent's port_forwarding extension leaves them: per `pf-` chain's DNAT (`-d FIP/32 -p P -m P
+ * --dport EXT -j DNAT --to-destination IP:PORT`, a range `--dport A:B … IP:C-D/A`), the rule deleted, the jump
+ * from fip-pf into its chain deleted, its internal port moved up one (a range: C-D/A → C+1-D+1/A, each port
+ * one off), its internal address another VM port's (one of the same subnet first), and for a range the last
+ * port cut from --dport (A:B → A:B-1).
+ */
+function forwardingFaults(artifacts: readonly Artifact[], topo: Topology): Fault[] {
+  const cls = 'port-forwarding-altered';
+  const out: Fault[] = [];
+  const vmIps = topo.ports.filter((p) => p.deviceOwner.startsWith('compute')).map((p) => p.ip);
+  const DNAT = /^-A (neutron-l3-agent-pf-[0-9a-f]+) -d [\d.]+\/32 -p \w+ -m \w+ --dport (\d+)(?::(\d+))? -j DNAT --to-destination ([\d.]+):(\d+)(?:-(\d+))?(\/\d+)?$/;
+  for (const a of artifacts.filter((x) => /\/qrouter-[^/]*\.iptables-save$/.test(x.path))) {
+    for (const { n, text } of linesOf(a, DNAT)) {
+      const [, chain, , extEnd, ip, from, to, base] = DNAT.exec(text)!;
+      out.push(fault(cls, a, n, `${a.path}:${n} deleted: ${short(text)}`, deleteLine(n)));
+      for (const j of linesOf(a, new RegExp(`^-A neutron-l3-agent-fip-pf -j ${chain}$`))) {
+        out.push(fault(cls, a, j.n, `${a.path}:${j.n} deleted: ${short(j.text)}`, deleteLine(j.n)));
+      }
+      const moved = `--to-destination ${ip}:${Number(from) + 1}${to === undefined ? '' : `-${Number(to) + 1}`}${base ?? ''}`;
+      const movedText = text.replace(/--to-destination \S+$/, moved);
+      out.push(fault(cls, a, n, `${a.path}:${n} internal port moved: ${short(movedText.replace(/^-A \S+ /, ''))}`, replaceLine(n, movedText)));
+      const prefix = ip!.split('.').slice(0, 3).join('.');
+      const other = vmIps.filter((x) => x !== ip).sort((x, y) => Number(y.startsWith(prefix)) - Number(x.startsWith(prefix)))[0];
+      if (other !== undefined) {
+        const swapped = text.replace(`--to-destination ${ip}:`, `--to-destination ${other}:`);
+        out.push(fault(cls, a, n, `${a.path}:${n} internal address ${ip} → ${other}: ${short(swapped.replace(/^-A \S+ /, ''))}`, replaceLine(n, swapped)));
+      }
+      if (extEnd !== undefined) {
+        const cut = text.replace(/--dport (\d+):(\d+)/, (_, x: string, y: string) => `--dport ${x}:${Number(y) - 1}`);
+        out.push(fault(cls, a, n, `${a.path}:${n} range cut short: ${short(cut.replace(/^-A \S+ /, ''))}`, replaceLine(n, cut)));
+      }
     }
   }
   return out;

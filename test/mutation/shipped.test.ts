@@ -81,6 +81,26 @@ describe('faults injected into the rendered artifacts of the shipped topologies'
     }
   });
 
+  // Port forwardings, which no shipped topology has: every site of their class on the two test topologies
+  // that have them (single ports; Zed's ranges), each killed by fip-ingress with a witness, in the table too.
+  const forwarding = ['test/properties/topologies/port-forwarding.yaml', 'test/properties/topologies/port-forwarding-range.yaml'];
+  it('port-forwarding-altered: every site on the port-forwarding test topologies is killed by fip-ingress, with a witness', { timeout: 600_000 }, async () => {
+    let n = 0;
+    for (const topology of forwarding) {
+      const l = await load(topology);
+      for (const f of faultSites('port-forwarding-altered', l.m.artifacts, l.m.topology)) {
+        const o = await killCheck(l.m, l.base, l.probes, f);
+        record(table, o);
+        outcomes.push(o);
+        n++;
+        expect(o.properties, show(o)).toContain('fip-ingress');
+        expect(o.killedBy.some((k) => k.startsWith('fip-ingress') && k.includes('→ violated (witness ')), show(o)).toBe(true);
+      }
+    }
+    // port-forwarding.yaml: 3 forwardings × 4 ways; port-forwarding-range.yaml: 3 × 4 and 2 ranges cut short.
+    expect(n).toBe(12 + 14);
+  });
+
   // Faults on the shipped topologies the spread over their sites may not pick, in the table too.
   const shippedCases: { topology: string; cls: Fault['cls']; pick: RegExp; by: string }[] = [
     // The external subnet's connected route deleted: packets to its other addresses go to the upstream
@@ -102,9 +122,9 @@ describe('faults injected into the rendered artifacts of the shipped topologies'
   });
 
   it('kill table (every class applied somewhere)', () => {
-    console.log(`fault injection on ${Object.entries(TOPOLOGIES).map(([t, n]) => `${t} (up to ${n} per class)`).join(', ')}, ${extra.length} cases on test topologies and ${shippedCases.length} picked on the shipped ones: ${outcomes.length} faults\n${formatTable(table)}`);
+    console.log(`fault injection on ${Object.entries(TOPOLOGIES).map(([t, n]) => `${t} (up to ${n} per class)`).join(', ')}, ${extra.length} cases on test topologies, every port-forwarding site of ${forwarding.length} and ${shippedCases.length} picked on the shipped ones: ${outcomes.length} faults\n${formatTable(table)}`);
     for (const o of outcomes.filter((x) => x.status !== 'killed')) console.log(`${o.status}${knownGap(o) !== null ? ` (known gap: ${knownGap(o)})` : ''}: ${show(o)}`);
-    for (const [cls, row] of table) expect(row.faults, `no site of ${cls} in the shipped topologies`).toBeGreaterThan(0);
+    for (const [cls, row] of table) expect(row.faults, `no site of ${cls} in the shipped topologies (or, for port forwardings, the test topologies)`).toBeGreaterThan(0);
   });
 });
 
