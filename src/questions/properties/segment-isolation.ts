@@ -6,7 +6,10 @@
 //   br-int's physical-bridge inputs: a rule-level violation has no witness packet (the rule is named);
 // - symbolic, per source port of the network (one representative per class): a solver search for a
 //   packet delivered to a VM port or DHCP namespace of another network still carrying the sender's
-//   MAC — a routed packet always carries a router's MAC, so this is crossing without a router.
+//   MAC — a routed packet always carries a router's MAC, so this is crossing without a router. The
+//   routers are the Neutron routers' qr-/qg- ports and the upstream routers of the outside world: a
+//   port without port security may send from an upstream router's MAC, and what that router routes
+//   back onto its subnet then arrives with the MAC sent.
 import { deviceName } from '../../render/names.ts';
 import { isRouterPort, type NetworkT } from '../../topology/model.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
@@ -98,7 +101,10 @@ export const segmentIsolation: PropertyCheck = {
     const facts: Facts = {
       netOfNs: new Map(ctx.topology.networks.map((n) => [deviceName.qdhcp(n.id), n.name])),
       netOfVm: new Map(vmStations(ctx).map((s) => [`${s.vm}:${s.index}`, s.network])),
-      routerMacs: ctx.topology.ports.filter(isRouterPort).map((p) => macNum(p.mac)),
+      routerMacs: [...new Set([
+        ...ctx.topology.ports.filter(isRouterPort).map((p) => p.mac),
+        ...ctx.dataplane.stations.flatMap((s) => (s.kind === 'outside' ? [s.mac] : [])),
+      ])].map(macNum),
     };
     const plans: NetworkPlan[] = ctx.topology.networks.filter((net) => owned(ctx, `network:${net.name}`)).map((net) => {
       const mine = issues.filter((i) => i.network === net.name || i.network === null);
