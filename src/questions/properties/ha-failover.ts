@@ -7,8 +7,11 @@
 // groups open (their lowest port; TCP 22 for a rule of any protocol), an ICMP echo to a port on each
 // other subnet of the router. For each choice of masters VRRP
 // allows without the failure, what got through then must still get through under every choice it
-// allows after. Endpoints that die with the failed host are not counted. The proof over all packets under a
-// failure is `verify --failures 1`, which asks every other property in each single-failure scenario.
+// allows after. Endpoints that die with the failed host are not counted, nor are flows that do not cross
+// the router (a port's gateway may be another router's address) or that also cross a legacy router on
+// the failed host: that router dies with the host, and no failover of this router could keep the flow.
+// The proof over all packets under a failure is `verify --failures 1`, which asks every other property
+// in each single-failure scenario.
 import type { Trace } from '../../evaluate/trace.ts';
 import type { Ipv4 } from '../../ir/packet.ts';
 import type { ScenarioContext, HaRouterView, Variant } from '../../scenario/context.ts';
@@ -18,6 +21,7 @@ import type { PacketFields } from '../packet.ts';
 import { traceBetween, type Sender } from '../trace.ts';
 import type { PropertyResult } from '../property.ts';
 import type { Topology } from '../../topology/model.ts';
+import { deviceName } from '../../render/names.ts';
 import { INTERNET, groupPorts, holds, outsideFor, notApplicable, portLabel, type OutsideStation, type VmStation } from './common.ts';
 
 const ID = 'ha-failover';
@@ -93,6 +97,18 @@ function run(ctx: ScenarioContext, v: Variant, f: Flow, whole = false): Trace {
   return traceBetween(ctx.topology, v.evaluator, f.from, f.dst, f.fields, { outcomeOnly: !whole });
 }
 
+/**
+ * Whether a flow's trace crosses the HA router (an instance of its namespace), and the hosts of the
+ * legacy routers it crosses: each of those dies with its host.
+ */
+function pathOf(topo: Topology, r: HaRouterView, t: Trace): { readonly crosses: boolean; readonly legacyHosts: readonly string[] } {
+  const legacy = new Set(topo.routers.filter((x) => x.ha === null).map((x) => deviceName.qrouter(x.id)));
+  return {
+    crosses: t.hops.some((h) => h.device === r.namespace),
+    legacyHosts: [...new Set(t.hops.filter((h) => legacy.has(h.device)).map((h) => h.host))],
+  };
+}
+
 /** `contexts` builds the scenarios with a host down (`verify --failures 1` checks the same ones, and takes them from there). */
 export function haFailover(base: ScenarioContext, contexts: ScenarioContexts): PropertyResult[] {
   const beforeVariants = diagonalVariants(base).variants;
@@ -101,10 +117,13 @@ export function haFailover(base: ScenarioContext, contexts: ScenarioContexts): P
     const subject = `router:${name}`;
     const hosts = [...r.sites.keys()];
     const flows = flowsOf(base, r);
-    // Per choice of masters before the failure: what got through, and the address it left with.
+    // Per choice of masters before the failure: what got through across the router, the address it
+    // left with, and the hosts of the legacy routers on its way.
     const before = beforeVariants.map((v) => flows.flatMap((f) => {
-      const t = run(base, v, f);
-      return f.reached(t) ? [{ f, source: t.final.ip_src }] : [];
+      const t = run(base, v, f, true);
+      if (!f.reached(t)) return [];
+      const path = pathOf(base.topology, r, t);
+      return path.crosses ? [{ f, source: t.final.ip_src, legacyHosts: path.legacyHosts }] : [];
     }));
     let checked = 0;
     // The single failures among the router's hosts: the scenarios of `verify --failures 1` that fail one of them.
@@ -115,8 +134,8 @@ export function haFailover(base: ScenarioContext, contexts: ScenarioContexts): P
         // A flow is traced once per choice of masters after the failure, whichever choices before it held under.
         const traced = new Map<Flow, Trace>();
         for (const held of before) {
-          for (const { f, source } of held) {
-            if (f.hosts.includes(h)) continue;
+          for (const { f, source, legacyHosts } of held) {
+            if (f.hosts.includes(h) || legacyHosts.includes(h)) continue;
             checked++;
             let t = traced.get(f);
             if (t === undefined) traced.set(f, (t = run(after, v, f)));
@@ -130,7 +149,7 @@ export function haFailover(base: ScenarioContext, contexts: ScenarioContexts): P
               : { says: `leaves with ${t.final.ip_src}`, shownBy: (x: Trace) => x.disposition === 'exited' && x.final.ip_src !== source };
             return {
               property: ID, subject, verdict: 'violated', witness: t.packet, trace: t, claim,
-              message: `when ${h} fails, ${f.label} ${what} — with ${after.describeMasters(v, [r])}`,
+              message: `when ${h} fails, ${f.label} ${what} — with ${after.describeMasters(v, [r])}${hosts.length === 1 ? ` (${h} holds ${name}'s only instance: there is none to fail over to)` : ''}`,
               masters: after.mastersJson(v), scenario: { failed: [...after.spec.failures.down], cut: after.spec.failures.cuts.map(([a, b]) => [a, b] as const) },
             };
           }
@@ -139,7 +158,7 @@ export function haFailover(base: ScenarioContext, contexts: ScenarioContexts): P
     }
     if (hosts.length === 0) return notApplicable(ID, subject, `no live instance of ${name}: nothing to fail over`);
     const worked = new Set(before.flatMap((b) => b.map((x) => x.f.label))).size;
-    if (worked === 0) return notApplicable(ID, subject, `no standard flow of ${name}'s ports gets through under any master (${flows.length} tried): nothing a failover could lose`);
-    return holds(ID, subject, `for each single failure of its hosts (${hosts.join(', ')}), the ${worked} standard flows of ${name}'s ports that got through under a master still do under every master left (${checked} checks), leaving with the same addresses (evaluator, one port per class)`);
+    if (worked === 0) return notApplicable(ID, subject, `no standard flow of ${name}'s ports gets through ${name} under any master (${flows.length} tried): nothing a failover could lose`);
+    return holds(ID, subject, `for each single failure of its hosts (${hosts.join(', ')}), the ${worked} standard flows of ${name}'s ports that got through it under a master still do under every master left (${checked} checks), leaving with the same addresses (evaluator, one port per class)`);
   });
 }
