@@ -206,11 +206,12 @@ describe('project-isolation', () => {
     expect(r!.message).toContain('nothing to be isolated from');
   });
 
-  it('two projects on one router reach each other by fixed address; the witness names both ports', async () => {
+  it('two projects on one router reach each other by fixed address; the witness names both ports and the router between them', async () => {
     const rs = await projectIsolation.check(context('two-projects'));
     const demo = rs.find((r) => r.subject === 'project:demo')!;
     expect(demo.verdict).toBe('violated');
     expect(demo.message).toContain('vm1:0 (project demo) reaches vm3:0 (project other)');
+    expect(demo.message).toMatch(/at its fixed address 192\.168\.3\.13, through router1 \(project demo\)$/);
     expect(demo.witness!.ip_dst).toBe('192.168.3.13');
     expect(demo.trace!.deliveredTo).toMatchObject({ kind: 'vm', vm: 'vm3' });
   });

@@ -11,12 +11,24 @@
 // on (an extra route through its gateway) is followed, and reaching a port's fixed address that way
 // is a violation.
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
+import type { Trace } from '../../evaluate/trace.ts';
+import type { Topology } from '../../topology/model.ts';
+import { deviceName } from '../../render/names.ts';
 import { coverage, groupPorts, holds, leftOut, notApplicable, portLabel, sourceSpec, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { ipNum, search } from './search.ts';
 import { notFound, violation } from './verdict.ts';
 import type { EndSite } from './search-sites.ts';
 
 const ID = 'project-isolation';
+
+/** How a trace got across: the routers it crossed (each once, in order), which an operator looks at first. */
+function through(topo: Topology, t: Trace): string {
+  const byNs = new Map(topo.routers.map((r) => [deviceName.qrouter(r.id), r]));
+  const crossed = [...new Set(t.hops.flatMap((h) => byNs.get(h.device) ?? []))];
+  if (crossed.length === 0) return 'without crossing a router';
+  const projects = (r: (typeof crossed)[number]) => (r.project === null ? 'no project' : `project ${r.project}`);
+  return `through ${crossed.map((r) => `${r.name} (${projects(r)})`).join(', then ')}`;
+}
 
 async function checkProject(ctx: VerifyContext, project: string, shared: ReadonlySet<string>): Promise<PropertyResult> {
   const subject = `project:${project}`;
@@ -41,7 +53,7 @@ async function checkProject(ctx: VerifyContext, project: string, shared: Readonl
       return violation(ctx, ID, subject, res, (t) => {
         const d = t.deliveredTo;
         const dst = d?.kind === 'vm' ? others.get(`${d.vm}:${d.port}`) : undefined;
-        return `${portLabel(rep)} (project ${project}) reaches ${dst ? `${portLabel(dst)} (project ${dst.project ?? '-'})` : 'another project\'s port'} at its fixed address ${t.packet.ip_dst}`;
+        return `${portLabel(rep)} (project ${project}) reaches ${dst ? `${portLabel(dst)} (project ${dst.project ?? '-'})` : 'another project\'s port'} at its fixed address ${t.packet.ip_dst}, ${through(ctx.topology, t)}`;
       });
     }
     const u = notFound(ID, subject, res, portLabel(rep));
