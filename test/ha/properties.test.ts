@@ -196,6 +196,9 @@ vms:
     if (!t.ok) throw new Error(JSON.stringify(t.errors));
     const r = find(await verify(modelFromTopology(t.value).dataplane, { t: t.value }), 'ha-failover', 'router:r1');
     expect(r).toMatchObject({ verdict: 'violated', message: expect.stringMatching(/^when n1 fails, vm1:0 → 8\.8\.8\.8 \(icmp\) no longer gets through/) });
+    // The cause, not where the last flooded copy of vm1's ARP request died.
+    expect(r.message).toContain("(no-arp: nothing answers the sender's ARP request for 10.1.0.1; its last copy ends at ");
+    expect(r.message).toMatch(/\(n1 holds r1's only instance: there is none to fail over to\)$/);
   });
 });
 

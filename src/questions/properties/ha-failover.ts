@@ -13,7 +13,7 @@
 // The proof over all packets under a failure is `verify --failures 1`, which asks every other property
 // in each single-failure scenario.
 import type { Trace } from '../../evaluate/trace.ts';
-import type { Ipv4 } from '../../ir/packet.ts';
+import { ETH_TYPE, type Ipv4 } from '../../ir/packet.ts';
 import type { ScenarioContext, HaRouterView, Variant } from '../../scenario/context.ts';
 import { diagonalVariants } from '../../scenario/variants.ts';
 import { failureScenarios, type ScenarioContexts } from '../../scenario/scenarios.ts';
@@ -98,6 +98,20 @@ function run(ctx: ScenarioContext, v: Variant, f: Flow, whole = false): Trace {
 }
 
 /**
+ * How a lost flow ended. A sender whose own ARP request is answered by nobody (its gateway gone with
+ * the failed host) is said so: the trace's drop is then only where the request's last flooded copy
+ * died, not the cause.
+ */
+function lostHow(t: Trace): string {
+  const first = t.hops[0]?.out;
+  const drop = t.droppedAt ? ` at ${t.droppedAt.device}@${t.droppedAt.host}: ${t.droppedAt.rule}` : '';
+  if (t.disposition === 'no-arp' && first && first.eth_type === ETH_TYPE.arp && first.proto === 1) {
+    return `no-arp: nothing answers the sender's ARP request for ${first.ip_dst}${t.droppedAt ? `; its last copy ends${drop}` : ''}`;
+  }
+  return `${t.disposition}${drop}`;
+}
+
+/**
  * Whether a flow's trace crosses the HA router (an instance of its namespace), and the hosts of the
  * legacy routers it crosses: each of those dies with its host.
  */
@@ -143,7 +157,7 @@ export function haFailover(base: ScenarioContext, contexts: ScenarioContexts): P
             const moved = !lost && t.disposition === 'exited' && t.final.ip_src !== source;
             if (!lost && !moved) continue;
             t = run(after, v, f, true);
-            const what = lost ? `no longer gets through (${t.disposition}${t.droppedAt ? ` at ${t.droppedAt.device}@${t.droppedAt.host}: ${t.droppedAt.rule}` : ''})` : `leaves with ${t.final.ip_src} instead of ${source}`;
+            const what = lost ? `no longer gets through (${lostHow(t)})` : `leaves with ${t.final.ip_src} instead of ${source}`;
             const claim = lost
               ? { says: 'does not get through', shownBy: (x: Trace) => !f.reached(x) }
               : { says: `leaves with ${t.final.ip_src}`, shownBy: (x: Trace) => x.disposition === 'exited' && x.final.ip_src !== source };
