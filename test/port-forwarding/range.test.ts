@@ -10,12 +10,13 @@ import { loadModel } from '../../src/pipeline.ts';
 import { renderTopology } from '../../src/render/index.ts';
 import { parseIptablesSave } from '../../src/parse/iptables-save.ts';
 import { createEvaluator } from '../../src/evaluate/index.ts';
+import { refusalsOf } from './refusals.ts';
 import { firstPacketOf, traceBetween } from '../../src/questions/trace.ts';
 import { checkReply } from '../../src/questions/bidirectional.ts';
 import { outsideOn, INTERNET } from '../../src/questions/properties/common.ts';
 import { shutdownZ3 } from '../../src/smt/index.ts';
 import type { VmPortStation } from '../../src/questions/endpoints.ts';
-import { symbolicAgreement, zeroCounts } from '../fuzz/agreement.ts';
+import { expectEveryStationAgrees } from '../agreement/every-station.ts';
 
 afterAll(async () => { await shutdownZ3(); });
 
@@ -90,28 +91,11 @@ describe('the evaluator follows each port of a range', () => {
 
 describe('solver and evaluator agree with port-range forwardings', () => {
   it('every feasible end from every station, replayed', async () => {
-    const ev = createEvaluator(m.dataplane, { limits: { maxBranches: 100_000 } });
-    const counts = zeroCounts();
-    const ds = await symbolicAgreement(m, ev, m.dataplane.stations, { timeoutMs: 10_000 }, counts);
-    expect(ds).toEqual([]);
-    expect(counts.compared).toBeGreaterThan(20);
-    expect(counts.unknown).toBe(0);
+    await expectEveryStationAgrees(m);
   }, 180_000);
 });
 
-/** Errors as [code, path, line] triples, or [] when the text loads. */
-function errs(text: string): [string, string, number | null][] {
-  const r = loadTopologyText(text, 'pfr.yaml');
-  if (r.ok) return [];
-  for (const e of r.errors) expect(e.file).toBe('pfr.yaml');
-  return r.errors.map((e) => [e.code, e.path, e.position?.line ?? null]);
-}
-const edit = (from: string, to: string): string => {
-  const t = TEXT.replace(from, to);
-  expect(t).not.toBe(TEXT);
-  return t;
-};
-const add = (line: string): string => `${TEXT.trimEnd()}\n${line}\n`;
+const { errs, edit, add } = refusalsOf(TEXT, 'pfr.yaml');
 const LINE = TEXT.split('\n').findIndex((l) => l.includes('"8080:8090"')) + 1;
 const LAST = TEXT.trimEnd().split('\n').length;
 

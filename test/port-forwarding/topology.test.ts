@@ -5,25 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTopologyText } from '../../src/topology/index.ts';
+import { refusalsOf } from './refusals.ts';
 
 const FILE = join(import.meta.dirname, '..', 'properties', 'topologies', 'port-forwarding.yaml');
 const TEXT = readFileSync(FILE, 'utf8');
 const PF_LINE = TEXT.split('\n').findIndex((l) => l.includes('external_port: 2201')) + 1;
 
-/** Errors as [code, path, line] triples, or [] when the text loads. */
-function errs(text: string): [string, string, number | null][] {
-  const r = loadTopologyText(text, 'pf.yaml');
-  if (r.ok) return [];
-  for (const e of r.errors) expect(e.file).toBe('pf.yaml');
-  return r.errors.map((e) => [e.code, e.path, e.position?.line ?? null]);
-}
-
-const edit = (from: string, to: string): string => {
-  const t = TEXT.replace(from, to);
-  expect(t).not.toBe(TEXT);
-  return t;
-};
-const add = (line: string): string => `${TEXT.trimEnd()}\n${line}\n`;
+const { errs, edit, add } = refusalsOf(TEXT, 'pf.yaml');
 
 describe('port_forwardings in the model', () => {
   it('loads each forwarding with its floating IP, port, fixed address and router', () => {
