@@ -141,7 +141,9 @@ function serve(
   fail: (s: VmStation, what: string, t: Trace, got: (t: Trace) => boolean) => PropertyResult,
 ): PropertyResult | null {
   const subject = `network:${net.name}`;
-  const bcast = ctx.evaluator.trace(s, udp([s.mac, BROADCAST_MAC], ['0.0.0.0', '255.255.255.255'], 68, 67));
+  // Every copy of the flood: a trace lists only the first few besides its main path (walk.ts
+  // `maxBranches`), and on a network with many ports and routers the server's may not be among them.
+  const bcast = ctx.evaluator.trace(s, udp([s.mac, BROADCAST_MAC], ['0.0.0.0', '255.255.255.255'], 68, 67), { everyCopy: true });
   if (!toServer(bcast)) return fail(s, `broadcast DHCP request (68 → 67) to the server on ${server.host}`, bcast, toServer);
   // A renewing client unicasts through its own stack, which ARPs for the server first (ISC dhclient's
   // fallback UDP socket, systemd-networkd alike): a port whose ARP the dataplane drops (br-int's ARP
@@ -150,11 +152,11 @@ function serve(
   const first = inPrefix(server.ip, s.ip, s.prefixLen)
     ? firstPacketOf(ctx.topology, ctx.evaluator, { kind: 'port', station: s, ip: s.ip }, server.ip, { proto: 'udp', sport: 68, dport: 67 })
     : { packet: udp([s.mac, server.mac], [s.ip, server.ip], 68, 67) };
-  const uni = 'stopped' in first ? first.stopped : ctx.evaluator.trace(s, first.packet);
+  const uni = 'stopped' in first ? first.stopped : ctx.evaluator.trace(s, first.packet, { everyCopy: true });
   if (!toServer(uni)) return fail(s, `unicast DHCP request to ${server.ip}`, uni, toServer);
   const from = serverStation(ctx, net, server);
   if (from === null) return unknown(ID, subject, `no br-int port of ${deviceName.qdhcp(net.id)} on ${server.host} to send the reply from`);
-  const reply = ctx.evaluator.trace(from, udp([server.mac, s.mac], [server.ip, s.ip], 67, 68));
+  const reply = ctx.evaluator.trace(from, udp([server.mac, s.mac], [server.ip, s.ip], 67, 68), { everyCopy: true });
   if (!toPort(reply)) return fail(s, `DHCP reply from ${server.ip} (67 → 68)`, reply, toPort);
   const unc = [bcast, uni, reply].flatMap((t) => t.uncertain);
   if (unc.length > 0) return unknown(ID, subject, `${portLabel(s)}: DHCP works only across unmodelled rules: ${unc.join('; ')}`);
