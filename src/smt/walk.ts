@@ -112,6 +112,24 @@ const MEMO_BUDGET = 500_000;
  */
 export const MAX_WALK_ENDS = 1_000_000;
 
+/** Per survey (a list of the stations that would answer, in walk order), the MAC of the first that owns each address. */
+const surveyAnswers = new WeakMap<readonly { readonly ips: readonly number[]; readonly mac: number }[], Map<number, number>>();
+
+/**
+ * The MAC of the first station of a survey that owns `target`, or null: the answer to a request for it.
+ * Looked up in an index made once per survey (a survey's list is complete when kept): a scan per address
+ * asked grew as the addresses of an external subnet times its stations, both growing with the cloud.
+ */
+function answerOf(heard: readonly { readonly ips: readonly number[]; readonly mac: number }[], target: number): ArpAnswer {
+  let m = surveyAnswers.get(heard);
+  if (m === undefined) {
+    m = new Map();
+    for (const h of heard) for (const ip of h.ips) if (!m.has(ip)) m.set(ip, h.mac);
+    surveyAnswers.set(heard, m);
+  }
+  return m.get(target) ?? null;
+}
+
 /** Thrown inside a walk that has listed more than its budget of ends; caught where the walk started. */
 class EndBudgetExceeded extends Error {}
 
@@ -382,7 +400,7 @@ export class SymWalker implements WalkCtx {
         }
         this.surveys.set(requester, heard);
       } else this.reused(`S\u0000${requester}`);
-      if (heard !== 'unreliable') return heard.find((h) => h.ips.includes(target))?.mac ?? null;
+      if (heard !== 'unreliable') return answerOf(heard, target);
     }
     if (this.arpCache.has(key)) {
       this.reused(`A\u0000${key}`);
