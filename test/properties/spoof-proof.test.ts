@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { anyOf, checkSat, dhcpClientRequest, explore, getZ3, ownAddresses, shutdownZ3, type Conjunction, type SourceSpec } from '../../src/smt/index.ts';
 import { checkedSources, spoofProofs } from '../../src/questions/spoof-proof.ts';
 import { antiSpoofing } from '../../src/questions/properties/anti-spoofing.ts';
+import { securityGroups } from '../../src/questions/properties/security-groups.ts';
 import { sourceSpec, vmStations } from '../../src/questions/properties/common.ts';
 import { guardResult } from '../../src/questions/guard.ts';
 import type { PropertyResult, VerifyContext } from '../../src/questions/property.ts';
@@ -128,6 +129,15 @@ describe('the noop firewall driver: port security on, no firewall, the taps on b
     const rs = (await antiSpoofing.check(ctx)).map(guardResult);
     expect(verdicts(rs)).toEqual({ 'port:vm1:0': 'violated', 'port:vm2:0': 'violated', 'port:vm3:0': 'violated', 'port:vm4:0': 'violated', 'port:vm5:0': 'n/a' });
     expect(rs.filter((r) => r.verdict === 'violated').every((r) => r.trace !== null && r.message.includes('gets past its firewall (br-int@'))).toBe(true);
+    // The cause is the configuration, not a rule gone missing: each message says no host enforces port security.
+    expect(rs.filter((r) => r.verdict === 'violated').every((r) => r.message.includes('(firewall_driver noop: no host enforces security groups or port security): '))).toBe(true);
+  });
+
+  it("security-groups' violations there say so too", async () => {
+    const rs = await securityGroups.check(ctx);
+    const violated = rs.filter((r) => r.verdict === 'violated');
+    expect(violated.length).toBeGreaterThan(0);
+    expect(violated.every((r) => /which no rule of its groups allows \(firewall_driver noop: no host enforces security groups or port security\)/.test(r.message))).toBe(true);
   });
 
   it('no sender is narrowed', async () => {

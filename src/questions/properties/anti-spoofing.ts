@@ -22,7 +22,7 @@ import type { Trace } from '../../evaluate/trace.ts';
 import type { TraceClaim } from '../guard.ts';
 import { arpRequest } from '../../evaluate/arp.ts';
 import { ETH_TYPE, IP_PROTO, type Packet } from '../../ir/packet.ts';
-import type { PortT } from '../../topology/model.ts';
+import type { PortT, Topology } from '../../topology/model.ts';
 import { checkSat, decodeWitness, defaultPreferences, getZ3, satIndices, unsatIndices, type Enc } from '../../smt/index.ts';
 import type { Port } from '../../smt/walk-ctx.ts';
 import { traceCopies } from '../guard.ts';
@@ -31,7 +31,7 @@ import { addressPairs } from '../senders.ts';
 import { askSpoofing, spoofPrefix, spoofProofs, type SpoofQuestion } from '../spoof-proof.ts';
 import { disagreementText, traceOutcome } from '../witness-replay.ts';
 import { foundFirst, keepFound } from './first-choice.ts';
-import { holds, notApplicable, portLabel, portOf, tick, unknown, vmStations, type VmStation, elsewhere, owned } from './common.ts';
+import { holds, notApplicable, portLabel, portOf, unenforced, tick, unknown, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { ipNum, macNum, RELIES_ON_RANDOM } from './search.ts';
 
 const ID = 'anti-spoofing';
@@ -87,12 +87,12 @@ async function violated(ctx: VerifyContext, { q: first, port }: PortQuestion): P
     return { property: ID, subject, verdict: 'unknown', witness: packet, trace, message: 'internal error: solver and evaluator disagree', error: disagreementText(`gets past ${where(q.at)}`, s, packet, trace) };
   }
   keepFound(ctx, ID, subject, { source: s, witness: packet });
-  return spoofed(s, port, packet, trace, claim);
+  return spoofed(ctx.topology, s, port, packet, trace, claim);
 }
 
 /** The violation a spoofed packet that got past the port's first device shows. */
-function spoofed(s: VmStation, port: PortT, packet: Packet, trace: Trace, claim: TraceClaim): PropertyResult {
-  const message = `${portLabel(s)} sends from ${packet.eth_src} ${packet.ip_src}, not its own (${port.mac} ${port.ip}) nor an allowed address pair's, and it gets past its firewall (${where(s.attachment)}): ${traceOutcome(trace)}`;
+function spoofed(topo: Topology, s: VmStation, port: PortT, packet: Packet, trace: Trace, claim: TraceClaim): PropertyResult {
+  const message = `${portLabel(s)} sends from ${packet.eth_src} ${packet.ip_src}, not its own (${port.mac} ${port.ip}) nor an allowed address pair's, and it gets past its firewall (${where(s.attachment)})${unenforced(topo)}: ${traceOutcome(trace)}`;
   return { property: ID, subject: `port:${portLabel(s)}`, verdict: 'violated', witness: packet, trace, message, claim };
 }
 
@@ -117,7 +117,7 @@ function violatedAgain(ctx: VerifyContext, s: VmStation, port: PortT): PropertyR
   const at = s.attachment;
   const trace = ctx.evaluator.session().trace(s, found.witness);
   const claim = { says: `gets past ${where(at)}`, shownBy: (t: Trace) => gotPast(at, t) };
-  return claim.shownBy(trace) ? spoofed(s, port, found.witness, trace, claim) : null;
+  return claim.shownBy(trace) ? spoofed(ctx.topology, s, port, found.witness, trace, claim) : null;
 }
 
 /**

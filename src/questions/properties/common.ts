@@ -17,6 +17,14 @@ export type OutsideStation = Extract<Station, { kind: 'outside' }>;
 
 export const portLabel = (s: VmStation): string => `${s.vm}:${s.index}`;
 
+/**
+ * What a violation of a port's groups or port security says when the cloud runs the `noop` firewall
+ * driver: nothing on the hosts enforces either, so the finding is the configuration's, not a rule's
+ * gone missing (empty otherwise).
+ */
+export const unenforced = (topo: Topology): string =>
+  topo.firewallDriver === 'noop' ? ' (firewall_driver noop: no host enforces security groups or port security)' : '';
+
 export function vmStations(ctx: VerifyContext): VmStation[] {
   return ctx.dataplane.stations.filter((s): s is VmStation => s.kind === 'vm-port');
 }

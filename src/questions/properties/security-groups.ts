@@ -28,7 +28,7 @@ import type { Trace } from '../../evaluate/trace.ts';
 import type { PortT } from '../../topology/model.ts';
 import type { SourceSpec } from '../../smt/index.ts';
 import type { PropertyCheck, PropertyResult, VerifyContext } from '../property.ts';
-import { holds, notApplicable, outsideStations, portLabel, portOf, sourceSpec, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
+import { holds, notApplicable, outsideStations, portLabel, portOf, unenforced, sourceSpec, tick, vmStations, type VmStation, elsewhere, owned } from './common.ts';
 import { allows } from './sg-intent.ts';
 import { search, searchArriving, type EndPredicate, type SearchResult } from './search.ts';
 import { notFound, violation } from './verdict.ts';
@@ -46,7 +46,7 @@ type Found = Extract<SearchResult, { kind: 'found' }>;
 
 /** An egress leak: the port sends a packet its groups do not allow, and it ends where the solver said (replayed). */
 function egressLeak(ctx: VerifyContext, subject: string, s: VmStation, f: Found, stands: string): PropertyResult {
-  return violation(ctx, ID, subject, f, (t) => `egress: ${portLabel(s)} sends ${t.packet.ip_dst} ${fields(t.packet)}, which no rule of its groups allows${stands}`);
+  return violation(ctx, ID, subject, f, (t) => `egress: ${portLabel(s)} sends ${t.packet.ip_dst} ${fields(t.packet)}, which no rule of its groups allows${unenforced(ctx.topology)}${stands}`);
 }
 
 /**
@@ -113,7 +113,7 @@ async function checkPort(ctx: VerifyContext, s: VmStation, port: PortT, stands: 
     (e, sent, final, end) => e.or(intrudes(e, sent, final, end), blocksIn(e, sent, final, end)));
   if (r.kind === 'found') {
     if (r.end.disposition === 'dropped' && site !== null) return completenessViolation(ctx, ID, subject, s, port, site, 'ingress', r, stands);
-    return violation(ctx, ID, subject, r, (t) => `ingress: ${t.final.ip_src} reaches ${portLabel(s)} with ${fields(t.final)}, which no rule of its groups allows${stands}`);
+    return violation(ctx, ID, subject, r, (t) => `ingress: ${t.final.ip_src} reaches ${portLabel(s)} with ${fields(t.final)}, which no rule of its groups allows${unenforced(ctx.topology)}${stands}`);
   }
   if (u) return u;
   const v = notFound(ID, subject, r, `ingress to ${portLabel(s)}`);
