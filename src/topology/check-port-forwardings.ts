@@ -8,7 +8,7 @@
 // refused a port twice (pf_plugin.py _check_port_collisions) and an internal range not as long as the external
 // one (_validate_ranges).
 import type { Diagnostics } from './diagnostics.ts';
-import { checkAddress } from './check-util.ts';
+import { checkAddress, namedVmPort } from './check-util.ts';
 import type { FileContext } from './context.ts';
 import { externalNetworkOf, subnetFor } from './context.ts';
 import { parseIpv4 } from './ipv4.ts';
@@ -104,18 +104,9 @@ export function checkPortForwardings(ctx: FileContext, diag: Diagnostics, claims
         else externalKeys.set(key, [...seen, { ports: ext, i }]);
       }
     }
-    const vm = ctx.file.vms?.[pf.vm];
-    if (!vm) {
-      diag.add('NP201', [...at, 'vm'], `no VM "${pf.vm}"`);
-      return;
-    }
-    const index = pf.port ?? 0;
-    const port = vm.ports[index];
-    const portAt: Path = pf.port === undefined ? [...at, 'vm'] : [...at, 'port'];
-    if (!port) {
-      diag.add('NP201', portAt, `VM ${pf.vm} has no port ${index}`);
-      return;
-    }
+    const named = namedVmPort(ctx, diag, at, pf);
+    if (named === null) return;
+    const { port, index, portAt } = named;
     if (pf.internal_ip !== undefined) {
       const internal = checkAddress(diag, [...at, 'internal_ip'], pf.internal_ip);
       if (internal !== null) {

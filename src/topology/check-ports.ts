@@ -3,7 +3,7 @@
 // address is written twice in one network (router ports, VM ports, floating IPs and an external
 // subnet's upstream gateway all claim addresses) and that each floating IP has a router to serve it.
 import type { Diagnostics } from './diagnostics.ts';
-import { checkAddress, checkCidr, checkInSubnet } from './check-util.ts';
+import { checkAddress, checkCidr, checkInSubnet, namedVmPort } from './check-util.ts';
 import { checkMapped } from './check-router.ts';
 import { groupNames } from './check-security.ts';
 import type { FileContext } from './context.ts';
@@ -134,20 +134,12 @@ export function checkFloatingIps(ctx: FileContext, diag: Diagnostics, claims: Cl
         if (network !== undefined) claims.push({ network, ip, path: [...at, 'ip'], owner: `floating IP floating_ips[${i}]` });
       }
     }
-    const vm = ctx.file.vms?.[f.vm];
-    if (!vm) {
-      diag.add('NP201', [...at, 'vm'], `no VM "${f.vm}"`);
-      return;
-    }
-    const index = f.port ?? 0;
-    const port = vm.ports[index];
-    if (!port) {
-      diag.add('NP201', f.port === undefined ? [...at, 'vm'] : [...at, 'port'], `VM ${f.vm} has no port ${index}`);
-      return;
-    }
+    const named = namedVmPort(ctx, diag, at, f);
+    if (named === null) return;
+    const { port, index, portAt } = named;
     const key = `${f.vm}:${index}`;
     const bound = byPort.get(key);
-    if (bound !== undefined) diag.add('NP306', f.port === undefined ? [...at, 'vm'] : [...at, 'port'], `port ${key} already has floating_ips[${bound}]`);
+    if (bound !== undefined) diag.add('NP306', portAt, `port ${key} already has floating_ips[${bound}]`);
     else byPort.set(key, i);
     if (network === undefined || !ctx.networks.has(port.network)) return;
     const fixed = port.ip === undefined ? null : parseIfValid(ctx, port.network, port.ip);

@@ -4,7 +4,8 @@ import type { Diagnostics } from './diagnostics.ts';
 import type { Cidr } from './ipv4.ts';
 import { formatIpv4, looksIpv6, parseCidr, parseIpv4 } from './ipv4.ts';
 import type { Path } from './path.ts';
-import type { SubnetInfo } from './context.ts';
+import type { FileContext, SubnetInfo } from './context.ts';
+import type { PortFile } from './schema.ts';
 import { broadcastOf, cidrContains } from './ipv4.ts';
 import { canonicalMac } from './ids.ts';
 
@@ -47,4 +48,24 @@ export function checkInSubnet(diag: Diagnostics, path: Path, ip: number, subnet:
     return false;
   }
   return true;
+}
+
+/**
+ * The VM port a floating IP or port forwarding names (`vm`, and `port`, 0 when left out), or null after
+ * reporting NP201 at the field that names what is missing.
+ */
+export function namedVmPort(ctx: FileContext, diag: Diagnostics, at: Path, ref: { readonly vm: string; readonly port?: number | undefined }): { readonly port: PortFile; readonly index: number; readonly portAt: Path } | null {
+  const vm = ctx.file.vms?.[ref.vm];
+  if (!vm) {
+    diag.add('NP201', [...at, 'vm'], `no VM "${ref.vm}"`);
+    return null;
+  }
+  const index = ref.port ?? 0;
+  const portAt: Path = ref.port === undefined ? [...at, 'vm'] : [...at, 'port'];
+  const port = vm.ports[index];
+  if (!port) {
+    diag.add('NP201', portAt, `VM ${ref.vm} has no port ${index}`);
+    return null;
+  }
+  return { port, index, portAt };
 }
